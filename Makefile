@@ -1,0 +1,140 @@
+# dalaba — one build for everything.
+#
+#   make                 build the libraries and programs into build/
+#   make check           install missing Debian packages (as root), build, run every test
+#   make bench           build and run the benchmarks (lines "BENCH <name> <value> <unit>")
+#   make run             start dalaba with its embedded defaults
+#   make deps            install the Debian 12 packages the project needs
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SANITIZER=address|undefined check    the same, under a sanitizer (own build dir)
+#   make WERROR=1        warnings are errors (CI sets this)
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+FUZZ_CC  ?= clang
+PKG_CONFIG ?= pkg-config
+
+BUILD := build$(if $(SANITIZER),-$(SANITIZER))
+.DEFAULT_GOAL := all
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wcast-qual -Wformat=2
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+SAN_FLAGS :=
+ifeq ($(SANITIZER),address)
+SAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
+else ifeq ($(SANITIZER),undefined)
+SAN_FLAGS := -fsanitize=undefined -fno-sanitize-recover=undefined
+else ifneq ($(SANITIZER),)
+$(error SANITIZER must be address or undefined)
+endif
+
+OPT ?= -O2 -g
+TTS_PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TTS_PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(TTS_PKGS) 2>/dev/null)
+
+CPPFLAGS += -I. -D_GNU_SOURCE
+CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
+LDFLAGS  += $(SAN_FLAGS)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+# --- modules: each a static library of its directory's .c files -------------
+# A module's main programs live in files named *_main.c and are not archived.
+MODULES := tts broadcaster scheduler speakers web-admin
+define module_rules
+$(1)_SRC := $$(filter-out %_main.c,$$(wildcard $(1)/*.c))
+$(1)_OBJ := $$($(1)_SRC:%.c=$(BUILD)/%.o)
+$(1)_LIB := $$(if $$($(1)_SRC),$(BUILD)/lib$(subst -,_,$(1)).a)
+$$($(1)_LIB): $$($(1)_OBJ)
+	@mkdir -p $$(@D)
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
+LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
+
+# --- programs -----------------------------------------------------------------
+# dalaba: the command line (scheduler/ owns it: it is dalabad's client).
+PROGRAMS := $(BUILD)/dalaba
+$(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(scheduler_LIB) $(tts_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- tests ----------------------------------------------------------------------
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+$(BUILD)/tests/wavprobe: $(BUILD)/tests/wavprobe.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+# The fuzz target built as a plain program that replays the corpus: the
+# regression half of fuzzing, available even where clang is not.
+$(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/tests/fuzz/replay_main.o $(tts_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer builds (clang), always with ASan+UBSan, in their own tree.
+FUZZ_DIR := build-fuzz
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize
+$(FUZZ_DIR)/fuzz_normalize: tests/fuzz/fuzz_normalize.c $(tts_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+# --- benchmarks -------------------------------------------------------------------
+BENCH_BINS := $(BUILD)/bench/tts
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+
+# --- generic compile ----------------------------------------------------------------
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# --- targets ------------------------------------------------------------------------
+.PHONY: all deps deps-check check unit e2e fuzz bench run install uninstall clean
+all: $(LIBS) $(PROGRAMS)
+
+deps:
+	@sh .ci/deps install
+
+deps-check:
+	@sh .ci/deps ensure
+
+tests: all $(UNIT_BINS) $(TEST_TOOLS)
+
+check: deps-check
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_DIR) sh tests/run.sh
+
+fuzz-build:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory $(FUZZ_TARGETS); \
+	else echo "note: $(FUZZ_CC) not found; fuzzers not built (corpus still replayed)"; fi
+
+bench: deps-check
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+run: deps-check
+	@$(MAKE) --no-print-directory all
+	@sh .ci/run-demo $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(PROGRAMS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
+
+clean:
+	rm -rf build build-address build-undefined build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
