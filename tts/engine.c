@@ -1,0 +1,283 @@
+/*
+ * engine.c — eSpeak NG behind a small interface. eSpeak runs synchronously
+ * on the caller's thread and hands audio to a callback every few tens of
+ * milliseconds; we resample each piece and pass it straight on, which is
+ * what lets an emergency page start playing while its text is still being
+ * synthesised.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <espeak-ng/speak_lib.h>
+
+#include "tts/engine.h"
+
+#define ESPEAK_BUF_MS 40		/* size of the pieces eSpeak hands over */
+#define RESAMPLE_QUALITY 6		/* speexdsp 0..10; 6 is transparent for speech */
+
+static int engine_alive;		/* eSpeak NG is one per process */
+
+static int
+synth_cb(short *wav, int n, espeak_EVENT *ev)
+{
+	struct tts_engine *eng = ev ? ev->user_data : NULL;
+
+	if (eng == NULL || wav == NULL || n <= 0)
+		return 0;
+	if (eng->discard)
+		return 0;
+	return eng_push(eng, wav, (size_t)n) == -1 ? 1 : 0;
+}
+
+struct tts_engine *
+tts_engine_new(int out_rate, char *err, size_t errlen)
+{
+	struct tts_engine *eng = NULL;
+	int rate, rerr;
+
+	if (engine_alive) {
+		snprintf(err, errlen, "an eSpeak NG engine already exists in "
+		    "this process");
+		return NULL;
+	}
+	if (out_rate < 8000 || out_rate > 192000) {
+		snprintf(err, errlen, "output rate %d Hz is out of range",
+		    out_rate);
+		return NULL;
+	}
+	rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, ESPEAK_BUF_MS, NULL,
+	    espeakINITIALIZE_DONT_EXIT);
+	if (rate <= 0) {
+		snprintf(err, errlen, "eSpeak NG failed to start (is "
+		    "espeak-ng-data installed?)");
+		return NULL;
+	}
+	if ((eng = calloc(1, sizeof(*eng))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto err;
+	}
+	eng->in_rate = rate;
+	eng->out_rate = out_rate;
+	if (rate != out_rate) {
+		eng->rs = speex_resampler_init(1, (spx_uint32_t)rate,
+		    (spx_uint32_t)out_rate, RESAMPLE_QUALITY, &rerr);
+		if (eng->rs == NULL) {
+			snprintf(err, errlen, "resampler: %s",
+			    speex_resampler_strerror(rerr));
+			goto err;
+		}
+	}
+	espeak_SetSynthCallback(synth_cb);
+	if (espeak_SetVoiceByName(tts_voice_default()->espeak_name) !=
+	    EE_OK) {
+		snprintf(err, errlen, "eSpeak NG has no voice \"%s\"",
+		    tts_voice_default()->espeak_name);
+		goto err;
+	}
+	engine_alive = 1;
+	return eng;
+err:
+	free(eng);
+	espeak_Terminate();
+	return NULL;
+}
+
+void
+tts_engine_free(struct tts_engine *eng)
+{
+	if (eng == NULL)
+		return;
+	if (eng->rs)
+		speex_resampler_destroy(eng->rs);
+	free(eng);
+	espeak_Terminate();
+	engine_alive = 0;
+}
+
+int
+tts_engine_rate(const struct tts_engine *eng)
+{
+	return eng->out_rate;
+}
+
+void
+tts_engine_set_lexicon(struct tts_engine *eng, const struct tts_lexicon *lex)
+{
+	eng->lex = lex;
+}
+
+void
+eng_begin(struct tts_engine *eng, tts_pcm_fn fn, void *arg)
+{
+	eng->fn = fn;
+	eng->arg = arg;
+	eng->stopped = 0;
+	eng->discard = 0;
+	if (eng->rs)
+		speex_resampler_reset_mem(eng->rs);
+}
+
+static int
+deliver(struct tts_engine *eng, const int16_t *pcm, size_t frames)
+{
+	if (eng->stopped)
+		return -1;
+	if (frames > 0 && eng->fn(pcm, frames, eng->arg) != 0) {
+		eng->stopped = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+eng_push(struct tts_engine *eng, const int16_t *pcm, size_t frames)
+{
+	if (eng->stopped)
+		return -1;
+	if (eng->rs == NULL)
+		return deliver(eng, pcm, frames);
+	while (frames > 0) {
+		spx_uint32_t in_len = (spx_uint32_t)frames;
+		spx_uint32_t out_len = sizeof(eng->out) / sizeof(eng->out[0]);
+		speex_resampler_process_int(eng->rs, 0, pcm, &in_len, eng->out,
+		    &out_len);
+		if (deliver(eng, eng->out, out_len) == -1)
+			return -1;
+		pcm += in_len;
+		frames -= in_len;
+		if (in_len == 0 && out_len == 0)
+			break;	/* cannot happen with a sane buffer; never spin */
+	}
+	return 0;
+}
+
+int
+eng_silence(struct tts_engine *eng, int ms)
+{
+	static const int16_t zero[1024];
+	size_t frames = (size_t)eng->in_rate * (size_t)ms / 1000;
+
+	while (frames > 0) {
+		size_t n = frames < 1024 ? frames : 1024;
+		if (eng_push(eng, zero, n) == -1)
+			return -1;
+		frames -= n;
+	}
+	return 0;
+}
+
+int
+eng_tone(struct tts_engine *eng, enum tts_tone tone)
+{
+	int16_t buf[1024];
+	size_t total = tts_tone_frames(tone, eng->in_rate);
+
+	for (size_t at = 0; at < total; at += 1024) {
+		size_t n = total - at < 1024 ? total - at : 1024;
+		tts_tone_render(tone, eng->in_rate, at, n, buf);
+		if (eng_push(eng, buf, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+eng_flush(struct tts_engine *eng)
+{
+	if (eng->rs == NULL)
+		return 0;
+	/* Zeros for the filter's delay line push the last samples out. */
+	int lat = speex_resampler_get_input_latency(eng->rs);
+	int16_t zero[256] = { 0 };
+	while (lat > 0) {
+		size_t n = lat < 256 ? (size_t)lat : 256;
+		if (eng_push(eng, zero, n) == -1)
+			return -1;
+		lat -= (int)n;
+	}
+	return 0;
+}
+
+int
+eng_params(const struct tts_params *p, struct tts_params *out, char *err,
+    size_t errlen)
+{
+	tts_params_default(out);
+	if (p == NULL)
+		return 0;
+	if (p->voice)
+		out->voice = p->voice;
+	if (p->rate != 0)
+		out->rate = p->rate;
+	if (p->pitch >= 0)
+		out->pitch = p->pitch;
+	if (p->volume >= 0)
+		out->volume = p->volume;
+	if (p->sentence_pause_ms >= 0)
+		out->sentence_pause_ms = p->sentence_pause_ms;
+	if (out->rate < espeakRATE_MINIMUM || out->rate > espeakRATE_MAXIMUM) {
+		snprintf(err, errlen, "rate %d is out of range (%d-%d words "
+		    "a minute)", out->rate, espeakRATE_MINIMUM,
+		    espeakRATE_MAXIMUM);
+		return -1;
+	}
+	if (out->pitch > 100) {
+		snprintf(err, errlen, "pitch %d is out of range (0-100)",
+		    out->pitch);
+		return -1;
+	}
+	if (out->volume > 200) {
+		snprintf(err, errlen, "volume %d is out of range (0-200)",
+		    out->volume);
+		return -1;
+	}
+	if (out->sentence_pause_ms > 5000) {
+		snprintf(err, errlen, "sentence pause %d ms is out of range "
+		    "(0-5000)", out->sentence_pause_ms);
+		return -1;
+	}
+	return 0;
+}
+
+void
+tts_params_default(struct tts_params *p)
+{
+	p->voice = tts_voice_default();
+	p->rate = TTS_DEFAULT_RATE;
+	p->pitch = TTS_DEFAULT_PITCH;
+	p->volume = TTS_DEFAULT_VOLUME;
+	p->sentence_pause_ms = TTS_DEFAULT_SENTENCE_PAUSE_MS;
+}
+
+int
+eng_configure(struct tts_engine *eng, const struct tts_params *p, char *err,
+    size_t errlen)
+{
+	(void)eng;
+	if (espeak_SetVoiceByName(p->voice->espeak_name) != EE_OK) {
+		snprintf(err, errlen, "eSpeak NG has no voice \"%s\"",
+		    p->voice->espeak_name);
+		return -1;
+	}
+	espeak_SetParameter(espeakRATE, p->rate, 0);
+	espeak_SetParameter(espeakPITCH, p->pitch, 0);
+	espeak_SetParameter(espeakVOLUME, p->volume, 0);
+	return 0;
+}
+
+int
+eng_speak(struct tts_engine *eng, const char *text, char *err, size_t errlen)
+{
+	espeak_ERROR e;
+
+	if (eng->stopped)
+		return -1;
+	e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
+	    espeakCHARS_UTF8, NULL, eng);
+	if (e != EE_OK && !eng->stopped) {
+		snprintf(err, errlen, "eSpeak NG synthesis failed (%d)", (int)e);
+		return -1;
+	}
+	return eng->stopped ? -1 : 0;
+}

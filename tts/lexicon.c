@@ -1,0 +1,369 @@
+/*
+ * lexicon.c — pronunciation overrides for what eSpeak NG reads wrong:
+ * village and people's names, 多音字 (重庆 chong2 qing4, 银行 yin2 hang2).
+ * The Mandarin voice reads pinyin with tone digits natively, so an override
+ * is a plain substitution in the text, longest word first.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "tts/text.h"
+#include "tts/tts.h"
+
+#define LEX_MAX_WORD 64		/* bytes */
+#define LEX_MAX_PINYIN 256	/* bytes */
+#define LEX_MAX_ENTRIES 100000
+
+struct lex_entry {
+	char *word;
+	char *pinyin;
+	size_t wlen;
+};
+
+struct tts_lexicon {
+	struct lex_entry *e;
+	size_t n, cap;
+	char version[17];
+	size_t longest;		/* longest word, bytes */
+};
+
+struct tts_lexicon *
+tts_lexicon_new(void)
+{
+	struct tts_lexicon *lex;
+
+	if (sodium_init() < 0)
+		return NULL;
+	lex = calloc(1, sizeof(*lex));
+
+	if (lex != NULL)
+		strcpy(lex->version, "0000000000000000");
+	return lex;
+}
+
+void
+tts_lexicon_free(struct tts_lexicon *lex)
+{
+	if (lex == NULL)
+		return;
+	for (size_t i = 0; i < lex->n; i++) {
+		free(lex->e[i].word);
+		free(lex->e[i].pinyin);
+	}
+	free(lex->e);
+	free(lex);
+}
+
+size_t
+tts_lexicon_count(const struct tts_lexicon *lex)
+{
+	return lex ? lex->n : 0;
+}
+
+const char *
+tts_lexicon_version(const struct tts_lexicon *lex)
+{
+	return lex ? lex->version : "0000000000000000";
+}
+
+/* Hash every entry in order; entries are kept sorted by word, so two
+ * lexicons with the same content have the same version. */
+static void
+update_version(struct tts_lexicon *lex)
+{
+	crypto_generichash_state st;
+	unsigned char h[8];
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	for (size_t i = 0; i < lex->n; i++) {
+		crypto_generichash_update(&st,
+		    (const unsigned char *)lex->e[i].word, lex->e[i].wlen + 1);
+		crypto_generichash_update(&st,
+		    (const unsigned char *)lex->e[i].pinyin,
+		    strlen(lex->e[i].pinyin) + 1);
+	}
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(lex->version, sizeof(lex->version), h, sizeof(h));
+}
+
+/*
+ * Check pinyin: syllables of letters (ü written v or ü) each ending in a
+ * tone digit 1-5, separated by spaces. Writes the canonical form (single
+ * spaces, lower case) to out.
+ */
+static int
+canon_pinyin(const char *in, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t o = 0, syl = 0;
+	const char *p = in;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		size_t letters = 0;
+		if (syl > 0 && o + 1 < outlen)
+			out[o++] = ' ';
+		while (*p && *p != ' ' && *p != '\t' && !(*p >= '1' && *p <= '5')) {
+			if (strncmp(p, "ü", 2) == 0) {
+				if (o + 1 < outlen)
+					out[o++] = 'v';
+				p += 2;
+			} else if (isalpha((unsigned char)*p)) {
+				if (o + 1 < outlen)
+					out[o++] = (char)tolower((unsigned char)*p);
+				p++;
+			} else {
+				snprintf(err, errlen, "pinyin \"%s\": unexpected "
+				    "character; write syllables with tone "
+				    "digits, e.g. \"chong2 qing4\"", in);
+				return -1;
+			}
+			letters++;
+		}
+		if (letters == 0 || letters > 6 || !(*p >= '1' && *p <= '5')) {
+			snprintf(err, errlen, "pinyin \"%s\": each syllable "
+			    "needs letters and a tone digit 1-5, e.g. "
+			    "\"chong2 qing4\"", in);
+			return -1;
+		}
+		if (o + 1 < outlen)
+			out[o++] = *p;
+		p++;
+		syl++;
+	}
+	if (syl == 0) {
+		snprintf(err, errlen, "empty pinyin");
+		return -1;
+	}
+	if (o + 1 >= outlen) {
+		snprintf(err, errlen, "pinyin is too long (limit %d bytes)",
+		    LEX_MAX_PINYIN);
+		return -1;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lex_entry *)a)->word,
+	    ((const struct lex_entry *)b)->word);
+}
+
+static int
+add_entry(struct tts_lexicon *lex, const char *word, const char *pinyin,
+    int resort, char *err, size_t errlen)
+{
+	char canon[LEX_MAX_PINYIN];
+	size_t wlen = word ? strlen(word) : 0;
+
+	if (wlen == 0 || wlen > LEX_MAX_WORD || !utf8_valid(word, wlen)) {
+		snprintf(err, errlen, "word must be 1-%d bytes of UTF-8",
+		    LEX_MAX_WORD);
+		return -1;
+	}
+	for (const char *c = word; *c; c++) {
+		if ((unsigned char)*c < 0x80) {
+			snprintf(err, errlen, "word \"%s\": only Chinese "
+			    "characters can have a pronunciation", word);
+			return -1;
+		}
+	}
+	if (canon_pinyin(pinyin ? pinyin : "", canon, sizeof(canon), err,
+	    errlen) == -1)
+		return -1;
+
+	for (size_t i = 0; i < lex->n; i++) {
+		if (strcmp(lex->e[i].word, word) == 0) {
+			char *np = strdup(canon);
+			if (np == NULL)
+				goto oom;
+			free(lex->e[i].pinyin);
+			lex->e[i].pinyin = np;
+			update_version(lex);
+			return 0;
+		}
+	}
+	if (lex->n >= LEX_MAX_ENTRIES) {
+		snprintf(err, errlen, "lexicon is full (%d entries)",
+		    LEX_MAX_ENTRIES);
+		return -1;
+	}
+	if (lex->n == lex->cap) {
+		size_t cap = lex->cap ? lex->cap * 2 : 32;
+		struct lex_entry *ne = realloc(lex->e, cap * sizeof(*ne));
+		if (ne == NULL)
+			goto oom;
+		lex->e = ne;
+		lex->cap = cap;
+	}
+	struct lex_entry *e = &lex->e[lex->n];
+	e->word = strdup(word);
+	e->pinyin = strdup(canon);
+	e->wlen = wlen;
+	if (e->word == NULL || e->pinyin == NULL) {
+		free(e->word);
+		free(e->pinyin);
+		goto oom;
+	}
+	lex->n++;
+	if (wlen > lex->longest)
+		lex->longest = wlen;
+	if (resort) {
+		qsort(lex->e, lex->n, sizeof(*lex->e), entry_cmp);
+		update_version(lex);
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int
+tts_lexicon_add(struct tts_lexicon *lex, const char *word, const char *pinyin,
+    char *err, size_t errlen)
+{
+	return add_entry(lex, word, pinyin, 1, err, errlen);
+}
+
+int
+tts_lexicon_load(struct tts_lexicon *lex, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], e2[256];
+	struct tts_lexicon *tmp;
+	int lineno = 0, rc = -1;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Load into a scratch lexicon first: a bad line adds nothing. */
+	if ((tmp = tts_lexicon_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		size_t l = strlen(line);
+		if (l == sizeof(line) - 1 && line[l - 1] != '\n') {
+			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			goto out;
+		}
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		p[strcspn(p, "\r\n")] = '\0';
+		if (*p == '\0')
+			continue;
+		char *sp = p + strcspn(p, " \t");
+		if (*sp == '\0') {
+			snprintf(err, errlen, "%s:%d: expected \"WORD PINYIN\"",
+			    path, lineno);
+			goto out;
+		}
+		*sp++ = '\0';
+		if (add_entry(tmp, p, sp, 0, e2, sizeof(e2)) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	for (size_t i = 0; i < tmp->n; i++) {
+		if (add_entry(lex, tmp->e[i].word, tmp->e[i].pinyin, 0, e2,
+		    sizeof(e2)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, e2);
+			goto out;
+		}
+	}
+	qsort(lex->e, lex->n, sizeof(*lex->e), entry_cmp);
+	update_version(lex);
+	rc = 0;
+out:
+	tts_lexicon_free(tmp);
+	fclose(f);
+	return rc;
+}
+
+char *
+tts_lexicon_apply(const struct tts_lexicon *lex, const char *text)
+{
+	struct sbuf sb;
+	size_t i = 0, len = strlen(text);
+
+	sbuf_init(&sb);
+	while (i < len) {
+		const struct lex_entry *best = NULL;
+		/* Longest match wins (entries are few; a linear scan is fine
+		 * for the sizes a county keeps and keeps the code obvious). */
+		for (size_t k = 0; lex && k < lex->n; k++) {
+			const struct lex_entry *e = &lex->e[k];
+			if (e->wlen <= len - i &&
+			    memcmp(text + i, e->word, e->wlen) == 0 &&
+			    (best == NULL || e->wlen > best->wlen))
+				best = e;
+		}
+		if (best != NULL) {
+			/* Spaces keep eSpeak from gluing pinyin to a Hanzi. */
+			if (sb.len > 0 && sb.buf[sb.len - 1] != ' ')
+				sbuf_puts(&sb, " ");
+			sbuf_puts(&sb, best->pinyin);
+			sbuf_puts(&sb, " ");
+			i += best->wlen;
+			continue;
+		}
+		/* copy one UTF-8 character */
+		size_t cl = 1;
+		unsigned char c = (unsigned char)text[i];
+		if (c >= 0xF0)
+			cl = 4;
+		else if (c >= 0xE0)
+			cl = 3;
+		else if (c >= 0xC0)
+			cl = 2;
+		if (cl > len - i)
+			cl = len - i;
+		sbuf_putn(&sb, text + i, cl);
+		i += cl;
+	}
+	/* Tidy: a space before punctuation or at the end is pointless. */
+	char *s = sbuf_take(&sb);
+	if (s != NULL) {
+		size_t n = strlen(s);
+		while (n > 0 && s[n - 1] == ' ')
+			s[--n] = '\0';
+	}
+	return s;
+}
+
+char *
+tts_spoken_text(const char *text, size_t len, const struct tts_voice *voice,
+    const struct tts_lexicon *lex, char *err, size_t errlen)
+{
+	if (voice == NULL)
+		voice = tts_voice_default();
+	char *norm = tts_normalize(text, len, voice->dialect, err, errlen);
+	if (norm == NULL || lex == NULL || lex->n == 0 ||
+	    voice->dialect != TTS_MANDARIN)
+		return norm;
+	char *out = tts_lexicon_apply(lex, norm);
+	free(norm);
+	if (out == NULL)
+		snprintf(err, errlen, "out of memory");
+	return out;
+}

@@ -1,0 +1,211 @@
+/*
+ * tts.h — the speech a village hears: Chinese text normalisation, the
+ * pronunciation lexicon, eSpeak NG synthesis, generated chimes, resampling,
+ * WAV / Ogg Opus output and a render cache keyed by content hash.
+ *
+ * THREADS. eSpeak NG keeps global state and is not reentrant. Every function
+ * that takes a struct tts_engine must be called from one and the same thread
+ * (dalabad's TTS worker; the CLI's main thread), and only one engine may exist
+ * per process. Everything else here (normalisation, lexicon, voices, writers,
+ * cache keys) is pure or self-contained and safe from any thread.
+ *
+ * ERRORS. Functions return 0 / -1 (or NULL) and, where they take err/errlen,
+ * write a one-line human-readable reason there. Nothing here prints or exits.
+ */
+#ifndef DALABA_TTS_H
+#define DALABA_TTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest notice text accepted, in bytes of UTF-8 (about 10 000 Hanzi, over
+ * half an hour of speech). Anything longer is refused, not truncated. */
+#define TTS_MAX_TEXT_BYTES 32768
+
+/* eSpeak NG's default is 175 words per minute, which for its Mandarin voice is
+ * about 3.4 syllables a second including pauses. Village broadcasters read
+ * slower for elderly listeners; 150 gives about 2.9 syllables a second. */
+#define TTS_DEFAULT_RATE 150
+#define TTS_DEFAULT_PITCH 50
+#define TTS_DEFAULT_VOLUME 100
+#define TTS_DEFAULT_SENTENCE_PAUSE_MS 450
+
+/* The rate Opus and the broadcaster want. */
+#define TTS_OUTPUT_RATE 48000
+
+enum tts_dialect {
+	TTS_MANDARIN,
+	TTS_CANTONESE,
+};
+
+/* ---- voices ---------------------------------------------------------------- */
+
+struct tts_voice {
+	const char *name;		/* ours: "mandarin", "cantonese" */
+	const char *espeak_name;	/* the eSpeak NG voice behind it */
+	enum tts_dialect dialect;
+	const char *description;
+};
+
+/* Look a voice up by our name or an alias ("zh", "cmn", "yue", ...).
+ * Returns NULL for an unknown voice. */
+const struct tts_voice *tts_voice_find(const char *name);
+/* The table of voices; *n gets its length. */
+const struct tts_voice *tts_voice_list(size_t *n);
+const struct tts_voice *tts_voice_default(void);
+
+/* ---- text normalisation ------------------------------------------------------ */
+
+/*
+ * Rewrite notice text into the words a native broadcaster would read:
+ * numbers, years, dates, clock times, ranges, decimals, percentages,
+ * fractions, temperatures, units, money, phone and emergency numbers, Latin
+ * letters, and punctuation turned into pauses (，。). len is the byte length
+ * of text. Returns a malloc'd UTF-8 string the caller frees, or NULL with
+ * err set: invalid UTF-8, text over TTS_MAX_TEXT_BYTES, or nothing to say.
+ */
+char *tts_normalize(const char *text, size_t len, enum tts_dialect dialect,
+    char *err, size_t errlen);
+
+/* ---- lexicon ------------------------------------------------------------------ */
+
+/*
+ * Pronunciation overrides: a word (Hanzi) and the pinyin to read instead,
+ * tone numbers 1-5 per syllable ("chong2 qing4"). Applied, longest match
+ * first, to normalised Mandarin text. The file format is one entry a line,
+ * "WORD PINYIN...", '#' starts a comment.
+ */
+struct tts_lexicon;
+
+struct tts_lexicon *tts_lexicon_new(void);
+void tts_lexicon_free(struct tts_lexicon *lex);	/* NULL is a no-op */
+/* Add or replace one entry; refuses empty words and malformed pinyin. */
+int tts_lexicon_add(struct tts_lexicon *lex, const char *word,
+    const char *pinyin, char *err, size_t errlen);
+/* Load a file into lex. On error nothing is added and err names the line. */
+int tts_lexicon_load(struct tts_lexicon *lex, const char *path,
+    char *err, size_t errlen);
+size_t tts_lexicon_count(const struct tts_lexicon *lex);
+/* Apply to text; returns a malloc'd string (NULL only on out of memory). */
+char *tts_lexicon_apply(const struct tts_lexicon *lex, const char *text);
+/* 16 hex digits that change whenever an entry changes (part of cache keys). */
+const char *tts_lexicon_version(const struct tts_lexicon *lex);
+
+/*
+ * The exact text eSpeak NG will be given for this input: normalised, then
+ * (Mandarin only) with lexicon overrides. lex may be NULL.
+ */
+char *tts_spoken_text(const char *text, size_t len,
+    const struct tts_voice *voice, const struct tts_lexicon *lex,
+    char *err, size_t errlen);
+
+/* ---- rendering a notice --------------------------------------------------------- */
+
+struct tts_params {
+	const struct tts_voice *voice;	/* NULL: the default voice */
+	int rate;			/* words/minute, 80..450; 0: default */
+	int pitch;			/* 0..100; -1: default */
+	int volume;			/* 0..200; -1: default */
+	int sentence_pause_ms;		/* -1: default */
+};
+
+/* Fill p with the defaults above. */
+void tts_params_default(struct tts_params *p);
+
+struct tts_notice {
+	const char *title;		/* optional, read once after the chime */
+	const char *body;		/* required */
+	int repeat;			/* times the body is read in all, 1..10 */
+	bool chime;			/* attention chime before, closing chime after */
+	bool emergency;			/* the alert tone instead of the chime */
+	struct tts_params params;
+};
+
+/* Audio sink: frames of mono signed 16-bit PCM at the engine's output rate.
+ * Return 0 to go on, non-zero to stop the render (tts_render returns 1). */
+typedef int (*tts_pcm_fn)(const int16_t *pcm, size_t frames, void *arg);
+
+struct tts_engine;
+
+/* Start eSpeak NG. out_rate is the rate the sink wants (TTS_OUTPUT_RATE).
+ * One engine per process; see THREADS above. */
+struct tts_engine *tts_engine_new(int out_rate, char *err, size_t errlen);
+void tts_engine_free(struct tts_engine *eng);	/* NULL is a no-op */
+int tts_engine_rate(const struct tts_engine *eng);
+/* Borrow lex (NULL for none) for later renders; the caller keeps it alive. */
+void tts_engine_set_lexicon(struct tts_engine *eng,
+    const struct tts_lexicon *lex);
+
+/*
+ * Render a notice: chime, title, body, repeats with a lead-in, closing chime.
+ * Audio is handed to fn in chunks of at most a few tens of milliseconds as
+ * synthesis runs, so playback can start before the text is done. Returns 0
+ * when finished, 1 when fn asked to stop, -1 on error (err says why).
+ */
+int tts_render(struct tts_engine *eng, const struct tts_notice *n,
+    tts_pcm_fn fn, void *arg, char *err, size_t errlen);
+
+/* Render with a cache: identical input (text, voice, rate, pitch, volume,
+ * repeat, chime, lexicon version, output rate) is synthesised once and later
+ * streamed from cache_dir/<key>.wav. *hit tells which happened. */
+int tts_render_cached(struct tts_engine *eng, const char *cache_dir,
+    const struct tts_notice *n, tts_pcm_fn fn, void *arg, bool *hit,
+    char *err, size_t errlen);
+
+/* The cache key: 64 hex digits of BLAKE2b over everything that shapes the
+ * audio. out must hold 65 bytes. */
+void tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
+    char out[65]);
+
+/*
+ * Speak text (no chimes) only to capture eSpeak NG's phoneme trace, as
+ * `espeak-ng -x` prints it. *spoken and *phonemes are malloc'd.
+ */
+int tts_explain(struct tts_engine *eng, const char *text,
+    const struct tts_params *p, char **spoken, char **phonemes,
+    char *err, size_t errlen);
+
+/* ---- chimes ------------------------------------------------------------------------ */
+
+enum tts_tone {
+	TTS_TONE_ATTENTION,	/* rising three-note chime before a notice */
+	TTS_TONE_CLOSING,	/* falling chime after it */
+	TTS_TONE_ALERT,		/* emergency: two-tone warble, unmistakable */
+	TTS_TONE_ALERT_END,	/* short alert tone closing an emergency page */
+};
+
+/* Number of frames tone lasts at rate. */
+size_t tts_tone_frames(enum tts_tone tone, int rate);
+/* Synthesise frames [from, from+count) of tone into out (so long tones can be
+ * streamed in pieces). */
+void tts_tone_render(enum tts_tone tone, int rate, size_t from, size_t count,
+    int16_t *out);
+
+/* ---- output files -------------------------------------------------------------------- */
+
+enum tts_format {
+	TTS_FORMAT_WAV,
+	TTS_FORMAT_OGG_OPUS,
+};
+
+/* The format a path's extension names (.wav, .ogg, .opus); -1 if neither. */
+int tts_format_from_path(const char *path);
+
+/*
+ * A file being written. The data goes to PATH.new and reaches PATH only by
+ * tts_writer_close, after fsync, so a crash never leaves a half file under
+ * the real name. title may be NULL (an Ogg Opus TITLE comment).
+ */
+struct tts_writer;
+struct tts_writer *tts_writer_open(const char *path, enum tts_format fmt,
+    int rate, const char *title, char *err, size_t errlen);
+int tts_writer_write(struct tts_writer *w, const int16_t *pcm, size_t frames);
+/* Finish, fsync and rename into place; frees w whatever the outcome. */
+int tts_writer_close(struct tts_writer *w, char *err, size_t errlen);
+/* Drop the partial file; frees w. NULL is a no-op. */
+void tts_writer_abort(struct tts_writer *w);
+/* A tts_pcm_fn writing to the struct tts_writer passed as arg. */
+int tts_writer_pcm_fn(const int16_t *pcm, size_t frames, void *arg);
+
+#endif /* DALABA_TTS_H */
