@@ -1,0 +1,21 @@
+/*
+ * cli.h — the subcommands of the `dalaba` command line. Each takes the
+ * arguments after its name and returns the process exit status
+ * (0 done, 1 failed, 2 bad usage).
+ */
+#ifndef DALABA_CLI_H
+#define DALABA_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int cli_say(int argc, char **argv);
+
+/* Play mono 16-bit PCM on an ALSA device, one chunk at a time. */
+struct cli_player;
+struct cli_player *cli_player_open(const char *device, int rate, char *err,
+    size_t errlen);
+int cli_player_write(const int16_t *pcm, size_t frames, void *player);
+int cli_player_close(struct cli_player *p);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * dalaba_main.c — the `dalaba` command line: a dispatcher over subcommands.
+ * `say` renders locally; the commands that talk to dalabad (notice,
+ * schedule, zone, speaker, page) arrive with the daemon.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scheduler/cli.h"
+
+#define DALABA_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "say", cli_say, "read a notice aloud locally (to a file or the sound card)" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: dalaba COMMAND [options] ...\n\n"
+	    "dalaba (大喇叭) reads village notices aloud and broadcasts them to\n"
+	    "networked loudspeakers.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n`dalaba COMMAND --help` describes a command.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("dalaba %s\n", DALABA_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "dalaba: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
