@@ -275,9 +275,15 @@ eng_speak(struct tts_engine *eng, const char *text, char *err, size_t errlen)
 		return -1;
 	e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
 	    espeakCHARS_UTF8, NULL, eng);
-	if (e != EE_OK && !eng->stopped) {
+	if (eng->stopped) {
+		/* An aborted synthesis leaves eSpeak mid-utterance; Cancel is
+		 * its documented way back to "ready for a new message". */
+		espeak_Cancel();
+		return -1;
+	}
+	if (e != EE_OK) {
 		snprintf(err, errlen, "eSpeak NG synthesis failed (%d)", (int)e);
 		return -1;
 	}
-	return eng->stopped ? -1 : 0;
+	return 0;
 }

@@ -485,6 +485,8 @@ try_grouped_phone(struct norm *z, size_t i)
 		g[ng] = scan_digits(z, k, (char[16]){0}, 16);
 		if (g[ng] == 0)
 			break;
+		if (g[ng] > 8)
+			return 0;	/* no phone number has such a group */
 		total += g[ng];
 		k += g[ng];
 		ng++;

@@ -1,0 +1,132 @@
+# 01_say.sh — `dalaba say` end to end: text in, speech out, as a cadre uses it.
+. tests/e2e/lib.sh
+
+NOTICE="乡亲们，周末咱村西蓝花基地要移植菜苗，需要用工100人。"
+
+# --- help and usage --------------------------------------------------------------
+expect_exit 0 "dalaba --help" "$DALABA" --help
+check "dalaba --help lists say" grep -q "say" "$TMP/last.out"
+expect_exit 0 "dalaba say --help" "$DALABA" say --help
+check "say --help documents --text-only and --explain" \
+    sh -c "grep -q -- --text-only '$TMP/last.out' && grep -q -- --explain '$TMP/last.out'"
+expect_exit 2 "unknown command" "$DALABA" frobnicate
+expect_exit 2 "say without text" "$DALABA" say
+
+# --- what will be spoken -----------------------------------------------------------
+got=$("$DALABA" say --text-only "$NOTICE")
+check "--text-only prints exactly the normalised text" \
+    [ "$got" = "乡亲们，周末咱村西蓝花基地要移植菜苗，需要用工一百人。" ]
+check "--text-only prints one line" [ "$(printf '%s\n' "$got" | wc -l)" -eq 1 ]
+got=$(printf '%s' "请拨打110，气温-5℃" | "$DALABA" say --text-only -)
+check "text from standard input" [ "$got" = "请拨打幺幺零，气温零下五摄氏度" ]
+
+"$DALABA" say --explain "$NOTICE" >"$TMP/explain" 2>&1
+check "--explain succeeds and shows the phoneme trace" grep -q "phonemes:" "$TMP/explain"
+check "--explain shows no (en) for Chinese text" sh -c "! grep -q '(en)' '$TMP/explain'"
+"$DALABA" say --explain "2026年11月23日中午12:00，乡政府召开会议，请各村书记参加" >"$TMP/explain2" 2>&1
+check "no (en) in a long mixed notice" sh -c "grep -q phonemes '$TMP/explain2' && ! grep -q '(en)' '$TMP/explain2'"
+
+# --- rendering to Ogg Opus and WAV -----------------------------------------------------
+expect_exit 0 "render the notice to Ogg Opus" "$DALABA" say -o "$TMP/notice.ogg" "$NOTICE"
+check "opusinfo accepts the file" opusinfo -q "$TMP/notice.ogg"
+check "opusdec decodes it" opusdec --quiet "$TMP/notice.ogg" "$TMP/notice_dec.wav"
+info=$("$WAVPROBE" info "$TMP/notice_dec.wav")
+secs=$(echo "$info" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+check "decoded audio is 48 kHz mono ($info)" sh -c "echo '$info' | grep -q 'rate=48000 channels=1'"
+check "duration is plausible for the sentence ($secs s)" eval "gt $secs 8 && lt $secs 30"
+c1=$("$WAVPROBE" tone "$TMP/notice_dec.wav" 0.16 0.35 523.25)
+check "it opens with the chime (C5 share $c1)" gt "$c1" 0.3
+act=$("$WAVPROBE" active "$TMP/notice_dec.wav")
+check "there is speech, not just chimes ($act s active)" gt "$act" 5
+tail_c=$("$WAVPROBE" tone "$TMP/notice_dec.wav" "$(awk -v s="$secs" 'BEGIN{print s-2.22}')" 0.35 783.99)
+check "it closes with the falling chime (G5 share $tail_c)" gt "$tail_c" 0.3
+
+expect_exit 0 "render to WAV" "$DALABA" say -o "$TMP/notice.wav" "$NOTICE"
+info=$("$WAVPROBE" info "$TMP/notice.wav")
+check "WAV output is 48 kHz mono" sh -c "echo '$info' | grep -q 'rate=48000 channels=1'"
+corr=$("$WAVPROBE" xcorr "$TMP/notice.wav" "$TMP/notice_dec.wav" 0.1 | cut -d' ' -f1)
+check "Ogg Opus and WAV renders match (correlation $corr)" gt "$corr" 0.8
+check "no .new file is left behind" sh -c "! ls '$TMP'/*.new 2>/dev/null"
+
+# --- the shape of a notice ------------------------------------------------------------------
+"$DALABA" say --no-chime -o "$TMP/r1.wav" "今天下午停电，请大家做好准备。" 2>/dev/null
+"$DALABA" say --no-chime --repeat 3 -o "$TMP/r3.wav" "今天下午停电，请大家做好准备。" 2>/dev/null
+d1=$("$WAVPROBE" info "$TMP/r1.wav" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+d3=$("$WAVPROBE" info "$TMP/r3.wav" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+check "--repeat 3 reads the body three times ($d1 s vs $d3 s)" \
+    gt "$d3" "$(awk -v a="$d1" 'BEGIN{print 3*a}')"
+nc=$("$WAVPROBE" tone "$TMP/r1.wav" 0.16 0.35 523.25)
+check "--no-chime has no chime ($nc)" lt "$nc" 0.1
+"$DALABA" say --emergency -o "$TMP/alert.wav" "紧急通知，山洪预警，请立即转移。" 2>/dev/null
+hi=$("$WAVPROBE" tone "$TMP/alert.wav" 0.16 0.2 960)
+lo=$("$WAVPROBE" tone "$TMP/alert.wav" 0.41 0.2 770)
+ch=$("$WAVPROBE" tone "$TMP/alert.wav" 0.16 0.35 523.25)
+check "--emergency opens with the hi-lo alert tone ($hi, $lo)" eval "gt $hi 0.5 && gt $lo 0.5"
+check "--emergency does not use the notice chime ($ch)" lt "$ch" 0.05
+"$DALABA" say --title "停电通知" -o "$TMP/titled.wav" "今天下午停电。" 2>/dev/null
+"$DALABA" say -o "$TMP/untitled.wav" "今天下午停电。" 2>/dev/null
+dt=$("$WAVPROBE" info "$TMP/titled.wav" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+du=$("$WAVPROBE" info "$TMP/untitled.wav" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+check "--title is read before the body ($du s -> $dt s)" gt "$dt" "$(awk -v a="$du" 'BEGIN{print a+1.2}')"
+"$DALABA" say --no-chime --rate 100 -o "$TMP/slow.wav" "今天下午停电，请大家做好准备。" 2>/dev/null
+ds=$("$WAVPROBE" info "$TMP/slow.wav" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+check "--rate 100 is slower than the default ($d1 s vs $ds s)" gt "$ds" "$d1"
+
+# --- voices and the lexicon -------------------------------------------------------------------------
+got=$("$DALABA" say --voice cantonese --text-only "请拨打110")
+check "Cantonese reads phone digits with 一" [ "$got" = "请拨打一一零" ]
+expect_exit 0 "render in Cantonese" "$DALABA" say --voice cantonese -o "$TMP/yue.wav" "各位街坊，今日下午停水。"
+expect_exit 0 "--voice list" "$DALABA" say --voice list
+check "--voice list names mandarin and cantonese" sh -c "grep -q mandarin '$TMP/last.out' && grep -q cantonese '$TMP/last.out'"
+printf '# village names\n重庆 chong2 qing4\n大苍村 da4 cang1 cun1\n' >"$TMP/lex.txt"
+got=$("$DALABA" say --lexicon "$TMP/lex.txt" --text-only "明天去重庆")
+check "lexicon override replaces the word with its pinyin ($got)" [ "$got" = "明天去 chong2 qing4" ]
+"$DALABA" say --lexicon "$TMP/lex.txt" --explain "大苍村" >"$TMP/lexexplain" 2>&1
+check "eSpeak NG reads the pinyin as Mandarin tones (cang1 -> a55)" grep -q "tsh'a55N" "$TMP/lexexplain"
+check "and with no (en) in the trace" eval "! grep -q '(en)' '$TMP/lexexplain'"
+got=$(DALABA_LEXICON="$TMP/lex.txt" "$DALABA" say --text-only "重庆")
+check "DALABA_LEXICON is honoured" [ "$got" = "chong2 qing4" ]
+printf '重庆 chongqing\n' >"$TMP/badlex.txt"
+expect_exit 1 "a malformed lexicon is refused" "$DALABA" say --lexicon "$TMP/badlex.txt" --text-only "重庆"
+check "the error names the file and line" stderr_has "badlex.txt:1"
+
+# --- hostile and wrong input -------------------------------------------------------------------------
+expect_exit 1 "invalid UTF-8 is refused" "$DALABA" say -o "$TMP/bad.ogg" "$(printf 'abc\377')"
+check "the error says UTF-8" stderr_has "UTF-8"
+check "no file is written for bad input" sh -c "[ ! -e '$TMP/bad.ogg' ] && [ ! -e '$TMP/bad.ogg.new' ]"
+expect_exit 1 "empty text is refused" "$DALABA" say -o "$TMP/bad.ogg" ""
+expect_exit 1 "punctuation only is refused" "$DALABA" say --text-only "，。！"
+check "the error says nothing to say" stderr_has "nothing to say"
+awk 'BEGIN { for (i = 0; i < 11000; i++) printf "乡" }' >"$TMP/huge.txt"
+expect_exit 1 "text over the size limit is refused" sh -c "'$DALABA' say --text-only - <'$TMP/huge.txt'"
+check "the error states the limit" stderr_has "limit"
+expect_exit 2 "unknown voice" "$DALABA" say --voice klingon "你好"
+check "the error names the voice" stderr_has "klingon"
+expect_exit 2 "unknown output format" "$DALABA" say -o "$TMP/x.mp3" "你好"
+expect_exit 2 "rate out of range" "$DALABA" say --rate 900 "你好"
+expect_exit 2 "repeat out of range" "$DALABA" say --repeat 0 "你好"
+expect_exit 2 "repeat not a number" "$DALABA" say --repeat two "你好"
+expect_exit 1 "unwritable output directory" "$DALABA" say -o /nonexistent/dir/x.ogg "你好"
+
+# --- through real ALSA (file plugin over null, test-local asoundrc) ----------------------
+alsa_file_pcm "$TMP/alsa_out.wav"
+expect_exit 0 "play through ALSA device dalaba_file" env HOME="$TMP" "$DALABA" say -d dalaba_file "$NOTICE"
+check "ALSA wrote the audio" test -s "$TMP/alsa_out.wav"
+corr=$("$WAVPROBE" xcorr "$TMP/notice.wav" "$TMP/alsa_out.wav" 0.1 | cut -d' ' -f1)
+check "what ALSA played matches the rendered file (correlation $corr)" gt "$corr" 0.99
+expect_exit 1 "a missing ALSA device is a clear error" env HOME="$TMP" "$DALABA" say -d no_such_pcm "你好"
+check "the error suggests -o" stderr_has "-o"
+
+# --- the render cache ----------------------------------------------------------------------------------
+"$DALABA" say --cache "$TMP/cache" -o "$TMP/c1.wav" "$NOTICE" 2>"$TMP/c1.err"
+"$DALABA" say --cache "$TMP/cache" -o "$TMP/c2.wav" "$NOTICE" 2>"$TMP/c2.err"
+check "first render fills the cache" grep -q "rendered, cached" "$TMP/c1.err"
+check "second identical render comes from the cache" grep -q "from cache" "$TMP/c2.err"
+check "cached audio is identical to the first render" cmp -s "$TMP/c1.wav" "$TMP/c2.wav"
+check "the cache holds one entry" [ "$(ls "$TMP/cache" | wc -l)" -eq 1 ]
+"$DALABA" say --cache "$TMP/cache" --rate 120 -o "$TMP/c3.wav" "$NOTICE" 2>"$TMP/c3.err"
+check "a different rate is a different entry" grep -q "rendered, cached" "$TMP/c3.err"
+"$DALABA" say --cache "$TMP/cache" --lexicon "$TMP/lex.txt" -o "$TMP/c4.wav" "$NOTICE" 2>"$TMP/c4.err"
+check "a different lexicon is a different entry" grep -q "rendered, cached" "$TMP/c4.err"
+
+finish
