@@ -16,7 +16,10 @@
 #define ESPEAK_BUF_MS 40		/* size of the pieces eSpeak hands over */
 #define RESAMPLE_QUALITY 6		/* speexdsp 0..10; 6 is transparent for speech */
 
-static int engine_alive;		/* eSpeak NG is one per process */
+/* eSpeak NG is one per process, and once: 1.51 deadlocks in espeak_Terminate
+ * after a second espeak_Initialize (seen in bench/tts), so an engine can be
+ * made once per process lifetime. */
+static int engine_made;
 
 static int
 synth_cb(short *wav, int n, espeak_EVENT *ev)
@@ -36,9 +39,9 @@ tts_engine_new(int out_rate, char *err, size_t errlen)
 	struct tts_engine *eng = NULL;
 	int rate, rerr;
 
-	if (engine_alive) {
-		snprintf(err, errlen, "an eSpeak NG engine already exists in "
-		    "this process");
+	if (engine_made) {
+		snprintf(err, errlen, "eSpeak NG can be started once per "
+		    "process, and it already was");
 		return NULL;
 	}
 	if (out_rate < 8000 || out_rate > 192000) {
@@ -75,10 +78,13 @@ tts_engine_new(int out_rate, char *err, size_t errlen)
 		    tts_voice_default()->espeak_name);
 		goto err;
 	}
-	engine_alive = 1;
+	engine_made = 1;
 	return eng;
 err:
+	if (eng && eng->rs)
+		speex_resampler_destroy(eng->rs);
 	free(eng);
+	engine_made = 1;	/* eSpeak was initialised: no second try */
 	espeak_Terminate();
 	return NULL;
 }
@@ -92,7 +98,6 @@ tts_engine_free(struct tts_engine *eng)
 		speex_resampler_destroy(eng->rs);
 	free(eng);
 	espeak_Terminate();
-	engine_alive = 0;
 }
 
 int

@@ -5,8 +5,9 @@
  *
  * THREADS. eSpeak NG keeps global state and is not reentrant. Every function
  * that takes a struct tts_engine must be called from one and the same thread
- * (dalabad's TTS worker; the CLI's main thread), and only one engine may exist
- * per process. Everything else here (normalisation, lexicon, voices, writers,
+ * (dalabad's TTS worker; the CLI's main thread), and only one engine may be
+ * made in a process's lifetime (eSpeak NG 1.51 deadlocks when it is shut
+ * down after being started a second time). Everything else here (normalisation, lexicon, voices, writers,
  * cache keys) is pure or self-contained and safe from any thread.
  *
  * ERRORS. Functions return 0 / -1 (or NULL) and, where they take err/errlen,
@@ -129,7 +130,7 @@ typedef int (*tts_pcm_fn)(const int16_t *pcm, size_t frames, void *arg);
 struct tts_engine;
 
 /* Start eSpeak NG. out_rate is the rate the sink wants (TTS_OUTPUT_RATE).
- * One engine per process; see THREADS above. */
+ * Once per process; see THREADS above. */
 struct tts_engine *tts_engine_new(int out_rate, char *err, size_t errlen);
 void tts_engine_free(struct tts_engine *eng);	/* NULL is a no-op */
 int tts_engine_rate(const struct tts_engine *eng);

@@ -375,9 +375,12 @@ main(void)
 		return t_done();
 	CHECK(tts_engine_new(TTS_OUTPUT_RATE, err, sizeof(err)) == NULL,
 	    "a second engine in one process is refused: %s", err);
+	tts_engine_free(NULL);
 	test_streaming(eng);
 	test_cache_key(eng);
 	test_no_english(eng);
 	tts_engine_free(eng);
+	CHECK(tts_engine_new(TTS_OUTPUT_RATE, err, sizeof(err)) == NULL,
+	    "nor a new one after freeing the first (eSpeak NG would deadlock)");
 	return t_done();
 }
