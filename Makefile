@@ -98,7 +98,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- targets ------------------------------------------------------------------------
-.PHONY: all deps deps-check check unit e2e fuzz bench run install uninstall clean
+.PHONY: all deps deps-check check test-bins fuzz-build bench run install uninstall clean
 all: $(LIBS) $(PROGRAMS)
 
 deps:
@@ -107,10 +107,10 @@ deps:
 deps-check:
 	@sh .ci/deps ensure
 
-tests: all $(UNIT_BINS) $(TEST_TOOLS)
+test-bins: all $(UNIT_BINS) $(TEST_TOOLS)
 
 check: deps-check
-	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory test-bins
 	@$(MAKE) --no-print-directory fuzz-build
 	@BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_DIR) sh tests/run.sh
 
@@ -125,7 +125,7 @@ bench: deps-check
 
 run: deps-check
 	@$(MAKE) --no-print-directory all
-	@sh .ci/run-demo $(BUILD)
+	@sh scheduler/run-demo.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
