@@ -17,6 +17,8 @@ PKG_CONFIG ?= pkg-config
 
 BUILD := build$(if $(SANITIZER),-$(SANITIZER))
 .DEFAULT_GOAL := all
+# Keep objects make considers intermediate (test and bench .o files).
+.SECONDARY:
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wcast-qual -Wformat=2
