@@ -61,8 +61,14 @@ LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
 
 # --- programs -----------------------------------------------------------------
 # dalaba: the command line (scheduler/ owns it: it is dalabad's client).
-PROGRAMS := $(BUILD)/dalaba
+PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalaba-speaker $(BUILD)/dalaba-broadcast
 $(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(scheduler_LIB) $(tts_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
+$(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broadcaster_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# dalaba-broadcast: stream a notice or file to speakers without dalabad.
+$(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- tests ----------------------------------------------------------------------

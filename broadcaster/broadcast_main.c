@@ -1,0 +1,260 @@
+/*
+ * broadcast_main.c — `dalaba-broadcast`: the broadcaster without dalabad.
+ * Loads the server key and the speaker registry, waits for speakers to say
+ * HELLO, streams a WAV file or a freshly rendered notice to a zone, and
+ * reports who was reached. dalabad uses the same library on its own threads.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "broadcaster/broadcaster.h"
+#include "tts/tts.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: dalaba-broadcast --key FILE [--pubkey]\n"
+"       dalaba-broadcast --key FILE --speakers FILE [options] --zone ZONE\n"
+"                        (--wav FILE | --text TEXT | --idle SECONDS)\n"
+"\n"
+"Stream audio to dalaba loudspeakers without the daemon.\n"
+"\n"
+"  --key FILE          the server's Ed25519 key (created if absent, mode 0600)\n"
+"  --pubkey            print the server's public key (hex) and exit\n"
+"  --speakers FILE     registry: lines \"ID ZONE KEYHEX\"\n"
+"  --bind ADDR         address to listen on (default 0.0.0.0)\n"
+"  --port N            UDP port (default 5004)\n"
+"  --zone ZONE         target division code: 6, 9 or 12 digits\n"
+"  --priority P        village (default), township, county or emergency\n"
+"  --volume N          0-100 (default: each speaker's own)\n"
+"  --delay MS          play-out delay after sending (default 300; 200 for\n"
+"                      emergency)\n"
+"  --wait-speakers N   wait until N speakers said HELLO (default 0)\n"
+"  --wait-ms MS        ... but no longer than this (default 10000)\n"
+"  --wav FILE          stream a 48 kHz mono 16-bit WAV file\n"
+"  --text TEXT         render TEXT as a notice (chime, repeats) and stream it\n"
+"  --repeat N          with --text: read it N times (default 1)\n"
+"  --idle SECONDS      only answer HELLOs for this long (tests)\n"
+"  -h, --help          this help\n");
+}
+
+static int
+parse_prio(const char *s)
+{
+	static const char *const names[] = { "village", "township", "county",
+	    "emergency" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Stream a WAV file's PCM (written by us or by any tool: canonical header). */
+static int
+stream_wav(struct bcast_stream *st, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char h[44];
+	int16_t buf[4800];
+	size_t n;
+
+	if (f == NULL || fread(h, 1, 44, f) != 44 || memcmp(h, "RIFF", 4) ||
+	    memcmp(h + 36, "data", 4) || h[22] != 1 || h[34] != 16 ||
+	    (h[24] | h[25] << 8 | h[26] << 16) != BCAST_RATE) {
+		fprintf(stderr, "dalaba-broadcast: %s: need a 48 kHz mono 16-bit "
+		    "WAV file\n", path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	while (!interrupted && (n = fread(buf, 2, 4800, f)) > 0)
+		if (bcast_stream_write(st, buf, n) != 0)
+			break;
+	fclose(f);
+	return 0;
+}
+
+static int
+to_stream(const int16_t *pcm, size_t frames, void *arg)
+{
+	return interrupted || bcast_stream_write(arg, pcm, frames) != 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "pubkey", no_argument, NULL, 'P' },
+		{ "speakers", required_argument, NULL, 's' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "priority", required_argument, NULL, 'r' },
+		{ "volume", required_argument, NULL, 'v' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "wait-speakers", required_argument, NULL, 'W' },
+		{ "wait-ms", required_argument, NULL, 'T' },
+		{ "wav", required_argument, NULL, 'w' },
+		{ "text", required_argument, NULL, 't' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "idle", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keyfile = NULL, *speakers = NULL, *bind = NULL, *zone = NULL;
+	const char *wav = NULL, *text = NULL;
+	int port = 0, prio = 0, volume = -1, delay = -1, want = 0, wait_ms = 10000;
+	int repeat = 1, idle = -1, pubkey = 0, ch;
+	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
+	char err[512], hex[2 * BCAST_PK_LEN + 1];
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'k': keyfile = optarg; break;
+		case 'P': pubkey = 1; break;
+		case 's': speakers = optarg; break;
+		case 'b': bind = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'z': zone = optarg; break;
+		case 'r':
+			if ((prio = parse_prio(optarg)) < 0) {
+				fprintf(stderr, "dalaba-broadcast: unknown priority "
+				    "\"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v': volume = atoi(optarg); break;
+		case 'd': delay = atoi(optarg); break;
+		case 'W': want = atoi(optarg); break;
+		case 'T': wait_ms = atoi(optarg); break;
+		case 'w': wav = optarg; break;
+		case 't': text = optarg; break;
+		case 'n': repeat = atoi(optarg); break;
+		case 'i': idle = atoi(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (keyfile == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (bcast_server_key_load(keyfile, pk, sk, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dalaba-broadcast: %s\n", err);
+		return 1;
+	}
+	if (pubkey) {
+		bcast_hex_encode(pk, sizeof(pk), hex);
+		printf("%s\n", hex);
+		return 0;
+	}
+	if (speakers == NULL || (idle < 0 && (zone == NULL ||
+	    (wav == NULL) == (text == NULL)))) {
+		fprintf(stderr, "dalaba-broadcast: need --speakers, and --zone with "
+		    "one of --wav or --text (or --idle)\n");
+		return 2;
+	}
+	if (delay < 0)
+		delay = prio == BCAST_PRIO_EMERGENCY ? 200 : 300;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	struct bcast_config cfg = { .bind_addr = bind, .port = port, .sk = sk };
+	struct bcast_server *srv = bcast_server_new(&cfg, err, sizeof(err));
+	if (srv == NULL) {
+		fprintf(stderr, "dalaba-broadcast: %s\n", err);
+		return 1;
+	}
+	int status = 1;
+	struct tts_engine *eng = NULL;
+	if (bcast_registry_load(srv, speakers, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dalaba-broadcast: %s\n", err);
+		goto out;
+	}
+	size_t total = bcast_registry_list(srv, NULL, 0);
+	struct bcast_speaker_info *info = calloc(total + 1, sizeof(*info));
+	if (info == NULL)
+		goto out;
+	if (idle >= 0) {
+		for (int i = 0; i < idle * 10 && !interrupted; i++)
+			usleep(100000);
+		status = 0;
+		goto report;
+	}
+	/* Wait for speakers to say HELLO: they sit behind NAT, so the server
+	 * can only reach those it has heard from. */
+	for (int waited = 0; waited < wait_ms && !interrupted; waited += 50) {
+		int online = 0;
+		bcast_registry_list(srv, info, total);
+		for (size_t i = 0; i < total; i++)
+			online += info[i].online;
+		if (online >= want)
+			break;
+		usleep(50000);
+	}
+	if (text) {
+		eng = tts_engine_new(BCAST_RATE, err, sizeof(err));
+		if (eng == NULL) {
+			fprintf(stderr, "dalaba-broadcast: %s\n", err);
+			goto report;
+		}
+	}
+	struct bcast_stream *st = bcast_stream_open(srv, zone, prio, volume,
+	    delay, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "dalaba-broadcast: %s\n", err);
+		goto report;
+	}
+	if (wav) {
+		if (stream_wav(st, wav) != 0) {
+			bcast_stream_cancel(st);
+			goto report;
+		}
+	} else {
+		struct tts_notice n = { .body = text, .repeat = repeat,
+		    .chime = true, .emergency = prio == BCAST_PRIO_EMERGENCY };
+		tts_params_default(&n.params);
+		if (tts_render(eng, &n, to_stream, st, err, sizeof(err)) == -1) {
+			fprintf(stderr, "dalaba-broadcast: %s\n", err);
+			bcast_stream_cancel(st);
+			goto report;
+		}
+	}
+	if (interrupted)
+		bcast_stream_cancel(st);
+	else
+		bcast_stream_close(st);
+	status = 0;
+report:
+	bcast_registry_list(srv, info, total);
+	fprintf(stderr, "dalaba-broadcast: %llu packets sent\n",
+	    (unsigned long long)bcast_server_packets_sent(srv));
+	for (size_t i = 0; i < total; i++)
+		fprintf(stderr, "  speaker %u zone %s %s %s received %u\n",
+		    info[i].id, info[i].zone, info[i].online ? "online" : "offline",
+		    info[i].addr, info[i].st.received);
+	free(info);
+out:
+	tts_engine_free(eng);
+	bcast_server_free(srv);
+	return status;
+}

@@ -1,0 +1,228 @@
+/*
+ * broadcaster.h — PCM to signed Opus RTP, fanned out to loudspeakers, and
+ * the wire protocol both ends share (speakers/ links this module for
+ * parsing and verifying; it has no GLib in it).
+ *
+ * AUDIO PACKETS are plain RTP (RFC 3550) carrying Opus (RFC 7587, 48 kHz
+ * clock, PT 96), so a standard receiver can play them, with one RFC 8285
+ * two-byte header extension block holding two elements:
+ *   id 1, 24 bytes: presentation time (server clock, µs), target zone
+ *        (code as an integer and its digit count), priority, flags,
+ *        volume, and the high 32 bits of the extended sequence number;
+ *   id 2, 64 bytes: Ed25519 signature by the server over the whole packet
+ *        without this element.
+ * 60 ms frames keep the wire rate with one signature per packet at or
+ * under 32 kb/s: 20 IP + 8 UDP + 12 RTP + 96 extension = 136 bytes of
+ * overhead, 16.7 packets/s, 18.1 kb/s, leaving 13 kb/s for wideband Opus.
+ *
+ * CONTROL PACKETS start with "DLB": a speaker's HELLO/heartbeat ('H'),
+ * authenticated with its own key (HMAC-SHA-256), carrying its status and
+ * an NTP-style send time; the server's reply ('R') echoes it with the
+ * server's receive and send times, signed with the server key.
+ */
+#ifndef DALABA_BROADCASTER_H
+#define DALABA_BROADCASTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BCAST_RATE 48000		/* RTP clock and PCM rate */
+#define BCAST_FRAME_MS 60
+#define BCAST_FRAME_SAMPLES (BCAST_RATE * BCAST_FRAME_MS / 1000)
+#define BCAST_OPUS_BITRATE 13000
+#define BCAST_PT 96
+#define BCAST_MAX_PACKET 1400		/* never fragment */
+#define BCAST_MAX_OPUS 1000
+#define BCAST_HDR_LEN (12 + 4 + 26 + 66)	/* RTP + ext hdr + elements */
+#define BCAST_SIG_LEN 64
+#define BCAST_PK_LEN 32
+#define BCAST_SK_LEN 64
+#define BCAST_SPEAKER_KEY_LEN 32
+
+/* Priority classes, low to high. */
+enum bcast_priority {
+	BCAST_PRIO_VILLAGE = 0,
+	BCAST_PRIO_TOWNSHIP = 1,
+	BCAST_PRIO_COUNTY = 2,
+	BCAST_PRIO_EMERGENCY = 3,
+};
+
+#define BCAST_FLAG_START 0x01		/* first packet of a stream */
+#define BCAST_FLAG_END 0x02		/* last packet of a stream */
+#define BCAST_VOLUME_DEFAULT 0xFF	/* the speaker keeps its own */
+
+/* ---- zones ------------------------------------------------------------------ */
+
+/* Administrative division codes: county 6 digits, township 9, village 12.
+ * A target covers every zone with its prefix; 0 digits covers all. */
+struct bcast_zone {
+	uint64_t code;		/* the digits as a number */
+	uint8_t digits;		/* 0, 6, 9 or 12 */
+};
+
+/* Parse "110101001" (6, 9 or 12 digits; "" or "*" for all). */
+int bcast_zone_parse(const char *s, struct bcast_zone *z);
+/* Does target cover zone (a speaker's 12-digit zone, or any)? */
+bool bcast_zone_covers(const struct bcast_zone *target,
+    const struct bcast_zone *zone);
+/* Format as digits into out (13 bytes), "*" for all. */
+void bcast_zone_format(const struct bcast_zone *z, char out[13]);
+
+/* ---- audio packets ------------------------------------------------------------- */
+
+struct bcast_audio {
+	uint32_t ssrc;		/* the stream id */
+	uint64_t seq;		/* extended sequence number (48 bits used) */
+	uint32_t timestamp;	/* RTP timestamp, 48 kHz */
+	int64_t pts_us;		/* presentation time, server clock */
+	struct bcast_zone zone;
+	uint8_t priority;
+	uint8_t flags;
+	uint8_t volume;
+	bool marker;
+	const uint8_t *opus;	/* points into the packet */
+	size_t opus_len;
+};
+
+/* Build and sign a packet into buf; returns its length or -1. */
+int bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk,
+    uint8_t *buf, size_t cap);
+
+/* Why a packet was refused. Speakers count each. */
+enum bcast_verdict {
+	BCAST_OK = 0,
+	BCAST_BAD_FORMAT,	/* truncated, not RTP, wrong extension shape */
+	BCAST_BAD_SIGNATURE,	/* unsigned, forged or altered */
+	BCAST_REPLAYED,		/* sequence already seen or too old */
+	BCAST_STALE,		/* presentation time outside the window */
+	BCAST_WRONG_ZONE,	/* not for this speaker's zone */
+	BCAST_VERDICT_MAX,
+};
+const char *bcast_verdict_name(enum bcast_verdict v);
+
+/* Parse a packet, checking its shape and its signature with the server's
+ * public key. On BCAST_OK, a->opus points into buf. Never reads past len. */
+enum bcast_verdict bcast_audio_parse(const uint8_t *buf, size_t len,
+    const uint8_t *pk, struct bcast_audio *a);
+
+/* ---- control packets ------------------------------------------------------------- */
+
+enum bcast_spk_state {
+	BCAST_STATE_IDLE = 0,
+	BCAST_STATE_PLAYING = 1,
+};
+
+struct bcast_status {
+	uint8_t state;
+	uint8_t priority;	/* of what is playing */
+	uint8_t volume;
+	uint8_t amp_on;
+	uint32_t playing_ssrc;
+	uint32_t buffer_ms;
+	uint32_t received, lost, fec_recovered, concealed, dropped;
+	int32_t clock_offset_ms;
+};
+
+struct bcast_hello {
+	uint32_t speaker_id;
+	uint64_t counter;	/* strictly increasing per speaker */
+	int64_t t1_us;		/* speaker clock at send */
+	struct bcast_status st;
+};
+
+struct bcast_reply {
+	uint32_t speaker_id;
+	uint64_t counter;	/* echoed */
+	int64_t t1_us;		/* echoed */
+	int64_t t2_us;		/* server clock at receive */
+	int64_t t3_us;		/* server clock at send */
+};
+
+#define BCAST_HELLO_LEN (4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 * 5 + 4 + 32)
+#define BCAST_REPLY_LEN (4 + 4 + 8 + 8 + 8 + 8 + 64)
+
+int bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key,
+    uint8_t *buf, size_t cap);
+/* Read the speaker id of a HELLO (to look its key up); -1 if not a HELLO. */
+int bcast_hello_peek_id(const uint8_t *buf, size_t len, uint32_t *id);
+enum bcast_verdict bcast_hello_parse(const uint8_t *buf, size_t len,
+    const uint8_t *key, struct bcast_hello *h);
+int bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk,
+    uint8_t *buf, size_t cap);
+enum bcast_verdict bcast_reply_parse(const uint8_t *buf, size_t len,
+    const uint8_t *pk, struct bcast_reply *r);
+
+/* ---- keys and clocks ---------------------------------------------------------------- */
+
+/* The server clock: CLOCK_REALTIME in µs. */
+int64_t bcast_server_now_us(void);
+/* CLOCK_MONOTONIC in µs, for pacing and for speakers' own clocks. */
+int64_t bcast_mono_now_us(void);
+
+/* Hex helpers: 0 on success, -1 if s is not exactly 2*len hex digits. */
+int bcast_hex_decode(const char *s, uint8_t *out, size_t len);
+void bcast_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* Load the server key pair from path (hex secret key, one line), or create
+ * it (mode 0600, written atomically) if absent. */
+int bcast_server_key_load(const char *path, uint8_t pk[BCAST_PK_LEN],
+    uint8_t sk[BCAST_SK_LEN], char *err, size_t errlen);
+
+/* ---- the server: registry, streams, sender ------------------------------------------- */
+
+struct bcast_server;
+
+struct bcast_config {
+	const char *bind_addr;		/* default 0.0.0.0 */
+	int port;			/* 0: 5004; -1: any free port */
+	const uint8_t *sk;		/* server secret key */
+	int offline_after_ms;		/* silent this long = offline (default 15000) */
+};
+
+struct bcast_speaker_info {
+	uint32_t id;
+	char zone[13];
+	bool online;
+	int64_t last_heard_us;		/* server clock; 0 if never */
+	char addr[64];
+	struct bcast_status st;
+};
+
+struct bcast_server *bcast_server_new(const struct bcast_config *cfg,
+    char *err, size_t errlen);
+/* Stop the threads, close the socket, free. NULL is a no-op. */
+void bcast_server_free(struct bcast_server *s);
+int bcast_server_port(const struct bcast_server *s);
+
+/* Registry: speakers allowed to join. Replaces an entry with the same id. */
+int bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
+    const uint8_t key[BCAST_SPEAKER_KEY_LEN], char *err, size_t errlen);
+/* Lines "ID ZONE KEYHEX", '#' comments. */
+int bcast_registry_load(struct bcast_server *s, const char *path, char *err,
+    size_t errlen);
+/* Snapshot of up to max speakers; returns how many there are in all. */
+size_t bcast_registry_list(struct bcast_server *s,
+    struct bcast_speaker_info *out, size_t max);
+
+/* A stream of audio to a zone. Write 48 kHz mono PCM at any pace; the
+ * sender thread sends each 60 ms packet when due, so speakers hear it
+ * delay_ms after it is due to leave (the jitter allowance). */
+struct bcast_stream;
+struct bcast_stream *bcast_stream_open(struct bcast_server *s,
+    const char *zone, enum bcast_priority prio, int volume, int delay_ms,
+    char *err, size_t errlen);
+/* Queue PCM; blocks while more than max_ahead_ms is queued so a fast
+ * producer (TTS) does not buffer a whole notice. Returns -1 if cancelled. */
+int bcast_stream_write(struct bcast_stream *st, const int16_t *pcm,
+    size_t frames);
+/* Flush the last partial frame, mark the end, wait until it is all sent,
+ * and free the stream. */
+int bcast_stream_close(struct bcast_stream *st);
+/* Stop now: drop what is queued, send an end packet, free. */
+void bcast_stream_cancel(struct bcast_stream *st);
+uint32_t bcast_stream_ssrc(const struct bcast_stream *st);
+/* Packets sent so far by this server (all streams, all speakers). */
+uint64_t bcast_server_packets_sent(struct bcast_server *s);
+
+#endif /* DALABA_BROADCASTER_H */

@@ -1,0 +1,175 @@
+/*
+ * registry.c — the speakers the server knows, and what it learns from their
+ * HELLOs: where they are (the address the HELLO came from, since they sit
+ * behind carrier NAT), what they are doing, and the clock probe to answer.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broadcaster/server_int.h"
+
+static struct spk_entry *
+find(struct bcast_server *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->nspk; i++)
+		if (s->spk[i].id == id)
+			return &s->spk[i];
+	return NULL;
+}
+
+int
+bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
+    const uint8_t key[BCAST_SPEAKER_KEY_LEN], char *err, size_t errlen)
+{
+	struct bcast_zone z;
+	struct spk_entry *e;
+
+	if (bcast_zone_parse(zone, &z) != 0 || z.digits == 0) {
+		snprintf(err, errlen, "zone \"%s\" is not a 6, 9 or 12 digit "
+		    "division code", zone);
+		return -1;
+	}
+	pthread_mutex_lock(&s->lock);
+	if ((e = find(s, id)) == NULL) {
+		if (s->nspk == s->cap) {
+			size_t cap = s->cap ? 2 * s->cap : 64;
+			struct spk_entry *n = realloc(s->spk, cap * sizeof(*n));
+			if (n == NULL) {
+				pthread_mutex_unlock(&s->lock);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			s->spk = n;
+			s->cap = cap;
+		}
+		e = &s->spk[s->nspk++];
+		memset(e, 0, sizeof(*e));
+		e->id = id;
+	}
+	e->zone = z;
+	memcpy(e->key, key, BCAST_SPEAKER_KEY_LEN);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int
+bcast_registry_load(struct bcast_server *s, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], zone[32], keyhex[128], e2[256];
+	unsigned long id;
+	int lineno = 0;
+	uint8_t key[BCAST_SPEAKER_KEY_LEN];
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		if (strspn(line, " \t") == strlen(line))
+			continue;
+		if (sscanf(line, "%lu %31s %127s", &id, zone, keyhex) != 3 ||
+		    id == 0 || id > UINT32_MAX ||
+		    bcast_hex_decode(keyhex, key, sizeof(key)) != 0) {
+			snprintf(err, errlen, "%s:%d: expected \"ID ZONE KEYHEX\"",
+			    path, lineno);
+			fclose(f);
+			return -1;
+		}
+		if (bcast_registry_add(s, (uint32_t)id, zone, key, e2,
+		    sizeof(e2)) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+size_t
+bcast_registry_list(struct bcast_server *s, struct bcast_speaker_info *out,
+    size_t max)
+{
+	int64_t now = bcast_mono_now_us();
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->nspk;
+	for (size_t i = 0; i < n && i < max; i++) {
+		struct spk_entry *e = &s->spk[i];
+		struct bcast_speaker_info *o = &out[i];
+		memset(o, 0, sizeof(*o));
+		o->id = e->id;
+		bcast_zone_format(&e->zone, o->zone);
+		o->last_heard_us = e->last_heard_us;
+		o->online = e->last_heard_mono != 0 &&
+		    now - e->last_heard_mono < (int64_t)s->offline_after_ms * 1000;
+		o->st = e->st;
+		if (e->alen) {
+			char host[INET6_ADDRSTRLEN] = "?";
+			int port = 0;
+			if (e->addr.ss_family == AF_INET) {
+				struct sockaddr_in *a = (struct sockaddr_in *)&e->addr;
+				inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+				port = ntohs(a->sin_port);
+			} else if (e->addr.ss_family == AF_INET6) {
+				struct sockaddr_in6 *a = (struct sockaddr_in6 *)&e->addr;
+				inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+				port = ntohs(a->sin6_port);
+			}
+			snprintf(o->addr, sizeof(o->addr), "%s:%d", host, port);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/*
+ * A datagram on the server's port. Only HELLOs are expected: anything else,
+ * or a HELLO from an unknown speaker, with a bad MAC or an old counter, is
+ * ignored without a reply (no amplification, no oracle).
+ */
+void
+reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
+    const struct sockaddr_storage *from, socklen_t alen)
+{
+	struct bcast_hello h;
+	struct bcast_reply r;
+	struct spk_entry *e;
+	uint8_t out[BCAST_REPLY_LEN];
+	uint32_t id;
+	int64_t t2 = bcast_server_now_us();
+
+	if (bcast_hello_peek_id(buf, len, &id) != 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	e = find(s, id);
+	if (e == NULL || bcast_hello_parse(buf, len, e->key, &h) != BCAST_OK ||
+	    h.counter <= e->last_counter) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	e->last_counter = h.counter;
+	memcpy(&e->addr, from, alen);
+	e->alen = alen;
+	e->last_heard_us = t2;
+	e->last_heard_mono = bcast_mono_now_us();
+	e->st = h.st;
+	pthread_mutex_unlock(&s->lock);
+
+	r.speaker_id = id;
+	r.counter = h.counter;
+	r.t1_us = h.t1_us;
+	r.t2_us = t2;
+	r.t3_us = bcast_server_now_us();
+	if (bcast_reply_pack(&r, s->sk, out, sizeof(out)) > 0)
+		sendto(s->fd, out, sizeof(out), 0, (const struct sockaddr *)from,
+		    alen);
+}

@@ -1,0 +1,303 @@
+/*
+ * sender.c — streams and the sender thread. A stream turns PCM into 60 ms
+ * Opus frames, each signed once into a packet with its due time; the sender
+ * thread sleeps on CLOCK_MONOTONIC until the earliest packet is due and
+ * hands it, in one sendmmsg call per 256 speakers, to every online speaker
+ * of the stream's zone that no higher-priority stream claims.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "broadcaster/server_int.h"
+
+#define MMSG_BATCH 256
+
+struct bcast_stream *
+bcast_stream_open(struct bcast_server *s, const char *zone,
+    enum bcast_priority prio, int volume, int delay_ms, char *err,
+    size_t errlen)
+{
+	struct bcast_stream *st;
+	int oerr;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (bcast_zone_parse(zone, &st->zone) != 0) {
+		snprintf(err, errlen, "zone \"%s\" is not a division code", zone);
+		free(st);
+		return NULL;
+	}
+	if ((unsigned)prio > BCAST_PRIO_EMERGENCY || volume > 100 ||
+	    delay_ms < 0 || delay_ms > 10000) {
+		snprintf(err, errlen, "bad priority, volume or delay");
+		free(st);
+		return NULL;
+	}
+	st->enc = opus_encoder_create(BCAST_RATE, 1, OPUS_APPLICATION_VOIP, &oerr);
+	if (st->enc == NULL) {
+		snprintf(err, errlen, "Opus encoder: %s", opus_strerror(oerr));
+		free(st);
+		return NULL;
+	}
+	/* Speech settings: wideband voice, in-band FEC for one lost packet,
+	 * bitrate within the 32 kb/s wire budget (see broadcaster.h). */
+	opus_encoder_ctl(st->enc, OPUS_SET_BITRATE(BCAST_OPUS_BITRATE));
+	opus_encoder_ctl(st->enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+	opus_encoder_ctl(st->enc, OPUS_SET_MAX_BANDWIDTH(OPUS_BANDWIDTH_WIDEBAND));
+	opus_encoder_ctl(st->enc, OPUS_SET_INBAND_FEC(1));
+	opus_encoder_ctl(st->enc, OPUS_SET_PACKET_LOSS_PERC(10));
+	opus_encoder_ctl(st->enc, OPUS_SET_VBR_CONSTRAINT(1));
+	st->srv = s;
+	st->prio = prio;
+	st->volume = volume < 0 ? BCAST_VOLUME_DEFAULT : (uint8_t)volume;
+	st->delay_us = (int64_t)delay_ms * 1000;
+	pthread_mutex_lock(&s->lock);
+	st->ssrc = s->next_ssrc++;
+	st->next = s->streams;
+	s->streams = st;
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
+uint32_t
+bcast_stream_ssrc(const struct bcast_stream *st)
+{
+	return st->ssrc;
+}
+
+/* Encode the frame in st->pcm and queue it; waits for room. Lock held. */
+static int
+queue_frame(struct bcast_stream *st, uint8_t flags)
+{
+	struct bcast_server *s = st->srv;
+	uint8_t opus[BCAST_MAX_OPUS];
+	struct bcast_audio a;
+
+	while (st->qcount == STREAM_QUEUE && !st->cancelled && !s->stop)
+		pthread_cond_wait(&s->cond, &s->lock);
+	if (st->cancelled || s->stop)
+		return -1;
+
+	int64_t now = bcast_mono_now_us();
+	if (st->frames == 0) {
+		st->t0_mono = now;
+		st->t0_server = bcast_server_now_us();
+		flags |= BCAST_FLAG_START;
+	}
+	int64_t off = (int64_t)st->frames * BCAST_FRAME_MS * 1000;
+	if (st->t0_mono + off < now - 100000) {
+		/* The producer fell behind real time: restart the timeline
+		 * rather than send audio that is already too late to play. */
+		st->t0_mono = now - off;
+		st->t0_server = bcast_server_now_us() - off;
+	}
+	opus_int32 n = opus_encode(st->enc, st->pcm, BCAST_FRAME_SAMPLES, opus,
+	    sizeof(opus));
+	if (n <= 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.ssrc = st->ssrc;
+	a.seq = st->seq++;
+	a.timestamp = (uint32_t)(st->frames * BCAST_FRAME_SAMPLES);
+	a.pts_us = st->t0_server + off + st->delay_us;
+	a.zone = st->zone;
+	a.priority = (uint8_t)st->prio;
+	a.flags = flags;
+	a.volume = st->volume;
+	a.marker = (flags & BCAST_FLAG_START) != 0;
+	a.opus = opus;
+	a.opus_len = (size_t)n;
+	struct queued_pkt *q = &st->q[(st->qhead + st->qcount) % STREAM_QUEUE];
+	int len = bcast_audio_pack(&a, s->sk, q->data, sizeof(q->data));
+	if (len < 0)
+		return -1;
+	q->len = (uint16_t)len;
+	q->due_mono = st->t0_mono + off;
+	st->qcount++;
+	st->frames++;
+	if (flags & BCAST_FLAG_END)
+		st->ended = 1;
+	pthread_cond_broadcast(&s->cond);
+	return 0;
+}
+
+int
+bcast_stream_write(struct bcast_stream *st, const int16_t *pcm, size_t frames)
+{
+	struct bcast_server *s = st->srv;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	while (frames > 0 && rc == 0) {
+		size_t n = BCAST_FRAME_SAMPLES - st->npcm;
+		if (n > frames)
+			n = frames;
+		memcpy(st->pcm + st->npcm, pcm, n * sizeof(*pcm));
+		st->npcm += n;
+		pcm += n;
+		frames -= n;
+		if (st->npcm == BCAST_FRAME_SAMPLES) {
+			rc = queue_frame(st, 0);
+			st->npcm = 0;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+static void
+unlink_and_free(struct bcast_stream *st)
+{
+	struct bcast_server *s = st->srv;
+
+	for (struct bcast_stream **p = &s->streams; *p; p = &(*p)->next) {
+		if (*p == st) {
+			*p = st->next;
+			break;
+		}
+	}
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	opus_encoder_destroy(st->enc);
+	free(st);
+}
+
+int
+bcast_stream_close(struct bcast_stream *st)
+{
+	struct bcast_server *s = st->srv;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	memset(st->pcm + st->npcm, 0,
+	    (BCAST_FRAME_SAMPLES - st->npcm) * sizeof(int16_t));
+	rc = queue_frame(st, BCAST_FLAG_END);
+	while (rc == 0 && st->qcount > 0 && !s->stop)
+		pthread_cond_wait(&s->cond, &s->lock);
+	unlink_and_free(st);	/* unlocks */
+	return rc;
+}
+
+void
+bcast_stream_cancel(struct bcast_stream *st)
+{
+	struct bcast_server *s = st->srv;
+
+	pthread_mutex_lock(&s->lock);
+	st->qcount = 0;		/* drop what was not sent */
+	memset(st->pcm, 0, sizeof(st->pcm));
+	if (st->frames > 0 && queue_frame(st, BCAST_FLAG_END) == 0) {
+		st->q[st->qhead].due_mono = bcast_mono_now_us();
+		while (st->qcount > 0 && !s->stop)
+			pthread_cond_wait(&s->cond, &s->lock);
+	}
+	st->cancelled = 1;
+	unlink_and_free(st);	/* unlocks */
+}
+
+/* Does a stream of higher priority than st also cover zone z? */
+static int
+claimed_by_higher(struct bcast_server *s, const struct bcast_stream *st,
+    const struct bcast_zone *z)
+{
+	for (struct bcast_stream *o = s->streams; o; o = o->next)
+		if (o != st && o->prio > st->prio && !o->cancelled &&
+		    o->frames > 0 && bcast_zone_covers(&o->zone, z))
+			return 1;
+	return 0;
+}
+
+void *
+sender_main(void *arg)
+{
+	struct bcast_server *s = arg;
+	struct mmsghdr *msgs = calloc(MMSG_BATCH, sizeof(*msgs));
+	struct sockaddr_storage *addrs = calloc(MMSG_BATCH, sizeof(*addrs));
+	struct iovec iov;
+	struct queued_pkt pkt;
+
+	if (msgs == NULL || addrs == NULL)
+		abort();	/* at start-up, before any audio: nothing to save */
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		struct bcast_stream *next = NULL;
+		for (struct bcast_stream *st = s->streams; st; st = st->next)
+			if (st->qcount > 0 && (next == NULL ||
+			    st->q[st->qhead].due_mono < next->q[next->qhead].due_mono))
+				next = st;
+		if (next == NULL) {
+			pthread_cond_wait(&s->cond, &s->lock);
+			continue;
+		}
+		int64_t due = next->q[next->qhead].due_mono;
+		if (due > bcast_mono_now_us()) {
+			/* Sleep until due, but wake for a new, earlier packet. */
+			struct timespec ts;
+			int64_t wait = due - bcast_mono_now_us();
+			if (wait > 20000)
+				wait = 20000;
+			pthread_mutex_unlock(&s->lock);
+			ts.tv_sec = wait / 1000000;
+			ts.tv_nsec = (wait % 1000000) * 1000;
+			clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
+		pkt = next->q[next->qhead];
+		next->qhead = (next->qhead + 1) % STREAM_QUEUE;
+		next->qcount--;
+		pthread_cond_broadcast(&s->cond);
+
+		/* Pick the receivers under the lock, send without it. */
+		int64_t now = bcast_mono_now_us();
+		int64_t offline = (int64_t)s->offline_after_ms * 1000;
+		size_t total = 0;
+		for (size_t i = 0; i < s->nspk;) {
+			size_t n = 0;
+			for (; i < s->nspk && n < MMSG_BATCH; i++) {
+				struct spk_entry *e = &s->spk[i];
+				if (e->alen == 0 || now - e->last_heard_mono > offline ||
+				    !bcast_zone_covers(&next->zone, &e->zone) ||
+				    claimed_by_higher(s, next, &e->zone))
+					continue;
+				memcpy(&addrs[n], &e->addr, e->alen);
+				msgs[n].msg_hdr.msg_name = &addrs[n];
+				msgs[n].msg_hdr.msg_namelen = e->alen;
+				n++;
+			}
+			if (n == 0)
+				continue;
+			pthread_mutex_unlock(&s->lock);
+			iov.iov_base = pkt.data;
+			iov.iov_len = pkt.len;
+			for (size_t k = 0; k < n; k++) {
+				msgs[k].msg_hdr.msg_iov = &iov;
+				msgs[k].msg_hdr.msg_iovlen = 1;
+			}
+			size_t done = 0;
+			while (done < n) {
+				int r = sendmmsg(s->fd, msgs + done,
+				    (unsigned)(n - done), 0);
+				if (r <= 0) {
+					if (r < 0 && errno == EINTR)
+						continue;
+					done++;	/* skip the one that failed */
+					continue;
+				}
+				done += (size_t)r;
+			}
+			total += n;
+			pthread_mutex_lock(&s->lock);
+		}
+		s->packets_sent += total;
+	}
+	pthread_mutex_unlock(&s->lock);
+	free(msgs);
+	free(addrs);
+	return NULL;
+}

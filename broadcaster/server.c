@@ -1,0 +1,139 @@
+/*
+ * server.c — the broadcaster's one UDP port and its two threads: a receiver
+ * answering speakers' HELLOs, and the sender (sender.c) pacing audio out.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <sodium.h>
+
+#include "broadcaster/server_int.h"
+
+static void *
+receiver_main(void *arg)
+{
+	struct bcast_server *s = arg;
+	uint8_t buf[2048];
+
+	while (!s->stop) {
+		struct pollfd p = { .fd = s->fd, .events = POLLIN };
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		for (int i = 0; i < 64; i++) {	/* drain, but let stop be seen */
+			struct sockaddr_storage from;
+			socklen_t alen = sizeof(from);
+			ssize_t n = recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT,
+			    (struct sockaddr *)&from, &alen);
+			if (n < 0)
+				break;
+			reg_handle_datagram(s, buf, (size_t)n, &from, alen);
+		}
+	}
+	return NULL;
+}
+
+struct bcast_server *
+bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
+{
+	struct bcast_server *s;
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to start");
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->fd = -1;
+	memcpy(s->sk, cfg->sk, BCAST_SK_LEN);
+	s->offline_after_ms = cfg->offline_after_ms > 0 ? cfg->offline_after_ms :
+	    15000;
+	randombytes_buf(&s->next_ssrc, sizeof(s->next_ssrc));
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)(cfg->port ? cfg->port : 5004));
+	if (cfg->port < 0)
+		a.sin_port = 0;
+	if (inet_pton(AF_INET, cfg->bind_addr ? cfg->bind_addr : "0.0.0.0",
+	    &a.sin_addr) != 1) {
+		snprintf(err, errlen, "bad bind address \"%s\"", cfg->bind_addr);
+		goto fail;
+	}
+	if ((s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(s->fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&a, &alen) < 0) {
+		snprintf(err, errlen, "UDP port %d: %s", ntohs(a.sin_port),
+		    strerror(errno));
+		goto fail;
+	}
+	int sndbuf = 4 << 20;
+	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	s->port = ntohs(a.sin_port);
+	if (pthread_create(&s->rx, NULL, receiver_main, s) != 0) {
+		snprintf(err, errlen, "cannot start the receiver thread");
+		goto fail;
+	}
+	if (pthread_create(&s->tx, NULL, sender_main, s) != 0) {
+		s->stop = 1;
+		pthread_join(s->rx, NULL);
+		snprintf(err, errlen, "cannot start the sender thread");
+		goto fail;
+	}
+	s->threads = 1;
+	return s;
+fail:
+	if (s->fd >= 0)
+		close(s->fd);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+	return NULL;
+}
+
+void
+bcast_server_free(struct bcast_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->threads) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = 1;
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->rx, NULL);
+		pthread_join(s->tx, NULL);
+	}
+	close(s->fd);
+	free(s->spk);
+	sodium_memzero(s->sk, sizeof(s->sk));
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+}
+
+int
+bcast_server_port(const struct bcast_server *s)
+{
+	return s->port;
+}
+
+uint64_t
+bcast_server_packets_sent(struct bcast_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint64_t n = s->packets_sent;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}

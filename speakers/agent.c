@@ -1,0 +1,403 @@
+/*
+ * agent.c — the speaker's loop: say HELLO, learn the server clock, take in
+ * signed audio, and play each frame at its presentation time. Nothing from
+ * the network is used before bcast_audio_parse has verified it against the
+ * server's public key; what is refused is counted by reason. The audio path
+ * allocates nothing once running: the jitter buffer is a fixed ring.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <opus/opus.h>
+
+#include "speakers/speaker.h"
+
+#define JB_SLOTS 64			/* 3.8 s of 60 ms frames */
+#define FRAME_US (BCAST_FRAME_MS * 1000)
+#define WINDOW_PAST_US 2000000		/* older presentation times are stale */
+#define WINDOW_FUTURE_US 10000000	/* and so are ones this far ahead */
+#define STREAM_IDLE_US 1500000		/* no packets this long: stream over */
+#define HELLO_RETRY_MS 300		/* until the first reply */
+#define HELLO_MAX_BACKOFF_MS 10000
+#define CLOCK_SAMPLES 8
+
+struct slot {
+	uint64_t seq;
+	int64_t pts;
+	uint8_t used, flags, volume;
+	uint16_t len;
+	uint8_t data[BCAST_MAX_OPUS];
+};
+
+struct agent {
+	const struct spk_config *c;
+	int fd;
+	struct sockaddr_storage srv;
+	socklen_t srvlen;
+	struct bcast_zone zone;
+	struct spk_output *out;
+	OpusDecoder *dec;
+	struct slot jb[JB_SLOTS];
+	uint64_t seen[JB_SLOTS];	/* seq+1 of recent packets, for replays */
+
+	int active;
+	uint32_t ssrc;
+	uint8_t prio;
+	uint64_t next_seq;
+	int64_t next_pts;
+	int64_t last_rx_mono;
+	uint32_t done_ssrc[8];		/* recently ended streams */
+	int ndone;
+
+	int synced;
+	int64_t offset_us;		/* server clock - our monotonic clock */
+	struct { int64_t off, rtt; } cs[CLOCK_SAMPLES];
+	int ncs;
+
+	uint64_t counter;
+	int64_t next_hello, last_reply;
+	int hello_interval_ms;
+
+	struct spk_counters k;
+	int16_t pcm[BCAST_FRAME_SAMPLES];
+};
+
+static int
+open_socket(struct agent *a, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res;
+	char port[8];
+	int e;
+
+	snprintf(port, sizeof(port), "%d", a->c->port);
+	if ((e = getaddrinfo(a->c->server, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "server %s: %s", a->c->server,
+		    gai_strerror(e));
+		return -1;
+	}
+	memcpy(&a->srv, res->ai_addr, res->ai_addrlen);
+	a->srvlen = res->ai_addrlen;
+	a->fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	freeaddrinfo(res);
+	if (a->fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* Not connect()ed: a forged packet from any address must meet the
+	 * signature check, which is the defence that matters. */
+	return 0;
+}
+
+static void
+send_hello(struct agent *a, int64_t now)
+{
+	struct bcast_hello h = { 0 };
+	uint8_t buf[BCAST_HELLO_LEN];
+	int64_t wall = bcast_server_now_us();
+
+	/* Strictly increasing, also across restarts: the server refuses
+	 * counters it has seen, so old HELLOs cannot be replayed. */
+	a->counter = (uint64_t)wall > a->counter ? (uint64_t)wall : a->counter + 1;
+	h.speaker_id = a->c->id;
+	h.counter = a->counter;
+	h.t1_us = now;
+	h.st.state = a->active ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
+	h.st.priority = a->active ? a->prio : 0;
+	h.st.volume = (uint8_t)a->c->volume;
+	h.st.amp_on = (uint8_t)a->active;
+	h.st.playing_ssrc = a->active ? a->ssrc : 0;
+	h.st.received = (uint32_t)a->k.received;
+	h.st.lost = (uint32_t)(a->k.fec_recovered + a->k.concealed);
+	h.st.fec_recovered = (uint32_t)a->k.fec_recovered;
+	h.st.concealed = (uint32_t)a->k.concealed;
+	uint64_t dropped = 0;
+	for (int i = 1; i < BCAST_VERDICT_MAX; i++)
+		dropped += a->k.dropped[i];
+	h.st.dropped = (uint32_t)dropped;
+	h.st.clock_offset_ms = (int32_t)(a->offset_us / 1000);
+	if (a->active && a->next_pts)
+		h.st.buffer_ms = 0;
+	if (bcast_hello_pack(&h, a->c->key, buf, sizeof(buf)) > 0)
+		sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
+		    a->srvlen);
+}
+
+/* NTP's rule: of the recent samples, trust the one with the shortest round
+ * trip, whose offset error is bounded by half of it. */
+static void
+on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
+{
+	struct bcast_reply r;
+
+	if (bcast_reply_parse(buf, len, a->c->server_pk, &r) != BCAST_OK ||
+	    r.speaker_id != a->c->id || r.counter != a->counter)
+		return;
+	int64_t rtt = (t4 - r.t1_us) - (r.t3_us - r.t2_us);
+	int64_t off = ((r.t2_us - r.t1_us) + (r.t3_us - t4)) / 2;
+	a->cs[a->ncs % CLOCK_SAMPLES].off = off;
+	a->cs[a->ncs % CLOCK_SAMPLES].rtt = rtt;
+	a->ncs++;
+	int n = a->ncs < CLOCK_SAMPLES ? a->ncs : CLOCK_SAMPLES, best = 0;
+	for (int i = 1; i < n; i++)
+		if (a->cs[i].rtt < a->cs[best].rtt)
+			best = i;
+	a->offset_us = a->cs[best].off;
+	a->synced = 1;
+	a->last_reply = t4;
+	a->hello_interval_ms = a->c->hello_ms;
+	a->k.replies++;
+}
+
+static void
+end_stream(struct agent *a)
+{
+	a->done_ssrc[a->ndone++ % 8] = a->ssrc;
+	a->active = 0;
+	for (int i = 0; i < JB_SLOTS; i++)
+		a->jb[i].used = 0;
+}
+
+static int
+recently_done(const struct agent *a, uint32_t ssrc)
+{
+	for (int i = 0; i < 8 && i < a->ndone; i++)
+		if (a->done_ssrc[i] == ssrc)
+			return 1;
+	return 0;
+}
+
+static void
+on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
+{
+	struct bcast_audio p;
+	enum bcast_verdict v = bcast_audio_parse(buf, len, a->c->server_pk, &p);
+
+	if (v == BCAST_OK && !a->synced)
+		v = BCAST_STALE;	/* no clock yet: cannot judge its time */
+	if (v == BCAST_OK) {
+		int64_t srv_now = now + a->offset_us;
+		if (p.pts_us < srv_now - WINDOW_PAST_US ||
+		    p.pts_us > srv_now + WINDOW_FUTURE_US)
+			v = BCAST_STALE;
+		else if (!bcast_zone_covers(&p.zone, &a->zone))
+			v = BCAST_WRONG_ZONE;
+		else if (recently_done(a, p.ssrc) ||
+		    a->seen[p.seq % JB_SLOTS] == p.seq + 1)
+			v = BCAST_REPLAYED;
+	}
+	if (v != BCAST_OK) {
+		a->k.dropped[v]++;
+		return;
+	}
+	if (p.opus_len > BCAST_MAX_OPUS) {
+		a->k.dropped[BCAST_BAD_FORMAT]++;
+		return;
+	}
+	if (!a->active || p.priority > a->prio) {
+		/* Nothing playing, or a higher class pre-empts what is. */
+		if (a->active)
+			end_stream(a);
+		a->active = 1;
+		a->ssrc = p.ssrc;
+		a->prio = p.priority;
+		a->next_seq = p.seq;
+		a->next_pts = p.pts_us;
+		a->k.streams++;
+	} else if (p.ssrc != a->ssrc) {
+		a->k.lower_priority++;
+		return;
+	}
+	a->seen[p.seq % JB_SLOTS] = p.seq + 1;
+	a->k.received++;
+	a->last_rx_mono = now;
+	if (p.seq < a->next_seq) {
+		a->k.late++;
+		return;
+	}
+	if (p.seq >= a->next_seq + JB_SLOTS) {
+		a->k.dropped[BCAST_STALE]++;
+		return;
+	}
+	struct slot *s = &a->jb[p.seq % JB_SLOTS];
+	s->used = 1;
+	s->seq = p.seq;
+	s->pts = p.pts_us;
+	s->flags = p.flags;
+	s->volume = p.volume;
+	s->len = (uint16_t)p.opus_len;
+	memcpy(s->data, p.opus, p.opus_len);
+}
+
+static void
+apply_volume(int16_t *pcm, size_t n, int volume)
+{
+	if (volume >= 100)
+		return;
+	for (size_t i = 0; i < n; i++)
+		pcm[i] = (int16_t)(pcm[i] * volume / 100);
+}
+
+/* Play every frame that is due; returns µs until the next one (or -1). */
+static int64_t
+play_due(struct agent *a, int64_t now)
+{
+	while (a->active) {
+		int64_t lead = spk_output_delay_us(a->out);
+		int64_t due = a->next_pts - a->offset_us - lead;
+		if (now < due)
+			return due - now;
+		if (now - a->last_rx_mono > STREAM_IDLE_US) {
+			end_stream(a);	/* the server went quiet */
+			break;
+		}
+		struct slot *s = &a->jb[a->next_seq % JB_SLOTS];
+		struct slot *nx = &a->jb[(a->next_seq + 1) % JB_SLOTS];
+		int n, volume = a->c->volume;
+		uint8_t flags = 0;
+		if (s->used && s->seq == a->next_seq) {
+			n = opus_decode(a->dec, s->data, s->len, a->pcm,
+			    BCAST_FRAME_SAMPLES, 0);
+			flags = s->flags;
+			if (s->volume != BCAST_VOLUME_DEFAULT)
+				volume = s->volume;
+			a->next_pts = s->pts;
+			s->used = 0;
+			a->k.played++;
+		} else if (nx->used && nx->seq == a->next_seq + 1) {
+			n = opus_decode(a->dec, nx->data, nx->len, a->pcm,
+			    BCAST_FRAME_SAMPLES, 1);
+			a->k.fec_recovered++;
+		} else {
+			n = opus_decode(a->dec, NULL, 0, a->pcm,
+			    BCAST_FRAME_SAMPLES, 0);
+			a->k.concealed++;
+		}
+		if (n > 0) {
+			apply_volume(a->pcm, (size_t)n, volume);
+			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
+				a->k.underruns++;
+		}
+		a->next_seq++;
+		a->next_pts += FRAME_US;
+		if (flags & BCAST_FLAG_END)
+			end_stream(a);
+	}
+	return -1;
+}
+
+static void
+write_stats(const struct agent *a)
+{
+	char tmp[600];
+	FILE *f;
+
+	if (a->c->stats[0] == '\0')
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.new", a->c->stats);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	fprintf(f, "received %llu\n", (unsigned long long)a->k.received);
+	for (int i = 1; i < BCAST_VERDICT_MAX; i++)
+		fprintf(f, "dropped_%s %llu\n", bcast_verdict_name(i),
+		    (unsigned long long)a->k.dropped[i]);
+	fprintf(f, "lower_priority %llu\nlate %llu\nplayed %llu\n"
+	    "fec_recovered %llu\nconcealed %llu\nstreams %llu\nreplies %llu\n"
+	    "synced %d\nclock_offset_us %lld\nplaying %d\n",
+	    (unsigned long long)a->k.lower_priority,
+	    (unsigned long long)a->k.late, (unsigned long long)a->k.played,
+	    (unsigned long long)a->k.fec_recovered,
+	    (unsigned long long)a->k.concealed,
+	    (unsigned long long)a->k.streams, (unsigned long long)a->k.replies,
+	    a->synced, (long long)a->offset_us, a->active);
+	fclose(f);
+	rename(tmp, a->c->stats);
+}
+
+int
+spk_run(const struct spk_config *c, volatile int *stop, char *err,
+    size_t errlen)
+{
+	struct agent *a = calloc(1, sizeof(*a));
+	uint8_t buf[2048];
+	int oerr, rc = -1;
+
+	if (a == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	a->c = c;
+	a->fd = -1;
+	if (bcast_zone_parse(c->zone, &a->zone) != 0) {
+		snprintf(err, errlen, "zone \"%s\" is not a division code", c->zone);
+		goto out;
+	}
+	if (open_socket(a, err, errlen) != 0)
+		goto out;
+	if ((a->out = spk_output_open(c->output, BCAST_RATE, err, errlen)) == NULL)
+		goto out;
+	if ((a->dec = opus_decoder_create(BCAST_RATE, 1, &oerr)) == NULL) {
+		snprintf(err, errlen, "Opus decoder: %s", opus_strerror(oerr));
+		goto out;
+	}
+	a->hello_interval_ms = HELLO_RETRY_MS;
+	int64_t next_stats = 0;
+	while (!*stop) {
+		int64_t now = bcast_mono_now_us();
+		if (now >= a->next_hello) {
+			/* No reply for three intervals: the server is gone;
+			 * keep saying HELLO, backing off, until it answers. */
+			if (a->k.replies == 0 || now - a->last_reply >
+			    3000LL * c->hello_ms) {
+				a->hello_interval_ms = a->hello_interval_ms * 2;
+				if (a->hello_interval_ms > HELLO_MAX_BACKOFF_MS)
+					a->hello_interval_ms = HELLO_MAX_BACKOFF_MS;
+				if (a->k.replies == 0 && a->hello_interval_ms > 2000)
+					a->hello_interval_ms = 2000;
+			}
+			send_hello(a, now);
+			a->next_hello = now + (int64_t)(a->synced ? c->hello_ms :
+			    HELLO_RETRY_MS) * 1000;
+			if (a->synced && now - a->last_reply > 3000LL * c->hello_ms)
+				a->next_hello = now + (int64_t)a->hello_interval_ms * 1000;
+		}
+		if (now >= next_stats) {
+			write_stats(a);
+			next_stats = now + 500000;
+		}
+		int64_t wait = play_due(a, now);
+		int64_t until_hello = a->next_hello - now;
+		if (wait < 0 || wait > until_hello)
+			wait = until_hello;
+		if (wait > 100000)
+			wait = 100000;
+		struct pollfd p = { .fd = a->fd, .events = POLLIN };
+		int t = (int)((wait + 999) / 1000);
+		if (poll(&p, 1, t < 0 ? 0 : t) > 0) {
+			for (int i = 0; i < 256; i++) {
+				ssize_t n = recv(a->fd, buf, sizeof(buf), 0);
+				if (n < 0)
+					break;
+				int64_t t4 = bcast_mono_now_us();
+				if (n >= 4 && memcmp(buf, "DLBR", 4) == 0)
+					on_reply(a, buf, (size_t)n, t4);
+				else
+					on_audio(a, buf, (size_t)n, t4);
+			}
+		}
+	}
+	rc = 0;
+out:
+	write_stats(a);
+	if (a->dec)
+		opus_decoder_destroy(a->dec);
+	spk_output_close(a->out);
+	if (a->fd >= 0)
+		close(a->fd);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * speaker.h — dalaba-speaker, the agent on a loudspeaker box: configuration,
+ * the output devices, the jitter buffer and the agent loop. Plain C and
+ * poll(), no GLib, so it fits a small ARM board.
+ */
+#ifndef DALABA_SPEAKER_H
+#define DALABA_SPEAKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "broadcaster/broadcaster.h"
+
+/* ---- configuration (INI) ---------------------------------------------------- */
+
+struct spk_config {
+	uint32_t id;
+	char zone[13];
+	uint8_t key[BCAST_SPEAKER_KEY_LEN];
+	char server[256];		/* host name or address */
+	int port;
+	uint8_t server_pk[BCAST_PK_LEN];
+	char output[512];		/* alsa:NAME, wav:PATH, null */
+	int volume;			/* 0-100 */
+	int hello_ms;			/* heartbeat interval */
+	char stats[512];		/* write counters here ("" = none) */
+};
+
+void spk_config_default(struct spk_config *c);
+/* Read an INI file into c (defaults first). err names file and line. */
+int spk_config_load(struct spk_config *c, const char *path, char *err,
+    size_t errlen);
+/* Check that everything needed is there and sane. */
+int spk_config_check(const struct spk_config *c, char *err, size_t errlen);
+
+/* ---- outputs ------------------------------------------------------------------- */
+
+struct spk_output;
+struct spk_output *spk_output_open(const char *spec, int rate, char *err,
+    size_t errlen);
+int spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames);
+/* How long until a sample written now is heard (ALSA's delay); 0 for files. */
+int64_t spk_output_delay_us(struct spk_output *o);
+void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
+
+/* ---- the agent ------------------------------------------------------------------- */
+
+struct spk_counters {
+	uint64_t received;		/* verified audio packets */
+	uint64_t dropped[BCAST_VERDICT_MAX];	/* by reason; [0] unused */
+	uint64_t lower_priority;	/* ignored: a higher stream plays */
+	uint64_t late;			/* arrived after their time */
+	uint64_t played;		/* frames played from packets */
+	uint64_t fec_recovered;		/* frames rebuilt from FEC */
+	uint64_t concealed;		/* frames made up by PLC */
+	uint64_t streams;		/* streams started */
+	uint64_t replies;		/* server replies accepted */
+	uint64_t underruns;		/* output recovered */
+};
+
+/* Run until *stop is set (by a signal handler). Returns 0 or -1 at start-up
+ * failure (err says why). */
+int spk_run(const struct spk_config *c, volatile int *stop, char *err,
+    size_t errlen);
+
+#endif
