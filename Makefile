@@ -74,22 +74,31 @@ $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_L
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize
+TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
+              $(BUILD)/tests/forge $(BUILD)/tests/replay_packet
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 $(BUILD)/tests/wavprobe: $(BUILD)/tests/wavprobe.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
+$(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # The fuzz target built as a plain program that replays the corpus: the
 # regression half of fuzzing, available even where clang is not.
 $(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/tests/fuzz/replay_main.o $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/fuzz/replay_main.o $(broadcaster_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # libFuzzer builds (clang), always with ASan+UBSan, in their own tree.
 FUZZ_DIR := build-fuzz
-FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize $(FUZZ_DIR)/fuzz_packet
 $(FUZZ_DIR)/fuzz_normalize: tests/fuzz/fuzz_normalize.c $(tts_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+$(FUZZ_DIR)/fuzz_packet: tests/fuzz/fuzz_packet.c $(broadcaster_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)

@@ -46,6 +46,8 @@ struct agent {
 	uint64_t seen[JB_SLOTS];	/* seq+1 of recent packets, for replays */
 
 	int active;
+	int started;			/* a frame of this stream was played */
+	int buffered;			/* packets in jb */
 	uint32_t ssrc;
 	uint8_t prio;
 	uint64_t next_seq;
@@ -158,6 +160,8 @@ end_stream(struct agent *a)
 {
 	a->done_ssrc[a->ndone++ % 8] = a->ssrc;
 	a->active = 0;
+	a->started = 0;
+	a->buffered = 0;
 	for (int i = 0; i < JB_SLOTS; i++)
 		a->jb[i].used = 0;
 }
@@ -216,14 +220,24 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	a->k.received++;
 	a->last_rx_mono = now;
 	if (p.seq < a->next_seq) {
-		a->k.late++;
-		return;
+		if (a->started || a->next_seq - p.seq >= JB_SLOTS ||
+		    p.pts_us - a->offset_us <= now) {
+			a->k.late++;
+			return;
+		}
+		/* Reordered before play-out began: start earlier. */
+		a->next_seq = p.seq;
+		a->next_pts = p.pts_us;
 	}
 	if (p.seq >= a->next_seq + JB_SLOTS) {
 		a->k.dropped[BCAST_STALE]++;
 		return;
 	}
 	struct slot *s = &a->jb[p.seq % JB_SLOTS];
+	if (s->used && s->seq != p.seq)
+		a->buffered--;	/* overwritten by a newer lap of the ring */
+	if (!s->used || s->seq != p.seq)
+		a->buffered++;
 	s->used = 1;
 	s->seq = p.seq;
 	s->pts = p.pts_us;
@@ -251,8 +265,8 @@ play_due(struct agent *a, int64_t now)
 		int64_t due = a->next_pts - a->offset_us - lead;
 		if (now < due)
 			return due - now;
-		if (now - a->last_rx_mono > STREAM_IDLE_US) {
-			end_stream(a);	/* the server went quiet */
+		if (a->buffered == 0 && now - a->last_rx_mono > STREAM_IDLE_US) {
+			end_stream(a);	/* nothing left and the server went quiet */
 			break;
 		}
 		struct slot *s = &a->jb[a->next_seq % JB_SLOTS];
@@ -267,6 +281,7 @@ play_due(struct agent *a, int64_t now)
 				volume = s->volume;
 			a->next_pts = s->pts;
 			s->used = 0;
+			a->buffered--;
 			a->k.played++;
 		} else if (nx->used && nx->seq == a->next_seq + 1) {
 			n = opus_decode(a->dec, nx->data, nx->len, a->pcm,
@@ -282,6 +297,7 @@ play_due(struct agent *a, int64_t now)
 			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
 				a->k.underruns++;
 		}
+		a->started = 1;
 		a->next_seq++;
 		a->next_pts += FRAME_US;
 		if (flags & BCAST_FLAG_END)

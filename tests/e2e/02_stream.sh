@@ -1,0 +1,80 @@
+# 02_stream.sh — a notice streamed by dalaba-broadcast to real dalaba-speaker
+# processes on loopback: three in the target village (two writing WAV, one
+# through real ALSA via the file plugin), one in the next village that must
+# hear nothing. Each output must match the source (Opus is lossy: compare by
+# cross-correlation).
+. tests/e2e/lib.sh
+SPK=$TOP/$BUILD/dalaba-speaker
+BC=$TOP/$BUILD/dalaba-broadcast
+PORT=$((20000 + $$ % 20000))
+cd "$TMP"
+
+PK=$("$BC" --key server.key --pubkey)
+check "the server key is created, mode 0600" sh -c "[ \"\$(stat -c %a server.key)\" = 600 ]"
+check "the public key is 64 hex digits" sh -c "echo '$PK' | grep -Eq '^[0-9a-f]{64}$'"
+alsa_file_pcm "$TMP/alsa3.wav"
+for i in 1 2 3 4; do
+	K=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	Z=110101001001
+	[ "$i" = 4 ] && Z=110101001002
+	OUT="wav:$TMP/out$i.wav"
+	[ "$i" = 3 ] && OUT="alsa:dalaba_file"
+	echo "$i $Z $K" >>speakers.txt
+	cat >s$i.conf <<EOC
+# speaker $i
+[speaker]
+id = $i
+zone = $Z
+key = $K
+[server]
+address = 127.0.0.1
+port = $PORT
+public_key = $PK
+[audio]
+output = $OUT
+[agent]
+hello_ms = 500
+EOC
+done
+
+expect_exit 0 "dalaba-speaker -n accepts a good configuration" "$SPK" -n -c s1.conf
+check "and says so" grep -q "configuration OK" "$TMP/last.out"
+sed 's/^zone = .*/zone = 1101/' s1.conf >bad.conf
+expect_exit 1 "dalaba-speaker -n refuses a bad zone" "$SPK" -n -c bad.conf
+check "naming the line" stderr_has "bad.conf:4"
+sed 's/^hello_ms/helo_ms/' s1.conf >typo.conf
+expect_exit 1 "an unknown key is an error, not ignored" "$SPK" -n -c typo.conf
+expect_exit 0 "dalaba-speaker --help" "$SPK" --help
+expect_exit 0 "dalaba-broadcast --help" "$BC" --help
+
+"$TOP/$BUILD/dalaba" say -o src.wav "乡亲们，周末咱村西蓝花基地要移植菜苗，需要用工100人。" 2>/dev/null
+for i in 1 2 3 4; do
+	HOME=$TMP "$SPK" -c s$i.conf --stats s$i.stats 2>s$i.err &
+	eval "PID$i=$!"
+done
+"$BC" --key server.key --speakers speakers.txt --port $PORT \
+    --zone 110101001001 --wait-speakers 4 --wav src.wav 2>bc.err
+check "dalaba-broadcast streamed the notice" grep -q "packets sent" bc.err
+check "all four speakers were online" sh -c "[ \$(grep -c ' online ' bc.err) -eq 4 ]"
+sleep 1
+kill $PID1 $PID2 $PID3 $PID4
+wait $PID1 $PID2 $PID3 $PID4
+check "speakers exit cleanly on SIGTERM" sh -c "! grep -q . s1.err"
+
+src_frames=$(awk 'BEGIN{}' ; "$WAVPROBE" info src.wav | sed 's/.*frames=\([0-9]*\).*/\1/')
+want_pkts=$(( (src_frames + 2879) / 2880 + 1 ))
+for i in 1 2 3; do
+	f=out$i.wav
+	[ "$i" = 3 ] && f=alsa3.wav
+	played=$(awk '$1=="played"{print $2}' s$i.stats)
+	check "speaker $i played every frame ($played of $want_pkts)" [ "$played" -ge $((want_pkts - 1)) ]
+	check "speaker $i refused nothing" sh -c "! grep -E '^dropped_' s$i.stats | grep -qv ' 0$'"
+	corr=$("$WAVPROBE" xcorr src.wav "$f" 0.5 | cut -d' ' -f1)
+	check "speaker $i output matches the source (correlation $corr)" gt "$corr" 0.85
+	check "speaker $i synced its clock" grep -q "^synced 1" s$i.stats
+done
+played4=$(awk '$1=="played"{print $2}' s4.stats)
+check "the speaker in the next village played nothing ($played4)" [ "$played4" = 0 ]
+frames4=$("$WAVPROBE" info out4.wav | sed 's/.*frames=\([0-9]*\).*/\1/')
+check "and its output is empty" [ "$frames4" = 0 ]
+finish

@@ -1,0 +1,226 @@
+/*
+ * forge.c — a hostile server for the security test. It answers one
+ * speaker's HELLOs with the real server key (so the speaker syncs), then
+ * sends a short legitimate stream mixed, in seeded random order, with
+ * attack packets of known kinds. It prints how many of each it sent, in the
+ * speaker's stats vocabulary, so the test compares the two.
+ *
+ *   forge KEYFILE SPEAKER_KEYHEX PORT ZONE SEED
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <opus/opus.h>
+#include <sodium.h>
+
+#include "broadcaster/broadcaster.h"
+
+#define LEGIT 40		/* frames of real audio */
+#define N_FORMAT 1000
+#define N_SIG 2000
+#define N_STALE 500
+#define N_ZONE 500
+
+struct pkt {
+	uint8_t d[BCAST_MAX_PACKET];
+	int len;
+};
+
+static uint64_t rng;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+int
+main(int argc, char **argv)
+{
+	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN], spk_key[32];
+	uint8_t evil_pk[BCAST_PK_LEN], evil_sk[BCAST_SK_LEN];
+	char err[256];
+
+	if (argc != 6 || bcast_server_key_load(argv[1], pk, sk, err,
+	    sizeof(err)) != 0 || bcast_hex_decode(argv[2], spk_key, 32) != 0) {
+		fprintf(stderr, "usage: forge KEYFILE SPEAKER_KEYHEX PORT ZONE SEED\n");
+		return 2;
+	}
+	rng = strtoull(argv[5], NULL, 10) | 1;
+	crypto_sign_keypair(evil_pk, evil_sk);
+
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)atoi(argv[3])) };
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		perror("bind");
+		return 1;
+	}
+
+	/* Answer HELLOs until the speaker has had three replies. */
+	struct sockaddr_storage spk;
+	socklen_t spklen = 0;
+	int replies = 0;
+	for (int i = 0; i < 200 && replies < 3; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		uint8_t buf[256], out[BCAST_REPLY_LEN];
+		struct bcast_hello h;
+		spklen = sizeof(spk);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&spk, &spklen);
+		if (n <= 0 || bcast_hello_parse(buf, (size_t)n, spk_key, &h) !=
+		    BCAST_OK)
+			continue;
+		struct bcast_reply r = { h.speaker_id, h.counter, h.t1_us,
+		    bcast_server_now_us(), bcast_server_now_us() };
+		bcast_reply_pack(&r, sk, out, sizeof(out));
+		sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&spk, spklen);
+		replies++;
+	}
+	if (replies < 3) {
+		fprintf(stderr, "forge: the speaker never said HELLO\n");
+		return 1;
+	}
+
+	/* The legitimate stream: a 440 Hz tone, 60 ms frames, 700 ms ahead. */
+	int oerr;
+	OpusEncoder *enc = opus_encoder_create(BCAST_RATE, 1,
+	    OPUS_APPLICATION_VOIP, &oerr);
+	opus_encoder_ctl(enc, OPUS_SET_BITRATE(BCAST_OPUS_BITRATE));
+	static struct pkt legit[LEGIT];
+	int64_t t0 = bcast_server_now_us() + 700000;
+	for (int i = 0; i < LEGIT; i++) {
+		int16_t pcm[BCAST_FRAME_SAMPLES];
+		uint8_t opus[BCAST_MAX_OPUS];
+		for (int k = 0; k < BCAST_FRAME_SAMPLES; k++)
+			pcm[k] = (int16_t)(8000 * __builtin_sin(2 * 3.14159265 *
+			    440 * (i * BCAST_FRAME_SAMPLES + k) / BCAST_RATE));
+		struct bcast_audio au = { .ssrc = 0x1111, .seq = (uint64_t)i,
+		    .timestamp = (uint32_t)(i * BCAST_FRAME_SAMPLES),
+		    .pts_us = t0 + (int64_t)i * BCAST_FRAME_MS * 1000,
+		    .priority = BCAST_PRIO_VILLAGE, .volume = BCAST_VOLUME_DEFAULT,
+		    .flags = (uint8_t)(i == 0 ? BCAST_FLAG_START :
+		    i == LEGIT - 1 ? BCAST_FLAG_END : 0), .opus = opus };
+		bcast_zone_parse(argv[4], &au.zone);
+		au.opus_len = (size_t)opus_encode(enc, pcm, BCAST_FRAME_SAMPLES,
+		    opus, sizeof(opus));
+		legit[i].len = bcast_audio_pack(&au, sk, legit[i].d,
+		    sizeof(legit[i].d));
+	}
+
+	/* Attack packets, each of a known kind. */
+	int total = 2 * LEGIT + N_FORMAT + N_SIG + N_STALE + N_ZONE;
+	struct pkt *all = calloc((size_t)total, sizeof(*all));
+	int n = 0, n_replayed = 0, n_format = 0, n_sig = 0, n_stale = 0, n_zone = 0;
+	for (int i = 0; i < LEGIT; i++) {
+		all[n++] = legit[i];
+		all[n++] = legit[i];		/* replayed copy */
+		n_replayed++;
+	}
+	for (int i = 0; i < N_FORMAT; i++, n_format++) {
+		struct pkt *p = &all[n++];
+		*p = legit[rnd() % LEGIT];
+		switch (i % 4) {
+		case 0: p->len = (int)(rnd() % BCAST_HDR_LEN); break;	/* truncated */
+		case 1: p->d[1] ^= 0x01; break;				/* wrong PT */
+		case 2: p->d[13] ^= 0x01; break;			/* ext profile */
+		case 3:							/* garbage */
+			p->len = 1 + (int)(rnd() % 1200);
+			for (int k = 0; k < p->len; k++)
+				p->d[k] = (uint8_t)rnd();
+			p->d[0] = (uint8_t)(p->d[0] & 0x7f);	/* never 0x90 */
+			break;
+		}
+	}
+	for (int i = 0; i < N_SIG; i++, n_sig++) {
+		struct pkt *p = &all[n++];
+		*p = legit[rnd() % LEGIT];
+		if (i % 3 == 0) {
+			/* flip a byte outside the shape-checked ones */
+			int k;
+			do {
+				k = (int)(rnd() % (uint32_t)p->len);
+			} while (k < 2 || (k >= 12 && k < 18) || k == 42 || k == 43);
+			p->d[k] ^= (uint8_t)(1 + rnd() % 255);
+		} else if (i % 3 == 1) {
+			/* re-signed by an attacker's key */
+			struct bcast_audio au;
+			uint8_t tmp[BCAST_MAX_PACKET];
+			memcpy(tmp, p->d, (size_t)p->len);
+			bcast_audio_parse(tmp, (size_t)p->len, pk, &au);
+			au.seq += 1000;
+			p->len = bcast_audio_pack(&au, evil_sk, p->d, sizeof(p->d));
+		} else {
+			memset(p->d + 44, 0, BCAST_SIG_LEN);	/* unsigned */
+		}
+	}
+	for (int i = 0; i < N_STALE + N_ZONE; i++) {
+		struct pkt *p = &all[n++];
+		struct bcast_audio au;
+		uint8_t tmp[BCAST_MAX_PACKET];
+		*p = legit[rnd() % LEGIT];
+		memcpy(tmp, p->d, (size_t)p->len);
+		bcast_audio_parse(tmp, (size_t)p->len, pk, &au);
+		au.ssrc = 0x2222 + (uint32_t)i;
+		au.seq = (uint64_t)i;
+		if (i < N_STALE) {
+			/* validly signed, but an hour old or an hour early */
+			au.pts_us += (i % 2 ? 1 : -1) * 3600LL * 1000000;
+			n_stale++;
+		} else {
+			/* validly signed for another village and county */
+			bcast_zone_parse(i % 2 ? "110101001002" : "120000", &au.zone);
+			n_zone++;
+		}
+		p->len = bcast_audio_pack(&au, sk, p->d, sizeof(p->d));
+	}
+	/* Shuffle all but keep each legit packet before its replayed copy:
+	 * swap only packets of different kinds is overkill; a plain
+	 * Fisher-Yates then a pass that orders legit pairs is enough. */
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)(rnd() % (uint32_t)(i + 1));
+		struct pkt t = all[i];
+		all[i] = all[j];
+		all[j] = t;
+	}
+	for (int i = 0; i < n; i++) {
+		sendto(fd, all[i].d, (size_t)(all[i].len > 0 ? all[i].len : 0), 0,
+		    (struct sockaddr *)&spk, spklen);
+		if (i % 64 == 63)
+			usleep(2000);	/* stay within the socket buffer */
+	}
+	/* Keep answering HELLOs until the legit stream has played. */
+	int64_t end = bcast_server_now_us() + 700000 + LEGIT * 60000 + 1500000;
+	while (bcast_server_now_us() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		uint8_t buf[256], out[BCAST_REPLY_LEN];
+		struct bcast_hello h;
+		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+		if (r > 0 && bcast_hello_parse(buf, (size_t)r, spk_key, &h) ==
+		    BCAST_OK) {
+			struct bcast_reply rp = { h.speaker_id, h.counter, h.t1_us,
+			    bcast_server_now_us(), bcast_server_now_us() };
+			bcast_reply_pack(&rp, sk, out, sizeof(out));
+			sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&spk, spklen);
+		}
+	}
+	printf("legit %d\ndropped_bad_format %d\ndropped_bad_signature %d\n"
+	    "dropped_replayed %d\ndropped_stale %d\ndropped_wrong_zone %d\n",
+	    LEGIT, n_format, n_sig, n_replayed, n_stale, n_zone);
+	free(all);
+	opus_encoder_destroy(enc);
+	return 0;
+}

@@ -1,0 +1,206 @@
+/*
+ * test_wire.c — the wire protocol: packets round-trip, a standard RTP
+ * reader finds the Opus payload, and no mutation, truncation, wrong key or
+ * forged signature is ever accepted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "broadcaster/broadcaster.h"
+#include "tests/unit/harness.h"
+
+static uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
+static uint8_t pk2[BCAST_PK_LEN], sk2[BCAST_SK_LEN];
+
+static void
+test_zones(void)
+{
+	struct bcast_zone county, town, village, other, all;
+	char buf[13];
+
+	CHECK(bcast_zone_parse("110101", &county) == 0 && county.digits == 6,
+	    "county code parses");
+	CHECK(bcast_zone_parse("110101001", &town) == 0 && town.digits == 9,
+	    "township code parses");
+	CHECK(bcast_zone_parse("110101001001", &village) == 0, "village code parses");
+	CHECK(bcast_zone_parse("110101002001", &other) == 0, "other village parses");
+	CHECK(bcast_zone_parse("*", &all) == 0 && all.digits == 0, "* is everywhere");
+	CHECK(bcast_zone_parse("1101", &other) == -1 &&
+	    bcast_zone_parse("11010100100a", &other) == -1 &&
+	    bcast_zone_parse("1101010010011", &other) == -1, "bad codes refused");
+	bcast_zone_parse("110101002001", &other);
+	CHECK(bcast_zone_covers(&county, &village) && bcast_zone_covers(&town,
+	    &village) && bcast_zone_covers(&village, &village) &&
+	    bcast_zone_covers(&all, &village), "prefixes cover the village");
+	CHECK(!bcast_zone_covers(&town, &other) && !bcast_zone_covers(&village,
+	    &other) && !bcast_zone_covers(&village, &town),
+	    "other township, other village, and wider zones are not covered");
+	bcast_zone_format(&village, buf);
+	CHECK(strcmp(buf, "110101001001") == 0, "format round-trips");
+	struct bcast_zone lead0;
+	bcast_zone_parse("010101", &lead0);
+	bcast_zone_format(&lead0, buf);
+	CHECK(strcmp(buf, "010101") == 0, "leading zeros survive");
+}
+
+static int
+make_packet(uint8_t *buf, const uint8_t *key, const char *zone, int64_t pts)
+{
+	static const uint8_t opus[120] = { 0x0b, 1, 2, 3, 4, 5 };
+	struct bcast_audio a = { 0 };
+
+	a.ssrc = 0xdeadbeef;
+	a.seq = 0x123456789aULL;
+	a.timestamp = 2880 * 7;
+	a.pts_us = pts;
+	bcast_zone_parse(zone, &a.zone);
+	a.priority = BCAST_PRIO_COUNTY;
+	a.flags = BCAST_FLAG_START;
+	a.volume = 70;
+	a.marker = true;
+	a.opus = opus;
+	a.opus_len = sizeof(opus);
+	return bcast_audio_pack(&a, key, buf, BCAST_MAX_PACKET);
+}
+
+static void
+test_audio(void)
+{
+	uint8_t buf[BCAST_MAX_PACKET], m[BCAST_MAX_PACKET];
+	struct bcast_audio a;
+	int len = make_packet(buf, sk, "110101001", 1700000000123456LL);
+
+	CHECK(len == BCAST_HDR_LEN + 120, "packet is %d bytes", len);
+	CHECK(bcast_audio_parse(buf, (size_t)len, pk, &a) == BCAST_OK,
+	    "a signed packet verifies");
+	char z[13];
+	bcast_zone_format(&a.zone, z);
+	CHECK(a.ssrc == 0xdeadbeef && a.seq == 0x123456789aULL &&
+	    a.timestamp == 2880 * 7 && a.pts_us == 1700000000123456LL &&
+	    strcmp(z, "110101001") == 0 && a.priority == BCAST_PRIO_COUNTY &&
+	    a.flags == BCAST_FLAG_START && a.volume == 70 && a.marker &&
+	    a.opus_len == 120 && a.opus[0] == 0x0b, "every field round-trips");
+
+	/* A plain RTP receiver: skip 12 + CSRCs, then the extension by its
+	 * length field, and the rest is the Opus payload. */
+	size_t off = 12 + 4 * (buf[0] & 0x0f);
+	CHECK((buf[0] >> 6) == 2 && (buf[0] & 0x10) && (buf[1] & 0x7f) == 96,
+	    "RTP version 2, extension bit, PT 96");
+	off += 4 + 4 * (size_t)(buf[off + 2] << 8 | buf[off + 3]);
+	CHECK(off == BCAST_HDR_LEN && buf[off] == 0x0b,
+	    "a standard RTP reader finds the Opus payload at %zu", off);
+
+	int mut_ok = 0, mut_fmt = 0, mut_sig = 0;
+	for (int i = 0; i < len; i++) {
+		for (int bit = 0; bit < 8; bit++) {
+			memcpy(m, buf, (size_t)len);
+			m[i] ^= (uint8_t)(1 << bit);
+			enum bcast_verdict v = bcast_audio_parse(m, (size_t)len, pk, &a);
+			mut_ok += v == BCAST_OK;
+			mut_fmt += v == BCAST_BAD_FORMAT;
+			mut_sig += v == BCAST_BAD_SIGNATURE;
+		}
+	}
+	CHECK(mut_ok == 0, "none of %d single-bit mutations is accepted "
+	    "(%d bad format, %d bad signature)", len * 8, mut_fmt, mut_sig);
+	int trunc_ok = 0;
+	for (int l = 0; l < len; l++)
+		trunc_ok += bcast_audio_parse(buf, (size_t)l, pk, &a) == BCAST_OK;
+	memcpy(m, buf, (size_t)len);
+	m[len] = 0;
+	trunc_ok += bcast_audio_parse(m, (size_t)len + 1, pk, &a) == BCAST_OK;
+	CHECK(trunc_ok == 0, "no truncated or extended packet is accepted");
+	CHECK(bcast_audio_parse(buf, (size_t)len, pk2, &a) == BCAST_BAD_SIGNATURE,
+	    "another server's key does not verify it");
+	len = make_packet(m, sk2, "110101001", 1);
+	CHECK(bcast_audio_parse(m, (size_t)len, pk, &a) == BCAST_BAD_SIGNATURE,
+	    "a packet signed by another key is refused");
+	memcpy(m, buf, BCAST_MAX_PACKET);
+	memset(m + 44, 0, 64);
+	CHECK(bcast_audio_parse(m, (size_t)make_packet(buf, sk, "110101", 1) ,
+	    pk, &a) != BCAST_OK, "an unsigned (zero signature) packet is refused");
+	CHECK(bcast_audio_parse(buf, BCAST_MAX_PACKET + 1, pk, &a) ==
+	    BCAST_BAD_FORMAT, "oversized length refused before reading");
+
+	/* Wire budget: IPv4 + UDP + our header + a 13 kb/s 60 ms frame. */
+	double kbps = (20 + 8 + BCAST_HDR_LEN + BCAST_OPUS_BITRATE / 8.0 *
+	    BCAST_FRAME_MS / 1000) * 8 * (1000.0 / BCAST_FRAME_MS) / 1000;
+	CHECK(kbps <= 32.0, "nominal wire rate %.1f kb/s is within 32", kbps);
+}
+
+static void
+test_control(void)
+{
+	uint8_t key[32], bad[32], buf[256];
+	struct bcast_hello h = { .speaker_id = 1001, .counter = 42, .t1_us = 7 },
+	    g;
+	struct bcast_reply r = { .speaker_id = 1001, .counter = 42, .t1_us = 7,
+	    .t2_us = 100, .t3_us = 101 }, q;
+	uint32_t id;
+
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(bad, sizeof(bad));
+	h.st.state = BCAST_STATE_PLAYING;
+	h.st.received = 1234;
+	h.st.clock_offset_ms = -5;
+	int len = bcast_hello_pack(&h, key, buf, sizeof(buf));
+	CHECK(len == BCAST_HELLO_LEN, "HELLO is %d bytes", len);
+	CHECK(bcast_hello_peek_id(buf, (size_t)len, &id) == 0 && id == 1001,
+	    "the speaker id can be read to find its key");
+	CHECK(bcast_hello_parse(buf, (size_t)len, key, &g) == BCAST_OK &&
+	    g.counter == 42 && g.t1_us == 7 && g.st.received == 1234 &&
+	    g.st.clock_offset_ms == -5 && g.st.state == BCAST_STATE_PLAYING,
+	    "HELLO round-trips");
+	CHECK(bcast_hello_parse(buf, (size_t)len, bad, &g) == BCAST_BAD_SIGNATURE,
+	    "HELLO with another speaker's key is refused");
+	int bad_hello = 0;
+	for (int i = 0; i < len; i++) {
+		buf[i] ^= 0x40;
+		bad_hello += bcast_hello_parse(buf, (size_t)len, key, &g) == BCAST_OK;
+		buf[i] ^= 0x40;
+	}
+	CHECK(bad_hello == 0, "no mutated HELLO is accepted");
+	CHECK(bcast_hello_parse(buf, (size_t)len - 1, key, &g) == BCAST_BAD_FORMAT,
+	    "truncated HELLO refused");
+
+	len = bcast_reply_pack(&r, sk, buf, sizeof(buf));
+	CHECK(len == BCAST_REPLY_LEN && bcast_reply_parse(buf, (size_t)len, pk,
+	    &q) == BCAST_OK && q.t2_us == 100 && q.t3_us == 101 &&
+	    q.counter == 42, "reply round-trips");
+	buf[20] ^= 1;
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, &q) == BCAST_BAD_SIGNATURE,
+	    "a tampered reply (forged clock) is refused");
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk2, &q) != BCAST_OK,
+	    "a reply checked with another key is refused");
+}
+
+static void
+test_hex(void)
+{
+	uint8_t b[4];
+	char s[9];
+
+	CHECK(bcast_hex_decode("00ff10aB", b, 4) == 0 && b[1] == 0xff &&
+	    b[3] == 0xab, "hex decodes");
+	CHECK(bcast_hex_decode("00ff10a", b, 4) == -1 &&
+	    bcast_hex_decode("00ff10ag", b, 4) == -1 &&
+	    bcast_hex_decode("00ff10ab00", b, 4) == -1, "bad hex refused");
+	bcast_hex_encode(b, 4, s);
+	CHECK(strcmp(s, "00ff10ab") == 0, "hex encodes");
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	crypto_sign_keypair(pk, sk);
+	crypto_sign_keypair(pk2, sk2);
+	test_zones();
+	test_audio();
+	test_control();
+	test_hex();
+	return t_done();
+}
