@@ -75,13 +75,15 @@ $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_L
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
-              $(BUILD)/tests/forge $(BUILD)/tests/replay_packet
+              $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 $(BUILD)/tests/wavprobe: $(BUILD)/tests/wavprobe.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
+$(BUILD)/tests/impair: $(BUILD)/tests/impair.o
+	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # The fuzz target built as a plain program that replays the corpus: the

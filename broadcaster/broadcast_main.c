@@ -49,6 +49,7 @@ usage(FILE *f)
 "  --text TEXT         render TEXT as a notice (chime, repeats) and stream it\n"
 "  --repeat N          with --text: read it N times (default 1)\n"
 "  --idle SECONDS      only answer HELLOs for this long (tests)\n"
+"  --offline-ms MS     a speaker silent this long is offline (default 15000)\n"
 "  -h, --help          this help\n");
 }
 
@@ -113,13 +114,14 @@ main(int argc, char **argv)
 		{ "text", required_argument, NULL, 't' },
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "idle", required_argument, NULL, 'i' },
+		{ "offline-ms", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *keyfile = NULL, *speakers = NULL, *bind = NULL, *zone = NULL;
 	const char *wav = NULL, *text = NULL;
 	int port = 0, prio = 0, volume = -1, delay = -1, want = 0, wait_ms = 10000;
-	int repeat = 1, idle = -1, pubkey = 0, ch;
+	int repeat = 1, idle = -1, pubkey = 0, offline_ms = 0, ch;
 	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
 	char err[512], hex[2 * BCAST_PK_LEN + 1];
 
@@ -146,6 +148,7 @@ main(int argc, char **argv)
 		case 't': text = optarg; break;
 		case 'n': repeat = atoi(optarg); break;
 		case 'i': idle = atoi(optarg); break;
+		case 'O': offline_ms = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -178,7 +181,8 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	struct bcast_config cfg = { .bind_addr = bind, .port = port, .sk = sk };
+	struct bcast_config cfg = { .bind_addr = bind, .port = port, .sk = sk,
+	    .offline_after_ms = offline_ms };
 	struct bcast_server *srv = bcast_server_new(&cfg, err, sizeof(err));
 	if (srv == NULL) {
 		fprintf(stderr, "dalaba-broadcast: %s\n", err);

@@ -1,0 +1,174 @@
+/*
+ * impair.c — a UDP impairment proxy for tests: speakers talk to it as if it
+ * were the server; it forwards to the real server from one socket per
+ * speaker (as a carrier NAT would), and on the way back drops, delays
+ * (uniformly between two bounds, which also reorders) and duplicates
+ * packets, all from a seeded random generator so a failure can be replayed.
+ * It stops by itself after --seconds and prints what it did.
+ *
+ *   impair LISTEN_PORT SERVER_PORT SECONDS LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS
+ *          DUP_PCT SEED
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 32
+#define MAX_PENDING 4096
+
+struct client {
+	struct sockaddr_in addr;
+	int up;			/* socket towards the server */
+};
+
+struct pending {
+	int64_t due;
+	int client;
+	int len;
+	unsigned char d[1500];
+};
+
+static uint64_t rng;
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;	/* stop early, still print the counters */
+}
+static struct pending pend[MAX_PENDING];
+static int npend;
+
+static double
+uniform(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (double)(rng >> 11) / (double)(1ULL << 53);
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 9) {
+		fprintf(stderr, "usage: impair LISTEN_PORT SERVER_PORT SECONDS "
+		    "LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS DUP_PCT SEED\n");
+		return 2;
+	}
+	int lport = atoi(argv[1]), sport = atoi(argv[2]);
+	double seconds = atof(argv[3]), loss = atof(argv[4]) / 100;
+	double dmin = atof(argv[5]) * 1000, dmax = atof(argv[6]) * 1000;
+	double dup = atof(argv[7]) / 100;
+	rng = strtoull(argv[8], NULL, 10) * 2654435761u | 1;
+
+	struct client cl[MAX_CLIENTS];
+	int ncl = 0;
+	struct sockaddr_in srv = { .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)sport) }, la = srv;
+	inet_pton(AF_INET, "127.0.0.1", &srv.sin_addr);
+	la.sin_port = htons((uint16_t)lport);
+	inet_pton(AF_INET, "127.0.0.1", &la.sin_addr);
+	int lfd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (bind(lfd, (struct sockaddr *)&la, sizeof(la)) != 0) {
+		perror("impair: bind");
+		return 1;
+	}
+	long fwd_up = 0, fwd_down = 0, dropped = 0, duplicated = 0;
+	int64_t end = now_us() + (int64_t)(seconds * 1e6);
+	unsigned char buf[1500];
+
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	while (now_us() < end && !stop) {
+		struct pollfd p[MAX_CLIENTS + 1];
+		p[0].fd = lfd;
+		p[0].events = POLLIN;
+		for (int i = 0; i < ncl; i++) {
+			p[i + 1].fd = cl[i].up;
+			p[i + 1].events = POLLIN;
+		}
+		int64_t wait = 10000;
+		for (int i = 0; i < npend; i++)
+			if (pend[i].due - now_us() < wait)
+				wait = pend[i].due - now_us();
+		poll(p, (nfds_t)(ncl + 1), wait > 0 ? (int)(wait / 1000) : 0);
+
+		if (p[0].revents & POLLIN) {
+			/* speaker -> server, unimpaired (HELLOs) */
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+			ssize_t n = recvfrom(lfd, buf, sizeof(buf), 0,
+			    (struct sockaddr *)&from, &fl);
+			int c;
+			for (c = 0; c < ncl; c++)
+				if (cl[c].addr.sin_port == from.sin_port &&
+				    cl[c].addr.sin_addr.s_addr == from.sin_addr.s_addr)
+					break;
+			if (c == ncl && ncl < MAX_CLIENTS) {
+				cl[c].addr = from;
+				cl[c].up = socket(AF_INET, SOCK_DGRAM, 0);
+				ncl++;
+			}
+			if (n > 0 && c < ncl) {
+				sendto(cl[c].up, buf, (size_t)n, 0,
+				    (struct sockaddr *)&srv, sizeof(srv));
+				fwd_up++;
+			}
+		}
+		for (int i = 0; i < ncl; i++) {
+			if (!(p[i + 1].revents & POLLIN))
+				continue;
+			ssize_t n = recv(cl[i].up, buf, sizeof(buf), 0);
+			if (n <= 0)
+				continue;
+			/* server -> speaker: the impaired direction. Replies to
+			 * HELLO (DLBR) pass with delay but are never dropped, so
+			 * the clock still syncs; audio gets everything. */
+			int audio = !(n >= 4 && memcmp(buf, "DLBR", 4) == 0);
+			if (audio && uniform() < loss) {
+				dropped++;
+				continue;
+			}
+			int copies = audio && uniform() < dup ? 2 : 1;
+			duplicated += copies - 1;
+			for (int k = 0; k < copies && npend < MAX_PENDING; k++) {
+				struct pending *q = &pend[npend++];
+				q->due = now_us() + (int64_t)(dmin + (dmax - dmin) * uniform());
+				q->client = i;
+				q->len = (int)n;
+				memcpy(q->d, buf, (size_t)n);
+			}
+		}
+		int64_t t = now_us();
+		for (int i = 0; i < npend;) {
+			if (pend[i].due <= t) {
+				struct client *c = &cl[pend[i].client];
+				sendto(lfd, pend[i].d, (size_t)pend[i].len, 0,
+				    (struct sockaddr *)&c->addr, sizeof(c->addr));
+				fwd_down++;
+				pend[i] = pend[--npend];
+			} else {
+				i++;
+			}
+		}
+	}
+	printf("up %ld\ndown %ld\ndropped %ld\nduplicated %ld\n", fwd_up,
+	    fwd_down, dropped, duplicated);
+	return 0;
+}
