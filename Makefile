@@ -106,7 +106,7 @@ $(FUZZ_DIR)/fuzz_packet: tests/fuzz/fuzz_packet.c $(broadcaster_SRC)
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 # --- benchmarks -------------------------------------------------------------------
-BENCH_BINS := $(BUILD)/bench/tts
+BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
@@ -141,6 +141,7 @@ fuzz-build:
 bench: deps-check
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@BUILD=$(BUILD) sh bench/stream.sh
 
 run: deps-check
 	@$(MAKE) --no-print-directory all

@@ -228,6 +228,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "dalaba-broadcast: %s\n", err);
 		goto report;
 	}
+	/* For latency measurements: when the first PCM was handed over. */
+	fprintf(stderr, "dalaba-broadcast: first_pcm_mono_us %lld\n",
+	    (long long)bcast_mono_now_us());
 	if (wav) {
 		if (stream_wav(st, wav) != 0) {
 			bcast_stream_cancel(st);

@@ -224,5 +224,7 @@ void bcast_stream_cancel(struct bcast_stream *st);
 uint32_t bcast_stream_ssrc(const struct bcast_stream *st);
 /* Packets sent so far by this server (all streams, all speakers). */
 uint64_t bcast_server_packets_sent(struct bcast_server *s);
+/* CPU time the sender thread has used, µs (for monitoring and benchmarks). */
+int64_t bcast_server_sender_cpu_us(struct bcast_server *s);
 
 #endif /* DALABA_BROADCASTER_H */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -78,8 +79,14 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 		    strerror(errno));
 		goto fail;
 	}
-	int sndbuf = 4 << 20;
-	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	/* Thousands of speakers say HELLO together after a restart or a
+	 * network outage; the default buffers (~200 KB) overflow. As root the
+	 * limits can be forced past net.core.[rw]mem_max. */
+	int buf = 8 << 20;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) != 0)
+		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) != 0)
+		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	s->port = ntohs(a.sin_port);
 	if (pthread_create(&s->rx, NULL, receiver_main, s) != 0) {
 		snprintf(err, errlen, "cannot start the receiver thread");
@@ -136,4 +143,16 @@ bcast_server_packets_sent(struct bcast_server *s)
 	uint64_t n = s->packets_sent;
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+int64_t
+bcast_server_sender_cpu_us(struct bcast_server *s)
+{
+	clockid_t cid;
+	struct timespec ts;
+
+	if (pthread_getcpuclockid(s->tx, &cid) != 0 ||
+	    clock_gettime(cid, &ts) != 0)
+		return -1;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }

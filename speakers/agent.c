@@ -67,6 +67,7 @@ struct agent {
 
 	struct spk_counters k;
 	int16_t pcm[BCAST_FRAME_SAMPLES];
+	FILE *trace;
 };
 
 static int
@@ -292,6 +293,14 @@ play_due(struct agent *a, int64_t now)
 			    BCAST_FRAME_SAMPLES, 0);
 			a->k.concealed++;
 		}
+		if (a->trace) {
+			/* When this frame will be heard: now plus what the device
+			 * still holds, on our clock and on the server's. */
+			int64_t heard = bcast_mono_now_us() + lead;
+			fprintf(a->trace, "%u %llu %lld %lld\n", a->ssrc,
+			    (unsigned long long)a->next_seq, (long long)heard,
+			    (long long)(heard + a->offset_us));
+		}
 		if (n > 0) {
 			apply_volume(a->pcm, (size_t)n, volume);
 			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
@@ -360,6 +369,10 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		snprintf(err, errlen, "Opus decoder: %s", opus_strerror(oerr));
 		goto out;
 	}
+	if (c->trace[0] && (a->trace = fopen(c->trace, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", c->trace, strerror(errno));
+		goto out;
+	}
 	a->hello_interval_ms = HELLO_RETRY_MS;
 	int64_t next_stats = 0;
 	while (!*stop) {
@@ -409,6 +422,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	rc = 0;
 out:
 	write_stats(a);
+	if (a->trace)
+		fclose(a->trace);
 	if (a->dec)
 		opus_decoder_destroy(a->dec);
 	spk_output_close(a->out);

@@ -25,6 +25,7 @@ struct spk_config {
 	int volume;			/* 0-100 */
 	int hello_ms;			/* heartbeat interval */
 	char stats[512];		/* write counters here ("" = none) */
+	char trace[512];		/* log each frame's play-out ("" = none) */
 };
 
 void spk_config_default(struct spk_config *c);

@@ -22,7 +22,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: dalaba-speaker [-n] [-c FILE] [-o OUTPUT] [-s HOST[:PORT]] [--stats FILE]\n"
+"usage: dalaba-speaker [-n] [-c FILE] [-o OUTPUT] [-s HOST[:PORT]] [--stats FILE] [--trace FILE]\n"
 "\n"
 "The agent on a village loudspeaker: says HELLO to the dalaba server, takes\n"
 "in its signed Opus stream, and plays each frame at its presentation time.\n"
@@ -32,6 +32,8 @@ usage(FILE *f)
 "  -o, --output OUT    alsa:NAME (default alsa:default), wav:PATH or null\n"
 "  -s, --server HOST[:PORT]  the server, overriding the configuration\n"
 "      --stats FILE    keep counters in FILE (rewritten twice a second)\n"
+"      --trace FILE    log every frame played: SSRC SEQ LOCAL_US SERVER_US\n"
+"                      (when it will be heard, on each clock)\n"
 "  -h, --help          this help\n"
 "\n"
 "Configuration (INI):\n"
@@ -51,11 +53,12 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "server", required_argument, NULL, 's' },
 		{ "stats", required_argument, NULL, 'S' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "/etc/dalaba/speaker.conf", *output = NULL;
-	const char *server = NULL, *stats = NULL;
+	const char *server = NULL, *stats = NULL, *trace = NULL;
 	struct spk_config c;
 	char err[512];
 	int check = 0, ch;
@@ -67,6 +70,7 @@ main(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 's': server = optarg; break;
 		case 'S': stats = optarg; break;
+		case 'T': trace = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -85,6 +89,8 @@ main(int argc, char **argv)
 		return 2;
 	if (stats)
 		snprintf(c.stats, sizeof(c.stats), "%s", stats);
+	if (trace)
+		snprintf(c.trace, sizeof(c.trace), "%s", trace);
 	if (server) {
 		char host[256];
 		snprintf(host, sizeof(host), "%s", server);

@@ -90,6 +90,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	long fwd_up = 0, fwd_down = 0, dropped = 0, duplicated = 0;
+	long audio_pkts = 0, audio_bytes = 0;	/* offered by the server */
 	int64_t end = now_us() + (int64_t)(seconds * 1e6);
 	unsigned char buf[1500];
 
@@ -141,6 +142,10 @@ main(int argc, char **argv)
 			 * HELLO (DLBR) pass with delay but are never dropped, so
 			 * the clock still syncs; audio gets everything. */
 			int audio = !(n >= 4 && memcmp(buf, "DLBR", 4) == 0);
+			if (audio) {
+				audio_pkts++;
+				audio_bytes += n;
+			}
 			if (audio && uniform() < loss) {
 				dropped++;
 				continue;
@@ -168,7 +173,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	printf("up %ld\ndown %ld\ndropped %ld\nduplicated %ld\n", fwd_up,
-	    fwd_down, dropped, duplicated);
+	printf("up %ld\ndown %ld\ndropped %ld\nduplicated %ld\n"
+	    "audio_pkts %ld\naudio_bytes %ld\n", fwd_up, fwd_down, dropped,
+	    duplicated, audio_pkts, audio_bytes);
 	return 0;
 }
