@@ -39,6 +39,9 @@ OPT ?= -O2 -g
 TTS_PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TTS_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(TTS_PKGS) 2>/dev/null)
+# libsoup/GLib only where a program serves HTTP (never the speaker agent).
+SOUP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libsoup-3.0 2>/dev/null)
+SOUP_LIBS   = $(shell $(PKG_CONFIG) --libs libsoup-3.0 2>/dev/null)
 
 CPPFLAGS += -I. -D_GNU_SOURCE
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
@@ -69,7 +72,8 @@ $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broa
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalaba-broadcast: stream a notice or file to speakers without dalabad.
 $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(SOUP_LIBS)
+$(BUILD)/broadcaster/broadcast_main.o: CFLAGS += $(SOUP_CFLAGS)
 
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

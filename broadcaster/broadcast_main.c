@@ -4,12 +4,15 @@
  * HELLO, streams a WAV file or a freshly rendered notice to a zone, and
  * reports who was reached. dalabad uses the same library on its own threads.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libsoup/soup.h>
 
 #include "broadcaster/broadcaster.h"
 #include "tts/tts.h"
@@ -21,6 +24,68 @@ on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
+}
+
+struct enroll_ctx {
+	struct bcast_server *srv;
+	const char *host;		/* written into speakers' configs */
+	int port;
+	const char *registry;		/* appended to, so restarts keep them */
+};
+
+/* GET /enroll?token=T: the speaker's configuration, once per token. */
+static void
+enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	struct enroll_ctx *c = data;
+	struct bcast_enrolled e;
+	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
+	const char *token = query ? g_hash_table_lookup(query, "token") : NULL;
+
+	(void)server;
+	(void)path;
+	if (strcmp(soup_server_message_get_method(msg), "GET") != 0) {
+		soup_server_message_set_status(msg, 405, NULL);
+		return;
+	}
+	if (bcast_enroll_redeem(c->srv, token, c->host, c->port, &e, conf,
+	    sizeof(conf), err, sizeof(err)) != 0) {
+		soup_server_message_set_status(msg, 403, NULL);
+		soup_server_message_set_response(msg, "text/plain",
+		    SOUP_MEMORY_COPY, err, strlen(err));
+		fprintf(stderr, "dalaba-broadcast: enrolment refused from %s: %s\n",
+		    soup_server_message_get_remote_host(msg), err);
+		return;
+	}
+	/* Keep the new speaker across restarts: append, fsync. */
+	int fd = open(c->registry, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	char line[128];
+	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
+	int n = snprintf(line, sizeof(line), "%u %s %s\n", e.id, e.zone, keyhex);
+	if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+		soup_server_message_set_status(msg, 500, NULL);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	fprintf(stderr, "dalaba-broadcast: enrolled speaker %u in zone %s from %s\n",
+	    e.id, e.zone, soup_server_message_get_remote_host(msg));
+	soup_server_message_set_status(msg, 200, NULL);
+	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
+	    conf, strlen(conf));
+}
+
+static gboolean
+idle_tick(gpointer data)
+{
+	int64_t *deadline = ((void **)data)[0];
+	GMainLoop *loop = ((void **)data)[1];
+
+	if (interrupted || bcast_mono_now_us() >= *deadline)
+		g_main_loop_quit(loop);
+	return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -50,6 +115,10 @@ usage(FILE *f)
 "  --repeat N          with --text: read it N times (default 1)\n"
 "  --idle SECONDS      only answer HELLOs for this long (tests)\n"
 "  --offline-ms MS     a speaker silent this long is offline (default 15000)\n"
+"  --enroll-port N     with --idle: serve enrolment on HTTP port N\n"
+"  --new-token ID:ZONE create a one-time enrolment token and print it\n"
+"  --advertise HOST    server address written into enrolled speakers'\n"
+"                      configurations (default: --bind, or 127.0.0.1)\n"
 "  -h, --help          this help\n");
 }
 
@@ -115,11 +184,15 @@ main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "offline-ms", required_argument, NULL, 'O' },
+		{ "enroll-port", required_argument, NULL, 'E' },
+		{ "new-token", required_argument, NULL, 'N' },
+		{ "advertise", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *keyfile = NULL, *speakers = NULL, *bind = NULL, *zone = NULL;
-	const char *wav = NULL, *text = NULL;
+	const char *wav = NULL, *text = NULL, *new_token = NULL, *advertise = NULL;
+	int enroll_port = 0;
 	int port = 0, prio = 0, volume = -1, delay = -1, want = 0, wait_ms = 10000;
 	int repeat = 1, idle = -1, pubkey = 0, offline_ms = 0, ch;
 	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
@@ -149,6 +222,9 @@ main(int argc, char **argv)
 		case 'n': repeat = atoi(optarg); break;
 		case 'i': idle = atoi(optarg); break;
 		case 'O': offline_ms = atoi(optarg); break;
+		case 'E': enroll_port = atoi(optarg); break;
+		case 'N': new_token = optarg; break;
+		case 'A': advertise = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -198,9 +274,52 @@ main(int argc, char **argv)
 	struct bcast_speaker_info *info = calloc(total + 1, sizeof(*info));
 	if (info == NULL)
 		goto out;
+	if (new_token) {
+		char tok[BCAST_TOKEN_LEN + 1], zone_s[16];
+		unsigned long nid;
+		if (sscanf(new_token, "%lu:%15s", &nid, zone_s) != 2 ||
+		    bcast_enroll_token_new(srv, (uint32_t)nid, zone_s, 86400, tok,
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "dalaba-broadcast: --new-token ID:ZONE: %s\n",
+			    err);
+			goto report;
+		}
+		printf("token %s\n", tok);
+		printf("enrol the box with: dalaba-speaker --enroll "
+		    "http://%s:%d/enroll %s\n", advertise ? advertise :
+		    bind ? bind : "127.0.0.1", enroll_port, tok);
+		fflush(stdout);
+	}
 	if (idle >= 0) {
-		for (int i = 0; i < idle * 10 && !interrupted; i++)
-			usleep(100000);
+		SoupServer *http = NULL;
+		GError *gerr = NULL;
+		struct enroll_ctx ec = { srv, advertise ? advertise : bind ? bind :
+		    "127.0.0.1", bcast_server_port(srv), speakers };
+		if (enroll_port > 0) {
+			http = soup_server_new("server-header", "dalaba", NULL);
+			soup_server_add_handler(http, "/enroll", enroll_handler, &ec,
+			    NULL);
+			GSocketAddress *ga = g_inet_socket_address_new_from_string(
+			    bind ? bind : "0.0.0.0", (guint)enroll_port);
+			if (ga == NULL || !soup_server_listen(http, ga, 0, &gerr)) {
+				fprintf(stderr, "dalaba-broadcast: HTTP port %d: %s\n",
+				    enroll_port, gerr ? gerr->message : "bad address");
+				g_clear_error(&gerr);
+				if (ga)
+					g_object_unref(ga);
+				g_object_unref(http);
+				goto report;
+			}
+			g_object_unref(ga);
+		}
+		int64_t deadline = bcast_mono_now_us() + (int64_t)idle * 1000000;
+		GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+		void *tick[2] = { &deadline, loop };
+		g_timeout_add(100, idle_tick, tick);
+		g_main_loop_run(loop);
+		g_main_loop_unref(loop);
+		if (http)
+			g_object_unref(http);
 		status = 0;
 		goto report;
 	}
@@ -252,6 +371,11 @@ main(int argc, char **argv)
 		bcast_stream_close(st);
 	status = 0;
 report:
+	/* Speakers may have enrolled meanwhile: size the list afresh. */
+	free(info);
+	total = bcast_registry_list(srv, NULL, 0);
+	if ((info = calloc(total + 1, sizeof(*info))) == NULL)
+		goto out;
 	bcast_registry_list(srv, info, total);
 	fprintf(stderr, "dalaba-broadcast: %llu packets sent\n",
 	    (unsigned long long)bcast_server_packets_sent(srv));

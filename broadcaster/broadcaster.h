@@ -227,4 +227,31 @@ uint64_t bcast_server_packets_sent(struct bcast_server *s);
 /* CPU time the sender thread has used, µs (for monitoring and benchmarks). */
 int64_t bcast_server_sender_cpu_us(struct bcast_server *s);
 
+/* ---- enrolment ----------------------------------------------------------------------- */
+
+/*
+ * A new loudspeaker joins with a one-time token: the admin creates it for a
+ * speaker id and zone; the box exchanges it (over HTTP(S), see
+ * dalaba-speaker --enroll) for a fresh speaker key and the server's public
+ * key. Tokens expire and work once.
+ */
+#define BCAST_TOKEN_LEN 32		/* hex digits */
+
+int bcast_enroll_token_new(struct bcast_server *s, uint32_t id,
+    const char *zone, int ttl_s, char token[BCAST_TOKEN_LEN + 1],
+    char *err, size_t errlen);
+
+struct bcast_enrolled {
+	uint32_t id;
+	char zone[13];
+	uint8_t key[BCAST_SPEAKER_KEY_LEN];
+};
+
+/* Redeem a token: make the speaker's key, add it to the registry, and write
+ * its configuration (INI, for server host:port) into out. The token is
+ * spent whatever the outcome. -1 with err if unknown or expired. */
+int bcast_enroll_redeem(struct bcast_server *s, const char *token,
+    const char *host, int port, struct bcast_enrolled *e, char *out,
+    size_t cap, char *err, size_t errlen);
+
 #endif /* DALABA_BROADCASTER_H */

@@ -54,7 +54,18 @@ struct bcast_stream {
 	int cancelled;
 };
 
+struct enroll_token {
+	char token[BCAST_TOKEN_LEN + 1];
+	uint32_t id;
+	char zone[13];
+	int64_t expires_mono;
+};
+
+#define MAX_TOKENS 256
+
 struct bcast_server {
+	struct enroll_token tokens[MAX_TOKENS];
+	int ntokens;
 	int fd;
 	int port;
 	uint8_t sk[BCAST_SK_LEN];

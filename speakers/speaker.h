@@ -45,6 +45,13 @@ int spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames);
 int64_t spk_output_delay_us(struct spk_output *o);
 void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
 
+/* ---- enrolment ------------------------------------------------------------------ */
+
+/* Fetch this box's configuration from URL with a one-time token and write
+ * it to conf_path (0600), with output as its [audio] output. */
+int spk_enroll(const char *url, const char *token, const char *conf_path,
+    const char *output, char *err, size_t errlen);
+
 /* ---- the agent ------------------------------------------------------------------- */
 
 struct spk_counters {

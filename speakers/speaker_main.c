@@ -23,6 +23,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: dalaba-speaker [-n] [-c FILE] [-o OUTPUT] [-s HOST[:PORT]] [--stats FILE] [--trace FILE]\n"
+"       dalaba-speaker --enroll URL TOKEN [-c FILE] [-o OUTPUT]\n"
 "\n"
 "The agent on a village loudspeaker: says HELLO to the dalaba server, takes\n"
 "in its signed Opus stream, and plays each frame at its presentation time.\n"
@@ -34,6 +35,8 @@ usage(FILE *f)
 "      --stats FILE    keep counters in FILE (rewritten twice a second)\n"
 "      --trace FILE    log every frame played: SSRC SEQ LOCAL_US SERVER_US\n"
 "                      (when it will be heard, on each clock)\n"
+"      --enroll URL TOKEN  fetch this box's configuration with a one-time\n"
+"                      token (see dalaba-broadcast --new-token) into -c FILE\n"
 "  -h, --help          this help\n"
 "\n"
 "Configuration (INI):\n"
@@ -54,11 +57,12 @@ main(int argc, char **argv)
 		{ "server", required_argument, NULL, 's' },
 		{ "stats", required_argument, NULL, 'S' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "enroll", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "/etc/dalaba/speaker.conf", *output = NULL;
-	const char *server = NULL, *stats = NULL, *trace = NULL;
+	const char *server = NULL, *stats = NULL, *trace = NULL, *enroll = NULL;
 	struct spk_config c;
 	char err[512];
 	int check = 0, ch;
@@ -71,9 +75,23 @@ main(int argc, char **argv)
 		case 's': server = optarg; break;
 		case 'S': stats = optarg; break;
 		case 'T': trace = optarg; break;
+		case 'E': enroll = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (enroll) {
+		/* --enroll URL TOKEN: the token is the one operand. */
+		if (optind != argc - 1) {
+			usage(stderr);
+			return 2;
+		}
+		if (spk_enroll(enroll, argv[optind], path, output ? output :
+		    "alsa:default", err, sizeof(err)) != 0) {
+			fprintf(stderr, "dalaba-speaker: enrolment: %s\n", err);
+			return 1;
+		}
+		return 0;
 	}
 	if (optind != argc) {
 		usage(stderr);

@@ -9,7 +9,7 @@ WAVPROBE=$TOP/$BUILD/tests/wavprobe
 T_PASS=0
 T_FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dalaba-e2e.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap "${KEEP_TMP:+:} rm -rf \"\$TMP\"" EXIT
 
 ok() { echo "ok - $1"; T_PASS=$((T_PASS + 1)); }
 bad() { echo "FAIL - $1"; T_FAIL=$((T_FAIL + 1)); }

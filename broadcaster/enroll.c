@@ -1,0 +1,99 @@
+/*
+ * enroll.c — one-time tokens that turn a fresh loudspeaker box into an
+ * enrolled speaker. Tokens are random, compared in constant time, expire,
+ * and are spent on first use, so a token seen later on a sticky note or in
+ * a log is worthless.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "broadcaster/server_int.h"
+
+int
+bcast_enroll_token_new(struct bcast_server *s, uint32_t id, const char *zone,
+    int ttl_s, char token[BCAST_TOKEN_LEN + 1], char *err, size_t errlen)
+{
+	struct bcast_zone z;
+	uint8_t raw[BCAST_TOKEN_LEN / 2];
+
+	if (id == 0 || bcast_zone_parse(zone, &z) != 0 || z.digits == 0) {
+		snprintf(err, errlen, "need a speaker id and a 6, 9 or 12 digit zone");
+		return -1;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	bcast_hex_encode(raw, sizeof(raw), token);
+	pthread_mutex_lock(&s->lock);
+	int64_t now = bcast_mono_now_us();
+	/* Reuse an expired slot before growing. */
+	int slot = -1;
+	for (int i = 0; i < s->ntokens; i++)
+		if (s->tokens[i].expires_mono < now)
+			slot = i;
+	if (slot < 0 && s->ntokens < MAX_TOKENS)
+		slot = s->ntokens++;
+	if (slot < 0) {
+		pthread_mutex_unlock(&s->lock);
+		snprintf(err, errlen, "too many open enrolment tokens (%d)",
+		    MAX_TOKENS);
+		return -1;
+	}
+	struct enroll_token *t = &s->tokens[slot];
+	memcpy(t->token, token, sizeof(t->token));
+	t->id = id;
+	bcast_zone_format(&z, t->zone);
+	t->expires_mono = now + (int64_t)(ttl_s > 0 ? ttl_s : 86400) * 1000000;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int
+bcast_enroll_redeem(struct bcast_server *s, const char *token,
+    const char *host, int port, struct bcast_enrolled *e, char *out,
+    size_t cap, char *err, size_t errlen)
+{
+	struct enroll_token found = { .id = 0 };
+	uint8_t pk[BCAST_PK_LEN];
+	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], pkhex[2 * BCAST_PK_LEN + 1];
+
+	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN) {
+		snprintf(err, errlen, "unknown or expired token");
+		return -1;
+	}
+	pthread_mutex_lock(&s->lock);
+	int64_t now = bcast_mono_now_us();
+	for (int i = 0; i < s->ntokens; i++) {
+		struct enroll_token *t = &s->tokens[i];
+		if (t->expires_mono >= now &&
+		    sodium_memcmp(t->token, token, BCAST_TOKEN_LEN) == 0) {
+			found = *t;
+			t->expires_mono = 0;	/* spent */
+			sodium_memzero(t->token, sizeof(t->token));
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (found.id == 0) {
+		snprintf(err, errlen, "unknown or expired token");
+		return -1;
+	}
+	e->id = found.id;
+	memcpy(e->zone, found.zone, sizeof(e->zone));
+	randombytes_buf(e->key, sizeof(e->key));
+	if (bcast_registry_add(s, e->id, e->zone, e->key, err, errlen) != 0)
+		return -1;
+	crypto_sign_ed25519_sk_to_pk(pk, s->sk);
+	bcast_hex_encode(e->key, sizeof(e->key), keyhex);
+	bcast_hex_encode(pk, sizeof(pk), pkhex);
+	int n = snprintf(out, cap,
+	    "# dalaba-speaker configuration, written by enrolment\n"
+	    "[speaker]\nid = %u\nzone = %s\nkey = %s\n"
+	    "[server]\naddress = %s\nport = %d\npublic_key = %s\n",
+	    e->id, e->zone, keyhex, host, port, pkhex);
+	sodium_memzero(keyhex, sizeof(keyhex));
+	if (n < 0 || (size_t)n >= cap) {
+		snprintf(err, errlen, "configuration does not fit");
+		return -1;
+	}
+	return 0;
+}
