@@ -114,6 +114,7 @@ BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+$(BUILD)/bench/fanout: $(BUILD)/bench/icecast.o
 
 # --- generic compile ----------------------------------------------------------------
 $(BUILD)/%.o: %.c
@@ -143,6 +144,7 @@ fuzz-build:
 	else echo "note: $(FUZZ_CC) not found; fuzzers not built (corpus still replayed)"; fi
 
 bench: deps-check
+	@sh .ci/deps ensure-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 	@BUILD=$(BUILD) sh bench/stream.sh

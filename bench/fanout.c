@@ -6,6 +6,10 @@
  *
  *   BENCH fanout_speakers_per_core   at the largest N (10 000)
  *   BENCH fanout_cpu_pct_per_1000    sender CPU per 1000 speakers
+ *   BENCH icecast_listeners_per_core the same stream through Icecast2 to
+ *                                    COMPARE_N HTTP listeners (bench/icecast.c)
+ *   BENCH fanout_vs_icecast_ratio    speakers per core / listeners per core,
+ *                                    both at COMPARE_N, in this run
  */
 #include <math.h>
 #include <pthread.h>
@@ -20,9 +24,13 @@
 
 #include <sodium.h>
 
+#include "bench/icecast.h"
 #include "broadcaster/broadcaster.h"
 
 #define AUDIO_SECONDS 4
+#define COMPARE_N 300		/* speakers / listeners for the Icecast ratio;
+				 * Icecast admits ~20 listeners/s here */
+#define ICECAST_SECONDS 10
 
 struct rx {
 	int ep, *fds, n;
@@ -149,9 +157,9 @@ run(int n, double *per_core, double *delivered)
 int
 main(void)
 {
-	static const int sizes[] = { 100, 1000, 10000 };
+	static const int sizes[] = { 100, COMPARE_N, 1000, 10000 };
 	struct rlimit rl;
-	double per_core = 0, delivered = 0;
+	double per_core = 0, delivered = 0, at_compare = 0;
 
 	if (sodium_init() < 0)
 		return 1;
@@ -161,7 +169,19 @@ main(void)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		if (run(sizes[i], &per_core, &delivered) != 0)
 			return 1;
+		else if (sizes[i] == COMPARE_N)
+			at_compare = per_core;
 	printf("BENCH fanout_speakers_per_core %.0f speakers\n", per_core);
 	printf("BENCH fanout_cpu_pct_per_1000 %.3f %%\n", 1000.0 / per_core * 100);
+	double ice_delivered;
+	double ice = icecast_listeners_per_core(COMPARE_N, ICECAST_SECONDS,
+	    &ice_delivered);
+	if (ice <= 0) {
+		fprintf(stderr, "bench/fanout: icecast2 could not be run "
+		    "(make bench installs it as root)\n");
+		return 1;
+	}
+	printf("BENCH icecast_listeners_per_core %.0f listeners\n", ice);
+	printf("BENCH fanout_vs_icecast_ratio %.2f ratio\n", at_compare / ice);
 	return 0;
 }
