@@ -123,8 +123,7 @@ send_hello(struct agent *a, int64_t now)
 		dropped += a->k.dropped[i];
 	h.st.dropped = (uint32_t)dropped;
 	h.st.clock_offset_ms = (int32_t)(a->offset_us / 1000);
-	if (a->active && a->next_pts)
-		h.st.buffer_ms = 0;
+	h.st.buffer_ms = (uint32_t)(a->buffered * BCAST_FRAME_MS);
 	if (bcast_hello_pack(&h, a->c->key, buf, sizeof(buf)) > 0)
 		sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
 		    a->srvlen);
