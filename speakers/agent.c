@@ -91,6 +91,11 @@ open_socket(struct agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
+	/* Room for bursts (a queue flushed after a network stall, or a flood
+	 * of forged packets) while a slow board verifies signatures. */
+	int buf = 1 << 20;
+	if (setsockopt(a->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) != 0)
+		setsockopt(a->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	/* Not connect()ed: a forged packet from any address must meet the
 	 * signature check, which is the defence that matters. */
 	return 0;

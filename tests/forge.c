@@ -93,13 +93,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	/* The legitimate stream: a 440 Hz tone, 60 ms frames, 700 ms ahead. */
+	/* The legitimate stream: a 440 Hz tone, 60 ms frames, starting 2.5 s
+	 * ahead, after all the packets below have been sent. */
 	int oerr;
 	OpusEncoder *enc = opus_encoder_create(BCAST_RATE, 1,
 	    OPUS_APPLICATION_VOIP, &oerr);
 	opus_encoder_ctl(enc, OPUS_SET_BITRATE(BCAST_OPUS_BITRATE));
 	static struct pkt legit[LEGIT];
-	int64_t t0 = bcast_server_now_us() + 700000;
+	int64_t t0 = bcast_server_now_us() + 2500000;
 	for (int i = 0; i < LEGIT; i++) {
 		int16_t pcm[BCAST_FRAME_SAMPLES];
 		uint8_t opus[BCAST_MAX_OPUS];
@@ -197,11 +198,11 @@ main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		sendto(fd, all[i].d, (size_t)(all[i].len > 0 ? all[i].len : 0), 0,
 		    (struct sockaddr *)&spk, spklen);
-		if (i % 64 == 63)
-			usleep(2000);	/* stay within the socket buffer */
+		if (i % 4 == 3)
+			usleep(1000);	/* ~1 s in all: a slow (sanitizer) build keeps up */
 	}
 	/* Keep answering HELLOs until the legit stream has played. */
-	int64_t end = bcast_server_now_us() + 700000 + LEGIT * 60000 + 1500000;
+	int64_t end = t0 + LEGIT * 60000 + 1500000;
 	while (bcast_server_now_us() < end) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, 100) <= 0)
