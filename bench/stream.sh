@@ -4,7 +4,8 @@
 # ALSA via the file plugin), and tests/impair in front of them.
 #
 #   wire_kbps          audio bytes per speaker per second, IPv4+UDP included
-#   e2e_latency_ms     first PCM handed to the broadcaster -> first frame out
+#   e2e_latency_ms     first PCM handed to the broadcaster -> first frame out,
+#                      for an emergency page (200 ms play-out delay)
 #   speaker_rss_mb     a speaker's resident memory while playing
 #   speaker_cpu_pct    a speaker's CPU while playing (one core = 100)
 #   sync_p50_ms/p99    spread of the play-out instants of the same frame
@@ -37,7 +38,7 @@ done
 请大家提前做好准备，冰箱里的食物注意保存，老人和孩子注意安全。" 2>/dev/null
 secs=$("$B/tests/wavprobe" info src.wav | sed 's/.*seconds=\([0-9.]*\).*/\1/')
 
-run() {	# LOSS DMIN DMAX TAG
+run() {	# LOSS DMIN DMAX TAG PRIORITY
 	rm -f s*.stats s*.trace
 	"$B/tests/impair" $PPORT $PORT 120 "$1" "$2" "$3" 0 11 >impair$4.txt &
 	IP=$!
@@ -46,7 +47,8 @@ run() {	# LOSS DMIN DMAX TAG
 		eval "S$i=\$!"
 	done
 	"$B/dalaba-broadcast" --key server.key --speakers speakers.txt --port $PORT \
-	    --zone 110101001001 --wait-speakers 3 --wav src.wav 2>bc$4.err &
+	    --zone 110101001001 --wait-speakers 3 --priority "$5" --wav src.wav \
+	    2>bc$4.err &
 	BP=$!
 	# Sample speaker 1 while it plays.
 	sleep 2
@@ -69,7 +71,7 @@ run() {	# LOSS DMIN DMAX TAG
 }
 
 # 1. clean network: wire rate, latency, footprint
-run 0 0 0 clean
+run 0 0 0 clean emergency
 pk=$(awk '$1=="audio_pkts"{print $2}' impairclean.txt)
 by=$(awk '$1=="audio_bytes"{print $2}' impairclean.txt)
 # three speakers share the proxy: per speaker is a third
@@ -82,7 +84,7 @@ awk -v r="$RSS_KB" 'BEGIN { printf "BENCH speaker_rss_mb %.2f MB\n", r / 1024 }'
 echo "BENCH speaker_cpu_pct $CPU_PCT %"
 
 # 2. 10 % loss, 20-80 ms jitter: sync spread and loss recovery
-run 10 20 80 lossy
+run 10 20 80 lossy village
 cat s1.trace s2.trace s3.trace | awk '{ k = $1 " " $2; if (!(k in mn) || $4 < mn[k]) mn[k] = $4;
     if (!(k in mx) || $4 > mx[k]) mx[k] = $4; n[k]++ }
     END { for (k in n) if (n[k] == 3) print (mx[k] - mn[k]) / 1000 }' | sort -n >spread.txt

@@ -106,8 +106,8 @@ usage(FILE *f)
 "  --zone ZONE         target division code: 6, 9 or 12 digits\n"
 "  --priority P        village (default), township, county or emergency\n"
 "  --volume N          0-100 (default: each speaker's own)\n"
-"  --delay MS          play-out delay after sending (default 300; 200 for\n"
-"                      emergency)\n"
+"  --delay MS          play-out delay after sending: the jitter allowance\n"
+"                      (default 600; 200 for emergency)\n"
 "  --wait-speakers N   wait until N speakers said HELLO (default 0)\n"
 "  --wait-ms MS        ... but no longer than this (default 10000)\n"
 "  --wav FILE          stream a 48 kHz mono 16-bit WAV file\n"
@@ -249,7 +249,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (delay < 0)
-		delay = prio == BCAST_PRIO_EMERGENCY ? 200 : 300;
+		delay = prio == BCAST_PRIO_EMERGENCY ? 200 : 600;
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
