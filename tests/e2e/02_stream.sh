@@ -14,34 +14,20 @@ check "the server key is created, mode 0600" sh -c "[ \"\$(stat -c %a server.key
 check "the public key is 64 hex digits" sh -c "echo '$PK' | grep -Eq '^[0-9a-f]{64}$'"
 alsa_file_pcm "$TMP/alsa3.wav"
 for i in 1 2 3 4; do
-	K=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	K=$(new_key)
 	Z=110101001001
 	[ "$i" = 4 ] && Z=110101001002
 	OUT="wav:$TMP/out$i.wav"
 	[ "$i" = 3 ] && OUT="alsa:dalaba_file"
 	echo "$i $Z $K" >>speakers.txt
-	cat >s$i.conf <<EOC
-# speaker $i
-[speaker]
-id = $i
-zone = $Z
-key = $K
-[server]
-address = 127.0.0.1
-port = $PORT
-public_key = $PK
-[audio]
-output = $OUT
-[agent]
-hello_ms = 500
-EOC
+	speaker_conf $i $Z "$K" $PORT "$PK" "$OUT" >s$i.conf
 done
 
 expect_exit 0 "dalaba-speaker -n accepts a good configuration" "$SPK" -n -c s1.conf
 check "and says so" grep -q "configuration OK" "$TMP/last.out"
 sed 's/^zone = .*/zone = 1101/' s1.conf >bad.conf
 expect_exit 1 "dalaba-speaker -n refuses a bad zone" "$SPK" -n -c bad.conf
-check "naming the line" stderr_has "bad.conf:4"
+check "naming the line" stderr_has "bad.conf:3"
 sed 's/^hello_ms/helo_ms/' s1.conf >typo.conf
 expect_exit 1 "an unknown key is an error, not ignored" "$SPK" -n -c typo.conf
 expect_exit 0 "dalaba-speaker --help" "$SPK" --help

@@ -11,21 +11,8 @@ PORT=$((20000 + ($$ + 7) % 20000))
 cd "$TMP"
 
 PK=$("$BC" --key server.key --pubkey)
-K=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-cat >s.conf <<EOC
-[speaker]
-id = 7
-zone = 110101001001
-key = $K
-[server]
-address = 127.0.0.1
-port = $PORT
-public_key = $PK
-[audio]
-output = wav:$TMP/out.wav
-[agent]
-hello_ms = 300
-EOC
+K=$(new_key)
+speaker_conf 7 110101001001 "$K" $PORT "$PK" "wav:$TMP/out.wav" 300 >s.conf
 "$SPK" -c s.conf --stats s.stats 2>s.err &
 SP=$!
 "$FORGE" server.key "$K" $PORT 110101 ${SEED:-42} >sent.txt

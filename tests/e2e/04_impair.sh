@@ -13,12 +13,11 @@ cd "$TMP"
 
 PK=$("$BC" --key server.key --pubkey)
 for i in 1 2; do
-	K=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	K=$(new_key)
 	P=$PORT
 	[ "$i" = 2 ] && P=$PPORT
 	echo "$i 110101001001 $K" >>speakers.txt
-	printf '[speaker]\nid = %s\nzone = 110101001001\nkey = %s\n[server]\naddress = 127.0.0.1\nport = %s\npublic_key = %s\n[audio]\noutput = wav:%s/out%s.wav\n[agent]\nhello_ms = 500\n' \
-	    $i "$K" $P "$PK" "$TMP" $i >s$i.conf
+	speaker_conf $i 110101001001 "$K" $P "$PK" "wav:$TMP/out$i.wav" >s$i.conf
 done
 TEXT="各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。"
 "$TOP/$BUILD/dalaba" say -o src.wav "$TEXT" 2>/dev/null

@@ -9,10 +9,9 @@ PORT=$((20000 + ($$ + 29) % 20000))
 cd "$TMP"
 
 PK=$("$BC" --key server.key --pubkey)
-K=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+K=$(new_key)
 echo "5 110101001001 $K" >speakers.txt
-printf '[speaker]\nid = 5\nzone = 110101001001\nkey = %s\n[server]\naddress = 127.0.0.1\nport = %s\npublic_key = %s\n[audio]\noutput = wav:%s/out.wav\n[agent]\nhello_ms = 400\n' \
-    "$K" $PORT "$PK" "$TMP" >s.conf
+speaker_conf 5 110101001001 "$K" $PORT "$PK" "wav:$TMP/out.wav" 400 >s.conf
 "$SPK" -c s.conf --stats s.stats & SP=$!
 
 "$BC" --key server.key --speakers speakers.txt --port $PORT --idle 2 2>idle1.err

@@ -50,3 +50,10 @@ pcm.dalaba_file {
 }
 EOC
 }
+# new_key: 32 random bytes as hex (a speaker's HELLO key)
+new_key() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
+# speaker_conf ID ZONE KEY PORT SERVER_PK OUTPUT [HELLO_MS]: an INI on stdout
+speaker_conf() {
+	printf '[speaker]\nid = %s\nzone = %s\nkey = %s\n[server]\naddress = 127.0.0.1\nport = %s\npublic_key = %s\n[audio]\noutput = %s\n[agent]\nhello_ms = %s\n' \
+	    "$1" "$2" "$3" "$4" "$5" "$6" "${7:-500}"
+}
