@@ -39,6 +39,8 @@ OPT ?= -O2 -g
 TTS_PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TTS_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(TTS_PKGS) 2>/dev/null)
+# The speaker agent links only what a loudspeaker box needs.
+SPK_LIBS    = $(shell $(PKG_CONFIG) --libs opus libsodium alsa 2>/dev/null) -lpthread -lm
 # libsoup/GLib only where a program serves HTTP (never the speaker agent).
 SOUP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libsoup-3.0 2>/dev/null)
 SOUP_LIBS   = $(shell $(PKG_CONFIG) --libs libsoup-3.0 2>/dev/null)
@@ -69,7 +71,7 @@ $(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(scheduler_LIB) $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
 $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broadcaster_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
 # dalaba-broadcast: stream a notice or file to speakers without dalabad.
 $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(SOUP_LIBS)
