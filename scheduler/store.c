@@ -1,0 +1,328 @@
+/*
+ * store.c — see store.h. Migrations run inside one transaction each, so a
+ * crash mid-migration leaves the previous version intact.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <time.h>
+
+#include "scheduler/store.h"
+
+/* migrations[v] takes the schema from version v to v+1. Never edit one
+ * that has shipped: add the next. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE zones ("
+	"  code TEXT PRIMARY KEY CHECK (length(code) IN (6, 9, 12)"
+	"    AND code NOT GLOB '*[^0-9]*'),"
+	"  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),"
+	"  quiet_start TEXT NOT NULL DEFAULT '21:30',"
+	"  quiet_end TEXT NOT NULL DEFAULT '06:00',"
+	"  drills INTEGER NOT NULL DEFAULT 0 CHECK (drills IN (0, 1)),"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),"
+	"  role TEXT NOT NULL CHECK (role IN ('county', 'township', 'village')),"
+	"  zone TEXT NOT NULL REFERENCES zones(code),"
+	"  pw_hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE speakers ("
+	"  id INTEGER PRIMARY KEY CHECK (id > 0),"
+	"  zone TEXT NOT NULL REFERENCES zones(code),"
+	"  name TEXT NOT NULL,"
+	"  key_hex TEXT CHECK (key_hex IS NULL OR length(key_hex) = 64),"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE notices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT CHECK (title IS NULL OR length(CAST(title AS BLOB)) <= 1024),"
+	"  body TEXT NOT NULL CHECK (length(body) > 0"
+	"    AND length(CAST(body AS BLOB)) <= 32768),"
+	"  voice TEXT NOT NULL DEFAULT 'mandarin',"
+	"  repeat INTEGER NOT NULL DEFAULT 1 CHECK (repeat BETWEEN 1 AND 10),"
+	"  chime INTEGER NOT NULL DEFAULT 1 CHECK (chime IN (0, 1)),"
+	"  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),"
+	"  zone TEXT NOT NULL REFERENCES zones(code),"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  cancelled_at INTEGER);"
+	"CREATE TABLE schedules ("
+	"  id INTEGER PRIMARY KEY,"
+	"  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('once', 'daily', 'weekly')),"
+	"  once_at INTEGER,"
+	"  times TEXT,"
+	"  weekdays INTEGER NOT NULL DEFAULT 127 CHECK (weekdays BETWEEN 1 AND 127),"
+	"  every_weeks INTEGER NOT NULL DEFAULT 1 CHECK (every_weeks BETWEEN 1 AND 52),"
+	"  date_from TEXT, date_to TEXT,"
+	"  volume INTEGER CHECK (volume IS NULL OR volume BETWEEN 0 AND 100),"
+	"  CHECK (kind != 'once' OR once_at IS NOT NULL),"
+	"  CHECK (kind = 'once' OR times IS NOT NULL));"
+	/* One row per slot: the UNIQUE is what makes "nothing airs twice"
+	 * hold across crashes and restarts. */
+	"CREATE TABLE broadcasts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+	"  slot_at INTEGER NOT NULL,"
+	"  started_at INTEGER, ended_at INTEGER,"
+	"  outcome TEXT CHECK (outcome IS NULL OR outcome IN"
+	"    ('aired', 'interrupted', 'missed', 'cancelled')),"
+	"  reason TEXT,"
+	"  UNIQUE (notice_id, slot_at));"
+	"CREATE TABLE broadcast_speakers ("
+	"  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),"
+	"  speaker_id INTEGER NOT NULL REFERENCES speakers(id),"
+	"  confirmed INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (broadcast_id, speaker_id));"
+	"CREATE TABLE lexicon ("
+	"  word TEXT PRIMARY KEY CHECK (length(word) BETWEEN 1 AND 32),"
+	"  pinyin TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER,"
+	"  source TEXT,"
+	"  action TEXT NOT NULL,"
+	"  detail TEXT);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE INDEX notices_zone ON notices(zone);"
+	"CREATE INDEX schedules_notice ON schedules(notice_id);",
+};
+
+static int
+exec(struct db *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_schema_version(struct db *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int
+migrate(struct db *db, char *err, size_t errlen)
+{
+	int v = db_schema_version(db);
+	int target = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	char sql[64], e2[256];
+
+	if (v < 0) {
+		snprintf(err, errlen, "cannot read the schema version");
+		return -1;
+	}
+	if (v > target) {
+		snprintf(err, errlen, "the database has schema version %d, newer "
+		    "than this dalabad (%d); refusing to touch it", v, target);
+		return -1;
+	}
+	for (; v < target; v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", v + 1);
+		if (exec(db, "BEGIN IMMEDIATE;", e2, sizeof(e2)) != 0 ||
+		    exec(db, migrations[v], e2, sizeof(e2)) != 0 ||
+		    exec(db, sql, e2, sizeof(e2)) != 0 ||
+		    exec(db, "COMMIT;", e2, sizeof(e2)) != 0) {
+			exec(db, "ROLLBACK;", sql, sizeof(sql));
+			snprintf(err, errlen, "migration to version %d failed: %s",
+			    v + 1, e2);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct db *
+db_open(const char *path, char *err, size_t errlen)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (db == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, db->h ?
+		    sqlite3_errmsg(db->h) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	/* WAL for readers beside the writer; FULL so an acknowledged write
+	 * survives a power cut, not only a crash. */
+	if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;", err, errlen) != 0 ||
+	    migrate(db, err, errlen) != 0)
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close_v2(db->h);
+	free(db);
+}
+
+int
+db_check(struct db *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+		if (r && strcmp(r, "ok") == 0)
+			rc = 0;
+		else
+			snprintf(err, errlen, "integrity check: %s", r ? r : "?");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Prepare, bind the arguments fmt describes ('t' text, NULL binds NULL;
+ * 'i' int64), step once. Returns the sqlite3 result code. */
+static int
+run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen,
+    ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL)) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+		return rc;
+	}
+	va_start(ap, errlen);
+	for (int i = 0; fmt[i]; i++) {
+		if (fmt[i] == 't') {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, i + 1);
+		} else {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		}
+	}
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_zone_add(struct db *db, const char *code, const char *name, char *err,
+    size_t errlen)
+{
+	return run(db, "INSERT INTO zones (code, name, created_at) VALUES (?, ?, ?)",
+	    "tti", err, errlen, code, name, (int64_t)time(NULL)) == SQLITE_DONE ?
+	    0 : -1;
+}
+
+int
+db_zone_each(struct db *db, const char *prefix,
+    void (*fn)(const char *code, const char *name, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT code, name FROM zones WHERE "
+	    "substr(code, 1, length(?1)) = ?1 ORDER BY code", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), arg);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
+    size_t errlen)
+{
+	int rc = run(db, "INSERT INTO notices (title, body, voice, repeat, chime, "
+	    "priority, zone, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "NULLIF(?, 0), ?)", "tttiiitii", err, errlen, n->title, n->body,
+	    n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
+	    (int64_t)n->chime, (int64_t)n->priority, n->zone, n->created_by,
+	    (int64_t)time(NULL));
+	if (rc != SQLITE_DONE)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen)
+{
+	if (run(db, "UPDATE notices SET cancelled_at = ? WHERE id = ? AND "
+	    "cancelled_at IS NULL", "ii", err, errlen, (int64_t)time(NULL), id) !=
+	    SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no live notice %lld", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_notice_live(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	int live = -1;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT cancelled_at IS NULL FROM notices "
+	    "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	live = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ?
+	    0 : -1;
+	sqlite3_finalize(st);
+	return live;
+}
+
+int
+db_audit(struct db *db, int64_t user_id, const char *source, const char *action,
+    const char *detail)
+{
+	char err[128];
+
+	return run(db, "INSERT INTO audit (at, user_id, source, action, detail) "
+	    "VALUES (?, NULLIF(?, 0), ?, ?, ?)", "iittt", err, sizeof(err),
+	    (int64_t)time(NULL), user_id, source, action, detail) == SQLITE_DONE ?
+	    0 : -1;
+}

@@ -1,0 +1,190 @@
+/*
+ * test_store.c — dalabad's SQLite store: migrations (and refusing a newer
+ * schema, and rolling back a failed one), WAL and FULL sync, zones by
+ * prefix, notices, and the schema refusing bad rows so that a refused
+ * write changes nothing; the audit log cannot be rewritten.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scheduler/store.h"
+#include "tests/unit/harness.h"
+
+static char dir[] = "/tmp/dalaba-store-XXXXXX";
+
+static int64_t
+count(struct db *db, const char *table)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int64_t
+pragma(struct db *db, const char *name)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int nzones;
+
+static void
+count_zone(const char *code, const char *name, void *arg)
+{
+	(void)code;
+	(void)name;
+	(void)arg;
+	nzones++;
+}
+
+int
+main(void)
+{
+	char path[128], err[256];
+	struct db *db;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/dalaba.db", dir);
+	db = db_open(path, err, sizeof(err));
+	CHECK(db != NULL, "a new database opens: %s", db ? "ok" : err);
+	if (db == NULL)
+		return t_done();
+	CHECK(db_schema_version(db) == DB_SCHEMA_VERSION, "migrated to version %d",
+	    DB_SCHEMA_VERSION);
+	CHECK(pragma(db, "foreign_keys") == 1 && pragma(db, "synchronous") == 2,
+	    "foreign keys on, synchronous FULL");
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &st, NULL);
+	sqlite3_step(st);
+	CHECK(strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0,
+	    "journal mode is WAL");
+	sqlite3_finalize(st);
+
+	/* zones */
+	CHECK(db_zone_add(db, "110101", "东城县", err, sizeof(err)) == 0 &&
+	    db_zone_add(db, "110101001", "大苍镇", err, sizeof(err)) == 0 &&
+	    db_zone_add(db, "110101001001", "大苍村", err, sizeof(err)) == 0 &&
+	    db_zone_add(db, "110101001002", "小苍村", err, sizeof(err)) == 0 &&
+	    db_zone_add(db, "110101002001", "河西村", err, sizeof(err)) == 0,
+	    "county, township and villages are added");
+	static const char *const bad[][2] = {
+		{ "1101", "短" }, { "11010100100a", "字母" }, { "", "空" },
+		{ "1101010010011", "太长" }, { "110101001001", "重复" },
+		{ "110101001003", "" },
+	};
+	int64_t before = count(db, "zones");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(db_zone_add(db, bad[i][0], bad[i][1], err, sizeof(err)) == -1,
+		    "zone \"%s\" \"%s\" refused: %s", bad[i][0], bad[i][1], err);
+	CHECK(count(db, "zones") == before, "refused zones change nothing");
+	nzones = 0;
+	db_zone_each(db, "110101001", count_zone, NULL);
+	CHECK(nzones == 3, "a township prefix covers itself and its 2 villages (%d)",
+	    nzones);
+
+	/* notices */
+	struct db_notice n = { .body = "明天上午9:00开会", .repeat = 2, .chime = 1,
+	    .priority = 0, .zone = "110101001001" };
+	int64_t id = 0;
+	CHECK(db_notice_add(db, &n, &id, err, sizeof(err)) == 0 && id > 0,
+	    "a notice is stored (id %lld)", (long long)id);
+	CHECK(db_notice_live(db, id) == 1, "and is live");
+	before = count(db, "notices");
+	struct db_notice b = n;
+	b.zone = "999999999999";
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1,
+	    "a notice for an unknown zone is refused: %s", err);
+	b = n;
+	b.repeat = 0;
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "repeat 0 refused");
+	b = n;
+	b.priority = 4;
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "priority 4 refused");
+	b = n;
+	b.body = "";
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "empty body refused");
+	char *big = malloc(40000);
+	memset(big, 'a', 39999);
+	big[39999] = '\0';
+	b = n;
+	b.body = big;
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1,
+	    "a body over 32 KB refused");
+	free(big);
+	b = n;
+	b.created_by = 12345;
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1,
+	    "a notice by an unknown user refused");
+	CHECK(count(db, "notices") == before, "refused notices change nothing");
+	id = 1;
+	CHECK(db_notice_cancel(db, id, err, sizeof(err)) == 0 &&
+	    db_notice_live(db, id) == 0, "a notice can be cancelled");
+	CHECK(db_notice_cancel(db, id, err, sizeof(err)) == -1,
+	    "but not twice: %s", err);
+	CHECK(db_notice_live(db, 424242) == 0, "an unknown notice is not live");
+
+	/* audit */
+	CHECK(db_audit(db, 0, "127.0.0.1", "notice.add", "id=1") == 0,
+	    "audit entries are appended");
+	CHECK(sqlite3_exec(db->h, "UPDATE audit SET action = 'x'", NULL, NULL,
+	    NULL) != SQLITE_OK, "the audit log cannot be rewritten");
+	CHECK(sqlite3_exec(db->h, "DELETE FROM audit", NULL, NULL, NULL) !=
+	    SQLITE_OK && count(db, "audit") == 1, "nor emptied");
+	CHECK(db_check(db, err, sizeof(err)) == 0, "integrity check ok");
+	db_close(db);
+
+	/* Reopen: nothing migrates twice, data is there. */
+	db = db_open(path, err, sizeof(err));
+	CHECK(db && db_schema_version(db) == DB_SCHEMA_VERSION &&
+	    count(db, "zones") == 5 && count(db, "notices") == 1,
+	    "reopening keeps the data and the version");
+
+	/* A newer schema is refused, untouched. */
+	sqlite3_exec(db->h, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	db_close(db);
+	db = db_open(path, err, sizeof(err));
+	CHECK(db == NULL && strstr(err, "newer") != NULL,
+	    "a database from a newer dalabad is refused: %s", err);
+
+	/* A migration that fails rolls back whole. */
+	snprintf(path, sizeof(path), "%s/conflict.db", dir);
+	sqlite3 *raw;
+	sqlite3_open(path, &raw);
+	sqlite3_exec(raw, "CREATE TABLE audit (x)", NULL, NULL, NULL);
+	sqlite3_close(raw);
+	db = db_open(path, err, sizeof(err));
+	CHECK(db == NULL && strstr(err, "migration to version 1") != NULL,
+	    "a failing migration is reported: %s", err);
+	sqlite3_open(path, &raw);
+	sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'zones'", -1, &st, NULL);
+	sqlite3_step(st);
+	CHECK(sqlite3_column_int(st, 0) == 0, "and leaves no half-made schema");
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return t_done();
+}
