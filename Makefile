@@ -36,7 +36,7 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
-TTS_PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3
+TTS_PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TTS_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(TTS_PKGS) 2>/dev/null)
 # The speaker agent links only what a loudspeaker box needs.
