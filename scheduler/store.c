@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "scheduler/store.h"
+#include "tts/tts.h"
 
 /* migrations[v] takes the schema from version v to v+1. Never edit one
  * that has shipped: add the next. */
@@ -325,4 +326,82 @@ db_audit(struct db *db, int64_t user_id, const char *source, const char *action,
 	    "VALUES (?, NULLIF(?, 0), ?, ?, ?)", "iittt", err, sizeof(err),
 	    (int64_t)time(NULL), user_id, source, action, detail) == SQLITE_DONE ?
 	    0 : -1;
+}
+
+int
+db_slot_claim(struct db *db, int64_t notice_id, int64_t slot_at,
+    int64_t *broadcast_id, char *err, size_t errlen)
+{
+	int rc = run(db, "INSERT OR IGNORE INTO broadcasts (notice_id, slot_at, "
+	    "started_at) VALUES (?, ?, ?)", "iii", err, errlen, notice_id, slot_at,
+	    (int64_t)time(NULL));
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0)
+		return 0;
+	*broadcast_id = sqlite3_last_insert_rowid(db->h);
+	return 1;
+}
+
+int
+db_slot_finish(struct db *db, int64_t broadcast_id, const char *outcome,
+    const char *reason, char *err, size_t errlen)
+{
+	if (run(db, "UPDATE broadcasts SET ended_at = ?, outcome = ?, reason = ? "
+	    "WHERE id = ?", "itti", err, errlen, (int64_t)time(NULL), outcome,
+	    reason, broadcast_id) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no broadcast %lld", (long long)broadcast_id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_lexicon_set(struct db *db, const char *word, const char *pinyin, char *err,
+    size_t errlen)
+{
+	/* Validate exactly as the speech side will read it. */
+	struct tts_lexicon *check = tts_lexicon_new();
+	int ok = check && tts_lexicon_add(check, word, pinyin, err, errlen) == 0;
+	tts_lexicon_free(check);
+	if (!ok)
+		return -1;
+	return run(db, "INSERT INTO lexicon (word, pinyin, updated_at) VALUES "
+	    "(?, ?, ?) ON CONFLICT (word) DO UPDATE SET pinyin = excluded.pinyin, "
+	    "updated_at = excluded.updated_at", "tti", err, errlen, word, pinyin,
+	    (int64_t)time(NULL)) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_lexicon_delete(struct db *db, const char *word, char *err, size_t errlen)
+{
+	if (run(db, "DELETE FROM lexicon WHERE word = ?", "t", err, errlen,
+	    word) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no entry for \"%s\"", word);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_lexicon_load(struct db *db, struct tts_lexicon *lex, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT word, pinyin FROM lexicon ORDER BY "
+	    "word", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = tts_lexicon_add(lex, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), err, errlen);
+	sqlite3_finalize(st);
+	return rc;
 }

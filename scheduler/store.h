@@ -53,6 +53,30 @@ int db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen);
 /* Is the notice there and not cancelled? 1 yes, 0 no, -1 error. */
 int db_notice_live(struct db *db, int64_t id);
 
+/*
+ * Slots. Before an item airs, its (notice, slot) pair is claimed; the
+ * UNIQUE constraint makes the claim succeed once, across crashes and
+ * restarts, which is what "nothing airs twice" rests on.
+ * Returns 1 claimed (*broadcast_id set), 0 already claimed, -1 error.
+ */
+int db_slot_claim(struct db *db, int64_t notice_id, int64_t slot_at,
+    int64_t *broadcast_id, char *err, size_t errlen);
+/* Record how a claimed broadcast ended: "aired", "interrupted", "missed"
+ * or "cancelled", with a reason (may be NULL). */
+int db_slot_finish(struct db *db, int64_t broadcast_id, const char *outcome,
+    const char *reason, char *err, size_t errlen);
+
+/* Lexicon: pronunciation overrides kept in the store (tts_lexicon_add
+ * checks them first, so the table holds only valid entries). */
+struct tts_lexicon;
+int db_lexicon_set(struct db *db, const char *word, const char *pinyin,
+    char *err, size_t errlen);
+int db_lexicon_delete(struct db *db, const char *word, char *err,
+    size_t errlen);
+/* Add every stored entry to lex. */
+int db_lexicon_load(struct db *db, struct tts_lexicon *lex, char *err,
+    size_t errlen);
+
 /* The append-only audit log. */
 int db_audit(struct db *db, int64_t user_id, const char *source,
     const char *action, const char *detail);

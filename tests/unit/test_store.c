@@ -11,6 +11,7 @@
 
 #include "scheduler/store.h"
 #include "tests/unit/harness.h"
+#include "tts/tts.h"
 
 static char dir[] = "/tmp/dalaba-store-XXXXXX";
 
@@ -149,14 +150,56 @@ main(void)
 	    NULL) != SQLITE_OK, "the audit log cannot be rewritten");
 	CHECK(sqlite3_exec(db->h, "DELETE FROM audit", NULL, NULL, NULL) !=
 	    SQLITE_OK && count(db, "audit") == 1, "nor emptied");
+	/* Slots: a (notice, slot) claims once, even across a reopen. */
+	int64_t nid = 0, bid = 0, bid2 = 0;
+	n.body = "今天中午12:00播放新闻";
+	db_notice_add(db, &n, &nid, err, sizeof(err));
+	int64_t slot = 1795449600;
+	CHECK(db_slot_claim(db, nid, slot, &bid, err, sizeof(err)) == 1 && bid > 0,
+	    "a slot is claimed once");
+	CHECK(db_slot_claim(db, nid, slot, &bid2, err, sizeof(err)) == 0,
+	    "a second claim of the same slot is refused: it cannot air twice");
+	CHECK(db_slot_claim(db, nid, slot + 86400, &bid2, err, sizeof(err)) == 1,
+	    "the next day's slot is its own");
+	CHECK(db_slot_claim(db, 424242, slot, &bid2, err, sizeof(err)) == -1,
+	    "a slot of an unknown notice is an error");
+	CHECK(db_slot_finish(db, bid, "aired", NULL, err, sizeof(err)) == 0,
+	    "a broadcast is finished as aired");
+	CHECK(db_slot_finish(db, bid, "exploded", NULL, err, sizeof(err)) == -1,
+	    "an unknown outcome is refused");
+	CHECK(db_slot_finish(db, 999999, "aired", NULL, err, sizeof(err)) == -1,
+	    "an unknown broadcast is an error: %s", err);
+
+	/* Lexicon in the store. */
+	CHECK(db_lexicon_set(db, "重庆", "chong2 qing4", err, sizeof(err)) == 0 &&
+	    db_lexicon_set(db, "银行", "yin2 hang2", err, sizeof(err)) == 0,
+	    "lexicon entries are stored");
+	CHECK(db_lexicon_set(db, "重庆", "zhong4 qing4", err, sizeof(err)) == 0,
+	    "an entry can be changed");
+	int64_t nlex = count(db, "lexicon");
+	CHECK(db_lexicon_set(db, "坏", "bad", err, sizeof(err)) == -1 &&
+	    count(db, "lexicon") == nlex, "malformed pinyin is refused, nothing "
+	    "stored: %s", err);
+	struct tts_lexicon *lex = tts_lexicon_new();
+	CHECK(db_lexicon_load(db, lex, err, sizeof(err)) == 0 &&
+	    tts_lexicon_count(lex) == 2, "the stored lexicon loads for speech");
+	char *said = tts_lexicon_apply(lex, "去重庆");
+	CHECK_STREQ(said, "去 zhong4 qing4", "with the changed reading");
+	free(said);
+	tts_lexicon_free(lex);
+	CHECK(db_lexicon_delete(db, "银行", err, sizeof(err)) == 0 &&
+	    db_lexicon_delete(db, "银行", err, sizeof(err)) == -1,
+	    "an entry is deleted once");
 	CHECK(db_check(db, err, sizeof(err)) == 0, "integrity check ok");
 	db_close(db);
 
 	/* Reopen: nothing migrates twice, data is there. */
 	db = db_open(path, err, sizeof(err));
 	CHECK(db && db_schema_version(db) == DB_SCHEMA_VERSION &&
-	    count(db, "zones") == 5 && count(db, "notices") == 1,
+	    count(db, "zones") == 5 && count(db, "notices") == 2,
 	    "reopening keeps the data and the version");
+	CHECK(db && db_slot_claim(db, nid, slot, &bid2, err, sizeof(err)) == 0,
+	    "after a reopen (a restart) the aired slot still cannot be claimed");
 
 	/* A newer schema is refused, untouched. */
 	sqlite3_exec(db->h, "PRAGMA user_version = 99", NULL, NULL, NULL);
