@@ -308,7 +308,7 @@ play_due(struct agent *a, int64_t now)
 		if (n > 0) {
 			apply_volume(a->pcm, (size_t)n, volume);
 			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
-				a->k.underruns++;
+				a->k.write_errors++;
 		}
 		a->started = 1;
 		a->next_seq++;
@@ -336,13 +336,16 @@ write_stats(const struct agent *a)
 		    (unsigned long long)a->k.dropped[i]);
 	fprintf(f, "lower_priority %llu\nlate %llu\nplayed %llu\n"
 	    "fec_recovered %llu\nconcealed %llu\nstreams %llu\nreplies %llu\n"
-	    "synced %d\nclock_offset_us %lld\nplaying %d\n",
+	    "synced %d\nclock_offset_us %lld\nplaying %d\n"
+	    "underruns %llu\nwrite_errors %llu\n",
 	    (unsigned long long)a->k.lower_priority,
 	    (unsigned long long)a->k.late, (unsigned long long)a->k.played,
 	    (unsigned long long)a->k.fec_recovered,
 	    (unsigned long long)a->k.concealed,
 	    (unsigned long long)a->k.streams, (unsigned long long)a->k.replies,
-	    a->synced, (long long)a->offset_us, a->active);
+	    a->synced, (long long)a->offset_us, a->active,
+	    (unsigned long long)(a->out ? spk_output_underruns(a->out) : 0),
+	    (unsigned long long)a->k.write_errors);
 	fclose(f);
 	rename(tmp, a->c->stats);
 }

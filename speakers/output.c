@@ -137,6 +137,12 @@ spk_output_delay_us(struct spk_output *o)
 	return (int64_t)d * 1000000 / o->rate;
 }
 
+uint64_t
+spk_output_underruns(const struct spk_output *o)
+{
+	return o->underruns;
+}
+
 void
 spk_output_close(struct spk_output *o)
 {

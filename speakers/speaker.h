@@ -43,6 +43,8 @@ struct spk_output *spk_output_open(const char *spec, int rate, char *err,
 int spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames);
 /* How long until a sample written now is heard (ALSA's delay); 0 for files. */
 int64_t spk_output_delay_us(struct spk_output *o);
+/* Underruns the device had and recovered from (ALSA only). */
+uint64_t spk_output_underruns(const struct spk_output *o);
 void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
 
 /* ---- enrolment ------------------------------------------------------------------ */
@@ -64,7 +66,7 @@ struct spk_counters {
 	uint64_t concealed;		/* frames made up by PLC */
 	uint64_t streams;		/* streams started */
 	uint64_t replies;		/* server replies accepted */
-	uint64_t underruns;		/* output recovered */
+	uint64_t write_errors;		/* frames the output failed to take */
 };
 
 /* Run until *stop is set (by a signal handler). Returns 0 or -1 at start-up
