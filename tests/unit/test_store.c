@@ -15,35 +15,24 @@
 
 static char dir[] = "/tmp/dalaba-store-XXXXXX";
 
+/* The one integer the statement "prefix name" yields (-1 if none). */
 static int64_t
-count(struct db *db, const char *table)
+scalar(struct db *db, const char *prefix, const char *name)
 {
 	char sql[128];
 	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static int64_t
-pragma(struct db *db, const char *name)
-{
-	char sql[64];
-	sqlite3_stmt *st;
 	int64_t v = -1;
 
-	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	snprintf(sql, sizeof(sql), "%s%s", prefix, name);
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
 }
+
+#define count(db, table) scalar((db), "SELECT count(*) FROM ", (table))
+#define pragma(db, name) scalar((db), "PRAGMA ", (name))
 
 static int nzones;
 
