@@ -114,11 +114,14 @@ send_hello(struct agent *a, int64_t now)
 	h.speaker_id = a->c->id;
 	h.counter = a->counter;
 	h.t1_us = now;
-	h.st.state = a->active ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
-	h.st.priority = a->active ? a->prio : 0;
+	/* "Playing" means audio has reached the output, not merely that
+	 * packets arrived: it is what confirmations are counted from. */
+	int playing = a->active && a->started;
+	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
+	h.st.priority = playing ? a->prio : 0;
 	h.st.volume = (uint8_t)a->c->volume;
 	h.st.amp_on = (uint8_t)a->active;
-	h.st.playing_ssrc = a->active ? a->ssrc : 0;
+	h.st.playing_ssrc = playing ? a->ssrc : 0;
 	h.st.received = (uint32_t)a->k.received;
 	h.st.lost = (uint32_t)(a->k.fec_recovered + a->k.concealed);
 	h.st.fec_recovered = (uint32_t)a->k.fec_recovered;
@@ -310,7 +313,12 @@ play_due(struct agent *a, int64_t now)
 			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
 				a->k.write_errors++;
 		}
-		a->started = 1;
+		if (!a->started) {
+			/* Tell the server now, not at the next heartbeat: its
+			 * broadcast log and live page view count confirmations. */
+			a->started = 1;
+			a->next_hello = now;
+		}
 		a->next_seq++;
 		a->next_pts += FRAME_US;
 		if (flags & BCAST_FLAG_END)
