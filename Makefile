@@ -36,14 +36,12 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
-TTS_PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TTS_PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(TTS_PKGS) 2>/dev/null)
+PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 \
+        libsoup-3.0 json-glib-1.0 libxml-2.0
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # The speaker agent links only what a loudspeaker box needs.
 SPK_LIBS    = $(shell $(PKG_CONFIG) --libs opus libsodium alsa 2>/dev/null) -lpthread -lm
-# libsoup/GLib only where a program serves HTTP (never the speaker agent).
-SOUP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libsoup-3.0 2>/dev/null)
-SOUP_LIBS   = $(shell $(PKG_CONFIG) --libs libsoup-3.0 2>/dev/null)
 
 CPPFLAGS += -I. -D_GNU_SOURCE
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
@@ -66,7 +64,8 @@ LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
 
 # --- programs -----------------------------------------------------------------
 # dalaba: the command line (scheduler/ owns it: it is dalabad's client).
-PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalaba-speaker $(BUILD)/dalaba-broadcast
+PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalabad $(BUILD)/dalaba-speaker \
+            $(BUILD)/dalaba-broadcast
 $(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(scheduler_LIB) $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
@@ -74,8 +73,10 @@ $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broa
 	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
 # dalaba-broadcast: stream a notice or file to speakers without dalabad.
 $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(SOUP_LIBS)
-$(BUILD)/broadcaster/broadcast_main.o: CFLAGS += $(SOUP_CFLAGS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# dalabad: the daemon (scheduler, streaming, JSON API).
+$(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(scheduler_LIB) $(broadcaster_LIB) $(tts_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

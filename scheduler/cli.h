@@ -10,6 +10,13 @@
 #include <stdint.h>
 
 int cli_say(int argc, char **argv);
+/* cli_api.c: the commands that talk to dalabad's JSON API. */
+int cli_notice(int argc, char **argv);
+int cli_schedule(int argc, char **argv);
+int cli_zone(int argc, char **argv);
+int cli_speaker(int argc, char **argv);
+int cli_status(int argc, char **argv);
+int cli_broadcasts(int argc, char **argv);
 
 /* Play mono 16-bit PCM on an ALSA device, one chunk at a time. */
 struct cli_player;

@@ -1,7 +1,6 @@
 /*
  * dalaba_main.c — the `dalaba` command line: a dispatcher over subcommands.
- * `say` renders locally; the commands that talk to dalabad (notice,
- * schedule, zone, speaker, page) arrive with the daemon.
+ * `say` renders locally; the others talk to dalabad's JSON API.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +14,12 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *summary;
 } commands[] = {
+	{ "notice", cli_notice, "add, list, show or cancel notices" },
+	{ "schedule", cli_schedule, "when notices air: add, list, rm" },
+	{ "zone", cli_zone, "villages, townships, counties: add, list" },
+	{ "speaker", cli_speaker, "loudspeakers: add (with an enrolment token), list, token" },
+	{ "status", cli_status, "what dalabad is doing now" },
+	{ "broadcasts", cli_broadcasts, "what aired, where, and who confirmed it" },
 	{ "say", cli_say, "read a notice aloud locally (to a file or the sound card)" },
 };
 
@@ -25,7 +30,7 @@ usage(FILE *f)
 	    "dalaba (大喇叭) reads village notices aloud and broadcasts them to\n"
 	    "networked loudspeakers.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n`dalaba COMMAND --help` describes a command.\n");
 }
 

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "scheduler/store.h"
+#include "scheduler/store_int.h"
 #include "tts/tts.h"
 
 /* migrations[v] takes the schema from version v to v+1. Never edit one
@@ -94,6 +96,29 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE INDEX notices_zone ON notices(zone);"
 	"CREATE INDEX schedules_notice ON schedules(notice_id);",
+
+	/* 1 -> 2: what dalabad itself needs. Speech rate and a news feed per
+	 * notice; how far each schedule has been worked through (so slots
+	 * missed while the daemon was down are found and logged); which
+	 * schedule and volume a broadcast aired with, and how often it was
+	 * pre-empted; when each speaker confirmed playing. */
+	"ALTER TABLE notices ADD COLUMN rate INTEGER NOT NULL DEFAULT 150"
+	"  CHECK (rate BETWEEN 80 AND 450);"
+	"ALTER TABLE notices ADD COLUMN feed TEXT"
+	"  CHECK (feed IS NULL OR length(CAST(feed AS BLOB)) BETWEEN 1 AND 1024);"
+	"ALTER TABLE notices ADD COLUMN feed_items INTEGER NOT NULL DEFAULT 3"
+	"  CHECK (feed_items BETWEEN 1 AND 20);"
+	"ALTER TABLE schedules ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE schedules ADD COLUMN checked_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE schedules ADD COLUMN removed_at INTEGER;"
+	"ALTER TABLE broadcasts ADD COLUMN schedule_id INTEGER"
+	"  REFERENCES schedules(id);"
+	"ALTER TABLE broadcasts ADD COLUMN volume INTEGER;"
+	"ALTER TABLE broadcasts ADD COLUMN on_air_at INTEGER;"
+	"ALTER TABLE broadcasts ADD COLUMN interruptions INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcast_speakers ADD COLUMN confirmed_at INTEGER;"
+	"CREATE INDEX broadcasts_open ON broadcasts(id) WHERE outcome IS NULL;",
 };
 
 static int
@@ -208,10 +233,8 @@ db_check(struct db *db, char *err, size_t errlen)
 	return rc;
 }
 
-/* Prepare, bind the arguments fmt describes ('t' text, NULL binds NULL;
- * 'i' int64), step once. Returns the sqlite3 result code. */
-static int
-run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen,
+int
+db_run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen,
     ...)
 {
 	sqlite3_stmt *st;
@@ -246,7 +269,7 @@ int
 db_zone_add(struct db *db, const char *code, const char *name, char *err,
     size_t errlen)
 {
-	return run(db, "INSERT INTO zones (code, name, created_at) VALUES (?, ?, ?)",
+	return db_run(db, "INSERT INTO zones (code, name, created_at) VALUES (?, ?, ?)",
 	    "tti", err, errlen, code, name, (int64_t)time(NULL)) == SQLITE_DONE ?
 	    0 : -1;
 }
@@ -273,12 +296,14 @@ int
 db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
     size_t errlen)
 {
-	int rc = run(db, "INSERT INTO notices (title, body, voice, repeat, chime, "
-	    "priority, zone, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	    "NULLIF(?, 0), ?)", "tttiiitii", err, errlen, n->title, n->body,
+	int rc = db_run(db, "INSERT INTO notices (title, body, voice, repeat, chime, "
+	    "priority, zone, created_by, created_at, rate, feed, feed_items) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
+	    "tttiiitiiiti", err, errlen, n->title, n->body,
 	    n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
 	    (int64_t)n->chime, (int64_t)n->priority, n->zone, n->created_by,
-	    (int64_t)time(NULL));
+	    (int64_t)time(NULL), (int64_t)(n->rate ? n->rate : 150), n->feed,
+	    (int64_t)(n->feed_items ? n->feed_items : 3));
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
@@ -288,7 +313,7 @@ db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
 int
 db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen)
 {
-	if (run(db, "UPDATE notices SET cancelled_at = ? WHERE id = ? AND "
+	if (db_run(db, "UPDATE notices SET cancelled_at = ? WHERE id = ? AND "
 	    "cancelled_at IS NULL", "ii", err, errlen, (int64_t)time(NULL), id) !=
 	    SQLITE_DONE)
 		return -1;
@@ -322,19 +347,21 @@ db_audit(struct db *db, int64_t user_id, const char *source, const char *action,
 {
 	char err[128];
 
-	return run(db, "INSERT INTO audit (at, user_id, source, action, detail) "
+	return db_run(db, "INSERT INTO audit (at, user_id, source, action, detail) "
 	    "VALUES (?, NULLIF(?, 0), ?, ?, ?)", "iittt", err, sizeof(err),
 	    (int64_t)time(NULL), user_id, source, action, detail) == SQLITE_DONE ?
 	    0 : -1;
 }
 
 int
-db_slot_claim(struct db *db, int64_t notice_id, int64_t slot_at,
-    int64_t *broadcast_id, char *err, size_t errlen)
+db_slot_claim(struct db *db, int64_t notice_id, int64_t schedule_id,
+    int64_t slot_at, int volume, int64_t *broadcast_id, char *err,
+    size_t errlen)
 {
-	int rc = run(db, "INSERT OR IGNORE INTO broadcasts (notice_id, slot_at, "
-	    "started_at) VALUES (?, ?, ?)", "iii", err, errlen, notice_id, slot_at,
-	    (int64_t)time(NULL));
+	int rc = db_run(db, "INSERT OR IGNORE INTO broadcasts (notice_id, "
+	    "schedule_id, slot_at, volume, started_at) VALUES (?, NULLIF(?, 0), "
+	    "?, NULLIF(?, -1), ?)", "iiiii", err, errlen, notice_id, schedule_id,
+	    slot_at, (int64_t)volume, (int64_t)time(NULL));
 	if (rc != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0)
@@ -347,7 +374,7 @@ int
 db_slot_finish(struct db *db, int64_t broadcast_id, const char *outcome,
     const char *reason, char *err, size_t errlen)
 {
-	if (run(db, "UPDATE broadcasts SET ended_at = ?, outcome = ?, reason = ? "
+	if (db_run(db, "UPDATE broadcasts SET ended_at = ?, outcome = ?, reason = ? "
 	    "WHERE id = ?", "itti", err, errlen, (int64_t)time(NULL), outcome,
 	    reason, broadcast_id) != SQLITE_DONE)
 		return -1;
@@ -368,7 +395,7 @@ db_lexicon_set(struct db *db, const char *word, const char *pinyin, char *err,
 	tts_lexicon_free(check);
 	if (!ok)
 		return -1;
-	return run(db, "INSERT INTO lexicon (word, pinyin, updated_at) VALUES "
+	return db_run(db, "INSERT INTO lexicon (word, pinyin, updated_at) VALUES "
 	    "(?, ?, ?) ON CONFLICT (word) DO UPDATE SET pinyin = excluded.pinyin, "
 	    "updated_at = excluded.updated_at", "tti", err, errlen, word, pinyin,
 	    (int64_t)time(NULL)) == SQLITE_DONE ? 0 : -1;
@@ -377,7 +404,7 @@ db_lexicon_set(struct db *db, const char *word, const char *pinyin, char *err,
 int
 db_lexicon_delete(struct db *db, const char *word, char *err, size_t errlen)
 {
-	if (run(db, "DELETE FROM lexicon WHERE word = ?", "t", err, errlen,
+	if (db_run(db, "DELETE FROM lexicon WHERE word = ?", "t", err, errlen,
 	    word) != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0) {
@@ -404,4 +431,61 @@ db_lexicon_load(struct db *db, struct tts_lexicon *lex, char *err,
 		    (const char *)sqlite3_column_text(st, 1), err, errlen);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static char *
+col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+int
+db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	if (sqlite3_prepare_v2(db->h, "SELECT title, body, voice, repeat, chime, "
+	    "priority, zone, COALESCE(created_by, 0), rate, feed, feed_items, "
+	    "cancelled_at IS NOT NULL FROM notices WHERE id = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->id = id;
+		n->title = col_strdup(st, 0);
+		n->body = col_strdup(st, 1);
+		n->voice = col_strdup(st, 2);
+		n->repeat = sqlite3_column_int(st, 3);
+		n->chime = sqlite3_column_int(st, 4);
+		n->priority = sqlite3_column_int(st, 5);
+		n->zone = col_strdup(st, 6);
+		n->created_by = sqlite3_column_int64(st, 7);
+		n->rate = sqlite3_column_int(st, 8);
+		n->feed = col_strdup(st, 9);
+		n->feed_items = sqlite3_column_int(st, 10);
+		if (cancelled)
+			*cancelled = sqlite3_column_int(st, 11) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW && (n->body == NULL || n->zone == NULL ||
+	    n->voice == NULL)) {
+		db_notice_clear(n);
+		return -1;
+	}
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+db_notice_clear(struct db_notice *n)
+{
+	free((void *)(uintptr_t)n->title);
+	free((void *)(uintptr_t)n->body);
+	free((void *)(uintptr_t)n->voice);
+	free((void *)(uintptr_t)n->zone);
+	free((void *)(uintptr_t)n->feed);
+	memset(n, 0, sizeof(*n));
 }

@@ -8,12 +8,15 @@
 #ifndef DALABA_SCHED_STORE_H
 #define DALABA_SCHED_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 1
+#include "scheduler/timetable.h"
+
+#define DB_SCHEMA_VERSION 2
 
 struct db {
 	sqlite3 *h;
@@ -44,6 +47,9 @@ struct db_notice {
 	int priority;		/* 0 village .. 3 emergency */
 	const char *zone;
 	int64_t created_by;	/* user id, 0 for none */
+	int rate;		/* words/minute; 0: 150 */
+	const char *feed;	/* news: feed URL or "dir:PATH"; NULL: none */
+	int feed_items;		/* newest items read from the feed; 0: 3 */
 };
 
 /* Store a notice; *id gets its id. Durable when this returns 0. */
@@ -59,12 +65,75 @@ int db_notice_live(struct db *db, int64_t id);
  * restarts, which is what "nothing airs twice" rests on.
  * Returns 1 claimed (*broadcast_id set), 0 already claimed, -1 error.
  */
-int db_slot_claim(struct db *db, int64_t notice_id, int64_t slot_at,
-    int64_t *broadcast_id, char *err, size_t errlen);
+int db_slot_claim(struct db *db, int64_t notice_id, int64_t schedule_id,
+    int64_t slot_at, int volume, int64_t *broadcast_id, char *err,
+    size_t errlen);
 /* Record how a claimed broadcast ended: "aired", "interrupted", "missed"
  * or "cancelled", with a reason (may be NULL). */
 int db_slot_finish(struct db *db, int64_t broadcast_id, const char *outcome,
     const char *reason, char *err, size_t errlen);
+
+/* Read a notice back; strings are malloc'd (db_notice_clear frees them).
+ * Returns 1 found, 0 no such notice, -1 error. */
+int db_notice_get(struct db *db, int64_t id, struct db_notice *n,
+    bool *cancelled);
+void db_notice_clear(struct db_notice *n);
+
+/* ---- schedules (store_air.c) ---- */
+
+struct db_schedule {
+	int64_t id;
+	int64_t notice_id;
+	struct tt_rule rule;
+	int volume;		/* 0-100, or -1: the speakers' own */
+	int64_t created_at;
+	int64_t checked_until;	/* slots up to here are dealt with */
+};
+
+/* Store a schedule for a live notice; sets s->id, created_at (now) and
+ * checked_until (a second before now: slots from now on are due). */
+int db_schedule_add(struct db *db, struct db_schedule *s, char *err,
+    size_t errlen);
+int db_schedule_remove(struct db *db, int64_t id, char *err, size_t errlen);
+/* Each schedule not removed whose notice is not cancelled. */
+int db_schedule_each(struct db *db,
+    void (*fn)(const struct db_schedule *s, void *arg), void *arg);
+int db_schedule_checked(struct db *db, int64_t id, int64_t until);
+
+/* ---- broadcasts ---- */
+
+int db_broadcast_on_air(struct db *db, int64_t id, int64_t at);
+int db_broadcast_interrupted(struct db *db, int64_t id);
+/* A speaker the broadcast was sent to, and whether it confirmed playing. */
+int db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id);
+int db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
+    int64_t at);
+
+struct db_open_broadcast {
+	int64_t id, notice_id, schedule_id, slot_at;
+	int volume;
+};
+/* Broadcasts claimed but never finished (the daemon stopped meanwhile). */
+int db_broadcast_open_each(struct db *db,
+    void (*fn)(const struct db_open_broadcast *b, void *arg), void *arg);
+
+/* ---- speakers and zones ---- */
+
+int db_speaker_add(struct db *db, uint32_t id, const char *zone,
+    const char *name, char *err, size_t errlen);
+int db_speaker_set_key(struct db *db, uint32_t id, const char *key_hex,
+    char *err, size_t errlen);
+/* Each speaker; key_hex is NULL until the box has enrolled. */
+int db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
+    const char *name, const char *key_hex, void *arg), void *arg);
+/* 1 if a speaker with that id exists, 0 if not, -1 on error. */
+int db_speaker_exists(struct db *db, uint32_t id);
+
+/* Quiet hours of the zone a notice targets ("HH:MM" each), minutes after
+ * midnight; the default 21:30-06:00 if the zone is unknown. */
+void db_zone_quiet(struct db *db, const char *code, int *start, int *end);
+int db_zone_set_quiet(struct db *db, const char *code, const char *start,
+    const char *end, char *err, size_t errlen);
 
 /* Lexicon: pronunciation overrides kept in the store (tts_lexicon_add
  * checks them first, so the table holds only valid entries). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <espeak-ng/speak_lib.h>
 #include <sodium.h>
@@ -165,4 +166,75 @@ tts_render_cached(struct tts_engine *eng, const char *cache_dir,
 	}
 	free(path);
 	return rc;
+}
+
+int
+tts_wav_stream(const char *path, int rate, tts_pcm_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	uint32_t frames;
+	int r, rc;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (wav_read_header(f, &r, &frames) != 0 || r != rate) {
+		snprintf(err, errlen, "%s: not a mono 16-bit WAV at %d Hz", path,
+		    rate);
+		fclose(f);
+		return -1;
+	}
+	rc = stream_file(f, frames, fn, arg);
+	fclose(f);
+	if (rc == -1)
+		snprintf(err, errlen, "%s: cut short", path);
+	return rc;
+}
+
+static int
+discard(const int16_t *pcm, size_t frames, void *arg)
+{
+	(void)pcm;
+	(void)frames;
+	(void)arg;
+	return 0;
+}
+
+int
+tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
+    const struct tts_notice *n, char *path, size_t cap, bool *hit,
+    char *err, size_t errlen)
+{
+	char key[65];
+	FILE *f;
+	int rate;
+	uint32_t frames;
+
+	tts_cache_key(eng, n, key);
+	if ((size_t)snprintf(path, cap, "%s/%s.wav", cache_dir, key) >= cap) {
+		snprintf(err, errlen, "cache path too long");
+		return -1;
+	}
+	*hit = false;
+	if ((f = fopen(path, "rb")) != NULL) {
+		int ok = wav_read_header(f, &rate, &frames) == 0 &&
+		    rate == eng->out_rate;
+		fclose(f);
+		if (ok) {
+			*hit = true;
+			return 0;
+		}
+	}
+	bool h;
+	if (tts_render_cached(eng, cache_dir, n, discard, NULL, &h, err,
+	    errlen) != 0)
+		return -1;
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "%s: the render was not kept (disk full?)",
+		    path);
+		return -1;
+	}
+	return 0;
 }

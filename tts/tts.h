@@ -154,6 +154,18 @@ int tts_render_cached(struct tts_engine *eng, const char *cache_dir,
     const struct tts_notice *n, tts_pcm_fn fn, void *arg, bool *hit,
     char *err, size_t errlen);
 
+/* Make sure n is rendered in cache_dir (rendering it now if not) and put
+ * the file's path in path. Airing then streams the file, from any thread,
+ * with tts_wav_stream; the engine is free for the next render. */
+int tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
+    const struct tts_notice *n, char *path, size_t cap, bool *hit,
+    char *err, size_t errlen);
+
+/* Stream a mono 16-bit WAV at rate (a cache entry) to fn in pieces of
+ * 2048 frames or less. 0 done, 1 fn stopped it, -1 error. Any thread. */
+int tts_wav_stream(const char *path, int rate, tts_pcm_fn fn, void *arg,
+    char *err, size_t errlen);
+
 /* The cache key: 64 hex digits of BLAKE2b over everything that shapes the
  * audio. out must hold 65 bytes. */
 void tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,

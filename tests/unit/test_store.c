@@ -144,13 +144,13 @@ main(void)
 	n.body = "今天中午12:00播放新闻";
 	db_notice_add(db, &n, &nid, err, sizeof(err));
 	int64_t slot = 1795449600;
-	CHECK(db_slot_claim(db, nid, slot, &bid, err, sizeof(err)) == 1 && bid > 0,
+	CHECK(db_slot_claim(db, nid, 0, slot, -1, &bid, err, sizeof(err)) == 1 && bid > 0,
 	    "a slot is claimed once");
-	CHECK(db_slot_claim(db, nid, slot, &bid2, err, sizeof(err)) == 0,
+	CHECK(db_slot_claim(db, nid, 0, slot, -1, &bid2, err, sizeof(err)) == 0,
 	    "a second claim of the same slot is refused: it cannot air twice");
-	CHECK(db_slot_claim(db, nid, slot + 86400, &bid2, err, sizeof(err)) == 1,
+	CHECK(db_slot_claim(db, nid, 0, slot + 86400, -1, &bid2, err, sizeof(err)) == 1,
 	    "the next day's slot is its own");
-	CHECK(db_slot_claim(db, 424242, slot, &bid2, err, sizeof(err)) == -1,
+	CHECK(db_slot_claim(db, 424242, 0, slot, -1, &bid2, err, sizeof(err)) == -1,
 	    "a slot of an unknown notice is an error");
 	CHECK(db_slot_finish(db, bid, "aired", NULL, err, sizeof(err)) == 0,
 	    "a broadcast is finished as aired");
@@ -187,7 +187,7 @@ main(void)
 	CHECK(db && db_schema_version(db) == DB_SCHEMA_VERSION &&
 	    count(db, "zones") == 5 && count(db, "notices") == 2,
 	    "reopening keeps the data and the version");
-	CHECK(db && db_slot_claim(db, nid, slot, &bid2, err, sizeof(err)) == 0,
+	CHECK(db && db_slot_claim(db, nid, 0, slot, -1, &bid2, err, sizeof(err)) == 0,
 	    "after a reopen (a restart) the aired slot still cannot be claimed");
 
 	/* A newer schema is refused, untouched. */

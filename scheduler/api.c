@@ -1,0 +1,503 @@
+/*
+ * api.c — dalabad's JSON API over HTTP (libsoup 3, on the main loop):
+ * listening, the bearer token, request limits, and JSON helpers. The
+ * resources are in api_routes.c; enrolment (for loudspeaker boxes, on its
+ * own listener) is at the end of this file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "scheduler/api_int.h"
+#include "scheduler/log.h"
+
+void
+api_reply(struct api_req *r, int status, JsonNode *node)
+{
+	gchar *text = json_to_string(node, TRUE);
+
+	soup_server_message_set_status(r->msg, (guint)status, NULL);
+	soup_server_message_set_response(r->msg, "application/json",
+	    SOUP_MEMORY_TAKE, text, strlen(text));
+	json_node_unref(node);
+	r->answered = true;
+}
+
+void
+api_error(struct api_req *r, int status, const char *code, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+	JsonBuilder *b = json_builder_new();
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* A message may quote input cut mid-character: keep it valid. */
+	if (!g_utf8_validate(msg, -1, NULL))
+		snprintf(msg, sizeof(msg), "%s", "(message not valid UTF-8)");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "error");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "status");
+	json_builder_add_int_value(b, status);
+	json_builder_set_member_name(b, "code");
+	json_builder_add_string_value(b, code);
+	json_builder_set_member_name(b, "message");
+	json_builder_add_string_value(b, msg);
+	json_builder_end_object(b);
+	json_builder_end_object(b);
+	api_reply(r, status, json_builder_get_root(b));
+	g_object_unref(b);
+}
+
+int
+api_only(struct api_req *r, JsonObject *o, const char *const *fields)
+{
+	GList *names = json_object_get_members(o);
+	int rc = 0;
+
+	for (GList *l = names; l && rc == 0; l = l->next) {
+		bool known = false;
+		for (size_t i = 0; fields[i]; i++)
+			known |= strcmp(fields[i], l->data) == 0;
+		if (!known) {
+			api_error(r, 400, "unknown_field", "unknown field \"%.64s\"",
+			    (const char *)l->data);
+			rc = -1;
+		}
+	}
+	g_list_free(names);
+	return rc;
+}
+
+static JsonNode *
+member(struct api_req *r, const char *name)
+{
+	JsonNode *n = r->body ? json_object_get_member(r->body, name) : NULL;
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? n : NULL;
+}
+
+int
+api_str(struct api_req *r, const char *name, bool required, size_t max_bytes,
+    const char **out)
+{
+	JsonNode *n = member(r, name);
+
+	*out = NULL;
+	if (n == NULL) {
+		if (!required)
+			return 0;
+		api_error(r, 400, "missing_field", "\"%s\" is required", name);
+		return -1;
+	}
+	if (json_node_get_value_type(n) != G_TYPE_STRING) {
+		api_error(r, 400, "bad_field", "\"%s\" must be a string", name);
+		return -1;
+	}
+	const char *s = json_node_get_string(n);
+	if (!g_utf8_validate(s, -1, NULL)) {
+		api_error(r, 400, "bad_field", "\"%s\" is not valid UTF-8", name);
+		return -1;
+	}
+	if (strlen(s) > max_bytes) {
+		api_error(r, 400, "too_long", "\"%s\" is longer than %zu bytes",
+		    name, max_bytes);
+		return -1;
+	}
+	if (required && s[0] == '\0') {
+		api_error(r, 400, "missing_field", "\"%s\" is empty", name);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int
+api_int(struct api_req *r, const char *name, int min, int max, int def,
+    int *out)
+{
+	JsonNode *n = member(r, name);
+
+	*out = def;
+	if (n == NULL)
+		return 0;
+	if (json_node_get_value_type(n) != G_TYPE_INT64) {
+		api_error(r, 400, "bad_field", "\"%s\" must be a whole number", name);
+		return -1;
+	}
+	gint64 v = json_node_get_int(n);
+	if (v < min || v > max) {
+		api_error(r, 400, "out_of_range", "\"%s\" must be from %d to %d",
+		    name, min, max);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int
+api_bool(struct api_req *r, const char *name, bool def, bool *out)
+{
+	JsonNode *n = member(r, name);
+
+	*out = def;
+	if (n == NULL)
+		return 0;
+	if (json_node_get_value_type(n) != G_TYPE_BOOLEAN) {
+		api_error(r, 400, "bad_field", "\"%s\" must be true or false", name);
+		return -1;
+	}
+	*out = json_node_get_boolean(n);
+	return 0;
+}
+
+JsonNode *
+api_rows(struct dalabad *d, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if (sqlite3_prepare_v2(d->db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		dlog(LOG_ERR, "api: %s", sqlite3_errmsg(d->db->h));
+		return NULL;
+	}
+	va_start(ap, fmt);
+	for (int i = 0; fmt[i]; i++) {
+		if (fmt[i] == 't') {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, i + 1);
+		} else {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		}
+	}
+	va_end(ap);
+	JsonArray *arr = json_array_new();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			const char *name = sqlite3_column_name(st, c);
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_INTEGER:
+				json_object_set_int_member(o, name,
+				    sqlite3_column_int64(st, c));
+				break;
+			case SQLITE_FLOAT:
+				json_object_set_double_member(o, name,
+				    sqlite3_column_double(st, c));
+				break;
+			case SQLITE_NULL:
+				json_object_set_null_member(o, name);
+				break;
+			default:
+				json_object_set_string_member(o, name,
+				    (const char *)sqlite3_column_text(st, c));
+			}
+		}
+		json_array_add_object_element(arr, o);
+	}
+	sqlite3_finalize(st);
+	JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(node, arr);
+	if (rc != SQLITE_DONE) {
+		json_node_unref(node);
+		return NULL;
+	}
+	return node;
+}
+
+int
+api_begin(struct dalabad *d)
+{
+	return sqlite3_exec(d->db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK ? 0 : -1;
+}
+
+int
+api_commit(struct dalabad *d)
+{
+	if (sqlite3_exec(d->db->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	api_rollback(d);
+	return -1;
+}
+
+void
+api_rollback(struct dalabad *d)
+{
+	sqlite3_exec(d->db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static bool
+authorised(struct api_req *r)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(r->msg);
+	const char *auth = soup_message_headers_get_one(h, "Authorization");
+
+	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
+	    strlen(auth + 7) != strlen(r->d->token))
+		return false;
+	return sodium_memcmp(auth + 7, r->d->token, strlen(r->d->token)) == 0;
+}
+
+static bool
+read_body(struct api_req *r)
+{
+	SoupMessageBody *mb = soup_server_message_get_request_body(r->msg);
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(r->msg);
+	const char *ctype = soup_message_headers_get_content_type(h, NULL);
+	GError *gerr = NULL;
+
+	if (mb->length > API_MAX_BODY) {
+		api_error(r, 413, "too_large", "the body is larger than %d bytes",
+		    API_MAX_BODY);
+		return false;
+	}
+	if (mb->length == 0) {
+		r->body = json_object_new();
+		return true;
+	}
+	if (ctype == NULL || strcmp(ctype, "application/json") != 0) {
+		api_error(r, 415, "not_json", "send the body as application/json");
+		return false;
+	}
+	GBytes *bytes = soup_message_body_flatten(mb);
+	gsize len;
+	const char *data = g_bytes_get_data(bytes, &len);
+	JsonParser *p = json_parser_new_immutable();
+	bool ok = g_utf8_validate(data, (gssize)len, NULL) &&
+	    json_parser_load_from_data(p, data, (gssize)len, &gerr);
+	if (!ok) {
+		api_error(r, 400, "bad_json", "the body is not valid JSON: %s",
+		    gerr ? gerr->message : "not UTF-8");
+	} else if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+		api_error(r, 400, "bad_json", "the body must be a JSON object");
+		ok = false;
+	} else {
+		r->body = json_object_ref(json_node_get_object(
+		    json_parser_get_root(p)));
+	}
+	g_clear_error(&gerr);
+	g_object_unref(p);
+	g_bytes_unref(bytes);
+	return ok;
+}
+
+static void
+api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	struct api_req r = { .d = data, .msg = msg, .query = query };
+	gchar **parts = NULL;
+
+	(void)server;
+	r.method = soup_server_message_get_method(msg);
+	snprintf(r.source, sizeof(r.source), "api:%s",
+	    soup_server_message_get_remote_host(msg));
+	if (!authorised(&r)) {
+		api_error(&r, 401, "unauthorised", "send \"Authorization: Bearer "
+		    "TOKEN\" with the token in the state directory's api.token");
+		return;
+	}
+	if (strcmp(r.method, "POST") == 0 && !read_body(&r))
+		goto out;
+	parts = g_strsplit(path + strlen("/api/v1/"), "/", 0);
+	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
+		r.parts[r.nparts] = parts[r.nparts];
+	if (parts[r.nparts] != NULL || api_route(&r) != 0) {
+		if (!r.answered)
+			api_error(&r, 404, "not_found", "no such resource: %s %.200s",
+			    r.method, path);
+	}
+	if (!r.answered)
+		api_error(&r, 500, "internal", "the request was not answered");
+out:
+	if (r.body)
+		json_object_unref(r.body);
+	g_strfreev(parts);
+}
+
+/* ---- enrolment: loudspeaker boxes fetch their configuration ---------------- */
+
+static void
+enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	struct dalabad *d = data;
+	struct bcast_enrolled e;
+	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
+	const char *token = query ? g_hash_table_lookup(query, "token") : NULL;
+	const char *from = soup_server_message_get_remote_host(msg);
+
+	(void)server;
+	(void)path;
+	if (strcmp(soup_server_message_get_method(msg), "GET") != 0) {
+		soup_server_message_set_status(msg, 405, NULL);
+		return;
+	}
+	if (token == NULL || bcast_enroll_redeem(d->srv, token,
+	    d->cfg.advertise, bcast_server_port(d->srv), &e, conf, sizeof(conf),
+	    err, sizeof(err)) != 0) {
+		if (token == NULL)
+			snprintf(err, sizeof(err), "no token");
+		soup_server_message_set_status(msg, 403, NULL);
+		soup_server_message_set_response(msg, "text/plain",
+		    SOUP_MEMORY_COPY, err, strlen(err));
+		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, err);
+		return;
+	}
+	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
+	if (db_speaker_set_key(d->db, e.id, keyhex, err, sizeof(err)) != 0) {
+		soup_server_message_set_status(msg, 500, NULL);
+		dlog(LOG_ERR, "enrolment of speaker %u: %s", e.id, err);
+		return;
+	}
+	sodium_memzero(keyhex, sizeof(keyhex));
+	db_audit(d->db, 0, from, "speaker.enrolled", e.zone);
+	dlog(LOG_NOTICE, "speaker %u enrolled in zone %s from %s", e.id, e.zone,
+	    from);
+	soup_server_message_set_status(msg, 200, NULL);
+	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
+	    conf, strlen(conf));
+	sodium_memzero(conf, sizeof(conf));
+}
+
+/* ---- start and stop ------------------------------------------------------------ */
+
+/* The API token: made once, kept in the state dir (0600), read by the
+ * dalaba CLI. */
+static int
+load_token(struct dalabad *d, char *err, size_t errlen)
+{
+	gchar *path = g_build_filename(d->cfg.state_dir, "api.token", NULL);
+	gchar *text = NULL;
+	int rc = 0;
+
+	if (g_file_get_contents(path, &text, NULL, NULL) &&
+	    strlen(g_strstrip(text)) == 64) {
+		snprintf(d->token, sizeof(d->token), "%s", text);
+	} else {
+		uint8_t raw[32];
+		randombytes_buf(raw, sizeof(raw));
+		bcast_hex_encode(raw, sizeof(raw), d->token);
+		gchar *line = g_strdup_printf("%s\n", d->token);
+		GError *gerr = NULL;
+		mode_t old = umask(077);
+		if (!g_file_set_contents_full(path, line, -1,
+		    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &gerr)) {
+			snprintf(err, errlen, "%s", gerr->message);
+			g_error_free(gerr);
+			rc = -1;
+		}
+		umask(old);
+		g_free(line);
+	}
+	g_free(text);
+	g_free(path);
+	return rc;
+}
+
+static SoupServer *
+listen_on(const char *bind, int port, const char *what, char *err,
+    size_t errlen)
+{
+	SoupServer *s = soup_server_new("server-header", "dalabad", NULL);
+	GInetAddress *ia = g_inet_address_new_from_string(bind);
+	GError *gerr = NULL;
+
+	if (ia == NULL) {
+		snprintf(err, errlen, "%s: \"%s\" is not an IP address", what, bind);
+		g_object_unref(s);
+		return NULL;
+	}
+	GSocketAddress *sa = g_inet_socket_address_new(ia, (guint16)port);
+	if (!soup_server_listen(s, sa, 0, &gerr)) {
+		snprintf(err, errlen, "%s on %s:%d: %s", what, bind, port,
+		    gerr->message);
+		g_error_free(gerr);
+		g_object_unref(s);
+		s = NULL;
+	}
+	g_object_unref(sa);
+	g_object_unref(ia);
+	return s;
+}
+
+static int
+bound_port(SoupServer *s)
+{
+	GSList *uris = soup_server_get_uris(s);
+	int port = uris ? g_uri_get_port(uris->data) : -1;
+
+	g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+	return port;
+}
+
+int
+api_start(struct dalabad *d, char *err, size_t errlen)
+{
+	char e2[256];
+
+	if (load_token(d, e2, sizeof(e2)) != 0) {
+		snprintf(err, errlen, "API token: %s", e2);
+		return -1;
+	}
+	d->api = listen_on(d->cfg.api_bind, d->cfg.api_port, "JSON API", err,
+	    errlen);
+	if (d->api == NULL)
+		return -1;
+	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
+	int port = bound_port(d->api);
+	/* Where the CLI finds us (port 0 means any free port). */
+	gchar *url = g_strdup_printf("http://%s:%d\n", strchr(d->cfg.api_bind,
+	    ':') ? "[::1]" : d->cfg.api_bind, port);
+	gchar *path = g_build_filename(d->cfg.state_dir, "api.url", NULL);
+	g_file_set_contents(path, url, -1, NULL);
+	g_free(path);
+	dlog(LOG_NOTICE, "JSON API on %.*s (token in %s/api.token)",
+	    (int)strlen(url) - 1, url, d->cfg.state_dir);
+	g_free(url);
+	if (strcmp(d->cfg.enroll_bind, "off") != 0) {
+		d->enroll = listen_on(d->cfg.enroll_bind, d->cfg.enroll_port,
+		    "enrolment", err, errlen);
+		if (d->enroll == NULL)
+			return -1;
+		soup_server_add_handler(d->enroll, "/enroll", enroll_handler, d,
+		    NULL);
+		/* What a box is told to fetch, for `dalaba speaker token`. */
+		url = g_strdup_printf("http://%s:%d/enroll\n", d->cfg.advertise,
+		    bound_port(d->enroll));
+		path = g_build_filename(d->cfg.state_dir, "enroll.url", NULL);
+		g_file_set_contents(path, url, -1, NULL);
+		g_free(path);
+		dlog(LOG_NOTICE, "enrolment on %s:%d (boxes fetch %.*s)",
+		    d->cfg.enroll_bind, bound_port(d->enroll),
+		    (int)strlen(url) - 1, url);
+		g_free(url);
+	}
+	return 0;
+}
+
+void
+api_stop(struct dalabad *d)
+{
+	if (d->api) {
+		soup_server_disconnect(d->api);
+		g_object_unref(d->api);
+	}
+	if (d->enroll) {
+		soup_server_disconnect(d->enroll);
+		g_object_unref(d->enroll);
+	}
+	d->api = d->enroll = NULL;
+}

@@ -1,0 +1,59 @@
+/*
+ * api_int.h — inside scheduler/: what the JSON API's files share. api.c
+ * owns the HTTP side (listening, the bearer token, size limits, routing,
+ * JSON in and out); api_routes.c the resources.
+ *
+ * Conventions: JSON bodies in and out; 200/201 on success; errors are
+ * {"error": {"status": N, "code": "...", "message": "..."}} with a 4xx/5xx
+ * status; unknown fields in a body are an error, never ignored.
+ */
+#ifndef DALABA_SCHED_API_INT_H
+#define DALABA_SCHED_API_INT_H
+
+#include <json-glib/json-glib.h>
+
+#include "scheduler/daemon.h"
+
+#define API_MAX_BODY (64 * 1024)
+
+struct api_req {
+	struct dalabad *d;
+	SoupServerMessage *msg;
+	const char *method;
+	char *parts[6];		/* path components after /api/v1/ */
+	int nparts;
+	GHashTable *query;	/* may be NULL */
+	JsonObject *body;	/* POST bodies; NULL otherwise */
+	char source[96];	/* "api:ADDRESS", for the audit log */
+	bool answered;
+};
+
+void api_reply(struct api_req *r, int status, JsonNode *node);
+void api_error(struct api_req *r, int status, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Body fields. Each returns 0 (value set, or default when absent and not
+ * required) or -1 having answered the request with a 400 that names the
+ * field. */
+int api_str(struct api_req *r, const char *name, bool required,
+    size_t max_bytes, const char **out);
+int api_int(struct api_req *r, const char *name, int min, int max, int def,
+    int *out);
+int api_bool(struct api_req *r, const char *name, bool def, bool *out);
+/* 400 if the body has a field not in the NULL-terminated list. */
+int api_only(struct api_req *r, JsonObject *o, const char *const *fields);
+
+/* Rows of a query as a JSON array of objects named by column; binds as in
+ * db_run ('t' text, 'i' int64). NULL on a database error. */
+JsonNode *api_rows(struct dalabad *d, const char *sql, const char *fmt, ...);
+
+/* Transactions around multi-row writes, so a refused request writes
+ * nothing. */
+int api_begin(struct dalabad *d);
+int api_commit(struct dalabad *d);
+void api_rollback(struct dalabad *d);
+
+/* The routes (api_routes.c): 0 handled, -1 no such route. */
+int api_route(struct api_req *r);
+
+#endif

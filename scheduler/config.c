@@ -1,0 +1,215 @@
+/*
+ * config.c — see config.h. One table describes every key: its group, name,
+ * type, range and where it lands, so loading, checking and printing can
+ * never disagree.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "scheduler/config.h"
+
+enum key_type { K_STR, K_INT };
+
+struct key {
+	const char *group, *name;
+	enum key_type type;
+	size_t off;
+	int min, max;
+	const char *def;	/* the default, as it would be written */
+	const char *doc;
+};
+
+#define S(g, n, field, def, doc) \
+	{ g, n, K_STR, offsetof(struct dalabad_config, field), 0, 0, def, doc }
+#define I(g, n, field, lo, hi, def, doc) \
+	{ g, n, K_INT, offsetof(struct dalabad_config, field), lo, hi, def, doc }
+
+static const struct key keys[] = {
+	S("dalabad", "state_dir", state_dir, "state",
+	    "database, server key, API token, render cache, news cache"),
+	S("dalabad", "timezone", timezone, "Asia/Shanghai",
+	    "local time for schedules and quiet hours"),
+	I("dalabad", "grace_minutes", grace_s, 0, 24 * 60, "10",
+	    "after a restart, slots missed this recently still air (once)"),
+	I("dalabad", "reair_minutes", reair_s, 1, 24 * 60, "60",
+	    "a pre-empted or held item must re-air within this, or is logged"),
+	I("dalabad", "render_ahead_minutes", render_ahead_s, 0, 24 * 60, "10",
+	    "render upcoming items this early, so they start on the second"),
+	I("news", "timeout_seconds", news_timeout_s, 1, 120, "10",
+	    "a news feed that does not answer in this long: use its cache"),
+	S("broadcast", "bind", bcast_bind, "0.0.0.0",
+	    "UDP address the loudspeakers talk to"),
+	I("broadcast", "port", bcast_port, 0, 65535, "5004",
+	    "UDP port (0: any free port; enrolled speakers are told which)"),
+	I("broadcast", "delay_ms", delay_ms, 100, 5000, "600",
+	    "play-out delay: jitter allowance, the same for every speaker"),
+	I("broadcast", "offline_seconds", offline_s, 2, 3600, "15",
+	    "a speaker not heard from for this long is offline"),
+	S("api", "bind", api_bind, "127.0.0.1",
+	    "JSON API address (the dalaba CLI and, later, the web admin)"),
+	I("api", "port", api_port, 0, 65535, "8080",
+	    "JSON API port (0: any free port, written to STATE_DIR/api.url)"),
+	S("enroll", "bind", enroll_bind, "0.0.0.0",
+	    "where new loudspeakers fetch their configuration with a token "
+	    "(\"off\": no enrolment)"),
+	I("enroll", "port", enroll_port, 0, 65535, "8081",
+	    "enrolment HTTP port (0: any free port, written to "
+	    "STATE_DIR/enroll.url)"),
+	S("enroll", "advertise", advertise, "127.0.0.1",
+	    "this server's address as the loudspeakers should dial it"),
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Minutes in the file, seconds in the program. */
+static int
+scale(const struct key *k)
+{
+	return g_str_has_suffix(k->name, "_minutes") ? 60 : 1;
+}
+
+static int
+set(struct dalabad_config *c, const struct key *k, const char *val,
+    char *err, size_t errlen)
+{
+	void *field = (char *)c + k->off;
+
+	if (k->type == K_STR) {
+		if (val[0] == '\0') {
+			snprintf(err, errlen, "[%s] %s is empty", k->group, k->name);
+			return -1;
+		}
+		char **p = field;
+		g_free(*p);
+		*p = g_strdup(val);
+		return 0;
+	}
+	char *end;
+	long v = strtol(val, &end, 10);
+	if (end == val || *end != '\0' || v < k->min || v > k->max) {
+		snprintf(err, errlen, "[%s] %s = \"%s\": want a whole number "
+		    "from %d to %d", k->group, k->name, val, k->min, k->max);
+		return -1;
+	}
+	*(int *)field = (int)v * scale(k);
+	return 0;
+}
+
+static int
+check_known(GKeyFile *kf, char *err, size_t errlen)
+{
+	gchar **groups = g_key_file_get_groups(kf, NULL);
+	int rc = 0;
+
+	for (size_t g = 0; groups[g] && rc == 0; g++) {
+		gchar **names = g_key_file_get_keys(kf, groups[g], NULL, NULL);
+		bool group_known = false;
+		for (size_t i = 0; i < NKEYS; i++)
+			group_known |= strcmp(keys[i].group, groups[g]) == 0;
+		if (!group_known) {
+			snprintf(err, errlen, "unknown section [%s]", groups[g]);
+			rc = -1;
+		}
+		for (size_t n = 0; names && names[n] && rc == 0; n++) {
+			bool known = false;
+			for (size_t i = 0; i < NKEYS; i++)
+				known |= strcmp(keys[i].group, groups[g]) == 0 &&
+				    strcmp(keys[i].name, names[n]) == 0;
+			if (!known) {
+				snprintf(err, errlen, "[%s] unknown key \"%s\"",
+				    groups[g], names[n]);
+				rc = -1;
+			}
+		}
+		g_strfreev(names);
+	}
+	g_strfreev(groups);
+	return rc;
+}
+
+int
+dalabad_config_load(const char *path, struct dalabad_config *c, char *err,
+    size_t errlen)
+{
+	GKeyFile *kf = NULL;
+	GError *gerr = NULL;
+	char e2[256];
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NKEYS; i++)
+		if (set(c, &keys[i], keys[i].def, err, errlen) != 0)
+			abort();	/* a default out of its own range */
+	if (path == NULL)
+		return 0;
+	kf = g_key_file_new();
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &gerr)) {
+		snprintf(err, errlen, "%s: %s", path, gerr->message);
+		goto fail;
+	}
+	if (check_known(kf, e2, sizeof(e2)) != 0) {
+		snprintf(err, errlen, "%s: %s", path, e2);
+		goto fail;
+	}
+	for (size_t i = 0; i < NKEYS; i++) {
+		gchar *v = g_key_file_get_string(kf, keys[i].group, keys[i].name,
+		    NULL);
+		if (v == NULL)
+			continue;
+		int rc = set(c, &keys[i], g_strstrip(v), e2, sizeof(e2));
+		g_free(v);
+		if (rc != 0) {
+			snprintf(err, errlen, "%s: %s", path, e2);
+			goto fail;
+		}
+	}
+	GTimeZone *tz = g_time_zone_new_identifier(c->timezone);
+	if (tz == NULL) {
+		snprintf(err, errlen, "%s: [dalabad] timezone \"%s\" is not a "
+		    "known time zone (see /usr/share/zoneinfo)", path, c->timezone);
+		goto fail;
+	}
+	g_time_zone_unref(tz);
+	g_key_file_free(kf);
+	return 0;
+fail:
+	g_clear_error(&gerr);
+	g_key_file_free(kf);
+	dalabad_config_clear(c);
+	return -1;
+}
+
+void
+dalabad_config_clear(struct dalabad_config *c)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].type == K_STR) {
+			char **p = (char **)((char *)c + keys[i].off);
+			g_free(*p);
+			*p = NULL;
+		}
+}
+
+void
+dalabad_config_write(FILE *f, const struct dalabad_config *c)
+{
+	const char *group = "";
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		const void *field = (const char *)c + k->off;
+		if (strcmp(group, k->group) != 0) {
+			fprintf(f, "%s[%s]\n", i ? "\n" : "", k->group);
+			group = k->group;
+		}
+		fprintf(f, "# %s (default %s)\n", k->doc, k->def);
+		if (k->type == K_STR)
+			fprintf(f, "%s = %s\n", k->name, *(char *const *)field);
+		else
+			fprintf(f, "%s = %d\n", k->name,
+			    *(const int *)field / scale(k));
+	}
+}

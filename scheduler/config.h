@@ -1,0 +1,39 @@
+/*
+ * config.h — inside scheduler/: dalabad's configuration, an INI file read
+ * with GKeyFile. Every key has a default, so no file at all is a working
+ * setup (state in ./state, API on 127.0.0.1). See README "dalabad.conf".
+ */
+#ifndef DALABA_SCHED_CONFIG_H
+#define DALABA_SCHED_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct dalabad_config {
+	char *state_dir;	/* database, keys, render cache, news cache */
+	char *timezone;		/* IANA name, default Asia/Shanghai */
+	int grace_s;		/* after a restart, missed slots this recent air */
+	int reair_s;		/* a pre-empted or held item re-airs within this */
+	int render_ahead_s;	/* render items this long before their slot */
+	int news_timeout_s;	/* fetching a feed gives up after this */
+	char *bcast_bind;
+	int bcast_port;
+	int delay_ms;		/* play-out delay for routine items */
+	int offline_s;		/* a speaker silent this long is offline */
+	char *api_bind;
+	int api_port;
+	char *enroll_bind;
+	int enroll_port;	/* 0: no enrolment listener */
+	char *advertise;	/* server address written into enrolled boxes */
+};
+
+/* Defaults, then path (NULL: defaults only) on top. Unknown groups or keys
+ * and out-of-range values are errors: a typo must not silently become a
+ * default. -1 with err on any problem; c is then left cleared. */
+int dalabad_config_load(const char *path, struct dalabad_config *c,
+    char *err, size_t errlen);
+void dalabad_config_clear(struct dalabad_config *c);
+/* The effective configuration as an INI file (what -n prints). */
+void dalabad_config_write(FILE *f, const struct dalabad_config *c);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * daemon.h — inside scheduler/: dalabad's state and its life cycle, shared
+ * by the scheduling core (daemon.c), the JSON API (api.c) and main. All of
+ * it lives on the GLib main loop's thread; the TTS worker and the on-air
+ * threads hand results back through the loop.
+ */
+#ifndef DALABA_SCHED_DAEMON_H
+#define DALABA_SCHED_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <libsoup/soup.h>
+
+#include "broadcaster/broadcaster.h"
+#include "scheduler/airq.h"
+#include "scheduler/config.h"
+#include "scheduler/onair.h"
+#include "scheduler/store.h"
+#include "scheduler/worker.h"
+
+#define DALABAD_VERSION "0.2.0"
+
+/* One claimed slot of one notice, from claim to its logged outcome. */
+struct airing {
+	struct air_item it;	/* it.id is the broadcast id */
+	struct dalabad *d;
+	int64_t notice_id, schedule_id, slot_at;
+	int volume;
+	char title[128];	/* for logs and the API */
+	struct render_job *job;	/* render in flight */
+	char path[512];		/* rendered audio; "" until then */
+	struct onair *oa;	/* streaming, or stopping */
+	uint32_t ssrc;		/* of the current run */
+	int64_t on_air_at;	/* of the current run */
+	enum { STOP_NONE, STOP_PREEMPT, STOP_CANCEL, STOP_SHUTDOWN } stop;
+	bool dead;		/* finished and out of the queue; free when idle */
+	GHashTable *confirmed;	/* speaker ids confirmed this run */
+	int targets;		/* speakers of the zone when it went on */
+};
+
+/* A schedule as the planner keeps it between store reads. */
+struct sched_entry {
+	struct db_schedule s;
+	int64_t prerendered;	/* the slot we last rendered ahead for */
+};
+
+struct dalabad {
+	struct dalabad_config cfg;
+	char *config_path;	/* NULL: defaults */
+	GTimeZone *tz;
+	struct db *db;
+	struct bcast_server *srv;
+	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
+	struct render_worker *worker;
+	struct airq q;
+	GPtrArray *scheds;	/* struct sched_entry * */
+	bool scheds_dirty;
+	int64_t scheds_read_at;
+	GPtrArray *airings;	/* every struct airing alive */
+	guint tick_id;
+	GMainLoop *loop;
+	SoupServer *api, *enroll;
+	char token[65];		/* the API bearer token */
+	int64_t last_confirm_us;
+};
+
+/* Open the store, keys and sockets, recover from the last run, start the
+ * worker and the timers. Logs what it does. */
+int dalabad_start(struct dalabad *d, char *err, size_t errlen);
+/* Stop streams, threads and listeners; whatever was on air stays open in
+ * the store and is recovered by the next start. */
+void dalabad_stop(struct dalabad *d);
+/* SIGHUP: re-read the configuration file and the lexicon. */
+void dalabad_reload(struct dalabad *d);
+
+/* Called by the API after it changes schedules or notices. */
+void dalabad_schedules_changed(struct dalabad *d);
+/* Take a cancelled notice off the air and out of the queue. */
+void dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id);
+
+/* api.c */
+int api_start(struct dalabad *d, char *err, size_t errlen);
+void api_stop(struct dalabad *d);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * log.h — inside scheduler/: dalabad's log lines on stderr. Under systemd
+ * (JOURNAL_STREAM set) each line starts with its syslog level as "<N>",
+ * which journald turns into the entry's priority; on a terminal it reads
+ * as plain "dalabad: ...".
+ */
+#ifndef DALABA_SCHED_LOG_H
+#define DALABA_SCHED_LOG_H
+
+#define LOG_ERR 3
+#define LOG_WARNING 4
+#define LOG_NOTICE 5
+#define LOG_INFO 6
+
+void dlog(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * onair.c — see onair.h.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "scheduler/onair.h"
+#include "tts/tts.h"
+
+struct onair {
+	GThread *thread;
+	struct bcast_stream *st;
+	uint32_t ssrc;
+	char path[512];
+	atomic_int stop;
+	enum onair_result result;
+	char err[256];
+	onair_done_fn done;
+	void *arg;
+};
+
+static int
+feed(const int16_t *pcm, size_t frames, void *arg)
+{
+	struct onair *oa = arg;
+
+	if (atomic_load(&oa->stop))
+		return 1;
+	return bcast_stream_write(oa->st, pcm, frames) != 0;
+}
+
+static gboolean
+report(gpointer data)
+{
+	struct onair *oa = data;
+
+	oa->done(oa, oa->arg);
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer
+onair_main(gpointer data)
+{
+	struct onair *oa = data;
+	int rc = tts_wav_stream(oa->path, BCAST_RATE, feed, oa, oa->err,
+	    sizeof(oa->err));
+
+	if (rc == 0 && !atomic_load(&oa->stop)) {
+		bcast_stream_close(oa->st);
+		oa->result = ONAIR_DONE;
+	} else {
+		bcast_stream_cancel(oa->st);
+		oa->result = atomic_load(&oa->stop) ? ONAIR_STOPPED : ONAIR_FAILED;
+		if (oa->result == ONAIR_FAILED && !oa->err[0])
+			snprintf(oa->err, sizeof(oa->err), "the stream was cut");
+	}
+	oa->st = NULL;
+	g_main_context_invoke(NULL, report, oa);
+	return NULL;
+}
+
+struct onair *
+onair_start(struct bcast_server *srv, const char *zone,
+    enum bcast_priority prio, int volume, int delay_ms, const char *wav_path,
+    onair_done_fn done, void *arg, char *err, size_t errlen)
+{
+	struct onair *oa = calloc(1, sizeof(*oa));
+
+	if (oa == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(oa->path, sizeof(oa->path), "%s", wav_path);
+	oa->st = bcast_stream_open(srv, zone, prio, volume, delay_ms, err,
+	    errlen);
+	if (oa->st == NULL) {
+		free(oa);
+		return NULL;
+	}
+	oa->ssrc = bcast_stream_ssrc(oa->st);
+	oa->done = done;
+	oa->arg = arg;
+	atomic_init(&oa->stop, 0);
+	oa->thread = g_thread_new("onair", onair_main, oa);
+	return oa;
+}
+
+void
+onair_stop(struct onair *oa)
+{
+	atomic_store(&oa->stop, 1);
+}
+
+uint32_t
+onair_ssrc(const struct onair *oa)
+{
+	return oa->ssrc;
+}
+
+enum onair_result
+onair_result(const struct onair *oa)
+{
+	return oa->result;
+}
+
+const char *
+onair_error(const struct onair *oa)
+{
+	return oa->err;
+}
+
+void
+onair_free(struct onair *oa)
+{
+	if (oa == NULL)
+		return;
+	g_thread_join(oa->thread);
+	free(oa);
+}

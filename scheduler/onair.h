@@ -1,0 +1,36 @@
+/*
+ * onair.h — inside scheduler/: one item on air. A thread streams a
+ * rendered WAV to the broadcaster (which paces it) and, when it ends,
+ * reports back on the GLib main loop. Stopping (pre-emption, cancel,
+ * shutdown) takes effect within one 60 ms frame.
+ */
+#ifndef DALABA_SCHED_ONAIR_H
+#define DALABA_SCHED_ONAIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "broadcaster/broadcaster.h"
+
+struct onair;
+typedef void (*onair_done_fn)(struct onair *oa, void *arg);
+
+enum onair_result {
+	ONAIR_DONE = 0,		/* all of it was sent */
+	ONAIR_STOPPED = 1,	/* onair_stop was called */
+	ONAIR_FAILED = -1,	/* see onair_error */
+};
+
+struct onair *onair_start(struct bcast_server *srv, const char *zone,
+    enum bcast_priority prio, int volume, int delay_ms, const char *wav_path,
+    onair_done_fn done, void *arg, char *err, size_t errlen);
+/* Ask it to stop; done() still comes, with ONAIR_STOPPED. */
+void onair_stop(struct onair *oa);
+/* The stream's RTP SSRC: what speakers report in their heartbeats. */
+uint32_t onair_ssrc(const struct onair *oa);
+enum onair_result onair_result(const struct onair *oa);
+const char *onair_error(const struct onair *oa);
+/* After done(): join the thread and free. */
+void onair_free(struct onair *oa);
+
+#endif

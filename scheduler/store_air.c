@@ -1,0 +1,329 @@
+/*
+ * store_air.c — the store's side of airing: schedules, broadcasts and who
+ * confirmed them, speakers, and zones' quiet hours. See store.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scheduler/store.h"
+#include "scheduler/store_int.h"
+
+static const char *const kind_names[] = { "once", "daily", "weekly" };
+
+static void
+format_times(const struct tt_rule *r, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < r->ntimes && len + 7 < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%02d:%02d",
+		    i ? "," : "", r->times[i] / 60, r->times[i] % 60);
+}
+
+static void
+format_date(int ymd, char out[16])
+{
+	if (ymd == 0)
+		out[0] = '\0';
+	else
+		snprintf(out, 16, "%04d-%02d-%02d", (ymd / 10000) % 10000,
+		    ymd / 100 % 100, ymd % 100);
+}
+
+int
+db_schedule_add(struct db *db, struct db_schedule *s, char *err, size_t errlen)
+{
+	char times[TT_MAX_TIMES * 6 + 1], from[16], to[16];
+	const struct tt_rule *r = &s->rule;
+
+	if ((unsigned)r->kind > TT_WEEKLY) {
+		snprintf(err, errlen, "unknown schedule kind");
+		return -1;
+	}
+	if (r->kind != TT_ONCE && r->ntimes == 0) {
+		snprintf(err, errlen, "a %s schedule needs at least one time",
+		    kind_names[r->kind]);
+		return -1;
+	}
+	if (db_notice_live(db, s->notice_id) != 1) {
+		snprintf(err, errlen, "notice %lld does not exist or is cancelled",
+		    (long long)s->notice_id);
+		return -1;
+	}
+	format_times(r, times, sizeof(times));
+	format_date(r->date_from, from);
+	format_date(r->date_to, to);
+	/* A second before now, so a slot at this very second ("air now")
+	 * is still ahead of the planner. */
+	s->created_at = (int64_t)time(NULL);
+	s->checked_until = s->created_at - 1;
+	if (db_run(db, "INSERT INTO schedules (notice_id, kind, once_at, times, "
+	    "weekdays, every_weeks, date_from, date_to, volume, created_at, "
+	    "checked_until) VALUES (?, ?, NULLIF(?, -1), NULLIF(?, ''), ?, ?, "
+	    "NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, -1), ?, ?)", "ititiittiii",
+	    err, errlen, s->notice_id, kind_names[r->kind],
+	    r->kind == TT_ONCE ? r->once_at : (int64_t)-1, times,
+	    (int64_t)(r->weekdays ? r->weekdays : 127),
+	    (int64_t)(r->every_weeks ? r->every_weeks : 1), from, to,
+	    (int64_t)s->volume, s->created_at, s->checked_until) != SQLITE_DONE)
+		return -1;
+	s->id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_schedule_remove(struct db *db, int64_t id, char *err, size_t errlen)
+{
+	if (db_run(db, "UPDATE schedules SET removed_at = ? WHERE id = ? AND "
+	    "removed_at IS NULL", "ii", err, errlen, (int64_t)time(NULL), id) !=
+	    SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no schedule %lld", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+/* A stored row back into a rule; the schema only admits valid rows, so a
+ * failure here means the file was edited behind our back. */
+static int
+row_rule(sqlite3_stmt *st, struct tt_rule *r)
+{
+	const char *kind = (const char *)sqlite3_column_text(st, 2);
+	const char *times = (const char *)sqlite3_column_text(st, 4);
+	const char *from = (const char *)sqlite3_column_text(st, 7);
+	const char *to = (const char *)sqlite3_column_text(st, 8);
+	char err[128];
+
+	memset(r, 0, sizeof(*r));
+	if (kind == NULL)
+		return -1;
+	r->kind = strcmp(kind, "once") == 0 ? TT_ONCE :
+	    strcmp(kind, "daily") == 0 ? TT_DAILY : TT_WEEKLY;
+	r->once_at = sqlite3_column_int64(st, 3);
+	if (times != NULL && (r->ntimes = tt_parse_times(times, r->times,
+	    TT_MAX_TIMES, err, sizeof(err))) < 0)
+		return -1;
+	r->weekdays = sqlite3_column_int(st, 5);
+	r->every_weeks = sqlite3_column_int(st, 6);
+	if (from != NULL && (r->date_from = tt_parse_date(from)) < 0)
+		return -1;
+	if (to != NULL && (r->date_to = tt_parse_date(to)) < 0)
+		return -1;
+	return 0;
+}
+
+int
+db_schedule_each(struct db *db,
+    void (*fn)(const struct db_schedule *s, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_schedule s;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT s.id, s.notice_id, s.kind, "
+	    "s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, "
+	    "s.date_to, COALESCE(s.volume, -1), s.created_at, s.checked_until "
+	    "FROM schedules s JOIN notices n ON n.id = s.notice_id "
+	    "WHERE s.removed_at IS NULL AND n.cancelled_at IS NULL ORDER BY s.id",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		memset(&s, 0, sizeof(s));
+		s.id = sqlite3_column_int64(st, 0);
+		s.notice_id = sqlite3_column_int64(st, 1);
+		if (row_rule(st, &s.rule) != 0)
+			continue;
+		s.volume = sqlite3_column_int(st, 9);
+		s.created_at = sqlite3_column_int64(st, 10);
+		s.checked_until = sqlite3_column_int64(st, 11);
+		fn(&s, arg);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+db_schedule_checked(struct db *db, int64_t id, int64_t until)
+{
+	char err[128];
+
+	return db_run(db, "UPDATE schedules SET checked_until = ? WHERE id = ? "
+	    "AND checked_until < ?", "iii", err, sizeof(err), until, id, until) ==
+	    SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_broadcast_on_air(struct db *db, int64_t id, int64_t at)
+{
+	char err[128];
+
+	return db_run(db, "UPDATE broadcasts SET on_air_at = ? WHERE id = ? AND "
+	    "on_air_at IS NULL", "ii", err, sizeof(err), at, id) == SQLITE_DONE ?
+	    0 : -1;
+}
+
+int
+db_broadcast_interrupted(struct db *db, int64_t id)
+{
+	char err[128];
+
+	return db_run(db, "UPDATE broadcasts SET interruptions = interruptions "
+	    "+ 1 WHERE id = ?", "i", err, sizeof(err), id) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id)
+{
+	char err[128];
+
+	return db_run(db, "INSERT OR IGNORE INTO broadcast_speakers "
+	    "(broadcast_id, speaker_id) VALUES (?, ?)", "ii", err, sizeof(err),
+	    id, (int64_t)speaker_id) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
+    int64_t at)
+{
+	char err[128];
+
+	return db_run(db, "INSERT INTO broadcast_speakers (broadcast_id, "
+	    "speaker_id, confirmed, confirmed_at) VALUES (?, ?, 1, ?) "
+	    "ON CONFLICT DO UPDATE SET confirmed = 1, confirmed_at = "
+	    "COALESCE(confirmed_at, excluded.confirmed_at)", "iii", err,
+	    sizeof(err), id, (int64_t)speaker_id, at) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_broadcast_open_each(struct db *db,
+    void (*fn)(const struct db_open_broadcast *b, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_open_broadcast b;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT id, notice_id, "
+	    "COALESCE(schedule_id, 0), slot_at, COALESCE(volume, -1) FROM "
+	    "broadcasts WHERE outcome IS NULL ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		b.id = sqlite3_column_int64(st, 0);
+		b.notice_id = sqlite3_column_int64(st, 1);
+		b.schedule_id = sqlite3_column_int64(st, 2);
+		b.slot_at = sqlite3_column_int64(st, 3);
+		b.volume = sqlite3_column_int(st, 4);
+		fn(&b, arg);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+db_speaker_add(struct db *db, uint32_t id, const char *zone, const char *name,
+    char *err, size_t errlen)
+{
+	if (id == 0) {
+		snprintf(err, errlen, "speaker ids start at 1");
+		return -1;
+	}
+	if (strlen(zone) != 12) {
+		snprintf(err, errlen, "a speaker belongs to a village (12-digit "
+		    "zone), not \"%s\"", zone);
+		return -1;
+	}
+	return db_run(db, "INSERT INTO speakers (id, zone, name, created_at) "
+	    "VALUES (?, ?, ?, ?)", "itti", err, errlen, (int64_t)id, zone, name,
+	    (int64_t)time(NULL)) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_speaker_set_key(struct db *db, uint32_t id, const char *key_hex, char *err,
+    size_t errlen)
+{
+	if (db_run(db, "UPDATE speakers SET key_hex = ? WHERE id = ?", "ti", err,
+	    errlen, key_hex, (int64_t)id) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no speaker %u", id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
+    const char *name, const char *key_hex, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT id, zone, name, key_hex FROM "
+	    "speakers ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn((uint32_t)sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3), arg);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+db_speaker_exists(struct db *db, uint32_t id)
+{
+	char err[128];
+	int rc = db_run(db, "SELECT 1 FROM speakers WHERE id = ?", "i", err,
+	    sizeof(err), (int64_t)id);
+
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+db_zone_quiet(struct db *db, const char *code, int *start, int *end)
+{
+	sqlite3_stmt *st;
+	int t[2];
+	char err[64];
+
+	*start = 21 * 60 + 30;
+	*end = 6 * 60;
+	if (sqlite3_prepare_v2(db->h, "SELECT quiet_start, quiet_end FROM zones "
+	    "WHERE code = ?", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *b = (const char *)sqlite3_column_text(st, 1);
+		if (a && tt_parse_times(a, t, 1, err, sizeof(err)) == 1)
+			*start = t[0];
+		if (b && tt_parse_times(b, t, 1, err, sizeof(err)) == 1)
+			*end = t[0];
+	}
+	sqlite3_finalize(st);
+}
+
+int
+db_zone_set_quiet(struct db *db, const char *code, const char *start,
+    const char *end, char *err, size_t errlen)
+{
+	int t[2];
+
+	if (tt_parse_times(start, t, 1, err, errlen) != 1 ||
+	    tt_parse_times(end, t, 1, err, errlen) != 1) {
+		if (!err[0])
+			snprintf(err, errlen, "quiet hours are two times HH:MM");
+		return -1;
+	}
+	if (db_run(db, "UPDATE zones SET quiet_start = ?, quiet_end = ? WHERE "
+	    "code = ?", "ttt", err, errlen, start, end, code) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no zone %s", code);
+		return -1;
+	}
+	return 0;
+}

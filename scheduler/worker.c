@@ -1,0 +1,182 @@
+/*
+ * worker.c — see worker.h. Jobs travel in a GAsyncQueue; a job is handed
+ * back with g_main_context_invoke on the default context.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "scheduler/log.h"
+#include "scheduler/news.h"
+#include "scheduler/worker.h"
+#include "tts/tts.h"
+
+struct render_worker {
+	GThread *thread;
+	GAsyncQueue *jobs;
+	struct tts_engine *eng;
+	struct tts_lexicon *lex;	/* in use by eng */
+	char *cache_dir;
+	char *news_dir;
+	int news_timeout_s;
+};
+
+/* Control messages share the queue with jobs, so they keep their order. */
+enum { MSG_JOB, MSG_LEXICON, MSG_STOP };
+struct msg {
+	int kind;
+	struct render_job *job;
+	struct tts_lexicon *lex;
+};
+
+void
+render_job_free(struct render_job *job)
+{
+	if (job == NULL)
+		return;
+	db_notice_clear(&job->notice);
+	free(job);
+}
+
+static gboolean
+hand_back(gpointer data)
+{
+	struct render_job *job = data;
+
+	job->done(job, job->arg);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+render(struct render_worker *w, struct render_job *job)
+{
+	struct db_notice *n = &job->notice;
+	struct tts_notice tn = { .title = n->title, .body = n->body,
+	    .repeat = n->repeat, .chime = n->chime != 0 };
+	char *body = NULL;
+
+	tts_params_default(&tn.params);
+	tn.params.voice = tts_voice_find(n->voice);
+	tn.params.rate = n->rate;
+	if (tn.params.voice == NULL) {
+		snprintf(job->err, sizeof(job->err), "unknown voice \"%s\"",
+		    n->voice);
+		job->rc = -1;
+		return;
+	}
+	if (n->feed != NULL) {
+		char err[256];
+		char *news = news_text(n->feed, n->feed_items, w->news_dir,
+		    w->news_timeout_s, &job->news_stale, err, sizeof(err));
+		if (news == NULL)
+			dlog(LOG_WARNING, "notice %lld: news from %s: %s; reading "
+			    "the notice text alone", (long long)n->id, n->feed, err);
+		else if (job->news_stale)
+			dlog(LOG_WARNING, "notice %lld: news from %s: %s; reading "
+			    "the copy fetched before", (long long)n->id, n->feed,
+			    err);
+		if (news != NULL) {
+			body = g_strconcat(n->body, "\n", news, NULL);
+			g_free(news);
+			if (strlen(body) > TTS_MAX_TEXT_BYTES)
+				body[0] = '\0';	/* cannot happen with our caps */
+			else
+				tn.body = body;
+		}
+	}
+	job->rc = tts_cache_ensure(w->eng, w->cache_dir, &tn, job->path,
+	    sizeof(job->path), &job->cache_hit, job->err, sizeof(job->err));
+	g_free(body);
+}
+
+static gpointer
+worker_main(gpointer data)
+{
+	struct render_worker *w = data;
+
+	for (;;) {
+		struct msg *m = g_async_queue_pop(w->jobs);
+		int kind = m->kind;
+		if (kind == MSG_JOB) {
+			render(w, m->job);
+			g_main_context_invoke(NULL, hand_back, m->job);
+		} else if (kind == MSG_LEXICON) {
+			tts_engine_set_lexicon(w->eng, m->lex);
+			tts_lexicon_free(w->lex);
+			w->lex = m->lex;
+		}
+		free(m);
+		if (kind == MSG_STOP)
+			break;
+	}
+	return NULL;
+}
+
+struct render_worker *
+render_worker_new(const char *cache_dir, int news_timeout_s, char *err,
+    size_t errlen)
+{
+	struct render_worker *w = g_new0(struct render_worker, 1);
+
+	w->eng = tts_engine_new(TTS_OUTPUT_RATE, err, errlen);
+	if (w->eng == NULL) {
+		g_free(w);
+		return NULL;
+	}
+	w->cache_dir = g_build_filename(cache_dir, "render", NULL);
+	w->news_dir = g_build_filename(cache_dir, "news", NULL);
+	w->news_timeout_s = news_timeout_s;
+	w->jobs = g_async_queue_new();
+	w->thread = g_thread_new("tts", worker_main, w);
+	return w;
+}
+
+static void
+post(struct render_worker *w, int kind, struct render_job *job,
+    struct tts_lexicon *lex)
+{
+	struct msg *m = g_new0(struct msg, 1);
+
+	m->kind = kind;
+	m->job = job;
+	m->lex = lex;
+	g_async_queue_push(w->jobs, m);
+}
+
+void
+render_worker_submit(struct render_worker *w, struct render_job *job)
+{
+	post(w, MSG_JOB, job, NULL);
+}
+
+void
+render_worker_set_lexicon(struct render_worker *w, struct tts_lexicon *lex)
+{
+	post(w, MSG_LEXICON, NULL, lex);
+}
+
+void
+render_worker_free(struct render_worker *w)
+{
+	struct msg *m;
+
+	if (w == NULL)
+		return;
+	/* Drop what has not started, then stop after the job in hand. */
+	while ((m = g_async_queue_try_pop(w->jobs)) != NULL) {
+		if (m->kind == MSG_JOB)
+			render_job_free(m->job);
+		tts_lexicon_free(m->lex);
+		free(m);
+	}
+	post(w, MSG_STOP, NULL, NULL);
+	g_thread_join(w->thread);
+	g_async_queue_unref(w->jobs);
+	tts_engine_free(w->eng);
+	tts_lexicon_free(w->lex);
+	g_free(w->cache_dir);
+	g_free(w->news_dir);
+	g_free(w);
+}

@@ -1,0 +1,50 @@
+/*
+ * worker.h — inside scheduler/: the one thread that owns eSpeak NG (it is
+ * not reentrant, and can be started once per process). It takes render
+ * jobs in order, fetches news text for news items, renders into the cache
+ * and hands each finished job back to the GLib main loop, so the daemon's
+ * own state is only ever touched from the loop's thread.
+ */
+#ifndef DALABA_SCHED_WORKER_H
+#define DALABA_SCHED_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scheduler/store.h"
+
+struct render_job;
+typedef void (*render_done_fn)(struct render_job *job, void *arg);
+
+struct render_job {
+	struct db_notice notice;	/* owned: db_notice_clear when done */
+	/* results, read in done(): */
+	int rc;				/* 0 rendered (path set), -1 failed */
+	char path[512];
+	char err[256];
+	bool cache_hit;
+	bool news_stale;		/* the feed was down: its cached copy */
+	/* called on the main loop; arg may be set to NULL meanwhile, from
+	 * the loop, when whoever asked no longer wants the answer */
+	render_done_fn done;
+	void *arg;
+};
+
+struct render_worker;
+
+struct render_worker *render_worker_new(const char *cache_dir,
+    int news_timeout_s, char *err, size_t errlen);
+/* Stop after the job in hand; jobs not started are dropped (done is not
+ * called for them, or for the one in hand). */
+void render_worker_free(struct render_worker *w);
+/* Queue a job; the worker owns it until done() (which must free it with
+ * render_job_free). */
+void render_worker_submit(struct render_worker *w, struct render_job *job);
+/* Replace the pronunciation lexicon (loaded from the store) for jobs
+ * after this one. Takes ownership of lex. */
+void render_worker_set_lexicon(struct render_worker *w,
+    struct tts_lexicon *lex);
+void render_job_free(struct render_job *job);
+
+#endif
