@@ -198,8 +198,8 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 			v = BCAST_STALE;
 		else if (!bcast_zone_covers(&p.zone, &a->zone))
 			v = BCAST_WRONG_ZONE;
-		else if (recently_done(a, p.ssrc) ||
-		    a->seen[p.seq % JB_SLOTS] == p.seq + 1)
+		else if (recently_done(a, p.ssrc) || (a->active &&
+		    p.ssrc == a->ssrc && a->seen[p.seq % JB_SLOTS] == p.seq + 1))
 			v = BCAST_REPLAYED;
 	}
 	if (v != BCAST_OK) {
@@ -216,6 +216,9 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 			end_stream(a);
 		a->active = 1;
 		a->ssrc = p.ssrc;
+		/* Sequence numbers restart with each stream: what the last
+		 * one left in seen[] says nothing about this one. */
+		memset(a->seen, 0, sizeof(a->seen));
 		a->prio = p.priority;
 		a->next_seq = p.seq;
 		a->next_pts = p.pts_us;

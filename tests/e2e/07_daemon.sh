@@ -1,0 +1,104 @@
+# 07_daemon.sh — dalabad end to end: two villages of one township, each
+# with a real dalaba-speaker enrolled through the CLI's token and writing
+# WAV; a village notice reaches only its village, a township notice both;
+# a county-class item pre-empts a village one, which re-airs; quiet hours
+# hold routine items; SIGTERM stops cleanly and a restart keeps the state.
+. tests/e2e/lib.sh
+. tests/e2e/daemon.sh
+cd "$TMP"
+
+dalabad_conf >d.conf
+check "dalabad -n accepts the test configuration" "$DALABAD" -n -c d.conf
+start_dalabad d.conf d.log
+check "dalabad is up and its API answers the CLI" "$DALABA" status
+
+"$DALABA" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
+"$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
+"$DALABA" zone add 110101001002 西村 --quiet 00:00-00:00 >/dev/null
+check "three zones listed" [ "$("$DALABA" zone list | grep -c '^1101')" = 3 ]
+check "speaker 1 enrolled in 东村 with the printed command" enrol 1 110101001001
+check "speaker 2 enrolled in 西村" enrol 2 110101001002
+check "both speakers come online" wait_until 15 sh -c \
+    "'$DALABA' speaker list | grep -c ' online ' | grep -qx 2"
+
+# --- a village notice reaches its village only ---------------------------------
+"$DALABA" notice add --zone 110101001001 --title 通知 --no-chime --now \
+    "东村村民请注意，明天上午9:00在村委会开会。" >n1.out
+N1=$(notice_id n1.out)
+check "the CLI acknowledged the village notice ($N1)" [ -n "$N1" ]
+check "it aired" wait_until 40 aired "$N1"
+p1=$(stat 1 played); p2=$(stat 2 played)
+check "东村's speaker played it ($p1 frames)" [ "${p1:-0}" -gt 30 ]
+check "西村's speaker played nothing ($p2 frames)" [ "${p2:-1}" -eq 0 ]
+check "东村 confirmed playing: 1 of 1 target" \
+    [ "$(q "SELECT count(*) || '/' || sum(confirmed) FROM broadcast_speakers WHERE broadcast_id = (SELECT id FROM broadcasts WHERE notice_id = $N1)")" = 1/1 ]
+check "notice show reports aired, confirmed 1/1" \
+    sh -c "'$DALABA' notice show $N1 | grep -q 'aired  *1/1'"
+
+# --- a township notice reaches both ----------------------------------------------
+"$DALABA" notice add --zone 110101001 --no-chime --now "全镇居民请注意，今天下午停水。" >n2.out
+N2=$(notice_id n2.out)
+check "the township notice aired" wait_until 40 aired "$N2"
+p2b=$(stat 2 played)
+check "西村's speaker played the township notice ($p2b frames)" [ "${p2b:-0}" -gt 30 ]
+check "both speakers confirmed it" [ "$(q "SELECT sum(confirmed) FROM broadcast_speakers WHERE broadcast_id = (SELECT id FROM broadcasts WHERE notice_id = $N2)")" = 2 ]
+
+# --- pre-emption and re-air ----------------------------------------------------------
+s1=$(stat 1 streams)
+"$DALABA" notice add --zone 110101001001 --repeat 3 --now \
+    "东村村民请注意，本周六上午8:30，村卫生室为60岁以上的老人免费体检。" >n3.out
+N3=$(notice_id n3.out)
+check "the long village notice goes on air" wait_until 20 on_air "$N3"
+sleep 2
+"$DALABA" notice add --zone 110101001 --class county --no-chime --now "县里通知：明天有大风。" >n4.out
+N4=$(notice_id n4.out)
+check "the county-class item aired" wait_until 40 aired "$N4"
+check "the village notice was pre-empted (logged)" grep -q "broadcast .* (notice $N3) pre-empted" d.log
+check "and re-aired to the end" wait_until 90 aired "$N3"
+check "its broadcast counts one interruption" [ "$(q "SELECT interruptions FROM broadcasts WHERE notice_id = $N3")" = 1 ]
+check "one broadcast row for it, not two" [ "$(q "SELECT count(*) FROM broadcasts WHERE notice_id = $N3")" = 1 ]
+s1b=$(stat 1 streams)
+check "东村's speaker heard village, county, village again ($s1 -> $s1b streams)" [ $((s1b - s1)) -eq 3 ]
+check "no packet of a new stream was taken for a replay of the last one" \
+    [ "$(stat 1 dropped_replayed)" = 0 ] && [ "$(stat 2 dropped_replayed)" = 0 ]
+s2=$(stat 2 streams)
+check "西村's speaker heard the county item only (streams $s2)" [ "$s2" -eq 2 ]
+rms=$("$WAVPROBE" info "$TMP/out1.wav" | sed 's/.*rms=//')
+check "the WAV 东村's speaker wrote holds speech (rms $rms)" gt "$rms" 0.02
+
+# --- quiet hours hold a routine item -----------------------------------------------------
+now=$(date -u +%s)
+qs=$(TZ=Asia/Shanghai date -d @$((now - 3600)) +%H:%M)
+qe=$(TZ=Asia/Shanghai date -d @$((now + 3600)) +%H:%M)
+"$DALABA" zone add 110101001003 南村 --quiet "$qs-$qe" >/dev/null
+"$DALABA" notice add --zone 110101001003 --now "南村村民请注意。" >n5.out
+N5=$(notice_id n5.out)
+sleep 2
+check "a notice in quiet hours ($qs-$qe) is held, not aired" \
+    [ "$(q "SELECT on_air_at IS NULL AND outcome IS NULL FROM broadcasts WHERE notice_id = $N5")" = 1 ]
+check "the log says until when" grep -q "(notice $N5) falls in quiet hours: held until" d.log
+
+# --- cancel, schedule listing ------------------------------------------------------------
+"$DALABA" notice add --zone 110101001002 --daily 12:00,18:30 "西村新闻时间到了。" >n6.out
+N6=$(notice_id n6.out)
+check "the daily schedule is listed with its next slot" sh -c \
+    "'$DALABA' schedule list | grep -q '^[0-9]* *$N6 *daily *12:00,18:30 *110101001002 *20'"
+check "notice cancel works" "$DALABA" notice cancel "$N6"
+check "a cancelled notice's schedule leaves the list" sh -c \
+    "! '$DALABA' schedule list | grep -q ' $N6 '"
+expect_exit 1 "cancelling it again is refused" "$DALABA" notice cancel "$N6"
+check "... saying why" stderr_has "already cancelled"
+
+# --- stop and restart ------------------------------------------------------------------------
+stop_dalabad TERM
+check "SIGTERM stops dalabad cleanly (exit $DRC)" [ "$DRC" = 0 ]
+check "and it said so" grep -q "dalabad: stopped" d.log
+start_dalabad d.conf d.log
+check "after a restart the notices are all there" [ "$("$DALABA" notice list | grep -c '^[0-9]')" = 6 ]
+check "the held notice is still held, not lost" \
+    [ "$(q "SELECT outcome IS NULL FROM broadcasts WHERE notice_id = $N5")" = 1 ]
+check "the store is sound" [ "$(q "PRAGMA integrity_check")" = ok ]
+stop_dalabad TERM
+kill $SPK_1 $SPK_2 2>/dev/null
+wait 2>/dev/null
+finish

@@ -1,0 +1,85 @@
+# tests/e2e/daemon.sh — helpers for the tests that run the real dalabad
+# (sourced after lib.sh). Everything stays on loopback: the API and the
+# enrolment listener on 127.0.0.1, the loudspeakers' UDP on 127.0.0.1.
+DALABAD=$TOP/$BUILD/dalabad
+DALABA=$TOP/$BUILD/dalaba
+SPK=$TOP/$BUILD/dalaba-speaker
+UDP_PORT=$((20000 + ($$ + 71) % 20000))
+STATE=$TMP/state
+export DALABA_STATE_DIR=$STATE
+DB=$STATE/dalaba.db
+
+# dalabad_conf [GRACE_MINUTES] [TIMEZONE]: a test configuration on stdout
+dalabad_conf() {
+	cat <<EOT
+[dalabad]
+state_dir = $STATE
+timezone = ${2:-Asia/Shanghai}
+grace_minutes = ${1:-10}
+reair_minutes = 10
+[broadcast]
+bind = 127.0.0.1
+port = $UDP_PORT
+delay_ms = 300
+offline_seconds = 5
+[api]
+port = 0
+[enroll]
+bind = 127.0.0.1
+port = 0
+advertise = 127.0.0.1
+EOT
+}
+
+# start_dalabad CONF LOG: start it, wait until its API answers
+start_dalabad() {
+	rm -f "$STATE/api.url"
+	"$DALABAD" -c "$1" >>"$2" 2>&1 &
+	DPID=$!
+	wait_until 30 "$DALABA" status >/dev/null 2>&1
+}
+
+# stop_dalabad [SIGNAL]: stop it and wait for it to go
+stop_dalabad() {
+	kill -"${1:-TERM}" $DPID 2>/dev/null
+	wait $DPID 2>/dev/null
+	DRC=$?
+}
+
+# wait_until SECONDS COMMAND...: poll every 0.2 s; 0 once it succeeds
+wait_until() {
+	_n=$(($1 * 5)); shift
+	while [ $_n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# q SQL: one value from the store (the real file, read beside the daemon)
+q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+
+# enrol ID ZONE: create the speaker through the CLI, enrol a box with the
+# printed command's URL and token (the real flow), start its agent with a
+# WAV output and a stats file; its pid lands in SPK_<ID>
+enrol() {
+	"$DALABA" speaker add "$1" --zone "$2" --name "test $1" >"add$1.out" ||
+	    return 1
+	_url=$(awk '/--enroll/ { print $3 }' "add$1.out")
+	_tok=$(awk '/--enroll/ { print $4 }' "add$1.out")
+	"$SPK" --enroll "$_url" "$_tok" -c "spk$1.conf" -o "wav:$TMP/out$1.wav" \
+	    2>"enrol$1.err" || return 1
+	printf '[agent]\nhello_ms = 300\n' >>"spk$1.conf"
+	"$SPK" -c "spk$1.conf" --stats "spk$1.stats" 2>"spk$1.err" &
+	eval "SPK_$1=\$!"
+}
+
+# stat ID NAME: a counter from a speaker's stats file
+stat() { awk -v k="$2" '$1 == k { print $2 }' "spk$1.stats" 2>/dev/null; }
+
+# outcome NOTICE: the outcome of a notice's (first) broadcast
+outcome() { q "SELECT COALESCE(outcome, 'pending') FROM broadcasts WHERE notice_id = $1 ORDER BY id LIMIT 1"; }
+aired() { [ "$(outcome "$1")" = aired ]; }
+notice_id() { awk '/^notice [0-9]+ stored/ { print $2 }' "$1"; }
+on_air() { [ "$(q "SELECT on_air_at IS NOT NULL FROM broadcasts WHERE notice_id = $1")" = 1 ]; }
