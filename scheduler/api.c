@@ -274,6 +274,15 @@ read_body(struct api_req *r)
 	GBytes *bytes = soup_message_body_flatten(mb);
 	gsize len;
 	const char *data = g_bytes_get_data(bytes, &len);
+	/* A \u0000 escape would cut a C string short and store less than
+	 * was sent: refuse it rather than truncate silently. */
+	if (g_utf8_validate(data, (gssize)len, NULL) &&
+	    memmem(data, len, "\\u0000", 6) != NULL) {
+		api_error(r, 400, "bad_text", "NUL characters (\\u0000) are not "
+		    "allowed in text");
+		g_bytes_unref(bytes);
+		return false;
+	}
 	JsonParser *p = json_parser_new_immutable();
 	bool ok = g_utf8_validate(data, (gssize)len, NULL) &&
 	    json_parser_load_from_data(p, data, (gssize)len, &gerr);

@@ -312,10 +312,12 @@ db_zone_set_quiet(struct db *db, const char *code, const char *start,
 {
 	int t[2];
 
-	if (tt_parse_times(start, t, 1, err, errlen) != 1 ||
-	    tt_parse_times(end, t, 1, err, errlen) != 1) {
-		if (!err[0])
-			snprintf(err, errlen, "quiet hours are two times HH:MM");
+	char e2[128];
+
+	if (tt_parse_times(start, t, 1, e2, sizeof(e2)) != 1 ||
+	    tt_parse_times(end, t, 1, e2, sizeof(e2)) != 1) {
+		snprintf(err, errlen, "quiet hours run from one time HH:MM to "
+		    "another, not %s-%s", start, end);
 		return -1;
 	}
 	if (db_run(db, "UPDATE zones SET quiet_start = ?, quiet_end = ? WHERE "
