@@ -22,9 +22,26 @@ news_source_valid(const char *feed)
 		return false;
 	if (g_str_has_prefix(feed, "dir:"))
 		return feed[4] == '/';
-	return (g_str_has_prefix(feed, "http://") ||
-	    g_str_has_prefix(feed, "https://")) && g_uri_is_valid(feed,
-	    G_URI_FLAGS_NONE, NULL);
+	if (!g_str_has_prefix(feed, "http://") &&
+	    !g_str_has_prefix(feed, "https://"))
+		return false;
+	GUri *u = g_uri_parse(feed, G_URI_FLAGS_NONE, NULL);
+	bool ok = u && g_uri_get_host(u) && g_uri_get_host(u)[0];
+	if (u)
+		g_uri_unref(u);
+	return ok;
+}
+
+/* End a sentence unless the text already does. */
+static void
+end_sentence(GString *out)
+{
+	static const char *const ends[] = { "。", "！", "？", ".", "!", "?" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ends); i++)
+		if (g_str_has_suffix(out->str, ends[i]))
+			return;
+	g_string_append(out, "。");
 }
 
 /* Append s to out without markup: drop <...>, decode the few entities
@@ -119,7 +136,7 @@ add_item(GString *out, int k, xmlNode *title, xmlNode *text)
 		node_text(title, raw);
 		append_plain(out, raw->str, NEWS_MAX_ITEM_BYTES / 4);
 		if (out->len > head)
-			g_string_append(out, "。");
+			end_sentence(out);
 	}
 	g_string_truncate(raw, 0);
 	if (text) {
@@ -127,7 +144,7 @@ add_item(GString *out, int k, xmlNode *title, xmlNode *text)
 		size_t t = out->len;
 		append_plain(out, raw->str, NEWS_MAX_ITEM_BYTES);
 		if (out->len > t)
-			g_string_append(out, "。");
+			end_sentence(out);
 	}
 	if (out->len == head)
 		g_string_truncate(out, before);	/* an empty item: skip */
@@ -303,7 +320,7 @@ folder_text(const char *dir, int items, char *err, size_t errlen)
 		if (out->len == head)
 			g_string_truncate(out, before);
 		else {
-			g_string_append(out, "。");
+			end_sentence(out);
 			k++;
 		}
 		g_free(text);

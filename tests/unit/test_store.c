@@ -45,6 +45,123 @@ count_zone(const char *code, const char *name, void *arg)
 	nzones++;
 }
 
+static int64_t seen_sched_id;
+static struct tt_rule seen_rule;
+static int nsched;
+
+static void
+collect(const struct db_schedule *s, void *arg)
+{
+	(void)arg;
+	nsched++;
+	seen_sched_id = s->id;
+	seen_rule = s->rule;
+}
+
+static int nspk;
+static char spk_key[80];
+
+static void
+collect_spk(uint32_t id, const char *zone, const char *name,
+    const char *key_hex, void *arg)
+{
+	(void)zone;
+	(void)name;
+	(void)arg;
+	nspk++;
+	if (id == 42)
+		snprintf(spk_key, sizeof(spk_key), "%s", key_hex ? key_hex : "-");
+}
+
+/* Schedules, speakers and quiet hours (schema 2). */
+static void
+test_air(struct db *db)
+{
+	char err[256];
+	struct db_notice n = { .body = "每天中午的新闻", .repeat = 1, .chime = 1,
+	    .priority = 1, .zone = "110101001", .feed = "dir:/srv/news" };
+	int64_t nid;
+	struct db_schedule s = { .volume = 60 };
+
+	CHECK(db_notice_add(db, &n, &nid, err, sizeof(err)) == 0, "news notice: %s",
+	    err);
+	s.notice_id = nid;
+	s.rule.kind = TT_WEEKLY;
+	s.rule.ntimes = tt_parse_times("12:00,18:30", s.rule.times, TT_MAX_TIMES,
+	    err, sizeof(err));
+	s.rule.weekdays = 0x1f;
+	s.rule.every_weeks = 2;
+	s.rule.date_from = 20261123;
+	s.rule.date_to = 20270131;
+	CHECK(db_schedule_add(db, &s, err, sizeof(err)) == 0 && s.id > 0,
+	    "a weekly schedule is stored: %s", err);
+	CHECK(s.checked_until == s.created_at - 1, "due from the second it was made");
+	nsched = 0;
+	db_schedule_each(db, collect, NULL);
+	CHECK(nsched >= 1 && seen_sched_id == s.id && seen_rule.kind == TT_WEEKLY &&
+	    seen_rule.ntimes == 2 && seen_rule.times[1] == 18 * 60 + 30 &&
+	    seen_rule.weekdays == 0x1f && seen_rule.every_weeks == 2 &&
+	    seen_rule.date_from == 20261123 && seen_rule.date_to == 20270131,
+	    "and read back the same");
+	struct db_notice back;
+	bool cancelled = true;
+	CHECK(db_notice_get(db, nid, &back, &cancelled) == 1 && !cancelled &&
+	    back.feed && strcmp(back.feed, "dir:/srv/news") == 0 &&
+	    back.rate == 150 && back.feed_items == 3, "the notice reads back");
+	db_notice_clear(&back);
+	CHECK(db_notice_get(db, 99999, &back, NULL) == 0, "an absent notice: 0");
+	CHECK(db_schedule_remove(db, s.id, err, sizeof(err)) == 0 &&
+	    db_schedule_remove(db, s.id, err, sizeof(err)) == -1,
+	    "a schedule is removed once");
+	nsched = 0;
+	db_schedule_each(db, collect, NULL);
+	CHECK(seen_sched_id != s.id || nsched == 0, "a removed schedule is not listed");
+	db_notice_cancel(db, nid, err, sizeof(err));
+	s.id = 0;
+	CHECK(db_schedule_add(db, &s, err, sizeof(err)) == -1 &&
+	    strstr(err, "cancelled"), "no schedule for a cancelled notice: %s", err);
+	struct db_notice bad = n;
+	bad.rate = 1000;
+	CHECK(db_notice_add(db, &bad, &nid, err, sizeof(err)) == -1,
+	    "rate 1000 refused by the schema");
+	bad = n;
+	bad.feed = "";
+	CHECK(db_notice_add(db, &bad, &nid, err, sizeof(err)) == -1,
+	    "an empty feed refused by the schema");
+
+	CHECK(db_speaker_add(db, 42, "110101001001", "东村", err, sizeof(err)) == 0,
+	    "a speaker is added: %s", err);
+	CHECK(db_speaker_add(db, 43, "110101001", "x", err, sizeof(err)) == -1,
+	    "a speaker must be in a village: %s", err);
+	CHECK(db_speaker_add(db, 0, "110101001001", "x", err, sizeof(err)) == -1,
+	    "speaker id 0 refused");
+	CHECK(db_speaker_exists(db, 42) == 1 && db_speaker_exists(db, 44) == 0,
+	    "exists");
+	CHECK(db_speaker_set_key(db, 42, "00", err, sizeof(err)) == -1,
+	    "a short key refused by the schema");
+	char key[65];
+	memset(key, 'a', 64);
+	key[64] = '\0';
+	CHECK(db_speaker_set_key(db, 42, key, err, sizeof(err)) == 0 &&
+	    db_speaker_set_key(db, 44, key, err, sizeof(err)) == -1,
+	    "keys are set on existing speakers only");
+	nspk = 0;
+	db_speaker_each(db, collect_spk, NULL);
+	CHECK(nspk == 1 && strcmp(spk_key, key) == 0, "listed with its key");
+
+	int qs, qe;
+	db_zone_quiet(db, "110101001001", &qs, &qe);
+	CHECK(qs == 21 * 60 + 30 && qe == 6 * 60, "default quiet hours 21:30-06:00");
+	CHECK(db_zone_set_quiet(db, "110101001001", "22:00", "05:30", err,
+	    sizeof(err)) == 0, "quiet hours set");
+	db_zone_quiet(db, "110101001001", &qs, &qe);
+	CHECK(qs == 22 * 60 && qe == 5 * 60 + 30, "and read back");
+	CHECK(db_zone_set_quiet(db, "110101001001", "24:00", "05:30", err,
+	    sizeof(err)) == -1, "24:00 refused: %s", err);
+	CHECK(db_zone_set_quiet(db, "999999", "22:00", "05:30", err,
+	    sizeof(err)) == -1, "no such zone: %s", err);
+}
+
 int
 main(void)
 {
@@ -180,12 +297,13 @@ main(void)
 	    db_lexicon_delete(db, "银行", err, sizeof(err)) == -1,
 	    "an entry is deleted once");
 	CHECK(db_check(db, err, sizeof(err)) == 0, "integrity check ok");
+	test_air(db);
 	db_close(db);
 
 	/* Reopen: nothing migrates twice, data is there. */
 	db = db_open(path, err, sizeof(err));
 	CHECK(db && db_schema_version(db) == DB_SCHEMA_VERSION &&
-	    count(db, "zones") == 5 && count(db, "notices") == 2,
+	    count(db, "zones") == 5 && count(db, "notices") == 3,
 	    "reopening keeps the data and the version");
 	CHECK(db && db_slot_claim(db, nid, 0, slot, -1, &bid2, err, sizeof(err)) == 0,
 	    "after a reopen (a restart) the aired slot still cannot be claimed");
