@@ -89,6 +89,17 @@ check "a cancelled notice's schedule leaves the list" sh -c \
 expect_exit 1 "cancelling it again is refused" "$DALABA" notice cancel "$N6"
 check "... saying why" stderr_has "already cancelled"
 
+# --- SIGHUP reloads the configuration -----------------------------------------------
+dalabad_conf 10 UTC >d.conf
+kill -HUP $DPID
+check "SIGHUP re-reads the configuration" wait_until 5 grep -q "configuration reloaded (time zone UTC)" d.log
+printf '[dalabad]\ntimezone = Nowhere/Atlantis\n' >>d.conf
+kill -HUP $DPID
+check "a broken file on SIGHUP is refused, the running one kept" \
+    wait_until 5 grep -q "reload: .*keeping the running configuration" d.log
+check "and dalabad keeps serving" "$DALABA" status
+dalabad_conf >d.conf
+
 # --- stop and restart ------------------------------------------------------------------------
 stop_dalabad TERM
 check "SIGTERM stops dalabad cleanly (exit $DRC)" [ "$DRC" = 0 ]
