@@ -204,6 +204,10 @@ int bcast_registry_load(struct bcast_server *s, const char *path, char *err,
 /* Snapshot of up to max speakers; returns how many there are in all. */
 size_t bcast_registry_list(struct bcast_server *s,
     struct bcast_speaker_info *out, size_t max);
+/* All of them, in a calloc'd array (free() it); *n gets the count. NULL
+ * only when out of memory. */
+struct bcast_speaker_info *bcast_registry_snapshot(struct bcast_server *s,
+    size_t *n);
 
 /* A stream of audio to a zone. Write 48 kHz mono PCM at any pace; the
  * sender thread sends each 60 ms packet when due, so speakers hear it

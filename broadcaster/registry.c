@@ -131,6 +131,24 @@ bcast_registry_list(struct bcast_server *s, struct bcast_speaker_info *out,
 	return n;
 }
 
+struct bcast_speaker_info *
+bcast_registry_snapshot(struct bcast_server *s, size_t *n)
+{
+	size_t cap = bcast_registry_list(s, NULL, 0) + 16;
+
+	for (;;) {
+		struct bcast_speaker_info *v = calloc(cap, sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		*n = bcast_registry_list(s, v, cap);
+		if (*n <= cap)
+			return v;
+		/* Speakers enrolled meanwhile: size afresh. */
+		cap = *n + 16;
+		free(v);
+	}
+}
+
 /*
  * A datagram on the server's port. Only HELLOs are expected: anything else,
  * or a HELLO from an unknown speaker, with a bad MAC or an old counter, is

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -14,6 +15,7 @@
 
 #include "scheduler/api_int.h"
 #include "scheduler/log.h"
+#include "scheduler/store_int.h"
 
 void
 api_reply(struct api_req *r, int status, JsonNode *node)
@@ -170,17 +172,7 @@ api_rows(struct dalabad *d, const char *sql, const char *fmt, ...)
 		return NULL;
 	}
 	va_start(ap, fmt);
-	for (int i = 0; fmt[i]; i++) {
-		if (fmt[i] == 't') {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, i + 1);
-		} else {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		}
-	}
+	db_bindv(st, fmt, ap);
 	va_end(ap);
 	JsonArray *arr = json_array_new();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -236,6 +228,66 @@ void
 api_rollback(struct dalabad *d)
 {
 	sqlite3_exec(d->db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool
+api_is(struct api_req *r, const char *method, int nparts, const char *p0,
+    const char *p2)
+{
+	return strcmp(r->method, method) == 0 && r->nparts == nparts &&
+	    strcmp(r->parts[0], p0) == 0 &&
+	    (p2 == NULL || (nparts > 2 && strcmp(r->parts[2], p2) == 0));
+}
+
+int
+api_path_id(struct api_req *r, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(r->parts[1], &end, 10);
+
+	if (r->parts[1][0] < '0' || r->parts[1][0] > '9' || *end != '\0' ||
+	    v <= 0) {
+		api_error(r, 404, "not_found", "\"%.32s\" is not an id",
+		    r->parts[1]);
+		return -1;
+	}
+	*id = v;
+	return 0;
+}
+
+bool
+api_zone_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n != 6 && n != 9 && n != 12)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+JsonNode *
+api_object(JsonObject *o)
+{
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+
+	json_node_take_object(n, o);
+	return n;
+}
+
+void
+api_audit(struct api_req *r, const char *action, const char *fmt, ...)
+{
+	va_list ap;
+	gchar *detail;
+
+	va_start(ap, fmt);
+	detail = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	db_audit(r->d->db, 0, r->source, action, detail);
+	g_free(detail);
 }
 
 static bool

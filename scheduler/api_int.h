@@ -53,7 +53,27 @@ int api_begin(struct dalabad *d);
 int api_commit(struct dalabad *d);
 void api_rollback(struct dalabad *d);
 
+/* Small shared pieces (api.c). */
+/* Does the request match METHOD p0/ID[/p2] with nparts components? */
+bool api_is(struct api_req *r, const char *method, int nparts, const char *p0,
+    const char *p2);
+/* The id in parts[1]; -1 having answered 404 if it is not one. */
+int api_path_id(struct api_req *r, int64_t *id);
+bool api_zone_code_ok(const char *s);	/* 6, 9 or 12 digits */
+JsonNode *api_object(JsonObject *o);	/* takes o */
+void api_audit(struct api_req *r, const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The routes (api_routes.c): 0 handled, -1 no such route. */
 int api_route(struct api_req *r);
+
+/* Notices and schedules (api_notices.c). */
+void api_get_notices(struct api_req *r);
+void api_get_notice(struct api_req *r);
+void api_post_notice(struct api_req *r);
+void api_cancel_notice(struct api_req *r);
+void api_get_schedules(struct api_req *r);
+void api_post_schedule(struct api_req *r);
+void api_delete_schedule(struct api_req *r);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * api_routes.c — the resources of dalabad's JSON API (see README "JSON
- * API"): status, zones, notices, schedules, speakers, broadcasts. Every
- * write is validated in full before anything is stored, runs in one
+ * API"): status, zones, speakers and broadcasts here, notices and
+ * schedules in api_notices.c, and the table that routes requests to them.
+ * Every write is validated in full before anything is stored, runs in one
  * transaction, and is audited with its source address.
  */
 #include <stdio.h>
@@ -10,81 +11,6 @@
 
 #include "scheduler/api_int.h"
 #include "scheduler/log.h"
-#include "scheduler/news.h"
-#include "tts/tts.h"
-
-static const char *const class_names[] = { "village", "township", "county",
-    "emergency" };
-
-static int64_t
-now_s(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
-static bool
-is(struct api_req *r, const char *method, int nparts, const char *p0,
-    const char *p2)
-{
-	return strcmp(r->method, method) == 0 && r->nparts == nparts &&
-	    strcmp(r->parts[0], p0) == 0 &&
-	    (p2 == NULL || (nparts > 2 && strcmp(r->parts[2], p2) == 0));
-}
-
-/* A path id: digits only, > 0. */
-static int
-path_id(struct api_req *r, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->parts[1], &end, 10);
-
-	if (r->parts[1][0] < '0' || r->parts[1][0] > '9' || *end != '\0' ||
-	    v <= 0) {
-		api_error(r, 404, "not_found", "\"%.32s\" is not an id",
-		    r->parts[1]);
-		return -1;
-	}
-	*id = v;
-	return 0;
-}
-
-static bool
-zone_code_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n != 6 && n != 9 && n != 12)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-static JsonNode *
-obj_node(JsonObject *o)
-{
-	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-
-	json_node_take_object(n, o);
-	return n;
-}
-
-static void
-audit(struct api_req *r, const char *action, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void
-audit(struct api_req *r, const char *action, const char *fmt, ...)
-{
-	va_list ap;
-	gchar *detail;
-
-	va_start(ap, fmt);
-	detail = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	db_audit(r->d->db, 0, r->source, action, detail);
-	g_free(detail);
-}
 
 /* ---- status ------------------------------------------------------------- */
 
@@ -92,14 +18,13 @@ static void
 get_status(struct api_req *r)
 {
 	struct dalabad *d = r->d;
-	size_t n = bcast_registry_list(d->srv, NULL, 0);
-	struct bcast_speaker_info *v = g_new0(struct bcast_speaker_info, n + 1);
+	size_t n = 0;
+	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &n);
 	JsonObject *o = json_object_new(), *spk = json_object_new();
 	JsonArray *on = json_array_new();
 	int online = 0, playing = 0, waiting = 0;
 
-	n = bcast_registry_list(d->srv, v, n + 1);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; v && i < n; i++) {
 		online += v[i].online;
 		playing += v[i].online && v[i].st.playing_ssrc != 0;
 	}
@@ -116,16 +41,16 @@ get_status(struct api_req *r)
 		json_object_set_int_member(x, "notice", a->notice_id);
 		json_object_set_string_member(x, "title", a->title);
 		json_object_set_string_member(x, "zone", a->it.zone);
-		json_object_set_string_member(x, "class", class_names[a->it.prio]);
+		json_object_set_string_member(x, "class", dalabad_class_names[a->it.prio]);
 		json_object_set_int_member(x, "since", a->on_air_at);
 		json_object_set_int_member(x, "targets", a->targets);
 		json_object_set_int_member(x, "confirmed",
 		    g_hash_table_size(a->confirmed));
 		json_array_add_object_element(on, x);
 	}
-	g_free(v);
+	free(v);
 	json_object_set_string_member(o, "version", DALABAD_VERSION);
-	json_object_set_int_member(o, "now", now_s());
+	json_object_set_int_member(o, "now", dalabad_now());
 	json_object_set_string_member(o, "timezone", d->cfg.timezone);
 	json_object_set_int_member(spk, "known", (gint64)n);
 	json_object_set_int_member(spk, "online", online);
@@ -133,7 +58,7 @@ get_status(struct api_req *r)
 	json_object_set_object_member(o, "speakers", spk);
 	json_object_set_array_member(o, "on_air", on);
 	json_object_set_int_member(o, "waiting", waiting);
-	api_reply(r, 200, obj_node(o));
+	api_reply(r, 200, api_object(o));
 }
 
 /* ---- zones ----------------------------------------------------------------- */
@@ -163,7 +88,7 @@ post_zone(struct api_req *r)
 	    api_str(r, "quiet_start", false, 5, &qs) ||
 	    api_str(r, "quiet_end", false, 5, &qe))
 		return;
-	if (!zone_code_ok(code)) {
+	if (!api_zone_code_ok(code)) {
 		api_error(r, 400, "bad_zone", "a zone code is 6 (county), 9 "
 		    "(township) or 12 (village) digits, not \"%s\"", code);
 		return;
@@ -186,7 +111,7 @@ post_zone(struct api_req *r)
 			api_error(r, 400, "bad_zone", "%s", err);
 		return;
 	}
-	audit(r, "zone.add", "%s %s", code, name);
+	api_audit(r, "zone.add", "%s %s", code, name);
 	if (api_commit(r->d) != 0) {
 		api_error(r, 500, "database", "the zone could not be stored");
 		return;
@@ -198,492 +123,6 @@ post_zone(struct api_req *r)
 	json_node_unref(rows);
 }
 
-/* ---- schedules --------------------------------------------------------------- */
-
-/* "1-5,7" (Monday = 1) to the rule's bit mask. */
-static int
-parse_weekdays(const char *s)
-{
-	int mask = 0;
-
-	while (*s) {
-		if (*s < '1' || *s > '7')
-			return -1;
-		int a = *s++ - '0', b = a;
-		if (*s == '-') {
-			s++;
-			if (*s < '1' || *s > '7')
-				return -1;
-			b = *s++ - '0';
-		}
-		if (b < a)
-			return -1;
-		for (int k = a; k <= b; k++)
-			mask |= 1 << (k - 1);
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return -1;
-	}
-	return mask;
-}
-
-/* "2026-11-23 12:00[:SS]" local, or "now". */
-static int64_t
-parse_at(struct dalabad *d, const char *s)
-{
-	int y, mo, da, h, mi, se = 0;
-	char tail;
-
-	if (strcmp(s, "now") == 0)
-		return now_s();
-	int n = sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &da, &h, &mi, &se,
-	    &tail);
-	if (n != 5 && n != 6)
-		return -1;
-	if (h > 23 || mi > 59 || se > 59)
-		return -1;
-	GDateTime *t = g_date_time_new(d->tz, y, mo, da, h, mi, se);
-	if (t == NULL)
-		return -1;
-	int64_t u = g_date_time_to_unix(t);
-	g_date_time_unref(t);
-	return u;
-}
-
-static const char *const schedule_fields[] = { "kind", "at", "times",
-    "weekdays", "every_weeks", "from", "to", "volume", NULL };
-
-/* Read a schedule from o (the body, or its "schedule" member). */
-static int
-read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
-{
-	JsonObject *saved = r->body;
-	const char *kind, *at, *times, *wd, *from, *to;
-	char err[256];
-	int rc = -1;
-
-	r->body = o;
-	memset(s, 0, sizeof(*s));
-	if (api_str(r, "kind", true, 8, &kind) ||
-	    api_str(r, "at", false, 32, &at) ||
-	    api_str(r, "times", false, 200, &times) ||
-	    api_str(r, "weekdays", false, 32, &wd) ||
-	    api_str(r, "from", false, 10, &from) ||
-	    api_str(r, "to", false, 10, &to) ||
-	    api_int(r, "every_weeks", 1, 52, 1, &s->rule.every_weeks) ||
-	    api_int(r, "volume", 0, 100, -1, &s->volume))
-		goto out;
-	if (strcmp(kind, "once") == 0) {
-		s->rule.kind = TT_ONCE;
-		if (at == NULL) {
-			api_error(r, 400, "missing_field", "a one-time schedule "
-			    "needs \"at\": \"YYYY-MM-DD HH:MM\" or \"now\"");
-			goto out;
-		}
-		if ((s->rule.once_at = parse_at(r->d, at)) < 0) {
-			api_error(r, 400, "bad_field", "\"at\" is \"YYYY-MM-DD HH:MM\" "
-			    "(local time) or \"now\", not \"%s\"", at);
-			goto out;
-		}
-		if (s->rule.once_at < now_s() - 60) {
-			api_error(r, 400, "in_the_past", "%s has passed", at);
-			goto out;
-		}
-	} else if (strcmp(kind, "daily") == 0 || strcmp(kind, "weekly") == 0) {
-		s->rule.kind = kind[0] == 'd' ? TT_DAILY : TT_WEEKLY;
-		if (times == NULL) {
-			api_error(r, 400, "missing_field", "a %s schedule needs "
-			    "\"times\": \"HH:MM,HH:MM\"", kind);
-			goto out;
-		}
-		err[0] = '\0';
-		if ((s->rule.ntimes = tt_parse_times(times, s->rule.times,
-		    TT_MAX_TIMES, err, sizeof(err))) <= 0) {
-			api_error(r, 400, "bad_field", "\"times\": %s", err[0] ? err :
-			    "no times");
-			goto out;
-		}
-		s->rule.weekdays = 127;
-		if (wd && s->rule.kind == TT_WEEKLY &&
-		    (s->rule.weekdays = parse_weekdays(wd)) <= 0) {
-			api_error(r, 400, "bad_field", "\"weekdays\" lists days 1 "
-			    "(Monday) to 7 (Sunday), e.g. \"1-5\" or \"1,3,5\"");
-			goto out;
-		}
-		if (wd && s->rule.kind == TT_DAILY) {
-			api_error(r, 400, "bad_field", "\"weekdays\" is for weekly "
-			    "schedules");
-			goto out;
-		}
-	} else {
-		api_error(r, 400, "bad_field", "\"kind\" is once, daily or weekly");
-		goto out;
-	}
-	if ((from && (s->rule.date_from = tt_parse_date(from)) < 0) ||
-	    (to && (s->rule.date_to = tt_parse_date(to)) < 0)) {
-		api_error(r, 400, "bad_field", "dates are YYYY-MM-DD");
-		goto out;
-	}
-	if (s->rule.date_from && s->rule.date_to &&
-	    s->rule.date_to < s->rule.date_from) {
-		api_error(r, 400, "bad_field", "\"to\" is before \"from\"");
-		goto out;
-	}
-	if (s->rule.kind != TT_ONCE && tt_next(&s->rule, r->d->tz, now_s()) < 0) {
-		api_error(r, 400, "never", "this schedule has no slot left");
-		goto out;
-	}
-	rc = 0;
-out:
-	r->body = saved;
-	return rc;
-}
-
-static int
-store_schedule(struct api_req *r, struct db_schedule *s)
-{
-	char err[256];
-
-	if (db_schedule_add(r->d->db, s, err, sizeof(err)) != 0) {
-		api_error(r, 400, "bad_schedule", "%s", err);
-		return -1;
-	}
-	audit(r, "schedule.add", "schedule %lld for notice %lld",
-	    (long long)s->id, (long long)s->notice_id);
-	return 0;
-}
-
-static const char SCHEDULE_COLS[] = "SELECT s.id, s.notice_id AS notice, "
-    "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, "
-    "s.date_to, s.volume, s.created_at, s.removed_at, "
-    "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone "
-    "FROM schedules s JOIN notices n ON n.id = s.notice_id ";
-
-static void
-get_schedules(struct api_req *r)
-{
-	JsonNode *rows = api_rows(r->d, "SELECT * FROM (SELECT s.id, s.notice_id "
-	    "AS notice, s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, "
-	    "s.date_from, s.date_to, s.volume, s.created_at, "
-	    "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone "
-	    "FROM schedules s JOIN notices n ON n.id = s.notice_id WHERE "
-	    "s.removed_at IS NULL AND n.cancelled_at IS NULL ORDER BY s.id)", "");
-
-	if (rows) {
-		/* Add each one's next slot, which only the timetable knows. */
-		JsonArray *a = json_node_get_array(rows);
-		GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonObject *o = json_array_get_object_element(a, i);
-			int64_t id = json_object_get_int_member(o, "id");
-			g_array_append_val(ids, id);
-			json_object_set_null_member(o, "next");
-		}
-		if (r->d->scheds)
-			for (guint i = 0; i < r->d->scheds->len; i++) {
-				struct sched_entry *e = g_ptr_array_index(r->d->scheds, i);
-				int64_t next = tt_next(&e->s.rule, r->d->tz,
-				    e->s.checked_until);
-				for (guint k = 0; k < ids->len && next >= 0; k++)
-					if (g_array_index(ids, int64_t, k) == e->s.id)
-						json_object_set_int_member(
-						    json_array_get_object_element(a, k),
-						    "next", next);
-			}
-		g_array_free(ids, TRUE);
-		api_reply(r, 200, rows);
-	} else {
-		api_error(r, 500, "database", "cannot read schedules");
-	}
-}
-
-static void
-post_schedule(struct api_req *r)
-{
-	static const char *const fields[] = { "notice", "kind", "at", "times",
-	    "weekdays", "every_weeks", "from", "to", "volume", NULL };
-	struct db_schedule s;
-	int notice;
-
-	if (api_only(r, r->body, fields) ||
-	    api_int(r, "notice", 1, G_MAXINT, 0, &notice))
-		return;
-	if (notice == 0) {
-		api_error(r, 400, "missing_field", "\"notice\" is required");
-		return;
-	}
-	if (read_schedule(r, r->body, &s) != 0)
-		return;
-	s.notice_id = notice;
-	if (db_notice_live(r->d->db, notice) != 1) {
-		api_error(r, 404, "not_found", "no live notice %d", notice);
-		return;
-	}
-	if (api_begin(r->d) != 0) {
-		api_error(r, 503, "busy", "the store is busy; try again");
-		return;
-	}
-	if (store_schedule(r, &s) != 0) {
-		api_rollback(r->d);
-		return;
-	}
-	if (api_commit(r->d) != 0) {
-		api_error(r, 500, "database", "the schedule could not be stored");
-		return;
-	}
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", s.id);
-	json_object_set_int_member(o, "notice", s.notice_id);
-	api_reply(r, 201, obj_node(o));
-	dalabad_schedules_changed(r->d);
-}
-
-static void
-delete_schedule(struct api_req *r)
-{
-	int64_t id;
-	char err[256];
-
-	if (path_id(r, &id) != 0)
-		return;
-	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
-		api_error(r, 404, "not_found", "%s", err);
-		return;
-	}
-	audit(r, "schedule.remove", "schedule %lld", (long long)id);
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", id);
-	json_object_set_boolean_member(o, "removed", TRUE);
-	api_reply(r, 200, obj_node(o));
-	dalabad_schedules_changed(r->d);
-}
-
-/* ---- notices ------------------------------------------------------------------- */
-
-static const char NOTICE_COLS[] = "SELECT id, title, body, voice, rate, "
-    "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN "
-    "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, "
-    "feed, feed_items, created_at, cancelled_at FROM notices ";
-
-static void
-get_notices(struct api_req *r)
-{
-	const char *zone = r->query ? g_hash_table_lookup(r->query, "zone") : NULL;
-	JsonNode *rows = api_rows(r->d, "SELECT * FROM (SELECT id, title, "
-	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
-	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
-	    "AS class, zone, repeat, created_at, cancelled_at FROM notices "
-	    "WHERE substr(zone, 1, length(?1)) = ?1 ORDER BY id DESC LIMIT 500)",
-	    "t", zone ? zone : "");
-
-	if (rows)
-		api_reply(r, 200, rows);
-	else
-		api_error(r, 500, "database", "cannot read notices");
-}
-
-static void
-get_notice(struct api_req *r)
-{
-	int64_t id;
-
-	if (path_id(r, &id) != 0)
-		return;
-	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
-	JsonNode *rows = api_rows(r->d, sql, "i", id);
-	g_free(sql);
-	if (rows == NULL || json_array_get_length(json_node_get_array(rows)) == 0) {
-		if (rows)
-			json_node_unref(rows);
-		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
-		return;
-	}
-	JsonObject *o = json_object_ref(json_array_get_object_element(
-	    json_node_get_array(rows), 0));
-	json_node_unref(rows);
-	gchar *ssql = g_strconcat(SCHEDULE_COLS, "WHERE s.notice_id = ? "
-	    "ORDER BY s.id", NULL);
-	JsonNode *sched = api_rows(r->d, ssql, "i", id);
-	g_free(ssql);
-	JsonNode *bc = api_rows(r->d, "SELECT b.id, b.slot_at, b.started_at, "
-	    "b.on_air_at, b.ended_at, b.outcome, b.reason, b.interruptions, "
-	    "(SELECT count(*) FROM broadcast_speakers x WHERE x.broadcast_id = "
-	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x WHERE "
-	    "x.broadcast_id = b.id AND x.confirmed) AS confirmed FROM broadcasts "
-	    "b WHERE b.notice_id = ? ORDER BY b.slot_at, b.id", "i", id);
-	if (sched)
-		json_object_set_member(o, "schedules", sched);
-	if (bc)
-		json_object_set_member(o, "broadcasts", bc);
-	api_reply(r, 200, obj_node(o));
-}
-
-static int
-class_of(const char *s, const char *zone)
-{
-	if (s == NULL)		/* by the size of the target */
-		return strlen(zone) == 12 ? 0 : strlen(zone) == 9 ? 1 : 2;
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, class_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-static void
-post_notice(struct api_req *r)
-{
-	static const char *const fields[] = { "title", "body", "zone", "class",
-	    "repeat", "chime", "voice", "rate", "feed", "feed_items", "schedule",
-	    NULL };
-	struct db_notice n = { 0 };
-	const char *cls, *voice;
-	bool chime;
-	char err[256];
-	struct db_schedule s;
-	JsonNode *sn = json_object_get_member(r->body, "schedule");
-
-	if (api_only(r, r->body, fields) ||
-	    api_str(r, "title", false, 1024, &n.title) ||
-	    api_str(r, "body", true, TTS_MAX_TEXT_BYTES, &n.body) ||
-	    api_str(r, "zone", true, 12, &n.zone) ||
-	    api_str(r, "class", false, 16, &cls) ||
-	    api_str(r, "voice", false, 32, &voice) ||
-	    api_str(r, "feed", false, 1024, &n.feed) ||
-	    api_int(r, "repeat", 1, 10, 1, &n.repeat) ||
-	    api_int(r, "rate", 80, 450, TTS_DEFAULT_RATE, &n.rate) ||
-	    api_int(r, "feed_items", 1, NEWS_MAX_ITEMS, 3, &n.feed_items) ||
-	    api_bool(r, "chime", true, &chime))
-		return;
-	n.chime = chime;
-	if (!zone_code_ok(n.zone)) {
-		api_error(r, 400, "bad_zone", "\"zone\" is a 6, 9 or 12-digit "
-		    "division code, not \"%s\"", n.zone);
-		return;
-	}
-	if (cls && strcmp(cls, "emergency") == 0) {
-		api_error(r, 400, "bad_class", "emergencies are pages, not notices");
-		return;
-	}
-	if ((n.priority = class_of(cls, n.zone)) < 0) {
-		api_error(r, 400, "bad_class", "\"class\" is village, township or "
-		    "county");
-		return;
-	}
-	const struct tts_voice *v = tts_voice_find(voice ? voice : "mandarin");
-	if (v == NULL) {
-		api_error(r, 400, "bad_voice", "unknown voice \"%s\" (mandarin, "
-		    "cantonese)", voice);
-		return;
-	}
-	n.voice = v->name;
-	/* Refuse text the speech side cannot read, before storing it. */
-	char *spoken = tts_spoken_text(n.body, strlen(n.body), v, NULL, err,
-	    sizeof(err));
-	if (spoken == NULL) {
-		api_error(r, 400, "bad_text", "\"body\": %s", err);
-		return;
-	}
-	free(spoken);
-	if (n.title && n.title[0] && (spoken = tts_spoken_text(n.title,
-	    strlen(n.title), v, NULL, err, sizeof(err))) == NULL) {
-		api_error(r, 400, "bad_text", "\"title\": %s", err);
-		return;
-	}
-	free(n.title && n.title[0] ? spoken : NULL);
-	if (n.title && !n.title[0])
-		n.title = NULL;
-	if (n.feed && !news_source_valid(n.feed)) {
-		api_error(r, 400, "bad_feed", "\"feed\" is an http(s):// address or "
-		    "dir:/absolute/folder");
-		return;
-	}
-	if (sn && !JSON_NODE_HOLDS_NULL(sn)) {
-		if (!JSON_NODE_HOLDS_OBJECT(sn)) {
-			api_error(r, 400, "bad_field", "\"schedule\" is an object");
-			return;
-		}
-		if (api_only(r, json_node_get_object(sn), schedule_fields) ||
-		    read_schedule(r, json_node_get_object(sn), &s) != 0)
-			return;
-	} else {
-		sn = NULL;
-	}
-	if (api_begin(r->d) != 0) {
-		api_error(r, 503, "busy", "the store is busy; try again");
-		return;
-	}
-	int64_t id;
-	if (db_notice_add(r->d->db, &n, &id, err, sizeof(err)) != 0) {
-		api_rollback(r->d);
-		if (strstr(err, "FOREIGN KEY"))
-			api_error(r, 400, "unknown_zone", "zone %s is not set up "
-			    "(dalaba zone add)", n.zone);
-		else
-			api_error(r, 400, "bad_notice", "%s", err);
-		return;
-	}
-	audit(r, "notice.add", "notice %lld to %s (%s): %s", (long long)id,
-	    n.zone, class_names[n.priority], n.body);
-	if (sn) {
-		s.notice_id = id;
-		if (store_schedule(r, &s) != 0) {
-			api_rollback(r->d);
-			return;
-		}
-	}
-	if (api_commit(r->d) != 0) {
-		api_error(r, 500, "database", "the notice could not be stored");
-		return;
-	}
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", id);
-	if (sn)
-		json_object_set_int_member(o, "schedule", s.id);
-	else
-		json_object_set_null_member(o, "schedule");
-	api_reply(r, 201, obj_node(o));
-	if (sn)
-		dalabad_schedules_changed(r->d);
-}
-
-static void
-cancel_notice(struct api_req *r)
-{
-	int64_t id;
-	char err[256];
-
-	if (path_id(r, &id) != 0)
-		return;
-	JsonNode *rows = api_rows(r->d, "SELECT cancelled_at IS NOT NULL AS c "
-	    "FROM notices WHERE id = ?", "i", id);
-	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-	int state = a == NULL ? -1 : json_array_get_length(a) == 0 ? 0 :
-	    json_object_get_int_member(json_array_get_object_element(a, 0),
-	    "c") ? 2 : 1;
-	if (rows)
-		json_node_unref(rows);
-	if (state != 1) {
-		if (state == 2)
-			api_error(r, 409, "cancelled", "notice %lld is already "
-			    "cancelled", (long long)id);
-		else
-			api_error(r, 404, "not_found", "no notice %lld",
-			    (long long)id);
-		return;
-	}
-	if (db_notice_cancel(r->d->db, id, err, sizeof(err)) != 0) {
-		api_error(r, 500, "database", "%s", err);
-		return;
-	}
-	audit(r, "notice.cancel", "notice %lld", (long long)id);
-	dalabad_notice_cancelled(r->d, id);
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", id);
-	json_object_set_boolean_member(o, "cancelled", TRUE);
-	api_reply(r, 200, obj_node(o));
-}
-
 /* ---- speakers ----------------------------------------------------------------------- */
 
 static void
@@ -691,15 +130,14 @@ get_speakers(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT id, zone, name, key_hex IS NOT "
 	    "NULL AS enrolled, created_at FROM speakers ORDER BY id", "");
-	size_t n = bcast_registry_list(r->d->srv, NULL, 0);
-	struct bcast_speaker_info *v = g_new0(struct bcast_speaker_info, n + 1);
+	size_t n = 0;
+	struct bcast_speaker_info *v = bcast_registry_snapshot(r->d->srv, &n);
 
 	if (rows == NULL) {
-		g_free(v);
+		free(v);
 		api_error(r, 500, "database", "cannot read speakers");
 		return;
 	}
-	n = bcast_registry_list(r->d->srv, v, n + 1);
 	JsonArray *a = json_node_get_array(rows);
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
@@ -708,7 +146,7 @@ get_speakers(struct api_req *r)
 		    json_object_get_int_member(o, "enrolled") != 0);
 		json_object_set_boolean_member(o, "online", FALSE);
 		json_object_set_null_member(o, "last_heard");
-		for (size_t k = 0; k < n; k++) {
+		for (size_t k = 0; v && k < n; k++) {
 			if (v[k].id != id)
 				continue;
 			const struct bcast_status *st = &v[k].st;
@@ -727,7 +165,7 @@ get_speakers(struct api_req *r)
 			    st->clock_offset_ms);
 		}
 	}
-	g_free(v);
+	free(v);
 	api_reply(r, 200, rows);
 }
 
@@ -752,12 +190,12 @@ reply_token(struct api_req *r, int status, uint32_t id, const char *zone)
 	json_object_set_int_member(o, "id", id);
 	json_object_set_string_member(o, "zone", zone);
 	json_object_set_string_member(o, "token", token);
-	json_object_set_int_member(o, "expires", now_s() + 86400);
+	json_object_set_int_member(o, "expires", dalabad_now() + 86400);
 	gchar *cmd = g_strdup_printf("dalaba-speaker --enroll %s %s -c "
 	    "/etc/dalaba/speaker.conf", url, token);
 	json_object_set_string_member(o, "command", cmd);
-	api_reply(r, status, obj_node(o));
-	audit(r, "speaker.token", "speaker %u", id);
+	api_reply(r, status, api_object(o));
+	api_audit(r, "speaker.token", "speaker %u", id);
 	g_free(cmd);
 	g_free(url);
 	g_free(url_path);
@@ -781,7 +219,7 @@ post_speaker(struct api_req *r)
 		    "from 1)");
 		return;
 	}
-	if (!zone_code_ok(zone) || strlen(zone) != 12) {
+	if (!api_zone_code_ok(zone) || strlen(zone) != 12) {
 		api_error(r, 400, "bad_zone", "a loudspeaker belongs to a village: "
 		    "a 12-digit zone, not \"%s\"", zone);
 		return;
@@ -796,7 +234,7 @@ post_speaker(struct api_req *r)
 			api_error(r, 400, "bad_speaker", "%s", err);
 		return;
 	}
-	audit(r, "speaker.add", "speaker %d in %s", id, zone);
+	api_audit(r, "speaker.add", "speaker %d in %s", id, zone);
 	reply_token(r, 201, (uint32_t)id, zone);
 }
 
@@ -805,7 +243,7 @@ post_speaker_token(struct api_req *r)
 {
 	int64_t id;
 
-	if (path_id(r, &id) != 0)
+	if (api_path_id(r, &id) != 0)
 		return;
 	JsonNode *rows = api_rows(r->d, "SELECT zone FROM speakers WHERE id = ?",
 	    "i", id);
@@ -850,33 +288,33 @@ api_route(struct api_req *r)
 {
 	if (r->nparts < 1)
 		return -1;
-	if (is(r, "GET", 1, "status", NULL))
+	if (api_is(r, "GET", 1, "status", NULL))
 		get_status(r);
-	else if (is(r, "GET", 1, "zones", NULL))
+	else if (api_is(r, "GET", 1, "zones", NULL))
 		get_zones(r);
-	else if (is(r, "POST", 1, "zones", NULL))
+	else if (api_is(r, "POST", 1, "zones", NULL))
 		post_zone(r);
-	else if (is(r, "GET", 1, "notices", NULL))
-		get_notices(r);
-	else if (is(r, "POST", 1, "notices", NULL))
-		post_notice(r);
-	else if (is(r, "GET", 2, "notices", NULL))
-		get_notice(r);
-	else if (is(r, "POST", 3, "notices", "cancel"))
-		cancel_notice(r);
-	else if (is(r, "GET", 1, "schedules", NULL))
-		get_schedules(r);
-	else if (is(r, "POST", 1, "schedules", NULL))
-		post_schedule(r);
-	else if (is(r, "DELETE", 2, "schedules", NULL))
-		delete_schedule(r);
-	else if (is(r, "GET", 1, "speakers", NULL))
+	else if (api_is(r, "GET", 1, "notices", NULL))
+		api_get_notices(r);
+	else if (api_is(r, "POST", 1, "notices", NULL))
+		api_post_notice(r);
+	else if (api_is(r, "GET", 2, "notices", NULL))
+		api_get_notice(r);
+	else if (api_is(r, "POST", 3, "notices", "cancel"))
+		api_cancel_notice(r);
+	else if (api_is(r, "GET", 1, "schedules", NULL))
+		api_get_schedules(r);
+	else if (api_is(r, "POST", 1, "schedules", NULL))
+		api_post_schedule(r);
+	else if (api_is(r, "DELETE", 2, "schedules", NULL))
+		api_delete_schedule(r);
+	else if (api_is(r, "GET", 1, "speakers", NULL))
 		get_speakers(r);
-	else if (is(r, "POST", 1, "speakers", NULL))
+	else if (api_is(r, "POST", 1, "speakers", NULL))
 		post_speaker(r);
-	else if (is(r, "POST", 3, "speakers", "token"))
+	else if (api_is(r, "POST", 3, "speakers", "token"))
 		post_speaker_token(r);
-	else if (is(r, "GET", 1, "broadcasts", NULL))
+	else if (api_is(r, "GET", 1, "broadcasts", NULL))
 		get_broadcasts(r);
 	else
 		return -1;

@@ -14,19 +14,19 @@
 #include <sodium.h>
 
 #include "scheduler/daemon.h"
+#include "scheduler/daemon_int.h"
 #include "scheduler/log.h"
 #include "tts/tts.h"
 
-#define TICK_MS 200
 #define CONFIRM_EVERY_US 300000
 #define RESCAN_SCHEDULES_S 60
 #define MAX_CATCHUP_SLOTS 1000	/* per schedule per restart */
 
-static const char *const class_names[] = { "village", "township", "county",
-    "emergency" };
+const char *const dalabad_class_names[4] = { "village", "township",
+    "county", "emergency" };
 
-static int64_t
-now_s(void)
+int64_t
+dalabad_now(void)
 {
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
@@ -77,7 +77,7 @@ airing_finish(struct airing *a, const char *outcome, const char *reason)
 		    (long long)a->it.id, outcome, err);
 	dlog(LOG_INFO, "broadcast %lld (notice %lld \"%s\", %s, zone %s): %s%s%s",
 	    (long long)a->it.id, (long long)a->notice_id, a->title,
-	    class_names[a->it.prio], a->it.zone[0] ? a->it.zone : "*", outcome,
+	    dalabad_class_names[a->it.prio], a->it.zone[0] ? a->it.zone : "*", outcome,
 	    reason ? ": " : "", reason ? reason : "");
 	airq_remove(&a->d->q, &a->it);
 	a->dead = true;
@@ -174,19 +174,18 @@ static int
 record_targets(struct airing *a)
 {
 	struct bcast_zone z, sz;
-	size_t n = bcast_registry_list(a->d->srv, NULL, 0);
-	struct bcast_speaker_info *v = g_new0(struct bcast_speaker_info, n + 1);
+	size_t n = 0;
+	struct bcast_speaker_info *v = bcast_registry_snapshot(a->d->srv, &n);
 	int targets = 0;
 
-	n = bcast_registry_list(a->d->srv, v, n + 1);
 	bcast_zone_parse(a->it.zone, &z);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; v && i < n; i++)
 		if (bcast_zone_parse(v[i].zone, &sz) == 0 &&
 		    bcast_zone_covers(&z, &sz)) {
 			db_broadcast_target(a->d->db, a->it.id, v[i].id);
 			targets++;
 		}
-	g_free(v);
+	free(v);
 	return targets;
 }
 
@@ -210,21 +209,21 @@ airing_go(struct airing *a)
 		return;
 	}
 	a->ssrc = onair_ssrc(a->oa);
-	a->on_air_at = now_s();
+	a->on_air_at = dalabad_now();
 	g_hash_table_remove_all(a->confirmed);
 	a->targets = record_targets(a);
 	db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at);
 	dlog(LOG_INFO, "on air: broadcast %lld, notice %lld \"%s\" (%s) to zone %s "
 	    "(%d speakers)%s at %s", (long long)a->it.id,
-	    (long long)a->notice_id, a->title, class_names[a->it.prio],
+	    (long long)a->notice_id, a->title, dalabad_class_names[a->it.prio],
 	    a->it.zone[0] ? a->it.zone : "*", a->targets,
 	    a->it.interruptions ? ", re-aired" : "",
 	    local_time(a->d, a->on_air_at, when, sizeof(when)));
 }
 
 /* Make an airing for a claimed broadcast and queue it. */
-static void
-airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
+void
+daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
     int64_t schedule_id, int64_t slot_at, int volume, int64_t now)
 {
 	struct db_notice n;
@@ -349,11 +348,11 @@ slot_due(struct dalabad *d, const struct sched_entry *e, int64_t slot,
 		    (long long)e->s.notice_id, when, reason);
 		return;
 	}
-	airing_new(d, bid, e->s.notice_id, e->s.id, slot, e->s.volume, now);
+	daemon_airing_new(d, bid, e->s.notice_id, e->s.id, slot, e->s.volume, now);
 }
 
-static void
-plan(struct dalabad *d, int64_t now)
+void
+daemon_plan(struct dalabad *d, int64_t now)
 {
 	if (d->scheds == NULL || d->scheds_dirty ||
 	    now - d->scheds_read_at >= RESCAN_SCHEDULES_S)
@@ -363,8 +362,12 @@ plan(struct dalabad *d, int64_t now)
 		int guard = 0;
 		for (;;) {
 			/* checked_until: the last slot dealt with. */
-			int64_t next = tt_next(&e->s.rule, d->tz,
-			    e->s.checked_until);
+			if (!e->next_known) {
+				e->next = tt_next(&e->s.rule, d->tz,
+				    e->s.checked_until);
+				e->next_known = true;
+			}
+			int64_t next = e->next;
 			if (next < 0)
 				break;
 			if (next > now) {
@@ -380,6 +383,7 @@ plan(struct dalabad *d, int64_t now)
 			}
 			slot_due(d, e, next, now);
 			e->s.checked_until = next;
+			e->next_known = false;
 			db_schedule_checked(d->db, e->s.id, next);
 			if (++guard == MAX_CATCHUP_SLOTS) {
 				dlog(LOG_WARNING, "schedule %lld: more than %d slots "
@@ -412,7 +416,7 @@ act(struct dalabad *d, int64_t now)
 			dlog(LOG_INFO, "broadcast %lld (notice %lld) pre-empted by "
 			    "broadcast %lld (%s, notice %lld); it re-airs after",
 			    (long long)a->it.id, (long long)a->notice_id,
-			    (long long)by->it.id, class_names[by->it.prio],
+			    (long long)by->it.id, dalabad_class_names[by->it.prio],
 			    (long long)by->notice_id);
 			if (a->oa) {
 				a->stop = STOP_PREEMPT;
@@ -448,17 +452,14 @@ confirm(struct dalabad *d)
 {
 	size_t n = 0;
 	struct bcast_speaker_info *v = NULL;
-	int64_t now = now_s();
+	int64_t now = dalabad_now();
 
 	for (guint i = 0; i < d->airings->len; i++) {
 		struct airing *a = g_ptr_array_index(d->airings, i);
 		if (a->oa == NULL || a->dead)
 			continue;
-		if (v == NULL) {
-			n = bcast_registry_list(d->srv, NULL, 0);
-			v = g_new0(struct bcast_speaker_info, n + 1);
-			n = bcast_registry_list(d->srv, v, n + 1);
-		}
+		if (v == NULL && (v = bcast_registry_snapshot(d->srv, &n)) == NULL)
+			return;
 		for (size_t k = 0; k < n; k++) {
 			gpointer key = GUINT_TO_POINTER(v[k].id);
 			if (v[k].st.playing_ssrc != a->ssrc ||
@@ -468,16 +469,16 @@ confirm(struct dalabad *d)
 			db_broadcast_confirm(d->db, a->it.id, v[k].id, now);
 		}
 	}
-	g_free(v);
+	free(v);
 }
 
-static gboolean
-tick(gpointer data)
+gboolean
+daemon_tick(gpointer data)
 {
 	struct dalabad *d = data;
-	int64_t now = now_s();
+	int64_t now = dalabad_now();
 
-	plan(d, now);
+	daemon_plan(d, now);
 	act(d, now);
 	if (g_get_monotonic_time() - d->last_confirm_us >= CONFIRM_EVERY_US) {
 		confirm(d);
@@ -486,232 +487,11 @@ tick(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* ---- recovery, start and stop --------------------------------------------- */
-
-static void
-recover_open(const struct db_open_broadcast *b, void *arg)
-{
-	GArray *v = arg;
-
-	g_array_append_val(v, *b);
-}
-
-/* Broadcasts claimed but never finished: the daemon stopped while they
- * were queued or on air. Within the grace window they air (again, whole);
- * otherwise they are logged as interrupted. */
-static void
-recover(struct dalabad *d, int64_t now)
-{
-	GArray *v = g_array_new(FALSE, FALSE, sizeof(struct db_open_broadcast));
-	char err[256];
-
-	db_broadcast_open_each(d->db, recover_open, v);
-	for (guint i = 0; i < v->len; i++) {
-		struct db_open_broadcast *b = &g_array_index(v, struct
-		    db_open_broadcast, i);
-		if (air_slot_in_grace(b->slot_at, now, d->cfg.grace_s)) {
-			dlog(LOG_INFO, "broadcast %lld (notice %lld) was not "
-			    "finished when dalabad stopped: it airs again",
-			    (long long)b->id, (long long)b->notice_id);
-			airing_new(d, b->id, b->notice_id, b->schedule_id,
-			    b->slot_at, b->volume, now);
-		} else {
-			db_slot_finish(d->db, b->id, "interrupted",
-			    "dalabad stopped before it finished", err, sizeof(err));
-		}
-	}
-	g_array_free(v, TRUE);
-}
-
-static void
-register_speaker(uint32_t id, const char *zone, const char *name,
-    const char *key_hex, void *arg)
-{
-	struct dalabad *d = arg;
-	uint8_t key[BCAST_SPEAKER_KEY_LEN];
-	char err[256];
-
-	(void)name;
-	if (key_hex == NULL)
-		return;		/* created, not yet enrolled */
-	if (bcast_hex_decode(key_hex, key, sizeof(key)) != 0 ||
-	    bcast_registry_add(d->srv, id, zone, key, err, sizeof(err)) != 0)
-		dlog(LOG_ERR, "speaker %u: bad stored key or zone; skipped", id);
-	sodium_memzero(key, sizeof(key));
-}
-
-static int
-load_lexicon(struct dalabad *d, char *err, size_t errlen)
-{
-	struct tts_lexicon *lex = tts_lexicon_new();
-
-	if (lex == NULL || db_lexicon_load(d->db, lex, err, errlen) != 0) {
-		tts_lexicon_free(lex);
-		return -1;
-	}
-	render_worker_set_lexicon(d->worker, lex);
-	return 0;
-}
-
-int
-dalabad_start(struct dalabad *d, char *err, size_t errlen)
-{
-	char e2[256];
-	gchar *path;
-
-	if (g_mkdir_with_parents(d->cfg.state_dir, 0750) != 0) {
-		snprintf(err, errlen, "%s: %s", d->cfg.state_dir, strerror(errno));
-		return -1;
-	}
-	d->tz = g_time_zone_new_identifier(d->cfg.timezone);
-	if (d->tz == NULL) {
-		snprintf(err, errlen, "unknown time zone %s", d->cfg.timezone);
-		return -1;
-	}
-	path = g_build_filename(d->cfg.state_dir, "dalaba.db", NULL);
-	d->db = db_open(path, e2, sizeof(e2));
-	g_free(path);
-	if (d->db == NULL) {
-		snprintf(err, errlen, "store: %s", e2);
-		return -1;
-	}
-	path = g_build_filename(d->cfg.state_dir, "server.key", NULL);
-	int rc = bcast_server_key_load(path, d->pk, d->sk, e2, sizeof(e2));
-	g_free(path);
-	if (rc != 0) {
-		snprintf(err, errlen, "server key: %s", e2);
-		return -1;
-	}
-	struct bcast_config bc = { .bind_addr = d->cfg.bcast_bind,
-	    .port = d->cfg.bcast_port ? d->cfg.bcast_port : -1, .sk = d->sk,
-	    .offline_after_ms = d->cfg.offline_s * 1000 };
-	d->srv = bcast_server_new(&bc, e2, sizeof(e2));
-	if (d->srv == NULL) {
-		snprintf(err, errlen, "broadcast socket: %s", e2);
-		return -1;
-	}
-	db_speaker_each(d->db, register_speaker, d);
-	d->worker = render_worker_new(d->cfg.state_dir, d->cfg.news_timeout_s,
-	    e2, sizeof(e2));
-	if (d->worker == NULL) {
-		snprintf(err, errlen, "speech engine: %s", e2);
-		return -1;
-	}
-	if (load_lexicon(d, e2, sizeof(e2)) != 0)
-		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
-	airq_init(&d->q);
-	d->airings = g_ptr_array_new();
-	if (api_start(d, err, errlen) != 0)
-		return -1;
-	int64_t now = now_s();
-	recover(d, now);
-	plan(d, now);	/* slots missed while we were down, now */
-	d->tick_id = g_timeout_add(TICK_MS, tick, d);
-	char pkhex[2 * BCAST_PK_LEN + 1];
-	bcast_hex_encode(d->pk, BCAST_PK_LEN, pkhex);
-	dlog(LOG_NOTICE, "dalabad %s running: state in %s, loudspeakers on UDP "
-	    "%s:%d, server public key %s, time zone %s", DALABAD_VERSION,
-	    d->cfg.state_dir, d->cfg.bcast_bind, bcast_server_port(d->srv),
-	    pkhex, d->cfg.timezone);
-	return 0;
-}
-
-void
-dalabad_stop(struct dalabad *d)
-{
-	if (d->tick_id)
-		g_source_remove(d->tick_id);
-	d->tick_id = 0;
-	api_stop(d);
-	/* Stop what is on air; its broadcast stays open in the store, so the
-	 * next start re-airs it within the grace window. */
-	for (guint i = 0; d->airings && i < d->airings->len; i++) {
-		struct airing *a = g_ptr_array_index(d->airings, i);
-		if (a->job)
-			a->job->arg = NULL;
-		a->job = NULL;
-		if (a->oa) {
-			a->stop = STOP_SHUTDOWN;
-			onair_stop(a->oa);
-		}
-	}
-	render_worker_free(d->worker);
-	d->worker = NULL;
-	/* Let the threads report back, then free what is left. */
-	for (int guard = 0; guard < 500; guard++) {
-		bool busy = false;
-		for (guint i = 0; d->airings && i < d->airings->len; i++)
-			busy |= ((struct airing *)g_ptr_array_index(d->airings,
-			    i))->oa != NULL;
-		while (g_main_context_iteration(NULL, FALSE))
-			;
-		if (!busy)
-			break;
-		g_usleep(10000);
-	}
-	while (d->airings && d->airings->len > 0) {
-		struct airing *a = g_ptr_array_index(d->airings, 0);
-		g_ptr_array_remove_index(d->airings, 0);
-		g_hash_table_destroy(a->confirmed);
-		g_free(a);
-	}
-	if (d->airings)
-		g_ptr_array_unref(d->airings);
-	if (d->scheds)
-		g_ptr_array_unref(d->scheds);
-	airq_free(&d->q);
-	bcast_server_free(d->srv);
-	db_close(d->db);
-	if (d->tz)
-		g_time_zone_unref(d->tz);
-	sodium_memzero(d->sk, sizeof(d->sk));
-	dlog(LOG_NOTICE, "stopped");
-}
-
-void
-dalabad_reload(struct dalabad *d)
-{
-	struct dalabad_config c;
-	char err[512];
-
-	if (dalabad_config_load(d->config_path, &c, err, sizeof(err)) != 0) {
-		dlog(LOG_ERR, "reload: %s; keeping the running configuration", err);
-		return;
-	}
-	GTimeZone *tz = g_time_zone_new_identifier(c.timezone);
-	if (tz) {
-		g_time_zone_unref(d->tz);
-		d->tz = tz;
-	}
-	/* What can change on the fly; addresses and ports need a restart. */
-	g_free(d->cfg.timezone);
-	d->cfg.timezone = g_strdup(c.timezone);
-	d->cfg.grace_s = c.grace_s;
-	d->cfg.reair_s = c.reair_s;
-	d->cfg.render_ahead_s = c.render_ahead_s;
-	d->cfg.news_timeout_s = c.news_timeout_s;
-	d->cfg.delay_ms = c.delay_ms;
-	if (strcmp(c.state_dir, d->cfg.state_dir) != 0 ||
-	    strcmp(c.api_bind, d->cfg.api_bind) != 0 ||
-	    c.api_port != d->cfg.api_port || c.bcast_port != d->cfg.bcast_port ||
-	    strcmp(c.bcast_bind, d->cfg.bcast_bind) != 0 ||
-	    c.enroll_port != d->cfg.enroll_port ||
-	    strcmp(c.enroll_bind, d->cfg.enroll_bind) != 0)
-		dlog(LOG_WARNING, "reload: state_dir, addresses and ports change "
-		    "only on restart");
-	dalabad_config_clear(&c);
-	if (load_lexicon(d, err, sizeof(err)) != 0)
-		dlog(LOG_WARNING, "reload: lexicon: %s", err);
-	d->scheds_dirty = true;
-	dlog(LOG_NOTICE, "configuration reloaded (time zone %s)",
-	    d->cfg.timezone);
-}
-
 void
 dalabad_schedules_changed(struct dalabad *d)
 {
 	d->scheds_dirty = true;
-	tick(d);	/* an "air now" item starts at once, not next tick */
+	daemon_tick(d);	/* an "air now" item starts at once, not next tick */
 }
 
 void

@@ -44,6 +44,8 @@ struct airing {
 struct sched_entry {
 	struct db_schedule s;
 	int64_t prerendered;	/* the slot we last rendered ahead for */
+	int64_t next;		/* tt_next after checked_until, once known: */
+	bool next_known;	/* the tick need not recompute it 5 times a second */
 };
 
 struct dalabad {
@@ -74,6 +76,10 @@ int dalabad_start(struct dalabad *d, char *err, size_t errlen);
 void dalabad_stop(struct dalabad *d);
 /* SIGHUP: re-read the configuration file and the lexicon. */
 void dalabad_reload(struct dalabad *d);
+
+/* Class names by enum bcast_priority: village, township, county, emergency. */
+extern const char *const dalabad_class_names[4];
+int64_t dalabad_now(void);	/* unix seconds */
 
 /* Called by the API after it changes schedules or notices. */
 void dalabad_schedules_changed(struct dalabad *d);

@@ -233,6 +233,22 @@ db_check(struct db *db, char *err, size_t errlen)
 	return rc;
 }
 
+void
+db_bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	for (int i = 0; fmt[i]; i++) {
+		if (fmt[i] == 't') {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, i + 1);
+		} else {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		}
+	}
+}
+
 int
 db_run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen,
     ...)
@@ -246,17 +262,7 @@ db_run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen
 		return rc;
 	}
 	va_start(ap, errlen);
-	for (int i = 0; fmt[i]; i++) {
-		if (fmt[i] == 't') {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, i + 1);
-		} else {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		}
-	}
+	db_bindv(st, fmt, ap);
 	va_end(ap);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)

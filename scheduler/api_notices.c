@@ -1,0 +1,496 @@
+/*
+ * api_notices.c — the notices and schedules of dalabad's JSON API: what is
+ * read, when, and how a cadre's request becomes stored rows (all checked
+ * before anything is written, one transaction, audited).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scheduler/api_int.h"
+#include "scheduler/news.h"
+#include "tts/tts.h"
+
+/* ---- schedules --------------------------------------------------------------- */
+
+/* "1-5,7" (Monday = 1) to the rule's bit mask. */
+static int
+parse_weekdays(const char *s)
+{
+	int mask = 0;
+
+	while (*s) {
+		if (*s < '1' || *s > '7')
+			return -1;
+		int a = *s++ - '0', b = a;
+		if (*s == '-') {
+			s++;
+			if (*s < '1' || *s > '7')
+				return -1;
+			b = *s++ - '0';
+		}
+		if (b < a)
+			return -1;
+		for (int k = a; k <= b; k++)
+			mask |= 1 << (k - 1);
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return mask;
+}
+
+/* "2026-11-23 12:00[:SS]" local, or "now". */
+static int64_t
+parse_at(struct dalabad *d, const char *s)
+{
+	int y, mo, da, h, mi, se = 0;
+	char tail;
+
+	if (strcmp(s, "now") == 0)
+		return dalabad_now();
+	int n = sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &da, &h, &mi, &se,
+	    &tail);
+	if (n != 5 && n != 6)
+		return -1;
+	if (h > 23 || mi > 59 || se > 59)
+		return -1;
+	GDateTime *t = g_date_time_new(d->tz, y, mo, da, h, mi, se);
+	if (t == NULL)
+		return -1;
+	int64_t u = g_date_time_to_unix(t);
+	g_date_time_unref(t);
+	return u;
+}
+
+static const char *const schedule_fields[] = { "kind", "at", "times",
+    "weekdays", "every_weeks", "from", "to", "volume", NULL };
+
+/* Read a schedule from o (the body, or its "schedule" member). */
+static int
+read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
+{
+	JsonObject *saved = r->body;
+	const char *kind, *at, *times, *wd, *from, *to;
+	char err[256];
+	int rc = -1;
+
+	r->body = o;
+	memset(s, 0, sizeof(*s));
+	if (api_str(r, "kind", true, 8, &kind) ||
+	    api_str(r, "at", false, 32, &at) ||
+	    api_str(r, "times", false, 200, &times) ||
+	    api_str(r, "weekdays", false, 32, &wd) ||
+	    api_str(r, "from", false, 10, &from) ||
+	    api_str(r, "to", false, 10, &to) ||
+	    api_int(r, "every_weeks", 1, 52, 1, &s->rule.every_weeks) ||
+	    api_int(r, "volume", 0, 100, -1, &s->volume))
+		goto out;
+	if (strcmp(kind, "once") == 0) {
+		s->rule.kind = TT_ONCE;
+		if (at == NULL) {
+			api_error(r, 400, "missing_field", "a one-time schedule "
+			    "needs \"at\": \"YYYY-MM-DD HH:MM\" or \"now\"");
+			goto out;
+		}
+		if ((s->rule.once_at = parse_at(r->d, at)) < 0) {
+			api_error(r, 400, "bad_field", "\"at\" is \"YYYY-MM-DD HH:MM\" "
+			    "(local time) or \"now\", not \"%s\"", at);
+			goto out;
+		}
+		if (s->rule.once_at < dalabad_now() - 60) {
+			api_error(r, 400, "in_the_past", "%s has passed", at);
+			goto out;
+		}
+	} else if (strcmp(kind, "daily") == 0 || strcmp(kind, "weekly") == 0) {
+		s->rule.kind = kind[0] == 'd' ? TT_DAILY : TT_WEEKLY;
+		if (times == NULL) {
+			api_error(r, 400, "missing_field", "a %s schedule needs "
+			    "\"times\": \"HH:MM,HH:MM\"", kind);
+			goto out;
+		}
+		err[0] = '\0';
+		if ((s->rule.ntimes = tt_parse_times(times, s->rule.times,
+		    TT_MAX_TIMES, err, sizeof(err))) <= 0) {
+			api_error(r, 400, "bad_field", "\"times\": %s", err[0] ? err :
+			    "no times");
+			goto out;
+		}
+		s->rule.weekdays = 127;
+		if (wd && s->rule.kind == TT_WEEKLY &&
+		    (s->rule.weekdays = parse_weekdays(wd)) <= 0) {
+			api_error(r, 400, "bad_field", "\"weekdays\" lists days 1 "
+			    "(Monday) to 7 (Sunday), e.g. \"1-5\" or \"1,3,5\"");
+			goto out;
+		}
+		if (wd && s->rule.kind == TT_DAILY) {
+			api_error(r, 400, "bad_field", "\"weekdays\" is for weekly "
+			    "schedules");
+			goto out;
+		}
+	} else {
+		api_error(r, 400, "bad_field", "\"kind\" is once, daily or weekly");
+		goto out;
+	}
+	if ((from && (s->rule.date_from = tt_parse_date(from)) < 0) ||
+	    (to && (s->rule.date_to = tt_parse_date(to)) < 0)) {
+		api_error(r, 400, "bad_field", "dates are YYYY-MM-DD");
+		goto out;
+	}
+	if (s->rule.date_from && s->rule.date_to &&
+	    s->rule.date_to < s->rule.date_from) {
+		api_error(r, 400, "bad_field", "\"to\" is before \"from\"");
+		goto out;
+	}
+	if (s->rule.kind != TT_ONCE && tt_next(&s->rule, r->d->tz, dalabad_now()) < 0) {
+		api_error(r, 400, "never", "this schedule has no slot left");
+		goto out;
+	}
+	rc = 0;
+out:
+	r->body = saved;
+	return rc;
+}
+
+static int
+store_schedule(struct api_req *r, struct db_schedule *s)
+{
+	char err[256];
+
+	if (db_schedule_add(r->d->db, s, err, sizeof(err)) != 0) {
+		api_error(r, 400, "bad_schedule", "%s", err);
+		return -1;
+	}
+	api_audit(r, "schedule.add", "schedule %lld for notice %lld",
+	    (long long)s->id, (long long)s->notice_id);
+	return 0;
+}
+
+static const char SCHEDULE_COLS[] = "SELECT s.id, s.notice_id AS notice, "
+    "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, "
+    "s.date_to, s.volume, s.created_at, s.removed_at, "
+    "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone "
+    "FROM schedules s JOIN notices n ON n.id = s.notice_id ";
+
+void
+api_get_schedules(struct api_req *r)
+{
+	gchar *sql = g_strconcat(SCHEDULE_COLS, "WHERE s.removed_at IS NULL AND "
+	    "n.cancelled_at IS NULL ORDER BY s.id", NULL);
+	JsonNode *rows = api_rows(r->d, sql, "");
+
+	g_free(sql);
+	if (rows) {
+		/* Add each one's next slot, which only the timetable knows. */
+		JsonArray *a = json_node_get_array(rows);
+		GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+		for (guint i = 0; i < json_array_get_length(a); i++) {
+			JsonObject *o = json_array_get_object_element(a, i);
+			int64_t id = json_object_get_int_member(o, "id");
+			g_array_append_val(ids, id);
+			json_object_set_null_member(o, "next");
+		}
+		if (r->d->scheds)
+			for (guint i = 0; i < r->d->scheds->len; i++) {
+				struct sched_entry *e = g_ptr_array_index(r->d->scheds, i);
+				int64_t next = tt_next(&e->s.rule, r->d->tz,
+				    e->s.checked_until);
+				for (guint k = 0; k < ids->len && next >= 0; k++)
+					if (g_array_index(ids, int64_t, k) == e->s.id)
+						json_object_set_int_member(
+						    json_array_get_object_element(a, k),
+						    "next", next);
+			}
+		g_array_free(ids, TRUE);
+		api_reply(r, 200, rows);
+	} else {
+		api_error(r, 500, "database", "cannot read schedules");
+	}
+}
+
+void
+api_post_schedule(struct api_req *r)
+{
+	static const char *const fields[] = { "notice", "kind", "at", "times",
+	    "weekdays", "every_weeks", "from", "to", "volume", NULL };
+	struct db_schedule s;
+	int notice;
+
+	if (api_only(r, r->body, fields) ||
+	    api_int(r, "notice", 1, G_MAXINT, 0, &notice))
+		return;
+	if (notice == 0) {
+		api_error(r, 400, "missing_field", "\"notice\" is required");
+		return;
+	}
+	if (read_schedule(r, r->body, &s) != 0)
+		return;
+	s.notice_id = notice;
+	if (db_notice_live(r->d->db, notice) != 1) {
+		api_error(r, 404, "not_found", "no live notice %d", notice);
+		return;
+	}
+	if (api_begin(r->d) != 0) {
+		api_error(r, 503, "busy", "the store is busy; try again");
+		return;
+	}
+	if (store_schedule(r, &s) != 0) {
+		api_rollback(r->d);
+		return;
+	}
+	if (api_commit(r->d) != 0) {
+		api_error(r, 500, "database", "the schedule could not be stored");
+		return;
+	}
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", s.id);
+	json_object_set_int_member(o, "notice", s.notice_id);
+	api_reply(r, 201, api_object(o));
+	dalabad_schedules_changed(r->d);
+}
+
+void
+api_delete_schedule(struct api_req *r)
+{
+	int64_t id;
+	char err[256];
+
+	if (api_path_id(r, &id) != 0)
+		return;
+	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
+		api_error(r, 404, "not_found", "%s", err);
+		return;
+	}
+	api_audit(r, "schedule.remove", "schedule %lld", (long long)id);
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", id);
+	json_object_set_boolean_member(o, "removed", TRUE);
+	api_reply(r, 200, api_object(o));
+	dalabad_schedules_changed(r->d);
+}
+
+/* ---- notices ------------------------------------------------------------------- */
+
+static const char NOTICE_COLS[] = "SELECT id, title, body, voice, rate, "
+    "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN "
+    "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, "
+    "feed, feed_items, created_at, cancelled_at FROM notices ";
+
+void
+api_get_notices(struct api_req *r)
+{
+	const char *zone = r->query ? g_hash_table_lookup(r->query, "zone") : NULL;
+	JsonNode *rows = api_rows(r->d, "SELECT * FROM (SELECT id, title, "
+	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
+	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
+	    "AS class, zone, repeat, created_at, cancelled_at FROM notices "
+	    "WHERE substr(zone, 1, length(?1)) = ?1 ORDER BY id DESC LIMIT 500)",
+	    "t", zone ? zone : "");
+
+	if (rows)
+		api_reply(r, 200, rows);
+	else
+		api_error(r, 500, "database", "cannot read notices");
+}
+
+void
+api_get_notice(struct api_req *r)
+{
+	int64_t id;
+
+	if (api_path_id(r, &id) != 0)
+		return;
+	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
+	JsonNode *rows = api_rows(r->d, sql, "i", id);
+	g_free(sql);
+	if (rows == NULL || json_array_get_length(json_node_get_array(rows)) == 0) {
+		if (rows)
+			json_node_unref(rows);
+		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
+		return;
+	}
+	JsonObject *o = json_object_ref(json_array_get_object_element(
+	    json_node_get_array(rows), 0));
+	json_node_unref(rows);
+	gchar *ssql = g_strconcat(SCHEDULE_COLS, "WHERE s.notice_id = ? "
+	    "ORDER BY s.id", NULL);
+	JsonNode *sched = api_rows(r->d, ssql, "i", id);
+	g_free(ssql);
+	JsonNode *bc = api_rows(r->d, "SELECT b.id, b.slot_at, b.started_at, "
+	    "b.on_air_at, b.ended_at, b.outcome, b.reason, b.interruptions, "
+	    "(SELECT count(*) FROM broadcast_speakers x WHERE x.broadcast_id = "
+	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x WHERE "
+	    "x.broadcast_id = b.id AND x.confirmed) AS confirmed FROM broadcasts "
+	    "b WHERE b.notice_id = ? ORDER BY b.slot_at, b.id", "i", id);
+	if (sched)
+		json_object_set_member(o, "schedules", sched);
+	if (bc)
+		json_object_set_member(o, "broadcasts", bc);
+	api_reply(r, 200, api_object(o));
+}
+
+static int
+class_of(const char *s, const char *zone)
+{
+	if (s == NULL)		/* by the size of the target */
+		return strlen(zone) == 12 ? 0 : strlen(zone) == 9 ? 1 : 2;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, dalabad_class_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+api_post_notice(struct api_req *r)
+{
+	static const char *const fields[] = { "title", "body", "zone", "class",
+	    "repeat", "chime", "voice", "rate", "feed", "feed_items", "schedule",
+	    NULL };
+	struct db_notice n = { 0 };
+	const char *cls, *voice;
+	bool chime;
+	char err[256];
+	struct db_schedule s;
+	JsonNode *sn = json_object_get_member(r->body, "schedule");
+
+	if (api_only(r, r->body, fields) ||
+	    api_str(r, "title", false, 1024, &n.title) ||
+	    api_str(r, "body", true, TTS_MAX_TEXT_BYTES, &n.body) ||
+	    api_str(r, "zone", true, 12, &n.zone) ||
+	    api_str(r, "class", false, 16, &cls) ||
+	    api_str(r, "voice", false, 32, &voice) ||
+	    api_str(r, "feed", false, 1024, &n.feed) ||
+	    api_int(r, "repeat", 1, 10, 1, &n.repeat) ||
+	    api_int(r, "rate", 80, 450, TTS_DEFAULT_RATE, &n.rate) ||
+	    api_int(r, "feed_items", 1, NEWS_MAX_ITEMS, 3, &n.feed_items) ||
+	    api_bool(r, "chime", true, &chime))
+		return;
+	n.chime = chime;
+	if (!api_zone_code_ok(n.zone)) {
+		api_error(r, 400, "bad_zone", "\"zone\" is a 6, 9 or 12-digit "
+		    "division code, not \"%s\"", n.zone);
+		return;
+	}
+	if (cls && strcmp(cls, "emergency") == 0) {
+		api_error(r, 400, "bad_class", "emergencies are pages, not notices");
+		return;
+	}
+	if ((n.priority = class_of(cls, n.zone)) < 0) {
+		api_error(r, 400, "bad_class", "\"class\" is village, township or "
+		    "county");
+		return;
+	}
+	const struct tts_voice *v = tts_voice_find(voice ? voice : "mandarin");
+	if (v == NULL) {
+		api_error(r, 400, "bad_voice", "unknown voice \"%s\" (mandarin, "
+		    "cantonese)", voice);
+		return;
+	}
+	n.voice = v->name;
+	/* Refuse text the speech side cannot read, before storing it. */
+	char *spoken = tts_spoken_text(n.body, strlen(n.body), v, NULL, err,
+	    sizeof(err));
+	if (spoken == NULL) {
+		api_error(r, 400, "bad_text", "\"body\": %s", err);
+		return;
+	}
+	free(spoken);
+	if (n.title && n.title[0] && (spoken = tts_spoken_text(n.title,
+	    strlen(n.title), v, NULL, err, sizeof(err))) == NULL) {
+		api_error(r, 400, "bad_text", "\"title\": %s", err);
+		return;
+	}
+	free(n.title && n.title[0] ? spoken : NULL);
+	if (n.title && !n.title[0])
+		n.title = NULL;
+	if (n.feed && !news_source_valid(n.feed)) {
+		api_error(r, 400, "bad_feed", "\"feed\" is an http(s):// address or "
+		    "dir:/absolute/folder");
+		return;
+	}
+	if (sn && !JSON_NODE_HOLDS_NULL(sn)) {
+		if (!JSON_NODE_HOLDS_OBJECT(sn)) {
+			api_error(r, 400, "bad_field", "\"schedule\" is an object");
+			return;
+		}
+		if (api_only(r, json_node_get_object(sn), schedule_fields) ||
+		    read_schedule(r, json_node_get_object(sn), &s) != 0)
+			return;
+	} else {
+		sn = NULL;
+	}
+	if (api_begin(r->d) != 0) {
+		api_error(r, 503, "busy", "the store is busy; try again");
+		return;
+	}
+	int64_t id;
+	if (db_notice_add(r->d->db, &n, &id, err, sizeof(err)) != 0) {
+		api_rollback(r->d);
+		if (strstr(err, "FOREIGN KEY"))
+			api_error(r, 400, "unknown_zone", "zone %s is not set up "
+			    "(dalaba zone add)", n.zone);
+		else
+			api_error(r, 400, "bad_notice", "%s", err);
+		return;
+	}
+	api_audit(r, "notice.add", "notice %lld to %s (%s): %s", (long long)id,
+	    n.zone, dalabad_class_names[n.priority], n.body);
+	if (sn) {
+		s.notice_id = id;
+		if (store_schedule(r, &s) != 0) {
+			api_rollback(r->d);
+			return;
+		}
+	}
+	if (api_commit(r->d) != 0) {
+		api_error(r, 500, "database", "the notice could not be stored");
+		return;
+	}
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", id);
+	if (sn)
+		json_object_set_int_member(o, "schedule", s.id);
+	else
+		json_object_set_null_member(o, "schedule");
+	api_reply(r, 201, api_object(o));
+	if (sn)
+		dalabad_schedules_changed(r->d);
+}
+
+void
+api_cancel_notice(struct api_req *r)
+{
+	int64_t id;
+	char err[256];
+
+	if (api_path_id(r, &id) != 0)
+		return;
+	JsonNode *rows = api_rows(r->d, "SELECT cancelled_at IS NOT NULL AS c "
+	    "FROM notices WHERE id = ?", "i", id);
+	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
+	int state = a == NULL ? -1 : json_array_get_length(a) == 0 ? 0 :
+	    json_object_get_int_member(json_array_get_object_element(a, 0),
+	    "c") ? 2 : 1;
+	if (rows)
+		json_node_unref(rows);
+	if (state != 1) {
+		if (state == 2)
+			api_error(r, 409, "cancelled", "notice %lld is already "
+			    "cancelled", (long long)id);
+		else
+			api_error(r, 404, "not_found", "no notice %lld",
+			    (long long)id);
+		return;
+	}
+	if (db_notice_cancel(r->d->db, id, err, sizeof(err)) != 0) {
+		api_error(r, 500, "database", "%s", err);
+		return;
+	}
+	api_audit(r, "notice.cancel", "notice %lld", (long long)id);
+	dalabad_notice_cancelled(r->d, id);
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", id);
+	json_object_set_boolean_member(o, "cancelled", TRUE);
+	api_reply(r, 200, api_object(o));
+}
