@@ -59,7 +59,9 @@ onair_main(gpointer data)
 			snprintf(oa->err, sizeof(oa->err), "the stream was cut");
 	}
 	oa->st = NULL;
-	g_main_context_invoke(NULL, report, oa);
+	/* Not g_main_context_invoke: with the loop stopped it would call
+	 * done() here, and onair_free would join this very thread. */
+	g_idle_add(report, oa);
 	return NULL;
 }
 

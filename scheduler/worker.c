@@ -1,6 +1,8 @@
 /*
  * worker.c — see worker.h. Jobs travel in a GAsyncQueue; a job is handed
- * back with g_main_context_invoke on the default context.
+ * back with g_idle_add, so done() always runs on the thread iterating the
+ * default main context, never here (g_main_context_invoke would run it on
+ * this thread whenever the loop is not running, as during shutdown).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +103,7 @@ worker_main(gpointer data)
 		int kind = m->kind;
 		if (kind == MSG_JOB) {
 			render(w, m->job);
-			g_main_context_invoke(NULL, hand_back, m->job);
+			g_idle_add(hand_back, m->job);
 		} else if (kind == MSG_LEXICON) {
 			tts_engine_set_lexicon(w->eng, m->lex);
 			tts_lexicon_free(w->lex);

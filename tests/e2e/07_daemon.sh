@@ -101,11 +101,17 @@ check "and dalabad keeps serving" "$DALABA" status
 dalabad_conf >d.conf
 
 # --- stop and restart ------------------------------------------------------------------------
+"$DALABA" notice add --zone 110101001002 --repeat 3 --no-chime --now \
+    "西村村民请注意，明天上午停电，请提前做好准备。" >n7.out
+N7=$(notice_id n7.out)
+check "a notice is on air when dalabad is told to stop" wait_until 20 on_air "$N7"
 stop_dalabad TERM
-check "SIGTERM stops dalabad cleanly (exit $DRC)" [ "$DRC" = 0 ]
+check "SIGTERM stops dalabad cleanly, even mid-air (exit $DRC)" [ "$DRC" = 0 ]
 check "and it said so" grep -q "dalabad: stopped" d.log
 start_dalabad d.conf d.log
-check "after a restart the notices are all there" [ "$("$DALABA" notice list | grep -c '^[0-9]')" = 6 ]
+check "after a restart the notices are all there" [ "$("$DALABA" notice list | grep -c '^[0-9]')" = 7 ]
+check "the notice cut short by the stop airs again" wait_until 60 aired "$N7"
+check "... as the log says" grep -q "(notice $N7) was not finished when dalabad stopped: it airs again" d.log
 check "the held notice is still held, not lost" \
     [ "$(q "SELECT outcome IS NULL FROM broadcasts WHERE notice_id = $N5")" = 1 ]
 check "the store is sound" [ "$(q "PRAGMA integrity_check")" = ok ]

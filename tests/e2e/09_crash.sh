@@ -19,10 +19,11 @@ done
 stop_dalabad TERM
 : >acked.txt
 
-# adder ROUND: add notices until dalabad is gone; log acknowledged ids
+# adder ROUND: add notices (at most 6 a round, so the airing after the
+# last restart stays short) until dalabad is gone; log acknowledged ids
 adder() {
 	k=0
-	while [ $k -lt 200 ]; do
+	while [ $k -lt 6 ]; do
 		k=$((k + 1))
 		v=$((k % 6 + 1))
 		"$DALABA" notice add --zone 11010100100$v --no-chime --now \
@@ -30,6 +31,7 @@ adder() {
 		rc=$?
 		[ $rc -eq 3 ] && break	# dalabad is gone
 		[ $rc -eq 0 ] && notice_id add.out >>acked.txt
+		sleep 0.2	# spread the adds over the window the kill falls in
 	done
 }
 
