@@ -36,7 +36,7 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
-PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 \
+PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
         libsoup-3.0 json-glib-1.0 libxml-2.0
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -66,8 +66,8 @@ LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
 # dalaba: the command line (scheduler/ owns it: it is dalabad's client).
 PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalabad $(BUILD)/dalaba-speaker \
             $(BUILD)/dalaba-broadcast
-$(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(scheduler_LIB) $(tts_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
 # dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
 $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
@@ -75,8 +75,10 @@ $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broa
 $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalabad: the daemon (scheduler, streaming, JSON API).
-$(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(scheduler_LIB) $(broadcaster_LIB) $(tts_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# scheduler/ and web-admin/ call each other (the API authenticates with
+# web-admin; the pages call the API's handlers): link them as a group.
+$(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
 
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -86,7 +88,7 @@ TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
 $(BUILD)/tests/wavprobe: $(BUILD)/tests/wavprobe.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
@@ -116,7 +118,7 @@ $(FUZZ_DIR)/fuzz_packet: tests/fuzz/fuzz_packet.c $(broadcaster_SRC)
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
 $(BUILD)/bench/fanout: $(BUILD)/bench/icecast.o
 
 # --- generic compile ----------------------------------------------------------------

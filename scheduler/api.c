@@ -20,6 +20,14 @@
 void
 api_reply(struct api_req *r, int status, JsonNode *node)
 {
+	if (r->capture) {
+		r->status = status;
+		if (r->result)
+			json_node_unref(r->result);
+		r->result = node;
+		r->answered = true;
+		return;
+	}
 	gchar *text = json_to_string(node, TRUE);
 
 	soup_server_message_set_status(r->msg, (guint)status, NULL);
@@ -93,6 +101,7 @@ api_str(struct api_req *r, const char *name, bool required, size_t max_bytes,
 	JsonNode *n = member(r, name);
 
 	*out = NULL;
+	r->err_field = name;
 	if (n == NULL) {
 		if (!required)
 			return 0;
@@ -128,6 +137,7 @@ api_int(struct api_req *r, const char *name, int min, int max, int def,
 	JsonNode *n = member(r, name);
 
 	*out = def;
+	r->err_field = name;
 	if (n == NULL)
 		return 0;
 	if (json_node_get_value_type(n) != G_TYPE_INT64) {
@@ -150,6 +160,7 @@ api_bool(struct api_req *r, const char *name, bool def, bool *out)
 	JsonNode *n = member(r, name);
 
 	*out = def;
+	r->err_field = name;
 	if (n == NULL)
 		return 0;
 	if (json_node_get_value_type(n) != G_TYPE_BOOLEAN) {
@@ -286,20 +297,92 @@ api_audit(struct api_req *r, const char *action, const char *fmt, ...)
 	va_start(ap, fmt);
 	detail = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	db_audit(r->d->db, 0, r->source, action, detail);
+	db_audit(r->d->db, r->who.user_id, r->source, action, detail);
 	g_free(detail);
 }
 
-static bool
-authorised(struct api_req *r)
+bool
+api_need_within(struct api_req *r, const char *zone)
 {
-	SoupMessageHeaders *h = soup_server_message_get_request_headers(r->msg);
-	const char *auth = soup_message_headers_get_one(h, "Authorization");
+	if (web_within(&r->who, zone))
+		return true;
+	api_error(r, 403, "forbidden", "%s may act only inside zone %s, not in "
+	    "%.12s", r->who.name, r->who.zone, zone);
+	return false;
+}
 
-	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
-	    strlen(auth + 7) != strlen(r->d->token))
-		return false;
-	return sodium_memcmp(auth + 7, r->d->token, strlen(r->d->token)) == 0;
+bool
+api_need_county(struct api_req *r)
+{
+	if (web_is_county(&r->who))
+		return true;
+	api_error(r, 403, "forbidden", "only county staff may do this");
+	return false;
+}
+
+char *
+api_notice_zone(struct api_req *r, int64_t id)
+{
+	JsonNode *rows = api_rows(r->d, "SELECT zone FROM notices WHERE id = ?",
+	    "i", id);
+	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
+	char *zone = NULL;
+
+	if (a && json_array_get_length(a) == 1)
+		zone = g_strdup(json_object_get_string_member(
+		    json_array_get_object_element(a, 0), "zone"));
+	if (rows)
+		json_node_unref(rows);
+	/* What the caller may not see does not exist, as far as they know. */
+	if (zone == NULL || !web_sees(&r->who, zone)) {
+		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
+		g_free(zone);
+		return NULL;
+	}
+	return zone;
+}
+
+int
+api_parse_body(const char *data, size_t len, JsonObject **out,
+    const char **code, char *msg, size_t msglen)
+{
+	GError *gerr = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	*code = "bad_json";
+	if (len > API_MAX_BODY) {
+		*code = "too_large";
+		snprintf(msg, msglen, "the body is larger than %d bytes",
+		    API_MAX_BODY);
+		return -1;
+	}
+	if (!g_utf8_validate(data, (gssize)len, NULL)) {
+		snprintf(msg, msglen, "the body is not valid UTF-8");
+		return -1;
+	}
+	/* A \u0000 escape would cut a C string short and store less than
+	 * was sent: refuse it rather than truncate silently. */
+	if (memmem(data, len, "\\u0000", 6) != NULL) {
+		*code = "bad_text";
+		snprintf(msg, msglen, "NUL characters (\\u0000) are not allowed "
+		    "in text");
+		return -1;
+	}
+	JsonParser *p = json_parser_new_immutable();
+	if (!json_parser_load_from_data(p, data, (gssize)len, &gerr)) {
+		snprintf(msg, msglen, "the body is not valid JSON: %s",
+		    gerr->message);
+	} else if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+		snprintf(msg, msglen, "the body must be a JSON object");
+	} else {
+		*out = json_object_ref(json_node_get_object(
+		    json_parser_get_root(p)));
+		rc = 0;
+	}
+	g_clear_error(&gerr);
+	g_object_unref(p);
+	return rc;
 }
 
 static bool
@@ -308,7 +391,8 @@ read_body(struct api_req *r)
 	SoupMessageBody *mb = soup_server_message_get_request_body(r->msg);
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(r->msg);
 	const char *ctype = soup_message_headers_get_content_type(h, NULL);
-	GError *gerr = NULL;
+	const char *code;
+	char msg[512];
 
 	if (mb->length > API_MAX_BODY) {
 		api_error(r, 413, "too_large", "the body is larger than %d bytes",
@@ -326,30 +410,10 @@ read_body(struct api_req *r)
 	GBytes *bytes = soup_message_body_flatten(mb);
 	gsize len;
 	const char *data = g_bytes_get_data(bytes, &len);
-	/* A \u0000 escape would cut a C string short and store less than
-	 * was sent: refuse it rather than truncate silently. */
-	if (g_utf8_validate(data, (gssize)len, NULL) &&
-	    memmem(data, len, "\\u0000", 6) != NULL) {
-		api_error(r, 400, "bad_text", "NUL characters (\\u0000) are not "
-		    "allowed in text");
-		g_bytes_unref(bytes);
-		return false;
-	}
-	JsonParser *p = json_parser_new_immutable();
-	bool ok = g_utf8_validate(data, (gssize)len, NULL) &&
-	    json_parser_load_from_data(p, data, (gssize)len, &gerr);
-	if (!ok) {
-		api_error(r, 400, "bad_json", "the body is not valid JSON: %s",
-		    gerr ? gerr->message : "not UTF-8");
-	} else if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
-		api_error(r, 400, "bad_json", "the body must be a JSON object");
-		ok = false;
-	} else {
-		r->body = json_object_ref(json_node_get_object(
-		    json_parser_get_root(p)));
-	}
-	g_clear_error(&gerr);
-	g_object_unref(p);
+	bool ok = api_parse_body(data, len, &r->body, &code, msg,
+	    sizeof(msg)) == 0;
+	if (!ok)
+		api_error(r, 400, code, "%s", msg);
 	g_bytes_unref(bytes);
 	return ok;
 }
@@ -365,22 +429,36 @@ api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	r.method = soup_server_message_get_method(msg);
 	snprintf(r.source, sizeof(r.source), "api:%s",
 	    soup_server_message_get_remote_host(msg));
-	if (!authorised(&r)) {
-		api_error(&r, 401, "unauthorised", "send \"Authorization: Bearer "
-		    "TOKEN\" with the token in the state directory's api.token");
-		return;
-	}
-	if (strcmp(r.method, "POST") == 0 && !read_body(&r))
-		goto out;
 	parts = g_strsplit(path + strlen("/api/v1/"), "/", 0);
 	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
 		r.parts[r.nparts] = parts[r.nparts];
-	if (parts[r.nparts] != NULL || api_route(&r) != 0) {
+	/* Logging in is the one thing done without credentials. */
+	bool login = strcmp(r.method, "POST") == 0 && r.nparts == 1 &&
+	    strcmp(r.parts[0], "login") == 0;
+	if (!login && !web_authenticate(r.d, msg, &r.who)) {
+		api_error(&r, 401, "unauthorised", "log in (POST /api/v1/login), "
+		    "or send \"Authorization: Bearer TOKEN\" with a user's API "
+		    "token or the state directory's api.token");
+		goto out;
+	}
+	/* A browser sends the cookie on its own; only our page knows the
+	 * CSRF token, so a write without it came from elsewhere. */
+	if (strcmp(r.method, "GET") != 0 && !web_csrf_ok(&r.who,
+	    soup_message_headers_get_one(soup_server_message_get_request_headers(
+	    msg), "X-CSRF-Token"))) {
+		api_error(&r, 403, "csrf", "a write from a session needs its "
+		    "X-CSRF-Token header (from GET /api/v1/me)");
+		goto out;
+	}
+	if (strcmp(r.method, "POST") == 0 && !read_body(&r))
+		goto out;
+	if (parts[r.nparts] != NULL || (api_route(&r) != 0 &&
+	    web_api_route(&r) != 0)) {
 		if (!r.answered)
 			api_error(&r, 404, "not_found", "no such resource: %s %.200s",
 			    r.method, path);
 	}
-	if (!r.answered)
+	if (!r.answered && !r.paused)
 		api_error(&r, 500, "internal", "the request was not answered");
 out:
 	if (r.body)
@@ -518,6 +596,8 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 	if (d->api == NULL)
 		return -1;
 	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
+	if (web_start(d, err, errlen) != 0)
+		return -1;
 	int port = bound_port(d->api);
 	/* Where the CLI finds us (port 0 means any free port). */
 	gchar *url = g_strdup_printf("http://%s:%d\n", strchr(d->cfg.api_bind,
@@ -552,6 +632,7 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 void
 api_stop(struct dalabad *d)
 {
+	web_stop(d);
 	if (d->api) {
 		soup_server_disconnect(d->api);
 		g_object_unref(d->api);

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "scheduler/daemon.h"
+#include "web-admin/web.h"
 
 #define API_MAX_BODY (64 * 1024)
 
@@ -25,8 +26,22 @@ struct api_req {
 	GHashTable *query;	/* may be NULL */
 	JsonObject *body;	/* POST bodies; NULL otherwise */
 	char source[96];	/* "api:ADDRESS", for the audit log */
+	struct web_principal who;	/* authenticated before routing */
 	bool answered;
+	/* Called in process by a page (web_call): the reply is kept here
+	 * instead of being sent. */
+	bool capture;
+	int status;
+	JsonNode *result;
+	const char *err_field;	/* the body field an error is about */
+	bool paused;		/* answered later (render jobs) */
 };
+
+/* Parse a JSON body: 0 with *out (json_object_unref), or -1 with the
+ * error's code and message. Refuses invalid UTF-8, \u0000 and anything
+ * but an object. The fuzz target's entry point. */
+int api_parse_body(const char *data, size_t len, JsonObject **out,
+    const char **code, char *msg, size_t msglen);
 
 void api_reply(struct api_req *r, int status, JsonNode *node);
 void api_error(struct api_req *r, int status, const char *code,
@@ -66,6 +81,31 @@ void api_audit(struct api_req *r, const char *action, const char *fmt, ...)
 
 /* The routes (api_routes.c): 0 handled, -1 no such route. */
 int api_route(struct api_req *r);
+
+/* Authorisation, answering 403/404 itself when it returns false:
+ * api_need_within: may the caller act in zone; api_need_county: is the
+ * caller county staff. */
+bool api_need_within(struct api_req *r, const char *zone);
+bool api_need_county(struct api_req *r);
+/* The zone of notice id, or NULL (404 answered) if the caller cannot
+ * see it; g_free. */
+char *api_notice_zone(struct api_req *r, int64_t id);
+/* SQL condition "the zone column Z is visible to ?N" (a prefix either
+ * way) and "inside ?N". */
+#define API_SEES(col, n) "(substr(" col ", 1, length(?" #n ")) = ?" #n \
+    " OR substr(?" #n ", 1, length(" col ")) = " col ")"
+#define API_WITHIN(col, n) "substr(" col ", 1, length(?" #n ")) = ?" #n
+
+/* Lexicon, previews, audio and the timetable (api_media.c). */
+void api_get_lexicon(struct api_req *r);
+void api_post_lexicon(struct api_req *r);
+void api_delete_lexicon(struct api_req *r);
+void api_post_preview(struct api_req *r);
+void api_get_notice_audio(struct api_req *r);
+void api_get_broadcast_audio(struct api_req *r);
+void api_get_timetable(struct api_req *r);
+void api_post_notice_edit(struct api_req *r);
+int api_media_route(struct api_req *r);	/* GET audio/KEY.ogg */
 
 /* Notices and schedules (api_notices.c). */
 void api_get_notices(struct api_req *r);

@@ -177,8 +177,9 @@ void
 api_get_schedules(struct api_req *r)
 {
 	gchar *sql = g_strconcat(SCHEDULE_COLS, "WHERE s.removed_at IS NULL AND "
-	    "n.cancelled_at IS NULL ORDER BY s.id", NULL);
-	JsonNode *rows = api_rows(r->d, sql, "");
+	    "n.cancelled_at IS NULL AND " API_SEES("n.zone", 1) " ORDER BY s.id",
+	    NULL);
+	JsonNode *rows = api_rows(r->d, sql, "t", r->who.zone);
 
 	g_free(sql);
 	if (rows) {
@@ -227,8 +228,13 @@ api_post_schedule(struct api_req *r)
 	if (read_schedule(r, r->body, &s) != 0)
 		return;
 	s.notice_id = notice;
+	char *zone = api_notice_zone(r, notice);
+	bool ok = zone && api_need_within(r, zone);
+	g_free(zone);
+	if (!ok)
+		return;
 	if (db_notice_live(r->d->db, notice) != 1) {
-		api_error(r, 404, "not_found", "no live notice %d", notice);
+		api_error(r, 409, "cancelled", "notice %d is cancelled", notice);
 		return;
 	}
 	if (api_begin(r->d) != 0) {
@@ -258,6 +264,21 @@ api_delete_schedule(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
+	JsonNode *rows = api_rows(r->d, "SELECT n.zone FROM schedules s JOIN "
+	    "notices n ON n.id = s.notice_id WHERE s.id = ?", "i", id);
+	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
+	const char *zone = a && json_array_get_length(a) == 1 ?
+	    json_object_get_string_member(json_array_get_object_element(a, 0),
+	    "zone") : NULL;
+	if (zone == NULL || !web_sees(&r->who, zone)) {
+		api_error(r, 404, "not_found", "no schedule %lld", (long long)id);
+	} else if (api_need_within(r, zone)) {
+		zone = NULL;
+	}
+	if (rows)
+		json_node_unref(rows);
+	if (r->answered)
+		return;
 	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
 		api_error(r, 404, "not_found", "%s", err);
 		return;
@@ -285,8 +306,8 @@ api_get_notices(struct api_req *r)
 	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
 	    "AS class, zone, repeat, created_at, cancelled_at FROM notices "
-	    "WHERE substr(zone, 1, length(?1)) = ?1 ORDER BY id DESC LIMIT 500)",
-	    "t", zone ? zone : "");
+	    "WHERE substr(zone, 1, length(?1)) = ?1 AND " API_SEES("zone", 2)
+	    " ORDER BY id DESC LIMIT 500)", "tt", zone ? zone : "", r->who.zone);
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -301,6 +322,10 @@ api_get_notice(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
+	char *zone = api_notice_zone(r, id);
+	if (zone == NULL)
+		return;
+	g_free(zone);
 	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
 	JsonNode *rows = api_rows(r->d, sql, "i", id);
 	g_free(sql);
@@ -341,6 +366,87 @@ class_of(const char *s, const char *zone)
 	return -1;
 }
 
+/* Read and check a notice's fields from the body (n's strings point into
+ * it); 0, or -1 having answered. */
+static int
+read_notice(struct api_req *r, struct db_notice *n)
+{
+	const char *cls, *voice;
+	bool chime;
+	char err[256];
+
+	if (api_str(r, "title", false, 1024, &n->title) ||
+	    api_str(r, "body", true, TTS_MAX_TEXT_BYTES, &n->body) ||
+	    api_str(r, "zone", true, 12, &n->zone) ||
+	    api_str(r, "class", false, 16, &cls) ||
+	    api_str(r, "voice", false, 32, &voice) ||
+	    api_str(r, "feed", false, 1024, &n->feed) ||
+	    api_int(r, "repeat", 1, 10, 1, &n->repeat) ||
+	    api_int(r, "rate", 80, 450, TTS_DEFAULT_RATE, &n->rate) ||
+	    api_int(r, "feed_items", 1, NEWS_MAX_ITEMS, 3, &n->feed_items) ||
+	    api_bool(r, "chime", true, &chime))
+		return -1;
+	n->chime = chime;
+	r->err_field = "zone";
+	if (!api_zone_code_ok(n->zone)) {
+		api_error(r, 400, "bad_zone", "\"zone\" is a 6, 9 or 12-digit "
+		    "division code, not \"%s\"", n->zone);
+		return -1;
+	}
+	r->err_field = "class";
+	if (cls && strcmp(cls, "emergency") == 0) {
+		api_error(r, 400, "bad_class", "emergencies are pages, not notices");
+		return -1;
+	}
+	if ((n->priority = class_of(cls, n->zone)) < 0) {
+		api_error(r, 400, "bad_class", "\"class\" is village, township or "
+		    "county");
+		return -1;
+	}
+	if (!api_need_within(r, n->zone))
+		return -1;
+	if (n->priority > web_max_class(&r->who)) {
+		api_error(r, 403, "class_not_allowed", "a %s user may send notices "
+		    "up to class %s", web_role_name(r->who.role),
+		    dalabad_class_names[web_max_class(&r->who)]);
+		return -1;
+	}
+	r->err_field = "voice";
+	const struct tts_voice *v = tts_voice_find(voice ? voice : "mandarin");
+	if (v == NULL) {
+		api_error(r, 400, "bad_voice", "unknown voice \"%s\" (mandarin, "
+		    "cantonese)", voice);
+		return -1;
+	}
+	n->voice = v->name;
+	/* Refuse text the speech side cannot read, before storing it. */
+	r->err_field = "body";
+	char *spoken = tts_spoken_text(n->body, strlen(n->body), v, NULL, err,
+	    sizeof(err));
+	if (spoken == NULL) {
+		api_error(r, 400, "bad_text", "\"body\": %s", err);
+		return -1;
+	}
+	free(spoken);
+	r->err_field = "title";
+	if (n->title && n->title[0] && (spoken = tts_spoken_text(n->title,
+	    strlen(n->title), v, NULL, err, sizeof(err))) == NULL) {
+		api_error(r, 400, "bad_text", "\"title\": %s", err);
+		return -1;
+	}
+	free(n->title && n->title[0] ? spoken : NULL);
+	if (n->title && !n->title[0])
+		n->title = NULL;
+	r->err_field = "feed";
+	if (n->feed && !news_source_valid(n->feed)) {
+		api_error(r, 400, "bad_feed", "\"feed\" is an http(s):// address or "
+		    "dir:/absolute/folder");
+		return -1;
+	}
+	r->err_field = NULL;
+	return 0;
+}
+
 void
 api_post_notice(struct api_req *r)
 {
@@ -348,67 +454,12 @@ api_post_notice(struct api_req *r)
 	    "repeat", "chime", "voice", "rate", "feed", "feed_items", "schedule",
 	    NULL };
 	struct db_notice n = { 0 };
-	const char *cls, *voice;
-	bool chime;
 	char err[256];
 	struct db_schedule s;
 	JsonNode *sn = json_object_get_member(r->body, "schedule");
 
-	if (api_only(r, r->body, fields) ||
-	    api_str(r, "title", false, 1024, &n.title) ||
-	    api_str(r, "body", true, TTS_MAX_TEXT_BYTES, &n.body) ||
-	    api_str(r, "zone", true, 12, &n.zone) ||
-	    api_str(r, "class", false, 16, &cls) ||
-	    api_str(r, "voice", false, 32, &voice) ||
-	    api_str(r, "feed", false, 1024, &n.feed) ||
-	    api_int(r, "repeat", 1, 10, 1, &n.repeat) ||
-	    api_int(r, "rate", 80, 450, TTS_DEFAULT_RATE, &n.rate) ||
-	    api_int(r, "feed_items", 1, NEWS_MAX_ITEMS, 3, &n.feed_items) ||
-	    api_bool(r, "chime", true, &chime))
+	if (api_only(r, r->body, fields) || read_notice(r, &n) != 0)
 		return;
-	n.chime = chime;
-	if (!api_zone_code_ok(n.zone)) {
-		api_error(r, 400, "bad_zone", "\"zone\" is a 6, 9 or 12-digit "
-		    "division code, not \"%s\"", n.zone);
-		return;
-	}
-	if (cls && strcmp(cls, "emergency") == 0) {
-		api_error(r, 400, "bad_class", "emergencies are pages, not notices");
-		return;
-	}
-	if ((n.priority = class_of(cls, n.zone)) < 0) {
-		api_error(r, 400, "bad_class", "\"class\" is village, township or "
-		    "county");
-		return;
-	}
-	const struct tts_voice *v = tts_voice_find(voice ? voice : "mandarin");
-	if (v == NULL) {
-		api_error(r, 400, "bad_voice", "unknown voice \"%s\" (mandarin, "
-		    "cantonese)", voice);
-		return;
-	}
-	n.voice = v->name;
-	/* Refuse text the speech side cannot read, before storing it. */
-	char *spoken = tts_spoken_text(n.body, strlen(n.body), v, NULL, err,
-	    sizeof(err));
-	if (spoken == NULL) {
-		api_error(r, 400, "bad_text", "\"body\": %s", err);
-		return;
-	}
-	free(spoken);
-	if (n.title && n.title[0] && (spoken = tts_spoken_text(n.title,
-	    strlen(n.title), v, NULL, err, sizeof(err))) == NULL) {
-		api_error(r, 400, "bad_text", "\"title\": %s", err);
-		return;
-	}
-	free(n.title && n.title[0] ? spoken : NULL);
-	if (n.title && !n.title[0])
-		n.title = NULL;
-	if (n.feed && !news_source_valid(n.feed)) {
-		api_error(r, 400, "bad_feed", "\"feed\" is an http(s):// address or "
-		    "dir:/absolute/folder");
-		return;
-	}
 	if (sn && !JSON_NODE_HOLDS_NULL(sn)) {
 		if (!JSON_NODE_HOLDS_OBJECT(sn)) {
 			api_error(r, 400, "bad_field", "\"schedule\" is an object");
@@ -425,6 +476,7 @@ api_post_notice(struct api_req *r)
 		return;
 	}
 	int64_t id;
+	n.created_by = r->who.user_id;
 	if (db_notice_add(r->d->db, &n, &id, err, sizeof(err)) != 0) {
 		api_rollback(r->d);
 		if (strstr(err, "FOREIGN KEY"))
@@ -458,6 +510,36 @@ api_post_notice(struct api_req *r)
 		dalabad_schedules_changed(r->d);
 }
 
+/* POST notices/ID: change a notice that has not yet gone on air. */
+void
+api_post_notice_edit(struct api_req *r)
+{
+	static const char *const fields[] = { "title", "body", "zone", "class",
+	    "repeat", "chime", "voice", "rate", "feed", "feed_items", NULL };
+	struct db_notice n = { 0 };
+	char err[256];
+	int64_t id;
+
+	if (api_path_id(r, &id) != 0)
+		return;
+	char *zone = api_notice_zone(r, id);
+	bool ok = zone && api_need_within(r, zone);
+	g_free(zone);
+	if (!ok || api_only(r, r->body, fields) || read_notice(r, &n) != 0)
+		return;
+	n.id = id;
+	if (db_notice_update(r->d->db, &n, err, sizeof(err)) != 0) {
+		api_error(r, 409, "aired", "%s; write a new notice instead", err);
+		return;
+	}
+	api_audit(r, "notice.edit", "notice %lld to %s (%s): %s", (long long)id,
+	    n.zone, dalabad_class_names[n.priority], n.body);
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", id);
+	api_reply(r, 200, api_object(o));
+	dalabad_schedules_changed(r->d);
+}
+
 void
 api_cancel_notice(struct api_req *r)
 {
@@ -465,6 +547,11 @@ api_cancel_notice(struct api_req *r)
 	char err[256];
 
 	if (api_path_id(r, &id) != 0)
+		return;
+	char *zone = api_notice_zone(r, id);
+	bool ok = zone && api_need_within(r, zone);
+	g_free(zone);
+	if (!ok)
 		return;
 	JsonNode *rows = api_rows(r->d, "SELECT cancelled_at IS NOT NULL AS c "
 	    "FROM notices WHERE id = ?", "i", id);

@@ -24,13 +24,17 @@ get_status(struct api_req *r)
 	JsonArray *on = json_array_new();
 	int online = 0, playing = 0, waiting = 0;
 
+	size_t known = 0;
 	for (size_t i = 0; v && i < n; i++) {
+		if (!web_within(&r->who, v[i].zone))
+			continue;
+		known++;
 		online += v[i].online;
 		playing += v[i].online && v[i].st.playing_ssrc != 0;
 	}
 	for (guint i = 0; i < d->airings->len; i++) {
 		struct airing *a = g_ptr_array_index(d->airings, i);
-		if (a->dead)
+		if (a->dead || !web_sees(&r->who, a->it.zone))
 			continue;
 		if (a->oa == NULL) {
 			waiting++;
@@ -52,7 +56,7 @@ get_status(struct api_req *r)
 	json_object_set_string_member(o, "version", DALABAD_VERSION);
 	json_object_set_int_member(o, "now", dalabad_now());
 	json_object_set_string_member(o, "timezone", d->cfg.timezone);
-	json_object_set_int_member(spk, "known", (gint64)n);
+	json_object_set_int_member(spk, "known", (gint64)known);
 	json_object_set_int_member(spk, "online", online);
 	json_object_set_int_member(spk, "playing", playing);
 	json_object_set_object_member(o, "speakers", spk);
@@ -67,7 +71,8 @@ static void
 get_zones(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT code, name, quiet_start, "
-	    "quiet_end FROM zones ORDER BY code", "");
+	    "quiet_end FROM zones WHERE " API_SEES("code", 1) " ORDER BY code",
+	    "t", r->who.zone);
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -97,6 +102,8 @@ post_zone(struct api_req *r)
 		api_error(r, 400, "too_long", "a zone name is at most 64 characters");
 		return;
 	}
+	if (!api_need_county(r) || !api_need_within(r, code))
+		return;
 	if (api_begin(r->d) != 0) {
 		api_error(r, 503, "busy", "the store is busy; try again");
 		return;
@@ -129,7 +136,8 @@ static void
 get_speakers(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT id, zone, name, key_hex IS NOT "
-	    "NULL AS enrolled, created_at FROM speakers ORDER BY id", "");
+	    "NULL AS enrolled, created_at FROM speakers WHERE " API_WITHIN("zone",
+	    1) " ORDER BY id", "t", r->who.zone);
 	size_t n = 0;
 	struct bcast_speaker_info *v = bcast_registry_snapshot(r->d->srv, &n);
 
@@ -224,6 +232,8 @@ post_speaker(struct api_req *r)
 		    "a 12-digit zone, not \"%s\"", zone);
 		return;
 	}
+	if (!api_need_within(r, zone))
+		return;
 	if (db_speaker_add(r->d->db, (uint32_t)id, zone, name ? name : "", err,
 	    sizeof(err)) != 0) {
 		if (strstr(err, "UNIQUE") || strstr(err, "PRIMARY"))
@@ -245,8 +255,8 @@ post_speaker_token(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT zone FROM speakers WHERE id = ?",
-	    "i", id);
+	JsonNode *rows = api_rows(r->d, "SELECT zone FROM speakers WHERE id = ? "
+	    "AND " API_WITHIN("zone", 2), "it", id, r->who.zone);
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	if (a == NULL || json_array_get_length(a) == 0) {
 		if (rows)
@@ -273,9 +283,11 @@ get_broadcasts(struct api_req *r)
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
-	    "AS confirmed FROM broadcasts b JOIN notices n ON n.id = b.notice_id "
-	    "WHERE ?1 = 0 OR b.notice_id = ?1 ORDER BY b.id DESC LIMIT 500", "i",
-	    notice);
+	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
+	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n ON "
+	    "n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
+	    API_SEES("n.zone", 2) " ORDER BY b.id DESC LIMIT 500", "it", notice,
+	    r->who.zone);
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -316,7 +328,23 @@ api_route(struct api_req *r)
 		post_speaker_token(r);
 	else if (api_is(r, "GET", 1, "broadcasts", NULL))
 		get_broadcasts(r);
+	else if (api_is(r, "GET", 3, "broadcasts", "audio"))
+		api_get_broadcast_audio(r);
+	else if (api_is(r, "GET", 3, "notices", "audio"))
+		api_get_notice_audio(r);
+	else if (api_is(r, "POST", 2, "notices", NULL))
+		api_post_notice_edit(r);
+	else if (api_is(r, "GET", 1, "lexicon", NULL))
+		api_get_lexicon(r);
+	else if (api_is(r, "POST", 1, "lexicon", NULL))
+		api_post_lexicon(r);
+	else if (api_is(r, "DELETE", 1, "lexicon", NULL))
+		api_delete_lexicon(r);
+	else if (api_is(r, "POST", 1, "preview", NULL))
+		api_post_preview(r);
+	else if (api_is(r, "GET", 1, "timetable", NULL))
+		api_get_timetable(r);
 	else
-		return -1;
+		return api_media_route(r);
 	return 0;
 }

@@ -17,6 +17,8 @@ int cli_zone(int argc, char **argv);
 int cli_speaker(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_broadcasts(int argc, char **argv);
+/* cli_user.c */
+int cli_user(int argc, char **argv);
 
 /* Play mono 16-bit PCM on an ALSA device, one chunk at a time. */
 struct cli_player;

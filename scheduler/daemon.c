@@ -212,7 +212,8 @@ airing_go(struct airing *a)
 	a->on_air_at = dalabad_now();
 	g_hash_table_remove_all(a->confirmed);
 	a->targets = record_targets(a);
-	db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at);
+	db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at,
+	    strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path);
 	dlog(LOG_INFO, "on air: broadcast %lld, notice %lld \"%s\" (%s) to zone %s "
 	    "(%d speakers)%s at %s", (long long)a->it.id,
 	    (long long)a->notice_id, a->title, dalabad_class_names[a->it.prio],

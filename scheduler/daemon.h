@@ -65,6 +65,7 @@ struct dalabad {
 	GMainLoop *loop;
 	SoupServer *api, *enroll;
 	char token[65];		/* the API bearer token */
+	struct web *web;	/* the web admin's own state (web-admin/) */
 	int64_t last_confirm_us;
 };
 
@@ -83,6 +84,8 @@ int64_t dalabad_now(void);	/* unix seconds */
 
 /* Called by the API after it changes schedules or notices. */
 void dalabad_schedules_changed(struct dalabad *d);
+/* Give the TTS worker the store's lexicon again (after an API change). */
+int dalabad_lexicon_changed(struct dalabad *d, char *err, size_t errlen);
 /* Take a cancelled notice off the air and out of the queue. */
 void dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id);
 

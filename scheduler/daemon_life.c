@@ -81,6 +81,12 @@ load_lexicon(struct dalabad *d, char *err, size_t errlen)
 }
 
 int
+dalabad_lexicon_changed(struct dalabad *d, char *err, size_t errlen)
+{
+	return load_lexicon(d, err, errlen);
+}
+
+int
 dalabad_start(struct dalabad *d, char *err, size_t errlen)
 {
 	char e2[256];

@@ -17,6 +17,7 @@ static const struct {
 	{ "notice", cli_notice, "add, list, show or cancel notices" },
 	{ "schedule", cli_schedule, "when notices air: add, list, rm" },
 	{ "zone", cli_zone, "villages, townships, counties: add, list" },
+	{ "user", cli_user, "people of the web admin: add, list, disable" },
 	{ "speaker", cli_speaker, "loudspeakers: add (with an enrolment token), list, token" },
 	{ "status", cli_status, "what dalabad is doing now" },
 	{ "broadcasts", cli_broadcasts, "what aired, where, and who confirmed it" },

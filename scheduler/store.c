@@ -119,6 +119,27 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE broadcast_speakers ADD COLUMN confirmed_at INTEGER;"
 	"CREATE INDEX broadcasts_open ON broadcasts(id) WHERE outcome IS NULL;",
+
+	/* 2 -> 3: people (the web admin). Users can be disabled, never
+	 * deleted (the audit log names them); sessions and per-user API
+	 * tokens are kept as hashes only, so a copy of the file lets nobody
+	 * in; which rendered audio each broadcast aired, for the history. */
+	"ALTER TABLE users ADD COLUMN disabled_at INTEGER;"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  csrf TEXT NOT NULL CHECK (length(csrf) = 32),"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  source TEXT);"
+	"CREATE TABLE api_tokens ("
+	"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  label TEXT CHECK (label IS NULL OR length(label) <= 64),"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"ALTER TABLE broadcasts ADD COLUMN audio TEXT;"
+	"CREATE INDEX audit_at ON audit(at);",
 };
 
 static int
@@ -313,6 +334,28 @@ db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_notice_update(struct db *db, const struct db_notice *n, char *err,
+    size_t errlen)
+{
+	if (db_run(db, "UPDATE notices SET title = ?, body = ?, voice = ?, "
+	    "repeat = ?, chime = ?, priority = ?, zone = ?, rate = ?, feed = ?, "
+	    "feed_items = ? WHERE id = ?11 AND cancelled_at IS NULL AND NOT "
+	    "EXISTS (SELECT 1 FROM broadcasts WHERE notice_id = ?11)",
+	    "tttiiitiiii", err, errlen, n->title, n->body,
+	    n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
+	    (int64_t)n->chime, (int64_t)n->priority, n->zone,
+	    (int64_t)(n->rate ? n->rate : 150), n->feed,
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->id) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) != 1) {
+		snprintf(err, errlen, "notice %lld has gone on air or is cancelled",
+		    (long long)n->id);
+		return -1;
+	}
 	return 0;
 }
 

@@ -16,7 +16,7 @@
 
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 struct db {
 	sqlite3 *h;
@@ -56,6 +56,10 @@ struct db_notice {
 int db_notice_add(struct db *db, const struct db_notice *n, int64_t *id,
     char *err, size_t errlen);
 int db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen);
+/* Replace a notice's content while it has never been claimed for air
+ * (no broadcast row) and is not cancelled; -1 with err otherwise. */
+int db_notice_update(struct db *db, const struct db_notice *n, char *err,
+    size_t errlen);
 /* Is the notice there and not cancelled? 1 yes, 0 no, -1 error. */
 int db_notice_live(struct db *db, int64_t id);
 
@@ -102,7 +106,9 @@ int db_schedule_checked(struct db *db, int64_t id, int64_t until);
 
 /* ---- broadcasts ---- */
 
-int db_broadcast_on_air(struct db *db, int64_t id, int64_t at);
+/* audio: the rendered file it aired (its name in the render cache). */
+int db_broadcast_on_air(struct db *db, int64_t id, int64_t at,
+    const char *audio);
 int db_broadcast_interrupted(struct db *db, int64_t id);
 /* A speaker the broadcast was sent to, and whether it confirmed playing. */
 int db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id);
@@ -145,6 +151,45 @@ int db_lexicon_delete(struct db *db, const char *word, char *err,
 /* Add every stored entry to lex. */
 int db_lexicon_load(struct db *db, struct tts_lexicon *lex, char *err,
     size_t errlen);
+
+/* ---- people (store_users.c) ---- */
+
+#define DB_NAME_MAX 256		/* bytes: 64 characters of Chinese */
+#define DB_PWHASH_MAX 128	/* crypto_pwhash_STRBYTES */
+
+struct db_user {
+	int64_t id;
+	char name[DB_NAME_MAX + 1];
+	char role[16];		/* county, township, village */
+	char zone[13];
+	char pw_hash[DB_PWHASH_MAX + 1];
+	bool disabled;
+};
+
+/* The role must fit the zone: county 6 digits, township 9, village 12. */
+int db_user_add(struct db *db, const char *name, const char *role,
+    const char *zone, const char *pw_hash, int64_t *id, char *err,
+    size_t errlen);
+/* 1 found, 0 no such user, -1 error. */
+int db_user_by_name(struct db *db, const char *name, struct db_user *u);
+int db_user_by_id(struct db *db, int64_t id, struct db_user *u);
+int db_user_count(struct db *db);
+int db_user_set_password(struct db *db, int64_t id, const char *pw_hash,
+    char *err, size_t errlen);
+/* Disable a user and end their sessions and tokens, in one transaction. */
+int db_user_disable(struct db *db, int64_t id, char *err, size_t errlen);
+
+/* Sessions and API tokens by the hex hash of their secret. */
+int db_session_add(struct db *db, const char *token_hash, int64_t user_id,
+    const char *csrf, int64_t expires_at, const char *source);
+/* 1 a live session of an enabled user (*user_id, csrf[33] set), 0 none. */
+int db_session_get(struct db *db, const char *token_hash, int64_t now,
+    int64_t *user_id, char csrf[33]);
+int db_session_delete(struct db *db, const char *token_hash);
+int db_token_add(struct db *db, const char *token_hash, int64_t user_id,
+    const char *label);
+/* 1 a live token of an enabled user (*user_id set), 0 none. */
+int db_token_get(struct db *db, const char *token_hash, int64_t *user_id);
 
 /* The append-only audit log. */
 int db_audit(struct db *db, int64_t user_id, const char *source,

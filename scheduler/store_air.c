@@ -157,13 +157,14 @@ db_schedule_checked(struct db *db, int64_t id, int64_t until)
 }
 
 int
-db_broadcast_on_air(struct db *db, int64_t id, int64_t at)
+db_broadcast_on_air(struct db *db, int64_t id, int64_t at, const char *audio)
 {
 	char err[128];
 
-	return db_run(db, "UPDATE broadcasts SET on_air_at = ? WHERE id = ? AND "
-	    "on_air_at IS NULL", "ii", err, sizeof(err), at, id) == SQLITE_DONE ?
-	    0 : -1;
+	/* The first run's time stays; the audio is the latest run's. */
+	return db_run(db, "UPDATE broadcasts SET on_air_at = COALESCE(on_air_at, "
+	    "?), audio = ? WHERE id = ?", "iti", err, sizeof(err), at, audio,
+	    id) == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -39,6 +40,7 @@ render_job_free(struct render_job *job)
 	if (job == NULL)
 		return;
 	db_notice_clear(&job->notice);
+	free(job->spoken);
 	free(job);
 }
 
@@ -49,6 +51,35 @@ hand_back(gpointer data)
 
 	job->done(job, job->arg);
 	return G_SOURCE_REMOVE;
+}
+
+/* The cached WAV as Ogg Opus beside it (what a browser's <audio> plays,
+ * at a tenth of the size), made once. */
+static int
+ogg_copy(struct render_job *job, const char *title)
+{
+	size_t n = strlen(job->path);
+	struct tts_writer *wr;
+
+	if (n < 4 || n >= sizeof(job->ogg) ||
+	    strcmp(job->path + n - 4, ".wav") != 0) {
+		snprintf(job->err, sizeof(job->err), "not a cached WAV: %.200s",
+		    job->path);
+		return -1;
+	}
+	snprintf(job->ogg, sizeof(job->ogg), "%.*s.ogg", (int)(n - 4), job->path);
+	if (access(job->ogg, R_OK) == 0)
+		return 0;
+	wr = tts_writer_open(job->ogg, TTS_FORMAT_OGG_OPUS, TTS_OUTPUT_RATE,
+	    title, job->err, sizeof(job->err));
+	if (wr == NULL)
+		return -1;
+	if (tts_wav_stream(job->path, TTS_OUTPUT_RATE, tts_writer_pcm_fn, wr,
+	    job->err, sizeof(job->err)) != 0) {
+		tts_writer_abort(wr);
+		return -1;
+	}
+	return tts_writer_close(wr, job->err, sizeof(job->err));
 }
 
 static void
@@ -90,6 +121,14 @@ render(struct render_worker *w, struct render_job *job)
 	}
 	job->rc = tts_cache_ensure(w->eng, w->cache_dir, &tn, job->path,
 	    sizeof(job->path), &job->cache_hit, job->err, sizeof(job->err));
+	if (job->rc == 0 && job->want_spoken) {
+		char *t = tts_spoken_text(tn.body, strlen(tn.body), tn.params.voice,
+		    w->lex, job->err, sizeof(job->err));
+		job->spoken = t ? strdup(t) : NULL;
+		free(t);
+	}
+	if (job->rc == 0 && job->want_ogg)
+		job->rc = ogg_copy(job, n->title);
 	g_free(body);
 }
 

@@ -25,6 +25,11 @@ struct render_job {
 	char err[256];
 	bool cache_hit;
 	bool news_stale;		/* the feed was down: its cached copy */
+	/* previews for people (set before submitting): */
+	bool want_ogg;			/* also an Ogg Opus copy, for browsers */
+	char ogg[512];			/* its path, when rc == 0 */
+	bool want_spoken;		/* the exact words read, lexicon applied */
+	char *spoken;			/* malloc'd; freed with the job */
 	/* called on the main loop; arg may be set to NULL meanwhile, from
 	 * the loop, when whoever asked no longer wants the answer */
 	render_done_fn done;

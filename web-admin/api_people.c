@@ -1,0 +1,331 @@
+/*
+ * api_people.c — the JSON API of people: logging in and out, who am I,
+ * users (county staff only, inside their own zone), personal API tokens
+ * and the audit log. Same conventions as scheduler/api_routes.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "scheduler/api_int.h"
+#include "web-admin/web_int.h"
+
+static JsonObject *
+principal_json(const struct web_principal *p)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_int_member(o, "id", p->user_id);
+	json_object_set_string_member(o, "name", p->name);
+	json_object_set_string_member(o, "role", web_role_name(p->role));
+	json_object_set_string_member(o, "zone", p->zone);
+	if (p->by_session)
+		json_object_set_string_member(o, "csrf", p->csrf);
+	return o;
+}
+
+static void
+send_now(SoupServerMessage *msg, int status, JsonObject *o)
+{
+	JsonNode *n = api_object(o);
+	gchar *text = json_to_string(n, TRUE);
+
+	soup_server_message_set_status(msg, (guint)status, NULL);
+	soup_server_message_set_response(msg, "application/json",
+	    SOUP_MEMORY_TAKE, text, strlen(text));
+	json_node_unref(n);
+}
+
+static void
+send_error(SoupServerMessage *msg, int status, const char *code,
+    const char *text)
+{
+	JsonObject *o = json_object_new(), *e = json_object_new();
+
+	json_object_set_int_member(e, "status", status);
+	json_object_set_string_member(e, "code", code);
+	json_object_set_string_member(e, "message", text);
+	json_object_set_object_member(o, "error", e);
+	send_now(msg, status, o);
+}
+
+static void
+login_done(struct dalabad *d, SoupServerMessage *msg,
+    enum web_login_outcome outcome, const struct web_principal *p,
+    const char *cookie, void *arg)
+{
+	(void)arg;
+	switch (outcome) {
+	case WEB_LOGIN_OK:
+		web_set_cookie(d, msg, cookie);
+		send_now(msg, 200, principal_json(p));
+		break;
+	case WEB_LOGIN_BAD:
+		send_error(msg, 401, "bad_login", "wrong name or password");
+		break;
+	case WEB_LOGIN_LIMITED:
+		send_error(msg, 429, "too_many", "too many failed logins; wait "
+		    "ten minutes");
+		break;
+	case WEB_LOGIN_BUSY:
+		send_error(msg, 503, "busy", "busy; try again");
+		break;
+	}
+}
+
+static void
+post_login(struct api_req *r)
+{
+	static const char *const fields[] = { "name", "password", NULL };
+	const char *name, *pw;
+
+	if (api_only(r, r->body, fields) ||
+	    api_str(r, "name", true, DB_NAME_MAX, &name) ||
+	    api_str(r, "password", true, WEB_PASSWORD_MAX, &pw))
+		return;
+	r->paused = true;	/* answered by login_done, now or later */
+	web_login(r->d, r->msg, name, pw, login_done, NULL);
+}
+
+static void
+post_logout(struct api_req *r)
+{
+	web_logout(r->d, &r->who);
+	if (!r->capture)
+		web_set_cookie(r->d, r->msg, NULL);
+	api_audit(r, "user.logout", "%s", r->who.name);
+	JsonObject *o = json_object_new();
+	json_object_set_boolean_member(o, "logged_out", TRUE);
+	api_reply(r, 200, api_object(o));
+}
+
+/* ---- users ---------------------------------------------------------------- */
+
+static void
+get_users(struct api_req *r)
+{
+	if (!api_need_county(r))
+		return;
+	JsonNode *rows = api_rows(r->d, "SELECT id, name, role, zone, created_at, "
+	    "disabled_at FROM users WHERE " API_WITHIN("zone", 1) " ORDER BY "
+	    "zone, name", "t", r->who.zone);
+	if (rows)
+		api_reply(r, 200, rows);
+	else
+		api_error(r, 500, "database", "cannot read users");
+}
+
+static void
+post_user(struct api_req *r)
+{
+	static const char *const fields[] = { "name", "role", "zone", "password",
+	    NULL };
+	const char *name, *role, *zone, *pw;
+	char gen[32] = "", err[256];
+	int64_t id;
+
+	if (!api_need_county(r) || api_only(r, r->body, fields) ||
+	    api_str(r, "name", true, DB_NAME_MAX, &name) ||
+	    api_str(r, "role", true, 16, &role) ||
+	    api_str(r, "zone", true, 12, &zone) ||
+	    api_str(r, "password", false, WEB_PASSWORD_MAX, &pw))
+		return;
+	if (g_utf8_strlen(name, -1) > 64 || strpbrk(name, "\r\n\t") != NULL) {
+		r->err_field = "name";
+		api_error(r, 400, "bad_field", "a name is 1 to 64 characters on one "
+		    "line");
+		return;
+	}
+	r->err_field = "zone";
+	if (!api_zone_code_ok(zone)) {
+		api_error(r, 400, "bad_zone", "a zone code is 6, 9 or 12 digits");
+		return;
+	}
+	if (!api_need_within(r, zone))
+		return;
+	r->err_field = "role";
+	int ro = web_role_parse(role);
+	if (ro < 0 || !web_role_fits((enum web_role)ro, zone)) {
+		api_error(r, 400, "bad_role", "the role must fit the zone: county "
+		    "6 digits, township 9, village 12");
+		return;
+	}
+	r->err_field = "password";
+	if (pw && (g_utf8_strlen(pw, -1) < WEB_PASSWORD_MIN)) {
+		api_error(r, 400, "weak_password", "a password has at least %d "
+		    "characters", WEB_PASSWORD_MIN);
+		return;
+	}
+	r->err_field = NULL;
+	struct db_user u;
+	if (db_user_by_name(r->d->db, name, &u) == 1) {
+		api_error(r, 409, "exists", "user \"%s\" exists already", name);
+		return;
+	}
+	if (web_user_create(r->d->db, name, role, zone, pw, gen, sizeof(gen),
+	    &id, err, sizeof(err)) != 0) {
+		if (strstr(err, "FOREIGN KEY"))
+			api_error(r, 400, "unknown_zone", "zone %s is not set up", zone);
+		else
+			api_error(r, 400, "bad_user", "%s", err);
+		return;
+	}
+	api_audit(r, "user.add", "%s (%s, %s)", name, role, zone);
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", id);
+	json_object_set_string_member(o, "name", name);
+	json_object_set_string_member(o, "role", role);
+	json_object_set_string_member(o, "zone", zone);
+	if (gen[0])	/* shown once, never stored */
+		json_object_set_string_member(o, "password", gen);
+	sodium_memzero(gen, sizeof(gen));
+	api_reply(r, 201, api_object(o));
+}
+
+/* The user in parts[1] if the caller may manage them; NULL answered. */
+static bool
+target_user(struct api_req *r, struct db_user *u)
+{
+	int64_t id;
+
+	if (api_path_id(r, &id) != 0)
+		return false;
+	if (db_user_by_id(r->d->db, id, u) != 1 ||
+	    (id != r->who.user_id && !web_within(&r->who, u->zone))) {
+		api_error(r, 404, "not_found", "no user %lld", (long long)id);
+		return false;
+	}
+	return true;
+}
+
+static void
+post_user_disable(struct api_req *r)
+{
+	struct db_user u;
+	char err[256];
+
+	if (!api_need_county(r) || !target_user(r, &u))
+		return;
+	if (u.id == r->who.user_id) {
+		api_error(r, 409, "self", "you cannot disable yourself");
+		return;
+	}
+	if (db_user_disable(r->d->db, u.id, err, sizeof(err)) != 0) {
+		api_error(r, 409, "disabled", "%s", err);
+		return;
+	}
+	api_audit(r, "user.disable", "%s", u.name);
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", u.id);
+	json_object_set_boolean_member(o, "disabled", TRUE);
+	api_reply(r, 200, api_object(o));
+}
+
+/* A new password: your own, or (county) a user inside your zone. */
+static void
+post_user_password(struct api_req *r)
+{
+	static const char *const fields[] = { "password", NULL };
+	struct db_user u;
+	const char *pw;
+	char hash[DB_PWHASH_MAX + 1], err[256];
+
+	if (!target_user(r, &u))
+		return;
+	if (u.id != r->who.user_id && !api_need_county(r))
+		return;
+	if (api_only(r, r->body, fields) ||
+	    api_str(r, "password", true, WEB_PASSWORD_MAX, &pw))
+		return;
+	if (g_utf8_strlen(pw, -1) < WEB_PASSWORD_MIN) {
+		api_error(r, 400, "weak_password", "a password has at least %d "
+		    "characters", WEB_PASSWORD_MIN);
+		return;
+	}
+	if (web_password_hash(pw, hash) != 0 ||
+	    db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0) {
+		api_error(r, 409, "disabled", "cannot set the password");
+		return;
+	}
+	api_audit(r, "user.password", "%s", u.name);
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", u.id);
+	api_reply(r, 200, api_object(o));
+}
+
+/* A personal API token, shown once (its hash is kept). */
+static void
+post_token(struct api_req *r)
+{
+	static const char *const fields[] = { "label", NULL };
+	const char *label;
+	uint8_t raw[32], h[32];
+	char token[65], hash[65];
+
+	if (api_only(r, r->body, fields) ||
+	    api_str(r, "label", false, 64, &label))
+		return;
+	if (r->who.user_id == 0) {
+		api_error(r, 400, "no_user", "api.token is the machine's own; log "
+		    "in as a user to make a personal token");
+		return;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+	crypto_generichash(h, sizeof(h), (const uint8_t *)token, 64, NULL, 0);
+	sodium_bin2hex(hash, sizeof(hash), h, sizeof(h));
+	if (db_token_add(r->d->db, hash, r->who.user_id, label) != 0) {
+		api_error(r, 500, "database", "the token could not be stored");
+		return;
+	}
+	api_audit(r, "token.add", "%s", label ? label : "");
+	JsonObject *o = json_object_new();
+	json_object_set_string_member(o, "token", token);
+	sodium_memzero(token, sizeof(token));
+	api_reply(r, 201, api_object(o));
+}
+
+static void
+get_audit(struct api_req *r)
+{
+	const char *bs = r->query ? g_hash_table_lookup(r->query, "before") : NULL;
+	int64_t before = bs ? g_ascii_strtoll(bs, NULL, 10) : 0;
+
+	if (!api_need_county(r))
+		return;
+	JsonNode *rows = api_rows(r->d, "SELECT a.id, a.at, a.user_id, u.name AS "
+	    "user, a.source, a.action, a.detail FROM audit a LEFT JOIN users u ON "
+	    "u.id = a.user_id WHERE ?1 <= 0 OR a.id < ?1 ORDER BY a.id DESC "
+	    "LIMIT 200", "i", before);
+	if (rows)
+		api_reply(r, 200, rows);
+	else
+		api_error(r, 500, "database", "cannot read the audit log");
+}
+
+int
+web_api_route(struct api_req *r)
+{
+	if (api_is(r, "POST", 1, "login", NULL))
+		post_login(r);
+	else if (api_is(r, "POST", 1, "logout", NULL))
+		post_logout(r);
+	else if (api_is(r, "GET", 1, "me", NULL))
+		api_reply(r, 200, api_object(principal_json(&r->who)));
+	else if (api_is(r, "GET", 1, "users", NULL))
+		get_users(r);
+	else if (api_is(r, "POST", 1, "users", NULL))
+		post_user(r);
+	else if (api_is(r, "POST", 3, "users", "disable"))
+		post_user_disable(r);
+	else if (api_is(r, "POST", 3, "users", "password"))
+		post_user_password(r);
+	else if (api_is(r, "POST", 1, "tokens", NULL))
+		post_token(r);
+	else if (api_is(r, "GET", 1, "audit", NULL))
+		get_audit(r);
+	else
+		return -1;
+	return 0;
+}

@@ -1,0 +1,203 @@
+/*
+ * html.c — how every page looks: one layout (header, navigation, main),
+ * one style sheet made for a 360 px phone and eyes that are not young
+ * (19 px type, 48 px tap targets, high contrast), and escaping. Anything
+ * that came from outside goes through E() before it reaches a page.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "web-admin/web_int.h"
+
+const char web_css[] =
+    "*{box-sizing:border-box}"
+    "html{-webkit-text-size-adjust:100%}"
+    "body{margin:0;font:19px/1.6 system-ui,'Noto Sans CJK SC','WenQuanYi "
+    "Micro Hei',sans-serif;color:#111;background:#f4f4f0}"
+    "header{background:#b3261e;color:#fff;padding:10px 14px;display:flex;"
+    "flex-wrap:wrap;justify-content:space-between;align-items:center}"
+    "header a{color:#fff;font-size:24px;font-weight:bold;text-decoration:none}"
+    ".who{font-size:16px}"
+    "nav{display:flex;flex-wrap:wrap;gap:6px;padding:8px;background:#fff;"
+    "border-bottom:1px solid #ccc}"
+    "nav a,nav button{display:inline-block;padding:10px 14px;min-height:48px;"
+    "border-radius:8px;background:#eee;color:#111;text-decoration:none;"
+    "font-size:18px;border:0}"
+    "nav a.on{background:#b3261e;color:#fff}"
+    "nav form{margin:0;display:inline}"
+    "main{max-width:960px;margin:0 auto;padding:12px}"
+    "h1{font-size:26px;margin:8px 0 12px}h2{font-size:22px;margin:18px 0 8px}"
+    "label{display:block;margin:12px 0 4px;font-weight:bold}"
+    "input,select,textarea{width:100%;font:inherit;padding:10px;min-height:48px;"
+    "border:2px solid #888;border-radius:8px;background:#fff}"
+    "input[type=checkbox],input[type=radio]{width:28px;min-height:28px;"
+    "vertical-align:middle}"
+    ".inline label{display:inline-block;margin-right:14px;font-weight:normal}"
+    "textarea{min-height:9em}"
+    "button,.button{display:inline-block;font:inherit;font-weight:bold;"
+    "min-height:52px;padding:10px 20px;margin:12px 8px 0 0;border:0;"
+    "border-radius:10px;background:#1f5fa8;color:#fff;text-decoration:none;"
+    "cursor:pointer}"
+    "button.danger{background:#b3261e}button.plain,.button.plain{background:"
+    "#555}"
+    ".card{background:#fff;border:1px solid #ccc;border-radius:10px;"
+    "padding:12px 14px;margin:10px 0}"
+    ".card h3{margin:0 0 6px;font-size:20px}"
+    ".meta{color:#444;font-size:17px}"
+    ".ok{background:#e3f4e1;border-color:#2e7d32}"
+    ".err{background:#fde7e5;border-color:#b3261e}"
+    ".badge{display:inline-block;padding:2px 10px;border-radius:12px;"
+    "font-size:16px;background:#ddd;margin-right:6px}"
+    ".on-line{background:#2e7d32;color:#fff}.off-line{background:#777;"
+    "color:#fff}.playing{background:#1f5fa8;color:#fff}"
+    ".reading{font-size:22px;background:#fffbe6;border:2px dashed #c9a400;"
+    "padding:12px;border-radius:10px;white-space:pre-wrap}"
+    "audio{width:100%;margin:8px 0}"
+    "code,.code{font-family:monospace;font-size:16px;word-break:break-all;"
+    "background:#eee;padding:6px;border-radius:6px;display:block}"
+    ".qr svg{width:260px;height:260px;background:#fff}"
+    "table{border-collapse:collapse;width:100%;background:#fff}"
+    "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
+    "vertical-align:top}"
+    ".small{font-size:16px}";
+
+const char *
+E(struct web_ctx *c, const char *s)
+{
+	gchar *e = g_markup_escape_text(s ? s : "", -1);
+
+	g_ptr_array_add(c->keep, e);
+	return e;
+}
+
+const char *
+html_time(struct web_ctx *c, int64_t t)
+{
+	GDateTime *dt = g_date_time_new_from_unix_utc(t);
+	GDateTime *local = dt ? g_date_time_to_timezone(dt, c->d->tz) : NULL;
+	gchar *s = local ? g_date_time_format(local, "%Y-%m-%d %H:%M") :
+	    g_strdup("?");
+
+	if (dt)
+		g_date_time_unref(dt);
+	if (local)
+		g_date_time_unref(local);
+	g_ptr_array_add(c->keep, s);
+	return s;
+}
+
+const char *
+html_class_zh(const char *cls)
+{
+	if (cls == NULL)
+		return "";
+	if (strcmp(cls, "village") == 0)
+		return "村级";
+	if (strcmp(cls, "township") == 0)
+		return "乡镇级";
+	if (strcmp(cls, "county") == 0)
+		return "县级";
+	if (strcmp(cls, "emergency") == 0)
+		return "紧急";
+	return cls;
+}
+
+const char *
+html_outcome_zh(const char *o)
+{
+	if (o == NULL)
+		return "等待或正在播出";
+	if (strcmp(o, "aired") == 0)
+		return "已播出";
+	if (strcmp(o, "interrupted") == 0)
+		return "被打断";
+	if (strcmp(o, "missed") == 0)
+		return "错过";
+	if (strcmp(o, "cancelled") == 0)
+		return "已取消";
+	return o;
+}
+
+static const char *
+role_zh(enum web_role r)
+{
+	return r == WEB_COUNTY ? "县" : r == WEB_TOWNSHIP ? "乡镇" : "村";
+}
+
+void
+html_csrf(struct web_ctx *c, GString *g)
+{
+	g_string_append_printf(g, "<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"%s\">", E(c, c->who.csrf));
+}
+
+GString *
+html_begin(struct web_ctx *c, const char *title, const char *nav)
+{
+	static const struct { const char *path, *label; bool county; } items[] = {
+		{ "notices", "通知", false }, { "timetable", "时间表", false },
+		{ "speakers", "喇叭", false }, { "history", "播出记录", false },
+		{ "lexicon", "读音", false }, { "users", "用户和地区", true },
+		{ "audit", "操作日志", true },
+	};
+	GString *g = g_string_new(NULL);
+
+	g_string_append_printf(g, "<!doctype html><html lang=\"zh-CN\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
+	    "device-width, initial-scale=1\"><title>%s · 大喇叭</title>"
+	    "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
+	    "<header><a href=\"/notices\">大喇叭</a>", E(c, title));
+	if (nav == NULL) {
+		g_string_append(g, "</header><main>");
+		return g;
+	}
+	g_string_append_printf(g, "<span class=\"who\">%s · %s · %s</span>"
+	    "</header><nav>", E(c, c->who.name), role_zh(c->who.role),
+	    c->who.zone[0] ? E(c, c->who.zone) : "全部");
+	for (size_t i = 0; i < G_N_ELEMENTS(items); i++) {
+		if (items[i].county && !web_is_county(&c->who))
+			continue;
+		g_string_append_printf(g, "<a href=\"/%s\"%s>%s</a>", items[i].path,
+		    strcmp(nav, items[i].path) == 0 ? " class=\"on\"" : "",
+		    items[i].label);
+	}
+	g_string_append(g, "<form method=\"post\" action=\"/logout\">");
+	html_csrf(c, g);
+	g_string_append_printf(g, "<button type=\"submit\">退出</button></form>"
+	    "</nav><main><h1>%s</h1>", E(c, title));
+	return g;
+}
+
+void
+html_end(struct web_ctx *c, GString *g, int status)
+{
+	g_string_append(g, "</main></body></html>");
+	soup_server_message_set_status(c->msg, (guint)status, NULL);
+	soup_server_message_set_response(c->msg, "text/html; charset=utf-8",
+	    SOUP_MEMORY_TAKE, g->str, g->len);
+	g_string_free(g, FALSE);
+}
+
+void
+html_redirect(struct web_ctx *c, const char *to)
+{
+	soup_server_message_set_redirect(c->msg, 303, to);
+}
+
+void
+html_notice_box(GString *g, const char *kind, const char *text_esc)
+{
+	g_string_append_printf(g, "<div class=\"card %s\" role=\"%s\">%s</div>",
+	    kind, strcmp(kind, "err") == 0 ? "alert" : "status", text_esc);
+}
+
+void
+html_error_page(struct web_ctx *c, int status, const char *what)
+{
+	GString *g = html_begin(c, "出错了", c->who.csrf[0] ? "" : NULL);
+
+	html_notice_box(g, "err", E(c, what));
+	g_string_append(g, "<p><a class=\"button plain\" href=\"/notices\">"
+	    "返回</a></p>");
+	html_end(c, g, status);
+}

@@ -1,0 +1,302 @@
+/*
+ * page_admin.c — the county's pages: users and zones, the pronunciation
+ * lexicon (everyone may listen; county staff change it), and the audit log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tts/tts.h"
+#include "web-admin/web_int.h"
+
+static JsonNode *
+get(struct web_ctx *c, const char *path)
+{
+	JsonNode *n = NULL;
+
+	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
+		if (n)
+			json_node_unref(n);
+		return NULL;
+	}
+	return n;
+}
+
+static const char *
+str(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
+}
+
+static int64_t
+num(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
+}
+
+/* ---- users and zones ---- */
+
+static void
+users_page(struct web_ctx *c, const char *ok, const char *err)
+{
+	JsonNode *un = get(c, "users"), *zn = get(c, "zones");
+	JsonArray *users = un ? json_node_get_array(un) : NULL;
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GString *g = html_begin(c, "用户和地区", "users");
+
+	if (ok)
+		html_notice_box(g, "ok", ok);
+	if (err)
+		html_notice_box(g, "err", E(c, err));
+	g_string_append(g, "<h2>用户</h2>");
+	for (guint i = 0; users && i < json_array_get_length(users); i++) {
+		JsonObject *u = json_array_get_object_element(users, i);
+		bool off = num(u, "disabled_at") != 0;
+		g_string_append_printf(g, "<div class=\"card user\"><h3>%s</h3><div "
+		    "class=\"meta\">%s · %s%s</div>", E(c, str(u, "name")),
+		    html_class_zh(str(u, "role")), E(c, str(u, "zone")),
+		    off ? " · 已停用" : "");
+		if (!off && num(u, "id") != c->who.user_id) {
+			g_string_append_printf(g, "<form method=\"post\" action=\""
+			    "/users/%lld/disable\">", (long long)num(u, "id"));
+			html_csrf(c, g);
+			g_string_append(g, "<button type=\"submit\" class=\"danger\">"
+			    "停用</button></form>");
+		}
+		g_string_append(g, "</div>");
+	}
+	g_string_append(g, "<h2>新建用户</h2><form method=\"post\" action=\""
+	    "/users/new\" class=\"card\">");
+	html_csrf(c, g);
+	g_string_append(g, "<label for=\"uname\">用户名</label><input id=\"uname\" "
+	    "name=\"name\" required maxlength=\"64\"><label for=\"urole\">角色"
+	    "</label><select id=\"urole\" name=\"role\"><option value=\"village\">"
+	    "村干部</option><option value=\"township\">乡镇干部</option><option "
+	    "value=\"county\">县里</option></select><label for=\"uzone\">地区（要和"
+	    "角色相符）</label><select id=\"uzone\" name=\"zone\">");
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		if (web_within(&c->who, str(z, "code")))
+			g_string_append_printf(g, "<option value=\"%s\">%s（%s）"
+			    "</option>", E(c, str(z, "code")), E(c, str(z, "name")),
+			    E(c, str(z, "code")));
+	}
+	g_string_append(g, "</select><label for=\"upw\">密码（不填则自动生成）"
+	    "</label><input id=\"upw\" name=\"password\" type=\"password\" "
+	    "autocomplete=\"new-password\"><button type=\"submit\">新建用户"
+	    "</button></form>");
+	g_string_append(g, "<h2>地区</h2><table><tr><th>代码</th><th>名称</th>"
+	    "<th>静音时段</th></tr>");
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s–%s</td>"
+		    "</tr>", E(c, str(z, "code")), E(c, str(z, "name")),
+		    E(c, str(z, "quiet_start")), E(c, str(z, "quiet_end")));
+	}
+	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
+	    "action=\"/zones/new\" class=\"card\">");
+	html_csrf(c, g);
+	g_string_append(g, "<label for=\"zcode\">行政区划代码（县 6 位、乡镇 9 位、"
+	    "村 12 位）</label><input id=\"zcode\" name=\"code\" required "
+	    "inputmode=\"numeric\" maxlength=\"12\"><label for=\"zname\">名称"
+	    "</label><input id=\"zname\" name=\"name\" required maxlength=\"64\">"
+	    "<label for=\"zqs\">静音开始</label><input id=\"zqs\" "
+	    "name=\"quiet_start\" type=\"time\" value=\"21:30\"><label "
+	    "for=\"zqe\">静音结束</label><input id=\"zqe\" name=\"quiet_end\" "
+	    "type=\"time\" value=\"06:00\"><button type=\"submit\">新建地区"
+	    "</button></form>");
+	html_end(c, g, err ? 400 : 200);
+	if (un)
+		json_node_unref(un);
+	if (zn)
+		json_node_unref(zn);
+}
+
+void
+page_users(struct web_ctx *c)
+{
+	char err[512], ok[256];
+	JsonNode *res = NULL;
+	int st;
+
+	if (!web_is_county(&c->who)) {
+		html_error_page(c, 403, "只有县里的管理员能管理用户和地区。");
+		return;
+	}
+	if (strcmp(c->method, "GET") == 0) {
+		users_page(c, NULL, NULL);
+		return;
+	}
+	JsonObject *b = json_object_new();
+	const char *what = "";
+	if (strcmp(c->parts[0], "zones") == 0) {
+		json_object_set_string_member(b, "code", web_field(c, "code", ""));
+		json_object_set_string_member(b, "name", web_field(c, "name", ""));
+		json_object_set_string_member(b, "quiet_start", web_field(c,
+		    "quiet_start", "21:30"));
+		json_object_set_string_member(b, "quiet_end", web_field(c,
+		    "quiet_end", "06:00"));
+		st = web_call(c, "POST", "zones", b, &res, err, sizeof(err));
+		what = "地区已建立。";
+	} else if (c->nparts == 3 && strcmp(c->parts[2], "disable") == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "users/%s/disable", c->parts[1]);
+		st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
+		what = "用户已停用。";
+	} else {
+		json_object_set_string_member(b, "name", web_field(c, "name", ""));
+		json_object_set_string_member(b, "role", web_field(c, "role", ""));
+		json_object_set_string_member(b, "zone", web_field(c, "zone", ""));
+		if (*web_field(c, "password", ""))
+			json_object_set_string_member(b, "password", web_field(c,
+			    "password", ""));
+		st = web_call(c, "POST", "users", b, &res, err, sizeof(err));
+		what = "用户已建立。";
+	}
+	json_object_unref(b);
+	if (st < 300) {
+		JsonObject *o = JSON_NODE_HOLDS_OBJECT(res) ?
+		    json_node_get_object(res) : NULL;
+		const char *pw = o ? str(o, "password") : NULL;
+		if (pw) {
+			gchar *t = g_markup_printf_escaped("用户「%s」已建立。密码只显示"
+			    "这一次，请抄下来交给本人：<strong id=\"new-password\">%s"
+			    "</strong>", str(o, "name"), pw);
+			snprintf(ok, sizeof(ok), "%s", t);
+			g_free(t);
+		} else {
+			snprintf(ok, sizeof(ok), "%s", what);
+		}
+		users_page(c, ok, NULL);
+	} else {
+		users_page(c, NULL, err);
+	}
+	if (res)
+		json_node_unref(res);
+}
+
+/* ---- lexicon ---- */
+
+void
+page_lexicon(struct web_ctx *c)
+{
+	char err[512] = "", ok[128] = "";
+
+	if (strcmp(c->method, "POST") == 0) {
+		int st;
+		if (c->nparts == 2 && strcmp(c->parts[1], "delete") == 0) {
+			gchar *q = g_uri_escape_string(web_field(c, "word", ""), NULL,
+			    FALSE);
+			gchar *path = g_strdup_printf("lexicon?word=%s", q);
+			st = web_call(c, "DELETE", path, NULL, NULL, err, sizeof(err));
+			g_free(path);
+			g_free(q);
+			snprintf(ok, sizeof(ok), "已删除。");
+		} else {
+			JsonObject *b = json_object_new();
+			json_object_set_string_member(b, "word", web_field(c, "word", ""));
+			json_object_set_string_member(b, "pinyin", web_field(c, "pinyin",
+			    ""));
+			st = web_call(c, "POST", "lexicon", b, NULL, err, sizeof(err));
+			json_object_unref(b);
+			snprintf(ok, sizeof(ok), "已保存。");
+		}
+		if (st >= 300)
+			ok[0] = '\0';
+		else
+			err[0] = '\0';
+	}
+	JsonNode *ln = get(c, "lexicon");
+	JsonArray *lex = ln ? json_node_get_array(ln) : NULL;
+	GString *g = html_begin(c, "读音", "lexicon");
+	const char *try = web_qarg(c, "try", web_field(c, "word", ""));
+
+	if (ok[0])
+		html_notice_box(g, "ok", ok);
+	if (err[0])
+		html_notice_box(g, "err", E(c, err));
+	g_string_append_printf(g, "<form method=\"get\" action=\"/lexicon\" "
+	    "class=\"card\"><label for=\"try\">试听一句话</label><input id=\"try\" "
+	    "name=\"try\" maxlength=\"200\" value=\"%s\"><button type=\"submit\" "
+	    "class=\"plain\">试听</button></form>", E(c, try));
+	if (*try && strlen(try) <= 600) {
+		char e2[256];
+		struct tts_lexicon *l = tts_lexicon_new();
+		if (l && db_lexicon_load(c->d->db, l, e2, sizeof(e2)) != 0) {
+			tts_lexicon_free(l);
+			l = NULL;
+		}
+		char *sp = tts_spoken_text(try, strlen(try), tts_voice_default(), l,
+		    e2, sizeof(e2));
+		tts_lexicon_free(l);
+		gchar *q = g_uri_escape_string(try, NULL, FALSE);
+		g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s"
+		    "</div><audio controls preload=\"auto\" src=\"/api/v1/speak?text="
+		    "%s\"></audio>", E(c, sp ? sp : e2), E(c, q));
+		g_free(q);
+		free(sp);
+	}
+	g_string_append(g, "<h2>读音表</h2>");
+	for (guint i = 0; lex && i < json_array_get_length(lex); i++) {
+		JsonObject *e = json_array_get_object_element(lex, i);
+		g_string_append_printf(g, "<div class=\"card\"><strong>%s</strong> → "
+		    "%s", E(c, str(e, "word")), E(c, str(e, "pinyin")));
+		if (web_is_county(&c->who)) {
+			g_string_append(g, "<form method=\"post\" action=\"/lexicon/"
+			    "delete\">");
+			html_csrf(c, g);
+			g_string_append_printf(g, "<input type=\"hidden\" name=\"word\" "
+			    "value=\"%s\"><button type=\"submit\" class=\"plain\">删除"
+			    "</button></form>", E(c, str(e, "word")));
+		}
+		g_string_append(g, "</div>");
+	}
+	if (lex == NULL || json_array_get_length(lex) == 0)
+		g_string_append(g, "<p>读音表是空的。</p>");
+	if (web_is_county(&c->who)) {
+		g_string_append(g, "<h2>添加或修改读音</h2><form method=\"post\" "
+		    "action=\"/lexicon\" class=\"card\">");
+		html_csrf(c, g);
+		g_string_append(g, "<label for=\"word\">词语</label><input id=\"word\" "
+		    "name=\"word\" required maxlength=\"32\"><label for=\"pinyin\">"
+		    "拼音（带声调数字，如 chong2 qing4）</label><input id=\"pinyin\" "
+		    "name=\"pinyin\" required maxlength=\"200\"><button "
+		    "type=\"submit\">保存</button></form>");
+	}
+	html_end(c, g, err[0] ? 400 : 200);
+	if (ln)
+		json_node_unref(ln);
+}
+
+/* ---- audit ---- */
+
+void
+page_audit(struct web_ctx *c)
+{
+	if (!web_is_county(&c->who)) {
+		html_error_page(c, 403, "只有县里的管理员能看操作日志。");
+		return;
+	}
+	JsonNode *an = get(c, "audit");
+	JsonArray *a = an ? json_node_get_array(an) : NULL;
+	GString *g = html_begin(c, "操作日志（最近 200 条）", "audit");
+
+	g_string_append(g, "<table><tr><th>时间</th><th>谁</th><th>从哪里</th>"
+	    "<th>做了什么</th></tr>");
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *e = json_array_get_object_element(a, i);
+		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s</td>"
+		    "<td>%s<br><span class=\"small\">%s</span></td></tr>",
+		    html_time(c, num(e, "at")), E(c, str(e, "user") ? str(e, "user") :
+		    "（本机）"), E(c, str(e, "source")), E(c, str(e, "action")),
+		    E(c, str(e, "detail")));
+	}
+	g_string_append(g, "</table>");
+	html_end(c, g, 200);
+	if (an)
+		json_node_unref(an);
+}

@@ -1,0 +1,284 @@
+/*
+ * page_lists.c — what there is to look at: the timetable of the coming
+ * week, the loudspeakers with their health (and enrolling a new one), and
+ * the history of what aired where with per-speaker confirmation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web-admin/web_int.h"
+
+static JsonNode *
+get(struct web_ctx *c, const char *path)
+{
+	JsonNode *n = NULL;
+
+	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
+		if (n)
+			json_node_unref(n);
+		return NULL;
+	}
+	return n;
+}
+
+static const char *
+str(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
+}
+
+static int64_t
+num(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
+}
+
+static const char *
+zone_name(struct web_ctx *c, JsonArray *zones, const char *code)
+{
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		if (strcmp(str(z, "code"), code) == 0)
+			return E(c, str(z, "name"));
+	}
+	return E(c, code);
+}
+
+/* ---- timetable ---- */
+
+void
+page_timetable(struct web_ctx *c)
+{
+	static const char *const wd[] = { "", "星期一", "星期二", "星期三",
+	    "星期四", "星期五", "星期六", "星期日" };
+	const char *zf = web_qarg(c, "zone", "");
+	JsonNode *zn = get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	char path[64];
+
+	snprintf(path, sizeof(path), "timetable");
+	JsonNode *tn = get(c, path);
+	JsonArray *slots = tn ? json_node_get_array(tn) : NULL;
+	GString *g = html_begin(c, "时间表（今天和以后七天）", "timetable");
+
+	g_string_append(g, "<form method=\"get\" action=\"/timetable\"><label "
+	    "for=\"zone\">只看</label><select id=\"zone\" name=\"zone\"><option "
+	    "value=\"\">全部</option>");
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
+		    E(c, str(z, "code")), strcmp(zf, str(z, "code")) == 0 ?
+		    " selected" : "", E(c, str(z, "name")));
+	}
+	g_string_append(g, "</select><button type=\"submit\" class=\"plain\">"
+	    "看</button></form>");
+	char day[16] = "";
+	guint shown = 0;
+	for (guint i = 0; slots && i < json_array_get_length(slots); i++) {
+		JsonObject *s = json_array_get_object_element(slots, i);
+		const char *zone = str(s, "zone");
+		if (*zf && strncmp(zone, zf, strlen(zf)) != 0 &&
+		    strncmp(zf, zone, strlen(zone)) != 0)
+			continue;
+		GDateTime *u = g_date_time_new_from_unix_utc(num(s, "at"));
+		GDateTime *t = g_date_time_to_timezone(u, c->d->tz);
+		gchar *d = g_date_time_format(t, "%Y-%m-%d");
+		gchar *hm = g_date_time_format(t, "%H:%M");
+		if (strcmp(d, day) != 0) {
+			snprintf(day, sizeof(day), "%s", d);
+			g_string_append_printf(g, "<h2>%d月%d日 %s</h2>",
+			    g_date_time_get_month(t), g_date_time_get_day_of_month(t),
+			    wd[g_date_time_get_day_of_week(t)]);
+		}
+		g_string_append_printf(g, "<div class=\"card slot\"><strong>%s"
+		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
+		    "<span class=\"badge\">%s</span>%s</div></div>", hm,
+		    (long long)num(s, "notice"), E(c, str(s, "title")),
+		    html_class_zh(str(s, "class")), zone_name(c, zones, zone));
+		shown++;
+		g_free(d);
+		g_free(hm);
+		g_date_time_unref(t);
+		g_date_time_unref(u);
+	}
+	if (shown == 0)
+		g_string_append(g, "<p>这几天没有安排播出。</p>");
+	html_end(c, g, 200);
+	if (tn)
+		json_node_unref(tn);
+	if (zn)
+		json_node_unref(zn);
+}
+
+/* ---- loudspeakers ---- */
+
+static void
+enrol_result(struct web_ctx *c, JsonObject *o)
+{
+	GString *g = html_begin(c, "新喇叭：请在喇叭上运行这条命令", "speakers");
+	const char *cmd = str(o, "command");
+
+	g_string_append_printf(g, "<div class=\"card ok\">喇叭 %lld 已建立。"
+	    "这个一次性口令 24 小时内有效：</div><code id=\"command\">%s</code>"
+	    "<p>用手机扫描：</p><div class=\"qr\">", (long long)num(o, "id"),
+	    E(c, cmd));
+	html_qr_svg(g, cmd);
+	g_string_append(g, "</div><p><a class=\"button plain\" href=\"/speakers\">"
+	    "返回喇叭列表</a></p>");
+	html_end(c, g, 201);
+}
+
+void
+page_speakers(struct web_ctx *c)
+{
+	char err[512] = "";
+	int64_t next_id = 1;
+
+	if (strcmp(c->method, "POST") == 0) {
+		JsonNode *res = NULL;
+		int st;
+		if (c->nparts == 3 && strcmp(c->parts[2], "token") == 0) {
+			char path[64];
+			snprintf(path, sizeof(path), "speakers/%s/token", c->parts[1]);
+			st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
+		} else {
+			JsonObject *b = json_object_new();
+			json_object_set_int_member(b, "id", atoi(web_field(c, "id", "0")));
+			json_object_set_string_member(b, "zone", web_field(c, "zone", ""));
+			json_object_set_string_member(b, "name", web_field(c, "name", ""));
+			st = web_call(c, "POST", "speakers", b, &res, err, sizeof(err));
+			json_object_unref(b);
+		}
+		if (st < 300)
+			enrol_result(c, json_node_get_object(res));
+		if (res)
+			json_node_unref(res);
+		if (st < 300)
+			return;
+	}
+	JsonNode *zn = get(c, "zones"), *sn = get(c, "speakers");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
+	GString *g = html_begin(c, "喇叭", "speakers");
+	int online = 0, n = spk ? (int)json_array_get_length(spk) : 0;
+
+	if (err[0])
+		html_notice_box(g, "err", E(c, err));
+	for (int i = 0; i < n; i++) {
+		JsonObject *s = json_array_get_object_element(spk, (guint)i);
+		online += json_object_get_boolean_member(s, "online");
+		if (num(s, "id") >= next_id)
+			next_id = num(s, "id") + 1;
+	}
+	g_string_append_printf(g, "<p id=\"summary\">共 %d 个喇叭，%d 个在线。</p>",
+	    n, online);
+	char township[16] = "";
+	for (int i = 0; i < n; i++) {
+		JsonObject *s = json_array_get_object_element(spk, (guint)i);
+		const char *zone = str(s, "zone");
+		if (strncmp(zone, township, 9) != 0) {
+			snprintf(township, sizeof(township), "%.9s", zone);
+			g_string_append_printf(g, "<h2>%s</h2>", zone_name(c, zones,
+			    township));
+		}
+		bool on = json_object_get_boolean_member(s, "online");
+		bool playing = json_object_has_member(s, "playing") &&
+		    json_object_get_boolean_member(s, "playing");
+		int64_t rx = num(s, "received"), lost = num(s, "lost");
+		g_string_append_printf(g, "<div class=\"card speaker\"><h3>%s "
+		    "<span class=\"small\">#%lld</span></h3><div class=\"meta\">"
+		    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *str(s, "name") ?
+		    str(s, "name") : "喇叭"), (long long)num(s, "id"),
+		    on ? "on-line" : "off-line", on ? "在线" : "离线",
+		    playing ? "<span class=\"badge playing\">正在播放</span>" : "",
+		    zone_name(c, zones, zone), json_object_get_boolean_member(s,
+		    "enrolled") ? "已接入" : "未接入");
+		if (num(s, "last_heard"))
+			g_string_append_printf(g, " · 上次联系 %s", html_time(c,
+			    num(s, "last_heard")));
+		if (rx + lost > 0)
+			g_string_append_printf(g, " · 丢包 %.1f%%", 100.0 *
+			    (double)lost / (double)(rx + lost));
+		if (json_object_has_member(s, "volume"))
+			g_string_append_printf(g, " · 音量 %lld", (long long)num(s,
+			    "volume"));
+		g_string_append(g, "</div>");
+		if (!json_object_get_boolean_member(s, "enrolled")) {
+			g_string_append_printf(g, "<form method=\"post\" action=\""
+			    "/speakers/%lld/token\">", (long long)num(s, "id"));
+			html_csrf(c, g);
+			g_string_append(g, "<button type=\"submit\" class=\"plain\">"
+			    "重新生成接入口令</button></form>");
+		}
+		g_string_append(g, "</div>");
+	}
+	g_string_append(g, "<h2>接入新喇叭</h2><form method=\"post\" action=\""
+	    "/speakers/new\" class=\"card\">");
+	html_csrf(c, g);
+	g_string_append_printf(g, "<label for=\"sid\">编号</label><input id=\"sid\" "
+	    "name=\"id\" type=\"number\" min=\"1\" value=\"%lld\"><label "
+	    "for=\"sname\">名称（如：村委会门口）</label><input id=\"sname\" "
+	    "name=\"name\" maxlength=\"64\"><label for=\"szone\">所在村</label>"
+	    "<select id=\"szone\" name=\"zone\">", (long long)next_id);
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		const char *code = str(z, "code");
+		if (strlen(code) == 12 && web_within(&c->who, code))
+			g_string_append_printf(g, "<option value=\"%s\">%s</option>",
+			    code, E(c, str(z, "name")));
+	}
+	g_string_append(g, "</select><button type=\"submit\">建立并生成接入口令"
+	    "</button></form>");
+	html_end(c, g, err[0] ? 400 : 200);
+	if (zn)
+		json_node_unref(zn);
+	if (sn)
+		json_node_unref(sn);
+}
+
+/* ---- history ---- */
+
+void
+page_history(struct web_ctx *c)
+{
+	JsonNode *zn = get(c, "zones"), *bn = get(c, "broadcasts");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	JsonArray *bc = bn ? json_node_get_array(bn) : NULL;
+	GString *g = html_begin(c, "播出记录", "history");
+
+	if (bc == NULL || json_array_get_length(bc) == 0)
+		g_string_append(g, "<p>还没有播出记录。</p>");
+	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
+		JsonObject *b = json_array_get_object_element(bc, i);
+		int64_t at = num(b, "on_air_at") ? num(b, "on_air_at") :
+		    num(b, "slot_at");
+		g_string_append_printf(g, "<div class=\"card broadcast\"><h3><a href="
+		    "\"/notices/%lld\">%s</a></h3><div class=\"meta\">%s · %s · "
+		    "<strong>%s</strong> · %lld/%lld 个喇叭确认在播",
+		    (long long)num(b, "notice"), E(c, str(b, "title")),
+		    html_time(c, at), zone_name(c, zones, str(b, "zone")),
+		    html_outcome_zh(str(b, "outcome")), (long long)num(b, "confirmed"),
+		    (long long)num(b, "targets"));
+		if (num(b, "interruptions"))
+			g_string_append_printf(g, " · 被打断 %lld 次",
+			    (long long)num(b, "interruptions"));
+		if (str(b, "reason"))
+			g_string_append_printf(g, " · %s", E(c, str(b, "reason")));
+		g_string_append(g, "</div>");
+		if (num(b, "has_audio"))
+			g_string_append_printf(g, "<a class=\"small\" href=\"/api/v1/"
+			    "broadcasts/%lld/audio\">下载播出的录音</a>",
+			    (long long)num(b, "id"));
+		g_string_append(g, "</div>");
+	}
+	html_end(c, g, 200);
+	if (zn)
+		json_node_unref(zn);
+	if (bn)
+		json_node_unref(bn);
+}

@@ -1,0 +1,493 @@
+/*
+ * page_notices.c — the cadre's main work: write a notice, see exactly what
+ * will be read ("读法预览") and hear it, then schedule it or air it now;
+ * edit or cancel it before it airs. Every write goes through the JSON API
+ * (web_call), so the page can do nothing the API would refuse.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tts/tts.h"
+#include "web-admin/web_int.h"
+
+static const char *
+zone_label(struct web_ctx *c, JsonArray *zones, const char *code)
+{
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		if (strcmp(json_object_get_string_member(z, "code"), code) == 0) {
+			gchar *s = g_strdup_printf("%s", json_object_get_string_member(z,
+			    "name"));
+			g_ptr_array_add(c->keep, s);
+			return E(c, s);
+		}
+	}
+	return E(c, code);
+}
+
+static JsonNode *
+get(struct web_ctx *c, const char *path)
+{
+	JsonNode *n = NULL;
+
+	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
+		if (n)
+			json_node_unref(n);
+		return NULL;
+	}
+	return n;
+}
+
+static const char *
+str(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
+}
+
+static int64_t
+num(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
+}
+
+/* ---- the list ---- */
+
+void
+page_notices(struct web_ctx *c)
+{
+	JsonNode *rows = get(c, "notices"), *zn = get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GString *g = html_begin(c, "通知", "notices");
+
+	g_string_append(g, "<p><a class=\"button\" href=\"/notices/new\">写通知"
+	    "</a></p>");
+	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
+	if (a == NULL || json_array_get_length(a) == 0)
+		g_string_append(g, "<p>还没有通知。</p>");
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *n = json_array_get_object_element(a, i);
+		const char *title = str(n, "title");
+		g_string_append_printf(g, "<div class=\"card\"><h3><a href=\"/notices/"
+		    "%lld\">%s</a></h3><div class=\"meta\"><span class=\"badge\">%s"
+		    "</span>%s · %s%s</div></div>", (long long)num(n, "id"),
+		    E(c, title ? title : str(n, "body")), html_class_zh(str(n,
+		    "class")), zone_label(c, zones, str(n, "zone")),
+		    html_time(c, num(n, "created_at")), str(n, "cancelled_at") ||
+		    num(n, "cancelled_at") ? " · 已取消" : "");
+	}
+	html_end(c, g, 200);
+	if (rows)
+		json_node_unref(rows);
+	if (zn)
+		json_node_unref(zn);
+}
+
+/* ---- write or edit ---- */
+
+static void
+option(GString *g, const char *value, const char *label, const char *cur)
+{
+	g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>", value,
+	    cur && strcmp(value, cur) == 0 ? " selected" : "", label);
+}
+
+static void
+notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
+{
+	JsonNode *zn = get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GString *g = html_begin(c, id ? "修改通知" : "写通知", "notices");
+	/* Values: what was just submitted, else the stored notice. */
+	const char *title = web_field(c, "title", cur ? str(cur, "title") : "");
+	const char *body = web_field(c, "body", cur ? str(cur, "body") : "");
+	const char *zone = web_field(c, "zone", cur ? str(cur, "zone") :
+	    c->who.zone);
+	const char *cls = web_field(c, "class", cur ? str(cur, "class") : NULL);
+	char rep[8], rate[8];
+
+	snprintf(rep, sizeof(rep), "%lld", cur ? (long long)num(cur, "repeat") : 2);
+	snprintf(rate, sizeof(rate), "%lld", cur ? (long long)num(cur, "rate") :
+	    (long long)TTS_DEFAULT_RATE);
+	const char *repeat = web_field(c, "repeat", rep);
+	const char *rt = web_field(c, "rate", rate);
+	bool chime = c->form ? web_field(c, "chime", NULL) != NULL :
+	    cur ? num(cur, "chime") != 0 : true;
+
+	if (err)
+		html_notice_box(g, "err", E(c, err));
+	if (id)
+		g_string_append_printf(g, "<form method=\"post\" action=\"/notices/"
+		    "%lld/edit\">", (long long)id);
+	else
+		g_string_append(g, "<form method=\"post\" action=\"/notices/new\">");
+	html_csrf(c, g);
+	g_string_append_printf(g, "<label for=\"title\">标题（可不填）</label>"
+	    "<input id=\"title\" name=\"title\" maxlength=\"200\" value=\"%s\">"
+	    "<label for=\"body\">正文</label><textarea id=\"body\" name=\"body\" "
+	    "required maxlength=\"8000\">%s</textarea><label for=\"zone\">播给哪里"
+	    "</label><select id=\"zone\" name=\"zone\">", E(c, title), E(c, body));
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		const char *code = str(z, "code");
+		if (!web_within(&c->who, code))
+			continue;
+		gchar *label = g_strdup_printf("%s（%s）", E(c, str(z, "name")), code);
+		option(g, code, label, zone);
+		g_free(label);
+	}
+	g_string_append(g, "</select><label for=\"class\">级别</label><select "
+	    "id=\"class\" name=\"class\">");
+	option(g, "", "按地区（默认）", cls ? cls : "");
+	static const char *const classes[] = { "village", "township", "county" };
+	for (int i = 0; i <= web_max_class(&c->who); i++)
+		option(g, classes[i], html_class_zh(classes[i]), cls);
+	g_string_append(g, "</select><label for=\"repeat\">读几遍</label><select "
+	    "id=\"repeat\" name=\"repeat\">");
+	for (int i = 1; i <= 5; i++) {
+		char v[4], l[16];
+		snprintf(v, sizeof(v), "%d", i);
+		snprintf(l, sizeof(l), "%d 遍", i);
+		option(g, v, l, repeat);
+	}
+	g_string_append(g, "</select><label for=\"rate\">语速</label><select "
+	    "id=\"rate\" name=\"rate\">");
+	option(g, "110", "很慢", rt);
+	option(g, "130", "慢（适合老人）", rt);
+	option(g, "150", "正常", rt);
+	option(g, "170", "稍快", rt);
+	g_string_append(g, "</select><label for=\"voice\">语音</label><select "
+	    "id=\"voice\" name=\"voice\">");
+	option(g, "mandarin", "普通话", web_field(c, "voice", cur ? str(cur,
+	    "voice") : "mandarin"));
+	option(g, "cantonese", "粤语", web_field(c, "voice", cur ? str(cur,
+	    "voice") : "mandarin"));
+	g_string_append_printf(g, "</select><div class=\"inline\"><label><input "
+	    "type=\"checkbox\" name=\"chime\" value=\"1\"%s> 播前播后响提示音"
+	    "</label></div><button type=\"submit\">保存并预览</button> <a "
+	    "class=\"button plain\" href=\"/notices\">返回</a></form>",
+	    chime ? " checked" : "");
+	html_end(c, g, err ? 400 : 200);
+	if (zn)
+		json_node_unref(zn);
+}
+
+static JsonObject *
+notice_body(struct web_ctx *c)
+{
+	JsonObject *o = json_object_new();
+	const char *cls = web_field(c, "class", "");
+
+	json_object_set_string_member(o, "title", web_field(c, "title", ""));
+	json_object_set_string_member(o, "body", web_field(c, "body", ""));
+	json_object_set_string_member(o, "zone", web_field(c, "zone", ""));
+	if (*cls)
+		json_object_set_string_member(o, "class", cls);
+	json_object_set_string_member(o, "voice", web_field(c, "voice",
+	    "mandarin"));
+	json_object_set_int_member(o, "repeat", atoi(web_field(c, "repeat", "1")));
+	json_object_set_int_member(o, "rate", atoi(web_field(c, "rate", "150")));
+	json_object_set_boolean_member(o, "chime", web_field(c, "chime", NULL) !=
+	    NULL);
+	return o;
+}
+
+void
+page_notice_new(struct web_ctx *c)
+{
+	int64_t id = c->nparts == 3 ? g_ascii_strtoll(c->parts[1], NULL, 10) : 0;
+	JsonNode *cur = NULL;
+	char err[512], path[64];
+
+	if (c->nparts == 3 && id <= 0) {
+		html_error_page(c, 404, "没有这条通知。");
+		return;
+	}
+	if (id) {
+		snprintf(path, sizeof(path), "notices/%lld", (long long)id);
+		if ((cur = get(c, path)) == NULL) {
+			html_error_page(c, 404, "没有这条通知，或不在您的地区。");
+			return;
+		}
+	}
+	if (strcmp(c->method, "GET") == 0) {
+		notice_form(c, id, cur ? json_node_get_object(cur) : NULL, NULL);
+	} else {
+		JsonObject *body = notice_body(c);
+		JsonNode *res = NULL;
+		int st = web_call(c, "POST", id ? path : "notices", body, &res, err,
+		    sizeof(err));
+		json_object_unref(body);
+		if (st < 300) {
+			char to[64];
+			snprintf(to, sizeof(to), "/notices/%lld?ok=saved", (long long)
+			    json_object_get_int_member(json_node_get_object(res), "id"));
+			html_redirect(c, to);
+		} else {
+			notice_form(c, id, cur ? json_node_get_object(cur) : NULL, err);
+		}
+		if (res)
+			json_node_unref(res);
+	}
+	if (cur)
+		json_node_unref(cur);
+}
+
+/* ---- one notice ---- */
+
+/* The words eSpeak NG will be given, with the store's lexicon applied. */
+static char *
+reading(struct web_ctx *c, const char *text, const char *voice)
+{
+	struct tts_lexicon *lex = tts_lexicon_new();
+	char err[256];
+	char *s;
+
+	if (lex && db_lexicon_load(c->d->db, lex, err, sizeof(err)) != 0) {
+		tts_lexicon_free(lex);
+		lex = NULL;
+	}
+	s = tts_spoken_text(text, strlen(text), tts_voice_find(voice), lex, err,
+	    sizeof(err));
+	tts_lexicon_free(lex);
+	return s;
+}
+
+static const char *
+schedule_text(struct web_ctx *c, JsonObject *s)
+{
+	const char *kind = str(s, "kind");
+	gchar *t;
+
+	if (strcmp(kind, "once") == 0)
+		t = g_strdup_printf("一次：%s", html_time(c, num(s, "once_at")));
+	else if (strcmp(kind, "daily") == 0)
+		t = g_strdup_printf("每天 %s", str(s, "times"));
+	else
+		t = g_strdup_printf("每周（星期%lld 掩码）%s", (long long)num(s,
+		    "weekdays"), str(s, "times"));
+	if (str(s, "date_from") || str(s, "date_to")) {
+		gchar *u = g_strdup_printf("%s，%s 至 %s", t, str(s, "date_from") ?
+		    str(s, "date_from") : "", str(s, "date_to") ? str(s, "date_to") :
+		    "");
+		g_free(t);
+		t = u;
+	}
+	g_ptr_array_add(c->keep, t);
+	return E(c, t);
+}
+
+static void
+notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
+{
+	char path[64];
+	JsonNode *nn, *zn = get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+
+	snprintf(path, sizeof(path), "notices/%lld", (long long)id);
+	if ((nn = get(c, path)) == NULL) {
+		html_error_page(c, 404, "没有这条通知，或不在您的地区。");
+		if (zn)
+			json_node_unref(zn);
+		return;
+	}
+	JsonObject *n = json_node_get_object(nn);
+	const char *title = str(n, "title");
+	bool cancelled = num(n, "cancelled_at") != 0;
+	bool mine = web_within(&c->who, str(n, "zone"));
+	JsonArray *sch = json_object_has_member(n, "schedules") ?
+	    json_object_get_array_member(n, "schedules") : NULL;
+	JsonArray *bc = json_object_has_member(n, "broadcasts") ?
+	    json_object_get_array_member(n, "broadcasts") : NULL;
+	GString *g = html_begin(c, title ? title : "通知", "notices");
+
+	if (ok)
+		html_notice_box(g, "ok", ok);
+	if (err)
+		html_notice_box(g, "err", E(c, err));
+	g_string_append_printf(g, "<div class=\"meta\"><span class=\"badge\">%s"
+	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(str(n, "class")),
+	    zone_label(c, zones, str(n, "zone")), (long long)num(n, "repeat"),
+	    html_time(c, num(n, "created_at")), cancelled ? " · 已取消" : "");
+	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\">%s</div>",
+	    E(c, str(n, "body")));
+	char *rd = reading(c, str(n, "body"), str(n, "voice"));
+	char *rt = title ? reading(c, title, str(n, "voice")) : NULL;
+	g_string_append_printf(g, "<h2>读法预览</h2><p class=\"small\">喇叭上"
+	    "会一字一字这样读：</p><div class=\"reading\" id=\"reading\">%s%s%s"
+	    "</div>", rt ? E(c, rt) : "", rt ? "\n" : "", E(c, rd ? rd : "?"));
+	free(rd);
+	free(rt);
+	g_string_append_printf(g, "<h2>试听</h2><audio id=\"preview\" controls "
+	    "preload=\"auto\" src=\"/api/v1/notices/%lld/audio\"></audio>",
+	    (long long)id);
+	if (mine && !cancelled) {
+		if (bc == NULL || json_array_get_length(bc) == 0)
+			g_string_append_printf(g, "<p><a class=\"button plain\" "
+			    "href=\"/notices/%lld/edit\">修改</a></p>", (long long)id);
+		g_string_append_printf(g, "<h2>安排播出</h2><form method=\"post\" "
+		    "action=\"/notices/%lld/schedule\" class=\"card\">", (long long)id);
+		html_csrf(c, g);
+		g_string_append(g, "<label for=\"kind\">怎么播</label><select "
+		    "id=\"kind\" name=\"kind\"><option value=\"once\">播一次"
+		    "</option><option value=\"daily\">每天</option><option "
+		    "value=\"weekly\">每周几天</option></select>"
+		    "<label for=\"at\">播一次：日期和时间</label><input id=\"at\" "
+		    "name=\"at\" type=\"datetime-local\">"
+		    "<label for=\"times\">每天或每周：几点（如 12:00,18:30）</label>"
+		    "<input id=\"times\" name=\"times\" placeholder=\"12:00,18:30\">"
+		    "<label>每周：星期几</label><div class=\"inline\">");
+		static const char *const wd[] = { "一", "二", "三", "四", "五", "六",
+		    "日" };
+		for (int i = 0; i < 7; i++)
+			g_string_append_printf(g, "<label><input type=\"checkbox\" "
+			    "name=\"wd\" value=\"%d\"> %s</label>", i + 1, wd[i]);
+		g_string_append(g, "</div><label for=\"from\">从哪天开始（可不填）"
+		    "</label><input id=\"from\" name=\"from\" type=\"date\">"
+		    "<label for=\"to\">到哪天为止（可不填）</label><input id=\"to\" "
+		    "name=\"to\" type=\"date\"><button type=\"submit\">安排播出"
+		    "</button></form>");
+		g_string_append_printf(g, "<form method=\"post\" action=\"/notices/"
+		    "%lld/now\">", (long long)id);
+		html_csrf(c, g);
+		g_string_append(g, "<button type=\"submit\">马上播出</button></form>");
+		g_string_append_printf(g, "<form method=\"post\" action=\"/notices/"
+		    "%lld/cancel\">", (long long)id);
+		html_csrf(c, g);
+		g_string_append(g, "<button type=\"submit\" class=\"danger\">取消这条"
+		    "通知</button></form>");
+	}
+	g_string_append(g, "<h2>播出安排</h2>");
+	guint shown = 0;
+	for (guint i = 0; sch && i < json_array_get_length(sch); i++) {
+		JsonObject *s = json_array_get_object_element(sch, i);
+		if (num(s, "removed_at"))
+			continue;
+		shown++;
+		g_string_append_printf(g, "<div class=\"card schedule\">%s",
+		    schedule_text(c, s));
+		if (mine && !cancelled) {
+			g_string_append_printf(g, "<form method=\"post\" action=\""
+			    "/schedules/%lld/delete\">", (long long)num(s, "id"));
+			html_csrf(c, g);
+			g_string_append_printf(g, "<input type=\"hidden\" name=\"notice\" "
+			    "value=\"%lld\"><button type=\"submit\" class=\"plain\">删除"
+			    "这个安排</button></form>", (long long)id);
+		}
+		g_string_append(g, "</div>");
+	}
+	if (shown == 0)
+		g_string_append(g, "<p>还没有安排。</p>");
+	g_string_append(g, "<h2>播出记录</h2>");
+	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
+		JsonObject *b = json_array_get_object_element(bc, i);
+		g_string_append_printf(g, "<div class=\"card\">%s · %s · %lld/%lld "
+		    "个喇叭确认</div>", html_time(c, num(b, "slot_at")),
+		    html_outcome_zh(str(b, "outcome")), (long long)num(b, "confirmed"),
+		    (long long)num(b, "targets"));
+	}
+	if (bc == NULL || json_array_get_length(bc) == 0)
+		g_string_append(g, "<p>还没有播出过。</p>");
+	html_end(c, g, err ? 400 : 200);
+	json_node_unref(nn);
+	if (zn)
+		json_node_unref(zn);
+}
+
+void
+page_notice(struct web_ctx *c)
+{
+	int64_t id = g_ascii_strtoll(c->parts[1], NULL, 10);
+	const char *ok = web_qarg(c, "ok", "");
+
+	if (id <= 0) {
+		html_error_page(c, 404, "没有这条通知。");
+		return;
+	}
+	notice_view(c, id, strcmp(ok, "saved") == 0 ? "已保存。请听一听，再安排播出。" :
+	    strcmp(ok, "scheduled") == 0 ? "已安排播出。" :
+	    strcmp(ok, "now") == 0 ? "马上播出。" :
+	    strcmp(ok, "cancelled") == 0 ? "已取消。" :
+	    strcmp(ok, "removed") == 0 ? "安排已删除。" : NULL, NULL);
+}
+
+/* "2026-11-23T12:00" (datetime-local) -> "2026-11-23 12:00". */
+static const char *
+local_at(struct web_ctx *c, const char *v)
+{
+	gchar *s = g_strdup(v);
+	char *t = strchr(s, 'T');
+
+	if (t)
+		*t = ' ';
+	g_ptr_array_add(c->keep, s);
+	return s;
+}
+
+void
+page_notice_action(struct web_ctx *c)
+{
+	int64_t id = g_ascii_strtoll(c->parts[1], NULL, 10);
+	const char *what = c->parts[2];
+	char path[64], err[512], to[96];
+	JsonObject *b = json_object_new();
+	int st = 404;
+	const char *ok = "";
+	int64_t notice = id;
+
+	err[0] = '\0';
+	if (id <= 0) {
+		snprintf(err, sizeof(err), "没有这一项。");
+	} else if (strcmp(c->parts[0], "schedules") == 0 &&
+	    strcmp(what, "delete") == 0) {
+		notice = g_ascii_strtoll(web_field(c, "notice", "0"), NULL, 10);
+		snprintf(path, sizeof(path), "schedules/%lld", (long long)id);
+		st = web_call(c, "DELETE", path, NULL, NULL, err, sizeof(err));
+		ok = "removed";
+	} else if (strcmp(what, "cancel") == 0) {
+		snprintf(path, sizeof(path), "notices/%lld/cancel", (long long)id);
+		st = web_call(c, "POST", path, NULL, NULL, err, sizeof(err));
+		ok = "cancelled";
+	} else if (strcmp(what, "now") == 0 || strcmp(what, "schedule") == 0) {
+		const char *kind = strcmp(what, "now") == 0 ? "once" :
+		    web_field(c, "kind", "once");
+		json_object_set_int_member(b, "notice", id);
+		json_object_set_string_member(b, "kind", kind);
+		if (strcmp(what, "now") == 0) {
+			json_object_set_string_member(b, "at", "now");
+		} else if (strcmp(kind, "once") == 0) {
+			if (*web_field(c, "at", ""))
+				json_object_set_string_member(b, "at",
+				    local_at(c, web_field(c, "at", "")));
+		} else {
+			if (*web_field(c, "times", ""))
+				json_object_set_string_member(b, "times",
+				    web_field(c, "times", ""));
+			if (strcmp(kind, "weekly") == 0 && *web_field(c, "wd", ""))
+				json_object_set_string_member(b, "weekdays",
+				    web_field(c, "wd", ""));
+		}
+		if (*web_field(c, "from", ""))
+			json_object_set_string_member(b, "from", web_field(c, "from",
+			    ""));
+		if (*web_field(c, "to", ""))
+			json_object_set_string_member(b, "to", web_field(c, "to", ""));
+		st = web_call(c, "POST", "schedules", b, NULL, err, sizeof(err));
+		ok = strcmp(what, "now") == 0 ? "now" : "scheduled";
+	} else {
+		snprintf(err, sizeof(err), "没有这个操作。");
+	}
+	json_object_unref(b);
+	if (st < 300) {
+		snprintf(to, sizeof(to), "/notices/%lld?ok=%s", (long long)notice, ok);
+		html_redirect(c, to);
+	} else if (notice > 0) {
+		notice_view(c, notice, NULL, err);
+	} else {
+		html_error_page(c, st >= 400 ? st : 400, err);
+	}
+}

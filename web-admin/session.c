@@ -1,0 +1,317 @@
+/*
+ * session.c — who a request is from, and logging in. Three credentials:
+ * the machine's own token (state/api.token, for the CLI on the server),
+ * a per-user API token, and the session cookie the pages use. Secrets are
+ * compared in constant time and stored only as hashes. Password checks run
+ * on a GTask thread (argon2id costs ~0.1 s and 64 MiB) so the loop that
+ * streams audio never waits for one; failures are counted per address and
+ * per name, and a burst is refused before any hashing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "scheduler/log.h"
+#include "web-admin/web_int.h"
+
+struct web_fail {
+	int64_t since;
+	int count;
+};
+
+void
+web_source(SoupServerMessage *msg, const char *kind, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%s", kind, soup_server_message_get_remote_host(msg));
+}
+
+static void
+hash_hex(const char *secret, char out[65])
+{
+	uint8_t h[32];
+
+	crypto_generichash(h, sizeof(h), (const uint8_t *)secret, strlen(secret),
+	    NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static bool
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!g_ascii_isxdigit(s[i]) || i >= 64)
+			return false;
+	return i == 64;
+}
+
+int
+web_principal_load(struct dalabad *d, int64_t user_id, struct web_principal *p)
+{
+	struct db_user u;
+
+	if (db_user_by_id(d->db, user_id, &u) != 1 || u.disabled ||
+	    web_role_parse(u.role) < 0)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->user_id = u.id;
+	snprintf(p->name, sizeof(p->name), "%s", u.name);
+	p->role = (enum web_role)web_role_parse(u.role);
+	snprintf(p->zone, sizeof(p->zone), "%s", u.zone);
+	return 0;
+}
+
+/* The session secret from "Cookie: a=b; dalaba_session=HEX; ...". */
+static bool
+cookie_secret(SoupServerMessage *msg, char out[65])
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const char *c = soup_message_headers_get_list(h, "Cookie");
+	const size_t klen = strlen(WEB_COOKIE);
+
+	while (c && *c) {
+		while (*c == ' ' || *c == ';' || *c == ',')
+			c++;
+		if (strncmp(c, WEB_COOKIE, klen) == 0 && c[klen] == '=') {
+			const char *v = c + klen + 1;
+			size_t n = strcspn(v, "; ,");
+			if (n != 64)
+				return false;
+			memcpy(out, v, 64);
+			out[64] = '\0';
+			return is_hex64(out);
+		}
+		c += strcspn(c, ";,");
+	}
+	return false;
+}
+
+int
+web_authenticate(struct dalabad *d, SoupServerMessage *msg,
+    struct web_principal *p)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const char *auth = soup_message_headers_get_one(h, "Authorization");
+	char secret[65], hash[65];
+	int64_t uid;
+
+	memset(p, 0, sizeof(*p));
+	if (auth != NULL) {
+		/* A bearer token decides alone: a bad one is not rescued by
+		 * a cookie sent with it. */
+		if (strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != 64)
+			return 0;
+		if (sodium_memcmp(auth + 7, d->token, 64) == 0) {
+			snprintf(p->name, sizeof(p->name), "%s", "(api.token)");
+			p->role = WEB_COUNTY;
+			return 1;
+		}
+		if (!is_hex64(auth + 7))
+			return 0;
+		hash_hex(auth + 7, hash);
+		return db_token_get(d->db, hash, &uid) == 1 &&
+		    web_principal_load(d, uid, p) == 0;
+	}
+	if (!cookie_secret(msg, secret))
+		return 0;
+	hash_hex(secret, hash);
+	char csrf[33];
+	if (db_session_get(d->db, hash, dalabad_now(), &uid, csrf) != 1 ||
+	    web_principal_load(d, uid, p) != 0)
+		return 0;
+	p->by_session = true;
+	memcpy(p->csrf, csrf, sizeof(p->csrf));
+	memcpy(p->session_hash, hash, sizeof(p->session_hash));
+	return 1;
+}
+
+bool
+web_csrf_ok(const struct web_principal *p, const char *token)
+{
+	if (!p->by_session)
+		return true;	/* bearer tokens are not sent by browsers */
+	return token != NULL && strlen(token) == 32 &&
+	    sodium_memcmp(token, p->csrf, 32) == 0;
+}
+
+void
+web_set_cookie(struct dalabad *d, SoupServerMessage *msg, const char *cookie)
+{
+	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
+	gchar *v = g_strdup_printf("%s=%s; Path=/; HttpOnly; SameSite=Strict; "
+	    "Max-Age=%d%s", WEB_COOKIE, cookie ? cookie : "", cookie ?
+	    WEB_SESSION_S : 0, d->web->tls ? "; Secure" : "");
+
+	soup_message_headers_append(h, "Set-Cookie", v);
+	g_free(v);
+}
+
+void
+web_logout(struct dalabad *d, const struct web_principal *p)
+{
+	if (p->by_session)
+		db_session_delete(d->db, p->session_hash);
+}
+
+/* ---- the limiter ---- */
+
+static struct web_fail *
+fail_entry(struct dalabad *d, const char *key, int64_t now)
+{
+	struct web_fail *f = g_hash_table_lookup(d->web->fails, key);
+
+	if (f && now - f->since >= WEB_LOGIN_WINDOW_S) {
+		f->since = now;
+		f->count = 0;
+	}
+	return f;
+}
+
+static bool
+limited(struct dalabad *d, const char *key, int64_t now)
+{
+	struct web_fail *f = fail_entry(d, key, now);
+
+	return f && f->count >= WEB_LOGIN_FAILS;
+}
+
+static void
+count_failure(struct dalabad *d, const char *key, int64_t now)
+{
+	struct web_fail *f = fail_entry(d, key, now);
+
+	if (f == NULL) {
+		/* Bounded: past 10000 addresses and names, start afresh. */
+		if (g_hash_table_size(d->web->fails) > 10000)
+			g_hash_table_remove_all(d->web->fails);
+		f = g_new0(struct web_fail, 1);
+		f->since = now;
+		g_hash_table_insert(d->web->fails, g_strdup(key), f);
+	}
+	f->count++;
+}
+
+/* ---- logging in ---- */
+
+struct login {
+	struct dalabad *d;
+	SoupServerMessage *msg;
+	web_login_fn done;
+	void *arg;
+	char hash[DB_PWHASH_MAX + 1];
+	char *pw;
+	bool ok;
+	int64_t user_id;
+	char ipkey[80], userkey[DB_NAME_MAX + 8];
+};
+
+static void
+verify_thread(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
+{
+	struct login *l = data;
+
+	(void)src;
+	(void)cancel;
+	l->ok = crypto_pwhash_str_verify(l->hash, l->pw, strlen(l->pw)) == 0;
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+login_free(gpointer data)
+{
+	struct login *l = data;
+
+	sodium_memzero(l->pw, strlen(l->pw));
+	g_free(l->pw);
+	g_object_unref(l->msg);
+	g_free(l);
+}
+
+static void
+verified(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct login *l = g_task_get_task_data(G_TASK(res));
+	struct dalabad *d = l->d;
+	struct web_principal p;
+	char source[96];
+	int64_t now = dalabad_now();
+
+	(void)src;
+	(void)data;
+	d->web->verifying--;
+	web_source(l->msg, "web", source, sizeof(source));
+	if (l->ok && l->user_id > 0 && web_principal_load(d, l->user_id, &p) == 0) {
+		uint8_t raw[32], c[16];
+		char cookie[65], hash[65];
+		randombytes_buf(raw, sizeof(raw));
+		randombytes_buf(c, sizeof(c));
+		sodium_bin2hex(cookie, sizeof(cookie), raw, sizeof(raw));
+		sodium_bin2hex(p.csrf, sizeof(p.csrf), c, sizeof(c));
+		hash_hex(cookie, hash);
+		if (db_session_add(d->db, hash, p.user_id, p.csrf,
+		    now + WEB_SESSION_S, source) != 0) {
+			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, l->arg);
+		} else {
+			p.by_session = true;
+			memcpy(p.session_hash, hash, sizeof(hash));
+			g_hash_table_remove(d->web->fails, l->userkey);
+			db_audit(d->db, p.user_id, source, "user.login", p.name);
+			l->done(d, l->msg, WEB_LOGIN_OK, &p, cookie, l->arg);
+		}
+		sodium_memzero(cookie, sizeof(cookie));
+	} else {
+		count_failure(d, l->ipkey, now);
+		count_failure(d, l->userkey, now);
+		db_audit(d->db, 0, source, "user.login_failed", l->userkey + 5);
+		dlog(LOG_WARNING, "login failed for \"%.64s\" from %s",
+		    l->userkey + 5, source);
+		l->done(d, l->msg, WEB_LOGIN_BAD, NULL, NULL, l->arg);
+	}
+	soup_server_message_unpause(l->msg);
+}
+
+void
+web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
+    const char *pw, web_login_fn done, void *arg)
+{
+	struct login *l;
+	struct db_user u;
+	int64_t now = dalabad_now();
+	char ipkey[80], userkey[DB_NAME_MAX + 8];
+
+	snprintf(ipkey, sizeof(ipkey), "ip:%s",
+	    soup_server_message_get_remote_host(msg));
+	snprintf(userkey, sizeof(userkey), "user:%s", name);
+	if (limited(d, ipkey, now) || limited(d, userkey, now)) {
+		done(d, msg, WEB_LOGIN_LIMITED, NULL, NULL, arg);
+		return;
+	}
+	if (d->web->verifying >= WEB_LOGIN_THREADS) {
+		done(d, msg, WEB_LOGIN_BUSY, NULL, NULL, arg);
+		return;
+	}
+	l = g_new0(struct login, 1);
+	l->d = d;
+	l->msg = g_object_ref(msg);
+	l->done = done;
+	l->arg = arg;
+	l->pw = g_strdup(pw);
+	snprintf(l->ipkey, sizeof(l->ipkey), "%s", ipkey);
+	snprintf(l->userkey, sizeof(l->userkey), "%s", userkey);
+	/* An unknown or disabled name costs the same hash as a known one,
+	 * so timing does not tell which names exist. */
+	if (db_user_by_name(d->db, name, &u) == 1 && !u.disabled) {
+		l->user_id = u.id;
+		snprintf(l->hash, sizeof(l->hash), "%s", u.pw_hash);
+	} else {
+		snprintf(l->hash, sizeof(l->hash), "%s", d->web->dummy_hash);
+	}
+	d->web->verifying++;
+	soup_server_message_pause(msg);
+	GTask *t = g_task_new(NULL, NULL, verified, NULL);
+	g_task_set_task_data(t, l, login_free);
+	g_task_run_in_thread(t, verify_thread);
+	g_object_unref(t);
+}

@@ -1,0 +1,308 @@
+/*
+ * web.c — the pages' front door: security headers, the session check,
+ * CSRF on every form, strict form parsing, and the route table. Pages
+ * write through the JSON API's own handlers (web_call), so a rule checked
+ * there — a zone, a role, a field — is checked once for both.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "scheduler/api_int.h"
+#include "scheduler/log.h"
+#include "web-admin/web_int.h"
+
+const char *
+web_field(struct web_ctx *c, const char *name, const char *def)
+{
+	const char *v = c->form ? g_hash_table_lookup(c->form, name) : NULL;
+
+	return v ? v : def;
+}
+
+const char *
+web_qarg(struct web_ctx *c, const char *name, const char *def)
+{
+	const char *v = c->query ? g_hash_table_lookup(c->query, name) : NULL;
+
+	return v && g_utf8_validate(v, -1, NULL) ? v : def;
+}
+
+/* ---- errors in Chinese ---- */
+
+static const struct { const char *field, *zh; } field_names[] = {
+	{ "title", "标题" }, { "body", "正文" }, { "zone", "地区" },
+	{ "class", "级别" }, { "repeat", "重复次数" }, { "voice", "语音" },
+	{ "rate", "语速" }, { "at", "播出时间" }, { "times", "每天的时间" },
+	{ "weekdays", "星期" }, { "from", "开始日期" }, { "to", "结束日期" },
+	{ "volume", "音量" }, { "name", "名称" }, { "code", "地区代码" },
+	{ "password", "密码" }, { "role", "角色" }, { "word", "词语" },
+	{ "pinyin", "拼音" }, { "id", "编号" }, { "kind", "播出方式" },
+	{ "quiet_start", "静音开始" }, { "quiet_end", "静音结束" },
+};
+
+static const struct { const char *code, *zh; } codes[] = {
+	{ "missing_field", "请填写「%s」。" },
+	{ "too_long", "「%s」太长了。" },
+	{ "bad_field", "「%s」的格式不对。" },
+	{ "out_of_range", "「%s」超出了允许的范围。" },
+	{ "bad_zone", "地区代码不对：县是 6 位，乡镇 9 位，村 12 位。" },
+	{ "unknown_zone", "这个地区还没有建立。" },
+	{ "forbidden", "您没有权限在这个地区做这件事。" },
+	{ "class_not_allowed", "您的角色不能发这个级别的通知。" },
+	{ "exists", "已经有了，不能重复建立。" },
+	{ "in_the_past", "这个时间已经过去了。" },
+	{ "never", "按这个安排已经没有可以播出的时间了。" },
+	{ "bad_text", "正文里有不能朗读的内容。" },
+	{ "bad_class", "这个级别不能用。" },
+	{ "bad_voice", "没有这种语音。" },
+	{ "bad_role", "角色要和地区相符：县用 6 位，乡镇 9 位，村 12 位。" },
+	{ "weak_password", "密码至少要 8 个字符。" },
+	{ "bad_pinyin", "拼音写法不对，例如：chong2 qing4。" },
+	{ "not_found", "找不到，可能已被删除或不在您的地区。" },
+	{ "cancelled", "这条通知已经取消了。" },
+	{ "aired", "这条通知已经开始播出，不能再修改；请另写一条。" },
+	{ "self", "不能停用自己的账号。" },
+	{ "busy", "系统正忙，请稍后再试。" },
+	{ "csrf", "页面已过期，请刷新后再试。" },
+};
+
+static void
+error_zh(JsonNode *reply, const char *field, char *out, size_t n)
+{
+	JsonObject *e = reply && JSON_NODE_HOLDS_OBJECT(reply) ?
+	    json_object_get_object_member(json_node_get_object(reply), "error") :
+	    NULL;
+	const char *code = e ? json_object_get_string_member(e, "code") : "";
+	const char *en = e ? json_object_get_string_member(e, "message") : "";
+	const char *fz = field ? field : "";
+
+	for (size_t i = 0; field && i < G_N_ELEMENTS(field_names); i++)
+		if (strcmp(field, field_names[i].field) == 0)
+			fz = field_names[i].zh;
+	for (size_t i = 0; i < G_N_ELEMENTS(codes); i++) {
+		if (strcmp(code, codes[i].code) != 0)
+			continue;
+		char zh[256];
+		/* Each template has at most one %s, the field's name. */
+		const char *pct = strstr(codes[i].zh, "%s");
+		if (pct)
+			snprintf(zh, sizeof(zh), "%.*s%s%s", (int)(pct - codes[i].zh),
+			    codes[i].zh, fz, pct + 2);
+		else
+			snprintf(zh, sizeof(zh), "%s", codes[i].zh);
+		snprintf(out, n, "%s（%s）", zh, en);
+		return;
+	}
+	snprintf(out, n, "出错了：%s", en && *en ? en : "未知错误");
+}
+
+int
+web_call(struct web_ctx *c, const char *method, const char *path,
+    JsonObject *body, JsonNode **out, char *msg, size_t msglen)
+{
+	struct api_req r = { .d = c->d, .msg = c->msg, .method = method,
+	    .who = c->who, .capture = true, .body = body };
+	const char *q = strchr(path, '?');
+	gchar *p = q ? g_strndup(path, (gsize)(q - path)) : g_strdup(path);
+	gchar **parts = g_strsplit(p, "/", 0);
+	int status;
+
+	g_free(p);
+	if (q)
+		r.query = soup_form_decode(q + 1);
+	snprintf(r.source, sizeof(r.source), "%s", c->source);
+	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
+		r.parts[r.nparts] = parts[r.nparts];
+	if (r.body == NULL)
+		r.body = json_object_new();
+	else
+		json_object_ref(r.body);
+	if (api_route(&r) != 0 && web_api_route(&r) != 0 && !r.answered)
+		api_error(&r, 404, "not_found", "no such resource");
+	if (!r.answered)
+		api_error(&r, 500, "internal", "not answered");
+	status = r.status;
+	if (status >= 400 && msg)
+		error_zh(r.result, r.err_field, msg, msglen);
+	if (out)
+		*out = r.result;
+	else
+		json_node_unref(r.result);
+	json_object_unref(r.body);
+	if (r.query)
+		g_hash_table_unref(r.query);
+	g_strfreev(parts);
+	return status;
+}
+
+/* ---- the handler ---- */
+
+static void
+security_headers(SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
+
+	/* No inline script anywhere, no framing, nothing cached. */
+	soup_message_headers_replace(h, "Content-Security-Policy",
+	    "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+	    "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+	    "form-action 'self'");
+	soup_message_headers_replace(h, "X-Content-Type-Options", "nosniff");
+	soup_message_headers_replace(h, "X-Frame-Options", "DENY");
+	soup_message_headers_replace(h, "Referrer-Policy", "same-origin");
+	soup_message_headers_replace(h, "Cache-Control", "no-store");
+}
+
+static bool
+read_form(struct web_ctx *c)
+{
+	SoupMessageBody *mb = soup_server_message_get_request_body(c->msg);
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(c->msg);
+	const char *ctype = soup_message_headers_get_content_type(h, NULL);
+	char err[256];
+
+	if (ctype == NULL ||
+	    strcmp(ctype, "application/x-www-form-urlencoded") != 0) {
+		snprintf(err, sizeof(err), "请用网页上的表格提交。");
+		html_error_page(c, 415, err);
+		return false;
+	}
+	GBytes *b = soup_message_body_flatten(mb);
+	gsize len;
+	const char *data = g_bytes_get_data(b, &len);
+	c->form = web_form_parse(data ? data : "", len, err, sizeof(err));
+	g_bytes_unref(b);
+	if (c->form == NULL) {
+		gchar *m = g_strdup_printf("提交的内容有问题：%s", err);
+		html_error_page(c, 400, m);
+		g_free(m);
+		return false;
+	}
+	return true;
+}
+
+static void
+route(struct web_ctx *c)
+{
+	const char *p0 = c->nparts ? c->parts[0] : "";
+	bool get = strcmp(c->method, "GET") == 0;
+
+	if (c->nparts == 0 || strcmp(p0, "") == 0)
+		html_redirect(c, "/notices");
+	else if (strcmp(p0, "notices") == 0 && c->nparts == 1 && get)
+		page_notices(c);
+	else if (strcmp(p0, "notices") == 0 && c->nparts >= 2 &&
+	    (strcmp(c->parts[1], "new") == 0 || (c->nparts == 3 &&
+	    strcmp(c->parts[2], "edit") == 0)))
+		page_notice_new(c);
+	else if (strcmp(p0, "notices") == 0 && c->nparts == 2 && get)
+		page_notice(c);
+	else if ((strcmp(p0, "notices") == 0 || strcmp(p0, "schedules") == 0) &&
+	    c->nparts == 3 && !get)
+		page_notice_action(c);
+	else if (strcmp(p0, "timetable") == 0 && get)
+		page_timetable(c);
+	else if (strcmp(p0, "speakers") == 0)
+		page_speakers(c);
+	else if (strcmp(p0, "history") == 0 && get)
+		page_history(c);
+	else if (strcmp(p0, "lexicon") == 0)
+		page_lexicon(c);
+	else if (strcmp(p0, "users") == 0 || strcmp(p0, "zones") == 0)
+		page_users(c);
+	else if (strcmp(p0, "audit") == 0 && get)
+		page_audit(c);
+	else
+		html_error_page(c, 404, "没有这个页面。");
+}
+
+static void
+page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	struct web_ctx c = { .d = data, .msg = msg, .query = query };
+	gchar **parts;
+
+	(void)server;
+	c.method = soup_server_message_get_method(msg);
+	c.keep = g_ptr_array_new_with_free_func(g_free);
+	web_source(msg, "web", c.source, sizeof(c.source));
+	security_headers(msg);
+	if (strcmp(path, "/static/app.css") == 0) {
+		soup_message_headers_replace(soup_server_message_get_response_headers(
+		    msg), "Cache-Control", "max-age=3600");
+		soup_server_message_set_status(msg, 200, NULL);
+		soup_server_message_set_response(msg, "text/css", SOUP_MEMORY_STATIC,
+		    web_css, strlen(web_css));
+		g_ptr_array_free(c.keep, TRUE);
+		return;
+	}
+	parts = g_strsplit(path + 1, "/", 0);
+	for (c.nparts = 0; parts[c.nparts] && c.nparts < 6; c.nparts++)
+		c.parts[c.nparts] = parts[c.nparts];
+	if (c.nparts == 1 && c.parts[0][0] == '\0')
+		c.nparts = 0;
+	bool authed = web_authenticate(c.d, msg, &c.who) == 1;
+	if (strcmp(c.method, "GET") != 0 && strcmp(c.method, "POST") != 0) {
+		soup_server_message_set_status(msg, 405, NULL);
+	} else if (parts[c.nparts] != NULL) {
+		html_error_page(&c, 404, "没有这个页面。");
+	} else if (strcmp(c.method, "POST") == 0 && !read_form(&c)) {
+		/* answered */
+	} else if (c.nparts == 1 && strcmp(c.parts[0], "login") == 0) {
+		page_login(&c);
+	} else if (!authed) {
+		html_redirect(&c, "/login");
+	} else if (strcmp(c.method, "POST") == 0 &&
+	    !web_csrf_ok(&c.who, web_field(&c, "csrf", NULL))) {
+		html_error_page(&c, 403, "页面已过期（安全码不对），请返回、刷新后"
+		    "再试。");
+	} else if (c.nparts == 1 && strcmp(c.parts[0], "logout") == 0 &&
+	    strcmp(c.method, "POST") == 0) {
+		web_logout(c.d, &c.who);
+		db_audit(c.d->db, c.who.user_id, c.source, "user.logout",
+		    c.who.name);
+		web_set_cookie(c.d, msg, NULL);
+		html_redirect(&c, "/login");
+	} else {
+		route(&c);
+	}
+	if (c.form)
+		g_hash_table_unref(c.form);
+	g_strfreev(parts);
+	g_ptr_array_free(c.keep, TRUE);
+}
+
+int
+web_start(struct dalabad *d, char *err, size_t errlen)
+{
+	char pw[33];
+
+	d->web = g_new0(struct web, 1);
+	d->web->fails = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	/* What an unknown name is checked against (see web_login). */
+	web_password_generate(pw, sizeof(pw));
+	if (web_password_hash(pw, d->web->dummy_hash) != 0) {
+		snprintf(err, errlen, "out of memory hashing a password");
+		return -1;
+	}
+	soup_server_add_handler(d->api, "/", page_handler, d, NULL);
+	if (db_user_count(d->db) == 0)
+		dlog(LOG_NOTICE, "web admin: no users yet; make the first county "
+		    "admin with: dalaba user add NAME --role county --zone CODE");
+	return 0;
+}
+
+void
+web_stop(struct dalabad *d)
+{
+	if (d->web == NULL)
+		return;
+	g_hash_table_unref(d->web->fails);
+	g_free(d->web);
+	d->web = NULL;
+}

@@ -1,0 +1,105 @@
+/*
+ * web_int.h — inside web-admin/: what its files share. session.c keeps
+ * logins and the limiter, html.c writes pages (escaping everything that
+ * came from outside), page_*.c are the pages, web.c routes to them.
+ */
+#ifndef DALABA_WEB_INT_H
+#define DALABA_WEB_INT_H
+
+#include <json-glib/json-glib.h>
+
+#include "scheduler/daemon.h"
+#include "web-admin/web.h"
+
+#define WEB_COOKIE "dalaba_session"
+#define WEB_SESSION_S (12 * 3600)	/* a working day, then log in again */
+#define WEB_LOGIN_FAILS 5		/* failures in a window before refusal */
+#define WEB_LOGIN_WINDOW_S 600
+#define WEB_LOGIN_THREADS 4		/* password checks at once (64 MiB each) */
+
+struct web {
+	GHashTable *fails;	/* "ip:A" / "user:N" -> struct web_fail * */
+	int verifying;		/* password checks in flight */
+	char dummy_hash[DB_PWHASH_MAX + 1];	/* for unknown names: same cost */
+	bool tls;
+};
+
+/* ---- logins (session.c) ---- */
+enum web_login_outcome { WEB_LOGIN_OK, WEB_LOGIN_BAD, WEB_LOGIN_LIMITED,
+    WEB_LOGIN_BUSY };
+/* cookie is the new session's secret (OK only). */
+typedef void (*web_login_fn)(struct dalabad *d, SoupServerMessage *msg,
+    enum web_login_outcome outcome, const struct web_principal *p,
+    const char *cookie, void *arg);
+/* Check a name and password off the loop; done runs on the loop, at once
+ * for a refusal by the limiter, else later with msg paused meanwhile. */
+void web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
+    const char *pw, web_login_fn done, void *arg);
+void web_logout(struct dalabad *d, const struct web_principal *p);
+/* Set-Cookie for a session secret; NULL clears it. */
+void web_set_cookie(struct dalabad *d, SoupServerMessage *msg,
+    const char *cookie);
+/* Fill p from the user's row. 0, or -1 if gone or disabled. */
+int web_principal_load(struct dalabad *d, int64_t user_id,
+    struct web_principal *p);
+/* "web:ADDR" / "api:ADDR" for the audit log. */
+void web_source(SoupServerMessage *msg, const char *kind, char *out,
+    size_t n);
+
+/* ---- a page request (web.c) ---- */
+struct web_ctx {
+	struct dalabad *d;
+	SoupServerMessage *msg;
+	const char *method;
+	char *parts[6];
+	int nparts;
+	GHashTable *query;	/* may be NULL */
+	GHashTable *form;	/* POST fields; NULL otherwise */
+	struct web_principal who;
+	GPtrArray *keep;	/* strings freed with the request */
+	char source[96];
+};
+
+/* Escape s for HTML text and attributes; owned by c. NULL gives "". */
+const char *E(struct web_ctx *c, const char *s);
+/* A form field or query value, or def. */
+const char *web_field(struct web_ctx *c, const char *name, const char *def);
+const char *web_qarg(struct web_ctx *c, const char *name, const char *def);
+
+/* Call the JSON API as the page's user, in process. *out (may be NULL) is
+ * the reply (json_node_unref); the status is returned. On an error, msg
+ * gets the reason in Chinese. */
+int web_call(struct web_ctx *c, const char *method, const char *path,
+    JsonObject *body, JsonNode **out, char *msg, size_t msglen);
+
+/* ---- html.c ---- */
+GString *html_begin(struct web_ctx *c, const char *title, const char *nav);
+void html_end(struct web_ctx *c, GString *g, int status);
+void html_redirect(struct web_ctx *c, const char *to);
+void html_error_page(struct web_ctx *c, int status, const char *what);
+void html_notice_box(GString *g, const char *kind, const char *text_esc);
+/* Hidden csrf field for a form. */
+void html_csrf(struct web_ctx *c, GString *g);
+/* "2026-11-23 12:00" in the daemon's zone; owned by c. */
+const char *html_time(struct web_ctx *c, int64_t t);
+const char *html_class_zh(const char *cls);
+const char *html_outcome_zh(const char *outcome);
+extern const char web_css[];
+
+/* ---- pages ---- */
+void page_login(struct web_ctx *c);
+void page_notices(struct web_ctx *c);
+void page_notice_new(struct web_ctx *c);
+void page_notice(struct web_ctx *c);
+void page_notice_action(struct web_ctx *c);
+void page_timetable(struct web_ctx *c);
+void page_speakers(struct web_ctx *c);
+void page_history(struct web_ctx *c);
+void page_lexicon(struct web_ctx *c);
+void page_users(struct web_ctx *c);
+void page_audit(struct web_ctx *c);
+
+/* qr.c: the text as an SVG QR code (inline), or "" if it cannot be made. */
+void html_qr_svg(GString *g, const char *text);
+
+#endif
