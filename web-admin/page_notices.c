@@ -313,7 +313,8 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(str(n, "class")),
 	    zone_label(c, zones, str(n, "zone")), (long long)num(n, "repeat"),
 	    html_time(c, num(n, "created_at")), cancelled ? " · 已取消" : "");
-	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\">%s</div>",
+	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
+	    "id=\"body-text\">%s</div>",
 	    E(c, str(n, "body")));
 	char *rd = reading(c, str(n, "body"), str(n, "voice"));
 	char *rt = title ? reading(c, title, str(n, "voice")) : NULL;

@@ -170,11 +170,11 @@ fail_entry(struct dalabad *d, const char *key, int64_t now)
 }
 
 static bool
-limited(struct dalabad *d, const char *key, int64_t now)
+limited(struct dalabad *d, const char *key, int64_t now, int max)
 {
 	struct web_fail *f = fail_entry(d, key, now);
 
-	return f && f->count >= WEB_LOGIN_FAILS;
+	return f && f->count >= max;
 }
 
 static void
@@ -284,7 +284,8 @@ web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
 	snprintf(ipkey, sizeof(ipkey), "ip:%s",
 	    soup_server_message_get_remote_host(msg));
 	snprintf(userkey, sizeof(userkey), "user:%s", name);
-	if (limited(d, ipkey, now) || limited(d, userkey, now)) {
+	if (limited(d, ipkey, now, WEB_LOGIN_FAILS_IP) ||
+	    limited(d, userkey, now, WEB_LOGIN_FAILS)) {
 		done(d, msg, WEB_LOGIN_LIMITED, NULL, NULL, arg);
 		return;
 	}

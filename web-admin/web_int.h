@@ -13,7 +13,9 @@
 
 #define WEB_COOKIE "dalaba_session"
 #define WEB_SESSION_S (12 * 3600)	/* a working day, then log in again */
-#define WEB_LOGIN_FAILS 5		/* failures in a window before refusal */
+#define WEB_LOGIN_FAILS 5		/* failures of a name in a window */
+#define WEB_LOGIN_FAILS_IP 30		/* of an address (a township office
+					 * may share one) */
 #define WEB_LOGIN_WINDOW_S 600
 #define WEB_LOGIN_THREADS 4		/* password checks at once (64 MiB each) */
 

@@ -1,0 +1,83 @@
+#!/bin/sh
+# e2e/11_web: the web admin in a real browser and the authorisation matrix.
+# A real dalabad with a real store; Debian's chromium driven by
+# playwright-core (tests/web/browser.mjs) at phone size; then every API
+# endpoint x role x own/other zone x credential (tests/web/authz.mjs).
+# Screenshots of the main pages are kept in tests/out/web/.
+. tests/e2e/lib.sh
+. tests/e2e/daemon.sh
+cd "$TMP" || exit 1
+
+# node_ok LOG: add a node script's RESULT line to ours
+node_result() {
+	_r=$(grep '^RESULT ' "$1" | tail -n 1)
+	grep -E '^(ok|FAIL) - ' "$1"
+	if [ -z "$_r" ]; then bad "$(basename "$1") printed no RESULT"; return; fi
+	set -- $_r
+	T_PASS=$((T_PASS + $2))
+	T_FAIL=$((T_FAIL + $3))
+}
+
+dalabad_conf >d.conf
+start_dalabad d.conf dalabad.log
+check "dalabad is up" test -s "$STATE/api.url"
+URL=$(cat "$STATE/api.url")
+
+for z in "441202 县" "441202001 甲镇" "441202001001 甲镇一村" \
+    "441202001002 甲镇二村" "441202002 乙镇" "441202002001 乙镇一村" \
+    "441203 邻县" "441203001 邻县某镇" "441203001001 邻县某村"; do
+	set -- $z
+	"$DALABA" zone add "$1" "$2" --quiet 00:00-00:00 >/dev/null
+done
+ADMIN_PW=admin-pass-1
+CADRE_PW=cadre-pass-1
+echo "$ADMIN_PW" | "$DALABA" user add admin --role county --zone 441202 \
+    --password-stdin >/dev/null
+echo "$CADRE_PW" | "$DALABA" user add cun1 --role village --zone 441202001001 \
+    --password-stdin >/dev/null
+echo town-pass-1 | "$DALABA" user add zhen1 --role township --zone 441202001 \
+    --password-stdin >/dev/null
+check "three users made with dalaba user add" test "$(q 'SELECT count(*) FROM users')" = 3
+check "passwords are stored as argon2id hashes" \
+    test "$(q "SELECT count(*) FROM users WHERE pw_hash LIKE '\$argon2id\$%'")" = 3
+"$DALABA" user add gen --role village --zone 441202001002 >gen.out
+check "a user made without a password gets one generated, printed once" \
+    grep -q '^password: [a-z0-9]\{16\}$' gen.out
+expect_exit 1 "a role that does not fit the zone is refused" \
+    "$DALABA" user add bad --role township --zone 441202001001
+
+SHOTS=$TOP/tests/out/web
+mkdir -p "$SHOTS"
+export URL CADRE_PW ADMIN_PW SHOTS OUT=$TMP
+NODE_PATH=$TOP/tests/web/node_modules node "$TOP/tests/web/browser.mjs" \
+    >browser.log 2>&1
+node_result browser.log
+check "screenshots of the main pages were saved" test "$(ls "$SHOTS"/*.png | wc -l)" -ge 10
+
+# The enrolment command the county admin was shown works on a real box.
+set -- $(cat enroll.cmd 2>/dev/null)
+if [ $# -ge 4 ]; then
+	"$SPK" --enroll "$3" "$4" -c spkweb.conf -o "wav:$TMP/outweb.wav" \
+	    2>enrolweb.err
+	check "the command from the page enrols the box" \
+	    test "$(q "SELECT count(*) FROM speakers WHERE name = '村委会门口' AND key_hex IS NOT NULL")" = 1
+else
+	bad "the browser test left no enrolment command"
+fi
+
+N=$(cat notice.id 2>/dev/null)
+check "the notice the cadre wrote is stored as theirs" \
+    test "$(q "SELECT u.name FROM notices n JOIN users u ON u.id = n.created_by WHERE n.id = ${N:-0}")" = cun1
+check "its daily schedule is stored" \
+    test "$(q "SELECT times FROM schedules WHERE notice_id = ${N:-0}")" = "12:00,18:30"
+check "the audit log has the cadre's login, notice and schedule" \
+    test "$(q "SELECT count(DISTINCT action) FROM audit a JOIN users u ON u.id = a.user_id WHERE u.name = 'cun1' AND action IN ('user.login', 'notice.add', 'schedule.add')")" = 3
+
+export TOKEN=$(cat "$STATE/api.token")
+NODE_PATH=$TOP/tests/web/node_modules node "$TOP/tests/web/authz.mjs" \
+    >authz.log 2>&1
+node_result authz.log
+
+stop_dalabad
+check "dalabad stops cleanly" test "$DRC" = 0
+finish

@@ -1,0 +1,155 @@
+// tests/web/browser.mjs — the web admin in real headless Chromium (Debian's
+// /usr/bin/chromium driven by playwright-core; no browser download).
+// A village cadre on a 360x740 phone goes from login to a previewed,
+// scheduled notice; a county admin makes a user and a loudspeaker.
+// Prints "ok - ..." / "FAIL - ..." and a RESULT line; screenshots go to
+// $SHOTS. Env: URL, CADRE_PW, ADMIN_PW, SHOTS, OUT.
+import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+
+const URL = process.env.URL, SHOTS = process.env.SHOTS, OUT = process.env.OUT;
+let pass = 0, fail = 0;
+function check(what, cond, detail) {
+	if (cond) { pass++; console.log(`ok - ${what}`); }
+	else { fail++; console.log(`FAIL - ${what}${detail ? ': ' + detail : ''}`); }
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	    '--disable-background-networking', '--disable-component-update',
+	    '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+});
+const timeout = 20000;
+try {
+	// ---- a village cadre on a phone ----
+	const phone = await browser.newContext({ viewport: { width: 360, height: 740 },
+	    isMobile: true, hasTouch: true, locale: 'zh-CN' });
+	const p = await phone.newPage();
+	p.setDefaultTimeout(timeout);
+	let dialogs = 0;
+	p.on('dialog', d => { dialogs++; d.dismiss(); });
+	await p.goto(`${URL}/notices`);
+	check('not logged in: sent to the login page', p.url().endsWith('/login'), p.url());
+	await p.screenshot({ path: `${SHOTS}/01-login.png`, fullPage: true });
+	await p.fill('#name', 'cun1');
+	await p.fill('#password', 'wrong password');
+	await p.click('button[type=submit]');
+	check('a wrong password is refused in Chinese', (await p.textContent('body')).includes('用户名或密码不对'));
+	await p.fill('#name', 'cun1');
+	await p.fill('#password', process.env.CADRE_PW);
+	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
+	check('the cadre logs in and sees the notices', (await p.textContent('h1')) === '通知');
+	const cookies = await phone.cookies();
+	const sc = cookies.find(c => c.name === 'dalaba_session');
+	check('the session cookie is HttpOnly and SameSite=Strict',
+	    sc && sc.httpOnly && sc.sameSite === 'Strict', JSON.stringify(sc));
+	await p.click('text=写通知');
+	await p.waitForURL(/\/notices\/new$/);
+	await p.fill('#title', '开会通知');
+	await p.fill('#body', '明天上午9点在村委会开会，请带上2026年的医保卡。<script>alert(1)</script>');
+	await p.selectOption('#repeat', '2');
+	await p.selectOption('#rate', '130');
+	const classes = await p.$$eval('#class option', os => os.map(o => o.value));
+	check('a village cadre is offered only the village class',
+	    JSON.stringify(classes) === JSON.stringify(['', 'village']), JSON.stringify(classes));
+	await p.screenshot({ path: `${SHOTS}/02-notice-form.png`, fullPage: true });
+	await Promise.all([p.waitForURL(/\/notices\/\d+\?ok=saved$/), p.click('button:text-is("保存并预览")')]);
+	const id = p.url().match(/notices\/(\d+)/)[1];
+	writeFileSync(`${OUT}/notice.id`, id);
+	const reading = await p.textContent('#reading');
+	check('读法预览 reads the numbers the Chinese way',
+	    reading.includes('九点') && reading.includes('二零二六年'), reading);
+	check('the text is shown, not run (no XSS)',
+	    (await p.textContent('#body-text')).includes('<script>alert(1)</script>') && dialogs === 0);
+	const dur = await p.waitForFunction(() => {
+		const a = document.querySelector('#preview');
+		return a && a.readyState >= 1 && isFinite(a.duration) && a.duration > 0 ? a.duration : false;
+	}, null, { timeout: 60000 }).then(h => h.jsonValue()).catch(e => String(e));
+	check('the preview <audio> loads Ogg Opus and has a duration', typeof dur === 'number' && dur > 2, `duration ${dur}`);
+	const played = await p.evaluate(async () => {
+		const a = document.querySelector('#preview');
+		a.muted = true;
+		try { await a.play(); } catch (e) { return 'play: ' + e; }
+		await new Promise(r => setTimeout(r, 1500));
+		a.pause();
+		return a.currentTime;
+	});
+	check('the preview plays', typeof played === 'number' && played > 0.3, `currentTime ${played}`);
+	const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+	check('the notice page fits a 360 px screen', wide <= 360, `scrollWidth ${wide}`);
+	await p.screenshot({ path: `${SHOTS}/03-notice-preview.png`, fullPage: true });
+	await p.selectOption('#kind', 'daily');
+	await p.fill('#times', '12:00,18:30');
+	await Promise.all([p.waitForURL(/ok=scheduled$/), p.click('button:text-is("安排播出")')]);
+	check('the notice is scheduled daily', (await p.textContent('body')).includes('每天 12:00,18:30'));
+	await p.click('nav >> text=时间表');
+	await p.waitForURL(/\/timetable$/);
+	const slots = await p.$$eval('.slot', els => els.map(e => e.textContent));
+	const ours = slots.filter(s => s.includes('开会通知'));
+	check('the timetable shows it twice a day over the week', ours.length >= 14 && ours.some(s => s.includes('12:00')) && ours.some(s => s.includes('18:30')), `${ours.length} slots`);
+	const ttw = await p.evaluate(() => document.documentElement.scrollWidth);
+	check('the timetable fits a 360 px screen', ttw <= 360, `scrollWidth ${ttw}`);
+	await p.screenshot({ path: `${SHOTS}/04-timetable.png`, fullPage: false });
+	const r = await p.goto(`${URL}/users`);
+	check('a village cadre cannot open the users page', r.status() === 403, String(r.status()));
+	await p.goto(`${URL}/speakers`);
+	await p.screenshot({ path: `${SHOTS}/05-speakers-cadre.png`, fullPage: true });
+	await p.click('nav >> text=退出');
+	await p.waitForURL(/\/login$/);
+	const back = await p.goto(`${URL}/notices`);
+	check('after logging out the pages need a login again', p.url().endsWith('/login'), back.url());
+	await phone.close();
+
+	// ---- a county admin ----
+	const desk = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'zh-CN' });
+	const c = await desk.newPage();
+	c.setDefaultTimeout(timeout);
+	await c.goto(`${URL}/login`);
+	await c.fill('#name', 'admin');
+	await c.fill('#password', process.env.ADMIN_PW);
+	await Promise.all([c.waitForURL(/\/notices$/), c.click('button[type=submit]')]);
+	await c.click('nav >> text=用户和地区');
+	await c.fill('#uname', '二村王主任');
+	await c.selectOption('#urole', 'village');
+	await c.selectOption('#uzone', '441202001002');
+	await c.click('button:text-is("新建用户")');
+	const pw = (await c.textContent('#new-password').catch(() => '')).trim();
+	check('the county admin creates a user and sees the password once', pw.length >= 12, pw);
+	await c.screenshot({ path: `${SHOTS}/06-users.png`, fullPage: true });
+	await c.click('nav >> text=喇叭');
+	await c.fill('#sname', '村委会门口');
+	await c.selectOption('#szone', '441202001001');
+	await c.click('button:text-is("建立并生成接入口令")');
+	const cmd = (await c.textContent('#command').catch(() => '')).trim();
+	check('creating a loudspeaker shows the enrolment command', /^dalaba-speaker --enroll http:\/\/\S+ \S+ -c /.test(cmd), cmd);
+	check('and a QR code of it', await c.$('.qr svg path') !== null);
+	writeFileSync(`${OUT}/enroll.cmd`, cmd);
+	await c.screenshot({ path: `${SHOTS}/07-speaker-enrol.png`, fullPage: true });
+	for (const [nav, file] of [['播出记录', '08-history'], ['读音', '09-lexicon'], ['操作日志', '10-audit']]) {
+		await c.click(`nav >> text=${nav}`);
+		await c.screenshot({ path: `${SHOTS}/${file}.png`, fullPage: false });
+	}
+	const audit = await c.textContent('table');
+	check('the audit log names who made the user', audit.includes('user.add') && audit.includes('admin'));
+	await desk.close();
+
+	// ---- the new user logs in with the shown password ----
+	const third = await browser.newContext({ viewport: { width: 360, height: 740 } });
+	const n = await third.newPage();
+	n.setDefaultTimeout(timeout);
+	await n.goto(`${URL}/login`);
+	await n.fill('#name', '二村王主任');
+	await n.fill('#password', pw);
+	await Promise.all([n.waitForURL(/\/notices$/), n.click('button[type=submit]')]);
+	check('the new user logs in with the password shown once', n.url().endsWith('/notices'));
+	const seen = await n.textContent('main');
+	check('and does not see the other village\'s notice', !seen.includes('开会通知'));
+	await third.close();
+} catch (e) {
+	check('the browser run finished', false, String(e && e.stack || e));
+} finally {
+	await browser.close();
+}
+console.log(`RESULT ${pass} ${fail}`);
