@@ -84,7 +84,8 @@ $(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(LIBS)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
-              $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair
+              $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
+              $(BUILD)/tests/replay_web
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
 	@mkdir -p $(@D)
@@ -101,15 +102,23 @@ $(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/t
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/fuzz/replay_main.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+FUZZ_WEB_SRC := web-admin/form.c scheduler/api_body.c
+$(BUILD)/tests/replay_web: $(BUILD)/tests/fuzz/fuzz_web.o $(BUILD)/tests/fuzz/replay_main.o $(FUZZ_WEB_SRC:%.c=$(BUILD)/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # libFuzzer builds (clang), always with ASan+UBSan, in their own tree.
 FUZZ_DIR := build-fuzz
-FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize $(FUZZ_DIR)/fuzz_packet
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize $(FUZZ_DIR)/fuzz_packet $(FUZZ_DIR)/fuzz_web
 $(FUZZ_DIR)/fuzz_normalize: tests/fuzz/fuzz_normalize.c $(tts_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 $(FUZZ_DIR)/fuzz_packet: tests/fuzz/fuzz_packet.c $(broadcaster_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+$(FUZZ_DIR)/fuzz_web: tests/fuzz/fuzz_web.c $(FUZZ_WEB_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
@@ -127,7 +136,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- targets ------------------------------------------------------------------------
-.PHONY: all deps deps-check check test-bins fuzz-build bench run install uninstall clean
+.PHONY: all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean
 all: $(LIBS) $(PROGRAMS)
 
 deps:
@@ -138,7 +147,13 @@ deps-check:
 
 test-bins: all $(UNIT_BINS) $(TEST_TOOLS)
 
-check: deps-check
+# The browser tests' one npm package, pinned by tests/web/package-lock.json.
+web-deps:
+	@command -v npm >/dev/null || { echo "web-deps: npm is missing (Node.js 20+ with npm)"; exit 1; }
+	@[ -d tests/web/node_modules/playwright-core ] || \
+	    (cd tests/web && npm ci --no-audit --no-fund)
+
+check: deps-check web-deps
 	@$(MAKE) --no-print-directory test-bins
 	@$(MAKE) --no-print-directory fuzz-build
 	@BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_DIR) sh tests/run.sh

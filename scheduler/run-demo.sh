@@ -8,7 +8,8 @@
 #
 # Environment: DALABA_STATE_DIR (default ./state), DALABA_DEMO_PORT (UDP,
 # default 5004), DALABA_DEMO_OUTPUT (alsa:NAME, wav:PATH or null),
-# DALABA_DEMO_AT ("now" airs the demo notice at once; for tests).
+# DALABA_DEMO_AT ("now" airs the demo notice at once; for tests),
+# DALABA_DEMO_API_PORT (web admin and JSON API, default 8080; 0 any).
 set -u
 BUILD=${1:-build}
 STATE=${DALABA_STATE_DIR:-state}
@@ -29,7 +30,7 @@ state_dir = $STATE
 [broadcast]
 port = $PORT
 [api]
-port = 0
+port = ${DALABA_DEMO_API_PORT:-8080}
 [enroll]
 bind = 127.0.0.1
 port = 0
@@ -114,9 +115,21 @@ else
 	    "各位村民请注意：本周六上午8:30，村卫生室为60岁以上的老人免费体检，咨询电话13812345678。"
 fi
 say "a village notice airs at $AT (Asia/Shanghai) on the local loudspeaker"
+# The first county admin of the web admin: no default password; one is
+# generated and printed this once (it is stored only as a hash).
+ADMIN_MSG="web admin user: admin (password printed when it was made)"
+if ! "$DALABA" user list | grep -q ' admin$'; then
+	PW=$("$DALABA" user add admin --role county --zone 110101 |
+	    awk '/^password:/ { print $2 }')
+	ADMIN_MSG="web admin user: admin   password: $PW   (shown this once)"
+fi
+WEB=$(cat "$STATE/api.url")
 cat <<EOT
 
-dalaba is running. In another terminal:
+dalaba is running.
+  Web admin: $WEB/  (open it on this machine)
+  $ADMIN_MSG
+In another terminal:
   export DALABA_STATE_DIR=$STATE
   $DALABA status                 what is on air
   $DALABA schedule list          what airs when

@@ -59,7 +59,7 @@ refused 1 '"feed"' "notice add: a feed that is not http(s) or dir:" "$DALABA" no
 refused 2 "one TEXT" "notice add: two texts" "$DALABA" notice add --zone 110101001001 a b
 refused 1 "no notice 999" "notice show: no such notice" "$DALABA" notice show 999
 refused 2 "one id" "notice cancel: not an id" "$DALABA" notice cancel abc
-refused 1 "no live notice" "schedule add: no such notice" "$DALABA" schedule add 999 --now
+refused 1 "no notice 999" "schedule add: no such notice" "$DALABA" schedule add 999 --now
 refused 2 "say when" "schedule add: no time given" "$DALABA" schedule add 1
 refused 1 "no schedule" "schedule rm: no such schedule" "$DALABA" schedule rm 999
 refused 1 "12-digit" "speaker add: a township zone" "$DALABA" speaker add 8 --zone 110101001

@@ -9,7 +9,7 @@ cd "$TMP"
 STATE=$TMP/state
 export DALABA_STATE_DIR=$STATE DALABA_DEMO_AT=now
 export DALABA_DEMO_PORT=$((20000 + ($$ + 113) % 20000))
-export DALABA_DEMO_OUTPUT=wav:$STATE/out.wav
+export DALABA_DEMO_OUTPUT=wav:$STATE/out.wav DALABA_DEMO_API_PORT=0
 (cd "$TOP" && exec sh scheduler/run-demo.sh "$TOP/$BUILD") >run.out 2>&1 &
 RPID=$!
 aired() {
@@ -26,6 +26,11 @@ check "it was confirmed by the speaker" [ "$(sqlite3 "$STATE/dalaba.db" \
 check "the news is scheduled at noon and evening" \
     sh -c "'$TOP/$BUILD/dalaba' schedule list | grep -q 'daily *12:00,18:30'"
 check "it told the user where to look" grep -q "dalaba is running" run.out
+check "it made the first county admin and printed the password once" \
+    grep -q "web admin user: admin   password: [a-z0-9]\{16\}" run.out
+URL=$(awk '/Web admin:/ { print $3 }' run.out)
+check "the web admin answers at the address it printed" \
+    sh -c "curl -s -o /dev/null -w '%{http_code}' '${URL}login' | grep -q 200"
 kill -TERM $RPID
 wait $RPID
 check "a stop signal stops it all" grep -q "dalaba: stopped" run.out
