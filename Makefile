@@ -125,6 +125,9 @@ $(FUZZ_DIR)/fuzz_web: tests/fuzz/fuzz_web.c $(FUZZ_WEB_SRC)
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
+BENCH_TOOLS := $(BUILD)/speakers_sim
+$(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
@@ -165,9 +168,10 @@ fuzz-build:
 
 bench: deps-check
 	@sh .ci/deps ensure-bench
-	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@$(MAKE) --no-print-directory all $(BENCH_BINS) $(BENCH_TOOLS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 	@BUILD=$(BUILD) sh bench/stream.sh
+	@BUILD=$(BUILD) sh bench/web.sh
 
 run: deps-check
 	@$(MAKE) --no-print-directory all

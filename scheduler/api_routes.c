@@ -147,6 +147,11 @@ get_speakers(struct api_req *r)
 		return;
 	}
 	JsonArray *a = json_node_get_array(rows);
+	/* By id, so a county's thousands of speakers cost one pass each. */
+	GHashTable *by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (size_t k = 0; v && k < n; k++)
+		g_hash_table_insert(by_id, GUINT_TO_POINTER(v[k].id),
+		    GSIZE_TO_POINTER(k + 1));
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
 		uint32_t id = (uint32_t)json_object_get_int_member(o, "id");
@@ -154,9 +159,10 @@ get_speakers(struct api_req *r)
 		    json_object_get_int_member(o, "enrolled") != 0);
 		json_object_set_boolean_member(o, "online", FALSE);
 		json_object_set_null_member(o, "last_heard");
-		for (size_t k = 0; v && k < n; k++) {
-			if (v[k].id != id)
-				continue;
+		size_t at = GPOINTER_TO_SIZE(g_hash_table_lookup(by_id,
+		    GUINT_TO_POINTER(id)));
+		if (at > 0) {
+			size_t k = at - 1;
 			const struct bcast_status *st = &v[k].st;
 			json_object_set_boolean_member(o, "online", v[k].online);
 			if (v[k].last_heard_us)
@@ -173,6 +179,7 @@ get_speakers(struct api_req *r)
 			    st->clock_offset_ms);
 		}
 	}
+	g_hash_table_unref(by_id);
 	free(v);
 	api_reply(r, 200, rows);
 }

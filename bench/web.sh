@@ -1,0 +1,109 @@
+#!/bin/sh
+# bench/web.sh — the web admin under load while dalabad streams. A real
+# dalabad with 1000 enrolled (simulated) loudspeakers (bench/speakers_sim)
+# airing a long county notice to all of them; wrk on loopback against the
+# speakers page (1000 cards, logged in) and the JSON status endpoint. The
+# same two runs with nothing on air give the baseline, in this run.
+#
+#   web_rps / web_p99_ms               speakers page, while streaming
+#   web_status_rps / web_status_p99_ms GET /api/v1/status, while streaming
+#   web_rps_idle, web_streaming_vs_idle_ratio
+#   web_stream_heard_pct               speakers that got audio during it
+set -u
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=$TOP/$BUILD
+N=${WEB_BENCH_SPEAKERS:-1000}
+SECS=${WEB_BENCH_SECONDS:-8}
+T=$(mktemp -d /tmp/dalaba-bench-web.XXXXXX)
+DPID= SIM=
+trap 'kill $DPID $SIM 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$T"' EXIT
+cd "$T"
+PORT=$((30000 + ($$ + 7) % 20000))
+export DALABA_STATE_DIR=$T/state
+cat >d.conf <<EOC
+[dalabad]
+state_dir = $T/state
+[broadcast]
+bind = 127.0.0.1
+port = $PORT
+offline_seconds = 10
+[api]
+port = 0
+[enroll]
+bind = off
+EOC
+start() {
+	rm -f state/api.url
+	"$B/dalabad" -c d.conf >>dalabad.log 2>&1 &
+	DPID=$!
+	n=0
+	until "$B/dalaba" status >/dev/null 2>&1; do
+		n=$((n + 1)); [ $n -gt 150 ] && { echo "web bench: dalabad did not start" >&2; exit 1; }
+		sleep 0.2
+	done
+	URL=$(cat state/api.url)
+}
+start
+"$B/dalaba" zone add 110101 示范县 --quiet 00:00-00:00 >/dev/null
+"$B/dalaba" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
+"$B/dalaba" zone add 110101001001 东风村 --quiet 00:00-00:00 >/dev/null
+echo bench-pass-1 | "$B/dalaba" user add admin --role county --zone 110101 \
+    --password-stdin >/dev/null
+kill $DPID; wait $DPID 2>/dev/null
+# The boxes' keys go in as enrolment would have put them.
+KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+awk -v n="$N" -v k="$KEY" 'BEGIN { print "BEGIN;"; for (i = 1; i <= n; i++)
+    printf "INSERT INTO speakers (id, zone, name, key_hex, created_at) VALUES " \
+    "(%d, \"110101001001\", \"喇叭%d\", \"%s\", 0);\n", i, i, k; print "COMMIT;" }' |
+    sqlite3 state/dalaba.db
+start
+COOKIE=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"name":"admin","password":"bench-pass-1"}' "$URL/api/v1/login" |
+    awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }')
+[ -n "$COOKIE" ] || { echo "web bench: login failed" >&2; exit 1; }
+TOKEN=$(cat state/api.token)
+
+# wrk_run PATH HEADER: "rps p99_ms"
+wrk_run() {
+	wrk -t2 -c16 -d"${SECS}s" --latency -H "$2" "$URL$1" >wrk.out 2>&1
+	awk '/Requests\/sec/ { rps = $2 }
+	    $1 == "99%" { v = $2; ms = v + 0
+	        if (v ~ /us$/) ms /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) ms *= 1000
+	        p99 = ms }
+	    END { printf "%.0f %.2f\n", rps, p99 }' wrk.out
+}
+
+# Baseline: nothing on air.
+set -- $(wrk_run /speakers "Cookie: $COOKIE")
+IDLE_RPS=$1
+"$B/speakers_sim" "$PORT" "$N" "$KEY" $((SECS * 2 + 40)) >sim.out 2>&1 &
+SIM=$!
+n=0
+while [ "$("$B/dalaba" status --json | awk -F'[:,]' '/"online"/ { gsub(/ /, "", $2); print $2 }')" != "$N" ]; do
+	n=$((n + 1)); [ $n -gt 100 ] && { echo "web bench: speakers did not come online" >&2; exit 1; }
+	sleep 0.2
+done
+TEXT=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "各位村民请注意，今天下午三点在村委会召开全体村民大会，请准时参加。" }')
+"$B/dalaba" notice add --zone 110101 --class county --repeat 3 --now "$TEXT" >/dev/null
+n=0
+onair() { sqlite3 -cmd ".timeout 5000" state/dalaba.db \
+    "SELECT count(*) FROM broadcasts WHERE on_air_at IS NOT NULL AND outcome IS NULL"; }
+until [ "$(onair)" = 1 ]; do
+	n=$((n + 1)); [ $n -gt 300 ] && { echo "web bench: the notice did not go on air" >&2; exit 1; }
+	sleep 0.2
+done
+set -- $(wrk_run /speakers "Cookie: $COOKIE")
+RPS=$1 P99=$2
+set -- $(wrk_run /api/v1/status "Authorization: Bearer $TOKEN")
+SRPS=$1 SP99=$2
+ONAIR=$(onair)
+kill $SIM 2>/dev/null; wait $SIM 2>/dev/null
+HEARD=$(awk '{ print $4 }' sim.out)
+echo "BENCH web_rps $RPS req/s (speakers page, $N speakers, streaming)"
+echo "BENCH web_p99_ms $P99 ms"
+echo "BENCH web_status_rps $SRPS req/s (GET /api/v1/status, streaming)"
+echo "BENCH web_status_p99_ms $SP99 ms"
+echo "BENCH web_rps_idle $IDLE_RPS req/s (speakers page, nothing on air)"
+awk -v a="$RPS" -v b="$IDLE_RPS" 'BEGIN { printf "BENCH web_streaming_vs_idle_ratio %.2f\n", b ? a / b : 0 }'
+awk -v h="${HEARD:-0}" -v n="$N" 'BEGIN { printf "BENCH web_stream_heard_pct %.1f %% (on air to the end: %s)\n", 100 * h / n, "'"$ONAIR"'" }'

@@ -1,0 +1,217 @@
+/*
+ * test_web.c — the web admin's pure parts: who may act and see where
+ * (authz.c), the strict form decoder (form.c), the JSON body check
+ * (api_body.c), and argon2id passwords (password.c) including a user made
+ * in a real store.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "scheduler/api_int.h"
+#include "tests/unit/harness.h"
+#include "web-admin/web.h"
+
+static struct web_principal
+who(enum web_role r, const char *zone)
+{
+	struct web_principal p = { .role = r };
+
+	snprintf(p.zone, sizeof(p.zone), "%s", zone);
+	return p;
+}
+
+static void
+test_authz(void)
+{
+	struct web_principal v = who(WEB_VILLAGE, "441202001001");
+	struct web_principal t = who(WEB_TOWNSHIP, "441202001");
+	struct web_principal c = who(WEB_COUNTY, "441202");
+	struct web_principal root = who(WEB_COUNTY, "");
+
+	CHECK(web_within(&v, "441202001001"), "a village cadre acts in their village");
+	CHECK(!web_within(&v, "441202001002"), "not in the next village");
+	CHECK(!web_within(&v, "441202001"), "not in their township");
+	CHECK(web_sees(&v, "441202001"), "but sees the township's notices");
+	CHECK(web_sees(&v, "441202"), "and the county's");
+	CHECK(!web_sees(&v, "441202001002"), "not the next village's");
+	CHECK(!web_sees(&v, "441202002"), "nor another township's");
+	CHECK(!web_sees(&v, ""), "an empty zone is nobody's");
+	CHECK(web_within(&t, "441202001002"), "a township cadre acts in its villages");
+	CHECK(!web_within(&t, "441202002001"), "not in another township's");
+	CHECK(!web_within(&t, "44120200"), "a prefix that is no zone is outside");
+	CHECK(web_within(&c, "441202002001"), "county staff act in the whole county");
+	CHECK(!web_within(&c, "441203001001"), "not in the next county");
+	CHECK(web_within(&root, "441203001001"), "the machine's token acts everywhere");
+	CHECK(!web_within(&v, NULL) && !web_sees(&v, NULL), "NULL is nowhere");
+	CHECK(web_max_class(&v) == 0 && web_max_class(&t) == 1 &&
+	    web_max_class(&c) == 2, "classes by role: village 0, township 1, county 2");
+	CHECK(web_is_county(&c) && !web_is_county(&t), "county staff");
+	CHECK(web_role_fits(WEB_VILLAGE, "441202001001") &&
+	    !web_role_fits(WEB_VILLAGE, "441202001") &&
+	    web_role_fits(WEB_TOWNSHIP, "441202001") &&
+	    web_role_fits(WEB_COUNTY, "441202") &&
+	    !web_role_fits(WEB_COUNTY, "441202001"), "roles fit zone lengths");
+	CHECK(web_role_parse("township") == WEB_TOWNSHIP &&
+	    web_role_parse("admin") < 0 && web_role_parse(NULL) < 0,
+	    "role names");
+}
+
+static const char *
+field(GHashTable *t, const char *name)
+{
+	return t ? g_hash_table_lookup(t, name) : NULL;
+}
+
+static void
+test_form(void)
+{
+	char err[256];
+	static const char good[] = "csrf=ab12&title=%E5%BC%80%E4%BC%9A&body=a+b%2Bc"
+	    "&wd=1&wd=3&&empty=&flag";
+	GHashTable *t = web_form_parse(good, strlen(good), err, sizeof(err));
+
+	CHECK(t != NULL, "a normal form parses (%s)", t ? "" : err);
+	CHECK_STREQ(field(t, "title"), "开会", "percent-encoded UTF-8");
+	CHECK_STREQ(field(t, "body"), "a b+c", "+ is a space, %2B a plus");
+	CHECK_STREQ(field(t, "wd"), "1,3", "a repeated name joins with ','");
+	CHECK_STREQ(field(t, "empty"), "", "an empty value");
+	CHECK_STREQ(field(t, "flag"), "", "a name without '='");
+	if (t)
+		g_hash_table_unref(t);
+
+	static const struct { const char *in, *why; } bad[] = {
+		{ "a=%00", "an escaped NUL" },
+		{ "a=%E4%B8", "cut UTF-8" },
+		{ "a=%ZZ", "a bad escape" },
+		{ "a=%4", "a short escape" },
+		{ "A=b", "an upper-case name" },
+		{ "=b", "an empty name" },
+		{ "a-b=c", "a name with '-'" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=1", "a 33-byte name" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		t = web_form_parse(bad[i].in, strlen(bad[i].in), err, sizeof(err));
+		CHECK(t == NULL && err[0], "refused: %s", bad[i].why);
+		if (t)
+			g_hash_table_unref(t);
+	}
+	static const char nul[] = "a=b\0c";
+	t = web_form_parse(nul, sizeof(nul) - 1, err, sizeof(err));
+	CHECK(t == NULL, "a raw NUL byte is refused");
+	GString *many = g_string_new(NULL);
+	for (int i = 0; i <= WEB_FORM_MAX_FIELDS; i++)
+		g_string_append_printf(many, "f%d=1&", i);
+	t = web_form_parse(many->str, many->len, err, sizeof(err));
+	CHECK(t == NULL, "more than %d fields is refused", WEB_FORM_MAX_FIELDS);
+	g_string_free(many, TRUE);
+	t = web_form_parse("", 0, err, sizeof(err));
+	CHECK(t && g_hash_table_size(t) == 0, "an empty body is an empty form");
+	if (t)
+		g_hash_table_unref(t);
+}
+
+static void
+test_body(void)
+{
+	JsonObject *o;
+	const char *code;
+	char msg[256];
+	static const char ok[] = "{\"body\":\"明天\",\"repeat\":2}";
+
+	CHECK(api_parse_body(ok, strlen(ok), &o, &code, msg, sizeof(msg)) == 0 &&
+	    o && json_object_get_int_member(o, "repeat") == 2, "a JSON object");
+	if (o)
+		json_object_unref(o);
+	static const struct { const char *in, *code, *why; } bad[] = {
+		{ "[1]", "bad_json", "an array" },
+		{ "{\"a\":", "bad_json", "cut JSON" },
+		{ "{\"a\":\"\\u0000\"}", "bad_text", "an escaped NUL" },
+		{ "{\"a\":\"\xe4\xb8\"}", "bad_json", "invalid UTF-8" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(api_parse_body(bad[i].in, strlen(bad[i].in), &o, &code, msg,
+		    sizeof(msg)) == -1 && o == NULL && strcmp(code, bad[i].code) == 0,
+		    "refused: %s (%s)", bad[i].why, code);
+	char *big = g_malloc0(API_MAX_BODY + 2);
+	memset(big, ' ', API_MAX_BODY + 1);
+	CHECK(api_parse_body(big, API_MAX_BODY + 1, &o, &code, msg, sizeof(msg)) ==
+	    -1 && strcmp(code, "too_large") == 0, "a body over the limit");
+	g_free(big);
+}
+
+static void
+test_passwords(void)
+{
+	char hash[DB_PWHASH_MAX + 1], pw[17], pw2[17], err[256], gen[32];
+	int64_t id;
+
+	CHECK(web_password_hash("correct horse", hash) == 0 &&
+	    strncmp(hash, "$argon2id$", 10) == 0, "an argon2id string");
+	CHECK(crypto_pwhash_str_verify(hash, "correct horse", 13) == 0,
+	    "it verifies the password");
+	CHECK(crypto_pwhash_str_verify(hash, "correct hors", 12) != 0,
+	    "and no other");
+	web_password_generate(pw, sizeof(pw));
+	web_password_generate(pw2, sizeof(pw2));
+	CHECK(strlen(pw) == 16 && strspn(pw, "abcdefghjkmnpqrstuvwxyz23456789") ==
+	    16, "a generated password: 16 unambiguous characters");
+	CHECK(strcmp(pw, pw2) != 0, "and a different one each time");
+
+	char path[] = "/tmp/dalaba-test-web-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	struct db *db = db_open(path, err, sizeof(err));
+	CHECK(db != NULL, "store opens (%s)", db ? "" : err);
+	if (db == NULL)
+		return;
+	db_zone_add(db, "441202", "县", err, sizeof(err));
+	db_zone_add(db, "441202001001", "村", err, sizeof(err));
+	CHECK(web_user_create(db, "admin", "county", "441202", NULL, gen,
+	    sizeof(gen), &id, err, sizeof(err)) == 0 && strlen(gen) == 16,
+	    "a user with a generated password");
+	struct db_user u;
+	CHECK(db_user_by_name(db, "admin", &u) == 1 &&
+	    crypto_pwhash_str_verify(u.pw_hash, gen, strlen(gen)) == 0 &&
+	    strstr(u.pw_hash, gen) == NULL, "stored as a hash of it, not it");
+	CHECK(web_user_create(db, "v", "county", "441202001001", "longenough",
+	    NULL, 0, &id, err, sizeof(err)) != 0, "a role that does not fit: %s",
+	    err);
+	CHECK(web_user_create(db, "v", "village", "441202001001", "short", NULL,
+	    0, &id, err, sizeof(err)) != 0, "a short password: %s", err);
+	CHECK(web_user_create(db, "admin", "village", "441202001001",
+	    "longenough", NULL, 0, &id, err, sizeof(err)) != 0,
+	    "a name taken already");
+	CHECK(db_session_add(db, "aa", 1, "c", 0, "x") != 0,
+	    "the schema refuses a session that is no hash");
+	char h[65], csrf[33];
+	memset(h, 'a', 64);
+	h[64] = '\0';
+	int64_t uid = 0;
+	CHECK(db_session_add(db, h, u.id, "0123456789abcdef0123456789abcdef",
+	    2000000000, "test") == 0 && db_session_get(db, h, 1000, &uid, csrf) ==
+	    1 && uid == u.id, "a session is found by its hash");
+	CHECK(db_session_get(db, h, 2000000001, &uid, csrf) == 0,
+	    "and not after it expires");
+	CHECK(db_user_disable(db, u.id, err, sizeof(err)) == 0 &&
+	    db_session_get(db, h, 1000, &uid, csrf) == 0,
+	    "disabling a user ends their sessions");
+	db_close(db);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	test_authz();
+	test_form();
+	test_body();
+	test_passwords();
+	return t_done();
+}
