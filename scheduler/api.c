@@ -504,10 +504,11 @@ load_token(struct dalabad *d, char *err, size_t errlen)
 }
 
 static SoupServer *
-listen_on(const char *bind, int port, const char *what, char *err,
-    size_t errlen)
+listen_on(const char *bind, int port, const char *what, GTlsCertificate *tls,
+    char *err, size_t errlen)
 {
-	SoupServer *s = soup_server_new("server-header", "dalabad", NULL);
+	SoupServer *s = soup_server_new("server-header", "dalabad",
+	    "tls-certificate", tls, NULL);
 	GInetAddress *ia = g_inet_address_new_from_string(bind);
 	GError *gerr = NULL;
 
@@ -517,7 +518,8 @@ listen_on(const char *bind, int port, const char *what, char *err,
 		return NULL;
 	}
 	GSocketAddress *sa = g_inet_socket_address_new(ia, (guint16)port);
-	if (!soup_server_listen(s, sa, 0, &gerr)) {
+	if (!soup_server_listen(s, sa, tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
+	    &gerr)) {
 		snprintf(err, errlen, "%s on %s:%d: %s", what, bind, port,
 		    gerr->message);
 		g_error_free(gerr);
@@ -539,6 +541,12 @@ bound_port(SoupServer *s)
 	return port;
 }
 
+static bool
+tls_on(const struct dalabad *d)
+{
+	return strcmp(d->cfg.api_tls_cert, "off") != 0;
+}
+
 int
 api_start(struct dalabad *d, char *err, size_t errlen)
 {
@@ -548,8 +556,29 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "API token: %s", e2);
 		return -1;
 	}
-	d->api = listen_on(d->cfg.api_bind, d->cfg.api_port, "JSON API", err,
-	    errlen);
+	GTlsCertificate *tls = NULL;
+	if (strcmp(d->cfg.api_tls_cert, "off") != 0) {
+		GError *gerr = NULL;
+		tls = g_tls_certificate_new_from_files(d->cfg.api_tls_cert,
+		    d->cfg.api_tls_key, &gerr);
+		if (tls == NULL) {
+			snprintf(err, errlen, "TLS certificate %s / key %s: %s",
+			    d->cfg.api_tls_cert, d->cfg.api_tls_key, gerr->message);
+			g_error_free(gerr);
+			return -1;
+		}
+		/* The CLI on this machine trusts exactly this certificate. */
+		gchar *pem = NULL, *cpath = g_build_filename(d->cfg.state_dir,
+		    "api.cert", NULL);
+		g_object_get(tls, "certificate-pem", &pem, NULL);
+		g_file_set_contents(cpath, pem ? pem : "", -1, NULL);
+		g_free(pem);
+		g_free(cpath);
+	}
+	d->api = listen_on(d->cfg.api_bind, d->cfg.api_port, "JSON API", tls,
+	    err, errlen);
+	if (tls)
+		g_object_unref(tls);
 	if (d->api == NULL)
 		return -1;
 	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
@@ -557,8 +586,9 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 		return -1;
 	int port = bound_port(d->api);
 	/* Where the CLI finds us (port 0 means any free port). */
-	gchar *url = g_strdup_printf("http://%s:%d\n", strchr(d->cfg.api_bind,
-	    ':') ? "[::1]" : d->cfg.api_bind, port);
+	gchar *url = g_strdup_printf("%s://%s:%d\n", tls_on(d) ? "https" : "http",
+	    strchr(d->cfg.api_bind, ':') ? "[::1]" : strcmp(d->cfg.api_bind,
+	    "0.0.0.0") == 0 ? "127.0.0.1" : d->cfg.api_bind, port);
 	gchar *path = g_build_filename(d->cfg.state_dir, "api.url", NULL);
 	g_file_set_contents(path, url, -1, NULL);
 	g_free(path);
@@ -567,7 +597,7 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 	g_free(url);
 	if (strcmp(d->cfg.enroll_bind, "off") != 0) {
 		d->enroll = listen_on(d->cfg.enroll_bind, d->cfg.enroll_port,
-		    "enrolment", err, errlen);
+		    "enrolment", NULL, err, errlen);
 		if (d->enroll == NULL)
 			return -1;
 		soup_server_add_handler(d->enroll, "/enroll", enroll_handler, d,

@@ -51,9 +51,14 @@ static const struct key keys[] = {
 	I("broadcast", "offline_seconds", offline_s, 2, 3600, "15",
 	    "a speaker not heard from for this long is offline"),
 	S("api", "bind", api_bind, "127.0.0.1",
-	    "JSON API address (the dalaba CLI and, later, the web admin)"),
+	    "address of the JSON API and the web admin"),
 	I("api", "port", api_port, 0, 65535, "8080",
 	    "JSON API port (0: any free port, written to STATE_DIR/api.url)"),
+	S("api", "tls_certificate", api_tls_cert, "off",
+	    "PEM certificate (chain) for HTTPS on the API and web admin; "
+	    "\"off\": plain HTTP (keep bind on 127.0.0.1 then)"),
+	S("api", "tls_key", api_tls_key, "off",
+	    "PEM private key of tls_certificate"),
 	S("enroll", "bind", enroll_bind, "0.0.0.0",
 	    "where new loudspeakers fetch their configuration with a token "
 	    "(\"off\": no enrolment)"),

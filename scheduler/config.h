@@ -22,6 +22,8 @@ struct dalabad_config {
 	int offline_s;		/* a speaker silent this long is offline */
 	char *api_bind;
 	int api_port;
+	char *api_tls_cert;	/* "off" or a PEM file: HTTPS */
+	char *api_tls_key;
 	char *enroll_bind;
 	int enroll_port;	/* 0: no enrolment listener */
 	char *advertise;	/* server address written into enrolled boxes */

@@ -290,6 +290,7 @@ web_start(struct dalabad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory hashing a password");
 		return -1;
 	}
+	d->web->tls = strcmp(d->cfg.api_tls_cert, "off") != 0;
 	soup_server_add_handler(d->api, "/", page_handler, d, NULL);
 	if (db_user_count(d->db) == 0)
 		dlog(LOG_NOTICE, "web admin: no users yet; make the first county "
