@@ -9,41 +9,12 @@
 #include "tts/tts.h"
 #include "web-admin/web_int.h"
 
-static JsonNode *
-get(struct web_ctx *c, const char *path)
-{
-	JsonNode *n = NULL;
-
-	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
-		if (n)
-			json_node_unref(n);
-		return NULL;
-	}
-	return n;
-}
-
-static const char *
-str(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
-}
-
-static int64_t
-num(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
-}
-
 /* ---- users and zones ---- */
 
 static void
 users_page(struct web_ctx *c, const char *ok, const char *err)
 {
-	JsonNode *un = get(c, "users"), *zn = get(c, "zones");
+	JsonNode *un = web_get(c, "users"), *zn = web_get(c, "zones");
 	JsonArray *users = un ? json_node_get_array(un) : NULL;
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	GString *g = html_begin(c, "用户和地区", "users");
@@ -55,14 +26,14 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	g_string_append(g, "<h2>用户</h2>");
 	for (guint i = 0; users && i < json_array_get_length(users); i++) {
 		JsonObject *u = json_array_get_object_element(users, i);
-		bool off = num(u, "disabled_at") != 0;
+		bool off = jnum(u, "disabled_at") != 0;
 		g_string_append_printf(g, "<div class=\"card user\"><h3>%s</h3><div "
-		    "class=\"meta\">%s · %s%s</div>", E(c, str(u, "name")),
-		    html_class_zh(str(u, "role")), E(c, str(u, "zone")),
+		    "class=\"meta\">%s · %s%s</div>", E(c, jstr(u, "name")),
+		    html_class_zh(jstr(u, "role")), E(c, jstr(u, "zone")),
 		    off ? " · 已停用" : "");
-		if (!off && num(u, "id") != c->who.user_id) {
+		if (!off && jnum(u, "id") != c->who.user_id) {
 			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/users/%lld/disable\">", (long long)num(u, "id"));
+			    "/users/%lld/disable\">", (long long)jnum(u, "id"));
 			html_csrf(c, g);
 			g_string_append(g, "<button type=\"submit\" class=\"danger\">"
 			    "停用</button></form>");
@@ -80,10 +51,10 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	    "角色相符）</label><select id=\"uzone\" name=\"zone\">");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		if (web_within(&c->who, str(z, "code")))
+		if (web_within(&c->who, jstr(z, "code")))
 			g_string_append_printf(g, "<option value=\"%s\">%s（%s）"
-			    "</option>", E(c, str(z, "code")), E(c, str(z, "name")),
-			    E(c, str(z, "code")));
+			    "</option>", E(c, jstr(z, "code")), E(c, jstr(z, "name")),
+			    E(c, jstr(z, "code")));
 	}
 	g_string_append(g, "</select><label for=\"upw\">密码（不填则自动生成）"
 	    "</label><input id=\"upw\" name=\"password\" type=\"password\" "
@@ -94,8 +65,8 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s–%s</td>"
-		    "</tr>", E(c, str(z, "code")), E(c, str(z, "name")),
-		    E(c, str(z, "quiet_start")), E(c, str(z, "quiet_end")));
+		    "</tr>", E(c, jstr(z, "code")), E(c, jstr(z, "name")),
+		    E(c, jstr(z, "quiet_start")), E(c, jstr(z, "quiet_end")));
 	}
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");
@@ -161,11 +132,11 @@ page_users(struct web_ctx *c)
 	if (st < 300) {
 		JsonObject *o = JSON_NODE_HOLDS_OBJECT(res) ?
 		    json_node_get_object(res) : NULL;
-		const char *pw = o ? str(o, "password") : NULL;
+		const char *pw = o ? jstr(o, "password") : NULL;
 		if (pw) {
 			gchar *t = g_markup_printf_escaped("用户「%s」已建立。密码只显示"
 			    "这一次，请抄下来交给本人：<strong id=\"new-password\">%s"
-			    "</strong>", str(o, "name"), pw);
+			    "</strong>", jstr(o, "name"), pw);
 			snprintf(ok, sizeof(ok), "%s", t);
 			g_free(t);
 		} else {
@@ -210,7 +181,7 @@ page_lexicon(struct web_ctx *c)
 		else
 			err[0] = '\0';
 	}
-	JsonNode *ln = get(c, "lexicon");
+	JsonNode *ln = web_get(c, "lexicon");
 	JsonArray *lex = ln ? json_node_get_array(ln) : NULL;
 	GString *g = html_begin(c, "读音", "lexicon");
 	const char *try = web_qarg(c, "try", web_field(c, "word", ""));
@@ -244,14 +215,14 @@ page_lexicon(struct web_ctx *c)
 	for (guint i = 0; lex && i < json_array_get_length(lex); i++) {
 		JsonObject *e = json_array_get_object_element(lex, i);
 		g_string_append_printf(g, "<div class=\"card\"><strong>%s</strong> → "
-		    "%s", E(c, str(e, "word")), E(c, str(e, "pinyin")));
+		    "%s", E(c, jstr(e, "word")), E(c, jstr(e, "pinyin")));
 		if (web_is_county(&c->who)) {
 			g_string_append(g, "<form method=\"post\" action=\"/lexicon/"
 			    "delete\">");
 			html_csrf(c, g);
 			g_string_append_printf(g, "<input type=\"hidden\" name=\"word\" "
 			    "value=\"%s\"><button type=\"submit\" class=\"plain\">删除"
-			    "</button></form>", E(c, str(e, "word")));
+			    "</button></form>", E(c, jstr(e, "word")));
 		}
 		g_string_append(g, "</div>");
 	}
@@ -281,7 +252,7 @@ page_audit(struct web_ctx *c)
 		html_error_page(c, 403, "只有县里的管理员能看操作日志。");
 		return;
 	}
-	JsonNode *an = get(c, "audit");
+	JsonNode *an = web_get(c, "audit");
 	JsonArray *a = an ? json_node_get_array(an) : NULL;
 	GString *g = html_begin(c, "操作日志（最近 200 条）", "audit");
 
@@ -291,9 +262,9 @@ page_audit(struct web_ctx *c)
 		JsonObject *e = json_array_get_object_element(a, i);
 		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s</td>"
 		    "<td>%s<br><span class=\"small\">%s</span></td></tr>",
-		    html_time(c, num(e, "at")), E(c, str(e, "user") ? str(e, "user") :
-		    "（本机）"), E(c, str(e, "source")), E(c, str(e, "action")),
-		    E(c, str(e, "detail")));
+		    html_time(c, jnum(e, "at")), E(c, jstr(e, "user") ? jstr(e, "user") :
+		    "（本机）"), E(c, jstr(e, "source")), E(c, jstr(e, "action")),
+		    E(c, jstr(e, "detail")));
 	}
 	g_string_append(g, "</table>");
 	html_end(c, g, 200);

@@ -9,42 +9,13 @@
 
 #include "web-admin/web_int.h"
 
-static JsonNode *
-get(struct web_ctx *c, const char *path)
-{
-	JsonNode *n = NULL;
-
-	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
-		if (n)
-			json_node_unref(n);
-		return NULL;
-	}
-	return n;
-}
-
-static const char *
-str(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
-}
-
-static int64_t
-num(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
-}
-
 static const char *
 zone_name(struct web_ctx *c, JsonArray *zones, const char *code)
 {
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		if (strcmp(str(z, "code"), code) == 0)
-			return E(c, str(z, "name"));
+		if (strcmp(jstr(z, "code"), code) == 0)
+			return E(c, jstr(z, "name"));
 	}
 	return E(c, code);
 }
@@ -57,12 +28,12 @@ page_timetable(struct web_ctx *c)
 	static const char *const wd[] = { "", "星期一", "星期二", "星期三",
 	    "星期四", "星期五", "星期六", "星期日" };
 	const char *zf = web_qarg(c, "zone", "");
-	JsonNode *zn = get(c, "zones");
+	JsonNode *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	char path[64];
 
 	snprintf(path, sizeof(path), "timetable");
-	JsonNode *tn = get(c, path);
+	JsonNode *tn = web_get(c, path);
 	JsonArray *slots = tn ? json_node_get_array(tn) : NULL;
 	GString *g = html_begin(c, "时间表（今天和以后七天）", "timetable");
 
@@ -72,8 +43,8 @@ page_timetable(struct web_ctx *c)
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
-		    E(c, str(z, "code")), strcmp(zf, str(z, "code")) == 0 ?
-		    " selected" : "", E(c, str(z, "name")));
+		    E(c, jstr(z, "code")), strcmp(zf, jstr(z, "code")) == 0 ?
+		    " selected" : "", E(c, jstr(z, "name")));
 	}
 	g_string_append(g, "</select><button type=\"submit\" class=\"plain\">"
 	    "看</button></form>");
@@ -81,11 +52,11 @@ page_timetable(struct web_ctx *c)
 	guint shown = 0;
 	for (guint i = 0; slots && i < json_array_get_length(slots); i++) {
 		JsonObject *s = json_array_get_object_element(slots, i);
-		const char *zone = str(s, "zone");
+		const char *zone = jstr(s, "zone");
 		if (*zf && strncmp(zone, zf, strlen(zf)) != 0 &&
 		    strncmp(zf, zone, strlen(zone)) != 0)
 			continue;
-		GDateTime *u = g_date_time_new_from_unix_utc(num(s, "at"));
+		GDateTime *u = g_date_time_new_from_unix_utc(jnum(s, "at"));
 		GDateTime *t = g_date_time_to_timezone(u, c->d->tz);
 		gchar *d = g_date_time_format(t, "%Y-%m-%d");
 		gchar *hm = g_date_time_format(t, "%H:%M");
@@ -98,8 +69,8 @@ page_timetable(struct web_ctx *c)
 		g_string_append_printf(g, "<div class=\"card slot\"><strong>%s"
 		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
 		    "<span class=\"badge\">%s</span>%s</div></div>", hm,
-		    (long long)num(s, "notice"), E(c, str(s, "title")),
-		    html_class_zh(str(s, "class")), zone_name(c, zones, zone));
+		    (long long)jnum(s, "notice"), E(c, jstr(s, "title")),
+		    html_class_zh(jstr(s, "class")), zone_name(c, zones, zone));
 		shown++;
 		g_free(d);
 		g_free(hm);
@@ -121,11 +92,11 @@ static void
 enrol_result(struct web_ctx *c, JsonObject *o)
 {
 	GString *g = html_begin(c, "新喇叭：请在喇叭上运行这条命令", "speakers");
-	const char *cmd = str(o, "command");
+	const char *cmd = jstr(o, "command");
 
 	g_string_append_printf(g, "<div class=\"card ok\">喇叭 %lld 已建立。"
 	    "这个一次性口令 24 小时内有效：</div><code id=\"command\">%s</code>"
-	    "<p>用手机扫描：</p><div class=\"qr\">", (long long)num(o, "id"),
+	    "<p>用手机扫描：</p><div class=\"qr\">", (long long)jnum(o, "id"),
 	    E(c, cmd));
 	html_qr_svg(g, cmd);
 	g_string_append(g, "</div><p><a class=\"button plain\" href=\"/speakers\">"
@@ -161,7 +132,7 @@ page_speakers(struct web_ctx *c)
 		if (st < 300)
 			return;
 	}
-	JsonNode *zn = get(c, "zones"), *sn = get(c, "speakers");
+	JsonNode *zn = web_get(c, "zones"), *sn = web_get(c, "speakers");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
 	GString *g = html_begin(c, "喇叭", "speakers");
@@ -172,15 +143,15 @@ page_speakers(struct web_ctx *c)
 	for (int i = 0; i < n; i++) {
 		JsonObject *s = json_array_get_object_element(spk, (guint)i);
 		online += json_object_get_boolean_member(s, "online");
-		if (num(s, "id") >= next_id)
-			next_id = num(s, "id") + 1;
+		if (jnum(s, "id") >= next_id)
+			next_id = jnum(s, "id") + 1;
 	}
 	g_string_append_printf(g, "<p id=\"summary\">共 %d 个喇叭，%d 个在线。</p>",
 	    n, online);
 	char township[16] = "";
 	for (int i = 0; i < n; i++) {
 		JsonObject *s = json_array_get_object_element(spk, (guint)i);
-		const char *zone = str(s, "zone");
+		const char *zone = jstr(s, "zone");
 		if (strncmp(zone, township, 9) != 0) {
 			snprintf(township, sizeof(township), "%.9s", zone);
 			g_string_append_printf(g, "<h2>%s</h2>", zone_name(c, zones,
@@ -189,28 +160,28 @@ page_speakers(struct web_ctx *c)
 		bool on = json_object_get_boolean_member(s, "online");
 		bool playing = json_object_has_member(s, "playing") &&
 		    json_object_get_boolean_member(s, "playing");
-		int64_t rx = num(s, "received"), lost = num(s, "lost");
+		int64_t rx = jnum(s, "received"), lost = jnum(s, "lost");
 		g_string_append_printf(g, "<div class=\"card speaker\"><h3>%s "
 		    "<span class=\"small\">#%lld</span></h3><div class=\"meta\">"
-		    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *str(s, "name") ?
-		    str(s, "name") : "喇叭"), (long long)num(s, "id"),
+		    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *jstr(s, "name") ?
+		    jstr(s, "name") : "喇叭"), (long long)jnum(s, "id"),
 		    on ? "on-line" : "off-line", on ? "在线" : "离线",
 		    playing ? "<span class=\"badge playing\">正在播放</span>" : "",
 		    zone_name(c, zones, zone), json_object_get_boolean_member(s,
 		    "enrolled") ? "已接入" : "未接入");
-		if (num(s, "last_heard"))
+		if (jnum(s, "last_heard"))
 			g_string_append_printf(g, " · 上次联系 %s", html_time(c,
-			    num(s, "last_heard")));
+			    jnum(s, "last_heard")));
 		if (rx + lost > 0)
 			g_string_append_printf(g, " · 丢包 %.1f%%", 100.0 *
 			    (double)lost / (double)(rx + lost));
 		if (json_object_has_member(s, "volume"))
-			g_string_append_printf(g, " · 音量 %lld", (long long)num(s,
+			g_string_append_printf(g, " · 音量 %lld", (long long)jnum(s,
 			    "volume"));
 		g_string_append(g, "</div>");
 		if (!json_object_get_boolean_member(s, "enrolled")) {
 			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/speakers/%lld/token\">", (long long)num(s, "id"));
+			    "/speakers/%lld/token\">", (long long)jnum(s, "id"));
 			html_csrf(c, g);
 			g_string_append(g, "<button type=\"submit\" class=\"plain\">"
 			    "重新生成接入口令</button></form>");
@@ -227,10 +198,10 @@ page_speakers(struct web_ctx *c)
 	    "<select id=\"szone\" name=\"zone\">", (long long)next_id);
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = str(z, "code");
+		const char *code = jstr(z, "code");
 		if (strlen(code) == 12 && web_within(&c->who, code))
 			g_string_append_printf(g, "<option value=\"%s\">%s</option>",
-			    code, E(c, str(z, "name")));
+			    code, E(c, jstr(z, "name")));
 	}
 	g_string_append(g, "</select><button type=\"submit\">建立并生成接入口令"
 	    "</button></form>");
@@ -246,7 +217,7 @@ page_speakers(struct web_ctx *c)
 void
 page_history(struct web_ctx *c)
 {
-	JsonNode *zn = get(c, "zones"), *bn = get(c, "broadcasts");
+	JsonNode *zn = web_get(c, "zones"), *bn = web_get(c, "broadcasts");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	JsonArray *bc = bn ? json_node_get_array(bn) : NULL;
 	GString *g = html_begin(c, "播出记录", "history");
@@ -255,25 +226,25 @@ page_history(struct web_ctx *c)
 		g_string_append(g, "<p>还没有播出记录。</p>");
 	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
 		JsonObject *b = json_array_get_object_element(bc, i);
-		int64_t at = num(b, "on_air_at") ? num(b, "on_air_at") :
-		    num(b, "slot_at");
+		int64_t at = jnum(b, "on_air_at") ? jnum(b, "on_air_at") :
+		    jnum(b, "slot_at");
 		g_string_append_printf(g, "<div class=\"card broadcast\"><h3><a href="
 		    "\"/notices/%lld\">%s</a></h3><div class=\"meta\">%s · %s · "
 		    "<strong>%s</strong> · %lld/%lld 个喇叭确认在播",
-		    (long long)num(b, "notice"), E(c, str(b, "title")),
-		    html_time(c, at), zone_name(c, zones, str(b, "zone")),
-		    html_outcome_zh(str(b, "outcome")), (long long)num(b, "confirmed"),
-		    (long long)num(b, "targets"));
-		if (num(b, "interruptions"))
+		    (long long)jnum(b, "notice"), E(c, jstr(b, "title")),
+		    html_time(c, at), zone_name(c, zones, jstr(b, "zone")),
+		    html_outcome_zh(jstr(b, "outcome")), (long long)jnum(b, "confirmed"),
+		    (long long)jnum(b, "targets"));
+		if (jnum(b, "interruptions"))
 			g_string_append_printf(g, " · 被打断 %lld 次",
-			    (long long)num(b, "interruptions"));
-		if (str(b, "reason"))
-			g_string_append_printf(g, " · %s", E(c, str(b, "reason")));
+			    (long long)jnum(b, "interruptions"));
+		if (jstr(b, "reason"))
+			g_string_append_printf(g, " · %s", E(c, jstr(b, "reason")));
 		g_string_append(g, "</div>");
-		if (num(b, "has_audio"))
+		if (jnum(b, "has_audio"))
 			g_string_append_printf(g, "<a class=\"small\" href=\"/api/v1/"
 			    "broadcasts/%lld/audio\">下载播出的录音</a>",
-			    (long long)num(b, "id"));
+			    (long long)jnum(b, "id"));
 		g_string_append(g, "</div>");
 	}
 	html_end(c, g, 200);

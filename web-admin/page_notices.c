@@ -26,41 +26,12 @@ zone_label(struct web_ctx *c, JsonArray *zones, const char *code)
 	return E(c, code);
 }
 
-static JsonNode *
-get(struct web_ctx *c, const char *path)
-{
-	JsonNode *n = NULL;
-
-	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
-		if (n)
-			json_node_unref(n);
-		return NULL;
-	}
-	return n;
-}
-
-static const char *
-str(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
-}
-
-static int64_t
-num(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
-}
-
 /* ---- the list ---- */
 
 void
 page_notices(struct web_ctx *c)
 {
-	JsonNode *rows = get(c, "notices"), *zn = get(c, "zones");
+	JsonNode *rows = web_get(c, "notices"), *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	GString *g = html_begin(c, "通知", "notices");
 
@@ -71,14 +42,14 @@ page_notices(struct web_ctx *c)
 		g_string_append(g, "<p>还没有通知。</p>");
 	for (guint i = 0; a && i < json_array_get_length(a); i++) {
 		JsonObject *n = json_array_get_object_element(a, i);
-		const char *title = str(n, "title");
+		const char *title = jstr(n, "title");
 		g_string_append_printf(g, "<div class=\"card\"><h3><a href=\"/notices/"
 		    "%lld\">%s</a></h3><div class=\"meta\"><span class=\"badge\">%s"
-		    "</span>%s · %s%s</div></div>", (long long)num(n, "id"),
-		    E(c, title ? title : str(n, "body")), html_class_zh(str(n,
-		    "class")), zone_label(c, zones, str(n, "zone")),
-		    html_time(c, num(n, "created_at")), str(n, "cancelled_at") ||
-		    num(n, "cancelled_at") ? " · 已取消" : "");
+		    "</span>%s · %s%s</div></div>", (long long)jnum(n, "id"),
+		    E(c, title ? title : jstr(n, "body")), html_class_zh(jstr(n,
+		    "class")), zone_label(c, zones, jstr(n, "zone")),
+		    html_time(c, jnum(n, "created_at")), jstr(n, "cancelled_at") ||
+		    jnum(n, "cancelled_at") ? " · 已取消" : "");
 	}
 	html_end(c, g, 200);
 	if (rows)
@@ -99,24 +70,24 @@ option(GString *g, const char *value, const char *label, const char *cur)
 static void
 notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 {
-	JsonNode *zn = get(c, "zones");
+	JsonNode *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	GString *g = html_begin(c, id ? "修改通知" : "写通知", "notices");
 	/* Values: what was just submitted, else the stored notice. */
-	const char *title = web_field(c, "title", cur ? str(cur, "title") : "");
-	const char *body = web_field(c, "body", cur ? str(cur, "body") : "");
-	const char *zone = web_field(c, "zone", cur ? str(cur, "zone") :
+	const char *title = web_field(c, "title", cur ? jstr(cur, "title") : "");
+	const char *body = web_field(c, "body", cur ? jstr(cur, "body") : "");
+	const char *zone = web_field(c, "zone", cur ? jstr(cur, "zone") :
 	    c->who.zone);
-	const char *cls = web_field(c, "class", cur ? str(cur, "class") : NULL);
+	const char *cls = web_field(c, "class", cur ? jstr(cur, "class") : NULL);
 	char rep[8], rate[8];
 
-	snprintf(rep, sizeof(rep), "%lld", cur ? (long long)num(cur, "repeat") : 2);
-	snprintf(rate, sizeof(rate), "%lld", cur ? (long long)num(cur, "rate") :
+	snprintf(rep, sizeof(rep), "%lld", cur ? (long long)jnum(cur, "repeat") : 2);
+	snprintf(rate, sizeof(rate), "%lld", cur ? (long long)jnum(cur, "rate") :
 	    (long long)TTS_DEFAULT_RATE);
 	const char *repeat = web_field(c, "repeat", rep);
 	const char *rt = web_field(c, "rate", rate);
 	bool chime = c->form ? web_field(c, "chime", NULL) != NULL :
-	    cur ? num(cur, "chime") != 0 : true;
+	    cur ? jnum(cur, "chime") != 0 : true;
 
 	if (err)
 		html_notice_box(g, "err", E(c, err));
@@ -133,10 +104,10 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	    "</label><select id=\"zone\" name=\"zone\">", E(c, title), E(c, body));
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = str(z, "code");
+		const char *code = jstr(z, "code");
 		if (!web_within(&c->who, code))
 			continue;
-		gchar *label = g_strdup_printf("%s（%s）", E(c, str(z, "name")), code);
+		gchar *label = g_strdup_printf("%s（%s）", E(c, jstr(z, "name")), code);
 		option(g, code, label, zone);
 		g_free(label);
 	}
@@ -162,9 +133,9 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	option(g, "170", "稍快", rt);
 	g_string_append(g, "</select><label for=\"voice\">语音</label><select "
 	    "id=\"voice\" name=\"voice\">");
-	option(g, "mandarin", "普通话", web_field(c, "voice", cur ? str(cur,
+	option(g, "mandarin", "普通话", web_field(c, "voice", cur ? jstr(cur,
 	    "voice") : "mandarin"));
-	option(g, "cantonese", "粤语", web_field(c, "voice", cur ? str(cur,
+	option(g, "cantonese", "粤语", web_field(c, "voice", cur ? jstr(cur,
 	    "voice") : "mandarin"));
 	g_string_append_printf(g, "</select><div class=\"inline\"><label><input "
 	    "type=\"checkbox\" name=\"chime\" value=\"1\"%s> 播前播后响提示音"
@@ -209,7 +180,7 @@ page_notice_new(struct web_ctx *c)
 	}
 	if (id) {
 		snprintf(path, sizeof(path), "notices/%lld", (long long)id);
-		if ((cur = get(c, path)) == NULL) {
+		if ((cur = web_get(c, path)) == NULL) {
 			html_error_page(c, 404, "没有这条通知，或不在您的地区。");
 			return;
 		}
@@ -260,19 +231,19 @@ reading(struct web_ctx *c, const char *text, const char *voice)
 static const char *
 schedule_text(struct web_ctx *c, JsonObject *s)
 {
-	const char *kind = str(s, "kind");
+	const char *kind = jstr(s, "kind");
 	gchar *t;
 
 	if (strcmp(kind, "once") == 0)
-		t = g_strdup_printf("一次：%s", html_time(c, num(s, "once_at")));
+		t = g_strdup_printf("一次：%s", html_time(c, jnum(s, "once_at")));
 	else if (strcmp(kind, "daily") == 0)
-		t = g_strdup_printf("每天 %s", str(s, "times"));
+		t = g_strdup_printf("每天 %s", jstr(s, "times"));
 	else
-		t = g_strdup_printf("每周（星期%lld 掩码）%s", (long long)num(s,
-		    "weekdays"), str(s, "times"));
-	if (str(s, "date_from") || str(s, "date_to")) {
-		gchar *u = g_strdup_printf("%s，%s 至 %s", t, str(s, "date_from") ?
-		    str(s, "date_from") : "", str(s, "date_to") ? str(s, "date_to") :
+		t = g_strdup_printf("每周（星期%lld 掩码）%s", (long long)jnum(s,
+		    "weekdays"), jstr(s, "times"));
+	if (jstr(s, "date_from") || jstr(s, "date_to")) {
+		gchar *u = g_strdup_printf("%s，%s 至 %s", t, jstr(s, "date_from") ?
+		    jstr(s, "date_from") : "", jstr(s, "date_to") ? jstr(s, "date_to") :
 		    "");
 		g_free(t);
 		t = u;
@@ -285,20 +256,20 @@ static void
 notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 {
 	char path[64];
-	JsonNode *nn, *zn = get(c, "zones");
+	JsonNode *nn, *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 
 	snprintf(path, sizeof(path), "notices/%lld", (long long)id);
-	if ((nn = get(c, path)) == NULL) {
+	if ((nn = web_get(c, path)) == NULL) {
 		html_error_page(c, 404, "没有这条通知，或不在您的地区。");
 		if (zn)
 			json_node_unref(zn);
 		return;
 	}
 	JsonObject *n = json_node_get_object(nn);
-	const char *title = str(n, "title");
-	bool cancelled = num(n, "cancelled_at") != 0;
-	bool mine = web_within(&c->who, str(n, "zone"));
+	const char *title = jstr(n, "title");
+	bool cancelled = jnum(n, "cancelled_at") != 0;
+	bool mine = web_within(&c->who, jstr(n, "zone"));
 	JsonArray *sch = json_object_has_member(n, "schedules") ?
 	    json_object_get_array_member(n, "schedules") : NULL;
 	JsonArray *bc = json_object_has_member(n, "broadcasts") ?
@@ -310,14 +281,14 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	if (err)
 		html_notice_box(g, "err", E(c, err));
 	g_string_append_printf(g, "<div class=\"meta\"><span class=\"badge\">%s"
-	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(str(n, "class")),
-	    zone_label(c, zones, str(n, "zone")), (long long)num(n, "repeat"),
-	    html_time(c, num(n, "created_at")), cancelled ? " · 已取消" : "");
+	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(jstr(n, "class")),
+	    zone_label(c, zones, jstr(n, "zone")), (long long)jnum(n, "repeat"),
+	    html_time(c, jnum(n, "created_at")), cancelled ? " · 已取消" : "");
 	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
 	    "id=\"body-text\">%s</div>",
-	    E(c, str(n, "body")));
-	char *rd = reading(c, str(n, "body"), str(n, "voice"));
-	char *rt = title ? reading(c, title, str(n, "voice")) : NULL;
+	    E(c, jstr(n, "body")));
+	char *rd = reading(c, jstr(n, "body"), jstr(n, "voice"));
+	char *rt = title ? reading(c, title, jstr(n, "voice")) : NULL;
 	g_string_append_printf(g, "<h2>读法预览</h2><p class=\"small\">喇叭上"
 	    "会一字一字这样读：</p><div class=\"reading\" id=\"reading\">%s%s%s"
 	    "</div>", rt ? E(c, rt) : "", rt ? "\n" : "", E(c, rd ? rd : "?"));
@@ -366,14 +337,14 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	guint shown = 0;
 	for (guint i = 0; sch && i < json_array_get_length(sch); i++) {
 		JsonObject *s = json_array_get_object_element(sch, i);
-		if (num(s, "removed_at"))
+		if (jnum(s, "removed_at"))
 			continue;
 		shown++;
 		g_string_append_printf(g, "<div class=\"card schedule\">%s",
 		    schedule_text(c, s));
 		if (mine && !cancelled) {
 			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/schedules/%lld/delete\">", (long long)num(s, "id"));
+			    "/schedules/%lld/delete\">", (long long)jnum(s, "id"));
 			html_csrf(c, g);
 			g_string_append_printf(g, "<input type=\"hidden\" name=\"notice\" "
 			    "value=\"%lld\"><button type=\"submit\" class=\"plain\">删除"
@@ -387,9 +358,9 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
 		JsonObject *b = json_array_get_object_element(bc, i);
 		g_string_append_printf(g, "<div class=\"card\">%s · %s · %lld/%lld "
-		    "个喇叭确认</div>", html_time(c, num(b, "slot_at")),
-		    html_outcome_zh(str(b, "outcome")), (long long)num(b, "confirmed"),
-		    (long long)num(b, "targets"));
+		    "个喇叭确认</div>", html_time(c, jnum(b, "slot_at")),
+		    html_outcome_zh(jstr(b, "outcome")), (long long)jnum(b, "confirmed"),
+		    (long long)jnum(b, "targets"));
 	}
 	if (bc == NULL || json_array_get_length(bc) == 0)
 		g_string_append(g, "<p>还没有播出过。</p>");

@@ -138,6 +138,35 @@ web_call(struct web_ctx *c, const char *method, const char *path,
 	return status;
 }
 
+JsonNode *
+web_get(struct web_ctx *c, const char *path)
+{
+	JsonNode *n = NULL;
+
+	if (web_call(c, "GET", path, NULL, &n, NULL, 0) != 200) {
+		if (n)
+			json_node_unref(n);
+		return NULL;
+	}
+	return n;
+}
+
+const char *
+jstr(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_string(n) : NULL;
+}
+
+int64_t
+jnum(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
+}
+
 /* ---- the handler ---- */
 
 static void

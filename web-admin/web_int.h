@@ -74,6 +74,12 @@ const char *web_qarg(struct web_ctx *c, const char *name, const char *def);
 int web_call(struct web_ctx *c, const char *method, const char *path,
     JsonObject *body, JsonNode **out, char *msg, size_t msglen);
 
+/* GET an API resource as the page's user; NULL unless 200. */
+JsonNode *web_get(struct web_ctx *c, const char *path);
+/* A member of an API answer: NULL / 0 when absent or null. */
+const char *jstr(JsonObject *o, const char *name);
+int64_t jnum(JsonObject *o, const char *name);
+
 /* ---- html.c ---- */
 GString *html_begin(struct web_ctx *c, const char *title, const char *nav);
 void html_end(struct web_ctx *c, GString *g, int status);

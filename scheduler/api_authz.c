@@ -1,0 +1,50 @@
+/*
+ * api_authz.c — the API's side of authorisation: the web admin's rules
+ * (web-admin/authz.c) applied to a request, answering 403 or 404 itself so
+ * each handler needs one line per check.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scheduler/api_int.h"
+
+bool
+api_need_within(struct api_req *r, const char *zone)
+{
+	if (web_within(&r->who, zone))
+		return true;
+	api_error(r, 403, "forbidden", "%s may act only inside zone %s, not in "
+	    "%.12s", r->who.name, r->who.zone, zone);
+	return false;
+}
+
+bool
+api_need_county(struct api_req *r)
+{
+	if (web_is_county(&r->who))
+		return true;
+	api_error(r, 403, "forbidden", "only county staff may do this");
+	return false;
+}
+
+char *
+api_notice_zone(struct api_req *r, int64_t id)
+{
+	JsonNode *rows = api_rows(r->d, "SELECT zone FROM notices WHERE id = ?",
+	    "i", id);
+	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
+	char *zone = NULL;
+
+	if (a && json_array_get_length(a) == 1)
+		zone = g_strdup(json_object_get_string_member(
+		    json_array_get_object_element(a, 0), "zone"));
+	if (rows)
+		json_node_unref(rows);
+	/* What the caller may not see does not exist, as far as they know. */
+	if (zone == NULL || !web_sees(&r->who, zone)) {
+		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
+		g_free(zone);
+		return NULL;
+	}
+	return zone;
+}
