@@ -101,10 +101,13 @@ api_str(struct api_req *r, const char *name, bool required, size_t max_bytes,
 	JsonNode *n = member(r, name);
 
 	*out = NULL;
+	/* err_field names the field only while this refuses it. */
 	r->err_field = name;
 	if (n == NULL) {
-		if (!required)
+		if (!required) {
+			r->err_field = NULL;
 			return 0;
+		}
 		api_error(r, 400, "missing_field", "\"%s\" is required", name);
 		return -1;
 	}
@@ -127,6 +130,7 @@ api_str(struct api_req *r, const char *name, bool required, size_t max_bytes,
 		return -1;
 	}
 	*out = s;
+	r->err_field = NULL;
 	return 0;
 }
 
@@ -137,9 +141,10 @@ api_int(struct api_req *r, const char *name, int min, int max, int def,
 	JsonNode *n = member(r, name);
 
 	*out = def;
-	r->err_field = name;
+	r->err_field = NULL;
 	if (n == NULL)
 		return 0;
+	r->err_field = name;
 	if (json_node_get_value_type(n) != G_TYPE_INT64) {
 		api_error(r, 400, "bad_field", "\"%s\" must be a whole number", name);
 		return -1;
@@ -151,6 +156,7 @@ api_int(struct api_req *r, const char *name, int min, int max, int def,
 		return -1;
 	}
 	*out = (int)v;
+	r->err_field = NULL;
 	return 0;
 }
 
@@ -160,14 +166,16 @@ api_bool(struct api_req *r, const char *name, bool def, bool *out)
 	JsonNode *n = member(r, name);
 
 	*out = def;
-	r->err_field = name;
+	r->err_field = NULL;
 	if (n == NULL)
 		return 0;
+	r->err_field = name;
 	if (json_node_get_value_type(n) != G_TYPE_BOOLEAN) {
 		api_error(r, 400, "bad_field", "\"%s\" must be true or false", name);
 		return -1;
 	}
 	*out = json_node_get_boolean(n);
+	r->err_field = NULL;
 	return 0;
 }
 

@@ -89,6 +89,7 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 		goto out;
 	if (strcmp(kind, "once") == 0) {
 		s->rule.kind = TT_ONCE;
+		r->err_field = "at";
 		if (at == NULL) {
 			api_error(r, 400, "missing_field", "a one-time schedule "
 			    "needs \"at\": \"YYYY-MM-DD HH:MM\" or \"now\"");
@@ -105,6 +106,7 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 		}
 	} else if (strcmp(kind, "daily") == 0 || strcmp(kind, "weekly") == 0) {
 		s->rule.kind = kind[0] == 'd' ? TT_DAILY : TT_WEEKLY;
+		r->err_field = "times";
 		if (times == NULL) {
 			api_error(r, 400, "missing_field", "a %s schedule needs "
 			    "\"times\": \"HH:MM,HH:MM\"", kind);
@@ -118,6 +120,7 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 			goto out;
 		}
 		s->rule.weekdays = 127;
+		r->err_field = "weekdays";
 		if (wd && s->rule.kind == TT_WEEKLY &&
 		    (s->rule.weekdays = parse_weekdays(wd)) <= 0) {
 			api_error(r, 400, "bad_field", "\"weekdays\" lists days 1 "
@@ -130,9 +133,11 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 			goto out;
 		}
 	} else {
+		r->err_field = "kind";
 		api_error(r, 400, "bad_field", "\"kind\" is once, daily or weekly");
 		goto out;
 	}
+	r->err_field = "from";
 	if ((from && (s->rule.date_from = tt_parse_date(from)) < 0) ||
 	    (to && (s->rule.date_to = tt_parse_date(to)) < 0)) {
 		api_error(r, 400, "bad_field", "dates are YYYY-MM-DD");
@@ -143,6 +148,7 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 		api_error(r, 400, "bad_field", "\"to\" is before \"from\"");
 		goto out;
 	}
+	r->err_field = NULL;
 	if (s->rule.kind != TT_ONCE && tt_next(&s->rule, r->d->tz, dalabad_now()) < 0) {
 		api_error(r, 400, "never", "this schedule has no slot left");
 		goto out;

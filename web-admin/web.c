@@ -77,7 +77,7 @@ error_zh(JsonNode *reply, const char *field, char *out, size_t n)
 	    NULL;
 	const char *code = e ? json_object_get_string_member(e, "code") : "";
 	const char *en = e ? json_object_get_string_member(e, "message") : "";
-	const char *fz = field ? field : "";
+	const char *fz = field ? field : "这一项";
 
 	for (size_t i = 0; field && i < G_N_ELEMENTS(field_names); i++)
 		if (strcmp(field, field_names[i].field) == 0)

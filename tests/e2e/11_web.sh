@@ -73,6 +73,22 @@ check "its daily schedule is stored" \
 check "the audit log has the cadre's login, notice and schedule" \
     test "$(q "SELECT count(DISTINCT action) FROM audit a JOIN users u ON u.id = a.user_id WHERE u.name = 'cun1' AND action IN ('user.login', 'notice.add', 'schedule.add')")" = 3
 
+# History: an aired broadcast's audio is downloadable from the page.
+"$DALABA" notice add --zone 441202001001 --title 试播 --no-chime --now "试播。" >now.out
+NN=$(notice_id now.out)
+wait_until 60 aired "${NN:-0}"
+check "a notice aired now (with no speakers listening)" aired "${NN:-0}"
+curl -s -c jar -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"name\":\"cun1\",\"password\":\"$CADRE_PW\"}" "$URL/api/v1/login"
+curl -s -b jar -o history.html "$URL/history"
+LINK=$(grep -o '/api/v1/broadcasts/[0-9]*/audio' history.html | head -n 1)
+check "the history page links the aired audio ($LINK)" test -n "$LINK"
+curl -s -b jar -D audio.hdr -o aired.wav "$URL$LINK"
+check "the download is the WAV that aired" sh -c "head -c 4 aired.wav | grep -q RIFF &&
+    grep -qi 'content-disposition: attachment' audio.hdr"
+SECS=$("$WAVPROBE" info aired.wav | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+check "and it holds the speech (${SECS:-?} s)" gt "${SECS:-0}" 0.5
+
 export TOKEN=$(cat "$STATE/api.token")
 NODE_PATH=$TOP/tests/web/node_modules node "$TOP/tests/web/authz.mjs" \
     >authz.log 2>&1

@@ -80,6 +80,10 @@ try {
 	const wide = await p.evaluate(() => document.documentElement.scrollWidth);
 	check('the notice page fits a 360 px screen', wide <= 360, `scrollWidth ${wide}`);
 	await p.screenshot({ path: `${SHOTS}/03-notice-preview.png`, fullPage: true });
+	await p.selectOption('#kind', 'once');
+	await p.click('button:text-is("安排播出")');
+	const err = await p.textContent('.card.err').catch(() => '');
+	check('a one-time schedule without a time gets a clear Chinese error', err.includes('请填写「播出时间」'), err);
 	await p.selectOption('#kind', 'daily');
 	await p.fill('#times', '12:00,18:30');
 	await Promise.all([p.waitForURL(/ok=scheduled$/), p.click('button:text-is("安排播出")')]);
@@ -127,6 +131,20 @@ try {
 	check('and a QR code of it', await c.$('.qr svg path') !== null);
 	writeFileSync(`${OUT}/enroll.cmd`, cmd);
 	await c.screenshot({ path: `${SHOTS}/07-speaker-enrol.png`, fullPage: true });
+	await c.click('nav >> text=读音');
+	await c.fill('#word', '大喇叭');
+	await c.fill('#pinyin', 'da4 la3 ba5');
+	await c.click('button:text-is("保存")');
+	check('the county admin adds a pronunciation', (await c.textContent('main')).includes('da4 la3 ba5'));
+	await c.fill('#try', '村里的大喇叭响了');
+	await c.click('button:text-is("试听")');
+	const said = await c.textContent('#reading');
+	check('trying a sentence shows the override in the reading', said.includes('da4') || said.includes('la3'), said);
+	const tdur = await c.waitForFunction(() => {
+		const a = document.querySelector('main audio');
+		return a && a.readyState >= 1 && isFinite(a.duration) && a.duration > 0 ? a.duration : false;
+	}, null, { timeout: 60000 }).then(h => h.jsonValue()).catch(e => String(e));
+	check('and it can be heard', typeof tdur === 'number' && tdur > 0.5, String(tdur));
 	for (const [nav, file] of [['播出记录', '08-history'], ['读音', '09-lexicon'], ['操作日志', '10-audit']]) {
 		await c.click(`nav >> text=${nav}`);
 		await c.screenshot({ path: `${SHOTS}/${file}.png`, fullPage: false });
