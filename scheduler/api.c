@@ -470,6 +470,40 @@ load_token(struct dalabad *d, char *err, size_t errlen)
 	return rc;
 }
 
+/* Before a body is read: refuse one that is too large or of no stated
+ * length, and keep none of it, so a hostile client cannot make us hold a
+ * gigabyte. (Registered with each normal handler's path: libsoup runs the
+ * early handler of the same, most specific, path only.) */
+static void
+early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	SoupEncoding enc = soup_message_headers_get_encoding(h);
+	goffset len = soup_message_headers_get_content_length(h);
+
+	(void)server;
+	(void)path;
+	(void)query;
+	(void)data;
+	if (enc == SOUP_ENCODING_CONTENT_LENGTH && len <= API_MAX_BODY)
+		return;
+	if (enc == SOUP_ENCODING_NONE)
+		return;
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(
+	    msg), FALSE);
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "Connection", "close");
+	bool big = enc == SOUP_ENCODING_CONTENT_LENGTH;
+	gchar *text = g_strdup_printf("{\"error\": {\"status\": %d, \"code\": "
+	    "\"%s\", \"message\": \"%s\"}}\n", big ? 413 : 411,
+	    big ? "too_large" : "length_required", big ? "the body is larger "
+	    "than 64 KB" : "send the body with a Content-Length");
+	soup_server_message_set_status(msg, big ? 413 : 411, NULL);
+	soup_server_message_set_response(msg, "application/json",
+	    SOUP_MEMORY_TAKE, text, strlen(text));
+}
+
 static SoupServer *
 listen_on(const char *bind, int port, const char *what, GTlsCertificate *tls,
     char *err, size_t errlen)
@@ -549,6 +583,8 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 	if (d->api == NULL)
 		return -1;
 	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
+	soup_server_add_early_handler(d->api, "/api/v1/", early_limit, d, NULL);
+	soup_server_add_early_handler(d->api, "/", early_limit, d, NULL);
 	if (web_start(d, err, errlen) != 0)
 		return -1;
 	int port = bound_port(d->api);

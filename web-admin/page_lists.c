@@ -88,6 +88,29 @@ page_timetable(struct web_ctx *c)
 
 /* ---- loudspeakers ---- */
 
+/* "正在播放：TITLE" for a speaker in zone: the highest class on air whose
+ * zone covers it. */
+static const char *
+playing_title(struct web_ctx *c, JsonArray *onair, const char *zone)
+{
+	static const char *const order[] = { "emergency", "county", "township",
+	    "village" };
+
+	for (size_t k = 0; onair && k < G_N_ELEMENTS(order); k++)
+		for (guint i = 0; i < json_array_get_length(onair); i++) {
+			JsonObject *a = json_array_get_object_element(onair, i);
+			const char *az = jstr(a, "zone");
+			if (az && strncmp(zone, az, strlen(az)) == 0 &&
+			    g_strcmp0(jstr(a, "class"), order[k]) == 0) {
+				gchar *t = g_strdup_printf("<span class=\"badge playing\">"
+				    "正在播放：%s</span>", E(c, jstr(a, "title")));
+				g_ptr_array_add(c->keep, t);
+				return t;
+			}
+		}
+	return "<span class=\"badge playing\">正在播放</span>";
+}
+
 static void
 enrol_result(struct web_ctx *c, JsonObject *o)
 {
@@ -133,6 +156,10 @@ page_speakers(struct web_ctx *c)
 			return;
 	}
 	JsonNode *zn = web_get(c, "zones"), *sn = web_get(c, "speakers");
+	JsonNode *stn = web_get(c, "status");
+	JsonArray *onair = stn && json_object_has_member(json_node_get_object(stn),
+	    "on_air") ? json_object_get_array_member(json_node_get_object(stn),
+	    "on_air") : NULL;
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
 	GString *g = html_begin(c, "喇叭", "speakers");
@@ -166,7 +193,7 @@ page_speakers(struct web_ctx *c)
 		    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *jstr(s, "name") ?
 		    jstr(s, "name") : "喇叭"), (long long)jnum(s, "id"),
 		    on ? "on-line" : "off-line", on ? "在线" : "离线",
-		    playing ? "<span class=\"badge playing\">正在播放</span>" : "",
+		    playing ? playing_title(c, onair, zone) : "",
 		    zone_name(c, zones, zone), json_object_get_boolean_member(s,
 		    "enrolled") ? "已接入" : "未接入");
 		if (jnum(s, "last_heard"))
@@ -210,6 +237,8 @@ page_speakers(struct web_ctx *c)
 		json_node_unref(zn);
 	if (sn)
 		json_node_unref(sn);
+	if (stn)
+		json_node_unref(stn);
 }
 
 /* ---- history ---- */

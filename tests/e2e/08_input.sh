@@ -115,6 +115,11 @@ status 400 bad_field "a bad schedule kind: 400" POST schedules $J --data '{"noti
 status 400 bad_text "text the speech side cannot read (a lone NUL escape): 400" POST notices $J --data '{"zone":"110101001001","body":"a\u0000b"}'
 head -c 70000 /dev/zero | tr '\0' 'a' | sed 's/.*/{"zone":"110101001001","body":"&"}/' >huge.json
 status 413 too_large "a 70 KB body: 413" POST notices $J --data-binary @huge.json
+head -c 2000000 /dev/zero | tr '\0' 'a' >huge.bin
+status 413 too_large "a 2 MB body is refused before it is read: 413" POST notices $J --data-binary @huge.bin
+status 411 length_required "a chunked body of no stated length: 411" POST notices $J -H Transfer-Encoding:chunked --data-binary @huge.bin
+got=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @huge.bin "$URL/login")
+check "a 2 MB form to a page: 413 ($got)" [ "$got" = 413 ]
 printf '{"zone":"110101001001","body":"\377"}' >raw.json
 status 400 bad_json "raw bytes that are not UTF-8: 400" POST notices $J --data-binary @raw.json
 status 404 not_found "DELETE a schedule that does not exist: 404" DELETE schedules/999

@@ -73,13 +73,26 @@ check "its daily schedule is stored" \
 check "the audit log has the cadre's login, notice and schedule" \
     test "$(q "SELECT count(DISTINCT action) FROM audit a JOIN users u ON u.id = a.user_id WHERE u.name = 'cun1' AND action IN ('user.login', 'notice.add', 'schedule.add')")" = 3
 
-# History: an aired broadcast's audio is downloadable from the page.
-"$DALABA" notice add --zone 441202001001 --title 试播 --no-chime --now "试播。" >now.out
-NN=$(notice_id now.out)
-wait_until 60 aired "${NN:-0}"
-check "a notice aired now (with no speakers listening)" aired "${NN:-0}"
+# The box enrolled from the page plays; the speakers page says what.
+printf '[agent]\nhello_ms = 300\n' >>spkweb.conf
+"$SPK" -c spkweb.conf --stats spkweb.stats 2>spkweb.err &
+SPKPID=$!
 curl -s -c jar -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"name\":\"cun1\",\"password\":\"$CADRE_PW\"}" "$URL/api/v1/login"
+spage() { curl -s -b jar -o speakers.html "$URL/speakers" && grep -q "$1" speakers.html; }
+wait_until 20 spage '在线'
+check "the speakers page shows the new box online" grep -q '村委会门口.*在线' speakers.html
+"$DALABA" notice add --zone 441202001001 --title 试播 --no-chime --now \
+    "试播。各位村民请注意，这是一次试播，请不要惊慌。" >now.out
+NN=$(notice_id now.out)
+wait_until 60 spage '正在播放：试播'
+check "while it airs, the speakers page says what the box is playing" \
+    grep -q '正在播放：试播' speakers.html
+# History: an aired broadcast's audio is downloadable from the page.
+wait_until 60 aired "${NN:-0}"
+check "the notice aired and the box confirmed it" test \
+    "$(q "SELECT confirmed FROM broadcast_speakers WHERE broadcast_id = (SELECT id FROM broadcasts WHERE notice_id = ${NN:-0})")" = 1
+kill $SPKPID 2>/dev/null
 curl -s -b jar -o history.html "$URL/history"
 LINK=$(grep -o '/api/v1/broadcasts/[0-9]*/audio' history.html | head -n 1)
 check "the history page links the aired audio ($LINK)" test -n "$LINK"
