@@ -99,6 +99,11 @@ api_delete_lexicon(struct api_req *r)
 
 enum { WANT_PREVIEW, WANT_FILE };
 
+/* Renders asked for by people, not yet done: bounded, so a flood of
+ * previews cannot hold up the renders of what is due to air. */
+#define PREVIEWS_MAX 4
+static int previews_pending;
+
 struct pending {
 	SoupServerMessage *msg;
 	int want;
@@ -163,6 +168,7 @@ rendered(struct render_job *job, void *arg)
 	g_object_unref(p->msg);
 	g_free(p);
 	render_job_free(job);
+	previews_pending--;
 }
 
 /* Hand n (owned strings) to the worker and answer when it is done. */
@@ -172,6 +178,14 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 	struct render_job *job = calloc(1, sizeof(*job));
 	struct pending *p = g_new0(struct pending, 1);
 
+	if (previews_pending >= PREVIEWS_MAX) {
+		db_notice_clear(n);
+		free(job);
+		g_free(p);
+		api_error(r, 503, "busy", "%d previews are being made; try again in "
+		    "a moment", PREVIEWS_MAX);
+		return;
+	}
 	if (r->capture) {	/* a page links to audio instead */
 		db_notice_clear(n);
 		free(job);
@@ -188,6 +202,7 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 	p->want = want;
 	soup_server_message_pause(r->msg);
 	r->paused = true;
+	previews_pending++;
 	render_worker_submit(r->d->worker, job);
 }
 

@@ -138,7 +138,7 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 		{ "notices", "通知", false }, { "timetable", "时间表", false },
 		{ "speakers", "喇叭", false }, { "history", "播出记录", false },
 		{ "lexicon", "读音", false }, { "users", "用户和地区", true },
-		{ "audit", "操作日志", true },
+		{ "audit", "操作日志", true }, { "account", "我的账号", false },
 	};
 	GString *g = g_string_new(NULL);
 

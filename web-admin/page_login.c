@@ -1,8 +1,10 @@
 /*
- * page_login.c — the login form. The password check runs off the loop
- * (web_login), so the answer is written from its callback, with the
- * request paused meanwhile.
+ * page_login.c — the login form, and one's own account (a new password, a
+ * personal API token). The password check runs off the loop (web_login),
+ * so the login answer is written from its callback, with the request
+ * paused meanwhile.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "web-admin/web_int.h"
@@ -83,4 +85,72 @@ page_login(struct web_ctx *c)
 	struct login_page *lp = g_new0(struct login_page, 1);
 	lp->name = g_strdup(name);
 	web_login(c->d, c->msg, name, pw, done, lp);
+}
+
+/* ---- my account ---- */
+
+void
+page_account(struct web_ctx *c)
+{
+	char err[512] = "", ok[256] = "";
+	JsonNode *res = NULL;
+
+	if (strcmp(c->method, "POST") == 0 && c->nparts == 2 &&
+	    strcmp(c->parts[1], "password") == 0) {
+		const char *a = web_field(c, "password", ""), *b = web_field(c,
+		    "password2", "");
+		if (strcmp(a, b) != 0) {
+			snprintf(err, sizeof(err), "两次输入的新密码不一样。");
+		} else {
+			JsonObject *o = json_object_new();
+			char path[64];
+			json_object_set_string_member(o, "password", a);
+			snprintf(path, sizeof(path), "users/%lld/password",
+			    (long long)c->who.user_id);
+			if (web_call(c, "POST", path, o, NULL, err, sizeof(err)) < 300)
+				snprintf(ok, sizeof(ok), "密码已修改。");
+			json_object_unref(o);
+		}
+	} else if (strcmp(c->method, "POST") == 0 && c->nparts == 2 &&
+	    strcmp(c->parts[1], "token") == 0) {
+		JsonObject *o = json_object_new();
+		json_object_set_string_member(o, "label", web_field(c, "label", ""));
+		if (web_call(c, "POST", "tokens", o, &res, err, sizeof(err)) < 300)
+			snprintf(ok, sizeof(ok), "新的 API 口令（只显示这一次）：");
+		json_object_unref(o);
+	} else if (strcmp(c->method, "GET") != 0 || c->nparts != 1) {
+		html_error_page(c, 404, "没有这个页面。");
+		return;
+	}
+	GString *g = html_begin(c, "我的账号", "account");
+	if (ok[0]) {
+		const char *tok = res ? jstr(json_node_get_object(res), "token") : NULL;
+		gchar *t = g_strdup_printf("%s%s%s%s", ok, tok ? "<code id=\"token\">" :
+		    "", tok ? E(c, tok) : "", tok ? "</code>" : "");
+		html_notice_box(g, "ok", t);
+		g_free(t);
+	}
+	if (err[0])
+		html_notice_box(g, "err", E(c, err));
+	g_string_append_printf(g, "<div class=\"card\">%s · %s · %s</div>",
+	    E(c, c->who.name), html_class_zh(web_role_name(c->who.role)),
+	    E(c, c->who.zone));
+	g_string_append(g, "<h2>修改密码</h2><form method=\"post\" "
+	    "action=\"/account/password\" class=\"card\">");
+	html_csrf(c, g);
+	g_string_append(g, "<label for=\"pw1\">新密码（至少 8 个字符）</label>"
+	    "<input id=\"pw1\" name=\"password\" type=\"password\" required "
+	    "autocomplete=\"new-password\"><label for=\"pw2\">再输一遍</label>"
+	    "<input id=\"pw2\" name=\"password2\" type=\"password\" required "
+	    "autocomplete=\"new-password\"><button type=\"submit\">修改密码"
+	    "</button></form><h2>API 口令</h2><p class=\"small\">给程序用（如 "
+	    "dalaba 命令的 DALABA_TOKEN），权限和您的账号一样。</p><form "
+	    "method=\"post\" action=\"/account/token\" class=\"card\">");
+	html_csrf(c, g);
+	g_string_append(g, "<label for=\"label\">用途</label><input id=\"label\" "
+	    "name=\"label\" maxlength=\"64\"><button type=\"submit\" "
+	    "class=\"plain\">生成口令</button></form>");
+	html_end(c, g, err[0] ? 400 : 200);
+	if (res)
+		json_node_unref(res);
 }

@@ -244,6 +244,8 @@ route(struct web_ctx *c)
 		page_users(c);
 	else if (strcmp(p0, "audit") == 0 && get)
 		page_audit(c);
+	else if (strcmp(p0, "account") == 0)
+		page_account(c);
 	else
 		html_error_page(c, 404, "没有这个页面。");
 }

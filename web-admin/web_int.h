@@ -96,6 +96,7 @@ extern const char web_css[];
 
 /* ---- pages ---- */
 void page_login(struct web_ctx *c);
+void page_account(struct web_ctx *c);
 void page_notices(struct web_ctx *c);
 void page_notice_new(struct web_ctx *c);
 void page_notice(struct web_ctx *c);

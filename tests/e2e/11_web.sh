@@ -65,6 +65,10 @@ else
 	bad "the browser test left no enrolment command"
 fi
 
+NEWPW=$(cat newpw 2>/dev/null)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"name\":\"二村王主任\",\"password\":\"$NEWPW\"}" "$URL/api/v1/login")
+check "the password the user chose on the account page works ($code)" test "$code" = 200
 N=$(cat notice.id 2>/dev/null)
 check "the notice the cadre wrote is stored as theirs" \
     test "$(q "SELECT u.name FROM notices n JOIN users u ON u.id = n.created_by WHERE n.id = ${N:-0}")" = cun1

@@ -164,6 +164,16 @@ try {
 	check('the new user logs in with the password shown once', n.url().endsWith('/notices'));
 	const seen = await n.textContent('main');
 	check('and does not see the other village\'s notice', !seen.includes('开会通知'));
+	await n.click('nav >> text=我的账号');
+	await n.fill('#pw1', 'my-own-pass-1');
+	await n.fill('#pw2', 'my-own-pass-2');
+	await n.click('button:text-is("修改密码")');
+	check('two different new passwords are refused', (await n.textContent('.card.err').catch(() => '')).includes('不一样'));
+	await n.fill('#pw1', 'my-own-pass-1');
+	await n.fill('#pw2', 'my-own-pass-1');
+	await n.click('button:text-is("修改密码")');
+	check('the user sets their own password', (await n.textContent('.card.ok').catch(() => '')).includes('密码已修改'));
+	writeFileSync(`${OUT}/newpw`, 'my-own-pass-1');
 	await third.close();
 } catch (e) {
 	check('the browser run finished', false, String(e && e.stack || e));
