@@ -85,7 +85,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
-              $(BUILD)/tests/replay_web
+              $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
 	@mkdir -p $(@D)
@@ -102,13 +102,16 @@ $(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/t
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/fuzz/replay_main.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/replay_cap: $(BUILD)/tests/fuzz/fuzz_cap.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/scheduler/cap.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 FUZZ_WEB_SRC := web-admin/form.c scheduler/api_body.c
 $(BUILD)/tests/replay_web: $(BUILD)/tests/fuzz/fuzz_web.o $(BUILD)/tests/fuzz/replay_main.o $(FUZZ_WEB_SRC:%.c=$(BUILD)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # libFuzzer builds (clang), always with ASan+UBSan, in their own tree.
 FUZZ_DIR := build-fuzz
-FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize $(FUZZ_DIR)/fuzz_packet $(FUZZ_DIR)/fuzz_web
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize $(FUZZ_DIR)/fuzz_packet $(FUZZ_DIR)/fuzz_web \
+                $(FUZZ_DIR)/fuzz_cap
 $(FUZZ_DIR)/fuzz_normalize: tests/fuzz/fuzz_normalize.c $(tts_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
@@ -119,6 +122,11 @@ $(FUZZ_DIR)/fuzz_packet: tests/fuzz/fuzz_packet.c $(broadcaster_SRC)
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 $(FUZZ_DIR)/fuzz_web: tests/fuzz/fuzz_web.c $(FUZZ_WEB_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+$(FUZZ_DIR)/fuzz_cap: tests/fuzz/fuzz_cap.c scheduler/cap.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
