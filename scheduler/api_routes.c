@@ -230,9 +230,17 @@ post_speaker(struct api_req *r)
 	    api_str(r, "name", false, 64 * 4, &name))
 		return;
 	if (id == 0) {
-		api_error(r, 400, "missing_field", "\"id\" is required (a number "
-		    "from 1)");
-		return;
+		/* None given: the next free one (a cadre sees only the ids of
+		 * their own area, so cannot pick one safely). */
+		JsonNode *mx = api_rows(r->d, "SELECT COALESCE(MAX(id), 0) + 1 AS "
+		    "next FROM speakers", "");
+		if (mx == NULL) {
+			api_error(r, 500, "database", "cannot read speakers");
+			return;
+		}
+		id = (int)json_object_get_int_member(json_array_get_object_element(
+		    json_node_get_array(mx), 0), "next");
+		json_node_unref(mx);
 	}
 	if (!api_zone_code_ok(zone) || strlen(zone) != 12) {
 		api_error(r, 400, "bad_zone", "a loudspeaker belongs to a village: "

@@ -131,7 +131,6 @@ void
 page_speakers(struct web_ctx *c)
 {
 	char err[512] = "";
-	int64_t next_id = 1;
 
 	if (strcmp(c->method, "POST") == 0) {
 		JsonNode *res = NULL;
@@ -142,7 +141,9 @@ page_speakers(struct web_ctx *c)
 			st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
 		} else {
 			JsonObject *b = json_object_new();
-			json_object_set_int_member(b, "id", atoi(web_field(c, "id", "0")));
+			if (*web_field(c, "id", ""))
+				json_object_set_int_member(b, "id", atoi(web_field(c, "id",
+				    "0")));
 			json_object_set_string_member(b, "zone", web_field(c, "zone", ""));
 			json_object_set_string_member(b, "name", web_field(c, "name", ""));
 			st = web_call(c, "POST", "speakers", b, &res, err, sizeof(err));
@@ -170,8 +171,6 @@ page_speakers(struct web_ctx *c)
 	for (int i = 0; i < n; i++) {
 		JsonObject *s = json_array_get_object_element(spk, (guint)i);
 		online += json_object_get_boolean_member(s, "online");
-		if (jnum(s, "id") >= next_id)
-			next_id = jnum(s, "id") + 1;
 	}
 	g_string_append_printf(g, "<p id=\"summary\">共 %d 个喇叭，%d 个在线。</p>",
 	    n, online);
@@ -218,11 +217,11 @@ page_speakers(struct web_ctx *c)
 	g_string_append(g, "<h2>接入新喇叭</h2><form method=\"post\" action=\""
 	    "/speakers/new\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append_printf(g, "<label for=\"sid\">编号</label><input id=\"sid\" "
-	    "name=\"id\" type=\"number\" min=\"1\" value=\"%lld\"><label "
+	g_string_append(g, "<label for=\"sid\">编号（可不填，自动分配）</label>"
+	    "<input id=\"sid\" name=\"id\" type=\"number\" min=\"1\"><label "
 	    "for=\"sname\">名称（如：村委会门口）</label><input id=\"sname\" "
 	    "name=\"name\" maxlength=\"64\"><label for=\"szone\">所在村</label>"
-	    "<select id=\"szone\" name=\"zone\">", (long long)next_id);
+	    "<select id=\"szone\" name=\"zone\">");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		const char *code = jstr(z, "code");
