@@ -80,6 +80,13 @@ try {
 	const wide = await p.evaluate(() => document.documentElement.scrollWidth);
 	check('the notice page fits a 360 px screen', wide <= 360, `scrollWidth ${wide}`);
 	await p.screenshot({ path: `${SHOTS}/03-notice-preview.png`, fullPage: true });
+	// Edit before it airs: the reading follows the new text.
+	await Promise.all([p.waitForURL(/\/edit$/), p.click('text=修改')]);
+	check('the edit form holds the stored text', (await p.inputValue('#body')).includes('医保卡'));
+	await p.fill('#body', '明天上午10点在村委会开会，请带上2026年的医保卡。<script>alert(1)</script>');
+	await Promise.all([p.waitForURL(/\/notices\/\d+\?ok=saved$/), p.click('button:text-is("保存并预览")')]);
+	const reread = await p.textContent('#reading');
+	check('after editing, 读法预览 reads the new time', reread.includes('十点') && !reread.includes('九点'), reread);
 	await p.selectOption('#kind', 'once');
 	await p.click('button:text-is("安排播出")');
 	const err = await p.textContent('.card.err').catch(() => '');
@@ -88,6 +95,14 @@ try {
 	await p.fill('#times', '12:00,18:30');
 	await Promise.all([p.waitForURL(/ok=scheduled$/), p.click('button:text-is("安排播出")')]);
 	check('the notice is scheduled daily', (await p.textContent('body')).includes('每天 12:00,18:30'));
+	// A second notice, cancelled before it airs.
+	await p.click('nav >> text=通知');
+	await p.click('text=写通知');
+	await p.fill('#body', '这条通知写错了。');
+	await Promise.all([p.waitForURL(/ok=saved$/), p.click('button:text-is("保存并预览")')]);
+	await Promise.all([p.waitForURL(/ok=cancelled$/), p.click('button:text-is("取消这条通知")')]);
+	check('a notice is cancelled from its page', (await p.textContent('.meta')).includes('已取消'));
+	check('and offers no more scheduling', await p.$('button:text-is("安排播出")') === null);
 	await p.click('nav >> text=时间表');
 	await p.waitForURL(/\/timetable$/);
 	const slots = await p.$$eval('.slot', els => els.map(e => e.textContent));
