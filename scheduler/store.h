@@ -186,6 +186,9 @@ int db_session_add(struct db *db, const char *token_hash, int64_t user_id,
 int db_session_get(struct db *db, const char *token_hash, int64_t now,
     int64_t *user_id, char csrf[33]);
 int db_session_delete(struct db *db, const char *token_hash);
+/* End every session of a user but keep_hash's (NULL: all of them). */
+int db_session_delete_user(struct db *db, int64_t user_id,
+    const char *keep_hash);
 int db_token_add(struct db *db, const char *token_hash, int64_t user_id,
     const char *label);
 /* 1 a live token of an enabled user (*user_id set), 0 none. */

@@ -196,6 +196,16 @@ db_session_delete(struct db *db, const char *token_hash)
 }
 
 int
+db_session_delete_user(struct db *db, int64_t user_id, const char *keep_hash)
+{
+	char err[128];
+
+	return db_run(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash "
+	    "IS NOT ?", "it", err, sizeof(err), user_id, keep_hash) ==
+	    SQLITE_DONE ? 0 : -1;
+}
+
+int
 db_token_add(struct db *db, const char *token_hash, int64_t user_id,
     const char *label)
 {

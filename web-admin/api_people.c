@@ -222,35 +222,59 @@ post_user_disable(struct api_req *r)
 	api_reply(r, 200, api_object(o));
 }
 
-/* A new password: your own, or (county) a user inside your zone. */
+/* A new password: your own (with the current one), or as county staff
+ * for a user inside your zone (omitted: one is generated and returned
+ * once). Every other session of that user ends. */
 static void
 post_user_password(struct api_req *r)
 {
-	static const char *const fields[] = { "password", NULL };
+	static const char *const fields[] = { "password", "current", NULL };
 	struct db_user u;
-	const char *pw;
-	char hash[DB_PWHASH_MAX + 1], err[256];
+	const char *pw, *cur;
+	char hash[DB_PWHASH_MAX + 1], err[256], gen[17] = "";
+	bool self;
 
 	if (!target_user(r, &u))
 		return;
-	if (u.id != r->who.user_id && !api_need_county(r))
+	self = u.id == r->who.user_id;
+	if (!self && !api_need_county(r))
 		return;
 	if (api_only(r, r->body, fields) ||
-	    api_str(r, "password", true, WEB_PASSWORD_MAX, &pw))
+	    api_str(r, "password", self, WEB_PASSWORD_MAX, &pw) ||
+	    api_str(r, "current", self, WEB_PASSWORD_MAX, &cur))
 		return;
+	/* Your own needs the current one: a borrowed session is not enough
+	 * to lock you out. (A rare, deliberate check; done on the loop.) */
+	if (self && crypto_pwhash_str_verify(u.pw_hash, cur, strlen(cur)) != 0) {
+		r->err_field = "current";
+		api_audit(r, "user.password_refused", "%s", u.name);
+		api_error(r, 403, "bad_login", "the current password is wrong");
+		return;
+	}
+	if (pw == NULL) {
+		web_password_generate(gen, sizeof(gen));
+		pw = gen;
+	}
+	r->err_field = "password";
 	if (g_utf8_strlen(pw, -1) < WEB_PASSWORD_MIN) {
 		api_error(r, 400, "weak_password", "a password has at least %d "
 		    "characters", WEB_PASSWORD_MIN);
 		return;
 	}
+	r->err_field = NULL;
 	if (web_password_hash(pw, hash) != 0 ||
 	    db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0) {
 		api_error(r, 409, "disabled", "cannot set the password");
 		return;
 	}
+	db_session_delete_user(r->d->db, u.id, self && r->who.by_session ?
+	    r->who.session_hash : NULL);
 	api_audit(r, "user.password", "%s", u.name);
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", u.id);
+	if (gen[0])	/* shown once */
+		json_object_set_string_member(o, "password", gen);
+	sodium_memzero(gen, sizeof(gen));
 	api_reply(r, 200, api_object(o));
 }
 

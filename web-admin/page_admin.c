@@ -33,6 +33,11 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		    off ? " · 已停用" : "");
 		if (!off && jnum(u, "id") != c->who.user_id) {
 			g_string_append_printf(g, "<form method=\"post\" action=\""
+			    "/users/%lld/reset\">", (long long)jnum(u, "id"));
+			html_csrf(c, g);
+			g_string_append(g, "<button type=\"submit\" class=\"plain\">"
+			    "重设密码</button></form>");
+			g_string_append_printf(g, "<form method=\"post\" action=\""
 			    "/users/%lld/disable\">", (long long)jnum(u, "id"));
 			html_csrf(c, g);
 			g_string_append(g, "<button type=\"submit\" class=\"danger\">"
@@ -113,6 +118,11 @@ page_users(struct web_ctx *c)
 		    "quiet_end", "06:00"));
 		st = web_call(c, "POST", "zones", b, &res, err, sizeof(err));
 		what = "地区已建立。";
+	} else if (c->nparts == 3 && strcmp(c->parts[2], "reset") == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "users/%s/password", c->parts[1]);
+		st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
+		what = "密码已重设。";
 	} else if (c->nparts == 3 && strcmp(c->parts[2], "disable") == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "users/%s/disable", c->parts[1]);
@@ -134,9 +144,9 @@ page_users(struct web_ctx *c)
 		    json_node_get_object(res) : NULL;
 		const char *pw = o ? jstr(o, "password") : NULL;
 		if (pw) {
-			gchar *t = g_markup_printf_escaped("用户「%s」已建立。密码只显示"
-			    "这一次，请抄下来交给本人：<strong id=\"new-password\">%s"
-			    "</strong>", jstr(o, "name"), pw);
+			gchar *t = g_markup_printf_escaped("%s密码只显示这一次，请抄下来"
+			    "交给本人：<strong id=\"new-password\">%s</strong>", what,
+			    pw);
 			snprintf(ok, sizeof(ok), "%s", t);
 			g_free(t);
 		} else {

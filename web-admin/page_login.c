@@ -105,6 +105,8 @@ page_account(struct web_ctx *c)
 			JsonObject *o = json_object_new();
 			char path[64];
 			json_object_set_string_member(o, "password", a);
+			json_object_set_string_member(o, "current", web_field(c,
+			    "current", ""));
 			snprintf(path, sizeof(path), "users/%lld/password",
 			    (long long)c->who.user_id);
 			if (web_call(c, "POST", path, o, NULL, err, sizeof(err)) < 300)
@@ -138,7 +140,10 @@ page_account(struct web_ctx *c)
 	g_string_append(g, "<h2>修改密码</h2><form method=\"post\" "
 	    "action=\"/account/password\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append(g, "<label for=\"pw1\">新密码（至少 8 个字符）</label>"
+	g_string_append(g, "<label for=\"pwc\">现在的密码</label><input "
+	    "id=\"pwc\" name=\"current\" type=\"password\" required "
+	    "autocomplete=\"current-password\">"
+	    "<label for=\"pw1\">新密码（至少 8 个字符）</label>"
 	    "<input id=\"pw1\" name=\"password\" type=\"password\" required "
 	    "autocomplete=\"new-password\"><label for=\"pw2\">再输一遍</label>"
 	    "<input id=\"pw2\" name=\"password2\" type=\"password\" required "

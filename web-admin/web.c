@@ -41,6 +41,7 @@ static const struct { const char *field, *zh; } field_names[] = {
 	{ "password", "密码" }, { "role", "角色" }, { "word", "词语" },
 	{ "pinyin", "拼音" }, { "id", "编号" }, { "kind", "播出方式" },
 	{ "quiet_start", "静音开始" }, { "quiet_end", "静音结束" },
+	{ "current", "现在的密码" },
 };
 
 static const struct { const char *code, *zh; } codes[] = {
@@ -67,6 +68,7 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "self", "不能停用自己的账号。" },
 	{ "busy", "系统正忙，请稍后再试。" },
 	{ "csrf", "页面已过期，请刷新后再试。" },
+	{ "bad_login", "密码不对。" },
 };
 
 static void

@@ -184,6 +184,24 @@ await call('POST', `users/${tmp.json.id}/disable`, undefined, root);
 check('a disabled user\'s session stops working', (await call('GET', 'me', undefined, { cookie: t.cookie })).status === 401);
 check('a disabled user\'s API token stops working', (await call('GET', 'me', undefined, { bearer: t.token })).status === 401);
 check('a disabled user cannot log in', (await login(tmp.json.name, 'temp-pass-1')).status === 401);
+// Passwords: your own needs the current one; county staff reset others'
+// (a generated one, shown once), which ends that user's sessions.
+const pu = await call('POST', 'users', { name: `pw${uniq()}`, role: 'village', zone: '441202001001', password: 'first-pass-1' }, root);
+const ps = await login(pu.json.name, 'first-pass-1');
+const own = (b, how = { cookie: ps.cookie, csrf: ps.csrf }) => call('POST', `users/${pu.json.id}/password`, b, how);
+let r1 = await own({ password: 'second-pass-2' });
+check('changing your own password needs the current one', r1.status === 400 && r1.json?.error?.code === 'missing_field', JSON.stringify(r1.json));
+r1 = await own({ password: 'second-pass-2', current: 'wrong-pass-0' });
+check('a wrong current password is refused', r1.status === 403);
+r1 = await own({ password: 'second-pass-2', current: 'first-pass-1' });
+check('the right one changes it', r1.status === 200 && (await login(pu.json.name, 'second-pass-2')).status === 200);
+check('and the session that changed it goes on', (await call('GET', 'me', undefined, { cookie: ps.cookie })).status === 200);
+r1 = await call('POST', `users/${pu.json.id}/password`, undefined, { cookie: creds.township.cookie, csrf: creds.township.csrf });
+check('a township cadre cannot reset another user\'s password', r1.status === 403);
+r1 = await call('POST', `users/${pu.json.id}/password`, undefined, { cookie: creds.county.cookie, csrf: creds.county.csrf });
+check('county staff reset it to a generated one, shown once', r1.status === 200 && /^[a-z0-9]{16}$/.test(r1.json.password || ''), JSON.stringify(r1.json));
+check('which ends the user\'s sessions', (await call('GET', 'me', undefined, { cookie: ps.cookie })).status === 401);
+check('and the new password works', (await login(pu.json.name, r1.json.password)).status === 200);
 // Login rate limiting: five failures for a name, then refusal before hashing.
 const name = `nobody${uniq()}`;
 const codes = [];

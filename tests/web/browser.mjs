@@ -180,10 +180,17 @@ try {
 	const seen = await n.textContent('main');
 	check('and does not see the other village\'s notice', !seen.includes('开会通知'));
 	await n.click('nav >> text=我的账号');
+	await n.fill('#pwc', pw);
 	await n.fill('#pw1', 'my-own-pass-1');
 	await n.fill('#pw2', 'my-own-pass-2');
 	await n.click('button:text-is("修改密码")');
 	check('two different new passwords are refused', (await n.textContent('.card.err').catch(() => '')).includes('不一样'));
+	await n.fill('#pwc', 'not my password');
+	await n.fill('#pw1', 'my-own-pass-1');
+	await n.fill('#pw2', 'my-own-pass-1');
+	await n.click('button:text-is("修改密码")');
+	check('a wrong current password is refused', (await n.textContent('.card.err').catch(() => '')).includes('密码不对'));
+	await n.fill('#pwc', pw);
 	await n.fill('#pw1', 'my-own-pass-1');
 	await n.fill('#pw2', 'my-own-pass-1');
 	await n.click('button:text-is("修改密码")');
