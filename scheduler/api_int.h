@@ -1,7 +1,8 @@
 /*
- * api_int.h — inside scheduler/: what the JSON API's files share. api.c
- * owns the HTTP side (listening, the bearer token, size limits, routing,
- * JSON in and out); api_routes.c the resources.
+ * api_int.h — inside scheduler/: what the JSON API's files share.
+ * api_server.c owns the HTTP side (listening, who asks, size limits,
+ * routing), api.c JSON in and out; api_routes.c and its neighbours the
+ * resources.
  *
  * Conventions: JSON bodies in and out; 200/201 on success; errors are
  * {"error": {"status": N, "code": "...", "message": "..."}} with a 4xx/5xx
@@ -44,6 +45,11 @@ int api_parse_body(const char *data, size_t len, JsonObject **out,
     const char **code, char *msg, size_t msglen);
 
 void api_reply(struct api_req *r, int status, JsonNode *node);
+/* Send node (taken) as the JSON answer of msg, for answers made outside
+ * a struct api_req (after a pause, before a body is read). */
+void api_send(SoupServerMessage *msg, int status, JsonNode *node);
+/* {"error": {"status", "code", "message"}} */
+JsonNode *api_error_node(int status, const char *code, const char *message);
 void api_error(struct api_req *r, int status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -110,18 +110,6 @@ struct pending {
 };
 
 static void
-send_json(SoupServerMessage *msg, int status, JsonObject *o)
-{
-	JsonNode *n = api_object(o);
-	gchar *text = json_to_string(n, TRUE);
-
-	soup_server_message_set_status(msg, (guint)status, NULL);
-	soup_server_message_set_response(msg, "application/json",
-	    SOUP_MEMORY_TAKE, text, strlen(text));
-	json_node_unref(n);
-}
-
-static void
 send_file(SoupServerMessage *msg, const char *path, const char *type)
 {
 	gchar *data = NULL;
@@ -145,12 +133,7 @@ rendered(struct render_job *job, void *arg)
 	struct pending *p = arg;
 
 	if (job->rc != 0) {
-		JsonObject *o = json_object_new(), *e = json_object_new();
-		json_object_set_int_member(e, "status", 500);
-		json_object_set_string_member(e, "code", "render");
-		json_object_set_string_member(e, "message", job->err);
-		json_object_set_object_member(o, "error", e);
-		send_json(p->msg, 500, o);
+		api_send(p->msg, 500, api_error_node(500, "render", job->err));
 	} else if (p->want == WANT_FILE) {
 		send_file(p->msg, job->ogg, "audio/ogg");
 	} else {
@@ -161,7 +144,7 @@ rendered(struct render_job *job, void *arg)
 		json_object_set_string_member(o, "spoken", job->spoken ?
 		    job->spoken : "");
 		json_object_set_string_member(o, "audio", url);
-		send_json(p->msg, 200, o);
+		api_send(p->msg, 200, api_object(o));
 		g_free(url);
 	}
 	soup_server_message_unpause(p->msg);

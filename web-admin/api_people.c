@@ -26,31 +26,6 @@ principal_json(const struct web_principal *p)
 }
 
 static void
-send_now(SoupServerMessage *msg, int status, JsonObject *o)
-{
-	JsonNode *n = api_object(o);
-	gchar *text = json_to_string(n, TRUE);
-
-	soup_server_message_set_status(msg, (guint)status, NULL);
-	soup_server_message_set_response(msg, "application/json",
-	    SOUP_MEMORY_TAKE, text, strlen(text));
-	json_node_unref(n);
-}
-
-static void
-send_error(SoupServerMessage *msg, int status, const char *code,
-    const char *text)
-{
-	JsonObject *o = json_object_new(), *e = json_object_new();
-
-	json_object_set_int_member(e, "status", status);
-	json_object_set_string_member(e, "code", code);
-	json_object_set_string_member(e, "message", text);
-	json_object_set_object_member(o, "error", e);
-	send_now(msg, status, o);
-}
-
-static void
 login_done(struct dalabad *d, SoupServerMessage *msg,
     enum web_login_outcome outcome, const struct web_principal *p,
     const char *cookie, void *arg)
@@ -59,17 +34,18 @@ login_done(struct dalabad *d, SoupServerMessage *msg,
 	switch (outcome) {
 	case WEB_LOGIN_OK:
 		web_set_cookie(d, msg, cookie);
-		send_now(msg, 200, principal_json(p));
+		api_send(msg, 200, api_object(principal_json(p)));
 		break;
 	case WEB_LOGIN_BAD:
-		send_error(msg, 401, "bad_login", "wrong name or password");
+		api_send(msg, 401, api_error_node(401, "bad_login",
+		    "wrong name or password"));
 		break;
 	case WEB_LOGIN_LIMITED:
-		send_error(msg, 429, "too_many", "too many failed logins; wait "
-		    "ten minutes");
+		api_send(msg, 429, api_error_node(429, "too_many",
+		    "too many failed logins; wait ten minutes"));
 		break;
 	case WEB_LOGIN_BUSY:
-		send_error(msg, 503, "busy", "busy; try again");
+		api_send(msg, 503, api_error_node(503, "busy", "busy; try again"));
 		break;
 	}
 }

@@ -1,0 +1,337 @@
+/*
+ * api_server.c — the HTTP side of dalabad's API and web admin (libsoup 3,
+ * on the main loop): listening (HTTPS when given a certificate), bodies
+ * refused from their headers when too large, who is asking and the CSRF
+ * check, then routing to the resources; the machine's API token; and
+ * enrolment, on its own listener, for loudspeaker boxes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "scheduler/api_int.h"
+#include "scheduler/log.h"
+
+static bool
+read_body(struct api_req *r)
+{
+	SoupMessageBody *mb = soup_server_message_get_request_body(r->msg);
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(r->msg);
+	const char *ctype = soup_message_headers_get_content_type(h, NULL);
+	const char *code;
+	char msg[512];
+
+	if (mb->length > API_MAX_BODY) {
+		api_error(r, 413, "too_large", "the body is larger than %d bytes",
+		    API_MAX_BODY);
+		return false;
+	}
+	if (mb->length == 0) {
+		r->body = json_object_new();
+		return true;
+	}
+	if (ctype == NULL || strcmp(ctype, "application/json") != 0) {
+		api_error(r, 415, "not_json", "send the body as application/json");
+		return false;
+	}
+	GBytes *bytes = soup_message_body_flatten(mb);
+	gsize len;
+	const char *data = g_bytes_get_data(bytes, &len);
+	bool ok = api_parse_body(data, len, &r->body, &code, msg,
+	    sizeof(msg)) == 0;
+	if (!ok)
+		api_error(r, 400, code, "%s", msg);
+	g_bytes_unref(bytes);
+	return ok;
+}
+
+static void
+api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	struct api_req r = { .d = data, .msg = msg, .query = query };
+	gchar **parts = NULL;
+
+	(void)server;
+	r.method = soup_server_message_get_method(msg);
+	snprintf(r.source, sizeof(r.source), "api:%s",
+	    soup_server_message_get_remote_host(msg));
+	parts = g_strsplit(path + strlen("/api/v1/"), "/", 0);
+	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
+		r.parts[r.nparts] = parts[r.nparts];
+	/* Logging in is the one thing done without credentials. */
+	bool login = strcmp(r.method, "POST") == 0 && r.nparts == 1 &&
+	    strcmp(r.parts[0], "login") == 0;
+	if (!login && !web_authenticate(r.d, msg, &r.who)) {
+		api_error(&r, 401, "unauthorised", "log in (POST /api/v1/login), "
+		    "or send \"Authorization: Bearer TOKEN\" with a user's API "
+		    "token or the state directory's api.token");
+		goto out;
+	}
+	/* A browser sends the cookie on its own; only our page knows the
+	 * CSRF token, so a write without it came from elsewhere. */
+	if (strcmp(r.method, "GET") != 0 && !web_csrf_ok(&r.who,
+	    soup_message_headers_get_one(soup_server_message_get_request_headers(
+	    msg), "X-CSRF-Token"))) {
+		api_error(&r, 403, "csrf", "a write from a session needs its "
+		    "X-CSRF-Token header (from GET /api/v1/me)");
+		goto out;
+	}
+	if (strcmp(r.method, "POST") == 0 && !read_body(&r))
+		goto out;
+	if (parts[r.nparts] != NULL || (api_route(&r) != 0 &&
+	    web_api_route(&r) != 0)) {
+		if (!r.answered)
+			api_error(&r, 404, "not_found", "no such resource: %s %.200s",
+			    r.method, path);
+	}
+	if (!r.answered && !r.paused)
+		api_error(&r, 500, "internal", "the request was not answered");
+out:
+	if (r.body)
+		json_object_unref(r.body);
+	g_strfreev(parts);
+}
+
+/* ---- enrolment: loudspeaker boxes fetch their configuration ---------------- */
+
+static void
+enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	struct dalabad *d = data;
+	struct bcast_enrolled e;
+	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
+	const char *token = query ? g_hash_table_lookup(query, "token") : NULL;
+	const char *from = soup_server_message_get_remote_host(msg);
+
+	(void)server;
+	(void)path;
+	if (strcmp(soup_server_message_get_method(msg), "GET") != 0) {
+		soup_server_message_set_status(msg, 405, NULL);
+		return;
+	}
+	if (token == NULL || bcast_enroll_redeem(d->srv, token,
+	    d->cfg.advertise, bcast_server_port(d->srv), &e, conf, sizeof(conf),
+	    err, sizeof(err)) != 0) {
+		if (token == NULL)
+			snprintf(err, sizeof(err), "no token");
+		soup_server_message_set_status(msg, 403, NULL);
+		soup_server_message_set_response(msg, "text/plain",
+		    SOUP_MEMORY_COPY, err, strlen(err));
+		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, err);
+		return;
+	}
+	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
+	if (db_speaker_set_key(d->db, e.id, keyhex, err, sizeof(err)) != 0) {
+		soup_server_message_set_status(msg, 500, NULL);
+		dlog(LOG_ERR, "enrolment of speaker %u: %s", e.id, err);
+		return;
+	}
+	sodium_memzero(keyhex, sizeof(keyhex));
+	db_audit(d->db, 0, from, "speaker.enrolled", e.zone);
+	dlog(LOG_NOTICE, "speaker %u enrolled in zone %s from %s", e.id, e.zone,
+	    from);
+	soup_server_message_set_status(msg, 200, NULL);
+	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
+	    conf, strlen(conf));
+	sodium_memzero(conf, sizeof(conf));
+}
+
+/* ---- start and stop ------------------------------------------------------------ */
+
+/* The API token: made once, kept in the state dir (0600), read by the
+ * dalaba CLI. */
+static int
+load_token(struct dalabad *d, char *err, size_t errlen)
+{
+	gchar *path = g_build_filename(d->cfg.state_dir, "api.token", NULL);
+	gchar *text = NULL;
+	int rc = 0;
+
+	if (g_file_get_contents(path, &text, NULL, NULL) &&
+	    strlen(g_strstrip(text)) == 64) {
+		snprintf(d->token, sizeof(d->token), "%s", text);
+	} else {
+		uint8_t raw[32];
+		randombytes_buf(raw, sizeof(raw));
+		bcast_hex_encode(raw, sizeof(raw), d->token);
+		gchar *line = g_strdup_printf("%s\n", d->token);
+		GError *gerr = NULL;
+		mode_t old = umask(077);
+		if (!g_file_set_contents_full(path, line, -1,
+		    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &gerr)) {
+			snprintf(err, errlen, "%s", gerr->message);
+			g_error_free(gerr);
+			rc = -1;
+		}
+		umask(old);
+		g_free(line);
+	}
+	g_free(text);
+	g_free(path);
+	return rc;
+}
+
+/* Before a body is read: refuse one that is too large or of no stated
+ * length, and keep none of it, so a hostile client cannot make us hold a
+ * gigabyte. (Registered with each normal handler's path: libsoup runs the
+ * early handler of the same, most specific, path only.) */
+static void
+early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer data)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	SoupEncoding enc = soup_message_headers_get_encoding(h);
+	goffset len = soup_message_headers_get_content_length(h);
+
+	(void)server;
+	(void)path;
+	(void)query;
+	(void)data;
+	if (enc == SOUP_ENCODING_CONTENT_LENGTH && len <= API_MAX_BODY)
+		return;
+	if (enc == SOUP_ENCODING_NONE)
+		return;
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(
+	    msg), FALSE);
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "Connection", "close");
+	bool big = enc == SOUP_ENCODING_CONTENT_LENGTH;
+	api_send(msg, big ? 413 : 411, api_error_node(big ? 413 : 411,
+	    big ? "too_large" : "length_required", big ? "the body is larger "
+	    "than 64 KB" : "send the body with a Content-Length"));
+}
+
+static SoupServer *
+listen_on(const char *bind, int port, const char *what, GTlsCertificate *tls,
+    char *err, size_t errlen)
+{
+	SoupServer *s = soup_server_new("server-header", "dalabad",
+	    "tls-certificate", tls, NULL);
+	GInetAddress *ia = g_inet_address_new_from_string(bind);
+	GError *gerr = NULL;
+
+	if (ia == NULL) {
+		snprintf(err, errlen, "%s: \"%s\" is not an IP address", what, bind);
+		g_object_unref(s);
+		return NULL;
+	}
+	GSocketAddress *sa = g_inet_socket_address_new(ia, (guint16)port);
+	if (!soup_server_listen(s, sa, tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
+	    &gerr)) {
+		snprintf(err, errlen, "%s on %s:%d: %s", what, bind, port,
+		    gerr->message);
+		g_error_free(gerr);
+		g_object_unref(s);
+		s = NULL;
+	}
+	g_object_unref(sa);
+	g_object_unref(ia);
+	return s;
+}
+
+static int
+bound_port(SoupServer *s)
+{
+	GSList *uris = soup_server_get_uris(s);
+	int port = uris ? g_uri_get_port(uris->data) : -1;
+
+	g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+	return port;
+}
+
+static bool
+tls_on(const struct dalabad *d)
+{
+	return strcmp(d->cfg.api_tls_cert, "off") != 0;
+}
+
+int
+api_start(struct dalabad *d, char *err, size_t errlen)
+{
+	char e2[256];
+
+	if (load_token(d, e2, sizeof(e2)) != 0) {
+		snprintf(err, errlen, "API token: %s", e2);
+		return -1;
+	}
+	GTlsCertificate *tls = NULL;
+	if (strcmp(d->cfg.api_tls_cert, "off") != 0) {
+		GError *gerr = NULL;
+		tls = g_tls_certificate_new_from_files(d->cfg.api_tls_cert,
+		    d->cfg.api_tls_key, &gerr);
+		if (tls == NULL) {
+			snprintf(err, errlen, "TLS certificate %s / key %s: %s",
+			    d->cfg.api_tls_cert, d->cfg.api_tls_key, gerr->message);
+			g_error_free(gerr);
+			return -1;
+		}
+		/* The CLI on this machine trusts exactly this certificate. */
+		gchar *pem = NULL, *cpath = g_build_filename(d->cfg.state_dir,
+		    "api.cert", NULL);
+		g_object_get(tls, "certificate-pem", &pem, NULL);
+		g_file_set_contents(cpath, pem ? pem : "", -1, NULL);
+		g_free(pem);
+		g_free(cpath);
+	}
+	d->api = listen_on(d->cfg.api_bind, d->cfg.api_port, "JSON API", tls,
+	    err, errlen);
+	if (tls)
+		g_object_unref(tls);
+	if (d->api == NULL)
+		return -1;
+	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
+	soup_server_add_early_handler(d->api, "/api/v1/", early_limit, d, NULL);
+	soup_server_add_early_handler(d->api, "/", early_limit, d, NULL);
+	if (web_start(d, err, errlen) != 0)
+		return -1;
+	int port = bound_port(d->api);
+	/* Where the CLI finds us (port 0 means any free port). */
+	gchar *url = g_strdup_printf("%s://%s:%d\n", tls_on(d) ? "https" : "http",
+	    strchr(d->cfg.api_bind, ':') ? "[::1]" : strcmp(d->cfg.api_bind,
+	    "0.0.0.0") == 0 ? "127.0.0.1" : d->cfg.api_bind, port);
+	gchar *path = g_build_filename(d->cfg.state_dir, "api.url", NULL);
+	g_file_set_contents(path, url, -1, NULL);
+	g_free(path);
+	dlog(LOG_NOTICE, "JSON API on %.*s (token in %s/api.token)",
+	    (int)strlen(url) - 1, url, d->cfg.state_dir);
+	g_free(url);
+	if (strcmp(d->cfg.enroll_bind, "off") != 0) {
+		d->enroll = listen_on(d->cfg.enroll_bind, d->cfg.enroll_port,
+		    "enrolment", NULL, err, errlen);
+		if (d->enroll == NULL)
+			return -1;
+		soup_server_add_handler(d->enroll, "/enroll", enroll_handler, d,
+		    NULL);
+		/* What a box is told to fetch, for `dalaba speaker token`. */
+		url = g_strdup_printf("http://%s:%d/enroll\n", d->cfg.advertise,
+		    bound_port(d->enroll));
+		path = g_build_filename(d->cfg.state_dir, "enroll.url", NULL);
+		g_file_set_contents(path, url, -1, NULL);
+		g_free(path);
+		dlog(LOG_NOTICE, "enrolment on %s:%d (boxes fetch %.*s)",
+		    d->cfg.enroll_bind, bound_port(d->enroll),
+		    (int)strlen(url) - 1, url);
+		g_free(url);
+	}
+	return 0;
+}
+
+void
+api_stop(struct dalabad *d)
+{
+	web_stop(d);
+	if (d->api) {
+		soup_server_disconnect(d->api);
+		g_object_unref(d->api);
+	}
+	if (d->enroll) {
+		soup_server_disconnect(d->enroll);
+		g_object_unref(d->enroll);
+	}
+	d->api = d->enroll = NULL;
+}
