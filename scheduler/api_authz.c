@@ -27,24 +27,29 @@ api_need_county(struct api_req *r)
 	return false;
 }
 
-char *
-api_notice_zone(struct api_req *r, int64_t id)
+bool
+api_zone_allowed(struct api_req *r, const char *zone, const char *what,
+    int64_t id, bool act)
+{
+	/* What the caller may not see does not exist, as far as they know. */
+	if (zone == NULL || !web_sees(&r->who, zone)) {
+		api_error(r, 404, "not_found", "no %s %lld", what, (long long)id);
+		return false;
+	}
+	return !act || api_need_within(r, zone);
+}
+
+bool
+api_notice_allowed(struct api_req *r, int64_t id, bool act)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT zone FROM notices WHERE id = ?",
 	    "i", id);
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-	char *zone = NULL;
+	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
+	    json_object_get_string_member(json_array_get_object_element(a, 0),
+	    "zone") : NULL, "notice", id, act);
 
-	if (a && json_array_get_length(a) == 1)
-		zone = g_strdup(json_object_get_string_member(
-		    json_array_get_object_element(a, 0), "zone"));
 	if (rows)
 		json_node_unref(rows);
-	/* What the caller may not see does not exist, as far as they know. */
-	if (zone == NULL || !web_sees(&r->who, zone)) {
-		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
-		g_free(zone);
-		return NULL;
-	}
-	return zone;
+	return ok;
 }

@@ -93,9 +93,13 @@ int api_route(struct api_req *r);
  * caller county staff. */
 bool api_need_within(struct api_req *r, const char *zone);
 bool api_need_county(struct api_req *r);
-/* The zone of notice id, or NULL (404 answered) if the caller cannot
- * see it; g_free. */
-char *api_notice_zone(struct api_req *r, int64_t id);
+/* May the caller see (act false) or act on (act true) something of zone
+ * (NULL: there is no such thing)? If not, 404 has been answered when they
+ * cannot even see it ("no WHAT ID"), else 403. */
+bool api_zone_allowed(struct api_req *r, const char *zone, const char *what,
+    int64_t id, bool act);
+/* The same for notice id. */
+bool api_notice_allowed(struct api_req *r, int64_t id, bool act);
 /* SQL condition "the zone column Z is visible to ?N" (a prefix either
  * way) and "inside ?N". */
 #define API_SEES(col, n) "(substr(" col ", 1, length(?" #n ")) = ?" #n \

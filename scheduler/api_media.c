@@ -236,12 +236,8 @@ api_get_notice_audio(struct api_req *r)
 	struct db_notice n;
 	bool cancelled;
 
-	if (api_path_id(r, &id) != 0)
+	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, false))
 		return;
-	char *zone = api_notice_zone(r, id);
-	if (zone == NULL)
-		return;
-	g_free(zone);
 	if (db_notice_get(r->d->db, id, &n, &cancelled) != 1) {
 		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
 		return;
@@ -321,9 +317,9 @@ api_get_broadcast_audio(struct api_req *r)
 	JsonObject *o = a && json_array_get_length(a) == 1 ?
 	    json_array_get_object_element(a, 0) : NULL;
 	const char *audio = o ? json_object_get_string_member(o, "audio") : NULL;
-	if (o == NULL || !web_sees(&r->who, json_object_get_string_member(o,
-	    "zone"))) {
-		api_error(r, 404, "not_found", "no broadcast %lld", (long long)id);
+	if (!api_zone_allowed(r, o ? json_object_get_string_member(o, "zone") :
+	    NULL, "broadcast", id, false)) {
+		/* answered */
 	} else if (audio == NULL || strchr(audio, '/') || audio[0] == '.') {
 		api_error(r, 404, "no_audio", "broadcast %lld never went on air",
 		    (long long)id);
@@ -393,40 +389,47 @@ api_get_timetable(struct api_req *r)
 		goto done;
 	}
 	until = now + (int64_t)days * 86400;
+	/* The notices the caller sees (and the filter picks), read once. */
+	JsonNode *rows = api_rows(r->d, "SELECT id, COALESCE(title, substr(body, "
+	    "1, 40)) AS title, zone, CASE priority WHEN 0 THEN 'village' WHEN 1 "
+	    "THEN 'township' ELSE 'county' END AS class FROM notices WHERE "
+	    "cancelled_at IS NULL AND " API_SEES("zone", 1) " AND " API_SEES("zone",
+	    2), "tt", r->who.zone, zf ? zf : "");
+	if (rows == NULL) {
+		api_error(r, 500, "database", "cannot read notices");
+		goto done;
+	}
+	GHashTable *notices = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    g_free, NULL);
+	JsonArray *na = json_node_get_array(rows);
+	for (guint i = 0; i < json_array_get_length(na); i++) {
+		JsonObject *n = json_array_get_object_element(na, i);
+		gint64 id = json_object_get_int_member(n, "id");
+		g_hash_table_insert(notices, g_memdup2(&id, sizeof(id)), n);
+	}
 	db_schedule_each(r->d->db, collect, &c);
 	for (guint i = 0; i < c.scheds->len; i++) {
 		struct db_schedule *s = &g_array_index(c.scheds, struct db_schedule, i);
-		JsonNode *rows = api_rows(r->d, "SELECT id AS notice, COALESCE(title, "
-		    "substr(body, 1, 40)) AS title, zone, CASE priority WHEN 0 THEN "
-		    "'village' WHEN 1 THEN 'township' ELSE 'county' END AS class "
-		    "FROM notices WHERE id = ?", "i", s->notice_id);
-		JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-		JsonObject *n = a && json_array_get_length(a) == 1 ?
-		    json_array_get_object_element(a, 0) : NULL;
-		const char *zone = n ? json_object_get_string_member(n, "zone") : NULL;
-		if (zone && web_sees(&r->who, zone) && (zf == NULL ||
-		    strncmp(zone, zf, strlen(zf)) == 0 ||
-		    strncmp(zf, zone, strlen(zone)) == 0)) {
-			int64_t t = now - 1;
-			for (int k = 0; k < 200; k++) {
-				t = tt_next(&s->rule, r->d->tz, t);
-				if (t < 0 || t > until)
-					break;
-				JsonObject *x = json_object_new();
-				json_object_set_int_member(x, "at", t);
-				json_object_set_int_member(x, "schedule", s->id);
-				json_object_set_int_member(x, "notice", s->notice_id);
-				json_object_set_string_member(x, "title",
-				    json_object_get_string_member(n, "title"));
-				json_object_set_string_member(x, "zone", zone);
-				json_object_set_string_member(x, "class",
-				    json_object_get_string_member(n, "class"));
-				g_ptr_array_add(slots, x);
-			}
+		JsonObject *n = g_hash_table_lookup(notices, &s->notice_id);
+		for (int64_t t = now - 1, k = 0; n && k < 200; k++) {
+			t = tt_next(&s->rule, r->d->tz, t);
+			if (t < 0 || t > until)
+				break;
+			JsonObject *x = json_object_new();
+			json_object_set_int_member(x, "at", t);
+			json_object_set_int_member(x, "schedule", s->id);
+			json_object_set_int_member(x, "notice", s->notice_id);
+			json_object_set_string_member(x, "title",
+			    json_object_get_string_member(n, "title"));
+			json_object_set_string_member(x, "zone",
+			    json_object_get_string_member(n, "zone"));
+			json_object_set_string_member(x, "class",
+			    json_object_get_string_member(n, "class"));
+			g_ptr_array_add(slots, x);
 		}
-		if (rows)
-			json_node_unref(rows);
 	}
+	g_hash_table_unref(notices);
+	json_node_unref(rows);
 	g_ptr_array_sort(slots, by_time);
 	JsonArray *out = json_array_new();
 	for (guint i = 0; i < slots->len; i++)

@@ -234,10 +234,7 @@ api_post_schedule(struct api_req *r)
 	if (read_schedule(r, r->body, &s) != 0)
 		return;
 	s.notice_id = notice;
-	char *zone = api_notice_zone(r, notice);
-	bool ok = zone && api_need_within(r, zone);
-	g_free(zone);
-	if (!ok)
+	if (!api_notice_allowed(r, notice, true))
 		return;
 	if (db_notice_live(r->d->db, notice) != 1) {
 		api_error(r, 409, "cancelled", "notice %d is cancelled", notice);
@@ -273,17 +270,12 @@ api_delete_schedule(struct api_req *r)
 	JsonNode *rows = api_rows(r->d, "SELECT n.zone FROM schedules s JOIN "
 	    "notices n ON n.id = s.notice_id WHERE s.id = ?", "i", id);
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-	const char *zone = a && json_array_get_length(a) == 1 ?
+	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
 	    json_object_get_string_member(json_array_get_object_element(a, 0),
-	    "zone") : NULL;
-	if (zone == NULL || !web_sees(&r->who, zone)) {
-		api_error(r, 404, "not_found", "no schedule %lld", (long long)id);
-	} else if (api_need_within(r, zone)) {
-		zone = NULL;
-	}
+	    "zone") : NULL, "schedule", id, true);
 	if (rows)
 		json_node_unref(rows);
-	if (r->answered)
+	if (!ok)
 		return;
 	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
 		api_error(r, 404, "not_found", "%s", err);
@@ -326,12 +318,8 @@ api_get_notice(struct api_req *r)
 {
 	int64_t id;
 
-	if (api_path_id(r, &id) != 0)
+	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, false))
 		return;
-	char *zone = api_notice_zone(r, id);
-	if (zone == NULL)
-		return;
-	g_free(zone);
 	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
 	JsonNode *rows = api_rows(r->d, sql, "i", id);
 	g_free(sql);
@@ -526,12 +514,8 @@ api_post_notice_edit(struct api_req *r)
 	char err[256];
 	int64_t id;
 
-	if (api_path_id(r, &id) != 0)
-		return;
-	char *zone = api_notice_zone(r, id);
-	bool ok = zone && api_need_within(r, zone);
-	g_free(zone);
-	if (!ok || api_only(r, r->body, fields) || read_notice(r, &n) != 0)
+	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true) ||
+	    api_only(r, r->body, fields) || read_notice(r, &n) != 0)
 		return;
 	n.id = id;
 	if (db_notice_update(r->d->db, &n, err, sizeof(err)) != 0) {
@@ -552,12 +536,7 @@ api_cancel_notice(struct api_req *r)
 	int64_t id;
 	char err[256];
 
-	if (api_path_id(r, &id) != 0)
-		return;
-	char *zone = api_notice_zone(r, id);
-	bool ok = zone && api_need_within(r, zone);
-	g_free(zone);
-	if (!ok)
+	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true))
 		return;
 	JsonNode *rows = api_rows(r->d, "SELECT cancelled_at IS NOT NULL AS c "
 	    "FROM notices WHERE id = ?", "i", id);
