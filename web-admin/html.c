@@ -103,6 +103,17 @@ html_class_zh(const char *cls)
 }
 
 const char *
+html_zone_name(struct web_ctx *c, JsonArray *zones, const char *code)
+{
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		if (g_strcmp0(jstr(z, "code"), code) == 0)
+			return E(c, jstr(z, "name"));
+	}
+	return E(c, code);
+}
+
+const char *
 html_outcome_zh(const char *o)
 {
 	if (o == NULL)

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tts/tts.h"
 #include "web-admin/web_int.h"
 
 /* ---- users and zones ---- */
@@ -206,14 +205,7 @@ page_lexicon(struct web_ctx *c)
 	    "class=\"plain\">试听</button></form>", E(c, try));
 	if (*try && strlen(try) <= 600) {
 		char e2[256];
-		struct tts_lexicon *l = tts_lexicon_new();
-		if (l && db_lexicon_load(c->d->db, l, e2, sizeof(e2)) != 0) {
-			tts_lexicon_free(l);
-			l = NULL;
-		}
-		char *sp = tts_spoken_text(try, strlen(try), tts_voice_default(), l,
-		    e2, sizeof(e2));
-		tts_lexicon_free(l);
+		char *sp = web_reading(c, try, "mandarin", e2, sizeof(e2));
 		gchar *q = g_uri_escape_string(try, NULL, FALSE);
 		g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s"
 		    "</div><audio controls preload=\"auto\" src=\"/api/v1/speak?text="

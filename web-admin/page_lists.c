@@ -9,17 +9,6 @@
 
 #include "web-admin/web_int.h"
 
-static const char *
-zone_name(struct web_ctx *c, JsonArray *zones, const char *code)
-{
-	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		JsonObject *z = json_array_get_object_element(zones, i);
-		if (strcmp(jstr(z, "code"), code) == 0)
-			return E(c, jstr(z, "name"));
-	}
-	return E(c, code);
-}
-
 /* ---- timetable ---- */
 
 void
@@ -30,10 +19,10 @@ page_timetable(struct web_ctx *c)
 	const char *zf = web_qarg(c, "zone", "");
 	JsonNode *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
-	char path[64];
-
-	snprintf(path, sizeof(path), "timetable");
-	JsonNode *tn = web_get(c, path);
+	/* The API filters by zone; a bad value just shows everything. */
+	gchar *path = g_strdup_printf("timetable?zone=%s", zf);
+	JsonNode *tn = web_get(c, *zf ? path : "timetable");
+	g_free(path);
 	JsonArray *slots = tn ? json_node_get_array(tn) : NULL;
 	GString *g = html_begin(c, "时间表（今天和以后七天）", "timetable");
 
@@ -53,9 +42,6 @@ page_timetable(struct web_ctx *c)
 	for (guint i = 0; slots && i < json_array_get_length(slots); i++) {
 		JsonObject *s = json_array_get_object_element(slots, i);
 		const char *zone = jstr(s, "zone");
-		if (*zf && strncmp(zone, zf, strlen(zf)) != 0 &&
-		    strncmp(zf, zone, strlen(zone)) != 0)
-			continue;
 		GDateTime *u = g_date_time_new_from_unix_utc(jnum(s, "at"));
 		GDateTime *t = g_date_time_to_timezone(u, c->d->tz);
 		gchar *d = g_date_time_format(t, "%Y-%m-%d");
@@ -70,7 +56,7 @@ page_timetable(struct web_ctx *c)
 		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
 		    "<span class=\"badge\">%s</span>%s</div></div>", hm,
 		    (long long)jnum(s, "notice"), E(c, jstr(s, "title")),
-		    html_class_zh(jstr(s, "class")), zone_name(c, zones, zone));
+		    html_class_zh(jstr(s, "class")), html_zone_name(c, zones, zone));
 		shown++;
 		g_free(d);
 		g_free(hm);
@@ -180,7 +166,7 @@ page_speakers(struct web_ctx *c)
 		const char *zone = jstr(s, "zone");
 		if (strncmp(zone, township, 9) != 0) {
 			snprintf(township, sizeof(township), "%.9s", zone);
-			g_string_append_printf(g, "<h2>%s</h2>", zone_name(c, zones,
+			g_string_append_printf(g, "<h2>%s</h2>", html_zone_name(c, zones,
 			    township));
 		}
 		bool on = json_object_get_boolean_member(s, "online");
@@ -193,7 +179,7 @@ page_speakers(struct web_ctx *c)
 		    jstr(s, "name") : "喇叭"), (long long)jnum(s, "id"),
 		    on ? "on-line" : "off-line", on ? "在线" : "离线",
 		    playing ? playing_title(c, onair, zone) : "",
-		    zone_name(c, zones, zone), json_object_get_boolean_member(s,
+		    html_zone_name(c, zones, zone), json_object_get_boolean_member(s,
 		    "enrolled") ? "已接入" : "未接入");
 		if (jnum(s, "last_heard"))
 			g_string_append_printf(g, " · 上次联系 %s", html_time(c,
@@ -260,7 +246,7 @@ page_history(struct web_ctx *c)
 		    "\"/notices/%lld\">%s</a></h3><div class=\"meta\">%s · %s · "
 		    "<strong>%s</strong> · %lld/%lld 个喇叭确认在播",
 		    (long long)jnum(b, "notice"), E(c, jstr(b, "title")),
-		    html_time(c, at), zone_name(c, zones, jstr(b, "zone")),
+		    html_time(c, at), html_zone_name(c, zones, jstr(b, "zone")),
 		    html_outcome_zh(jstr(b, "outcome")), (long long)jnum(b, "confirmed"),
 		    (long long)jnum(b, "targets"));
 		if (jnum(b, "interruptions"))

@@ -11,21 +11,6 @@
 #include "tts/tts.h"
 #include "web-admin/web_int.h"
 
-static const char *
-zone_label(struct web_ctx *c, JsonArray *zones, const char *code)
-{
-	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		JsonObject *z = json_array_get_object_element(zones, i);
-		if (strcmp(json_object_get_string_member(z, "code"), code) == 0) {
-			gchar *s = g_strdup_printf("%s", json_object_get_string_member(z,
-			    "name"));
-			g_ptr_array_add(c->keep, s);
-			return E(c, s);
-		}
-	}
-	return E(c, code);
-}
-
 /* ---- the list ---- */
 
 void
@@ -47,7 +32,7 @@ page_notices(struct web_ctx *c)
 		    "%lld\">%s</a></h3><div class=\"meta\"><span class=\"badge\">%s"
 		    "</span>%s · %s%s</div></div>", (long long)jnum(n, "id"),
 		    E(c, title ? title : jstr(n, "body")), html_class_zh(jstr(n,
-		    "class")), zone_label(c, zones, jstr(n, "zone")),
+		    "class")), html_zone_name(c, zones, jstr(n, "zone")),
 		    html_time(c, jnum(n, "created_at")), jstr(n, "cancelled_at") ||
 		    jnum(n, "cancelled_at") ? " · 已取消" : "");
 	}
@@ -210,24 +195,6 @@ page_notice_new(struct web_ctx *c)
 
 /* ---- one notice ---- */
 
-/* The words eSpeak NG will be given, with the store's lexicon applied. */
-static char *
-reading(struct web_ctx *c, const char *text, const char *voice)
-{
-	struct tts_lexicon *lex = tts_lexicon_new();
-	char err[256];
-	char *s;
-
-	if (lex && db_lexicon_load(c->d->db, lex, err, sizeof(err)) != 0) {
-		tts_lexicon_free(lex);
-		lex = NULL;
-	}
-	s = tts_spoken_text(text, strlen(text), tts_voice_find(voice), lex, err,
-	    sizeof(err));
-	tts_lexicon_free(lex);
-	return s;
-}
-
 static const char *
 schedule_text(struct web_ctx *c, JsonObject *s)
 {
@@ -282,13 +249,16 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		html_notice_box(g, "err", E(c, err));
 	g_string_append_printf(g, "<div class=\"meta\"><span class=\"badge\">%s"
 	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(jstr(n, "class")),
-	    zone_label(c, zones, jstr(n, "zone")), (long long)jnum(n, "repeat"),
+	    html_zone_name(c, zones, jstr(n, "zone")), (long long)jnum(n, "repeat"),
 	    html_time(c, jnum(n, "created_at")), cancelled ? " · 已取消" : "");
 	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
 	    "id=\"body-text\">%s</div>",
 	    E(c, jstr(n, "body")));
-	char *rd = reading(c, jstr(n, "body"), jstr(n, "voice"));
-	char *rt = title ? reading(c, title, jstr(n, "voice")) : NULL;
+	char e2[256];
+	char *rd = web_reading(c, jstr(n, "body"), jstr(n, "voice"), e2,
+	    sizeof(e2));
+	char *rt = title ? web_reading(c, title, jstr(n, "voice"), e2,
+	    sizeof(e2)) : NULL;
 	g_string_append_printf(g, "<h2>读法预览</h2><p class=\"small\">喇叭上"
 	    "会一字一字这样读：</p><div class=\"reading\" id=\"reading\">%s%s%s"
 	    "</div>", rt ? E(c, rt) : "", rt ? "\n" : "", E(c, rd ? rd : "?"));

@@ -200,7 +200,7 @@ struct login {
 	SoupServerMessage *msg;
 	web_login_fn done;
 	void *arg;
-	char hash[DB_PWHASH_MAX + 1];
+	char hash[DB_PWHASH_MAX + 1];	/* "": an unknown name */
 	char *pw;
 	bool ok;
 	int64_t user_id;
@@ -214,7 +214,16 @@ verify_thread(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
 
 	(void)src;
 	(void)cancel;
-	l->ok = crypto_pwhash_str_verify(l->hash, l->pw, strlen(l->pw)) == 0;
+	/* An unknown or disabled name costs one argon2id run too (hashing
+	 * the password given), so timing does not tell which names exist. */
+	if (l->hash[0] == '\0') {
+		char h[DB_PWHASH_MAX + 1];
+		if (web_password_hash(l->pw, h) == 0)
+			sodium_memzero(h, sizeof(h));
+		l->ok = false;
+	} else {
+		l->ok = crypto_pwhash_str_verify(l->hash, l->pw, strlen(l->pw)) == 0;
+	}
 	g_task_return_boolean(task, TRUE);
 }
 
@@ -301,13 +310,9 @@ web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
 	l->pw = g_strdup(pw);
 	snprintf(l->ipkey, sizeof(l->ipkey), "%s", ipkey);
 	snprintf(l->userkey, sizeof(l->userkey), "%s", userkey);
-	/* An unknown or disabled name costs the same hash as a known one,
-	 * so timing does not tell which names exist. */
 	if (db_user_by_name(d->db, name, &u) == 1 && !u.disabled) {
 		l->user_id = u.id;
 		snprintf(l->hash, sizeof(l->hash), "%s", u.pw_hash);
-	} else {
-		snprintf(l->hash, sizeof(l->hash), "%s", d->web->dummy_hash);
 	}
 	d->web->verifying++;
 	soup_server_message_pause(msg);

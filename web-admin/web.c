@@ -12,6 +12,7 @@
 
 #include "scheduler/api_int.h"
 #include "scheduler/log.h"
+#include "tts/tts.h"
 #include "web-admin/web_int.h"
 
 const char *
@@ -169,6 +170,21 @@ jnum(JsonObject *o, const char *name)
 	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
 }
 
+char *
+web_reading(struct web_ctx *c, const char *text, const char *voice,
+    char *err, size_t errlen)
+{
+	if (c->lex == NULL) {
+		c->lex = tts_lexicon_new();
+		if (c->lex && db_lexicon_load(c->d->db, c->lex, err, errlen) != 0) {
+			tts_lexicon_free(c->lex);
+			c->lex = tts_lexicon_new();	/* read without it */
+		}
+	}
+	return tts_spoken_text(text, strlen(text), tts_voice_find(voice), c->lex,
+	    err, errlen);
+}
+
 /* ---- the handler ---- */
 
 static void
@@ -307,22 +323,17 @@ page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 		g_hash_table_unref(c.form);
 	g_strfreev(parts);
 	g_ptr_array_free(c.keep, TRUE);
+	tts_lexicon_free(c.lex);
 }
 
 int
 web_start(struct dalabad *d, char *err, size_t errlen)
 {
-	char pw[33];
-
+	(void)err;
+	(void)errlen;
 	d->web = g_new0(struct web, 1);
 	d->web->fails = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
-	/* What an unknown name is checked against (see web_login). */
-	web_password_generate(pw, sizeof(pw));
-	if (web_password_hash(pw, d->web->dummy_hash) != 0) {
-		snprintf(err, errlen, "out of memory hashing a password");
-		return -1;
-	}
 	d->web->tls = strcmp(d->cfg.api_tls_cert, "off") != 0;
 	soup_server_add_handler(d->api, "/", page_handler, d, NULL);
 	if (db_user_count(d->db) == 0)

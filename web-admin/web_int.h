@@ -22,7 +22,6 @@
 struct web {
 	GHashTable *fails;	/* "ip:A" / "user:N" -> struct web_fail * */
 	int verifying;		/* password checks in flight */
-	char dummy_hash[DB_PWHASH_MAX + 1];	/* for unknown names: same cost */
 	bool tls;
 };
 
@@ -59,6 +58,7 @@ struct web_ctx {
 	GHashTable *form;	/* POST fields; NULL otherwise */
 	struct web_principal who;
 	GPtrArray *keep;	/* strings freed with the request */
+	struct tts_lexicon *lex;	/* loaded by the first web_reading */
 	char source[96];
 };
 
@@ -80,6 +80,11 @@ JsonNode *web_get(struct web_ctx *c, const char *path);
 const char *jstr(JsonObject *o, const char *name);
 int64_t jnum(JsonObject *o, const char *name);
 
+/* The words eSpeak NG will be given for text (normalised, the store's
+ * lexicon applied), malloc'd; NULL with err. */
+char *web_reading(struct web_ctx *c, const char *text, const char *voice,
+    char *err, size_t errlen);
+
 /* ---- html.c ---- */
 GString *html_begin(struct web_ctx *c, const char *title, const char *nav);
 void html_end(struct web_ctx *c, GString *g, int status);
@@ -91,6 +96,9 @@ void html_csrf(struct web_ctx *c, GString *g);
 /* "2026-11-23 12:00" in the daemon's zone; owned by c. */
 const char *html_time(struct web_ctx *c, int64_t t);
 const char *html_class_zh(const char *cls);
+/* A zone's name from the zones list (escaped), else its code. */
+const char *html_zone_name(struct web_ctx *c, JsonArray *zones,
+    const char *code);
 const char *html_outcome_zh(const char *outcome);
 extern const char web_css[];
 
