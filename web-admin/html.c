@@ -142,6 +142,20 @@ html_csrf(struct web_ctx *c, GString *g)
 	    "value=\"%s\">", E(c, c->who.csrf));
 }
 
+void
+html_action(struct web_ctx *c, GString *g, const char *action,
+    const char *label, const char *cls, const char *name, const char *value)
+{
+	g_string_append_printf(g, "<form method=\"post\" action=\"%s\">",
+	    E(c, action));
+	html_csrf(c, g);
+	if (name)
+		g_string_append_printf(g, "<input type=\"hidden\" name=\"%s\" "
+		    "value=\"%s\">", name, E(c, value));
+	g_string_append_printf(g, "<button type=\"submit\"%s%s%s>%s</button>"
+	    "</form>", *cls ? " class=\"" : "", cls, *cls ? "\"" : "", label);
+}
+
 GString *
 html_begin(struct web_ctx *c, const char *title, const char *nav)
 {
@@ -172,10 +186,8 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 		    strcmp(nav, items[i].path) == 0 ? " class=\"on\"" : "",
 		    items[i].label);
 	}
-	g_string_append(g, "<form method=\"post\" action=\"/logout\">");
-	html_csrf(c, g);
-	g_string_append_printf(g, "<button type=\"submit\">退出</button></form>"
-	    "</nav><main><h1>%s</h1>", E(c, title));
+	html_action(c, g, "/logout", "退出", "", NULL, NULL);
+	g_string_append_printf(g, "</nav><main><h1>%s</h1>", E(c, title));
 	return g;
 }
 

@@ -31,16 +31,13 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		    html_class_zh(jstr(u, "role")), E(c, jstr(u, "zone")),
 		    off ? " · 已停用" : "");
 		if (!off && jnum(u, "id") != c->who.user_id) {
-			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/users/%lld/reset\">", (long long)jnum(u, "id"));
-			html_csrf(c, g);
-			g_string_append(g, "<button type=\"submit\" class=\"plain\">"
-			    "重设密码</button></form>");
-			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/users/%lld/disable\">", (long long)jnum(u, "id"));
-			html_csrf(c, g);
-			g_string_append(g, "<button type=\"submit\" class=\"danger\">"
-			    "停用</button></form>");
+			char to[64];
+			snprintf(to, sizeof(to), "/users/%lld/reset",
+			    (long long)jnum(u, "id"));
+			html_action(c, g, to, "重设密码", "plain", NULL, NULL);
+			snprintf(to, sizeof(to), "/users/%lld/disable",
+			    (long long)jnum(u, "id"));
+			html_action(c, g, to, "停用", "danger", NULL, NULL);
 		}
 		g_string_append(g, "</div>");
 	}
@@ -219,12 +216,8 @@ page_lexicon(struct web_ctx *c)
 		g_string_append_printf(g, "<div class=\"card\"><strong>%s</strong> → "
 		    "%s", E(c, jstr(e, "word")), E(c, jstr(e, "pinyin")));
 		if (web_is_county(&c->who)) {
-			g_string_append(g, "<form method=\"post\" action=\"/lexicon/"
-			    "delete\">");
-			html_csrf(c, g);
-			g_string_append_printf(g, "<input type=\"hidden\" name=\"word\" "
-			    "value=\"%s\"><button type=\"submit\" class=\"plain\">删除"
-			    "</button></form>", E(c, jstr(e, "word")));
+			html_action(c, g, "/lexicon/delete", "删除", "plain", "word",
+			    jstr(e, "word"));
 		}
 		g_string_append(g, "</div>");
 	}

@@ -192,11 +192,10 @@ page_speakers(struct web_ctx *c)
 			    "volume"));
 		g_string_append(g, "</div>");
 		if (!json_object_get_boolean_member(s, "enrolled")) {
-			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/speakers/%lld/token\">", (long long)jnum(s, "id"));
-			html_csrf(c, g);
-			g_string_append(g, "<button type=\"submit\" class=\"plain\">"
-			    "重新生成接入口令</button></form>");
+			char to[64];
+			snprintf(to, sizeof(to), "/speakers/%lld/token",
+			    (long long)jnum(s, "id"));
+			html_action(c, g, to, "重新生成接入口令", "plain", NULL, NULL);
 		}
 		g_string_append(g, "</div>");
 	}

@@ -293,15 +293,11 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		    "<label for=\"to\">到哪天为止（可不填）</label><input id=\"to\" "
 		    "name=\"to\" type=\"date\"><button type=\"submit\">安排播出"
 		    "</button></form>");
-		g_string_append_printf(g, "<form method=\"post\" action=\"/notices/"
-		    "%lld/now\">", (long long)id);
-		html_csrf(c, g);
-		g_string_append(g, "<button type=\"submit\">马上播出</button></form>");
-		g_string_append_printf(g, "<form method=\"post\" action=\"/notices/"
-		    "%lld/cancel\">", (long long)id);
-		html_csrf(c, g);
-		g_string_append(g, "<button type=\"submit\" class=\"danger\">取消这条"
-		    "通知</button></form>");
+		char to[64];
+		snprintf(to, sizeof(to), "/notices/%lld/now", (long long)id);
+		html_action(c, g, to, "马上播出", "", NULL, NULL);
+		snprintf(to, sizeof(to), "/notices/%lld/cancel", (long long)id);
+		html_action(c, g, to, "取消这条通知", "danger", NULL, NULL);
 	}
 	g_string_append(g, "<h2>播出安排</h2>");
 	guint shown = 0;
@@ -313,12 +309,11 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		g_string_append_printf(g, "<div class=\"card schedule\">%s",
 		    schedule_text(c, s));
 		if (mine && !cancelled) {
-			g_string_append_printf(g, "<form method=\"post\" action=\""
-			    "/schedules/%lld/delete\">", (long long)jnum(s, "id"));
-			html_csrf(c, g);
-			g_string_append_printf(g, "<input type=\"hidden\" name=\"notice\" "
-			    "value=\"%lld\"><button type=\"submit\" class=\"plain\">删除"
-			    "这个安排</button></form>", (long long)id);
+			char to[64], nid[24];
+			snprintf(to, sizeof(to), "/schedules/%lld/delete",
+			    (long long)jnum(s, "id"));
+			snprintf(nid, sizeof(nid), "%lld", (long long)id);
+			html_action(c, g, to, "删除这个安排", "plain", "notice", nid);
 		}
 		g_string_append(g, "</div>");
 	}

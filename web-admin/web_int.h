@@ -93,6 +93,10 @@ void html_error_page(struct web_ctx *c, int status, const char *what);
 void html_notice_box(GString *g, const char *kind, const char *text_esc);
 /* Hidden csrf field for a form. */
 void html_csrf(struct web_ctx *c, GString *g);
+/* A one-button POST form to action (with its csrf field, and a hidden
+ * field name=value when name is not NULL); cls "", "plain" or "danger". */
+void html_action(struct web_ctx *c, GString *g, const char *action,
+    const char *label, const char *cls, const char *name, const char *value);
 /* "2026-11-23 12:00" in the daemon's zone; owned by c. */
 const char *html_time(struct web_ctx *c, int64_t t);
 const char *html_class_zh(const char *cls);
