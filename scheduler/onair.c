@@ -16,6 +16,7 @@ struct onair {
 	struct bcast_stream *st;
 	uint32_t ssrc;
 	char path[512];
+	struct live_pcm *live;
 	atomic_int stop;
 	enum onair_result result;
 	char err[256];
@@ -42,12 +43,27 @@ report(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Audio still being rendered: as it comes, never ahead of it. */
+static int
+stream_live(struct onair *oa)
+{
+	int16_t buf[2048];
+	size_t pos = 0;
+	long n;
+
+	while ((n = live_read(oa->live, &pos, buf, G_N_ELEMENTS(buf), &oa->stop,
+	    oa->err, sizeof(oa->err))) > 0)
+		if (feed(buf, (size_t)n, oa) != 0)
+			return 1;
+	return n == 0 ? 0 : atomic_load(&oa->stop) ? 1 : -1;
+}
+
 static gpointer
 onair_main(gpointer data)
 {
 	struct onair *oa = data;
-	int rc = tts_wav_stream(oa->path, BCAST_RATE, feed, oa, oa->err,
-	    sizeof(oa->err));
+	int rc = oa->live ? stream_live(oa) : tts_wav_stream(oa->path,
+	    BCAST_RATE, feed, oa, oa->err, sizeof(oa->err));
 
 	if (rc == 0 && !atomic_load(&oa->stop)) {
 		bcast_stream_close(oa->st);
@@ -68,7 +84,8 @@ onair_main(gpointer data)
 struct onair *
 onair_start(struct bcast_server *srv, const char *zone,
     enum bcast_priority prio, int volume, int delay_ms, const char *wav_path,
-    onair_done_fn done, void *arg, char *err, size_t errlen)
+    struct live_pcm *live, onair_done_fn done, void *arg, char *err,
+    size_t errlen)
 {
 	struct onair *oa = calloc(1, sizeof(*oa));
 
@@ -84,6 +101,7 @@ onair_start(struct bcast_server *srv, const char *zone,
 		return NULL;
 	}
 	oa->ssrc = bcast_stream_ssrc(oa->st);
+	oa->live = live ? live_ref(live) : NULL;
 	oa->done = done;
 	oa->arg = arg;
 	atomic_init(&oa->stop, 0);
@@ -121,5 +139,6 @@ onair_free(struct onair *oa)
 	if (oa == NULL)
 		return;
 	g_thread_join(oa->thread);
+	live_unref(oa->live);
 	free(oa);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "broadcaster/broadcaster.h"
+#include "scheduler/live.h"
 
 struct onair;
 typedef void (*onair_done_fn)(struct onair *oa, void *arg);
@@ -21,9 +22,12 @@ enum onair_result {
 	ONAIR_FAILED = -1,	/* see onair_error */
 };
 
+/* Air wav_path, or, when live is not NULL, audio as it is rendered
+ * (onair keeps a reference until it is freed). */
 struct onair *onair_start(struct bcast_server *srv, const char *zone,
     enum bcast_priority prio, int volume, int delay_ms, const char *wav_path,
-    onair_done_fn done, void *arg, char *err, size_t errlen);
+    struct live_pcm *live, onair_done_fn done, void *arg, char *err,
+    size_t errlen);
 /* Ask it to stop; done() still comes, with ONAIR_STOPPED. */
 void onair_stop(struct onair *oa);
 /* The stream's RTP SSRC: what speakers report in their heartbeats. */

@@ -4,6 +4,7 @@
  * default main context, never here (g_main_context_invoke would run it on
  * this thread whenever the loop is not running, as during shutdown).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include <glib.h>
 
+#include "broadcaster/broadcaster.h"
 #include "scheduler/log.h"
 #include "scheduler/news.h"
 #include "scheduler/worker.h"
@@ -18,7 +20,9 @@
 
 struct render_worker {
 	GThread *thread;
-	GAsyncQueue *jobs;
+	GAsyncQueue *jobs;		/* sorted: pages first, then in order */
+	uint64_t seq;			/* of the last message queued */
+	atomic_int pages_waiting;	/* a render in hand gives way */
 	struct tts_engine *eng;
 	struct tts_lexicon *lex;	/* in use by eng */
 	char *cache_dir;
@@ -30,9 +34,34 @@ struct render_worker {
 enum { MSG_JOB, MSG_LEXICON, MSG_STOP };
 struct msg {
 	int kind;
+	bool urgent;
+	uint64_t seq;
 	struct render_job *job;
 	struct tts_lexicon *lex;
 };
+
+static gint
+msg_order(gconstpointer a, gconstpointer b, gpointer unused)
+{
+	const struct msg *x = a, *y = b;
+
+	(void)unused;
+	if (x->urgent != y->urgent)
+		return x->urgent ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A routine render stops (and is queued again) when a page comes in: the
+ * page must not wait for a long notice to finish synthesising. */
+static int
+give_way(const int16_t *pcm, size_t frames, void *arg)
+{
+	struct render_worker *w = arg;
+
+	(void)pcm;
+	(void)frames;
+	return atomic_load(&w->pages_waiting) > 0;
+}
 
 void
 render_job_free(struct render_job *job)
@@ -40,6 +69,7 @@ render_job_free(struct render_job *job)
 	if (job == NULL)
 		return;
 	db_notice_clear(&job->notice);
+	live_unref(job->live);
 	free(job->spoken);
 	free(job);
 }
@@ -82,12 +112,25 @@ ogg_copy(struct render_job *job, const char *title)
 	return tts_writer_close(wr, job->err, sizeof(job->err));
 }
 
-static void
+/* Is it in the cache already (then there is nothing to give way with)? */
+static bool
+cached(struct render_worker *w, const struct tts_notice *tn)
+{
+	char key[65], path[600];
+
+	tts_cache_key(w->eng, tn, key);
+	snprintf(path, sizeof(path), "%s/%s.wav", w->cache_dir, key);
+	return access(path, R_OK) == 0;
+}
+
+/* 0 done (job->rc says how), 1 gave way to a page: queue it again. */
+static int
 render(struct render_worker *w, struct render_job *job)
 {
 	struct db_notice *n = &job->notice;
 	struct tts_notice tn = { .title = n->title, .body = n->body,
-	    .repeat = n->repeat, .chime = n->chime != 0 };
+	    .repeat = n->repeat, .chime = n->chime != 0,
+	    .emergency = n->page_id != 0 || n->priority == BCAST_PRIO_EMERGENCY };
 	char *body = NULL;
 
 	tts_params_default(&tn.params);
@@ -97,7 +140,9 @@ render(struct render_worker *w, struct render_job *job)
 		snprintf(job->err, sizeof(job->err), "unknown voice \"%s\"",
 		    n->voice);
 		job->rc = -1;
-		return;
+		if (job->live)
+			live_finish(job->live, -1, job->err);
+		return 0;
 	}
 	if (n->feed != NULL) {
 		char err[256];
@@ -119,8 +164,28 @@ render(struct render_worker *w, struct render_job *job)
 				tn.body = body;
 		}
 	}
-	job->rc = tts_cache_ensure(w->eng, w->cache_dir, &tn, job->path,
-	    sizeof(job->path), &job->cache_hit, job->err, sizeof(job->err));
+	if (job->live) {
+		job->rc = tts_cache_render(w->eng, w->cache_dir, &tn, live_append,
+		    job->live, job->path, sizeof(job->path), &job->cache_hit,
+		    job->err, sizeof(job->err));
+		if (job->rc == 1)
+			snprintf(job->err, sizeof(job->err), "longer than a page "
+			    "may be");
+		job->rc = job->rc ? -1 : 0;
+		live_finish(job->live, job->rc, job->err);
+	} else if (cached(w, &tn)) {
+		job->rc = tts_cache_ensure(w->eng, w->cache_dir, &tn, job->path,
+		    sizeof(job->path), &job->cache_hit, job->err,
+		    sizeof(job->err));
+	} else {
+		job->rc = tts_cache_render(w->eng, w->cache_dir, &tn, give_way, w,
+		    job->path, sizeof(job->path), &job->cache_hit, job->err,
+		    sizeof(job->err));
+		if (job->rc == 1) {
+			g_free(body);
+			return 1;
+		}
+	}
 	if (job->rc == 0 && job->want_spoken) {
 		char *t = tts_spoken_text(tn.body, strlen(tn.body), tn.params.voice,
 		    w->lex, job->err, sizeof(job->err));
@@ -130,6 +195,7 @@ render(struct render_worker *w, struct render_job *job)
 	if (job->rc == 0 && job->want_ogg)
 		job->rc = ogg_copy(job, n->title);
 	g_free(body);
+	return 0;
 }
 
 static gpointer
@@ -141,7 +207,13 @@ worker_main(gpointer data)
 		struct msg *m = g_async_queue_pop(w->jobs);
 		int kind = m->kind;
 		if (kind == MSG_JOB) {
-			render(w, m->job);
+			if (m->urgent)
+				atomic_fetch_sub(&w->pages_waiting, 1);
+			if (render(w, m->job) == 1) {
+				g_async_queue_push_sorted(w->jobs, m, msg_order,
+				    NULL);	/* after the page, as it was */
+				continue;
+			}
 			g_idle_add(hand_back, m->job);
 		} else if (kind == MSG_LEXICON) {
 			tts_engine_set_lexicon(w->eng, m->lex);
@@ -183,7 +255,13 @@ post(struct render_worker *w, int kind, struct render_job *job,
 	m->kind = kind;
 	m->job = job;
 	m->lex = lex;
-	g_async_queue_push(w->jobs, m);
+	m->urgent = job && job->live;
+	g_async_queue_lock(w->jobs);
+	m->seq = ++w->seq;
+	if (m->urgent)
+		atomic_fetch_add(&w->pages_waiting, 1);
+	g_async_queue_push_sorted_unlocked(w->jobs, m, msg_order, NULL);
+	g_async_queue_unlock(w->jobs);
 }
 
 void

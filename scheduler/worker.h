@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scheduler/live.h"
 #include "scheduler/store.h"
 
 struct render_job;
@@ -30,6 +31,10 @@ struct render_job {
 	char ogg[512];			/* its path, when rc == 0 */
 	bool want_spoken;		/* the exact words read, lexicon applied */
 	char *spoken;			/* malloc'd; freed with the job */
+	/* an emergency page: rendered before anything queued (a render in
+	 * hand stops and is taken up again after), its audio appended to
+	 * live as it comes so it can air at once (set before submitting) */
+	struct live_pcm *live;
 	/* called on the main loop; arg may be set to NULL meanwhile, from
 	 * the loop, when whoever asked no longer wants the answer */
 	render_done_fn done;
@@ -44,7 +49,7 @@ struct render_worker *render_worker_new(const char *cache_dir,
  * called for them, or for the one in hand). */
 void render_worker_free(struct render_worker *w);
 /* Queue a job; the worker owns it until done() (which must free it with
- * render_job_free). */
+ * render_job_free). A job with live set goes first. */
 void render_worker_submit(struct render_worker *w, struct render_job *job);
 /* Replace the pronunciation lexicon (loaded from the store) for jobs
  * after this one. Takes ownership of lex. */

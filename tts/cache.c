@@ -203,13 +203,13 @@ discard(const int16_t *pcm, size_t frames, void *arg)
 }
 
 int
-tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
-    const struct tts_notice *n, char *path, size_t cap, bool *hit,
-    char *err, size_t errlen)
+tts_cache_render(struct tts_engine *eng, const char *cache_dir,
+    const struct tts_notice *n, tts_pcm_fn fn, void *arg, char *path,
+    size_t cap, bool *hit, char *err, size_t errlen)
 {
 	char key[65];
 	FILE *f;
-	int rate;
+	int rate, rc;
 	uint32_t frames;
 
 	tts_cache_key(eng, n, key);
@@ -218,7 +218,7 @@ tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
 		return -1;
 	}
 	*hit = false;
-	if ((f = fopen(path, "rb")) != NULL) {
+	if (fn == NULL && (f = fopen(path, "rb")) != NULL) {
 		int ok = wav_read_header(f, &rate, &frames) == 0 &&
 		    rate == eng->out_rate;
 		fclose(f);
@@ -227,14 +227,23 @@ tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
 			return 0;
 		}
 	}
-	bool h;
-	if (tts_render_cached(eng, cache_dir, n, discard, NULL, &h, err,
-	    errlen) != 0)
-		return -1;
+	rc = tts_render_cached(eng, cache_dir, n, fn ? fn : discard, arg, hit,
+	    err, errlen);
+	if (rc != 0)
+		return rc;
 	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "%s: the render was not kept (disk full?)",
 		    path);
 		return -1;
 	}
 	return 0;
+}
+
+int
+tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
+    const struct tts_notice *n, char *path, size_t cap, bool *hit,
+    char *err, size_t errlen)
+{
+	return tts_cache_render(eng, cache_dir, n, NULL, NULL, path, cap, hit,
+	    err, errlen);
 }

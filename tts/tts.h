@@ -161,6 +161,14 @@ int tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
     const struct tts_notice *n, char *path, size_t cap, bool *hit,
     char *err, size_t errlen);
 
+/* Both at once: render n into the cache (or find it there), handing the
+ * audio to fn as it comes (fn NULL: no audio wanted, a hit reads
+ * nothing), and put the file's path in path. 0 done, 1 fn stopped it (no
+ * file is kept), -1 error. What an emergency page airs while it renders. */
+int tts_cache_render(struct tts_engine *eng, const char *cache_dir,
+    const struct tts_notice *n, tts_pcm_fn fn, void *arg, char *path,
+    size_t cap, bool *hit, char *err, size_t errlen);
+
 /* Stream a mono 16-bit WAV at rate (a cache entry) to fn in pieces of
  * 2048 frames or less. 0 done, 1 fn stopped it, -1 error. Any thread. */
 int tts_wav_stream(const char *path, int rate, tts_pcm_fn fn, void *arg,
