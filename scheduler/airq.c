@@ -146,6 +146,11 @@ airq_step(struct airq *q, int64_t now, struct air_action *out, size_t max)
 			    !air_zones_overlap(x->zone, best->zone))
 				continue;
 			/* Not blocked, so x is of a lower class. */
+			if (strlen(x->zone) < strlen(best->zone)) {
+				out[n++] = (struct air_action){ AIR_SPLIT, x,
+				    best };
+				continue;
+			}
 			x->state = AIR_WAITING;
 			x->interruptions++;
 			if (x->ready_at < now)

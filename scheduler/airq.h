@@ -7,6 +7,11 @@
  *   - a higher class pre-empts a lower one on shared speakers; the lower one
  *     goes back to waiting and re-airs from its start once nothing of its
  *     class or above holds those speakers, unless it has expired;
+ *   - except when the higher one covers only part of the lower one's zone
+ *     (a page for one village, a notice for the whole township): then the
+ *     lower one stays on air elsewhere (the broadcaster and the speakers
+ *     give the shared speakers to the higher stream) and the caller
+ *     re-airs it in that part alone afterwards (AIR_SPLIT);
  *   - the same class on shared speakers queues (earlier slot first), never
  *     mixes;
  *   - an item is never started before its ready time (its slot, or the end
@@ -41,12 +46,14 @@ enum air_action_kind {
 	AIR_START,	/* put item on air */
 	AIR_PREEMPT,	/* take item off air now; it waits to re-air */
 	AIR_EXPIRE,	/* item could not air in time: drop and log it */
+	AIR_SPLIT,	/* item stays on air, but loses by's zone to it: the
+			 * caller queues a re-air of item for by's zone */
 };
 
 struct air_action {
 	enum air_action_kind kind;
 	struct air_item *item;
-	struct air_item *by;	/* AIR_PREEMPT: the item that takes over */
+	struct air_item *by;	/* PREEMPT, SPLIT: the item that takes over */
 };
 
 struct airq {

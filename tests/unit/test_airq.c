@@ -42,6 +42,9 @@ step(struct airq *q, int64_t now)
 		else if (a[i].kind == AIR_PREEMPT)
 			snprintf(one, sizeof(one), "P%lld>%lld",
 			    (long long)a[i].item->id, (long long)a[i].by->id);
+		else if (a[i].kind == AIR_SPLIT)
+			snprintf(one, sizeof(one), "Z%lld>%lld",
+			    (long long)a[i].item->id, (long long)a[i].by->id);
 		else
 			snprintf(one, sizeof(one), "X%lld", (long long)a[i].item->id);
 		if (i)
@@ -157,16 +160,44 @@ test_lower_waits(void)
 	CHECK_STREQ(step(&q, 105), "", "a village item never pre-empts a township one");
 	CHECK(v.interruptions == 0, "waiting is not an interruption");
 	airq_add(&q, &e);
-	CHECK_STREQ(step(&q, 110), "P1>3 S3", "an emergency pre-empts at once");
+	CHECK_STREQ(step(&q, 110), "Z1>3 S3",
+	    "an emergency for one village takes that village at once");
+	CHECK(t.state == AIR_ON, "the township item goes on in its other village");
 	airq_add(&q, &c);
 	CHECK_STREQ(step(&q, 111), "", "county waits for the emergency on shared speakers");
 	airq_remove(&q, &e);
-	CHECK_STREQ(step(&q, 130), "S4", "after the page, the county item first");
+	CHECK_STREQ(step(&q, 130), "P1>4 S4",
+	    "after the page, the county item pre-empts the whole township item");
 	airq_remove(&q, &c);
 	CHECK_STREQ(step(&q, 150), "S1", "then the township item re-airs");
 	CHECK(t.interruptions == 1, "interrupted once (%d)", t.interruptions);
 	airq_remove(&q, &t);
 	CHECK_STREQ(step(&q, 170), "S2", "and last the village item");
+	airq_free(&q);
+}
+
+static void
+test_split_reairs_there_alone(void)
+{
+	struct airq q;
+	struct air_item t = item(1, TWN, V0, 100), e = item(2, VA, E3, 110),
+	    again = item(3, VA, V0, 110);
+	struct air_item *ta = &t;
+
+	airq_init(&q);
+	airq_add(&q, &t);
+	CHECK_STREQ(step(&q, 100), "S1", "a notice airs in both villages");
+	airq_add(&q, &e);
+	CHECK_STREQ(step(&q, 110), "Z1>2 S2", "a page for one village splits it");
+	CHECK(ta->state == AIR_ON && ta->interruptions == 0,
+	    "the notice stays on air, not interrupted");
+	airq_add(&q, &again);	/* what the daemon queues on Z */
+	CHECK_STREQ(step(&q, 115), "", "the village's re-air waits for the page");
+	airq_remove(&q, &e);
+	CHECK_STREQ(step(&q, 120), "",
+	    "and for the notice itself to end (same class, shared speakers)");
+	airq_remove(&q, &t);
+	CHECK_STREQ(step(&q, 130), "S3", "then it re-airs in that village alone");
 	airq_free(&q);
 }
 
@@ -229,6 +260,7 @@ main(void)
 	test_preempt_only_shared();
 	test_same_class_queues();
 	test_lower_waits();
+	test_split_reairs_there_alone();
 	test_expiry_and_hold();
 	test_partial_steps();
 	test_grace();
