@@ -140,6 +140,35 @@ static const char *const migrations[] = {
 	"  revoked_at INTEGER);"
 	"ALTER TABLE broadcasts ADD COLUMN audio TEXT;"
 	"CREATE INDEX audit_at ON audit(at);",
+
+	/* 3 -> 4: emergency pages. A page is one notice per target zone
+	 * (class emergency, or county for a CAP alert that is neither
+	 * urgent nor severe) tied together by page_id; the CAP triple
+	 * (sender, identifier, sent) is unique, so a re-sent alert is not
+	 * aired twice and Update/Cancel find what they refer to. A broadcast
+	 * may cover only part of its notice's zone: the part a higher item
+	 * took away, re-aired afterwards there alone. */
+	"CREATE TABLE pages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  source TEXT NOT NULL,"
+	"  body TEXT NOT NULL CHECK (length(body) > 0"
+	"    AND length(CAST(body AS BLOB)) <= 32768),"
+	"  zones TEXT NOT NULL,"
+	"  repeat INTEGER NOT NULL CHECK (repeat BETWEEN 1 AND 10),"
+	"  volume INTEGER NOT NULL CHECK (volume BETWEEN 0 AND 100),"
+	"  expires_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('active', 'ended', 'cancelled',"
+	"    'expired', 'logged')),"
+	"  ended_at INTEGER,"
+	"  reason TEXT,"
+	"  cap_sender TEXT, cap_identifier TEXT, cap_sent TEXT,"
+	"  cap_status TEXT, cap_msgtype TEXT,"
+	"  UNIQUE (cap_sender, cap_identifier, cap_sent));"
+	"ALTER TABLE notices ADD COLUMN page_id INTEGER REFERENCES pages(id);"
+	"ALTER TABLE broadcasts ADD COLUMN zone TEXT;"
+	"CREATE INDEX notices_page ON notices(page_id) WHERE page_id IS NOT NULL;",
 };
 
 static int
@@ -324,13 +353,14 @@ db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
     size_t errlen)
 {
 	int rc = db_run(db, "INSERT INTO notices (title, body, voice, repeat, chime, "
-	    "priority, zone, created_by, created_at, rate, feed, feed_items) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
-	    "tttiiitiiiti", err, errlen, n->title, n->body,
+	    "priority, zone, created_by, created_at, rate, feed, feed_items, "
+	    "page_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, "
+	    "NULLIF(?, 0))",
+	    "tttiiitiiitii", err, errlen, n->title, n->body,
 	    n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
 	    (int64_t)n->chime, (int64_t)n->priority, n->zone, n->created_by,
 	    (int64_t)time(NULL), (int64_t)(n->rate ? n->rate : 150), n->feed,
-	    (int64_t)(n->feed_items ? n->feed_items : 3));
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->page_id);
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
@@ -498,7 +528,8 @@ db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
 	memset(n, 0, sizeof(*n));
 	if (sqlite3_prepare_v2(db->h, "SELECT title, body, voice, repeat, chime, "
 	    "priority, zone, COALESCE(created_by, 0), rate, feed, feed_items, "
-	    "cancelled_at IS NOT NULL FROM notices WHERE id = ?", -1, &st,
+	    "cancelled_at IS NOT NULL, COALESCE(page_id, 0) FROM notices "
+	    "WHERE id = ?", -1, &st,
 	    NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -518,6 +549,7 @@ db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
 		n->feed_items = sqlite3_column_int(st, 10);
 		if (cancelled)
 			*cancelled = sqlite3_column_int(st, 11) != 0;
+		n->page_id = sqlite3_column_int64(st, 12);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW && (n->body == NULL || n->zone == NULL ||

@@ -16,7 +16,7 @@
 
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 struct db {
 	sqlite3 *h;
@@ -50,6 +50,7 @@ struct db_notice {
 	int rate;		/* words/minute; 0: 150 */
 	const char *feed;	/* news: feed URL or "dir:PATH"; NULL: none */
 	int feed_items;		/* newest items read from the feed; 0: 3 */
+	int64_t page_id;	/* the emergency page it is part of; 0: none */
 };
 
 /* Store a notice; *id gets its id. Durable when this returns 0. */
@@ -118,10 +119,60 @@ int db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
 struct db_open_broadcast {
 	int64_t id, notice_id, schedule_id, slot_at;
 	int volume;
+	char zone[13];		/* "" : the notice's own zone */
 };
 /* Broadcasts claimed but never finished (the daemon stopped meanwhile). */
 int db_broadcast_open_each(struct db *db,
     void (*fn)(const struct db_open_broadcast *b, void *arg), void *arg);
+
+/* A part of a broadcast's zone lost to a higher item, to re-air there
+ * alone: a new broadcast of the same notice for zone, its slot the first
+ * free second from at. */
+int db_broadcast_reair(struct db *db, int64_t parent_id, const char *zone,
+    int64_t at, int64_t *id, char *err, size_t errlen);
+
+/* ---- emergency pages (store_pages.c) ---- */
+
+struct db_page {
+	int64_t id;
+	int64_t created_at, created_by;	/* user id, 0: the machine token */
+	const char *source;	/* "web", "api", "cap" */
+	const char *body;	/* the exact text read */
+	const char *zones;	/* target zones, space-separated */
+	int repeat, volume;
+	int64_t expires_at;
+	const char *state;	/* active ended cancelled expired logged */
+	int64_t ended_at;
+	const char *reason;
+	/* CAP alerts only (else NULL): */
+	const char *cap_sender, *cap_identifier, *cap_sent, *cap_status,
+	    *cap_msgtype;
+};
+
+/* Store a page (its notices are added by the caller, with page_id). */
+int db_page_add(struct db *db, const struct db_page *p, int64_t *id,
+    char *err, size_t errlen);
+/* 1 found (strings malloc'd: db_page_clear), 0 none, -1 error. */
+int db_page_get(struct db *db, int64_t id, struct db_page *p);
+void db_page_clear(struct db_page *p);
+/* The page an earlier CAP alert became: its id, 0 none, -1 error. */
+int64_t db_page_find_cap(struct db *db, const char *sender,
+    const char *identifier, const char *sent);
+/* From active to state (ended, cancelled, expired); 0 changed, 1 it was
+ * no longer active, -1 error. */
+int db_page_finish(struct db *db, int64_t id, const char *state,
+    const char *reason);
+/* The newest pages first, at most limit; visible_to: zone prefix of who
+ * asks ("" everything). */
+int db_page_each(struct db *db, const char *visible_to, int limit,
+    void (*fn)(const struct db_page *p, void *arg), void *arg);
+/* Its notices' ids (up to max); returns how many, -1 on error. */
+int db_page_notices(struct db *db, int64_t id, int64_t *out, int max);
+/* Distinct target speakers of its broadcasts, and how many confirmed. */
+int db_page_counts(struct db *db, int64_t id, int *targets, int *confirmed);
+/* Each target speaker that has not confirmed. */
+int db_page_unconfirmed_each(struct db *db, int64_t id,
+    void (*fn)(uint32_t speaker_id, void *arg), void *arg);
 
 /* ---- speakers and zones ---- */
 

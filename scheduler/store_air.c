@@ -177,6 +177,29 @@ db_broadcast_interrupted(struct db *db, int64_t id)
 }
 
 int
+db_broadcast_reair(struct db *db, int64_t parent_id, const char *zone,
+    int64_t at, int64_t *id, char *err, size_t errlen)
+{
+	/* (notice, slot) is unique: the first free second from at. */
+	for (int i = 0; i < 60; i++) {
+		int rc = db_run(db, "INSERT OR IGNORE INTO broadcasts (notice_id, "
+		    "schedule_id, slot_at, volume, started_at, zone) SELECT "
+		    "notice_id, schedule_id, ?, volume, ?, ? FROM broadcasts "
+		    "WHERE id = ?", "iiti", err, errlen, at + i, at, zone,
+		    parent_id);
+		if (rc != SQLITE_DONE)
+			return -1;
+		if (sqlite3_changes(db->h) == 1) {
+			*id = sqlite3_last_insert_rowid(db->h);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "no free slot to re-air broadcast %lld",
+	    (long long)parent_id);
+	return -1;
+}
+
+int
 db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id)
 {
 	char err[128];
@@ -207,7 +230,8 @@ db_broadcast_open_each(struct db *db,
 	struct db_open_broadcast b;
 
 	if (sqlite3_prepare_v2(db->h, "SELECT id, notice_id, "
-	    "COALESCE(schedule_id, 0), slot_at, COALESCE(volume, -1) FROM "
+	    "COALESCE(schedule_id, 0), slot_at, COALESCE(volume, -1), "
+	    "COALESCE(zone, '') FROM "
 	    "broadcasts WHERE outcome IS NULL ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return -1;
@@ -217,6 +241,8 @@ db_broadcast_open_each(struct db *db,
 		b.schedule_id = sqlite3_column_int64(st, 2);
 		b.slot_at = sqlite3_column_int64(st, 3);
 		b.volume = sqlite3_column_int(st, 4);
+		snprintf(b.zone, sizeof(b.zone), "%s",
+		    (const char *)sqlite3_column_text(st, 5));
 		fn(&b, arg);
 	}
 	sqlite3_finalize(st);
