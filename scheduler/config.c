@@ -50,6 +50,13 @@ static const struct key keys[] = {
 	    "play-out delay: jitter allowance, the same for every speaker"),
 	I("broadcast", "offline_seconds", offline_s, 2, 3600, "15",
 	    "a speaker not heard from for this long is offline"),
+	I("pages", "delay_ms", page_delay_ms, 100, 5000, "300",
+	    "play-out delay of emergency pages: shorter, so they are heard "
+	    "within a second"),
+	I("pages", "township", pages_township, 0, 1, "0",
+	    "1: township staff may page their own township; 0: county only"),
+	I("pages", "expires_minutes", page_expires_s, 1, 24 * 60, "60",
+	    "a page that names no expiry of its own stops after this"),
 	S("api", "bind", api_bind, "127.0.0.1",
 	    "address of the JSON API and the web admin"),
 	I("api", "port", api_port, 0, 65535, "8080",

@@ -20,6 +20,9 @@ struct dalabad_config {
 	int bcast_port;
 	int delay_ms;		/* play-out delay for routine items */
 	int offline_s;		/* a speaker silent this long is offline */
+	int page_delay_ms;	/* play-out delay for emergency pages */
+	int pages_township;	/* township staff may page their township */
+	int page_expires_s;	/* a page's default lifetime */
 	char *api_bind;
 	int api_port;
 	char *api_tls_cert;	/* "off" or a PEM file: HTTPS */

@@ -59,7 +59,25 @@ airing_free_if_idle(struct airing *a)
 		return;
 	g_ptr_array_remove(a->d->airings, a);
 	g_hash_table_destroy(a->confirmed);
+	live_unref(a->live);
 	g_free(a);
+}
+
+/* The last airing of a page has finished: so has the page. */
+static void
+page_maybe_over(struct airing *a, const char *outcome)
+{
+	struct dalabad *d = a->d;
+	const char *state = strcmp(outcome, "cancelled") == 0 ? "cancelled" :
+	    a->stop == STOP_EXPIRE ? "expired" : "ended";
+
+	for (guint i = 0; i < d->airings->len; i++) {
+		struct airing *b = g_ptr_array_index(d->airings, i);
+		if (b != a && !b->dead && b->page_id == a->page_id)
+			return;
+	}
+	if (db_page_finish(d->db, a->page_id, state, NULL) == 0)
+		dlog(LOG_NOTICE, "page %lld: %s", (long long)a->page_id, state);
 }
 
 /* Log the outcome, drop the item from the queue; freed once its threads
@@ -84,6 +102,8 @@ airing_finish(struct airing *a, const char *outcome, const char *reason)
 	if (a->job)
 		a->job->arg = NULL;	/* nobody waits for it now */
 	a->job = NULL;
+	if (a->page_id)
+		page_maybe_over(a, outcome);
 	airing_free_if_idle(a);
 }
 
@@ -129,8 +149,8 @@ job_for(struct dalabad *d, int64_t notice_id, render_done_fn done, void *arg)
 static void
 airing_render(struct airing *a)
 {
-	if (a->job != NULL || a->path[0])
-		return;
+	if (a->job != NULL || a->path[0] || a->live)
+		return;		/* under way, done, or a page's own render */
 	a->job = job_for(a->d, a->notice_id, render_done, a);
 	if (a->job == NULL) {
 		airing_finish(a, "interrupted", "the notice could not be read");
@@ -159,6 +179,8 @@ onair_done(struct onair *oa, void *arg)
 		airing_finish(a, "interrupted", reason);
 	} else if (a->stop == STOP_CANCEL) {
 		airing_finish(a, "cancelled", "the notice was cancelled on air");
+	} else if (a->stop == STOP_EXPIRE) {
+		airing_finish(a, "interrupted", "the page expired on air");
 	} else if (a->stop == STOP_SHUTDOWN) {
 		a->dead = true;		/* stays open in the store: recovered */
 		airq_remove(&a->d->q, &a->it);
@@ -196,24 +218,35 @@ airing_go(struct airing *a)
 
 	if (a->oa != NULL)
 		return;		/* still stopping: onair_done restarts it */
-	if (!a->path[0]) {
+	if (!a->path[0] && !a->live) {
 		airing_render(a);
 		return;
 	}
 	a->stop = STOP_NONE;
+	/* A page airs as it renders until its file is ready. */
 	a->oa = onair_start(a->d->srv, a->it.zone, (enum bcast_priority)a->it.prio,
-	    a->volume, a->d->cfg.delay_ms, a->path, onair_done, a, err,
-	    sizeof(err));
+	    a->volume, a->page_id ? a->d->cfg.page_delay_ms : a->d->cfg.delay_ms,
+	    a->path, a->path[0] ? NULL : a->live,
+	    onair_done, a, err, sizeof(err));
 	if (a->oa == NULL) {
 		airing_finish(a, "interrupted", err);
 		return;
 	}
 	a->ssrc = onair_ssrc(a->oa);
+	if (a->page_id) {
+		if (g_hash_table_size(a->d->page_ssrc) > 100000)
+			g_hash_table_remove_all(a->d->page_ssrc);
+		g_hash_table_insert(a->d->page_ssrc, GUINT_TO_POINTER(a->ssrc),
+		    GSIZE_TO_POINTER((gsize)a->page_id));
+	}
 	a->on_air_at = dalabad_now();
 	g_hash_table_remove_all(a->confirmed);
 	a->targets = record_targets(a);
-	db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at,
-	    strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path);
+	if (a->path[0])
+		db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at,
+		    strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path);
+	else
+		db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at, NULL);
 	dlog(LOG_INFO, "on air: broadcast %lld, notice %lld \"%s\" (%s) to zone %s "
 	    "(%d speakers)%s at %s", (long long)a->it.id,
 	    (long long)a->notice_id, a->title, dalabad_class_names[a->it.prio],
@@ -223,9 +256,10 @@ airing_go(struct airing *a)
 }
 
 /* Make an airing for a claimed broadcast and queue it. */
-void
+struct airing *
 daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
-    int64_t schedule_id, int64_t slot_at, int volume, int64_t now)
+    int64_t schedule_id, int64_t slot_at, int volume, const char *zone,
+    struct live_pcm *live, int64_t now)
 {
 	struct db_notice n;
 	bool cancelled;
@@ -235,19 +269,22 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 	if (db_notice_get(d->db, notice_id, &n, &cancelled) != 1) {
 		db_slot_finish(d->db, broadcast_id, "interrupted",
 		    "its notice cannot be read", err, sizeof(err));
-		return;
+		return NULL;
 	}
 	if (cancelled) {
 		db_slot_finish(d->db, broadcast_id, "cancelled",
 		    "the notice was cancelled", err, sizeof(err));
 		db_notice_clear(&n);
-		return;
+		return NULL;
 	}
 	struct airing *a = g_new0(struct airing, 1);
 	a->d = d;
 	a->it.id = broadcast_id;
-	snprintf(a->it.zone, sizeof(a->it.zone), "%s", n.zone);
+	snprintf(a->it.zone, sizeof(a->it.zone), "%s", zone && zone[0] ? zone :
+	    n.zone);
 	a->it.prio = n.priority;
+	a->page_id = n.page_id;
+	a->live = live ? live_ref(live) : NULL;
 	a->it.ready_at = slot_at > now ? slot_at : now;
 	a->it.data = a;
 	a->notice_id = notice_id;
@@ -273,12 +310,22 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 		}
 	}
 	a->it.expires_at = a->it.ready_at + d->cfg.reair_s;
+	if (a->page_id) {
+		/* A page is worth airing until it expires, and not after. */
+		struct db_page p;
+		if (db_page_get(d->db, a->page_id, &p) == 1) {
+			a->stop_at = p.expires_at;
+			a->it.expires_at = p.expires_at;
+			db_page_clear(&p);
+		}
+	}
 	db_notice_clear(&n);
 	g_ptr_array_add(d->airings, a);
 	airq_add(&d->q, &a->it);
 	/* Render now if it airs soon, so it starts on time. */
 	if (a->it.ready_at - now <= d->cfg.render_ahead_s)
 		airing_render(a);
+	return a;
 }
 
 /* ---- planning: schedules to claimed slots --------------------------------- */
@@ -349,7 +396,8 @@ slot_due(struct dalabad *d, const struct sched_entry *e, int64_t slot,
 		    (long long)e->s.notice_id, when, reason);
 		return;
 	}
-	daemon_airing_new(d, bid, e->s.notice_id, e->s.id, slot, e->s.volume, now);
+	daemon_airing_new(d, bid, e->s.notice_id, e->s.id, slot, e->s.volume,
+	    NULL, NULL, now);
 }
 
 void
@@ -398,6 +446,35 @@ daemon_plan(struct dalabad *d, int64_t now)
 
 /* ---- the air queue's decisions ------------------------------------------ */
 
+/* by takes part of a's zone; a goes on elsewhere and re-airs there after. */
+static void
+split(struct dalabad *d, struct airing *a, struct airing *by, int64_t now)
+{
+	int64_t bid;
+	char err[256];
+	struct airing *r;
+
+	if (db_broadcast_reair(d->db, a->it.id, by->it.zone, now, &bid, err,
+	    sizeof(err)) != 0) {
+		dlog(LOG_ERR, "broadcast %lld: cannot queue its re-air in zone %s: "
+		    "%s", (long long)a->it.id, by->it.zone, err);
+		return;
+	}
+	dlog(LOG_INFO, "broadcast %lld (notice %lld) gives zone %s to broadcast "
+	    "%lld (%s) and goes on elsewhere; broadcast %lld re-airs it there "
+	    "after", (long long)a->it.id, (long long)a->notice_id, by->it.zone,
+	    (long long)by->it.id, dalabad_class_names[by->it.prio],
+	    (long long)bid);
+	db_broadcast_interrupted(d->db, bid);
+	r = daemon_airing_new(d, bid, a->notice_id, a->schedule_id, now,
+	    a->volume, by->it.zone, NULL, now);
+	if (r == NULL)
+		return;
+	r->it.interruptions = 1;
+	if (a->path[0] && !r->path[0])
+		snprintf(r->path, sizeof(r->path), "%s", a->path);
+}
+
 static void
 act(struct dalabad *d, int64_t now)
 {
@@ -425,9 +502,14 @@ act(struct dalabad *d, int64_t now)
 			}
 			break;
 		}
+		case AIR_SPLIT:
+			split(d, a, acts[i].by->data, now);
+			break;
 		case AIR_EXPIRE:
 			/* airq already dropped it; finish logs it. */
 			airq_add(&d->q, &a->it);
+			if (a->page_id)
+				a->stop = STOP_EXPIRE;
 			snprintf(reason, sizeof(reason), "%s and could not re-air by "
 			    "%s", a->it.interruptions ? "pre-empted" :
 			    "held back", local_time(d, a->it.expires_at, when,
@@ -480,6 +562,14 @@ daemon_tick(gpointer data)
 	int64_t now = dalabad_now();
 
 	daemon_plan(d, now);
+	for (guint i = 0; i < d->airings->len; i++) {
+		struct airing *a = g_ptr_array_index(d->airings, i);
+		if (a->stop_at && now >= a->stop_at && a->oa && !a->dead &&
+		    a->stop == STOP_NONE) {
+			a->stop = STOP_EXPIRE;
+			onair_stop(a->oa);
+		}
+	}
 	act(d, now);
 	if (g_get_monotonic_time() - d->last_confirm_us >= CONFIRM_EVERY_US) {
 		confirm(d);
@@ -514,4 +604,125 @@ dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id)
 	}
 	g_ptr_array_unref(v);
 	d->scheds_dirty = true;
+}
+
+/* ---- emergency pages ---------------------------------------------------- */
+
+static void
+page_render_done(struct render_job *job, void *arg)
+{
+	struct dalabad *d = arg;
+	int64_t page_id = job->notice.page_id;
+
+	if (job->rc != 0)
+		dlog(LOG_ERR, "page %lld: rendering failed: %s", (long long)page_id,
+		    job->err);
+	for (guint i = 0; d && i < d->airings->len; i++) {
+		struct airing *a = g_ptr_array_index(d->airings, i);
+		if (a->page_id != page_id || a->dead || job->rc != 0)
+			continue;
+		/* From now on (repeats after a restart, the history's
+		 * download) the file; a stream under way keeps its own
+		 * reference to the live copy. */
+		if (!a->path[0])
+			snprintf(a->path, sizeof(a->path), "%s", job->path);
+		if (a->on_air_at)
+			db_broadcast_on_air(d->db, a->it.id, a->on_air_at,
+			    strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 :
+			    a->path);
+		live_unref(a->live);
+		a->live = NULL;
+	}
+	render_job_free(job);
+}
+
+int
+dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
+    size_t errlen)
+{
+	int64_t ids[64], bid, now = dalabad_now();
+	struct db_page p;
+	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids)), started = 0;
+	struct render_job *job;
+	struct live_pcm *live;
+
+	if (n <= 0 || db_page_get(d->db, page_id, &p) != 1) {
+		snprintf(err, errlen, "page %lld has no notices to air",
+		    (long long)page_id);
+		return -1;
+	}
+	job = job_for(d, ids[0], page_render_done, d);
+	if (job == NULL) {
+		snprintf(err, errlen, "page %lld: its notice cannot be read",
+		    (long long)page_id);
+		db_page_clear(&p);
+		return -1;
+	}
+	live = live_new();
+	job->live = live_ref(live);
+	/* Render first, so the TTS thread is already on it while the
+	 * airings are made; they read the audio as it comes. */
+	render_worker_submit(d->worker, job);
+	for (int i = 0; i < n; i++) {
+		if (db_slot_claim(d->db, ids[i], 0, now, p.volume, &bid, err,
+		    errlen) != 1)
+			continue;
+		if (daemon_airing_new(d, bid, ids[i], 0, now, p.volume, NULL, live,
+		    now) != NULL)
+			started++;
+	}
+	live_unref(live);
+	db_page_clear(&p);
+	dlog(LOG_NOTICE, "page %lld: on air to %d zone%s", (long long)page_id,
+	    started, started == 1 ? "" : "s");
+	daemon_tick(d);		/* pre-empt and start now, not at the next tick */
+	if (started == 0) {
+		snprintf(err, errlen, "page %lld: nothing could be put on air",
+		    (long long)page_id);
+		return -1;
+	}
+	return 0;
+}
+
+void
+dalabad_page_cancel(struct dalabad *d, int64_t page_id)
+{
+	int64_t ids[64];
+	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids));
+	char err[256];
+
+	for (int i = 0; i < n; i++) {
+		db_notice_cancel(d->db, ids[i], err, sizeof(err));
+		dalabad_notice_cancelled(d, ids[i]);
+	}
+	db_page_finish(d->db, page_id, "cancelled", NULL);
+}
+
+int
+dalabad_page_playing(struct dalabad *d, int64_t page_id)
+{
+	size_t n = 0;
+	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &n);
+	int playing = 0;
+
+	for (size_t i = 0; v && i < n; i++) {
+		gpointer p;
+		if (v[i].st.playing_ssrc != 0 && g_hash_table_lookup_extended(
+		    d->page_ssrc, GUINT_TO_POINTER(v[i].st.playing_ssrc), NULL, &p) &&
+		    (int64_t)GPOINTER_TO_SIZE(p) == page_id)
+			playing++;
+	}
+	free(v);
+	return playing;
+}
+
+bool
+dalabad_page_live(struct dalabad *d, int64_t page_id)
+{
+	for (guint i = 0; i < d->airings->len; i++) {
+		struct airing *a = g_ptr_array_index(d->airings, i);
+		if (a->page_id == page_id && !a->dead)
+			return true;
+	}
+	return false;
 }

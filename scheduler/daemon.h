@@ -34,7 +34,12 @@ struct airing {
 	struct onair *oa;	/* streaming, or stopping */
 	uint32_t ssrc;		/* of the current run */
 	int64_t on_air_at;	/* of the current run */
-	enum { STOP_NONE, STOP_PREEMPT, STOP_CANCEL, STOP_SHUTDOWN } stop;
+	enum { STOP_NONE, STOP_PREEMPT, STOP_CANCEL, STOP_SHUTDOWN,
+	    STOP_EXPIRE } stop;
+	/* emergency pages: */
+	int64_t page_id;	/* 0: not part of a page */
+	int64_t stop_at;	/* the page expires: off the air then; 0 never */
+	struct live_pcm *live;	/* its audio while still being rendered */
 	bool dead;		/* finished and out of the queue; free when idle */
 	GHashTable *confirmed;	/* speaker ids confirmed this run */
 	int targets;		/* speakers of the zone when it went on */
@@ -67,6 +72,7 @@ struct dalabad {
 	char token[65];		/* the API bearer token */
 	struct web *web;	/* the web admin's own state (web-admin/) */
 	int64_t last_confirm_us;
+	GHashTable *page_ssrc;	/* stream SSRC -> page id, for "playing" */
 };
 
 /* Open the store, keys and sockets, recover from the last run, start the
@@ -88,6 +94,16 @@ void dalabad_schedules_changed(struct dalabad *d);
 int dalabad_lexicon_changed(struct dalabad *d, char *err, size_t errlen);
 /* Take a cancelled notice off the air and out of the queue. */
 void dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id);
+/* Put a stored page (its notices made) on air now: rendered ahead of
+ * everything, streamed while it renders, pre-empting what is lower. */
+int dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
+    size_t errlen);
+/* Take a page off the air everywhere (its notices are cancelled). */
+void dalabad_page_cancel(struct dalabad *d, int64_t page_id);
+/* Target speakers playing the page right now (from their heartbeats). */
+int dalabad_page_playing(struct dalabad *d, int64_t page_id);
+/* Is the page still on the air or queued? */
+bool dalabad_page_live(struct dalabad *d, int64_t page_id);
 
 /* api.c */
 int api_start(struct dalabad *d, char *err, size_t errlen);

@@ -41,7 +41,7 @@ recover(struct dalabad *d, int64_t now)
 			    "finished when dalabad stopped: it airs again",
 			    (long long)b->id, (long long)b->notice_id);
 			daemon_airing_new(d, b->id, b->notice_id, b->schedule_id,
-			    b->slot_at, b->volume, now);
+			    b->slot_at, b->volume, b->zone, NULL, now);
 		} else {
 			db_slot_finish(d->db, b->id, "interrupted",
 			    "dalabad stopped before it finished", err, sizeof(err));
@@ -134,6 +134,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
 	airq_init(&d->q);
 	d->airings = g_ptr_array_new();
+	d->page_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
 	if (api_start(d, err, errlen) != 0)
 		return -1;
 	int64_t now = dalabad_now();
@@ -186,10 +187,14 @@ dalabad_stop(struct dalabad *d)
 		struct airing *a = g_ptr_array_index(d->airings, 0);
 		g_ptr_array_remove_index(d->airings, 0);
 		g_hash_table_destroy(a->confirmed);
+		live_unref(a->live);
 		g_free(a);
 	}
 	if (d->airings)
 		g_ptr_array_unref(d->airings);
+	if (d->page_ssrc)
+		g_hash_table_destroy(d->page_ssrc);
+	d->page_ssrc = NULL;
 	if (d->scheds)
 		g_ptr_array_unref(d->scheds);
 	airq_free(&d->q);

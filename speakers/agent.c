@@ -167,6 +167,10 @@ static void
 end_stream(struct agent *a)
 {
 	a->done_ssrc[a->ndone++ % 8] = a->ssrc;
+	/* Tell the server at once that it stopped: a cancelled page is
+	 * confirmed off the air from these heartbeats. */
+	if (a->started)
+		a->next_hello = 0;
 	a->active = 0;
 	a->started = 0;
 	a->buffered = 0;
