@@ -126,4 +126,33 @@ void api_get_schedules(struct api_req *r);
 void api_post_schedule(struct api_req *r);
 void api_delete_schedule(struct api_req *r);
 
+/* Emergency pages (api_pages.c) and CAP alerts (api_cap.c). */
+#define PAGE_MAX_ZONES 16
+struct api_page {
+	const char *text;	/* exactly what is read */
+	const char *voice;
+	const char *source;	/* "web", "api", "cap" */
+	const char **zones;	/* NULL-terminated, checked */
+	int repeat, volume, priority;
+	int64_t expires_at;
+	bool aired;		/* false: stored and logged, never aired */
+	const char *reason;	/* why not aired, or what it replaced */
+	const char *cap_sender, *cap_identifier, *cap_sent, *cap_status,
+	    *cap_msgtype;
+};
+/* May the caller page at all (answers 403 if not)? */
+bool api_may_page(struct api_req *r);
+/* 1..PAGE_MAX_ZONES known zones within the caller's, none inside another;
+ * -1 having answered if not. */
+int api_page_zones_check(struct api_req *r, const char **zones, int n);
+/* Store (one notice per zone, in one transaction), audit with the exact
+ * text, and put on air if pg->aired. -1 having answered. */
+int api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id);
+/* The page as the API shows it (detail: which targets have not
+ * confirmed); NULL if there is none. */
+JsonObject *api_page_json(struct dalabad *d, int64_t id, bool detail);
+int api_pages_route(struct api_req *r);
+/* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
+void api_post_cap(struct api_req *r);
+
 #endif

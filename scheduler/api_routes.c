@@ -359,6 +359,8 @@ api_route(struct api_req *r)
 		api_post_preview(r);
 	else if (api_is(r, "GET", 1, "timetable", NULL))
 		api_get_timetable(r);
+	else if (strcmp(r->parts[0], "pages") == 0)
+		return api_pages_route(r);
 	else
 		return api_media_route(r);
 	return 0;

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "scheduler/api_int.h"
+#include "scheduler/cap.h"
 #include "scheduler/log.h"
 
 static bool
@@ -78,6 +79,11 @@ api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	    msg), "X-CSRF-Token"))) {
 		api_error(&r, 403, "csrf", "a write from a session needs its "
 		    "X-CSRF-Token header (from GET /api/v1/me)");
+		goto out;
+	}
+	if (strcmp(r.method, "POST") == 0 && r.nparts == 1 &&
+	    strcmp(r.parts[0], "cap") == 0) {
+		api_post_cap(&r);	/* XML, not JSON */
 		goto out;
 	}
 	if (strcmp(r.method, "POST") == 0 && !read_body(&r))
@@ -188,11 +194,16 @@ early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
 	SoupEncoding enc = soup_message_headers_get_encoding(h);
 	goffset len = soup_message_headers_get_content_length(h);
 
+	/* CAP alerts may be larger than JSON bodies (long texts, several
+	 * languages, many area codes); cap.c caps them again. */
+	goffset max = strcmp(path, "/api/v1/cap") == 0 ? CAP_MAX_BYTES :
+	    API_MAX_BODY;
+	char why[64];
+
 	(void)server;
-	(void)path;
 	(void)query;
 	(void)data;
-	if (enc == SOUP_ENCODING_CONTENT_LENGTH && len <= API_MAX_BODY)
+	if (enc == SOUP_ENCODING_CONTENT_LENGTH && len <= max)
 		return;
 	if (enc == SOUP_ENCODING_NONE)
 		return;
@@ -201,9 +212,11 @@ early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
 	soup_message_headers_replace(soup_server_message_get_response_headers(
 	    msg), "Connection", "close");
 	bool big = enc == SOUP_ENCODING_CONTENT_LENGTH;
+	snprintf(why, sizeof(why), "the body is larger than %lld KB",
+	    (long long)max / 1024);
 	api_send(msg, big ? 413 : 411, api_error_node(big ? 413 : 411,
-	    big ? "too_large" : "length_required", big ? "the body is larger "
-	    "than 64 KB" : "send the body with a Content-Length"));
+	    big ? "too_large" : "length_required", big ? why :
+	    "send the body with a Content-Length"));
 }
 
 static SoupServer *

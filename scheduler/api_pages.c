@@ -1,0 +1,398 @@
+/*
+ * api_pages.c — emergency pages in the JSON API: page (POST pages), the
+ * live view's counts (GET pages/ID, polled by the page and the CLI),
+ * the list, and cancel. CAP alerts (api_cap.c) become pages through the
+ * same api_page_create, so every source is checked and audited alike.
+ *
+ * Who may page: county staff (and the machine token) within their zone;
+ * township staff within their township when [pages] township = 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scheduler/api_int.h"
+#include "scheduler/log.h"
+#include "tts/tts.h"
+
+#define PAGE_MAX_TEXT 8192
+
+bool
+api_may_page(struct api_req *r)
+{
+	if (r->who.role == WEB_COUNTY ||
+	    (r->who.role == WEB_TOWNSHIP && r->d->cfg.pages_township))
+		return true;
+	api_error(r, 403, "forbidden", "%s", r->who.role == WEB_TOWNSHIP ?
+	    "township staff may not page here ([pages] township = 0): ask the "
+	    "county duty officer" : "only county staff may page");
+	return false;
+}
+
+/* Is zone a known one (in the zones table)? */
+static bool
+zone_known(struct dalabad *d, const char *zone)
+{
+	JsonNode *rows = api_rows(d, "SELECT 1 FROM zones WHERE code = ?", "t",
+	    zone);
+	bool ok = rows && json_array_get_length(json_node_get_array(rows)) > 0;
+
+	if (rows)
+		json_node_unref(rows);
+	return ok;
+}
+
+int
+api_page_zones_check(struct api_req *r, const char **zones, int n)
+{
+	if (n < 1 || n > PAGE_MAX_ZONES) {
+		api_error(r, 400, "bad_zones", "a page needs 1 to %d target zones",
+		    PAGE_MAX_ZONES);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!api_zone_code_ok(zones[i])) {
+			api_error(r, 400, "bad_zone", "\"%.40s\" is not a zone code "
+			    "(6, 9 or 12 digits)", zones[i]);
+			return -1;
+		}
+		if (!zone_known(r->d, zones[i])) {
+			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
+			return -1;
+		}
+		if (!web_within(&r->who, zones[i])) {
+			api_error(r, 403, "forbidden", "zone %s is outside your "
+			    "zone %s", zones[i], r->who.zone[0] ? r->who.zone :
+			    "*");
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (air_zones_overlap(zones[i], zones[j])) {
+				api_error(r, 400, "overlapping_zones", "zones %s "
+				    "and %s overlap: name the wider one only",
+				    zones[j], zones[i]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+int
+api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
+{
+	struct db_page p = { .created_by = r->who.user_id, .source = pg->source,
+	    .body = pg->text, .repeat = pg->repeat, .volume = pg->volume,
+	    .expires_at = pg->expires_at, .state = pg->aired ? "active" :
+	    "logged", .reason = pg->reason, .cap_sender = pg->cap_sender,
+	    .cap_identifier = pg->cap_identifier, .cap_sent = pg->cap_sent,
+	    .cap_status = pg->cap_status, .cap_msgtype = pg->cap_msgtype };
+	char err[256];
+	gchar *zones = g_strjoinv(" ", (gchar **)(uintptr_t)pg->zones);
+	int64_t nid;
+
+	p.zones = zones;
+	if (api_begin(r->d) != 0) {
+		api_error(r, 503, "busy", "the database is busy; try again");
+		g_free(zones);
+		return -1;
+	}
+	if (db_page_add(r->d->db, &p, id, err, sizeof(err)) != 0)
+		goto fail;
+	for (int i = 0; pg->aired && pg->zones[i]; i++) {
+		struct db_notice n = { .body = pg->text, .voice = pg->voice,
+		    .repeat = pg->repeat, .chime = 1, .priority = pg->priority,
+		    .zone = pg->zones[i], .created_by = r->who.user_id,
+		    .page_id = *id };
+		if (db_notice_add(r->d->db, &n, &nid, err, sizeof(err)) != 0)
+			goto fail;
+	}
+	if (api_commit(r->d) != 0) {
+		snprintf(err, sizeof(err), "the commit failed");
+		goto fail;
+	}
+	api_audit(r, pg->aired ? "page.create" : "page.logged", "page %lld "
+	    "(%s, %s) to %s, class %s, read %d time%s, volume %d, expires %lld%s%s: "
+	    "%s", (long long)*id, pg->source, pg->cap_status ? pg->cap_status :
+	    "Actual", zones, dalabad_class_names[pg->priority], pg->repeat,
+	    pg->repeat == 1 ? "" : "s", pg->volume, (long long)pg->expires_at,
+	    pg->reason ? "; " : "", pg->reason ? pg->reason : "", pg->text);
+	dlog(LOG_NOTICE, "page %lld %s by %s (%s) to %s: %.200s", (long long)*id,
+	    pg->aired ? "issued" : "logged, not aired", r->who.name, pg->source,
+	    zones, pg->text);
+	g_free(zones);
+	if (pg->aired && dalabad_page_start(r->d, *id, err, sizeof(err)) != 0)
+		dlog(LOG_ERR, "%s", err);
+	return 0;
+fail:
+	api_rollback(r->d);
+	g_free(zones);
+	api_error(r, 400, "refused", "the page was not stored: %s", err);
+	return -1;
+}
+
+/* ---- the live view ---------------------------------------------------- */
+
+struct unconfirmed {
+	JsonArray *a;
+	struct bcast_speaker_info *v;
+	size_t n;
+	GHashTable *names;
+};
+
+static void
+add_unconfirmed(uint32_t id, void *arg)
+{
+	struct unconfirmed *u = arg;
+	JsonObject *o = json_object_new();
+	const char *name = g_hash_table_lookup(u->names, GUINT_TO_POINTER(id));
+
+	json_object_set_int_member(o, "id", id);
+	json_object_set_string_member(o, "name", name ? name : "");
+	for (size_t i = 0; i < u->n; i++)
+		if (u->v[i].id == id) {
+			json_object_set_string_member(o, "zone", u->v[i].zone);
+			json_object_set_boolean_member(o, "online", u->v[i].online);
+		}
+	json_array_add_object_element(u->a, o);
+}
+
+static void
+name_of(uint32_t id, const char *zone, const char *name, const char *key_hex,
+    void *arg)
+{
+	(void)zone;
+	(void)key_hex;
+	g_hash_table_insert(arg, GUINT_TO_POINTER(id), g_strdup(name));
+}
+
+/* The page as the API shows it; NULL if there is none. */
+JsonObject *
+api_page_json(struct dalabad *d, int64_t id, bool detail)
+{
+	struct db_page p;
+	int targets, confirmed;
+	JsonObject *o;
+
+	if (db_page_get(d->db, id, &p) != 1)
+		return NULL;
+	db_page_counts(d->db, id, &targets, &confirmed);
+	o = json_object_new();
+	json_object_set_int_member(o, "id", p.id);
+	json_object_set_string_member(o, "state", p.state);
+	json_object_set_boolean_member(o, "on_air", dalabad_page_live(d, id));
+	json_object_set_string_member(o, "source", p.source);
+	json_object_set_string_member(o, "text", p.body);
+	JsonArray *z = json_array_new();
+	gchar **zs = g_strsplit(p.zones, " ", 0);
+	for (int i = 0; zs[i]; i++)
+		if (zs[i][0])
+			json_array_add_string_element(z, zs[i]);
+	g_strfreev(zs);
+	json_object_set_array_member(o, "zones", z);
+	json_object_set_int_member(o, "repeat", p.repeat);
+	json_object_set_int_member(o, "volume", p.volume);
+	json_object_set_int_member(o, "created_at", p.created_at);
+	json_object_set_int_member(o, "expires_at", p.expires_at);
+	if (p.ended_at)
+		json_object_set_int_member(o, "ended_at", p.ended_at);
+	if (p.reason)
+		json_object_set_string_member(o, "reason", p.reason);
+	json_object_set_int_member(o, "targets", targets);
+	json_object_set_int_member(o, "confirmed", confirmed);
+	json_object_set_int_member(o, "playing", dalabad_page_playing(d, id));
+	if (p.cap_identifier) {
+		JsonObject *c = json_object_new();
+		json_object_set_string_member(c, "sender", p.cap_sender);
+		json_object_set_string_member(c, "identifier", p.cap_identifier);
+		json_object_set_string_member(c, "sent", p.cap_sent);
+		json_object_set_string_member(c, "status", p.cap_status);
+		json_object_set_string_member(c, "msgType", p.cap_msgtype);
+		json_object_set_object_member(o, "cap", c);
+	}
+	if (detail) {
+		struct unconfirmed u = { json_array_new(), NULL, 0,
+		    g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+		    g_free) };
+		u.v = bcast_registry_snapshot(d->srv, &u.n);
+		db_speaker_each(d->db, name_of, u.names);
+		db_page_unconfirmed_each(d->db, id, add_unconfirmed, &u);
+		json_object_set_array_member(o, "unconfirmed", u.a);
+		free(u.v);
+		g_hash_table_destroy(u.names);
+	}
+	db_page_clear(&p);
+	return o;
+}
+
+/* May the caller see (act false) or cancel (act true) page id? Answers
+ * 404/403 itself when not. */
+static bool
+page_allowed(struct api_req *r, int64_t id, bool act)
+{
+	struct db_page p;
+	bool sees = false, within = true;
+
+	if (db_page_get(r->d->db, id, &p) != 1) {
+		api_error(r, 404, "not_found", "no page %lld", (long long)id);
+		return false;
+	}
+	gchar **zs = g_strsplit(p.zones, " ", 0);
+	for (int i = 0; zs[i]; i++) {
+		sees = sees || web_sees(&r->who, zs[i]);
+		within = within && web_within(&r->who, zs[i]);
+	}
+	g_strfreev(zs);
+	db_page_clear(&p);
+	if (!sees) {
+		api_error(r, 404, "not_found", "no page %lld", (long long)id);
+		return false;
+	}
+	if (act && (!within || !api_may_page(r))) {
+		if (!r->answered)
+			api_error(r, 403, "forbidden", "page %lld reaches beyond "
+			    "your zone", (long long)id);
+		return false;
+	}
+	return true;
+}
+
+/* ---- the resources --------------------------------------------------------- */
+
+static void
+post_page(struct api_req *r)
+{
+	static const char *const fields[] = { "text", "zones", "zone", "repeat",
+	    "volume", "expires_minutes", "voice", NULL };
+	struct api_page pg = { .source = r->who.by_session ? "web" : "api",
+	    .priority = BCAST_PRIO_EMERGENCY, .aired = true };
+	const char *zones[PAGE_MAX_ZONES + 1] = { 0 }, *zone = NULL;
+	int minutes, n = 0;
+	int64_t id;
+
+	if (!api_may_page(r) || api_only(r, r->body, fields) != 0 ||
+	    api_str(r, "text", true, PAGE_MAX_TEXT, &pg.text) != 0 ||
+	    api_str(r, "zone", false, 12, &zone) != 0 ||
+	    api_int(r, "repeat", 1, 10, 2, &pg.repeat) != 0 ||
+	    api_int(r, "volume", 0, 100, 100, &pg.volume) != 0 ||
+	    api_int(r, "expires_minutes", 1, 24 * 60,
+	    r->d->cfg.page_expires_s / 60, &minutes) != 0 ||
+	    api_str(r, "voice", false, 32, &pg.voice) != 0)
+		return;
+	if (pg.voice == NULL)
+		pg.voice = "mandarin";
+	if (tts_voice_find(pg.voice) == NULL) {
+		api_error(r, 400, "bad_voice", "no voice \"%.32s\"", pg.voice);
+		return;
+	}
+	if (pg.text[strspn(pg.text, " \t\r\n")] == '\0') {
+		api_error(r, 400, "empty_text", "the page has no text");
+		return;
+	}
+	if (json_object_has_member(r->body, "zones")) {
+		JsonNode *zn = json_object_get_member(r->body, "zones");
+		JsonArray *za = JSON_NODE_HOLDS_ARRAY(zn) ?
+		    json_node_get_array(zn) : NULL;
+		for (guint i = 0; za && i < json_array_get_length(za); i++) {
+			JsonNode *e = json_array_get_element(za, i);
+			if (n == PAGE_MAX_ZONES || !JSON_NODE_HOLDS_VALUE(e) ||
+			    json_node_get_value_type(e) != G_TYPE_STRING) {
+				za = NULL;
+				break;
+			}
+			zones[n++] = json_node_get_string(e);
+		}
+		if (za == NULL) {
+			api_error(r, 400, "bad_zones", "zones: a list of up to %d "
+			    "zone codes", PAGE_MAX_ZONES);
+			return;
+		}
+	}
+	if (zone != NULL && n < PAGE_MAX_ZONES)
+		zones[n++] = zone;
+	if (api_page_zones_check(r, zones, n) != 0)
+		return;
+	pg.zones = zones;
+	pg.expires_at = dalabad_now() + minutes * 60;
+	if (api_page_create(r, &pg, &id) != 0)
+		return;
+	api_reply(r, 201, api_object(api_page_json(r->d, id, true)));
+}
+
+static void
+get_page(struct api_req *r)
+{
+	int64_t id;
+
+	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, false))
+		return;
+	api_reply(r, 200, api_object(api_page_json(r->d, id, true)));
+}
+
+struct list {
+	struct api_req *r;
+	JsonArray *a;
+};
+
+static void
+list_one(const struct db_page *p, void *arg)
+{
+	struct list *l = arg;
+	JsonObject *o = api_page_json(l->r->d, p->id, false);
+
+	if (o)
+		json_array_add_object_element(l->a, o);
+}
+
+static void
+get_pages(struct api_req *r)
+{
+	struct list l = { r, json_array_new() };
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+
+	db_page_each(r->d->db, r->who.zone, 50, list_one, &l);
+	json_node_take_array(n, l.a);
+	api_reply(r, 200, n);
+}
+
+static void
+cancel_page(struct api_req *r)
+{
+	int64_t id;
+	struct db_page p;
+
+	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, true))
+		return;
+	if (db_page_get(r->d->db, id, &p) != 1) {
+		api_error(r, 404, "not_found", "no page %lld", (long long)id);
+		return;
+	}
+	bool active = strcmp(p.state, "active") == 0;
+	if (active)
+		api_audit(r, "page.cancel", "page %lld to %s: %s", (long long)id,
+		    p.zones, p.body);
+	db_page_clear(&p);
+	if (!active) {
+		api_error(r, 409, "not_active", "page %lld is no longer on the air",
+		    (long long)id);
+		return;
+	}
+	dalabad_page_cancel(r->d, id);
+	dlog(LOG_NOTICE, "page %lld cancelled by %s", (long long)id, r->who.name);
+	api_reply(r, 200, api_object(api_page_json(r->d, id, true)));
+}
+
+int
+api_pages_route(struct api_req *r)
+{
+	if (api_is(r, "POST", 1, "pages", NULL))
+		post_page(r);
+	else if (api_is(r, "GET", 1, "pages", NULL))
+		get_pages(r);
+	else if (api_is(r, "GET", 2, "pages", NULL))
+		get_page(r);
+	else if (api_is(r, "POST", 3, "pages", "cancel"))
+		cancel_page(r);
+	else
+		return -1;
+	return 0;
+}
