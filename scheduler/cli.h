@@ -19,6 +19,7 @@ int cli_status(int argc, char **argv);
 int cli_broadcasts(int argc, char **argv);
 /* cli_user.c */
 int cli_user(int argc, char **argv);
+int cli_page(int argc, char **argv);
 
 /* Play mono 16-bit PCM on an ALSA device, one chunk at a time. */
 struct cli_player;

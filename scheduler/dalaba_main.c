@@ -15,6 +15,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "notice", cli_notice, "add, list, show or cancel notices" },
+	{ "page", cli_page, "emergency pages: issue, watch confirmations, cancel" },
 	{ "schedule", cli_schedule, "when notices air: add, list, rm" },
 	{ "zone", cli_zone, "villages, townships, counties: add, list" },
 	{ "user", cli_user, "people of the web admin: add, list, disable" },

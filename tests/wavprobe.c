@@ -6,6 +6,8 @@
  *   wavprobe info FILE                  rate channels frames seconds rms
  *   wavprobe tone FILE START LEN HZ     share of the window's energy at HZ
  *   wavprobe active FILE                seconds above -40 dBFS (20 ms frames)
+ *   wavprobe peak FILE HZ               the strongest 200 ms window at HZ:
+ *                                       its share and start (seconds)
  *   wavprobe xcorr A B [MAXLAG_S]       best correlation and its lag
  */
 #include <math.h>
@@ -140,6 +142,23 @@ main(int argc, char **argv)
 			if (rms(a.x + i, fr) > 0.01)
 				act++;
 		printf("%.2f\n", act * 0.02);
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "peak") == 0) {
+		if (wav_load(argv[2], &a))
+			return 1;
+		size_t win = (size_t)a.rate / 5, hop = (size_t)a.rate / 20, at = 0;
+		double best = 0, hz = atof(argv[3]);
+		for (size_t i = 0; i + win <= a.frames; i += hop) {
+			if (rms(a.x + i, win) < 0.01)
+				continue;	/* silence: no share worth having */
+			double s = tone_share(a.x + i, win, a.rate, hz);
+			if (s > best) {
+				best = s;
+				at = i;
+			}
+		}
+		printf("%.3f %.2f\n", best, (double)at / a.rate);
 		return 0;
 	}
 	if (argc >= 4 && strcmp(argv[1], "xcorr") == 0) {

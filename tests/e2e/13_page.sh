@@ -1,0 +1,116 @@
+# 13_page.sh — emergency pages end to end, with real dalabad and two real
+# dalaba-speaker agents (东村 and 西村 of one township) writing WAV: a
+# township notice is on the air in both villages; a page for 东村 alone
+# cuts in there only (alert tone and text reach 东村's output, 西村 keeps
+# the notice), the notice re-airs in 东村 afterwards; confirmations and
+# "playing" counts from the API and the CLI; a speaker that was offline
+# joins a page while it is on; cancel silences it; who may page.
+. tests/e2e/lib.sh
+. tests/e2e/daemon.sh
+cd "$TMP"
+
+dalabad_conf >d.conf
+start_dalabad d.conf d.log
+"$DALABA" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
+"$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
+"$DALABA" zone add 110101001002 西村 --quiet 00:00-00:00 >/dev/null
+check "speaker 1 enrolled in 东村" enrol 1 110101001001
+check "speaker 2 enrolled in 西村" enrol 2 110101001002
+check "both speakers come online" wait_until 15 sh -c \
+    "'$DALABA' speaker list | grep -c ' online ' | grep -qx 2"
+
+# --- a page for one village pre-empts a township notice there only -----------
+"$DALABA" notice add --zone 110101001 --repeat 3 --no-chime --now \
+    "全镇居民请注意，本周六上午8:30，镇卫生院为60岁以上的老人免费体检，请带好身份证。" >n1.out
+N1=$(notice_id n1.out)
+check "the township notice goes on the air" wait_until 30 on_air "$N1"
+both_play() { [ "$(q "SELECT sum(confirmed) FROM broadcast_speakers WHERE broadcast_id = (SELECT min(id) FROM broadcasts WHERE notice_id = $N1)")" = 2 ]; }
+check "both villages play it" wait_until 10 both_play
+s1=$(stat 1 streams); s2=$(stat 2 streams)
+"$DALABA" page --zone 110101001001 --repeat 1 --wait 10 \
+    "东村村民请注意：河水上涨，请立即转移到村委会。" >p1.out 2>p1.err
+check "dalaba page returned once the target confirmed (rc $?)" [ $? -eq 0 ]
+P1=$(awk '/^page [0-9]+ on the air/ { print $2 }' p1.out)
+check "it printed the page id ($P1) and the live count" \
+    grep -q "page $P1 active: 1 of 1 loudspeakers confirmed" p1.out
+check "the API shows the page active, 1 target confirmed" sh -c \
+    "'$DALABA' page status $P1 --json | grep -q '\"confirmed\" *: *1'"
+check "the township notice gave 东村 to the page and went on in 西村" \
+    grep -q "broadcast .* (notice $N1) gives zone 110101001001 to broadcast" d.log
+check "西村's speaker kept playing the notice, no new stream" \
+    [ "$(stat 2 streams)" = "$s2" ]
+page_ended() { [ "$(q "SELECT state FROM pages WHERE id = $P1")" = ended ]; }
+notice_aired() { [ "$(q "SELECT outcome FROM broadcasts WHERE notice_id = $N1 ORDER BY id LIMIT 1")" = aired ]; }
+reaired() { [ "$(q "SELECT zone || ' ' || outcome || ' ' || interruptions FROM broadcasts WHERE notice_id = $N1 ORDER BY id DESC LIMIT 1")" = '110101001001 aired 1' ]; }
+check "the page ends by itself" wait_until 60 page_ended
+check "its broadcast aired" [ "$(q "SELECT outcome FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P1")" = aired ]
+check "the notice itself aired to the end (in 西村)" wait_until 90 notice_aired
+check "and re-aired in 东村 alone afterwards" wait_until 90 reaired
+check "东村 heard notice, page, notice again ($s1 -> $(stat 1 streams) streams)" \
+    [ $(($(stat 1 streams) - s1)) -eq 2 ]
+check "西村 heard the notice once, nothing else" [ "$(stat 2 streams)" = "$s2" ]
+t1=$("$WAVPROBE" peak out1.wav 960 | cut -d' ' -f1)
+t2=$("$WAVPROBE" peak out2.wav 960 | cut -d' ' -f1)
+check "the alert tone (960 Hz) is in 东村's output (share $t1)" gt "$t1" 0.5
+check "and not in 西村's (share $t2)" lt "$t2" 0.3
+check "the page's exact text is in the audit log" \
+    sh -c "'$DALABA' page list --json | grep -q '河水上涨，请立即转移到村委会'"
+check "audited with its text" [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.create' AND detail LIKE '%河水上涨%'")" = 1 ]
+
+# --- a page quiet hours do not hold; an offline speaker joins; cancel ---------
+"$DALABA" zone add 110101001003 南村 --quiet 00:00-23:59 >/dev/null
+check "speaker 3 enrolled in 南村 (quiet hours all day)" enrol 3 110101001003
+check "it comes online" wait_until 15 sh -c \
+    "'$DALABA' speaker list | grep -c ' online ' | grep -qx 3"
+kill $SPK_2; wait $SPK_2 2>/dev/null
+check "西村's speaker goes offline" wait_until 20 sh -c \
+    "'$DALABA' speaker list | grep -c ' online ' | grep -qx 2"
+"$DALABA" page --zone 110101001 --repeat 5 --expires 5 \
+    "全镇紧急通知：山洪预警，请所有居民立即撤离到高处。" >p2.out
+P2=$(awk '/^page [0-9]+ on the air/ { print $2 }' p2.out)
+check "a township page ($P2) targets all 3 speakers" grep -q "3 loudspeakers targeted" p2.out
+check "the two online ones confirm, despite 南村's quiet hours" wait_until 10 sh -c \
+    "'$DALABA' page status $P2 | grep -q 'active: 2 of 3 loudspeakers confirmed'"
+check "the status names the one that has not" sh -c \
+    "'$DALABA' page status $P2 | grep -q 'not confirmed: speaker 2 .*offline'"
+"$SPK" -c spk2.conf --stats spk2.stats 2>>spk2.err &
+SPK_2=$!
+check "西村's speaker, back while the page is on, joins it: 3 of 3" \
+    wait_until 20 sh -c "'$DALABA' page status $P2 | grep -q 'active: 3 of 3'"
+check "3 playing now" sh -c "'$DALABA' page status $P2 --json | grep -q '\"playing\" *: *3'"
+"$DALABA" page cancel $P2 --wait 5 >c2.out 2>&1
+check "cancel: every speaker falls silent within the wait (rc $?)" [ $? -eq 0 ]
+check "the page is cancelled" [ "$(q "SELECT state FROM pages WHERE id = $P2")" = cancelled ]
+check "its broadcasts logged as cancelled" [ "$(q "SELECT group_concat(DISTINCT outcome) FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P2")" = cancelled ]
+check "cancel is audited with the text" [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE '%山洪预警%'")" = 1 ]
+check "cancelling again is refused (409)" sh -c "! '$DALABA' page cancel $P2 2>/dev/null"
+
+# --- who may page ---------------------------------------------------------------------
+printf 'pw-township-1\n' | "$DALABA" user add zhen --role township --zone 110101001 --password-stdin >/dev/null
+API=$(cat "$STATE/api.url")
+login() {
+	curl -s -c "$1.jar" -H 'Content-Type: application/json' \
+	    -d "{\"name\":\"$1\",\"password\":\"$2\"}" "$API/api/v1/login" >/dev/null
+	sed -n 's/.*"csrf" *: *"\([^"]*\)".*/\1/p' "$(curl -s -b "$1.jar" "$API/api/v1/me" >"$1.me"; echo "$1.me")"
+}
+tcsrf=$(login zhen pw-township-1)
+code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
+    -H 'Content-Type: application/json' -d '{"text":"镇里试试","zones":["110101001"]}' "$API/api/v1/pages")
+check "township staff may not page by default (403, got $code)" [ "$code" = 403 ]
+check "and nothing was stored" [ "$(q "SELECT count(*) FROM pages WHERE body = '镇里试试'")" = 0 ]
+code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+    -H 'Content-Type: application/json' -d '{"text":"x","zones":["110101001","110101001001"]}' "$API/api/v1/pages")
+check "overlapping zones are refused (400, got $code)" [ "$code" = 400 ]
+code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+    -H 'Content-Type: application/json' -d '{"text":"x","zones":["110101009"]}' "$API/api/v1/pages")
+check "an unknown zone is refused (400, got $code)" [ "$code" = 400 ]
+code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+    -H 'Content-Type: application/json' -d '{"text":"   ","zones":["110101001"]}' "$API/api/v1/pages")
+check "an empty text is refused (400, got $code)" [ "$code" = 400 ]
+check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 2 ]
+
+stop_dalabad
+check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
+kill $SPK_1 $SPK_2 $SPK_3 2>/dev/null
+wait 2>/dev/null
+finish
