@@ -84,14 +84,16 @@ static void
 post_zone(struct api_req *r)
 {
 	static const char *const fields[] = { "code", "name", "quiet_start",
-	    "quiet_end", NULL };
+	    "quiet_end", "drills", NULL };
 	const char *code, *name, *qs, *qe;
 	char err[256] = "";
+	bool drills;
 
 	if (api_only(r, r->body, fields) || api_str(r, "code", true, 12, &code) ||
 	    api_str(r, "name", true, 64 * 4, &name) ||
 	    api_str(r, "quiet_start", false, 5, &qs) ||
-	    api_str(r, "quiet_end", false, 5, &qe))
+	    api_str(r, "quiet_end", false, 5, &qe) ||
+	    api_bool(r, "drills", false, &drills))
 		return;
 	if (!api_zone_code_ok(code)) {
 		api_error(r, 400, "bad_zone", "a zone code is 6 (county), 9 "
@@ -110,7 +112,8 @@ post_zone(struct api_req *r)
 	}
 	if (db_zone_add(r->d->db, code, name, err, sizeof(err)) != 0 ||
 	    ((qs || qe) && db_zone_set_quiet(r->d->db, code, qs ? qs : "21:30",
-	    qe ? qe : "06:00", err, sizeof(err)) != 0)) {
+	    qe ? qe : "06:00", err, sizeof(err)) != 0) || (drills &&
+	    db_zone_set_drills(r->d->db, code, true, err, sizeof(err)) != 0)) {
 		api_rollback(r->d);
 		if (strstr(err, "UNIQUE"))
 			api_error(r, 409, "exists", "zone %s exists already", code);
@@ -124,7 +127,7 @@ post_zone(struct api_req *r)
 		return;
 	}
 	JsonNode *rows = api_rows(r->d, "SELECT code, name, quiet_start, "
-	    "quiet_end FROM zones WHERE code = ?", "t", code);
+	    "quiet_end, drills FROM zones WHERE code = ?", "t", code);
 	JsonNode *one = json_array_get_element(json_node_get_array(rows), 0);
 	api_reply(r, 201, json_node_copy(one));
 	json_node_unref(rows);

@@ -16,19 +16,23 @@ static void
 zone_usage(FILE *f)
 {
 	fprintf(f,
-"usage: dalaba zone add CODE NAME [--quiet HH:MM-HH:MM]\n"
+"usage: dalaba zone add CODE NAME [--quiet HH:MM-HH:MM] [--drills]\n"
 "       dalaba zone list\n\n"
 "CODE is an administrative division code: county 6 digits, township 9,\n"
-"village 12. Quiet hours (default 21:30-06:00) hold routine items.\n");
+"village 12. Quiet hours (default 21:30-06:00) hold routine items.\n"
+"--drills: CAP alerts with status Exercise or Test air here (elsewhere\n"
+"they are only logged).\n");
 }
 
 int
 cli_zone(int argc, char **argv)
 {
 	static const struct option opts[] = { COMMON_OPTS,
-	    { "quiet", required_argument, NULL, O_QUIET }, { NULL, 0, NULL, 0 } };
+	    { "quiet", required_argument, NULL, O_QUIET },
+	    { "drills", no_argument, NULL, O_DRILLS }, { NULL, 0, NULL, 0 } };
 	JsonNode *out = NULL;
 	const char *quiet = NULL;
+	bool drills = false;
 	int rc, c;
 
 	const char *sub = cli_subcommand(&argc, &argv, zone_usage, &rc);
@@ -39,6 +43,10 @@ cli_zone(int argc, char **argv)
 			continue;
 		if (c == O_QUIET) {
 			quiet = optarg;
+			continue;
+		}
+		if (c == O_DRILLS) {
+			drills = true;
 			continue;
 		}
 		zone_usage(c == 'h' ? stdout : stderr);
@@ -52,6 +60,8 @@ cli_zone(int argc, char **argv)
 		JsonObject *o = json_object_new();
 		json_object_set_string_member(o, "code", argv[optind]);
 		json_object_set_string_member(o, "name", argv[optind + 1]);
+		if (drills)
+			json_object_set_boolean_member(o, "drills", TRUE);
 		if (quiet) {
 			const char *dash = strchr(quiet, '-');
 			if (dash == NULL) {

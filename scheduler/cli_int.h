@@ -15,7 +15,7 @@
 enum { O_NOW = 1000, O_AT, O_DAILY, O_WEEKLY, O_WEEKDAYS, O_FROM, O_TO,
     O_EVERY, O_VOLUME, O_STATE, O_JSON, O_TITLE, O_CLASS, O_REPEAT,
     O_NOCHIME, O_VOICE, O_RATE, O_FEED, O_ITEMS, O_ZONE, O_NAME, O_QUIET,
-    O_NOTICE };
+    O_NOTICE, O_DRILLS };
 
 #define COMMON_OPTS \
 	{ "state-dir", required_argument, NULL, O_STATE }, \

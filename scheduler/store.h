@@ -189,6 +189,9 @@ int db_speaker_exists(struct db *db, uint32_t id);
 /* Quiet hours of the zone a notice targets ("HH:MM" each), minutes after
  * midnight; the default 21:30-06:00 if the zone is unknown. */
 void db_zone_quiet(struct db *db, const char *code, int *start, int *end);
+/* Do CAP exercises and tests air in this zone? */
+int db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
+    size_t errlen);
 int db_zone_set_quiet(struct db *db, const char *code, const char *start,
     const char *end, char *err, size_t errlen);
 

@@ -334,6 +334,14 @@ db_zone_quiet(struct db *db, const char *code, int *start, int *end)
 }
 
 int
+db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
+    size_t errlen)
+{
+	return db_run(db, "UPDATE zones SET drills = ? WHERE code = ?", "it", err,
+	    errlen, (int64_t)on, code) == SQLITE_DONE ? 0 : -1;
+}
+
+int
 db_zone_set_quiet(struct db *db, const char *code, const char *start,
     const char *end, char *err, size_t errlen)
 {
