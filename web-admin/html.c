@@ -59,7 +59,8 @@ const char web_css[] =
     "table{border-collapse:collapse;width:100%;background:#fff}"
     "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
     "vertical-align:top}"
-    ".small{font-size:16px}";
+    ".small{font-size:16px}"
+    ".big{font-size:28px;margin:6px 0}";
 
 const char *
 E(struct web_ctx *c, const char *s)
@@ -160,7 +161,8 @@ GString *
 html_begin(struct web_ctx *c, const char *title, const char *nav)
 {
 	static const struct { const char *path, *label; bool county; } items[] = {
-		{ "notices", "通知", false }, { "timetable", "时间表", false },
+		{ "notices", "通知", false }, { "pages", "紧急广播", false },
+		{ "timetable", "时间表", false },
 		{ "speakers", "喇叭", false }, { "history", "播出记录", false },
 		{ "lexicon", "读音", false }, { "users", "用户和地区", true },
 		{ "audit", "操作日志", true }, { "account", "我的账号", false },

@@ -250,6 +250,8 @@ route(struct web_ctx *c)
 	else if ((strcmp(p0, "notices") == 0 || strcmp(p0, "schedules") == 0) &&
 	    c->nparts == 3 && !get)
 		page_notice_action(c);
+	else if (strcmp(p0, "pages") == 0)
+		page_pages(c);
 	else if (strcmp(p0, "timetable") == 0 && get)
 		page_timetable(c);
 	else if (strcmp(p0, "speakers") == 0)
@@ -280,12 +282,20 @@ page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	c.keep = g_ptr_array_new_with_free_func(g_free);
 	web_source(msg, "web", c.source, sizeof(c.source));
 	security_headers(msg);
-	if (strcmp(path, "/static/app.css") == 0) {
+	if (strcmp(path, "/static/app.css") == 0 ||
+	    strcmp(path, "/static/page.js") == 0) {
+		bool css = path[8] == 'a';
 		soup_message_headers_replace(soup_server_message_get_response_headers(
 		    msg), "Cache-Control", "max-age=3600");
 		soup_server_message_set_status(msg, 200, NULL);
-		soup_server_message_set_response(msg, "text/css", SOUP_MEMORY_STATIC,
-		    web_css, strlen(web_css));
+		soup_server_message_set_response(msg, css ? "text/css" :
+		    "text/javascript", SOUP_MEMORY_STATIC, css ? web_css :
+		    web_page_js, strlen(css ? web_css : web_page_js));
+		g_ptr_array_free(c.keep, TRUE);
+		return;
+	}
+	if (strcmp(path, "/favicon.ico") == 0) {
+		soup_server_message_set_status(msg, 204, NULL);	/* none */
 		g_ptr_array_free(c.keep, TRUE);
 		return;
 	}

@@ -119,6 +119,8 @@ void page_history(struct web_ctx *c);
 void page_lexicon(struct web_ctx *c);
 void page_users(struct web_ctx *c);
 void page_audit(struct web_ctx *c);
+void page_pages(struct web_ctx *c);
+extern const char web_page_js[];	/* /static/page.js: the live counts */
 
 /* qr.c: the text as an SVG QR code (inline), or "" if it cannot be made. */
 void html_qr_svg(GString *g, const char *text);

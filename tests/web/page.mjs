@@ -1,0 +1,99 @@
+// tests/web/page.mjs — the county duty officer pages an emergency from a
+// phone in real headless Chromium: writes it, is shown exactly what will
+// happen (the words read, the zones, how many loudspeakers), can go back
+// without anything being sent, confirms, and watches the confirmed count
+// climb to every loudspeaker without reloading; then stops it and watches
+// them fall silent. A village cadre cannot page.
+// Env: URL, DUTY_PW, CADRE_PW, SHOTS, SPEAKERS (how many targets).
+import { chromium } from 'playwright-core';
+
+const URL = process.env.URL, SHOTS = process.env.SHOTS;
+const N = Number(process.env.SPEAKERS);
+let pass = 0, fail = 0;
+function check(what, cond, detail) {
+	if (cond) { pass++; console.log(`ok - ${what}`); }
+	else { fail++; console.log(`FAIL - ${what}${detail ? ': ' + detail : ''}`); }
+}
+async function login(p, name, pw) {
+	await p.goto(`${URL}/login`);
+	await p.fill('#name', name);
+	await p.fill('#password', pw);
+	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
+}
+async function pageCount(p) {
+	return p.evaluate(async () => (await (await fetch('/api/v1/pages')).json()).length);
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
+	    '--disable-background-networking', '--disable-component-update'],
+});
+try {
+	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 },
+	    isMobile: true, hasTouch: true, locale: 'zh-CN' });
+	const p = await ctx.newPage();
+	p.setDefaultTimeout(20000);
+	const errors = [];
+	p.on('pageerror', e => errors.push(String(e)));
+	p.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+	await login(p, 'duty', process.env.DUTY_PW);
+	await p.click('nav >> text=紧急广播');
+	await p.waitForURL(/\/pages$/);
+	await Promise.all([p.waitForURL(/\/pages\/new$/), p.click('text=发布紧急广播')]);
+	const text = '全镇紧急通知：水库水位超过警戒线，请低处的村民立即转移到学校。';
+	await p.fill('#text', text);
+	await p.check('input[name=z_441202001]');
+	await p.fill('#repeat', '3');
+	await p.screenshot({ path: `${SHOTS}/20-page-write.png`, fullPage: true });
+	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
+	const reading = await p.textContent('#reading');
+	check('the confirm step shows the words that will be read', reading.includes('水库水位超过警戒线'), reading);
+	check(`the confirm step says how many loudspeakers (${N})`, (await p.textContent('#count')) === String(N),
+	    await p.textContent('#count'));
+	check('the confirm step names the township', (await p.textContent('main')).includes('甲镇'));
+	check('nothing is sent before confirming', await pageCount(p) === 0);
+	await p.screenshot({ path: `${SHOTS}/21-page-confirm.png`, fullPage: true });
+
+	// A mis-tap: back to the form, which keeps what was written.
+	await Promise.all([p.waitForURL(/\/pages\/new$/), p.click('text=返回修改')]);
+	check('返回修改 keeps the text', (await p.inputValue('#text')) === text);
+	check('and the ticked zone', await p.isChecked('input[name=z_441202001]'));
+	check('still nothing sent', await pageCount(p) === 0);
+	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
+	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('#send')]);
+	check('confirming pages exactly once', await pageCount(p) === 1);
+	await p.evaluate(() => { window.notReloaded = true; });
+	const reached = await p.waitForFunction(n =>
+	    document.getElementById('confirmed').textContent === String(n) &&
+	    document.getElementById('targets').textContent === String(n) ? true : false,
+	    N, { timeout: 20000 }).then(() => true).catch(() => false);
+	check(`the confirmed count climbs to ${N} of ${N} live`, reached,
+	    `${await p.textContent('#confirmed')}/${await p.textContent('#targets')}`);
+	check('without reloading the page (polling)', await p.evaluate(() => window.notReloaded === true));
+	check('no loudspeaker is listed as unconfirmed', (await p.$$('#missing li')).length === 0);
+	check('state shows 播出中', (await p.textContent('#state')) === '播出中');
+	await p.screenshot({ path: `${SHOTS}/22-page-live.png`, fullPage: true });
+	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('text=立即停止这个紧急广播')]);
+	check('stopped: state 已取消', (await p.textContent('#state')) === '已取消');
+	const silent = await p.waitForFunction(() =>
+	    document.getElementById('playing').textContent === '0' ? true : false,
+	    null, { timeout: 10000 }).then(() => true).catch(() => false);
+	check('and the playing count falls to 0', silent, await p.textContent('#playing'));
+	check('no cancel button on a stopped page', (await p.$('#cancel')) === null);
+	check('no script errors (CSP allows our own script)', errors.length === 0, errors.join('; '));
+	await p.screenshot({ path: `${SHOTS}/23-page-stopped.png`, fullPage: true });
+
+	const v = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+	await login(v, 'cun', process.env.CADRE_PW);
+	const r = await v.goto(`${URL}/pages/new`);
+	check('a village cadre cannot open the paging form (403)', r.status() === 403, String(r.status()));
+	await v.goto(`${URL}/pages`);
+	check('but sees the page that reached the village', (await v.textContent('main')).includes('水库水位'));
+} catch (e) {
+	check('the browser run finished', false, String(e && e.stack || e));
+} finally {
+	await browser.close();
+}
+console.log(`RESULT ${pass} ${fail}`);

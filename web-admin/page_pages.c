@@ -1,0 +1,393 @@
+/*
+ * page_pages.c — 紧急广播: the county duty officer's emergency page. Three
+ * steps, so a mis-tap never pages a county: write it (text, zones, times
+ * read, volume), confirm it (the exact words that will be read, the zones
+ * by name and how many loudspeakers, one red button), then watch it: how
+ * many of the target loudspeakers confirm playing, which have not, and
+ * cancel. The live counts come from /static/page.js polling the API once
+ * a second; without script the page shows them as of its loading.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web-admin/web_int.h"
+
+const char web_page_js[] =
+"/* dalaba: live counts of an emergency page, polled from the API. */\n"
+"(function () {\n"
+"  var live = document.getElementById('live');\n"
+"  if (!live) return;\n"
+"  var id = live.getAttribute('data-page');\n"
+"  var zh = { active: '播出中', ended: '已播完', cancelled: '已取消',\n"
+"    expired: '已过期', logged: '只记录，未播出' };\n"
+"  function set(k, v) {\n"
+"    var e = document.getElementById(k);\n"
+"    if (e) e.textContent = v;\n"
+"  }\n"
+"  function show(p) {\n"
+"    set('confirmed', p.confirmed);\n"
+"    set('targets', p.targets);\n"
+"    set('playing', p.playing);\n"
+"    set('state', zh[p.state] || p.state);\n"
+"    live.setAttribute('data-state', p.state);\n"
+"    var ul = document.getElementById('missing');\n"
+"    ul.textContent = '';\n"
+"    (p.unconfirmed || []).forEach(function (s) {\n"
+"      var li = document.createElement('li');\n"
+"      li.textContent = s.name + '（' + (s.online ? '在线' : '离线') + '）';\n"
+"      ul.appendChild(li);\n"
+"    });\n"
+"    var f = document.getElementById('cancel');\n"
+"    if (f && p.state !== 'active') f.hidden = true;\n"
+"  }\n"
+"  function tick() {\n"
+"    fetch('/api/v1/pages/' + id, { credentials: 'same-origin' })\n"
+"      .then(function (r) { return r.json(); })\n"
+"      .then(function (p) {\n"
+"        show(p);\n"
+"        if (p.state === 'active' || p.playing > 0) setTimeout(tick, 1000);\n"
+"      })\n"
+"      .catch(function () { setTimeout(tick, 2000); });\n"
+"  }\n"
+"  setTimeout(tick, 1000);\n"
+"})();\n";
+
+static const char *
+state_zh(const char *s)
+{
+	static const struct { const char *k, *zh; } t[] = {
+		{ "active", "播出中" }, { "ended", "已播完" },
+		{ "cancelled", "已取消" }, { "expired", "已过期" },
+		{ "logged", "只记录，未播出" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++)
+		if (strcmp(s, t[i].k) == 0)
+			return t[i].zh;
+	return s;
+}
+
+static bool
+may_page(struct web_ctx *c)
+{
+	return c->who.role == WEB_COUNTY || (c->who.role == WEB_TOWNSHIP &&
+	    c->d->cfg.pages_township);
+}
+
+/* The zones ticked on the form ("zone" repeated is not in our form
+ * decoder, so each zone is its own checkbox field z_CODE). */
+static GPtrArray *
+ticked_zones(struct web_ctx *c, JsonArray *zones)
+{
+	GPtrArray *v = g_ptr_array_new();
+
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		const char *code = jstr(json_array_get_object_element(zones, i),
+		    "code");
+		gchar *k = g_strdup_printf("z_%s", code);
+		if (web_field(c, k, NULL) != NULL)
+			g_ptr_array_add(v, (gpointer)(uintptr_t)code);
+		g_free(k);
+	}
+	return v;
+}
+
+static void
+write_form(struct web_ctx *c, const char *error)
+{
+	JsonNode *zn = web_get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GString *g = html_begin(c, "发布紧急广播", "pages");
+
+	if (error)
+		html_notice_box(g, "err", E(c, error));
+	g_string_append(g, "<form method=\"post\" action=\"/pages/confirm\" "
+	    "class=\"card err\">");
+	html_csrf(c, g);
+	g_string_append_printf(g, "<label for=\"text\">广播内容（原文照读）</label>"
+	    "<textarea id=\"text\" name=\"text\" required maxlength=\"8000\">%s"
+	    "</textarea><label>播到哪里</label><div class=\"inline\">",
+	    E(c, web_field(c, "text", "")));
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		JsonObject *z = json_array_get_object_element(zones, i);
+		const char *code = jstr(z, "code");
+		gchar *k = g_strdup_printf("z_%s", code);
+		if (web_within(&c->who, code))
+			g_string_append_printf(g, "<label><input type=\"checkbox\" "
+			    "name=\"%s\" value=\"1\"%s> %s <span class=\"small\">"
+			    "%s</span></label>", E(c, k), web_field(c, k, NULL) ?
+			    " checked" : "", E(c, jstr(z, "name")), E(c, code));
+		g_free(k);
+	}
+	g_string_append_printf(g, "</div><label for=\"repeat\">读几遍</label>"
+	    "<input id=\"repeat\" name=\"repeat\" type=\"number\" min=\"1\" "
+	    "max=\"10\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
+	    "<input id=\"volume\" name=\"volume\" type=\"number\" min=\"0\" "
+	    "max=\"100\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
+	    "</label><input id=\"expires\" name=\"expires\" type=\"number\" "
+	    "min=\"1\" max=\"1440\" value=\"%s\"><button type=\"submit\" "
+	    "class=\"danger\">下一步：确认</button></form>",
+	    E(c, web_field(c, "repeat", "2")), E(c, web_field(c, "volume",
+	    "100")), E(c, web_field(c, "expires", "30")));
+	html_end(c, g, error ? 400 : 200);
+	if (zn)
+		json_node_unref(zn);
+}
+
+static void
+list_pages(struct web_ctx *c)
+{
+	JsonNode *pn = web_get(c, "pages");
+	JsonArray *pages = pn ? json_node_get_array(pn) : NULL;
+	GString *g = html_begin(c, "紧急广播", "pages");
+
+	if (may_page(c))
+		g_string_append(g, "<p><a class=\"button danger\" href=\""
+		    "/pages/new\">发布紧急广播</a></p>");
+	for (guint i = 0; pages && i < json_array_get_length(pages); i++) {
+		JsonObject *p = json_array_get_object_element(pages, i);
+		g_string_append_printf(g, "<div class=\"card\"><h3><a href=\""
+		    "/pages/%lld\">%s</a></h3><div class=\"meta\"><span "
+		    "class=\"badge\">%s</span>%s · 确认 %lld/%lld</div></div>",
+		    (long long)jnum(p, "id"), E(c, jstr(p, "text")),
+		    state_zh(jstr(p, "state")), html_time(c, jnum(p,
+		    "created_at")), (long long)jnum(p, "confirmed"),
+		    (long long)jnum(p, "targets"));
+	}
+	if (pages == NULL || json_array_get_length(pages) == 0)
+		g_string_append(g, "<p>还没有紧急广播。</p>");
+	html_end(c, g, 200);
+	if (pn)
+		json_node_unref(pn);
+}
+
+/* Loudspeakers in any of the zones. */
+static int
+speakers_in(struct web_ctx *c, GPtrArray *zones)
+{
+	JsonNode *sn = web_get(c, "speakers");
+	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
+	int n = 0;
+
+	for (guint i = 0; spk && i < json_array_get_length(spk); i++) {
+		const char *z = jstr(json_array_get_object_element(spk, i), "zone");
+		for (guint k = 0; z && k < zones->len; k++)
+			if (g_str_has_prefix(z, g_ptr_array_index(zones, k))) {
+				n++;
+				break;
+			}
+	}
+	if (sn)
+		json_node_unref(sn);
+	return n;
+}
+
+/* Step 2: nothing is sent yet; show exactly what will happen. */
+static void
+confirm_page(struct web_ctx *c)
+{
+	JsonNode *zn = web_get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GPtrArray *ticked = ticked_zones(c, zones);
+	const char *text = web_field(c, "text", "");
+	char err[256];
+	char *reading = NULL;
+
+	if (text[strspn(text, " \t\r\n")] == '\0' || ticked->len == 0) {
+		write_form(c, ticked->len == 0 ? "请选择播到哪里。" :
+		    "请写上广播内容。");
+		goto out;
+	}
+	reading = web_reading(c, text, "mandarin", err, sizeof(err));
+	if (reading == NULL) {
+		write_form(c, err);
+		goto out;
+	}
+	GString *g = html_begin(c, "确认发布紧急广播", "pages");
+	g_string_append(g, "<div class=\"card err\"><h3>请核对。按“确认发布”后，"
+	    "下面这些喇叭会立即停下正在播的内容，先响警报音，再读这段话。</h3>");
+	g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s</div>"
+	    "<p>播到：", E(c, reading));
+	for (guint i = 0; i < ticked->len; i++)
+		g_string_append_printf(g, "%s%s", i ? "、" : "",
+		    html_zone_name(c, zones, g_ptr_array_index(ticked, i)));
+	g_string_append_printf(g, "（<strong id=\"count\">%d</strong> 个喇叭）"
+	    "</p><p>读 %s 遍，音量 %s，最多播 %s 分钟。</p></div>",
+	    speakers_in(c, ticked), E(c, web_field(c, "repeat", "2")),
+	    E(c, web_field(c, "volume", "100")), E(c, web_field(c, "expires",
+	    "30")));
+	/* Everything again, hidden, for the real send; "back" keeps it. */
+	GString *hidden = g_string_new(NULL);
+	g_string_append_printf(hidden, "<input type=\"hidden\" name=\"text\" "
+	    "value=\"%s\"><input type=\"hidden\" name=\"repeat\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"volume\" value=\"%s\"><input "
+	    "type=\"hidden\" name=\"expires\" value=\"%s\">", E(c, text),
+	    E(c, web_field(c, "repeat", "2")), E(c, web_field(c, "volume",
+	    "100")), E(c, web_field(c, "expires", "30")));
+	for (guint i = 0; i < ticked->len; i++)
+		g_string_append_printf(hidden, "<input type=\"hidden\" name=\""
+		    "z_%s\" value=\"1\">", E(c, g_ptr_array_index(ticked, i)));
+	g_string_append(g, "<form method=\"post\" action=\"/pages/send\">");
+	html_csrf(c, g);
+	g_string_append_printf(g, "%s<button type=\"submit\" class=\"danger\" "
+	    "id=\"send\">确认发布</button></form><form method=\"post\" "
+	    "action=\"/pages/new\">", hidden->str);
+	html_csrf(c, g);
+	g_string_append_printf(g, "%s<button type=\"submit\" class=\"plain\">"
+	    "返回修改</button></form>", hidden->str);
+	g_string_free(hidden, TRUE);
+	html_end(c, g, 200);
+out:
+	free(reading);
+	g_ptr_array_unref(ticked);
+	if (zn)
+		json_node_unref(zn);
+}
+
+/* Step 3: send it through the API (its checks, its audit). */
+static void
+send_page(struct web_ctx *c)
+{
+	JsonNode *zn = web_get(c, "zones"), *out = NULL;
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GPtrArray *ticked = ticked_zones(c, zones);
+	JsonObject *b = json_object_new();
+	JsonArray *za = json_array_new();
+	char msg[512], *end;
+	const char *nums[] = { "repeat", "volume", "expires" };
+	const char *keys[] = { "repeat", "volume", "expires_minutes" };
+
+	json_object_set_string_member(b, "text", web_field(c, "text", ""));
+	for (guint i = 0; i < ticked->len; i++)
+		json_array_add_string_element(za, g_ptr_array_index(ticked, i));
+	json_object_set_array_member(b, "zones", za);
+	for (size_t i = 0; i < G_N_ELEMENTS(nums); i++) {
+		const char *v = web_field(c, nums[i], "");
+		long n = strtol(v, &end, 10);
+		if (*v && *end == '\0')
+			json_object_set_int_member(b, keys[i], n);
+	}
+	int st = web_call(c, "POST", "pages", b, &out, msg, sizeof(msg));
+	if (st == 201) {
+		gchar *to = g_strdup_printf("/pages/%lld", (long long)jnum(
+		    json_node_get_object(out), "id"));
+		html_redirect(c, to);
+		g_free(to);
+	} else {
+		write_form(c, msg);
+	}
+	if (out)
+		json_node_unref(out);
+	g_ptr_array_unref(ticked);
+	if (zn)
+		json_node_unref(zn);
+}
+
+/* The live view. */
+static void
+show_page(struct web_ctx *c)
+{
+	gchar *path = g_strdup_printf("pages/%s", c->parts[1]);
+	JsonNode *pn = web_get(c, path), *zn;
+	JsonObject *p;
+	JsonArray *zones, *pz, *u;
+	GString *g;
+
+	g_free(path);
+	if (pn == NULL) {
+		html_error_page(c, 404, "没有这个紧急广播。");
+		return;
+	}
+	p = json_node_get_object(pn);
+	zn = web_get(c, "zones");
+	zones = zn ? json_node_get_array(zn) : NULL;
+	g = html_begin(c, "紧急广播", "pages");
+	g_string_append_printf(g, "<section id=\"live\" data-page=\"%lld\" "
+	    "data-state=\"%s\" class=\"card err\"><h3>状态：<span id=\"state\">"
+	    "%s</span></h3><p class=\"big\">已确认在播："
+	    "<strong id=\"confirmed\">%lld</strong> / <strong id=\"targets\">"
+	    "%lld</strong> 个喇叭</p><p>此刻正在播：<strong id=\"playing\">%lld"
+	    "</strong> 个</p><h3>还没有确认的喇叭</h3><ul id=\"missing\">",
+	    (long long)jnum(p, "id"), E(c, jstr(p, "state")),
+	    state_zh(jstr(p, "state")), (long long)jnum(p, "confirmed"),
+	    (long long)jnum(p, "targets"), (long long)jnum(p, "playing"));
+	u = json_object_has_member(p, "unconfirmed") ?
+	    json_object_get_array_member(p, "unconfirmed") : NULL;
+	for (guint i = 0; u && i < json_array_get_length(u); i++) {
+		JsonObject *s = json_array_get_object_element(u, i);
+		g_string_append_printf(g, "<li>%s（%s）</li>", E(c, jstr(s, "name")),
+		    json_object_has_member(s, "online") &&
+		    json_object_get_boolean_member(s, "online") ? "在线" : "离线");
+	}
+	g_string_append(g, "</ul></section>");
+	if (strcmp(jstr(p, "state"), "active") == 0 && may_page(c)) {
+		gchar *act = g_strdup_printf("/pages/%lld/cancel",
+		    (long long)jnum(p, "id"));
+		g_string_append(g, "<div id=\"cancel\">");
+		html_action(c, g, act, "立即停止这个紧急广播", "danger", NULL, NULL);
+		g_string_append(g, "</div>");
+		g_free(act);
+	}
+	g_string_append_printf(g, "<div class=\"card\"><div class=\"reading\">%s"
+	    "</div><p class=\"meta\">播到：", E(c, jstr(p, "text")));
+	pz = json_object_get_array_member(p, "zones");
+	for (guint i = 0; pz && i < json_array_get_length(pz); i++)
+		g_string_append_printf(g, "%s%s", i ? "、" : "", html_zone_name(c,
+		    zones, json_array_get_string_element(pz, i)));
+	g_string_append_printf(g, "<br>发布：%s（%s），读 %lld 遍，音量 %lld，"
+	    "到 %s 为止</p></div><script src=\"/static/page.js\"></script>",
+	    html_time(c, jnum(p, "created_at")), E(c, jstr(p, "source")),
+	    (long long)jnum(p, "repeat"), (long long)jnum(p, "volume"),
+	    html_time(c, jnum(p, "expires_at")));
+	html_end(c, g, 200);
+	json_node_unref(pn);
+	if (zn)
+		json_node_unref(zn);
+}
+
+static void
+cancel_page(struct web_ctx *c)
+{
+	gchar *path = g_strdup_printf("pages/%s/cancel", c->parts[1]);
+	gchar *to = g_strdup_printf("/pages/%s", c->parts[1]);
+	char msg[512];
+	int st = web_call(c, "POST", path, NULL, NULL, msg, sizeof(msg));
+
+	if (st == 200)
+		html_redirect(c, to);
+	else
+		html_error_page(c, st, msg);
+	g_free(path);
+	g_free(to);
+}
+
+void
+page_pages(struct web_ctx *c)
+{
+	bool get = strcmp(c->method, "GET") == 0;
+	const char *p1 = c->nparts > 1 ? c->parts[1] : "";
+
+	if (c->nparts == 1 && get) {
+		list_pages(c);
+	} else if (c->nparts == 2 && strcmp(p1, "new") == 0) {
+		if (may_page(c))
+			write_form(c, NULL);
+		else
+			html_error_page(c, 403, "只有县里的值班人员可以发布紧急广播。");
+	} else if (c->nparts == 2 && !get && strcmp(p1, "confirm") == 0) {
+		if (may_page(c))
+			confirm_page(c);
+		else
+			html_error_page(c, 403, "只有县里的值班人员可以发布紧急广播。");
+	} else if (c->nparts == 2 && !get && strcmp(p1, "send") == 0) {
+		send_page(c);	/* the API decides who may */
+	} else if (c->nparts == 2 && get && p1[strspn(p1, "0123456789")] ==
+	    '\0' && *p1) {
+		show_page(c);
+	} else if (c->nparts == 3 && !get && strcmp(c->parts[2], "cancel") == 0 &&
+	    *p1 && p1[strspn(p1, "0123456789")] == '\0') {
+		cancel_page(c);
+	} else {
+		html_error_page(c, 404, "没有这个页面。");
+	}
+}
