@@ -189,7 +189,13 @@ bcast_stream_cancel(struct bcast_stream *st)
 	struct bcast_server *s = st->srv;
 
 	pthread_mutex_lock(&s->lock);
-	st->qcount = 0;		/* drop what was not sent */
+	/* Drop what was not sent, and take back its sequence numbers and
+	 * time: the END frame must follow the last frame the speakers got,
+	 * or they would conceal the gap (up to the queue, ~2 s) before
+	 * reaching it. */
+	st->seq -= (uint64_t)st->qcount;
+	st->frames -= (uint64_t)st->qcount;
+	st->qcount = 0;
 	memset(st->pcm, 0, sizeof(st->pcm));
 	if (st->frames > 0 && queue_frame(st, BCAST_FLAG_END) == 0) {
 		st->q[st->qhead].due_mono = bcast_mono_now_us();

@@ -209,6 +209,45 @@ main(void)
 	CHECK(after.by_prio[0] > 5, "after the township stream the village stream "
 	    "resumes (%d)", after.by_prio[0]);
 
+	/* Cancel mid-stream: what was queued but not sent is dropped, and
+	 * the END frame follows the last frame sent (no gap for a speaker
+	 * to fill with concealment before it stops). */
+	{
+		static int16_t pcm[BCAST_FRAME_SAMPLES];
+		struct bcast_stream *c = bcast_stream_open(s, "110101001002",
+		    BCAST_PRIO_EMERGENCY, -1, 300, err, sizeof(err));
+		uint8_t buf[2048];
+		struct bcast_audio pa;
+		uint64_t last_seq = 0, end_seq = 0;
+		int got = 0, ends = 0;
+		for (int i = 0; i < 20; i++)	/* 1.2 s, queued at once */
+			bcast_stream_write(c, pcm, BCAST_FRAME_SAMPLES);
+		usleep(400000);
+		bcast_stream_cancel(c);
+		for (int waited = 0; waited < 500; waited += 10) {
+			struct pollfd p = { .fd = fds[2], .events = POLLIN };
+			if (poll(&p, 1, 10) <= 0)
+				continue;
+			ssize_t n;
+			while ((n = recv(fds[2], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+				if (bcast_audio_parse(buf, (size_t)n, pk, &pa) ==
+				    BCAST_OK && pa.priority == BCAST_PRIO_EMERGENCY) {
+					got++;
+					if (pa.flags & BCAST_FLAG_END) {
+						ends++;
+						end_seq = pa.seq;
+					} else if (pa.seq > last_seq) {
+						last_seq = pa.seq;
+					}
+				}
+		}
+		CHECK(got > 2 && got < 20, "a cancelled stream sent only part of "
+		    "what was queued (%d of 20 packets)", got);
+		CHECK(ends == 1 && end_seq == last_seq + 1, "and its END frame "
+		    "follows the last frame sent (seq %llu after %llu)",
+		    (unsigned long long)end_seq, (unsigned long long)last_seq);
+	}
+
 	/* Silent speakers go offline after offline_after_ms. */
 	beating = 0;
 	pthread_join(hb, NULL);
