@@ -180,6 +180,7 @@ bench: deps-check
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 	@BUILD=$(BUILD) sh bench/stream.sh
 	@BUILD=$(BUILD) sh bench/web.sh
+	@BUILD=$(BUILD) sh bench/page.sh
 
 run: deps-check
 	@$(MAKE) --no-print-directory all

@@ -4,11 +4,18 @@
  * boxes do) and count the audio packets that reach them. For loading the
  * server while something else is measured (bench/web.sh).
  *
- *   speakers_sim PORT N KEYHEX SECONDS   (speaker ids 1..N, one key)
+ *   speakers_sim PORT N KEYHEX SECONDS [SERVER_PUBKEY_HEX]
+ *   (speaker ids 1..N, one key)
+ *
+ * With the server's public key the simulated boxes also confirm as real
+ * ones do (bench/page.sh): the first packet of a new stream is verified,
+ * the box "starts playing" at its presentation time and says so in a
+ * HELLO at once, and says it stopped 0.3 s after the stream goes quiet.
  * Prints "received <packets> speakers_heard <k>" at the end (or on
  * SIGTERM).
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +31,34 @@
 #include "broadcaster/broadcaster.h"
 
 static volatile sig_atomic_t stop;
+
+/* What a box plays, in confirm mode. */
+struct box {
+	uint32_t ssrc;		/* the stream it follows; 0 none */
+	double play_at;		/* realtime s its first frame is due */
+	double last_rx;
+	bool playing;
+};
+
+static double
+real_s(void)
+{
+	return (double)bcast_server_now_us() / 1e6;
+}
+
+static void
+hello(int fd, const struct sockaddr_in *srv, const uint8_t *key, uint32_t id,
+    uint64_t counter, uint32_t playing)
+{
+	struct bcast_hello h = { .speaker_id = id, .counter = counter,
+	    .t1_us = bcast_mono_now_us() };
+	uint8_t hb[BCAST_HELLO_LEN];
+
+	h.st.playing_ssrc = playing;
+	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
+	bcast_hello_pack(&h, key, hb, sizeof(hb));
+	sendto(fd, hb, sizeof(hb), 0, (const struct sockaddr *)srv, sizeof(*srv));
+}
 
 static void
 on_term(int sig)
@@ -41,13 +76,43 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A packet for a box: a new stream is verified once (as the box would)
+ * and followed; more of the same one keeps it alive. */
+static void
+follow(struct box *b, const uint8_t *buf, size_t len, const uint8_t *pk,
+    double now)
+{
+	struct bcast_audio p;
+
+	if (len < 12)
+		return;
+	uint32_t ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
+	    (uint32_t)buf[10] << 8 | buf[11];
+	if (ssrc == b->ssrc) {
+		b->last_rx = now;
+		return;
+	}
+	if (bcast_audio_parse(buf, len, pk, &p) != BCAST_OK)
+		return;
+	b->ssrc = p.ssrc;
+	b->play_at = (double)p.pts_us / 1e6;
+	b->last_rx = now;
+	b->playing = false;
+}
+
 int
 main(int argc, char **argv)
 {
 	uint8_t key[32];
 
-	if (argc != 5 || bcast_hex_decode(argv[3], key, sizeof(key)) != 0) {
-		fprintf(stderr, "usage: speakers_sim PORT N KEYHEX SECONDS\n");
+	uint8_t pk[BCAST_PK_LEN];
+	bool confirm = argc == 6;
+
+	if ((argc != 5 && argc != 6) || bcast_hex_decode(argv[3], key,
+	    sizeof(key)) != 0 || (confirm && bcast_hex_decode(argv[5], pk,
+	    sizeof(pk)) != 0)) {
+		fprintf(stderr, "usage: speakers_sim PORT N KEYHEX SECONDS "
+		    "[SERVER_PUBKEY_HEX]\n");
 		return 2;
 	}
 	int port = atoi(argv[1]), n = atoi(argv[2]);
@@ -65,6 +130,7 @@ main(int argc, char **argv)
 	inet_pton(AF_INET, "127.0.0.1", &srv.sin_addr);
 	int *fds = calloc((size_t)n, sizeof(int));
 	long *got = calloc((size_t)n, sizeof(long));
+	struct box *bx = calloc((size_t)n, sizeof(*bx));
 	int ep = epoll_create1(0);
 	for (int i = 0; i < n; i++) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
@@ -87,20 +153,16 @@ main(int argc, char **argv)
 		if (now_s() >= next_hello) {
 			counter++;
 			for (int i = 0; i < n; i++) {
-				struct bcast_hello h = { .speaker_id = (uint32_t)i + 1,
-				    .counter = counter,
-				    .t1_us = bcast_mono_now_us() };
-				uint8_t hb[BCAST_HELLO_LEN];
-				h.st.playing_ssrc = got[i] ? 1 : 0;
-				bcast_hello_pack(&h, key, hb, sizeof(hb));
-				sendto(fds[i], hb, sizeof(hb), 0, (struct sockaddr *)&srv,
-				    sizeof(srv));
+				hello(fds[i], &srv, key, (uint32_t)i + 1, counter,
+				    confirm ? (bx[i].playing ? bx[i].ssrc : 0) :
+				    got[i] ? 1 : 0);
 				if (i % 200 == 199)
 					usleep(500);	/* stay inside the server's buffer */
 			}
 			next_hello += 2.0;
 		}
-		int k = epoll_wait(ep, ev, 512, 50);
+		int k = epoll_wait(ep, ev, 512, confirm ? 5 : 50);
+		double now = real_s();
 		for (int i = 0; i < k; i++) {
 			int idx = (int)ev[i].data.u32;
 			ssize_t m;
@@ -108,7 +170,23 @@ main(int argc, char **argv)
 				if (buf[0] == 0x90) {
 					got[idx]++;
 					total++;
+					if (confirm)
+						follow(&bx[idx], buf, (size_t)m, pk, now);
 				}
+		}
+		/* Start and stop as a box would, and say so at once. */
+		for (int i = 0; confirm && i < n; i++) {
+			struct box *b = &bx[i];
+			bool was = b->playing;
+			if (b->ssrc && !b->playing && now >= b->play_at)
+				b->playing = true;
+			else if (b->playing && now - b->last_rx > 0.3) {
+				b->playing = false;
+				b->ssrc = 0;
+			}
+			if (b->playing != was)
+				hello(fds[i], &srv, key, (uint32_t)i + 1, ++counter,
+				    b->playing ? b->ssrc : 0);
 		}
 	}
 	int heard = 0;

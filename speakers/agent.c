@@ -310,10 +310,11 @@ play_due(struct agent *a, int64_t now)
 		if (a->trace) {
 			/* When this frame will be heard: now plus what the device
 			 * still holds, on our clock and on the server's. */
-			int64_t heard = bcast_mono_now_us() + lead;
-			fprintf(a->trace, "%u %llu %lld %lld\n", a->ssrc,
+			int64_t written = bcast_mono_now_us(), heard = written + lead;
+			fprintf(a->trace, "%u %llu %lld %lld %lld\n", a->ssrc,
 			    (unsigned long long)a->next_seq, (long long)heard,
-			    (long long)(heard + a->offset_us));
+			    (long long)(heard + a->offset_us),
+			    (long long)(written + a->offset_us));
 		}
 		if (n > 0) {
 			apply_volume(a->pcm, (size_t)n, volume);
@@ -395,6 +396,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		snprintf(err, errlen, "%s: %s", c->trace, strerror(errno));
 		goto out;
 	}
+	if (a->trace)	/* a line per frame, readable as it happens */
+		setvbuf(a->trace, NULL, _IOLBF, 0);
 	a->hello_interval_ms = HELLO_RETRY_MS;
 	int64_t next_stats = 0;
 	while (!*stop) {

@@ -1,0 +1,195 @@
+#!/bin/sh
+# bench/page.sh — emergency pages measured on loopback with a real dalabad.
+#
+#   page_latency_p50_ms / _p99_ms  POST /api/v1/pages sent -> the page's
+#                                  first sample handed to ALSA at a real
+#                                  dalaba-speaker (ALSA null device through
+#                                  the file plugin); 20 pages, each a new
+#                                  text, so each is synthesised as it airs
+#   cap_latency_p99_ms             the same from a CAP 1.2 POST (10 alerts)
+#   cancel_latency_ms              cancel sent -> the last sample of the page
+#                                  written at any real speaker (p50 of 20)
+#   page_confirm_10/100/1000_ms    page sent -> the API counts all N target
+#                                  speakers confirmed playing, with N boxes
+#                                  simulated (bench/speakers_sim in confirm
+#                                  mode: verify, play at the presentation
+#                                  time, report at once, as boxes do)
+#   cancel_confirm_1000_ms         cancel sent -> the API counts 0 playing
+#
+# Play-out delay of pages: the default [pages] delay_ms = 300, part of
+# every latency here (it is what keeps the villages in step).
+set -u
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=$TOP/$BUILD
+ROUNDS=${PAGE_BENCH_ROUNDS:-20}
+T=$(mktemp -d /tmp/dalaba-bench-page.XXXXXX)
+DPID= SIM= S1= S2=
+trap 'kill $DPID $SIM $S1 $S2 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$T"' EXIT
+cd "$T"
+PORT=$((30000 + ($$ + 13) % 20000))
+export DALABA_STATE_DIR=$T/state
+cat >d.conf <<EOC
+[dalabad]
+state_dir = $T/state
+[broadcast]
+bind = 127.0.0.1
+port = $PORT
+offline_seconds = 10
+[api]
+port = 0
+[enroll]
+bind = 127.0.0.1
+port = 0
+advertise = 127.0.0.1
+EOC
+cat >.asoundrc <<EOC
+pcm.dalaba_file { type file; slave.pcm "null"; file "$T/alsa.wav"; format "wav" }
+EOC
+die() { echo "page bench: $*" >&2; exit 1; }
+start() {
+	rm -f state/api.url
+	"$B/dalabad" -c d.conf >>dalabad.log 2>&1 &
+	DPID=$!
+	n=0
+	until "$B/dalaba" status >/dev/null 2>&1; do
+		n=$((n + 1)); [ $n -gt 150 ] && die "dalabad did not start"
+		sleep 0.2
+	done
+	URL=$(cat state/api.url)
+	TOKEN=$(cat state/api.token)
+}
+us() { date +%s%6N; }
+api() {	# METHOD PATH [JSON]
+	curl -s -X "$1" -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' ${3:+-d "$3"} "$URL/api/v1/$2"
+}
+num() { sed -n "s/.*\"$1\" *: *\([0-9]*\).*/\1/p" | head -n1; }
+
+start
+for z in "110101 示范县" "110101001 城关镇" "110101001001 东风村" \
+    "110101001002 西风村" "110101002 河口镇" "110101002001 河口村" \
+    "110102 邻县" "110102001 邻镇" "110102001001 实测村"; do
+	set -- $z
+	"$B/dalaba" zone add "$1" "$2" --quiet 00:00-00:00 >/dev/null
+done
+# Two real boxes in their own county, enrolled the real way.
+for i in 1 2; do
+	"$B/dalaba" speaker add $((2000 + i)) --zone 110102001001 --name "实测$i" >add$i.out
+	set -- $(awk '/--enroll/ { print $3, $4 }' add$i.out)
+	out=wav:$T/out$i.wav
+	[ $i = 1 ] && out=alsa:dalaba_file
+	"$B/dalaba-speaker" --enroll "$1" "$2" -c s$i.conf -o "$out" 2>/dev/null ||
+	    die "enrolment failed"
+	printf '[agent]\nhello_ms = 1000\n' >>s$i.conf
+done
+PK=$(awk -F' *= *' '$1 == "public_key" { print $2 }' s1.conf)
+kill $DPID; wait $DPID 2>/dev/null
+# 1000 simulated boxes: 10 in 东风村, 90 in 西风村 (城关镇: 100), 900 in
+# 河口村 (示范县: 1000), their keys as enrolment would have stored them.
+KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+awk -v k="$KEY" 'BEGIN { print "BEGIN;"; for (i = 1; i <= 1000; i++) {
+    z = i <= 10 ? "110101001001" : i <= 100 ? "110101001002" : "110101002001"
+    printf "INSERT INTO speakers (id, zone, name, key_hex, created_at) VALUES " \
+    "(%d, \"%s\", \"喇叭%d\", \"%s\", 0);\n", i, z, i, k }; print "COMMIT;" }' |
+    sqlite3 state/dalaba.db
+start
+for i in 1 2; do
+	HOME=$T "$B/dalaba-speaker" -c s$i.conf --trace s$i.trace 2>s$i.err &
+	eval "S$i=\$!"
+done
+"$B/speakers_sim" "$PORT" 1000 "$KEY" 600 "$PK" >sim.out 2>&1 &
+SIM=$!
+n=0
+while [ "$("$B/dalaba" status --json | awk -F'[:,]' '/"online"/ { gsub(/ /, "", $2); print $2 }')" != 1002 ]; do
+	n=$((n + 1)); [ $n -gt 150 ] && die "speakers did not come online"
+	sleep 0.2
+done
+
+# first_written SSRC-SEEN-FILE: "ssrc us" of the first frame of a stream
+# not seen before, across both real boxes (empty until there is one)
+first_new() {
+	# (whole lines only: a box may be writing its last one)
+	awk -v seen="$(cat seen 2>/dev/null)" '
+	    BEGIN { n = split(seen, s, " "); for (i = 1; i <= n; i++) old[s[i]] = 1 }
+	    !($1 in old) && NF == 5 && length($5) >= 16 { if (!($1 in first) || $5 < first[$1]) first[$1] = $5 }
+	    END { for (k in first) printf "%s %.0f\n", k, first[k] }' s1.trace s2.trace 2>/dev/null |
+	    sort -k2 -n | head -n1
+}
+last_of() { awk -v s="$1" '$1 == s && NF == 5 && length($5) >= 16 { if ($5 > m) m = $5 } END { printf "%.0f\n", m }' s1.trace s2.trace; }
+: >seen
+: >lat_page; : >lat_cap; : >lat_cancel
+# one_page KIND I: page the real boxes' village, time it, cancel, time that
+one_page() {
+	t0=$(us)
+	if [ "$1" = page ]; then
+		api POST pages "{\"zones\":[\"110102001001\"],\"repeat\":1,\"text\":\"紧急通知第$2次：请注意防汛，听从村干部安排。\"}" >p.json
+		id=$(num id <p.json)
+	else
+		cat >a.xml <<EOX
+<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>BENCH-$2-$$</identifier><sender>bench@110102</sender><sent>$(date -u +%Y-%m-%dT%H:%M:%S+00:00)</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><language>zh-CN</language><category>Met</category><event>暴雨</event><urgency>Immediate</urgency><severity>Extreme</severity><certainty>Observed</certainty><description>暴雨预警第$2次：请立即转移到安全地带。</description><area><areaDesc>实测村</areaDesc><geocode><valueName>GB/T 2260</valueName><value>110102001001</value></geocode></area></info></alert>
+EOX
+		curl -s -D h.txt -o /dev/null -H "Authorization: Bearer $TOKEN" \
+		    -H 'Content-Type: application/cap+xml' --data-binary @a.xml "$URL/api/v1/cap"
+		id=$(sed -n 's/^X-Dalaba-Page: *\([0-9]*\).*/\1/p' h.txt | tr -d '\r')
+	fi
+	[ -n "$id" ] || die "the $1 was not accepted"
+	n=0
+	while :; do
+		set -- $(first_new)
+		[ $# = 2 ] && break
+		n=$((n + 1)); [ $n -gt 500 ] && die "page $id never reached a speaker"
+		sleep 0.01
+	done
+	echo "$(( ($2 - t0) / 1000 ))" >>"lat_$KIND"
+	ssrc=$1
+	echo " $ssrc" >>seen
+	sleep 0.5
+	tc=$(us)
+	api POST "pages/$id/cancel" >/dev/null
+	# Wait until neither box writes the page any more.
+	n=0
+	while :; do
+		a=$(last_of "$ssrc"); sleep 0.3; b=$(last_of "$ssrc")
+		[ "$a" = "$b" ] && break
+		n=$((n + 1)); [ $n -gt 30 ] && die "page $id did not stop"
+	done
+	echo "$(( (b - tc) / 1000 ))" >>lat_cancel
+}
+i=0
+KIND=page
+while [ $i -lt "$ROUNDS" ]; do i=$((i + 1)); one_page page $i; done
+i=0
+KIND=cap
+while [ $i -lt $((ROUNDS / 2)) ]; do i=$((i + 1)); one_page cap $i; done
+
+pct() { sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100 + 0.999); if (i < 1) i = 1; print v[i] }'; }
+echo "BENCH page_latency_p50_ms $(pct lat_page 50) ms (API page sent -> first sample to ALSA, $ROUNDS pages, 300 ms play-out delay included)"
+echo "BENCH page_latency_p99_ms $(pct lat_page 99) ms"
+echo "BENCH cap_latency_p99_ms $(pct lat_cap 99) ms (CAP POST -> first sample to ALSA, $((ROUNDS / 2)) alerts; p50 $(pct lat_cap 50) ms)"
+echo "BENCH cancel_latency_ms $(pct lat_cancel 50) ms (cancel sent -> last sample written at any speaker; p99 $(pct lat_cancel 99) ms)"
+
+# Confirmations by N simulated boxes.
+for spec in "10 110101001001" "100 110101001" "1000 110101"; do
+	set -- $spec
+	N=$1
+	t0=$(us)
+	id=$(api POST pages "{\"zones\":[\"$2\"],\"repeat\":3,\"text\":\"全体注意：这是$N个喇叭的确认测试。\"}" | num id)
+	[ -n "$id" ] || die "page to $2 not accepted"
+	n=0
+	until [ "$(api GET "pages/$id" | num confirmed)" = "$N" ]; do
+		n=$((n + 1)); [ $n -gt 600 ] && die "page $id: not all $N confirmed"
+		sleep 0.02
+	done
+	echo "BENCH page_confirm_${N}_ms $(( ($(us) - t0) / 1000 )) ms (page sent -> API counts $N/$N confirmed)"
+	tc=$(us)
+	api POST "pages/$id/cancel" >/dev/null
+	n=0
+	until [ "$(api GET "pages/$id" | num playing)" = 0 ]; do
+		n=$((n + 1)); [ $n -gt 600 ] && die "page $id: still playing"
+		sleep 0.02
+	done
+	[ "$N" = 1000 ] && echo "BENCH cancel_confirm_1000_ms $(( ($(us) - tc) / 1000 )) ms (cancel sent -> API counts 0 of 1000 playing)"
+	sleep 1
+done
