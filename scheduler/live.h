@@ -10,6 +10,7 @@
 #define DALABA_SCHED_LIVE_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,9 @@ void live_unref(struct live_pcm *l);	/* NULL is a no-op */
 int live_append(const int16_t *pcm, size_t frames, void *arg);
 /* The render ended: rc 0 complete, otherwise failed with err. */
 void live_finish(struct live_pcm *l, int rc, const char *err);
+
+/* Has the render ended (either way)? */
+bool live_ended(struct live_pcm *l);
 
 /*
  * Reader side: copy up to max frames from *pos on into out, waiting for

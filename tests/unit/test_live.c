@@ -1,0 +1,175 @@
+/*
+ * test_live.c — a page is heard while it is still being synthesised:
+ * live_pcm hands audio to every reader as it is appended (each from its
+ * own position), a failed render reaches them, a stop request frees a
+ * waiting reader; and the TTS worker (real eSpeak NG) takes a page ahead
+ * of a long routine render, which gives way and is finished afterwards,
+ * and the page's first audio reaches a reader long before its own long
+ * text has finished rendering.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "scheduler/live.h"
+#include "scheduler/worker.h"
+#include "tests/unit/harness.h"
+#include "tts/tts.h"
+
+static void
+test_buffer(void)
+{
+	struct live_pcm *l = live_new();
+	int16_t in[100], out[64];
+	size_t a = 0, b = 0;
+	char err[128];
+	atomic_int stop;
+
+	for (int i = 0; i < 100; i++)
+		in[i] = (int16_t)i;
+	live_append(in, 100, l);
+	CHECK(live_read(l, &a, out, 64, NULL, err, sizeof(err)) == 64 &&
+	    out[63] == 63, "a reader gets what was appended");
+	CHECK(live_read(l, &a, out, 64, NULL, err, sizeof(err)) == 36 &&
+	    out[0] == 64, "and goes on from where it was");
+	CHECK(live_read(l, &b, out, 10, NULL, err, sizeof(err)) == 10 &&
+	    out[0] == 0, "a second reader starts at the beginning");
+	atomic_init(&stop, 1);
+	CHECK(live_read(l, &a, out, 64, &stop, err, sizeof(err)) == -1,
+	    "a reader waiting for more gives up when told to stop");
+	live_finish(l, 0, NULL);
+	CHECK(live_read(l, &a, out, 64, NULL, err, sizeof(err)) == 0,
+	    "the end of a complete render reads as 0");
+	live_unref(l);
+
+	l = live_new();
+	live_append(in, 10, l);
+	live_finish(l, -1, "eSpeak NG failed");
+	a = 0;
+	CHECK(live_read(l, &a, out, 64, NULL, err, sizeof(err)) == 10,
+	    "what came before a failure still plays");
+	CHECK(live_read(l, &a, out, 64, NULL, err, sizeof(err)) == -1 &&
+	    strstr(err, "eSpeak") != NULL, "then the failure reaches the reader "
+	    "(%s)", err);
+	live_unref(l);
+}
+
+/* ---- the worker puts a page first ---- */
+
+static int order[2], norder;
+static GMainLoop *loop;
+
+struct reader {
+	struct live_pcm *live;
+	long first;		/* frames of the first read */
+	bool ended_at_first;	/* had the render ended by then? */
+	size_t total;
+	long last;
+};
+
+static gpointer
+read_all(gpointer data)
+{
+	struct reader *r = data;
+	int16_t out[2048];
+	size_t pos = 0;
+	char err[256];
+
+	r->first = live_read(r->live, &pos, out, G_N_ELEMENTS(out), NULL, err,
+	    sizeof(err));
+	r->ended_at_first = live_ended(r->live);
+	r->total = r->first > 0 ? (size_t)r->first : 0;
+	while ((r->last = live_read(r->live, &pos, out, G_N_ELEMENTS(out), NULL,
+	    err, sizeof(err))) > 0)
+		r->total += (size_t)r->last;
+	return NULL;
+}
+
+static void
+job_done(struct render_job *job, void *arg)
+{
+	order[norder++] = GPOINTER_TO_INT(arg);
+	CHECK(job->rc == 0, "job %d rendered (%s)", GPOINTER_TO_INT(arg),
+	    job->rc ? job->err : "ok");
+	render_job_free(job);
+	if (norder == 2)
+		g_main_loop_quit(loop);
+}
+
+static gboolean
+give_up(gpointer data)
+{
+	(void)data;
+	g_main_loop_quit(loop);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+test_worker_order(const char *dir)
+{
+	char err[256], body[8192] = "", text[4096] = "";
+	struct reader rd = { 0 };
+	struct render_worker *w = render_worker_new(dir, 5, err, sizeof(err));
+	struct render_job *routine = calloc(1, sizeof(*routine));
+	struct render_job *page = calloc(1, sizeof(*page));
+
+	CHECK(w != NULL, "the worker starts (%s)", w ? "ok" : err);
+	if (w == NULL)
+		return;
+	for (int i = 0; i < 60; i++)
+		strcat(body, "今天下午三点在村委会召开全体村民大会，请准时参加。");
+	routine->notice = (struct db_notice){ .id = 1, .body = strdup(body),
+	    .voice = strdup("mandarin"), .zone = strdup("110101001001"),
+	    .repeat = 1 };
+	routine->done = job_done;
+	routine->arg = GINT_TO_POINTER(1);
+	for (int i = 0; i < 20; i++)
+		strcat(text, "各位村民请注意，河水正在上涨，请立即转移到高处。");
+	page->notice = (struct db_notice){ .id = 2, .body = strdup(text),
+	    .voice = strdup("mandarin"), .zone =
+	    strdup("110101001001"), .repeat = 1, .priority = 3, .page_id = 7 };
+	page->live = live_new();
+	rd.live = live_ref(page->live);
+	page->done = job_done;
+	page->arg = GINT_TO_POINTER(2);
+	loop = g_main_loop_new(NULL, FALSE);
+	render_worker_submit(w, routine);
+	g_usleep(200000);	/* the long routine render is under way */
+	render_worker_submit(w, page);
+	GThread *t = g_thread_new("reader", read_all, &rd);
+	guint to = g_timeout_add_seconds(120, give_up, NULL);
+	g_main_loop_run(loop);
+	g_source_remove(to);
+	CHECK(norder == 2 && order[0] == 2 && order[1] == 1, "the page was "
+	    "rendered first, the routine render gave way and then finished "
+	    "(order %d, %d)", order[0], order[1]);
+	g_thread_join(t);
+	CHECK(rd.first > 0, "the page's first audio reached a reader (%ld "
+	    "frames)", rd.first);
+	CHECK(!rd.ended_at_first, "before its long text had finished rendering");
+	CHECK(rd.last == 0 && rd.total > (size_t)TTS_OUTPUT_RATE * 20, "then "
+	    "all of it, to a clean end (%.1f s)", (double)rd.total /
+	    TTS_OUTPUT_RATE);
+	live_unref(rd.live);
+	render_worker_free(w);
+	g_main_loop_unref(loop);
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/dalaba-test-live.XXXXXX";
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_buffer();
+	test_worker_order(dir);
+	gchar *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	g_free(cmd);
+	return t_done();
+}
