@@ -66,6 +66,14 @@ async function user(zone) {
 	const r = await call('POST', 'users', { name: `u${uniq()}`, role: 'village', zone }, root);
 	return r.json.id;
 }
+// A page that stays on the air for minutes (one text: rendered once).
+const PAGE_TEXT = '矩阵测试：这是一条很长的紧急广播，请大家注意收听，不要惊慌，听从安排。';
+async function page(zone) {
+	const r = await call('POST', 'pages', { text: PAGE_TEXT, zones: [zone], repeat: 10, expires_minutes: 10 }, root);
+	return r.json.id;
+}
+const pageState = async id => (await call('GET', `pages/${id}`, undefined, root)).json.state;
+const newestPage = async () => ((await call('GET', 'pages', undefined, root)).json[0] || {}).id || 0;
 const live = async n => (await call('GET', `notices/${n}`, undefined, root)).json.cancelled_at === null;
 const bodyOf = async n => (await call('GET', `notices/${n}`, undefined, root)).json.body;
 
@@ -131,6 +139,16 @@ const cases = [
 	  req: () => ['GET', 'lexicon'], own: same(is(200)), other: same(is(200)), sides: ['own'] },
 	{ name: 'POST lexicon', setup: async () => ({}),
 	  req: () => ['POST', 'lexicon', { word: '大喇叭', pinyin: 'da4 la3 ba5' }], own: C(is(200), is(403), is(403)), other: same(is(403)), sides: ['own'] },
+	{ name: 'POST pages', setup: async z => ({ z, before: await newestPage() }),
+	  req: x => ['POST', 'pages', { text: PAGE_TEXT, zones: [x.z], expires_minutes: 1 }],
+	  own: C(is(201), is(403), is(403)), other: same(is(403)), after: async x => (await newestPage()) === x.before },
+	{ name: 'GET pages/ID', setup: async z => ({ p: await page(z) }),
+	  req: x => ['GET', `pages/${x.p}`], own: same(is(200)), other: same(is(404)) },
+	{ name: 'GET pages (list)', setup: async z => ({ p: await page(z) }),
+	  req: () => ['GET', 'pages'], own: same(x => has('id', x.p)), other: same(x => lacks('id', x.p)), ctxPred: true },
+	{ name: 'POST pages/ID/cancel', setup: async z => ({ p: await page(z) }),
+	  req: x => ['POST', `pages/${x.p}/cancel`], own: C(is(200), is(403), is(403)), other: same(is(404)),
+	  after: async x => (await pageState(x.p)) === 'active' },
 	{ name: 'GET status', setup: async () => ({}),
 	  req: () => ['GET', 'status'], own: same(is(200)), other: same(is(200)), sides: ['own'] },
 	{ name: 'GET me', setup: async () => ({}),
