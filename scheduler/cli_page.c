@@ -198,6 +198,10 @@ page_issue(int argc, char **argv)
 	else
 		printf("page %lld on the air: %lld loudspeakers targeted\n",
 		    (long long)cli_num(o, "id"), (long long)cli_num(o, "targets"));
+	if (cli_num(o, "targets") == 0)
+		fprintf(stderr, "dalaba: warning: no loudspeaker is enrolled in "
+		    "these zones; nobody will hear page %lld\n",
+		    (long long)cli_num(o, "id"));
 	if (wait >= 0)
 		rc = watch(cli_num(o, "id"), (int)wait, all_confirmed, cli_json);
 out:

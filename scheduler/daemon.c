@@ -156,6 +156,12 @@ airing_render(struct airing *a)
 		airing_finish(a, "interrupted", "the notice could not be read");
 		return;
 	}
+	if (a->page_id) {
+		/* A page recovered after a restart: still ahead of everything,
+		 * on the air as it renders. */
+		a->live = live_new();
+		a->job->live = live_ref(a->live);
+	}
 	render_worker_submit(a->d->worker, a->job);
 }
 

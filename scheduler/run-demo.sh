@@ -135,6 +135,8 @@ In another terminal:
   $DALABA schedule list          what airs when
   $DALABA speaker list           the loudspeakers
   $DALABA notice add --zone $VILLAGE --now "明天上午9:00开会。"
+  $DALABA page --zone $VILLAGE --wait 10 "紧急通知：请立即转移到村委会。"
+                                 an emergency page, with live confirmation
 Speaker counters: $STATE/speaker.stats   Ctrl-C stops dalaba.
 
 EOT

@@ -85,6 +85,25 @@ check "its broadcasts logged as cancelled" [ "$(q "SELECT group_concat(DISTINCT 
 check "cancel is audited with the text" [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE '%山洪预警%'")" = 1 ]
 check "cancelling again is refused (409)" sh -c "! '$DALABA' page cancel $P2 2>/dev/null"
 
+# --- a page on the air when dalabad stops airs again after the restart -------
+"$DALABA" page --zone 110101001001 --repeat 6 --wait 10 \
+    "东村村民请注意：大风预警，请收好晾晒的衣物，关好门窗。" >p3.out
+P3=$(awk '/^page [0-9]+ on the air/ { print $2 }' p3.out)
+check "page $P3 is confirmed in 东村" grep -q "page $P3 active: 1 of 1" p3.out
+s1=$(stat 1 streams)
+stop_dalabad
+check "dalabad stops with the page on the air (rc $DRC)" [ "$DRC" = 0 ]
+check "the page's broadcast stays open in the store" \
+    [ "$(q "SELECT count(*) FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P3 AND b.outcome IS NULL")" = 1 ]
+start_dalabad d.conf d.log
+playing1() { "$DALABA" page status "$P3" --json | grep -q '"playing" *: *1'; }
+check "after the restart the page is on the air again in 东村" wait_until 20 playing1
+more_streams() { [ "$(stat 1 streams)" -gt "$s1" ]; }
+check "as a new stream at the speaker (stats: $s1 before)" wait_until 5 more_streams
+check "logged as re-aired" grep -q "was not finished when dalabad stopped: it airs again" d.log
+"$DALABA" page cancel "$P3" --wait 5 >/dev/null
+check "and it can be cancelled as before" [ "$(q "SELECT state FROM pages WHERE id = $P3")" = cancelled ]
+
 # --- who may page ---------------------------------------------------------------------
 printf 'pw-township-1\n' | "$DALABA" user add zhen --role township --zone 110101001 --password-stdin >/dev/null
 API=$(cat "$STATE/api.url")
@@ -107,7 +126,7 @@ check "an unknown zone is refused (400, got $code)" [ "$code" = 400 ]
 code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
     -H 'Content-Type: application/json' -d '{"text":"   ","zones":["110101001"]}' "$API/api/v1/pages")
 check "an empty text is refused (400, got $code)" [ "$code" = 400 ]
-check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 2 ]
+check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 3 ]
 
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
