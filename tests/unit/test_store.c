@@ -162,6 +162,91 @@ test_air(struct db *db)
 	    sizeof(err)) == -1, "no such zone: %s", err);
 }
 
+static int nunconf, nlisted;
+
+static void
+unconfirmed(uint32_t id, void *arg)
+{
+	(void)arg;
+	CHECK(id == 902, "speaker %u has not confirmed", id);
+	nunconf++;
+}
+
+static void
+listed(const struct db_page *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	nlisted++;
+}
+
+/* Schema 4: a page is notices tied by page_id; CAP triples are unique;
+ * counts over all its broadcasts; a part re-aired alone. */
+static void
+test_pages(struct db *db)
+{
+	char err[256];
+	struct db_page p = { .source = "cap", .body = "河水上涨，请转移。",
+	    .zones = "110101001001 110101001002", .repeat = 3, .volume = 100,
+	    .expires_at = 2000000000, .cap_sender = "qxj", .cap_identifier = "A1",
+	    .cap_sent = "2026-11-23T12:00:00+08:00", .cap_status = "Actual",
+	    .cap_msgtype = "Alert" }, back;
+	int64_t pid, n1, n2, b1, b2, re, dup;
+	int targets, confirmed;
+
+	CHECK(db_page_add(db, &p, &pid, err, sizeof(err)) == 0, "a page is "
+	    "stored: %s", err);
+	CHECK(db_page_add(db, &p, &dup, err, sizeof(err)) == -1 &&
+	    strstr(err, "UNIQUE") != NULL, "the same CAP alert twice is refused");
+	struct db_notice n = { .body = p.body, .repeat = 3, .chime = 1,
+	    .priority = 3, .zone = "110101001001", .page_id = pid };
+	db_notice_add(db, &n, &n1, err, sizeof(err));
+	n.zone = "110101001002";
+	db_notice_add(db, &n, &n2, err, sizeof(err));
+	int64_t ids[4];
+	CHECK(db_page_notices(db, pid, ids, 4) == 2 && ids[0] == n1 &&
+	    ids[1] == n2, "its two notices belong to it");
+	struct db_notice nb;
+	CHECK(db_notice_get(db, n2, &nb, NULL) == 1 && nb.page_id == pid,
+	    "a notice reads back its page");
+	db_notice_clear(&nb);
+	CHECK(db_page_find_cap(db, "qxj", "A1", p.cap_sent) == pid &&
+	    db_page_find_cap(db, "qxj", "A2", p.cap_sent) == 0,
+	    "found by its CAP triple, and only by it");
+	db_speaker_add(db, 901, "110101001001", "甲", err, sizeof(err));
+	db_speaker_add(db, 902, "110101001002", "乙", err, sizeof(err));
+	db_slot_claim(db, n1, 0, 1000, 100, &b1, err, sizeof(err));
+	db_slot_claim(db, n2, 0, 1000, 100, &b2, err, sizeof(err));
+	db_broadcast_target(db, b1, 901);
+	db_broadcast_target(db, b2, 902);
+	db_broadcast_confirm(db, b1, 901, 1001);
+	CHECK(db_page_counts(db, pid, &targets, &confirmed) == 0 &&
+	    targets == 2 && confirmed == 1, "counts over both broadcasts: %d of "
+	    "%d confirmed", confirmed, targets);
+	nunconf = 0;
+	db_page_unconfirmed_each(db, pid, unconfirmed, NULL);
+	CHECK(nunconf == 1, "one not confirmed");
+	nlisted = 0;
+	db_page_each(db, "110101001001", 50, listed, NULL);
+	db_page_each(db, "110101002001", 50, listed, NULL);
+	CHECK(nlisted == 1, "listed for a village it reached, not another");
+	CHECK(db_page_finish(db, pid, "cancelled", NULL) == 0 &&
+	    db_page_finish(db, pid, "ended", NULL) == 1, "finished once");
+	CHECK(db_page_get(db, pid, &back) == 1 && strcmp(back.state,
+	    "cancelled") == 0 && back.ended_at > 0 && back.repeat == 3 &&
+	    strcmp(back.cap_identifier, "A1") == 0, "reads back cancelled");
+	db_page_clear(&back);
+	CHECK(db_broadcast_reair(db, b1, "110101001001", 1000, &re, err,
+	    sizeof(err)) == 0 && re != b1 && scalar(db, "SELECT slot_at FROM "
+	    "broadcasts WHERE id = ", "(SELECT max(id) FROM broadcasts)") == 1001,
+	    "a part re-aired alone takes the next free second: %s", err);
+	struct db_page bad = p;
+	bad.cap_identifier = "A9";
+	bad.repeat = 11;
+	CHECK(db_page_add(db, &bad, &dup, err, sizeof(err)) == -1,
+	    "a page read 11 times is refused by the schema");
+}
+
 int
 main(void)
 {
@@ -307,6 +392,8 @@ main(void)
 	    "reopening keeps the data and the version");
 	CHECK(db && db_slot_claim(db, nid, 0, slot, -1, &bid2, err, sizeof(err)) == 0,
 	    "after a reopen (a restart) the aired slot still cannot be claimed");
+
+	test_pages(db);
 
 	/* A newer schema is refused, untouched. */
 	sqlite3_exec(db->h, "PRAGMA user_version = 99", NULL, NULL, NULL);
