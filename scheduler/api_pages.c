@@ -56,14 +56,16 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 			    "(6, 9 or 12 digits)", zones[i]);
 			return -1;
 		}
-		if (!zone_known(r->d, zones[i])) {
-			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
-			return -1;
-		}
+		/* Outside first: whether a zone exists beyond yours is not
+		 * yours to learn. */
 		if (!web_within(&r->who, zones[i])) {
 			api_error(r, 403, "forbidden", "zone %s is outside your "
 			    "zone %s", zones[i], r->who.zone[0] ? r->who.zone :
 			    "*");
+			return -1;
+		}
+		if (!zone_known(r->d, zones[i])) {
+			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
 			return -1;
 		}
 		for (int j = 0; j < i; j++)
@@ -111,9 +113,11 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		goto fail;
 	}
 	api_audit(r, pg->aired ? "page.create" : "page.logged", "page %lld "
-	    "(%s, %s) to %s, class %s, read %d time%s, volume %d, expires %lld%s%s: "
-	    "%s", (long long)*id, pg->source, pg->cap_status ? pg->cap_status :
-	    "Actual", zones, dalabad_class_names[pg->priority], pg->repeat,
+	    "(%s%s%s%s, %s) to %s, class %s, read %d time%s, volume %d, expires "
+	    "%lld%s%s: %s", (long long)*id, pg->source, pg->cap_identifier ?
+	    " " : "", pg->cap_msgtype ? pg->cap_msgtype : "", pg->cap_identifier ?
+	    pg->cap_identifier : "", pg->cap_status ? pg->cap_status : "Actual",
+	    zones, dalabad_class_names[pg->priority], pg->repeat,
 	    pg->repeat == 1 ? "" : "s", pg->volume, (long long)pg->expires_at,
 	    pg->reason ? "; " : "", pg->reason ? pg->reason : "", pg->text);
 	dlog(LOG_NOTICE, "page %lld %s by %s (%s) to %s: %.200s", (long long)*id,

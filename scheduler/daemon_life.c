@@ -229,6 +229,9 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.render_ahead_s = c.render_ahead_s;
 	d->cfg.news_timeout_s = c.news_timeout_s;
 	d->cfg.delay_ms = c.delay_ms;
+	d->cfg.page_delay_ms = c.page_delay_ms;
+	d->cfg.pages_township = c.pages_township;
+	d->cfg.page_expires_s = c.page_expires_s;
 	if (strcmp(c.state_dir, d->cfg.state_dir) != 0 ||
 	    strcmp(c.api_bind, d->cfg.api_bind) != 0 ||
 	    c.api_port != d->cfg.api_port || c.bcast_port != d->cfg.bcast_port ||

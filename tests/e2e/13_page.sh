@@ -65,10 +65,11 @@ check "it comes online" wait_until 15 sh -c \
 kill $SPK_2; wait $SPK_2 2>/dev/null
 check "西村's speaker goes offline" wait_until 20 sh -c \
     "'$DALABA' speaker list | grep -c ' online ' | grep -qx 2"
-"$DALABA" page --zone 110101001 --repeat 5 --expires 5 \
+"$DALABA" page --zone 110101001 --repeat 5 --expires 5 --volume 80 \
     "全镇紧急通知：山洪预警，请所有居民立即撤离到高处。" >p2.out
 P2=$(awk '/^page [0-9]+ on the air/ { print $2 }' p2.out)
 check "a township page ($P2) targets all 3 speakers" grep -q "3 loudspeakers targeted" p2.out
+check "its broadcasts carry the page's volume (80)" [ "$(q "SELECT group_concat(DISTINCT volume) FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P2")" = 80 ]
 check "the two online ones confirm, despite 南村's quiet hours" wait_until 10 sh -c \
     "'$DALABA' page status $P2 | grep -q 'active: 2 of 3 loudspeakers confirmed'"
 check "the status names the one that has not" sh -c \
@@ -117,6 +118,18 @@ code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf
     -H 'Content-Type: application/json' -d '{"text":"镇里试试","zones":["110101001"]}' "$API/api/v1/pages")
 check "township staff may not page by default (403, got $code)" [ "$code" = 403 ]
 check "and nothing was stored" [ "$(q "SELECT count(*) FROM pages WHERE body = '镇里试试'")" = 0 ]
+printf '[pages]\ntownship = 1\n' >>d.conf
+kill -HUP $DPID
+reloaded() { grep -q "configuration reloaded" d.log; }
+check "SIGHUP reloads [pages] township = 1" wait_until 5 reloaded
+code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
+    -H 'Content-Type: application/json' -d '{"text":"镇里紧急通知","zones":["110101001002"],"expires_minutes":1}' "$API/api/v1/pages")
+check "then township staff may page inside their township (201, got $code)" [ "$code" = 201 ]
+code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
+    -H 'Content-Type: application/json' -d '{"text":"越界","zones":["110101"]}' "$API/api/v1/pages")
+check "but not beyond it (403, got $code)" [ "$code" = 403 ]
+PT=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' pz.json | head -n1)
+"$DALABA" page list >/dev/null
 code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
     -H 'Content-Type: application/json' -d '{"text":"x","zones":["110101001","110101001001"]}' "$API/api/v1/pages")
 check "overlapping zones are refused (400, got $code)" [ "$code" = 400 ]
@@ -126,7 +139,7 @@ check "an unknown zone is refused (400, got $code)" [ "$code" = 400 ]
 code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
     -H 'Content-Type: application/json' -d '{"text":"   ","zones":["110101001"]}' "$API/api/v1/pages")
 check "an empty text is refused (400, got $code)" [ "$code" = 400 ]
-check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 3 ]
+check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 4 ]
 
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
