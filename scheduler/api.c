@@ -229,23 +229,19 @@ api_rows(struct dalabad *d, const char *sql, const char *fmt, ...)
 int
 api_begin(struct dalabad *d)
 {
-	return sqlite3_exec(d->db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
-	    SQLITE_OK ? 0 : -1;
+	return db_begin(d->db);
 }
 
 int
 api_commit(struct dalabad *d)
 {
-	if (sqlite3_exec(d->db->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
-		return 0;
-	api_rollback(d);
-	return -1;
+	return db_commit(d->db);
 }
 
 void
 api_rollback(struct dalabad *d)
 {
-	sqlite3_exec(d->db->h, "ROLLBACK", NULL, NULL, NULL);
+	db_rollback(d->db);
 }
 
 bool

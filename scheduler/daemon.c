@@ -207,12 +207,15 @@ record_targets(struct airing *a)
 	int targets = 0;
 
 	bcast_zone_parse(a->it.zone, &z);
+	bool tx = db_begin(a->d->db) == 0;	/* one sync for them all */
 	for (size_t i = 0; v && i < n; i++)
 		if (bcast_zone_parse(v[i].zone, &sz) == 0 &&
 		    bcast_zone_covers(&z, &sz)) {
 			db_broadcast_target(a->d->db, a->it.id, v[i].id);
 			targets++;
 		}
+	if (tx)
+		db_commit(a->d->db);
 	free(v);
 	return targets;
 }
@@ -543,6 +546,8 @@ confirm(struct dalabad *d)
 	struct bcast_speaker_info *v = NULL;
 	int64_t now = dalabad_now();
 
+	bool tx = false;
+
 	for (guint i = 0; i < d->airings->len; i++) {
 		struct airing *a = g_ptr_array_index(d->airings, i);
 		if (a->oa == NULL || a->dead)
@@ -554,10 +559,16 @@ confirm(struct dalabad *d)
 			if (v[k].st.playing_ssrc != a->ssrc ||
 			    g_hash_table_contains(a->confirmed, key))
 				continue;
+			/* A thousand speakers start within one tick: one
+			 * transaction, not a thousand syncs on the loop. */
+			if (!tx)
+				tx = db_begin(d->db) == 0;
 			g_hash_table_add(a->confirmed, key);
 			db_broadcast_confirm(d->db, a->it.id, v[k].id, now);
 		}
 	}
+	if (tx)
+		db_commit(d->db);
 	free(v);
 }
 

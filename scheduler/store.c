@@ -433,6 +433,28 @@ db_audit(struct db *db, int64_t user_id, const char *source, const char *action,
 }
 
 int
+db_begin(struct db *db)
+{
+	return sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK ? 0 : -1;
+}
+
+int
+db_commit(struct db *db)
+{
+	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	db_rollback(db);
+	return -1;
+}
+
+void
+db_rollback(struct db *db)
+{
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
 db_slot_claim(struct db *db, int64_t notice_id, int64_t schedule_id,
     int64_t slot_at, int volume, int64_t *broadcast_id, char *err,
     size_t errlen)

@@ -27,6 +27,12 @@ struct db {
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);	/* NULL is a no-op */
 int db_schema_version(struct db *db);
+/* One transaction around many writes: one sync to disk instead of one
+ * per row (a page's 1000 targets), and all or nothing. db_commit rolls
+ * back when it fails. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
 /* PRAGMA integrity_check == "ok" ? 0 : -1 */
 int db_check(struct db *db, char *err, size_t errlen);
 
