@@ -20,8 +20,7 @@
 bool
 api_may_page(struct api_req *r)
 {
-	if (r->who.role == WEB_COUNTY ||
-	    (r->who.role == WEB_TOWNSHIP && r->d->cfg.pages_township))
+	if (web_may_page(&r->who, r->d->cfg.pages_township))
 		return true;
 	api_error(r, 403, "forbidden", "%s", r->who.role == WEB_TOWNSHIP ?
 	    "township staff may not page here ([pages] township = 0): ask the "

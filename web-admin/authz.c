@@ -40,6 +40,13 @@ web_within(const struct web_principal *p, const char *zone)
 }
 
 bool
+web_may_page(const struct web_principal *p, bool township_pages)
+{
+	return p->role == WEB_COUNTY || (p->role == WEB_TOWNSHIP &&
+	    township_pages);
+}
+
+bool
 web_sees(const struct web_principal *p, const char *zone)
 {
 	return zone != NULL && (is_prefix(p->zone, zone) ||

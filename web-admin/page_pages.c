@@ -70,8 +70,7 @@ state_zh(const char *s)
 static bool
 may_page(struct web_ctx *c)
 {
-	return c->who.role == WEB_COUNTY || (c->who.role == WEB_TOWNSHIP &&
-	    c->d->cfg.pages_township);
+	return web_may_page(&c->who, c->d->cfg.pages_township);
 }
 
 /* The zones ticked on the form ("zone" repeated is not in our form
@@ -105,7 +104,7 @@ write_form(struct web_ctx *c, const char *error)
 	    "class=\"card err\">");
 	html_csrf(c, g);
 	g_string_append_printf(g, "<label for=\"text\">广播内容（原文照读）</label>"
-	    "<textarea id=\"text\" name=\"text\" required maxlength=\"8000\">%s"
+	    "<textarea id=\"text\" name=\"text\" required maxlength=\"2700\">%s"
 	    "</textarea><label>播到哪里</label><div class=\"inline\">",
 	    E(c, web_field(c, "text", "")));
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {

@@ -42,7 +42,8 @@ static const struct { const char *field, *zh; } field_names[] = {
 	{ "password", "密码" }, { "role", "角色" }, { "word", "词语" },
 	{ "pinyin", "拼音" }, { "id", "编号" }, { "kind", "播出方式" },
 	{ "quiet_start", "静音开始" }, { "quiet_end", "静音结束" },
-	{ "current", "现在的密码" },
+	{ "current", "现在的密码" }, { "text", "广播内容" },
+	{ "expires_minutes", "最多播多久" },
 };
 
 static const struct { const char *code, *zh; } codes[] = {
@@ -70,6 +71,11 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "busy", "系统正忙，请稍后再试。" },
 	{ "csrf", "页面已过期，请刷新后再试。" },
 	{ "bad_login", "密码不对。" },
+	{ "bad_zones", "请选择播到哪里（最多 16 个地区）。" },
+	{ "overlapping_zones", "选的地区互相包含：只选大的那个就行。" },
+	{ "empty_text", "请写上广播内容。" },
+	{ "not_active", "这个紧急广播已经停了。" },
+	{ "refused", "没有保存，请检查后再试。" },
 };
 
 static void

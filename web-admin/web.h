@@ -45,6 +45,9 @@ bool web_sees(const struct web_principal *p, const char *zone);
 /* The highest notice class (0 village .. 2 county) p may send. */
 int web_max_class(const struct web_principal *p);
 bool web_is_county(const struct web_principal *p);
+/* May p issue emergency pages (inside their zone)? County staff may;
+ * township staff when township_pages ([pages] township) is on. */
+bool web_may_page(const struct web_principal *p, bool township_pages);
 /* Does a role fit a zone code's length? */
 bool web_role_fits(enum web_role r, const char *zone);
 

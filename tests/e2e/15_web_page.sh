@@ -7,15 +7,6 @@
 . tests/e2e/daemon.sh
 cd "$TMP" || exit 1
 
-node_result() {
-	_r=$(grep '^RESULT ' "$1" | tail -n 1)
-	grep -E '^(ok|FAIL) - ' "$1"
-	if [ -z "$_r" ]; then bad "$(basename "$1") printed no RESULT"; return; fi
-	set -- $_r
-	T_PASS=$((T_PASS + $2))
-	T_FAIL=$((T_FAIL + $3))
-}
-
 dalabad_conf >d.conf
 start_dalabad d.conf dalabad.log
 URL=$(cat "$STATE/api.url")

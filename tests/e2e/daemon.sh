@@ -83,3 +83,13 @@ outcome() { q "SELECT COALESCE(outcome, 'pending') FROM broadcasts WHERE notice_
 aired() { [ "$(outcome "$1")" = aired ]; }
 notice_id() { awk '/^notice [0-9]+ stored/ { print $2 }' "$1"; }
 on_air() { [ "$(q "SELECT on_air_at IS NOT NULL FROM broadcasts WHERE notice_id = $1")" = 1 ]; }
+
+# node_result LOG: add a node script's ok/FAIL lines and RESULT to ours
+node_result() {
+	_r=$(grep '^RESULT ' "$1" | tail -n 1)
+	grep -E '^(ok|FAIL) - ' "$1"
+	if [ -z "$_r" ]; then bad "$(basename "$1") printed no RESULT"; return; fi
+	set -- $_r
+	T_PASS=$((T_PASS + $2))
+	T_FAIL=$((T_FAIL + $3))
+}

@@ -49,6 +49,11 @@ test_authz(void)
 	CHECK(web_max_class(&v) == 0 && web_max_class(&t) == 1 &&
 	    web_max_class(&c) == 2, "classes by role: village 0, township 1, county 2");
 	CHECK(web_is_county(&c) && !web_is_county(&t), "county staff");
+	CHECK(web_may_page(&c, false) && web_may_page(&root, false),
+	    "county staff (and the machine) may page");
+	CHECK(!web_may_page(&t, false) && web_may_page(&t, true),
+	    "township staff only when [pages] township is on");
+	CHECK(!web_may_page(&v, true), "village cadres never");
 	CHECK(web_role_fits(WEB_VILLAGE, "441202001001") &&
 	    !web_role_fits(WEB_VILLAGE, "441202001") &&
 	    web_role_fits(WEB_TOWNSHIP, "441202001") &&
