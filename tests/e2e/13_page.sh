@@ -105,6 +105,16 @@ check "logged as re-aired" grep -q "was not finished when dalabad stopped: it ai
 "$DALABA" page cancel "$P3" --wait 5 >/dev/null
 check "and it can be cancelled as before" [ "$(q "SELECT state FROM pages WHERE id = $P3")" = cancelled ]
 
+# --- one page, two villages ------------------------------------------------------
+"$DALABA" page --zone 110101001001 --zone 110101001002 --repeat 1 --wait 10 \
+    "东村、西村村民请注意：今晚有暴雨。" >p4.out
+P4=$(awk '/^page [0-9]+ on the air/ { print $2 }' p4.out)
+check "a page for two villages ($P4): 2 of 2 confirm" grep -q "page $P4 active: 2 of 2" p4.out
+check "it is one notice per village" [ "$(q "SELECT group_concat(zone, ' ') FROM notices WHERE page_id = $P4 ORDER BY id")" = "110101001001 110101001002" ]
+check "listed once" [ "$("$DALABA" page list | grep -c '东村、西村村民请注意')" = 1 ]
+"$DALABA" page cancel "$P4" --wait 5 >/dev/null
+check "cancelled in both" [ "$(q "SELECT group_concat(DISTINCT outcome) FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P4")" = cancelled ]
+
 # --- who may page ---------------------------------------------------------------------
 printf 'pw-township-1\n' | "$DALABA" user add zhen --role township --zone 110101001 --password-stdin >/dev/null
 API=$(cat "$STATE/api.url")
@@ -139,7 +149,7 @@ check "an unknown zone is refused (400, got $code)" [ "$code" = 400 ]
 code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
     -H 'Content-Type: application/json' -d '{"text":"   ","zones":["110101001"]}' "$API/api/v1/pages")
 check "an empty text is refused (400, got $code)" [ "$code" = 400 ]
-check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 4 ]
+check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 5 ]
 
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]

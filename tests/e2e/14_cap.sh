@@ -157,6 +157,15 @@ alert X1 Alert Actual "" "$(info zh-CN Immediate Extreme "$(iso $((NOW - 60)))" 
 code=$(post x1.xml); PX=$(page_of x1.xml)
 check "expired on arrival: logged, not aired (409, got $code)" \
     [ "$code" = 409 ] && [ "$(state "$PX")" = logged ]
+alert X2 Alert Actual "" "$(info zh-CN Immediate Extreme "$(iso $((NOW + 12)))" 110101001002 '大风预警：今天下午有十级大风，请不要外出，关好门窗，收好晾晒的衣物，照顾好家里的老人和孩子。')" >x2.xml
+code=$(post x2.xml); PX2=$(page_of x2.xml)
+check "an alert expiring in 12 s airs (201, got $code)" [ "$code" = 201 ]
+expired() { [ "$(state "$PX2")" = expired ]; }
+check "and goes off the air when it expires (state expired)" wait_until 30 expired
+quiet2() { "$DALABA" page status "$PX2" --json | grep -q '"playing" *: *0'; }
+check "西村's speaker falls silent" wait_until 5 quiet2
+check "its broadcast is logged as cut by the expiry" \
+    [ "$(q "SELECT reason FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $PX2")" = "the page expired on air" ]
 alert M1 Alert Actual "" "$(info zh-CN Future Minor "$LATER" 110101001002 '下周有小雨。')" >m1.xml
 code=$(post m1.xml); PM=$(page_of m1.xml)
 check "Minor/Future: county class, read once (201, got $code)" \
