@@ -42,14 +42,25 @@ api_zone_allowed(struct api_req *r, const char *zone, const char *what,
 bool
 api_notice_allowed(struct api_req *r, int64_t id, bool act)
 {
-	JsonNode *rows = api_rows(r->d, "SELECT zone FROM notices WHERE id = ?",
-	    "i", id);
+	JsonNode *rows = api_rows(r->d, "SELECT zone, COALESCE(page_id, 0) AS "
+	    "page FROM notices WHERE id = ?", "i", id);
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
-	    json_object_get_string_member(json_array_get_object_element(a, 0),
+	JsonObject *o = a && json_array_get_length(a) == 1 ?
+	    json_array_get_object_element(a, 0) : NULL;
+	bool ok = api_zone_allowed(r, o ? json_object_get_string_member(o,
 	    "zone") : NULL, "notice", id, act);
+	int64_t page = o ? json_object_get_int_member(o, "page") : 0;
 
 	if (rows)
 		json_node_unref(rows);
+	/* A page's notices are the page's: scheduled again, edited or
+	 * cancelled one by one they would let anyone who may act in a
+	 * village re-air or silence an emergency there. */
+	if (ok && act && page) {
+		api_error(r, 409, "page", "notice %lld is part of emergency page "
+		    "%lld: act on the page (pages/%lld)", (long long)id,
+		    (long long)page, (long long)page);
+		return false;
+	}
 	return ok;
 }

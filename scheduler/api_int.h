@@ -98,7 +98,8 @@ bool api_need_county(struct api_req *r);
  * cannot even see it ("no WHAT ID"), else 403. */
 bool api_zone_allowed(struct api_req *r, const char *zone, const char *what,
     int64_t id, bool act);
-/* The same for notice id. */
+/* The same for notice id; acting on a notice of an emergency page is
+ * 409 "page" (the page is what is acted on). */
 bool api_notice_allowed(struct api_req *r, int64_t id, bool act);
 /* SQL condition "the zone column Z is visible to ?N" (a prefix either
  * way) and "inside ?N". */

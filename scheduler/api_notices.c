@@ -294,7 +294,8 @@ api_delete_schedule(struct api_req *r)
 static const char NOTICE_COLS[] = "SELECT id, title, body, voice, rate, "
     "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN "
     "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, "
-    "feed, feed_items, created_at, cancelled_at FROM notices ";
+    "feed, feed_items, created_at, cancelled_at, page_id AS page FROM "
+    "notices ";
 
 void
 api_get_notices(struct api_req *r)
@@ -303,7 +304,8 @@ api_get_notices(struct api_req *r)
 	JsonNode *rows = api_rows(r->d, "SELECT * FROM (SELECT id, title, "
 	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
-	    "AS class, zone, repeat, created_at, cancelled_at FROM notices "
+	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page "
+	    "FROM notices "
 	    "WHERE substr(zone, 1, length(?1)) = ?1 AND " API_SEES("zone", 2)
 	    " ORDER BY id DESC LIMIT 500)", "tt", zone ? zone : "", r->who.zone);
 

@@ -267,7 +267,11 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	g_string_append_printf(g, "<h2>试听</h2><audio id=\"preview\" controls "
 	    "preload=\"auto\" src=\"/api/v1/notices/%lld/audio\"></audio>",
 	    (long long)id);
-	if (mine && !cancelled) {
+	if (jnum(n, "page"))
+		g_string_append_printf(g, "<p><a class=\"button danger\" href=\""
+		    "/pages/%lld\">这是紧急广播：到紧急广播页面查看和操作</a></p>",
+		    (long long)jnum(n, "page"));
+	else if (mine && !cancelled) {
 		if (bc == NULL || json_array_get_length(bc) == 0)
 			g_string_append_printf(g, "<p><a class=\"button plain\" "
 			    "href=\"/notices/%lld/edit\">修改</a></p>", (long long)id);

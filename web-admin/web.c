@@ -76,6 +76,7 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "empty_text", "请写上广播内容。" },
 	{ "not_active", "这个紧急广播已经停了。" },
 	{ "refused", "没有保存，请检查后再试。" },
+	{ "page", "这是紧急广播的一部分，请到「紧急广播」里操作。" },
 };
 
 static void

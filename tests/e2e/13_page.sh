@@ -85,6 +85,10 @@ check "the page is cancelled" [ "$(q "SELECT state FROM pages WHERE id = $P2")" 
 check "its broadcasts logged as cancelled" [ "$(q "SELECT group_concat(DISTINCT outcome) FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P2")" = cancelled ]
 check "cancel is audited with the text" [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE '%山洪预警%'")" = 1 ]
 check "cancelling again is refused (409)" sh -c "! '$DALABA' page cancel $P2 2>/dev/null"
+PN=$(q "SELECT min(id) FROM notices WHERE page_id = $P1")
+check "a page's notice cannot be re-aired as a notice" sh -c \
+    "'$DALABA' schedule add $PN --now 2>&1 | grep -q 'part of emergency page $P1'"
+check "nor cancelled as one" sh -c "! '$DALABA' notice cancel $PN 2>/dev/null"
 
 # --- a page on the air when dalabad stops airs again after the restart -------
 "$DALABA" page --zone 110101001001 --repeat 6 --wait 10 \

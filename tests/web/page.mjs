@@ -91,6 +91,15 @@ try {
 	check('a village cadre cannot open the paging form (403)', r.status() === 403, String(r.status()));
 	await v.goto(`${URL}/pages`);
 	check('but sees the page that reached the village', (await v.textContent('main')).includes('水库水位'));
+	const ns = await v.evaluate(async () => (await (await fetch('/api/v1/notices')).json()));
+	const pn = ns.find(n => n.page);
+	check('the page is a notice of the village too', !!pn, JSON.stringify(ns).slice(0, 200));
+	if (pn) {
+		await v.goto(`${URL}/notices/${pn.id}`);
+		check('whose page sends the cadre to the emergency page, with no schedule or cancel form',
+		    (await v.$(`a[href="/pages/${pn.page}"]`)) !== null && (await v.$('#kind')) === null &&
+		    !(await v.textContent('main')).includes('取消这条通知'));
+	}
 } catch (e) {
 	check('the browser run finished', false, String(e && e.stack || e));
 } finally {
