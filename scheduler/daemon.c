@@ -588,7 +588,14 @@ daemon_tick(gpointer data)
 		}
 	}
 	act(d, now);
-	if (g_get_monotonic_time() - d->last_confirm_us >= CONFIRM_EVERY_US) {
+	/* While a page is on the air its live view counts every tick. */
+	bool page_on = false;
+	for (guint i = 0; i < d->airings->len && !page_on; i++) {
+		struct airing *a = g_ptr_array_index(d->airings, i);
+		page_on = a->page_id && a->oa;
+	}
+	if (page_on ||
+	    g_get_monotonic_time() - d->last_confirm_us >= CONFIRM_EVERY_US) {
 		confirm(d);
 		d->last_confirm_us = g_get_monotonic_time();
 	}
