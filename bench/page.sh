@@ -79,7 +79,7 @@ for i in 1 2; do
 	set -- $(awk '/--enroll/ { print $3, $4 }' add$i.out)
 	out=wav:$T/out$i.wav
 	[ $i = 1 ] && out=alsa:dalaba_file
-	"$B/dalaba-speaker" --enroll "$1" "$2" -c s$i.conf -o "$out" 2>/dev/null ||
+	"$B/dalaba-speaker" --enroll "$1" "$2" -c s$i.conf -o "$out" >/dev/null 2>&1 ||
 	    die "enrolment failed"
 	printf '[agent]\nhello_ms = 1000\n' >>s$i.conf
 done
