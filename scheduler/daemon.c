@@ -1,26 +1,19 @@
 /*
  * daemon.c — dalabad's scheduling core. A 200 ms tick does three things:
- * turn schedules into claimed slots (rendering each a little ahead), ask
+ * plan (daemon_plan.c turns schedules into claimed slots), ask
  * the air queue (airq.c) what starts, stops or expires, and collect the
  * speakers' "playing" heartbeats into the broadcast log. Rendering and
  * streaming happen on other threads and come back here when done.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#include <sodium.h>
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
 #include "scheduler/log.h"
-#include "tts/tts.h"
 
 #define CONFIRM_EVERY_US 300000
-#define RESCAN_SCHEDULES_S 60
-#define MAX_CATCHUP_SLOTS 1000	/* per schedule per restart */
 
 const char *const dalabad_class_names[4] = { "village", "township",
     "county", "emergency" };
@@ -31,9 +24,8 @@ dalabad_now(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
-/* "2026-11-23 12:00" in the configured zone, for log lines. */
-static const char *
-local_time(struct dalabad *d, int64_t t, char *buf, size_t cap)
+const char *
+daemon_local_time(struct dalabad *d, int64_t t, char *buf, size_t cap)
 {
 	GDateTime *u = g_date_time_new_from_unix_utc(t);
 	GDateTime *l = u ? g_date_time_to_timezone(u, d->tz) : NULL;
@@ -50,6 +42,14 @@ local_time(struct dalabad *d, int64_t t, char *buf, size_t cap)
 
 /* ---- airings ------------------------------------------------------------ */
 
+const char *
+daemon_audio_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 static void airing_go(struct airing *a);
 
 static void
@@ -61,23 +61,6 @@ airing_free_if_idle(struct airing *a)
 	g_hash_table_destroy(a->confirmed);
 	live_unref(a->live);
 	g_free(a);
-}
-
-/* The last airing of a page has finished: so has the page. */
-static void
-page_maybe_over(struct airing *a, const char *outcome)
-{
-	struct dalabad *d = a->d;
-	const char *state = strcmp(outcome, "cancelled") == 0 ? "cancelled" :
-	    a->stop == STOP_EXPIRE ? "expired" : "ended";
-
-	for (guint i = 0; i < d->airings->len; i++) {
-		struct airing *b = g_ptr_array_index(d->airings, i);
-		if (b != a && !b->dead && b->page_id == a->page_id)
-			return;
-	}
-	if (db_page_finish(d->db, a->page_id, state, NULL) == 0)
-		dlog(LOG_NOTICE, "page %lld: %s", (long long)a->page_id, state);
 }
 
 /* Log the outcome, drop the item from the queue; freed once its threads
@@ -103,7 +86,7 @@ airing_finish(struct airing *a, const char *outcome, const char *reason)
 		a->job->arg = NULL;	/* nobody waits for it now */
 	a->job = NULL;
 	if (a->page_id)
-		page_maybe_over(a, outcome);
+		daemon_page_airing_over(a, outcome);
 	airing_free_if_idle(a);
 }
 
@@ -129,8 +112,8 @@ render_done(struct render_job *job, void *arg)
 	render_job_free(job);
 }
 
-static struct render_job *
-job_for(struct dalabad *d, int64_t notice_id, render_done_fn done, void *arg)
+struct render_job *
+daemon_job_for(struct dalabad *d, int64_t notice_id, render_done_fn done, void *arg)
 {
 	struct render_job *job = calloc(1, sizeof(*job));
 	bool cancelled;
@@ -151,7 +134,7 @@ airing_render(struct airing *a)
 {
 	if (a->job != NULL || a->path[0] || a->live)
 		return;		/* under way, done, or a page's own render */
-	a->job = job_for(a->d, a->notice_id, render_done, a);
+	a->job = daemon_job_for(a->d, a->notice_id, render_done, a);
 	if (a->job == NULL) {
 		airing_finish(a, "interrupted", "the notice could not be read");
 		return;
@@ -253,7 +236,7 @@ airing_go(struct airing *a)
 	a->targets = record_targets(a);
 	if (a->path[0])
 		db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at,
-		    strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 : a->path);
+		    daemon_audio_name(a->path));
 	else
 		db_broadcast_on_air(a->d->db, a->it.id, a->on_air_at, NULL);
 	dlog(LOG_INFO, "on air: broadcast %lld, notice %lld \"%s\" (%s) to zone %s "
@@ -261,7 +244,7 @@ airing_go(struct airing *a)
 	    (long long)a->notice_id, a->title, dalabad_class_names[a->it.prio],
 	    a->it.zone[0] ? a->it.zone : "*", a->targets,
 	    a->it.interruptions ? ", re-aired" : "",
-	    local_time(a->d, a->on_air_at, when, sizeof(when)));
+	    daemon_local_time(a->d, a->on_air_at, when, sizeof(when)));
 }
 
 /* Make an airing for a claimed broadcast and queue it. */
@@ -313,7 +296,7 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 		if (end > a->it.ready_at) {
 			dlog(LOG_INFO, "broadcast %lld (notice %lld) falls in quiet "
 			    "hours: held until %s", (long long)broadcast_id,
-			    (long long)notice_id, local_time(d, end, when,
+			    (long long)notice_id, daemon_local_time(d, end, when,
 			    sizeof(when)));
 			a->it.ready_at = end;
 		}
@@ -335,122 +318,6 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 	if (a->it.ready_at - now <= d->cfg.render_ahead_s)
 		airing_render(a);
 	return a;
-}
-
-/* ---- planning: schedules to claimed slots --------------------------------- */
-
-static void
-collect_schedule(const struct db_schedule *s, void *arg)
-{
-	struct sched_entry *e = g_new0(struct sched_entry, 1);
-
-	e->s = *s;
-	g_ptr_array_add(arg, e);
-}
-
-static void
-read_schedules(struct dalabad *d, int64_t now)
-{
-	GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
-
-	db_schedule_each(d->db, collect_schedule, v);
-	/* Keep what we know about rendering ahead across re-reads. */
-	for (guint i = 0; d->scheds && i < v->len; i++) {
-		struct sched_entry *e = g_ptr_array_index(v, i);
-		for (guint j = 0; j < d->scheds->len; j++) {
-			struct sched_entry *o = g_ptr_array_index(d->scheds, j);
-			if (o->s.id == e->s.id)
-				e->prerendered = o->prerendered;
-		}
-	}
-	if (d->scheds)
-		g_ptr_array_unref(d->scheds);
-	d->scheds = v;
-	d->scheds_dirty = false;
-	d->scheds_read_at = now;
-}
-
-static void
-prerender_done(struct render_job *job, void *arg)
-{
-	(void)arg;
-	if (job->rc != 0)
-		dlog(LOG_WARNING, "rendering notice %lld ahead of its slot: %s",
-		    (long long)job->notice.id, job->err);
-	render_job_free(job);
-}
-
-/* One slot of a schedule is due (or was, while we were down). */
-static void
-slot_due(struct dalabad *d, const struct sched_entry *e, int64_t slot,
-    int64_t now)
-{
-	int64_t bid;
-	char err[256], when[32], reason[128];
-	int rc = db_slot_claim(d->db, e->s.notice_id, e->s.id, slot,
-	    e->s.volume, &bid, err, sizeof(err));
-
-	if (rc == 0)
-		return;		/* claimed before: it aired or is logged */
-	if (rc < 0) {
-		dlog(LOG_ERR, "schedule %lld: cannot claim its slot: %s",
-		    (long long)e->s.id, err);
-		return;
-	}
-	if (!air_slot_in_grace(slot, now, d->cfg.grace_s)) {
-		snprintf(reason, sizeof(reason), "dalabad was not running at %s",
-		    local_time(d, slot, when, sizeof(when)));
-		db_slot_finish(d->db, bid, "missed", reason, err, sizeof(err));
-		dlog(LOG_WARNING, "notice %lld: slot %s missed (%s)",
-		    (long long)e->s.notice_id, when, reason);
-		return;
-	}
-	daemon_airing_new(d, bid, e->s.notice_id, e->s.id, slot, e->s.volume,
-	    NULL, NULL, now);
-}
-
-void
-daemon_plan(struct dalabad *d, int64_t now)
-{
-	if (d->scheds == NULL || d->scheds_dirty ||
-	    now - d->scheds_read_at >= RESCAN_SCHEDULES_S)
-		read_schedules(d, now);
-	for (guint i = 0; i < d->scheds->len; i++) {
-		struct sched_entry *e = g_ptr_array_index(d->scheds, i);
-		int guard = 0;
-		for (;;) {
-			/* checked_until: the last slot dealt with. */
-			if (!e->next_known) {
-				e->next = tt_next(&e->s.rule, d->tz,
-				    e->s.checked_until);
-				e->next_known = true;
-			}
-			int64_t next = e->next;
-			if (next < 0)
-				break;
-			if (next > now) {
-				if (next - now <= d->cfg.render_ahead_s &&
-				    e->prerendered != next) {
-					struct render_job *job = job_for(d,
-					    e->s.notice_id, prerender_done, NULL);
-					if (job)
-						render_worker_submit(d->worker, job);
-					e->prerendered = next;
-				}
-				break;
-			}
-			slot_due(d, e, next, now);
-			e->s.checked_until = next;
-			e->next_known = false;
-			db_schedule_checked(d->db, e->s.id, next);
-			if (++guard == MAX_CATCHUP_SLOTS) {
-				dlog(LOG_WARNING, "schedule %lld: more than %d slots "
-				    "behind; the rest next tick", (long long)e->s.id,
-				    MAX_CATCHUP_SLOTS);
-				break;
-			}
-		}
-	}
 }
 
 /* ---- the air queue's decisions ------------------------------------------ */
@@ -521,7 +388,7 @@ act(struct dalabad *d, int64_t now)
 				a->stop = STOP_EXPIRE;
 			snprintf(reason, sizeof(reason), "%s and could not re-air by "
 			    "%s", a->it.interruptions ? "pre-empted" :
-			    "held back", local_time(d, a->it.expires_at, when,
+			    "held back", daemon_local_time(d, a->it.expires_at, when,
 			    sizeof(when)));
 			airing_finish(a, a->it.interruptions ? "interrupted" :
 			    "missed", reason);
@@ -589,12 +456,7 @@ daemon_tick(gpointer data)
 	}
 	act(d, now);
 	/* While a page is on the air its live view counts every tick. */
-	bool page_on = false;
-	for (guint i = 0; i < d->airings->len && !page_on; i++) {
-		struct airing *a = g_ptr_array_index(d->airings, i);
-		page_on = a->page_id && a->oa;
-	}
-	if (page_on ||
+	if (daemon_page_on_air(d) ||
 	    g_get_monotonic_time() - d->last_confirm_us >= CONFIRM_EVERY_US) {
 		confirm(d);
 		d->last_confirm_us = g_get_monotonic_time();
@@ -628,125 +490,4 @@ dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id)
 	}
 	g_ptr_array_unref(v);
 	d->scheds_dirty = true;
-}
-
-/* ---- emergency pages ---------------------------------------------------- */
-
-static void
-page_render_done(struct render_job *job, void *arg)
-{
-	struct dalabad *d = arg;
-	int64_t page_id = job->notice.page_id;
-
-	if (job->rc != 0)
-		dlog(LOG_ERR, "page %lld: rendering failed: %s", (long long)page_id,
-		    job->err);
-	for (guint i = 0; d && i < d->airings->len; i++) {
-		struct airing *a = g_ptr_array_index(d->airings, i);
-		if (a->page_id != page_id || a->dead || job->rc != 0)
-			continue;
-		/* From now on (repeats after a restart, the history's
-		 * download) the file; a stream under way keeps its own
-		 * reference to the live copy. */
-		if (!a->path[0])
-			snprintf(a->path, sizeof(a->path), "%s", job->path);
-		if (a->on_air_at)
-			db_broadcast_on_air(d->db, a->it.id, a->on_air_at,
-			    strrchr(a->path, '/') ? strrchr(a->path, '/') + 1 :
-			    a->path);
-		live_unref(a->live);
-		a->live = NULL;
-	}
-	render_job_free(job);
-}
-
-int
-dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
-    size_t errlen)
-{
-	int64_t ids[64], bid, now = dalabad_now();
-	struct db_page p;
-	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids)), started = 0;
-	struct render_job *job;
-	struct live_pcm *live;
-
-	if (n <= 0 || db_page_get(d->db, page_id, &p) != 1) {
-		snprintf(err, errlen, "page %lld has no notices to air",
-		    (long long)page_id);
-		return -1;
-	}
-	job = job_for(d, ids[0], page_render_done, d);
-	if (job == NULL) {
-		snprintf(err, errlen, "page %lld: its notice cannot be read",
-		    (long long)page_id);
-		db_page_clear(&p);
-		return -1;
-	}
-	live = live_new();
-	job->live = live_ref(live);
-	/* Render first, so the TTS thread is already on it while the
-	 * airings are made; they read the audio as it comes. */
-	render_worker_submit(d->worker, job);
-	for (int i = 0; i < n; i++) {
-		if (db_slot_claim(d->db, ids[i], 0, now, p.volume, &bid, err,
-		    errlen) != 1)
-			continue;
-		if (daemon_airing_new(d, bid, ids[i], 0, now, p.volume, NULL, live,
-		    now) != NULL)
-			started++;
-	}
-	live_unref(live);
-	db_page_clear(&p);
-	dlog(LOG_NOTICE, "page %lld: on air to %d zone%s", (long long)page_id,
-	    started, started == 1 ? "" : "s");
-	daemon_tick(d);		/* pre-empt and start now, not at the next tick */
-	if (started == 0) {
-		snprintf(err, errlen, "page %lld: nothing could be put on air",
-		    (long long)page_id);
-		return -1;
-	}
-	return 0;
-}
-
-void
-dalabad_page_cancel(struct dalabad *d, int64_t page_id)
-{
-	int64_t ids[64];
-	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids));
-	char err[256];
-
-	for (int i = 0; i < n; i++) {
-		db_notice_cancel(d->db, ids[i], err, sizeof(err));
-		dalabad_notice_cancelled(d, ids[i]);
-	}
-	db_page_finish(d->db, page_id, "cancelled", NULL);
-}
-
-int
-dalabad_page_playing(struct dalabad *d, int64_t page_id)
-{
-	size_t n = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &n);
-	int playing = 0;
-
-	for (size_t i = 0; v && i < n; i++) {
-		gpointer p;
-		if (v[i].st.playing_ssrc != 0 && g_hash_table_lookup_extended(
-		    d->page_ssrc, GUINT_TO_POINTER(v[i].st.playing_ssrc), NULL, &p) &&
-		    (int64_t)GPOINTER_TO_SIZE(p) == page_id)
-			playing++;
-	}
-	free(v);
-	return playing;
-}
-
-bool
-dalabad_page_live(struct dalabad *d, int64_t page_id)
-{
-	for (guint i = 0; i < d->airings->len; i++) {
-		struct airing *a = g_ptr_array_index(d->airings, i);
-		if (a->page_id == page_id && !a->dead)
-			return true;
-	}
-	return false;
 }

@@ -1,6 +1,7 @@
 /*
- * daemon_int.h — between daemon.c (scheduling) and daemon_life.c (start,
- * recovery, stop, reload).
+ * daemon_int.h — between daemon.c (airings, the air queue, confirmations),
+ * daemon_plan.c (schedules to claimed slots), daemon_pages.c (emergency
+ * pages) and daemon_life.c (start, recovery, stop, reload).
  */
 #ifndef DALABA_SCHED_DAEMON_INT_H
 #define DALABA_SCHED_DAEMON_INT_H
@@ -15,6 +16,21 @@
 struct airing *daemon_airing_new(struct dalabad *d, int64_t broadcast_id,
     int64_t notice_id, int64_t schedule_id, int64_t slot_at, int volume,
     const char *zone, struct live_pcm *live, int64_t now);
+/* A render job for a notice (NULL if it cannot be read). */
+struct render_job *daemon_job_for(struct dalabad *d, int64_t notice_id,
+    render_done_fn done, void *arg);
+/* "2026-11-23 12:00:00" in the configured zone, for log lines. */
+const char *daemon_local_time(struct dalabad *d, int64_t t, char *buf,
+    size_t cap);
+/* The name of a rendered file in the cache, as the broadcast log keeps it. */
+const char *daemon_audio_name(const char *path);
+
+/* daemon_pages.c: a's page is over once a (dead now) was its last
+ * airing; outcome is a's. */
+void daemon_page_airing_over(struct airing *a, const char *outcome);
+/* Is any page streaming now? */
+bool daemon_page_on_air(struct dalabad *d);
+
 /* Claim the slots of every schedule that are due by now. */
 void daemon_plan(struct dalabad *d, int64_t now);
 /* The periodic tick: plan, act on the air queue, collect confirmations. */
