@@ -119,23 +119,6 @@ pick_info(const struct cap_alert *a, const char **voice)
 	return NULL;
 }
 
-static bool
-zone_drills(struct dalabad *d, const char *zone, bool *known)
-{
-	JsonNode *rows = api_rows(d, "SELECT drills FROM zones WHERE code = ?",
-	    "t", zone);
-	JsonArray *v = rows ? json_node_get_array(rows) : NULL;
-	bool drills = false;
-
-	*known = v && json_array_get_length(v) > 0;
-	if (*known)
-		drills = json_object_get_int_member(json_array_get_object_element(
-		    v, 0), "drills") != 0;
-	if (rows)
-		json_node_unref(rows);
-	return drills;
-}
-
 /* Cancel the pages a's references name; returns how many were found
  * (all must be this account's own), -1 having answered. */
 static int
@@ -190,10 +173,8 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 	int nz = 0, ndrill = 0;
 	int64_t id, now = dalabad_now();
 
-	if (db_page_find_cap(r->d->db, a->sender, a->identifier,
-	    a->sent_text) > 0) {
-		id = db_page_find_cap(r->d->db, a->sender, a->identifier,
-		    a->sent_text);
+	if ((id = db_page_find_cap(r->d->db, a->sender, a->identifier,
+	    a->sent_text)) > 0) {
 		cap_answer(r, 200, a, false, id, "already received as page %lld; "
 		    "not aired again", (long long)id);
 		goto out;
@@ -220,9 +201,9 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 		goto out;
 	}
 	for (int i = 0; i < in->ncodes; i++) {
-		bool known, drills = zone_drills(r->d, in->codes[i], &known);
-		bool dup = false;
-		if (!known || !api_zone_code_ok(in->codes[i])) {
+		int dr = db_zone_drills(r->d->db, in->codes[i]);
+		bool drills = dr == 1, dup = false;
+		if (dr < 0 || !api_zone_code_ok(in->codes[i])) {
 			g_string_append_printf(unknown, "%s%s", unknown->len ? " " :
 			    "", in->codes[i]);
 			continue;

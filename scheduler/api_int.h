@@ -149,9 +149,6 @@ int api_page_zones_check(struct api_req *r, const char **zones, int n);
 /* Store (one notice per zone, in one transaction), audit with the exact
  * text, and put on air if pg->aired. -1 having answered. */
 int api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id);
-/* The page as the API shows it (detail: which targets have not
- * confirmed); NULL if there is none. */
-JsonObject *api_page_json(struct dalabad *d, int64_t id, bool detail);
 int api_pages_route(struct api_req *r);
 /* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
 void api_post_cap(struct api_req *r);

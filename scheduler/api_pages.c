@@ -28,19 +28,6 @@ api_may_page(struct api_req *r)
 	return false;
 }
 
-/* Is zone a known one (in the zones table)? */
-static bool
-zone_known(struct dalabad *d, const char *zone)
-{
-	JsonNode *rows = api_rows(d, "SELECT 1 FROM zones WHERE code = ?", "t",
-	    zone);
-	bool ok = rows && json_array_get_length(json_node_get_array(rows)) > 0;
-
-	if (rows)
-		json_node_unref(rows);
-	return ok;
-}
-
 int
 api_page_zones_check(struct api_req *r, const char **zones, int n)
 {
@@ -63,7 +50,7 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 			    "*");
 			return -1;
 		}
-		if (!zone_known(r->d, zones[i])) {
+		if (db_zone_drills(r->d->db, zones[i]) < 0) {
 			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
 			return -1;
 		}
@@ -168,48 +155,46 @@ name_of(uint32_t id, const char *zone, const char *name, const char *key_hex,
 	g_hash_table_insert(arg, GUINT_TO_POINTER(id), g_strdup(name));
 }
 
-/* The page as the API shows it; NULL if there is none. */
-JsonObject *
-api_page_json(struct dalabad *d, int64_t id, bool detail)
+/* The page as the API shows it (detail: which targets have not confirmed). */
+static JsonObject *
+page_json(struct dalabad *d, const struct db_page *p, bool detail)
 {
-	struct db_page p;
+	int64_t id = p->id;
 	int targets, confirmed;
 	JsonObject *o;
 
-	if (db_page_get(d->db, id, &p) != 1)
-		return NULL;
 	db_page_counts(d->db, id, &targets, &confirmed);
 	o = json_object_new();
-	json_object_set_int_member(o, "id", p.id);
-	json_object_set_string_member(o, "state", p.state);
+	json_object_set_int_member(o, "id", p->id);
+	json_object_set_string_member(o, "state", p->state);
 	json_object_set_boolean_member(o, "on_air", dalabad_page_live(d, id));
-	json_object_set_string_member(o, "source", p.source);
-	json_object_set_string_member(o, "text", p.body);
+	json_object_set_string_member(o, "source", p->source);
+	json_object_set_string_member(o, "text", p->body);
 	JsonArray *z = json_array_new();
-	gchar **zs = g_strsplit(p.zones, " ", 0);
+	gchar **zs = g_strsplit(p->zones, " ", 0);
 	for (int i = 0; zs[i]; i++)
 		if (zs[i][0])
 			json_array_add_string_element(z, zs[i]);
 	g_strfreev(zs);
 	json_object_set_array_member(o, "zones", z);
-	json_object_set_int_member(o, "repeat", p.repeat);
-	json_object_set_int_member(o, "volume", p.volume);
-	json_object_set_int_member(o, "created_at", p.created_at);
-	json_object_set_int_member(o, "expires_at", p.expires_at);
-	if (p.ended_at)
-		json_object_set_int_member(o, "ended_at", p.ended_at);
-	if (p.reason)
-		json_object_set_string_member(o, "reason", p.reason);
+	json_object_set_int_member(o, "repeat", p->repeat);
+	json_object_set_int_member(o, "volume", p->volume);
+	json_object_set_int_member(o, "created_at", p->created_at);
+	json_object_set_int_member(o, "expires_at", p->expires_at);
+	if (p->ended_at)
+		json_object_set_int_member(o, "ended_at", p->ended_at);
+	if (p->reason)
+		json_object_set_string_member(o, "reason", p->reason);
 	json_object_set_int_member(o, "targets", targets);
 	json_object_set_int_member(o, "confirmed", confirmed);
 	json_object_set_int_member(o, "playing", dalabad_page_playing(d, id));
-	if (p.cap_identifier) {
+	if (p->cap_identifier) {
 		JsonObject *c = json_object_new();
-		json_object_set_string_member(c, "sender", p.cap_sender);
-		json_object_set_string_member(c, "identifier", p.cap_identifier);
-		json_object_set_string_member(c, "sent", p.cap_sent);
-		json_object_set_string_member(c, "status", p.cap_status);
-		json_object_set_string_member(c, "msgType", p.cap_msgtype);
+		json_object_set_string_member(c, "sender", p->cap_sender);
+		json_object_set_string_member(c, "identifier", p->cap_identifier);
+		json_object_set_string_member(c, "sent", p->cap_sent);
+		json_object_set_string_member(c, "status", p->cap_status);
+		json_object_set_string_member(c, "msgType", p->cap_msgtype);
 		json_object_set_object_member(o, "cap", c);
 	}
 	if (detail) {
@@ -223,40 +208,48 @@ api_page_json(struct dalabad *d, int64_t id, bool detail)
 		free(u.v);
 		g_hash_table_destroy(u.names);
 	}
+	return o;
+}
+
+/* The same, read from the store first. */
+static JsonObject *
+page_json_by_id(struct dalabad *d, int64_t id, bool detail)
+{
+	struct db_page p;
+	JsonObject *o;
+
+	if (db_page_get(d->db, id, &p) != 1)
+		return NULL;
+	o = page_json(d, &p, detail);
 	db_page_clear(&p);
 	return o;
 }
 
-/* May the caller see (act false) or cancel (act true) page id? Answers
- * 404/403 itself when not. */
+/* May the caller see (act false) or cancel (act true) page id? If so
+ * *p is the page (db_page_clear it); if not, 404/403 has been answered. */
 static bool
-page_allowed(struct api_req *r, int64_t id, bool act)
+page_allowed(struct api_req *r, int64_t id, bool act, struct db_page *p)
 {
-	struct db_page p;
 	bool sees = false, within = true;
 
-	if (db_page_get(r->d->db, id, &p) != 1) {
+	if (db_page_get(r->d->db, id, p) != 1) {
 		api_error(r, 404, "not_found", "no page %lld", (long long)id);
 		return false;
 	}
-	gchar **zs = g_strsplit(p.zones, " ", 0);
+	gchar **zs = g_strsplit(p->zones, " ", 0);
 	for (int i = 0; zs[i]; i++) {
 		sees = sees || web_sees(&r->who, zs[i]);
 		within = within && web_within(&r->who, zs[i]);
 	}
 	g_strfreev(zs);
-	db_page_clear(&p);
-	if (!sees) {
+	if (!sees)
 		api_error(r, 404, "not_found", "no page %lld", (long long)id);
-		return false;
-	}
-	if (act && (!within || !api_may_page(r))) {
-		if (!r->answered)
-			api_error(r, 403, "forbidden", "page %lld reaches beyond "
-			    "your zone", (long long)id);
-		return false;
-	}
-	return true;
+	else if (act && (!within || !api_may_page(r)) && !r->answered)
+		api_error(r, 403, "forbidden", "page %lld reaches beyond your zone",
+		    (long long)id);
+	if (r->answered)
+		db_page_clear(p);
+	return !r->answered;
 }
 
 /* ---- the resources --------------------------------------------------------- */
@@ -318,17 +311,19 @@ post_page(struct api_req *r)
 	pg.expires_at = dalabad_now() + minutes * 60;
 	if (api_page_create(r, &pg, &id) != 0)
 		return;
-	api_reply(r, 201, api_object(api_page_json(r->d, id, true)));
+	api_reply(r, 201, api_object(page_json_by_id(r->d, id, true)));
 }
 
 static void
 get_page(struct api_req *r)
 {
 	int64_t id;
+	struct db_page p;
 
-	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, false))
+	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, false, &p))
 		return;
-	api_reply(r, 200, api_object(api_page_json(r->d, id, true)));
+	api_reply(r, 200, api_object(page_json(r->d, &p, true)));
+	db_page_clear(&p);
 }
 
 struct list {
@@ -340,10 +335,7 @@ static void
 list_one(const struct db_page *p, void *arg)
 {
 	struct list *l = arg;
-	JsonObject *o = api_page_json(l->r->d, p->id, false);
-
-	if (o)
-		json_array_add_object_element(l->a, o);
+	json_array_add_object_element(l->a, page_json(l->r->d, p, false));
 }
 
 static void
@@ -363,12 +355,8 @@ cancel_page(struct api_req *r)
 	int64_t id;
 	struct db_page p;
 
-	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, true))
+	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, true, &p))
 		return;
-	if (db_page_get(r->d->db, id, &p) != 1) {
-		api_error(r, 404, "not_found", "no page %lld", (long long)id);
-		return;
-	}
 	bool active = strcmp(p.state, "active") == 0;
 	if (active)
 		api_audit(r, "page.cancel", "page %lld to %s: %s", (long long)id,
@@ -381,7 +369,7 @@ cancel_page(struct api_req *r)
 	}
 	dalabad_page_cancel(r->d, id);
 	dlog(LOG_NOTICE, "page %lld cancelled by %s", (long long)id, r->who.name);
-	api_reply(r, 200, api_object(api_page_json(r->d, id, true)));
+	api_reply(r, 200, api_object(page_json_by_id(r->d, id, true)));
 }
 
 int

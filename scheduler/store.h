@@ -195,6 +195,9 @@ int db_speaker_exists(struct db *db, uint32_t id);
 /* Quiet hours of the zone a notice targets ("HH:MM" each), minutes after
  * midnight; the default 21:30-06:00 if the zone is unknown. */
 void db_zone_quiet(struct db *db, const char *code, int *start, int *end);
+/* Is code a zone, and do CAP exercises and tests air there? 1 drills,
+ * 0 no drills, -1 no such zone (or an error). */
+int db_zone_drills(struct db *db, const char *code);
 /* Do CAP exercises and tests air in this zone? */
 int db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
     size_t errlen);

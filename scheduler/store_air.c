@@ -334,6 +334,22 @@ db_zone_quiet(struct db *db, const char *code, int *start, int *end)
 }
 
 int
+db_zone_drills(struct db *db, const char *code)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT drills FROM zones WHERE code = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
 db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
     size_t errlen)
 {
