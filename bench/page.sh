@@ -27,38 +27,12 @@ T=$(mktemp -d /tmp/dalaba-bench-page.XXXXXX)
 DPID= SIM= S1= S2=
 trap 'kill $DPID $SIM $S1 $S2 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$T"' EXIT
 cd "$T"
-PORT=$((30000 + ($$ + 13) % 20000))
-export DALABA_STATE_DIR=$T/state
-cat >d.conf <<EOC
-[dalabad]
-state_dir = $T/state
-[broadcast]
-bind = 127.0.0.1
-port = $PORT
-offline_seconds = 10
-[api]
-port = 0
-[enroll]
-bind = 127.0.0.1
-port = 0
-advertise = 127.0.0.1
-EOC
+NAME=page PORT_SALT=13
+. "$TOP/bench/daemon.sh"
+bench_conf 127.0.0.1
 cat >.asoundrc <<EOC
 pcm.dalaba_file { type file; slave.pcm "null"; file "$T/alsa.wav"; format "wav" }
 EOC
-die() { echo "page bench: $*" >&2; exit 1; }
-start() {
-	rm -f state/api.url
-	"$B/dalabad" -c d.conf >>dalabad.log 2>&1 &
-	DPID=$!
-	n=0
-	until "$B/dalaba" status >/dev/null 2>&1; do
-		n=$((n + 1)); [ $n -gt 150 ] && die "dalabad did not start"
-		sleep 0.2
-	done
-	URL=$(cat state/api.url)
-	TOKEN=$(cat state/api.token)
-}
 us() { date +%s%6N; }
 api() {	# METHOD PATH [JSON]
 	curl -s -X "$1" -H "Authorization: Bearer $TOKEN" \
@@ -88,11 +62,7 @@ kill $DPID; wait $DPID 2>/dev/null
 # 1000 simulated boxes: 10 in 东风村, 90 in 西风村 (城关镇: 100), 900 in
 # 河口村 (示范县: 1000), their keys as enrolment would have stored them.
 KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-awk -v k="$KEY" 'BEGIN { print "BEGIN;"; for (i = 1; i <= 1000; i++) {
-    z = i <= 10 ? "110101001001" : i <= 100 ? "110101001002" : "110101002001"
-    printf "INSERT INTO speakers (id, zone, name, key_hex, created_at) VALUES " \
-    "(%d, \"%s\", \"喇叭%d\", \"%s\", 0);\n", i, z, i, k }; print "COMMIT;" }' |
-    sqlite3 state/dalaba.db
+sim_speakers "$KEY" 110101001001:10 110101001002:90 110101002001:900
 start
 for i in 1 2; do
 	HOME=$T "$B/dalaba-speaker" -c s$i.conf --trace s$i.trace 2>s$i.err &
@@ -100,11 +70,7 @@ for i in 1 2; do
 done
 "$B/speakers_sim" "$PORT" 1000 "$KEY" 600 "$PK" >sim.out 2>&1 &
 SIM=$!
-n=0
-while [ "$("$B/dalaba" status --json | awk -F'[:,]' '/"online"/ { gsub(/ /, "", $2); print $2 }')" != 1002 ]; do
-	n=$((n + 1)); [ $n -gt 150 ] && die "speakers did not come online"
-	sleep 0.2
-done
+wait_online 1002
 
 # first_written SSRC-SEEN-FILE: "ssrc us" of the first frame of a stream
 # not seen before, across both real boxes (empty until there is one)

@@ -19,31 +19,9 @@ T=$(mktemp -d /tmp/dalaba-bench-web.XXXXXX)
 DPID= SIM=
 trap 'kill $DPID $SIM 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$T"' EXIT
 cd "$T"
-PORT=$((30000 + ($$ + 7) % 20000))
-export DALABA_STATE_DIR=$T/state
-cat >d.conf <<EOC
-[dalabad]
-state_dir = $T/state
-[broadcast]
-bind = 127.0.0.1
-port = $PORT
-offline_seconds = 10
-[api]
-port = 0
-[enroll]
-bind = off
-EOC
-start() {
-	rm -f state/api.url
-	"$B/dalabad" -c d.conf >>dalabad.log 2>&1 &
-	DPID=$!
-	n=0
-	until "$B/dalaba" status >/dev/null 2>&1; do
-		n=$((n + 1)); [ $n -gt 150 ] && { echo "web bench: dalabad did not start" >&2; exit 1; }
-		sleep 0.2
-	done
-	URL=$(cat state/api.url)
-}
+NAME=web
+. "$TOP/bench/daemon.sh"
+bench_conf
 start
 "$B/dalaba" zone add 110101 示范县 --quiet 00:00-00:00 >/dev/null
 "$B/dalaba" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
@@ -53,16 +31,12 @@ echo bench-pass-1 | "$B/dalaba" user add admin --role county --zone 110101 \
 kill $DPID; wait $DPID 2>/dev/null
 # The boxes' keys go in as enrolment would have put them.
 KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-awk -v n="$N" -v k="$KEY" 'BEGIN { print "BEGIN;"; for (i = 1; i <= n; i++)
-    printf "INSERT INTO speakers (id, zone, name, key_hex, created_at) VALUES " \
-    "(%d, \"110101001001\", \"喇叭%d\", \"%s\", 0);\n", i, i, k; print "COMMIT;" }' |
-    sqlite3 state/dalaba.db
+sim_speakers "$KEY" "110101001001:$N"
 start
 COOKIE=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
     -d '{"name":"admin","password":"bench-pass-1"}' "$URL/api/v1/login" |
     awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }')
-[ -n "$COOKIE" ] || { echo "web bench: login failed" >&2; exit 1; }
-TOKEN=$(cat state/api.token)
+[ -n "$COOKIE" ] || die "login failed"
 
 # wrk_run PATH HEADER: "rps p99_ms"
 wrk_run() {
@@ -79,18 +53,14 @@ set -- $(wrk_run /speakers "Cookie: $COOKIE")
 IDLE_RPS=$1
 "$B/speakers_sim" "$PORT" "$N" "$KEY" $((SECS * 2 + 40)) >sim.out 2>&1 &
 SIM=$!
-n=0
-while [ "$("$B/dalaba" status --json | awk -F'[:,]' '/"online"/ { gsub(/ /, "", $2); print $2 }')" != "$N" ]; do
-	n=$((n + 1)); [ $n -gt 100 ] && { echo "web bench: speakers did not come online" >&2; exit 1; }
-	sleep 0.2
-done
+wait_online "$N"
 TEXT=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "各位村民请注意，今天下午三点在村委会召开全体村民大会，请准时参加。" }')
 "$B/dalaba" notice add --zone 110101 --class county --repeat 3 --now "$TEXT" >/dev/null
 n=0
 onair() { sqlite3 -cmd ".timeout 5000" state/dalaba.db \
     "SELECT count(*) FROM broadcasts WHERE on_air_at IS NOT NULL AND outcome IS NULL"; }
 until [ "$(onair)" = 1 ]; do
-	n=$((n + 1)); [ $n -gt 300 ] && { echo "web bench: the notice did not go on air" >&2; exit 1; }
+	n=$((n + 1)); [ $n -gt 300 ] && die "the notice did not go on air"
 	sleep 0.2
 done
 set -- $(wrk_run /speakers "Cookie: $COOKIE")
