@@ -87,20 +87,24 @@ html_time(struct web_ctx *c, int64_t t)
 	return s;
 }
 
+/* The Chinese for an API word from a table; the word itself if none. */
+static const char *
+zh(const char *const (*t)[2], size_t n, const char *k)
+{
+	for (size_t i = 0; k && i < n; i++)
+		if (strcmp(k, t[i][0]) == 0)
+			return t[i][1];
+	return k ? k : "";
+}
+
 const char *
 html_class_zh(const char *cls)
 {
-	if (cls == NULL)
-		return "";
-	if (strcmp(cls, "village") == 0)
-		return "村级";
-	if (strcmp(cls, "township") == 0)
-		return "乡镇级";
-	if (strcmp(cls, "county") == 0)
-		return "县级";
-	if (strcmp(cls, "emergency") == 0)
-		return "紧急";
-	return cls;
+	static const char *const t[][2] = { { "village", "村级" },
+	    { "township", "乡镇级" }, { "county", "县级" },
+	    { "emergency", "紧急" } };
+
+	return zh(t, G_N_ELEMENTS(t), cls);
 }
 
 const char *
@@ -117,17 +121,21 @@ html_zone_name(struct web_ctx *c, JsonArray *zones, const char *code)
 const char *
 html_outcome_zh(const char *o)
 {
-	if (o == NULL)
-		return "等待或正在播出";
-	if (strcmp(o, "aired") == 0)
-		return "已播出";
-	if (strcmp(o, "interrupted") == 0)
-		return "被打断";
-	if (strcmp(o, "missed") == 0)
-		return "错过";
-	if (strcmp(o, "cancelled") == 0)
-		return "已取消";
-	return o;
+	static const char *const t[][2] = { { "aired", "已播出" },
+	    { "interrupted", "被打断" }, { "missed", "错过" },
+	    { "cancelled", "已取消" } };
+
+	return o ? zh(t, G_N_ELEMENTS(t), o) : "等待或正在播出";
+}
+
+const char *
+html_page_state_zh(const char *state)
+{
+	static const char *const t[][2] = { { "active", "播出中" },
+	    { "ended", "已播完" }, { "cancelled", "已取消" },
+	    { "expired", "已过期" }, { "logged", "只记录，未播出" } };
+
+	return zh(t, G_N_ELEMENTS(t), state);
 }
 
 static const char *

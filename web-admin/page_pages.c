@@ -53,20 +53,6 @@ const char web_page_js[] =
 "  setTimeout(tick, 1000);\n"
 "})();\n";
 
-static const char *
-state_zh(const char *s)
-{
-	static const struct { const char *k, *zh; } t[] = {
-		{ "active", "播出中" }, { "ended", "已播完" },
-		{ "cancelled", "已取消" }, { "expired", "已过期" },
-		{ "logged", "只记录，未播出" },
-	};
-	for (size_t i = 0; i < G_N_ELEMENTS(t); i++)
-		if (strcmp(s, t[i].k) == 0)
-			return t[i].zh;
-	return s;
-}
-
 static bool
 may_page(struct web_ctx *c)
 {
@@ -149,7 +135,7 @@ list_pages(struct web_ctx *c)
 		    "/pages/%lld\">%s</a></h3><div class=\"meta\"><span "
 		    "class=\"badge\">%s</span>%s · 确认 %lld/%lld</div></div>",
 		    (long long)jnum(p, "id"), E(c, jstr(p, "text")),
-		    state_zh(jstr(p, "state")), html_time(c, jnum(p,
+		    html_page_state_zh(jstr(p, "state")), html_time(c, jnum(p,
 		    "created_at")), (long long)jnum(p, "confirmed"),
 		    (long long)jnum(p, "targets"));
 	}
@@ -308,7 +294,7 @@ show_page(struct web_ctx *c)
 	    "%lld</strong> 个喇叭</p><p>此刻正在播：<strong id=\"playing\">%lld"
 	    "</strong> 个</p><h3>还没有确认的喇叭</h3><ul id=\"missing\">",
 	    (long long)jnum(p, "id"), E(c, jstr(p, "state")),
-	    state_zh(jstr(p, "state")), (long long)jnum(p, "confirmed"),
+	    html_page_state_zh(jstr(p, "state")), (long long)jnum(p, "confirmed"),
 	    (long long)jnum(p, "targets"), (long long)jnum(p, "playing"));
 	u = json_object_has_member(p, "unconfirmed") ?
 	    json_object_get_array_member(p, "unconfirmed") : NULL;

@@ -104,6 +104,8 @@ const char *html_class_zh(const char *cls);
 const char *html_zone_name(struct web_ctx *c, JsonArray *zones,
     const char *code);
 const char *html_outcome_zh(const char *outcome);
+/* An emergency page's state: 播出中, 已播完, ... */
+const char *html_page_state_zh(const char *state);
 extern const char web_css[];
 
 /* ---- pages ---- */
