@@ -122,12 +122,7 @@ check "cancelled in both" [ "$(q "SELECT group_concat(DISTINCT outcome) FROM bro
 # --- who may page ---------------------------------------------------------------------
 printf 'pw-township-1\n' | "$DALABA" user add zhen --role township --zone 110101001 --password-stdin >/dev/null
 API=$(cat "$STATE/api.url")
-login() {
-	curl -s -c "$1.jar" -H 'Content-Type: application/json' \
-	    -d "{\"name\":\"$1\",\"password\":\"$2\"}" "$API/api/v1/login" >/dev/null
-	sed -n 's/.*"csrf" *: *"\([^"]*\)".*/\1/p' "$(curl -s -b "$1.jar" "$API/api/v1/me" >"$1.me"; echo "$1.me")"
-}
-tcsrf=$(login zhen pw-township-1)
+tcsrf=$(web_login zhen pw-township-1)
 code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
     -H 'Content-Type: application/json' -d '{"text":"镇里试试","zones":["110101001"]}' "$API/api/v1/pages")
 check "township staff may not page by default (403, got $code)" [ "$code" = 403 ]

@@ -26,9 +26,7 @@ API=$(cat "$STATE/api.url")
 token_of() {	# NAME PASSWORD ROLE ZONE
 	printf '%s\n' "$2" | "$DALABA" user add "$1" --role "$3" --zone "$4" \
 	    --password-stdin >/dev/null || return 1
-	curl -s -c "$1.jar" -H 'Content-Type: application/json' \
-	    -d "{\"name\":\"$1\",\"password\":\"$2\"}" "$API/api/v1/login" >/dev/null
-	_csrf=$(curl -s -b "$1.jar" "$API/api/v1/me" | sed -n 's/.*"csrf" *: *"\([^"]*\)".*/\1/p')
+	_csrf=$(web_login "$1" "$2")
 	curl -s -b "$1.jar" -H "X-CSRF-Token: $_csrf" -H 'Content-Type: application/json' \
 	    -d '{"label":"cap"}' "$API/api/v1/tokens" | sed -n 's/.*"token" *: *"\([^"]*\)".*/\1/p'
 }

@@ -93,3 +93,12 @@ node_result() {
 	T_PASS=$((T_PASS + $2))
 	T_FAIL=$((T_FAIL + $3))
 }
+
+# web_login NAME PASSWORD: log in through the API; the session cookie goes
+# in NAME.jar, the session's CSRF token is printed
+web_login() {
+	curl -s -c "$1.jar" -H 'Content-Type: application/json' \
+	    -d "{\"name\":\"$1\",\"password\":\"$2\"}" \
+	    "$(cat "$STATE/api.url")/api/v1/login" |
+	    sed -n 's/.*"csrf" *: *"\([^"]*\)".*/\1/p'
+}
