@@ -42,6 +42,13 @@ static const struct key keys[] = {
 	    "render upcoming items this early, so they start on the second"),
 	I("news", "timeout_seconds", news_timeout_s, 1, 120, "10",
 	    "a news feed that does not answer in this long: use its cache"),
+	S("news", "root", news_root, "news",
+	    "folders read as news (dir:) must be inside this one (relative: "
+	    "inside state_dir)"),
+	S("news", "allow", news_allow, "none",
+	    "web addresses (prefixes, separated by spaces) that village and "
+	    "township staff may read news from; county staff may use any; "
+	    "\"none\": no others"),
 	S("broadcast", "bind", bcast_bind, "0.0.0.0",
 	    "UDP address the loudspeakers talk to"),
 	I("broadcast", "port", bcast_port, 0, 65535, "5004",
@@ -203,6 +210,13 @@ dalabad_config_clear(struct dalabad_config *c)
 			g_free(*p);
 			*p = NULL;
 		}
+}
+
+char *
+dalabad_news_root(const struct dalabad_config *c)
+{
+	return g_path_is_absolute(c->news_root) ? g_strdup(c->news_root) :
+	    g_build_filename(c->state_dir, c->news_root, NULL);
 }
 
 void

@@ -16,6 +16,8 @@ struct dalabad_config {
 	int reair_s;		/* a pre-empted or held item re-airs within this */
 	int render_ahead_s;	/* render items this long before their slot */
 	int news_timeout_s;	/* fetching a feed gives up after this */
+	char *news_root;	/* dir: feeds are folders inside this */
+	char *news_allow;	/* URL prefixes anyone may read; "none" */
 	char *bcast_bind;
 	int bcast_port;
 	int delay_ms;		/* play-out delay for routine items */
@@ -38,6 +40,9 @@ struct dalabad_config {
 int dalabad_config_load(const char *path, struct dalabad_config *c,
     char *err, size_t errlen);
 void dalabad_config_clear(struct dalabad_config *c);
+/* The folder dir: feeds must be inside (news_root, relative to state_dir
+ * unless absolute); g_free it. */
+char *dalabad_news_root(const struct dalabad_config *c);
 /* The effective configuration as an INI file (what -n prints). */
 void dalabad_config_write(FILE *f, const struct dalabad_config *c);
 

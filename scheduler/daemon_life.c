@@ -124,12 +124,14 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		return -1;
 	}
 	db_speaker_each(d->db, register_speaker, d);
-	d->worker = render_worker_new(d->cfg.state_dir, d->cfg.news_timeout_s,
-	    e2, sizeof(e2));
+	d->worker = render_worker_new(d->cfg.state_dir, e2, sizeof(e2));
 	if (d->worker == NULL) {
 		snprintf(err, errlen, "speech engine: %s", e2);
 		return -1;
 	}
+	gchar *root = dalabad_news_root(&d->cfg);
+	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
+	g_free(root);
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
 	airq_init(&d->q);
@@ -228,6 +230,13 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.reair_s = c.reair_s;
 	d->cfg.render_ahead_s = c.render_ahead_s;
 	d->cfg.news_timeout_s = c.news_timeout_s;
+	g_free(d->cfg.news_root);
+	d->cfg.news_root = g_strdup(c.news_root);
+	g_free(d->cfg.news_allow);
+	d->cfg.news_allow = g_strdup(c.news_allow);
+	gchar *root = dalabad_news_root(&d->cfg);
+	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
+	g_free(root);
 	d->cfg.delay_ms = c.delay_ms;
 	d->cfg.page_delay_ms = c.page_delay_ms;
 	d->cfg.pages_township = c.pages_township;

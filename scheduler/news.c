@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -21,12 +23,64 @@ news_source_valid(const char *feed)
 	if (feed == NULL || strlen(feed) > 1024)
 		return false;
 	if (g_str_has_prefix(feed, "dir:"))
-		return feed[4] == '/';
+		return feed[4] != '\0' && strstr(feed, "..") == NULL;
 	if (!g_str_has_prefix(feed, "http://") &&
 	    !g_str_has_prefix(feed, "https://"))
 		return false;
 	GUri *u = g_uri_parse(feed, G_URI_FLAGS_NONE, NULL);
 	bool ok = u && g_uri_get_host(u) && g_uri_get_host(u)[0];
+	if (u)
+		g_uri_unref(u);
+	return ok;
+}
+
+char *
+news_folder(const char *feed, const char *root)
+{
+	const char *dir = feed + 4;
+	gchar *path, *real = NULL;
+
+	if (!g_str_has_prefix(feed, "dir:") || root == NULL)
+		return NULL;
+	path = g_path_is_absolute(dir) ? g_strdup(dir) :
+	    g_build_filename(root, dir, NULL);
+	/* Resolved, so neither "..", nor a symbolic link, leads out. */
+	char *r1 = realpath(path, NULL), *r2 = realpath(root, NULL);
+	if (r1 && r2) {
+		size_t n = strlen(r2);
+		if (strncmp(r1, r2, n) == 0 && (r1[n] == '/' || r1[n] == '\0' ||
+		    (n == 1 && r2[0] == '/')))
+			real = g_strdup(r1);
+	}
+	free(r1);
+	free(r2);
+	g_free(path);
+	return real;
+}
+
+bool
+news_url_allowed(const char *url, const char *allow)
+{
+	GUri *u = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+	gchar **prefixes = g_strsplit_set(allow ? allow : "", " \t,", 0);
+	bool ok = false;
+
+	for (int i = 0; u && prefixes[i] && !ok; i++) {
+		GUri *p = prefixes[i][0] ? g_uri_parse(prefixes[i],
+		    G_URI_FLAGS_NONE, NULL) : NULL;
+		/* Scheme, host and port equal, the path a prefix: a prefix
+		 * "https://news.example" must not let in
+		 * "https://news.example.evil.test/". */
+		if (p && g_uri_get_host(p) && g_uri_get_host(u) &&
+		    g_ascii_strcasecmp(g_uri_get_scheme(p), g_uri_get_scheme(u)) ==
+		    0 && g_ascii_strcasecmp(g_uri_get_host(p), g_uri_get_host(u)) ==
+		    0 && g_uri_get_port(p) == g_uri_get_port(u) &&
+		    g_str_has_prefix(g_uri_get_path(u), g_uri_get_path(p)))
+			ok = true;
+		if (p)
+			g_uri_unref(p);
+	}
+	g_strfreev(prefixes);
 	if (u)
 		g_uri_unref(u);
 	return ok;
@@ -213,8 +267,43 @@ news_parse_feed(const char *xml, size_t len, int items, char *err,
 }
 
 /* GET url, at most NEWS_MAX_FEED_BYTES. */
+/* An overall deadline for a fetch: the session's timeout is per read, so
+ * a feed sending a byte every few seconds would hold a fetch for ever. A
+ * small thread cancels the fetch when the deadline passes (or when the
+ * caller's own cancellable fires, at shutdown). */
+struct deadline {
+	GMutex m;
+	GCond c;
+	bool done;
+	gint64 until;		/* monotonic µs */
+	GCancellable *cancel;
+};
+
+static gpointer
+deadline_main(gpointer data)
+{
+	struct deadline *dl = data;
+
+	g_mutex_lock(&dl->m);
+	while (!dl->done)
+		if (!g_cond_wait_until(&dl->c, &dl->m, dl->until))
+			break;
+	if (!dl->done)
+		g_cancellable_cancel(dl->cancel);
+	g_mutex_unlock(&dl->m);
+	return NULL;
+}
+
+static void
+cancel_child(GCancellable *parent, gpointer child)
+{
+	(void)parent;
+	g_cancellable_cancel(child);
+}
+
 static GBytes *
-fetch(const char *url, int timeout_s, char *err, size_t errlen)
+fetch(const char *url, int timeout_s, GCancellable *stop, char *err,
+    size_t errlen)
 {
 	SoupSession *s = soup_session_new_with_options("timeout",
 	    (guint)timeout_s, "idle-timeout", (guint)timeout_s, "user-agent",
@@ -222,27 +311,37 @@ fetch(const char *url, int timeout_s, char *err, size_t errlen)
 	SoupMessage *m = soup_message_new("GET", url);
 	GError *gerr = NULL;
 	GBytes *body = NULL;
-	GInputStream *in;
+	GInputStream *in = NULL;
+	struct deadline dl = { .until = g_get_monotonic_time() +
+	    (gint64)timeout_s * G_USEC_PER_SEC, .cancel = g_cancellable_new() };
+	gulong hook = stop ? g_cancellable_connect(stop, G_CALLBACK(cancel_child),
+	    dl.cancel, NULL) : 0;
+	GThread *timer;
 
 	if (m == NULL) {
 		snprintf(err, errlen, "bad feed address");
-		g_object_unref(s);
-		return NULL;
+		goto out;
 	}
-	in = soup_session_send(s, m, NULL, &gerr);
+	g_mutex_init(&dl.m);
+	g_cond_init(&dl.c);
+	timer = g_thread_new("news-deadline", deadline_main, &dl);
+	in = soup_session_send(s, m, dl.cancel, &gerr);
 	if (in == NULL) {
-		snprintf(err, errlen, "%s", gerr->message);
+		snprintf(err, errlen, "%s", g_cancellable_is_cancelled(dl.cancel) ?
+		    "no answer in time" : gerr->message);
 	} else if (!SOUP_STATUS_IS_SUCCESSFUL(soup_message_get_status(m))) {
 		snprintf(err, errlen, "HTTP %u", soup_message_get_status(m));
 	} else {
 		GByteArray *buf = g_byte_array_new();
 		guint8 chunk[16384];
 		gssize n;
-		while ((n = g_input_stream_read(in, chunk, sizeof(chunk), NULL,
+		while ((n = g_input_stream_read(in, chunk, sizeof(chunk), dl.cancel,
 		    &gerr)) > 0 && buf->len <= NEWS_MAX_FEED_BYTES)
 			g_byte_array_append(buf, chunk, (guint)n);
 		if (n < 0)
-			snprintf(err, errlen, "%s", gerr->message);
+			snprintf(err, errlen, "%s", g_cancellable_is_cancelled(
+			    dl.cancel) ? "not all of it arrived in time" :
+			    gerr->message);
 		else if (buf->len > NEWS_MAX_FEED_BYTES)
 			snprintf(err, errlen, "feed larger than %d bytes",
 			    NEWS_MAX_FEED_BYTES);
@@ -251,11 +350,23 @@ fetch(const char *url, int timeout_s, char *err, size_t errlen)
 		if (buf)
 			g_byte_array_unref(buf);
 	}
+	g_mutex_lock(&dl.m);
+	dl.done = true;
+	g_cond_signal(&dl.c);
+	g_mutex_unlock(&dl.m);
+	g_thread_join(timer);
+	g_mutex_clear(&dl.m);
+	g_cond_clear(&dl.c);
+out:
 	g_clear_error(&gerr);
 	if (in)
 		g_object_unref(in);
-	g_object_unref(m);
+	if (m)
+		g_object_unref(m);
 	g_object_unref(s);
+	if (hook)
+		g_cancellable_disconnect(stop, hook);
+	g_object_unref(dl.cancel);
 	return body;
 }
 
@@ -339,19 +450,35 @@ done:
 }
 
 char *
-news_text(const char *feed, int items, const char *cache_dir, int timeout_s,
-    bool *stale, char *err, size_t errlen)
+news_text(const char *feed, int items, const char *root, const char *cache_dir,
+    int timeout_s, GCancellable *stop, bool *stale, char *err, size_t errlen)
 {
 	gchar *key = g_compute_checksum_for_string(G_CHECKSUM_SHA256, feed, -1);
 	gchar *name = g_strdup_printf("news-%.16s-%d.txt", key, items);
 	gchar *cache = g_build_filename(cache_dir, name, NULL);
 	char *text = NULL;
+	GStatBuf sb;
 
 	*stale = false;
+	/* A feed fetched a moment ago is not fetched again: a notice that
+	 * re-airs after a pre-emption, or several villages' news slots at
+	 * the same minute, cost one fetch. */
+	if (!g_str_has_prefix(feed, "dir:") && g_stat(cache, &sb) == 0 &&
+	    time(NULL) - sb.st_mtime >= 0 && time(NULL) - sb.st_mtime <
+	    NEWS_FRESH_S && g_file_get_contents(cache, &text, NULL, NULL))
+		goto done;
 	if (g_str_has_prefix(feed, "dir:")) {
-		text = folder_text(feed + 4, items, err, errlen);
+		/* Checked when it was stored, and again: the root may have
+		 * changed since, or the folder become a link elsewhere. */
+		gchar *dir = news_folder(feed, root);
+		if (dir == NULL)
+			snprintf(err, errlen, "%s is not a folder inside the news "
+			    "root %s", feed + 4, root ? root : "(none)");
+		else
+			text = folder_text(dir, items, err, errlen);
+		g_free(dir);
 	} else {
-		GBytes *b = fetch(feed, timeout_s, err, errlen);
+		GBytes *b = fetch(feed, timeout_s, stop, err, errlen);
 		if (b != NULL) {
 			gsize len;
 			const char *xml = g_bytes_get_data(b, &len);
@@ -365,6 +492,7 @@ news_text(const char *feed, int items, const char *cache_dir, int timeout_s,
 	} else if (g_file_get_contents(cache, &text, NULL, NULL)) {
 		*stale = true;
 	}
+done:
 	g_free(key);
 	g_free(name);
 	g_free(cache);

@@ -1,6 +1,12 @@
 /*
- * worker.c — see worker.h. Jobs travel in a GAsyncQueue; a job is handed
- * back with g_idle_add, so done() always runs on the thread iterating the
+ * worker.c — see worker.h. Two kinds of thread: the one TTS thread, which
+ * only synthesises (eSpeak NG is not reentrant, and a page must find it
+ * free), and a small pool for slow work that may block for seconds: news
+ * fetches (a feed can hang) and Ogg Opus transcodes (the Opus encoder runs
+ * at ~40x real time, so a long preview takes seconds). A news notice goes
+ * pool -> TTS thread; a preview goes TTS thread -> pool. Jobs travel in a
+ * GAsyncQueue (TTS) and a GThreadPool (slow work); a job is handed back
+ * with g_idle_add, so done() always runs on the thread iterating the
  * default main context, never here (g_main_context_invoke would run it on
  * this thread whenever the loop is not running, as during shutdown).
  */
@@ -11,12 +17,15 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <gio/gio.h>
 
 #include "broadcaster/broadcaster.h"
 #include "scheduler/log.h"
 #include "scheduler/news.h"
 #include "scheduler/worker.h"
 #include "tts/tts.h"
+
+#define SLOW_THREADS 2		/* a hung feed does not hold up transcodes */
 
 struct render_worker {
 	GThread *thread;
@@ -26,7 +35,11 @@ struct render_worker {
 	struct tts_engine *eng;
 	struct tts_lexicon *lex;	/* in use by eng */
 	char *cache_dir;
-	char *news_dir;
+	GThreadPool *slow;		/* news fetches, transcodes */
+	GCancellable *stopping;		/* cancels fetches in flight at stop */
+	GMutex news_lock;		/* the news settings, read by the pool */
+	char *news_cache;
+	char *news_root;
 	int news_timeout_s;
 };
 
@@ -39,6 +52,13 @@ struct msg {
 	struct render_job *job;
 	struct tts_lexicon *lex;
 };
+
+/* Where a job is on its way: its news first, then the synthesis, then
+ * the Ogg copy, then back to the loop. */
+enum { STAGE_NEWS, STAGE_SYNTH, STAGE_OGG };
+
+static void post(struct render_worker *w, int kind, struct render_job *job,
+    struct tts_lexicon *lex);
 
 static gint
 msg_order(gconstpointer a, gconstpointer b, gpointer unused)
@@ -71,6 +91,7 @@ render_job_free(struct render_job *job)
 	db_notice_clear(&job->notice);
 	live_unref(job->live);
 	free(job->spoken);
+	g_free(job->news);
 	free(job);
 }
 
@@ -84,7 +105,7 @@ hand_back(gpointer data)
 }
 
 /* The cached WAV as Ogg Opus beside it (what a browser's <audio> plays,
- * at a tenth of the size), made once. */
+ * at a tenth of the size), made once. On a pool thread. */
 static int
 ogg_copy(struct render_job *job, const char *title)
 {
@@ -112,6 +133,48 @@ ogg_copy(struct render_job *job, const char *title)
 	return tts_writer_close(wr, job->err, sizeof(job->err));
 }
 
+/* The news a news notice reads after its text. On a pool thread: a feed
+ * may take up to the fetch deadline to answer, or never. */
+static void
+fetch_news(struct render_worker *w, struct render_job *job)
+{
+	struct db_notice *n = &job->notice;
+	char err[256];
+
+	g_mutex_lock(&w->news_lock);
+	gchar *root = g_strdup(w->news_root), *cache = g_strdup(w->news_cache);
+	int timeout = w->news_timeout_s;
+	g_mutex_unlock(&w->news_lock);
+	job->news = news_text(n->feed, n->feed_items, root, cache, timeout,
+	    w->stopping, &job->news_stale, err, sizeof(err));
+	if (job->news == NULL)
+		dlog(LOG_WARNING, "notice %lld: news from %s: %s; reading the "
+		    "notice text alone", (long long)n->id, n->feed, err);
+	else if (job->news_stale)
+		dlog(LOG_WARNING, "notice %lld: news from %s: %s; reading the "
+		    "copy fetched before", (long long)n->id, n->feed, err);
+	g_free(root);
+	g_free(cache);
+}
+
+static void
+slow_main(gpointer data, gpointer user)
+{
+	struct render_job *job = data;
+	struct render_worker *w = user;
+
+	if (job->stage == STAGE_NEWS) {
+		fetch_news(w, job);
+		job->stage = STAGE_SYNTH;
+		post(w, MSG_JOB, job, NULL);
+		return;
+	}
+	/* STAGE_OGG */
+	if (job->rc == 0)
+		job->rc = ogg_copy(job, job->notice.title);
+	g_idle_add(hand_back, job);
+}
+
 /* Is it in the cache already (then there is nothing to give way with)? */
 static bool
 cached(struct render_worker *w, const struct tts_notice *tn)
@@ -123,7 +186,8 @@ cached(struct render_worker *w, const struct tts_notice *tn)
 	return access(path, R_OK) == 0;
 }
 
-/* 0 done (job->rc says how), 1 gave way to a page: queue it again. */
+/* Synthesise. 0 done (job->rc says how), 1 gave way to a page: queue it
+ * again. On the TTS thread, and nothing slow besides the synthesis. */
 static int
 render(struct render_worker *w, struct render_job *job)
 {
@@ -144,25 +208,10 @@ render(struct render_worker *w, struct render_job *job)
 			live_finish(job->live, -1, job->err);
 		return 0;
 	}
-	if (n->feed != NULL) {
-		char err[256];
-		char *news = news_text(n->feed, n->feed_items, w->news_dir,
-		    w->news_timeout_s, &job->news_stale, err, sizeof(err));
-		if (news == NULL)
-			dlog(LOG_WARNING, "notice %lld: news from %s: %s; reading "
-			    "the notice text alone", (long long)n->id, n->feed, err);
-		else if (job->news_stale)
-			dlog(LOG_WARNING, "notice %lld: news from %s: %s; reading "
-			    "the copy fetched before", (long long)n->id, n->feed,
-			    err);
-		if (news != NULL) {
-			body = g_strconcat(n->body, "\n", news, NULL);
-			g_free(news);
-			if (strlen(body) > TTS_MAX_TEXT_BYTES)
-				body[0] = '\0';	/* cannot happen with our caps */
-			else
-				tn.body = body;
-		}
+	if (job->news != NULL) {
+		body = g_strconcat(n->body, "\n", job->news, NULL);
+		if (strlen(body) <= TTS_MAX_TEXT_BYTES)	/* always, with our caps */
+			tn.body = body;
 	}
 	if (job->live) {
 		job->rc = tts_cache_render(w->eng, w->cache_dir, &tn, live_append,
@@ -192,8 +241,6 @@ render(struct render_worker *w, struct render_job *job)
 		job->spoken = t ? strdup(t) : NULL;
 		free(t);
 	}
-	if (job->rc == 0 && job->want_ogg)
-		job->rc = ogg_copy(job, n->title);
 	g_free(body);
 	return 0;
 }
@@ -214,7 +261,12 @@ worker_main(gpointer data)
 				    NULL);	/* after the page, as it was */
 				continue;
 			}
-			g_idle_add(hand_back, m->job);
+			if (m->job->want_ogg && m->job->rc == 0) {
+				m->job->stage = STAGE_OGG;
+				g_thread_pool_push(w->slow, m->job, NULL);
+			} else {
+				g_idle_add(hand_back, m->job);
+			}
 		} else if (kind == MSG_LEXICON) {
 			tts_engine_set_lexicon(w->eng, m->lex);
 			tts_lexicon_free(w->lex);
@@ -228,8 +280,7 @@ worker_main(gpointer data)
 }
 
 struct render_worker *
-render_worker_new(const char *cache_dir, int news_timeout_s, char *err,
-    size_t errlen)
+render_worker_new(const char *state_dir, char *err, size_t errlen)
 {
 	struct render_worker *w = g_new0(struct render_worker, 1);
 
@@ -238,12 +289,27 @@ render_worker_new(const char *cache_dir, int news_timeout_s, char *err,
 		g_free(w);
 		return NULL;
 	}
-	w->cache_dir = g_build_filename(cache_dir, "render", NULL);
-	w->news_dir = g_build_filename(cache_dir, "news", NULL);
-	w->news_timeout_s = news_timeout_s;
+	w->cache_dir = g_build_filename(state_dir, "render", NULL);
+	g_mutex_init(&w->news_lock);
+	w->news_cache = g_build_filename(state_dir, "news-cache", NULL);
+	w->news_root = g_build_filename(state_dir, "news", NULL);
+	w->news_timeout_s = 10;
+	w->stopping = g_cancellable_new();
+	w->slow = g_thread_pool_new(slow_main, w, SLOW_THREADS, FALSE, NULL);
 	w->jobs = g_async_queue_new();
 	w->thread = g_thread_new("tts", worker_main, w);
 	return w;
+}
+
+void
+render_worker_set_news(struct render_worker *w, const char *root,
+    int timeout_s)
+{
+	g_mutex_lock(&w->news_lock);
+	g_free(w->news_root);
+	w->news_root = g_strdup(root);
+	w->news_timeout_s = timeout_s;
+	g_mutex_unlock(&w->news_lock);
 }
 
 static void
@@ -267,6 +333,14 @@ post(struct render_worker *w, int kind, struct render_job *job,
 void
 render_worker_submit(struct render_worker *w, struct render_job *job)
 {
+	/* A page never waits for news (it has none): straight to the TTS
+	 * thread. A news notice fetches first, off that thread. */
+	if (job->notice.feed != NULL && job->live == NULL) {
+		job->stage = STAGE_NEWS;
+		g_thread_pool_push(w->slow, job, NULL);
+		return;
+	}
+	job->stage = STAGE_SYNTH;
 	post(w, MSG_JOB, job, NULL);
 }
 
@@ -276,26 +350,41 @@ render_worker_set_lexicon(struct render_worker *w, struct tts_lexicon *lex)
 	post(w, MSG_LEXICON, NULL, lex);
 }
 
-void
-render_worker_free(struct render_worker *w)
+static void
+drop_queued(struct render_worker *w)
 {
 	struct msg *m;
 
-	if (w == NULL)
-		return;
-	/* Drop what has not started, then stop after the job in hand. */
 	while ((m = g_async_queue_try_pop(w->jobs)) != NULL) {
 		if (m->kind == MSG_JOB)
 			render_job_free(m->job);
 		tts_lexicon_free(m->lex);
 		free(m);
 	}
+}
+
+void
+render_worker_free(struct render_worker *w)
+{
+	if (w == NULL)
+		return;
+	/* Drop what has not started, then stop after the job in hand (which
+	 * may still hand a transcode to the pool: it is alive until below). */
+	drop_queued(w);
 	post(w, MSG_STOP, NULL, NULL);
 	g_thread_join(w->thread);
+	/* Fetches in flight give up; the pool drops what has not started
+	 * and finishes what has. */
+	g_cancellable_cancel(w->stopping);
+	g_thread_pool_free(w->slow, TRUE, TRUE);
+	drop_queued(w);		/* what a fetch queued meanwhile */
 	g_async_queue_unref(w->jobs);
+	g_object_unref(w->stopping);
 	tts_engine_free(w->eng);
 	tts_lexicon_free(w->lex);
 	g_free(w->cache_dir);
-	g_free(w->news_dir);
+	g_free(w->news_cache);
+	g_free(w->news_root);
+	g_mutex_clear(&w->news_lock);
 	g_free(w);
 }

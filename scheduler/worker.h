@@ -1,9 +1,11 @@
 /*
  * worker.h — inside scheduler/: the one thread that owns eSpeak NG (it is
- * not reentrant, and can be started once per process). It takes render
- * jobs in order, fetches news text for news items, renders into the cache
- * and hands each finished job back to the GLib main loop, so the daemon's
- * own state is only ever touched from the loop's thread.
+ * not reentrant, and can be started once per process), which does nothing
+ * but synthesise, and a small pool beside it for work that may block:
+ * fetching a news item's feed before it is synthesised, and the Ogg Opus
+ * copy of a preview after. Finished jobs are handed back to the GLib main
+ * loop, so the daemon's own state is only ever touched from the loop's
+ * thread.
  */
 #ifndef DALABA_SCHED_WORKER_H
 #define DALABA_SCHED_WORKER_H
@@ -25,7 +27,9 @@ struct render_job {
 	char path[512];
 	char err[256];
 	bool cache_hit;
+	char *news;			/* fetched for a news notice (g_free) */
 	bool news_stale;		/* the feed was down: its cached copy */
+	int stage;			/* the worker's: where the job is */
 	/* previews for people (set before submitting): */
 	bool want_ogg;			/* also an Ogg Opus copy, for browsers */
 	char ogg[512];			/* its path, when rc == 0 */
@@ -43,8 +47,14 @@ struct render_job {
 
 struct render_worker;
 
-struct render_worker *render_worker_new(const char *cache_dir,
-    int news_timeout_s, char *err, size_t errlen);
+/* Renders go to STATE_DIR/render, the news cache to STATE_DIR/news-cache;
+ * news folders are read inside STATE_DIR/news until render_worker_set_news
+ * says otherwise. */
+struct render_worker *render_worker_new(const char *state_dir, char *err,
+    size_t errlen);
+/* The news root (dir: feeds must lie inside it) and a fetch's deadline. */
+void render_worker_set_news(struct render_worker *w, const char *root,
+    int timeout_s);
 /* Stop after the job in hand; jobs not started are dropped (done is not
  * called for them, or for the one in hand). */
 void render_worker_free(struct render_worker *w);

@@ -112,7 +112,7 @@ test_worker_order(const char *dir)
 {
 	char err[256], body[8192] = "", text[4096] = "";
 	struct reader rd = { 0 };
-	struct render_worker *w = render_worker_new(dir, 5, err, sizeof(err));
+	struct render_worker *w = render_worker_new(dir, err, sizeof(err));
 	struct render_job *routine = calloc(1, sizeof(*routine));
 	struct render_job *page = calloc(1, sizeof(*page));
 

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <gio/gio.h>
 
 #include "scheduler/news.h"
 #include "tests/unit/harness.h"
@@ -100,7 +101,9 @@ test_sources_and_folder(void)
 
 	CHECK(news_source_valid("https://example.org/rss.xml"), "https URL");
 	CHECK(news_source_valid("dir:/srv/news"), "dir:/absolute");
-	CHECK(!news_source_valid("dir:relative"), "dir: must be absolute");
+	CHECK(news_source_valid("dir:weather"), "dir: relative to the news root");
+	CHECK(!news_source_valid("dir:../etc"), "dir: with .. refused");
+	CHECK(!news_source_valid("dir:"), "dir: without a folder refused");
 	CHECK(!news_source_valid("file:///etc/passwd"), "file: URLs refused");
 	CHECK(!news_source_valid("http://"), "an empty URL refused");
 	if (mkdtemp(dir) == NULL)
@@ -118,15 +121,21 @@ test_sources_and_folder(void)
 	snprintf(cmd, sizeof(cmd), "touch -d '2 min ago' %s; touch -d '1 min ago' "
 	    "%s", a, b);
 	CHECK(system(cmd) == 0, "set file times");
-	char *t = news_text(src, 5, cache, 2, &stale, err, sizeof(err));
+	char *t = news_text(src, 5, dir, cache, 2, NULL, &stale, err,
+	    sizeof(err));
 	CHECK_STREQ(t, "第1条：新消息。第2条：旧消息。", "folder: newest first, bad file skipped");
 	CHECK(!stale, "fresh, not from cache");
 	g_free(t);
 	g_unlink(a);
 	g_unlink(b);
 	g_unlink(bad);
-	t = news_text(src, 5, cache, 2, &stale, err, sizeof(err));
+	t = news_text(src, 5, dir, cache, 2, NULL, &stale, err, sizeof(err));
 	CHECK(t && stale, "an empty folder: the cached copy, marked stale (%s)", err);
+	g_free(t);
+	t = news_text(src, 5, "/var/empty", cache, 2, NULL, &stale, err,
+	    sizeof(err));
+	CHECK(t == NULL || stale, "a folder outside the root is not read again "
+	    "(%s)", err);
 	g_free(t);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK(system(cmd) == 0, "clean up");
@@ -137,6 +146,115 @@ test_sources_and_folder(void)
 	g_free(src);
 }
 
+/* Who may read news from where: folders only inside the news root (not
+ * by "..", not through a symbolic link), addresses by allowed prefix. */
+static void
+test_where_from(void)
+{
+	char root[] = "/tmp/dalaba-root-XXXXXX", cmd[512];
+
+	if (mkdtemp(root) == NULL)
+		return;
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/weather %s/../dalaba-outside-$$ "
+	    "&& ln -s /etc %s/etc-link", root, root, root);
+	CHECK(system(cmd) == 0, "make the folders");
+	gchar *in = g_strdup_printf("dir:%s/weather", root);
+	gchar *w = news_folder(in, root), *rel = news_folder("dir:weather", root);
+	CHECK(w && g_str_has_suffix(w, "/weather"), "a folder inside the root");
+	CHECK_STREQ(rel, w, "the same folder named relative to the root");
+	g_free(w);
+	g_free(rel);
+	g_free(in);
+	CHECK(news_folder("dir:/etc", root) == NULL, "/etc is outside the root");
+	CHECK(news_folder("dir:etc-link", root) == NULL,
+	    "a link inside the root that leads out is outside");
+	gchar *dots = g_strdup_printf("dir:%s/weather/../../etc", root);
+	CHECK(news_folder(dots, root) == NULL, "and so is a way out with ..");
+	g_free(dots);
+	CHECK(news_folder("dir:missing", root) == NULL, "a folder not there");
+	CHECK(news_folder("https://x.test/", root) == NULL, "not a folder");
+
+	const char *allow = "https://news.example.gov.cn/county/ "
+	    "http://10.0.0.5:8000/";
+	CHECK(news_url_allowed("https://news.example.gov.cn/county/rss.xml",
+	    allow), "an allowed prefix");
+	CHECK(news_url_allowed("HTTPS://NEWS.example.gov.cn/county/a", allow),
+	    "scheme and host in any case");
+	CHECK(!news_url_allowed("https://news.example.gov.cn/other/rss.xml",
+	    allow), "another path of the same host");
+	CHECK(!news_url_allowed("https://news.example.gov.cn.evil.test/county/",
+	    allow), "a host that only starts like an allowed one");
+	CHECK(!news_url_allowed("http://news.example.gov.cn/county/rss.xml",
+	    allow), "plain http where https is allowed");
+	CHECK(news_url_allowed("http://10.0.0.5:8000/x", allow), "with a port");
+	CHECK(!news_url_allowed("http://10.0.0.5:8001/x", allow),
+	    "another port of the same host");
+	CHECK(!news_url_allowed("https://news.example.gov.cn/county/", "none"),
+	    "\"none\" allows nothing");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	CHECK(system(cmd) == 0, "clean up");
+}
+
+/* A loopback server that answers with headers, then one byte every
+ * 400 ms for far longer than the fetch may take: the fetch must give up
+ * at its deadline, whatever the per-read timeout. */
+struct trickle {
+	GSocketListener *l;
+	int port;
+};
+
+static gpointer
+trickle_main(gpointer data)
+{
+	struct trickle *t = data;
+	GSocketConnection *c = g_socket_listener_accept(t->l, NULL, NULL, NULL);
+	GOutputStream *out;
+	char buf[1024];
+	const char *hdr = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml"
+	    "\r\nContent-Length: 100000\r\n\r\n<";
+
+	if (c == NULL)
+		return NULL;
+	g_input_stream_read(g_io_stream_get_input_stream(G_IO_STREAM(c)), buf,
+	    sizeof(buf), NULL, NULL);
+	out = g_io_stream_get_output_stream(G_IO_STREAM(c));
+	g_output_stream_write_all(out, hdr, strlen(hdr), NULL, NULL, NULL);
+	for (int i = 0; i < 100; i++) {	/* 40 s at most */
+		if (!g_output_stream_write_all(out, " ", 1, NULL, NULL, NULL))
+			break;
+		g_usleep(400000);
+	}
+	g_object_unref(c);
+	return NULL;
+}
+
+static void
+test_deadline(void)
+{
+	struct trickle t = { g_socket_listener_new(), 0 };
+	char dir[] = "/tmp/dalaba-news-XXXXXX", err[256] = "", url[64];
+	bool stale;
+
+	t.port = g_socket_listener_add_any_inet_port(t.l, NULL, NULL);
+	CHECK(t.port > 0 && mkdtemp(dir) != NULL, "a trickling server");
+	GThread *th = g_thread_new("trickle", trickle_main, &t);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/rss.xml", t.port);
+	gint64 t0 = g_get_monotonic_time();
+	char *text = news_text(url, 3, dir, dir, 2, NULL, &stale, err,
+	    sizeof(err));
+	double took = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+	CHECK(text == NULL, "a feed that never finishes gives no text");
+	/* Not a speed check: the server trickles for 40 s, the per-read
+	 * timeout (2 s) never fires; only the overall deadline ends it. */
+	CHECK(took < 20, "the fetch gave up at its deadline (%.1f s: %s)", took,
+	    err);
+	g_socket_listener_close(t.l);
+	g_thread_join(th);
+	g_object_unref(t.l);
+	snprintf(url, sizeof(url), "rm -rf %s", dir);
+	CHECK(system(url) == 0, "clean up");
+}
+
 int
 main(void)
 {
@@ -144,5 +262,7 @@ main(void)
 	test_atom();
 	test_hostile();
 	test_sources_and_folder();
+	test_where_from();
+	test_deadline();
 	return t_done();
 }
