@@ -251,6 +251,13 @@ struct bcast_enrolled {
 	uint8_t key[BCAST_SPEAKER_KEY_LEN];
 };
 
+/* A speaker's fresh key and its configuration (INI, for server host:port
+ * and this server's public key) into out, for a daemon that keeps its own
+ * tokens. The registry is not touched: add e->key once it is stored. */
+int bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
+    const char *host, int port, struct bcast_enrolled *e, char *out,
+    size_t cap, char *err, size_t errlen);
+
 /* Redeem a token: make the speaker's key, add it to the registry, and write
  * its configuration (INI, for server host:port) into out. The token is
  * spent whatever the outcome. -1 with err if unknown or expired. */

@@ -49,13 +49,45 @@ bcast_enroll_token_new(struct bcast_server *s, uint32_t id, const char *zone,
 }
 
 int
+bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
+    const char *host, int port, struct bcast_enrolled *e, char *out,
+    size_t cap, char *err, size_t errlen)
+{
+	uint8_t pk[BCAST_PK_LEN];
+	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], pkhex[2 * BCAST_PK_LEN + 1];
+	struct bcast_zone z;
+
+	if (id == 0 || bcast_zone_parse(zone, &z) != 0 || z.digits == 0) {
+		snprintf(err, errlen, "a speaker needs an id and a zone");
+		return -1;
+	}
+	e->id = id;
+	bcast_zone_format(&z, e->zone);
+	randombytes_buf(e->key, sizeof(e->key));
+	crypto_sign_ed25519_sk_to_pk(pk, s->sk);
+	bcast_hex_encode(e->key, sizeof(e->key), keyhex);
+	bcast_hex_encode(pk, sizeof(pk), pkhex);
+	int n = snprintf(out, cap,
+	    "# dalaba-speaker configuration, written by enrolment\n"
+	    "[speaker]\nid = %u\nzone = %s\nkey = %s\n"
+	    "[server]\naddress = %s\nport = %d\npublic_key = %s\n",
+	    e->id, e->zone, keyhex, host, port, pkhex);
+	sodium_memzero(keyhex, sizeof(keyhex));
+	if (n < 0 || (size_t)n >= cap) {
+		sodium_memzero(out, cap);
+		sodium_memzero(e->key, sizeof(e->key));
+		snprintf(err, errlen, "configuration does not fit");
+		return -1;
+	}
+	return 0;
+}
+
+int
 bcast_enroll_redeem(struct bcast_server *s, const char *token,
     const char *host, int port, struct bcast_enrolled *e, char *out,
     size_t cap, char *err, size_t errlen)
 {
 	struct enroll_token found = { .id = 0 };
-	uint8_t pk[BCAST_PK_LEN];
-	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], pkhex[2 * BCAST_PK_LEN + 1];
 
 	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN) {
 		snprintf(err, errlen, "unknown or expired token");
@@ -77,23 +109,8 @@ bcast_enroll_redeem(struct bcast_server *s, const char *token,
 		snprintf(err, errlen, "unknown or expired token");
 		return -1;
 	}
-	e->id = found.id;
-	memcpy(e->zone, found.zone, sizeof(e->zone));
-	randombytes_buf(e->key, sizeof(e->key));
-	if (bcast_registry_add(s, e->id, e->zone, e->key, err, errlen) != 0)
+	if (bcast_enroll_answer(s, found.id, found.zone, host, port, e, out, cap,
+	    err, errlen) != 0)
 		return -1;
-	crypto_sign_ed25519_sk_to_pk(pk, s->sk);
-	bcast_hex_encode(e->key, sizeof(e->key), keyhex);
-	bcast_hex_encode(pk, sizeof(pk), pkhex);
-	int n = snprintf(out, cap,
-	    "# dalaba-speaker configuration, written by enrolment\n"
-	    "[speaker]\nid = %u\nzone = %s\nkey = %s\n"
-	    "[server]\naddress = %s\nport = %d\npublic_key = %s\n",
-	    e->id, e->zone, keyhex, host, port, pkhex);
-	sodium_memzero(keyhex, sizeof(keyhex));
-	if (n < 0 || (size_t)n >= cap) {
-		snprintf(err, errlen, "configuration does not fit");
-		return -1;
-	}
-	return 0;
+	return bcast_registry_add(s, e->id, e->zone, e->key, err, errlen);
 }

@@ -4,6 +4,7 @@
  * transactions and the audit. The HTTP side (listeners, who asks, limits)
  * is api_server.c; the resources are api_routes.c and its neighbours.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,19 +180,18 @@ api_bool(struct api_req *r, const char *name, bool def, bool *out)
 }
 
 JsonNode *
-api_rows(struct dalabad *d, const char *sql, const char *fmt, ...)
+api_rows(struct dalabad *d, const char *sql, const struct db_arg *args,
+    int nargs)
 {
 	sqlite3_stmt *st;
-	va_list ap;
+	char err[256];
 	int rc;
 
-	if (sqlite3_prepare_v2(d->db->h, sql, -1, &st, NULL) != SQLITE_OK) {
-		dlog(LOG_ERR, "api: %s", sqlite3_errmsg(d->db->h));
+	if ((st = db_prepare(d->db, err, sizeof(err), sql, args, nargs)) ==
+	    NULL) {
+		dlog(LOG_ERR, "api: %s", err);
 		return NULL;
 	}
-	va_start(ap, fmt);
-	db_bindv(st, fmt, ap);
-	va_end(ap);
 	JsonArray *arr = json_array_new();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		JsonObject *o = json_object_new();
@@ -226,22 +226,44 @@ api_rows(struct dalabad *d, const char *sql, const char *fmt, ...)
 	return node;
 }
 
-int
-api_begin(struct dalabad *d)
+bool
+api_begin(struct api_req *r)
 {
-	return db_begin(d->db);
+	assert(!r->in_txn);
+	if (db_begin(r->d->db) != 0) {
+		api_error(r, 503, "busy", "the store is busy; try again");
+		return false;
+	}
+	r->in_txn = true;
+	r->audit_failed = false;
+	return true;
 }
 
 int
-api_commit(struct dalabad *d)
+api_commit(struct api_req *r)
 {
-	return db_commit(d->db);
+	assert(r->in_txn);
+	r->in_txn = false;
+	if (r->audit_failed) {
+		/* A change nobody can later account for is not made. */
+		db_rollback(r->d->db);
+		api_error(r, 500, "audit", "the change could not be written to "
+		    "the audit log, so it was not made");
+		return -1;
+	}
+	if (db_commit(r->d->db) != 0) {
+		api_error(r, 500, "database", "the change could not be stored");
+		return -1;
+	}
+	return 0;
 }
 
 void
-api_rollback(struct dalabad *d)
+api_rollback(struct api_req *r)
 {
-	db_rollback(d->db);
+	if (r->in_txn)
+		db_rollback(r->d->db);
+	r->in_txn = false;
 }
 
 bool
@@ -291,15 +313,21 @@ api_object(JsonObject *o)
 	return n;
 }
 
-void
+int
 api_audit(struct api_req *r, const char *action, const char *fmt, ...)
 {
 	va_list ap;
 	gchar *detail;
+	int rc;
 
 	va_start(ap, fmt);
 	detail = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	db_audit(r->d->db, r->who.user_id, r->source, action, detail);
+	rc = db_audit(r->d->db, r->who.user_id, r->source, action, detail);
+	if (rc != 0) {
+		dlog(LOG_ERR, "audit of %s by %s failed", action, r->who.name);
+		r->audit_failed = true;	/* api_commit refuses the change */
+	}
 	g_free(detail);
+	return rc;
 }

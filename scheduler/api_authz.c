@@ -43,7 +43,7 @@ bool
 api_notice_allowed(struct api_req *r, int64_t id, bool act)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT zone, COALESCE(page_id, 0) AS "
-	    "page FROM notices WHERE id = ?", "i", id);
+	    "page FROM notices WHERE id = ?", DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	JsonObject *o = a && json_array_get_length(a) == 1 ?
 	    json_array_get_object_element(a, 0) : NULL;

@@ -119,13 +119,17 @@ pick_info(const struct cap_alert *a, const char **voice)
 	return NULL;
 }
 
-/* Cancel the pages a's references name; returns how many were found
- * (all must be this account's own), -1 having answered. */
+/* The pages a's references name, checked before anything changes: each
+ * known one must be this account's own (else 403 answered, -1). Those
+ * still active go in ids (their count returned), the rest are noted in
+ * done. */
 static int
-cancel_refs(struct api_req *r, const struct cap_alert *a, GString *done)
+referenced_pages(struct api_req *r, const struct cap_alert *a, int64_t *ids,
+    int max, int *known, GString *done)
 {
-	int found = 0;
+	int n = 0;
 
+	*known = 0;
 	for (int i = 0; i < a->nrefs; i++) {
 		int64_t id = db_page_find_cap(r->d->db, a->refs[i].sender,
 		    a->refs[i].identifier, a->refs[i].sent);
@@ -141,12 +145,9 @@ cancel_refs(struct api_req *r, const struct cap_alert *a, GString *done)
 			    "this account", a->refs[i].identifier);
 			return -1;
 		}
-		found++;
-		if (strcmp(p.state, "active") == 0) {
-			api_audit(r, "page.cancel", "page %lld by CAP %s %s: %s",
-			    (long long)id, cap_msgtype_name(a->msgtype),
-			    a->identifier, p.body);
-			dalabad_page_cancel(r->d, id);
+		(*known)++;
+		if (strcmp(p.state, "active") == 0 && n < max) {
+			ids[n++] = id;
 			g_string_append_printf(done, "; page %lld (%s) cancelled",
 			    (long long)id, a->refs[i].identifier);
 		} else {
@@ -155,8 +156,49 @@ cancel_refs(struct api_req *r, const struct cap_alert *a, GString *done)
 		}
 		db_page_clear(&p);
 	}
-	return found;
+	return n;
 }
+
+/* A CAP Cancel: the referenced pages off the air, in one step. */
+static void
+cancel_alert(struct api_req *r, const struct cap_alert *a)
+{
+	GString *done = g_string_new("");
+	int64_t ids[CAP_MAX_REFS];
+	int known, n = referenced_pages(r, a, ids, G_N_ELEMENTS(ids), &known,
+	    done);
+	gchar *why = g_strdup_printf("by CAP Cancel %s", a->identifier);
+
+	if (n < 0)
+		goto out;
+	if (known == 0) {
+		cap_answer(r, 404, a, true, 0, "none of the referenced alerts is "
+		    "known here%s", done->str);
+		goto out;
+	}
+	if (n > 0) {
+		if (!api_begin(r))
+			goto out;
+		for (int i = 0; i < n; i++)
+			if (api_page_cancel_stored(r, ids[i], why) < 0) {
+				api_rollback(r);
+				goto out;
+			}
+		if (api_commit(r) != 0)
+			goto out;
+		for (int i = 0; i < n; i++)
+			dalabad_page_off_air(r->d, ids[i]);
+	}
+	cap_answer(r, 200, a, false, 0, "cancel: %d alert%s%s", known,
+	    known == 1 ? "" : "s", done->str);
+out:
+	g_free(why);
+	g_string_free(done, TRUE);
+}
+
+/* What a refused Update says of the alerts it would have replaced. */
+#define KEPT(pg) ((pg).nreplaces > 0 ? "; the alerts it updates stay on the " \
+	"air" : "")
 
 static void
 take_alert(struct api_req *r, const struct cap_alert *a)
@@ -179,11 +221,17 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 		    "not aired again", (long long)id);
 		goto out;
 	}
-	if (a->msgtype == CAP_UPDATE && cancel_refs(r, a, done) < 0)
+	/* An Update replaces what it references, but only once all of it
+	 * has been checked: refused, it cancels nothing. */
+	int64_t replaces[CAP_MAX_REFS];
+	int known;
+	if (a->msgtype == CAP_UPDATE && (pg.nreplaces = referenced_pages(r, a,
+	    replaces, G_N_ELEMENTS(replaces), &known, done)) < 0)
 		goto out;
+	pg.replaces = replaces;
 	if (in == NULL) {
 		cap_answer(r, 422, a, true, 0, "no info block in Chinese "
-		    "(language zh-CN or yue); nothing aired%s", done->str);
+		    "(language zh-CN or yue); nothing aired%s", KEPT(pg));
 		goto out;
 	}
 	if (in->description)
@@ -197,7 +245,7 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 		g_string_append(text, in->headline);
 	if (text->len == 0 || text->str[strspn(text->str, " \t\r\n")] == '\0') {
 		cap_answer(r, 422, a, true, 0, "the info block has no description, "
-		    "instruction or headline to read%s", done->str);
+		    "instruction or headline to read%s", KEPT(pg));
 		goto out;
 	}
 	for (int i = 0; i < in->ncodes; i++) {
@@ -231,7 +279,7 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 		cap_answer(r, 422, a, true, 0, "no area of ours in the alert "
 		    "(geocodes: administrative division codes of 6, 9 or 12 "
 		    "digits)%s%s%s", unknown->len ? "; unknown: " : "",
-		    unknown->str, done->str);
+		    unknown->str, KEPT(pg));
 		goto out;
 	}
 	pg.text = text->str;
@@ -318,15 +366,7 @@ api_post_cap(struct api_req *r)
 		cap_answer(r, 200, &a, false, 0, "%s logged; nothing to air",
 		    cap_msgtype_name(a.msgtype));
 	} else if (a.msgtype == CAP_CANCEL) {
-		GString *done = g_string_new("");
-		int n = cancel_refs(r, &a, done);
-		if (n == 0)
-			cap_answer(r, 404, &a, true, 0, "none of the referenced "
-			    "alerts is known here%s", done->str);
-		else if (n > 0)
-			cap_answer(r, 200, &a, false, 0, "cancel: %d alert%s%s", n,
-			    n == 1 ? "" : "s", done->str);
-		g_string_free(done, TRUE);
+		cancel_alert(r, &a);
 	} else {
 		take_alert(r, &a);
 	}

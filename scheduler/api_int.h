@@ -17,6 +17,7 @@
 #include "web-admin/web.h"
 
 #define API_MAX_BODY (64 * 1024)
+#define ENROLL_TOKEN_TTL_S 86400	/* a printed enrolment command: a day */
 
 struct api_req {
 	struct dalabad *d;
@@ -36,6 +37,8 @@ struct api_req {
 	JsonNode *result;
 	const char *err_field;	/* the body field an error is about */
 	bool paused;		/* answered later (render jobs) */
+	bool in_txn;		/* between api_begin and api_commit */
+	bool audit_failed;	/* an audit row of this transaction failed */
 };
 
 /* Parse a JSON body: 0 with *out (json_object_unref), or -1 with the
@@ -64,15 +67,22 @@ int api_bool(struct api_req *r, const char *name, bool def, bool *out);
 /* 400 if the body has a field not in the NULL-terminated list. */
 int api_only(struct api_req *r, JsonObject *o, const char *const *fields);
 
-/* Rows of a query as a JSON array of objects named by column; binds as in
- * db_run ('t' text, 'i' int64). NULL on a database error. */
-JsonNode *api_rows(struct dalabad *d, const char *sql, const char *fmt, ...);
+/* Rows of a query as a JSON array of objects named by column; the values
+ * are DB_ARGS(...) or DB_NO_ARGS (scheduler/db_args.h). NULL on a
+ * database error. */
+JsonNode *api_rows(struct dalabad *d, const char *sql,
+    const struct db_arg *args, int nargs);
 
-/* Transactions around multi-row writes, so a refused request writes
- * nothing. */
-int api_begin(struct dalabad *d);
-int api_commit(struct dalabad *d);
-void api_rollback(struct dalabad *d);
+/* Every change a request makes and its audit entry are one transaction:
+ * api_begin (false: 503 answered, the store is busy), the writes and
+ * their api_audit, then api_commit — which refuses the whole change (500
+ * answered, everything rolled back) if an audit row could not be written
+ * or the commit fails. api_rollback after a refused write. Effects beyond
+ * the store (taking a notice off the air, starting a page) come after
+ * api_commit succeeds. */
+bool api_begin(struct api_req *r);
+int api_commit(struct api_req *r);
+void api_rollback(struct api_req *r);
 
 /* Small shared pieces (api.c). */
 /* Does the request match METHOD p0/ID[/p2] with nparts components? */
@@ -82,7 +92,9 @@ bool api_is(struct api_req *r, const char *method, int nparts, const char *p0,
 int api_path_id(struct api_req *r, int64_t *id);
 bool api_zone_code_ok(const char *s);	/* 6, 9 or 12 digits */
 JsonNode *api_object(JsonObject *o);	/* takes o */
-void api_audit(struct api_req *r, const char *action, const char *fmt, ...)
+/* An audit row. Inside api_begin/api_commit a failure refuses the change;
+ * outside (a refusal recorded) it is logged. 0 or -1. */
+int api_audit(struct api_req *r, const char *action, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The routes (api_routes.c): 0 handled, -1 no such route. */
@@ -140,15 +152,23 @@ struct api_page {
 	const char *reason;	/* why not aired, or what it replaced */
 	const char *cap_sender, *cap_identifier, *cap_sent, *cap_status,
 	    *cap_msgtype;
+	/* Pages it replaces (a CAP Update): cancelled in the same step. */
+	const int64_t *replaces;
+	int nreplaces;
 };
 /* May the caller page at all (answers 403 if not)? */
 bool api_may_page(struct api_req *r);
 /* 1..PAGE_MAX_ZONES known zones within the caller's, none inside another;
  * -1 having answered if not. */
 int api_page_zones_check(struct api_req *r, const char **zones, int n);
-/* Store (one notice per zone, in one transaction), audit with the exact
- * text, and put on air if pg->aired. -1 having answered. */
+/* Store (one notice per zone) and audit with the exact text, cancelling
+ * what it replaces, in one transaction; then put it on the air if
+ * pg->aired. -1 having answered (and nothing changed). */
 int api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id);
+/* Inside the caller's transaction: cancel page id in the store and audit
+ * it (why: a note for the audit line, may be NULL). 0, 1 it was not
+ * active, -1 having answered. dalabad_page_off_air after the commit. */
+int api_page_cancel_stored(struct api_req *r, int64_t id, const char *why);
 int api_pages_route(struct api_req *r);
 /* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
 void api_post_cap(struct api_req *r);

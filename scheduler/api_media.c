@@ -21,7 +21,7 @@ void
 api_get_lexicon(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT word, pinyin, updated_at FROM "
-	    "lexicon ORDER BY word", "");
+	    "lexicon ORDER BY word", DB_NO_ARGS);
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -57,12 +57,17 @@ api_post_lexicon(struct api_req *r)
 		api_error(r, 400, "too_long", "a word is at most 32 characters");
 		return;
 	}
+	if (!api_begin(r))
+		return;
 	if (db_lexicon_set(r->d->db, word, pinyin, err, sizeof(err)) != 0) {
+		api_rollback(r);
 		r->err_field = "pinyin";
 		api_error(r, 400, "bad_pinyin", "%s", err);
 		return;
 	}
 	api_audit(r, "lexicon.set", "%s = %s", word, pinyin);
+	if (api_commit(r) != 0)
+		return;
 	lexicon_changed(r, 200, word);
 }
 
@@ -79,7 +84,7 @@ api_delete_lexicon(struct api_req *r)
 		return;
 	}
 	JsonNode *rows = api_rows(r->d, "SELECT 1 FROM lexicon WHERE word = ?",
-	    "t", word);
+	    DB_ARGS(word));
 	bool there = rows && json_array_get_length(json_node_get_array(rows));
 	if (rows)
 		json_node_unref(rows);
@@ -87,11 +92,16 @@ api_delete_lexicon(struct api_req *r)
 		api_error(r, 404, "not_found", "\"%.64s\" is not in the lexicon", word);
 		return;
 	}
+	if (!api_begin(r))
+		return;
 	if (db_lexicon_delete(r->d->db, word, err, sizeof(err)) != 0) {
+		api_rollback(r);
 		api_error(r, 500, "database", "%s", err);
 		return;
 	}
 	api_audit(r, "lexicon.delete", "%s", word);
+	if (api_commit(r) != 0)
+		return;
 	lexicon_changed(r, 200, word);
 }
 
@@ -311,8 +321,9 @@ api_get_broadcast_audio(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT b.audio, n.zone FROM broadcasts "
-	    "b JOIN notices n ON n.id = b.notice_id WHERE b.id = ?", "i", id);
+	JsonNode *rows = api_rows(r->d, "SELECT b.audio, n.zone FROM "
+	    "broadcasts b JOIN notices n ON n.id = b.notice_id WHERE b.id = ?",
+	    DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	JsonObject *o = a && json_array_get_length(a) == 1 ?
 	    json_array_get_object_element(a, 0) : NULL;
@@ -390,11 +401,11 @@ api_get_timetable(struct api_req *r)
 	}
 	until = now + (int64_t)days * 86400;
 	/* The notices the caller sees (and the filter picks), read once. */
-	JsonNode *rows = api_rows(r->d, "SELECT id, COALESCE(title, substr(body, "
-	    "1, 40)) AS title, zone, CASE priority WHEN 0 THEN 'village' WHEN 1 "
-	    "THEN 'township' ELSE 'county' END AS class FROM notices WHERE "
-	    "cancelled_at IS NULL AND " API_SEES("zone", 1) " AND " API_SEES("zone",
-	    2), "tt", r->who.zone, zf ? zf : "");
+	JsonNode *rows = api_rows(r->d, "SELECT id, COALESCE(title, "
+	    "substr(body, 1, 40)) AS title, zone, CASE priority WHEN 0 THEN "
+	    "'village' WHEN 1 THEN 'township' ELSE 'county' END AS class FROM "
+	    "notices WHERE cancelled_at IS NULL AND " API_SEES("zone", 1)
+	    " AND " API_SEES("zone", 2), DB_ARGS(r->who.zone, zf ? zf : ""));
 	if (rows == NULL) {
 		api_error(r, 500, "database", "cannot read notices");
 		goto done;

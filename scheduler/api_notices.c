@@ -168,9 +168,8 @@ store_schedule(struct api_req *r, struct db_schedule *s)
 		api_error(r, 400, "bad_schedule", "%s", err);
 		return -1;
 	}
-	api_audit(r, "schedule.add", "schedule %lld for notice %lld",
+	return api_audit(r, "schedule.add", "schedule %lld for notice %lld",
 	    (long long)s->id, (long long)s->notice_id);
-	return 0;
 }
 
 static const char SCHEDULE_COLS[] = "SELECT s.id, s.notice_id AS notice, "
@@ -185,7 +184,7 @@ api_get_schedules(struct api_req *r)
 	gchar *sql = g_strconcat(SCHEDULE_COLS, "WHERE s.removed_at IS NULL AND "
 	    "n.cancelled_at IS NULL AND " API_SEES("n.zone", 1) " ORDER BY s.id",
 	    NULL);
-	JsonNode *rows = api_rows(r->d, sql, "t", r->who.zone);
+	JsonNode *rows = api_rows(r->d, sql, DB_ARGS(r->who.zone));
 
 	g_free(sql);
 	if (rows) {
@@ -240,18 +239,14 @@ api_post_schedule(struct api_req *r)
 		api_error(r, 409, "cancelled", "notice %d is cancelled", notice);
 		return;
 	}
-	if (api_begin(r->d) != 0) {
-		api_error(r, 503, "busy", "the store is busy; try again");
+	if (!api_begin(r))
+		return;
+	if (store_schedule(r, &s) != 0 && !r->audit_failed) {
+		api_rollback(r);
 		return;
 	}
-	if (store_schedule(r, &s) != 0) {
-		api_rollback(r->d);
+	if (api_commit(r) != 0)
 		return;
-	}
-	if (api_commit(r->d) != 0) {
-		api_error(r, 500, "database", "the schedule could not be stored");
-		return;
-	}
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", s.id);
 	json_object_set_int_member(o, "notice", s.notice_id);
@@ -268,20 +263,23 @@ api_delete_schedule(struct api_req *r)
 	if (api_path_id(r, &id) != 0)
 		return;
 	JsonNode *rows = api_rows(r->d, "SELECT n.zone FROM schedules s JOIN "
-	    "notices n ON n.id = s.notice_id WHERE s.id = ?", "i", id);
+	    "notices n ON n.id = s.notice_id WHERE s.id = ?", DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
 	    json_object_get_string_member(json_array_get_object_element(a, 0),
 	    "zone") : NULL, "schedule", id, true);
 	if (rows)
 		json_node_unref(rows);
-	if (!ok)
+	if (!ok || !api_begin(r))
 		return;
 	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
+		api_rollback(r);
 		api_error(r, 404, "not_found", "%s", err);
 		return;
 	}
 	api_audit(r, "schedule.remove", "schedule %lld", (long long)id);
+	if (api_commit(r) != 0)
+		return;
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);
 	json_object_set_boolean_member(o, "removed", TRUE);
@@ -305,9 +303,9 @@ api_get_notices(struct api_req *r)
 	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
 	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page "
-	    "FROM notices "
-	    "WHERE substr(zone, 1, length(?1)) = ?1 AND " API_SEES("zone", 2)
-	    " ORDER BY id DESC LIMIT 500)", "tt", zone ? zone : "", r->who.zone);
+	    "FROM notices WHERE substr(zone, 1, length(?1)) = ?1 AND "
+	    API_SEES("zone", 2) " ORDER BY id DESC LIMIT 500)",
+	    DB_ARGS(zone ? zone : "", r->who.zone));
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -323,7 +321,7 @@ api_get_notice(struct api_req *r)
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, false))
 		return;
 	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
-	JsonNode *rows = api_rows(r->d, sql, "i", id);
+	JsonNode *rows = api_rows(r->d, sql, DB_ARGS(id));
 	g_free(sql);
 	if (rows == NULL || json_array_get_length(json_node_get_array(rows)) == 0) {
 		if (rows)
@@ -336,14 +334,15 @@ api_get_notice(struct api_req *r)
 	json_node_unref(rows);
 	gchar *ssql = g_strconcat(SCHEDULE_COLS, "WHERE s.notice_id = ? "
 	    "ORDER BY s.id", NULL);
-	JsonNode *sched = api_rows(r->d, ssql, "i", id);
+	JsonNode *sched = api_rows(r->d, ssql, DB_ARGS(id));
 	g_free(ssql);
 	JsonNode *bc = api_rows(r->d, "SELECT b.id, b.slot_at, b.started_at, "
 	    "b.on_air_at, b.ended_at, b.outcome, b.reason, b.interruptions, "
 	    "(SELECT count(*) FROM broadcast_speakers x WHERE x.broadcast_id = "
-	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x WHERE "
-	    "x.broadcast_id = b.id AND x.confirmed) AS confirmed FROM broadcasts "
-	    "b WHERE b.notice_id = ? ORDER BY b.slot_at, b.id", "i", id);
+	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x "
+	    "WHERE x.broadcast_id = b.id AND x.confirmed) AS confirmed FROM "
+	    "broadcasts b WHERE b.notice_id = ? ORDER BY b.slot_at, b.id",
+	    DB_ARGS(id));
 	if (sched)
 		json_object_set_member(o, "schedules", sched);
 	if (bc)
@@ -362,10 +361,38 @@ class_of(const char *s, const char *zone)
 	return -1;
 }
 
-/* Read and check a notice's fields from the body (n's strings point into
- * it); 0, or -1 having answered. */
+/* May the caller have this notice read news from feed? Folders only
+ * inside the news root; web addresses only county staff, or one of the
+ * allowed prefixes ([news] allow): a village cadre must not make the
+ * loudspeakers read any file on the server, or make dalabad fetch an
+ * address inside the county's network. */
 static int
-read_notice(struct api_req *r, struct db_notice *n)
+feed_allowed(struct api_req *r, const char *feed)
+{
+	if (g_str_has_prefix(feed, "dir:")) {
+		gchar *root = dalabad_news_root(&r->d->cfg);
+		gchar *dir = news_folder(feed, root);
+		bool ok = dir != NULL;
+		if (!ok)
+			api_error(r, 400, "bad_feed", "\"feed\": %s is not a folder "
+			    "inside the news root %s", feed + 4, root);
+		g_free(dir);
+		g_free(root);
+		return ok ? 0 : -1;
+	}
+	if (web_is_county(&r->who) || news_url_allowed(feed,
+	    r->d->cfg.news_allow))
+		return 0;
+	api_error(r, 403, "feed_not_allowed", "\"feed\": only county staff may "
+	    "read news from an address not in [news] allow");
+	return -1;
+}
+
+/* Read and check a notice's fields from the body (n's strings point into
+ * it); 0, or -1 having answered. old_feed: the feed an edited notice had
+ * (kept without a new check, whoever edits), NULL for a new notice. */
+static int
+read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 {
 	const char *cls, *voice;
 	bool chime;
@@ -434,11 +461,16 @@ read_notice(struct api_req *r, struct db_notice *n)
 	if (n->title && !n->title[0])
 		n->title = NULL;
 	r->err_field = "feed";
+	if (n->feed && !n->feed[0])
+		n->feed = NULL;
 	if (n->feed && !news_source_valid(n->feed)) {
 		api_error(r, 400, "bad_feed", "\"feed\" is an http(s):// address or "
-		    "dir:/absolute/folder");
+		    "dir:FOLDER (inside the news root)");
 		return -1;
 	}
+	if (n->feed && (old_feed == NULL || strcmp(n->feed, old_feed) != 0) &&
+	    feed_allowed(r, n->feed) != 0)
+		return -1;
 	r->err_field = NULL;
 	return 0;
 }
@@ -454,7 +486,7 @@ api_post_notice(struct api_req *r)
 	struct db_schedule s;
 	JsonNode *sn = json_object_get_member(r->body, "schedule");
 
-	if (api_only(r, r->body, fields) || read_notice(r, &n) != 0)
+	if (api_only(r, r->body, fields) || read_notice(r, &n, NULL) != 0)
 		return;
 	if (sn && !JSON_NODE_HOLDS_NULL(sn)) {
 		if (!JSON_NODE_HOLDS_OBJECT(sn)) {
@@ -467,14 +499,12 @@ api_post_notice(struct api_req *r)
 	} else {
 		sn = NULL;
 	}
-	if (api_begin(r->d) != 0) {
-		api_error(r, 503, "busy", "the store is busy; try again");
+	if (!api_begin(r))
 		return;
-	}
 	int64_t id;
 	n.created_by = r->who.user_id;
 	if (db_notice_add(r->d->db, &n, &id, err, sizeof(err)) != 0) {
-		api_rollback(r->d);
+		api_rollback(r);
 		if (strstr(err, "FOREIGN KEY"))
 			api_error(r, 400, "unknown_zone", "zone %s is not set up "
 			    "(dalaba zone add)", n.zone);
@@ -486,15 +516,13 @@ api_post_notice(struct api_req *r)
 	    n.zone, dalabad_class_names[n.priority], n.body);
 	if (sn) {
 		s.notice_id = id;
-		if (store_schedule(r, &s) != 0) {
-			api_rollback(r->d);
+		if (store_schedule(r, &s) != 0 && !r->audit_failed) {
+			api_rollback(r);
 			return;
 		}
 	}
-	if (api_commit(r->d) != 0) {
-		api_error(r, 500, "database", "the notice could not be stored");
+	if (api_commit(r) != 0)
 		return;
-	}
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);
 	if (sn)
@@ -506,30 +534,86 @@ api_post_notice(struct api_req *r)
 		dalabad_schedules_changed(r->d);
 }
 
-/* POST notices/ID: change a notice that has not yet gone on air. */
+/* The stored notice as the body of POST notices would give it. */
+static JsonObject *
+notice_as_body(const struct db_notice *n)
+{
+	JsonObject *o = json_object_new();
+
+	if (n->title)
+		json_object_set_string_member(o, "title", n->title);
+	json_object_set_string_member(o, "body", n->body);
+	json_object_set_string_member(o, "zone", n->zone);
+	json_object_set_string_member(o, "class",
+	    dalabad_class_names[n->priority]);
+	json_object_set_int_member(o, "repeat", n->repeat);
+	json_object_set_boolean_member(o, "chime", n->chime != 0);
+	json_object_set_string_member(o, "voice", n->voice);
+	json_object_set_int_member(o, "rate", n->rate);
+	if (n->feed)
+		json_object_set_string_member(o, "feed", n->feed);
+	json_object_set_int_member(o, "feed_items", n->feed_items);
+	return o;
+}
+
+/* POST notices/ID: change a notice that has not yet gone on air. The
+ * fields given replace the stored ones; those not given stay as they are
+ * (null, or "" for the title and the feed, clears them). The result is
+ * checked as a new notice would be. */
 void
 api_post_notice_edit(struct api_req *r)
 {
 	static const char *const fields[] = { "title", "body", "zone", "class",
 	    "repeat", "chime", "voice", "rate", "feed", "feed_items", NULL };
-	struct db_notice n = { 0 };
+	struct db_notice n = { 0 }, old;
 	char err[256];
 	int64_t id;
+	bool cancelled;
 
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true) ||
-	    api_only(r, r->body, fields) || read_notice(r, &n) != 0)
+	    api_only(r, r->body, fields) != 0)
 		return;
-	n.id = id;
-	if (db_notice_update(r->d->db, &n, err, sizeof(err)) != 0) {
-		api_error(r, 409, "aired", "%s; write a new notice instead", err);
+	if (db_notice_get(r->d->db, id, &old, &cancelled) != 1) {
+		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
 		return;
 	}
-	api_audit(r, "notice.edit", "notice %lld to %s (%s): %s", (long long)id,
-	    n.zone, dalabad_class_names[n.priority], n.body);
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", id);
-	api_reply(r, 200, api_object(o));
-	dalabad_schedules_changed(r->d);
+	JsonObject *merged = notice_as_body(&old), *given = r->body;
+	GList *names = json_object_get_members(given);
+	for (GList *l = names; l; l = l->next) {
+		JsonNode *v = json_object_get_member(given, l->data);
+		if (JSON_NODE_HOLDS_NULL(v))
+			json_object_remove_member(merged, l->data);
+		else
+			json_object_set_member(merged, l->data, json_node_copy(v));
+	}
+	g_list_free(names);
+	r->body = merged;
+	int rc = read_notice(r, &n, old.feed) == 0 && api_begin(r) ? 0 : -1;
+	if (rc == 0) {
+		n.id = id;
+		rc = db_notice_update(r->d->db, &n, err, sizeof(err));
+		if (rc != 0) {
+			api_rollback(r);
+			api_error(r, 409, "aired", "%s; write a new notice instead",
+			    err);
+		}
+	}
+	if (rc == 0) {
+		api_audit(r, "notice.edit", "notice %lld to %s (%s): %s",
+		    (long long)id, n.zone, dalabad_class_names[n.priority],
+		    n.body);
+		rc = api_commit(r);
+	}
+	if (rc == 0) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", id);
+		api_reply(r, 200, api_object(o));
+		dalabad_schedules_changed(r->d);
+	}
+	/* n's strings point into merged: answer first, then free. */
+	r->body = given;
+	json_object_unref(merged);
+	db_notice_clear(&old);
 }
 
 void
@@ -541,7 +625,7 @@ api_cancel_notice(struct api_req *r)
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true))
 		return;
 	JsonNode *rows = api_rows(r->d, "SELECT cancelled_at IS NOT NULL AS c "
-	    "FROM notices WHERE id = ?", "i", id);
+	    "FROM notices WHERE id = ?", DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	int state = a == NULL ? -1 : json_array_get_length(a) == 0 ? 0 :
 	    json_object_get_int_member(json_array_get_object_element(a, 0),
@@ -557,11 +641,16 @@ api_cancel_notice(struct api_req *r)
 			    (long long)id);
 		return;
 	}
+	if (!api_begin(r))
+		return;
 	if (db_notice_cancel(r->d->db, id, err, sizeof(err)) != 0) {
+		api_rollback(r);
 		api_error(r, 500, "database", "%s", err);
 		return;
 	}
 	api_audit(r, "notice.cancel", "notice %lld", (long long)id);
+	if (api_commit(r) != 0)
+		return;
 	dalabad_notice_cancelled(r->d, id);
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);

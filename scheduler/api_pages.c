@@ -66,6 +66,28 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 }
 
 int
+api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
+{
+	struct db_page p;
+	char err[256];
+	int rc;
+
+	if (db_page_get(r->d->db, id, &p) != 1) {
+		api_error(r, 500, "database", "page %lld cannot be read",
+		    (long long)id);
+		return -1;
+	}
+	rc = db_page_cancel(r->d->db, id, err, sizeof(err));
+	if (rc == 0)
+		api_audit(r, "page.cancel", "page %lld to %s%s%s: %s",
+		    (long long)id, p.zones, why ? " " : "", why ? why : "", p.body);
+	else if (rc < 0)
+		api_error(r, 500, "database", "page %lld: %s", (long long)id, err);
+	db_page_clear(&p);
+	return rc;
+}
+
+int
 api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 {
 	struct db_page p = { .created_by = r->who.user_id, .source = pg->source,
@@ -79,11 +101,16 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 	int64_t nid;
 
 	p.zones = zones;
-	if (api_begin(r->d) != 0) {
-		api_error(r, 503, "busy", "the database is busy; try again");
+	if (!api_begin(r)) {
 		g_free(zones);
 		return -1;
 	}
+	/* What it replaces goes in the same step: a refused page cancels
+	 * nothing, an accepted one leaves no gap. */
+	for (int i = 0; i < pg->nreplaces; i++)
+		if (api_page_cancel_stored(r, pg->replaces[i], pg->cap_identifier) <
+		    0)
+			goto refused;
 	if (db_page_add(r->d->db, &p, id, err, sizeof(err)) != 0)
 		goto fail;
 	for (int i = 0; pg->aired && pg->zones[i]; i++) {
@@ -94,10 +121,6 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		if (db_notice_add(r->d->db, &n, &nid, err, sizeof(err)) != 0)
 			goto fail;
 	}
-	if (api_commit(r->d) != 0) {
-		snprintf(err, sizeof(err), "the commit failed");
-		goto fail;
-	}
 	api_audit(r, pg->aired ? "page.create" : "page.logged", "page %lld "
 	    "(%s%s%s%s, %s) to %s, class %s, read %d time%s, volume %d, expires "
 	    "%lld%s%s: %s", (long long)*id, pg->source, pg->cap_identifier ?
@@ -106,6 +129,12 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 	    zones, dalabad_class_names[pg->priority], pg->repeat,
 	    pg->repeat == 1 ? "" : "s", pg->volume, (long long)pg->expires_at,
 	    pg->reason ? "; " : "", pg->reason ? pg->reason : "", pg->text);
+	if (api_commit(r) != 0) {
+		g_free(zones);
+		return -1;
+	}
+	for (int i = 0; i < pg->nreplaces; i++)
+		dalabad_page_off_air(r->d, pg->replaces[i]);
 	dlog(LOG_NOTICE, "page %lld %s by %s (%s) to %s: %.200s", (long long)*id,
 	    pg->aired ? "issued" : "logged, not aired", r->who.name, pg->source,
 	    zones, pg->text);
@@ -114,9 +143,10 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		dlog(LOG_ERR, "%s", err);
 	return 0;
 fail:
-	api_rollback(r->d);
-	g_free(zones);
 	api_error(r, 400, "refused", "the page was not stored: %s", err);
+refused:
+	api_rollback(r);
+	g_free(zones);
 	return -1;
 }
 
@@ -357,17 +387,20 @@ cancel_page(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, true, &p))
 		return;
-	bool active = strcmp(p.state, "active") == 0;
-	if (active)
-		api_audit(r, "page.cancel", "page %lld to %s: %s", (long long)id,
-		    p.zones, p.body);
 	db_page_clear(&p);
-	if (!active) {
-		api_error(r, 409, "not_active", "page %lld is no longer on the air",
-		    (long long)id);
+	if (!api_begin(r))
+		return;
+	int rc = api_page_cancel_stored(r, id, NULL);
+	if (rc != 0) {
+		api_rollback(r);
+		if (rc > 0)
+			api_error(r, 409, "not_active", "page %lld is no longer on "
+			    "the air", (long long)id);
 		return;
 	}
-	dalabad_page_cancel(r->d, id);
+	if (api_commit(r) != 0)
+		return;
+	dalabad_page_off_air(r->d, id);
 	dlog(LOG_NOTICE, "page %lld cancelled by %s", (long long)id, r->who.name);
 	api_reply(r, 200, api_object(page_json_by_id(r->d, id, true)));
 }

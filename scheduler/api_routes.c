@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "scheduler/api_int.h"
 #include "scheduler/log.h"
 
@@ -72,7 +74,7 @@ get_zones(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT code, name, quiet_start, "
 	    "quiet_end FROM zones WHERE " API_SEES("code", 1) " ORDER BY code",
-	    "t", r->who.zone);
+	    DB_ARGS(r->who.zone));
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -106,15 +108,13 @@ post_zone(struct api_req *r)
 	}
 	if (!api_need_county(r) || !api_need_within(r, code))
 		return;
-	if (api_begin(r->d) != 0) {
-		api_error(r, 503, "busy", "the store is busy; try again");
+	if (!api_begin(r))
 		return;
-	}
 	if (db_zone_add(r->d->db, code, name, err, sizeof(err)) != 0 ||
 	    ((qs || qe) && db_zone_set_quiet(r->d->db, code, qs ? qs : "21:30",
 	    qe ? qe : "06:00", err, sizeof(err)) != 0) || (drills &&
 	    db_zone_set_drills(r->d->db, code, true, err, sizeof(err)) != 0)) {
-		api_rollback(r->d);
+		api_rollback(r);
 		if (strstr(err, "UNIQUE"))
 			api_error(r, 409, "exists", "zone %s exists already", code);
 		else
@@ -122,12 +122,10 @@ post_zone(struct api_req *r)
 		return;
 	}
 	api_audit(r, "zone.add", "%s %s", code, name);
-	if (api_commit(r->d) != 0) {
-		api_error(r, 500, "database", "the zone could not be stored");
+	if (api_commit(r) != 0)
 		return;
-	}
 	JsonNode *rows = api_rows(r->d, "SELECT code, name, quiet_start, "
-	    "quiet_end, drills FROM zones WHERE code = ?", "t", code);
+	    "quiet_end, drills FROM zones WHERE code = ?", DB_ARGS(code));
 	JsonNode *one = json_array_get_element(json_node_get_array(rows), 0);
 	api_reply(r, 201, json_node_copy(one));
 	json_node_unref(rows);
@@ -139,8 +137,8 @@ static void
 get_speakers(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->d, "SELECT id, zone, name, key_hex IS NOT "
-	    "NULL AS enrolled, created_at FROM speakers WHERE " API_WITHIN("zone",
-	    1) " ORDER BY id", "t", r->who.zone);
+	    "NULL AS enrolled, created_at FROM speakers WHERE "
+	    API_WITHIN("zone", 1) " ORDER BY id", DB_ARGS(r->who.zone));
 	size_t n = 0;
 	struct bcast_speaker_info *v = bcast_registry_snapshot(r->d->srv, &n);
 
@@ -187,36 +185,44 @@ get_speakers(struct api_req *r)
 	api_reply(r, 200, rows);
 }
 
-static void
-reply_token(struct api_req *r, int status, uint32_t id, const char *zone)
+/* A new one-time enrolment token for speaker id, stored (as a hash,
+ * revoking the speaker's earlier ones) and audited inside the caller's
+ * transaction; the token goes in *o for the answer. -1 having answered. */
+static int
+new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 {
-	char token[BCAST_TOKEN_LEN + 1], err[256];
+	char token[BCAST_TOKEN_LEN + 1], hash[65], err[256];
+	uint8_t raw[BCAST_TOKEN_LEN / 2];
+	int64_t expires = dalabad_now() + ENROLL_TOKEN_TTL_S;
 	gchar *url_path = g_build_filename(r->d->cfg.state_dir, "enroll.url",
 	    NULL);
 	gchar *url = NULL;
 
-	if (bcast_enroll_token_new(r->d->srv, id, zone, 86400, token, err,
+	randombytes_buf(raw, sizeof(raw));
+	bcast_hex_encode(raw, sizeof(raw), token);
+	web_secret_hash(token, hash);
+	if (db_enroll_token_add(r->d->db, hash, id, r->who.user_id, expires, err,
 	    sizeof(err)) != 0) {
 		g_free(url_path);
-		api_error(r, 500, "token", "%s", err);
-		return;
+		api_error(r, 500, "token", "the token could not be stored: %s", err);
+		return -1;
 	}
+	api_audit(r, "speaker.token", "speaker %u", id);
 	if (!g_file_get_contents(url_path, &url, NULL, NULL))
 		url = g_strdup("http://SERVER:8081/enroll");
 	g_strstrip(url);
-	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);
 	json_object_set_string_member(o, "zone", zone);
 	json_object_set_string_member(o, "token", token);
-	json_object_set_int_member(o, "expires", dalabad_now() + 86400);
+	json_object_set_int_member(o, "expires", expires);
 	gchar *cmd = g_strdup_printf("dalaba-speaker --enroll %s %s -c "
 	    "/etc/dalaba/speaker.conf", url, token);
 	json_object_set_string_member(o, "command", cmd);
-	api_reply(r, status, api_object(o));
-	api_audit(r, "speaker.token", "speaker %u", id);
+	sodium_memzero(token, sizeof(token));
 	g_free(cmd);
 	g_free(url);
 	g_free(url_path);
+	return 0;
 }
 
 static void
@@ -232,28 +238,33 @@ post_speaker(struct api_req *r)
 	    api_str(r, "zone", true, 12, &zone) ||
 	    api_str(r, "name", false, 64 * 4, &name))
 		return;
-	if (id == 0) {
-		/* None given: the next free one (a cadre sees only the ids of
-		 * their own area, so cannot pick one safely). */
-		JsonNode *mx = api_rows(r->d, "SELECT COALESCE(MAX(id), 0) + 1 AS "
-		    "next FROM speakers", "");
-		if (mx == NULL) {
-			api_error(r, 500, "database", "cannot read speakers");
-			return;
-		}
-		id = (int)json_object_get_int_member(json_array_get_object_element(
-		    json_node_get_array(mx), 0), "next");
-		json_node_unref(mx);
-	}
 	if (!api_zone_code_ok(zone) || strlen(zone) != 12) {
 		api_error(r, 400, "bad_zone", "a loudspeaker belongs to a village: "
 		    "a 12-digit zone, not \"%s\"", zone);
 		return;
 	}
-	if (!api_need_within(r, zone))
+	if (!api_need_within(r, zone) || !api_begin(r))
 		return;
+	if (id == 0) {
+		/* None given: the next free one (a cadre sees only the ids of
+		 * their own area, so cannot pick one safely). */
+		JsonNode *mx = api_rows(r->d, "SELECT COALESCE(MAX(id), 0) + 1 "
+		    "AS next FROM speakers", DB_NO_ARGS);
+		gint64 next = mx ? json_object_get_int_member(
+		    json_array_get_object_element(json_node_get_array(mx), 0),
+		    "next") : -1;
+		if (mx)
+			json_node_unref(mx);
+		if (next <= 0 || next > UINT32_MAX) {
+			api_rollback(r);
+			api_error(r, 500, "database", "no free speaker id");
+			return;
+		}
+		id = (int)next;
+	}
 	if (db_speaker_add(r->d->db, (uint32_t)id, zone, name ? name : "", err,
 	    sizeof(err)) != 0) {
+		api_rollback(r);
 		if (strstr(err, "UNIQUE") || strstr(err, "PRIMARY"))
 			api_error(r, 409, "exists", "speaker %d exists already", id);
 		else if (strstr(err, "FOREIGN KEY"))
@@ -263,7 +274,17 @@ post_speaker(struct api_req *r)
 		return;
 	}
 	api_audit(r, "speaker.add", "speaker %d in %s", id, zone);
-	reply_token(r, 201, (uint32_t)id, zone);
+	JsonObject *o = json_object_new();
+	if (new_token(r, (uint32_t)id, zone, o) != 0) {
+		api_rollback(r);
+		json_object_unref(o);
+		return;
+	}
+	if (api_commit(r) != 0) {
+		json_object_unref(o);
+		return;
+	}
+	api_reply(r, 201, api_object(o));
 }
 
 static void
@@ -273,8 +294,8 @@ post_speaker_token(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT zone FROM speakers WHERE id = ? "
-	    "AND " API_WITHIN("zone", 2), "it", id, r->who.zone);
+	JsonNode *rows = api_rows(r->d, "SELECT zone FROM speakers WHERE id = "
+	    "? AND " API_WITHIN("zone", 2), DB_ARGS(id, r->who.zone));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	if (a == NULL || json_array_get_length(a) == 0) {
 		if (rows)
@@ -285,7 +306,14 @@ post_speaker_token(struct api_req *r)
 	gchar *zone = g_strdup(json_object_get_string_member(
 	    json_array_get_object_element(a, 0), "zone"));
 	json_node_unref(rows);
-	reply_token(r, 200, (uint32_t)id, zone);
+	JsonObject *o = json_object_new();
+	if (!api_begin(r) || new_token(r, (uint32_t)id, zone, o) != 0 ||
+	    api_commit(r) != 0) {
+		api_rollback(r);
+		json_object_unref(o);
+	} else {
+		api_reply(r, 200, api_object(o));
+	}
 	g_free(zone);
 }
 
@@ -302,10 +330,10 @@ get_broadcasts(struct api_req *r)
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
 	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
-	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n ON "
-	    "n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
-	    API_SEES("n.zone", 2) " ORDER BY b.id DESC LIMIT 500", "it", notice,
-	    r->who.zone);
+	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
+	    "ON n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
+	    API_SEES("n.zone", 2) " ORDER BY b.id DESC LIMIT 500",
+	    DB_ARGS(notice, r->who.zone));
 
 	if (rows)
 		api_reply(r, 200, rows);

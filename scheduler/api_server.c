@@ -94,6 +94,15 @@ api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 			api_error(&r, 404, "not_found", "no such resource: %s %.200s",
 			    r.method, path);
 	}
+	if (r.in_txn) {
+		/* A handler that left its transaction open: nothing of it
+		 * is kept, and the log says where. */
+		dlog(LOG_ERR, "api: %s %s left a transaction open; rolled back",
+		    r.method, path);
+		api_rollback(&r);
+		if (!r.paused)
+			api_error(&r, 500, "internal", "the change was not made");
+	}
 	if (!r.answered && !r.paused)
 		api_error(&r, 500, "internal", "the request was not answered");
 out:
@@ -105,14 +114,31 @@ out:
 /* ---- enrolment: loudspeaker boxes fetch their configuration ---------------- */
 
 static void
+enroll_refuse(SoupServerMessage *msg, int status, const char *why,
+    const char *from)
+{
+	soup_server_message_set_status(msg, (guint)status, NULL);
+	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
+	    why, strlen(why));
+	dlog(LOG_WARNING, "enrolment refused from %s: %s", from, why);
+}
+
+/* GET /enroll?token=T: a box redeems its one-time token for its key and
+ * configuration. The token is spent, the key stored and the enrolment
+ * audited in one transaction; only then does the key reach the registry
+ * and the box. */
+static void
 enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
 	struct dalabad *d = data;
 	struct bcast_enrolled e;
 	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
+	char hash[65], zone[13];
 	const char *token = query ? g_hash_table_lookup(query, "token") : NULL;
 	const char *from = soup_server_message_get_remote_host(msg);
+	uint32_t id;
+	int rc;
 
 	(void)server;
 	(void)path;
@@ -120,25 +146,46 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 		soup_server_message_set_status(msg, 405, NULL);
 		return;
 	}
-	if (token == NULL || bcast_enroll_redeem(d->srv, token,
-	    d->cfg.advertise, bcast_server_port(d->srv), &e, conf, sizeof(conf),
-	    err, sizeof(err)) != 0) {
-		if (token == NULL)
-			snprintf(err, sizeof(err), "no token");
-		soup_server_message_set_status(msg, 403, NULL);
-		soup_server_message_set_response(msg, "text/plain",
-		    SOUP_MEMORY_COPY, err, strlen(err));
-		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, err);
+	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN) {
+		enroll_refuse(msg, 403, "no token, or not a token", from);
+		return;
+	}
+	web_secret_hash(token, hash);
+	if (db_begin(d->db) != 0) {
+		enroll_refuse(msg, 503, "the server is busy; try again", from);
+		return;
+	}
+	rc = db_enroll_token_take(d->db, hash, dalabad_now(), &id, zone);
+	if (rc != 1) {
+		db_rollback(d->db);
+		enroll_refuse(msg, rc == 0 ? 403 : 500, rc == 0 ? "unknown, used "
+		    "or expired token" : "the store could not be read", from);
+		return;
+	}
+	if (bcast_enroll_answer(d->srv, id, zone, d->cfg.advertise,
+	    bcast_server_port(d->srv), &e, conf, sizeof(conf), err,
+	    sizeof(err)) != 0) {
+		db_rollback(d->db);
+		enroll_refuse(msg, 500, err, from);
 		return;
 	}
 	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
-	if (db_speaker_set_key(d->db, e.id, keyhex, err, sizeof(err)) != 0) {
+	rc = db_speaker_set_key(d->db, e.id, keyhex, err, sizeof(err)) == 0 &&
+	    db_audit(d->db, 0, from, "speaker.enrolled", e.zone) == 0 &&
+	    db_commit(d->db) == 0 ? 0 : -1;
+	sodium_memzero(keyhex, sizeof(keyhex));
+	if (rc != 0) {
+		db_rollback(d->db);
+		sodium_memzero(&e, sizeof(e));
+		sodium_memzero(conf, sizeof(conf));
+		dlog(LOG_ERR, "enrolment of speaker %u: the store refused it", id);
 		soup_server_message_set_status(msg, 500, NULL);
-		dlog(LOG_ERR, "enrolment of speaker %u: %s", e.id, err);
 		return;
 	}
-	sodium_memzero(keyhex, sizeof(keyhex));
-	db_audit(d->db, 0, from, "speaker.enrolled", e.zone);
+	if (bcast_registry_add(d->srv, e.id, e.zone, e.key, err, sizeof(err)) != 0)
+		dlog(LOG_ERR, "speaker %u enrolled but not registered: %s", e.id,
+		    err);
+	sodium_memzero(e.key, sizeof(e.key));
 	dlog(LOG_NOTICE, "speaker %u enrolled in zone %s from %s", e.id, e.zone,
 	    from);
 	soup_server_message_set_status(msg, 200, NULL);

@@ -98,8 +98,9 @@ void dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id);
  * everything, streamed while it renders, pre-empting what is lower. */
 int dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
     size_t errlen);
-/* Take a page off the air everywhere (its notices are cancelled). */
-void dalabad_page_cancel(struct dalabad *d, int64_t page_id);
+/* Take a page off the air everywhere, once the store says it is
+ * cancelled (db_page_cancel, committed). */
+void dalabad_page_off_air(struct dalabad *d, int64_t page_id);
 /* Target speakers playing the page right now (from their heartbeats). */
 int dalabad_page_playing(struct dalabad *d, int64_t page_id);
 /* Is the page still on the air or queued? */

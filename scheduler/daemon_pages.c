@@ -89,17 +89,13 @@ dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
 }
 
 void
-dalabad_page_cancel(struct dalabad *d, int64_t page_id)
+dalabad_page_off_air(struct dalabad *d, int64_t page_id)
 {
 	int64_t ids[64];
 	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids));
-	char err[256];
 
-	for (int i = 0; i < n; i++) {
-		db_notice_cancel(d->db, ids[i], err, sizeof(err));
+	for (int i = 0; i < n; i++)
 		dalabad_notice_cancelled(d, ids[i]);
-	}
-	db_page_finish(d->db, page_id, "cancelled", NULL);
 }
 
 int

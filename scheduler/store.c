@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -169,6 +168,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE notices ADD COLUMN page_id INTEGER REFERENCES pages(id);"
 	"ALTER TABLE broadcasts ADD COLUMN zone TEXT;"
 	"CREATE INDEX notices_page ON notices(page_id) WHERE page_id IS NOT NULL;",
+
+	/* 4 -> 5: enrolment tokens in the store, so a printed enrolment
+	 * command survives a restart of dalabad. Only their hash is kept;
+	 * each expires, works once, and a newer one for the same speaker
+	 * revokes it. */
+	"CREATE TABLE enroll_tokens ("
+	"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+	"  speaker_id INTEGER NOT NULL REFERENCES speakers(id),"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER,"
+	"  revoked_at INTEGER);"
+	"CREATE INDEX enroll_tokens_speaker ON enroll_tokens(speaker_id);",
 };
 
 static int
@@ -283,37 +296,52 @@ db_check(struct db *db, char *err, size_t errlen)
 	return rc;
 }
 
-void
-db_bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+sqlite3_stmt *
+db_prepare(struct db *db, char *err, size_t errlen, const char *sql,
+    const struct db_arg *args, int nargs)
 {
-	for (int i = 0; fmt[i]; i++) {
-		if (fmt[i] == 't') {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, i + 1);
-		} else {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		if (err)
+			snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+		return NULL;
+	}
+	if (sqlite3_bind_parameter_count(st) != nargs) {
+		/* A programming error: caught by the first test of the query. */
+		if (err)
+			snprintf(err, errlen, "internal: %d values for the %d "
+			    "parameters of \"%.60s\"", nargs,
+			    sqlite3_bind_parameter_count(st), sql);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	for (int i = 0; i < nargs; i++) {
+		switch (args[i].kind) {
+		case DB_ARG_NULL:
+			sqlite3_bind_null(st, i + 1);
+			break;
+		case DB_ARG_INT:
+			sqlite3_bind_int64(st, i + 1, args[i].i);
+			break;
+		case DB_ARG_TEXT:
+			sqlite3_bind_text(st, i + 1, args[i].t, -1,
+			    SQLITE_TRANSIENT);
+			break;
 		}
 	}
+	return st;
 }
 
 int
-db_run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen,
-    ...)
+db_run(struct db *db, char *err, size_t errlen, const char *sql,
+    const struct db_arg *args, int nargs)
 {
-	sqlite3_stmt *st;
-	va_list ap;
+	sqlite3_stmt *st = db_prepare(db, err, errlen, sql, args, nargs);
 	int rc;
 
-	if ((rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL)) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
-		return rc;
-	}
-	va_start(ap, errlen);
-	db_bindv(st, fmt, ap);
-	va_end(ap);
+	if (st == NULL)
+		return SQLITE_MISUSE;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
@@ -322,45 +350,17 @@ db_run(struct db *db, const char *sql, const char *fmt, char *err, size_t errlen
 }
 
 int
-db_zone_add(struct db *db, const char *code, const char *name, char *err,
-    size_t errlen)
-{
-	return db_run(db, "INSERT INTO zones (code, name, created_at) VALUES (?, ?, ?)",
-	    "tti", err, errlen, code, name, (int64_t)time(NULL)) == SQLITE_DONE ?
-	    0 : -1;
-}
-
-int
-db_zone_each(struct db *db, const char *prefix,
-    void (*fn)(const char *code, const char *name, void *arg), void *arg)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db->h, "SELECT code, name FROM zones WHERE "
-	    "substr(code, 1, length(?1)) = ?1 ORDER BY code", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1), arg);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
 db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
     size_t errlen)
 {
-	int rc = db_run(db, "INSERT INTO notices (title, body, voice, repeat, chime, "
-	    "priority, zone, created_by, created_at, rate, feed, feed_items, "
-	    "page_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, "
-	    "NULLIF(?, 0))",
-	    "tttiiitiiitii", err, errlen, n->title, n->body,
-	    n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
+	int rc = db_run(db, err, errlen, "INSERT INTO notices (title, body, "
+	    "voice, repeat, chime, priority, zone, created_by, created_at, "
+	    "rate, feed, feed_items, page_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0))", DB_ARGS(n->title,
+	    n->body, n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
 	    (int64_t)n->chime, (int64_t)n->priority, n->zone, n->created_by,
 	    (int64_t)time(NULL), (int64_t)(n->rate ? n->rate : 150), n->feed,
-	    (int64_t)(n->feed_items ? n->feed_items : 3), n->page_id);
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->page_id));
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
@@ -371,15 +371,15 @@ int
 db_notice_update(struct db *db, const struct db_notice *n, char *err,
     size_t errlen)
 {
-	if (db_run(db, "UPDATE notices SET title = ?, body = ?, voice = ?, "
-	    "repeat = ?, chime = ?, priority = ?, zone = ?, rate = ?, feed = ?, "
-	    "feed_items = ? WHERE id = ?11 AND cancelled_at IS NULL AND NOT "
-	    "EXISTS (SELECT 1 FROM broadcasts WHERE notice_id = ?11)",
-	    "tttiiitiiii", err, errlen, n->title, n->body,
-	    n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
-	    (int64_t)n->chime, (int64_t)n->priority, n->zone,
-	    (int64_t)(n->rate ? n->rate : 150), n->feed,
-	    (int64_t)(n->feed_items ? n->feed_items : 3), n->id) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "UPDATE notices SET title = ?, body = ?, "
+	    "voice = ?, repeat = ?, chime = ?, priority = ?, zone = ?, rate = "
+	    "?, feed = ?, feed_items = ? WHERE id = ?11 AND cancelled_at IS "
+	    "NULL AND NOT EXISTS (SELECT 1 FROM broadcasts WHERE notice_id = "
+	    "?11)", DB_ARGS(n->title, n->body, n->voice ? n->voice : "mandarin",
+	    (int64_t)n->repeat, (int64_t)n->chime, (int64_t)n->priority,
+	    n->zone, (int64_t)(n->rate ? n->rate : 150), n->feed,
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->id)) !=
+	    SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) != 1) {
 		snprintf(err, errlen, "notice %lld has gone on air or is cancelled",
@@ -392,9 +392,9 @@ db_notice_update(struct db *db, const struct db_notice *n, char *err,
 int
 db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen)
 {
-	if (db_run(db, "UPDATE notices SET cancelled_at = ? WHERE id = ? AND "
-	    "cancelled_at IS NULL", "ii", err, errlen, (int64_t)time(NULL), id) !=
-	    SQLITE_DONE)
+	if (db_run(db, err, errlen, "UPDATE notices SET cancelled_at = ? WHERE "
+	    "id = ? AND cancelled_at IS NULL", DB_ARGS((int64_t)time(NULL), id))
+	    != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0) {
 		snprintf(err, errlen, "no live notice %lld", (long long)id);
@@ -409,10 +409,9 @@ db_notice_live(struct db *db, int64_t id)
 	sqlite3_stmt *st;
 	int live = -1;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT cancelled_at IS NULL FROM notices "
-	    "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT cancelled_at IS NULL FROM "
+	    "notices WHERE id = ?", DB_ARGS(id))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	live = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ?
 	    0 : -1;
@@ -426,9 +425,10 @@ db_audit(struct db *db, int64_t user_id, const char *source, const char *action,
 {
 	char err[128];
 
-	return db_run(db, "INSERT INTO audit (at, user_id, source, action, detail) "
-	    "VALUES (?, NULLIF(?, 0), ?, ?, ?)", "iittt", err, sizeof(err),
-	    (int64_t)time(NULL), user_id, source, action, detail) == SQLITE_DONE ?
+	return db_run(db, err, sizeof(err), "INSERT INTO audit (at, user_id, "
+	    "source, action, detail) VALUES (?, NULLIF(?, 0), ?, ?, ?)",
+	    DB_ARGS((int64_t)time(NULL), user_id, source, action, detail)) ==
+	    SQLITE_DONE ?
 	    0 : -1;
 }
 
@@ -459,10 +459,10 @@ db_slot_claim(struct db *db, int64_t notice_id, int64_t schedule_id,
     int64_t slot_at, int volume, int64_t *broadcast_id, char *err,
     size_t errlen)
 {
-	int rc = db_run(db, "INSERT OR IGNORE INTO broadcasts (notice_id, "
-	    "schedule_id, slot_at, volume, started_at) VALUES (?, NULLIF(?, 0), "
-	    "?, NULLIF(?, -1), ?)", "iiiii", err, errlen, notice_id, schedule_id,
-	    slot_at, (int64_t)volume, (int64_t)time(NULL));
+	int rc = db_run(db, err, errlen, "INSERT OR IGNORE INTO broadcasts "
+	    "(notice_id, schedule_id, slot_at, volume, started_at) VALUES (?, "
+	    "NULLIF(?, 0), ?, NULLIF(?, -1), ?)", DB_ARGS(notice_id,
+	    schedule_id, slot_at, (int64_t)volume, (int64_t)time(NULL)));
 	if (rc != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0)
@@ -475,9 +475,9 @@ int
 db_slot_finish(struct db *db, int64_t broadcast_id, const char *outcome,
     const char *reason, char *err, size_t errlen)
 {
-	if (db_run(db, "UPDATE broadcasts SET ended_at = ?, outcome = ?, reason = ? "
-	    "WHERE id = ?", "itti", err, errlen, (int64_t)time(NULL), outcome,
-	    reason, broadcast_id) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "UPDATE broadcasts SET ended_at = ?, "
+	    "outcome = ?, reason = ? WHERE id = ?", DB_ARGS((int64_t)time(NULL),
+	    outcome, reason, broadcast_id)) != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0) {
 		snprintf(err, errlen, "no broadcast %lld", (long long)broadcast_id);
@@ -496,17 +496,17 @@ db_lexicon_set(struct db *db, const char *word, const char *pinyin, char *err,
 	tts_lexicon_free(check);
 	if (!ok)
 		return -1;
-	return db_run(db, "INSERT INTO lexicon (word, pinyin, updated_at) VALUES "
-	    "(?, ?, ?) ON CONFLICT (word) DO UPDATE SET pinyin = excluded.pinyin, "
-	    "updated_at = excluded.updated_at", "tti", err, errlen, word, pinyin,
-	    (int64_t)time(NULL)) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, err, errlen, "INSERT INTO lexicon (word, pinyin, "
+	    "updated_at) VALUES (?, ?, ?) ON CONFLICT (word) DO UPDATE SET "
+	    "pinyin = excluded.pinyin, updated_at = excluded.updated_at",
+	    DB_ARGS(word, pinyin, (int64_t)time(NULL))) == SQLITE_DONE ? 0 : -1;
 }
 
 int
 db_lexicon_delete(struct db *db, const char *word, char *err, size_t errlen)
 {
-	if (db_run(db, "DELETE FROM lexicon WHERE word = ?", "t", err, errlen,
-	    word) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "DELETE FROM lexicon WHERE word = ?",
+	    DB_ARGS(word)) != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0) {
 		snprintf(err, errlen, "no entry for \"%s\"", word);
@@ -548,13 +548,11 @@ db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	if (sqlite3_prepare_v2(db->h, "SELECT title, body, voice, repeat, chime, "
-	    "priority, zone, COALESCE(created_by, 0), rate, feed, feed_items, "
-	    "cancelled_at IS NOT NULL, COALESCE(page_id, 0) FROM notices "
-	    "WHERE id = ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT title, body, voice, repeat, "
+	    "chime, priority, zone, COALESCE(created_by, 0), rate, feed, "
+	    "feed_items, cancelled_at IS NOT NULL, COALESCE(page_id, 0) FROM "
+	    "notices WHERE id = ?", DB_ARGS(id))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		n->id = id;

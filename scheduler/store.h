@@ -14,9 +14,10 @@
 
 #include <sqlite3.h>
 
+#include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 struct db {
 	sqlite3 *h;
@@ -168,6 +169,9 @@ int64_t db_page_find_cap(struct db *db, const char *sender,
  * no longer active, -1 error. */
 int db_page_finish(struct db *db, int64_t id, const char *state,
     const char *reason);
+/* Cancel an active page and its notices (in the caller's transaction,
+ * with its audit row). 0 done, 1 it was no longer active, -1 error. */
+int db_page_cancel(struct db *db, int64_t id, char *err, size_t errlen);
 /* The newest pages first, at most limit; visible_to: zone prefix of who
  * asks ("" everything). */
 int db_page_each(struct db *db, const char *visible_to, int limit,
@@ -191,6 +195,16 @@ int db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
     const char *name, const char *key_hex, void *arg), void *arg);
 /* 1 if a speaker with that id exists, 0 if not, -1 on error. */
 int db_speaker_exists(struct db *db, uint32_t id);
+
+/* Enrolment tokens, by the hex hash of the token. Adding one revokes the
+ * speaker's earlier ones. created_by: user id, 0 the machine token. */
+int db_enroll_token_add(struct db *db, const char *token_hash,
+    uint32_t speaker_id, int64_t created_by, int64_t expires_at, char *err,
+    size_t errlen);
+/* Spend a live token: 1 (speaker id and zone set; the token is used from
+ * now on), 0 unknown, spent, revoked or expired, -1 error. */
+int db_enroll_token_take(struct db *db, const char *token_hash, int64_t now,
+    uint32_t *speaker_id, char zone[13]);
 
 /* Quiet hours of the zone a notice targets ("HH:MM" each), minutes after
  * midnight; the default 21:30-06:00 if the zone is unknown. */

@@ -1,6 +1,6 @@
 /*
  * store_air.c — the store's side of airing: schedules, broadcasts and who
- * confirmed them, speakers, and zones' quiet hours. See store.h.
+ * confirmed them. See store.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,15 +60,15 @@ db_schedule_add(struct db *db, struct db_schedule *s, char *err, size_t errlen)
 	 * is still ahead of the planner. */
 	s->created_at = (int64_t)time(NULL);
 	s->checked_until = s->created_at - 1;
-	if (db_run(db, "INSERT INTO schedules (notice_id, kind, once_at, times, "
-	    "weekdays, every_weeks, date_from, date_to, volume, created_at, "
-	    "checked_until) VALUES (?, ?, NULLIF(?, -1), NULLIF(?, ''), ?, ?, "
-	    "NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, -1), ?, ?)", "ititiittiii",
-	    err, errlen, s->notice_id, kind_names[r->kind],
-	    r->kind == TT_ONCE ? r->once_at : (int64_t)-1, times,
-	    (int64_t)(r->weekdays ? r->weekdays : 127),
-	    (int64_t)(r->every_weeks ? r->every_weeks : 1), from, to,
-	    (int64_t)s->volume, s->created_at, s->checked_until) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "INSERT INTO schedules (notice_id, kind, "
+	    "once_at, times, weekdays, every_weeks, date_from, date_to, "
+	    "volume, created_at, checked_until) VALUES (?, ?, NULLIF(?, -1), "
+	    "NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, -1), "
+	    "?, ?)", DB_ARGS(s->notice_id, kind_names[r->kind], r->kind ==
+	    TT_ONCE ? r->once_at : (int64_t)-1, times, (int64_t)(r->weekdays ?
+	    r->weekdays : 127), (int64_t)(r->every_weeks ? r->every_weeks : 1),
+	    from, to, (int64_t)s->volume, s->created_at, s->checked_until)) !=
+	    SQLITE_DONE)
 		return -1;
 	s->id = sqlite3_last_insert_rowid(db->h);
 	return 0;
@@ -77,9 +77,9 @@ db_schedule_add(struct db *db, struct db_schedule *s, char *err, size_t errlen)
 int
 db_schedule_remove(struct db *db, int64_t id, char *err, size_t errlen)
 {
-	if (db_run(db, "UPDATE schedules SET removed_at = ? WHERE id = ? AND "
-	    "removed_at IS NULL", "ii", err, errlen, (int64_t)time(NULL), id) !=
-	    SQLITE_DONE)
+	if (db_run(db, err, errlen, "UPDATE schedules SET removed_at = ? WHERE "
+	    "id = ? AND removed_at IS NULL", DB_ARGS((int64_t)time(NULL), id))
+	    != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0) {
 		snprintf(err, errlen, "no schedule %lld", (long long)id);
@@ -151,8 +151,9 @@ db_schedule_checked(struct db *db, int64_t id, int64_t until)
 {
 	char err[128];
 
-	return db_run(db, "UPDATE schedules SET checked_until = ? WHERE id = ? "
-	    "AND checked_until < ?", "iii", err, sizeof(err), until, id, until) ==
+	return db_run(db, err, sizeof(err), "UPDATE schedules SET "
+	    "checked_until = ? WHERE id = ? AND checked_until < ?",
+	    DB_ARGS(until, id, until)) ==
 	    SQLITE_DONE ? 0 : -1;
 }
 
@@ -162,9 +163,9 @@ db_broadcast_on_air(struct db *db, int64_t id, int64_t at, const char *audio)
 	char err[128];
 
 	/* The first run's time stays; the audio is the latest run's. */
-	return db_run(db, "UPDATE broadcasts SET on_air_at = COALESCE(on_air_at, "
-	    "?), audio = ? WHERE id = ?", "iti", err, sizeof(err), at, audio,
-	    id) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, err, sizeof(err), "UPDATE broadcasts SET on_air_at = "
+	    "COALESCE(on_air_at, ?), audio = ? WHERE id = ?", DB_ARGS(at, audio,
+	    id)) == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -172,8 +173,9 @@ db_broadcast_interrupted(struct db *db, int64_t id)
 {
 	char err[128];
 
-	return db_run(db, "UPDATE broadcasts SET interruptions = interruptions "
-	    "+ 1 WHERE id = ?", "i", err, sizeof(err), id) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, err, sizeof(err), "UPDATE broadcasts SET "
+	    "interruptions = interruptions + 1 WHERE id = ?", DB_ARGS(id)) ==
+	    SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -182,11 +184,11 @@ db_broadcast_reair(struct db *db, int64_t parent_id, const char *zone,
 {
 	/* (notice, slot) is unique: the first free second from at. */
 	for (int i = 0; i < 60; i++) {
-		int rc = db_run(db, "INSERT OR IGNORE INTO broadcasts (notice_id, "
-		    "schedule_id, slot_at, volume, started_at, zone) SELECT "
-		    "notice_id, schedule_id, ?, volume, ?, ? FROM broadcasts "
-		    "WHERE id = ?", "iiti", err, errlen, at + i, at, zone,
-		    parent_id);
+		int rc = db_run(db, err, errlen, "INSERT OR IGNORE INTO "
+		    "broadcasts (notice_id, schedule_id, slot_at, volume, "
+		    "started_at, zone) SELECT notice_id, schedule_id, ?, "
+		    "volume, ?, ? FROM broadcasts WHERE id = ?", DB_ARGS(at + i,
+		    at, zone, parent_id));
 		if (rc != SQLITE_DONE)
 			return -1;
 		if (sqlite3_changes(db->h) == 1) {
@@ -204,9 +206,9 @@ db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id)
 {
 	char err[128];
 
-	return db_run(db, "INSERT OR IGNORE INTO broadcast_speakers "
-	    "(broadcast_id, speaker_id) VALUES (?, ?)", "ii", err, sizeof(err),
-	    id, (int64_t)speaker_id) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, err, sizeof(err), "INSERT OR IGNORE INTO "
+	    "broadcast_speakers (broadcast_id, speaker_id) VALUES (?, ?)",
+	    DB_ARGS(id, (int64_t)speaker_id)) == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -215,11 +217,11 @@ db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
 {
 	char err[128];
 
-	return db_run(db, "INSERT INTO broadcast_speakers (broadcast_id, "
-	    "speaker_id, confirmed, confirmed_at) VALUES (?, ?, 1, ?) "
-	    "ON CONFLICT DO UPDATE SET confirmed = 1, confirmed_at = "
-	    "COALESCE(confirmed_at, excluded.confirmed_at)", "iii", err,
-	    sizeof(err), id, (int64_t)speaker_id, at) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, err, sizeof(err), "INSERT INTO broadcast_speakers "
+	    "(broadcast_id, speaker_id, confirmed, confirmed_at) VALUES (?, ?, "
+	    "1, ?) ON CONFLICT DO UPDATE SET confirmed = 1, confirmed_at = "
+	    "COALESCE(confirmed_at, excluded.confirmed_at)", DB_ARGS(id,
+	    (int64_t)speaker_id, at)) == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -246,137 +248,5 @@ db_broadcast_open_each(struct db *db,
 		fn(&b, arg);
 	}
 	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-db_speaker_add(struct db *db, uint32_t id, const char *zone, const char *name,
-    char *err, size_t errlen)
-{
-	if (id == 0) {
-		snprintf(err, errlen, "speaker ids start at 1");
-		return -1;
-	}
-	if (strlen(zone) != 12) {
-		snprintf(err, errlen, "a speaker belongs to a village (12-digit "
-		    "zone), not \"%s\"", zone);
-		return -1;
-	}
-	return db_run(db, "INSERT INTO speakers (id, zone, name, created_at) "
-	    "VALUES (?, ?, ?, ?)", "itti", err, errlen, (int64_t)id, zone, name,
-	    (int64_t)time(NULL)) == SQLITE_DONE ? 0 : -1;
-}
-
-int
-db_speaker_set_key(struct db *db, uint32_t id, const char *key_hex, char *err,
-    size_t errlen)
-{
-	if (db_run(db, "UPDATE speakers SET key_hex = ? WHERE id = ?", "ti", err,
-	    errlen, key_hex, (int64_t)id) != SQLITE_DONE)
-		return -1;
-	if (sqlite3_changes(db->h) == 0) {
-		snprintf(err, errlen, "no speaker %u", id);
-		return -1;
-	}
-	return 0;
-}
-
-int
-db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
-    const char *name, const char *key_hex, void *arg), void *arg)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db->h, "SELECT id, zone, name, key_hex FROM "
-	    "speakers ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fn((uint32_t)sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3), arg);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-db_speaker_exists(struct db *db, uint32_t id)
-{
-	char err[128];
-	int rc = db_run(db, "SELECT 1 FROM speakers WHERE id = ?", "i", err,
-	    sizeof(err), (int64_t)id);
-
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-void
-db_zone_quiet(struct db *db, const char *code, int *start, int *end)
-{
-	sqlite3_stmt *st;
-	int t[2];
-	char err[64];
-
-	*start = 21 * 60 + 30;
-	*end = 6 * 60;
-	if (sqlite3_prepare_v2(db->h, "SELECT quiet_start, quiet_end FROM zones "
-	    "WHERE code = ?", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(st, 0);
-		const char *b = (const char *)sqlite3_column_text(st, 1);
-		if (a && tt_parse_times(a, t, 1, err, sizeof(err)) == 1)
-			*start = t[0];
-		if (b && tt_parse_times(b, t, 1, err, sizeof(err)) == 1)
-			*end = t[0];
-	}
-	sqlite3_finalize(st);
-}
-
-int
-db_zone_drills(struct db *db, const char *code)
-{
-	sqlite3_stmt *st;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(db->h, "SELECT drills FROM zones WHERE code = ?",
-	    -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0) != 0;
-	sqlite3_finalize(st);
-	return v;
-}
-
-int
-db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
-    size_t errlen)
-{
-	return db_run(db, "UPDATE zones SET drills = ? WHERE code = ?", "it", err,
-	    errlen, (int64_t)on, code) == SQLITE_DONE ? 0 : -1;
-}
-
-int
-db_zone_set_quiet(struct db *db, const char *code, const char *start,
-    const char *end, char *err, size_t errlen)
-{
-	int t[2];
-
-	char e2[128];
-
-	if (tt_parse_times(start, t, 1, e2, sizeof(e2)) != 1 ||
-	    tt_parse_times(end, t, 1, e2, sizeof(e2)) != 1) {
-		snprintf(err, errlen, "quiet hours run from one time HH:MM to "
-		    "another, not %s-%s", start, end);
-		return -1;
-	}
-	if (db_run(db, "UPDATE zones SET quiet_start = ?, quiet_end = ? WHERE "
-	    "code = ?", "ttt", err, errlen, start, end, code) != SQLITE_DONE)
-		return -1;
-	if (sqlite3_changes(db->h) == 0) {
-		snprintf(err, errlen, "no zone %s", code);
-		return -1;
-	}
 	return 0;
 }

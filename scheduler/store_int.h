@@ -1,21 +1,22 @@
 /*
- * store_int.h — shared by the store's own files, nobody else.
+ * store_int.h — shared by the store's own files (and, until the API's
+ * queries move behind db_ functions, api.c's api_rows).
  */
 #ifndef DALABA_SCHED_STORE_INT_H
 #define DALABA_SCHED_STORE_INT_H
 
-#include <stdarg.h>
-
 #include "scheduler/store.h"
 
-/* Bind the arguments fmt describes ('t' text, a NULL pointer binds NULL;
- * 'i' int64_t) to st's parameters 1, 2, ... */
-void db_bindv(sqlite3_stmt *st, const char *fmt, va_list ap);
+/* Prepare sql and bind args (DB_ARGS(...) or DB_NO_ARGS). NULL with err
+ * set when it does not prepare or the number of values is not the number
+ * of parameters the statement has. */
+sqlite3_stmt *db_prepare(struct db *db, char *err, size_t errlen,
+    const char *sql, const struct db_arg *args, int nargs);
 
-/* Prepare sql, bind the arguments fmt describes ('t' text, a NULL pointer
- * binds NULL; 'i' int64_t), step once. Returns the sqlite3 result code;
- * err is set unless it is SQLITE_DONE or SQLITE_ROW. */
-int db_run(struct db *db, const char *sql, const char *fmt, char *err,
-    size_t errlen, ...);
+/* Prepare, bind, step once. Returns the sqlite3 result code; err is set
+ * unless it is SQLITE_DONE or SQLITE_ROW (SQLITE_MISUSE: the values did
+ * not fit the statement). */
+int db_run(struct db *db, char *err, size_t errlen, const char *sql,
+    const struct db_arg *args, int nargs);
 
 #endif

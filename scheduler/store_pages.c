@@ -21,15 +21,15 @@ int
 db_page_add(struct db *db, const struct db_page *p, int64_t *id, char *err,
     size_t errlen)
 {
-	if (db_run(db, "INSERT INTO pages (created_at, created_by, source, body, "
-	    "zones, repeat, volume, expires_at, state, reason, cap_sender, "
-	    "cap_identifier, cap_sent, cap_status, cap_msgtype) VALUES "
-	    "(?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "iitttiiitttttt", err, errlen, (int64_t)time(NULL), p->created_by,
+	if (db_run(db, err, errlen, "INSERT INTO pages (created_at, "
+	    "created_by, source, body, zones, repeat, volume, expires_at, "
+	    "state, reason, cap_sender, cap_identifier, cap_sent, cap_status, "
+	    "cap_msgtype) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?)", DB_ARGS((int64_t)time(NULL), p->created_by,
 	    p->source, p->body, p->zones, (int64_t)p->repeat,
 	    (int64_t)p->volume, p->expires_at, p->state ? p->state : "active",
 	    p->reason, p->cap_sender, p->cap_identifier, p->cap_sent,
-	    p->cap_status, p->cap_msgtype) != SQLITE_DONE)
+	    p->cap_status, p->cap_msgtype)) != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
 	return 0;
@@ -86,10 +86,9 @@ db_page_get(struct db *db, int64_t id, struct db_page *p)
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	if (sqlite3_prepare_v2(db->h, "SELECT " PAGE_COLUMNS " FROM pages "
-	    "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT " PAGE_COLUMNS " FROM pages "
+	    "WHERE id = ?", DB_ARGS(id))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_row(st, p);
@@ -109,13 +108,10 @@ db_page_find_cap(struct db *db, const char *sender, const char *identifier,
 	sqlite3_stmt *st;
 	int64_t id = 0;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT id FROM pages WHERE cap_sender = ? "
-	    "AND cap_identifier = ? AND cap_sent = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT id FROM pages WHERE "
+	    "cap_sender = ? AND cap_identifier = ? AND cap_sent = ?",
+	    DB_ARGS(sender, identifier, sent))) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, sender, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, identifier, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, sent, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
@@ -131,9 +127,24 @@ db_page_finish(struct db *db, int64_t id, const char *state,
 {
 	char err[256];
 
-	if (db_run(db, "UPDATE pages SET state = ?, ended_at = ?, reason = "
-	    "COALESCE(?, reason) WHERE id = ? AND state = 'active'", "titi", err,
-	    sizeof(err), state, (int64_t)time(NULL), reason, id) != SQLITE_DONE)
+	if (db_run(db, err, sizeof(err), "UPDATE pages SET state = ?, ended_at "
+	    "= ?, reason = COALESCE(?, reason) WHERE id = ? AND state = "
+	    "'active'", DB_ARGS(state, (int64_t)time(NULL), reason, id)) !=
+	    SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db->h) == 1 ? 0 : 1;
+}
+
+int
+db_page_cancel(struct db *db, int64_t id, char *err, size_t errlen)
+{
+	if (db_run(db, err, errlen, "UPDATE notices SET cancelled_at = ? WHERE "
+	    "page_id = ? AND cancelled_at IS NULL", DB_ARGS((int64_t)time(NULL),
+	    id)) != SQLITE_DONE)
+		return -1;
+	if (db_run(db, err, errlen, "UPDATE pages SET state = 'cancelled', "
+	    "ended_at = ? WHERE id = ? AND state = 'active'",
+	    DB_ARGS((int64_t)time(NULL), id)) != SQLITE_DONE)
 		return -1;
 	return sqlite3_changes(db->h) == 1 ? 0 : 1;
 }
@@ -146,14 +157,12 @@ db_page_each(struct db *db, const char *visible_to, int limit,
 	struct db_page p;
 
 	/* Visible: one of its notices is in, or contains, who asks's zone. */
-	if (sqlite3_prepare_v2(db->h, "SELECT " PAGE_COLUMNS " FROM pages WHERE "
-	    "?1 = '' OR EXISTS (SELECT 1 FROM notices n WHERE n.page_id = "
-	    "pages.id AND (substr(n.zone, 1, length(?1)) = ?1 OR "
-	    "substr(?1, 1, length(n.zone)) = n.zone)) ORDER BY id DESC LIMIT ?2",
-	    -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT " PAGE_COLUMNS " FROM pages "
+	    "WHERE ?1 = '' OR EXISTS (SELECT 1 FROM notices n WHERE n.page_id "
+	    "= pages.id AND (substr(n.zone, 1, length(?1)) = ?1 OR substr(?1, "
+	    "1, length(n.zone)) = n.zone)) ORDER BY id DESC LIMIT ?2",
+	    DB_ARGS(visible_to, (int64_t)limit))) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, visible_to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, limit);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		read_row(st, &p);
 		if (p.body && p.zones && p.state && p.source)
@@ -170,10 +179,9 @@ db_page_notices(struct db *db, int64_t id, int64_t *out, int max)
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT id FROM notices WHERE page_id = ? "
-	    "ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT id FROM notices WHERE "
+	    "page_id = ? ORDER BY id", DB_ARGS(id))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
 		out[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -191,10 +199,9 @@ db_page_counts(struct db *db, int64_t id, int *targets, int *confirmed)
 	sqlite3_stmt *st;
 
 	*targets = *confirmed = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*), COALESCE(sum(c), 0) "
-	    "FROM (" PAGE_TARGETS ")", -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT count(*), COALESCE(sum(c), "
+	    "0) FROM (" PAGE_TARGETS ")", DB_ARGS(id))) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*targets = sqlite3_column_int(st, 0);
 		*confirmed = sqlite3_column_int(st, 1);
@@ -209,10 +216,10 @@ db_page_unconfirmed_each(struct db *db, int64_t id,
 {
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT speaker_id FROM (" PAGE_TARGETS
-	    ") WHERE c = 0 ORDER BY speaker_id", -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT speaker_id FROM ("
+	    PAGE_TARGETS ") WHERE c = 0 ORDER BY speaker_id", DB_ARGS(id))) ==
+	    NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		fn((uint32_t)sqlite3_column_int64(st, 0), arg);
 	sqlite3_finalize(st);

@@ -36,9 +36,9 @@ db_user_add(struct db *db, const char *name, const char *role,
 		snprintf(err, errlen, "bad user name or password hash");
 		return -1;
 	}
-	if (db_run(db, "INSERT INTO users (name, role, zone, pw_hash, "
-	    "created_at) VALUES (?, ?, ?, ?, ?)", "tttti", err, errlen, name,
-	    role, zone, pw_hash, (int64_t)time(NULL)) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "INSERT INTO users (name, role, zone, "
+	    "pw_hash, created_at) VALUES (?, ?, ?, ?, ?)", DB_ARGS(name, role,
+	    zone, pw_hash, (int64_t)time(NULL))) != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db->h);
 	return 0;
@@ -53,8 +53,8 @@ copy_col(sqlite3_stmt *st, int i, char *dst, size_t n)
 }
 
 static int
-user_where(struct db *db, const char *where, const char *fmt,
-    struct db_user *u, const void *arg)
+user_where(struct db *db, const char *where, struct db_arg key,
+    struct db_user *u)
 {
 	sqlite3_stmt *st;
 	char sql[256];
@@ -62,12 +62,8 @@ user_where(struct db *db, const char *where, const char *fmt,
 
 	snprintf(sql, sizeof(sql), "SELECT id, name, role, zone, pw_hash, "
 	    "disabled_at IS NOT NULL FROM users WHERE %s", where);
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, sql, &key, 1)) == NULL)
 		return -1;
-	if (fmt[0] == 't')
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, *(const int64_t *)arg);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(u, 0, sizeof(*u));
@@ -85,13 +81,13 @@ user_where(struct db *db, const char *where, const char *fmt,
 int
 db_user_by_name(struct db *db, const char *name, struct db_user *u)
 {
-	return user_where(db, "name = ?", "t", u, name);
+	return user_where(db, "name = ?", DB_ARG(name), u);
 }
 
 int
 db_user_by_id(struct db *db, int64_t id, struct db_user *u)
 {
-	return user_where(db, "id = ?", "i", u, &id);
+	return user_where(db, "id = ?", DB_ARG(id), u);
 }
 
 int
@@ -111,8 +107,8 @@ int
 db_user_set_password(struct db *db, int64_t id, const char *pw_hash,
     char *err, size_t errlen)
 {
-	if (db_run(db, "UPDATE users SET pw_hash = ? WHERE id = ? AND "
-	    "disabled_at IS NULL", "ti", err, errlen, pw_hash, id) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "UPDATE users SET pw_hash = ? WHERE id = ? "
+	    "AND disabled_at IS NULL", DB_ARGS(pw_hash, id)) != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) != 1) {
 		snprintf(err, errlen, "no such user");
@@ -126,21 +122,22 @@ db_user_disable(struct db *db, int64_t id, char *err, size_t errlen)
 {
 	int64_t now = time(NULL);
 
-	if (db_run(db, "SAVEPOINT disable_user", "", err, errlen) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "SAVEPOINT disable_user", DB_NO_ARGS) !=
+	    SQLITE_DONE)
 		return -1;
-	if (db_run(db, "UPDATE users SET disabled_at = ? WHERE id = ? AND "
-	    "disabled_at IS NULL", "ii", err, errlen, now, id) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "UPDATE users SET disabled_at = ? WHERE id "
+	    "= ? AND disabled_at IS NULL", DB_ARGS(now, id)) != SQLITE_DONE)
 		goto fail;
 	if (sqlite3_changes(db->h) != 1) {
 		snprintf(err, errlen, "no such user, or already disabled");
 		goto fail;
 	}
-	if (db_run(db, "DELETE FROM sessions WHERE user_id = ?", "i", err,
-	    errlen, id) != SQLITE_DONE ||
-	    db_run(db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? "
-	    "AND revoked_at IS NULL", "ii", err, errlen, now, id) != SQLITE_DONE)
+	if (db_run(db, err, errlen, "DELETE FROM sessions WHERE user_id = ?",
+	    DB_ARGS(id)) != SQLITE_DONE || db_run(db, err, errlen, "UPDATE "
+	    "api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS "
+	    "NULL", DB_ARGS(now, id)) != SQLITE_DONE)
 		goto fail;
-	return db_run(db, "RELEASE disable_user", "", err, errlen) ==
+	return db_run(db, err, errlen, "RELEASE disable_user", DB_NO_ARGS) ==
 	    SQLITE_DONE ? 0 : -1;
 fail:
 	sqlite3_exec(db->h, "ROLLBACK TO disable_user; RELEASE disable_user",
@@ -155,12 +152,12 @@ db_session_add(struct db *db, const char *token_hash, int64_t user_id,
 	char err[128];
 
 	/* Expired sessions go as new ones come, so the table stays small. */
-	db_run(db, "DELETE FROM sessions WHERE expires_at < ?", "i", err,
-	    sizeof(err), (int64_t)time(NULL));
-	return db_run(db, "INSERT INTO sessions (token_hash, user_id, csrf, "
-	    "created_at, expires_at, source) VALUES (?, ?, ?, ?, ?, ?)",
-	    "titiit", err, sizeof(err), token_hash, user_id, csrf,
-	    (int64_t)time(NULL), expires_at, source) == SQLITE_DONE ? 0 : -1;
+	db_run(db, err, sizeof(err), "DELETE FROM sessions WHERE expires_at < "
+	    "?", DB_ARGS((int64_t)time(NULL)));
+	return db_run(db, err, sizeof(err), "INSERT INTO sessions (token_hash, "
+	    "user_id, csrf, created_at, expires_at, source) VALUES (?, ?, ?, "
+	    "?, ?, ?)", DB_ARGS(token_hash, user_id, csrf, (int64_t)time(NULL),
+	    expires_at, source)) == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -170,13 +167,11 @@ db_session_get(struct db *db, const char *token_hash, int64_t now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT s.user_id, s.csrf FROM sessions s "
-	    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND "
-	    "s.expires_at > ? AND u.disabled_at IS NULL", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT s.user_id, s.csrf FROM "
+	    "sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = "
+	    "? AND s.expires_at > ? AND u.disabled_at IS NULL",
+	    DB_ARGS(token_hash, now))) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*user_id = sqlite3_column_int64(st, 0);
@@ -191,8 +186,8 @@ db_session_delete(struct db *db, const char *token_hash)
 {
 	char err[128];
 
-	return db_run(db, "DELETE FROM sessions WHERE token_hash = ?", "t", err,
-	    sizeof(err), token_hash) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, err, sizeof(err), "DELETE FROM sessions WHERE "
+	    "token_hash = ?", DB_ARGS(token_hash)) == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -200,8 +195,9 @@ db_session_delete_user(struct db *db, int64_t user_id, const char *keep_hash)
 {
 	char err[128];
 
-	return db_run(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash "
-	    "IS NOT ?", "it", err, sizeof(err), user_id, keep_hash) ==
+	return db_run(db, err, sizeof(err), "DELETE FROM sessions WHERE "
+	    "user_id = ? AND token_hash IS NOT ?", DB_ARGS(user_id, keep_hash))
+	    ==
 	    SQLITE_DONE ? 0 : -1;
 }
 
@@ -211,9 +207,10 @@ db_token_add(struct db *db, const char *token_hash, int64_t user_id,
 {
 	char err[128];
 
-	return db_run(db, "INSERT INTO api_tokens (token_hash, user_id, label, "
-	    "created_at) VALUES (?, ?, ?, ?)", "titi", err, sizeof(err),
-	    token_hash, user_id, label, (int64_t)time(NULL)) == SQLITE_DONE ?
+	return db_run(db, err, sizeof(err), "INSERT INTO api_tokens "
+	    "(token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
+	    DB_ARGS(token_hash, user_id, label, (int64_t)time(NULL))) ==
+	    SQLITE_DONE ?
 	    0 : -1;
 }
 
@@ -223,12 +220,11 @@ db_token_get(struct db *db, const char *token_hash, int64_t *user_id)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT t.user_id FROM api_tokens t JOIN "
-	    "users u ON u.id = t.user_id WHERE t.token_hash = ? AND "
-	    "t.revoked_at IS NULL AND u.disabled_at IS NULL", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = db_prepare(db, NULL, 0, "SELECT t.user_id FROM api_tokens t "
+	    "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND "
+	    "t.revoked_at IS NULL AND u.disabled_at IS NULL",
+	    DB_ARGS(token_hash))) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*user_id = sqlite3_column_int64(st, 0);

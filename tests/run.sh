@@ -3,6 +3,7 @@
 #   unit tests:  $BUILD/tests/test_*   (print "RESULT <passed> <failed>")
 #   end-to-end:  tests/e2e/*.sh        (the same, via tests/e2e/lib.sh)
 #   fuzzing:     a short libFuzzer run per target, and a corpus replay
+#   build rules: tests/compile/run.sh (code that must not compile)
 # A test binary that crashes or prints no RESULT counts as one failure.
 # TESTS=pattern runs only matching tests.
 set -u
@@ -49,6 +50,9 @@ run_one() {	# name, command...
 		printf '%-40s %4d passed\n' "$name" "$p"
 	fi
 }
+
+# What the compiler must refuse (SQL values bound by their C type).
+run_one "build/compile_rules" sh tests/compile/run.sh
 
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue

@@ -67,10 +67,14 @@ post_login(struct api_req *r)
 static void
 post_logout(struct api_req *r)
 {
+	if (!api_begin(r))
+		return;
 	web_logout(r->d, &r->who);
+	api_audit(r, "user.logout", "%s", r->who.name);
+	if (api_commit(r) != 0)
+		return;
 	if (!r->capture)
 		web_set_cookie(r->d, r->msg, NULL);
-	api_audit(r, "user.logout", "%s", r->who.name);
 	JsonObject *o = json_object_new();
 	json_object_set_boolean_member(o, "logged_out", TRUE);
 	api_reply(r, 200, api_object(o));
@@ -83,9 +87,9 @@ get_users(struct api_req *r)
 {
 	if (!api_need_county(r))
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT id, name, role, zone, created_at, "
-	    "disabled_at FROM users WHERE " API_WITHIN("zone", 1) " ORDER BY "
-	    "zone, name", "t", r->who.zone);
+	JsonNode *rows = api_rows(r->d, "SELECT id, name, role, zone, "
+	    "created_at, disabled_at FROM users WHERE " API_WITHIN("zone", 1)
+	    " ORDER BY zone, name", DB_ARGS(r->who.zone));
 	if (rows)
 		api_reply(r, 200, rows);
 	else
@@ -139,8 +143,11 @@ post_user(struct api_req *r)
 		api_error(r, 409, "exists", "user \"%s\" exists already", name);
 		return;
 	}
+	if (!api_begin(r))
+		return;
 	if (web_user_create(r->d->db, name, role, zone, pw, gen, sizeof(gen),
 	    &id, err, sizeof(err)) != 0) {
+		api_rollback(r);
 		if (strstr(err, "FOREIGN KEY"))
 			api_error(r, 400, "unknown_zone", "zone %s is not set up", zone);
 		else
@@ -148,6 +155,10 @@ post_user(struct api_req *r)
 		return;
 	}
 	api_audit(r, "user.add", "%s (%s, %s)", name, role, zone);
+	if (api_commit(r) != 0) {
+		sodium_memzero(gen, sizeof(gen));
+		return;
+	}
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);
 	json_object_set_string_member(o, "name", name);
@@ -187,11 +198,16 @@ post_user_disable(struct api_req *r)
 		api_error(r, 409, "self", "you cannot disable yourself");
 		return;
 	}
+	if (!api_begin(r))
+		return;
 	if (db_user_disable(r->d->db, u.id, err, sizeof(err)) != 0) {
+		api_rollback(r);
 		api_error(r, 409, "disabled", "%s", err);
 		return;
 	}
 	api_audit(r, "user.disable", "%s", u.name);
+	if (api_commit(r) != 0)
+		return;
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", u.id);
 	json_object_set_boolean_member(o, "disabled", TRUE);
@@ -238,14 +254,24 @@ post_user_password(struct api_req *r)
 		return;
 	}
 	r->err_field = NULL;
-	if (web_password_hash(pw, hash) != 0 ||
-	    db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0) {
+	if (web_password_hash(pw, hash) != 0) {
+		api_error(r, 503, "busy", "out of memory; try again");
+		return;
+	}
+	if (!api_begin(r))
+		return;
+	if (db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0 ||
+	    db_session_delete_user(r->d->db, u.id, self && r->who.by_session ?
+	    r->who.session_hash : NULL) != 0) {
+		api_rollback(r);
 		api_error(r, 409, "disabled", "cannot set the password");
 		return;
 	}
-	db_session_delete_user(r->d->db, u.id, self && r->who.by_session ?
-	    r->who.session_hash : NULL);
 	api_audit(r, "user.password", "%s", u.name);
+	if (api_commit(r) != 0) {
+		sodium_memzero(gen, sizeof(gen));
+		return;
+	}
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", u.id);
 	if (gen[0])	/* shown once */
@@ -260,7 +286,7 @@ post_token(struct api_req *r)
 {
 	static const char *const fields[] = { "label", NULL };
 	const char *label;
-	uint8_t raw[32], h[32];
+	uint8_t raw[32];
 	char token[65], hash[65];
 
 	if (api_only(r, r->body, fields) ||
@@ -273,13 +299,19 @@ post_token(struct api_req *r)
 	}
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
-	crypto_generichash(h, sizeof(h), (const uint8_t *)token, 64, NULL, 0);
-	sodium_bin2hex(hash, sizeof(hash), h, sizeof(h));
+	web_secret_hash(token, hash);
+	if (!api_begin(r))
+		return;
 	if (db_token_add(r->d->db, hash, r->who.user_id, label) != 0) {
+		api_rollback(r);
 		api_error(r, 500, "database", "the token could not be stored");
 		return;
 	}
 	api_audit(r, "token.add", "%s", label ? label : "");
+	if (api_commit(r) != 0) {
+		sodium_memzero(token, sizeof(token));
+		return;
+	}
 	JsonObject *o = json_object_new();
 	json_object_set_string_member(o, "token", token);
 	sodium_memzero(token, sizeof(token));
@@ -294,10 +326,10 @@ get_audit(struct api_req *r)
 
 	if (!api_need_county(r))
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT a.id, a.at, a.user_id, u.name AS "
-	    "user, a.source, a.action, a.detail FROM audit a LEFT JOIN users u ON "
-	    "u.id = a.user_id WHERE ?1 <= 0 OR a.id < ?1 ORDER BY a.id DESC "
-	    "LIMIT 200", "i", before);
+	JsonNode *rows = api_rows(r->d, "SELECT a.id, a.at, a.user_id, u.name "
+	    "AS user, a.source, a.action, a.detail FROM audit a LEFT JOIN "
+	    "users u ON u.id = a.user_id WHERE ?1 <= 0 OR a.id < ?1 ORDER BY "
+	    "a.id DESC LIMIT 200", DB_ARGS(before));
 	if (rows)
 		api_reply(r, 200, rows);
 	else

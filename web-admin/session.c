@@ -26,8 +26,8 @@ web_source(SoupServerMessage *msg, const char *kind, char *out, size_t n)
 	snprintf(out, n, "%s:%s", kind, soup_server_message_get_remote_host(msg));
 }
 
-static void
-hash_hex(const char *secret, char out[65])
+void
+web_secret_hash(const char *secret, char out[65])
 {
 	uint8_t h[32];
 
@@ -110,13 +110,13 @@ web_authenticate(struct dalabad *d, SoupServerMessage *msg,
 		}
 		if (!is_hex64(auth + 7))
 			return 0;
-		hash_hex(auth + 7, hash);
+		web_secret_hash(auth + 7, hash);
 		return db_token_get(d->db, hash, &uid) == 1 &&
 		    web_principal_load(d, uid, p) == 0;
 	}
 	if (!cookie_secret(msg, secret))
 		return 0;
-	hash_hex(secret, hash);
+	web_secret_hash(secret, hash);
 	char csrf[33];
 	if (db_session_get(d->db, hash, dalabad_now(), &uid, csrf) != 1 ||
 	    web_principal_load(d, uid, p) != 0)
@@ -258,15 +258,19 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		randombytes_buf(c, sizeof(c));
 		sodium_bin2hex(cookie, sizeof(cookie), raw, sizeof(raw));
 		sodium_bin2hex(p.csrf, sizeof(p.csrf), c, sizeof(c));
-		hash_hex(cookie, hash);
-		if (db_session_add(d->db, hash, p.user_id, p.csrf,
-		    now + WEB_SESSION_S, source) != 0) {
+		web_secret_hash(cookie, hash);
+		/* A session nobody can account for is not opened: its row and
+		 * the audit's go together. */
+		if (db_begin(d->db) != 0 || db_session_add(d->db, hash, p.user_id,
+		    p.csrf, now + WEB_SESSION_S, source) != 0 ||
+		    db_audit(d->db, p.user_id, source, "user.login", p.name) != 0 ||
+		    db_commit(d->db) != 0) {
+			db_rollback(d->db);
 			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, l->arg);
 		} else {
 			p.by_session = true;
 			memcpy(p.session_hash, hash, sizeof(hash));
 			g_hash_table_remove(d->web->fails, l->userkey);
-			db_audit(d->db, p.user_id, source, "user.login", p.name);
 			l->done(d, l->msg, WEB_LOGIN_OK, &p, cookie, l->arg);
 		}
 		sodium_memzero(cookie, sizeof(cookie));

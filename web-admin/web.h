@@ -55,6 +55,9 @@ bool web_role_fits(enum web_role r, const char *zone);
 /* 1 with *p filled if the request carries a valid credential, else 0. */
 int web_authenticate(struct dalabad *d, SoupServerMessage *msg,
     struct web_principal *p);
+/* The hex BLAKE2b hash under which a secret (session, API or enrolment
+ * token) is stored: a copy of the database lets nobody in. */
+void web_secret_hash(const char *secret, char out[65]);
 /* The CSRF token a cookie-authenticated write must carry. */
 bool web_csrf_ok(const struct web_principal *p, const char *token);
 

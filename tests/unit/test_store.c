@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "scheduler/store.h"
+#include "scheduler/store_int.h"
 #include "tests/unit/harness.h"
 #include "tts/tts.h"
 
@@ -235,6 +236,10 @@ test_pages(struct db *db)
 	CHECK(db_page_get(db, pid, &back) == 1 && strcmp(back.state,
 	    "cancelled") == 0 && back.ended_at > 0 && back.repeat == 3 &&
 	    strcmp(back.cap_identifier, "A1") == 0, "reads back cancelled");
+	/* Its 15th value was once never bound (a 14-letter format string). */
+	CHECK(back.cap_msgtype && strcmp(back.cap_msgtype, "Alert") == 0 &&
+	    strcmp(back.cap_status, "Actual") == 0, "every CAP field reads back "
+	    "(msgType \"%s\")", back.cap_msgtype ? back.cap_msgtype : "NULL");
 	db_page_clear(&back);
 	CHECK(db_broadcast_reair(db, b1, "110101001001", 1000, &re, err,
 	    sizeof(err)) == 0 && re != b1 && scalar(db, "SELECT slot_at FROM "
@@ -245,6 +250,106 @@ test_pages(struct db *db)
 	bad.repeat = 11;
 	CHECK(db_page_add(db, &bad, &dup, err, sizeof(err)) == -1,
 	    "a page read 11 times is refused by the schema");
+}
+
+/* Editing a notice changes every field it names, and the feed stays text:
+ * it was once bound as an integer (the web stored "0", the API an
+ * address). */
+static void
+test_edit(struct db *db)
+{
+	char err[256];
+	struct db_notice n = { .title = "旧标题", .body = "旧正文。", .repeat = 1,
+	    .chime = 1, .priority = 0, .zone = "110101001001", .rate = 150,
+	    .feed = "dir:/srv/news/weather", .feed_items = 3 }, b;
+	int64_t id;
+	bool cancelled;
+
+	CHECK(db_notice_add(db, &n, &id, err, sizeof(err)) == 0, "a news "
+	    "notice: %s", err);
+	struct db_notice e = { .id = id, .title = "新标题", .body = "新正文。",
+	    .voice = "cantonese", .repeat = 4, .chime = 0, .priority = 1,
+	    .zone = "110101001", .rate = 120, .feed = "https://news.test/rss",
+	    .feed_items = 7 };
+	CHECK(db_notice_update(db, &e, err, sizeof(err)) == 0, "edited: %s", err);
+	CHECK(db_notice_get(db, id, &b, &cancelled) == 1, "read back");
+	CHECK_STREQ(b.title, "新标题", "title");
+	CHECK_STREQ(b.body, "新正文。", "body");
+	CHECK_STREQ(b.voice, "cantonese", "voice");
+	CHECK_STREQ(b.zone, "110101001", "zone");
+	CHECK_STREQ(b.feed, "https://news.test/rss", "feed");
+	CHECK(b.repeat == 4 && b.chime == 0 && b.priority == 1 && b.rate == 120 &&
+	    b.feed_items == 7 && !cancelled, "repeat, chime, class, rate, items");
+	db_notice_clear(&b);
+	char sql[96];
+	snprintf(sql, sizeof(sql), "(SELECT typeof(feed) = 'text' FROM notices "
+	    "WHERE id = %lld)", (long long)id);
+	CHECK(scalar(db, "SELECT ", sql) == 1, "the feed is stored as text");
+	e.feed = NULL;
+	e.title = NULL;
+	CHECK(db_notice_update(db, &e, err, sizeof(err)) == 0 &&
+	    db_notice_get(db, id, &b, NULL) == 1 && b.feed == NULL &&
+	    b.title == NULL, "and cleared as NULL, not 0");
+	db_notice_clear(&b);
+
+	/* A value too few or too many for a statement's parameters is an
+	 * error, and writes nothing. */
+	int64_t before = count(db, "zones");
+	CHECK(db_run(db, err, sizeof(err), "INSERT INTO zones (code, name, "
+	    "created_at) VALUES (?, ?, ?)", DB_ARGS("110101009", "九镇")) ==
+	    SQLITE_MISUSE && strstr(err, "2 values for the 3") != NULL,
+	    "a value too few is refused: %s", err);
+	CHECK(db_run(db, err, sizeof(err), "INSERT INTO zones (code, name, "
+	    "created_at) VALUES (?, ?, ?)", DB_ARGS("110101009", "九镇",
+	    (int64_t)1, (int64_t)2)) == SQLITE_MISUSE, "one too many too");
+	CHECK(count(db, "zones") == before, "and neither wrote anything");
+	CHECK(db_run(db, err, sizeof(err), "INSERT INTO zones (code, name, "
+	    "created_at) VALUES (?, ?, ?)", DB_ARGS("110101009", "九镇",
+	    (int64_t)1)) == SQLITE_DONE && count(db, "zones") == before + 1,
+	    "the right number is stored");
+	CHECK(scalar(db, "SELECT typeof(code) || typeof(name) = 'texttext' ",
+	    "FROM zones WHERE code = '110101009'") == 1 && scalar(db,
+	    "SELECT typeof(created_at) = 'integer' FROM zones ",
+	    "WHERE code = '110101009'") == 1, "each value bound as its C type");
+}
+
+/* Enrolment tokens: kept as hashes, spent once, expiring, and a new one
+ * revokes the old; they outlive a reopen of the store. */
+static void
+test_tokens(struct db *db, const char *path)
+{
+	char err[256], zone[13];
+	uint32_t sid = 0;
+	const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
+	const char *h2 = "2222222222222222222222222222222222222222222222222222222222222222";
+	const char *h3 = "3333333333333333333333333333333333333333333333333333333333333333";
+
+	CHECK(db_speaker_add(db, 77, "110101001001", "新喇叭", err,
+	    sizeof(err)) == 0, "a speaker: %s", err);
+	CHECK(db_enroll_token_add(db, h1, 77, 0, 2000000000, err,
+	    sizeof(err)) == 0, "a token: %s", err);
+	CHECK(db_enroll_token_add(db, h2, 77, 0, 2000000000, err,
+	    sizeof(err)) == 0, "a second one for the same box");
+	CHECK(db_enroll_token_take(db, h1, 1000, &sid, zone) == 0,
+	    "the first one is revoked by the second");
+	db_close(db);
+	db = db_open(path, err, sizeof(err));
+	CHECK(db != NULL, "the store reopens (a restart)");
+	if (db == NULL)
+		return;
+	CHECK(db_enroll_token_take(db, h2, 1000, &sid, zone) == 1 && sid == 77 &&
+	    strcmp(zone, "110101001001") == 0, "the second works after a "
+	    "restart, for its speaker and zone");
+	CHECK(db_enroll_token_take(db, h2, 1001, &sid, zone) == 0,
+	    "and only once");
+	CHECK(db_enroll_token_add(db, h3, 77, 0, 5000, err, sizeof(err)) == 0 &&
+	    db_enroll_token_take(db, h3, 5000, &sid, zone) == 0,
+	    "an expired token does not work");
+	CHECK(db_enroll_token_add(db, h1, 99999, 0, 2000000000, err,
+	    sizeof(err)) == -1, "no token for a speaker that is not there");
+	CHECK(scalar(db, "SELECT count(*) FROM enroll_tokens WHERE token_hash ",
+	    "NOT GLOB '[0-9a-f]*'") == 0, "only hashes are kept");
+	db_close(db);
 }
 
 int
@@ -395,6 +500,11 @@ main(void)
 
 	test_pages(db);
 
+	test_edit(db);
+	test_tokens(db, path);
+	db = db_open(path, err, sizeof(err));
+	if (db == NULL)
+		return t_done();
 	/* A newer schema is refused, untouched. */
 	sqlite3_exec(db->h, "PRAGMA user_version = 99", NULL, NULL, NULL);
 	db_close(db);
