@@ -124,9 +124,29 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	    "voice") : "mandarin"));
 	g_string_append_printf(g, "</select><div class=\"inline\"><label><input "
 	    "type=\"checkbox\" name=\"chime\" value=\"1\"%s> 播前播后响提示音"
-	    "</label></div><button type=\"submit\">保存并预览</button> <a "
-	    "class=\"button plain\" href=\"/notices\">返回</a></form>",
-	    chime ? " checked" : "");
+	    "</label></div>", chime ? " checked" : "");
+	/* News: read after the text, fetched at air time. Folded away: most
+	 * notices have none, and an edit must keep the one it has. */
+	const char *feed = web_field(c, "feed", cur ? jstr(cur, "feed") : "");
+	char items[8];
+	snprintf(items, sizeof(items), "%lld", cur && jnum(cur, "feed_items") ?
+	    (long long)jnum(cur, "feed_items") : 3);
+	const char *fi = web_field(c, "feed_items", items);
+	g_string_append_printf(g, "<details%s><summary>接着读新闻（可不填）"
+	    "</summary><label for=\"feed\">新闻来源：网址，或 dir: 加文件夹"
+	    "</label><input id=\"feed\" name=\"feed\" maxlength=\"1024\" "
+	    "value=\"%s\"><label for=\"feed_items\">读最新的几条</label>"
+	    "<select id=\"feed_items\" name=\"feed_items\">", feed && *feed ?
+	    " open" : "", E(c, feed ? feed : ""));
+	for (int i = 1; i <= 10; i++) {
+		char v[4], l[16];
+		snprintf(v, sizeof(v), "%d", i);
+		snprintf(l, sizeof(l), "%d 条", i);
+		option(g, v, l, fi);
+	}
+	g_string_append(g, "</select></details><button type=\"submit\">保存并预览"
+	    "</button> <a class=\"button plain\" href=\"/notices\">返回</a>"
+	    "</form>");
 	html_end(c, g, err ? 400 : 200);
 	if (zn)
 		json_node_unref(zn);
@@ -149,6 +169,10 @@ notice_body(struct web_ctx *c)
 	json_object_set_int_member(o, "rate", atoi(web_field(c, "rate", "150")));
 	json_object_set_boolean_member(o, "chime", web_field(c, "chime", NULL) !=
 	    NULL);
+	/* "" clears the feed (an edit of a notice that had one). */
+	json_object_set_string_member(o, "feed", web_field(c, "feed", ""));
+	json_object_set_int_member(o, "feed_items", atoi(web_field(c,
+	    "feed_items", "3")));
 	return o;
 }
 

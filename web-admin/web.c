@@ -43,7 +43,8 @@ static const struct { const char *field, *zh; } field_names[] = {
 	{ "pinyin", "拼音" }, { "id", "编号" }, { "kind", "播出方式" },
 	{ "quiet_start", "静音开始" }, { "quiet_end", "静音结束" },
 	{ "current", "现在的密码" }, { "text", "广播内容" },
-	{ "expires_minutes", "最多播多久" },
+	{ "expires_minutes", "最多播多久" }, { "feed", "新闻来源" },
+	{ "feed_items", "新闻条数" },
 };
 
 static const struct { const char *code, *zh; } codes[] = {
@@ -77,6 +78,9 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "not_active", "这个紧急广播已经停了。" },
 	{ "refused", "没有保存，请检查后再试。" },
 	{ "page", "这是紧急广播的一部分，请到「紧急广播」里操作。" },
+	{ "bad_feed", "新闻来源要写网址（http:// 或 https:// 开头），或 dir: 加新闻文件夹里的文件夹。" },
+	{ "feed_not_allowed", "这个网址不在允许的新闻来源里，请找县里的管理员。" },
+	{ "audit", "操作日志写不进去，这次修改没有保存；请稍后再试，或告诉县里的管理员。" },
 };
 
 static void
@@ -132,6 +136,12 @@ web_call(struct web_ctx *c, const char *method, const char *path,
 		json_object_ref(r.body);
 	if (api_route(&r) != 0 && web_api_route(&r) != 0 && !r.answered)
 		api_error(&r, 404, "not_found", "no such resource");
+	if (r.in_txn) {
+		dlog(LOG_ERR, "web: %s %s left a transaction open; rolled back",
+		    method, path);
+		api_rollback(&r);
+		api_error(&r, 500, "internal", "the change was not made");
+	}
 	if (!r.answered)
 		api_error(&r, 500, "internal", "not answered");
 	status = r.status;
@@ -328,11 +338,13 @@ page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 		    "再试。");
 	} else if (c.nparts == 1 && strcmp(c.parts[0], "logout") == 0 &&
 	    strcmp(c.method, "POST") == 0) {
-		web_logout(c.d, &c.who);
-		db_audit(c.d->db, c.who.user_id, c.source, "user.logout",
-		    c.who.name);
-		web_set_cookie(c.d, msg, NULL);
-		html_redirect(&c, "/login");
+		/* The page's logout is the API's, audited alike. */
+		if (web_call(&c, "POST", "logout", NULL, NULL, NULL, 0) == 200) {
+			web_set_cookie(c.d, msg, NULL);
+			html_redirect(&c, "/login");
+		} else {
+			html_error_page(&c, 500, "没能退出，请再试一次。");
+		}
 	} else {
 		route(&c);
 	}
