@@ -594,8 +594,12 @@ api_post_notice_edit(struct api_req *r)
 		rc = db_notice_update(r->d->db, &n, err, sizeof(err));
 		if (rc != 0) {
 			api_rollback(r);
-			api_error(r, 409, "aired", "%s; write a new notice instead",
-			    err);
+			if (strstr(err, "FOREIGN KEY"))
+				api_error(r, 400, "unknown_zone", "zone %s is not "
+				    "set up (dalaba zone add)", n.zone);
+			else
+				api_error(r, 409, "aired", "%s; write a new notice "
+				    "instead", err);
 		}
 	}
 	if (rc == 0) {

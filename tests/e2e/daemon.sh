@@ -102,3 +102,36 @@ web_login() {
 	    "$(cat "$STATE/api.url")/api/v1/login" |
 	    sed -n 's/.*"csrf" *: *"\([^"]*\)".*/\1/p'
 }
+
+# api METHOD PATH [JSON]: the JSON API as the machine (api.token); the
+# answer goes to api.json, the HTTP status is printed
+api() {
+	if [ $# -ge 3 ]; then
+		curl -s -o api.json -w '%{http_code}' -X "$1" \
+		    -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+		    -H 'Content-Type: application/json' -d "$3" \
+		    "$(cat "$STATE/api.url")/api/v1/$2"
+	else
+		curl -s -o api.json -w '%{http_code}' -X "$1" \
+		    -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+		    "$(cat "$STATE/api.url")/api/v1/$2"
+	fi
+}
+# api_as NAME CSRF METHOD PATH [JSON]: the same as a user logged in with
+# web_login (NAME.jar)
+api_as() {
+	_n=$1 _c=$2; shift 2
+	if [ $# -ge 3 ]; then
+		curl -s -o api.json -w '%{http_code}' -X "$1" -b "$_n.jar" \
+		    -H "X-CSRF-Token: $_c" -H 'Content-Type: application/json' \
+		    -d "$3" "$(cat "$STATE/api.url")/api/v1/$2"
+	else
+		curl -s -o api.json -w '%{http_code}' -X "$1" -b "$_n.jar" \
+		    -H "X-CSRF-Token: $_c" "$(cat "$STATE/api.url")/api/v1/$2"
+	fi
+}
+# jget PATH [FILE]: one value of a JSON answer (default api.json), by a
+# SQLite JSON path such as '$.error.code'; NULL prints as "null"
+jget() {
+	sqlite3 :memory: "SELECT COALESCE(json_extract(readfile('${2:-api.json}'), '$1'), 'null')"
+}
