@@ -133,7 +133,10 @@ $(FUZZ_DIR)/fuzz_cap: tests/fuzz/fuzz_cap.c scheduler/cap.c
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
-BENCH_TOOLS := $(BUILD)/speakers_sim
+# Everything the bench scripts run besides the programs: stream.sh puts
+# tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
+# web.sh and page.sh simulate boxes with speakers_sim.
+BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
