@@ -133,10 +133,14 @@ $(FUZZ_DIR)/fuzz_cap: tests/fuzz/fuzz_cap.c scheduler/cap.c
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
-BENCH_TOOLS := $(BUILD)/speakers_sim
+# Everything the bench scripts run besides the programs: stream.sh puts
+# tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
+# web.sh and page.sh simulate boxes with speakers_sim.
+BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair
+BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBS)
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/bench/figure.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
 $(BUILD)/bench/fanout: $(BUILD)/bench/icecast.o
@@ -174,13 +178,16 @@ fuzz-build:
 	    $(MAKE) --no-print-directory $(FUZZ_TARGETS); \
 	else echo "note: $(FUZZ_CC) not found; fuzzers not built (corpus still replayed)"; fi
 
+# Each bench runs even when one before it failed (their figures are
+# independent); a bench that could not measure a figure exits non-zero, and
+# then so does make bench, naming it.
 bench: deps-check
 	@sh .ci/deps ensure-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BINS) $(BENCH_TOOLS)
-	@for b in $(BENCH_BINS); do $$b || exit 1; done
-	@BUILD=$(BUILD) sh bench/stream.sh
-	@BUILD=$(BUILD) sh bench/web.sh
-	@BUILD=$(BUILD) sh bench/page.sh
+	@failed=; \
+	for b in $(BENCH_BINS); do $$b || failed="$$failed $$b"; done; \
+	for s in $(BENCH_SCRIPTS); do BUILD=$(BUILD) sh $$s || failed="$$failed $$s"; done; \
+	if [ -n "$$failed" ]; then echo "make bench: FAILED:$$failed" >&2; exit 1; fi
 
 run: deps-check
 	@$(MAKE) --no-print-directory all

@@ -10,6 +10,9 @@
  *                                    COMPARE_N HTTP listeners (bench/icecast.c)
  *   BENCH fanout_vs_icecast_ratio    speakers per core / listeners per core,
  *                                    both at COMPARE_N, in this run
+ *
+ * A figure is printed only when measured (bench/figure.h): every receiver
+ * online, sender CPU time counted, packets delivered.
  */
 #include <math.h>
 #include <pthread.h>
@@ -24,6 +27,7 @@
 
 #include <sodium.h>
 
+#include "bench/figure.h"
 #include "bench/icecast.h"
 #include "broadcaster/broadcaster.h"
 
@@ -139,8 +143,15 @@ run(int n, double *per_core, double *delivered)
 	r.stop = 1;
 	pthread_join(t, NULL);
 	long pkts = (long)(AUDIO_SECONDS * 1000 / BCAST_FRAME_MS) + 1;
-	*per_core = on / (cpu / 1e6 / AUDIO_SECONDS);
-	*delivered = 100.0 * r.got / ((double)pkts * on);
+	/* No figure from a run where not all said HELLO, the sender's CPU
+	 * was not counted, or nothing arrived. */
+	int measured = on == n && cpu > 0 && r.got > 0;
+	*per_core = cpu > 0 ? on / (cpu / 1e6 / AUDIO_SECONDS) : 0;
+	*delivered = on > 0 ? 100.0 * r.got / ((double)pkts * on) : 0;
+	if (!measured)
+		fprintf(stderr, "fanout: %d speakers: %d online, sender CPU %lld us, "
+		    "%ld packets received: not measured\n", n, on, (long long)cpu,
+		    r.got);
 	printf("# %5d speakers, %d online: sender CPU %.3f s for %d s of audio "
 	    "(%.2f %% of a core), %llu packets sent, %.1f %% received\n", n, on,
 	    cpu / 1e6, AUDIO_SECONDS, cpu / 1e4 / AUDIO_SECONDS,
@@ -151,37 +162,57 @@ run(int n, double *per_core, double *delivered)
 	close(r.ep);
 	free(r.fds);
 	free(info);
-	return 0;
+	return measured ? 0 : -1;
 }
 
 int
 main(void)
 {
 	static const int sizes[] = { 100, COMPARE_N, 1000, 10000 };
+	const size_t nsizes = sizeof(sizes) / sizeof(sizes[0]);
 	struct rlimit rl;
-	double per_core = 0, delivered = 0, at_compare = 0;
+	double per_core = 0, delivered = 0, at_compare = -1, largest = -1;
+	int rc = 0;
 
 	if (sodium_init() < 0)
 		return 1;
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rl.rlim_cur = rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+	for (size_t i = 0; i < nsizes; i++) {
 		if (run(sizes[i], &per_core, &delivered) != 0)
-			return 1;
-		else if (sizes[i] == COMPARE_N)
+			continue;	/* it said why; no figure rests on it */
+		if (sizes[i] == COMPARE_N)
 			at_compare = per_core;
-	printf("BENCH fanout_speakers_per_core %.0f speakers\n", per_core);
-	printf("BENCH fanout_cpu_pct_per_1000 %.3f %%\n", 1000.0 / per_core * 100);
+		if (i == nsizes - 1)
+			largest = per_core;
+	}
+	if (largest < 0) {
+		rc |= bench_unmeasured("fanout_speakers_per_core",
+		    "the 10 000-speaker run was not measured");
+		rc |= bench_unmeasured("fanout_cpu_pct_per_1000",
+		    "the 10 000-speaker run was not measured");
+	} else {
+		rc |= bench_figure("fanout_speakers_per_core", largest, 0,
+		    "speakers", 1, 1e8);
+		rc |= bench_figure("fanout_cpu_pct_per_1000", 1000.0 / largest * 100,
+		    3, "%", 1e-6, 1e5);
+	}
 	double ice_delivered;
 	double ice = icecast_listeners_per_core(COMPARE_N, ICECAST_SECONDS,
 	    &ice_delivered);
-	if (ice <= 0) {
-		fprintf(stderr, "bench/fanout: icecast2 could not be run "
-		    "(make bench installs it as root)\n");
-		return 1;
-	}
-	printf("BENCH icecast_listeners_per_core %.0f listeners\n", ice);
-	printf("BENCH fanout_vs_icecast_ratio %.2f ratio\n", at_compare / ice);
-	return 0;
+	if (ice <= 0)
+		rc |= bench_unmeasured("icecast_listeners_per_core", "icecast2 "
+		    "could not be run, or no listener joined (make bench "
+		    "installs it as root)");
+	else
+		rc |= bench_figure("icecast_listeners_per_core", ice, 0,
+		    "listeners", 1, 1e8);
+	if (ice <= 0 || at_compare < 0)
+		rc |= bench_unmeasured("fanout_vs_icecast_ratio", "one side of "
+		    "the comparison was not measured");
+	else
+		rc |= bench_figure("fanout_vs_icecast_ratio", at_compare / ice, 2,
+		    "ratio", 1e-3, 1e3);
+	return rc ? 1 : 0;
 }

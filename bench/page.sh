@@ -29,6 +29,8 @@ trap 'kill $DPID $SIM $S1 $S2 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_TMP:-}
 cd "$T"
 NAME=page PORT_SALT=13
 . "$TOP/bench/daemon.sh"
+BENCH_NAME=bench/page
+. "$TOP/bench/lib.sh"
 bench_conf 127.0.0.1
 cat >.asoundrc <<EOC
 pcm.dalaba_file { type file; slave.pcm "null"; file "$T/alsa.wav"; format "wav" }
@@ -131,10 +133,10 @@ KIND=cap
 while [ $i -lt $((ROUNDS / 2)) ]; do i=$((i + 1)); one_page cap $i; done
 
 pct() { sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100 + 0.999); if (i < 1) i = 1; print v[i] }'; }
-echo "BENCH page_latency_p50_ms $(pct lat_page 50) ms (API page sent -> first sample to ALSA, $ROUNDS pages, 300 ms play-out delay included)"
-echo "BENCH page_latency_p99_ms $(pct lat_page 99) ms"
-echo "BENCH cap_latency_p99_ms $(pct lat_cap 99) ms (CAP POST -> first sample to ALSA, $((ROUNDS / 2)) alerts; p50 $(pct lat_cap 50) ms)"
-echo "BENCH cancel_latency_ms $(pct lat_cancel 50) ms (cancel sent -> last sample written at any speaker; p99 $(pct lat_cancel 99) ms)"
+bench_fig page_latency_p50_ms "$(pct lat_page 50)" ms 1 60000 "(API page sent -> first sample to ALSA, $ROUNDS pages, 300 ms play-out delay included)"
+bench_fig page_latency_p99_ms "$(pct lat_page 99)" ms 1 60000
+bench_fig cap_latency_p99_ms "$(pct lat_cap 99)" ms 1 60000 "(CAP POST -> first sample to ALSA, $((ROUNDS / 2)) alerts; p50 $(pct lat_cap 50) ms)"
+bench_fig cancel_latency_ms "$(pct lat_cancel 50)" ms 1 60000 "(cancel sent -> last sample written at any speaker; p99 $(pct lat_cancel 99) ms)"
 
 # Confirmations by N simulated boxes.
 for spec in "10 110101001001" "100 110101001" "1000 110101"; do
@@ -148,7 +150,7 @@ for spec in "10 110101001001" "100 110101001" "1000 110101"; do
 		n=$((n + 1)); [ $n -gt 600 ] && die "page $id: not all $N confirmed"
 		sleep 0.02
 	done
-	echo "BENCH page_confirm_${N}_ms $(( ($(us) - t0) / 1000 )) ms (page sent -> API counts $N/$N confirmed)"
+	bench_fig page_confirm_${N}_ms $(( ($(us) - t0) / 1000 )) ms 1 60000 "(page sent -> API counts $N/$N confirmed)"
 	tc=$(us)
 	api POST "pages/$id/cancel" >/dev/null
 	n=0
@@ -156,6 +158,7 @@ for spec in "10 110101001001" "100 110101001" "1000 110101"; do
 		n=$((n + 1)); [ $n -gt 600 ] && die "page $id: still playing"
 		sleep 0.02
 	done
-	[ "$N" = 1000 ] && echo "BENCH cancel_confirm_1000_ms $(( ($(us) - tc) / 1000 )) ms (cancel sent -> API counts 0 of 1000 playing)"
+	[ "$N" = 1000 ] && bench_fig cancel_confirm_1000_ms $(( ($(us) - tc) / 1000 )) ms 1 60000 "(cancel sent -> API counts 0 of 1000 playing)"
 	sleep 1
 done
+bench_done

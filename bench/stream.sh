@@ -12,10 +12,15 @@
 #                      across the three speakers, with 20-80 ms jitter
 #   loss10_decoded_pct frames played as decoded audio (packet or FEC),
 #                      not concealment, at 10 % loss
+#
+# A figure whose inputs were not measured (a tool missing, a speaker that
+# never played) is named on stderr instead, and the script exits 1.
 set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=$TOP/$BUILD
+BENCH_NAME=bench/stream
+. "$TOP/bench/lib.sh"
 T=$(mktemp -d /tmp/dalaba-bench-stream.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T"
@@ -52,45 +57,96 @@ run() {	# LOSS DMIN DMAX TAG PRIORITY
 	BP=$!
 	# Sample speaker 1 while it plays.
 	sleep 2
-	t0=$(cut -d' ' -f14,15 /proc/$S1/stat | awk '{print $1+$2}')
+	t0=$(cut -d' ' -f14,15 /proc/$S1/stat 2>/dev/null | awk '{print $1+$2}')
 	w0=$(date +%s.%N)
 	rss=0
+	# (bounded by the broadcaster, which stops at the end of the file)
 	while kill -0 $BP 2>/dev/null; do
-		r=$(awk '/VmRSS/{print $2}' /proc/$S1/status)
-		[ "$r" -gt "$rss" ] && rss=$r
+		r=$(awk '/VmRSS/{print $2}' /proc/$S1/status 2>/dev/null)
+		[ -n "$r" ] && [ "$r" -gt "$rss" ] && rss=$r
 		sleep 0.5
 	done
-	t1=$(cut -d' ' -f14,15 /proc/$S1/stat | awk '{print $1+$2}')
+	t1=$(cut -d' ' -f14,15 /proc/$S1/stat 2>/dev/null | awk '{print $1+$2}')
 	w1=$(date +%s.%N)
+	wait $BP
+	BC_RC=$?
 	sleep 1
-	kill $S1 $S2 $S3 $IP
+	kill $S1 $S2 $S3 $IP 2>/dev/null
 	wait $S1 $S2 $S3 $IP 2>/dev/null
 	RSS_KB=$rss
-	CPU_PCT=$(awk -v a="$t0" -v b="$t1" -v w0="$w0" -v w1="$w1" -v hz="$(getconf CLK_TCK)" \
-	    'BEGIN { printf "%.2f", (b - a) / hz / (w1 - w0) * 100 }')
+	# Only over a real window of a speaker that played: otherwise no figure.
+	CPU_PCT=
+	PLAYED1=$(awk '$1=="played"{print $2}' s1.stats 2>/dev/null)
+	# (t0 may be 0 ticks: the speaker had barely run yet)
+	if bench_num "$t0" && bench_num "$t1" && bench_pos "$PLAYED1" &&
+	    awk -v a="$t0" -v b="$t1" -v w0="$w0" -v w1="$w1" \
+	    'BEGIN { exit !(b > a && w1 - w0 >= 1) }'; then
+		CPU_PCT=$(awk -v a="$t0" -v b="$t1" -v w0="$w0" -v w1="$w1" -v hz="$(getconf CLK_TCK)" \
+		    'BEGIN { printf "%.2f", (b - a) / hz / (w1 - w0) * 100 }')
+	fi
+	ONLINE=$(grep -c ' online ' bc$4.err 2>/dev/null)
+	if [ "$BC_RC" -ne 0 ] || [ "${ONLINE:-0}" -ne 3 ]; then
+		echo "$BENCH_NAME: $4 run: dalaba-broadcast exit $BC_RC, ${ONLINE:-0} of 3 speakers online" >&2
+		RUN_OK=0
+	else
+		RUN_OK=1
+	fi
 }
 
 # 1. clean network: wire rate, latency, footprint
 run 0 0 0 clean emergency
-pk=$(awk '$1=="audio_pkts"{print $2}' impairclean.txt)
-by=$(awk '$1=="audio_bytes"{print $2}' impairclean.txt)
+pk=$(awk '$1=="audio_pkts"{print $2}' impairclean.txt 2>/dev/null)
+by=$(awk '$1=="audio_bytes"{print $2}' impairclean.txt 2>/dev/null)
 # three speakers share the proxy: per speaker is a third
-awk -v p="$pk" -v b="$by" -v s="$secs" \
-    'BEGIN { printf "BENCH wire_kbps %.1f kbps\n", (b + 28 * p) / 3 * 8 / s / 1000 }'
-first=$(awk '/first_pcm_mono_us/{print $3}' bcclean.err)
-out=$(head -qn1 s1.trace s2.trace s3.trace | awk '{print $3}' | sort -n | head -n1)
-awk -v a="$first" -v b="$out" 'BEGIN { printf "BENCH e2e_latency_ms %.1f ms\n", (b - a) / 1000 }'
-awk -v r="$RSS_KB" 'BEGIN { printf "BENCH speaker_rss_mb %.2f MB\n", r / 1024 }'
-echo "BENCH speaker_cpu_pct $CPU_PCT %"
+if [ "$RUN_OK" = 1 ] && bench_pos "$pk" "$by" "$secs"; then
+	bench_fig wire_kbps "$(awk -v p="$pk" -v b="$by" -v s="$secs" \
+	    'BEGIN { printf "%.1f", (b + 28 * p) / 3 * 8 / s / 1000 }')" kbps 5 500
+else
+	bench_skip wire_kbps "no audio counted through tests/impair (packets '$pk', bytes '$by', source '$secs' s)"
+fi
+first=$(awk '/first_pcm_mono_us/{print $3}' bcclean.err 2>/dev/null)
+out=$(head -qn1 s1.trace s2.trace s3.trace 2>/dev/null | awk '{print $3}' | sort -n | head -n1)
+if [ "$RUN_OK" = 1 ] && bench_pos "$first" "$out"; then
+	bench_fig e2e_latency_ms "$(awk -v a="$first" -v b="$out" \
+	    'BEGIN { printf "%.1f", (b - a) / 1000 }')" ms 1 10000
+else
+	bench_skip e2e_latency_ms "no first-PCM time ('$first') or no frame played ('$out')"
+fi
+if [ "$RUN_OK" = 1 ] && bench_pos "$RSS_KB" "${PLAYED1:-}"; then
+	bench_fig speaker_rss_mb "$(awk -v r="$RSS_KB" 'BEGIN { printf "%.2f", r / 1024 }')" MB 0.1 1000
+else
+	bench_skip speaker_rss_mb "speaker 1 was not sampled while playing (VmRSS '$RSS_KB' kB, played '${PLAYED1:-}')"
+fi
+if [ "$RUN_OK" = 1 ] && [ -n "$CPU_PCT" ]; then
+	bench_fig speaker_cpu_pct "$CPU_PCT" % 0.01 100
+else
+	bench_skip speaker_cpu_pct "speaker 1's CPU time was not sampled over a second of playing (ticks '$t0' to '$t1', played '${PLAYED1:-}')"
+fi
 
 # 2. 10 % loss, 20-80 ms jitter: sync spread and loss recovery
 run 10 20 80 lossy village
-cat s1.trace s2.trace s3.trace | awk '{ k = $1 " " $2; if (!(k in mn) || $4 < mn[k]) mn[k] = $4;
+cat s1.trace s2.trace s3.trace 2>/dev/null | awk '{ k = $1 " " $2; if (!(k in mn) || $4 < mn[k]) mn[k] = $4;
     if (!(k in mx) || $4 > mx[k]) mx[k] = $4; n[k]++ }
     END { for (k in n) if (n[k] == 3) print (mx[k] - mn[k]) / 1000 }' | sort -n >spread.txt
 cnt=$(wc -l <spread.txt)
-awk -v n="$cnt" 'NR == int(n * 0.50) + 1 { printf "BENCH sync_p50_ms %.2f ms\n", $1 }
-    NR == int(n * 0.99) + 1 { printf "BENCH sync_p99_ms %.2f ms\n", $1 }' spread.txt
-cat s1.stats s2.stats s3.stats | awk '$1=="played"{p+=$2} $1=="fec_recovered"{f+=$2}
-    $1=="concealed"{c+=$2} END { printf "BENCH loss10_decoded_pct %.1f %%\n", (p + f) * 100 / (p + f + c)
-    printf "# at 10%% loss: %d played, %d rebuilt by FEC, %d concealed\n", p, f, c }'
+# A p99 needs frames: the notice is some 400 of them, each heard by all three.
+if [ "$RUN_OK" = 1 ] && [ "$cnt" -ge 100 ]; then
+	bench_fig sync_p50_ms "$(awk -v n="$cnt" 'NR == int(n * 0.50) + 1 { printf "%.2f", $1 }' spread.txt)" ms 0 1000
+	bench_fig sync_p99_ms "$(awk -v n="$cnt" 'NR == int(n * 0.99) + 1 { printf "%.2f", $1 }' spread.txt)" ms 0 1000
+else
+	for f in sync_p50_ms sync_p99_ms; do
+		bench_skip $f "$cnt frames were heard by all three speakers (100 needed)"
+	done
+fi
+set -- $(cat s1.stats s2.stats s3.stats 2>/dev/null | awk '$1=="played"{p+=$2}
+    $1=="fec_recovered"{f+=$2} $1=="concealed"{c+=$2} END { print p + 0, f + 0, c + 0 }')
+dropped=$(awk '$1=="dropped"{print $2}' impairlossy.txt 2>/dev/null)
+echo "# at 10% loss: $1 played, $2 rebuilt by FEC, $3 concealed; tests/impair dropped ${dropped:-?}"
+# Only frames that were played, through a proxy that really lost packets.
+if [ "$RUN_OK" = 1 ] && bench_pos "$(($1 + $2 + $3))" "$dropped"; then
+	bench_fig loss10_decoded_pct "$(awk -v p="$1" -v f="$2" -v c="$3" \
+	    'BEGIN { printf "%.1f", (p + f) * 100 / (p + f + c) }')" % 0 100
+else
+	bench_skip loss10_decoded_pct "no frames played ($(($1 + $2 + $3))) or no packets dropped by tests/impair ('$dropped')"
+fi
+bench_done

@@ -8,7 +8,8 @@
  *   BENCH tts_vs_espeak_ratio   pipeline time / eSpeak NG alone (>= 1)
  *   BENCH tts_first_audio_ms    from render call to the first audio piece
  *
- * Each figure is the median of RUNS runs.
+ * Each figure is the median of RUNS runs, printed only when measured
+ * (bench/figure.h): no audio, or a time of zero, is a failure, not a figure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include "bench/figure.h"
 #include "tts/tts.h"
 
 #define RUNS 5
@@ -137,12 +139,27 @@ main(void)
 
 	double audio = (double)frames / TTS_OUTPUT_RATE;
 	double p = median(pipe, RUNS), b = median(base, RUNS);
+	int heard = 1, rc = 0;
+	for (int r = 0; r < RUNS; r++)
+		heard &= first[r] >= 0;	/* each run's first piece arrived */
 	printf("# bench/tts: %zu-byte notice, %.1f s of audio, median of %d runs\n",
 	    strlen(notice), audio, RUNS);
 	printf("# pipeline %.3f s, eSpeak NG alone %.3f s\n", p, b);
-	printf("BENCH tts_realtime_x %.1f x\n", audio / p);
-	printf("BENCH tts_vs_espeak_ratio %.2f ratio\n", p / b);
-	printf("BENCH tts_first_audio_ms %.1f ms\n", median(first, RUNS) * 1000);
+	if (frames == 0 || p <= 0)
+		rc |= bench_unmeasured("tts_realtime_x", "no audio was rendered");
+	else
+		rc |= bench_figure("tts_realtime_x", audio / p, 1, "x", 0.01, 1e5);
+	/* The pipeline includes eSpeak NG: below 1 would be a broken run. */
+	if (p <= 0 || b <= 0)
+		rc |= bench_unmeasured("tts_vs_espeak_ratio", "a run took no time");
+	else
+		rc |= bench_figure("tts_vs_espeak_ratio", p / b, 2, "ratio", 1, 1e4);
+	if (!heard)
+		rc |= bench_unmeasured("tts_first_audio_ms",
+		    "a render delivered no audio piece");
+	else
+		rc |= bench_figure("tts_first_audio_ms", median(first, RUNS) * 1000,
+		    1, "ms", 0.001, 1e4);
 	free(spoken);
-	return 0;
+	return rc ? 1 : 0;
 }

@@ -21,6 +21,8 @@ trap 'kill $DPID $SIM 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || r
 cd "$T"
 NAME=web
 . "$TOP/bench/daemon.sh"
+BENCH_NAME=bench/web
+. "$TOP/bench/lib.sh"
 bench_conf
 start
 "$B/dalaba" zone add 110101 示范县 --quiet 00:00-00:00 >/dev/null
@@ -69,11 +71,21 @@ set -- $(wrk_run /api/v1/status "Authorization: Bearer $TOKEN")
 SRPS=$1 SP99=$2
 ONAIR=$(onair)
 kill $SIM 2>/dev/null; wait $SIM 2>/dev/null
-HEARD=$(awk '{ print $4 }' sim.out)
-echo "BENCH web_rps $RPS req/s (speakers page, $N speakers, streaming)"
-echo "BENCH web_p99_ms $P99 ms"
-echo "BENCH web_status_rps $SRPS req/s (GET /api/v1/status, streaming)"
-echo "BENCH web_status_p99_ms $SP99 ms"
-echo "BENCH web_rps_idle $IDLE_RPS req/s (speakers page, nothing on air)"
-awk -v a="$RPS" -v b="$IDLE_RPS" 'BEGIN { printf "BENCH web_streaming_vs_idle_ratio %.2f\n", b ? a / b : 0 }'
-awk -v h="${HEARD:-0}" -v n="$N" 'BEGIN { printf "BENCH web_stream_heard_pct %.1f %% (on air to the end: %s)\n", 100 * h / n, "'"$ONAIR"'" }'
+HEARD=$(awk '$1 == "received" { print $4 }' sim.out)
+# wrk_run gives 0 for a run that did not happen: 0 is outside every range.
+bench_fig web_rps "$RPS" req/s 1 1e6 "(speakers page, $N speakers, streaming)"
+bench_fig web_p99_ms "$P99" ms 0.01 60000
+bench_fig web_status_rps "$SRPS" req/s 1 1e6 "(GET /api/v1/status, streaming)"
+bench_fig web_status_p99_ms "$SP99" ms 0.01 60000
+bench_fig web_rps_idle "$IDLE_RPS" req/s 1 1e6 "(speakers page, nothing on air)"
+if bench_pos "$RPS" "$IDLE_RPS"; then
+	bench_fig web_streaming_vs_idle_ratio "$(awk -v a="$RPS" -v b="$IDLE_RPS" 'BEGIN { printf "%.2f", a / b }')" - 0.001 1000
+else
+	bench_skip web_streaming_vs_idle_ratio "no rate while streaming ('$RPS') or idle ('$IDLE_RPS')"
+fi
+if bench_num "$HEARD" 0 "$N"; then
+	bench_fig web_stream_heard_pct "$(awk -v h="$HEARD" -v n="$N" 'BEGIN { printf "%.1f", 100 * h / n }')" % 0 100 "(on air to the end: $ONAIR)"
+else
+	bench_skip web_stream_heard_pct "speakers_sim reported no count ('$HEARD')"
+fi
+bench_done

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <alsa/asoundlib.h>
 
@@ -15,19 +16,23 @@
 
 enum out_kind { OUT_NULL, OUT_WAV, OUT_ALSA };
 
+#define WAV_HEADER_LEN 44
+#define WAV_SYNC_US 1000000	/* a running file's header lags by at most this */
+
 struct spk_output {
 	enum out_kind kind;
 	int rate;
 	FILE *f;
-	uint32_t frames;
+	uint32_t frames;	/* handed to f */
+	uint32_t frames_hdr;	/* what the header in the file says */
+	int64_t hdr_at_us;	/* when that header was written */
 	snd_pcm_t *pcm;
 	uint64_t underruns;
 };
 
 static void
-wav_header(FILE *f, int rate, uint32_t frames)
+wav_header(uint8_t h[WAV_HEADER_LEN], int rate, uint32_t frames)
 {
-	uint8_t h[44];
 	uint32_t data = frames * 2, v[] = { 36 + data, 16, (uint32_t)rate,
 	    (uint32_t)rate * 2, data };
 
@@ -45,7 +50,25 @@ wav_header(FILE *f, int rate, uint32_t frames)
 	h[22] = 1; h[23] = 0;	/* mono */
 	h[32] = 2; h[33] = 0;
 	h[34] = 16; h[35] = 0;
-	fwrite(h, 1, sizeof(h), f);
+}
+
+/* Rewrite the header in place with the sizes of what was written. The data
+ * is flushed first, so a reader of the growing file (sox, the tests) never
+ * finds a header that claims bytes the file does not hold yet; the header
+ * goes in one pwrite, which leaves stdio's position alone. */
+static int
+wav_sync(struct spk_output *o, int64_t now_us)
+{
+	uint8_t h[WAV_HEADER_LEN];
+
+	o->hdr_at_us = now_us;
+	if (fflush(o->f) != 0)
+		return -1;
+	wav_header(h, o->rate, o->frames);
+	if (pwrite(fileno(o->f), h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		return -1;
+	o->frames_hdr = o->frames;
+	return 0;
 }
 
 struct spk_output *
@@ -67,7 +90,13 @@ spk_output_open(const char *spec, int rate, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", spec + 4, strerror(errno));
 			goto fail;
 		}
-		wav_header(o->f, rate, 0);
+		uint8_t h[WAV_HEADER_LEN];
+		wav_header(h, rate, 0);
+		if (fwrite(h, 1, sizeof(h), o->f) != sizeof(h)) {
+			snprintf(err, errlen, "%s: %s", spec + 4, strerror(errno));
+			fclose(o->f);
+			goto fail;
+		}
 	} else if (strncmp(spec, "alsa:", 5) == 0) {
 		o->kind = OUT_ALSA;
 		if ((e = snd_pcm_open(&o->pcm, spec + 5, SND_PCM_STREAM_PLAYBACK,
@@ -143,15 +172,24 @@ spk_output_underruns(const struct spk_output *o)
 	return o->underruns;
 }
 
+int
+spk_output_sync(struct spk_output *o, int64_t now_us)
+{
+	/* Once a second at most: a header rewrite is a flush and a write,
+	 * cheap, but not for every 60 ms frame on a slow board's SD card. */
+	if (o->kind != OUT_WAV || o->frames == o->frames_hdr ||
+	    now_us - o->hdr_at_us < WAV_SYNC_US)
+		return 0;
+	return wav_sync(o, now_us);
+}
+
 void
 spk_output_close(struct spk_output *o)
 {
 	if (o == NULL)
 		return;
 	if (o->kind == OUT_WAV) {
-		fflush(o->f);
-		rewind(o->f);
-		wav_header(o->f, o->rate, o->frames);
+		(void)wav_sync(o, 0);	/* nobody is left to tell if it fails */
 		fclose(o->f);
 	} else if (o->kind == OUT_ALSA) {
 		snd_pcm_nonblock(o->pcm, 0);	/* drain must wait */

@@ -45,6 +45,10 @@ int spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames);
 int64_t spk_output_delay_us(struct spk_output *o);
 /* Underruns the device had and recovered from (ALSA only). */
 uint64_t spk_output_underruns(const struct spk_output *o);
+/* Make what was written readable by others while running: a WAV file's
+ * header gets the sizes so far, at most once a second (now_us: a monotonic
+ * clock). A no-op for other outputs and when nothing new was written. */
+int spk_output_sync(struct spk_output *o, int64_t now_us);
 void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
 
 /* ---- enrolment ------------------------------------------------------------------ */

@@ -39,13 +39,72 @@ for i in 1 2 3 4; do
 	eval "PID$i=$!"
 done
 "$BC" --key server.key --speakers speakers.txt --port $PORT \
-    --zone 110101001001 --wait-speakers 4 --wav src.wav 2>bc.err
+    --zone 110101001001 --wait-speakers 4 --wav src.wav 2>bc.err &
+BCPID=$!
+
+# A running speaker's WAV file must read as what it has played so far (sox
+# and other tools trust the header's sizes, not the file's length; wavprobe
+# reads to the end, so the header is checked with soxi). Mid-stream: once
+# speaker 1 has played 1.2 s, within a few seconds the header says more
+# than 0.5 s, never more than the file holds, while the notice still airs.
+played_of() { awk '$1=="played"{print $2}' "$1" 2>/dev/null; }
+hdr_s() { soxi -s "$1" 2>/dev/null || echo 0; }
+data_s() { "$WAVPROBE" info "$1" | sed 's/.*frames=\([0-9]*\).*/\1/'; }
+n=0
+until [ "$(played_of s1.stats)" -ge 20 ] 2>/dev/null; do
+	n=$((n + 1)); [ $n -gt 150 ] && break	# 30 s
+	sleep 0.2
+done
+n=0
+while [ "$(hdr_s out1.wav)" -le 24000 ]; do
+	n=$((n + 1)); [ $n -gt 15 ] && break	# 3 s: the header is rewritten every second
+	sleep 0.2
+done
+mid_hdr=$(hdr_s out1.wav)
+mid_data=$(data_s out1.wav)
+mid_airing=no
+kill -0 $BCPID 2>/dev/null && mid_airing=yes
+check "while playing, soxi reads speaker 1's WAV as audio ($mid_hdr samples, notice still airing: $mid_airing)" \
+    sh -c "[ $mid_hdr -gt 24000 ] && [ $mid_airing = yes ]"
+check "and the header claims no more than the file holds ($mid_hdr <= $mid_data)" [ "$mid_hdr" -le "$mid_data" ]
+
+wait $BCPID
+bc_rc=$?
+check "dalaba-broadcast exits 0 (exit $bc_rc)" [ "$bc_rc" -eq 0 ]
 check "dalaba-broadcast streamed the notice" grep -q "packets sent" bc.err
 check "all four speakers were online" sh -c "[ \$(grep -c ' online ' bc.err) -eq 4 ]"
-sleep 1
+
+src_dur=$(soxi -D src.wav)
+# Still running, now idle: within a few seconds each WAV speaker's header
+# covers exactly what is in its file, which is what it played (60 ms frames).
+for i in 1 2; do
+	n=0
+	until [ "$(hdr_s out$i.wav)" -gt 0 ] && [ "$(hdr_s out$i.wav)" -eq "$(data_s out$i.wav)" ] &&
+	    grep -q "^playing 0" s$i.stats; do
+		n=$((n + 1)); [ $n -gt 25 ] && break	# 5 s
+		sleep 0.2
+	done
+	dur=$(soxi -D out$i.wav)
+	soxi_rc=$?
+	hdr=$(hdr_s out$i.wav)
+	data=$(data_s out$i.wav)
+	frames=$(awk '$1=="played"||$1=="fec_recovered"||$1=="concealed"{n+=$2} END{print n+0}' s$i.stats)
+	check "speaker $i still runs" kill -0 "$(eval echo \$PID$i)"
+	check "soxi -D reads its WAV while it runs (exit $soxi_rc, $dur s)" sh -c "[ $soxi_rc -eq 0 ] && [ $hdr -gt 0 ]"
+	check "its header covers the whole file ($hdr of $data samples)" [ "$hdr" -eq "$data" ]
+	check "which is the $frames frames it played ($dur s)" [ "$hdr" -eq $((frames * 2880)) ]
+	check "the source's length, to a frame or two ($dur s, source $src_dur s)" \
+	    awk -v d="$dur" -v s="$src_dur" 'BEGIN { exit !(d > s - 0.07 && d < s + 0.13) }'
+done
+
 kill $PID1 $PID2 $PID3 $PID4
-wait $PID1 $PID2 $PID3 $PID4
+for i in 1 2 3 4; do
+	wait "$(eval echo \$PID$i)"
+	rc=$?
+	check "speaker $i exits 0 on SIGTERM (exit $rc)" [ "$rc" -eq 0 ]
+done
 check "speakers exit cleanly on SIGTERM" sh -c "! grep -q . s1.err"
+check "the final header covers speaker 1's whole file" [ "$(hdr_s out1.wav)" -eq "$(data_s out1.wav)" ]
 
 src_frames=$(awk 'BEGIN{}' ; "$WAVPROBE" info src.wav | sed 's/.*frames=\([0-9]*\).*/\1/')
 want_pkts=$(( (src_frames + 2879) / 2880 + 1 ))
