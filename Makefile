@@ -85,13 +85,21 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
-              $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap
+              $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
+              $(BUILD)/tests/asan_sender_race
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
 $(BUILD)/tests/wavprobe: $(BUILD)/tests/wavprobe.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
+# Races in the broadcaster, always under AddressSanitizer (whatever
+# SANITIZER says): a use after free must abort the test, not pass quietly.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
+$(BUILD)/tests/asan_sender_race: tests/asan/sender_race.c $(broadcaster_SRC)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(ASAN_FLAGS) $(WARN) -I. -D_GNU_SOURCE $(PKG_CFLAGS) -o $@ $^ \
+	    $(SPK_LIBS)
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)

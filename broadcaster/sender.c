@@ -150,11 +150,15 @@ bcast_stream_write(struct bcast_stream *st, const int16_t *pcm, size_t frames)
 	return rc;
 }
 
+/* Lock held; unlocks. Waits for the sender to be done with the packet
+ * it is sending, since it reads the stream again between batches. */
 static void
 unlink_and_free(struct bcast_stream *st)
 {
 	struct bcast_server *s = st->srv;
 
+	while (st->sending)
+		pthread_cond_wait(&s->cond, &s->lock);
 	for (struct bcast_stream **p = &s->streams; *p; p = &(*p)->next) {
 		if (*p == st) {
 			*p = st->next;
@@ -259,7 +263,10 @@ sender_main(void *arg)
 		next->qcount--;
 		pthread_cond_broadcast(&s->cond);
 
-		/* Pick the receivers under the lock, send without it. */
+		/* Pick the receivers under the lock, send without it. The
+		 * stream may end meanwhile (its last packet is this one):
+		 * sending keeps it alive until the last batch is out. */
+		next->sending = 1;
 		int64_t now = bcast_mono_now_us();
 		int64_t offline = (int64_t)s->offline_after_ms * 1000;
 		size_t total = 0;
@@ -300,6 +307,8 @@ sender_main(void *arg)
 			total += n;
 			pthread_mutex_lock(&s->lock);
 		}
+		next->sending = 0;
+		pthread_cond_broadcast(&s->cond);
 		s->packets_sent += total;
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -52,6 +52,9 @@ struct bcast_stream {
 	size_t qhead, qcount;
 	int ended;			/* the END packet is queued */
 	int cancelled;
+	int sending;			/* the sender is between batches of one of
+					 * its packets, the lock dropped: it must
+					 * not be freed under it */
 };
 
 struct enroll_token {

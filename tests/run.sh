@@ -59,6 +59,12 @@ for t in "$BUILD"/tests/test_*; do
 	run_one "unit/$(basename "$t")" "$t"
 done
 
+# Races, under AddressSanitizer.
+for t in "$BUILD"/tests/asan_*; do
+	[ -x "$t" ] || continue
+	run_one "asan/$(basename "$t" | sed 's/^asan_//')" "$t"
+done
+
 for t in tests/e2e/[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	run_one "e2e/$(basename "$t" .sh)" sh "$t"
