@@ -28,8 +28,10 @@ principal_json(const struct web_principal *p)
 static void
 login_done(struct dalabad *d, SoupServerMessage *msg,
     enum web_login_outcome outcome, const struct web_principal *p,
-    const char *cookie, void *arg)
+    const char *cookie, int wait_s, void *arg)
 {
+	char m[96];
+
 	(void)arg;
 	switch (outcome) {
 	case WEB_LOGIN_OK:
@@ -41,8 +43,10 @@ login_done(struct dalabad *d, SoupServerMessage *msg,
 		    "wrong name or password"));
 		break;
 	case WEB_LOGIN_LIMITED:
-		api_send(msg, 429, api_error_node(429, "too_many",
-		    "too many failed logins; wait ten minutes"));
+		snprintf(m, sizeof(m), "too many failed logins from here; try "
+		    "again in %d s", wait_s);
+		api_send(msg, 429, api_error_node(429, "too_many", m));
+		web_retry_after(msg, wait_s);
 		break;
 	case WEB_LOGIN_BUSY:
 		api_send(msg, 503, api_error_node(503, "busy", "busy; try again"));

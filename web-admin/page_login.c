@@ -44,9 +44,10 @@ struct login_page {
 
 static void
 done(struct dalabad *d, SoupServerMessage *msg, enum web_login_outcome outcome,
-    const struct web_principal *p, const char *cookie, void *arg)
+    const struct web_principal *p, const char *cookie, int wait_s, void *arg)
 {
 	struct login_page *lp = arg;
+	char m[128];
 
 	(void)p;
 	switch (outcome) {
@@ -58,7 +59,14 @@ done(struct dalabad *d, SoupServerMessage *msg, enum web_login_outcome outcome,
 		login_form(msg, 401, "用户名或密码不对。", lp->name);
 		break;
 	case WEB_LOGIN_LIMITED:
-		login_form(msg, 429, "登录失败次数太多，请十分钟后再试。", lp->name);
+		if (wait_s >= 120)
+			snprintf(m, sizeof(m), "密码输错的次数太多，请 %d 分钟后再试。",
+			    (wait_s + 59) / 60);
+		else
+			snprintf(m, sizeof(m), "密码输错的次数太多，请 %d 秒后再试。",
+			    wait_s);
+		login_form(msg, 429, m, lp->name);
+		web_retry_after(msg, wait_s);
 		break;
 	case WEB_LOGIN_BUSY:
 		login_form(msg, 503, "系统正忙，请稍后再试。", lp->name);

@@ -15,11 +15,6 @@
 #include "scheduler/log.h"
 #include "web-admin/web_int.h"
 
-struct web_fail {
-	int64_t since;
-	int count;
-};
-
 void
 web_source(SoupServerMessage *msg, const char *kind, char *out, size_t n)
 {
@@ -149,53 +144,32 @@ web_set_cookie(struct dalabad *d, SoupServerMessage *msg, const char *cookie)
 }
 
 void
+web_retry_after(SoupServerMessage *msg, int seconds)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", seconds > 0 ? seconds : 1);
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "Retry-After", v);
+}
+
+void
 web_logout(struct dalabad *d, const struct web_principal *p)
 {
 	if (p->by_session)
 		db_session_delete(d->db, p->session_hash);
 }
 
-/* ---- the limiter ---- */
-
-static struct web_fail *
-fail_entry(struct dalabad *d, const char *key, int64_t now)
-{
-	struct web_fail *f = g_hash_table_lookup(d->web->fails, key);
-
-	if (f && now - f->since >= WEB_LOGIN_WINDOW_S) {
-		f->since = now;
-		f->count = 0;
-	}
-	return f;
-}
-
-static bool
-limited(struct dalabad *d, const char *key, int64_t now, int max)
-{
-	struct web_fail *f = fail_entry(d, key, now);
-
-	return f && f->count >= max;
-}
-
-static void
-count_failure(struct dalabad *d, const char *key, int64_t now)
-{
-	struct web_fail *f = fail_entry(d, key, now);
-
-	if (f == NULL) {
-		/* Bounded: past 10000 addresses and names, start afresh. */
-		if (g_hash_table_size(d->web->fails) > 10000)
-			g_hash_table_remove_all(d->web->fails);
-		f = g_new0(struct web_fail, 1);
-		f->since = now;
-		g_hash_table_insert(d->web->fails, g_strdup(key), f);
-	}
-	f->count++;
-}
-
-/* ---- logging in ---- */
+/* ---- logging in ----
+ * A login waits, in order, for: the limiter's delay of its name (a timer),
+ * a free password-check thread (at most WEB_LOGIN_THREADS hash at once,
+ * 64 MiB each; the rest queue, at most WEB_LOGIN_PENDING in all), and the
+ * check itself. The request is paused meanwhile. struct web may be
+ * stopped while checks are still running: the last one to finish frees it.
+ */
 
 struct login {
+	struct web *w;
 	struct dalabad *d;
 	SoupServerMessage *msg;
 	web_login_fn done;
@@ -204,8 +178,16 @@ struct login {
 	char *pw;
 	bool ok;
 	int64_t user_id;
-	char ipkey[80], userkey[DB_NAME_MAX + 8];
+	char name[DB_NAME_MAX + 1];
+	char source[96];	/* the remote address, for the limiter */
+	guint timer;		/* waiting out the name's delay */
 };
+
+static int64_t
+mono_s(void)
+{
+	return g_get_monotonic_time() / G_USEC_PER_SEC;
+}
 
 static void
 verify_thread(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
@@ -238,10 +220,25 @@ login_free(gpointer data)
 	g_free(l);
 }
 
+static void start_next(struct web *w);
+
+/* The last of a stopped web's logins frees it. */
+static void
+web_release(struct web *w)
+{
+	if (w->stopped && w->verifying == 0 && w->queue->length == 0 &&
+	    w->delayed == 0) {
+		g_queue_free(w->queue);
+		web_limiter_free(w->lim);
+		g_free(w);
+	}
+}
+
 static void
 verified(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct login *l = g_task_get_task_data(G_TASK(res));
+	struct web *w = l->w;
 	struct dalabad *d = l->d;
 	struct web_principal p;
 	char source[96];
@@ -249,7 +246,14 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 
 	(void)src;
 	(void)data;
-	d->web->verifying--;
+	w->verifying--;
+	if (w->stopped) {
+		/* dalabad is stopping: the listener and its requests are
+		 * gone, and so may be everything d points at. */
+		web_release(w);
+		return;
+	}
+	start_next(w);
 	web_source(l->msg, "web", source, sizeof(source));
 	if (l->ok && l->user_id > 0 && web_principal_load(d, l->user_id, &p) == 0) {
 		uint8_t raw[32], c[16];
@@ -266,62 +270,121 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		    db_audit(d->db, p.user_id, source, "user.login", p.name) != 0 ||
 		    db_commit(d->db) != 0) {
 			db_rollback(d->db);
-			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, l->arg);
+			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, 0, l->arg);
 		} else {
 			p.by_session = true;
 			memcpy(p.session_hash, hash, sizeof(hash));
-			g_hash_table_remove(d->web->fails, l->userkey);
-			l->done(d, l->msg, WEB_LOGIN_OK, &p, cookie, l->arg);
+			web_limiter_succeeded(w->lim, l->name, l->source);
+			l->done(d, l->msg, WEB_LOGIN_OK, &p, cookie, 0, l->arg);
 		}
 		sodium_memzero(cookie, sizeof(cookie));
 	} else {
-		count_failure(d, l->ipkey, now);
-		count_failure(d, l->userkey, now);
-		db_audit(d->db, 0, source, "user.login_failed", l->userkey + 5);
-		dlog(LOG_WARNING, "login failed for \"%.64s\" from %s",
-		    l->userkey + 5, source);
-		l->done(d, l->msg, WEB_LOGIN_BAD, NULL, NULL, l->arg);
+		web_limiter_failed(w->lim, l->name, l->source, mono_s());
+		db_audit(d->db, 0, source, "user.login_failed", l->name);
+		dlog(LOG_WARNING, "login failed for \"%.64s\" from %s", l->name,
+		    source);
+		l->done(d, l->msg, WEB_LOGIN_BAD, NULL, NULL, 0, l->arg);
 	}
 	soup_server_message_unpause(l->msg);
+}
+
+static void
+verify(struct login *l)
+{
+	GTask *t = g_task_new(NULL, NULL, verified, NULL);
+
+	l->w->verifying++;
+	g_task_set_task_data(t, l, login_free);
+	g_task_run_in_thread(t, verify_thread);
+	g_object_unref(t);
+}
+
+static void
+start_next(struct web *w)
+{
+	while (w->verifying < WEB_LOGIN_THREADS && w->queue->length > 0)
+		verify(g_queue_pop_head(w->queue));
+}
+
+static void
+enqueue(struct login *l)
+{
+	g_queue_push_tail(l->w->queue, l);
+	start_next(l->w);
+}
+
+static gboolean
+delay_over(gpointer data)
+{
+	struct login *l = data;
+
+	l->timer = 0;
+	l->w->delayed--;
+	g_queue_remove(l->w->waiting, l);
+	enqueue(l);
+	return G_SOURCE_REMOVE;
 }
 
 void
 web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg)
 {
+	struct web *w = d->web;
 	struct login *l;
 	struct db_user u;
-	int64_t now = dalabad_now();
-	char ipkey[80], userkey[DB_NAME_MAX + 8];
+	const char *from = soup_server_message_get_remote_host(msg);
+	int delay_ms, wait_s = web_limiter_check(w->lim, name, from ? from : "",
+	    mono_s(), &delay_ms);
 
-	snprintf(ipkey, sizeof(ipkey), "ip:%s",
-	    soup_server_message_get_remote_host(msg));
-	snprintf(userkey, sizeof(userkey), "user:%s", name);
-	if (limited(d, ipkey, now, WEB_LOGIN_FAILS_IP) ||
-	    limited(d, userkey, now, WEB_LOGIN_FAILS)) {
-		done(d, msg, WEB_LOGIN_LIMITED, NULL, NULL, arg);
+	if (wait_s > 0) {
+		done(d, msg, WEB_LOGIN_LIMITED, NULL, NULL, wait_s, arg);
 		return;
 	}
-	if (d->web->verifying >= WEB_LOGIN_THREADS) {
-		done(d, msg, WEB_LOGIN_BUSY, NULL, NULL, arg);
+	if (w->verifying + (int)w->queue->length + w->delayed >=
+	    WEB_LOGIN_PENDING) {
+		done(d, msg, WEB_LOGIN_BUSY, NULL, NULL, 0, arg);
 		return;
 	}
 	l = g_new0(struct login, 1);
+	l->w = w;
 	l->d = d;
 	l->msg = g_object_ref(msg);
 	l->done = done;
 	l->arg = arg;
 	l->pw = g_strdup(pw);
-	snprintf(l->ipkey, sizeof(l->ipkey), "%s", ipkey);
-	snprintf(l->userkey, sizeof(l->userkey), "%s", userkey);
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(l->source, sizeof(l->source), "%s", from ? from : "");
 	if (db_user_by_name(d->db, name, &u) == 1 && !u.disabled) {
 		l->user_id = u.id;
 		snprintf(l->hash, sizeof(l->hash), "%s", u.pw_hash);
 	}
-	d->web->verifying++;
 	soup_server_message_pause(msg);
-	GTask *t = g_task_new(NULL, NULL, verified, NULL);
-	g_task_set_task_data(t, l, login_free);
-	g_task_run_in_thread(t, verify_thread);
-	g_object_unref(t);
+	if (delay_ms > 0) {
+		w->delayed++;
+		g_queue_push_tail(w->waiting, l);
+		l->timer = g_timeout_add((guint)delay_ms, delay_over, l);
+	} else {
+		enqueue(l);
+	}
+}
+
+void
+web_logins_stop(struct web *w)
+{
+	struct login *l;
+
+	/* Logins not yet checking are dropped (their requests go with the
+	 * listener); those checking finish on their threads, and the last
+	 * frees w (web_release). */
+	w->stopped = true;
+	while ((l = g_queue_pop_head(w->waiting)) != NULL) {
+		g_source_remove(l->timer);
+		w->delayed--;
+		login_free(l);
+	}
+	while ((l = g_queue_pop_head(w->queue)) != NULL)
+		login_free(l);
+	g_queue_free(w->waiting);
+	w->waiting = NULL;
+	web_release(w);
 }

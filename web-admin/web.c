@@ -361,8 +361,9 @@ web_start(struct dalabad *d, char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	d->web = g_new0(struct web, 1);
-	d->web->fails = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    g_free);
+	d->web->lim = web_limiter_new();
+	d->web->queue = g_queue_new();
+	d->web->waiting = g_queue_new();
 	d->web->tls = strcmp(d->cfg.api_tls_cert, "off") != 0;
 	soup_server_add_handler(d->api, "/", page_handler, d, NULL);
 	if (db_user_count(d->db) == 0)
@@ -376,7 +377,6 @@ web_stop(struct dalabad *d)
 {
 	if (d->web == NULL)
 		return;
-	g_hash_table_unref(d->web->fails);
-	g_free(d->web);
+	web_logins_stop(d->web);	/* frees it, now or later */
 	d->web = NULL;
 }

@@ -13,30 +13,52 @@
 
 #define WEB_COOKIE "dalaba_session"
 #define WEB_SESSION_S (12 * 3600)	/* a working day, then log in again */
-#define WEB_LOGIN_FAILS 5		/* failures of a name in a window */
-#define WEB_LOGIN_FAILS_IP 30		/* of an address (a township office
-					 * may share one) */
-#define WEB_LOGIN_WINDOW_S 600
 #define WEB_LOGIN_THREADS 4		/* password checks at once (64 MiB each) */
+#define WEB_LOGIN_PENDING 64		/* logins checking, queued or delayed */
+
+/* ---- the limiter (limiter.c): guessing slowed, never a lock-out ---- */
+struct web_limiter;
+struct web_limiter *web_limiter_new(void);
+void web_limiter_free(struct web_limiter *l);	/* NULL is a no-op */
+/* May name's password be tried from source at now (seconds, any clock)?
+ * 0: yes, after *delay_ms (a name many sources are failing on is slowed
+ * for all); else the seconds to wait first. */
+int web_limiter_check(struct web_limiter *l, const char *name,
+    const char *source, int64_t now, int *delay_ms);
+void web_limiter_failed(struct web_limiter *l, const char *name,
+    const char *source, int64_t now);
+void web_limiter_succeeded(struct web_limiter *l, const char *name,
+    const char *source);
+size_t web_limiter_size(const struct web_limiter *l);	/* entries kept */
 
 struct web {
-	GHashTable *fails;	/* "ip:A" / "user:N" -> struct web_fail * */
+	struct web_limiter *lim;
 	int verifying;		/* password checks in flight */
+	GQueue *queue;		/* logins waiting for a check thread */
+	GQueue *waiting;	/* logins waiting out a delay */
+	int delayed;
+	bool stopped;		/* freed by the last check to finish */
 	bool tls;
 };
 
 /* ---- logins (session.c) ---- */
 enum web_login_outcome { WEB_LOGIN_OK, WEB_LOGIN_BAD, WEB_LOGIN_LIMITED,
     WEB_LOGIN_BUSY };
-/* cookie is the new session's secret (OK only). */
+/* cookie is the new session's secret (OK only); wait_s how long to wait
+ * before trying again (LIMITED only). */
 typedef void (*web_login_fn)(struct dalabad *d, SoupServerMessage *msg,
     enum web_login_outcome outcome, const struct web_principal *p,
-    const char *cookie, void *arg);
+    const char *cookie, int wait_s, void *arg);
 /* Check a name and password off the loop; done runs on the loop, at once
  * for a refusal by the limiter, else later with msg paused meanwhile. */
 void web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg);
 void web_logout(struct dalabad *d, const struct web_principal *p);
+/* At stop: drop the logins not yet checking; w is freed once the last
+ * check running on a thread is back. */
+void web_logins_stop(struct web *w);
+/* Retry-After: seconds, on a 429 or 503. */
+void web_retry_after(SoupServerMessage *msg, int seconds);
 /* Set-Cookie for a session secret; NULL clears it. */
 void web_set_cookie(struct dalabad *d, SoupServerMessage *msg,
     const char *cookie);

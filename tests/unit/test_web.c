@@ -13,6 +13,7 @@
 #include "scheduler/api_int.h"
 #include "tests/unit/harness.h"
 #include "web-admin/web.h"
+#include "web-admin/web_int.h"
 
 static struct web_principal
 who(enum web_role r, const char *zone)
@@ -209,6 +210,80 @@ test_passwords(void)
 	unlink(path);
 }
 
+/* The limiter on a fake clock: guessing is slowed, nobody is locked out. */
+static void
+test_limiter(void)
+{
+	struct web_limiter *l = web_limiter_new();
+	int delay, wait;
+	int64_t t = 1000;
+
+	for (int i = 0; i < 3; i++) {
+		CHECK(web_limiter_check(l, "admin", "10.0.0.9", t, &delay) == 0 &&
+		    delay == 0, "try %d of admin from 10.0.0.9 goes ahead", i + 1);
+		web_limiter_failed(l, "admin", "10.0.0.9", t);
+	}
+	wait = web_limiter_check(l, "admin", "10.0.0.9", t, &delay);
+	CHECK(wait == 5, "after 3 failures it waits 5 s (%d)", wait);
+	CHECK(web_limiter_check(l, "admin", "10.0.0.7", t, &delay) == 0 &&
+	    delay == 0, "the right password from another source goes ahead");
+	CHECK(web_limiter_check(l, "zhang", "10.0.0.9", t, &delay) == 0,
+	    "another name from the guessing source too (a shared office)");
+	t += 5;
+	CHECK(web_limiter_check(l, "admin", "10.0.0.9", t, &delay) == 0,
+	    "5 s later it may try again");
+	web_limiter_failed(l, "admin", "10.0.0.9", t);
+	wait = web_limiter_check(l, "admin", "10.0.0.9", t, &delay);
+	CHECK(wait == 10, "then the wait doubles (%d)", wait);
+	for (int i = 0; i < 12; i++) {
+		t += 1000;
+		web_limiter_failed(l, "admin", "10.0.0.9", t);
+	}
+	wait = web_limiter_check(l, "admin", "10.0.0.9", t, &delay);
+	CHECK(wait == 15 * 60, "and stops growing at 15 minutes (%d)", wait);
+	web_limiter_succeeded(l, "admin", "10.0.0.9");
+	CHECK(web_limiter_check(l, "admin", "10.0.0.9", t, &delay) == 0,
+	    "a login that succeeds there clears its wait");
+
+	/* A guess spread over many sources slows the name for all, a little. */
+	struct web_limiter *m = web_limiter_new();
+	char src[32];
+	for (int i = 0; i < 30; i++) {
+		snprintf(src, sizeof(src), "10.1.0.%d", i);
+		web_limiter_failed(m, "duty", src, 5000);
+	}
+	wait = web_limiter_check(m, "duty", "10.2.0.1", 5000, &delay);
+	CHECK(wait == 0 && delay > 0 && delay <= 5000, "30 sources failing on a "
+	    "name: a new source still tries, after %d ms", delay);
+	wait = web_limiter_check(m, "duty", "10.2.0.1", 5000 + 601, &delay);
+	CHECK(wait == 0 && delay == 0, "ten quiet minutes later, no delay");
+
+	/* One source spraying names waits too, past 30 failures. */
+	for (int i = 0; i < 31; i++) {
+		snprintf(src, sizeof(src), "user%d", i);
+		web_limiter_failed(m, src, "10.3.0.1", 9000);
+	}
+	CHECK(web_limiter_check(m, "someone", "10.3.0.1", 9000, &delay) > 0,
+	    "a source that failed on 31 names waits, whatever name it tries");
+	CHECK(web_limiter_check(m, "someone", "10.3.0.2", 9000, &delay) == 0,
+	    "its neighbour does not");
+
+	/* Bounded: a spray of 100000 names and sources does not grow it for
+	 * ever, and what earned a wait is kept. */
+	for (int i = 0; i < 10; i++)
+		web_limiter_failed(m, "victim", "10.9.9.9", 20000);
+	for (int i = 0; i < 100000; i++) {
+		snprintf(src, sizeof(src), "n%d", i);
+		web_limiter_failed(m, src, src, 20000 + i / 1000);
+	}
+	CHECK(web_limiter_size(m) < 40000, "a spray of 100000 stays bounded "
+	    "(%zu entries)", web_limiter_size(m));
+	CHECK(web_limiter_check(m, "victim", "10.9.9.9", 20100, &delay) > 0,
+	    "and the pair that earned a wait still waits");
+	web_limiter_free(m);
+	web_limiter_free(l);
+}
+
 int
 main(void)
 {
@@ -218,5 +293,6 @@ main(void)
 	test_form();
 	test_body();
 	test_passwords();
+	test_limiter();
 	return t_done();
 }
