@@ -94,11 +94,27 @@ code=$(post a1.xml)
 check "the same alert again is acknowledged, not aired twice (200, got $code)" \
     sh -c "[ $code = 200 ] && [ $(pages) = 1 ] && grep -q 'already received' a1.xml.out"
 
+# An Update that is refused changes nothing: what it would replace stays
+# on the air (it was cancelled before the Update was checked).
+alert A2x Update Actual "qxj@110101.gov.cn,A1,$SENT" \
+    "$(info en-US Immediate Severe "$LATER" 110101001001 'Update: the river is over the bridge.')" >a2x.xml
+code=$(post a2x.xml)
+check "an Update with no Chinese block is refused (422, got $code)" [ "$code" = 422 ]
+check "and the alert it would update is still on the air" [ "$(state "$P1")" = active ]
+check "the refusal says so" grep -q 'stay on the air' a2x.xml.out
+alert A2y Update Actual "qxj@110101.gov.cn,A1,$SENT" \
+    "$(info zh-CN Immediate Severe "$LATER" 110102001001 '暴雨更新：邻区。')" >a2y.xml
+code=$(post a2y.xml)
+check "an Update for no area of ours is refused (422, got $code)" [ "$code" = 422 ]
+check "and the alert it would update is still on the air" [ "$(state "$P1")" = active ]
+check "东村's speaker still plays it" confirmed "$P1" 1
 alert A2 Update Actual "qxj@110101.gov.cn,A1,$SENT" \
     "$(info zh-CN Immediate Severe "$LATER" 110101001001 '暴雨更新：河水已漫过桥面。')" >a2.xml
 code=$(post a2.xml); P2=$(page_of a2.xml)
 check "Update is accepted (201, got $code) as a new page $P2" [ "$code" = 201 ] && [ -n "$P2" ] && [ "$P2" != "$P1" ]
 check "and the page it updates is cancelled" [ "$(state "$P1")" = cancelled ]
+check "in the same step: the cancel is audited as by the Update" \
+    [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE 'page $P1 %A2:%'")" = 1 ]
 check "the update airs" wait_until 10 confirmed "$P2" 1
 
 alert A3 Cancel Actual "qxj@110101.gov.cn,A2,$SENT" >a3.xml
