@@ -170,6 +170,10 @@ int api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id);
  * active, -1 having answered. dalabad_page_off_air after the commit. */
 int api_page_cancel_stored(struct api_req *r, int64_t id, const char *why);
 int api_pages_route(struct api_req *r);
+/* How zones are covered now: [{zone, speakers, enrolled, online}], and
+ * in *unheard (taken by the caller) the codes of those none is online in. */
+JsonArray *api_coverage(struct dalabad *d, const char *const *zones, int n,
+    JsonArray **unheard);
 /* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
 void api_post_cap(struct api_req *r);
 

@@ -152,40 +152,65 @@ refused:
 
 /* ---- the live view ---------------------------------------------------- */
 
+#define UNCONFIRMED_LISTED 100	/* the rest are counted, not named */
+
 struct unconfirmed {
 	JsonArray *a;
-	struct bcast_speaker_info *v;
-	size_t n;
-	GHashTable *names;
+	GHashTable *online;	/* speaker id -> 1 when online now */
 };
 
 static void
-add_unconfirmed(uint32_t id, void *arg)
+add_unconfirmed(const struct db_speaker_row *s, void *arg)
 {
 	struct unconfirmed *u = arg;
 	JsonObject *o = json_object_new();
-	const char *name = g_hash_table_lookup(u->names, GUINT_TO_POINTER(id));
 
-	json_object_set_int_member(o, "id", id);
-	json_object_set_string_member(o, "name", name ? name : "");
-	for (size_t i = 0; i < u->n; i++)
-		if (u->v[i].id == id) {
-			json_object_set_string_member(o, "zone", u->v[i].zone);
-			json_object_set_boolean_member(o, "online", u->v[i].online);
-		}
+	json_object_set_int_member(o, "id", s->id);
+	json_object_set_string_member(o, "name", s->name);
+	json_object_set_string_member(o, "zone", s->zone);
+	json_object_set_boolean_member(o, "enrolled", s->enrolled);
+	json_object_set_boolean_member(o, "online", g_hash_table_contains(
+	    u->online, GUINT_TO_POINTER(s->id)));
 	json_array_add_object_element(u->a, o);
 }
 
-static void
-name_of(uint32_t id, const char *zone, const char *name, const char *key_hex,
-    void *arg)
+/* How each zone is covered right now: its loudspeakers, how many have
+ * enrolled, how many are online. A zone where none is online is named in
+ * *unheard (a JSON array of codes), so that no page can look complete
+ * while a village hears nothing. */
+JsonArray *
+api_coverage(struct dalabad *d, const char *const *zones, int n,
+    JsonArray **unheard)
 {
-	(void)zone;
-	(void)key_hex;
-	g_hash_table_insert(arg, GUINT_TO_POINTER(id), g_strdup(name));
+	size_t ns = 0;
+	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &ns);
+	JsonArray *a = json_array_new();
+
+	*unheard = json_array_new();
+	for (int i = 0; i < n; i++) {
+		struct bcast_zone z, sz;
+		int total = 0, enrolled = 0, online = 0;
+		db_zone_speakers(d->db, zones[i], &total, &enrolled);
+		bcast_zone_parse(zones[i], &z);
+		for (size_t k = 0; v && k < ns; k++)
+			if (v[k].online && bcast_zone_parse(v[k].zone, &sz) == 0 &&
+			    bcast_zone_covers(&z, &sz))
+				online++;
+		JsonObject *o = json_object_new();
+		json_object_set_string_member(o, "zone", zones[i]);
+		json_object_set_int_member(o, "speakers", total);
+		json_object_set_int_member(o, "enrolled", enrolled);
+		json_object_set_int_member(o, "online", online);
+		json_array_add_object_element(a, o);
+		if (online == 0)
+			json_array_add_string_element(*unheard, zones[i]);
+	}
+	free(v);
+	return a;
 }
 
-/* The page as the API shows it (detail: which targets have not confirmed). */
+/* The page as the API shows it (detail: its coverage now, and which
+ * targets have not confirmed). */
 static JsonObject *
 page_json(struct dalabad *d, const struct db_page *p, bool detail)
 {
@@ -205,7 +230,6 @@ page_json(struct dalabad *d, const struct db_page *p, bool detail)
 	for (int i = 0; zs[i]; i++)
 		if (zs[i][0])
 			json_array_add_string_element(z, zs[i]);
-	g_strfreev(zs);
 	json_object_set_array_member(o, "zones", z);
 	json_object_set_int_member(o, "repeat", p->repeat);
 	json_object_set_int_member(o, "volume", p->volume);
@@ -228,16 +252,26 @@ page_json(struct dalabad *d, const struct db_page *p, bool detail)
 		json_object_set_object_member(o, "cap", c);
 	}
 	if (detail) {
-		struct unconfirmed u = { json_array_new(), NULL, 0,
-		    g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-		    g_free) };
-		u.v = bcast_registry_snapshot(d->srv, &u.n);
-		db_speaker_each(d->db, name_of, u.names);
-		db_page_unconfirmed_each(d->db, id, add_unconfirmed, &u);
+		JsonArray *unheard;
+		json_object_set_array_member(o, "coverage", api_coverage(d,
+		    (const char *const *)zs, (int)g_strv_length(zs), &unheard));
+		json_object_set_array_member(o, "unheard", unheard);
+		size_t ns = 0;
+		struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &ns);
+		struct unconfirmed u = { json_array_new(),
+		    g_hash_table_new(g_direct_hash, g_direct_equal) };
+		for (size_t k = 0; v && k < ns; k++)
+			if (v[k].online)
+				g_hash_table_add(u.online, GUINT_TO_POINTER(v[k].id));
+		free(v);
+		db_page_unconfirmed_each(d->db, id, UNCONFIRMED_LISTED,
+		    add_unconfirmed, &u);
 		json_object_set_array_member(o, "unconfirmed", u.a);
-		free(u.v);
-		g_hash_table_destroy(u.names);
+		json_object_set_int_member(o, "unconfirmed_count",
+		    targets - confirmed);
+		g_hash_table_destroy(u.online);
 	}
+	g_strfreev(zs);
 	return o;
 }
 
@@ -405,10 +439,48 @@ cancel_page(struct api_req *r)
 	api_reply(r, 200, api_object(page_json_by_id(r->d, id, true)));
 }
 
+/* GET coverage?zones=CODE[,CODE...]: how the zones a page would reach
+ * are covered now (the confirm step asks before anything is sent). */
+static void
+get_coverage(struct api_req *r)
+{
+	const char *q = r->query ? g_hash_table_lookup(r->query, "zones") : NULL;
+	gchar **zs = g_strsplit(q ? q : "", ",", PAGE_MAX_ZONES + 1);
+	int n = (int)g_strv_length(zs);
+
+	if (n < 1 || n > PAGE_MAX_ZONES) {
+		api_error(r, 400, "bad_zones", "zones: 1 to %d zone codes, comma "
+		    "separated", PAGE_MAX_ZONES);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!api_zone_code_ok(zs[i])) {
+			api_error(r, 400, "bad_zone", "\"%.40s\" is not a zone code",
+			    zs[i]);
+			goto out;
+		}
+		if (!web_sees(&r->who, zs[i]) || db_zone_drills(r->d->db,
+		    zs[i]) < 0) {
+			api_error(r, 404, "not_found", "no zone %s", zs[i]);
+			goto out;
+		}
+	}
+	JsonArray *unheard;
+	JsonObject *o = json_object_new();
+	json_object_set_array_member(o, "coverage", api_coverage(r->d,
+	    (const char *const *)zs, n, &unheard));
+	json_object_set_array_member(o, "unheard", unheard);
+	api_reply(r, 200, api_object(o));
+out:
+	g_strfreev(zs);
+}
+
 int
 api_pages_route(struct api_req *r)
 {
-	if (api_is(r, "POST", 1, "pages", NULL))
+	if (api_is(r, "GET", 1, "coverage", NULL))
+		get_coverage(r);
+	else if (api_is(r, "POST", 1, "pages", NULL))
 		post_page(r);
 	else if (api_is(r, "GET", 1, "pages", NULL))
 		get_pages(r);

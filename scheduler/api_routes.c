@@ -390,7 +390,8 @@ api_route(struct api_req *r)
 		api_post_preview(r);
 	else if (api_is(r, "GET", 1, "timetable", NULL))
 		api_get_timetable(r);
-	else if (strcmp(r->parts[0], "pages") == 0)
+	else if (strcmp(r->parts[0], "pages") == 0 ||
+	    strcmp(r->parts[0], "coverage") == 0)
 		return api_pages_route(r);
 	else
 		return api_media_route(r);

@@ -43,11 +43,36 @@ page_usage(FILE *f)
 static void
 print_counts(JsonObject *o)
 {
-	printf("page %lld %s: %lld of %lld loudspeakers confirmed, %lld playing "
+	printf("page %lld %s: %lld of %lld loudspeaker%s confirmed, %lld playing "
 	    "now\n", (long long)cli_num(o, "id"), cli_str(o, "state"),
 	    (long long)cli_num(o, "confirmed"), (long long)cli_num(o, "targets"),
+	    cli_num(o, "targets") == 1 ? "" : "s",
 	    (long long)cli_num(o, "playing"));
 	fflush(stdout);
+}
+
+/* Every target zone no loudspeaker will be heard in, named on stderr:
+ * a page must never look complete while a village hears nothing. */
+static int
+warn_unheard(JsonObject *o)
+{
+	JsonArray *c = json_object_has_member(o, "coverage") ?
+	    json_object_get_array_member(o, "coverage") : NULL;
+	int n = 0;
+
+	for (guint i = 0; c && i < json_array_get_length(c); i++) {
+		JsonObject *z = json_array_get_object_element(c, i);
+		gint64 total = cli_num(z, "speakers"), en = cli_num(z, "enrolled");
+		if (cli_num(z, "online") > 0)
+			continue;
+		n++;
+		fprintf(stderr, "dalaba: WARNING: page %lld: nobody hears it in "
+		    "zone %s: %s\n", (long long)cli_num(o, "id"),
+		    cli_str(z, "zone"), total == 0 ? "it has no loudspeaker" :
+		    en == 0 ? "none of its loudspeakers has enrolled" :
+		    "none of its loudspeakers is online");
+	}
+	return n;
 }
 
 static void
@@ -72,12 +97,20 @@ print_page(JsonObject *o)
 	    json_object_get_array_member(o, "unconfirmed") : NULL;
 	for (guint i = 0; u && i < json_array_get_length(u); i++) {
 		JsonObject *s = json_array_get_object_element(u, i);
+		bool on = json_object_has_member(s, "online") &&
+		    json_object_get_boolean_member(s, "online");
+		bool en = !json_object_has_member(s, "enrolled") ||
+		    json_object_get_boolean_member(s, "enrolled");
 		printf("  not confirmed: speaker %lld %s (%s, %s)\n",
 		    (long long)cli_num(s, "id"), cli_str(s, "name"),
-		    cli_str(s, "zone"), json_object_has_member(s, "online") &&
-		    json_object_get_boolean_member(s, "online") ? "online" :
+		    cli_str(s, "zone"), !en ? "never enrolled" : on ? "online" :
 		    "offline");
 	}
+	if (u && cli_num(o, "unconfirmed_count") > (gint64)json_array_get_length(u))
+		printf("  ... and %lld more not confirmed\n",
+		    (long long)(cli_num(o, "unconfirmed_count") -
+		    (gint64)json_array_get_length(u)));
+	warn_unheard(o);
 }
 
 /* Poll the page every 0.5 s until done(o) or seconds pass. */
@@ -196,12 +229,10 @@ page_issue(int argc, char **argv)
 	if (cli_json)
 		client_print_json(out);
 	else
-		printf("page %lld on the air: %lld loudspeakers targeted\n",
-		    (long long)cli_num(o, "id"), (long long)cli_num(o, "targets"));
-	if (cli_num(o, "targets") == 0)
-		fprintf(stderr, "dalaba: warning: no loudspeaker is enrolled in "
-		    "these zones; nobody will hear page %lld\n",
-		    (long long)cli_num(o, "id"));
+		printf("page %lld on the air: %lld loudspeaker%s targeted\n",
+		    (long long)cli_num(o, "id"), (long long)cli_num(o, "targets"),
+		    cli_num(o, "targets") == 1 ? "" : "s");
+	warn_unheard(o);
 	if (wait >= 0)
 		rc = watch(cli_num(o, "id"), (int)wait, all_confirmed, cli_json);
 out:

@@ -18,6 +18,7 @@
 #include "scheduler/timetable.h"
 
 #define DB_SCHEMA_VERSION 5
+#define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db {
 	sqlite3 *h;
@@ -120,6 +121,9 @@ int db_broadcast_on_air(struct db *db, int64_t id, int64_t at,
 int db_broadcast_interrupted(struct db *db, int64_t id);
 /* A speaker the broadcast was sent to, and whether it confirmed playing. */
 int db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id);
+/* Every loudspeaker of zone (by prefix; enrolled or not) as a target of
+ * broadcast id: how many targets it has now, or -1. */
+int db_broadcast_targets(struct db *db, int64_t id, const char *zone);
 int db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
     int64_t at);
 
@@ -180,9 +184,16 @@ int db_page_each(struct db *db, const char *visible_to, int limit,
 int db_page_notices(struct db *db, int64_t id, int64_t *out, int max);
 /* Distinct target speakers of its broadcasts, and how many confirmed. */
 int db_page_counts(struct db *db, int64_t id, int *targets, int *confirmed);
-/* Each target speaker that has not confirmed. */
-int db_page_unconfirmed_each(struct db *db, int64_t id,
-    void (*fn)(uint32_t speaker_id, void *arg), void *arg);
+/* A loudspeaker as lists show it. */
+struct db_speaker_row {
+	uint32_t id;
+	char zone[13];
+	char name[DB_SPEAKER_NAME_MAX + 1];
+	bool enrolled;		/* its key is set: it has fetched its config */
+};
+/* Each target speaker that has not confirmed, the first limit by id. */
+int db_page_unconfirmed_each(struct db *db, int64_t id, int limit,
+    void (*fn)(const struct db_speaker_row *s, void *arg), void *arg);
 
 /* ---- speakers and zones ---- */
 
@@ -193,6 +204,9 @@ int db_speaker_set_key(struct db *db, uint32_t id, const char *key_hex,
 /* Each speaker; key_hex is NULL until the box has enrolled. */
 int db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
     const char *name, const char *key_hex, void *arg), void *arg);
+/* Loudspeakers of zone (by prefix): how many, how many enrolled. */
+int db_zone_speakers(struct db *db, const char *zone, int *total,
+    int *enrolled);
 /* 1 if a speaker with that id exists, 0 if not, -1 on error. */
 int db_speaker_exists(struct db *db, uint32_t id);
 

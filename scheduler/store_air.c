@@ -212,6 +212,26 @@ db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id)
 }
 
 int
+db_broadcast_targets(struct db *db, int64_t id, const char *zone)
+{
+	char err[128];
+
+	/* Every loudspeaker of the zone, enrolled or not, online or not: a
+	 * box that was never enrolled is a box nobody hears. */
+	if (db_run(db, err, sizeof(err), "INSERT OR IGNORE INTO "
+	    "broadcast_speakers (broadcast_id, speaker_id) SELECT ?1, id FROM "
+	    "speakers WHERE substr(zone, 1, length(?2)) = ?2",
+	    DB_ARGS(id, zone)) != SQLITE_DONE)
+		return -1;
+	sqlite3_stmt *st = db_prepare(db, NULL, 0, "SELECT count(*) FROM "
+	    "broadcast_speakers WHERE broadcast_id = ?", DB_ARGS(id));
+	int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) :
+	    -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
 db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
     int64_t at)
 {

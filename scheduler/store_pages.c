@@ -211,17 +211,28 @@ db_page_counts(struct db *db, int64_t id, int *targets, int *confirmed)
 }
 
 int
-db_page_unconfirmed_each(struct db *db, int64_t id,
-    void (*fn)(uint32_t speaker_id, void *arg), void *arg)
+db_page_unconfirmed_each(struct db *db, int64_t id, int limit,
+    void (*fn)(const struct db_speaker_row *s, void *arg), void *arg)
 {
 	sqlite3_stmt *st;
+	struct db_speaker_row r;
 
-	if ((st = db_prepare(db, NULL, 0, "SELECT speaker_id FROM ("
-	    PAGE_TARGETS ") WHERE c = 0 ORDER BY speaker_id", DB_ARGS(id))) ==
-	    NULL)
+	/* Bounded: with a thousand boxes unconfirmed, the live view names
+	 * the first ones and counts the rest. */
+	if ((st = db_prepare(db, NULL, 0, "SELECT s.id, s.zone, s.name, "
+	    "s.key_hex IS NOT NULL FROM (" PAGE_TARGETS ") t JOIN speakers s ON "
+	    "s.id = t.speaker_id WHERE t.c = 0 ORDER BY s.id LIMIT ?2",
+	    DB_ARGS(id, (int64_t)limit))) == NULL)
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fn((uint32_t)sqlite3_column_int64(st, 0), arg);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *z = sqlite3_column_text(st, 1);
+		const unsigned char *n = sqlite3_column_text(st, 2);
+		r.id = (uint32_t)sqlite3_column_int64(st, 0);
+		snprintf(r.zone, sizeof(r.zone), "%s", z ? (const char *)z : "");
+		snprintf(r.name, sizeof(r.name), "%s", n ? (const char *)n : "");
+		r.enrolled = sqlite3_column_int(st, 3) != 0;
+		fn(&r, arg);
+	}
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -211,3 +211,23 @@ db_enroll_token_take(struct db *db, const char *token_hash, int64_t now,
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
+
+int
+db_zone_speakers(struct db *db, const char *zone, int *total, int *enrolled)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*total = *enrolled = 0;
+	if ((st = db_prepare(db, NULL, 0, "SELECT count(*), count(key_hex) FROM "
+	    "speakers WHERE substr(zone, 1, length(?1)) = ?1", DB_ARGS(zone))) ==
+	    NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*total = sqlite3_column_int(st, 0);
+		*enrolled = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -35,9 +35,18 @@ const char web_page_js[] =
 "    ul.textContent = '';\n"
 "    (p.unconfirmed || []).forEach(function (s) {\n"
 "      var li = document.createElement('li');\n"
-"      li.textContent = s.name + '（' + (s.online ? '在线' : '离线') + '）';\n"
+"      li.textContent = s.name + '（' + (s.enrolled === false ? '没有注册' :\n"
+"        s.online ? '在线' : '离线') + '）';\n"
 "      ul.appendChild(li);\n"
 "    });\n"
+"    var head = document.getElementById('missing-head');\n"
+"    if (head) head.hidden = !(p.unconfirmed && p.unconfirmed.length);\n"
+"    var more = document.getElementById('missing-more');\n"
+"    if (more) more.hidden = !(p.unconfirmed_count >\n"
+"      (p.unconfirmed || []).length);\n"
+"    var box = document.getElementById('unheard');\n"
+"    if (box) box.hidden = p.state !== 'active' ||\n"
+"      !(p.unheard && p.unheard.length);\n"
 "    var f = document.getElementById('cancel');\n"
 "    if (f && p.state !== 'active') f.hidden = true;\n"
 "  }\n"
@@ -146,24 +155,48 @@ list_pages(struct web_ctx *c)
 		json_node_unref(pn);
 }
 
-/* Loudspeakers in any of the zones. */
-static int
-speakers_in(struct web_ctx *c, GPtrArray *zones)
+/* Why nobody will hear it in a zone, from its coverage entry. */
+static const char *
+unheard_why(JsonObject *z)
 {
-	JsonNode *sn = web_get(c, "speakers");
-	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
-	int n = 0;
+	return jnum(z, "speakers") == 0 ? "没有喇叭" : jnum(z, "enrolled") == 0 ?
+	    "喇叭还没有接入（没有注册）" : "喇叭都不在线";
+}
 
-	for (guint i = 0; spk && i < json_array_get_length(spk); i++) {
-		const char *z = jstr(json_array_get_object_element(spk, i), "zone");
-		for (guint k = 0; z && k < zones->len; k++)
-			if (g_str_has_prefix(z, g_ptr_array_index(zones, k))) {
-				n++;
-				break;
-			}
+/* A red box naming every zone where nobody will hear the page: it must
+ * never look complete while a village hears nothing. */
+static void
+unheard_box(struct web_ctx *c, GString *g, JsonArray *zones, JsonArray *cov,
+    bool sent)
+{
+	GString *b = g_string_new(NULL);
+
+	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
+		JsonObject *z = json_array_get_object_element(cov, i);
+		if (jnum(z, "online") > 0)
+			continue;
+		g_string_append_printf(b, "<li>%s：%s</li>", html_zone_name(c, zones,
+		    jstr(z, "zone")), unheard_why(z));
 	}
-	if (sn)
-		json_node_unref(sn);
+	if (b->len)
+		g_string_append_printf(g, "<div class=\"card err\" id=\"unheard\">"
+		    "<h3>注意：下面这些地方%s听不到！</h3><ul>%s</ul><p>请另想办法"
+		    "通知那里的村民（打电话、派人上门）。</p></div>", sent ?
+		    "现在" : "会", b->str);
+	g_string_free(b, TRUE);
+}
+
+/* The zones' coverage from the API (GET coverage); NULL if not known. */
+static JsonNode *
+coverage_of(struct web_ctx *c, GPtrArray *ticked)
+{
+	GString *q = g_string_new("coverage?zones=");
+
+	for (guint i = 0; i < ticked->len; i++)
+		g_string_append_printf(q, "%s%s", i ? "," : "",
+		    (const char *)g_ptr_array_index(ticked, i));
+	JsonNode *n = web_get(c, q->str);
+	g_string_free(q, TRUE);
 	return n;
 }
 
@@ -188,19 +221,34 @@ confirm_page(struct web_ctx *c)
 		write_form(c, err);
 		goto out;
 	}
+	JsonNode *cn = coverage_of(c, ticked);
+	JsonArray *cov = cn ? json_object_get_array_member(json_node_get_object(
+	    cn), "coverage") : NULL;
+	gint64 total = 0, online = 0;
+	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
+		total += jnum(json_array_get_object_element(cov, i), "speakers");
+		online += jnum(json_array_get_object_element(cov, i), "online");
+	}
 	GString *g = html_begin(c, "确认发布紧急广播", "pages");
+	unheard_box(c, g, zones, cov, false);
 	g_string_append(g, "<div class=\"card err\"><h3>请核对。按“确认发布”后，"
 	    "下面这些喇叭会立即停下正在播的内容，先响警报音，再读这段话。</h3>");
 	g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s</div>"
-	    "<p>播到：", E(c, reading));
-	for (guint i = 0; i < ticked->len; i++)
-		g_string_append_printf(g, "%s%s", i ? "、" : "",
-		    html_zone_name(c, zones, g_ptr_array_index(ticked, i)));
-	g_string_append_printf(g, "（<strong id=\"count\">%d</strong> 个喇叭）"
-	    "</p><p>读 %s 遍，音量 %s，最多播 %s 分钟。</p></div>",
-	    speakers_in(c, ticked), E(c, web_field(c, "repeat", "2")),
+	    "<p>播到：</p><ul id=\"zones\">", E(c, reading));
+	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
+		JsonObject *z = json_array_get_object_element(cov, i);
+		g_string_append_printf(g, "<li>%s：%lld 个喇叭，%lld 个在线</li>",
+		    html_zone_name(c, zones, jstr(z, "zone")),
+		    (long long)jnum(z, "speakers"), (long long)jnum(z, "online"));
+	}
+	g_string_append_printf(g, "</ul><p>共 <strong id=\"count\">%lld</strong> "
+	    "个喇叭，<strong id=\"online\">%lld</strong> 个在线。</p><p>读 %s 遍，"
+	    "音量 %s，最多播 %s 分钟。</p></div>", (long long)total,
+	    (long long)online, E(c, web_field(c, "repeat", "2")),
 	    E(c, web_field(c, "volume", "100")), E(c, web_field(c, "expires",
 	    "30")));
+	if (cn)
+		json_node_unref(cn);
 	/* Everything again, hidden, for the real send; "back" keeps it. */
 	GString *hidden = g_string_new(NULL);
 	g_string_append_printf(hidden, "<input type=\"hidden\" name=\"text\" "
@@ -287,24 +335,36 @@ show_page(struct web_ctx *c)
 	zn = web_get(c, "zones");
 	zones = zn ? json_node_get_array(zn) : NULL;
 	g = html_begin(c, "紧急广播", "pages");
+	if (strcmp(jstr(p, "state"), "active") == 0)
+		unheard_box(c, g, zones, json_object_has_member(p, "coverage") ?
+		    json_object_get_array_member(p, "coverage") : NULL, true);
+	u = json_object_has_member(p, "unconfirmed") ?
+	    json_object_get_array_member(p, "unconfirmed") : NULL;
+	guint nu = u ? json_array_get_length(u) : 0;
 	g_string_append_printf(g, "<section id=\"live\" data-page=\"%lld\" "
 	    "data-state=\"%s\" class=\"card err\"><h3>状态：<span id=\"state\">"
 	    "%s</span></h3><p class=\"big\">已确认在播："
 	    "<strong id=\"confirmed\">%lld</strong> / <strong id=\"targets\">"
 	    "%lld</strong> 个喇叭</p><p>此刻正在播：<strong id=\"playing\">%lld"
-	    "</strong> 个</p><h3>还没有确认的喇叭</h3><ul id=\"missing\">",
-	    (long long)jnum(p, "id"), E(c, jstr(p, "state")),
-	    html_page_state_zh(jstr(p, "state")), (long long)jnum(p, "confirmed"),
-	    (long long)jnum(p, "targets"), (long long)jnum(p, "playing"));
-	u = json_object_has_member(p, "unconfirmed") ?
-	    json_object_get_array_member(p, "unconfirmed") : NULL;
-	for (guint i = 0; u && i < json_array_get_length(u); i++) {
+	    "</strong> 个</p><h3 id=\"missing-head\"%s>还没有确认的喇叭</h3>"
+	    "<ul id=\"missing\">", (long long)jnum(p, "id"),
+	    E(c, jstr(p, "state")), html_page_state_zh(jstr(p, "state")),
+	    (long long)jnum(p, "confirmed"), (long long)jnum(p, "targets"),
+	    (long long)jnum(p, "playing"), nu ? "" : " hidden");
+	for (guint i = 0; i < nu; i++) {
 		JsonObject *s = json_array_get_object_element(u, i);
+		bool on = json_object_has_member(s, "online") &&
+		    json_object_get_boolean_member(s, "online");
+		bool en = !json_object_has_member(s, "enrolled") ||
+		    json_object_get_boolean_member(s, "enrolled");
 		g_string_append_printf(g, "<li>%s（%s）</li>", E(c, jstr(s, "name")),
-		    json_object_has_member(s, "online") &&
-		    json_object_get_boolean_member(s, "online") ? "在线" : "离线");
+		    !en ? "没有注册" : on ? "在线" : "离线");
 	}
-	g_string_append(g, "</ul></section>");
+	g_string_append(g, "</ul>");
+	if (jnum(p, "unconfirmed_count") > (gint64)nu)
+		g_string_append_printf(g, "<p id=\"missing-more\">还有 %lld 个没有"
+		    "确认。</p>", (long long)(jnum(p, "unconfirmed_count") - nu));
+	g_string_append(g, "</section>");
 	if (strcmp(jstr(p, "state"), "active") == 0 && may_page(c)) {
 		gchar *act = g_strdup_printf("/pages/%lld/cancel",
 		    (long long)jnum(p, "id"));

@@ -32,7 +32,7 @@ s1=$(stat 1 streams); s2=$(stat 2 streams)
 check "dalaba page returned once the target confirmed (rc $?)" [ $? -eq 0 ]
 P1=$(awk '/^page [0-9]+ on the air/ { print $2 }' p1.out)
 check "it printed the page id ($P1) and the live count" \
-    grep -q "page $P1 active: 1 of 1 loudspeakers confirmed" p1.out
+    grep -q "page $P1 active: 1 of 1 loudspeaker confirmed" p1.out
 check "the API shows the page active, 1 target confirmed" sh -c \
     "'$DALABA' page status $P1 --json | grep -q '\"confirmed\" *: *1'"
 check "the township notice gave 东村 to the page and went on in 西村" \

@@ -73,6 +73,8 @@ try {
 	    `${await p.textContent('#confirmed')}/${await p.textContent('#targets')}`);
 	check('without reloading the page (polling)', await p.evaluate(() => window.notReloaded === true));
 	check('no loudspeaker is listed as unconfirmed', (await p.$$('#missing li')).length === 0);
+	check('and the heading of that list is not shown', !(await p.isVisible('#missing-head')));
+	check('no zone is named as unheard', (await p.$('#unheard')) === null);
 	check('state shows 播出中', (await p.textContent('#state')) === '播出中');
 	await p.screenshot({ path: `${SHOTS}/22-page-live.png`, fullPage: true });
 	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('text=立即停止这个紧急广播')]);
@@ -84,6 +86,43 @@ try {
 	check('no cancel button on a stopped page', (await p.$('#cancel')) === null);
 	check('no script errors (CSP allows our own script)', errors.length === 0, errors.join('; '));
 	await p.screenshot({ path: `${SHOTS}/23-page-stopped.png`, fullPage: true });
+
+	// A page where two villages will hear nothing: one has a loudspeaker
+	// that never enrolled, the other none at all. Named before sending,
+	// and on the live view; the unenrolled box is a target that never
+	// confirms.
+	await p.goto(`${URL}/pages/new`);
+	await p.fill('#text', '紧急通知：请各村注意防汛。');
+	await p.check('input[name=z_441202001001]');
+	await p.check('input[name=z_441202002001]');
+	await p.check('input[name=z_441202002002]');
+	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
+	const warn = await p.textContent('#unheard').catch(() => '');
+	check('the confirm step names the village whose box never enrolled',
+	    warn.includes('乙镇一村') && warn.includes('没有注册'), warn);
+	check('and the village with no loudspeaker', warn.includes('乙镇二村') && warn.includes('没有喇叭'), warn);
+	check('but not the village that will hear it', !warn.includes('甲镇一村'), warn);
+	check(`the count is of every loudspeaker (${N - 1 + 1}), of them ${N - 1} online`,
+	    (await p.textContent('#count')) === String(N - 1 + 1) && (await p.textContent('#online')) === String(N - 1),
+	    `${await p.textContent('#count')} / ${await p.textContent('#online')}`);
+	await p.screenshot({ path: `${SHOTS}/24-page-confirm-unheard.png`, fullPage: true });
+	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('#send')]);
+	const two = await p.waitForFunction(n =>
+	    document.getElementById('confirmed').textContent === String(n) ? true : false,
+	    N - 1, { timeout: 20000 }).then(() => true).catch(() => false);
+	check(`live: ${N - 1} confirmed of ${N} targets, the unenrolled one counted`, two &&
+	    (await p.textContent('#targets')) === String(N),
+	    `${await p.textContent('#confirmed')}/${await p.textContent('#targets')}`);
+	const missing = await p.$$eval('#missing li', ls => ls.map(l => l.textContent));
+	check('the unenrolled box is listed as not confirmed, never enrolled',
+	    missing.length === 1 && missing[0].includes('没有注册'), JSON.stringify(missing));
+	check('under its heading', await p.isVisible('#missing-head'));
+	const live = await p.textContent('#unheard').catch(() => '');
+	check('the live view names both villages that hear nothing',
+	    live.includes('乙镇一村') && live.includes('乙镇二村'), live);
+	await p.screenshot({ path: `${SHOTS}/25-page-live-unheard.png`, fullPage: true });
+	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('text=立即停止这个紧急广播')]);
+	check('stopped, the unheard warning goes', !(await p.isVisible('#unheard')));
 
 	const v = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
 	await login(v, 'cun', process.env.CADRE_PW);
