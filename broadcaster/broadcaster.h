@@ -201,11 +201,15 @@ int bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
 /* Lines "ID ZONE KEYHEX", '#' comments. */
 int bcast_registry_load(struct bcast_server *s, const char *path, char *err,
     size_t errlen);
-/* Snapshot of up to max speakers; returns how many there are in all. */
+/* Snapshot of up to max speakers (addr left empty); returns how many
+ * there are in all. */
 size_t bcast_registry_list(struct bcast_server *s,
     struct bcast_speaker_info *out, size_t max);
-/* All of them, in a calloc'd array (free() it); *n gets the count. NULL
- * only when out of memory. */
+/* One speaker, with its address: 0, or -1 if it is not registered. */
+int bcast_registry_get(struct bcast_server *s, uint32_t id,
+    struct bcast_speaker_info *out);
+/* All of them (addr left empty), in a calloc'd array (free() it); *n gets
+ * the count. NULL only when out of memory. */
 struct bcast_speaker_info *bcast_registry_snapshot(struct bcast_server *s,
     size_t *n);
 

@@ -11,13 +11,54 @@
 
 #include "broadcaster/server_int.h"
 
+static size_t
+slot_of(uint32_t id, size_t cap)
+{
+	/* Fibonacci hashing: consecutive ids spread over the table. */
+	return (size_t)((id * 2654435761u) & (uint32_t)(cap - 1));
+}
+
+/* Lock held. */
 static struct spk_entry *
 find(struct bcast_server *s, uint32_t id)
 {
-	for (size_t i = 0; i < s->nspk; i++)
-		if (s->spk[i].id == id)
-			return &s->spk[i];
-	return NULL;
+	if (s->idx_cap == 0)
+		return NULL;
+	for (size_t k = slot_of(id, s->idx_cap);; k = (k + 1) & (s->idx_cap - 1)) {
+		uint32_t at = s->idx[k];
+		if (at == 0)
+			return NULL;
+		if (s->spk[at - 1].id == id)
+			return &s->spk[at - 1];
+	}
+}
+
+/* Lock held: index spk[i] by its id, growing the index at half full. */
+static int
+index_add(struct bcast_server *s, size_t i)
+{
+	if (2 * (s->nspk + 1) > s->idx_cap) {
+		size_t cap = s->idx_cap ? 2 * s->idx_cap : 128;
+		uint32_t *n = calloc(cap, sizeof(*n));
+		if (n == NULL)
+			return -1;
+		for (size_t j = 0; j < s->nspk; j++) {
+			if (j == i)
+				continue;
+			size_t k = slot_of(s->spk[j].id, cap);
+			while (n[k])
+				k = (k + 1) & (cap - 1);
+			n[k] = (uint32_t)j + 1;
+		}
+		free(s->idx);
+		s->idx = n;
+		s->idx_cap = cap;
+	}
+	size_t k = slot_of(s->spk[i].id, s->idx_cap);
+	while (s->idx[k])
+		k = (k + 1) & (s->idx_cap - 1);
+	s->idx[k] = (uint32_t)i + 1;
+	return 0;
 }
 
 int
@@ -45,9 +86,15 @@ bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
 			s->spk = n;
 			s->cap = cap;
 		}
-		e = &s->spk[s->nspk++];
+		e = &s->spk[s->nspk];
 		memset(e, 0, sizeof(*e));
 		e->id = id;
+		if (index_add(s, s->nspk) != 0) {
+			pthread_mutex_unlock(&s->lock);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		s->nspk++;
 	}
 	e->zone = z;
 	memcpy(e->key, key, BCAST_SPEAKER_KEY_LEN);
@@ -93,6 +140,37 @@ bcast_registry_load(struct bcast_server *s, const char *path, char *err,
 	return 0;
 }
 
+/* Lock held. The address is formatted only when asked: inet_ntop and
+ * snprintf for ten thousand speakers cost the loop milliseconds. */
+static void
+info_of(const struct bcast_server *s, const struct spk_entry *e, int64_t now,
+    bool addr, struct bcast_speaker_info *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = e->id;
+	bcast_zone_format(&e->zone, o->zone);
+	o->last_heard_us = e->last_heard_us;
+	o->online = e->last_heard_mono != 0 &&
+	    now - e->last_heard_mono < (int64_t)s->offline_after_ms * 1000;
+	o->st = e->st;
+	if (addr && e->alen) {
+		char host[INET6_ADDRSTRLEN] = "?";
+		int port = 0;
+		if (e->addr.ss_family == AF_INET) {
+			const struct sockaddr_in *a = (const struct sockaddr_in *)
+			    &e->addr;
+			inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+			port = ntohs(a->sin_port);
+		} else if (e->addr.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)
+			    &e->addr;
+			inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+			port = ntohs(a->sin6_port);
+		}
+		snprintf(o->addr, sizeof(o->addr), "%s:%d", host, port);
+	}
+}
+
 size_t
 bcast_registry_list(struct bcast_server *s, struct bcast_speaker_info *out,
     size_t max)
@@ -102,33 +180,24 @@ bcast_registry_list(struct bcast_server *s, struct bcast_speaker_info *out,
 
 	pthread_mutex_lock(&s->lock);
 	n = s->nspk;
-	for (size_t i = 0; i < n && i < max; i++) {
-		struct spk_entry *e = &s->spk[i];
-		struct bcast_speaker_info *o = &out[i];
-		memset(o, 0, sizeof(*o));
-		o->id = e->id;
-		bcast_zone_format(&e->zone, o->zone);
-		o->last_heard_us = e->last_heard_us;
-		o->online = e->last_heard_mono != 0 &&
-		    now - e->last_heard_mono < (int64_t)s->offline_after_ms * 1000;
-		o->st = e->st;
-		if (e->alen) {
-			char host[INET6_ADDRSTRLEN] = "?";
-			int port = 0;
-			if (e->addr.ss_family == AF_INET) {
-				struct sockaddr_in *a = (struct sockaddr_in *)&e->addr;
-				inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
-				port = ntohs(a->sin_port);
-			} else if (e->addr.ss_family == AF_INET6) {
-				struct sockaddr_in6 *a = (struct sockaddr_in6 *)&e->addr;
-				inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
-				port = ntohs(a->sin6_port);
-			}
-			snprintf(o->addr, sizeof(o->addr), "%s:%d", host, port);
-		}
-	}
+	for (size_t i = 0; i < n && i < max; i++)
+		info_of(s, &s->spk[i], now, false, &out[i]);
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+int
+bcast_registry_get(struct bcast_server *s, uint32_t id,
+    struct bcast_speaker_info *out)
+{
+	int64_t now = bcast_mono_now_us();
+	struct spk_entry *e;
+
+	pthread_mutex_lock(&s->lock);
+	if ((e = find(s, id)) != NULL)
+		info_of(s, e, now, true, out);
+	pthread_mutex_unlock(&s->lock);
+	return e ? 0 : -1;
 }
 
 struct bcast_speaker_info *

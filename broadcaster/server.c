@@ -124,6 +124,7 @@ bcast_server_free(struct bcast_server *s)
 	}
 	close(s->fd);
 	free(s->spk);
+	free(s->idx);
 	sodium_memzero(s->sk, sizeof(s->sk));
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);

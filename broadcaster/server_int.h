@@ -77,6 +77,11 @@ struct bcast_server {
 	pthread_cond_t cond;		/* queues changed */
 	struct spk_entry *spk;
 	size_t nspk, cap;
+	/* id -> index + 1 into spk, open addressing, 0 empty; twice cap.
+	 * Every HELLO looks its speaker up: a county's ten thousand boxes
+	 * say HELLO 5000 times a second, each a scan under the lock before. */
+	uint32_t *idx;
+	size_t idx_cap;
 	struct bcast_stream *streams;
 	uint64_t packets_sent;
 	uint32_t next_ssrc;

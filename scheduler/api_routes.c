@@ -133,45 +133,83 @@ post_zone(struct api_req *r)
 
 /* ---- speakers ----------------------------------------------------------------------- */
 
+/* A query's whole-number argument, def when absent; -1 if not one in
+ * [lo, hi] (400 answered). */
+static int64_t
+query_num(struct api_req *r, const char *name, int64_t lo, int64_t hi,
+    int64_t def)
+{
+	const char *v = r->query ? g_hash_table_lookup(r->query, name) : NULL;
+	char *end;
+
+	if (v == NULL)
+		return def;
+	int64_t n = g_ascii_strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+		api_error(r, 400, "out_of_range", "\"%s\" must be from %lld to "
+		    "%lld", name, (long long)lo, (long long)hi);
+		return -1;
+	}
+	return n;
+}
+
+/* The ?zone= filter of a list, inside what the caller may act on ("" for
+ * all of it); NULL having answered 400. */
+static const char *
+query_zone(struct api_req *r)
+{
+	const char *z = r->query ? g_hash_table_lookup(r->query, "zone") : NULL;
+
+	if (z == NULL || *z == '\0')
+		return r->who.zone;
+	if (!api_zone_code_ok(z)) {
+		api_error(r, 400, "bad_zone", "\"zone\" is a 6, 9 or 12-digit "
+		    "division code");
+		return NULL;
+	}
+	return z;
+}
+
+/* GET speakers?zone=PREFIX&after=ID&limit=N: the loudspeakers of the
+ * caller's area (within zone), by id, at most limit (default 500, at most
+ * 1000) after id after. Bounded: a county's ten thousand boxes come a page
+ * at a time, so no request holds the loop for long. */
 static void
 get_speakers(struct api_req *r)
 {
+	const char *zone = query_zone(r);
+	int64_t after = query_num(r, "after", 0, UINT32_MAX, 0);
+	int64_t limit = after < 0 ? -1 : query_num(r, "limit", 1, 1000, 500);
+
+	if (zone == NULL || after < 0 || limit < 0)
+		return;
 	JsonNode *rows = api_rows(r->d, "SELECT id, zone, name, key_hex IS NOT "
 	    "NULL AS enrolled, created_at FROM speakers WHERE "
-	    API_WITHIN("zone", 1) " ORDER BY id", DB_ARGS(r->who.zone));
-	size_t n = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(r->d->srv, &n);
+	    API_WITHIN("zone", 1) " AND " API_WITHIN("zone", 2) " AND id > ?3 "
+	    "ORDER BY id LIMIT ?4", DB_ARGS(r->who.zone, zone, after, limit));
 
 	if (rows == NULL) {
-		free(v);
 		api_error(r, 500, "database", "cannot read speakers");
 		return;
 	}
 	JsonArray *a = json_node_get_array(rows);
-	/* By id, so a county's thousands of speakers cost one pass each. */
-	GHashTable *by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (size_t k = 0; v && k < n; k++)
-		g_hash_table_insert(by_id, GUINT_TO_POINTER(v[k].id),
-		    GSIZE_TO_POINTER(k + 1));
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
 		uint32_t id = (uint32_t)json_object_get_int_member(o, "id");
+		struct bcast_speaker_info in;
 		json_object_set_boolean_member(o, "enrolled",
 		    json_object_get_int_member(o, "enrolled") != 0);
 		json_object_set_boolean_member(o, "online", FALSE);
 		json_object_set_null_member(o, "last_heard");
-		size_t at = GPOINTER_TO_SIZE(g_hash_table_lookup(by_id,
-		    GUINT_TO_POINTER(id)));
-		if (at > 0) {
-			size_t k = at - 1;
-			const struct bcast_status *st = &v[k].st;
-			json_object_set_boolean_member(o, "online", v[k].online);
-			if (v[k].last_heard_us)
+		if (bcast_registry_get(r->d->srv, id, &in) == 0) {
+			const struct bcast_status *st = &in.st;
+			json_object_set_boolean_member(o, "online", in.online);
+			if (in.last_heard_us)
 				json_object_set_int_member(o, "last_heard",
-				    v[k].last_heard_us / 1000000);
-			json_object_set_string_member(o, "address", v[k].addr);
+				    in.last_heard_us / 1000000);
+			json_object_set_string_member(o, "address", in.addr);
 			json_object_set_boolean_member(o, "playing",
-			    v[k].online && st->playing_ssrc != 0);
+			    in.online && st->playing_ssrc != 0);
 			json_object_set_int_member(o, "volume", st->volume);
 			json_object_set_int_member(o, "received", st->received);
 			json_object_set_int_member(o, "lost", st->lost);
@@ -180,9 +218,101 @@ get_speakers(struct api_req *r)
 			    st->clock_offset_ms);
 		}
 	}
-	g_hash_table_unref(by_id);
-	free(v);
 	api_reply(r, 200, rows);
+}
+
+struct tally {
+	char zone[13];
+	int64_t speakers, enrolled, online, playing;
+};
+
+struct summary {
+	GArray *groups;		/* struct tally, in zone order */
+	size_t group;		/* digits of a group's code */
+};
+
+static struct tally *
+group_of(struct summary *s, const char *zone)
+{
+	struct tally *last = s->groups->len ? &g_array_index(s->groups,
+	    struct tally, s->groups->len - 1) : NULL;
+
+	if (last && strncmp(last->zone, zone, s->group) == 0)
+		return last;
+	for (guint i = 0; i < s->groups->len; i++) {
+		struct tally *t = &g_array_index(s->groups, struct tally, i);
+		if (strncmp(t->zone, zone, s->group) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static void
+add_village(const struct db_village_count *v, void *arg)
+{
+	struct summary *s = arg;
+	struct tally *t = group_of(s, v->zone);
+
+	if (t == NULL) {
+		struct tally n = { .speakers = 0 };
+		snprintf(n.zone, sizeof(n.zone), "%.*s", (int)s->group, v->zone);
+		g_array_append_val(s->groups, n);
+		t = &g_array_index(s->groups, struct tally, s->groups->len - 1);
+	}
+	t->speakers += v->speakers;
+	t->enrolled += v->enrolled;
+}
+
+/* GET speakers/summary?zone=PREFIX: the loudspeakers of zone counted by
+ * the level below it (a county by township, a township by village, a
+ * village as itself): how many, enrolled, online, playing now. What a
+ * county's speakers page shows first, whatever its size; the counts come
+ * from the store's village cache and one pass over the registry. */
+static void
+get_speakers_summary(struct api_req *r)
+{
+	const char *zone = query_zone(r);
+
+	if (zone == NULL)
+		return;
+	if (!web_within(&r->who, zone)) {
+		api_error(r, 404, "not_found", "no zone %s in your area", zone);
+		return;
+	}
+	size_t len = strlen(zone);
+	struct summary s = { g_array_new(FALSE, FALSE, sizeof(struct tally)),
+	    len == 0 ? 6 : len == 6 ? 9 : 12 };
+	if (db_village_counts_each(r->d->db, zone, add_village, &s) != 0) {
+		g_array_free(s.groups, TRUE);
+		api_error(r, 500, "database", "cannot read speakers");
+		return;
+	}
+	size_t n = 0;
+	struct bcast_speaker_info *v = bcast_registry_snapshot(r->d->srv, &n);
+	for (size_t k = 0; v && k < n; k++) {
+		struct tally *t;
+		if (v[k].online && strncmp(v[k].zone, zone, len) == 0 &&
+		    (t = group_of(&s, v[k].zone)) != NULL) {
+			t->online++;
+			t->playing += v[k].st.playing_ssrc != 0;
+		}
+	}
+	free(v);
+	JsonArray *a = json_array_new();
+	for (guint i = 0; i < s.groups->len; i++) {
+		struct tally *t = &g_array_index(s.groups, struct tally, i);
+		JsonObject *o = json_object_new();
+		json_object_set_string_member(o, "zone", t->zone);
+		json_object_set_int_member(o, "speakers", t->speakers);
+		json_object_set_int_member(o, "enrolled", t->enrolled);
+		json_object_set_int_member(o, "online", t->online);
+		json_object_set_int_member(o, "playing", t->playing);
+		json_array_add_object_element(a, o);
+	}
+	g_array_free(s.groups, TRUE);
+	JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+	json_node_take_array(node, a);
+	api_reply(r, 200, node);
 }
 
 /* A new one-time enrolment token for speaker id, stored (as a hash,
@@ -368,6 +498,10 @@ api_route(struct api_req *r)
 		api_delete_schedule(r);
 	else if (api_is(r, "GET", 1, "speakers", NULL))
 		get_speakers(r);
+	else if (r->nparts == 2 && strcmp(r->method, "GET") == 0 &&
+	    strcmp(r->parts[0], "speakers") == 0 &&
+	    strcmp(r->parts[1], "summary") == 0)
+		get_speakers_summary(r);
 	else if (api_is(r, "POST", 1, "speakers", NULL))
 		post_speaker(r);
 	else if (api_is(r, "POST", 3, "speakers", "token"))

@@ -109,7 +109,7 @@ speaker_usage(FILE *f)
 {
 	fprintf(f,
 "usage: dalaba speaker add ID --zone VILLAGE-CODE [--name NAME]\n"
-"       dalaba speaker list\n"
+"       dalaba speaker list [--zone PREFIX]\n"
 "       dalaba speaker token ID\n\n"
 "add and token print a one-time token (valid 24 hours) and the command\n"
 "that enrols the loudspeaker box with it.\n");
@@ -175,7 +175,31 @@ cli_speaker(int argc, char **argv)
 			print_token(out);
 		g_free(path);
 	} else if (strcmp(sub, "list") == 0) {
-		rc = cli_call("GET", "speakers", NULL, &out);
+		/* A page of 1000 at a time, as the API gives them. */
+		JsonArray *all = json_array_new();
+		gint64 after = 0;
+		for (;;) {
+			gchar *path = g_strdup_printf("speakers?limit=1000&after=%lld%s%s",
+			    (long long)after, zone ? "&zone=" : "", zone ? zone : "");
+			JsonNode *page = NULL;
+			rc = cli_call("GET", path, NULL, &page);
+			g_free(path);
+			if (rc != CLI_OK)
+				break;
+			JsonArray *a = json_node_get_array(page);
+			guint got = json_array_get_length(a);
+			for (guint i = 0; i < got; i++) {
+				JsonNode *e = json_array_get_element(a, i);
+				after = json_object_get_int_member(json_node_get_object(e),
+				    "id");
+				json_array_add_element(all, json_node_copy(e));
+			}
+			json_node_unref(page);
+			if (got < 1000)
+				break;
+		}
+		out = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(out, all);
 		if (rc == CLI_OK && cli_json) {
 			client_print_json(out);
 		} else if (rc == CLI_OK) {

@@ -142,7 +142,10 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	int64_t now = dalabad_now();
 	recover(d, now);
 	daemon_plan(d, now);	/* slots missed while we were down, now */
-	d->tick_id = g_timeout_add(DAEMON_TICK_MS, daemon_tick, d);
+	/* The tick starts, pre-empts and expires what airs: ahead of web
+	 * requests, which share the loop. */
+	d->tick_id = g_timeout_add_full(G_PRIORITY_HIGH, DAEMON_TICK_MS,
+	    daemon_tick, d, NULL);
 	char pkhex[2 * BCAST_PK_LEN + 1];
 	bcast_hex_encode(d->pk, BCAST_PK_LEN, pkhex);
 	dlog(LOG_NOTICE, "dalabad %s running: state in %s, loudspeakers on UDP "

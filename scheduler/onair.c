@@ -76,8 +76,10 @@ onair_main(gpointer data)
 	}
 	oa->st = NULL;
 	/* Not g_main_context_invoke: with the loop stopped it would call
-	 * done() here, and onair_free would join this very thread. */
-	g_idle_add(report, oa);
+	 * done() here, and onair_free would join this very thread. Ahead of
+	 * the web's requests: at the idle priority, a loop kept busy by page
+	 * reloads never ran it, and the next item (a page) never started. */
+	g_idle_add_full(G_PRIORITY_HIGH, report, oa, NULL);
 	return NULL;
 }
 

@@ -275,6 +275,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	sqlite3_close_v2(db->h);
+	free(db->counts);
 	free(db);
 }
 

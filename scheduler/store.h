@@ -20,8 +20,20 @@
 #define DB_SCHEMA_VERSION 5
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
+struct db_village_count {
+	char zone[13];
+	int speakers, enrolled;
+};
+
 struct db {
 	sqlite3 *h;
+	/* Loudspeakers counted by village, for summaries at any size of
+	 * county without a scan of the table per request; rebuilt after a
+	 * speaker is added or enrolled (db_speaker_add, db_speaker_set_key
+	 * bump speakers_gen). */
+	uint64_t speakers_gen, counts_gen;
+	struct db_village_count *counts;
+	size_t ncounts;
 };
 
 /* Open (creating if needed) and migrate to DB_SCHEMA_VERSION. Refuses a
@@ -207,6 +219,10 @@ int db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
 /* Loudspeakers of zone (by prefix): how many, how many enrolled. */
 int db_zone_speakers(struct db *db, const char *zone, int *total,
     int *enrolled);
+/* Each village with loudspeakers under prefix, in code order, with its
+ * counts (from the cache above). */
+int db_village_counts_each(struct db *db, const char *prefix,
+    void (*fn)(const struct db_village_count *v, void *arg), void *arg);
 /* 1 if a speaker with that id exists, 0 if not, -1 on error. */
 int db_speaker_exists(struct db *db, uint32_t id);
 

@@ -54,6 +54,7 @@ db_speaker_add(struct db *db, uint32_t id, const char *zone, const char *name,
 		    "zone), not \"%s\"", zone);
 		return -1;
 	}
+	db->speakers_gen++;
 	return db_run(db, err, errlen, "INSERT INTO speakers (id, zone, name, "
 	    "created_at) VALUES (?, ?, ?, ?)", DB_ARGS((int64_t)id, zone, name,
 	    (int64_t)time(NULL))) == SQLITE_DONE ? 0 : -1;
@@ -63,6 +64,7 @@ int
 db_speaker_set_key(struct db *db, uint32_t id, const char *key_hex, char *err,
     size_t errlen)
 {
+	db->speakers_gen++;
 	if (db_run(db, err, errlen, "UPDATE speakers SET key_hex = ? WHERE id "
 	    "= ?", DB_ARGS(key_hex, (int64_t)id)) != SQLITE_DONE)
 		return -1;
@@ -212,22 +214,77 @@ db_enroll_token_take(struct db *db, const char *token_hash, int64_t now,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+struct zone_sum {
+	int total, enrolled;
+};
+
+static void
+sum_village(const struct db_village_count *v, void *arg)
+{
+	struct zone_sum *z = arg;
+
+	z->total += v->speakers;
+	z->enrolled += v->enrolled;
+}
+
 int
 db_zone_speakers(struct db *db, const char *zone, int *total, int *enrolled)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct zone_sum z = { 0, 0 };
+	int rc = db_village_counts_each(db, zone, sum_village, &z);
 
-	*total = *enrolled = 0;
-	if ((st = db_prepare(db, NULL, 0, "SELECT count(*), count(key_hex) FROM "
-	    "speakers WHERE substr(zone, 1, length(?1)) = ?1", DB_ARGS(zone))) ==
-	    NULL)
+	*total = z.total;
+	*enrolled = z.enrolled;
+	return rc;
+}
+
+static int
+load_counts(struct db *db)
+{
+	sqlite3_stmt *st;
+	size_t n = 0, cap = 64;
+	struct db_village_count *v = malloc(cap * sizeof(*v));
+
+	if (v == NULL || (st = db_prepare(db, NULL, 0, "SELECT zone, count(*), "
+	    "count(key_hex) FROM speakers GROUP BY zone ORDER BY zone",
+	    DB_NO_ARGS)) == NULL) {
+		free(v);
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*total = sqlite3_column_int(st, 0);
-		*enrolled = sqlite3_column_int(st, 1);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			struct db_village_count *m = realloc(v, 2 * cap * sizeof(*v));
+			if (m == NULL)
+				break;
+			v = m;
+			cap *= 2;
+		}
+		const unsigned char *z = sqlite3_column_text(st, 0);
+		snprintf(v[n].zone, sizeof(v[n].zone), "%s", z ? (const char *)z :
+		    "");
+		v[n].speakers = sqlite3_column_int(st, 1);
+		v[n].enrolled = sqlite3_column_int(st, 2);
+		n++;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	free(db->counts);
+	db->counts = v;
+	db->ncounts = n;
+	db->counts_gen = db->speakers_gen;
+	return 0;
+}
+
+int
+db_village_counts_each(struct db *db, const char *prefix,
+    void (*fn)(const struct db_village_count *v, void *arg), void *arg)
+{
+	size_t len = strlen(prefix);
+
+	if ((db->counts == NULL || db->counts_gen != db->speakers_gen) &&
+	    load_counts(db) != 0)
+		return -1;
+	for (size_t i = 0; i < db->ncounts; i++)
+		if (strncmp(db->counts[i].zone, prefix, len) == 0)
+			fn(&db->counts[i], arg);
+	return 0;
 }

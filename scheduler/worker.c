@@ -6,9 +6,11 @@
  * at ~40x real time, so a long preview takes seconds). A news notice goes
  * pool -> TTS thread; a preview goes TTS thread -> pool. Jobs travel in a
  * GAsyncQueue (TTS) and a GThreadPool (slow work); a job is handed back
- * with g_idle_add, so done() always runs on the thread iterating the
+ * with an idle source, so done() always runs on the thread iterating the
  * default main context, never here (g_main_context_invoke would run it on
- * this thread whenever the loop is not running, as during shutdown).
+ * this thread whenever the loop is not running, as during shutdown). The
+ * source is of high priority: at the idle one, a loop kept busy by web
+ * requests never ran it, and a render finished but never aired.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -104,6 +106,12 @@ hand_back(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+static void
+back(struct render_job *job)
+{
+	g_idle_add_full(G_PRIORITY_HIGH, hand_back, job, NULL);
+}
+
 /* The cached WAV as Ogg Opus beside it (what a browser's <audio> plays,
  * at a tenth of the size), made once. On a pool thread. */
 static int
@@ -172,7 +180,7 @@ slow_main(gpointer data, gpointer user)
 	/* STAGE_OGG */
 	if (job->rc == 0)
 		job->rc = ogg_copy(job, job->notice.title);
-	g_idle_add(hand_back, job);
+	back(job);
 }
 
 /* Is it in the cache already (then there is nothing to give way with)? */
@@ -265,7 +273,7 @@ worker_main(gpointer data)
 				m->job->stage = STAGE_OGG;
 				g_thread_pool_push(w->slow, m->job, NULL);
 			} else {
-				g_idle_add(hand_back, m->job);
+				back(m->job);
 			}
 		} else if (kind == MSG_LEXICON) {
 			tts_engine_set_lexicon(w->eng, m->lex);

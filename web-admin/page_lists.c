@@ -113,6 +113,45 @@ enrol_result(struct web_ctx *c, JsonObject *o)
 	html_end(c, g, 201);
 }
 
+#define SPEAKERS_PER_PAGE 50
+
+static void
+speaker_card(struct web_ctx *c, GString *g, JsonObject *s, JsonArray *zones,
+    JsonArray *onair)
+{
+	const char *zone = jstr(s, "zone");
+	bool on = json_object_get_boolean_member(s, "online");
+	bool playing = json_object_has_member(s, "playing") &&
+	    json_object_get_boolean_member(s, "playing");
+	int64_t rx = jnum(s, "received"), lost = jnum(s, "lost");
+
+	g_string_append_printf(g, "<div class=\"card speaker\"><h3>%s "
+	    "<span class=\"small\">#%lld</span></h3><div class=\"meta\">"
+	    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *jstr(s, "name") ?
+	    jstr(s, "name") : "喇叭"), (long long)jnum(s, "id"),
+	    on ? "on-line" : "off-line", on ? "在线" : "离线",
+	    playing ? playing_title(c, onair, zone) : "",
+	    html_zone_name(c, zones, zone), json_object_get_boolean_member(s,
+	    "enrolled") ? "已接入" : "未接入");
+	if (jnum(s, "last_heard"))
+		g_string_append_printf(g, " · 上次联系 %s", html_time(c,
+		    jnum(s, "last_heard")));
+	if (rx + lost > 0)
+		g_string_append_printf(g, " · 丢包 %.1f%%", 100.0 *
+		    (double)lost / (double)(rx + lost));
+	if (json_object_has_member(s, "volume"))
+		g_string_append_printf(g, " · 音量 %lld", (long long)jnum(s,
+		    "volume"));
+	g_string_append(g, "</div>");
+	if (!json_object_get_boolean_member(s, "enrolled")) {
+		char to[64];
+		snprintf(to, sizeof(to), "/speakers/%lld/token",
+		    (long long)jnum(s, "id"));
+		html_action(c, g, to, "重新生成接入口令", "plain", NULL, NULL);
+	}
+	g_string_append(g, "</div>");
+}
+
 void
 page_speakers(struct web_ctx *c)
 {
@@ -142,62 +181,90 @@ page_speakers(struct web_ctx *c)
 		if (st < 300)
 			return;
 	}
-	JsonNode *zn = web_get(c, "zones"), *sn = web_get(c, "speakers");
-	JsonNode *stn = web_get(c, "status");
-	JsonArray *onair = stn && json_object_has_member(json_node_get_object(stn),
-	    "on_air") ? json_object_get_array_member(json_node_get_object(stn),
-	    "on_air") : NULL;
+	/* Bounded whatever the county's size: above a village, counts by
+	 * township or village; a village's own boxes, 50 to a page. */
+	const char *zone = web_qarg(c, "zone", c->who.zone);
+	if (*zone && (!web_within(&c->who, zone) || strspn(zone, "0123456789") !=
+	    strlen(zone))) {
+		html_error_page(c, 404, "没有这个地区，或不在您的地区。");
+		return;
+	}
+	if (*zone == '\0')
+		zone = "";
+	JsonNode *zn = web_get(c, "zones"), *stn = NULL, *sn = NULL, *sum = NULL;
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
-	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
 	GString *g = html_begin(c, "喇叭", "speakers");
-	int online = 0, n = spk ? (int)json_array_get_length(spk) : 0;
+	char path[128];
 
 	if (err[0])
 		html_notice_box(g, "err", E(c, err));
-	for (int i = 0; i < n; i++) {
-		JsonObject *s = json_array_get_object_element(spk, (guint)i);
-		online += json_object_get_boolean_member(s, "online");
+	if (strlen(zone) > strlen(c->who.zone) && strlen(zone) >= 9) {
+		char up[16];
+		snprintf(up, sizeof(up), "%.*s", strlen(zone) == 12 ? 9 : 6, zone);
+		g_string_append_printf(g, "<p><a class=\"button plain\" href=\""
+		    "/speakers?zone=%s\">返回%s</a></p>", up, html_zone_name(c, zones,
+		    up));
 	}
-	g_string_append_printf(g, "<p id=\"summary\">共 %d 个喇叭，%d 个在线。</p>",
-	    n, online);
-	char township[16] = "";
-	for (int i = 0; i < n; i++) {
-		JsonObject *s = json_array_get_object_element(spk, (guint)i);
-		const char *zone = jstr(s, "zone");
-		if (strncmp(zone, township, 9) != 0) {
-			snprintf(township, sizeof(township), "%.9s", zone);
-			g_string_append_printf(g, "<h2>%s</h2>", html_zone_name(c, zones,
-			    township));
+	if (strlen(zone) < 12) {
+		snprintf(path, sizeof(path), "speakers/summary?zone=%s", zone);
+		sum = web_get(c, path);
+		JsonArray *a = sum ? json_node_get_array(sum) : NULL;
+		int64_t n = 0, on = 0, pl = 0;
+		for (guint i = 0; a && i < json_array_get_length(a); i++) {
+			JsonObject *o = json_array_get_object_element(a, i);
+			n += jnum(o, "speakers");
+			on += jnum(o, "online");
+			pl += jnum(o, "playing");
 		}
-		bool on = json_object_get_boolean_member(s, "online");
-		bool playing = json_object_has_member(s, "playing") &&
-		    json_object_get_boolean_member(s, "playing");
-		int64_t rx = jnum(s, "received"), lost = jnum(s, "lost");
-		g_string_append_printf(g, "<div class=\"card speaker\"><h3>%s "
-		    "<span class=\"small\">#%lld</span></h3><div class=\"meta\">"
-		    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *jstr(s, "name") ?
-		    jstr(s, "name") : "喇叭"), (long long)jnum(s, "id"),
-		    on ? "on-line" : "off-line", on ? "在线" : "离线",
-		    playing ? playing_title(c, onair, zone) : "",
-		    html_zone_name(c, zones, zone), json_object_get_boolean_member(s,
-		    "enrolled") ? "已接入" : "未接入");
-		if (jnum(s, "last_heard"))
-			g_string_append_printf(g, " · 上次联系 %s", html_time(c,
-			    jnum(s, "last_heard")));
-		if (rx + lost > 0)
-			g_string_append_printf(g, " · 丢包 %.1f%%", 100.0 *
-			    (double)lost / (double)(rx + lost));
-		if (json_object_has_member(s, "volume"))
-			g_string_append_printf(g, " · 音量 %lld", (long long)jnum(s,
-			    "volume"));
-		g_string_append(g, "</div>");
-		if (!json_object_get_boolean_member(s, "enrolled")) {
-			char to[64];
-			snprintf(to, sizeof(to), "/speakers/%lld/token",
-			    (long long)jnum(s, "id"));
-			html_action(c, g, to, "重新生成接入口令", "plain", NULL, NULL);
+		g_string_append_printf(g, "<p id=\"summary\">%s：共 %lld 个喇叭，"
+		    "%lld 个在线，%lld 个正在播。</p>", *zone ? html_zone_name(c,
+		    zones, zone) : "全部", (long long)n, (long long)on,
+		    (long long)pl);
+		for (guint i = 0; a && i < json_array_get_length(a); i++) {
+			JsonObject *o = json_array_get_object_element(a, i);
+			int64_t off = jnum(o, "speakers") - jnum(o, "online");
+			g_string_append_printf(g, "<div class=\"card area\"><h3><a "
+			    "href=\"/speakers?zone=%s\">%s</a></h3><div class=\"meta\">"
+			    "%lld 个喇叭 · <span class=\"badge on-line\">在线 %lld</span>",
+			    E(c, jstr(o, "zone")), html_zone_name(c, zones, jstr(o,
+			    "zone")), (long long)jnum(o, "speakers"),
+			    (long long)jnum(o, "online"));
+			if (off)
+				g_string_append_printf(g, "<span class=\"badge off-line\">"
+				    "不在线 %lld</span>", (long long)off);
+			if (jnum(o, "playing"))
+				g_string_append_printf(g, "<span class=\"badge playing\">"
+				    "正在播 %lld</span>", (long long)jnum(o, "playing"));
+			g_string_append(g, "</div></div>");
 		}
-		g_string_append(g, "</div>");
+		if (a == NULL || json_array_get_length(a) == 0)
+			g_string_append(g, "<p>这里还没有喇叭。</p>");
+	} else {
+		int64_t after = g_ascii_strtoll(web_qarg(c, "after", "0"), NULL, 10);
+		snprintf(path, sizeof(path), "speakers?zone=%s&limit=%d&after=%lld",
+		    zone, SPEAKERS_PER_PAGE, (long long)(after > 0 ? after : 0));
+		sn = web_get(c, path);
+		stn = web_get(c, "status");
+		JsonArray *onair = stn && json_object_has_member(
+		    json_node_get_object(stn), "on_air") ?
+		    json_object_get_array_member(json_node_get_object(stn),
+		    "on_air") : NULL;
+		JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
+		int n = spk ? (int)json_array_get_length(spk) : 0;
+		int64_t last = 0;
+		g_string_append_printf(g, "<h2>%s</h2>", html_zone_name(c, zones,
+		    zone));
+		if (n == 0)
+			g_string_append(g, "<p>这里还没有喇叭。</p>");
+		for (int i = 0; i < n; i++) {
+			JsonObject *s = json_array_get_object_element(spk, (guint)i);
+			speaker_card(c, g, s, zones, onair);
+			last = jnum(s, "id");
+		}
+		if (n == SPEAKERS_PER_PAGE)
+			g_string_append_printf(g, "<p><a class=\"button plain\" href=\""
+			    "/speakers?zone=%s&after=%lld\">下一页</a></p>", zone,
+			    (long long)last);
 	}
 	g_string_append(g, "<h2>接入新喇叭</h2><form method=\"post\" action=\""
 	    "/speakers/new\" class=\"card\">");
@@ -210,7 +277,8 @@ page_speakers(struct web_ctx *c)
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		const char *code = jstr(z, "code");
-		if (strlen(code) == 12 && web_within(&c->who, code))
+		if (strlen(code) == 12 && web_within(&c->who, code) &&
+		    g_str_has_prefix(code, zone))
 			g_string_append_printf(g, "<option value=\"%s\">%s</option>",
 			    code, E(c, jstr(z, "name")));
 	}
@@ -223,6 +291,8 @@ page_speakers(struct web_ctx *c)
 		json_node_unref(sn);
 	if (stn)
 		json_node_unref(stn);
+	if (sum)
+		json_node_unref(sum);
 }
 
 /* ---- history ---- */

@@ -166,10 +166,13 @@ test_air(struct db *db)
 static int nunconf, nlisted;
 
 static void
-unconfirmed(uint32_t id, void *arg)
+unconfirmed(const struct db_speaker_row *r, void *arg)
 {
 	(void)arg;
-	CHECK(id == 902, "speaker %u has not confirmed", id);
+	CHECK(r->id == 902 && strcmp(r->zone, "110101001002") == 0 &&
+	    strcmp(r->name, "乙") == 0 && !r->enrolled,
+	    "speaker %u (%s, %s, never enrolled) has not confirmed", r->id,
+	    r->name, r->zone);
 	nunconf++;
 }
 
@@ -225,8 +228,22 @@ test_pages(struct db *db)
 	    targets == 2 && confirmed == 1, "counts over both broadcasts: %d of "
 	    "%d confirmed", confirmed, targets);
 	nunconf = 0;
-	db_page_unconfirmed_each(db, pid, unconfirmed, NULL);
+	db_page_unconfirmed_each(db, pid, 100, unconfirmed, NULL);
 	CHECK(nunconf == 1, "one not confirmed");
+	nunconf = 0;
+	db_page_unconfirmed_each(db, pid, 0, unconfirmed, NULL);
+	CHECK(nunconf == 0, "the list is bounded by its limit");
+	int tot, en, tot0, en0;
+	int rc = db_zone_speakers(db, "110101001002", &tot0, &en0);
+	CHECK(rc == 0 && tot0 == 1 && en0 == 0, "西村's loudspeakers: %d, %d "
+	    "enrolled", tot0, en0);
+	rc = db_zone_speakers(db, "110101001", &tot0, &en0);
+	CHECK(rc == 0 && tot0 >= 2, "the township's: %d, %d enrolled", tot0, en0);
+	rc = db_speaker_set_key(db, 902, "abababababababababababababababab"
+	    "abababababababababababababababab", err, sizeof(err));
+	int rc2 = db_zone_speakers(db, "110101001", &tot, &en);
+	CHECK(rc == 0 && rc2 == 0 && tot == tot0 && en == en0 + 1,
+	    "an enrolment is counted at once: %d -> %d", en0, en);
 	nlisted = 0;
 	db_page_each(db, "110101001001", 50, listed, NULL);
 	db_page_each(db, "110101002001", 50, listed, NULL);

@@ -146,6 +146,19 @@ try {
 	check('and a QR code of it', await c.$('.qr svg path') !== null);
 	writeFileSync(`${OUT}/enroll.cmd`, cmd);
 	await c.screenshot({ path: `${SHOTS}/07-speaker-enrol.png`, fullPage: true });
+	// The county's speakers page counts by township, then by village;
+	// the boxes themselves are listed only in a village, a page at a time.
+	await c.click('text=返回喇叭列表');
+	const towns = await c.$$eval('.card.area h3', hs => hs.map(h => h.textContent));
+	check('the county sees its loudspeakers by township', towns.length === 1 && towns[0] === '甲镇', JSON.stringify(towns));
+	check('not box by box', (await c.$$('.card.speaker')).length === 0);
+	await c.click('.card.area >> text=甲镇');
+	const vill = await c.$$eval('.card.area h3', hs => hs.map(h => h.textContent));
+	check('a township by village', JSON.stringify(vill) === JSON.stringify(['甲镇一村']), JSON.stringify(vill));
+	await c.click('.card.area >> text=甲镇一村');
+	check('and a village box by box', (await c.textContent('.card.speaker')).includes('村委会门口'));
+	await c.click('text=返回甲镇');
+	check('with a way back up', (await c.$$('.card.area')).length === 1);
 	await c.click('nav >> text=读音');
 	await c.fill('#word', '大喇叭');
 	await c.fill('#pinyin', 'da4 la3 ba5');
