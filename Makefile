@@ -152,6 +152,7 @@ TEST_TOOLS += $(BUILD)/tests/replay_$(1)
 FUZZ_TARGETS += $(FUZZ_DIR)/fuzz_$(1)
 endef
 $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
+$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c))
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
