@@ -73,6 +73,12 @@ void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
  * it to conf_path (0600), with output as its [audio] output. */
 int spk_enroll(const char *url, const char *token, const char *conf_path,
     const char *output, char *err, size_t errlen);
+/* The server's HTTP answer (len bytes, as received) into c: its id, zone,
+ * key, server address, port and public key, parsed and checked; c's other
+ * fields are kept. An answer setting anything else, cut short, or
+ * incomplete is refused with c unchanged. */
+int spk_enroll_answer(const char *resp, size_t len, struct spk_config *c,
+    char *err, size_t errlen);
 
 /* ---- the agent ------------------------------------------------------------------- */
 
