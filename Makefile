@@ -153,6 +153,8 @@ FUZZ_TARGETS += $(FUZZ_DIR)/fuzz_$(1)
 endef
 $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
 $(eval $(call fuzz_target,dalabad_conf,scheduler/config.c))
+$(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
+$(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c))
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
