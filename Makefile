@@ -157,6 +157,7 @@ $(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
 $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c))
 $(eval $(call fuzz_target,lexicon,$(tts_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
+$(eval $(call fuzz_target,news,scheduler/news.c))
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
