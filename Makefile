@@ -139,6 +139,26 @@ $(FUZZ_DIR)/fuzz_cap: tests/fuzz/fuzz_cap.c scheduler/cap.c
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
+# fuzz_target NAME, SOURCES: tests/fuzz/fuzz_NAME.c over the parser in
+# SOURCES, as the corpus replayer and as the libFuzzer build.
+define fuzz_target
+$(BUILD)/tests/replay_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(BUILD)/tests/fuzz/replay_main.o $(2:%.c=$(BUILD)/%.o)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(2)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $$(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $$@ $$^ $$(LDLIBS)
+TEST_TOOLS += $(BUILD)/tests/replay_$(1)
+FUZZ_TARGETS += $(FUZZ_DIR)/fuzz_$(1)
+endef
+$(eval $(call fuzz_target,timetable,scheduler/timetable.c))
+$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c))
+$(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
+$(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c))
+$(eval $(call fuzz_target,lexicon,$(tts_SRC)))
+$(eval $(call fuzz_target,credential,web-admin/credential.c))
+$(eval $(call fuzz_target,news,scheduler/news.c))
+
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
 # Everything the bench scripts run besides the programs: stream.sh puts

@@ -13,57 +13,6 @@
 
 /* ---- schedules --------------------------------------------------------------- */
 
-/* "1-5,7" (Monday = 1) to the rule's bit mask. */
-static int
-parse_weekdays(const char *s)
-{
-	int mask = 0;
-
-	while (*s) {
-		if (*s < '1' || *s > '7')
-			return -1;
-		int a = *s++ - '0', b = a;
-		if (*s == '-') {
-			s++;
-			if (*s < '1' || *s > '7')
-				return -1;
-			b = *s++ - '0';
-		}
-		if (b < a)
-			return -1;
-		for (int k = a; k <= b; k++)
-			mask |= 1 << (k - 1);
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return -1;
-	}
-	return mask;
-}
-
-/* "2026-11-23 12:00[:SS]" local, or "now". */
-static int64_t
-parse_at(struct dalabad *d, const char *s)
-{
-	int y, mo, da, h, mi, se = 0;
-	char tail;
-
-	if (strcmp(s, "now") == 0)
-		return dalabad_now();
-	int n = sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &da, &h, &mi, &se,
-	    &tail);
-	if (n != 5 && n != 6)
-		return -1;
-	if (h > 23 || mi > 59 || se > 59)
-		return -1;
-	GDateTime *t = g_date_time_new(d->tz, y, mo, da, h, mi, se);
-	if (t == NULL)
-		return -1;
-	int64_t u = g_date_time_to_unix(t);
-	g_date_time_unref(t);
-	return u;
-}
-
 static const char *const schedule_fields[] = { "kind", "at", "times",
     "weekdays", "every_weeks", "from", "to", "volume", NULL };
 
@@ -95,7 +44,8 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 			    "needs \"at\": \"YYYY-MM-DD HH:MM\" or \"now\"");
 			goto out;
 		}
-		if ((s->rule.once_at = parse_at(r->d, at)) < 0) {
+		if ((s->rule.once_at = tt_parse_at(at, r->d->tz,
+		    dalabad_now())) < 0) {
 			api_error(r, 400, "bad_field", "\"at\" is \"YYYY-MM-DD HH:MM\" "
 			    "(local time) or \"now\", not \"%s\"", at);
 			goto out;
@@ -122,7 +72,7 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 		s->rule.weekdays = 127;
 		r->err_field = "weekdays";
 		if (wd && s->rule.kind == TT_WEEKLY &&
-		    (s->rule.weekdays = parse_weekdays(wd)) <= 0) {
+		    (s->rule.weekdays = tt_parse_weekdays(wd)) <= 0) {
 			api_error(r, 400, "bad_field", "\"weekdays\" lists days 1 "
 			    "(Monday) to 7 (Sunday), e.g. \"1-5\" or \"1,3,5\"");
 			goto out;

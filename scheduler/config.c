@@ -102,6 +102,14 @@ set(struct dalabad_config *c, const struct key *k, const char *val,
 			snprintf(err, errlen, "[%s] %s is empty", k->group, k->name);
 			return -1;
 		}
+		/* An escaped newline would let a value (advertise goes into
+		 * every enrolled box's configuration) carry lines of its own. */
+		for (const char *p = val; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				snprintf(err, errlen, "[%s] %s has a control "
+				    "character", k->group, k->name);
+				return -1;
+			}
 		char **p = field;
 		g_free(*p);
 		*p = g_strdup(val);
@@ -151,8 +159,8 @@ check_known(GKeyFile *kf, char *err, size_t errlen)
 }
 
 int
-dalabad_config_load(const char *path, struct dalabad_config *c, char *err,
-    size_t errlen)
+dalabad_config_parse(const char *text, size_t len, const char *name,
+    struct dalabad_config *c, char *err, size_t errlen)
 {
 	GKeyFile *kf = NULL;
 	GError *gerr = NULL;
@@ -162,33 +170,54 @@ dalabad_config_load(const char *path, struct dalabad_config *c, char *err,
 	for (size_t i = 0; i < NKEYS; i++)
 		if (set(c, &keys[i], keys[i].def, err, errlen) != 0)
 			abort();	/* a default out of its own range */
-	if (path == NULL)
-		return 0;
+	/* GKeyFile would end a line's value at a NUL and drop the rest. */
+	if (memchr(text, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s: a NUL byte (not a text file)", name);
+		goto fail;
+	}
 	kf = g_key_file_new();
-	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &gerr)) {
-		snprintf(err, errlen, "%s: %s", path, gerr->message);
+	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &gerr)) {
+		snprintf(err, errlen, "%s: %s", name, gerr->message);
 		goto fail;
 	}
 	if (check_known(kf, e2, sizeof(e2)) != 0) {
-		snprintf(err, errlen, "%s: %s", path, e2);
+		snprintf(err, errlen, "%s: %s", name, e2);
 		goto fail;
 	}
 	for (size_t i = 0; i < NKEYS; i++) {
 		gchar *v = g_key_file_get_string(kf, keys[i].group, keys[i].name,
-		    NULL);
-		if (v == NULL)
+		    &gerr);
+		if (g_error_matches(gerr, G_KEY_FILE_ERROR,
+		    G_KEY_FILE_ERROR_KEY_NOT_FOUND) || g_error_matches(gerr,
+		    G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND)) {
+			g_clear_error(&gerr);
 			continue;
+		}
+		if (gerr != NULL) {
+			/* Bytes that are not UTF-8 (no value at all, once
+			 * silently the default) or a bad escape (the value
+			 * with its backslash, once taken as it was). */
+			snprintf(err, errlen, "%s: [%s] %s %s", name,
+			    keys[i].group, keys[i].name, g_error_matches(gerr,
+			    G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_UNKNOWN_ENCODING) ?
+			    "is not UTF-8 text" : "has a backslash that escapes "
+			    "nothing (write \\\\ for one)");
+			g_free(v);
+			goto fail;
+		}
 		int rc = set(c, &keys[i], g_strstrip(v), e2, sizeof(e2));
 		g_free(v);
 		if (rc != 0) {
-			snprintf(err, errlen, "%s: %s", path, e2);
+			snprintf(err, errlen, "%s: %s", name, e2);
 			goto fail;
 		}
 	}
-	GTimeZone *tz = g_time_zone_new_identifier(c->timezone);
+	/* A name, not a path: GLib would read any file given as one. */
+	GTimeZone *tz = c->timezone[0] == '/' || strstr(c->timezone, "..") ?
+	    NULL : g_time_zone_new_identifier(c->timezone);
 	if (tz == NULL) {
 		snprintf(err, errlen, "%s: [dalabad] timezone \"%s\" is not a "
-		    "known time zone (see /usr/share/zoneinfo)", path, c->timezone);
+		    "known time zone (see /usr/share/zoneinfo)", name, c->timezone);
 		goto fail;
 	}
 	g_time_zone_unref(tz);
@@ -196,9 +225,31 @@ dalabad_config_load(const char *path, struct dalabad_config *c, char *err,
 	return 0;
 fail:
 	g_clear_error(&gerr);
-	g_key_file_free(kf);
+	if (kf)
+		g_key_file_free(kf);
 	dalabad_config_clear(c);
 	return -1;
+}
+
+int
+dalabad_config_load(const char *path, struct dalabad_config *c, char *err,
+    size_t errlen)
+{
+	gchar *text = NULL;
+	gsize len;
+	GError *gerr = NULL;
+
+	if (path == NULL)
+		return dalabad_config_parse("", 0, "(defaults)", c, err, errlen);
+	if (!g_file_get_contents(path, &text, &len, &gerr)) {
+		memset(c, 0, sizeof(*c));
+		snprintf(err, errlen, "%s", gerr->message);
+		g_error_free(gerr);
+		return -1;
+	}
+	int rc = dalabad_config_parse(text, len, path, c, err, errlen);
+	g_free(text);
+	return rc;
 }
 
 void
@@ -232,9 +283,18 @@ dalabad_config_write(FILE *f, const struct dalabad_config *c)
 			group = k->group;
 		}
 		fprintf(f, "# %s (default %s)\n", k->doc, k->def);
-		if (k->type == K_STR)
-			fprintf(f, "%s = %s\n", k->name, *(char *const *)field);
-		else
+		if (k->type == K_STR) {
+			/* As GKeyFile reads it back: values hold no control
+			 * characters nor blanks at either end, so only a
+			 * backslash needs its escape. */
+			fprintf(f, "%s = ", k->name);
+			for (const char *v = *(char *const *)field; *v; v++) {
+				if (*v == '\\')
+					fputc('\\', f);
+				fputc(*v, f);
+			}
+			fputc('\n', f);
+		} else
 			fprintf(f, "%s = %d\n", k->name,
 			    *(const int *)field / scale(k));
 	}

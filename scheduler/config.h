@@ -39,6 +39,9 @@ struct dalabad_config {
  * default. -1 with err on any problem; c is then left cleared. */
 int dalabad_config_load(const char *path, struct dalabad_config *c,
     char *err, size_t errlen);
+/* The same from the file's text (len bytes); name heads every message. */
+int dalabad_config_parse(const char *text, size_t len, const char *name,
+    struct dalabad_config *c, char *err, size_t errlen);
 void dalabad_config_clear(struct dalabad_config *c);
 /* The folder dir: feeds must be inside (news_root, relative to state_dir
  * unless absolute); g_free it. */

@@ -178,7 +178,9 @@ child(xmlNode *n, const char *name)
 	return NULL;
 }
 
-static void
+/* "第k条：title。text。" onto out; false, and out as it was, if the item
+ * has nothing to read (so the next one is still item k). */
+static bool
 add_item(GString *out, int k, xmlNode *title, xmlNode *text)
 {
 	GString *raw = g_string_new(NULL);
@@ -200,9 +202,11 @@ add_item(GString *out, int k, xmlNode *title, xmlNode *text)
 		if (out->len > t)
 			end_sentence(out);
 	}
-	if (out->len == head)
+	bool read = out->len > head;
+	if (!read)
 		g_string_truncate(out, before);	/* an empty item: skip */
 	g_string_free(raw, TRUE);
+	return read;
 }
 
 char *
@@ -240,16 +244,18 @@ news_parse_feed(const char *xml, size_t len, int items, char *err,
 	    (list = child(root, "channel")) != NULL) {
 		for (xmlNode *c = list->children; c && k < items; c = c->next)
 			if (c->type == XML_ELEMENT_NODE &&
-			    strcmp((const char *)c->name, "item") == 0)
-				add_item(out, ++k, child(c, "title"),
-				    child(c, "description"));
+			    strcmp((const char *)c->name, "item") == 0 &&
+			    add_item(out, k + 1, child(c, "title"),
+			    child(c, "description")))
+				k++;
 	} else if (root && strcmp((const char *)root->name, "feed") == 0) {
 		for (xmlNode *c = root->children; c && k < items; c = c->next)
 			if (c->type == XML_ELEMENT_NODE &&
 			    strcmp((const char *)c->name, "entry") == 0) {
 				xmlNode *t = child(c, "summary");
-				add_item(out, ++k, child(c, "title"),
-				    t ? t : child(c, "content"));
+				if (add_item(out, k + 1, child(c, "title"),
+				    t ? t : child(c, "content")))
+					k++;
 			}
 	} else {
 		snprintf(err, errlen, "neither RSS 2.0 nor Atom");

@@ -16,17 +16,49 @@ cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* The number in n decimal digits at s, or -1 if one of them is not a digit
+ * (sscanf's %d would also take signs and leading white space). */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "H:MM" or "HH:MM" at s: minutes after midnight, *used the bytes read;
+ * -1 if s does not start with such a time. */
+static int
+clock_time(const char *s, int *used)
+{
+	int hl = s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? 2 : 1;
+	int h = digits(s, hl), m;
+
+	if (h < 0 || h > 23 || s[hl] != ':' || (m = digits(s + hl + 1, 2)) < 0 ||
+	    m > 59)
+		return -1;
+	*used = hl + 3;
+	return h * 60 + m;
+}
+
 int
 tt_parse_times(const char *s, int *out, int max, char *err, size_t errlen)
 {
 	int n = 0;
 	const char *p = s;
 
-	while (*p) {
-		int h, m, used = 0;
-		if (sscanf(p, "%2d:%2d%n", &h, &m, &used) != 2 || used < 4 ||
-		    h < 0 || h > 23 || m < 0 || m > 59 ||
-		    (p[used] != ',' && p[used] != '\0')) {
+	/* White space around a time is forgiven ("12:00, 18:30" is how
+	 * people type a list), inside one it is not. */
+	while (*(p += strspn(p, " \t"))) {
+		int used, t = clock_time(p, &used);
+		if (t >= 0)
+			p += used + strspn(p + used, " \t");
+		if (t < 0 || (*p != ',' && *p != '\0')) {
 			snprintf(err, errlen, "times must look like 12:00,18:30");
 			return -1;
 		}
@@ -34,8 +66,7 @@ tt_parse_times(const char *s, int *out, int max, char *err, size_t errlen)
 			snprintf(err, errlen, "at most %d times a day", max);
 			return -1;
 		}
-		out[n++] = h * 60 + m;
-		p += used;
+		out[n++] = t;
 		if (*p == ',')
 			p++;
 	}
@@ -51,16 +82,77 @@ tt_parse_times(const char *s, int *out, int max, char *err, size_t errlen)
 	return k;
 }
 
-int
-tt_parse_date(const char *s)
+/* "YYYY-MM-DD" at s: the date as YYYYMMDD, or -1 if it is not a real one. */
+static int
+calendar_date(const char *s)
 {
-	int y, m, d, used = 0;
+	int y = digits(s, 4), m = -1, d = -1;
 
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || s[used] ||
-	    used != 10 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m,
+	if (y > 0 && s[4] == '-' && (m = digits(s + 5, 2)) > 0 && s[7] == '-')
+		d = digits(s + 8, 2);
+	if (d < 1 || m > 12 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m,
 	    (GDateYear)y))
 		return -1;
 	return y * 10000 + m * 100 + d;
+}
+
+int
+tt_parse_date(const char *s)
+{
+	int ymd = calendar_date(s);
+
+	return ymd >= 0 && s[10] == '\0' ? ymd : -1;
+}
+
+int
+tt_parse_weekdays(const char *s)
+{
+	int mask = 0;
+
+	while (*s) {
+		if (*s < '1' || *s > '7')
+			return -1;
+		int a = *s++ - '0', b = a;
+		if (*s == '-') {
+			s++;
+			if (*s < '1' || *s > '7')
+				return -1;
+			b = *s++ - '0';
+		}
+		if (b < a)
+			return -1;
+		for (int k = a; k <= b; k++)
+			mask |= 1 << (k - 1);
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return mask;
+}
+
+int64_t
+tt_parse_at(const char *s, GTimeZone *tz, int64_t now)
+{
+	int ymd, hm, used, sec = 0;
+
+	if (strcmp(s, "now") == 0)
+		return now;
+	if ((ymd = calendar_date(s)) < 0 || s[10] != ' ' ||
+	    (hm = clock_time(s + 11, &used)) < 0)
+		return -1;
+	s += 11 + used;
+	if (*s == ':' && (sec = digits(s + 1, 2)) >= 0 && sec <= 59)
+		s += 3;
+	if (*s != '\0')
+		return -1;
+	GDateTime *t = g_date_time_new(tz, ymd / 10000, ymd / 100 % 100,
+	    ymd % 100, hm / 60, hm % 60, sec);
+	if (t == NULL)
+		return -1;
+	int64_t u = g_date_time_to_unix(t);
+	g_date_time_unref(t);
+	return u >= 0 ? u : -1;
 }
 
 /* Days since a fixed Monday, for "every N weeks". */

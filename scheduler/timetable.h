@@ -31,10 +31,21 @@ struct tt_rule {
 	int date_from, date_to;		/* local dates YYYYMMDD; 0 = open */
 };
 
-/* "12:00,18:30" -> minutes, sorted, no duplicates. -1 with err on bad input. */
+/* The timetable fields as people and the API write them. Each takes the
+ * exact shape and nothing else: digits are digits (no signs, no blanks
+ * inside), so what is accepted reads back the same when written out. */
+
+/* "12:00,18:30" (H:MM or HH:MM, blanks around each allowed) -> minutes,
+ * sorted, no duplicates; the count. -1 with err on bad input. */
 int tt_parse_times(const char *s, int *out, int max, char *err, size_t errlen);
 /* "2026-11-23" -> 20261123; -1 if not a real date. */
 int tt_parse_date(const char *s);
+/* "1-5,7" (Monday = 1) -> the bit mask of struct tt_rule's weekdays; 0 for
+ * "", -1 on bad input. */
+int tt_parse_weekdays(const char *s);
+/* "2026-11-23 12:00[:SS]" in tz, or "now" (returns now): unix seconds, or
+ * -1 if it is not a real date and time (or is before 1970). */
+int64_t tt_parse_at(const char *s, GTimeZone *tz, int64_t now);
 
 /* The first slot strictly after `after` (unix seconds), or -1 if none is
  * left (a past one-shot, a date range that has ended). */

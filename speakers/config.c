@@ -2,9 +2,11 @@
  * config.c — the speaker's INI file: [speaker] id, zone, key; [server]
  * address, port, public_key; [audio] output, volume; [agent] hello_ms,
  * stats. Unknown keys are errors, so a typo is found at `-n`, not at the
- * next emergency.
+ * next emergency. The parser works on the text (the file's, or the
+ * enrolment answer's), so the fuzzer runs exactly what the box runs.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +37,14 @@ trim(char *s)
 }
 
 static int
-int_in(const char *v, long lo, long hi, long *out)
+int_in(const char *v, long long lo, long long hi, long long *out)
 {
 	char *end;
 
+	/* long long: a box may be 32-bit armhf, where long cannot hold
+	 * every speaker id (UINT32_MAX would even become -1). */
 	errno = 0;
-	*out = strtol(v, &end, 10);
+	*out = strtoll(v, &end, 10);
 	return errno == 0 && end != v && *end == '\0' && *out >= lo && *out <= hi;
 }
 
@@ -53,11 +57,25 @@ copy(char *dst, size_t cap, const char *v)
 	return 1;
 }
 
-static int
-set(struct spk_config *c, const char *sec, const char *k, const char *v)
-{
-	long n;
+static const struct {
+	const char *name;
+	unsigned bit;
+} sections[] = {
+	{ "speaker", SPK_CONF_SPEAKER }, { "server", SPK_CONF_SERVER },
+	{ "audio", SPK_CONF_AUDIO }, { "agent", SPK_CONF_AGENT },
+};
 
+/* 1 set, 0 a bad value, -1 an unknown key, -2 a section not allowed. */
+static int
+set(struct spk_config *c, const char *sec, const char *k, const char *v,
+    unsigned allowed)
+{
+	long long n;
+
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (strcmp(sec, sections[i].name) == 0 &&
+		    !(allowed & sections[i].bit))
+			return -2;
 	if (strcmp(sec, "speaker") == 0) {
 		if (strcmp(k, "id") == 0) {
 			if (!int_in(v, 1, UINT32_MAX, &n))
@@ -106,28 +124,56 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v)
 	return -1;
 }
 
-int
-spk_config_load(struct spk_config *c, const char *path, char *err,
-    size_t errlen)
+/* "value   # why": a '#' after a blank starts a comment, as in the
+ * README's example; one that starts a value or follows a letter does not. */
+static void
+strip_comment(char *v)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024], sec[32] = "";
-	int lineno = 0;
+	for (char *h = strchr(v, '#'); h != NULL; h = strchr(h + 1, '#'))
+		if (h > v && (h[-1] == ' ' || h[-1] == '\t')) {
+			*h = '\0';
+			return;
+		}
+}
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
+int
+spk_config_parse(struct spk_config *c, const char *text, size_t len,
+    const char *name, unsigned allowed, char *err, size_t errlen)
+{
+	struct spk_config t = *c;	/* c changes only if all is well */
+	const char *p = text, *end = text + len;
+	char line[1024], sec[32] = "";
+	int rc = -1;
+
+	for (int lineno = 1; p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		/* Whole lines only: a long one cut in two would make its
+		 * tail a line of its own. */
+		if (n >= sizeof(line)) {
+			snprintf(err, errlen, "%s:%d: line too long", name, lineno);
+			goto out;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl != NULL);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (((unsigned char)line[i] < 0x20 && line[i] != '\t') ||
+			    line[i] == 0x7f) {
+				snprintf(err, errlen, "%s:%d: a control character "
+				    "(not a text file?)", name, lineno);
+				goto out;
+			}
 		char *s = trim(line);
 		if (*s == '\0' || *s == '#' || *s == ';')
 			continue;
 		if (*s == '[') {
 			char *e = strchr(s, ']');
 			if (e == NULL || e[1] != '\0' || (size_t)(e - s - 1) >= sizeof(sec)) {
-				snprintf(err, errlen, "%s:%d: bad section", path, lineno);
-				goto fail;
+				snprintf(err, errlen, "%s:%d: bad section", name, lineno);
+				goto out;
 			}
 			memcpy(sec, s + 1, (size_t)(e - s - 1));
 			sec[e - s - 1] = '\0';
@@ -135,29 +181,133 @@ spk_config_load(struct spk_config *c, const char *path, char *err,
 		}
 		char *eq = strchr(s, '=');
 		if (eq == NULL) {
-			snprintf(err, errlen, "%s:%d: expected key = value", path,
+			snprintf(err, errlen, "%s:%d: expected key = value", name,
 			    lineno);
-			goto fail;
+			goto out;
 		}
 		*eq = '\0';
 		char *k = trim(s), *v = trim(eq + 1);
-		int r = set(c, sec, k, v);
+		strip_comment(v);
+		v = trim(v);
+		int r = set(&t, sec, k, v, allowed);
+		if (r == -2) {
+			snprintf(err, errlen, "%s:%d: [%s] %s may not be set here",
+			    name, lineno, sec, k);
+			goto out;
+		}
 		if (r == -1) {
 			snprintf(err, errlen, "%s:%d: unknown key \"%s\" in [%s]",
-			    path, lineno, k, sec);
-			goto fail;
+			    name, lineno, k, sec);
+			goto out;
 		}
 		if (r == 0) {
-			snprintf(err, errlen, "%s:%d: bad value for %s", path,
+			snprintf(err, errlen, "%s:%d: bad value for %s", name,
 			    lineno, k);
-			goto fail;
+			goto out;
 		}
 	}
+	*c = t;
+	rc = 0;
+out:
+	explicit_bzero(&t, sizeof(t));	/* it holds the box's key */
+	return rc;
+}
+
+int
+spk_config_load(struct spk_config *c, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	size_t len;
+	int rc = -1;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((text = malloc(SPK_CONF_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	len = fread(text, 1, SPK_CONF_MAX + 1, f);
+	if (ferror(f))
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else if (len > SPK_CONF_MAX)
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
+		    SPK_CONF_MAX);
+	else
+		rc = spk_config_parse(c, text, len, path, SPK_CONF_ALL, err,
+		    errlen);
+	free(text);
+out:
 	fclose(f);
-	return 0;
-fail:
-	fclose(f);
-	return -1;
+	return rc;
+}
+
+/* Does v read back as itself: no control character but tabs inside, no
+ * blank at either end (trimmed), no blank before a '#' (a comment)? */
+static bool
+writable(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' ||
+	    v[n - 1] == '\t'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f ||
+		    (v[i] == '#' && i > 0 && (v[i - 1] == ' ' || v[i - 1] == '\t')))
+			return false;
+	return true;
+}
+
+static bool
+is_zero(const uint8_t *b, size_t n)
+{
+	uint8_t any = 0;
+
+	for (size_t i = 0; i < n; i++)
+		any |= b[i];
+	return any == 0;
+}
+
+int
+spk_config_write(FILE *f, const struct spk_config *c)
+{
+	struct spk_config def;
+	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], pkhex[2 * BCAST_PK_LEN + 1];
+
+	if (!writable(c->server) || !writable(c->output) || !writable(c->stats))
+		return -1;
+	spk_config_default(&def);
+	fprintf(f, "[speaker]\n");
+	if (c->id != 0)
+		fprintf(f, "id = %" PRIu32 "\n", c->id);
+	if (c->zone[0] != '\0')
+		fprintf(f, "zone = %s\n", c->zone);
+	if (!is_zero(c->key, sizeof(c->key))) {
+		bcast_hex_encode(c->key, sizeof(c->key), keyhex);
+		fprintf(f, "key = %s\n", keyhex);
+		explicit_bzero(keyhex, sizeof(keyhex));
+	}
+	fprintf(f, "[server]\naddress = %s\nport = %d\n", c->server, c->port);
+	if (!is_zero(c->server_pk, sizeof(c->server_pk))) {
+		bcast_hex_encode(c->server_pk, sizeof(c->server_pk), pkhex);
+		fprintf(f, "public_key = %s\n", pkhex);
+	}
+	fprintf(f, "[audio]\noutput = %s\n", c->output);
+	/* The rest only where it is not the agent's default, so a box
+	 * follows the defaults of the agent it runs. */
+	if (c->volume != def.volume)
+		fprintf(f, "volume = %d\n", c->volume);
+	if (c->hello_ms != def.hello_ms || c->stats[0] != '\0')
+		fprintf(f, "[agent]\n");
+	if (c->hello_ms != def.hello_ms)
+		fprintf(f, "hello_ms = %d\n", c->hello_ms);
+	if (c->stats[0] != '\0')
+		fprintf(f, "stats = %s\n", c->stats);
+	return ferror(f) ? -1 : 0;
 }
 
 int

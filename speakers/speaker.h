@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "broadcaster/broadcaster.h"
 
@@ -32,6 +33,21 @@ void spk_config_default(struct spk_config *c);
 /* Read an INI file into c (defaults first). err names file and line. */
 int spk_config_load(struct spk_config *c, const char *path, char *err,
     size_t errlen);
+#define SPK_CONF_MAX 65536		/* bytes of a configuration file */
+/* Which sections a text may set. */
+#define SPK_CONF_SPEAKER 1u
+#define SPK_CONF_SERVER 2u
+#define SPK_CONF_AUDIO 4u
+#define SPK_CONF_AGENT 8u
+#define SPK_CONF_ALL 15u
+/* The same from text (len bytes, any bytes), allowing only the sections
+ * in `allowed`; name heads every message. c is changed only on success. */
+int spk_config_parse(struct spk_config *c, const char *text, size_t len,
+    const char *name, unsigned allowed, char *err, size_t errlen);
+/* c as an INI file that spk_config_parse reads back as c (trace, which
+ * only the command line sets, is not written); -1 if a value could not
+ * read back the same (a control character, blanks at an end, " #"). */
+int spk_config_write(FILE *f, const struct spk_config *c);
 /* Check that everything needed is there and sane. */
 int spk_config_check(const struct spk_config *c, char *err, size_t errlen);
 
@@ -57,6 +73,12 @@ void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
  * it to conf_path (0600), with output as its [audio] output. */
 int spk_enroll(const char *url, const char *token, const char *conf_path,
     const char *output, char *err, size_t errlen);
+/* The server's HTTP answer (len bytes, as received) into c: its id, zone,
+ * key, server address, port and public key, parsed and checked; c's other
+ * fields are kept. An answer setting anything else, cut short, or
+ * incomplete is refused with c unchanged. */
+int spk_enroll_answer(const char *resp, size_t len, struct spk_config *c,
+    char *err, size_t errlen);
 
 /* ---- the agent ------------------------------------------------------------------- */
 

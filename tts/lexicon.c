@@ -18,6 +18,8 @@
 #define LEX_MAX_WORD 64		/* bytes */
 #define LEX_MAX_PINYIN 256	/* bytes */
 #define LEX_MAX_ENTRIES 100000
+#define LEX_MAX_LINE 1022	/* bytes before the newline */
+#define LEX_MAX_FILE (16 * 1024 * 1024)
 
 struct lex_entry {
 	char *word;
@@ -235,59 +237,74 @@ tts_lexicon_add(struct tts_lexicon *lex, const char *word, const char *pinyin,
 }
 
 int
-tts_lexicon_load(struct tts_lexicon *lex, const char *path, char *err,
-    size_t errlen)
+tts_lexicon_parse(struct tts_lexicon *lex, const char *text, size_t len,
+    const char *name, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024], e2[256];
+	const char *p = text, *end = text + len;
+	char line[LEX_MAX_LINE + 1], e2[256];
 	struct tts_lexicon *tmp;
-	int lineno = 0, rc = -1;
+	int rc = -1;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	/* Load into a scratch lexicon first: a bad line adds nothing. */
 	if ((tmp = tts_lexicon_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		size_t l = strlen(line);
-		if (l == sizeof(line) - 1 && line[l - 1] != '\n') {
-			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+	for (int lineno = 1; p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		if (n > LEX_MAX_LINE) {
+			snprintf(err, errlen, "%s:%d: line too long", name, lineno);
 			goto out;
 		}
+		/* A NUL would end the line early and hide the rest of it. */
+		if (memchr(p, '\0', n) != NULL) {
+			snprintf(err, errlen, "%s:%d: a NUL byte (not a text "
+			    "file?)", name, lineno);
+			goto out;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl != NULL);
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		p[strcspn(p, "\r\n")] = '\0';
-		if (*p == '\0')
+		char *w = line;
+		while (*w == ' ' || *w == '\t')
+			w++;
+		w[strcspn(w, "\r")] = '\0';
+		if (*w == '\0')
 			continue;
-		char *sp = p + strcspn(p, " \t");
+		char *sp = w + strcspn(w, " \t");
 		if (*sp == '\0') {
 			snprintf(err, errlen, "%s:%d: expected \"WORD PINYIN\"",
-			    path, lineno);
+			    name, lineno);
 			goto out;
 		}
 		*sp++ = '\0';
-		if (add_entry(tmp, p, sp, 0, e2, sizeof(e2)) == -1) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
+		if (add_entry(tmp, w, sp, 0, e2, sizeof(e2)) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, e2);
 			goto out;
 		}
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
+	/* Room for every new word before the first is added, so a full
+	 * lexicon refuses the file whole rather than half of it. */
+	size_t fresh = 0;
+	for (size_t i = 0; i < tmp->n; i++) {
+		size_t k = 0;
+		while (k < lex->n && strcmp(lex->e[k].word, tmp->e[i].word) != 0)
+			k++;
+		fresh += k == lex->n;
+	}
+	if (lex->n + fresh > LEX_MAX_ENTRIES) {
+		snprintf(err, errlen, "%s: the lexicon would pass %d entries",
+		    name, LEX_MAX_ENTRIES);
 		goto out;
 	}
 	for (size_t i = 0; i < tmp->n; i++) {
 		if (add_entry(lex, tmp->e[i].word, tmp->e[i].pinyin, 0, e2,
 		    sizeof(e2)) == -1) {
-			snprintf(err, errlen, "%s: %s", path, e2);
+			snprintf(err, errlen, "%s: %s", name, e2);
 			goto out;
 		}
 	}
@@ -296,6 +313,47 @@ tts_lexicon_load(struct tts_lexicon *lex, const char *path, char *err,
 	rc = 0;
 out:
 	tts_lexicon_free(tmp);
+	return rc;
+}
+
+int
+tts_lexicon_load(struct tts_lexicon *lex, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	int rc = -1;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap >= LEX_MAX_FILE) {
+				snprintf(err, errlen, "%s: larger than %d bytes",
+				    path, LEX_MAX_FILE);
+				goto out;
+			}
+			char *t = realloc(text, cap = cap ? cap * 2 : 65536);
+			if (t == NULL) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto out;
+			}
+			text = t;
+		}
+		size_t n = fread(text + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f))
+		snprintf(err, errlen, "%s: read error", path);
+	else
+		rc = tts_lexicon_parse(lex, text, len, path, err, errlen);
+out:
+	free(text);
 	fclose(f);
 	return rc;
 }

@@ -87,6 +87,9 @@ int tts_lexicon_add(struct tts_lexicon *lex, const char *word,
 /* Load a file into lex. On error nothing is added and err names the line. */
 int tts_lexicon_load(struct tts_lexicon *lex, const char *path,
     char *err, size_t errlen);
+/* The same from the file's text (len bytes); name heads every message. */
+int tts_lexicon_parse(struct tts_lexicon *lex, const char *text, size_t len,
+    const char *name, char *err, size_t errlen);
 size_t tts_lexicon_count(const struct tts_lexicon *lex);
 /* Apply to text; returns a malloc'd string (NULL only on out of memory). */
 char *tts_lexicon_apply(const struct tts_lexicon *lex, const char *text);

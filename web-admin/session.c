@@ -31,17 +31,6 @@ web_secret_hash(const char *secret, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-static bool
-is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!g_ascii_isxdigit(s[i]) || i >= 64)
-			return false;
-	return i == 64;
-}
-
 int
 web_principal_load(struct dalabad *d, int64_t user_id, struct web_principal *p)
 {
@@ -58,31 +47,6 @@ web_principal_load(struct dalabad *d, int64_t user_id, struct web_principal *p)
 	return 0;
 }
 
-/* The session secret from "Cookie: a=b; dalaba_session=HEX; ...". */
-static bool
-cookie_secret(SoupServerMessage *msg, char out[65])
-{
-	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
-	const char *c = soup_message_headers_get_list(h, "Cookie");
-	const size_t klen = strlen(WEB_COOKIE);
-
-	while (c && *c) {
-		while (*c == ' ' || *c == ';' || *c == ',')
-			c++;
-		if (strncmp(c, WEB_COOKIE, klen) == 0 && c[klen] == '=') {
-			const char *v = c + klen + 1;
-			size_t n = strcspn(v, "; ,");
-			if (n != 64)
-				return false;
-			memcpy(out, v, 64);
-			out[64] = '\0';
-			return is_hex64(out);
-		}
-		c += strcspn(c, ";,");
-	}
-	return false;
-}
-
 int
 web_authenticate(struct dalabad *d, SoupServerMessage *msg,
     struct web_principal *p)
@@ -96,20 +60,19 @@ web_authenticate(struct dalabad *d, SoupServerMessage *msg,
 	if (auth != NULL) {
 		/* A bearer token decides alone: a bad one is not rescued by
 		 * a cookie sent with it. */
-		if (strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != 64)
+		if (!web_bearer_secret(auth, secret))
 			return 0;
-		if (sodium_memcmp(auth + 7, d->token, 64) == 0) {
+		if (sodium_memcmp(secret, d->token, 64) == 0) {
 			snprintf(p->name, sizeof(p->name), "%s", "(api.token)");
 			p->role = WEB_COUNTY;
 			return 1;
 		}
-		if (!is_hex64(auth + 7))
-			return 0;
-		web_secret_hash(auth + 7, hash);
+		web_secret_hash(secret, hash);
 		return db_token_get(d->db, hash, &uid) == 1 &&
 		    web_principal_load(d, uid, p) == 0;
 	}
-	if (!cookie_secret(msg, secret))
+	if (!web_cookie_secret(soup_message_headers_get_list(h, "Cookie"),
+	    secret))
 		return 0;
 	web_secret_hash(secret, hash);
 	char csrf[33];

@@ -69,6 +69,14 @@ int web_principal_load(struct dalabad *d, int64_t user_id,
 void web_source(SoupServerMessage *msg, const char *kind, char *out,
     size_t n);
 
+/* ---- credentials in headers (credential.c, fuzzed) ---- */
+/* The session secret (64 hex digits) of a Cookie header's value
+ * ("a=b; dalaba_session=HEX; ..."; NULL: none), into out. */
+bool web_cookie_secret(const char *header, char out[65]);
+/* The token of an Authorization header's value, "Bearer " and 64 hex
+ * digits exactly (NULL: none), into out. */
+bool web_bearer_secret(const char *header, char out[65]);
+
 /* ---- a page request (web.c) ---- */
 struct web_ctx {
 	struct dalabad *d;

@@ -47,6 +47,14 @@ test_atom(void)
 	CHECK_STREQ(t, "第1条：停水通知。周三9:00到17:00停水。第2条：只有标题。",
 	    "Atom: summaries, and an entry with a title only");
 	g_free(t);
+	/* An item with nothing to read is skipped, not counted: listeners
+	 * hear 第1条 first, and the count is of items read. */
+	t = parse("<rss><channel><item><link>http://x/1</link></item>"
+	    "<item><title> </title><description/></item>"
+	    "<item><title>秋收</title></item><item><title>征兵</title></item>"
+	    "</channel></rss>", 1, err);
+	CHECK_STREQ(t, "第1条：秋收。", "empty items neither numbered nor counted");
+	g_free(t);
 }
 
 static void

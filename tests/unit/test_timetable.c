@@ -54,8 +54,12 @@ test_parse(void)
 	CHECK(tt_parse_times("18:30,12:00,12:00", t, TT_MAX_TIMES, err,
 	    sizeof(err)) == 2 && t[0] == 720 && t[1] == 1110,
 	    "times are parsed, sorted and deduplicated");
+	CHECK(tt_parse_times(" 8:30, 12:00 ,", t, TT_MAX_TIMES, err,
+	    sizeof(err)) == 2 && t[0] == 510 && t[1] == 720,
+	    "blanks around times and a last comma are forgiven");
 	static const char *const bad[] = { "25:00", "12", "ab:cd", "", "12:60",
-	    "12:00;13:00", "-1:00" };
+	    "12:00;13:00", "-1:00", "+1:+5", "1: 5", "12:5", "12:00x", "123:00",
+	    "12:00,,13:00" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(tt_parse_times(bad[i], t, TT_MAX_TIMES, err, sizeof(err)) == -1,
 		    "times \"%s\" refused", bad[i]);
@@ -63,6 +67,28 @@ test_parse(void)
 	CHECK(tt_parse_date("2026-02-30") == -1 && tt_parse_date("2026-1-5") == -1 &&
 	    tt_parse_date("2026-11-23x") == -1, "impossible or sloppy dates refused");
 	CHECK(tt_parse_date("2028-02-29") == 20280229, "a leap day parses");
+	/* sscanf's %d took these once: a sign or a blank inside a field, and
+	 * "-001-01-01" even became a negative date the store cannot read. */
+	CHECK(tt_parse_date("-001-01-01") == -1 && tt_parse_date("+202-+1-+1") == -1 &&
+	    tt_parse_date(" 2026-1-23") == -1 && tt_parse_date("0000-01-01") == -1,
+	    "signs, blanks and year 0 refused in dates");
+	CHECK(tt_parse_weekdays("1-5") == 31 && tt_parse_weekdays("1,3,5,7") == 85 &&
+	    tt_parse_weekdays("6-7") == 96 && tt_parse_weekdays("") == 0,
+	    "weekdays parse to their mask");
+	CHECK(tt_parse_weekdays("5-1") == -1 && tt_parse_weekdays("8") == -1 &&
+	    tt_parse_weekdays("1;2") == -1 && tt_parse_weekdays("0-3") == -1,
+	    "bad weekdays refused");
+	CHECK(tt_parse_at("2026-11-23 12:00", sh, 7) == at(sh, 2026, 11, 23, 12, 0) &&
+	    tt_parse_at("2026-11-23 12:00:30", sh, 7) ==
+	    at(sh, 2026, 11, 23, 12, 0) + 30 && tt_parse_at("now", sh, 7) == 7,
+	    "a one-time slot parses in local time, or is now");
+	static const char *const bad_at[] = { "2026-11-23 12:00garbage",
+	    "2026-11-2312:00", "2026-11-23  12:00", "2026-02-30 12:00",
+	    "2026-11-23 24:00", "2026-11-23 12:00:60", "1970-01-01 07:59",
+	    "2026-11-23T12:00", "NOW", "" };
+	for (size_t i = 0; i < sizeof(bad_at) / sizeof(bad_at[0]); i++)
+		CHECK(tt_parse_at(bad_at[i], sh, 7) == -1, "at \"%s\" refused",
+		    bad_at[i]);
 }
 
 static void

@@ -1,0 +1,1 @@
+bank yin2 hang2

@@ -1,0 +1,1 @@
+银行 yin hang

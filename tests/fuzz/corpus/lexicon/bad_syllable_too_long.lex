@@ -1,0 +1,1 @@
+双 shuaaang1
