@@ -380,6 +380,8 @@ report:
 	fprintf(stderr, "dalaba-broadcast: %llu packets sent\n",
 	    (unsigned long long)bcast_server_packets_sent(srv));
 	for (size_t i = 0; i < total; i++)
+		bcast_registry_get(srv, info[i].id, &info[i]);	/* with addresses */
+	for (size_t i = 0; i < total; i++)
 		fprintf(stderr, "  speaker %u zone %s %s %s received %u\n",
 		    info[i].id, info[i].zone, info[i].online ? "online" : "offline",
 		    info[i].addr, info[i].st.received);
