@@ -267,6 +267,20 @@ api_rollback(struct api_req *r)
 }
 
 bool
+api_room(struct api_req *r)
+{
+	/* As of now, not of the last tick: the disk may have just filled. */
+	if (r->d->storage)
+		storage_check(r->d->storage, g_get_monotonic_time() /
+		    G_USEC_PER_SEC);
+	if (!dalabad_disk_full(r->d))
+		return true;
+	api_error(r, 507, "disk_full", "the server's disk is full: nothing new "
+	    "is stored until there is room (what is stored still airs)");
+	return false;
+}
+
+bool
 api_is(struct api_req *r, const char *method, int nparts, const char *p0,
     const char *p2)
 {

@@ -84,6 +84,10 @@ bool api_begin(struct api_req *r);
 int api_commit(struct api_req *r);
 void api_rollback(struct api_req *r);
 
+/* Is there room on the disk for something new (a notice, a preview)?
+ * If not, 507 "disk_full" has been answered. Pages never ask. */
+bool api_room(struct api_req *r);
+
 /* Small shared pieces (api.c). */
 /* Does the request match METHOD p0/ID[/p2] with nparts components? */
 bool api_is(struct api_req *r, const char *method, int nparts, const char *p0,

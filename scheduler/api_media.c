@@ -171,6 +171,12 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 	struct render_job *job = calloc(1, sizeof(*job));
 	struct pending *p = g_new0(struct pending, 1);
 
+	if (!api_room(r)) {
+		db_notice_clear(n);
+		free(job);
+		g_free(p);
+		return;
+	}
 	if (previews_pending >= PREVIEWS_MAX) {
 		db_notice_clear(n);
 		free(job);
@@ -335,14 +341,20 @@ api_get_broadcast_audio(struct api_req *r)
 		api_error(r, 404, "no_audio", "broadcast %lld never went on air",
 		    (long long)id);
 	} else {
+		/* The WAV while it is still kept (it aired a moment ago),
+		 * else the archive's Ogg Opus copy. */
 		gchar *path = g_build_filename(r->d->cfg.state_dir, "render", audio,
 		    NULL);
-		if (!r->capture && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-			send_file(r->msg, path, "audio/wav");
+		bool wav = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+		if (!wav && strlen(path) > 4)
+			strcpy(path + strlen(path) - 4, ".ogg");
+		if (!r->capture && (wav || g_file_test(path,
+		    G_FILE_TEST_IS_REGULAR))) {
+			send_file(r->msg, path, wav ? "audio/wav" : "audio/ogg");
 			SoupMessageHeaders *h =
 			    soup_server_message_get_response_headers(r->msg);
 			gchar *cd = g_strdup_printf("attachment; filename=\"broadcast-"
-			    "%lld.wav\"", (long long)id);
+			    "%lld.%s\"", (long long)id, wav ? "wav" : "ogg");
 			soup_message_headers_replace(h, "Content-Disposition", cd);
 			g_free(cd);
 			r->answered = true;

@@ -436,7 +436,8 @@ api_post_notice(struct api_req *r)
 	struct db_schedule s;
 	JsonNode *sn = json_object_get_member(r->body, "schedule");
 
-	if (api_only(r, r->body, fields) || read_notice(r, &n, NULL) != 0)
+	if (api_only(r, r->body, fields) || read_notice(r, &n, NULL) != 0 ||
+	    !api_room(r))
 		return;
 	if (sn && !JSON_NODE_HOLDS_NULL(sn)) {
 		if (!JSON_NODE_HOLDS_OBJECT(sn)) {
@@ -521,7 +522,7 @@ api_post_notice_edit(struct api_req *r)
 	bool cancelled;
 
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true) ||
-	    api_only(r, r->body, fields) != 0)
+	    api_only(r, r->body, fields) != 0 || !api_room(r))
 		return;
 	if (db_notice_get(r->d->db, id, &old, &cancelled) != 1) {
 		api_error(r, 404, "not_found", "no notice %lld", (long long)id);

@@ -81,6 +81,14 @@ static const struct key keys[] = {
 	    "STATE_DIR/enroll.url)"),
 	S("enroll", "advertise", advertise, "127.0.0.1",
 	    "this server's address as the loudspeakers should dial it"),
+	I("storage", "render_max_mb", render_max_mb, 8, 1 << 20, "2048",
+	    "rendered audio is kept within this; the oldest of what may go "
+	    "goes first (never what airs, nor the archive)"),
+	I("storage", "archive_days", archive_days, 1, 3650, "30",
+	    "what aired is kept (as Ogg Opus) this long, for the history"),
+	I("storage", "reserve_mb", reserve_mb, 0, 4096, "64",
+	    "room held back in state_dir/reserve: given up when the disk "
+	    "fills, so airing goes on while new notices are refused (0: none)"),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

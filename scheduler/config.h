@@ -32,6 +32,9 @@ struct dalabad_config {
 	char *enroll_bind;
 	int enroll_port;	/* 0: no enrolment listener */
 	char *advertise;	/* server address written into enrolled boxes */
+	int render_max_mb;	/* budget of rendered audio */
+	int archive_days;	/* what aired is kept this long */
+	int reserve_mb;		/* room held back for a full disk */
 };
 
 /* Defaults, then path (NULL: defaults only) on top. Unknown groups or keys

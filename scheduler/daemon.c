@@ -87,6 +87,10 @@ airing_finish(struct airing *a, const char *outcome, const char *reason)
 	a->job = NULL;
 	if (a->page_id)
 		daemon_page_airing_over(a, outcome);
+	/* What went on the air is archived as Ogg Opus (the WAV goes once
+	 * no airing needs it). */
+	if (a->on_air_at && a->path[0])
+		daemon_archive(a->d, a->path);
 	airing_free_if_idle(a);
 }
 
@@ -102,8 +106,27 @@ render_done(struct render_job *job, void *arg)
 		return;
 	}
 	a->job = NULL;
-	if (job->rc != 0) {
+	if (job->rc == RENDER_NO_ROOM && a->live == NULL) {
+		/* The disk is full: render it again into memory and air it
+		 * from there, as a page airs. */
+		dlog(LOG_WARNING, "broadcast %lld: no room on the disk for its "
+		    "audio; it airs from memory", (long long)a->it.id);
+		a->live = live_new();
+		if ((a->job = daemon_job_for(a->d, a->notice_id, render_done,
+		    a)) == NULL) {
+			airing_finish(a, "interrupted", "the notice could not be read");
+		} else {
+			a->job->live = live_ref(a->live);
+			render_worker_submit(a->d->worker, a->job);
+			if (a->it.state == AIR_ON && a->oa == NULL)
+				airing_go(a);
+		}
+	} else if (job->rc != 0) {
 		airing_finish(a, "interrupted", job->err);
+	} else if (!job->path[0]) {
+		/* Aired from memory; nothing kept to stream from later. */
+		live_unref(a->live);
+		a->live = NULL;
 	} else {
 		snprintf(a->path, sizeof(a->path), "%s", job->path);
 		if (a->it.state == AIR_ON && a->oa == NULL)
@@ -139,9 +162,13 @@ airing_render(struct airing *a)
 		airing_finish(a, "interrupted", "the notice could not be read");
 		return;
 	}
-	if (a->page_id) {
+	if (a->page_id || dalabad_disk_full(a->d)) {
 		/* A page recovered after a restart: still ahead of everything,
-		 * on the air as it renders. */
+		 * on the air as it renders. On a full disk, any item: what
+		 * room is left is the store's. */
+		if (!a->page_id)
+			dlog(LOG_WARNING, "broadcast %lld: no room on the disk for "
+			    "its audio; it airs from memory", (long long)a->it.id);
 		a->live = live_new();
 		a->job->live = live_ref(a->live);
 	}
@@ -435,6 +462,10 @@ daemon_tick(gpointer data)
 	struct dalabad *d = data;
 	int64_t now = dalabad_now();
 
+	/* The disk first: a full one gives up its reserve before the plan
+	 * claims slots in the store. */
+	if (storage_check(d->storage, g_get_monotonic_time() / G_USEC_PER_SEC))
+		daemon_sweep(d);
 	daemon_plan(d, now);
 	for (guint i = 0; i < d->airings->len; i++) {
 		struct airing *a = g_ptr_array_index(d->airings, i);

@@ -17,6 +17,7 @@
 #include "scheduler/airq.h"
 #include "scheduler/config.h"
 #include "scheduler/onair.h"
+#include "scheduler/storage.h"
 #include "scheduler/store.h"
 #include "scheduler/worker.h"
 
@@ -73,6 +74,8 @@ struct dalabad {
 	struct web *web;	/* the web admin's own state (web-admin/) */
 	int64_t last_confirm_us;
 	GHashTable *page_ssrc;	/* stream SSRC -> page id, for "playing" */
+	struct storage *storage;	/* the disk: budget, archive, reserve */
+	GHashTable *upcoming;	/* rendered ahead: WAV name -> its slot */
 };
 
 /* Open the store, keys and sockets, recover from the last run, start the
@@ -105,6 +108,9 @@ void dalabad_page_off_air(struct dalabad *d, int64_t page_id);
 int dalabad_page_playing(struct dalabad *d, int64_t page_id);
 /* Is the page still on the air or queued? */
 bool dalabad_page_live(struct dalabad *d, int64_t page_id);
+/* Is the disk full? Then new notices and previews are refused (what is
+ * stored still airs). */
+bool dalabad_disk_full(struct dalabad *d);
 
 /* api.c */
 int api_start(struct dalabad *d, char *err, size_t errlen);

@@ -31,6 +31,11 @@ void daemon_page_airing_over(struct airing *a, const char *outcome);
 /* Is any page streaming now? */
 bool daemon_page_on_air(struct dalabad *d);
 
+/* daemon_disk.c: sweep rendered audio (what airings use and the archive
+ * kept), and ask for the archive copy of what aired. */
+void daemon_sweep(struct dalabad *d);
+void daemon_archive(struct dalabad *d, const char *wav_path);
+
 /* Claim the slots of every schedule that are due by now. */
 void daemon_plan(struct dalabad *d, int64_t now);
 /* The periodic tick: plan, act on the air queue, collect confirmations. */

@@ -124,6 +124,9 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		return -1;
 	}
 	db_speaker_each(d->db, register_speaker, d);
+	d->storage = storage_new(&d->cfg);
+	d->upcoming = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
 	d->worker = render_worker_new(d->cfg.state_dir, e2, sizeof(e2));
 	if (d->worker == NULL) {
 		snprintf(err, errlen, "speech engine: %s", e2);
@@ -204,6 +207,11 @@ dalabad_stop(struct dalabad *d)
 		g_ptr_array_unref(d->scheds);
 	airq_free(&d->q);
 	bcast_server_free(d->srv);
+	storage_free(d->storage);
+	d->storage = NULL;
+	if (d->upcoming)
+		g_hash_table_destroy(d->upcoming);
+	d->upcoming = NULL;
 	db_close(d->db);
 	if (d->tz)
 		g_time_zone_unref(d->tz);
@@ -244,6 +252,10 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.page_delay_ms = c.page_delay_ms;
 	d->cfg.pages_township = c.pages_township;
 	d->cfg.page_expires_s = c.page_expires_s;
+	d->cfg.render_max_mb = c.render_max_mb;
+	d->cfg.archive_days = c.archive_days;
+	d->cfg.reserve_mb = c.reserve_mb;
+	storage_configure(d->storage, &d->cfg);
 	if (strcmp(c.state_dir, d->cfg.state_dir) != 0 ||
 	    strcmp(c.api_bind, d->cfg.api_bind) != 0 ||
 	    c.api_port != d->cfg.api_port || c.bcast_port != d->cfg.bcast_port ||

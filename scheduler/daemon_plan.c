@@ -45,13 +45,24 @@ read_schedules(struct dalabad *d, int64_t now)
 	d->scheds_read_at = now;
 }
 
+struct prerender {
+	struct dalabad *d;
+	int64_t slot;
+};
+
+/* A render ahead of its slot: the sweep keeps it until the slot passes. */
 static void
 prerender_done(struct render_job *job, void *arg)
 {
-	(void)arg;
+	struct prerender *p = arg;
+
 	if (job->rc != 0)
 		dlog(LOG_WARNING, "rendering notice %lld ahead of its slot: %s",
 		    (long long)job->notice.id, job->err);
+	else if (p->d->upcoming)
+		g_hash_table_insert(p->d->upcoming, g_strdup(daemon_audio_name(
+		    job->path)), g_memdup2(&p->slot, sizeof(p->slot)));
+	g_free(p);
 	render_job_free(job);
 }
 
@@ -106,10 +117,15 @@ daemon_plan(struct dalabad *d, int64_t now)
 			if (next > now) {
 				if (next - now <= d->cfg.render_ahead_s &&
 				    e->prerendered != next) {
+					struct prerender *p = g_new0(struct prerender, 1);
+					p->d = d;
+					p->slot = next;
 					struct render_job *job = daemon_job_for(d,
-					    e->s.notice_id, prerender_done, NULL);
+					    e->s.notice_id, prerender_done, p);
 					if (job)
 						render_worker_submit(d->worker, job);
+					else
+						g_free(p);
 					e->prerendered = next;
 				}
 				break;

@@ -7,6 +7,7 @@
 #ifndef DALABA_SCHED_LOG_H
 #define DALABA_SCHED_LOG_H
 
+#define LOG_CRIT 2
 #define LOG_ERR 3
 #define LOG_WARNING 4
 #define LOG_NOTICE 5

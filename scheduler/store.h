@@ -144,6 +144,10 @@ struct db_open_broadcast {
 	int volume;
 	char zone[13];		/* "" : the notice's own zone */
 };
+/* The audio (names in the render cache) of what went on the air since
+ * since: the archive the history keeps. */
+int db_broadcast_audio_each(struct db *db, int64_t since,
+    void (*fn)(const char *audio, void *arg), void *arg);
 /* Broadcasts claimed but never finished (the daemon stopped meanwhile). */
 int db_broadcast_open_each(struct db *db,
     void (*fn)(const struct db_open_broadcast *b, void *arg), void *arg);

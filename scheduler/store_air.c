@@ -270,3 +270,20 @@ db_broadcast_open_each(struct db *db,
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int
+db_broadcast_audio_each(struct db *db, int64_t since,
+    void (*fn)(const char *audio, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, NULL, 0, "SELECT DISTINCT audio FROM "
+	    "broadcasts WHERE audio IS NOT NULL AND COALESCE(on_air_at, "
+	    "slot_at) >= ?", DB_ARGS(since))) == NULL)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

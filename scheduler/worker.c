@@ -228,6 +228,13 @@ render(struct render_worker *w, struct render_job *job)
 		if (job->rc == 1)
 			snprintf(job->err, sizeof(job->err), "longer than a page "
 			    "may be");
+		if (job->rc == 2) {
+			/* Heard whole from memory; the disk had no room for a
+			 * copy. Not a failure: it aired. */
+			dlog(LOG_WARNING, "%s", job->err);
+			job->path[0] = '\0';
+			job->rc = 0;
+		}
 		job->rc = job->rc ? -1 : 0;
 		live_finish(job->live, job->rc, job->err);
 	} else if (cached(w, &tn)) {
@@ -243,6 +250,8 @@ render(struct render_worker *w, struct render_job *job)
 			return 1;
 		}
 	}
+	if (job->rc == 2)
+		job->rc = RENDER_NO_ROOM;	/* the daemon airs it from memory */
 	if (job->rc == 0 && job->want_spoken) {
 		char *t = tts_spoken_text(tn.body, strlen(tn.body), tn.params.voice,
 		    w->lex, job->err, sizeof(job->err));
@@ -350,6 +359,28 @@ render_worker_submit(struct render_worker *w, struct render_job *job)
 	}
 	job->stage = STAGE_SYNTH;
 	post(w, MSG_JOB, job, NULL);
+}
+
+static void
+archived(struct render_job *job, void *arg)
+{
+	(void)arg;
+	if (job->rc != 0)
+		dlog(LOG_WARNING, "the archive copy of %s: %s", job->path, job->err);
+	render_job_free(job);
+}
+
+void
+render_worker_transcode(struct render_worker *w, const char *wav_path)
+{
+	struct render_job *job = calloc(1, sizeof(*job));
+
+	if (job == NULL)
+		return;
+	snprintf(job->path, sizeof(job->path), "%s", wav_path);
+	job->done = archived;
+	job->stage = STAGE_OGG;
+	g_thread_pool_push(w->slow, job, NULL);
 }
 
 void

@@ -20,10 +20,16 @@
 struct render_job;
 typedef void (*render_done_fn)(struct render_job *job, void *arg);
 
+/* Rendered whole, but the disk had no room to keep it: render it again
+ * into memory (a live job) to air it. */
+#define RENDER_NO_ROOM (-2)
+
 struct render_job {
 	struct db_notice notice;	/* owned: db_notice_clear when done */
 	/* results, read in done(): */
-	int rc;				/* 0 rendered (path set), -1 failed */
+	int rc;				/* 0 rendered (path set; "" for a page
+					 * heard from memory on a full disk),
+					 * -1 failed, RENDER_NO_ROOM */
 	char path[512];
 	char err[256];
 	bool cache_hit;
@@ -66,5 +72,8 @@ void render_worker_submit(struct render_worker *w, struct render_job *job);
 void render_worker_set_lexicon(struct render_worker *w,
     struct tts_lexicon *lex);
 void render_job_free(struct render_job *job);
+/* Make the Ogg Opus copy of a rendered WAV beside it (the archive of what
+ * aired), on the slow-work pool. */
+void render_worker_transcode(struct render_worker *w, const char *wav_path);
 
 #endif

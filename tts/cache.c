@@ -234,7 +234,7 @@ tts_cache_render(struct tts_engine *eng, const char *cache_dir,
 	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "%s: the render was not kept (disk full?)",
 		    path);
-		return -1;
+		return 2;
 	}
 	return 0;
 }

@@ -167,7 +167,9 @@ int tts_cache_ensure(struct tts_engine *eng, const char *cache_dir,
 /* Both at once: render n into the cache (or find it there), handing the
  * audio to fn as it comes (fn NULL: no audio wanted, a hit reads
  * nothing), and put the file's path in path. 0 done, 1 fn stopped it (no
- * file is kept), -1 error. What an emergency page airs while it renders. */
+ * file is kept), 2 all of it went to fn but the cache could not keep it
+ * (a full disk: err says so), -1 error. What an emergency page airs while
+ * it renders. */
 int tts_cache_render(struct tts_engine *eng, const char *cache_dir,
     const struct tts_notice *n, tts_pcm_fn fn, void *arg, char *path,
     size_t cap, bool *hit, char *err, size_t errlen);

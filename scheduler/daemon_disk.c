@@ -1,0 +1,77 @@
+/*
+ * daemon_disk.c — dalabad's side of storage.c: what must not be swept
+ * (the WAVs its airings use, the archive of what aired in the last
+ * archive_days), the archive copies to make, and the refusal of new
+ * notices while the disk is full.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scheduler/daemon.h"
+#include "scheduler/daemon_int.h"
+#include "scheduler/log.h"
+
+static void
+add_archived(const char *audio, void *arg)
+{
+	g_hash_table_add(arg, g_strdup(audio));
+}
+
+void
+daemon_sweep(struct dalabad *d)
+{
+	struct storage_keep k = {
+		.in_use = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    NULL),
+		.archive = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    NULL),
+		/* A WAV rendered ahead of a slot (render_ahead_minutes) is
+		 * not yet an airing's: keep the young ones. */
+		.keep_wav_s = d->cfg.render_ahead_s + 600,
+	};
+	GPtrArray *todo = g_ptr_array_new_with_free_func(g_free);
+	int64_t now = dalabad_now();
+
+	for (guint i = 0; i < d->airings->len; i++) {
+		struct airing *a = g_ptr_array_index(d->airings, i);
+		if (a->path[0])
+			g_hash_table_add(k.in_use, g_strdup(daemon_audio_name(
+			    a->path)));
+	}
+	/* Rendered ahead of a slot still to come (or just begun). */
+	GHashTableIter it;
+	gpointer name, slot;
+	g_hash_table_iter_init(&it, d->upcoming);
+	while (g_hash_table_iter_next(&it, &name, &slot)) {
+		if (*(int64_t *)slot < now - 600)
+			g_hash_table_iter_remove(&it);
+		else
+			g_hash_table_add(k.in_use, g_strdup(name));
+	}
+	if (db_broadcast_audio_each(d->db, now - (int64_t)d->cfg.archive_days *
+	    86400, add_archived, k.archive) != 0) {
+		/* Without the archive's list nothing aired may go. */
+		dlog(LOG_ERR, "storage: cannot read what aired; not sweeping");
+	} else {
+		storage_sweep(d->storage, &k, now, todo);
+		for (guint i = 0; i < todo->len; i++)
+			daemon_archive(d, g_ptr_array_index(todo, i));
+	}
+	g_ptr_array_unref(todo);
+	g_hash_table_unref(k.in_use);
+	g_hash_table_unref(k.archive);
+}
+
+void
+daemon_archive(struct dalabad *d, const char *wav_path)
+{
+	/* Not on a full disk: the next sweep makes it once there is room. */
+	if (wav_path && wav_path[0] && !dalabad_disk_full(d))
+		render_worker_transcode(d->worker, wav_path);
+}
+
+bool
+dalabad_disk_full(struct dalabad *d)
+{
+	return d->storage && storage_full(d->storage);
+}
