@@ -71,6 +71,13 @@ read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 		}
 		s->rule.weekdays = 127;
 		r->err_field = "weekdays";
+		/* No day ticked is not "every day": it is a mistake. */
+		if (s->rule.kind == TT_WEEKLY && (wd == NULL || *wd == '\0')) {
+			api_error(r, 400, "missing_field", "a weekly schedule needs "
+			    "\"weekdays\": the days it airs, 1 (Monday) to 7, e.g. "
+			    "\"1-5\"");
+			goto out;
+		}
 		if (wd && s->rule.kind == TT_WEEKLY &&
 		    (s->rule.weekdays = tt_parse_weekdays(wd)) <= 0) {
 			api_error(r, 400, "bad_field", "\"weekdays\" lists days 1 "

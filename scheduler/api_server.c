@@ -60,6 +60,10 @@ api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	r.method = soup_server_message_get_method(msg);
 	snprintf(r.source, sizeof(r.source), "api:%s",
 	    soup_server_message_get_remote_host(msg));
+	/* Times in answers are unix seconds; this says in which zone they
+	 * are local (the CLI prints them there, not in its own machine's). */
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "X-Dalaba-Timezone", r.d->cfg.timezone);
 	parts = g_strsplit(path + strlen("/api/v1/"), "/", 0);
 	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
 		r.parts[r.nparts] = parts[r.nparts];

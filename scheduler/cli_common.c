@@ -17,13 +17,35 @@ bool cli_json;
 const char *
 cli_when(gint64 t, char *buf, size_t cap)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	/* In dalabad's time zone: the server's schedules are local there,
+	 * and this machine (often the server itself, often on UTC) need
+	 * not be. */
+	static GTimeZone *tz;
+	static char *tz_name;
+	const char *name = client_timezone();
 
 	if (t <= 0)
 		return "-";
-	localtime_r(&tt, &tm);
-	strftime(buf, cap, "%Y-%m-%d %H:%M:%S", &tm);
+	if (name && (tz_name == NULL || strcmp(name, tz_name) != 0)) {
+		GTimeZone *z = g_time_zone_new_identifier(name);
+		if (z) {
+			if (tz)
+				g_time_zone_unref(tz);
+			tz = z;
+			g_free(tz_name);
+			tz_name = g_strdup(name);
+		}
+	}
+	GDateTime *u = g_date_time_new_from_unix_utc(t);
+	GDateTime *l = u ? (tz ? g_date_time_to_timezone(u, tz) :
+	    g_date_time_to_local(u)) : NULL;
+	gchar *s = l ? g_date_time_format(l, "%Y-%m-%d %H:%M:%S") : NULL;
+	snprintf(buf, cap, "%s", s ? s : "-");
+	g_free(s);
+	if (l)
+		g_date_time_unref(l);
+	if (u)
+		g_date_time_unref(u);
 	return buf;
 }
 
@@ -231,4 +253,24 @@ cli_subcommand(int *argc, char ***argv, void (*usage)(FILE *), int *rc)
 	(*argc)--;
 	(*argv)++;
 	return (*argv)[0];
+}
+
+void
+cli_kind(JsonObject *s, char *out, size_t cap)
+{
+	gint64 mask = cli_num(s, "weekdays"), every = cli_num(s, "every_weeks");
+	size_t n;
+
+	if (strcmp(cli_str(s, "kind"), "weekly") != 0) {
+		snprintf(out, cap, "%s", cli_str(s, "kind"));
+		return;
+	}
+	/* weekly 1,3,5 (Monday = 1), /2 for every other week */
+	n = (size_t)snprintf(out, cap, "weekly ");
+	for (int d = 0; d < 7 && n + 3 < cap; d++)
+		if (mask & (1 << d))
+			n += (size_t)snprintf(out + n, cap - n, "%s%d",
+			    out[n - 1] == ' ' ? "" : ",", d + 1);
+	if (every > 1 && n + 4 < cap)
+		snprintf(out + n, cap - n, "/%lld", (long long)every);
 }

@@ -36,7 +36,11 @@ extern const char *cli_state_flag;	/* --state-dir */
 extern bool cli_json;			/* --json */
 extern const char cli_schedule_help[];
 
-const char *cli_when(gint64 t, char *buf, size_t cap);	/* local time */
+/* t (unix seconds) as local time where dalabad is (its X-Dalaba-Timezone),
+ * else here; "-" for none. */
+const char *cli_when(gint64 t, char *buf, size_t cap);
+/* A schedule's kind as printed: "once", "daily", "weekly 1,3,5" ... */
+void cli_kind(JsonObject *s, char *out, size_t cap);
 const char *cli_str(JsonObject *o, const char *name);	/* "" if absent */
 gint64 cli_num(JsonObject *o, const char *name);		/* 0 if absent */
 /* Send a request (takes body); see client_call for the statuses. */

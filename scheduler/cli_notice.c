@@ -159,10 +159,12 @@ notice_show(JsonNode *out)
 	JsonArray *s = json_object_get_array_member(o, "schedules");
 	for (guint i = 0; s && i < json_array_get_length(s); i++) {
 		JsonObject *x = json_array_get_object_element(s, i);
-		printf("schedule %lld: %s %s%s%s\n", (long long)cli_num(x, "id"),
-		    cli_str(x, "kind"), cli_num(x, "once_at") ? cli_when(cli_num(x, "once_at"), b1,
-		    sizeof(b1)) : cli_str(x, "times"), cli_num(x, "removed_at") ?
-		    " (removed)" : "", "");
+		char kind[32];
+		cli_kind(x, kind, sizeof(kind));
+		printf("schedule %lld: %s %s%s\n", (long long)cli_num(x, "id"),
+		    kind, cli_num(x, "once_at") ? cli_when(cli_num(x, "once_at"),
+		    b1, sizeof(b1)) : cli_str(x, "times"), cli_num(x, "removed_at") ?
+		    " (removed)" : "");
 	}
 	JsonArray *bc = json_object_get_array_member(o, "broadcasts");
 	if (bc && json_array_get_length(bc) > 0)
@@ -288,9 +290,11 @@ cli_schedule(int argc, char **argv)
 				    "NOTICE", "KIND", "TIMES", "ZONE", "NEXT", "TITLE");
 				for (guint i = 0; i < json_array_get_length(a); i++) {
 					JsonObject *o = json_array_get_object_element(a, i);
+					char kind[32];
+					cli_kind(o, kind, sizeof(kind));
 					printf("%-5lld %-6lld %-7s %-16s %-12s %-19s %.40s\n",
 					    (long long)cli_num(o, "id"), (long long)cli_num(o,
-					    "notice"), cli_str(o, "kind"), cli_str(o, "times")[0] ?
+					    "notice"), kind, cli_str(o, "times")[0] ?
 					    cli_str(o, "times") : "-", cli_str(o, "zone"),
 					    cli_when(cli_num(o, "next"), b, sizeof(b)),
 					    cli_str(o, "title"));

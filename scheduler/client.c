@@ -9,6 +9,9 @@
 
 #include "scheduler/client.h"
 
+/* The server's time zone, as its last answer named it. */
+static char *server_tz;
+
 const char *
 client_state_dir(const char *flag)
 {
@@ -106,6 +109,13 @@ client_call(const char *state_dir, const char *method, const char *path,
 		goto out;
 	}
 	guint status = soup_message_get_status(m);
+	const char *tz = soup_message_headers_get_one(
+	    soup_message_get_response_headers(m), "X-Dalaba-Timezone");
+	if (tz && strlen(tz) < 64 && strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789/_+-") == strlen(tz)) {
+		g_free(server_tz);
+		server_tz = g_strdup(tz);
+	}
 	gsize len;
 	const char *data = g_bytes_get_data(resp, &len);
 	JsonParser *p = json_parser_new();
@@ -139,6 +149,12 @@ out:
 	g_free(url);
 	g_free(token);
 	return rc;
+}
+
+const char *
+client_timezone(void)
+{
+	return server_tz;
 }
 
 void

@@ -26,5 +26,8 @@ int client_call(const char *state_dir, const char *method, const char *path,
 
 /* Print a JSON node on stdout, pretty. */
 void client_print_json(JsonNode *n);
+/* The time zone dalabad's last answer said its times are local in
+ * (X-Dalaba-Timezone), or NULL. */
+const char *client_timezone(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scheduler/cli.h"
+#include "scheduler/cli_int.h"
 
 #define DALABA_VERSION "0.1.0"
 
@@ -28,7 +29,8 @@ static const struct {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: dalaba COMMAND [options] ...\n\n"
+	fprintf(f, "usage: dalaba [--state-dir DIR] [--json] COMMAND [options] ..."
+	    "\n\n"
 	    "dalaba (大喇叭) reads village notices aloud and broadcasts them to\n"
 	    "networked loudspeakers.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -52,10 +54,36 @@ main(int argc, char **argv)
 		printf("dalaba %s\n", DALABA_VERSION);
 		return 0;
 	}
+	/* Options every command takes may also come before it:
+	 * dalaba --state-dir DIR status. */
+	int first = 1;
+	while (first < argc && argv[first][0] == '-') {
+		if (strcmp(argv[first], "--json") == 0) {
+			cli_json = true;
+			first++;
+		} else if (strcmp(argv[first], "--state-dir") == 0 &&
+		    first + 1 < argc) {
+			cli_state_flag = argv[first + 1];
+			first += 2;
+		} else if (strncmp(argv[first], "--state-dir=", 12) == 0) {
+			cli_state_flag = argv[first] + 12;
+			first++;
+		} else {
+			fprintf(stderr, "dalaba: unknown option \"%s\" (before a "
+			    "command only --state-dir DIR and --json)\n",
+			    argv[first]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (first >= argc) {
+		usage(stderr);
+		return 2;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "dalaba: unknown command \"%s\"\n", argv[1]);
+		if (strcmp(argv[first], commands[i].name) == 0)
+			return commands[i].fn(argc - first, argv + first);
+	fprintf(stderr, "dalaba: unknown command \"%s\"\n", argv[first]);
 	usage(stderr);
 	return 2;
 }

@@ -102,6 +102,38 @@ zh(const char *const (*t)[2], size_t n, const char *k)
 }
 
 const char *
+html_weekdays_zh(struct web_ctx *c, int64_t mask, int64_t every)
+{
+	static const char *const zh[] = { "一", "二", "三", "四", "五", "六",
+	    "日" };
+	static const char *const n[] = { "", "", "两", "三", "四" };
+	GString *g = g_string_new(NULL);
+
+	if (every >= 2 && every <= 4)
+		g_string_append_printf(g, "每%s周", n[every]);
+	else if (every > 4)
+		g_string_append_printf(g, "每 %lld 周", (long long)every);
+	else
+		g_string_append(g, "每周");
+	if ((mask & 127) == 127)
+		g_string_append(g, "每天");
+	else if ((mask & 127) == 31)
+		g_string_append(g, "一到五");
+	else if ((mask & 127) == 96)
+		g_string_append(g, "六、日");
+	else
+		for (int d = 0, first = 1; d < 7; d++)
+			if (mask & (1 << d)) {
+				g_string_append_printf(g, "%s%s", first ? "" : "、",
+				    zh[d]);
+				first = 0;
+			}
+	gchar *t = g_string_free(g, FALSE);
+	g_ptr_array_add(c->keep, t);
+	return t;
+}
+
+const char *
 html_class_zh(const char *cls)
 {
 	static const char *const t[][2] = { { "village", "村级" },

@@ -230,8 +230,8 @@ schedule_text(struct web_ctx *c, JsonObject *s)
 	else if (strcmp(kind, "daily") == 0)
 		t = g_strdup_printf("每天 %s", jstr(s, "times"));
 	else
-		t = g_strdup_printf("每周（星期%lld 掩码）%s", (long long)jnum(s,
-		    "weekdays"), jstr(s, "times"));
+		t = g_strdup_printf("%s %s", html_weekdays_zh(c, jnum(s,
+		    "weekdays"), jnum(s, "every_weeks")), jstr(s, "times"));
 	if (jstr(s, "date_from") || jstr(s, "date_to")) {
 		gchar *u = g_strdup_printf("%s，%s 至 %s", t, jstr(s, "date_from") ?
 		    jstr(s, "date_from") : "", jstr(s, "date_to") ? jstr(s, "date_to") :

@@ -81,6 +81,7 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "bad_feed", "新闻来源要写网址（http:// 或 https:// 开头），或 dir: 加新闻文件夹里的文件夹。" },
 	{ "feed_not_allowed", "这个网址不在允许的新闻来源里，请找县里的管理员。" },
 	{ "audit", "操作日志写不进去，这次修改没有保存；请稍后再试，或告诉县里的管理员。" },
+	{ "disk_full", "服务器的硬盘满了，新的通知暂时存不进去（已经安排的照常播出）。请告诉县里的管理员。" },
 };
 
 static void

@@ -130,6 +130,8 @@ void html_action(struct web_ctx *c, GString *g, const char *action,
 /* "2026-11-23 12:00" in the daemon's zone; owned by c. */
 const char *html_time(struct web_ctx *c, int64_t t);
 const char *html_class_zh(const char *cls);
+/* "每周一、三、五", "每两周一到五": a weekly rule's days; owned by c. */
+const char *html_weekdays_zh(struct web_ctx *c, int64_t mask, int64_t every);
 /* A zone's name from the zones list (escaped), else its code. */
 const char *html_zone_name(struct web_ctx *c, JsonArray *zones,
     const char *code);
