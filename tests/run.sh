@@ -67,7 +67,10 @@ done
 
 for t in tests/e2e/[0-9]*.sh; do
 	[ -f "$t" ] || continue
-	run_one "e2e/$(basename "$t" .sh)" sh "$t"
+	# A test that hangs is stopped (TERM: its lib.sh trap stops what it
+	# started) and counted as failed.
+	run_one "e2e/$(basename "$t" .sh)" timeout -k 10 "${E2E_TIMEOUT:-600}" \
+	    sh "$t"
 done
 
 # Fuzzing: replay the stored corpora (regressions), then fuzz briefly.

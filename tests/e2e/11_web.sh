@@ -9,6 +9,8 @@
 cd "$TMP" || exit 1
 
 dalabad_conf >d.conf
+mkdir -p "$STATE/news/weather"
+echo "明天晴，最高气温八度。" >"$STATE/news/weather/today.txt"
 start_dalabad d.conf dalabad.log
 check "dalabad is up" test -s "$STATE/api.url"
 URL=$(cat "$STATE/api.url")

@@ -84,11 +84,13 @@ check "cancel: every speaker falls silent within the wait (rc $?)" [ $? -eq 0 ]
 check "the page is cancelled" [ "$(q "SELECT state FROM pages WHERE id = $P2")" = cancelled ]
 check "its broadcasts logged as cancelled" [ "$(q "SELECT group_concat(DISTINCT outcome) FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $P2")" = cancelled ]
 check "cancel is audited with the text" [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE '%山洪预警%'")" = 1 ]
-check "cancelling again is refused (409)" sh -c "! '$DALABA' page cancel $P2 2>/dev/null"
+expect_exit 1 "cancelling again is refused (409)" "$DALABA" page cancel "$P2"
+check "as no longer on the air" stderr_has "no longer on the air"
 PN=$(q "SELECT min(id) FROM notices WHERE page_id = $P1")
 check "a page's notice cannot be re-aired as a notice" sh -c \
     "'$DALABA' schedule add $PN --now 2>&1 | grep -q 'part of emergency page $P1'"
-check "nor cancelled as one" sh -c "! '$DALABA' notice cancel $PN 2>/dev/null"
+expect_exit 1 "nor cancelled as one" "$DALABA" notice cancel "$PN"
+check "it is the page's" stderr_has "part of emergency page"
 
 # --- a page on the air when dalabad stops airs again after the restart -------
 "$DALABA" page --zone 110101001001 --repeat 6 --wait 10 \

@@ -80,7 +80,7 @@ alert A1 Alert Actual "" \
     "$(info en-US Immediate Extreme "$LATER" 110101001001 'Heavy rain.')" \
     "$(info zh-CN Immediate Extreme "$LATER" 110101001001 '今天夜间有特大暴雨。' '请东村村民立即转移到高处。')" >a1.xml
 code=$(post a1.xml); P1=$(page_of a1.xml)
-check "Alert/Actual/Extreme for 东村 is accepted (201, got $code) as page $P1" [ "$code" = 201 ] && [ -n "$P1" ]
+check "Alert/Actual/Extreme for 东村 is accepted (201, got $code) as page $P1" all [ "$code" = 201 ] -and [ -n "$P1" ]
 check "the answer is a CAP Ack referencing the alert" sh -c \
     "grep -q '<msgType>Ack</msgType>' a1.xml.out && grep -q '<references>qxj@110101.gov.cn,A1,' a1.xml.out"
 check "it reads description then instruction, in Chinese" \
@@ -111,7 +111,7 @@ check "东村's speaker still plays it" confirmed "$P1" 1
 alert A2 Update Actual "qxj@110101.gov.cn,A1,$SENT" \
     "$(info zh-CN Immediate Severe "$LATER" 110101001001 '暴雨更新：河水已漫过桥面。')" >a2.xml
 code=$(post a2.xml); P2=$(page_of a2.xml)
-check "Update is accepted (201, got $code) as a new page $P2" [ "$code" = 201 ] && [ -n "$P2" ] && [ "$P2" != "$P1" ]
+check "Update is accepted (201, got $code) as a new page $P2" all [ "$code" = 201 ] -and [ -n "$P2" ] -and [ "$P2" != "$P1" ]
 check "and the page it updates is cancelled" [ "$(state "$P1")" = cancelled ]
 check "in the same step: the cancel is audited as by the Update" \
     [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE 'page $P1 %A2:%'")" = 1 ]
@@ -119,7 +119,7 @@ check "the update airs" wait_until 10 confirmed "$P2" 1
 
 alert A3 Cancel Actual "qxj@110101.gov.cn,A2,$SENT" >a3.xml
 code=$(post a3.xml "$OTHER")
-check "another sender cannot cancel it (403, got $code)" [ "$code" = 403 ] && [ "$(state "$P2")" = active ]
+check "another sender cannot cancel it (403, got $code)" all [ "$code" = 403 ] -and [ "$(state "$P2")" = active ]
 code=$(post a3.xml)
 check "Cancel by its sender (200, got $code)" [ "$code" = 200 ]
 check "the page is cancelled" [ "$(state "$P2")" = cancelled ]
@@ -137,40 +137,40 @@ check "aired only to the drill zone 东村" [ "$(q "SELECT group_concat(zone) FR
 "$DALABA" page cancel "$PE" >/dev/null
 alert T1 Alert Test "" "$(info zh-CN Immediate Severe "$LATER" 110101001002 '测试。')" >t1.xml
 code=$(post t1.xml); PT=$(page_of t1.xml)
-check "Test to a zone without drills: logged, not aired (202, got $code)" \
-    [ "$code" = 202 ] && [ "$(state "$PT")" = logged ] && [ "$(q "SELECT count(*) FROM notices WHERE page_id = $PT")" = 0 ]
+check "Test to a zone without drills: logged, not aired (202, got $code)" all \
+    [ "$code" = 202 ] -and [ "$(state "$PT")" = logged ] -and [ "$(q "SELECT count(*) FROM notices WHERE page_id = $PT")" = 0 ]
 for st in System Draft; do
 	alert "S$st" Alert "$st" "" "$(info zh-CN Immediate Extreme "$LATER" 110101001001 '系统消息。')" >s.xml
 	code=$(post s.xml); PS=$(page_of s.xml)
-	check "$st: logged, never aired (202, got $code)" \
-	    [ "$code" = 202 ] && [ "$(state "$PS")" = logged ] && [ "$(q "SELECT count(*) FROM notices WHERE page_id = $PS")" = 0 ]
+	check "$st: logged, never aired (202, got $code)" all \
+	    [ "$code" = 202 ] -and [ "$(state "$PS")" = logged ] -and [ "$(q "SELECT count(*) FROM notices WHERE page_id = $PS")" = 0 ]
 done
 
 # --- areas, languages, expiry, mapping --------------------------------------------------
 n=$(pages)
 alert U1 Alert Actual "" "$(info zh-CN Immediate Extreme "$LATER" "999999001001 12345" '不知道在哪里。')" >u1.xml
 code=$(post u1.xml)
-check "only unknown areas: refused (422, got $code), nothing stored" \
-    [ "$code" = 422 ] && [ "$(pages)" = "$n" ] && grep -q '<msgType>Error</msgType>' u1.xml.out
+check "only unknown areas: refused (422, got $code), nothing stored" all \
+    [ "$code" = 422 ] -and [ "$(pages)" = "$n" ] -and grep -q '<msgType>Error</msgType>' u1.xml.out
 alert U2 Alert Actual "" "$(info zh-CN Immediate Extreme "$LATER" "999999001001 110101001002" '西村注意。')" >u2.xml
 code=$(post u2.xml); PU=$(page_of u2.xml)
-check "partly unknown: aired to the known zone (201, got $code)" \
-    [ "$code" = 201 ] && [ "$(q "SELECT zones FROM pages WHERE id = $PU")" = 110101001002 ]
+check "partly unknown: aired to the known zone (201, got $code)" all \
+    [ "$code" = 201 ] -and [ "$(q "SELECT zones FROM pages WHERE id = $PU")" = 110101001002 ]
 check "and the answer names the unknown code" grep -q 'unknown areas: 999999001001' u2.xml.out
 "$DALABA" page cancel "$PU" >/dev/null
 alert L1 Alert Actual "" "$(info en-US Immediate Extreme "$LATER" 110101001002 'Flood.')" \
     "$(info yue Immediate Extreme "$LATER" 110101001002 '水浸，請即撤離。')" >l1.xml
 code=$(post l1.xml); PL=$(page_of l1.xml)
-check "English and Cantonese blocks: the Cantonese one is read (201, got $code)" \
-    [ "$code" = 201 ] && [ "$(q "SELECT voice FROM notices WHERE page_id = $PL")" = cantonese ]
+check "English and Cantonese blocks: the Cantonese one is read (201, got $code)" all \
+    [ "$code" = 201 ] -and [ "$(q "SELECT voice FROM notices WHERE page_id = $PL")" = cantonese ]
 "$DALABA" page cancel "$PL" >/dev/null
 alert L2 Alert Actual "" "$(info en-US Immediate Extreme "$LATER" 110101001002 'Flood.')" >l2.xml
 code=$(post l2.xml)
-check "English only: refused (422, got $code)" [ "$code" = 422 ] && grep -q 'no info block in Chinese' l2.xml.out
+check "English only: refused (422, got $code)" all [ "$code" = 422 ] -and grep -q 'no info block in Chinese' l2.xml.out
 alert X1 Alert Actual "" "$(info zh-CN Immediate Extreme "$(iso $((NOW - 60)))" 110101001002 '已经过期。')" >x1.xml
 code=$(post x1.xml); PX=$(page_of x1.xml)
-check "expired on arrival: logged, not aired (409, got $code)" \
-    [ "$code" = 409 ] && [ "$(state "$PX")" = logged ]
+check "expired on arrival: logged, not aired (409, got $code)" all \
+    [ "$code" = 409 ] -and [ "$(state "$PX")" = logged ]
 alert X2 Alert Actual "" "$(info zh-CN Immediate Extreme "$(iso $((NOW + 12)))" 110101001002 '大风预警：今天下午有十级大风，请不要外出，关好门窗，收好晾晒的衣物，照顾好家里的老人和孩子。')" >x2.xml
 code=$(post x2.xml); PX2=$(page_of x2.xml)
 check "an alert expiring in 12 s airs (201, got $code)" [ "$code" = 201 ]
@@ -182,8 +182,8 @@ check "its broadcast is logged as cut by the expiry" \
     [ "$(q "SELECT reason FROM broadcasts b JOIN notices n ON n.id = b.notice_id WHERE n.page_id = $PX2")" = "the page expired on air" ]
 alert M1 Alert Actual "" "$(info zh-CN Future Minor "$LATER" 110101001002 '下周有小雨。')" >m1.xml
 code=$(post m1.xml); PM=$(page_of m1.xml)
-check "Minor/Future: county class, read once (201, got $code)" \
-    [ "$code" = 201 ] && [ "$(q "SELECT priority || ' ' || repeat FROM notices WHERE page_id = $PM")" = "2 1" ]
+check "Minor/Future: county class, read once (201, got $code)" all \
+    [ "$code" = 201 ] -and [ "$(q "SELECT priority || ' ' || repeat FROM notices WHERE page_id = $PM")" = "2 1" ]
 "$DALABA" page cancel "$PM" >/dev/null
 
 # --- who may send, and hostile input ---------------------------------------------------------
@@ -196,7 +196,7 @@ code=$(post u2.xml "$TOK" application/json)
 check "not XML: 415 (got $code)" [ "$code" = 415 ]
 printf '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>B1</identifier>' >bad1.xml
 code=$(post bad1.xml)
-check "truncated XML: 400 CAP Error (got $code)" [ "$code" = 400 ] && grep -q '<msgType>Error</msgType>' bad1.xml.out
+check "truncated XML: 400 CAP Error (got $code)" all [ "$code" = 400 ] -and grep -q '<msgType>Error</msgType>' bad1.xml.out
 cat >bomb.xml <<'EOT'
 <?xml version="1.0"?>
 <!DOCTYPE alert [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
@@ -210,8 +210,8 @@ cat >xxe.xml <<'EOT'
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&x;</identifier></alert>
 EOT
 code=$(post xxe.xml)
-check "external entity: 400 (got $code), nothing of the file in the answer" \
-    [ "$code" = 400 ] && ! grep -q 'root:' xxe.xml.out
+check "external entity: 400 (got $code), nothing of the file in the answer" all \
+    [ "$code" = 400 ] -and lacks 'root:' xxe.xml.out
 big=$(head -c 9000 /dev/zero | tr '\0' 'x')
 alert H1 Alert Actual "" "$(info zh-CN Immediate Extreme "$LATER" 110101001002 "$big")" >h1.xml
 code=$(post h1.xml)

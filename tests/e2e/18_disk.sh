@@ -16,16 +16,9 @@ if ! mount -t tmpfs -o size=40m tmpfs "$DISK" 2>mount.err; then
 	finish
 	exit 1
 fi
-# The tmpfs goes before lib.sh's trap removes $TMP.
-cleanup() {
-	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null
-	[ -n "${SPK_1:-}" ] && kill "$SPK_1" 2>/dev/null
-	wait 2>/dev/null
-	umount "$DISK" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-[ -n "${KEEP_DISK:-}" ] && trap - EXIT
+# The tmpfs goes once every process is gone, before $TMP is removed.
+umount_disk() { umount "$DISK" 2>/dev/null; }
+E2E_CLEANUP=umount_disk
 STATE=$DISK/state
 DB=$STATE/dalaba.db
 export DALABA_STATE_DIR=$STATE

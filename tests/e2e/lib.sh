@@ -9,7 +9,33 @@ WAVPROBE=$TOP/$BUILD/tests/wavprobe
 T_PASS=0
 T_FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dalaba-e2e.XXXXXX")
-trap "${KEEP_TMP:+:} rm -rf \"\$TMP\"" EXIT
+
+# Whatever happens, nothing a test started outlives it: the background
+# jobs of this shell and every process whose working directory is under
+# $TMP (daemons and agents started from helpers), TERM then KILL; then
+# $TMP goes (KEEP_TMP=1 keeps it). tests/run.sh stops a test that runs
+# longer than E2E_TIMEOUT seconds (default 600) with TERM, which ends
+# here the same way, and the test fails.
+e2e_procs() {
+	for _d in /proc/[0-9]*; do
+		case "$(readlink "$_d/cwd" 2>/dev/null)" in
+		"$TMP"|"$TMP"/*) [ "${_d#/proc/}" != $$ ] && echo "${_d#/proc/}" ;;
+		esac
+	done
+}
+e2e_cleanup() {
+	trap - EXIT INT TERM
+	_left=$(jobs -p; e2e_procs)
+	if [ -n "$_left" ]; then
+		kill $_left 2>/dev/null
+		sleep 0.5
+		kill -9 $(jobs -p; e2e_procs) 2>/dev/null
+	fi
+	[ -n "${E2E_CLEANUP:-}" ] && $E2E_CLEANUP
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
+}
+trap e2e_cleanup EXIT
+trap 'echo "FAIL - stopped by a signal (E2E_TIMEOUT, ${E2E_TIMEOUT:-600} s?)"; exit 124' INT TERM
 
 ok() { echo "ok - $1"; T_PASS=$((T_PASS + 1)); }
 bad() { echo "FAIL - $1"; T_FAIL=$((T_FAIL + 1)); }
@@ -18,6 +44,26 @@ check() {
 	d=$1
 	shift
 	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+# all CMD... [-and CMD...]...: every command succeeds (for check: in
+# 'check D [ a ] && [ b ]' only the first test is the check's)
+all() {
+	while [ $# -gt 0 ]; do
+		_n=0
+		for _a in "$@"; do
+			[ "$_a" = -and ] && break
+			_n=$((_n + 1))
+		done
+		_c= _i=1
+		while [ $_i -le $_n ]; do
+			_c="$_c \"\${$_i}\""
+			_i=$((_i + 1))
+		done
+		eval "$_c" || return 1
+		shift $_n
+		[ $# -gt 0 ] && shift
+	done
+	return 0
 }
 # float comparisons: gt A B, lt A B
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
@@ -33,6 +79,28 @@ expect_exit() {
 		bad "$d: exit $got, want $want; stderr: $(head -c 300 "$TMP/last.err")"; fi
 }
 stderr_has() { grep -q -- "$1" "$TMP/last.err"; }
+# lacks PATTERN FILE...: every FILE is there and none holds PATTERN (a
+# file that is missing is not a pass, as with "! grep")
+lacks() {
+	_pat=$1
+	shift
+	for _f in "$@"; do
+		[ -f "$_f" ] || return 1
+		grep -q -- "$_pat" "$_f" && return 1
+	done
+	return 0
+}
+# ran_lacks PATTERN COMMAND...: the command succeeds and says nothing
+# matching PATTERN (a command that failed is not a pass)
+ran_lacks() {
+	_pat=$1
+	shift
+	"$@" >"$TMP/ran.out" 2>&1
+	_rc=$?
+	[ $_rc -eq 0 ] && lacks "$_pat" "$TMP/ran.out" && return 0
+	echo "# ran_lacks '$_pat': exit $_rc, said: $(head -c 300 "$TMP/ran.out")"
+	return 1
+}
 finish() {
 	echo "RESULT $T_PASS $T_FAIL"
 	[ "$T_FAIL" -eq 0 ]

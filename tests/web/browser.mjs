@@ -87,6 +87,52 @@ try {
 	await Promise.all([p.waitForURL(/\/notices\/\d+\?ok=saved$/), p.click('button:text-is("保存并预览")')]);
 	const reread = await p.textContent('#reading');
 	check('after editing, 读法预览 reads the new time', reread.includes('十点') && !reread.includes('九点'), reread);
+	const scheduleUrl = p.url();
+	// A news notice, every field edited on the page: each reads back, and
+	// the feed is kept (it was once stored as "0" by every web edit).
+	const api = path => p.evaluate(async u => (await fetch(u)).json(), `/api/v1/${path}`);
+	await p.goto(`${URL}/notices/new`);
+	await p.fill('#title', '天气新闻');
+	await p.fill('#body', '现在播报天气。');
+	await p.click('summary');
+	await p.fill('#feed', 'dir:weather');
+	await p.selectOption('#feed_items', '2');
+	await Promise.all([p.waitForURL(/\/notices\/\d+\?ok=saved$/), p.click('button:text-is("保存并预览")')]);
+	const nid = p.url().match(/notices\/(\d+)/)[1];
+	let nb = await api(`notices/${nid}`);
+	check('a news notice is written on the page', nb.feed === 'dir:weather' && nb.feed_items === 2, JSON.stringify(nb).slice(0, 200));
+	await Promise.all([p.waitForURL(/\/edit$/), p.click('text=修改')]);
+	check('its edit form holds the feed, shown', (await p.inputValue('#feed')) === 'dir:weather' &&
+	    await p.isVisible('#feed'));
+	await p.fill('#title', '天气新闻（改）');
+	await p.fill('#body', '现在播报明天的天气。');
+	await p.selectOption('#repeat', '3');
+	await p.selectOption('#rate', '110');
+	await p.selectOption('#voice', 'cantonese');
+	await p.uncheck('input[name=chime]');
+	await p.selectOption('#feed_items', '4');
+	await p.screenshot({ path: `${SHOTS}/03b-notice-edit-news.png`, fullPage: true });
+	await Promise.all([p.waitForURL(/\/notices\/\d+\?ok=saved$/), p.click('button:text-is("保存并预览")')]);
+	nb = await api(`notices/${nid}`);
+	const got = [nb.title, nb.body, nb.repeat, nb.rate, nb.voice, nb.chime, nb.feed_items, nb.feed].join('|');
+	check('every field edited on the page reads back, the feed kept',
+	    got === '天气新闻（改）|现在播报明天的天气。|3|110|cantonese|0|4|dir:weather', got);
+	await Promise.all([p.waitForURL(/\/edit$/), p.click('text=修改')]);
+	await p.fill('#feed', '');
+	await Promise.all([p.waitForURL(/\/notices\/\d+\?ok=saved$/), p.click('button:text-is("保存并预览")')]);
+	nb = await api(`notices/${nid}`);
+	check('an emptied feed field takes the news away (null, not "0")', nb.feed === null && nb.title === '天气新闻（改）',
+	    JSON.stringify([nb.feed, nb.title]));
+	await p.goto(`${URL}/notices/new`);
+	await p.fill('#body', '想读别处的文件。');
+	await p.click('summary');
+	await p.fill('#feed', 'dir:/etc');
+	await p.click('button:text-is("保存并预览")');
+	const ferr = await p.textContent('.card.err').catch(() => '');
+	check('a folder outside the news root is refused in Chinese', ferr.includes('新闻来源'), ferr);
+	check('and the form keeps what was typed', (await p.inputValue('#body')) === '想读别处的文件。' &&
+	    (await p.inputValue('#feed')) === 'dir:/etc');
+	await p.goto(scheduleUrl);
 	await p.selectOption('#kind', 'once');
 	await p.click('button:text-is("安排播出")');
 	const err = await p.textContent('.card.err').catch(() => '');
