@@ -337,7 +337,10 @@ api_audit(struct api_req *r, const char *action, const char *fmt, ...)
 	va_start(ap, fmt);
 	detail = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	rc = db_audit(r->d->db, r->who.user_id, r->source, action, detail);
+	/* About the object acted on when the handler said which, else
+	 * about the actor's own area. */
+	rc = db_audit(r->d->db, r->who.user_id, r->source, r->audit_zone ?
+	    r->audit_zone : r->who.zone, action, detail);
 	if (rc != 0) {
 		dlog(LOG_ERR, "audit of %s by %s failed", action, r->who.name);
 		r->audit_failed = true;	/* api_commit refuses the change */

@@ -8,11 +8,20 @@
 
 #include "scheduler/api_int.h"
 
+void
+api_audit_about(struct api_req *r, const char *zone)
+{
+	snprintf(r->zone_buf, sizeof(r->zone_buf), "%s", zone ? zone : "");
+	r->audit_zone = r->zone_buf;
+}
+
 bool
 api_need_within(struct api_req *r, const char *zone)
 {
-	if (web_within(&r->who, zone))
+	if (web_within(&r->who, zone)) {
+		api_audit_about(r, zone);	/* what a change here is about */
 		return true;
+	}
 	api_error(r, 403, "forbidden", "%s may act only inside zone %s, not in "
 	    "%.12s", r->who.name, r->who.zone, zone);
 	return false;
@@ -36,6 +45,7 @@ api_zone_allowed(struct api_req *r, const char *zone, const char *what,
 		api_error(r, 404, "not_found", "no %s %lld", what, (long long)id);
 		return false;
 	}
+	api_audit_about(r, zone);
 	return !act || api_need_within(r, zone);
 }
 

@@ -38,6 +38,9 @@ struct api_req {
 	const char *err_field;	/* the body field an error is about */
 	bool paused;		/* answered later (render jobs) */
 	bool in_txn;		/* between api_begin and api_commit */
+	const char *audit_zone;	/* what api_audit's entries are about; NULL:
+				 * the caller's own zone */
+	char zone_buf[13];	/* audit_zone's, when set by the checks */
 	bool audit_failed;	/* an audit row of this transaction failed */
 };
 
@@ -108,6 +111,9 @@ int api_route(struct api_req *r);
  * api_need_within: may the caller act in zone; api_need_county: is the
  * caller county staff. */
 bool api_need_within(struct api_req *r, const char *zone);
+/* The zone the request's audit entries are about (the checks above set
+ * it to what they allowed). */
+void api_audit_about(struct api_req *r, const char *zone);
 bool api_need_county(struct api_req *r);
 /* May the caller see (act false) or act on (act true) something of zone
  * (NULL: there is no such thing)? If not, 404 has been answered when they

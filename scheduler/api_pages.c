@@ -65,6 +65,33 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 	return 0;
 }
 
+/* The zone a page's audit entries are about: what all its zones share
+ * (the township of two of its villages), so each reader of the audit
+ * log who may see the page sees them. */
+static void
+audit_about_zones(struct api_req *r, const char *zones)
+{
+	gchar **zs = g_strsplit(zones, " ", 0);
+	char common[13] = "";
+
+	for (int i = 0; zs[i]; i++) {
+		if (!zs[i][0])
+			continue;
+		if (i == 0) {
+			snprintf(common, sizeof(common), "%s", zs[i]);
+			continue;
+		}
+		size_t n = 0;
+		while (common[n] && common[n] == zs[i][n])
+			n++;
+		/* Cut to a whole level: 6, 9 or 12 digits. */
+		n = n >= 12 ? 12 : n >= 9 ? 9 : n >= 6 ? 6 : 0;
+		common[n] = '\0';
+	}
+	g_strfreev(zs);
+	api_audit_about(r, common);
+}
+
 int
 api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
 {
@@ -78,6 +105,7 @@ api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
 		return -1;
 	}
 	rc = db_page_cancel(r->d->db, id, err, sizeof(err));
+	audit_about_zones(r, p.zones);
 	if (rc == 0)
 		api_audit(r, "page.cancel", "page %lld to %s%s%s: %s",
 		    (long long)id, p.zones, why ? " " : "", why ? why : "", p.body);
@@ -121,6 +149,7 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		if (db_notice_add(r->d->db, &n, &nid, err, sizeof(err)) != 0)
 			goto fail;
 	}
+	audit_about_zones(r, zones);
 	api_audit(r, pg->aired ? "page.create" : "page.logged", "page %lld "
 	    "(%s%s%s%s, %s) to %s, class %s, read %d time%s, volume %d, expires "
 	    "%lld%s%s: %s", (long long)*id, pg->source, pg->cap_identifier ?
@@ -289,6 +318,21 @@ page_json_by_id(struct dalabad *d, int64_t id, bool detail)
 	return o;
 }
 
+/* The level of whoever issued a page: a township cadre may stop a page
+ * of their township's, never the county's (nor a CAP alert, nor one
+ * from the machine's token). */
+static int
+issuer_role(struct api_req *r, const struct db_page *p)
+{
+	struct db_user u;
+	int role;
+
+	if (p->created_by == 0 || db_user_by_id(r->d->db, p->created_by, &u) != 1 ||
+	    (role = web_role_parse(u.role)) < 0)
+		return WEB_COUNTY;
+	return role;
+}
+
 /* May the caller see (act false) or cancel (act true) page id? If so
  * *p is the page (db_page_clear it); if not, 404/403 has been answered. */
 static bool
@@ -311,6 +355,10 @@ page_allowed(struct api_req *r, int64_t id, bool act, struct db_page *p)
 	else if (act && (!within || !api_may_page(r)) && !r->answered)
 		api_error(r, 403, "forbidden", "page %lld reaches beyond your zone",
 		    (long long)id);
+	else if (act && r->who.user_id != 0 && (int)r->who.role < issuer_role(r, p))
+		api_error(r, 403, "forbidden", "page %lld was issued by %s staff: "
+		    "only they, or staff above them, may stop it", (long long)id,
+		    web_role_name((enum web_role)issuer_role(r, p)));
 	if (r->answered)
 		db_page_clear(p);
 	return !r->answered;

@@ -436,6 +436,7 @@ post_speaker_token(struct api_req *r)
 	gchar *zone = g_strdup(json_object_get_string_member(
 	    json_array_get_object_element(a, 0), "zone"));
 	json_node_unref(rows);
+	api_audit_about(r, zone);
 	JsonObject *o = json_object_new();
 	if (!api_begin(r) || new_token(r, (uint32_t)id, zone, o) != 0 ||
 	    api_commit(r) != 0) {

@@ -175,7 +175,7 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	}
 	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
 	rc = db_speaker_set_key(d->db, e.id, keyhex, err, sizeof(err)) == 0 &&
-	    db_audit(d->db, 0, from, "speaker.enrolled", e.zone) == 0 &&
+	    db_audit(d->db, 0, from, e.zone, "speaker.enrolled", e.zone) == 0 &&
 	    db_commit(d->db) == 0 ? 0 : -1;
 	sodium_memzero(keyhex, sizeof(keyhex));
 	if (rc != 0) {

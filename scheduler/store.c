@@ -181,7 +181,10 @@ static const char *const migrations[] = {
 	"  expires_at INTEGER NOT NULL,"
 	"  used_at INTEGER,"
 	"  revoked_at INTEGER);"
-	"CREATE INDEX enroll_tokens_speaker ON enroll_tokens(speaker_id);",
+	"CREATE INDEX enroll_tokens_speaker ON enroll_tokens(speaker_id);"
+	/* The zone an audit entry is about, so each reader sees their own
+	 * area's entries ("" for what is about no zone: the machine's). */
+	"ALTER TABLE audit ADD COLUMN zone TEXT NOT NULL DEFAULT '';",
 };
 
 static int
@@ -421,16 +424,15 @@ db_notice_live(struct db *db, int64_t id)
 }
 
 int
-db_audit(struct db *db, int64_t user_id, const char *source, const char *action,
-    const char *detail)
+db_audit(struct db *db, int64_t user_id, const char *source, const char *zone,
+    const char *action, const char *detail)
 {
 	char err[128];
 
 	return db_run(db, err, sizeof(err), "INSERT INTO audit (at, user_id, "
-	    "source, action, detail) VALUES (?, NULLIF(?, 0), ?, ?, ?)",
-	    DB_ARGS((int64_t)time(NULL), user_id, source, action, detail)) ==
-	    SQLITE_DONE ?
-	    0 : -1;
+	    "source, zone, action, detail) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?)",
+	    DB_ARGS((int64_t)time(NULL), user_id, source, zone ? zone : "",
+	    action, detail)) == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -305,8 +305,9 @@ int db_token_add(struct db *db, const char *token_hash, int64_t user_id,
 /* 1 a live token of an enabled user (*user_id set), 0 none. */
 int db_token_get(struct db *db, const char *token_hash, int64_t *user_id);
 
-/* The append-only audit log. */
+/* The append-only audit log. zone: what the entry is about (its
+ * readers are those whose zone contains it); "" or NULL for no zone. */
 int db_audit(struct db *db, int64_t user_id, const char *source,
-    const char *action, const char *detail);
+    const char *zone, const char *action, const char *detail);
 
 #endif

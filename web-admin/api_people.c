@@ -187,6 +187,7 @@ target_user(struct api_req *r, struct db_user *u)
 		api_error(r, 404, "not_found", "no user %lld", (long long)id);
 		return false;
 	}
+	api_audit_about(r, u->zone);
 	return true;
 }
 
@@ -330,10 +331,14 @@ get_audit(struct api_req *r)
 
 	if (!api_need_county(r))
 		return;
+	/* A reader sees the entries about their own area: a county's
+	 * admin not another county's (those about no zone are the
+	 * machine's). */
 	JsonNode *rows = api_rows(r->d, "SELECT a.id, a.at, a.user_id, u.name "
-	    "AS user, a.source, a.action, a.detail FROM audit a LEFT JOIN "
-	    "users u ON u.id = a.user_id WHERE ?1 <= 0 OR a.id < ?1 ORDER BY "
-	    "a.id DESC LIMIT 200", DB_ARGS(before));
+	    "AS user, a.source, a.zone, a.action, a.detail FROM audit a LEFT "
+	    "JOIN users u ON u.id = a.user_id WHERE (?1 <= 0 OR a.id < ?1) AND "
+	    "(?2 = '' OR (a.zone != '' AND " API_WITHIN("a.zone", 2) ")) ORDER "
+	    "BY a.id DESC LIMIT 200", DB_ARGS(before, r->who.zone));
 	if (rows)
 		api_reply(r, 200, rows);
 	else

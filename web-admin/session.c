@@ -141,6 +141,7 @@ struct login {
 	char *pw;
 	bool ok;
 	int64_t user_id;
+	char zone[13];		/* the name's zone, for the audit ("" unknown) */
 	char name[DB_NAME_MAX + 1];
 	char source[96];	/* the remote address, for the limiter */
 	guint timer;		/* waiting out the name's delay */
@@ -230,7 +231,8 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		 * the audit's go together. */
 		if (db_begin(d->db) != 0 || db_session_add(d->db, hash, p.user_id,
 		    p.csrf, now + WEB_SESSION_S, source) != 0 ||
-		    db_audit(d->db, p.user_id, source, "user.login", p.name) != 0 ||
+		    db_audit(d->db, p.user_id, source, p.zone, "user.login",
+		    p.name) != 0 ||
 		    db_commit(d->db) != 0) {
 			db_rollback(d->db);
 			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, 0, l->arg);
@@ -243,7 +245,7 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		sodium_memzero(cookie, sizeof(cookie));
 	} else {
 		web_limiter_failed(w->lim, l->name, l->source, mono_s());
-		db_audit(d->db, 0, source, "user.login_failed", l->name);
+		db_audit(d->db, 0, source, l->zone, "user.login_failed", l->name);
 		dlog(LOG_WARNING, "login failed for \"%.64s\" from %s", l->name,
 		    source);
 		l->done(d, l->msg, WEB_LOGIN_BAD, NULL, NULL, 0, l->arg);
@@ -317,9 +319,12 @@ web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
 	l->pw = g_strdup(pw);
 	snprintf(l->name, sizeof(l->name), "%s", name);
 	snprintf(l->source, sizeof(l->source), "%s", from ? from : "");
-	if (db_user_by_name(d->db, name, &u) == 1 && !u.disabled) {
-		l->user_id = u.id;
-		snprintf(l->hash, sizeof(l->hash), "%s", u.pw_hash);
+	if (db_user_by_name(d->db, name, &u) == 1) {
+		snprintf(l->zone, sizeof(l->zone), "%s", u.zone);
+		if (!u.disabled) {
+			l->user_id = u.id;
+			snprintf(l->hash, sizeof(l->hash), "%s", u.pw_hash);
+		}
 	}
 	soup_server_message_pause(msg);
 	if (delay_ms > 0) {

@@ -139,7 +139,7 @@ check "then township staff may page inside their township (201, got $code)" [ "$
 code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
     -H 'Content-Type: application/json' -d '{"text":"越界","zones":["110101"]}' "$API/api/v1/pages")
 check "but not beyond it (403, got $code)" [ "$code" = 403 ]
-PT=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' pz.json | head -n1)
+PT=$(q "SELECT id FROM pages WHERE body = '镇里紧急通知'")
 "$DALABA" page list >/dev/null
 code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
     -H 'Content-Type: application/json' -d '{"text":"x","zones":["110101001","110101001001"]}' "$API/api/v1/pages")
@@ -151,6 +151,23 @@ code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$ST
     -H 'Content-Type: application/json' -d '{"text":"   ","zones":["110101001"]}' "$API/api/v1/pages")
 check "an empty text is refused (400, got $code)" [ "$code" = 400 ]
 check "none of those stored a page" [ "$(q "SELECT count(*) FROM pages")" = 5 ]
+
+# Only the issuer's level or above stops a page (a township cadre may not
+# silence the county's page in their township).
+code=$(curl -s -o pz.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+    -H 'Content-Type: application/json' -d '{"text":"县里的紧急通知","zones":["110101001001"],"expires_minutes":1}' "$API/api/v1/pages")
+PC=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' pz.json | head -n1)
+check "the county pages a village of the township ($code)" [ "$code" = 201 ]
+code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
+    -X POST "$API/api/v1/pages/$PC/cancel")
+check "the township cadre may not cancel the county's page (403, got $code)" [ "$code" = 403 ]
+check "it says who may" grep -q 'county staff' pz.json
+check "and the page is still on" [ "$(q "SELECT state FROM pages WHERE id = $PC")" = active ]
+code=$(curl -s -o pz.json -w '%{http_code}' -b zhen.jar -H "X-CSRF-Token: $tcsrf" \
+    -X POST "$API/api/v1/pages/$PT/cancel")
+check "but may cancel their own township page ($code)" [ "$code" = 200 ]
+"$DALABA" page cancel "$PC" >/dev/null
+check "the county cancels its own page" [ "$(q "SELECT state FROM pages WHERE id = $PC")" = cancelled ]
 
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
