@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
 
 #include "scheduler/api_int.h"
 #include "scheduler/cap.h"
+#include "scheduler/http_gate.h"
 #include "scheduler/log.h"
 
 static bool
@@ -270,42 +272,35 @@ early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
 	    "send the body with a Content-Length"));
 }
 
+/* Who may hold the enrolment port, which listens on every address:
+ * boxes enrol one at a time, each in one short request. */
+static const struct http_gate_limits enroll_limits = {
+	.max_conns = 64, .max_per_source = 8, .request_s = 10, .backlog = 128,
+};
+
+static void
+api_limits(const struct dalabad *d, struct http_gate_limits *lim)
+{
+	lim->max_conns = d->cfg.api_connections;
+	lim->max_per_source = d->cfg.api_connections_per_source;
+	lim->request_s = d->cfg.api_request_s;
+	lim->backlog = 512;
+}
+
+/* A server of our own, fed by a gate (http_gate.h) on bind:port. */
 static SoupServer *
 listen_on(const char *bind, int port, const char *what, GTlsCertificate *tls,
-    char *err, size_t errlen)
+    const struct http_gate_limits *lim, struct http_gate **gate, char *err,
+    size_t errlen)
 {
-	SoupServer *s = soup_server_new("server-header", "dalabad",
-	    "tls-certificate", tls, NULL);
-	GInetAddress *ia = g_inet_address_new_from_string(bind);
-	GError *gerr = NULL;
+	SoupServer *s = soup_server_new("server-header", "dalabad", NULL);
 
-	if (ia == NULL) {
-		snprintf(err, errlen, "%s: \"%s\" is not an IP address", what, bind);
+	*gate = http_gate_open(s, bind, port, tls, lim, what, err, errlen);
+	if (*gate == NULL) {
 		g_object_unref(s);
 		return NULL;
 	}
-	GSocketAddress *sa = g_inet_socket_address_new(ia, (guint16)port);
-	if (!soup_server_listen(s, sa, tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
-	    &gerr)) {
-		snprintf(err, errlen, "%s on %s:%d: %s", what, bind, port,
-		    gerr->message);
-		g_error_free(gerr);
-		g_object_unref(s);
-		s = NULL;
-	}
-	g_object_unref(sa);
-	g_object_unref(ia);
 	return s;
-}
-
-static int
-bound_port(SoupServer *s)
-{
-	GSList *uris = soup_server_get_uris(s);
-	int port = uris ? g_uri_get_port(uris->data) : -1;
-
-	g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
-	return port;
 }
 
 static bool
@@ -314,10 +309,35 @@ tls_on(const struct dalabad *d)
 	return strcmp(d->cfg.api_tls_cert, "off") != 0;
 }
 
+/* Descriptors for every connection the caps allow, and the rest of
+ * the daemon (the store, sockets, files being rendered): the soft limit
+ * raised to the hard one, and a warning if that is still short. */
+static void
+fd_room(const struct dalabad *d)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)d->cfg.api_connections +
+	    (rlim_t)enroll_limits.max_conns + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+		dlog(LOG_WARNING, "only %llu open files allowed; [api] connections "
+		    "= %d wants about %llu (raise LimitNOFILE, or lower it)",
+		    (unsigned long long)rl.rlim_cur, d->cfg.api_connections,
+		    (unsigned long long)want);
+}
+
 int
 api_start(struct dalabad *d, char *err, size_t errlen)
 {
 	char e2[256];
+
+	fd_room(d);
 
 	if (load_token(d, e2, sizeof(e2)) != 0) {
 		snprintf(err, errlen, "API token: %s", e2);
@@ -342,8 +362,10 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 		g_free(pem);
 		g_free(cpath);
 	}
+	struct http_gate_limits lim;
+	api_limits(d, &lim);
 	d->api = listen_on(d->cfg.api_bind, d->cfg.api_port, "JSON API", tls,
-	    err, errlen);
+	    &lim, &d->api_gate, err, errlen);
 	if (tls)
 		g_object_unref(tls);
 	if (d->api == NULL)
@@ -353,7 +375,7 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 	soup_server_add_early_handler(d->api, "/", early_limit, d, NULL);
 	if (web_start(d, err, errlen) != 0)
 		return -1;
-	int port = bound_port(d->api);
+	int port = http_gate_port(d->api_gate);
 	/* Where the CLI finds us (port 0 means any free port). */
 	gchar *url = g_strdup_printf("%s://%s:%d\n", tls_on(d) ? "https" : "http",
 	    strchr(d->cfg.api_bind, ':') ? "[::1]" : strcmp(d->cfg.api_bind,
@@ -366,19 +388,20 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 	g_free(url);
 	if (strcmp(d->cfg.enroll_bind, "off") != 0) {
 		d->enroll = listen_on(d->cfg.enroll_bind, d->cfg.enroll_port,
-		    "enrolment", NULL, err, errlen);
+		    "enrolment", NULL, &enroll_limits, &d->enroll_gate, err,
+		    errlen);
 		if (d->enroll == NULL)
 			return -1;
 		soup_server_add_handler(d->enroll, "/enroll", enroll_handler, d,
 		    NULL);
 		/* What a box is told to fetch, for `dalaba speaker token`. */
 		url = g_strdup_printf("http://%s:%d/enroll\n", d->cfg.advertise,
-		    bound_port(d->enroll));
+		    http_gate_port(d->enroll_gate));
 		path = g_build_filename(d->cfg.state_dir, "enroll.url", NULL);
 		g_file_set_contents(path, url, -1, NULL);
 		g_free(path);
 		dlog(LOG_NOTICE, "enrolment on %s:%d (boxes fetch %.*s)",
-		    d->cfg.enroll_bind, bound_port(d->enroll),
+		    d->cfg.enroll_bind, http_gate_port(d->enroll_gate),
 		    (int)strlen(url) - 1, url);
 		g_free(url);
 	}
@@ -391,11 +414,24 @@ api_stop(struct dalabad *d)
 	web_stop(d);
 	if (d->api) {
 		soup_server_disconnect(d->api);
+		http_gate_close(d->api_gate);
 		g_object_unref(d->api);
 	}
 	if (d->enroll) {
 		soup_server_disconnect(d->enroll);
+		http_gate_close(d->enroll_gate);
 		g_object_unref(d->enroll);
 	}
 	d->api = d->enroll = NULL;
+	d->api_gate = d->enroll_gate = NULL;
+}
+
+void
+api_reconfigure(struct dalabad *d)
+{
+	struct http_gate_limits lim;
+
+	api_limits(d, &lim);
+	if (d->api_gate)
+		http_gate_set_limits(d->api_gate, &lim);
 }

@@ -73,6 +73,14 @@ static const struct key keys[] = {
 	    "\"off\": plain HTTP (keep bind on 127.0.0.1 then)"),
 	S("api", "tls_key", api_tls_key, "off",
 	    "PEM private key of tls_certificate"),
+	I("api", "connections", api_connections, 8, 65536, "512",
+	    "connections open at once, in total (this machine's 127.0.0.1 "
+	    "and ::1 always get in)"),
+	I("api", "connections_per_source", api_connections_per_source, 1,
+	    65536, "32", "connections open at once from one address (an "
+	    "IPv6 one by its /64)"),
+	I("api", "request_seconds", api_request_s, 1, 600, "15",
+	    "a connection must send its whole request within this"),
 	S("enroll", "bind", enroll_bind, "0.0.0.0",
 	    "where new loudspeakers fetch their configuration with a token "
 	    "(\"off\": no enrolment)"),

@@ -29,6 +29,9 @@ struct dalabad_config {
 	int api_port;
 	char *api_tls_cert;	/* "off" or a PEM file: HTTPS */
 	char *api_tls_key;
+	int api_connections;	/* open at once, in total */
+	int api_connections_per_source;
+	int api_request_s;	/* to send one whole request */
 	char *enroll_bind;
 	int enroll_port;	/* 0: no enrolment listener */
 	char *advertise;	/* server address written into enrolled boxes */

@@ -70,6 +70,7 @@ struct dalabad {
 	guint tick_id;
 	GMainLoop *loop;
 	SoupServer *api, *enroll;
+	struct http_gate *api_gate, *enroll_gate;	/* who gets in */
 	char token[65];		/* the API bearer token */
 	struct web *web;	/* the web admin's own state (web-admin/) */
 	int64_t last_confirm_us;
@@ -115,5 +116,7 @@ bool dalabad_disk_full(struct dalabad *d);
 /* api.c */
 int api_start(struct dalabad *d, char *err, size_t errlen);
 void api_stop(struct dalabad *d);
+/* After a reload: the API's connection caps (http_gate.h). */
+void api_reconfigure(struct dalabad *d);
 
 #endif

@@ -256,6 +256,10 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.archive_days = c.archive_days;
 	d->cfg.reserve_mb = c.reserve_mb;
 	storage_configure(d->storage, &d->cfg);
+	d->cfg.api_connections = c.api_connections;
+	d->cfg.api_connections_per_source = c.api_connections_per_source;
+	d->cfg.api_request_s = c.api_request_s;
+	api_reconfigure(d);
 	if (strcmp(c.state_dir, d->cfg.state_dir) != 0 ||
 	    strcmp(c.api_bind, d->cfg.api_bind) != 0 ||
 	    c.api_port != d->cfg.api_port || c.bcast_port != d->cfg.bcast_port ||

@@ -6,7 +6,8 @@
 . tests/e2e/daemon.sh
 cd "$TMP"
 
-dalabad_conf >d.conf
+# Small caps, so that a handful of loopback addresses can reach them.
+dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5/' >d.conf
 start_dalabad d.conf d.log
 URL=$(cat "$STATE/api.url")
 "$DALABA" zone add 110101 东县 >/dev/null
@@ -46,6 +47,43 @@ check "东县's admin sees 东县's entries ($code)" grep -q '南村' api.json
 check "but none of 西县's" lacks '北村' api.json
 api GET audit >/dev/null
 check "the machine's token sees both" all grep -q '南村' api.json -and grep -q '北村' api.json
+
+# --- connections: none leak, none held for long, a cap on each source ------
+fds() { ls "/proc/$DPID/fd" | wc -l; }
+settled() { [ "$(fds)" -le "$1" ]; }
+PORT=${URL##*:}
+EPORT=$(sed 's|.*:\([0-9]*\)/enroll|\1|' "$STATE/enroll.url")
+sleep 0.5
+before=$(fds)
+for i in $(seq 1 100); do curl -s -o /dev/null "$URL/login" "$URL/login"; done
+for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$EPORT/enroll?token=x"; done
+check "200 keep-alive requests to the web admin and 100 to enrolment leave no descriptor open ($before before, $(fds) after)" \
+    wait_until 5 settled "$before"
+curl -s -D h.txt -o /dev/null "$URL/login"
+check "each answer says Connection: close" grep -qi '^Connection: close' h.txt
+
+node "$TOP/tests/e2e/hold.mjs" "$PORT" 127.0.0.5 24 20 >hold5.out &
+HOLD5=$!
+held5() { grep -q '^held' hold5.out; }
+wait_until 10 held5
+check "a slow client at 127.0.0.5 holds 16 connections, the rest refused at once ($(head -n 1 hold5.out))" \
+    grep -q '^held 16 refused 8$' hold5.out
+code=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.6 "$URL/login")
+check "meanwhile a cadre at 127.0.0.6 gets the login page ($code)" [ "$code" = 200 ]
+node "$TOP/tests/e2e/hold.mjs" "$PORT" 127.0.0.7 24 20 >hold7.out &
+HOLD7=$!
+held7() { grep -q '^held' hold7.out; }
+wait_until 10 held7
+code=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.6 "$URL/login")
+check "with 32 held in all, a cadre at 127.0.0.6 is told the server is busy ($code)" [ "$code" = 503 ]
+"$DALABA" page --zone 110101001001 "hold test page" >hp.out 2>&1
+check "but the CLI on this machine still pages ($(head -c 80 hp.out))" grep -q 'page [0-9]* ' hp.out
+wait $HOLD5 $HOLD7
+check "the server closed every slow connection after request_seconds ($(tail -n 1 hold5.out); $(tail -n 1 hold7.out))" \
+    all grep -q '^closed 16 open 0 after [0-9.]* s' hold5.out -and grep -q '^closed 16 open 0' hold7.out
+check "and their descriptors with them ($(fds), $before before)" wait_until 5 settled "$before"
+code=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.5 "$URL/login")
+check "then 127.0.0.5 is served again ($code)" [ "$code" = 200 ]
 
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
