@@ -307,6 +307,12 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 				zones[nz++] = in->codes[i];
 	}
 	pg.zones = zones;
+	char why[256];
+	if (pg.aired && !api_page_speaks(pg.text, pg.voice, why, sizeof(why))) {
+		cap_answer(r, 400, a, true, 0, "the alert has nothing to read "
+		    "aloud (%s)", why);
+		goto out;
+	}
 	if (api_page_create(r, &pg, &id) != 0) {
 		if (!r->answered)
 			cap_answer(r, 400, a, true, 0, "the alert was not stored");

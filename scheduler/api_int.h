@@ -175,6 +175,11 @@ int api_page_zones_check(struct api_req *r, const char **zones, int n);
  * what it replaces, in one transaction; then put it on the air if
  * pg->aired. -1 having answered (and nothing changed). */
 int api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id);
+/* Does text give the voice anything to say? A page of "。。。" or emoji
+ * alone would go on the air silent and hold its zones until it expired.
+ * false with why in err. */
+bool api_page_speaks(const char *text, const char *voice, char *err,
+    size_t errlen);
 /* Inside the caller's transaction: cancel page id in the store and audit
  * it (why: a note for the audit line, may be NULL). 0, 1 it was not
  * active, -1 having answered. dalabad_page_off_air after the commit. */

@@ -115,6 +115,19 @@ api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
 	return rc;
 }
 
+bool
+api_page_speaks(const char *text, const char *voice, char *err, size_t errlen)
+{
+	const struct tts_voice *v = tts_voice_find(voice ? voice : "mandarin");
+	char *spoken = v ? tts_spoken_text(text, strlen(text), v, NULL, err,
+	    errlen) : NULL;
+
+	if (v == NULL)
+		snprintf(err, errlen, "no voice \"%.32s\"", voice);
+	free(spoken);
+	return spoken != NULL;
+}
+
 int
 api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 {
@@ -394,6 +407,13 @@ post_page(struct api_req *r)
 	}
 	if (pg.text[strspn(pg.text, " \t\r\n")] == '\0') {
 		api_error(r, 400, "empty_text", "the page has no text");
+		return;
+	}
+	char why[256];
+	if (!api_page_speaks(pg.text, pg.voice, why, sizeof(why))) {
+		r->err_field = "text";
+		api_error(r, 400, "no_speech", "the page has nothing to read "
+		    "aloud (%s)", why);
 		return;
 	}
 	if (json_object_has_member(r->body, "zones")) {

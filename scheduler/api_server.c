@@ -17,6 +17,7 @@
 #include "scheduler/cap.h"
 #include "scheduler/http_gate.h"
 #include "scheduler/log.h"
+#include "web-admin/web_int.h"
 
 static bool
 read_body(struct api_req *r)
@@ -115,6 +116,23 @@ out:
 	if (r.body)
 		json_object_unref(r.body);
 	g_strfreev(parts);
+}
+
+/* A paused request run again from its start, by whichever handler it
+ * first reached (web_int.h: password work). */
+void
+web_rerun(struct dalabad *d, SoupServerMessage *msg)
+{
+	GUri *uri = soup_server_message_get_uri(msg);
+	const char *path = g_uri_get_path(uri), *q = g_uri_get_query(uri);
+	GHashTable *query = q ? soup_form_decode(q) : NULL;
+
+	if (g_str_has_prefix(path, "/api/v1/"))
+		api_handler(d->api, msg, path, query, d);
+	else
+		web_page_handler(d->api, msg, path, query, d);
+	if (query)
+		g_hash_table_unref(query);
 }
 
 /* ---- enrolment: loudspeaker boxes fetch their configuration ---------------- */

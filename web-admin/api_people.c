@@ -86,6 +86,33 @@ post_logout(struct api_req *r)
 
 /* ---- users ---------------------------------------------------------------- */
 
+/* false when password work is not done: the request waits (paused, to
+ * be run again) or has been refused. */
+static bool
+pw_ready(struct api_req *r, enum web_pw st, int wait_s)
+{
+	switch (st) {
+	case WEB_PW_DONE:
+		return true;
+	case WEB_PW_PENDING:
+		r->paused = true;
+		return false;
+	case WEB_PW_LIMITED:
+		if (!r->capture)
+			web_retry_after(r->msg, wait_s);
+		api_error(r, 429, "too_many", "too many wrong passwords; try "
+		    "again in %d s", wait_s);
+		return false;
+	case WEB_PW_BUSY:
+		if (!r->capture)
+			web_retry_after(r->msg, 5);
+		api_error(r, 503, "busy", "too many passwords are being checked; "
+		    "try again in a moment");
+		return false;
+	}
+	return false;
+}
+
 static void
 get_users(struct api_req *r)
 {
@@ -105,8 +132,8 @@ post_user(struct api_req *r)
 {
 	static const char *const fields[] = { "name", "role", "zone", "password",
 	    NULL };
-	const char *name, *role, *zone, *pw;
-	char gen[32] = "", err[256];
+	const char *name, *role, *zone, *pw, *gen = NULL;
+	char err[256];
 	int64_t id;
 
 	if (!api_need_county(r) || api_only(r, r->body, fields) ||
@@ -147,30 +174,35 @@ post_user(struct api_req *r)
 		api_error(r, 409, "exists", "user \"%s\" exists already", name);
 		return;
 	}
+	/* Hashed off the loop: this request runs again once it is. */
+	char hash[DB_PWHASH_MAX + 1];
+	if (pw == NULL)
+		pw = gen = web_pw_generated(r->msg);
+	if (!pw_ready(r, web_pw_hash(r->d, r->msg, pw, hash), 0))
+		return;
 	if (!api_begin(r))
 		return;
-	if (web_user_create(r->d->db, name, role, zone, pw, gen, sizeof(gen),
-	    &id, err, sizeof(err)) != 0) {
+	if (db_user_add(r->d->db, name, role, zone, hash, &id, err,
+	    sizeof(err)) != 0) {
 		api_rollback(r);
+		sodium_memzero(hash, sizeof(hash));
 		if (strstr(err, "FOREIGN KEY"))
 			api_error(r, 400, "unknown_zone", "zone %s is not set up", zone);
 		else
 			api_error(r, 400, "bad_user", "%s", err);
 		return;
 	}
+	sodium_memzero(hash, sizeof(hash));
 	api_audit(r, "user.add", "%s (%s, %s)", name, role, zone);
-	if (api_commit(r) != 0) {
-		sodium_memzero(gen, sizeof(gen));
+	if (api_commit(r) != 0)
 		return;
-	}
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);
 	json_object_set_string_member(o, "name", name);
 	json_object_set_string_member(o, "role", role);
 	json_object_set_string_member(o, "zone", zone);
-	if (gen[0])	/* shown once, never stored */
+	if (gen)	/* shown once, never stored */
 		json_object_set_string_member(o, "password", gen);
-	sodium_memzero(gen, sizeof(gen));
 	api_reply(r, 201, api_object(o));
 }
 
@@ -227,8 +259,8 @@ post_user_password(struct api_req *r)
 {
 	static const char *const fields[] = { "password", "current", NULL };
 	struct db_user u;
-	const char *pw, *cur;
-	char hash[DB_PWHASH_MAX + 1], err[256], gen[17] = "";
+	const char *pw, *cur, *gen = NULL;
+	char hash[DB_PWHASH_MAX + 1], err[256];
 	bool self;
 
 	if (!target_user(r, &u))
@@ -241,17 +273,20 @@ post_user_password(struct api_req *r)
 	    api_str(r, "current", self, WEB_PASSWORD_MAX, &cur))
 		return;
 	/* Your own needs the current one: a borrowed session is not enough
-	 * to lock you out. (A rare, deliberate check; done on the loop.) */
-	if (self && crypto_pwhash_str_verify(u.pw_hash, cur, strlen(cur)) != 0) {
+	 * to lock you out. Checked off the loop, throttled like logins. */
+	bool ok;
+	int wait_s = 0;
+	if (self && !pw_ready(r, web_pw_verify(r->d, r->msg, u.name, u.pw_hash,
+	    cur, &ok, &wait_s), wait_s))
+		return;
+	if (self && !ok) {
 		r->err_field = "current";
 		api_audit(r, "user.password_refused", "%s", u.name);
 		api_error(r, 403, "bad_login", "the current password is wrong");
 		return;
 	}
-	if (pw == NULL) {
-		web_password_generate(gen, sizeof(gen));
-		pw = gen;
-	}
+	if (pw == NULL)
+		pw = gen = web_pw_generated(r->msg);
 	r->err_field = "password";
 	if (g_utf8_strlen(pw, -1) < WEB_PASSWORD_MIN) {
 		api_error(r, 400, "weak_password", "a password has at least %d "
@@ -259,10 +294,8 @@ post_user_password(struct api_req *r)
 		return;
 	}
 	r->err_field = NULL;
-	if (web_password_hash(pw, hash) != 0) {
-		api_error(r, 503, "busy", "out of memory; try again");
+	if (!pw_ready(r, web_pw_hash(r->d, r->msg, pw, hash), 0))
 		return;
-	}
 	if (!api_begin(r))
 		return;
 	if (db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0 ||
@@ -273,15 +306,13 @@ post_user_password(struct api_req *r)
 		return;
 	}
 	api_audit(r, "user.password", "%s", u.name);
-	if (api_commit(r) != 0) {
-		sodium_memzero(gen, sizeof(gen));
+	sodium_memzero(hash, sizeof(hash));
+	if (api_commit(r) != 0)
 		return;
-	}
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", u.id);
-	if (gen[0])	/* shown once */
+	if (gen)	/* shown once */
 		json_object_set_string_member(o, "password", gen);
-	sodium_memzero(gen, sizeof(gen));
 	api_reply(r, 200, api_object(o));
 }
 

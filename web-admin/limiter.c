@@ -188,6 +188,28 @@ web_limiter_succeeded(struct web_limiter *l, const char *name,
 	g_free(k);
 }
 
+/* A try counted as failed when it started (so that tries made at once
+ * are counted before they finish) turned out right: take it back. */
+void
+web_limiter_refund(struct web_limiter *l, const char *name,
+    const char *source, int64_t now)
+{
+	static const struct { char kind; int free_n; } counts[] = {
+		{ 's', SOURCE_FREE }, { 'n', NAME_FREE },
+	};
+
+	web_limiter_succeeded(l, name, source);
+	for (size_t i = 0; i < G_N_ELEMENTS(counts); i++) {
+		struct entry *e = find(l, counts[i].kind, name, source, now);
+		if (e == NULL || e->count == 0)
+			continue;
+		e->count--;
+		/* Its wait, if this try alone earned it, goes with it. */
+		if (e->count < counts[i].free_n)
+			e->next_ok = 0;
+	}
+}
+
 size_t
 web_limiter_size(const struct web_limiter *l)
 {

@@ -135,6 +135,8 @@ page_users(struct web_ctx *c)
 		what = "用户已建立。";
 	}
 	json_object_unref(b);
+	if (st == WEB_PENDING)
+		return;
 	if (st < 300) {
 		JsonObject *o = JSON_NODE_HOLDS_OBJECT(res) ?
 		    json_node_get_object(res) : NULL;

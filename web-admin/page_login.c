@@ -117,9 +117,12 @@ page_account(struct web_ctx *c)
 			    "current", ""));
 			snprintf(path, sizeof(path), "users/%lld/password",
 			    (long long)c->who.user_id);
-			if (web_call(c, "POST", path, o, NULL, err, sizeof(err)) < 300)
-				snprintf(ok, sizeof(ok), "密码已修改。");
+			int st = web_call(c, "POST", path, o, NULL, err, sizeof(err));
 			json_object_unref(o);
+			if (st == WEB_PENDING)
+				return;
+			if (st < 300)
+				snprintf(ok, sizeof(ok), "密码已修改。");
 		}
 	} else if (strcmp(c->method, "POST") == 0 && c->nparts == 2 &&
 	    strcmp(c->parts[1], "token") == 0) {

@@ -131,7 +131,14 @@ web_logout(struct dalabad *d, const struct web_principal *p)
  * stopped while checks are still running: the last one to finish frees it.
  */
 
+enum login_kind {
+	LOGIN,		/* a login: done() answers */
+	PW_VERIFY,	/* a request's password check: the request reruns */
+	PW_HASH,	/* a request's new password hashed: the same */
+};
+
 struct login {
+	enum login_kind kind;
 	struct web *w;
 	struct dalabad *d;
 	SoupServerMessage *msg;
@@ -145,6 +152,7 @@ struct login {
 	char name[DB_NAME_MAX + 1];
 	char source[96];	/* the remote address, for the limiter */
 	guint timer;		/* waiting out the name's delay */
+	char out[DB_PWHASH_MAX + 1];	/* PW_HASH: the new hash */
 };
 
 static int64_t
@@ -160,6 +168,11 @@ verify_thread(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
 
 	(void)src;
 	(void)cancel;
+	if (l->kind == PW_HASH) {
+		l->ok = web_password_hash(l->pw, l->out) == 0;
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
 	/* An unknown or disabled name costs one argon2id run too (hashing
 	 * the password given), so timing does not tell which names exist. */
 	if (l->hash[0] == '\0') {
@@ -181,8 +194,11 @@ login_free(gpointer data)
 	sodium_memzero(l->pw, strlen(l->pw));
 	g_free(l->pw);
 	g_object_unref(l->msg);
+	sodium_memzero(l, sizeof(*l));
 	g_free(l);
 }
+
+static void pw_done(struct login *l);
 
 static void start_next(struct web *w);
 
@@ -218,6 +234,10 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	}
 	start_next(w);
+	if (l->kind != LOGIN) {
+		pw_done(l);
+		return;
+	}
 	web_source(l->msg, "web", source, sizeof(source));
 	if (l->ok && l->user_id > 0 && web_principal_load(d, l->user_id, &p) == 0) {
 		uint8_t raw[32], c[16];
@@ -235,16 +255,17 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		    p.name) != 0 ||
 		    db_commit(d->db) != 0) {
 			db_rollback(d->db);
+			web_limiter_refund(w->lim, l->name, l->source, mono_s());
 			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, 0, l->arg);
 		} else {
 			p.by_session = true;
 			memcpy(p.session_hash, hash, sizeof(hash));
-			web_limiter_succeeded(w->lim, l->name, l->source);
+			web_limiter_refund(w->lim, l->name, l->source, mono_s());
 			l->done(d, l->msg, WEB_LOGIN_OK, &p, cookie, 0, l->arg);
 		}
 		sodium_memzero(cookie, sizeof(cookie));
 	} else {
-		web_limiter_failed(w->lim, l->name, l->source, mono_s());
+		/* (Counted as failed when it started.) */
 		db_audit(d->db, 0, source, l->zone, "user.login_failed", l->name);
 		dlog(LOG_WARNING, "login failed for \"%.64s\" from %s", l->name,
 		    source);
@@ -327,6 +348,9 @@ web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
 		}
 	}
 	soup_server_message_pause(msg);
+	/* Counted as failed now, taken back if right: guesses made at once
+	 * are each counted before any of them is checked. */
+	web_limiter_failed(w->lim, name, l->source, mono_s());
 	if (delay_ms > 0) {
 		w->delayed++;
 		g_queue_push_tail(w->waiting, l);
@@ -355,4 +379,172 @@ web_logins_stop(struct web *w)
 	g_queue_free(w->waiting);
 	w->waiting = NULL;
 	web_release(w);
+}
+
+/* ---- a request's password work ----
+ * Checking a current password, or hashing a new one, for a request other
+ * than a login (see web_int.h). It runs on the login threads, queued with
+ * the logins and bounded with them; the request is paused meanwhile and
+ * then run again from its start, finding the result here, kept on the
+ * message and tied to exactly the inputs it was made from. */
+
+#define PW_STASH "dalaba-password-work"
+#define PW_RERUNS_MAX 4	/* a handler asking for new work each run: a bug */
+
+struct pw_stash {
+	uint8_t key[crypto_generichash_KEYBYTES];	/* binds the digests */
+	uint8_t v_digest[32];	/* of (hash, password) checked */
+	bool v_have, v_ok;
+	uint8_t h_digest[32];	/* of the password hashed */
+	bool h_have, h_ok;
+	char hash[DB_PWHASH_MAX + 1];
+	char gen[WEB_PASSWORD_GEN + 1];	/* a password made for the request */
+	int reruns;
+	bool queued;		/* work for it waits or runs: it stays paused */
+};
+
+static void
+stash_free(gpointer p)
+{
+	sodium_memzero(p, sizeof(struct pw_stash));
+	g_free(p);
+}
+
+static struct pw_stash *
+stash_of(SoupServerMessage *msg)
+{
+	struct pw_stash *st = g_object_get_data(G_OBJECT(msg), PW_STASH);
+
+	if (st == NULL) {
+		st = g_new0(struct pw_stash, 1);
+		randombytes_buf(st->key, sizeof(st->key));
+		g_object_set_data_full(G_OBJECT(msg), PW_STASH, st, stash_free);
+	}
+	return st;
+}
+
+static void
+digest(const struct pw_stash *st, const char *a, const char *b,
+    uint8_t out[32])
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, st->key, sizeof(st->key), 32);
+	crypto_generichash_update(&h, (const uint8_t *)a, strlen(a) + 1);
+	crypto_generichash_update(&h, (const uint8_t *)b, strlen(b) + 1);
+	crypto_generichash_final(&h, out, 32);
+}
+
+static void
+pw_done(struct login *l)
+{
+	struct dalabad *d = l->d;
+	struct pw_stash *st = stash_of(l->msg);
+
+	if (l->kind == PW_VERIFY) {
+		digest(st, l->hash, l->pw, st->v_digest);
+		st->v_have = true;
+		st->v_ok = l->ok;
+		if (l->ok)
+			web_limiter_refund(l->w->lim, l->name, l->source, mono_s());
+	} else {
+		digest(st, "", l->pw, st->h_digest);
+		st->h_have = true;
+		st->h_ok = l->ok;
+		snprintf(st->hash, sizeof(st->hash), "%s", l->out);
+	}
+	SoupServerMessage *msg = g_object_ref(l->msg);
+	/* (l itself goes with its task.) The run answers, or asks for more
+	 * work (a new password hashed after the current one was checked):
+	 * then it stays paused until that is done. */
+	st->queued = false;
+	if (++st->reruns > PW_RERUNS_MAX) {
+		soup_server_message_set_status(msg, 500, NULL);
+		dlog(LOG_ERR, "web: a request asked for password work %d times",
+		    st->reruns);
+	} else {
+		web_rerun(d, msg);
+	}
+	if (!st->queued)
+		soup_server_message_unpause(msg);
+	g_object_unref(msg);
+}
+
+/* Queue kind for msg; WEB_PW_PENDING, or BUSY when too many wait. */
+static enum web_pw
+pw_queue(struct dalabad *d, SoupServerMessage *msg, enum login_kind kind,
+    const char *name, const char *hash, const char *pw)
+{
+	struct web *w = d->web;
+	const char *from = soup_server_message_get_remote_host(msg);
+
+	if (w->verifying + (int)w->queue->length + w->delayed >=
+	    WEB_LOGIN_PENDING)
+		return WEB_PW_BUSY;
+	struct login *l = g_new0(struct login, 1);
+	l->kind = kind;
+	l->w = w;
+	l->d = d;
+	l->msg = g_object_ref(msg);
+	l->pw = g_strdup(pw);
+	snprintf(l->name, sizeof(l->name), "%s", name ? name : "");
+	snprintf(l->source, sizeof(l->source), "%s", from ? from : "");
+	snprintf(l->hash, sizeof(l->hash), "%s", hash ? hash : "");
+	soup_server_message_pause(msg);
+	stash_of(msg)->queued = true;
+	enqueue(l);
+	return WEB_PW_PENDING;
+}
+
+enum web_pw
+web_pw_verify(struct dalabad *d, SoupServerMessage *msg, const char *name,
+    const char *hash, const char *pw, bool *ok, int *wait_s)
+{
+	struct pw_stash *st = stash_of(msg);
+	uint8_t dg[32];
+	int delay_ms;
+	const char *from = soup_server_message_get_remote_host(msg);
+
+	digest(st, hash, pw, dg);
+	if (st->v_have && sodium_memcmp(dg, st->v_digest, sizeof(dg)) == 0) {
+		*ok = st->v_ok;
+		return WEB_PW_DONE;
+	}
+	/* Guessing the current password with a borrowed session is slowed
+	 * like guessing at the login. */
+	*wait_s = web_limiter_check(d->web->lim, name, from ? from : "",
+	    mono_s(), &delay_ms);
+	if (*wait_s > 0)
+		return WEB_PW_LIMITED;
+	enum web_pw r = pw_queue(d, msg, PW_VERIFY, name, hash, pw);
+	if (r == WEB_PW_PENDING)
+		web_limiter_failed(d->web->lim, name, from ? from : "", mono_s());
+	return r;
+}
+
+enum web_pw
+web_pw_hash(struct dalabad *d, SoupServerMessage *msg, const char *pw,
+    char out[DB_PWHASH_MAX + 1])
+{
+	struct pw_stash *st = stash_of(msg);
+	uint8_t dg[32];
+
+	digest(st, "", pw, dg);
+	if (st->h_have && sodium_memcmp(dg, st->h_digest, sizeof(dg)) == 0) {
+		if (!st->h_ok)
+			return WEB_PW_BUSY;	/* out of memory */
+		snprintf(out, DB_PWHASH_MAX + 1, "%s", st->hash);
+		return WEB_PW_DONE;
+	}
+	return pw_queue(d, msg, PW_HASH, NULL, NULL, pw);
+}
+
+const char *
+web_pw_generated(SoupServerMessage *msg)
+{
+	struct pw_stash *st = stash_of(msg);
+
+	if (st->gen[0] == '\0')
+		web_password_generate(st->gen, sizeof(st->gen));
+	return st->gen;
 }

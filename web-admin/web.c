@@ -70,11 +70,13 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "aired", "这条通知已经开始播出，不能再修改；请另写一条。" },
 	{ "self", "不能停用自己的账号。" },
 	{ "busy", "系统正忙，请稍后再试。" },
+	{ "too_many", "密码错的次数太多，请过一会儿再试。" },
 	{ "csrf", "页面已过期，请刷新后再试。" },
 	{ "bad_login", "密码不对。" },
 	{ "bad_zones", "请选择播到哪里（最多 16 个地区）。" },
 	{ "overlapping_zones", "选的地区互相包含：只选大的那个就行。" },
 	{ "empty_text", "请写上广播内容。" },
+	{ "no_speech", "这段文字里没有能读出来的字（只有标点或表情），请写上要广播的话。" },
 	{ "not_active", "这个紧急广播已经停了。" },
 	{ "refused", "没有保存，请检查后再试。" },
 	{ "page", "这是紧急广播的一部分，请到「紧急广播」里操作。" },
@@ -143,6 +145,14 @@ web_call(struct web_ctx *c, const char *method, const char *path,
 		api_rollback(&r);
 		api_error(&r, 500, "internal", "the change was not made");
 	}
+	if (r.paused && !r.answered) {
+		/* Waiting on password work: the page runs again later. */
+		c->pending = true;
+		status = WEB_PENDING;
+		if (out)
+			*out = NULL;
+		goto out;
+	}
 	if (!r.answered)
 		api_error(&r, 500, "internal", "not answered");
 	status = r.status;
@@ -152,6 +162,7 @@ web_call(struct web_ctx *c, const char *method, const char *path,
 		*out = r.result;
 	else
 		json_node_unref(r.result);
+out:
 	json_object_unref(r.body);
 	if (r.query)
 		g_hash_table_unref(r.query);
@@ -288,8 +299,8 @@ route(struct web_ctx *c)
 		html_error_page(c, 404, "没有这个页面。");
 }
 
-static void
-page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
+void
+web_page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
 	struct web_ctx c = { .d = data, .msg = msg, .query = query };
@@ -366,7 +377,7 @@ web_start(struct dalabad *d, char *err, size_t errlen)
 	d->web->queue = g_queue_new();
 	d->web->waiting = g_queue_new();
 	d->web->tls = strcmp(d->cfg.api_tls_cert, "off") != 0;
-	soup_server_add_handler(d->api, "/", page_handler, d, NULL);
+	soup_server_add_handler(d->api, "/", web_page_handler, d, NULL);
 	if (db_user_count(d->db) == 0)
 		dlog(LOG_NOTICE, "web admin: no users yet; make the first county "
 		    "admin with: dalaba user add NAME --role county --zone CODE");

@@ -64,6 +64,7 @@ bool web_csrf_ok(const struct web_principal *p, const char *token);
 /* ---- passwords (password.c) ---- */
 #define WEB_PASSWORD_MIN 8
 #define WEB_PASSWORD_MAX 128
+#define WEB_PASSWORD_GEN 16	/* characters of a password dalaba makes */
 /* argon2id (crypto_pwhash_str). 0, or -1 out of memory. */
 int web_password_hash(const char *pw, char out[DB_PWHASH_MAX + 1]);
 /* A readable random password of n - 1 characters. */
@@ -75,6 +76,9 @@ int web_user_create(struct db *db, const char *name, const char *role,
     int64_t *id, char *err, size_t errlen);
 
 /* ---- life (web.c) ---- */
+/* The pages' handler (libsoup's, on d->api). */
+void web_page_handler(SoupServer *server, SoupServerMessage *msg,
+    const char *path, GHashTable *query, gpointer d);
 /* Put the pages on dalabad's API server (d->api). */
 int web_start(struct dalabad *d, char *err, size_t errlen);
 void web_stop(struct dalabad *d);

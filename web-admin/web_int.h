@@ -29,6 +29,10 @@ void web_limiter_failed(struct web_limiter *l, const char *name,
     const char *source, int64_t now);
 void web_limiter_succeeded(struct web_limiter *l, const char *name,
     const char *source);
+/* A try is counted as failed before it is checked (tries made at once
+ * are all counted); one that was right is taken back with refund. */
+void web_limiter_refund(struct web_limiter *l, const char *name,
+    const char *source, int64_t now);
 size_t web_limiter_size(const struct web_limiter *l);	/* entries kept */
 
 struct web {
@@ -54,6 +58,24 @@ typedef void (*web_login_fn)(struct dalabad *d, SoupServerMessage *msg,
 void web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg);
 void web_logout(struct dalabad *d, const struct web_principal *p);
+/* A request's password work, off the loop on the login threads: the
+ * current password checked against hash (throttled per name and source
+ * like logins), or a new one hashed. PENDING: msg is paused and will be
+ * run again from its start (web_rerun) once the result is known; the
+ * caller returns at once having answered nothing. DONE: *ok / out hold
+ * the result. LIMITED: wait *wait_s (answer 429); BUSY: too much work
+ * waiting (answer 503). */
+enum web_pw { WEB_PW_DONE, WEB_PW_PENDING, WEB_PW_LIMITED, WEB_PW_BUSY };
+enum web_pw web_pw_verify(struct dalabad *d, SoupServerMessage *msg,
+    const char *name, const char *hash, const char *pw, bool *ok,
+    int *wait_s);
+enum web_pw web_pw_hash(struct dalabad *d, SoupServerMessage *msg,
+    const char *pw, char out[DB_PWHASH_MAX + 1]);
+/* A password made for this request, the same on each of its runs. */
+const char *web_pw_generated(SoupServerMessage *msg);
+/* Run a paused request again from its start (api_server.c: the API's
+ * handler or the pages'). */
+void web_rerun(struct dalabad *d, SoupServerMessage *msg);
 /* At stop: drop the logins not yet checking; w is freed once the last
  * check running on a thread is back. */
 void web_logins_stop(struct web *w);
@@ -90,6 +112,7 @@ struct web_ctx {
 	GPtrArray *keep;	/* strings freed with the request */
 	struct tts_lexicon *lex;	/* loaded by the first web_reading */
 	char source[96];
+	bool pending;		/* waiting on password work: answer nothing */
 };
 
 /* Escape s for HTML text and attributes; owned by c. NULL gives "". */
@@ -100,7 +123,10 @@ const char *web_qarg(struct web_ctx *c, const char *name, const char *def);
 
 /* Call the JSON API as the page's user, in process. *out (may be NULL) is
  * the reply (json_node_unref); the status is returned. On an error, msg
- * gets the reason in Chinese. */
+ * gets the reason in Chinese. WEB_PENDING: the call waits on password
+ * work (c->pending): the page must answer nothing, as it will run again
+ * from its start (web_rerun). */
+#define WEB_PENDING 0
 int web_call(struct web_ctx *c, const char *method, const char *path,
     JsonObject *body, JsonNode **out, char *msg, size_t msglen);
 

@@ -94,6 +94,15 @@ code=$(post a1.xml)
 check "the same alert again is acknowledged, not aired twice (200, got $code)" \
     sh -c "[ $code = 200 ] && [ $(pages) = 1 ] && grep -q 'already received' a1.xml.out"
 
+# An alert with nothing to read would air silent and hold 东村 until it
+# expired: refused, and nothing is stored.
+alert A9 Alert Actual "" \
+    "$(info zh-CN Immediate Extreme "$LATER" 110101001001 '。。。' '🌧🌧')" >a9.xml
+code=$(post a9.xml)
+check "an alert of punctuation and emoji only is refused ($code)" \
+    all [ "$code" = 400 ] -and grep -q 'nothing to read aloud' a9.xml.out
+check "and stores no page" [ "$(pages)" = 1 ]
+
 # An Update that is refused changes nothing: what it would replace stays
 # on the air (it was cancelled before the Update was checked).
 alert A2x Update Actual "qxj@110101.gov.cn,A1,$SENT" \

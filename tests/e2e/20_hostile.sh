@@ -48,6 +48,63 @@ check "but none of 西县's" lacks '北村' api.json
 api GET audit >/dev/null
 check "the machine's token sees both" all grep -q '南村' api.json -and grep -q '北村' api.json
 
+# --- passwords are checked off the loop, and guessing them is slowed -----
+ccsrf=$(web_login cunguan pw-village-1)
+pids= bulk=
+CID=$(q "SELECT id FROM users WHERE name = 'cunguan'")
+for i in $(seq 1 16); do
+	curl -s -o /dev/null -w '%{http_code}\n' --interface 127.0.0.8 -b cunguan.jar \
+	    -H "X-CSRF-Token: $ccsrf" -H 'Content-Type: application/json' \
+	    -d "{\"current\":\"guess-$i\",\"password\":\"new-password-$i\"}" \
+	    "$URL/api/v1/users/$CID/password" >>pwcodes.txt &
+	pids="$pids $!"
+done
+"$DALABA" status >status.out 2>&1
+date +%s%N >status.done
+wait $pids
+check "16 guesses at a cadre's current password at once: 3 checked, 13 refused ($(sort pwcodes.txt | uniq -c | tr '\n' ' '))" \
+    sh -c '[ "$(grep -c "^403$" pwcodes.txt)" = 3 ] && [ "$(grep -c "^429$" pwcodes.txt)" = 13 ]'
+check "only the checked ones are audited" [ "$(q "SELECT count(*) FROM audit WHERE action = 'user.password_refused'")" = 3 ]
+code=$(curl -s -o pw.json -w '%{http_code}' --interface 127.0.0.8 -b cunguan.jar \
+    -H "X-CSRF-Token: $ccsrf" -H 'Content-Type: application/json' \
+    -d '{"current":"pw-village-1","password":"pw-village-2"}' "$URL/api/v1/users/$CID/password")
+check "the guesser's address waits even with the right one ($code)" [ "$code" = 429 ]
+code=$(curl -s -o pw.json -w '%{http_code}' --interface 127.0.0.9 -b cunguan.jar \
+    -H "X-CSRF-Token: $ccsrf" -H 'Content-Type: application/json' \
+    -d '{"current":"pw-village-1","password":"pw-village-2"}' "$URL/api/v1/users/$CID/password")
+check "the cadre at their own address changes it ($code)" [ "$code" = 200 ]
+check "and logs in with the new one" [ -n "$(web_login cunguan pw-village-2)" ]
+# Eight users made at once (a hash each, ~0.1 s): the loop answers meanwhile.
+for i in $(seq 1 8); do
+	( api POST users "{\"name\":\"bulk$i\",\"role\":\"village\",\"zone\":\"110101001001\",\"password\":\"bulk-password-$i\"}" >/dev/null
+	  date +%s%N >"bulk$i.done" ) &
+	bulk="$bulk $!"
+done
+sleep 0.05
+"$DALABA" status >status.out 2>&1
+date +%s%N >status2.done
+wait $bulk
+last=$(cat bulk*.done | sort -n | tail -n 1)
+check "dalaba status is answered while the eight are being hashed" [ "$(cat status2.done)" -lt "$last" ]
+check "all eight were made" [ "$(q "SELECT count(*) FROM users WHERE name LIKE 'bulk%'")" = 8 ]
+code=$(curl -s -o u.json -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+    -H 'Content-Type: application/json' -d '{"name":"gen1","role":"village","zone":"110101001001"}' "$URL/api/v1/users")
+genpw=$(jget '$.password' u.json)
+check "a user made without a password gets one, shown once ($code)" [ "$code" = 201 ]
+check "and it is the one that logs in" [ -n "$(web_login gen1 "$genpw")" ]
+
+# --- a page with nothing to read is refused, not left holding its zones ------
+before=$(q "SELECT count(*) FROM pages")
+for t in '。。。' '😀😀😀' '！？……' '★ ☆ ～'; do
+	code=$(api POST pages "{\"text\":\"$t\",\"zone\":\"110101001001\"}")
+	check "a page of \"$t\" is refused ($code, $(jget '$.error.code'))" \
+	    all [ "$code" = 400 ] -and [ "$(jget '$.error.code')" = no_speech ]
+done
+check "and none was stored" [ "$(q "SELECT count(*) FROM pages")" = "$before" ]
+code=$(api_as dongadmin "$dcsrf" POST pages '{"text":"。。。 东村 请注意","zone":"110101001001"}')
+check "a page with words among the dots goes out ($code)" [ "$code" = 201 ]
+"$DALABA" page cancel "$(jget '$.id')" >/dev/null 2>&1
+
 # --- connections: none leak, none held for long, a cap on each source ------
 fds() { ls "/proc/$DPID/fd" | wc -l; }
 settled() { [ "$(fds)" -le "$1" ]; }

@@ -457,7 +457,7 @@ main(void)
 	CHECK(db_notice_live(db, 424242) == 0, "an unknown notice is not live");
 
 	/* audit */
-	CHECK(db_audit(db, 0, "127.0.0.1", "notice.add", "id=1") == 0,
+	CHECK(db_audit(db, 0, "127.0.0.1", "110101001001", "notice.add", "id=1") == 0,
 	    "audit entries are appended");
 	CHECK(sqlite3_exec(db->h, "UPDATE audit SET action = 'x'", NULL, NULL,
 	    NULL) != SQLITE_OK, "the audit log cannot be rewritten");

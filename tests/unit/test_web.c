@@ -245,6 +245,24 @@ test_limiter(void)
 	CHECK(web_limiter_check(l, "admin", "10.0.0.9", t, &delay) == 0,
 	    "a login that succeeds there clears its wait");
 
+	/* Tries are counted when they start; a right one is taken back, so
+	 * that an office logging in forty times a day never waits. */
+	struct web_limiter *r = web_limiter_new();
+	for (int i = 0; i < 40; i++) {
+		CHECK(web_limiter_check(r, "zhang", "10.1.0.1", 7000 + i, &delay) == 0 &&
+		    delay == 0, "right login %d from an office goes ahead at once", i + 1);
+		web_limiter_failed(r, "zhang", "10.1.0.1", 7000 + i);
+		web_limiter_refund(r, "zhang", "10.1.0.1", 7000 + i);
+	}
+	for (int i = 0; i < 3; i++)
+		web_limiter_failed(r, "li", "10.1.0.1", 7100);
+	CHECK(web_limiter_check(r, "li", "10.1.0.1", 7100, &delay) == 5,
+	    "wrong ones counted before they finish still earn the wait");
+	web_limiter_refund(r, "zhang", "10.1.0.1", 7100);
+	CHECK(web_limiter_check(r, "li", "10.1.0.1", 7100, &delay) == 5,
+	    "and another name's refund does not clear it");
+	web_limiter_free(r);
+
 	/* A guess spread over many sources slows the name for all, a little. */
 	struct web_limiter *m = web_limiter_new();
 	char src[32];
