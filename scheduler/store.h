@@ -304,6 +304,20 @@ int db_token_add(struct db *db, const char *token_hash, int64_t user_id,
     const char *label);
 /* 1 a live token of an enabled user (*user_id set), 0 none. */
 int db_token_get(struct db *db, const char *token_hash, int64_t *user_id);
+/* A user's live tokens, newest first (the secret itself is never kept). */
+struct db_token {
+	int64_t id;
+	char label[65];
+	int64_t created_at;
+};
+typedef void (*db_token_fn)(const struct db_token *t, void *arg);
+int db_token_each(struct db *db, int64_t user_id, db_token_fn fn, void *arg);
+int db_token_count(struct db *db, int64_t user_id);	/* live ones; -1 */
+/* Revoke user_id's token id: 1 revoked, 0 no such live token, -1 error. */
+int db_token_revoke(struct db *db, int64_t user_id, int64_t id);
+/* Revoke every live token of a user (a password changed or reset):
+ * how many, or -1. */
+int db_token_revoke_user(struct db *db, int64_t user_id);
 
 /* The append-only audit log. zone: what the entry is about (its
  * readers are those whose zone contains it); "" or NULL for no zone. */

@@ -231,3 +231,63 @@ db_token_get(struct db *db, const char *token_hash, int64_t *user_id)
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
+
+int
+db_token_each(struct db *db, int64_t user_id, db_token_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_prepare(db, NULL, 0, "SELECT rowid, label, created_at "
+	    "FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY "
+	    "rowid DESC", DB_ARGS(user_id))) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_token t = { .id = sqlite3_column_int64(st, 0),
+		    .created_at = sqlite3_column_int64(st, 2) };
+		copy_col(st, 1, t.label, sizeof(t.label));
+		fn(&t, arg);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_token_count(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if ((st = db_prepare(db, NULL, 0, "SELECT count(*) FROM api_tokens "
+	    "WHERE user_id = ? AND revoked_at IS NULL", DB_ARGS(user_id))) ==
+	    NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+db_token_revoke(struct db *db, int64_t user_id, int64_t id)
+{
+	char err[128];
+
+	if (db_run(db, err, sizeof(err), "UPDATE api_tokens SET revoked_at = ? "
+	    "WHERE rowid = ? AND user_id = ? AND revoked_at IS NULL",
+	    DB_ARGS((int64_t)time(NULL), id, user_id)) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db->h) == 1 ? 1 : 0;
+}
+
+int
+db_token_revoke_user(struct db *db, int64_t user_id)
+{
+	char err[128];
+
+	if (db_run(db, err, sizeof(err), "UPDATE api_tokens SET revoked_at = ? "
+	    "WHERE user_id = ? AND revoked_at IS NULL",
+	    DB_ARGS((int64_t)time(NULL), user_id)) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db->h);
+}

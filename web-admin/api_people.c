@@ -298,19 +298,25 @@ post_user_password(struct api_req *r)
 		return;
 	if (!api_begin(r))
 		return;
+	/* Whoever knew the old password may have made tokens with it: a
+	 * change or a reset ends them with the other sessions. */
+	int revoked = -1;
 	if (db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0 ||
 	    db_session_delete_user(r->d->db, u.id, self && r->who.by_session ?
-	    r->who.session_hash : NULL) != 0) {
+	    r->who.session_hash : NULL) != 0 ||
+	    (revoked = db_token_revoke_user(r->d->db, u.id)) < 0) {
 		api_rollback(r);
 		api_error(r, 409, "disabled", "cannot set the password");
 		return;
 	}
-	api_audit(r, "user.password", "%s", u.name);
+	api_audit(r, "user.password", "%s (%d API token%s revoked)", u.name,
+	    revoked, revoked == 1 ? "" : "s");
 	sodium_memzero(hash, sizeof(hash));
 	if (api_commit(r) != 0)
 		return;
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", u.id);
+	json_object_set_int_member(o, "tokens_revoked", revoked);
 	if (gen)	/* shown once */
 		json_object_set_string_member(o, "password", gen);
 	api_reply(r, 200, api_object(o));
@@ -333,6 +339,12 @@ post_token(struct api_req *r)
 		    "in as a user to make a personal token");
 		return;
 	}
+	int live = db_token_count(r->d->db, r->who.user_id);
+	if (live >= WEB_TOKENS_MAX) {
+		api_error(r, 409, "too_many_tokens", "%d API tokens are live; "
+		    "revoke one first (DELETE tokens/ID)", live);
+		return;
+	}
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
 	web_secret_hash(token, hash);
@@ -352,6 +364,61 @@ post_token(struct api_req *r)
 	json_object_set_string_member(o, "token", token);
 	sodium_memzero(token, sizeof(token));
 	api_reply(r, 201, api_object(o));
+}
+
+static void
+token_one(const struct db_token *t, void *arg)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_int_member(o, "id", t->id);
+	json_object_set_string_member(o, "label", t->label);
+	json_object_set_int_member(o, "created_at", t->created_at);
+	json_array_add_object_element(arg, o);
+}
+
+/* Your own tokens: when made and what for, never the secret. */
+static void
+get_tokens(struct api_req *r)
+{
+	JsonArray *a = json_array_new();
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+
+	if (r->who.user_id > 0 &&
+	    db_token_each(r->d->db, r->who.user_id, token_one, a) != 0) {
+		json_array_unref(a);
+		json_node_unref(n);
+		api_error(r, 500, "database", "the tokens could not be read");
+		return;
+	}
+	json_node_take_array(n, a);
+	api_reply(r, 200, n);
+}
+
+static void
+delete_token(struct api_req *r)
+{
+	int64_t id;
+	int rc;
+
+	if (api_path_id(r, &id) != 0 || !api_begin(r))
+		return;
+	if ((rc = db_token_revoke(r->d->db, r->who.user_id, id)) != 1) {
+		api_rollback(r);
+		if (rc == 0)
+			api_error(r, 404, "not_found", "no live token %lld of yours",
+			    (long long)id);
+		else
+			api_error(r, 500, "database", "the token was not revoked");
+		return;
+	}
+	api_audit(r, "token.revoke", "token %lld", (long long)id);
+	if (api_commit(r) != 0)
+		return;
+	JsonObject *o = json_object_new();
+	json_object_set_int_member(o, "id", id);
+	json_object_set_boolean_member(o, "revoked", true);
+	api_reply(r, 200, api_object(o));
 }
 
 static void
@@ -395,6 +462,10 @@ web_api_route(struct api_req *r)
 		post_user_password(r);
 	else if (api_is(r, "POST", 1, "tokens", NULL))
 		post_token(r);
+	else if (api_is(r, "GET", 1, "tokens", NULL))
+		get_tokens(r);
+	else if (api_is(r, "DELETE", 2, "tokens", NULL))
+		delete_token(r);
 	else if (api_is(r, "GET", 1, "audit", NULL))
 		get_audit(r);
 	else

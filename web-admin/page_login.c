@@ -97,6 +97,37 @@ page_login(struct web_ctx *c)
 
 /* ---- my account ---- */
 
+/* The user's live API tokens, each with its revoke button. */
+static void
+account_tokens(struct web_ctx *c, GString *g)
+{
+	JsonNode *n = web_get(c, "tokens");
+	JsonArray *a = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) :
+	    NULL;
+	guint len = a ? json_array_get_length(a) : 0;
+
+	if (len == 0) {
+		g_string_append(g, "<p class=\"small\">现在没有可用的 API 口令。</p>");
+	} else {
+		g_string_append_printf(g, "<h3>可用的口令（%u 个）</h3>", len);
+		for (guint i = 0; i < len; i++) {
+			JsonObject *o = json_array_get_object_element(a, i);
+			const char *label = jstr(o, "label");
+			char action[64];
+			snprintf(action, sizeof(action), "/account/token/%lld/revoke",
+			    (long long)jnum(o, "id"));
+			g_string_append_printf(g, "<div class=\"card token\"><b>%s</b>"
+			    "<br><span class=\"small\">生成于 %s</span>",
+			    label && label[0] ? E(c, label) : "（没写用途）",
+			    html_time(c, jnum(o, "created_at")));
+			html_action(c, g, action, "撤销这个口令", "danger", NULL, NULL);
+			g_string_append(g, "</div>");
+		}
+	}
+	if (n)
+		json_node_unref(n);
+}
+
 void
 page_account(struct web_ctx *c)
 {
@@ -117,12 +148,21 @@ page_account(struct web_ctx *c)
 			    "current", ""));
 			snprintf(path, sizeof(path), "users/%lld/password",
 			    (long long)c->who.user_id);
-			int st = web_call(c, "POST", path, o, NULL, err, sizeof(err));
+			int st = web_call(c, "POST", path, o, &res, err, sizeof(err));
 			json_object_unref(o);
 			if (st == WEB_PENDING)
 				return;
-			if (st < 300)
-				snprintf(ok, sizeof(ok), "密码已修改。");
+			int64_t nt = st < 300 && res ? jnum(json_node_get_object(res),
+			    "tokens_revoked") : 0;
+			if (st < 300 && nt > 0)
+				snprintf(ok, sizeof(ok), "密码已修改。别处的登录和 %lld 个 "
+				    "API 口令都已失效。", (long long)nt);
+			else if (st < 300)
+				snprintf(ok, sizeof(ok), "密码已修改。别处的登录都已失效。");
+			if (res) {
+				json_node_unref(res);
+				res = NULL;
+			}
 		}
 	} else if (strcmp(c->method, "POST") == 0 && c->nparts == 2 &&
 	    strcmp(c->parts[1], "token") == 0) {
@@ -131,6 +171,13 @@ page_account(struct web_ctx *c)
 		if (web_call(c, "POST", "tokens", o, &res, err, sizeof(err)) < 300)
 			snprintf(ok, sizeof(ok), "新的 API 口令（只显示这一次）：");
 		json_object_unref(o);
+	} else if (strcmp(c->method, "POST") == 0 && c->nparts == 4 &&
+	    strcmp(c->parts[1], "token") == 0 &&
+	    strcmp(c->parts[3], "revoke") == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "tokens/%.20s", c->parts[2]);
+		if (web_call(c, "DELETE", path, NULL, NULL, err, sizeof(err)) < 300)
+			snprintf(ok, sizeof(ok), "这个 API 口令已撤销，不能再用了。");
 	} else if (strcmp(c->method, "GET") != 0 || c->nparts != 1) {
 		html_error_page(c, 404, "没有这个页面。");
 		return;
@@ -166,6 +213,7 @@ page_account(struct web_ctx *c)
 	g_string_append(g, "<label for=\"label\">用途</label><input id=\"label\" "
 	    "name=\"label\" maxlength=\"64\"><button type=\"submit\" "
 	    "class=\"plain\">生成口令</button></form>");
+	account_tokens(c, g);
 	html_end(c, g, err[0] ? 400 : 200);
 	if (res)
 		json_node_unref(res);

@@ -65,6 +65,7 @@ bool web_csrf_ok(const struct web_principal *p, const char *token);
 #define WEB_PASSWORD_MIN 8
 #define WEB_PASSWORD_MAX 128
 #define WEB_PASSWORD_GEN 16	/* characters of a password dalaba makes */
+#define WEB_TOKENS_MAX 20	/* live API tokens per user */
 /* argon2id (crypto_pwhash_str). 0, or -1 out of memory. */
 int web_password_hash(const char *pw, char out[DB_PWHASH_MAX + 1]);
 /* A readable random password of n - 1 characters. */

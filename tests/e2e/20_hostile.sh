@@ -93,6 +93,46 @@ genpw=$(jget '$.password' u.json)
 check "a user made without a password gets one, shown once ($code)" [ "$code" = 201 ]
 check "and it is the one that logs in" [ -n "$(web_login gen1 "$genpw")" ]
 
+# --- API tokens: listed, revoked, and ended with the password ---------------
+ccsrf=$(web_login cunguan pw-village-2)
+mktok() { api_as cunguan "$ccsrf" POST tokens "{\"label\":\"$1\"}" >/dev/null; jget '$.token'; }
+as_token() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "$URL/api/v1/me"; }
+T1=$(mktok 手机); T2=$(mktok 电脑)
+code=$(api_as cunguan "$ccsrf" GET tokens)
+check "the cadre lists their tokens ($code)" [ "$code" = 200 ]
+check "both, by label, newest first, without the secret" all \
+    [ "$(sqlite3 :memory: "SELECT json_array_length(readfile('api.json'))")" = 2 ] \
+    -and [ "$(jget '$[0].label')" = 电脑 ] -and lacks "$T1" api.json
+ID1=$(jget '$[1].id')
+code=$(api_as dongadmin "$dcsrf" DELETE "tokens/$ID1")
+check "another user cannot revoke it ($code)" all [ "$code" = 404 ] -and [ "$(as_token "$T1")" = 200 ]
+code=$(api_as cunguan "$ccsrf" DELETE "tokens/$ID1")
+check "its owner revokes it ($code)" [ "$code" = 200 ]
+check "and it no longer works, the other still does" all \
+    [ "$(as_token "$T1")" = 401 ] -and [ "$(as_token "$T2")" = 200 ]
+check "the revocation is audited" [ "$(q "SELECT count(*) FROM audit WHERE action = 'token.revoke'")" = 1 ]
+code=$(curl -s -o pw.json -w '%{http_code}' --interface 127.0.0.9 -b cunguan.jar \
+    -H "X-CSRF-Token: $ccsrf" -H 'Content-Type: application/json' \
+    -d '{"current":"pw-village-2","password":"pw-village-3"}' "$URL/api/v1/users/$CID/password")
+check "a password change ends the tokens made with the old one ($code, $(jget '$.tokens_revoked' pw.json) revoked)" \
+    all [ "$code" = 200 ] -and [ "$(jget '$.tokens_revoked' pw.json)" = 1 ] -and [ "$(as_token "$T2")" = 401 ]
+T3=$(mktok 第三个)
+code=$(api_as dongadmin "$dcsrf" POST "users/$CID/password" '{"password":"pw-village-4"}')
+check "so does a reset by the county ($code)" all [ "$code" = 200 ] -and [ "$(as_token "$T3")" = 401 ]
+ccsrf=$(web_login cunguan pw-village-4)
+for i in $(seq 1 20); do mktok "t$i" >/dev/null; done
+code=$(api_as cunguan "$ccsrf" POST tokens '{"label":"t21"}')
+check "twenty live tokens are the most one user holds ($code)" \
+    all [ "$code" = 409 ] -and [ "$(jget '$.error.code')" = too_many_tokens ]
+# The account page lists them and revokes one with a tap.
+curl -s -b cunguan.jar "$URL/account" >account.html
+ID=$(grep -o '/account/token/[0-9]*/revoke' account.html | head -n 1 | tr -dc 0-9)
+check "the account page lists the 20 tokens, each with 撤销这个口令" \
+    all grep -q '可用的口令（20 个）' account.html -and [ "$(grep -o '撤销这个口令' account.html | wc -l)" = 20 ]
+curl -s -b cunguan.jar -d "csrf=$ccsrf" "$URL/account/token/$ID/revoke" >revoke.html
+check "and revoking one there says so" all grep -q '这个 API 口令已撤销' revoke.html \
+    -and grep -q '可用的口令（19 个）' revoke.html
+
 # --- a page with nothing to read is refused, not left holding its zones ------
 before=$(q "SELECT count(*) FROM pages")
 for t in '。。。' '😀😀😀' '！？……' '★ ☆ ～'; do
