@@ -18,6 +18,10 @@
 
 #define API_MAX_BODY (64 * 1024)
 #define ENROLL_TOKEN_TTL_S 86400	/* a printed enrolment command: a day */
+/* Enrolment tokens one user may make in an hour: a township's boxes in an
+ * afternoon, not a table filled by a script (the machine's token and the
+ * CLI on the server are not limited). */
+#define ENROLL_TOKENS_PER_HOUR 300
 
 struct api_req {
 	struct dalabad *d;

@@ -328,6 +328,19 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 	    NULL);
 	gchar *url = NULL;
 
+	int made = r->who.user_id > 0 ? db_enroll_tokens_made(r->d->db,
+	    r->who.user_id, dalabad_now() - 3600) : 0;
+	if (made >= ENROLL_TOKENS_PER_HOUR) {
+		g_free(url_path);
+		if (!r->capture)
+			soup_message_headers_replace(
+			    soup_server_message_get_response_headers(r->msg),
+			    "Retry-After", "600");
+		api_error(r, 429, "too_many_enrolments", "%d enrolment tokens made "
+		    "in the last hour; the most is %d", made,
+		    ENROLL_TOKENS_PER_HOUR);
+		return -1;
+	}
 	randombytes_buf(raw, sizeof(raw));
 	bcast_hex_encode(raw, sizeof(raw), token);
 	web_secret_hash(token, hash);

@@ -231,7 +231,10 @@ int db_village_counts_each(struct db *db, const char *prefix,
 int db_speaker_exists(struct db *db, uint32_t id);
 
 /* Enrolment tokens, by the hex hash of the token. Adding one revokes the
- * speaker's earlier ones. created_by: user id, 0 the machine token. */
+ * speaker's earlier ones, and forgets tokens done with (used, revoked or
+ * expired) a month ago. created_by: user id, 0 the machine token. */
+/* How many tokens user_id made since since (a rate per user); -1. */
+int db_enroll_tokens_made(struct db *db, int64_t user_id, int64_t since);
 int db_enroll_token_add(struct db *db, const char *token_hash,
     uint32_t speaker_id, int64_t created_by, int64_t expires_at, char *err,
     size_t errlen);

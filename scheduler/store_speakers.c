@@ -184,10 +184,31 @@ db_enroll_token_add(struct db *db, const char *token_hash, uint32_t speaker_id,
 	    "WHERE speaker_id = ? AND used_at IS NULL AND revoked_at IS NULL",
 	    DB_ARGS(now, speaker_id)) != SQLITE_DONE)
 		return -1;
+	/* The table stays the size of a month's enrolments. */
+	if (db_run(db, err, errlen, "DELETE FROM enroll_tokens WHERE created_at "
+	    "< ?1 - 30 * 86400 AND (used_at IS NOT NULL OR revoked_at IS NOT "
+	    "NULL OR expires_at <= ?1)", DB_ARGS(now)) != SQLITE_DONE)
+		return -1;
 	return db_run(db, err, errlen, "INSERT INTO enroll_tokens (token_hash, "
 	    "speaker_id, created_by, created_at, expires_at) VALUES (?, ?, "
 	    "NULLIF(?, 0), ?, ?)", DB_ARGS(token_hash, speaker_id, created_by,
 	    now, expires_at)) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_enroll_tokens_made(struct db *db, int64_t user_id, int64_t since)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if ((st = db_prepare(db, NULL, 0, "SELECT count(*) FROM enroll_tokens "
+	    "WHERE created_by = ? AND created_at >= ?", DB_ARGS(user_id,
+	    since))) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 int

@@ -71,6 +71,8 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "self", "不能停用自己的账号。" },
 	{ "busy", "系统正忙，请稍后再试。" },
 	{ "too_many", "密码错的次数太多，请过一会儿再试。" },
+	{ "too_many_tokens", "您的 API 口令已经有 20 个了，请先撤销不用的。" },
+	{ "too_many_enrolments", "一小时内生成的安装口令太多了，请过一会儿再试。" },
 	{ "csrf", "页面已过期，请刷新后再试。" },
 	{ "bad_login", "密码不对。" },
 	{ "bad_zones", "请选择播到哪里（最多 16 个地区）。" },

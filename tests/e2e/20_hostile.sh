@@ -133,6 +133,23 @@ curl -s -b cunguan.jar -d "csrf=$ccsrf" "$URL/account/token/$ID/revoke" >revoke.
 check "and revoking one there says so" all grep -q '这个 API 口令已撤销' revoke.html \
     -and grep -q '可用的口令（19 个）' revoke.html
 
+# --- enrolment tokens: one live per box, a rate per user -----------------------
+"$DALABA" speaker add 1001 --zone 110101001001 >/dev/null
+csrf4=$(web_login cunguan pw-village-4)
+: >enrol_codes.txt
+i=0
+while [ $i -lt 301 ]; do
+	api_as cunguan "$csrf4" POST speakers/1001/token >>enrol_codes.txt
+	echo >>enrol_codes.txt
+	i=$((i + 1))
+done
+check "a cadre makes 300 enrolment tokens in an hour, the 301st is refused ($(sort enrol_codes.txt | uniq -c | tr '\n' ' '))" \
+    all [ "$(grep -c '^200$' enrol_codes.txt)" = 300 ] -and [ "$(tail -n 1 enrol_codes.txt)" = 429 ]
+check "with a reason" [ "$(jget '$.error.code')" = too_many_enrolments ]
+check "only the newest of them is live" [ "$(q "SELECT count(*) FROM enroll_tokens WHERE speaker_id = 1001 AND used_at IS NULL AND revoked_at IS NULL")" = 1 ]
+code=$(api_as dongadmin "$dcsrf" POST speakers/1001/token)
+check "another user is not held back by it ($code)" [ "$code" = 200 ]
+
 # --- a page with nothing to read is refused, not left holding its zones ------
 before=$(q "SELECT count(*) FROM pages")
 for t in '。。。' '😀😀😀' '！？……' '★ ☆ ～'; do
