@@ -116,10 +116,33 @@ out:
 	return rc;
 }
 
+/* Enough for any real timetable; a script's thousands are refused (each
+ * live schedule costs the planner and every list of them). */
+#define SCHEDULES_PER_NOTICE 20
+#define SCHEDULES_PER_USER 500
+
 static int
 store_schedule(struct api_req *r, struct db_schedule *s)
 {
 	char err[256];
+	int of_notice = 0, of_user = 0;
+
+	if (db_schedules_live(r->d->db, s->notice_id, r->who.user_id > 0 ?
+	    r->who.user_id : -1, &of_notice, &of_user) != 0) {
+		api_error(r, 500, "database", "cannot count schedules");
+		return -1;
+	}
+	if (of_notice >= SCHEDULES_PER_NOTICE) {
+		api_error(r, 409, "too_many_schedules", "notice %lld has %d "
+		    "schedules, the most one notice has", (long long)s->notice_id,
+		    of_notice);
+		return -1;
+	}
+	if (r->who.user_id > 0 && of_user >= SCHEDULES_PER_USER) {
+		api_error(r, 409, "too_many_schedules", "your notices have %d "
+		    "schedules, the most one user has; remove some first", of_user);
+		return -1;
+	}
 
 	if (db_schedule_add(r->d->db, s, err, sizeof(err)) != 0) {
 		api_error(r, 400, "bad_schedule", "%s", err);
@@ -154,17 +177,20 @@ api_get_schedules(struct api_req *r)
 			g_array_append_val(ids, id);
 			json_object_set_null_member(o, "next");
 		}
-		if (r->d->scheds)
-			for (guint i = 0; i < r->d->scheds->len; i++) {
-				struct sched_entry *e = g_ptr_array_index(r->d->scheds, i);
-				int64_t next = tt_next(&e->s.rule, r->d->tz,
-				    e->s.checked_until);
-				for (guint k = 0; k < ids->len && next >= 0; k++)
-					if (g_array_index(ids, int64_t, k) == e->s.id)
-						json_object_set_int_member(
-						    json_array_get_object_element(a, k),
-						    "next", next);
-			}
+		/* Each row found by its id: one pass over each list. */
+		GHashTable *row = g_hash_table_new(g_int64_hash, g_int64_equal);
+		for (guint k = 0; k < ids->len; k++)
+			g_hash_table_insert(row, &g_array_index(ids, int64_t, k),
+			    json_array_get_object_element(a, k));
+		for (guint i = 0; r->d->scheds && i < r->d->scheds->len; i++) {
+			struct sched_entry *e = g_ptr_array_index(r->d->scheds, i);
+			JsonObject *o = g_hash_table_lookup(row, &e->s.id);
+			int64_t next = o ? tt_next(&e->s.rule, r->d->tz,
+			    e->s.checked_until) : -1;
+			if (next >= 0)
+				json_object_set_int_member(o, "next", next);
+		}
+		g_hash_table_unref(row);
 		g_array_free(ids, TRUE);
 		api_reply(r, 200, rows);
 	} else {

@@ -120,6 +120,10 @@ struct db_schedule {
 int db_schedule_add(struct db *db, struct db_schedule *s, char *err,
     size_t errlen);
 int db_schedule_remove(struct db *db, int64_t id, char *err, size_t errlen);
+/* Live schedules (not removed, of a notice not cancelled) of notice_id,
+ * and of the notices user_id wrote; -1 on error. */
+int db_schedules_live(struct db *db, int64_t notice_id, int64_t user_id,
+    int *of_notice, int *of_user);
 /* Each schedule not removed whose notice is not cancelled. */
 int db_schedule_each(struct db *db,
     void (*fn)(const struct db_schedule *s, void *arg), void *arg);

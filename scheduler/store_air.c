@@ -75,6 +75,30 @@ db_schedule_add(struct db *db, struct db_schedule *s, char *err, size_t errlen)
 }
 
 int
+db_schedules_live(struct db *db, int64_t notice_id, int64_t user_id,
+    int *of_notice, int *of_user)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_prepare(db, NULL, 0, "SELECT "
+	    "count(CASE WHEN s.notice_id = ?1 THEN 1 END), "
+	    "count(CASE WHEN n.created_by = ?2 THEN 1 END) "
+	    "FROM schedules s JOIN notices n ON n.id = s.notice_id "
+	    "WHERE s.removed_at IS NULL AND n.cancelled_at IS NULL AND "
+	    "(s.notice_id = ?1 OR n.created_by = ?2)",
+	    DB_ARGS(notice_id, user_id))) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*of_notice = sqlite3_column_int(st, 0);
+		*of_user = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
 db_schedule_remove(struct db *db, int64_t id, char *err, size_t errlen)
 {
 	if (db_run(db, err, errlen, "UPDATE schedules SET removed_at = ? WHERE "

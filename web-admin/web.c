@@ -71,6 +71,7 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "self", "不能停用自己的账号。" },
 	{ "busy", "系统正忙，请稍后再试。" },
 	{ "too_many", "密码错的次数太多，请过一会儿再试。" },
+	{ "too_many_schedules", "安排的播出时间太多了：一条通知最多 20 个，一个人的通知一共最多 500 个。请先删掉不用的。" },
 	{ "too_many_tokens", "您的 API 口令已经有 20 个了，请先撤销不用的。" },
 	{ "too_many_enrolments", "一小时内生成的安装口令太多了，请过一会儿再试。" },
 	{ "csrf", "页面已过期，请刷新后再试。" },

@@ -150,6 +150,41 @@ check "only the newest of them is live" [ "$(q "SELECT count(*) FROM enroll_toke
 code=$(api_as dongadmin "$dcsrf" POST speakers/1001/token)
 check "another user is not held back by it ($code)" [ "$code" = 200 ]
 
+# --- schedules: bounded per notice and per user -------------------------------
+: >sched_codes.txt
+n=0
+while [ $n -lt 25 ]; do
+	api_as cunguan "$csrf4" POST notices "{\"body\":\"第$n条通知\",\"zone\":\"110101001001\"}" >/dev/null
+	nid=$(jget '$.id')
+	m=0
+	while [ $m -lt 20 ]; do
+		api_as cunguan "$csrf4" POST schedules \
+		    "{\"notice\":$nid,\"kind\":\"daily\",\"times\":\"0$((m % 10)):$((10 + m))\"}" >>sched_codes.txt
+		echo >>sched_codes.txt
+		m=$((m + 1))
+	done
+	if [ $n = 0 ]; then
+		code=$(api_as cunguan "$csrf4" POST schedules "{\"notice\":$nid,\"kind\":\"daily\",\"times\":\"23:00\"}")
+		check "twenty schedules on one notice, the 21st refused ($code, $(jget '$.error.code'))" \
+		    all [ "$code" = 409 ] -and [ "$(jget '$.error.code')" = too_many_schedules ]
+	fi
+	n=$((n + 1))
+done
+check "a cadre's notices hold 500 schedules ($(sort sched_codes.txt | uniq -c | tr '\n' ' '))" \
+    [ "$(grep -c '^201$' sched_codes.txt)" = 500 ]
+before=$(q "SELECT count(*) FROM notices")
+code=$(api_as cunguan "$csrf4" POST notices '{"body":"再一条","zone":"110101001001","schedule":{"kind":"daily","times":"12:00"}}')
+check "and then no more: a new notice with a schedule is refused whole ($code)" \
+    all [ "$code" = 409 ] -and grep -q 'the most one user has' api.json -and [ "$(q "SELECT count(*) FROM notices")" = "$before" ]
+api_as cunguan "$csrf4" POST notices '{"body":"再一条","zone":"110101001001"}' >/dev/null
+code=$(api_as cunguan "$csrf4" POST schedules "{\"notice\":$(jget '$.id'),\"kind\":\"once\",\"at\":\"now\"}")
+check "nor given one later ($code)" all [ "$code" = 409 ] -and grep -q 'the most one user has' api.json
+code=$(api_as cunguan "$csrf4" GET schedules)
+check "the list of them is answered, each with its next slot ($code)" \
+    all [ "$code" = 200 ] -and [ "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('api.json')) WHERE json_extract(value, '\$.next') IS NOT NULL")" = 500 ]
+code=$(api_as dongadmin "$dcsrf" POST schedules "{\"notice\":$nid,\"kind\":\"daily\",\"times\":\"22:00\"}")
+check "the per-notice limit holds for the county too ($code)" [ "$code" = 409 ]
+
 # --- a page with nothing to read is refused, not left holding its zones ------
 before=$(q "SELECT count(*) FROM pages")
 for t in '。。。' '😀😀😀' '！？……' '★ ☆ ～'; do
