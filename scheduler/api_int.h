@@ -58,6 +58,11 @@ void api_reply(struct api_req *r, int status, JsonNode *node);
 /* Send node (taken) as the JSON answer of msg, for answers made outside
  * a struct api_req (after a pause, before a body is read). */
 void api_send(SoupServerMessage *msg, int status, JsonNode *node);
+/* Answer msg with the file at path (api_download.c): in chunks read off
+ * the loop, one Range honoured. msg may be paused (an answer made later):
+ * it is unpaused as the file is read. 410 if it cannot be opened. */
+void api_send_file(SoupServerMessage *msg, const char *path,
+    const char *type);
 /* {"error": {"status", "code", "message"}} */
 JsonNode *api_error_node(int status, const char *code, const char *message);
 void api_error(struct api_req *r, int status, const char *code,

@@ -120,24 +120,6 @@ struct pending {
 };
 
 static void
-send_file(SoupServerMessage *msg, const char *path, const char *type)
-{
-	gchar *data = NULL;
-	gsize len = 0;
-
-	if (!g_file_get_contents(path, &data, &len, NULL)) {
-		soup_server_message_set_status(msg, 410, NULL);
-		return;
-	}
-	/* Complete bodies let libsoup answer Range requests (206), which a
-	 * browser's <audio> uses to learn the duration. */
-	soup_server_message_set_status(msg, 200, NULL);
-	soup_message_headers_append(soup_server_message_get_response_headers(msg),
-	    "Cache-Control", "private, max-age=3600");
-	soup_server_message_set_response(msg, type, SOUP_MEMORY_TAKE, data, len);
-}
-
-static void
 rendered(struct render_job *job, void *arg)
 {
 	struct pending *p = arg;
@@ -145,7 +127,7 @@ rendered(struct render_job *job, void *arg)
 	if (job->rc != 0) {
 		api_send(p->msg, 500, api_error_node(500, "render", job->err));
 	} else if (p->want == WANT_FILE) {
-		send_file(p->msg, job->ogg, "audio/ogg");
+		api_send_file(p->msg, job->ogg, "audio/ogg");	/* unpauses */
 	} else {
 		JsonObject *o = json_object_new();
 		const char *base = strrchr(job->ogg, '/');
@@ -157,7 +139,8 @@ rendered(struct render_job *job, void *arg)
 		api_send(p->msg, 200, api_object(o));
 		g_free(url);
 	}
-	soup_server_message_unpause(p->msg);
+	if (job->rc != 0 || p->want != WANT_FILE)
+		soup_server_message_unpause(p->msg);
 	g_object_unref(p->msg);
 	g_free(p);
 	render_job_free(job);
@@ -311,7 +294,7 @@ get_cached_audio(struct api_req *r)
 	}
 	gchar *path = g_build_filename(r->d->cfg.state_dir, "render", name, NULL);
 	if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && !r->capture) {
-		send_file(r->msg, path, "audio/ogg");
+		api_send_file(r->msg, path, "audio/ogg");
 		r->answered = true;
 	} else {
 		api_error(r, 404, "not_found", "no such audio (render it first)");
@@ -350,7 +333,7 @@ api_get_broadcast_audio(struct api_req *r)
 			strcpy(path + strlen(path) - 4, ".ogg");
 		if (!r->capture && (wav || g_file_test(path,
 		    G_FILE_TEST_IS_REGULAR))) {
-			send_file(r->msg, path, wav ? "audio/wav" : "audio/ogg");
+			api_send_file(r->msg, path, wav ? "audio/wav" : "audio/ogg");
 			SoupMessageHeaders *h =
 			    soup_server_message_get_response_headers(r->msg);
 			gchar *cd = g_strdup_printf("attachment; filename=\"broadcast-"

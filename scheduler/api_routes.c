@@ -389,16 +389,22 @@ post_speaker(struct api_req *r)
 	if (!api_need_within(r, zone) || !api_begin(r))
 		return;
 	if (id == 0) {
-		/* None given: the next free one (a cadre sees only the ids of
-		 * their own area, so cannot pick one safely). */
-		JsonNode *mx = api_rows(r->d, "SELECT COALESCE(MAX(id), 0) + 1 "
-		    "AS next FROM speakers", DB_NO_ARGS);
-		gint64 next = mx ? json_object_get_int_member(
-		    json_array_get_object_element(json_node_get_array(mx), 0),
-		    "next") : -1;
+		/* None given: the lowest free one (a cadre sees only the ids
+		 * of their own area, so cannot pick one safely). The lowest,
+		 * not the highest plus one: one box given id 2^31-1 must not
+		 * leave no id to give, or one past what an id may be. */
+		JsonNode *mx = api_rows(r->d, "SELECT 1 AS next WHERE NOT EXISTS "
+		    "(SELECT 1 FROM speakers WHERE id = 1) UNION ALL SELECT s.id + "
+		    "1 FROM speakers s WHERE s.id < ?1 AND NOT EXISTS (SELECT 1 "
+		    "FROM speakers t WHERE t.id = s.id + 1) ORDER BY 1 LIMIT 1",
+		    DB_ARGS((int64_t)G_MAXINT));
+		JsonArray *ma = mx ? json_node_get_array(mx) : NULL;
+		gint64 next = ma && json_array_get_length(ma) == 1 ?
+		    json_object_get_int_member(json_array_get_object_element(ma,
+		    0), "next") : -1;
 		if (mx)
 			json_node_unref(mx);
-		if (next <= 0 || next > UINT32_MAX) {
+		if (next <= 0 || next > G_MAXINT) {
 			api_rollback(r);
 			api_error(r, 500, "database", "no free speaker id");
 			return;

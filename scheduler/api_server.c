@@ -257,11 +257,71 @@ load_token(struct dalabad *d, char *err, size_t errlen)
  * length, and keep none of it, so a hostile client cannot make us hold a
  * gigabyte. (Registered with each normal handler's path: libsoup runs the
  * early handler of the same, most specific, path only.) */
+/* Is the name the request was sent to one of ours? A page on another
+ * site can point its own DNS name at this server (DNS rebinding) and so
+ * reach it from a browser inside the township's network: such a request
+ * names that site's host. IP addresses, localhost, this machine's name
+ * and [api] names are ours; no Host (HTTP/1.0, not a browser) too. */
+static bool
+host_allowed(struct dalabad *d, const char *host)
+{
+	gchar *name;
+	bool ok = false;
+
+	if (host == NULL || host[0] == '[')
+		return true;	/* none, or an IPv6 literal */
+	const char *colon = strchr(host, ':');
+	name = g_ascii_strdown(host, colon ? colon - host : -1);
+	size_t n = strlen(name);
+	if (n > 0 && name[n - 1] == '.')
+		name[--n] = '\0';
+	if (g_hostname_is_ip_address(name) || strcmp(name, "localhost") == 0 ||
+	    g_ascii_strcasecmp(name, g_get_host_name()) == 0)
+		ok = true;
+	gchar **names = g_strsplit_set(strcmp(d->cfg.api_names, "none") == 0 ?
+	    "" : d->cfg.api_names, ", ", -1);
+	for (int i = 0; !ok && names[i]; i++)
+		ok = names[i][0] && g_ascii_strcasecmp(g_strstrip(names[i]), name) == 0;
+	g_strfreev(names);
+	g_free(name);
+	return ok;
+}
+
+static void
+refuse_host(SoupServerMessage *msg, const char *path, const char *host)
+{
+	char m[400];
+
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "Connection", "close");
+	if (g_str_has_prefix(path, "/api/")) {
+		snprintf(m, sizeof(m), "this server does not answer to the name "
+		    "\"%.100s\"; add it to [api] names if it is ours", host);
+		api_send(msg, 421, api_error_node(421, "unknown_host", m));
+		return;
+	}
+	snprintf(m, sizeof(m), "本服务器不认这个地址（%.100s）。请用县里给的网址打开；"
+	    "如果这个地址是对的，请管理员把它写进 dalabad 配置 [api] names。\n"
+	    "This server does not answer to that name; add it to [api] names.\n",
+	    host);
+	soup_server_message_set_status(msg, 421, NULL);
+	soup_server_message_set_response(msg, "text/plain; charset=utf-8",
+	    SOUP_MEMORY_COPY, m, strlen(m));
+}
+
 static void
 early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const char *host = soup_message_headers_get_one(h, "Host");
+
+	if (!host_allowed(data, host)) {
+		soup_message_body_set_accumulate(
+		    soup_server_message_get_request_body(msg), FALSE);
+		refuse_host(msg, path, host);
+		return;
+	}
 	SoupEncoding enc = soup_message_headers_get_encoding(h);
 	goffset len = soup_message_headers_get_content_length(h);
 
@@ -273,7 +333,6 @@ early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
 
 	(void)server;
 	(void)query;
-	(void)data;
 	if (enc == SOUP_ENCODING_CONTENT_LENGTH && len <= max)
 		return;
 	if (enc == SOUP_ENCODING_NONE)

@@ -81,6 +81,11 @@ static const struct key keys[] = {
 	    "IPv6 one by its /64)"),
 	I("api", "request_seconds", api_request_s, 1, 600, "15",
 	    "a connection must send its whole request within this"),
+	S("api", "names", api_names, "none",
+	    "host names the web admin and API answer to, comma-separated, "
+	    "besides IP addresses, localhost and this machine's own name; a "
+	    "request for any other name is refused (DNS rebinding); \"none\": "
+	    "no others"),
 	S("enroll", "bind", enroll_bind, "0.0.0.0",
 	    "where new loudspeakers fetch their configuration with a token "
 	    "(\"off\": no enrolment)"),

@@ -32,6 +32,7 @@ struct dalabad_config {
 	int api_connections;	/* open at once, in total */
 	int api_connections_per_source;
 	int api_request_s;	/* to send one whole request */
+	char *api_names;	/* host names answered besides IPs, localhost */
 	char *enroll_bind;
 	int enroll_port;	/* 0: no enrolment listener */
 	char *advertise;	/* server address written into enrolled boxes */

@@ -64,6 +64,11 @@ post_login(struct api_req *r)
 	    api_str(r, "name", true, DB_NAME_MAX, &name) ||
 	    api_str(r, "password", true, WEB_PASSWORD_MAX, &pw))
 		return;
+	if (!r->capture && !web_login_origin_ok(r->d, r->msg)) {
+		api_error(r, 403, "foreign_origin", "a login comes from this "
+		    "server's own pages");
+		return;
+	}
 	r->paused = true;	/* answered by login_done, now or later */
 	web_login(r->d, r->msg, name, pw, login_done, NULL);
 }

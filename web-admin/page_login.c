@@ -90,6 +90,11 @@ page_login(struct web_ctx *c)
 		login_form(c->msg, 400, "请填写用户名和密码。", name);
 		return;
 	}
+	if (!web_login_origin_ok(c->d, c->msg)) {
+		login_form(c->msg, 403, "这个登录不是从本系统的网页发来的，没有登录。"
+		    "请直接打开本系统的网址再登录。", NULL);
+		return;
+	}
 	struct login_page *lp = g_new0(struct login_page, 1);
 	lp->name = g_strdup(name);
 	web_login(c->d, c->msg, name, pw, done, lp);

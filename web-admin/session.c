@@ -311,6 +311,25 @@ delay_over(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+bool
+web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
+	const char *origin = soup_message_headers_get_one(h, "Origin");
+	const char *site = soup_message_headers_get_one(h, "Sec-Fetch-Site");
+	const char *host = soup_message_headers_get_one(h, "Host");
+
+	if (origin == NULL)
+		return site == NULL || strcmp(site, "cross-site") != 0;
+	if (host == NULL)
+		return false;
+	gchar *own = g_strdup_printf("%s://%s", d->web->tls ? "https" : "http",
+	    host);
+	bool ok = g_ascii_strcasecmp(origin, own) == 0;
+	g_free(own);
+	return ok;
+}
+
 void
 web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg)

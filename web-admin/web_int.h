@@ -58,6 +58,11 @@ typedef void (*web_login_fn)(struct dalabad *d, SoupServerMessage *msg,
 void web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg);
 void web_logout(struct dalabad *d, const struct web_principal *p);
+/* May this request log in? A browser's Origin (or Sec-Fetch-Site) must
+ * be this server's own: an auto-submitting form on another site must not
+ * log a victim in as someone else (login CSRF). Programs that send no
+ * Origin, such as the CLI and curl, may. */
+bool web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg);
 /* A request's password work, off the loop on the login threads: the
  * current password checked against hash (throttled per name and source
  * like logins), or a new one hashed. PENDING: msg is paused and will be

@@ -7,7 +7,7 @@
 cd "$TMP"
 
 # Small caps, so that a handful of loopback addresses can reach them.
-dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5/' >d.conf
+dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5\nnames = dalaba.example, Admin.Dalaba.Example/' >d.conf
 start_dalabad d.conf d.log
 URL=$(cat "$STATE/api.url")
 "$DALABA" zone add 110101 东县 >/dev/null
@@ -184,6 +184,93 @@ check "the list of them is answered, each with its next slot ($code)" \
     all [ "$code" = 200 ] -and [ "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('api.json')) WHERE json_extract(value, '\$.next') IS NOT NULL")" = 500 ]
 code=$(api_as dongadmin "$dcsrf" POST schedules "{\"notice\":$nid,\"kind\":\"daily\",\"times\":\"22:00\"}")
 check "the per-notice limit holds for the county too ($code)" [ "$code" = 409 ]
+
+# --- DNS rebinding and login CSRF -------------------------------------------
+PORT=${URL##*:}
+hcode() { curl -s -o host.out -w '%{http_code}' -H "Host: $1" "$URL$2"; }
+code=$(hcode "evil.example:$PORT" /login)
+check "a request for another site's name is refused ($code)" \
+    all [ "$code" = 421 ] -and grep -q '本服务器不认这个地址' host.out
+code=$(hcode "evil.example" /api/v1/me)
+check "on the API too, with a reason ($code)" \
+    all [ "$code" = 421 ] -and grep -q unknown_host host.out
+for h in "localhost:$PORT" "127.0.0.1:$PORT" "[::1]:$PORT" "dalaba.example:$PORT" \
+    "admin.dalaba.example." "$(hostname)"; do
+	code=$(hcode "$h" /login)
+	check "the name $h is ours ($code)" [ "$code" = 200 ]
+done
+login_from() {	# ORIGIN-HEADER... : the HTTP status of a JSON login
+	curl -s -o login.out -w '%{http_code}' -H 'Content-Type: application/json' "$@" \
+	    -d '{"name":"dongadmin","password":"pw-dong-admin-1"}' "$URL/api/v1/login"
+}
+code=$(login_from -H 'Origin: http://evil.example')
+check "a login posted from another site is refused ($code)" \
+    all [ "$code" = 403 ] -and grep -q foreign_origin login.out
+code=$(login_from -H 'Origin: null')
+check "so is one from a sandboxed frame ($code)" [ "$code" = 403 ]
+code=$(login_from -H 'Sec-Fetch-Site: cross-site')
+check "and one a browser marks cross-site ($code)" [ "$code" = 403 ]
+code=$(login_from -H "Origin: $URL")
+check "a login from our own pages goes in ($code)" [ "$code" = 200 ]
+code=$(login_from)
+check "so does one from a program that sends no Origin ($code)" [ "$code" = 200 ]
+code=$(curl -s -o login.html -w '%{http_code}' -H 'Origin: http://evil.example' \
+    -d 'name=dongadmin&password=pw-dong-admin-1' "$URL/login")
+check "the login form posted from another site says why, in Chinese ($code)" \
+    all [ "$code" = 403 ] -and grep -q '不是从本系统的网页发来的' login.html
+check "and sets no session" lacks 'dalaba_session' login.html
+# --- the next free loudspeaker id ----------------------------------------------
+"$DALABA" speaker add 2147483647 --zone 110101001001 >/dev/null
+"$DALABA" speaker add 1 --zone 110101001001 >/dev/null
+code=$(api POST speakers '{"zone":"110101001001"}')
+check "with id 2^31-1 taken, a new loudspeaker gets the lowest free id ($code, $(jget '$.id'))" \
+    all [ "$code" = 201 ] -and [ "$(jget '$.id')" = 2 ]
+
+# --- downloads: in chunks, one range, memory bounded ----------------------------
+code=$(api POST preview '{"body":"下载测试：今天下午三点开会。"}')
+AUDIO=$(jget '$.audio')
+check "a preview is made ($code)" all [ "$code" = 200 ] -and [ -n "$AUDIO" ]
+dl() { curl -s -o dl.out -D dl.hdr -w '%{http_code}' -H "Authorization: Bearer $(cat "$STATE/api.token")" "$@" "$URL$AUDIO"; }
+code=$(dl); SIZE=$(wc -c <dl.out)
+check "the whole file ($code, $SIZE bytes, Ogg)" all [ "$code" = 200 ] -and [ "$SIZE" -gt 1000 ] \
+    -and [ "$(head -c 4 dl.out)" = OggS ] -and grep -qi '^accept-ranges: bytes' dl.hdr
+cp dl.out whole.ogg
+code=$(dl -H 'Range: bytes=100-199')
+check "one range: 206, exactly those bytes ($code)" all [ "$code" = 206 ] -and \
+    [ "$(wc -c <dl.out)" = 100 ] -and cmp -s dl.out "$(tail -c +101 whole.ogg | head -c 100 >r.ref; echo r.ref)" \
+    -and grep -qi "^content-range: bytes 100-199/$SIZE" dl.hdr
+code=$(dl -H 'Range: bytes=-50')
+check "the last 50 bytes ($code)" all [ "$code" = 206 ] -and [ "$(wc -c <dl.out)" = 50 ]
+code=$(dl -H "Range: bytes=$((SIZE - 10))-")
+check "from an offset to the end ($code)" all [ "$code" = 206 ] -and [ "$(wc -c <dl.out)" = 10 ]
+code=$(dl -H "Range: bytes=$SIZE-")
+check "a range past the end: 416 ($code)" all [ "$code" = 416 ] -and grep -qi "^content-range: bytes \*/$SIZE" dl.hdr
+ranges=$(awk 'BEGIN { for (i = 0; i < 1000; i++) printf "%s0-%d", i ? "," : "", 1 << 20; }')
+code=$(dl -H "Range: bytes=$ranges")
+check "the same range a thousand times: the file once, not a thousand copies ($code, $(wc -c <dl.out) bytes)" \
+    all [ "$code" = 200 ] -and cmp -s dl.out whole.ogg
+# A 200 MB file in the render cache, fetched six times at once by slow
+# readers: dalabad holds a chunk for each, not the file.
+BIG=$(printf 'b%.0s' $(seq 1 64)).ogg
+head -c 200000000 /dev/zero >"$STATE/render/$BIG"
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$DPID/status"; }
+rss0=$(rss)
+bigpids=
+for i in 1 2 3 4 5 6; do
+	curl -s -o "big$i.out" --limit-rate 20M -H "Authorization: Bearer $(cat "$STATE/api.token")" \
+	    "$URL/api/v1/audio/$BIG" &
+	bigpids="$bigpids $!"
+done
+peak=$rss0
+for i in $(seq 1 40); do
+	r=$(rss); [ "$r" -gt "$peak" ] && peak=$r
+	sleep 0.25
+done
+wait $bigpids
+check "six slow downloads of a 200 MB file keep dalabad within 32 MB more (${rss0} → peak ${peak} kB)" \
+    all [ "${rss0:-0}" -gt 0 ] -and [ $((peak - rss0)) -lt 32768 ]
+check "and each got the whole file" sh -c 'for i in 1 2 3 4 5 6; do [ "$(wc -c <big$i.out)" = 200000000 ] || exit 1; done'
+rm -f "$STATE/render/$BIG" big*.out
 
 # --- a page with nothing to read is refused, not left holding its zones ------
 before=$(q "SELECT count(*) FROM pages")
