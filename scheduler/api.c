@@ -5,6 +5,7 @@
  * is api_server.c; the resources are api_routes.c and its neighbours.
  */
 #include <assert.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "scheduler/api_int.h"
 #include "scheduler/log.h"
 #include "scheduler/store_int.h"
+#include "tts/tts.h"
 
 void
 api_send(SoupServerMessage *msg, int status, JsonNode *node)
@@ -277,6 +279,48 @@ api_room(struct api_req *r)
 		return true;
 	api_error(r, 507, "disk_full", "the server's disk is full: nothing new "
 	    "is stored until there is room (what is stored still airs)");
+	return false;
+}
+
+#define CHIME_AND_GAP_S 4	/* per reading: the chime and the pause after */
+
+static int
+text_seconds(const char *text, const struct tts_voice *v, int rate)
+{
+	char err[128];
+	char *sp = text && *text ? tts_spoken_text(text, strlen(text), v, NULL,
+	    err, sizeof(err)) : NULL;
+	int s = sp ? tts_estimate_seconds(sp, rate) : 0;
+
+	free(sp);
+	return s;
+}
+
+int
+api_spoken_seconds(const char *title, const char *body, const char *voice,
+    int rate, int repeat)
+{
+	const struct tts_voice *v = tts_voice_find(voice ? voice : "mandarin");
+	long once = text_seconds(title, v, rate) + text_seconds(body, v, rate) +
+	    CHIME_AND_GAP_S;
+	long all = once * (repeat > 0 ? repeat : 1);
+
+	return all > INT_MAX ? INT_MAX : (int)all;
+}
+
+bool
+api_spoken_fits(struct api_req *r, const char *title, const char *body,
+    const char *voice, int rate, int repeat)
+{
+	int s = api_spoken_seconds(title, body, voice, rate, repeat);
+	int max = r->d->cfg.item_max_s;
+
+	if (s <= max)
+		return true;
+	r->err_field = "body";
+	api_error(r, 400, "too_long_spoken", "read %d time%s this takes about "
+	    "%d minutes; one item may take %d ([dalabad] item_max_minutes)",
+	    repeat, repeat == 1 ? "" : "s", (s + 59) / 60, max / 60);
 	return false;
 }
 

@@ -313,6 +313,17 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 		    "aloud (%s)", why);
 		goto out;
 	}
+	/* A long alert is read fewer times rather than refused; one that
+	 * would run past the limit even once is refused. */
+	while (pg.aired && pg.repeat > 1 && api_spoken_seconds(NULL, pg.text,
+	    pg.voice, 0, pg.repeat) > r->d->cfg.item_max_s)
+		pg.repeat--;
+	if (pg.aired && api_spoken_seconds(NULL, pg.text, pg.voice, 0, 1) >
+	    r->d->cfg.item_max_s) {
+		cap_answer(r, 400, a, true, 0, "the alert would take over %d "
+		    "minutes to read once", r->d->cfg.item_max_s / 60);
+		goto out;
+	}
 	if (api_page_create(r, &pg, &id) != 0) {
 		if (!r->answered)
 			cap_answer(r, 400, a, true, 0, "the alert was not stored");

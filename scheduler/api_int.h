@@ -100,6 +100,15 @@ void api_rollback(struct api_req *r);
  * If not, 507 "disk_full" has been answered. Pages never ask. */
 bool api_room(struct api_req *r);
 
+/* Would title and body, read repeat times at rate, fit in [dalabad]
+ * item_max_minutes (chimes included)? If not, 400 "too_long_spoken" has
+ * been answered. (api.c) */
+bool api_spoken_fits(struct api_req *r, const char *title, const char *body,
+    const char *voice, int rate, int repeat);
+/* The same estimate, in seconds: what a CAP alert's repeats are fitted to. */
+int api_spoken_seconds(const char *title, const char *body, const char *voice,
+    int rate, int repeat);
+
 /* Small shared pieces (api.c). */
 /* Does the request match METHOD p0/ID[/p2] with nparts components? */
 bool api_is(struct api_req *r, const char *method, int nparts, const char *p0,

@@ -222,6 +222,8 @@ api_post_preview(struct api_req *r)
 		return;
 	}
 	free(spoken);
+	if (!api_spoken_fits(r, title, body, v->name, rate, repeat))
+		return;
 	struct db_notice n = { .title = title && *title ? strdup(title) : NULL,
 	    .body = strdup(body), .voice = strdup(v->name), .repeat = repeat,
 	    .chime = chime, .rate = rate, .zone = strdup("") };

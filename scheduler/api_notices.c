@@ -443,6 +443,8 @@ read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 	free(n->title && n->title[0] ? spoken : NULL);
 	if (n->title && !n->title[0])
 		n->title = NULL;
+	if (!api_spoken_fits(r, n->title, n->body, n->voice, n->rate, n->repeat))
+		return -1;
 	r->err_field = "feed";
 	if (n->feed && !n->feed[0])
 		n->feed = NULL;

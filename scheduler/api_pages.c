@@ -416,6 +416,8 @@ post_page(struct api_req *r)
 		    "aloud (%s)", why);
 		return;
 	}
+	if (!api_spoken_fits(r, NULL, pg.text, pg.voice, 0, pg.repeat))
+		return;
 	if (json_object_has_member(r->body, "zones")) {
 		JsonNode *zn = json_object_get_member(r->body, "zones");
 		JsonArray *za = JSON_NODE_HOLDS_ARRAY(zn) ?

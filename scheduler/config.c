@@ -40,6 +40,10 @@ static const struct key keys[] = {
 	    "a pre-empted or held item must re-air within this, or is logged"),
 	I("dalabad", "render_ahead_minutes", render_ahead_s, 0, 24 * 60, "10",
 	    "render upcoming items this early, so they start on the second"),
+	I("dalabad", "item_max_minutes", item_max_s, 1, 240, "15",
+	    "the longest one notice or page may run when read, its repeats "
+	    "and chimes included: longer text is refused when it is written, "
+	    "and a render that runs past it is stopped"),
 	I("news", "timeout_seconds", news_timeout_s, 1, 120, "10",
 	    "a news feed that does not answer in this long: use its cache"),
 	S("news", "root", news_root, "news",

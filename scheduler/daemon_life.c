@@ -134,6 +134,8 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	}
 	gchar *root = dalabad_news_root(&d->cfg);
 	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
+	/* A quarter over the limit: the intake's estimate is rough. */
+	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
 	g_free(root);
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
@@ -247,6 +249,8 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.news_allow = g_strdup(c.news_allow);
 	gchar *root = dalabad_news_root(&d->cfg);
 	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
+	/* A quarter over the limit: the intake's estimate is rough. */
+	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
 	g_free(root);
 	d->cfg.delay_ms = c.delay_ms;
 	d->cfg.page_delay_ms = c.page_delay_ms;

@@ -43,6 +43,9 @@ struct render_worker {
 	char *news_cache;
 	char *news_root;
 	int news_timeout_s;
+	atomic_long max_frames;		/* a render running past this stops */
+	long frames;			/* of the render in hand (TTS thread) */
+	bool too_long;			/* it ran past max_frames */
 };
 
 /* Control messages share the queue with jobs, so they keep their order. */
@@ -75,14 +78,39 @@ msg_order(gconstpointer a, gconstpointer b, gpointer unused)
 
 /* A routine render stops (and is queued again) when a page comes in: the
  * page must not wait for a long notice to finish synthesising. */
+/* Past max_frames a render stops for good: the limit on what one item
+ * may run, for text that got past the estimate at intake (news appended,
+ * a lexicon entry read long). */
+static bool
+over_limit(struct render_worker *w, size_t frames)
+{
+	w->frames += (long)frames;
+	if (w->frames > atomic_load(&w->max_frames))
+		w->too_long = true;
+	return w->too_long;
+}
+
 static int
 give_way(const int16_t *pcm, size_t frames, void *arg)
 {
 	struct render_worker *w = arg;
 
 	(void)pcm;
-	(void)frames;
-	return atomic_load(&w->pages_waiting) > 0;
+	return over_limit(w, frames) || atomic_load(&w->pages_waiting) > 0;
+}
+
+struct live_sink {
+	struct render_worker *w;
+	struct live_pcm *live;
+};
+
+static int
+live_bounded(const int16_t *pcm, size_t frames, void *arg)
+{
+	struct live_sink *ls = arg;
+
+	return over_limit(ls->w, frames) ? 1 : live_append(pcm, frames,
+	    ls->live);
 }
 
 void
@@ -221,9 +249,12 @@ render(struct render_worker *w, struct render_job *job)
 		if (strlen(body) <= TTS_MAX_TEXT_BYTES)	/* always, with our caps */
 			tn.body = body;
 	}
+	w->frames = 0;
+	w->too_long = false;
 	if (job->live) {
-		job->rc = tts_cache_render(w->eng, w->cache_dir, &tn, live_append,
-		    job->live, job->path, sizeof(job->path), &job->cache_hit,
+		struct live_sink ls = { w, job->live };
+		job->rc = tts_cache_render(w->eng, w->cache_dir, &tn, live_bounded,
+		    &ls, job->path, sizeof(job->path), &job->cache_hit,
 		    job->err, sizeof(job->err));
 		if (job->rc == 1)
 			snprintf(job->err, sizeof(job->err), "longer than a page "
@@ -245,7 +276,12 @@ render(struct render_worker *w, struct render_job *job)
 		job->rc = tts_cache_render(w->eng, w->cache_dir, &tn, give_way, w,
 		    job->path, sizeof(job->path), &job->cache_hit, job->err,
 		    sizeof(job->err));
-		if (job->rc == 1) {
+		if (job->rc == 1 && w->too_long) {
+			snprintf(job->err, sizeof(job->err), "it ran past %ld s "
+			    "of audio, the most one item may take; stopped",
+			    atomic_load(&w->max_frames) / TTS_OUTPUT_RATE);
+			job->rc = -1;
+		} else if (job->rc == 1) {
 			g_free(body);
 			return 1;
 		}
@@ -307,6 +343,7 @@ render_worker_new(const char *state_dir, char *err, size_t errlen)
 		return NULL;
 	}
 	w->cache_dir = g_build_filename(state_dir, "render", NULL);
+	atomic_store(&w->max_frames, 3600L * TTS_OUTPUT_RATE);
 	g_mutex_init(&w->news_lock);
 	w->news_cache = g_build_filename(state_dir, "news-cache", NULL);
 	w->news_root = g_build_filename(state_dir, "news", NULL);
@@ -316,6 +353,12 @@ render_worker_new(const char *state_dir, char *err, size_t errlen)
 	w->jobs = g_async_queue_new();
 	w->thread = g_thread_new("tts", worker_main, w);
 	return w;
+}
+
+void
+render_worker_set_limit(struct render_worker *w, int seconds)
+{
+	atomic_store(&w->max_frames, (long)seconds * TTS_OUTPUT_RATE);
 }
 
 void

@@ -59,6 +59,9 @@ struct render_worker;
 struct render_worker *render_worker_new(const char *state_dir, char *err,
     size_t errlen);
 /* The news root (dir: feeds must lie inside it) and a fetch's deadline. */
+/* A render that runs past seconds of audio is stopped and fails (the
+ * intake's estimate let it through). Default an hour. */
+void render_worker_set_limit(struct render_worker *w, int seconds);
 void render_worker_set_news(struct render_worker *w, const char *root,
     int timeout_s);
 /* Stop after the job in hand; jobs not started are dropped (done is not

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,4 +425,19 @@ tts_spoken_text(const char *text, size_t len, const struct tts_voice *voice,
 	if (out == NULL)
 		snprintf(err, errlen, "out of memory");
 	return out;
+}
+
+int
+tts_estimate_seconds(const char *spoken, int rate)
+{
+	long n = 0;
+
+	if (rate <= 0)
+		rate = TTS_DEFAULT_RATE;
+	/* Code points that are not spaces: lead bytes, not continuations. */
+	for (const unsigned char *p = (const unsigned char *)spoken; p && *p; p++)
+		if ((*p & 0xC0) != 0x80 && !isspace(*p))
+			n++;
+	long s = (n * 48 + rate - 1) / rate;
+	return s > INT_MAX ? INT_MAX : (int)s;
 }

@@ -7,12 +7,12 @@
 cd "$TMP"
 
 # Small caps, so that a handful of loopback addresses can reach them.
-dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5\nnames = dalaba.example, Admin.Dalaba.Example/' >d.conf
+dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5\nnames = dalaba.example, Admin.Dalaba.Example/; s/^\[dalabad\]$/[dalabad]\nitem_max_minutes = 1/' >d.conf
 start_dalabad d.conf d.log
 URL=$(cat "$STATE/api.url")
 "$DALABA" zone add 110101 东县 >/dev/null
-"$DALABA" zone add 110101001 东镇 >/dev/null
-"$DALABA" zone add 110101001001 东村 >/dev/null
+"$DALABA" zone add 110101001 东镇 --quiet 00:00-00:00 >/dev/null
+"$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
 "$DALABA" zone add 110102 西县 >/dev/null
 "$DALABA" zone add 110102001 西镇 >/dev/null
 user() { printf '%s\n' "$4" | "$DALABA" user add "$1" --role "$2" --zone "$3" \
@@ -271,6 +271,39 @@ check "six slow downloads of a 200 MB file keep dalabad within 32 MB more (${rss
     all [ "${rss0:-0}" -gt 0 ] -and [ $((peak - rss0)) -lt 32768 ]
 check "and each got the whole file" sh -c 'for i in 1 2 3 4 5 6; do [ "$(wc -c <big$i.out)" = 200000000 ] || exit 1; done'
 rm -f "$STATE/render/$BIG" big*.out
+
+# --- spoken length: refused at intake, stopped at render ------------------------
+# item_max_minutes = 1 here; about 0.32 s a character at the default rate.
+long=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "村"; }')
+short=$(awk 'BEGIN { for (i = 0; i < 100; i++) printf "村"; }')
+before=$(q "SELECT count(*) FROM notices")
+code=$(api POST notices "{\"body\":\"$long\",\"zone\":\"110101001001\"}")
+check "a notice that would read for about 100 s is refused ($code, $(jget '$.error.code'))" \
+    all [ "$code" = 400 ] -and [ "$(jget '$.error.code')" = too_long_spoken ] \
+    -and [ "$(q "SELECT count(*) FROM notices")" = "$before" ]
+code=$(api POST notices "{\"body\":\"$short\",\"zone\":\"110101001001\",\"repeat\":2}")
+check "so is a shorter one read twice ($code)" [ "$code" = 400 ]
+code=$(api POST notices "{\"body\":\"$short\",\"zone\":\"110101001001\"}")
+check "read once it fits ($code)" [ "$code" = 201 ]
+code=$(api POST preview "{\"body\":\"$long\"}")
+check "a preview of the long one is refused before anything is rendered ($code)" [ "$code" = 400 ]
+code=$(api POST pages "{\"text\":\"$long\",\"zone\":\"110101001001\"}")
+check "a page too ($code)" all [ "$code" = 400 ] -and [ "$(jget '$.error.code')" = too_long_spoken ]
+code=$(api_as dongadmin "$dcsrf" POST notices "{\"body\":\"$long\",\"zone\":\"110101001001\"}")
+check "and the web pages say so in Chinese" all [ "$code" = 400 ] -and [ -n "$(jget '$.error.message')" ]
+# News appended at air time is not known at intake: the render stops at
+# a quarter past the limit (75 s of audio) and fails.
+mkdir -p "$STATE/news/long"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	awk 'BEGIN { for (i = 0; i < 600; i++) printf "新"; print "。" }' >"$STATE/news/long/$i.txt"
+done
+code=$(api POST notices '{"body":"新闻","zone":"110101001001","feed":"dir:long","feed_items":10,"schedule":{"kind":"once","at":"now"}}')
+check "a news notice of half an hour's news is taken in ($code)" [ "$code" = 201 ]
+stopped() { grep -q 'ran past 75 s of audio' d.log; }
+check "its render stops at 75 s of audio" wait_until 60 stopped
+biggest=$(ls -S "$STATE/render" | head -n 1)
+check "and leaves no file longer than that ($(wc -c <"$STATE/render/$biggest") bytes)" \
+    [ "$(wc -c <"$STATE/render/$biggest")" -lt 8000000 ]
 
 # --- a page with nothing to read is refused, not left holding its zones ------
 before=$(q "SELECT count(*) FROM pages")

@@ -203,6 +203,23 @@ test_streaming(struct tts_engine *eng)
 	CHECK(all.calls > 100, "audio arrives in many pieces (%zu)", all.calls);
 	CHECK(all.max_chunk <= (size_t)tts_engine_rate(eng) / 10,
 	    "no piece is longer than 100 ms (%zu frames)", all.max_chunk);
+	/* The intake's estimate of its length (tts_estimate_seconds) is
+	 * within a third of what eSpeak NG really gave, at two rates. */
+	for (int k = 0; k < 2; k++) {
+		struct tts_notice m = n;
+		struct stream_probe p = { 0 };
+		m.emergency = false;
+		m.params.rate = k ? 80 : TTS_DEFAULT_RATE;
+		char *sp = tts_spoken_text(body, strlen(body), NULL, NULL, err,
+		    sizeof(err));
+		int est = sp ? tts_estimate_seconds(sp, m.params.rate) : -1;
+		free(sp);
+		rc = tts_render(eng, &m, probe_fn, &p, err, sizeof(err));
+		double real = (double)p.frames / tts_engine_rate(eng);
+		CHECK(rc == 0 && est > real * 2 / 3 && est < real * 4 / 3,
+		    "at rate %d the estimate %d s is near the %.1f s rendered",
+		    m.params.rate, est, real);
+	}
 
 	/* The sink can stop after the first piece: it got audio before the
 	 * text was synthesised, and nothing more arrives. */
