@@ -114,9 +114,39 @@ enum { WANT_PREVIEW, WANT_FILE };
 #define PREVIEWS_MAX 4
 static int previews_pending;
 
+/* And per user: one at a time, and an hour of audio an hour. Twelve tabs
+ * of one cadre calling speak pushed a page's first audio to 2-4 s. The
+ * machine's token (the server's own CLI) has only the total bound. */
+#define PREVIEWS_PER_USER 1
+#define PREVIEW_SECONDS_PER_HOUR 3600
+
+struct user_budget {
+	int pending;
+	int64_t window;		/* the hour it counts (dalabad_now / 3600) */
+	int seconds;		/* of audio asked for in that hour */
+};
+static GHashTable *budgets;	/* user id -> struct user_budget */
+
+static struct user_budget *
+budget_of(int64_t user_id)
+{
+	if (budgets == NULL)
+		budgets = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+		    g_free, g_free);
+	struct user_budget *b = g_hash_table_lookup(budgets, &user_id);
+	if (b == NULL) {
+		int64_t *k = g_new(int64_t, 1);
+		*k = user_id;
+		b = g_new0(struct user_budget, 1);
+		g_hash_table_insert(budgets, k, b);
+	}
+	return b;
+}
+
 struct pending {
 	SoupServerMessage *msg;
 	int want;
+	int64_t user_id;
 };
 
 static void
@@ -142,6 +172,8 @@ rendered(struct render_job *job, void *arg)
 	if (job->rc != 0 || p->want != WANT_FILE)
 		soup_server_message_unpause(p->msg);
 	g_object_unref(p->msg);
+	if (p->user_id > 0)
+		budget_of(p->user_id)->pending--;
 	g_free(p);
 	render_job_free(job);
 	previews_pending--;
@@ -168,6 +200,36 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 		    "a moment", PREVIEWS_MAX);
 		return;
 	}
+	struct user_budget *b = r->who.user_id > 0 ?
+	    budget_of(r->who.user_id) : NULL;
+	int64_t hour = dalabad_now() / 3600;
+	int secs = api_spoken_seconds(n->title, n->body, n->voice, n->rate,
+	    n->repeat);
+	if (b && b->window != hour) {
+		b->window = hour;
+		b->seconds = 0;
+	}
+	if (b && b->pending >= PREVIEWS_PER_USER) {
+		db_notice_clear(n);
+		free(job);
+		g_free(p);
+		if (!r->capture)
+			soup_message_headers_replace(
+			    soup_server_message_get_response_headers(r->msg),
+			    "Retry-After", "2");
+		api_error(r, 429, "preview_busy", "your last preview is still "
+		    "being made; wait for it");
+		return;
+	}
+	if (b && b->seconds + secs > PREVIEW_SECONDS_PER_HOUR) {
+		db_notice_clear(n);
+		free(job);
+		g_free(p);
+		api_error(r, 429, "preview_budget", "previews of an hour of audio "
+		    "were made this hour; try again in %lld minutes",
+		    (long long)(60 - dalabad_now() % 3600 / 60));
+		return;
+	}
 	if (r->capture) {	/* a page links to audio instead */
 		db_notice_clear(n);
 		free(job);
@@ -182,6 +244,11 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 	job->arg = p;
 	p->msg = g_object_ref(r->msg);
 	p->want = want;
+	p->user_id = r->who.user_id;
+	if (b) {
+		b->pending++;
+		b->seconds += secs;
+	}
 	soup_server_message_pause(r->msg);
 	r->paused = true;
 	previews_pending++;

@@ -305,6 +305,30 @@ biggest=$(ls -S "$STATE/render" | head -n 1)
 check "and leaves no file longer than that ($(wc -c <"$STATE/render/$biggest") bytes)" \
     [ "$(wc -c <"$STATE/render/$biggest")" -lt 8000000 ]
 
+# --- previews: one at a time per user, an hour of audio an hour ----------------
+speakpids=
+: >speak_codes.txt
+for i in $(seq 1 12); do
+	curl -s -o /dev/null -w '%{http_code}\n' -b cunguan.jar \
+	    "$URL/api/v1/speak?text=%E7%AC%AC$i%E6%AC%A1%E8%AF%95%E5%90%AC%EF%BC%8C%E4%BB%8A%E5%A4%A9%E4%B8%8B%E5%8D%88%E5%BC%80%E4%BC%9A" >>speak_codes.txt &
+	speakpids="$speakpids $!"
+done
+wait $speakpids
+check "twelve previews at once by one cadre: one at a time is made ($(sort speak_codes.txt | uniq -c | tr '\n' ' '))" \
+    all [ "$(grep -c '^200$' speak_codes.txt)" -ge 1 ] -and [ "$(grep -c '^429$' speak_codes.txt)" -ge 6 ] \
+    -and [ "$(grep -c '^5' speak_codes.txt)" = 0 ]
+code=$(api GET "speak?text=%E6%9C%BA%E5%99%A8")
+check "the machine's own token is not held to it ($code)" [ "$code" = 200 ]
+text200=$(awk 'BEGIN { for (i = 0; i < 9; i++) printf "今天下午三点在村委会开会，请大家准时参加。"; }')
+: >budget_codes.txt
+for i in $(seq 1 60); do
+	curl -s -o budget.out -w '%{http_code}\n' -b cunguan.jar -G --data-urlencode "text=$text200" \
+	    "$URL/api/v1/speak" >>budget_codes.txt
+done
+check "about an hour of audio previewed in an hour, then no more ($(sort budget_codes.txt | uniq -c | tr '\n' ' '))" \
+    all [ "$(grep -c '^200$' budget_codes.txt)" -ge 40 ] -and [ "$(tail -n 1 budget_codes.txt)" = 429 ] \
+    -and grep -q preview_budget budget.out
+
 # --- a page with nothing to read is refused, not left holding its zones ------
 before=$(q "SELECT count(*) FROM pages")
 for t in '。。。' '😀😀😀' '！？……' '★ ☆ ～'; do
