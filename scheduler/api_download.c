@@ -9,8 +9,9 @@
  * copies. Here a file is read CHUNK bytes at a time, by GIO's threads (an
  * asynchronous read: never on the loop), and each chunk is read only once
  * the one before it has been written to the client: memory per download is
- * one chunk, however slow the client. One range is answered (206); a
- * request for several gets the whole file (200), which RFC 9110 allows.
+ * one chunk, however slow the client, and each is paced to BYTES_PER_S.
+ * One range is answered (206); a request for several gets the whole file
+ * (200), which RFC 9110 allows.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,12 +23,19 @@
 #include "scheduler/api_int.h"
 
 #define CHUNK (64 * 1024)
+/* Each download is paced to this: a phone on 4G takes far less, a 30-
+ * minute WAV still leaves in under a minute, and eight at once over a LAN
+ * cannot take the machine's CPU from the synthesis of a page. */
+#define BYTES_PER_S (4 * 1024 * 1024)
 
 struct download {
 	SoupServerMessage *msg;
 	GInputStream *in;
 	GCancellable *cancel;
 	goffset left;		/* bytes still to read and send */
+	goffset sent;		/* bytes appended so far */
+	int64_t started;	/* monotonic us of the first read */
+	guint pace;		/* a timer waiting for the pace */
 	bool reading;		/* a read is in flight */
 	bool over;		/* the message finished (or the client went) */
 };
@@ -37,6 +45,8 @@ static void read_next(struct download *dl);
 static void
 download_free(struct download *dl)
 {
+	if (dl->pace)
+		g_source_remove(dl->pace);
 	g_object_unref(dl->cancel);
 	if (dl->in)
 		g_object_unref(dl->in);
@@ -78,16 +88,37 @@ chunk_read(GObject *src, GAsyncResult *res, gpointer data)
 	soup_message_body_append_bytes(body, part);
 	g_bytes_unref(part);
 	dl->left -= (goffset)n;
+	dl->sent += (goffset)n;
 	if (dl->left == 0)
 		soup_message_body_complete(body);
 	soup_server_message_unpause(dl->msg);
 }
 
+static gboolean
+paced(gpointer data)
+{
+	struct download *dl = data;
+
+	dl->pace = 0;
+	read_next(dl);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 read_next(struct download *dl)
 {
-	if (dl->reading || dl->over || dl->left == 0)
+	if (dl->reading || dl->pace || dl->over || dl->left == 0)
 		return;
+	/* Ahead of the pace: the next chunk after a pause. */
+	int64_t now = g_get_monotonic_time();
+	int64_t due = dl->started + dl->sent * G_USEC_PER_SEC / BYTES_PER_S;
+	if (dl->started == 0) {
+		dl->started = now;
+	} else if (due > now + 1000) {
+		soup_server_message_pause(dl->msg);
+		dl->pace = g_timeout_add((guint)((due - now) / 1000), paced, dl);
+		return;
+	}
 	dl->reading = true;
 	soup_server_message_pause(dl->msg);
 	g_input_stream_read_bytes_async(dl->in, dl->left < CHUNK ?
@@ -110,6 +141,10 @@ finished(SoupServerMessage *msg, gpointer data)
 
 	g_signal_handlers_disconnect_by_data(msg, dl);
 	dl->over = true;
+	if (dl->pace) {
+		g_source_remove(dl->pace);
+		dl->pace = 0;
+	}
 	if (dl->reading)
 		g_cancellable_cancel(dl->cancel);	/* chunk_read frees */
 	else
@@ -226,5 +261,7 @@ api_send_file(SoupServerMessage *msg, const char *path, const char *type)
 	dl->left = to - from + 1;
 	g_signal_connect(msg, "wrote-chunk", G_CALLBACK(wrote_chunk), dl);
 	g_signal_connect(msg, "finished", G_CALLBACK(finished), dl);
+	/* A client gone (or dalabad stopping) may end it without "finished". */
+	g_signal_connect(msg, "disconnected", G_CALLBACK(finished), dl);
 	read_next(dl);
 }

@@ -41,6 +41,7 @@ struct api_req {
 	JsonNode *result;
 	const char *err_field;	/* the body field an error is about */
 	bool paused;		/* answered later (render jobs) */
+	bool share_exempt;	/* not charged to its source (loop_share.h) */
 	bool in_txn;		/* between api_begin and api_commit */
 	const char *audit_zone;	/* what api_audit's entries are about; NULL:
 				 * the caller's own zone */
@@ -108,6 +109,12 @@ bool api_spoken_fits(struct api_req *r, const char *title, const char *body,
 /* The same estimate, in seconds: what a CAP alert's repeats are fitted to. */
 int api_spoken_seconds(const char *title, const char *body, const char *voice,
     int rate, int repeat);
+
+/* Each source's share of the loop, for the pages' handler (api_server.c,
+ * loop_share.h): may msg's source start a request now? If not, 429 (a
+ * Chinese page) has been set. Then charge it what it took from t0. */
+bool api_share_allow(struct dalabad *d, SoupServerMessage *msg);
+void api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0);
 
 /* Small shared pieces (api.c). */
 /* Does the request match METHOD p0/ID[/p2] with nparts components? */

@@ -16,6 +16,7 @@
 #include "scheduler/api_int.h"
 #include "scheduler/cap.h"
 #include "scheduler/http_gate.h"
+#include "scheduler/loop_share.h"
 #include "scheduler/log.h"
 #include "web-admin/web_int.h"
 
@@ -52,70 +53,169 @@ read_body(struct api_req *r)
 	return ok;
 }
 
+/* Each source's share of the loop (loop_share.h): one second at once,
+ * a quarter of every second after that. A cadre's phone spends about a
+ * millisecond a request. */
+#define SHARE_BURST_MS 1000
+#define SHARE_MS_PER_S 250
+
+/* The source a request is charged to; false for this machine's own
+ * 127.0.0.1 and ::1, held to no share (the county's terminal; behind a
+ * reverse proxy on this machine every user would be one source). */
+static bool
+share_key(SoupServerMessage *msg, char *key, size_t n)
+{
+	GSocketAddress *sa = soup_server_message_get_remote_address(msg);
+	bool loopback = false;
+
+	if (sa && G_IS_INET_SOCKET_ADDRESS(sa))
+		http_gate_source_key(sa, key, n, &loopback);
+	else
+		snprintf(key, n, "?");
+	return !loopback;
+}
+
+static void
+refuse_share(SoupServerMessage *msg, bool html)
+{
+	static const char zh[] = "<!doctype html><meta charset=\"utf-8\">"
+	    "<p>您这边的请求太多太快，服务器先照顾其他人和紧急广播。请过几秒再试。</p>";
+
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "Retry-After", "2");
+	if (html) {
+		soup_server_message_set_status(msg, 429, NULL);
+		soup_server_message_set_response(msg, "text/html; charset=utf-8",
+		    SOUP_MEMORY_STATIC, zh, strlen(zh));
+	} else {
+		api_send(msg, 429, api_error_node(429, "slow_down", "this address "
+		    "has used its share of the server for now; try again in a "
+		    "few seconds"));
+	}
+}
+
+/* Does this request skip the share? Emergency pages, CAP alerts and their
+ * live views never wait; nor does the server's own token (the CLI). */
+static bool
+share_exempt(const struct api_req *r, bool login)
+{
+	return (!login && r->who.user_id == 0) || (r->nparts > 0 &&
+	    (strcmp(r->parts[0], "pages") == 0 || strcmp(r->parts[0], "cap") ==
+	    0));
+}
+
+bool
+api_share_allow(struct dalabad *d, SoupServerMessage *msg)
+{
+	char key[64];
+
+	if (d->api_share == NULL || !share_key(msg, key, sizeof(key)))
+		return true;
+	if (loop_share_allow(d->api_share, key, g_get_monotonic_time()))
+		return true;
+	refuse_share(msg, true);
+	return false;
+}
+
+void
+api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0)
+{
+	char key[64];
+	int64_t t1 = g_get_monotonic_time();
+
+	if (d->api_share == NULL || !share_key(msg, key, sizeof(key)))
+		return;
+	loop_share_charge(d->api_share, key, t1 - t0, t1);
+}
+
+static void api_handle(struct api_req *r, const char *path, gchar **parts);
+
 static void
 api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
 	struct api_req r = { .d = data, .msg = msg, .query = query };
-	gchar **parts = NULL;
+	gchar **parts;
 
 	(void)server;
 	r.method = soup_server_message_get_method(msg);
-	snprintf(r.source, sizeof(r.source), "api:%s",
+	parts = g_strsplit(path + strlen("/api/v1/"), "/", 0);
+	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
+		r.parts[r.nparts] = parts[r.nparts];
+	int64_t t0 = g_get_monotonic_time();
+	api_handle(&r, path, parts);
+	if (!r.share_exempt)
+		api_share_charge(r.d, msg, t0);
+	if (r.body)
+		json_object_unref(r.body);
+	g_strfreev(parts);
+}
+
+static void
+api_handle(struct api_req *r, const char *path, gchar **parts)
+{
+	SoupServerMessage *msg = r->msg;
+
+	snprintf(r->source, sizeof(r->source), "api:%s",
 	    soup_server_message_get_remote_host(msg));
 	/* Times in answers are unix seconds; this says in which zone they
 	 * are local (the CLI prints them there, not in its own machine's). */
 	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "X-Dalaba-Timezone", r.d->cfg.timezone);
-	parts = g_strsplit(path + strlen("/api/v1/"), "/", 0);
-	for (r.nparts = 0; parts[r.nparts] && r.nparts < 6; r.nparts++)
-		r.parts[r.nparts] = parts[r.nparts];
+	    msg), "X-Dalaba-Timezone", r->d->cfg.timezone);
 	/* Logging in is the one thing done without credentials. */
-	bool login = strcmp(r.method, "POST") == 0 && r.nparts == 1 &&
-	    strcmp(r.parts[0], "login") == 0;
-	if (!login && !web_authenticate(r.d, msg, &r.who)) {
-		api_error(&r, 401, "unauthorised", "log in (POST /api/v1/login), "
+	bool login = strcmp(r->method, "POST") == 0 && r->nparts == 1 &&
+	    strcmp(r->parts[0], "login") == 0;
+	if (!login && !web_authenticate(r->d, msg, &r->who)) {
+		api_error(r, 401, "unauthorised", "log in (POST /api/v1/login), "
 		    "or send \"Authorization: Bearer TOKEN\" with a user's API "
 		    "token or the state directory's api.token");
 		goto out;
 	}
+	r->share_exempt = share_exempt(r, login);
+	if (!r->share_exempt && r->d->api_share) {
+		char key[64];
+		if (share_key(msg, key, sizeof(key)) && !loop_share_allow(
+		    r->d->api_share, key, g_get_monotonic_time())) {
+			refuse_share(msg, false);
+			r->answered = true;
+			goto out;
+		}
+	}
 	/* A browser sends the cookie on its own; only our page knows the
 	 * CSRF token, so a write without it came from elsewhere. */
-	if (strcmp(r.method, "GET") != 0 && !web_csrf_ok(&r.who,
+	if (strcmp(r->method, "GET") != 0 && !web_csrf_ok(&r->who,
 	    soup_message_headers_get_one(soup_server_message_get_request_headers(
 	    msg), "X-CSRF-Token"))) {
-		api_error(&r, 403, "csrf", "a write from a session needs its "
+		api_error(r, 403, "csrf", "a write from a session needs its "
 		    "X-CSRF-Token header (from GET /api/v1/me)");
 		goto out;
 	}
-	if (strcmp(r.method, "POST") == 0 && r.nparts == 1 &&
-	    strcmp(r.parts[0], "cap") == 0) {
-		api_post_cap(&r);	/* XML, not JSON */
+	if (strcmp(r->method, "POST") == 0 && r->nparts == 1 &&
+	    strcmp(r->parts[0], "cap") == 0) {
+		api_post_cap(r);	/* XML, not JSON */
 		goto out;
 	}
-	if (strcmp(r.method, "POST") == 0 && !read_body(&r))
+	if (strcmp(r->method, "POST") == 0 && !read_body(r))
 		goto out;
-	if (parts[r.nparts] != NULL || (api_route(&r) != 0 &&
-	    web_api_route(&r) != 0)) {
-		if (!r.answered)
-			api_error(&r, 404, "not_found", "no such resource: %s %.200s",
-			    r.method, path);
+	if (parts[r->nparts] != NULL || (api_route(r) != 0 &&
+	    web_api_route(r) != 0)) {
+		if (!r->answered)
+			api_error(r, 404, "not_found", "no such resource: %s %.200s",
+			    r->method, path);
 	}
-	if (r.in_txn) {
+	if (r->in_txn) {
 		/* A handler that left its transaction open: nothing of it
 		 * is kept, and the log says where. */
 		dlog(LOG_ERR, "api: %s %s left a transaction open; rolled back",
-		    r.method, path);
-		api_rollback(&r);
-		if (!r.paused)
-			api_error(&r, 500, "internal", "the change was not made");
+		    r->method, path);
+		api_rollback(r);
+		if (!r->paused)
+			api_error(r, 500, "internal", "the change was not made");
 	}
-	if (!r.answered && !r.paused)
-		api_error(&r, 500, "internal", "the request was not answered");
+	if (!r->answered && !r->paused)
+		api_error(r, 500, "internal", "the request was not answered");
 out:
-	if (r.body)
-		json_object_unref(r.body);
-	g_strfreev(parts);
+	return;
 }
 
 /* A paused request run again from its start, by whichever handler it
@@ -447,6 +547,7 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 		g_object_unref(tls);
 	if (d->api == NULL)
 		return -1;
+	d->api_share = loop_share_new(SHARE_BURST_MS, SHARE_MS_PER_S);
 	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
 	soup_server_add_early_handler(d->api, "/api/v1/", early_limit, d, NULL);
 	soup_server_add_early_handler(d->api, "/", early_limit, d, NULL);
@@ -501,6 +602,8 @@ api_stop(struct dalabad *d)
 	}
 	d->api = d->enroll = NULL;
 	d->api_gate = d->enroll_gate = NULL;
+	loop_share_free(d->api_share);
+	d->api_share = NULL;
 }
 
 void

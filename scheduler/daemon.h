@@ -71,6 +71,7 @@ struct dalabad {
 	GMainLoop *loop;
 	SoupServer *api, *enroll;
 	struct http_gate *api_gate, *enroll_gate;	/* who gets in */
+	struct loop_share *api_share;	/* each source's share of the loop */
 	char token[65];		/* the API bearer token */
 	struct web *web;	/* the web admin's own state (web-admin/) */
 	int64_t last_confirm_us;

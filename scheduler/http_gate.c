@@ -39,20 +39,19 @@ struct http_gate {
 	struct http_gate_stats stats;
 };
 
-/* "a.b.c.d" or an IPv6 address cut to its /64 (one host can hold a whole
- * /64; counting its addresses one by one would count nothing); the peer
- * adds the port. */
-static void
-address_keys(GSocketAddress *sa, char *source, size_t slen, char *peer,
-    size_t plen, bool *loopback)
+void
+http_gate_source_key(GSocketAddress *sa, char *source, size_t slen,
+    bool *loopback)
 {
 	GInetAddress *ia = g_inet_socket_address_get_address(
 	    G_INET_SOCKET_ADDRESS(sa));
 	gchar *text = g_inet_address_to_string(ia);
-
-	*loopback = g_inet_address_get_is_loopback(ia) &&
+	bool lo = g_inet_address_get_is_loopback(ia) &&
 	    (strcmp(text, "127.0.0.1") == 0 || strcmp(text, "::1") == 0);
-	if (g_inet_address_get_family(ia) == G_SOCKET_FAMILY_IPV6 && !*loopback) {
+
+	if (loopback)
+		*loopback = lo;
+	if (g_inet_address_get_family(ia) == G_SOCKET_FAMILY_IPV6 && !lo) {
 		const guint8 *b = g_inet_address_to_bytes(ia);
 		bool v4mapped = true;
 		for (int i = 0; i < 10; i++)
@@ -68,6 +67,19 @@ address_keys(GSocketAddress *sa, char *source, size_t slen, char *peer,
 	} else {
 		snprintf(source, slen, "%s", text);
 	}
+	g_free(text);
+}
+
+/* The source's key, and the peer's (the address with its port). */
+static void
+address_keys(GSocketAddress *sa, char *source, size_t slen, char *peer,
+    size_t plen, bool *loopback)
+{
+	GInetAddress *ia = g_inet_socket_address_get_address(
+	    G_INET_SOCKET_ADDRESS(sa));
+	gchar *text = g_inet_address_to_string(ia);
+
+	http_gate_source_key(sa, source, slen, loopback);
 	snprintf(peer, plen, "%s|%u", text, g_inet_socket_address_get_port(
 	    G_INET_SOCKET_ADDRESS(sa)));
 	g_free(text);

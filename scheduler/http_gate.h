@@ -22,6 +22,7 @@
 #ifndef DALABA_SCHED_HTTP_GATE_H
 #define DALABA_SCHED_HTTP_GATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libsoup/soup.h>
@@ -55,6 +56,11 @@ int http_gate_port(const struct http_gate *g);
 void http_gate_set_limits(struct http_gate *g,
     const struct http_gate_limits *lim);
 void http_gate_stats(const struct http_gate *g, struct http_gate_stats *s);
+/* Who a connection counts against: "a.b.c.d", or an IPv6 address cut to
+ * its /64 (one host can hold a whole /64; counting its addresses one by
+ * one would count nothing). *loopback (may be NULL): 127.0.0.1 or ::1. */
+void http_gate_source_key(GSocketAddress *sa, char *source, size_t slen,
+    bool *loopback);
 /* Stop listening and close every connection still open. */
 void http_gate_close(struct http_gate *g);
 

@@ -305,14 +305,35 @@ route(struct web_ctx *c)
 		html_error_page(c, 404, "没有这个页面。");
 }
 
+static void page_handle(SoupServerMessage *msg, const char *path,
+    GHashTable *query, struct dalabad *d);
+
+/* Each address's share of the loop (scheduler/loop_share.h), but never for
+ * the emergency pages' forms and live view, nor the static files. */
 void
 web_page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
-	struct web_ctx c = { .d = data, .msg = msg, .query = query };
-	gchar **parts;
+	struct dalabad *d = data;
+	bool exempt = g_str_has_prefix(path, "/pages") ||
+	    g_str_has_prefix(path, "/static/");
 
 	(void)server;
+	if (!exempt && !api_share_allow(d, msg))
+		return;
+	int64_t t0 = g_get_monotonic_time();
+	page_handle(msg, path, query, d);
+	if (!exempt)
+		api_share_charge(d, msg, t0);
+}
+
+static void
+page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
+    struct dalabad *d)
+{
+	struct web_ctx c = { .d = d, .msg = msg, .query = query };
+	gchar **parts;
+
 	c.method = soup_server_message_get_method(msg);
 	c.keep = g_ptr_array_new_with_free_func(g_free);
 	web_source(msg, "web", c.source, sizeof(c.source));
