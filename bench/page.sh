@@ -226,6 +226,17 @@ else
 	bench_skip page_under_web_load_p99_ms "wrk did not load the speakers page ($(head -c 200 wrk_load.out))"
 fi
 
+# Descriptors: 10,000 requests on connections the client keeps alive (with
+# wrk stopped and before the abuse, whose long renders go on writing files
+# after it).
+fds() { ls "/proc/$DPID/fd" | wc -l; }
+FD0=$(fds)
+awk -v u="$URL/login" 'BEGIN { for (i = 0; i < 2500; i++) printf "url = \"%s\"\noutput = \"/dev/null\"\n", u }' >urls.cfg
+for c in 1 2 3 4; do curl -s -K urls.cfg -H 'Connection: keep-alive' >/dev/null 2>&1 & eval "C$c=\$!"; done
+wait $C1 $C2 $C3 $C4
+sleep 2
+bench_fig fds_after_10k_requests "$(fds)" fds 1 100000 "(dalabad's open descriptors after 10,000 keep-alive requests; $FD0 before)"
+
 # ---- pages while the web admin and the API are abused --------------------
 # The same setting (10,000 boxes online, the county notice on the air), wrk
 # stopped; first idle, then each abuse in turn, by one logged-in village
@@ -335,12 +346,4 @@ IDLE99=$(pct lat_idle 99)
 bench_fig page_under_abuse_p99_ms "$(pct lat_abuse 99)" ms 1 60000 \
     "(page sent -> first sample while each abuse runs in turn, 3 pages each, the slowest by abuse:$NOTE ms; idle p99 here $IDLE99 ms, target within 100 ms of it)"
 
-# Descriptors: 10,000 requests on connections the client keeps alive.
-fds() { ls "/proc/$DPID/fd" | wc -l; }
-FD0=$(fds)
-awk -v u="$URL/login" 'BEGIN { for (i = 0; i < 2500; i++) printf "url = \"%s\"\noutput = \"/dev/null\"\n", u }' >urls.cfg
-for c in 1 2 3 4; do curl -s -K urls.cfg -H 'Connection: keep-alive' >/dev/null 2>&1 & eval "C$c=\$!"; done
-wait $C1 $C2 $C3 $C4
-sleep 2
-bench_fig fds_after_10k_requests "$(fds)" fds 1 100000 "(dalabad's open descriptors after 10,000 keep-alive requests; $FD0 before)"
 bench_done
