@@ -50,7 +50,7 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 # --- modules: each a static library of its directory's .c files -------------
 # A module's main programs live in files named *_main.c and are not archived.
-MODULES := tts broadcaster scheduler speakers web-admin
+MODULES := tts broadcaster scheduler speakers web-admin cli
 define module_rules
 $(1)_SRC := $$(filter-out %_main.c,$$(wildcard $(1)/*.c))
 $(1)_OBJ := $$($(1)_SRC:%.c=$(BUILD)/%.o)
@@ -61,13 +61,15 @@ $$($(1)_LIB): $$($(1)_OBJ)
 endef
 $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
 LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
+DAEMON_LIBS := $(filter-out $(cli_LIB),$(LIBS))
 
 # --- programs -----------------------------------------------------------------
-# dalaba: the command line (scheduler/ owns it: it is dalabad's client).
+# dalaba: the command line (cli/): a client of dalabad's HTTP API, and tts/
+# for `dalaba say`. It links nothing of the daemon.
 PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalabad $(BUILD)/dalaba-speaker \
             $(BUILD)/dalaba-broadcast
-$(BUILD)/dalaba: $(BUILD)/scheduler/dalaba_main.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
+$(BUILD)/dalaba: $(BUILD)/cli/dalaba_main.o $(cli_LIB) $(tts_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
 $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
@@ -77,8 +79,8 @@ $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_L
 # dalabad: the daemon (scheduler, streaming, JSON API).
 # scheduler/ and web-admin/ call each other (the API authenticates with
 # web-admin; the pages call the API's handlers): link them as a group.
-$(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
+$(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(DAEMON_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(DAEMON_LIBS) -Wl,--end-group $(LDLIBS)
 
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

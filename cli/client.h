@@ -1,10 +1,10 @@
 /*
- * client.h — inside scheduler/: the dalaba CLI's side of the JSON API. It
+ * client.h — inside cli/: the dalaba CLI's side of the JSON API. It
  * finds dalabad through the state directory (api.url, api.token), sends
  * one request and hands back the parsed answer.
  */
-#ifndef DALABA_SCHED_CLIENT_H
-#define DALABA_SCHED_CLIENT_H
+#ifndef DALABA_CLI_CLIENT_H
+#define DALABA_CLI_CLIENT_H
 
 #include <json-glib/json-glib.h>
 

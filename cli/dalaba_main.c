@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scheduler/cli.h"
-#include "scheduler/cli_int.h"
+#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 #define DALABA_VERSION "0.1.0"
 

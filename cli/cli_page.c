@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scheduler/cli.h"
-#include "scheduler/cli_int.h"
+#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 enum { O_EXPIRES = 2000, O_WAIT, O_WATCH };
 

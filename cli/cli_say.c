@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scheduler/cli.h"
+#include "cli/cli.h"
 #include "tts/tts.h"
 
 static void

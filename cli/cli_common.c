@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "scheduler/cli_int.h"
+#include "cli/cli_int.h"
 
 const char *cli_state_flag;
 bool cli_json;

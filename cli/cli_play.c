@@ -8,7 +8,7 @@
 
 #include <alsa/asoundlib.h>
 
-#include "scheduler/cli.h"
+#include "cli/cli.h"
 
 struct cli_player {
 	snd_pcm_t *pcm;

@@ -1,16 +1,16 @@
 /*
- * cli_int.h — inside scheduler/: what the API commands of the dalaba CLI
+ * cli_int.h — inside cli/: what the API commands of the dalaba CLI
  * share (cli_common.c): their common options, the schedule options of
  * `notice add` and `schedule add`, and reading dalabad's JSON answers.
  */
-#ifndef DALABA_SCHED_CLI_INT_H
-#define DALABA_SCHED_CLI_INT_H
+#ifndef DALABA_CLI_INT_H
+#define DALABA_CLI_INT_H
 
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "scheduler/client.h"
+#include "cli/client.h"
 
 enum { O_NOW = 1000, O_AT, O_DAILY, O_WEEKLY, O_WEEKDAYS, O_FROM, O_TO,
     O_EVERY, O_VOLUME, O_STATE, O_JSON, O_TITLE, O_CLASS, O_REPEAT,

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/cli.h"
-#include "scheduler/cli_int.h"
+#include "cli/cli.h"
+#include "cli/cli_int.h"
 
 enum { O_ROLE = 2000, O_PWSTDIN };
 

@@ -7,7 +7,7 @@
 
 #include <libsoup/soup.h>
 
-#include "scheduler/client.h"
+#include "cli/client.h"
 
 /* The server's time zone, as its last answer named it. */
 static char *server_tz;
