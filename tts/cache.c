@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "tts/engine.h"
+#include "tts/polyphone.h"
 #include "tts/wavfile.h"
 
 /* Bump when normalisation or rendering changes what a text sounds like. */
@@ -64,6 +65,8 @@ tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
 	hash_int(&st, eng->out_rate);
 	hash_str(&st, p.voice->dialect == TTS_MANDARIN ?
 	    tts_lexicon_version(eng->lex) : "-");
+	hash_str(&st, p.voice->dialect == TTS_MANDARIN ?
+	    tts_polyphone_version() : "-");
 	hash_str(&st, n->title);
 	hash_str(&st, n->body);
 	crypto_generichash_final(&st, h, sizeof(h));

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "tts/polyphone.h"
 #include "tts/text.h"
 #include "tts/tts.h"
 
@@ -417,14 +418,18 @@ tts_spoken_text(const char *text, size_t len, const struct tts_voice *voice,
 	if (voice == NULL)
 		voice = tts_voice_default();
 	char *norm = tts_normalize(text, len, voice->dialect, err, errlen);
-	if (norm == NULL || lex == NULL || lex->n == 0 ||
-	    voice->dialect != TTS_MANDARIN)
+	if (norm == NULL || voice->dialect != TTS_MANDARIN)
 		return norm;
-	char *out = tts_lexicon_apply(lex, norm);
-	free(norm);
-	if (out == NULL)
+	/* The county's own entries first: what they turned into pinyin the
+	 * built-in readings leave alone. */
+	char *out = lex && lex->n ? tts_lexicon_apply(lex, norm) : norm;
+	if (out != norm)
+		free(norm);
+	char *poly = out ? tts_polyphone_apply(out) : NULL;
+	free(out);
+	if (poly == NULL)
 		snprintf(err, errlen, "out of memory");
-	return out;
+	return poly;
 }
 
 int
@@ -434,10 +439,19 @@ tts_estimate_seconds(const char *spoken, int rate)
 
 	if (rate <= 0)
 		rate = TTS_DEFAULT_RATE;
-	/* Code points that are not spaces: lead bytes, not continuations. */
-	for (const unsigned char *p = (const unsigned char *)spoken; p && *p; p++)
-		if ((*p & 0xC0) != 0x80 && !isspace(*p))
+	/* Code points that are not spaces (lead bytes, not continuations);
+	 * a run of ASCII letters and digits is one syllable of pinyin (the
+	 * lexicon's and the polyphones'; numbers and letters are Hanzi by
+	 * now). */
+	for (const unsigned char *p = (const unsigned char *)spoken; p && *p; p++) {
+		if (isalnum(*p)) {
+			while (isalnum(p[1]))
+				p++;
 			n++;
+		} else if ((*p & 0xC0) != 0x80 && !isspace(*p)) {
+			n++;
+		}
+	}
 	long s = (n * 48 + rate - 1) / rate;
 	return s > INT_MAX ? INT_MAX : (int)s;
 }

@@ -84,8 +84,14 @@ check "lexicon override replaces the word with its pinyin ($got)" [ "$got" = "�
 "$DALABA" say --lexicon "$TMP/lex.txt" --explain "大苍村" >"$TMP/lexexplain" 2>&1
 check "eSpeak NG reads the pinyin as Mandarin tones (cang1 -> a55)" grep -q "tsh'a55N" "$TMP/lexexplain"
 check "and with no (en) in the trace" lacks '(en)' "$TMP/lexexplain"
-got=$(DALABA_LEXICON="$TMP/lex.txt" "$DALABA" say --text-only "重庆")
-check "DALABA_LEXICON is honoured" [ "$got" = "chong2 qing4" ]
+got=$(DALABA_LEXICON="$TMP/lex.txt" "$DALABA" say --text-only "大苍村")
+check "DALABA_LEXICON is honoured" [ "$got" = "da4 cang1 cun1" ]
+got=$("$DALABA" say --text-only "村长说：银行行长和干部重新种地，董事长呕吐了。")
+check "polyphonic words are read as a broadcaster reads them, with no lexicon ($got)" \
+    [ "$got" = "cun1 zhang3 说， yin2 hang2 hang2 zhang3 和 gan4 bu4 chong2 xin1 zhong4 di4， dong3 shi4 zhang3 ou3 tu4 了。" ]
+"$DALABA" say --explain "董事长" >"$TMP/polyexplain" 2>&1
+check "and 董事长 is three syllables, not five ($(tail -n 1 "$TMP/polyexplain"))" \
+    [ "$(tail -n 1 "$TMP/polyexplain" | grep -o '_|' | wc -l)" = 3 ]
 printf '重庆 chongqing\n' >"$TMP/badlex.txt"
 expect_exit 1 "a malformed lexicon is refused" "$DALABA" say --lexicon "$TMP/badlex.txt" --text-only "重庆"
 check "the error names the file and line" stderr_has "badlex.txt:1"

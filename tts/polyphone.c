@@ -1,0 +1,382 @@
+/*
+ * polyphone.c — the words of notices and news whose polyphonic character
+ * (多音字) eSpeak NG 1.51 reads wrongly as dalaba drives it, each with the
+ * reading a native broadcaster gives it: 村长 cun1 zhang3 (eSpeak: chang2),
+ * 银行 yin2 hang2, 干部 gan4 bu4, 重新 chong2 xin1, 种地 zhong4 di4, ...
+ * A substitution in the normalised text, like the lexicon (which is applied
+ * first, so a county's own entry wins): the Mandarin voice reads pinyin
+ * with tone digits natively, and a word it is given as pinyin is not also
+ * matched by eSpeak's own word list, which read 董事长 as "dong3 shi4
+ * zhang3 shi4 chang2".
+ *
+ * Longest match first, with one rule against a greedy match across a word
+ * boundary: a match that overlaps a longer-reaching one starting inside it
+ * gives way (部队长期: not 部 队长 期 but 部队 长期).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "tts/polyphone.h"
+#include "tts/text.h"
+
+struct poly {
+	const char *word, *pinyin;
+};
+
+static struct poly table[] = {
+	/* 长 zhang3: heads of a place or body, and growing */
+	{ "村长", "cun1 zhang3" },
+	{ "组长", "zu3 zhang3" },
+	{ "镇长", "zhen4 zhang3" },
+	{ "乡长", "xiang1 zhang3" },
+	{ "县长", "xian4 zhang3" },
+	{ "市长", "shi4 zhang3" },
+	{ "省长", "sheng3 zhang3" },
+	{ "区长", "qu1 zhang3" },
+	{ "家长", "jia1 zhang3" },
+	{ "校长", "xiao4 zhang3" },
+	{ "院长", "yuan4 zhang3" },
+	{ "所长", "suo3 zhang3" },
+	{ "站长", "zhan4 zhang3" },
+	{ "局长", "ju2 zhang3" },
+	{ "处长", "chu4 zhang3" },
+	{ "科长", "ke1 zhang3" },
+	{ "厂长", "chang3 zhang3" },
+	{ "队长", "dui4 zhang3" },
+	{ "班长", "ban1 zhang3" },
+	{ "部长", "bu4 zhang3" },
+	{ "社长", "she4 zhang3" },
+	{ "行长", "hang2 zhang3" },
+	{ "会长", "hui4 zhang3" },
+	{ "董事长", "dong3 shi4 zhang3" },
+	{ "理事长", "li3 shi4 zhang3" },
+	{ "秘书长", "mi4 shu1 zhang3" },
+	{ "警长", "jing3 zhang3" },
+	{ "网格长", "wang3 ge2 zhang3" },
+	{ "河长", "he2 zhang3" },
+	{ "林长", "lin2 zhang3" },
+	{ "路长", "lu4 zhang3" },
+	{ "户长", "hu4 zhang3" },
+	{ "成长", "cheng2 zhang3" },
+	{ "生长", "sheng1 zhang3" },
+	{ "增长", "zeng1 zhang3" },
+	{ "长大", "zhang3 da4" },
+	{ "长辈", "zhang3 bei4" },
+	{ "长势", "zhang3 shi4" },
+	{ "助长", "zhu4 zhang3" },
+	/* 长 chang2 where a greedy match could take it for zhang3 */
+	{ "长期", "chang2 qi1" },
+	{ "长效", "chang2 xiao4" },
+	{ "长远", "chang2 yuan3" },
+	{ "长时间", "chang2 shi2 jian1" },
+	/* 行 hang2 */
+	{ "银行", "yin2 hang2" },
+	{ "行业", "hang2 ye4" },
+	{ "内行", "nei4 hang2" },
+	{ "外行", "wai4 hang2" },
+	{ "商行", "shang1 hang2" },
+	{ "农行", "nong2 hang2" },
+	{ "工行", "gong1 hang2" },
+	{ "建行", "jian4 hang2" },
+	{ "行情", "hang2 qing2" },
+	{ "排行", "pai2 hang2" },
+	/* 干 gan4 */
+	{ "干部", "gan4 bu4" },
+	{ "干活", "gan4 huo2" },
+	{ "干事", "gan4 shi4" },
+	{ "干劲", "gan4 jin4" },
+	{ "能干", "neng2 gan4" },
+	{ "实干", "shi2 gan4" },
+	{ "苦干", "ku3 gan4" },
+	{ "骨干", "gu3 gan4" },
+	{ "干线", "gan4 xian4" },
+	{ "树干", "shu4 gan4" },
+	/* 乐 yue4 */
+	{ "音乐", "yin1 yue4" },
+	{ "乐器", "yue4 qi4" },
+	{ "乐队", "yue4 dui4" },
+	{ "乐团", "yue4 tuan2" },
+	{ "民乐", "min2 yue4" },
+	{ "声乐", "sheng1 yue4" },
+	/* 重 chong2 */
+	{ "重新", "chong2 xin1" },
+	{ "重庆", "chong2 qing4" },
+	{ "重复", "chong2 fu4" },
+	{ "重阳", "chong2 yang2" },
+	{ "重建", "chong2 jian4" },
+	{ "重播", "chong2 bo1" },
+	{ "重申", "chong2 shen1" },
+	{ "重组", "chong2 zu3" },
+	{ "重叠", "chong2 die2" },
+	{ "双重", "shuang1 chong2" },
+	{ "重返", "chong2 fan3" },
+	/* 种 zhong4: planting */
+	{ "种地", "zhong4 di4" },
+	{ "种植", "zhong4 zhi2" },
+	{ "种田", "zhong4 tian2" },
+	{ "种菜", "zhong4 cai4" },
+	{ "种树", "zhong4 shu4" },
+	{ "种粮", "zhong4 liang2" },
+	{ "种养", "zhong4 yang3" },
+	{ "耕种", "geng1 zhong4" },
+	{ "抢种", "qiang3 zhong4" },
+	{ "复种", "fu4 zhong4" },
+	/* 着 zhao2 / zhuo2 */
+	{ "着火", "zhao2 huo3" },
+	{ "着急", "zhao2 ji2" },
+	{ "着凉", "zhao2 liang2" },
+	{ "睡着", "shui4 zhao2" },
+	{ "着手", "zhuo2 shou3" },
+	{ "着力", "zhuo2 li4" },
+	{ "着重", "zhuo2 zhong4" },
+	{ "着眼", "zhuo2 yan3" },
+	{ "着想", "zhuo2 xiang3" },
+	{ "着装", "zhuo2 zhuang1" },
+	{ "衣着", "yi1 zhuo2" },
+	{ "穿着", "chuan1 zhuo2" },
+	{ "沉着", "chen2 zhuo2" },
+	{ "着陆", "zhuo2 lu4" },
+	/* 应 ying4 */
+	{ "供应", "gong1 ying4" },
+	{ "应急", "ying4 ji2" },
+	{ "应对", "ying4 dui4" },
+	{ "响应", "xiang3 ying4" },
+	{ "适应", "shi4 ying4" },
+	{ "反应", "fan3 ying4" },
+	{ "应用", "ying4 yong4" },
+	{ "对应", "dui4 ying4" },
+	{ "相应", "xiang1 ying4" },
+	{ "回应", "hui2 ying4" },
+	{ "答应", "da1 ying4" },
+	/* 处 chu3 */
+	{ "处理", "chu3 li3" },
+	{ "处置", "chu3 zhi4" },
+	{ "处罚", "chu3 fa2" },
+	{ "处分", "chu3 fen4" },
+	{ "处于", "chu3 yu2" },
+	{ "相处", "xiang1 chu3" },
+	{ "判处", "pan4 chu3" },
+	{ "处方", "chu3 fang1" },
+	/* 调 tiao2 */
+	{ "调整", "tiao2 zheng3" },
+	{ "空调", "kong1 tiao2" },
+	{ "调解", "tiao2 jie3" },
+	{ "调节", "tiao2 jie2" },
+	{ "协调", "xie2 tiao2" },
+	{ "调控", "tiao2 kong4" },
+	{ "调剂", "tiao2 ji4" },
+	{ "调价", "tiao2 jia4" },
+	{ "调休", "tiao2 xiu1" },
+	/* 还 huan2 */
+	{ "还款", "huan2 kuan3" },
+	{ "还钱", "huan2 qian2" },
+	{ "还贷", "huan2 dai4" },
+	{ "还清", "huan2 qing1" },
+	{ "归还", "gui1 huan2" },
+	{ "偿还", "chang2 huan2" },
+	{ "退还", "tui4 huan2" },
+	{ "返还", "fan3 huan2" },
+	/* 会 kuai4 */
+	{ "会计", "kuai4 ji4" },
+	{ "财会", "cai2 kuai4" },
+	/* 差 chai1 / cha1 */
+	{ "出差", "chu1 chai1" },
+	{ "差旅", "chai1 lv3" },
+	{ "差别", "cha1 bie2" },
+	{ "差异", "cha1 yi4" },
+	{ "差距", "cha1 ju4" },
+	{ "误差", "wu4 cha1" },
+	{ "偏差", "pian1 cha1" },
+	{ "温差", "wen1 cha1" },
+	/* 假 jia4 */
+	{ "请假", "qing3 jia4" },
+	{ "放假", "fang4 jia4" },
+	{ "假期", "jia4 qi1" },
+	{ "暑假", "shu3 jia4" },
+	{ "寒假", "han2 jia4" },
+	{ "休假", "xiu1 jia4" },
+	{ "病假", "bing4 jia4" },
+	{ "节假日", "jie2 jia4 ri4" },
+	{ "假日", "jia4 ri4" },
+	/* 地 di4 */
+	{ "地震", "di4 zhen4" },
+	/* 中 zhong4 */
+	{ "中暑", "zhong4 shu3" },
+	{ "中毒", "zhong4 du2" },
+	{ "中奖", "zhong4 jiang3" },
+	{ "中标", "zhong4 biao1" },
+	/* others of notices */
+	{ "正月", "zheng1 yue4" },
+	{ "呕吐", "ou3 tu4" },
+	{ "了解", "liao3 jie3" },
+	{ "供给", "gong1 ji3" },
+	{ "给予", "ji3 yu3" },
+	{ "尽快", "jin3 kuai4" },
+	{ "尽量", "jin3 liang4" },
+	{ "尽早", "jin3 zao3" },
+	{ "尽管", "jin3 guan3" },
+	{ "率先", "shuai4 xian1" },
+	{ "效率", "xiao4 lv4" },
+	{ "利率", "li4 lv4" },
+	{ "闷热", "men1 re4" },
+	{ "堵塞", "du3 se4" },
+	{ "暖和", "nuan3 huo5" },
+	{ "便宜", "pian2 yi5" },
+	{ "睡觉", "shui4 jiao4" },
+	{ "避难", "bi4 nan4" },
+	{ "遇难", "yu4 nan4" },
+	{ "灾难", "zai1 nan4" },
+	{ "空闲", "kong4 xian2" },
+	{ "疏散", "shu1 san4" },
+	{ "目的", "mu4 di4" },
+	{ "首都", "shou3 du1" },
+	{ "成都", "cheng2 du1" },
+	/* place names */
+	{ "蚌埠", "beng4 bu4" },
+	{ "六安", "lu4 an1" },
+	{ "丽水", "li2 shui3" },
+	{ "厦门", "xia4 men2" },
+	{ "番禺", "pan1 yu2" },
+	{ "亳州", "bo2 zhou1" },
+	{ "台州", "tai1 zhou1" },
+	{ "天台", "tian1 tai1" },
+	{ "乐清", "yue4 qing1" },
+	{ "洪洞", "hong2 tong2" },
+	{ "铅山", "yan2 shan1" },
+	{ "阆中", "lang4 zhong1" },
+	{ "莘县", "shen1 xian4" },
+};
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static char version[17];
+
+static int
+by_word(const void *a, const void *b)
+{
+	return strcmp(((const struct poly *)a)->word,
+	    ((const struct poly *)b)->word);
+}
+
+static void
+init(void)
+{
+	crypto_generichash_state st;
+	unsigned char h[8];
+
+	qsort(table, NTABLE, sizeof(table[0]), by_word);
+	if (sodium_init() < 0)
+		abort();
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	for (size_t i = 0; i < NTABLE; i++) {
+		crypto_generichash_update(&st, (const unsigned char *)table[i].word,
+		    strlen(table[i].word) + 1);
+		crypto_generichash_update(&st,
+		    (const unsigned char *)table[i].pinyin,
+		    strlen(table[i].pinyin) + 1);
+	}
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(version, sizeof(version), h, sizeof(h));
+}
+
+const char *
+tts_polyphone_version(void)
+{
+	pthread_once(&once, init);
+	return version;
+}
+
+size_t
+tts_polyphone_count(void)
+{
+	return NTABLE;
+}
+
+static size_t
+char_len(unsigned char c)
+{
+	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* The longest entry matching text at i (len bytes in all), or NULL. */
+static const struct poly *
+longest_at(const char *text, size_t i, size_t len)
+{
+	size_t cl = char_len((unsigned char)text[i]);
+	size_t lo = 0, hi = NTABLE;
+	const struct poly *best = NULL;
+
+	if (cl > len - i)
+		return NULL;
+	/* The first entry not before this character. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strncmp(table[mid].word, text + i, cl) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < NTABLE && strncmp(table[k].word, text + i,
+	    cl) == 0; k++) {
+		size_t wl = strlen(table[k].word);
+		if (wl <= len - i && memcmp(text + i, table[k].word, wl) == 0 &&
+		    (best == NULL || wl > strlen(best->word)))
+			best = &table[k];
+	}
+	return best;
+}
+
+char *
+tts_polyphone_apply(const char *text)
+{
+	struct sbuf sb;
+	size_t i = 0, len = strlen(text);
+
+	pthread_once(&once, init);
+	sbuf_init(&sb);
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		const struct poly *best = c >= 0x80 ? longest_at(text, i, len) :
+		    NULL;
+		if (best != NULL) {
+			/* A longer-reaching word starting inside this one wins. */
+			size_t end = i + strlen(best->word);
+			for (size_t j = i + char_len(c); j < end;
+			    j += char_len((unsigned char)text[j])) {
+				const struct poly *o = longest_at(text, j, len);
+				if (o != NULL && j + strlen(o->word) > end) {
+					best = NULL;
+					break;
+				}
+			}
+		}
+		if (best != NULL) {
+			if (sb.len > 0 && sb.buf[sb.len - 1] != ' ')
+				sbuf_puts(&sb, " ");
+			sbuf_puts(&sb, best->pinyin);
+			sbuf_puts(&sb, " ");
+			i += strlen(best->word);
+			continue;
+		}
+		size_t cl = char_len(c);
+		if (cl > len - i)
+			cl = len - i;
+		/* No space left before a mark: "di4，" not "di4 ，". */
+		if (sb.len > 0 && sb.buf[sb.len - 1] == ' ' && cl == 3 &&
+		    strstr("，。、；：！？", (char[4]){ text[i], text[i + 1],
+		    text[i + 2], 0 }) != NULL)
+			sb.len--;
+		sbuf_putn(&sb, text + i, cl);
+		i += cl;
+	}
+	char *s = sbuf_take(&sb);
+	if (s != NULL) {
+		size_t n = strlen(s);
+		while (n > 0 && s[n - 1] == ' ')
+			s[--n] = '\0';
+	}
+	return s;
+}
