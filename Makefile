@@ -57,6 +57,7 @@ $(1)_OBJ := $$($(1)_SRC:%.c=$(BUILD)/%.o)
 $(1)_LIB := $$(if $$($(1)_SRC),$(BUILD)/lib$(subst -,_,$(1)).a)
 $$($(1)_LIB): $$($(1)_OBJ)
 	@mkdir -p $$(@D)
+	@rm -f $$@	# members of files moved away must not linger
 	$$(AR) rcs $$@ $$^
 endef
 $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
