@@ -379,36 +379,17 @@ tts_lexicon_apply(const struct tts_lexicon *lex, const char *text)
 				best = e;
 		}
 		if (best != NULL) {
-			/* Spaces keep eSpeak from gluing pinyin to a Hanzi. */
-			if (sb.len > 0 && sb.buf[sb.len - 1] != ' ')
-				sbuf_puts(&sb, " ");
-			sbuf_puts(&sb, best->pinyin);
-			sbuf_puts(&sb, " ");
+			sbuf_put_pinyin(&sb, best->pinyin);
 			i += best->wlen;
 			continue;
 		}
-		/* copy one UTF-8 character */
-		size_t cl = 1;
-		unsigned char c = (unsigned char)text[i];
-		if (c >= 0xF0)
-			cl = 4;
-		else if (c >= 0xE0)
-			cl = 3;
-		else if (c >= 0xC0)
-			cl = 2;
+		size_t cl = utf8_lead_len((unsigned char)text[i]);
 		if (cl > len - i)
 			cl = len - i;
 		sbuf_putn(&sb, text + i, cl);
 		i += cl;
 	}
-	/* Tidy: a space before punctuation or at the end is pointless. */
-	char *s = sbuf_take(&sb);
-	if (s != NULL) {
-		size_t n = strlen(s);
-		while (n > 0 && s[n - 1] == ' ')
-			s[--n] = '\0';
-	}
-	return s;
+	return sbuf_take_trimmed(&sb);
 }
 
 char *

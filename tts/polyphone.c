@@ -295,17 +295,11 @@ tts_polyphone_count(void)
 	return NTABLE;
 }
 
-static size_t
-char_len(unsigned char c)
-{
-	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
-
 /* The longest entry matching text at i (len bytes in all), or NULL. */
 static const struct poly *
 longest_at(const char *text, size_t i, size_t len)
 {
-	size_t cl = char_len((unsigned char)text[i]);
+	size_t cl = utf8_lead_len((unsigned char)text[i]);
 	size_t lo = 0, hi = NTABLE;
 	const struct poly *best = NULL;
 
@@ -344,8 +338,8 @@ tts_polyphone_apply(const char *text)
 		if (best != NULL) {
 			/* A longer-reaching word starting inside this one wins. */
 			size_t end = i + strlen(best->word);
-			for (size_t j = i + char_len(c); j < end;
-			    j += char_len((unsigned char)text[j])) {
+			for (size_t j = i + utf8_lead_len(c); j < end;
+			    j += utf8_lead_len((unsigned char)text[j])) {
 				const struct poly *o = longest_at(text, j, len);
 				if (o != NULL && j + strlen(o->word) > end) {
 					best = NULL;
@@ -354,29 +348,15 @@ tts_polyphone_apply(const char *text)
 			}
 		}
 		if (best != NULL) {
-			if (sb.len > 0 && sb.buf[sb.len - 1] != ' ')
-				sbuf_puts(&sb, " ");
-			sbuf_puts(&sb, best->pinyin);
-			sbuf_puts(&sb, " ");
+			sbuf_put_pinyin(&sb, best->pinyin);
 			i += strlen(best->word);
 			continue;
 		}
-		size_t cl = char_len(c);
+		size_t cl = utf8_lead_len(c);
 		if (cl > len - i)
 			cl = len - i;
-		/* No space left before a mark: "di4，" not "di4 ，". */
-		if (sb.len > 0 && sb.buf[sb.len - 1] == ' ' && cl == 3 &&
-		    strstr("，。、；：！？", (char[4]){ text[i], text[i + 1],
-		    text[i + 2], 0 }) != NULL)
-			sb.len--;
-		sbuf_putn(&sb, text + i, cl);
+		sbuf_put_after_pinyin(&sb, text + i, cl);
 		i += cl;
 	}
-	char *s = sbuf_take(&sb);
-	if (s != NULL) {
-		size_t n = strlen(s);
-		while (n > 0 && s[n - 1] == ' ')
-			s[--n] = '\0';
-	}
-	return s;
+	return sbuf_take_trimmed(&sb);
 }

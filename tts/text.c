@@ -174,3 +174,46 @@ utf8_valid(const char *s, size_t len)
 	}
 	return 1;
 }
+
+void
+sbuf_put_pinyin(struct sbuf *sb, const char *pinyin)
+{
+	if (sb->len > 0 && sb->buf[sb->len - 1] != ' ')
+		sbuf_puts(sb, " ");
+	sbuf_puts(sb, pinyin);
+	sbuf_puts(sb, " ");
+}
+
+void
+sbuf_put_after_pinyin(struct sbuf *sb, const char *c, size_t n)
+{
+	static const char marks[] = "，。、；：！？";
+
+	if (sb->len > 0 && sb->buf[sb->len - 1] == ' ' && n == 3) {
+		for (size_t k = 0; k + 3 <= sizeof(marks) - 1; k += 3)
+			if (memcmp(marks + k, c, 3) == 0) {
+				sb->buf[--sb->len] = '\0';
+				break;
+			}
+	}
+	sbuf_putn(sb, c, n);
+}
+
+char *
+sbuf_take_trimmed(struct sbuf *sb)
+{
+	char *s = sbuf_take(sb);
+
+	if (s != NULL) {
+		size_t n = strlen(s);
+		while (n > 0 && s[n - 1] == ' ')
+			s[--n] = '\0';
+	}
+	return s;
+}
+
+size_t
+utf8_lead_len(unsigned char c)
+{
+	return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}

@@ -24,6 +24,17 @@ void sbuf_putcp(struct sbuf *sb, uint32_t cp);	/* as UTF-8 */
 /* Hand the string to the caller (malloc'd); NULL if an append failed. */
 char *sbuf_take(struct sbuf *sb);
 
+/* Pinyin put in place of a word (the lexicon, the polyphones): spaces on
+ * both sides keep eSpeak from gluing it to a Hanzi. */
+void sbuf_put_pinyin(struct sbuf *sb, const char *pinyin);
+/* One character of text copied after pinyin: no space left before a mark
+ * ("di4，", not "di4 ，"). c is its bytes, n of them. */
+void sbuf_put_after_pinyin(struct sbuf *sb, const char *c, size_t n);
+/* sbuf_take without trailing spaces. */
+char *sbuf_take_trimmed(struct sbuf *sb);
+/* Bytes of the UTF-8 character whose first byte is c (1 for a stray one). */
+size_t utf8_lead_len(unsigned char c);
+
 /*
  * Decode UTF-8 strictly (no overlongs, surrogates or values over U+10FFFF,
  * no NUL bytes). Returns a malloc'd array of code points and its length in
