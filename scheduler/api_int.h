@@ -110,11 +110,21 @@ bool api_spoken_fits(struct api_req *r, const char *title, const char *body,
 int api_spoken_seconds(const char *title, const char *body, const char *voice,
     int rate, int repeat);
 
-/* Each source's share of the loop, for the pages' handler (api_server.c,
- * loop_share.h): may msg's source start a request now? If not, 429 (a
- * Chinese page) has been set. Then charge it what it took from t0. */
-bool api_share_allow(struct dalabad *d, SoupServerMessage *msg);
+/* Each source's share of the loop (api_guard.c, loop_share.h): may msg's
+ * source start a request now? If not, 429 has been set (a Chinese page
+ * when html, else the API's JSON error). Then charge it what it took
+ * from t0. */
+bool api_share_allow(struct dalabad *d, SoupServerMessage *msg, bool html);
 void api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0);
+/* Is this API request spared the share (pages, CAP, the server's token)? */
+bool api_share_exempt(const struct api_req *r, bool login);
+/* libsoup's early handler of the API and the pages (api_guard.c): a
+ * foreign host name or a body too large is refused from the headers. */
+void api_early_checks(SoupServer *server, SoupServerMessage *msg,
+    const char *path, GHashTable *query, gpointer data);
+/* Each source's share of the loop: a burst, then a quarter of a second
+ * each second (api_guard.c makes it; api_start). */
+struct loop_share *api_share_new(void);
 
 /* Small shared pieces (api.c). */
 /* Does the request match METHOD p0/ID[/p2] with nparts components? */
@@ -165,7 +175,7 @@ void api_get_timetable(struct api_req *r);
 void api_post_notice_edit(struct api_req *r);
 int api_media_route(struct api_req *r);	/* GET audio/KEY.ogg */
 
-/* Notices and schedules (api_notices.c). */
+/* Notices (api_notices.c) and their schedules (api_schedules.c). */
 void api_get_notices(struct api_req *r);
 void api_get_notice(struct api_req *r);
 void api_post_notice(struct api_req *r);
@@ -173,6 +183,16 @@ void api_cancel_notice(struct api_req *r);
 void api_get_schedules(struct api_req *r);
 void api_post_schedule(struct api_req *r);
 void api_delete_schedule(struct api_req *r);
+/* The fields of a schedule, in a POST schedules body or a notice's
+ * "schedule" member; read o into s (0, or -1 having answered). */
+extern const char *const api_schedule_fields[];
+int api_read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s);
+/* Store s inside the caller's transaction, within the limits per notice
+ * and per user, audited; 0, or -1 having answered. */
+int api_store_schedule(struct api_req *r, struct db_schedule *s);
+/* The columns a schedule is listed with (SELECT ... FROM schedules s JOIN
+ * notices n ...), for a WHERE to follow. */
+extern const char api_schedule_cols[];
 
 /* Emergency pages (api_pages.c) and CAP alerts (api_cap.c). */
 #define PAGE_MAX_ZONES 16

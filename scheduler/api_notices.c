@@ -1,7 +1,7 @@
 /*
- * api_notices.c — the notices and schedules of dalabad's JSON API: what is
- * read, when, and how a cadre's request becomes stored rows (all checked
- * before anything is written, one transaction, audited).
+ * api_notices.c — the notices of dalabad's JSON API: what is read, and how
+ * a cadre's request becomes stored rows (all checked before anything is
+ * written, one transaction, audited). Their schedules: api_schedules.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,265 +10,6 @@
 #include "scheduler/api_int.h"
 #include "scheduler/news.h"
 #include "tts/tts.h"
-
-/* ---- schedules --------------------------------------------------------------- */
-
-static const char *const schedule_fields[] = { "kind", "at", "times",
-    "weekdays", "every_weeks", "from", "to", "volume", NULL };
-
-/* Read a schedule from o (the body, or its "schedule" member). */
-static int
-read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
-{
-	JsonObject *saved = r->body;
-	const char *kind, *at, *times, *wd, *from, *to;
-	char err[256];
-	int rc = -1;
-
-	r->body = o;
-	memset(s, 0, sizeof(*s));
-	if (api_str(r, "kind", true, 8, &kind) ||
-	    api_str(r, "at", false, 32, &at) ||
-	    api_str(r, "times", false, 200, &times) ||
-	    api_str(r, "weekdays", false, 32, &wd) ||
-	    api_str(r, "from", false, 10, &from) ||
-	    api_str(r, "to", false, 10, &to) ||
-	    api_int(r, "every_weeks", 1, 52, 1, &s->rule.every_weeks) ||
-	    api_int(r, "volume", 0, 100, -1, &s->volume))
-		goto out;
-	if (strcmp(kind, "once") == 0) {
-		s->rule.kind = TT_ONCE;
-		r->err_field = "at";
-		if (at == NULL) {
-			api_error(r, 400, "missing_field", "a one-time schedule "
-			    "needs \"at\": \"YYYY-MM-DD HH:MM\" or \"now\"");
-			goto out;
-		}
-		if ((s->rule.once_at = tt_parse_at(at, r->d->tz,
-		    dalabad_now())) < 0) {
-			api_error(r, 400, "bad_field", "\"at\" is \"YYYY-MM-DD HH:MM\" "
-			    "(local time) or \"now\", not \"%s\"", at);
-			goto out;
-		}
-		if (s->rule.once_at < dalabad_now() - 60) {
-			api_error(r, 400, "in_the_past", "%s has passed", at);
-			goto out;
-		}
-	} else if (strcmp(kind, "daily") == 0 || strcmp(kind, "weekly") == 0) {
-		s->rule.kind = kind[0] == 'd' ? TT_DAILY : TT_WEEKLY;
-		r->err_field = "times";
-		if (times == NULL) {
-			api_error(r, 400, "missing_field", "a %s schedule needs "
-			    "\"times\": \"HH:MM,HH:MM\"", kind);
-			goto out;
-		}
-		err[0] = '\0';
-		if ((s->rule.ntimes = tt_parse_times(times, s->rule.times,
-		    TT_MAX_TIMES, err, sizeof(err))) <= 0) {
-			api_error(r, 400, "bad_field", "\"times\": %s", err[0] ? err :
-			    "no times");
-			goto out;
-		}
-		s->rule.weekdays = 127;
-		r->err_field = "weekdays";
-		/* No day ticked is not "every day": it is a mistake. */
-		if (s->rule.kind == TT_WEEKLY && (wd == NULL || *wd == '\0')) {
-			api_error(r, 400, "missing_field", "a weekly schedule needs "
-			    "\"weekdays\": the days it airs, 1 (Monday) to 7, e.g. "
-			    "\"1-5\"");
-			goto out;
-		}
-		if (wd && s->rule.kind == TT_WEEKLY &&
-		    (s->rule.weekdays = tt_parse_weekdays(wd)) <= 0) {
-			api_error(r, 400, "bad_field", "\"weekdays\" lists days 1 "
-			    "(Monday) to 7 (Sunday), e.g. \"1-5\" or \"1,3,5\"");
-			goto out;
-		}
-		if (wd && s->rule.kind == TT_DAILY) {
-			api_error(r, 400, "bad_field", "\"weekdays\" is for weekly "
-			    "schedules");
-			goto out;
-		}
-	} else {
-		r->err_field = "kind";
-		api_error(r, 400, "bad_field", "\"kind\" is once, daily or weekly");
-		goto out;
-	}
-	r->err_field = "from";
-	if ((from && (s->rule.date_from = tt_parse_date(from)) < 0) ||
-	    (to && (s->rule.date_to = tt_parse_date(to)) < 0)) {
-		api_error(r, 400, "bad_field", "dates are YYYY-MM-DD");
-		goto out;
-	}
-	if (s->rule.date_from && s->rule.date_to &&
-	    s->rule.date_to < s->rule.date_from) {
-		api_error(r, 400, "bad_field", "\"to\" is before \"from\"");
-		goto out;
-	}
-	r->err_field = NULL;
-	if (s->rule.kind != TT_ONCE && tt_next(&s->rule, r->d->tz, dalabad_now()) < 0) {
-		api_error(r, 400, "never", "this schedule has no slot left");
-		goto out;
-	}
-	rc = 0;
-out:
-	r->body = saved;
-	return rc;
-}
-
-/* Enough for any real timetable; a script's thousands are refused (each
- * live schedule costs the planner and every list of them). */
-#define SCHEDULES_PER_NOTICE 20
-#define SCHEDULES_PER_USER 500
-
-static int
-store_schedule(struct api_req *r, struct db_schedule *s)
-{
-	char err[256];
-	int of_notice = 0, of_user = 0;
-
-	if (db_schedules_live(r->d->db, s->notice_id, r->who.user_id > 0 ?
-	    r->who.user_id : -1, &of_notice, &of_user) != 0) {
-		api_error(r, 500, "database", "cannot count schedules");
-		return -1;
-	}
-	if (of_notice >= SCHEDULES_PER_NOTICE) {
-		api_error(r, 409, "too_many_schedules", "notice %lld has %d "
-		    "schedules, the most one notice has", (long long)s->notice_id,
-		    of_notice);
-		return -1;
-	}
-	if (r->who.user_id > 0 && of_user >= SCHEDULES_PER_USER) {
-		api_error(r, 409, "too_many_schedules", "your notices have %d "
-		    "schedules, the most one user has; remove some first", of_user);
-		return -1;
-	}
-
-	if (db_schedule_add(r->d->db, s, err, sizeof(err)) != 0) {
-		api_error(r, 400, "bad_schedule", "%s", err);
-		return -1;
-	}
-	return api_audit(r, "schedule.add", "schedule %lld for notice %lld",
-	    (long long)s->id, (long long)s->notice_id);
-}
-
-static const char SCHEDULE_COLS[] = "SELECT s.id, s.notice_id AS notice, "
-    "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, "
-    "s.date_to, s.volume, s.created_at, s.removed_at, "
-    "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone "
-    "FROM schedules s JOIN notices n ON n.id = s.notice_id ";
-
-void
-api_get_schedules(struct api_req *r)
-{
-	gchar *sql = g_strconcat(SCHEDULE_COLS, "WHERE s.removed_at IS NULL AND "
-	    "n.cancelled_at IS NULL AND " API_SEES("n.zone", 1) " ORDER BY s.id",
-	    NULL);
-	JsonNode *rows = api_rows(r->d, sql, DB_ARGS(r->who.zone));
-
-	g_free(sql);
-	if (rows) {
-		/* Add each one's next slot, which only the timetable knows. */
-		JsonArray *a = json_node_get_array(rows);
-		GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonObject *o = json_array_get_object_element(a, i);
-			int64_t id = json_object_get_int_member(o, "id");
-			g_array_append_val(ids, id);
-			json_object_set_null_member(o, "next");
-		}
-		/* Each row found by its id: one pass over each list. */
-		GHashTable *row = g_hash_table_new(g_int64_hash, g_int64_equal);
-		for (guint k = 0; k < ids->len; k++)
-			g_hash_table_insert(row, &g_array_index(ids, int64_t, k),
-			    json_array_get_object_element(a, k));
-		for (guint i = 0; r->d->scheds && i < r->d->scheds->len; i++) {
-			struct sched_entry *e = g_ptr_array_index(r->d->scheds, i);
-			JsonObject *o = g_hash_table_lookup(row, &e->s.id);
-			int64_t next = o ? tt_next(&e->s.rule, r->d->tz,
-			    e->s.checked_until) : -1;
-			if (next >= 0)
-				json_object_set_int_member(o, "next", next);
-		}
-		g_hash_table_unref(row);
-		g_array_free(ids, TRUE);
-		api_reply(r, 200, rows);
-	} else {
-		api_error(r, 500, "database", "cannot read schedules");
-	}
-}
-
-void
-api_post_schedule(struct api_req *r)
-{
-	static const char *const fields[] = { "notice", "kind", "at", "times",
-	    "weekdays", "every_weeks", "from", "to", "volume", NULL };
-	struct db_schedule s;
-	int notice;
-
-	if (api_only(r, r->body, fields) ||
-	    api_int(r, "notice", 1, G_MAXINT, 0, &notice))
-		return;
-	if (notice == 0) {
-		api_error(r, 400, "missing_field", "\"notice\" is required");
-		return;
-	}
-	if (read_schedule(r, r->body, &s) != 0)
-		return;
-	s.notice_id = notice;
-	if (!api_notice_allowed(r, notice, true))
-		return;
-	if (db_notice_live(r->d->db, notice) != 1) {
-		api_error(r, 409, "cancelled", "notice %d is cancelled", notice);
-		return;
-	}
-	if (!api_begin(r))
-		return;
-	if (store_schedule(r, &s) != 0 && !r->audit_failed) {
-		api_rollback(r);
-		return;
-	}
-	if (api_commit(r) != 0)
-		return;
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", s.id);
-	json_object_set_int_member(o, "notice", s.notice_id);
-	api_reply(r, 201, api_object(o));
-	dalabad_schedules_changed(r->d);
-}
-
-void
-api_delete_schedule(struct api_req *r)
-{
-	int64_t id;
-	char err[256];
-
-	if (api_path_id(r, &id) != 0)
-		return;
-	JsonNode *rows = api_rows(r->d, "SELECT n.zone FROM schedules s JOIN "
-	    "notices n ON n.id = s.notice_id WHERE s.id = ?", DB_ARGS(id));
-	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
-	    json_object_get_string_member(json_array_get_object_element(a, 0),
-	    "zone") : NULL, "schedule", id, true);
-	if (rows)
-		json_node_unref(rows);
-	if (!ok || !api_begin(r))
-		return;
-	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
-		api_rollback(r);
-		api_error(r, 404, "not_found", "%s", err);
-		return;
-	}
-	api_audit(r, "schedule.remove", "schedule %lld", (long long)id);
-	if (api_commit(r) != 0)
-		return;
-	JsonObject *o = json_object_new();
-	json_object_set_int_member(o, "id", id);
-	json_object_set_boolean_member(o, "removed", TRUE);
-	api_reply(r, 200, api_object(o));
-	dalabad_schedules_changed(r->d);
-}
 
 /* ---- notices ------------------------------------------------------------------- */
 
@@ -315,7 +56,7 @@ api_get_notice(struct api_req *r)
 	JsonObject *o = json_object_ref(json_array_get_object_element(
 	    json_node_get_array(rows), 0));
 	json_node_unref(rows);
-	gchar *ssql = g_strconcat(SCHEDULE_COLS, "WHERE s.notice_id = ? "
+	gchar *ssql = g_strconcat(api_schedule_cols, "WHERE s.notice_id = ? "
 	    "ORDER BY s.id", NULL);
 	JsonNode *sched = api_rows(r->d, ssql, DB_ARGS(id));
 	g_free(ssql);
@@ -479,8 +220,8 @@ api_post_notice(struct api_req *r)
 			api_error(r, 400, "bad_field", "\"schedule\" is an object");
 			return;
 		}
-		if (api_only(r, json_node_get_object(sn), schedule_fields) ||
-		    read_schedule(r, json_node_get_object(sn), &s) != 0)
+		if (api_only(r, json_node_get_object(sn), api_schedule_fields) ||
+		    api_read_schedule(r, json_node_get_object(sn), &s) != 0)
 			return;
 	} else {
 		sn = NULL;
@@ -502,7 +243,7 @@ api_post_notice(struct api_req *r)
 	    n.zone, dalabad_class_names[n.priority], n.body);
 	if (sn) {
 		s.notice_id = id;
-		if (store_schedule(r, &s) != 0 && !r->audit_failed) {
+		if (api_store_schedule(r, &s) != 0 && !r->audit_failed) {
 			api_rollback(r);
 			return;
 		}

@@ -53,81 +53,6 @@ read_body(struct api_req *r)
 	return ok;
 }
 
-/* Each source's share of the loop (loop_share.h): one second at once,
- * a quarter of every second after that. A cadre's phone spends about a
- * millisecond a request. */
-#define SHARE_BURST_MS 1000
-#define SHARE_MS_PER_S 250
-
-/* The source a request is charged to; false for this machine's own
- * 127.0.0.1 and ::1, held to no share (the county's terminal; behind a
- * reverse proxy on this machine every user would be one source). */
-static bool
-share_key(SoupServerMessage *msg, char *key, size_t n)
-{
-	GSocketAddress *sa = soup_server_message_get_remote_address(msg);
-	bool loopback = false;
-
-	if (sa && G_IS_INET_SOCKET_ADDRESS(sa))
-		http_gate_source_key(sa, key, n, &loopback);
-	else
-		snprintf(key, n, "?");
-	return !loopback;
-}
-
-static void
-refuse_share(SoupServerMessage *msg, bool html)
-{
-	static const char zh[] = "<!doctype html><meta charset=\"utf-8\">"
-	    "<p>您这边的请求太多太快，服务器先照顾其他人和紧急广播。请过几秒再试。</p>";
-
-	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "Retry-After", "2");
-	if (html) {
-		soup_server_message_set_status(msg, 429, NULL);
-		soup_server_message_set_response(msg, "text/html; charset=utf-8",
-		    SOUP_MEMORY_STATIC, zh, strlen(zh));
-	} else {
-		api_send(msg, 429, api_error_node(429, "slow_down", "this address "
-		    "has used its share of the server for now; try again in a "
-		    "few seconds"));
-	}
-}
-
-/* Does this request skip the share? Emergency pages, CAP alerts and their
- * live views never wait; nor does the server's own token (the CLI). */
-static bool
-share_exempt(const struct api_req *r, bool login)
-{
-	return (!login && r->who.user_id == 0) || (r->nparts > 0 &&
-	    (strcmp(r->parts[0], "pages") == 0 || strcmp(r->parts[0], "cap") ==
-	    0));
-}
-
-bool
-api_share_allow(struct dalabad *d, SoupServerMessage *msg)
-{
-	char key[64];
-
-	if (d->api_share == NULL || !share_key(msg, key, sizeof(key)))
-		return true;
-	if (loop_share_allow(d->api_share, key, g_get_monotonic_time()))
-		return true;
-	refuse_share(msg, true);
-	return false;
-}
-
-void
-api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0)
-{
-	char key[64];
-	int64_t t1 = g_get_monotonic_time();
-
-	if (d->api_share == NULL || !share_key(msg, key, sizeof(key)))
-		return;
-	loop_share_charge(d->api_share, key, t1 - t0, t1);
-}
-
 static void api_handle(struct api_req *r, const char *path, gchar **parts);
 
 static void
@@ -171,15 +96,10 @@ api_handle(struct api_req *r, const char *path, gchar **parts)
 		    "token or the state directory's api.token");
 		goto out;
 	}
-	r->share_exempt = share_exempt(r, login);
-	if (!r->share_exempt && r->d->api_share) {
-		char key[64];
-		if (share_key(msg, key, sizeof(key)) && !loop_share_allow(
-		    r->d->api_share, key, g_get_monotonic_time())) {
-			refuse_share(msg, false);
-			r->answered = true;
-			goto out;
-		}
+	r->share_exempt = api_share_exempt(r, login);
+	if (!r->share_exempt && !api_share_allow(r->d, msg, false)) {
+		r->answered = true;
+		goto out;
 	}
 	/* A browser sends the cookie on its own; only our page knows the
 	 * CSRF token, so a write without it came from elsewhere. */
@@ -353,104 +273,6 @@ load_token(struct dalabad *d, char *err, size_t errlen)
 	return rc;
 }
 
-/* Before a body is read: refuse one that is too large or of no stated
- * length, and keep none of it, so a hostile client cannot make us hold a
- * gigabyte. (Registered with each normal handler's path: libsoup runs the
- * early handler of the same, most specific, path only.) */
-/* Is the name the request was sent to one of ours? A page on another
- * site can point its own DNS name at this server (DNS rebinding) and so
- * reach it from a browser inside the township's network: such a request
- * names that site's host. IP addresses, localhost, this machine's name
- * and [api] names are ours; no Host (HTTP/1.0, not a browser) too. */
-static bool
-host_allowed(struct dalabad *d, const char *host)
-{
-	gchar *name;
-	bool ok = false;
-
-	if (host == NULL || host[0] == '[')
-		return true;	/* none, or an IPv6 literal */
-	const char *colon = strchr(host, ':');
-	name = g_ascii_strdown(host, colon ? colon - host : -1);
-	size_t n = strlen(name);
-	if (n > 0 && name[n - 1] == '.')
-		name[--n] = '\0';
-	if (g_hostname_is_ip_address(name) || strcmp(name, "localhost") == 0 ||
-	    g_ascii_strcasecmp(name, g_get_host_name()) == 0)
-		ok = true;
-	gchar **names = g_strsplit_set(strcmp(d->cfg.api_names, "none") == 0 ?
-	    "" : d->cfg.api_names, ", ", -1);
-	for (int i = 0; !ok && names[i]; i++)
-		ok = names[i][0] && g_ascii_strcasecmp(g_strstrip(names[i]), name) == 0;
-	g_strfreev(names);
-	g_free(name);
-	return ok;
-}
-
-static void
-refuse_host(SoupServerMessage *msg, const char *path, const char *host)
-{
-	char m[400];
-
-	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "Connection", "close");
-	if (g_str_has_prefix(path, "/api/")) {
-		snprintf(m, sizeof(m), "this server does not answer to the name "
-		    "\"%.100s\"; add it to [api] names if it is ours", host);
-		api_send(msg, 421, api_error_node(421, "unknown_host", m));
-		return;
-	}
-	snprintf(m, sizeof(m), "本服务器不认这个地址（%.100s）。请用县里给的网址打开；"
-	    "如果这个地址是对的，请管理员把它写进 dalabad 配置 [api] names。\n"
-	    "This server does not answer to that name; add it to [api] names.\n",
-	    host);
-	soup_server_message_set_status(msg, 421, NULL);
-	soup_server_message_set_response(msg, "text/plain; charset=utf-8",
-	    SOUP_MEMORY_COPY, m, strlen(m));
-}
-
-static void
-early_limit(SoupServer *server, SoupServerMessage *msg, const char *path,
-    GHashTable *query, gpointer data)
-{
-	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
-	const char *host = soup_message_headers_get_one(h, "Host");
-
-	if (!host_allowed(data, host)) {
-		soup_message_body_set_accumulate(
-		    soup_server_message_get_request_body(msg), FALSE);
-		refuse_host(msg, path, host);
-		return;
-	}
-	SoupEncoding enc = soup_message_headers_get_encoding(h);
-	goffset len = soup_message_headers_get_content_length(h);
-
-	/* CAP alerts may be larger than JSON bodies (long texts, several
-	 * languages, many area codes); cap.c caps them again. */
-	goffset max = strcmp(path, "/api/v1/cap") == 0 ? CAP_MAX_BYTES :
-	    API_MAX_BODY;
-	char why[64];
-
-	(void)server;
-	(void)query;
-	if (enc == SOUP_ENCODING_CONTENT_LENGTH && len <= max)
-		return;
-	if (enc == SOUP_ENCODING_NONE)
-		return;
-	soup_message_body_set_accumulate(soup_server_message_get_request_body(
-	    msg), FALSE);
-	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "Connection", "close");
-	bool big = enc == SOUP_ENCODING_CONTENT_LENGTH;
-	snprintf(why, sizeof(why), "the body is larger than %lld KB",
-	    (long long)max / 1024);
-	api_send(msg, big ? 413 : 411, api_error_node(big ? 413 : 411,
-	    big ? "too_large" : "length_required", big ? why :
-	    "send the body with a Content-Length"));
-}
-
-/* Who may hold the enrolment port, which listens on every address:
- * boxes enrol one at a time, each in one short request. */
 static const struct http_gate_limits enroll_limits = {
 	.max_conns = 64, .max_per_source = 8, .request_s = 10, .backlog = 128,
 };
@@ -547,10 +369,10 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 		g_object_unref(tls);
 	if (d->api == NULL)
 		return -1;
-	d->api_share = loop_share_new(SHARE_BURST_MS, SHARE_MS_PER_S);
+	d->api_share = api_share_new();
 	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
-	soup_server_add_early_handler(d->api, "/api/v1/", early_limit, d, NULL);
-	soup_server_add_early_handler(d->api, "/", early_limit, d, NULL);
+	soup_server_add_early_handler(d->api, "/api/v1/", api_early_checks, d, NULL);
+	soup_server_add_early_handler(d->api, "/", api_early_checks, d, NULL);
 	if (web_start(d, err, errlen) != 0)
 		return -1;
 	int port = http_gate_port(d->api_gate);

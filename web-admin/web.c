@@ -319,7 +319,7 @@ web_page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	    g_str_has_prefix(path, "/static/");
 
 	(void)server;
-	if (!exempt && !api_share_allow(d, msg))
+	if (!exempt && !api_share_allow(d, msg, true))
 		return;
 	int64_t t0 = g_get_monotonic_time();
 	page_handle(msg, path, query, d);
