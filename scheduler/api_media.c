@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "scheduler/api_int.h"
 #include "scheduler/log.h"
 #include "tts/tts.h"
@@ -119,11 +121,16 @@ static int previews_pending;
  * machine's token (the server's own CLI) has only the total bound. */
 #define PREVIEWS_PER_USER 1
 #define PREVIEW_SECONDS_PER_HOUR 3600
+/* And the disk: what one user's previews wrote today (WAV and Ogg, new
+ * renders only; the render budget ages them out after a day), within
+ * [storage] preview_mb_per_user. */
 
 struct user_budget {
 	int pending;
 	int64_t window;		/* the hour it counts (dalabad_now / 3600) */
 	int seconds;		/* of audio asked for in that hour */
+	int64_t day;		/* the day it counts (dalabad_now / 86400) */
+	int64_t bytes;		/* written for it that day */
 };
 static GHashTable *budgets;	/* user id -> struct user_budget */
 
@@ -172,8 +179,18 @@ rendered(struct render_job *job, void *arg)
 	if (job->rc != 0 || p->want != WANT_FILE)
 		soup_server_message_unpause(p->msg);
 	g_object_unref(p->msg);
-	if (p->user_id > 0)
-		budget_of(p->user_id)->pending--;
+	if (p->user_id > 0) {
+		struct user_budget *b = budget_of(p->user_id);
+		b->pending--;
+		/* What this render put on the disk (a cache hit wrote nothing). */
+		if (job->rc == 0 && !job->cache_hit) {
+			GStatBuf sb;
+			if (g_stat(job->path, &sb) == 0)
+				b->bytes += sb.st_size;
+			if (g_stat(job->ogg, &sb) == 0)
+				b->bytes += sb.st_size;
+		}
+	}
 	g_free(p);
 	render_job_free(job);
 	previews_pending--;
@@ -208,6 +225,19 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 	if (b && b->window != hour) {
 		b->window = hour;
 		b->seconds = 0;
+	}
+	if (b && b->day != dalabad_now() / 86400) {
+		b->day = dalabad_now() / 86400;
+		b->bytes = 0;
+	}
+	if (b && b->bytes >= (int64_t)r->d->cfg.preview_mb_user << 20) {
+		db_notice_clear(n);
+		free(job);
+		g_free(p);
+		api_error(r, 429, "preview_storage", "your previews today took "
+		    "%lld MB of the server's disk, the most one user's may",
+		    (long long)(b->bytes >> 20));
+		return;
 	}
 	if (b && b->pending >= PREVIEWS_PER_USER) {
 		db_notice_clear(n);

@@ -101,6 +101,10 @@ static const struct key keys[] = {
 	I("storage", "render_max_mb", render_max_mb, 8, 1 << 20, "2048",
 	    "rendered audio is kept within this; the oldest of what may go "
 	    "goes first (never what airs, nor the archive)"),
+	I("storage", "preview_mb_per_user", preview_mb_user, 1, 1 << 20,
+	    "1024", "what one user's previews may write to the disk in a day "
+	    "(WAV and Ogg Opus); past it their previews are refused until the "
+	    "next day"),
 	I("storage", "archive_days", archive_days, 1, 3650, "30",
 	    "what aired is kept (as Ogg Opus) this long, for the history"),
 	I("storage", "reserve_mb", reserve_mb, 0, 4096, "64",

@@ -39,6 +39,7 @@ struct dalabad_config {
 	char *advertise;	/* server address written into enrolled boxes */
 	int render_max_mb;	/* budget of rendered audio */
 	int archive_days;	/* what aired is kept this long */
+	int preview_mb_user;	/* a user's previews, written per day */
 	int reserve_mb;		/* room held back for a full disk */
 };
 

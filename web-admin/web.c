@@ -81,6 +81,7 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "empty_text", "请写上广播内容。" },
 	{ "too_long_spoken", "这条太长了：连重复一起读完要超过规定的时间（一般每条最多 15 分钟）。请删短一些，或者少重复几遍。" },
 	{ "preview_busy", "上一次试听还在生成，请等它好了再试。" },
+	{ "preview_storage", "您今天试听生成的声音已经太多，占满了分给您的硬盘空间，请明天再试。" },
 	{ "preview_budget", "这一小时里试听得太多了，请过一会儿再试。" },
 	{ "no_speech", "这段文字里没有能读出来的字（只有标点或表情），请写上要广播的话。" },
 	{ "not_active", "这个紧急广播已经停了。" },

@@ -7,7 +7,7 @@
 cd "$TMP"
 
 # Small caps, so that a handful of loopback addresses can reach them.
-dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5\nnames = dalaba.example, Admin.Dalaba.Example/; s/^\[dalabad\]$/[dalabad]\nitem_max_minutes = 1/' >d.conf
+dalabad_conf | sed 's/^\[api\]$/[api]\nconnections = 32\nconnections_per_source = 16\nrequest_seconds = 5\nnames = dalaba.example, Admin.Dalaba.Example/; s/^\[dalabad\]$/[dalabad]\nitem_max_minutes = 1/; $ a [storage]\npreview_mb_per_user = 8' >d.conf
 start_dalabad d.conf d.log
 URL=$(cat "$STATE/api.url")
 "$DALABA" zone add 110101 东县 >/dev/null
@@ -184,6 +184,18 @@ check "the list of them is answered, each with its next slot ($code)" \
     all [ "$code" = 200 ] -and [ "$(sqlite3 :memory: "SELECT count(*) FROM json_each(readfile('api.json')) WHERE json_extract(value, '\$.next') IS NOT NULL")" = 500 ]
 code=$(api_as dongadmin "$dcsrf" POST schedules "{\"notice\":$nid,\"kind\":\"daily\",\"times\":\"22:00\"}")
 check "the per-notice limit holds for the county too ($code)" [ "$code" = 409 ]
+
+# --- a user's previews have a share of the disk (8 MB a day here) --------------
+: >store_codes.txt
+for i in $(seq 1 12); do
+	api_as xiadmin "$xcsrf" POST preview "{\"body\":\"第$i次：$(awk 'BEGIN { for (i = 0; i < 4; i++) printf "今天下午三点在村委会开会，请大家准时参加。" }')\"}" >>store_codes.txt
+	echo >>store_codes.txt
+done
+check "previews until a user's 8 MB of the disk are used, then refused ($(sort store_codes.txt | uniq -c | tr '\n' ' '))" \
+    all [ "$(grep -c '^200$' store_codes.txt)" -ge 2 ] -and [ "$(tail -n 1 store_codes.txt)" = 429 ] \
+    -and [ "$(jget '$.error.code')" = preview_storage ]
+code=$(api_as dongadmin "$dcsrf" POST preview '{"body":"另一个人的试听。"}')
+check "another user still previews ($code)" [ "$code" = 200 ]
 
 # --- each address's share of the loop ------------------------------------------
 # Eight clients of the cadre's, from one address, reading the 500 schedules

@@ -419,12 +419,22 @@ test_polyphones(struct tts_engine *eng)
 		free(spoken);
 		free(ph);
 	}
-	/* A greedy match must not cross a word: 部队长期 is 部队 长期. */
-	char *sp = tts_spoken_text("部队长期驻扎", strlen("部队长期驻扎"), NULL,
-	    NULL, err, sizeof(err));
-	CHECK(sp && strcmp(sp, "部队 chang2 qi1 驻扎") == 0,
-	    "部队长期 is not read 部 队长 期 (%s)", sp ? sp : err);
-	free(sp);
+	/* A greedy match must not cross a word. */
+	static const struct { const char *text, *want; } across[] = {
+		{ "部队长期驻扎", "部队 chang2 qi1 驻扎" },
+		{ "村委会计划明天开会", "村委会 ji4 hua4 明天开会" },
+		{ "这种地方不要去", "这种 di4 fang1 不要去" },
+		{ "不要拿着手机过马路", "不要拿着 shou3 ji1 过马路" },
+		{ "大家长时间在外", "大家 chang2 shi2 jian1 在外" },
+	};
+	char *sp;
+	for (size_t i = 0; i < sizeof(across) / sizeof(across[0]); i++) {
+		sp = tts_spoken_text(across[i].text, strlen(across[i].text), NULL,
+		    NULL, err, sizeof(err));
+		CHECK(sp && strcmp(sp, across[i].want) == 0, "%s is read %s (%s)",
+		    across[i].text, across[i].want, sp ? sp : err);
+		free(sp);
+	}
 	/* A county's own lexicon entry wins over the built-in reading. */
 	struct tts_lexicon *lex = tts_lexicon_new();
 	CHECK(tts_lexicon_add(lex, "东风村长", "dong1 feng1 cun1 zhang3", err,
