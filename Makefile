@@ -43,7 +43,10 @@ PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # The speaker agent links only what a loudspeaker box needs.
 SPK_LIBS    = $(shell $(PKG_CONFIG) --libs opus libsodium alsa 2>/dev/null) -lpthread -lm
 
-CPPFLAGS += -I. -D_GNU_SOURCE
+# One version for every program (dalaba --version, dalabad --version, the
+# API's status).
+VERSION  := 0.3.0
+CPPFLAGS += -I. -D_GNU_SOURCE -DDALABA_VERSION='"$(VERSION)"'
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
 LDFLAGS  += $(SAN_FLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm

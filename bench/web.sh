@@ -56,8 +56,11 @@ IDLE_RPS=$1
 "$B/speakers_sim" "$PORT" "$N" "$KEY" $((SECS * 2 + 40)) >sim.out 2>&1 &
 SIM=$!
 wait_online "$N"
-TEXT=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "各位村民请注意，今天下午三点在村委会召开全体村民大会，请准时参加。" }')
-"$B/dalaba" notice add --zone 110101 --class county --repeat 3 --now "$TEXT" >/dev/null
+# About 13 minutes of audio: long enough for every run here, within the
+# default [dalabad] item_max_minutes of 15.
+TEXT=$(awk 'BEGIN { for (i = 0; i < 25; i++) printf "各位村民请注意，今天下午三点在村委会召开全体村民大会，请准时参加。" }')
+"$B/dalaba" notice add --zone 110101 --class county --repeat 3 --now "$TEXT" >/dev/null ||
+    die "the notice was refused"
 n=0
 onair() { sqlite3 -cmd ".timeout 5000" state/dalaba.db \
     "SELECT count(*) FROM broadcasts WHERE on_air_at IS NOT NULL AND outcome IS NULL"; }

@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 
-#define DALABA_VERSION "0.1.0"
 
 static const struct {
 	const char *name;

@@ -21,7 +21,7 @@
 #include "scheduler/store.h"
 #include "scheduler/worker.h"
 
-#define DALABAD_VERSION "0.2.0"
+#define DALABAD_VERSION DALABA_VERSION	/* the Makefile's VERSION */
 
 /* One claimed slot of one notice, from claim to its logged outcome. */
 struct airing {
