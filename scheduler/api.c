@@ -27,6 +27,16 @@ api_send(SoupServerMessage *msg, int status, JsonNode *node)
 	json_node_unref(node);
 }
 
+void
+api_retry_after(SoupServerMessage *msg, int seconds)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", seconds > 0 ? seconds : 1);
+	soup_message_headers_replace(soup_server_message_get_response_headers(
+	    msg), "Retry-After", v);
+}
+
 JsonNode *
 api_error_node(int status, const char *code, const char *message)
 {

@@ -47,8 +47,7 @@ refuse_share(SoupServerMessage *msg, bool html)
 	static const char zh[] = "<!doctype html><meta charset=\"utf-8\">"
 	    "<p>您这边的请求太多太快，服务器先照顾其他人和紧急广播。请过几秒再试。</p>";
 
-	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "Retry-After", "2");
+	api_retry_after(msg, 2);
 	if (html) {
 		soup_server_message_set_status(msg, 429, NULL);
 		soup_server_message_set_response(msg, "text/html; charset=utf-8",

@@ -59,6 +59,8 @@ void api_reply(struct api_req *r, int status, JsonNode *node);
 /* Send node (taken) as the JSON answer of msg, for answers made outside
  * a struct api_req (after a pause, before a body is read). */
 void api_send(SoupServerMessage *msg, int status, JsonNode *node);
+/* "Retry-After: seconds" (at least 1) on msg's answer. */
+void api_retry_after(SoupServerMessage *msg, int seconds);
 /* Answer msg with the file at path (api_download.c): in chunks read off
  * the loop, one Range honoured. msg may be paused (an answer made later):
  * it is unpaused as the file is read. 410 if it cannot be opened. */

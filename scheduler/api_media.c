@@ -244,9 +244,7 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 		free(job);
 		g_free(p);
 		if (!r->capture)
-			soup_message_headers_replace(
-			    soup_server_message_get_response_headers(r->msg),
-			    "Retry-After", "2");
+			api_retry_after(r->msg, 2);
 		api_error(r, 429, "preview_busy", "your last preview is still "
 		    "being made; wait for it");
 		return;

@@ -333,9 +333,7 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 	if (made >= ENROLL_TOKENS_PER_HOUR) {
 		g_free(url_path);
 		if (!r->capture)
-			soup_message_headers_replace(
-			    soup_server_message_get_response_headers(r->msg),
-			    "Retry-After", "600");
+			api_retry_after(r->msg, 600);
 		api_error(r, 429, "too_many_enrolments", "%d enrolment tokens made "
 		    "in the last hour; the most is %d", made,
 		    ENROLL_TOKENS_PER_HOUR);

@@ -201,6 +201,18 @@ exec(struct db *db, const char *sql, char *err, size_t errlen)
 }
 
 int
+db_int(struct db *db, const char *sql, const struct db_arg *args, int nargs)
+{
+	sqlite3_stmt *st = db_prepare(db, NULL, 0, sql, args, nargs);
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
 db_schema_version(struct db *db)
 {
 	sqlite3_stmt *st;

@@ -19,4 +19,9 @@ sqlite3_stmt *db_prepare(struct db *db, char *err, size_t errlen,
 int db_run(struct db *db, char *err, size_t errlen, const char *sql,
     const struct db_arg *args, int nargs);
 
+/* One integer: the first column of the first row (a count); -1 on error
+ * or no row. */
+int db_int(struct db *db, const char *sql, const struct db_arg *args,
+    int nargs);
+
 #endif

@@ -198,17 +198,8 @@ db_enroll_token_add(struct db *db, const char *token_hash, uint32_t speaker_id,
 int
 db_enroll_tokens_made(struct db *db, int64_t user_id, int64_t since)
 {
-	sqlite3_stmt *st;
-	int n = -1;
-
-	if ((st = db_prepare(db, NULL, 0, "SELECT count(*) FROM enroll_tokens "
-	    "WHERE created_by = ? AND created_at >= ?", DB_ARGS(user_id,
-	    since))) == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return db_int(db, "SELECT count(*) FROM enroll_tokens WHERE created_by = "
+	    "? AND created_at >= ?", DB_ARGS(user_id, since));
 }
 
 int

@@ -255,17 +255,8 @@ db_token_each(struct db *db, int64_t user_id, db_token_fn fn, void *arg)
 int
 db_token_count(struct db *db, int64_t user_id)
 {
-	sqlite3_stmt *st;
-	int n = -1;
-
-	if ((st = db_prepare(db, NULL, 0, "SELECT count(*) FROM api_tokens "
-	    "WHERE user_id = ? AND revoked_at IS NULL", DB_ARGS(user_id))) ==
-	    NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return db_int(db, "SELECT count(*) FROM api_tokens WHERE user_id = ? AND "
+	    "revoked_at IS NULL", DB_ARGS(user_id));
 }
 
 int

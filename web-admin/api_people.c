@@ -46,7 +46,7 @@ login_done(struct dalabad *d, SoupServerMessage *msg,
 		snprintf(m, sizeof(m), "too many failed logins from here; try "
 		    "again in %d s", wait_s);
 		api_send(msg, 429, api_error_node(429, "too_many", m));
-		web_retry_after(msg, wait_s);
+		api_retry_after(msg, wait_s);
 		break;
 	case WEB_LOGIN_BUSY:
 		api_send(msg, 503, api_error_node(503, "busy", "busy; try again"));
@@ -104,13 +104,13 @@ pw_ready(struct api_req *r, enum web_pw st, int wait_s)
 		return false;
 	case WEB_PW_LIMITED:
 		if (!r->capture)
-			web_retry_after(r->msg, wait_s);
+			api_retry_after(r->msg, wait_s);
 		api_error(r, 429, "too_many", "too many wrong passwords; try "
 		    "again in %d s", wait_s);
 		return false;
 	case WEB_PW_BUSY:
 		if (!r->capture)
-			web_retry_after(r->msg, 5);
+			api_retry_after(r->msg, 5);
 		api_error(r, 503, "busy", "too many passwords are being checked; "
 		    "try again in a moment");
 		return false;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scheduler/api_int.h"
 #include "web-admin/web_int.h"
 
 static void
@@ -66,7 +67,7 @@ done(struct dalabad *d, SoupServerMessage *msg, enum web_login_outcome outcome,
 			snprintf(m, sizeof(m), "密码输错的次数太多，请 %d 秒后再试。",
 			    wait_s);
 		login_form(msg, 429, m, lp->name);
-		web_retry_after(msg, wait_s);
+		api_retry_after(msg, wait_s);
 		break;
 	case WEB_LOGIN_BUSY:
 		login_form(msg, 503, "系统正忙，请稍后再试。", lp->name);

@@ -107,16 +107,6 @@ web_set_cookie(struct dalabad *d, SoupServerMessage *msg, const char *cookie)
 }
 
 void
-web_retry_after(SoupServerMessage *msg, int seconds)
-{
-	char v[16];
-
-	snprintf(v, sizeof(v), "%d", seconds > 0 ? seconds : 1);
-	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "Retry-After", v);
-}
-
-void
 web_logout(struct dalabad *d, const struct web_principal *p)
 {
 	if (p->by_session)

@@ -84,8 +84,6 @@ void web_rerun(struct dalabad *d, SoupServerMessage *msg);
 /* At stop: drop the logins not yet checking; w is freed once the last
  * check running on a thread is back. */
 void web_logins_stop(struct web *w);
-/* Retry-After: seconds, on a 429 or 503. */
-void web_retry_after(SoupServerMessage *msg, int seconds);
 /* Set-Cookie for a session secret; NULL clears it. */
 void web_set_cookie(struct dalabad *d, SoupServerMessage *msg,
     const char *cookie);
