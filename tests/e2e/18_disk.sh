@@ -70,10 +70,13 @@ check "it is rendered ahead" wait_until 30 sh -c "[ \$(ls '$STATE/render' | grep
 BW=$(ls -t "$STATE/render" | grep 'wav$' | head -n 1)
 # Previews well past the 8 MB budget.
 LONG=$(awk 'BEGIN { for (i = 0; i < 10; i++) printf "各位村民，请大家注意用电安全，不要私拉乱接电线。" }')
+# (The size is taken after each: a periodic sweep may fall between them.)
+peak=0
 for i in 1 2 3 4 5; do
 	api POST preview "{\"body\":\"第${i}条：$LONG\"}" >/dev/null
+	sz=$(rsize); [ "$sz" -gt "$peak" ] && peak=$sz
 done
-check "five long previews pass the budget ($(($(rsize) / 1048576)) MB)" [ "$(rsize)" -gt 8388608 ]
+check "five long previews pass the budget ($((peak / 1048576)) MB at most)" [ "$peak" -gt 8388608 ]
 under() { [ "$(rsize)" -le 8388608 ]; }
 check "a sweep brings rendered audio back within 8 MB" wait_until 40 under
 check "the oldest went first, and it said so" grep -q "storage: .* rendered files\? removed" d.log
