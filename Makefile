@@ -65,7 +65,10 @@ $$($(1)_LIB): $$($(1)_OBJ)
 endef
 $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
 LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
-DAEMON_LIBS := $(filter-out $(cli_LIB),$(LIBS))
+# dalabad's modules in the one direction they depend: web-admin ->
+# scheduler -> {broadcaster, tts}. A one-pass link in this order fails if
+# a lower module ever calls a higher one.
+DAEMON_LIBS := $(web-admin_LIB) $(scheduler_LIB) $(broadcaster_LIB) $(tts_LIB)
 
 # --- programs -----------------------------------------------------------------
 # dalaba: the command line (cli/): a client of dalabad's HTTP API, and tts/
@@ -80,11 +83,10 @@ $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broa
 # dalaba-broadcast: stream a notice or file to speakers without dalabad.
 $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-# dalabad: the daemon (scheduler, streaming, JSON API).
-# scheduler/ and web-admin/ call each other (the API authenticates with
-# web-admin; the pages call the API's handlers): link them as a group.
+# dalabad: the daemon: the scheduler (scheduler/) and the HTTP side on it
+# (web-admin/), put together by dalabad_main.c.
 $(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(DAEMON_LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(DAEMON_LIBS) -Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(DAEMON_LIBS) $(LDLIBS)
 
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -116,9 +118,9 @@ $(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/t
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/fuzz/replay_main.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/replay_cap: $(BUILD)/tests/fuzz/fuzz_cap.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/scheduler/cap.o
+$(BUILD)/tests/replay_cap: $(BUILD)/tests/fuzz/fuzz_cap.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/web-admin/cap.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-FUZZ_WEB_SRC := web-admin/form.c scheduler/api_body.c
+FUZZ_WEB_SRC := web-admin/form.c web-admin/api_body.c
 $(BUILD)/tests/replay_web: $(BUILD)/tests/fuzz/fuzz_web.o $(BUILD)/tests/fuzz/replay_main.o $(FUZZ_WEB_SRC:%.c=$(BUILD)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -140,7 +142,7 @@ $(FUZZ_DIR)/fuzz_web: tests/fuzz/fuzz_web.c $(FUZZ_WEB_SRC)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
-$(FUZZ_DIR)/fuzz_cap: tests/fuzz/fuzz_cap.c scheduler/cap.c
+$(FUZZ_DIR)/fuzz_cap: tests/fuzz/fuzz_cap.c web-admin/cap.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)

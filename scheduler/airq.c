@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scheduler/airq.h"
+#include "scheduler/scheduler.h"
 
 bool
 air_zones_overlap(const char *a, const char *b)

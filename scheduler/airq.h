@@ -61,8 +61,7 @@ struct airq {
 	size_t n, cap;
 };
 
-/* Do targets a and b share speakers (is one a prefix of the other)? */
-bool air_zones_overlap(const char *a, const char *b);
+/* air_zones_overlap: scheduler/scheduler.h. */
 
 void airq_init(struct airq *q);
 void airq_free(struct airq *q);		/* frees the array, not the items */

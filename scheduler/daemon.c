@@ -162,7 +162,7 @@ airing_render(struct airing *a)
 		airing_finish(a, "interrupted", "the notice could not be read");
 		return;
 	}
-	if (a->page_id || dalabad_disk_full(a->d)) {
+	if (a->page_id || dalabad_disk_full(a->d, false)) {
 		/* A page recovered after a restart: still ahead of everything,
 		 * on the air as it renders. On a full disk, any item: what
 		 * room is left is the store's. */

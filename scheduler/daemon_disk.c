@@ -66,12 +66,15 @@ void
 daemon_archive(struct dalabad *d, const char *wav_path)
 {
 	/* Not on a full disk: the next sweep makes it once there is room. */
-	if (wav_path && wav_path[0] && !dalabad_disk_full(d))
+	if (wav_path && wav_path[0] && !dalabad_disk_full(d, false))
 		render_worker_transcode(d->worker, wav_path);
 }
 
 bool
-dalabad_disk_full(struct dalabad *d)
+dalabad_disk_full(struct dalabad *d, bool recheck)
 {
+	if (recheck && d->storage)
+		storage_check(d->storage, g_get_monotonic_time() /
+		    G_USEC_PER_SEC);
 	return d->storage && storage_full(d->storage);
 }

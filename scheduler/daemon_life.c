@@ -142,8 +142,6 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	airq_init(&d->q);
 	d->airings = g_ptr_array_new();
 	d->page_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
-	if (api_start(d, err, errlen) != 0)
-		return -1;
 	int64_t now = dalabad_now();
 	recover(d, now);
 	daemon_plan(d, now);	/* slots missed while we were down, now */
@@ -166,7 +164,6 @@ dalabad_stop(struct dalabad *d)
 	if (d->tick_id)
 		g_source_remove(d->tick_id);
 	d->tick_id = 0;
-	api_stop(d);
 	/* Stop what is on air; its broadcast stays open in the store, so the
 	 * next start re-airs it within the grace window. */
 	for (guint i = 0; d->airings && i < d->airings->len; i++) {
@@ -263,7 +260,6 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.api_connections = c.api_connections;
 	d->cfg.api_connections_per_source = c.api_connections_per_source;
 	d->cfg.api_request_s = c.api_request_s;
-	api_reconfigure(d);
 	if (strcmp(c.state_dir, d->cfg.state_dir) != 0 ||
 	    strcmp(c.api_bind, d->cfg.api_bind) != 0 ||
 	    c.api_port != d->cfg.api_port || c.bcast_port != d->cfg.bcast_port ||

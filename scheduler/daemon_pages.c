@@ -41,7 +41,7 @@ page_render_done(struct render_job *job, void *arg)
 }
 
 int
-dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
+dalabad_alert_start(struct dalabad *d, int64_t page_id, char *err,
     size_t errlen)
 {
 	int64_t ids[64], bid, now = dalabad_now();
@@ -89,7 +89,7 @@ dalabad_page_start(struct dalabad *d, int64_t page_id, char *err,
 }
 
 void
-dalabad_page_off_air(struct dalabad *d, int64_t page_id)
+dalabad_alert_off_air(struct dalabad *d, int64_t page_id)
 {
 	int64_t ids[64];
 	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids));
@@ -99,7 +99,7 @@ dalabad_page_off_air(struct dalabad *d, int64_t page_id)
 }
 
 int
-dalabad_page_playing(struct dalabad *d, int64_t page_id)
+dalabad_alert_playing(struct dalabad *d, int64_t page_id)
 {
 	size_t n = 0;
 	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &n);
@@ -117,7 +117,7 @@ dalabad_page_playing(struct dalabad *d, int64_t page_id)
 }
 
 bool
-dalabad_page_live(struct dalabad *d, int64_t page_id)
+dalabad_alert_live(struct dalabad *d, int64_t page_id)
 {
 	for (guint i = 0; i < d->airings->len; i++) {
 		struct airing *a = g_ptr_array_index(d->airings, i);
@@ -135,7 +135,7 @@ daemon_page_airing_over(struct airing *a, const char *outcome)
 	    a->stop == STOP_EXPIRE ? "expired" : "ended";
 
 	/* a is dead already: is any other airing of the page left? */
-	if (dalabad_page_live(d, a->page_id))
+	if (dalabad_alert_live(d, a->page_id))
 		return;
 	if (db_page_finish(d->db, a->page_id, state, NULL) == 0)
 		dlog(LOG_NOTICE, "page %lld: %s", (long long)a->page_id, state);

@@ -1,6 +1,8 @@
 /*
- * dalabad_main.c — the daemon's command line: options, configuration,
- * signals (TERM/INT stop cleanly, HUP reloads), the main loop.
+ * dalabad_main.c — the daemon's command line and its composition root:
+ * options, configuration, the scheduler (scheduler/) and the HTTP side on
+ * it (web-admin/), signals (TERM/INT stop cleanly, HUP reloads), the main
+ * loop. The one file that sees both sides.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 
 #include "scheduler/daemon.h"
 #include "scheduler/log.h"
+#include "web-admin/web.h"
 
 static void
 usage(FILE *f)
@@ -34,21 +37,49 @@ usage(FILE *f)
 "lexicon. `dalabad -n` prints every key with its default and meaning.\n");
 }
 
+/* The daemon: the scheduler and the HTTP side on it. */
+struct daemon {
+	struct dalabad d;
+	struct web_admin *web;
+};
+
 static gboolean
 on_stop(gpointer data)
 {
-	struct dalabad *d = data;
+	struct daemon *dm = data;
 
 	dlog(LOG_NOTICE, "stopping");
-	g_main_loop_quit(d->loop);
+	g_main_loop_quit(dm->d.loop);
 	return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 on_hup(gpointer data)
 {
-	dalabad_reload(data);
+	struct daemon *dm = data;
+
+	dalabad_reload(&dm->d);
+	web_admin_reconfigure(dm->web);	/* its connection caps */
 	return G_SOURCE_CONTINUE;
+}
+
+/* The scheduler first (the store, keys, recovery), then the listeners on
+ * it; stopped the other way round, so no request reaches a stopped core. */
+static int
+daemon_start(struct daemon *dm, char *err, size_t errlen)
+{
+	if (dalabad_start(&dm->d, err, errlen) != 0)
+		return -1;
+	dm->web = web_admin_start(&dm->d, err, errlen);
+	return dm->web ? 0 : -1;
+}
+
+static void
+daemon_stop(struct daemon *dm)
+{
+	web_admin_stop(dm->web);
+	dm->web = NULL;
+	dalabad_stop(&dm->d);
 }
 
 int
@@ -62,7 +93,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dalabad d = { 0 };
+	static struct daemon dm;
+	struct dalabad *d = &dm.d;
 	const char *state_dir = NULL;
 	bool check = false;
 	char err[512];
@@ -70,7 +102,7 @@ main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': d.config_path = optarg; break;
+		case 'c': d->config_path = optarg; break;
 		case 'S': state_dir = optarg; break;
 		case 'n': check = true; break;
 		case 'h': usage(stdout); return 0;
@@ -83,35 +115,35 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (dalabad_config_load(d.config_path, &d.cfg, err, sizeof(err)) != 0) {
+	if (dalabad_config_load(d->config_path, &d->cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dalabad: %s\n", err);
 		return 1;
 	}
 	if (state_dir) {
-		g_free(d.cfg.state_dir);
-		d.cfg.state_dir = g_strdup(state_dir);
+		g_free(d->cfg.state_dir);
+		d->cfg.state_dir = g_strdup(state_dir);
 	}
 	if (check) {
-		printf("# dalabad configuration%s%s: OK\n", d.config_path ?
-		    " from " : " (built-in defaults)", d.config_path ?
-		    d.config_path : "");
-		dalabad_config_write(stdout, &d.cfg);
-		dalabad_config_clear(&d.cfg);
+		printf("# dalabad configuration%s%s: OK\n", d->config_path ?
+		    " from " : " (built-in defaults)", d->config_path ?
+		    d->config_path : "");
+		dalabad_config_write(stdout, &d->cfg);
+		dalabad_config_clear(&d->cfg);
 		return 0;
 	}
-	d.loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGTERM, on_stop, &d);
-	g_unix_signal_add(SIGINT, on_stop, &d);
-	g_unix_signal_add(SIGHUP, on_hup, &d);
-	if (dalabad_start(&d, err, sizeof(err)) != 0) {
+	d->loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGTERM, on_stop, &dm);
+	g_unix_signal_add(SIGINT, on_stop, &dm);
+	g_unix_signal_add(SIGHUP, on_hup, &dm);
+	if (daemon_start(&dm, err, sizeof(err)) != 0) {
 		dlog(LOG_ERR, "%s", err);
-		dalabad_stop(&d);
-		dalabad_config_clear(&d.cfg);
+		daemon_stop(&dm);
+		dalabad_config_clear(&d->cfg);
 		return 1;
 	}
-	g_main_loop_run(d.loop);
-	dalabad_stop(&d);
-	g_main_loop_unref(d.loop);
-	dalabad_config_clear(&d.cfg);
+	g_main_loop_run(d->loop);
+	daemon_stop(&dm);
+	g_main_loop_unref(d->loop);
+	dalabad_config_clear(&d->cfg);
 	return 0;
 }

@@ -1,14 +1,14 @@
 /*
  * api_people.c — the JSON API of people: logging in and out, who am I,
  * users (county staff only, inside their own zone), personal API tokens
- * and the audit log. Same conventions as scheduler/api_routes.c.
+ * and the audit log. Same conventions as web-admin/api_routes.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "web-admin/web_int.h"
 
 static JsonObject *
@@ -26,7 +26,7 @@ principal_json(const struct web_principal *p)
 }
 
 static void
-login_done(struct dalabad *d, SoupServerMessage *msg,
+login_done(struct web_admin *wa, SoupServerMessage *msg,
     enum web_login_outcome outcome, const struct web_principal *p,
     const char *cookie, int wait_s, void *arg)
 {
@@ -35,7 +35,7 @@ login_done(struct dalabad *d, SoupServerMessage *msg,
 	(void)arg;
 	switch (outcome) {
 	case WEB_LOGIN_OK:
-		web_set_cookie(d, msg, cookie);
+		web_set_cookie(wa, msg, cookie);
 		api_send(msg, 200, api_object(principal_json(p)));
 		break;
 	case WEB_LOGIN_BAD:
@@ -64,13 +64,13 @@ post_login(struct api_req *r)
 	    api_str(r, "name", true, DB_NAME_MAX, &name) ||
 	    api_str(r, "password", true, WEB_PASSWORD_MAX, &pw))
 		return;
-	if (!r->capture && !web_login_origin_ok(r->d, r->msg)) {
+	if (!r->capture && !web_login_origin_ok(r->wa, r->msg)) {
 		api_error(r, 403, "foreign_origin", "a login comes from this "
 		    "server's own pages");
 		return;
 	}
 	r->paused = true;	/* answered by login_done, now or later */
-	web_login(r->d, r->msg, name, pw, login_done, NULL);
+	web_login(r->wa, r->msg, name, pw, login_done, NULL);
 }
 
 static void
@@ -78,12 +78,12 @@ post_logout(struct api_req *r)
 {
 	if (!api_begin(r))
 		return;
-	web_logout(r->d, &r->who);
+	web_logout(r->wa, &r->who);
 	api_audit(r, "user.logout", "%s", r->who.name);
 	if (api_commit(r) != 0)
 		return;
 	if (!r->capture)
-		web_set_cookie(r->d, r->msg, NULL);
+		web_set_cookie(r->wa, r->msg, NULL);
 	JsonObject *o = json_object_new();
 	json_object_set_boolean_member(o, "logged_out", TRUE);
 	api_reply(r, 200, api_object(o));
@@ -123,7 +123,7 @@ get_users(struct api_req *r)
 {
 	if (!api_need_county(r))
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT id, name, role, zone, "
+	JsonNode *rows = api_rows(r->wa, "SELECT id, name, role, zone, "
 	    "created_at, disabled_at FROM users WHERE " API_WITHIN("zone", 1)
 	    " ORDER BY zone, name", DB_ARGS(r->who.zone));
 	if (rows)
@@ -175,7 +175,7 @@ post_user(struct api_req *r)
 	}
 	r->err_field = NULL;
 	struct db_user u;
-	if (db_user_by_name(r->d->db, name, &u) == 1) {
+	if (db_user_by_name(r->wa->db, name, &u) == 1) {
 		api_error(r, 409, "exists", "user \"%s\" exists already", name);
 		return;
 	}
@@ -183,11 +183,11 @@ post_user(struct api_req *r)
 	char hash[DB_PWHASH_MAX + 1];
 	if (pw == NULL)
 		pw = gen = web_pw_generated(r->msg);
-	if (!pw_ready(r, web_pw_hash(r->d, r->msg, pw, hash), 0))
+	if (!pw_ready(r, web_pw_hash(r->wa, r->msg, pw, hash), 0))
 		return;
 	if (!api_begin(r))
 		return;
-	if (db_user_add(r->d->db, name, role, zone, hash, &id, err,
+	if (db_user_add(r->wa->db, name, role, zone, hash, &id, err,
 	    sizeof(err)) != 0) {
 		api_rollback(r);
 		sodium_memzero(hash, sizeof(hash));
@@ -219,7 +219,7 @@ target_user(struct api_req *r, struct db_user *u)
 
 	if (api_path_id(r, &id) != 0)
 		return false;
-	if (db_user_by_id(r->d->db, id, u) != 1 ||
+	if (db_user_by_id(r->wa->db, id, u) != 1 ||
 	    (id != r->who.user_id && !web_within(&r->who, u->zone))) {
 		api_error(r, 404, "not_found", "no user %lld", (long long)id);
 		return false;
@@ -242,7 +242,7 @@ post_user_disable(struct api_req *r)
 	}
 	if (!api_begin(r))
 		return;
-	if (db_user_disable(r->d->db, u.id, err, sizeof(err)) != 0) {
+	if (db_user_disable(r->wa->db, u.id, err, sizeof(err)) != 0) {
 		api_rollback(r);
 		api_error(r, 409, "disabled", "%s", err);
 		return;
@@ -281,7 +281,7 @@ post_user_password(struct api_req *r)
 	 * to lock you out. Checked off the loop, throttled like logins. */
 	bool ok;
 	int wait_s = 0;
-	if (self && !pw_ready(r, web_pw_verify(r->d, r->msg, u.name, u.pw_hash,
+	if (self && !pw_ready(r, web_pw_verify(r->wa, r->msg, u.name, u.pw_hash,
 	    cur, &ok, &wait_s), wait_s))
 		return;
 	if (self && !ok) {
@@ -299,17 +299,17 @@ post_user_password(struct api_req *r)
 		return;
 	}
 	r->err_field = NULL;
-	if (!pw_ready(r, web_pw_hash(r->d, r->msg, pw, hash), 0))
+	if (!pw_ready(r, web_pw_hash(r->wa, r->msg, pw, hash), 0))
 		return;
 	if (!api_begin(r))
 		return;
 	/* Whoever knew the old password may have made tokens with it: a
 	 * change or a reset ends them with the other sessions. */
 	int revoked = -1;
-	if (db_user_set_password(r->d->db, u.id, hash, err, sizeof(err)) != 0 ||
-	    db_session_delete_user(r->d->db, u.id, self && r->who.by_session ?
+	if (db_user_set_password(r->wa->db, u.id, hash, err, sizeof(err)) != 0 ||
+	    db_session_delete_user(r->wa->db, u.id, self && r->who.by_session ?
 	    r->who.session_hash : NULL) != 0 ||
-	    (revoked = db_token_revoke_user(r->d->db, u.id)) < 0) {
+	    (revoked = db_token_revoke_user(r->wa->db, u.id)) < 0) {
 		api_rollback(r);
 		api_error(r, 409, "disabled", "cannot set the password");
 		return;
@@ -344,7 +344,7 @@ post_token(struct api_req *r)
 		    "in as a user to make a personal token");
 		return;
 	}
-	int live = db_token_count(r->d->db, r->who.user_id);
+	int live = db_token_count(r->wa->db, r->who.user_id);
 	if (live >= WEB_TOKENS_MAX) {
 		api_error(r, 409, "too_many_tokens", "%d API tokens are live; "
 		    "revoke one first (DELETE tokens/ID)", live);
@@ -355,7 +355,7 @@ post_token(struct api_req *r)
 	web_secret_hash(token, hash);
 	if (!api_begin(r))
 		return;
-	if (db_token_add(r->d->db, hash, r->who.user_id, label) != 0) {
+	if (db_token_add(r->wa->db, hash, r->who.user_id, label) != 0) {
 		api_rollback(r);
 		api_error(r, 500, "database", "the token could not be stored");
 		return;
@@ -390,7 +390,7 @@ get_tokens(struct api_req *r)
 	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
 
 	if (r->who.user_id > 0 &&
-	    db_token_each(r->d->db, r->who.user_id, token_one, a) != 0) {
+	    db_token_each(r->wa->db, r->who.user_id, token_one, a) != 0) {
 		json_array_unref(a);
 		json_node_unref(n);
 		api_error(r, 500, "database", "the tokens could not be read");
@@ -408,7 +408,7 @@ delete_token(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !api_begin(r))
 		return;
-	if ((rc = db_token_revoke(r->d->db, r->who.user_id, id)) != 1) {
+	if ((rc = db_token_revoke(r->wa->db, r->who.user_id, id)) != 1) {
 		api_rollback(r);
 		if (rc == 0)
 			api_error(r, 404, "not_found", "no live token %lld of yours",
@@ -437,7 +437,7 @@ get_audit(struct api_req *r)
 	/* A reader sees the entries about their own area: a county's
 	 * admin not another county's (those about no zone are the
 	 * machine's). */
-	JsonNode *rows = api_rows(r->d, "SELECT a.id, a.at, a.user_id, u.name "
+	JsonNode *rows = api_rows(r->wa, "SELECT a.id, a.at, a.user_id, u.name "
 	    "AS user, a.source, a.zone, a.action, a.detail FROM audit a LEFT "
 	    "JOIN users u ON u.id = a.user_id WHERE (?1 <= 0 OR a.id < ?1) AND "
 	    "(?2 = '' OR (a.zone != '' AND " API_WITHIN("a.zone", 2) ")) ORDER "

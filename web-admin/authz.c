@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "web-admin/web.h"
+#include "web-admin/web_int.h"
 
 static const char *const role_names[] = { "village", "township", "county" };
 

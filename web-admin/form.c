@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "web-admin/web.h"
+#include "web-admin/web_int.h"
 
 static int
 hexval(char c)

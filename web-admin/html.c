@@ -2,7 +2,7 @@
  * html.c — how every page looks: one layout (header, navigation, main),
  * one style sheet made for a 360 px phone and eyes that are not young
  * (19 px type, 48 px tap targets, high contrast), and escaping. Anything
- * that came from outside goes through E() before it reaches a page.
+ * that came from outside goes through web_esc() before it reaches a page.
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +67,7 @@ const char web_css[] =
     ".big{font-size:28px;margin:6px 0}";
 
 const char *
-E(struct web_ctx *c, const char *s)
+web_esc(struct web_ctx *c, const char *s)
 {
 	gchar *e = g_markup_escape_text(s ? s : "", -1);
 
@@ -79,7 +79,7 @@ const char *
 html_time(struct web_ctx *c, int64_t t)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(t);
-	GDateTime *local = dt ? g_date_time_to_timezone(dt, c->d->tz) : NULL;
+	GDateTime *local = dt ? g_date_time_to_timezone(dt, dalabad_tz(c->wa->d)) : NULL;
 	gchar *s = local ? g_date_time_format(local, "%Y-%m-%d %H:%M") :
 	    g_strdup("?");
 
@@ -148,10 +148,10 @@ html_zone_name(struct web_ctx *c, JsonArray *zones, const char *code)
 {
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		if (g_strcmp0(jstr(z, "code"), code) == 0)
-			return E(c, jstr(z, "name"));
+		if (g_strcmp0(web_jstr(z, "code"), code) == 0)
+			return web_esc(c, web_jstr(z, "name"));
 	}
-	return E(c, code);
+	return web_esc(c, code);
 }
 
 const char *
@@ -184,7 +184,7 @@ void
 html_csrf(struct web_ctx *c, GString *g)
 {
 	g_string_append_printf(g, "<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\">", E(c, c->who.csrf));
+	    "value=\"%s\">", web_esc(c, c->who.csrf));
 }
 
 void
@@ -192,11 +192,11 @@ html_action(struct web_ctx *c, GString *g, const char *action,
     const char *label, const char *cls, const char *name, const char *value)
 {
 	g_string_append_printf(g, "<form method=\"post\" action=\"%s\">",
-	    E(c, action));
+	    web_esc(c, action));
 	html_csrf(c, g);
 	if (name)
 		g_string_append_printf(g, "<input type=\"hidden\" name=\"%s\" "
-		    "value=\"%s\">", name, E(c, value));
+		    "value=\"%s\">", name, web_esc(c, value));
 	g_string_append_printf(g, "<button type=\"submit\"%s%s%s>%s</button>"
 	    "</form>", *cls ? " class=\"" : "", cls, *cls ? "\"" : "", label);
 }
@@ -217,14 +217,14 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
 	    "device-width, initial-scale=1\"><title>%s · 大喇叭</title>"
 	    "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
-	    "<header><a href=\"/notices\">大喇叭</a>", E(c, title));
+	    "<header><a href=\"/notices\">大喇叭</a>", web_esc(c, title));
 	if (nav == NULL) {
 		g_string_append(g, "</header><main>");
 		return g;
 	}
 	g_string_append_printf(g, "<span class=\"who\">%s · %s · %s</span>"
-	    "</header><nav>", E(c, c->who.name), role_zh(c->who.role),
-	    c->who.zone[0] ? E(c, c->who.zone) : "全部");
+	    "</header><nav>", web_esc(c, c->who.name), role_zh(c->who.role),
+	    c->who.zone[0] ? web_esc(c, c->who.zone) : "全部");
 	for (size_t i = 0; i < G_N_ELEMENTS(items); i++) {
 		if (items[i].county && !web_is_county(&c->who))
 			continue;
@@ -233,7 +233,7 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 		    items[i].label);
 	}
 	html_action(c, g, "/logout", "退出", "", NULL, NULL);
-	g_string_append_printf(g, "</nav><main><h1>%s</h1>", E(c, title));
+	g_string_append_printf(g, "</nav><main><h1>%s</h1>", web_esc(c, title));
 	return g;
 }
 
@@ -265,7 +265,7 @@ html_error_page(struct web_ctx *c, int status, const char *what)
 {
 	GString *g = html_begin(c, "出错了", c->who.csrf[0] ? "" : NULL);
 
-	html_notice_box(g, "err", E(c, what));
+	html_notice_box(g, "err", web_esc(c, what));
 	g_string_append(g, "<p><a class=\"button plain\" href=\"/notices\">"
 	    "返回</a></p>");
 	html_end(c, g, status);

@@ -21,22 +21,22 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	if (ok)
 		html_notice_box(g, "ok", ok);
 	if (err)
-		html_notice_box(g, "err", E(c, err));
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append(g, "<h2>用户</h2>");
 	for (guint i = 0; users && i < json_array_get_length(users); i++) {
 		JsonObject *u = json_array_get_object_element(users, i);
-		bool off = jnum(u, "disabled_at") != 0;
+		bool off = web_jnum(u, "disabled_at") != 0;
 		g_string_append_printf(g, "<div class=\"card user\"><h3>%s</h3><div "
-		    "class=\"meta\">%s · %s%s</div>", E(c, jstr(u, "name")),
-		    html_class_zh(jstr(u, "role")), E(c, jstr(u, "zone")),
+		    "class=\"meta\">%s · %s%s</div>", web_esc(c, web_jstr(u, "name")),
+		    html_class_zh(web_jstr(u, "role")), web_esc(c, web_jstr(u, "zone")),
 		    off ? " · 已停用" : "");
-		if (!off && jnum(u, "id") != c->who.user_id) {
+		if (!off && web_jnum(u, "id") != c->who.user_id) {
 			char to[64];
 			snprintf(to, sizeof(to), "/users/%lld/reset",
-			    (long long)jnum(u, "id"));
+			    (long long)web_jnum(u, "id"));
 			html_action(c, g, to, "重设密码", "plain", NULL, NULL);
 			snprintf(to, sizeof(to), "/users/%lld/disable",
-			    (long long)jnum(u, "id"));
+			    (long long)web_jnum(u, "id"));
 			html_action(c, g, to, "停用", "danger", NULL, NULL);
 		}
 		g_string_append(g, "</div>");
@@ -52,10 +52,10 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	    "角色相符）</label><select id=\"uzone\" name=\"zone\">");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		if (web_within(&c->who, jstr(z, "code")))
+		if (web_within(&c->who, web_jstr(z, "code")))
 			g_string_append_printf(g, "<option value=\"%s\">%s（%s）"
-			    "</option>", E(c, jstr(z, "code")), E(c, jstr(z, "name")),
-			    E(c, jstr(z, "code")));
+			    "</option>", web_esc(c, web_jstr(z, "code")), web_esc(c, web_jstr(z, "name")),
+			    web_esc(c, web_jstr(z, "code")));
 	}
 	g_string_append(g, "</select><label for=\"upw\">密码（不填则自动生成）"
 	    "</label><input id=\"upw\" name=\"password\" type=\"password\" "
@@ -66,8 +66,8 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s–%s</td>"
-		    "</tr>", E(c, jstr(z, "code")), E(c, jstr(z, "name")),
-		    E(c, jstr(z, "quiet_start")), E(c, jstr(z, "quiet_end")));
+		    "</tr>", web_esc(c, web_jstr(z, "code")), web_esc(c, web_jstr(z, "name")),
+		    web_esc(c, web_jstr(z, "quiet_start")), web_esc(c, web_jstr(z, "quiet_end")));
 	}
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");
@@ -140,7 +140,7 @@ page_users(struct web_ctx *c)
 	if (st < 300) {
 		JsonObject *o = JSON_NODE_HOLDS_OBJECT(res) ?
 		    json_node_get_object(res) : NULL;
-		const char *pw = o ? jstr(o, "password") : NULL;
+		const char *pw = o ? web_jstr(o, "password") : NULL;
 		if (pw) {
 			gchar *t = g_markup_printf_escaped("%s密码只显示这一次，请抄下来"
 			    "交给本人：<strong id=\"new-password\">%s</strong>", what,
@@ -197,18 +197,18 @@ page_lexicon(struct web_ctx *c)
 	if (ok[0])
 		html_notice_box(g, "ok", ok);
 	if (err[0])
-		html_notice_box(g, "err", E(c, err));
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<form method=\"get\" action=\"/lexicon\" "
 	    "class=\"card\"><label for=\"try\">试听一句话</label><input id=\"try\" "
 	    "name=\"try\" maxlength=\"200\" value=\"%s\"><button type=\"submit\" "
-	    "class=\"plain\">试听</button></form>", E(c, try));
+	    "class=\"plain\">试听</button></form>", web_esc(c, try));
 	if (*try && strlen(try) <= 600) {
 		char e2[256];
 		char *sp = web_reading(c, try, "mandarin", e2, sizeof(e2));
 		gchar *q = g_uri_escape_string(try, NULL, FALSE);
 		g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s"
 		    "</div><audio controls preload=\"auto\" src=\"/api/v1/speak?text="
-		    "%s\"></audio>", E(c, sp ? sp : e2), E(c, q));
+		    "%s\"></audio>", web_esc(c, sp ? sp : e2), web_esc(c, q));
 		g_free(q);
 		free(sp);
 	}
@@ -216,10 +216,10 @@ page_lexicon(struct web_ctx *c)
 	for (guint i = 0; lex && i < json_array_get_length(lex); i++) {
 		JsonObject *e = json_array_get_object_element(lex, i);
 		g_string_append_printf(g, "<div class=\"card\"><strong>%s</strong> → "
-		    "%s", E(c, jstr(e, "word")), E(c, jstr(e, "pinyin")));
+		    "%s", web_esc(c, web_jstr(e, "word")), web_esc(c, web_jstr(e, "pinyin")));
 		if (web_is_county(&c->who)) {
 			html_action(c, g, "/lexicon/delete", "删除", "plain", "word",
-			    jstr(e, "word"));
+			    web_jstr(e, "word"));
 		}
 		g_string_append(g, "</div>");
 	}
@@ -259,9 +259,9 @@ page_audit(struct web_ctx *c)
 		JsonObject *e = json_array_get_object_element(a, i);
 		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s</td>"
 		    "<td>%s<br><span class=\"small\">%s</span></td></tr>",
-		    html_time(c, jnum(e, "at")), E(c, jstr(e, "user") ? jstr(e, "user") :
-		    "（本机）"), E(c, jstr(e, "source")), E(c, jstr(e, "action")),
-		    E(c, jstr(e, "detail")));
+		    html_time(c, web_jnum(e, "at")), web_esc(c, web_jstr(e, "user") ? web_jstr(e, "user") :
+		    "（本机）"), web_esc(c, web_jstr(e, "source")), web_esc(c, web_jstr(e, "action")),
+		    web_esc(c, web_jstr(e, "detail")));
 	}
 	g_string_append(g, "</table>");
 	html_end(c, g, 200);

@@ -32,8 +32,8 @@ page_timetable(struct web_ctx *c)
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
-		    E(c, jstr(z, "code")), strcmp(zf, jstr(z, "code")) == 0 ?
-		    " selected" : "", E(c, jstr(z, "name")));
+		    web_esc(c, web_jstr(z, "code")), strcmp(zf, web_jstr(z, "code")) == 0 ?
+		    " selected" : "", web_esc(c, web_jstr(z, "name")));
 	}
 	g_string_append(g, "</select><button type=\"submit\" class=\"plain\">"
 	    "看</button></form>");
@@ -41,9 +41,9 @@ page_timetable(struct web_ctx *c)
 	guint shown = 0;
 	for (guint i = 0; slots && i < json_array_get_length(slots); i++) {
 		JsonObject *s = json_array_get_object_element(slots, i);
-		const char *zone = jstr(s, "zone");
-		GDateTime *u = g_date_time_new_from_unix_utc(jnum(s, "at"));
-		GDateTime *t = g_date_time_to_timezone(u, c->d->tz);
+		const char *zone = web_jstr(s, "zone");
+		GDateTime *u = g_date_time_new_from_unix_utc(web_jnum(s, "at"));
+		GDateTime *t = g_date_time_to_timezone(u, dalabad_tz(c->wa->d));
 		gchar *d = g_date_time_format(t, "%Y-%m-%d");
 		gchar *hm = g_date_time_format(t, "%H:%M");
 		if (strcmp(d, day) != 0) {
@@ -55,8 +55,8 @@ page_timetable(struct web_ctx *c)
 		g_string_append_printf(g, "<div class=\"card slot\"><strong>%s"
 		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
 		    "<span class=\"badge\">%s</span>%s</div></div>", hm,
-		    (long long)jnum(s, "notice"), E(c, jstr(s, "title")),
-		    html_class_zh(jstr(s, "class")), html_zone_name(c, zones, zone));
+		    (long long)web_jnum(s, "notice"), web_esc(c, web_jstr(s, "title")),
+		    html_class_zh(web_jstr(s, "class")), html_zone_name(c, zones, zone));
 		shown++;
 		g_free(d);
 		g_free(hm);
@@ -85,11 +85,11 @@ playing_title(struct web_ctx *c, JsonArray *onair, const char *zone)
 	for (size_t k = 0; onair && k < G_N_ELEMENTS(order); k++)
 		for (guint i = 0; i < json_array_get_length(onair); i++) {
 			JsonObject *a = json_array_get_object_element(onair, i);
-			const char *az = jstr(a, "zone");
+			const char *az = web_jstr(a, "zone");
 			if (az && strncmp(zone, az, strlen(az)) == 0 &&
-			    g_strcmp0(jstr(a, "class"), order[k]) == 0) {
+			    g_strcmp0(web_jstr(a, "class"), order[k]) == 0) {
 				gchar *t = g_strdup_printf("<span class=\"badge playing\">"
-				    "正在播放：%s</span>", E(c, jstr(a, "title")));
+				    "正在播放：%s</span>", web_esc(c, web_jstr(a, "title")));
 				g_ptr_array_add(c->keep, t);
 				return t;
 			}
@@ -101,12 +101,12 @@ static void
 enrol_result(struct web_ctx *c, JsonObject *o)
 {
 	GString *g = html_begin(c, "新喇叭：请在喇叭上运行这条命令", "speakers");
-	const char *cmd = jstr(o, "command");
+	const char *cmd = web_jstr(o, "command");
 
 	g_string_append_printf(g, "<div class=\"card ok\">喇叭 %lld 已建立。"
 	    "这个一次性口令 24 小时内有效：</div><code id=\"command\">%s</code>"
-	    "<p>用手机扫描：</p><div class=\"qr\">", (long long)jnum(o, "id"),
-	    E(c, cmd));
+	    "<p>用手机扫描：</p><div class=\"qr\">", (long long)web_jnum(o, "id"),
+	    web_esc(c, cmd));
 	html_qr_svg(g, cmd);
 	g_string_append(g, "</div><p><a class=\"button plain\" href=\"/speakers\">"
 	    "返回喇叭列表</a></p>");
@@ -119,34 +119,34 @@ static void
 speaker_card(struct web_ctx *c, GString *g, JsonObject *s, JsonArray *zones,
     JsonArray *onair)
 {
-	const char *zone = jstr(s, "zone");
+	const char *zone = web_jstr(s, "zone");
 	bool on = json_object_get_boolean_member(s, "online");
 	bool playing = json_object_has_member(s, "playing") &&
 	    json_object_get_boolean_member(s, "playing");
-	int64_t rx = jnum(s, "received"), lost = jnum(s, "lost");
+	int64_t rx = web_jnum(s, "received"), lost = web_jnum(s, "lost");
 
 	g_string_append_printf(g, "<div class=\"card speaker\"><h3>%s "
 	    "<span class=\"small\">#%lld</span></h3><div class=\"meta\">"
-	    "<span class=\"badge %s\">%s</span>%s%s · %s", E(c, *jstr(s, "name") ?
-	    jstr(s, "name") : "喇叭"), (long long)jnum(s, "id"),
+	    "<span class=\"badge %s\">%s</span>%s%s · %s", web_esc(c, *web_jstr(s, "name") ?
+	    web_jstr(s, "name") : "喇叭"), (long long)web_jnum(s, "id"),
 	    on ? "on-line" : "off-line", on ? "在线" : "离线",
 	    playing ? playing_title(c, onair, zone) : "",
 	    html_zone_name(c, zones, zone), json_object_get_boolean_member(s,
 	    "enrolled") ? "已接入" : "未接入");
-	if (jnum(s, "last_heard"))
+	if (web_jnum(s, "last_heard"))
 		g_string_append_printf(g, " · 上次联系 %s", html_time(c,
-		    jnum(s, "last_heard")));
+		    web_jnum(s, "last_heard")));
 	if (rx + lost > 0)
 		g_string_append_printf(g, " · 丢包 %.1f%%", 100.0 *
 		    (double)lost / (double)(rx + lost));
 	if (json_object_has_member(s, "volume"))
-		g_string_append_printf(g, " · 音量 %lld", (long long)jnum(s,
+		g_string_append_printf(g, " · 音量 %lld", (long long)web_jnum(s,
 		    "volume"));
 	g_string_append(g, "</div>");
 	if (!json_object_get_boolean_member(s, "enrolled")) {
 		char to[64];
 		snprintf(to, sizeof(to), "/speakers/%lld/token",
-		    (long long)jnum(s, "id"));
+		    (long long)web_jnum(s, "id"));
 		html_action(c, g, to, "重新生成接入口令", "plain", NULL, NULL);
 	}
 	g_string_append(g, "</div>");
@@ -197,7 +197,7 @@ page_speakers(struct web_ctx *c)
 	char path[128];
 
 	if (err[0])
-		html_notice_box(g, "err", E(c, err));
+		html_notice_box(g, "err", web_esc(c, err));
 	if (strlen(zone) > strlen(c->who.zone) && strlen(zone) >= 9) {
 		char up[16];
 		snprintf(up, sizeof(up), "%.*s", strlen(zone) == 12 ? 9 : 6, zone);
@@ -212,9 +212,9 @@ page_speakers(struct web_ctx *c)
 		int64_t n = 0, on = 0, pl = 0;
 		for (guint i = 0; a && i < json_array_get_length(a); i++) {
 			JsonObject *o = json_array_get_object_element(a, i);
-			n += jnum(o, "speakers");
-			on += jnum(o, "online");
-			pl += jnum(o, "playing");
+			n += web_jnum(o, "speakers");
+			on += web_jnum(o, "online");
+			pl += web_jnum(o, "playing");
 		}
 		g_string_append_printf(g, "<p id=\"summary\">%s：共 %lld 个喇叭，"
 		    "%lld 个在线，%lld 个正在播。</p>", *zone ? html_zone_name(c,
@@ -222,19 +222,19 @@ page_speakers(struct web_ctx *c)
 		    (long long)pl);
 		for (guint i = 0; a && i < json_array_get_length(a); i++) {
 			JsonObject *o = json_array_get_object_element(a, i);
-			int64_t off = jnum(o, "speakers") - jnum(o, "online");
+			int64_t off = web_jnum(o, "speakers") - web_jnum(o, "online");
 			g_string_append_printf(g, "<div class=\"card area\"><h3><a "
 			    "href=\"/speakers?zone=%s\">%s</a></h3><div class=\"meta\">"
 			    "%lld 个喇叭 · <span class=\"badge on-line\">在线 %lld</span>",
-			    E(c, jstr(o, "zone")), html_zone_name(c, zones, jstr(o,
-			    "zone")), (long long)jnum(o, "speakers"),
-			    (long long)jnum(o, "online"));
+			    web_esc(c, web_jstr(o, "zone")), html_zone_name(c, zones, web_jstr(o,
+			    "zone")), (long long)web_jnum(o, "speakers"),
+			    (long long)web_jnum(o, "online"));
 			if (off)
 				g_string_append_printf(g, "<span class=\"badge off-line\">"
 				    "不在线 %lld</span>", (long long)off);
-			if (jnum(o, "playing"))
+			if (web_jnum(o, "playing"))
 				g_string_append_printf(g, "<span class=\"badge playing\">"
-				    "正在播 %lld</span>", (long long)jnum(o, "playing"));
+				    "正在播 %lld</span>", (long long)web_jnum(o, "playing"));
 			g_string_append(g, "</div></div>");
 		}
 		if (a == NULL || json_array_get_length(a) == 0)
@@ -259,7 +259,7 @@ page_speakers(struct web_ctx *c)
 		for (int i = 0; i < n; i++) {
 			JsonObject *s = json_array_get_object_element(spk, (guint)i);
 			speaker_card(c, g, s, zones, onair);
-			last = jnum(s, "id");
+			last = web_jnum(s, "id");
 		}
 		if (n == SPEAKERS_PER_PAGE)
 			g_string_append_printf(g, "<p><a class=\"button plain\" href=\""
@@ -276,11 +276,11 @@ page_speakers(struct web_ctx *c)
 	    "<select id=\"szone\" name=\"zone\">");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = jstr(z, "code");
+		const char *code = web_jstr(z, "code");
 		if (strlen(code) == 12 && web_within(&c->who, code) &&
 		    g_str_has_prefix(code, zone))
 			g_string_append_printf(g, "<option value=\"%s\">%s</option>",
-			    code, E(c, jstr(z, "name")));
+			    code, web_esc(c, web_jstr(z, "name")));
 	}
 	g_string_append(g, "</select><button type=\"submit\">建立并生成接入口令"
 	    "</button></form>");
@@ -309,25 +309,25 @@ page_history(struct web_ctx *c)
 		g_string_append(g, "<p>还没有播出记录。</p>");
 	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
 		JsonObject *b = json_array_get_object_element(bc, i);
-		int64_t at = jnum(b, "on_air_at") ? jnum(b, "on_air_at") :
-		    jnum(b, "slot_at");
+		int64_t at = web_jnum(b, "on_air_at") ? web_jnum(b, "on_air_at") :
+		    web_jnum(b, "slot_at");
 		g_string_append_printf(g, "<div class=\"card broadcast\"><h3><a href="
 		    "\"/notices/%lld\">%s</a></h3><div class=\"meta\">%s · %s · "
 		    "<strong>%s</strong> · %lld/%lld 个喇叭确认在播",
-		    (long long)jnum(b, "notice"), E(c, jstr(b, "title")),
-		    html_time(c, at), html_zone_name(c, zones, jstr(b, "zone")),
-		    html_outcome_zh(jstr(b, "outcome")), (long long)jnum(b, "confirmed"),
-		    (long long)jnum(b, "targets"));
-		if (jnum(b, "interruptions"))
+		    (long long)web_jnum(b, "notice"), web_esc(c, web_jstr(b, "title")),
+		    html_time(c, at), html_zone_name(c, zones, web_jstr(b, "zone")),
+		    html_outcome_zh(web_jstr(b, "outcome")), (long long)web_jnum(b, "confirmed"),
+		    (long long)web_jnum(b, "targets"));
+		if (web_jnum(b, "interruptions"))
 			g_string_append_printf(g, " · 被打断 %lld 次",
-			    (long long)jnum(b, "interruptions"));
-		if (jstr(b, "reason"))
-			g_string_append_printf(g, " · %s", E(c, jstr(b, "reason")));
+			    (long long)web_jnum(b, "interruptions"));
+		if (web_jstr(b, "reason"))
+			g_string_append_printf(g, " · %s", web_esc(c, web_jstr(b, "reason")));
 		g_string_append(g, "</div>");
-		if (jnum(b, "has_audio"))
+		if (web_jnum(b, "has_audio"))
 			g_string_append_printf(g, "<a class=\"small\" href=\"/api/v1/"
 			    "broadcasts/%lld/audio\">下载播出的录音</a>",
-			    (long long)jnum(b, "id"));
+			    (long long)web_jnum(b, "id"));
 		g_string_append(g, "</div>");
 	}
 	html_end(c, g, 200);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "web-admin/web_int.h"
 
 static void
@@ -44,7 +44,7 @@ struct login_page {
 };
 
 static void
-done(struct dalabad *d, SoupServerMessage *msg, enum web_login_outcome outcome,
+done(struct web_admin *wa, SoupServerMessage *msg, enum web_login_outcome outcome,
     const struct web_principal *p, const char *cookie, int wait_s, void *arg)
 {
 	struct login_page *lp = arg;
@@ -53,7 +53,7 @@ done(struct dalabad *d, SoupServerMessage *msg, enum web_login_outcome outcome,
 	(void)p;
 	switch (outcome) {
 	case WEB_LOGIN_OK:
-		web_set_cookie(d, msg, cookie);
+		web_set_cookie(wa, msg, cookie);
 		soup_server_message_set_redirect(msg, 303, "/notices");
 		break;
 	case WEB_LOGIN_BAD:
@@ -91,14 +91,14 @@ page_login(struct web_ctx *c)
 		login_form(c->msg, 400, "请填写用户名和密码。", name);
 		return;
 	}
-	if (!web_login_origin_ok(c->d, c->msg)) {
+	if (!web_login_origin_ok(c->wa, c->msg)) {
 		login_form(c->msg, 403, "这个登录不是从本系统的网页发来的，没有登录。"
 		    "请直接打开本系统的网址再登录。", NULL);
 		return;
 	}
 	struct login_page *lp = g_new0(struct login_page, 1);
 	lp->name = g_strdup(name);
-	web_login(c->d, c->msg, name, pw, done, lp);
+	web_login(c->wa, c->msg, name, pw, done, lp);
 }
 
 /* ---- my account ---- */
@@ -118,14 +118,14 @@ account_tokens(struct web_ctx *c, GString *g)
 		g_string_append_printf(g, "<h3>可用的口令（%u 个）</h3>", len);
 		for (guint i = 0; i < len; i++) {
 			JsonObject *o = json_array_get_object_element(a, i);
-			const char *label = jstr(o, "label");
+			const char *label = web_jstr(o, "label");
 			char action[64];
 			snprintf(action, sizeof(action), "/account/token/%lld/revoke",
-			    (long long)jnum(o, "id"));
+			    (long long)web_jnum(o, "id"));
 			g_string_append_printf(g, "<div class=\"card token\"><b>%s</b>"
 			    "<br><span class=\"small\">生成于 %s</span>",
-			    label && label[0] ? E(c, label) : "（没写用途）",
-			    html_time(c, jnum(o, "created_at")));
+			    label && label[0] ? web_esc(c, label) : "（没写用途）",
+			    html_time(c, web_jnum(o, "created_at")));
 			html_action(c, g, action, "撤销这个口令", "danger", NULL, NULL);
 			g_string_append(g, "</div>");
 		}
@@ -158,7 +158,7 @@ page_account(struct web_ctx *c)
 			json_object_unref(o);
 			if (st == WEB_PENDING)
 				return;
-			int64_t nt = st < 300 && res ? jnum(json_node_get_object(res),
+			int64_t nt = st < 300 && res ? web_jnum(json_node_get_object(res),
 			    "tokens_revoked") : 0;
 			if (st < 300 && nt > 0)
 				snprintf(ok, sizeof(ok), "密码已修改。别处的登录和 %lld 个 "
@@ -190,17 +190,17 @@ page_account(struct web_ctx *c)
 	}
 	GString *g = html_begin(c, "我的账号", "account");
 	if (ok[0]) {
-		const char *tok = res ? jstr(json_node_get_object(res), "token") : NULL;
+		const char *tok = res ? web_jstr(json_node_get_object(res), "token") : NULL;
 		gchar *t = g_strdup_printf("%s%s%s%s", ok, tok ? "<code id=\"token\">" :
-		    "", tok ? E(c, tok) : "", tok ? "</code>" : "");
+		    "", tok ? web_esc(c, tok) : "", tok ? "</code>" : "");
 		html_notice_box(g, "ok", t);
 		g_free(t);
 	}
 	if (err[0])
-		html_notice_box(g, "err", E(c, err));
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<div class=\"card\">%s · %s · %s</div>",
-	    E(c, c->who.name), html_class_zh(web_role_name(c->who.role)),
-	    E(c, c->who.zone));
+	    web_esc(c, c->who.name), html_class_zh(web_role_name(c->who.role)),
+	    web_esc(c, c->who.zone));
 	g_string_append(g, "<h2>修改密码</h2><form method=\"post\" "
 	    "action=\"/account/password\" class=\"card\">");
 	html_csrf(c, g);

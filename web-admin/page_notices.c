@@ -27,14 +27,14 @@ page_notices(struct web_ctx *c)
 		g_string_append(g, "<p>还没有通知。</p>");
 	for (guint i = 0; a && i < json_array_get_length(a); i++) {
 		JsonObject *n = json_array_get_object_element(a, i);
-		const char *title = jstr(n, "title");
+		const char *title = web_jstr(n, "title");
 		g_string_append_printf(g, "<div class=\"card\"><h3><a href=\"/notices/"
 		    "%lld\">%s</a></h3><div class=\"meta\"><span class=\"badge\">%s"
-		    "</span>%s · %s%s</div></div>", (long long)jnum(n, "id"),
-		    E(c, title ? title : jstr(n, "body")), html_class_zh(jstr(n,
-		    "class")), html_zone_name(c, zones, jstr(n, "zone")),
-		    html_time(c, jnum(n, "created_at")), jstr(n, "cancelled_at") ||
-		    jnum(n, "cancelled_at") ? " · 已取消" : "");
+		    "</span>%s · %s%s</div></div>", (long long)web_jnum(n, "id"),
+		    web_esc(c, title ? title : web_jstr(n, "body")), html_class_zh(web_jstr(n,
+		    "class")), html_zone_name(c, zones, web_jstr(n, "zone")),
+		    html_time(c, web_jnum(n, "created_at")), web_jstr(n, "cancelled_at") ||
+		    web_jnum(n, "cancelled_at") ? " · 已取消" : "");
 	}
 	html_end(c, g, 200);
 	if (rows)
@@ -59,23 +59,23 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	GString *g = html_begin(c, id ? "修改通知" : "写通知", "notices");
 	/* Values: what was just submitted, else the stored notice. */
-	const char *title = web_field(c, "title", cur ? jstr(cur, "title") : "");
-	const char *body = web_field(c, "body", cur ? jstr(cur, "body") : "");
-	const char *zone = web_field(c, "zone", cur ? jstr(cur, "zone") :
+	const char *title = web_field(c, "title", cur ? web_jstr(cur, "title") : "");
+	const char *body = web_field(c, "body", cur ? web_jstr(cur, "body") : "");
+	const char *zone = web_field(c, "zone", cur ? web_jstr(cur, "zone") :
 	    c->who.zone);
-	const char *cls = web_field(c, "class", cur ? jstr(cur, "class") : NULL);
+	const char *cls = web_field(c, "class", cur ? web_jstr(cur, "class") : NULL);
 	char rep[8], rate[8];
 
-	snprintf(rep, sizeof(rep), "%lld", cur ? (long long)jnum(cur, "repeat") : 2);
-	snprintf(rate, sizeof(rate), "%lld", cur ? (long long)jnum(cur, "rate") :
+	snprintf(rep, sizeof(rep), "%lld", cur ? (long long)web_jnum(cur, "repeat") : 2);
+	snprintf(rate, sizeof(rate), "%lld", cur ? (long long)web_jnum(cur, "rate") :
 	    (long long)TTS_DEFAULT_RATE);
 	const char *repeat = web_field(c, "repeat", rep);
 	const char *rt = web_field(c, "rate", rate);
 	bool chime = c->form ? web_field(c, "chime", NULL) != NULL :
-	    cur ? jnum(cur, "chime") != 0 : true;
+	    cur ? web_jnum(cur, "chime") != 0 : true;
 
 	if (err)
-		html_notice_box(g, "err", E(c, err));
+		html_notice_box(g, "err", web_esc(c, err));
 	if (id)
 		g_string_append_printf(g, "<form method=\"post\" action=\"/notices/"
 		    "%lld/edit\">", (long long)id);
@@ -86,13 +86,13 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	    "<input id=\"title\" name=\"title\" maxlength=\"200\" value=\"%s\">"
 	    "<label for=\"body\">正文</label><textarea id=\"body\" name=\"body\" "
 	    "required maxlength=\"8000\">%s</textarea><label for=\"zone\">播给哪里"
-	    "</label><select id=\"zone\" name=\"zone\">", E(c, title), E(c, body));
+	    "</label><select id=\"zone\" name=\"zone\">", web_esc(c, title), web_esc(c, body));
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = jstr(z, "code");
+		const char *code = web_jstr(z, "code");
 		if (!web_within(&c->who, code))
 			continue;
-		gchar *label = g_strdup_printf("%s（%s）", E(c, jstr(z, "name")), code);
+		gchar *label = g_strdup_printf("%s（%s）", web_esc(c, web_jstr(z, "name")), code);
 		option(g, code, label, zone);
 		g_free(label);
 	}
@@ -118,26 +118,26 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	option(g, "170", "稍快", rt);
 	g_string_append(g, "</select><label for=\"voice\">语音</label><select "
 	    "id=\"voice\" name=\"voice\">");
-	option(g, "mandarin", "普通话", web_field(c, "voice", cur ? jstr(cur,
+	option(g, "mandarin", "普通话", web_field(c, "voice", cur ? web_jstr(cur,
 	    "voice") : "mandarin"));
-	option(g, "cantonese", "粤语", web_field(c, "voice", cur ? jstr(cur,
+	option(g, "cantonese", "粤语", web_field(c, "voice", cur ? web_jstr(cur,
 	    "voice") : "mandarin"));
 	g_string_append_printf(g, "</select><div class=\"inline\"><label><input "
 	    "type=\"checkbox\" name=\"chime\" value=\"1\"%s> 播前播后响提示音"
 	    "</label></div>", chime ? " checked" : "");
 	/* News: read after the text, fetched at air time. Folded away: most
 	 * notices have none, and an edit must keep the one it has. */
-	const char *feed = web_field(c, "feed", cur ? jstr(cur, "feed") : "");
+	const char *feed = web_field(c, "feed", cur ? web_jstr(cur, "feed") : "");
 	char items[8];
-	snprintf(items, sizeof(items), "%lld", cur && jnum(cur, "feed_items") ?
-	    (long long)jnum(cur, "feed_items") : 3);
+	snprintf(items, sizeof(items), "%lld", cur && web_jnum(cur, "feed_items") ?
+	    (long long)web_jnum(cur, "feed_items") : 3);
 	const char *fi = web_field(c, "feed_items", items);
 	g_string_append_printf(g, "<details%s><summary>接着读新闻（可不填）"
 	    "</summary><label for=\"feed\">新闻来源：网址，或 dir: 加文件夹"
 	    "</label><input id=\"feed\" name=\"feed\" maxlength=\"1024\" "
 	    "value=\"%s\"><label for=\"feed_items\">读最新的几条</label>"
 	    "<select id=\"feed_items\" name=\"feed_items\">", feed && *feed ?
-	    " open" : "", E(c, feed ? feed : ""));
+	    " open" : "", web_esc(c, feed ? feed : ""));
 	for (int i = 1; i <= 10; i++) {
 		char v[4], l[16];
 		snprintf(v, sizeof(v), "%d", i);
@@ -222,25 +222,25 @@ page_notice_new(struct web_ctx *c)
 static const char *
 schedule_text(struct web_ctx *c, JsonObject *s)
 {
-	const char *kind = jstr(s, "kind");
+	const char *kind = web_jstr(s, "kind");
 	gchar *t;
 
 	if (strcmp(kind, "once") == 0)
-		t = g_strdup_printf("一次：%s", html_time(c, jnum(s, "once_at")));
+		t = g_strdup_printf("一次：%s", html_time(c, web_jnum(s, "once_at")));
 	else if (strcmp(kind, "daily") == 0)
-		t = g_strdup_printf("每天 %s", jstr(s, "times"));
+		t = g_strdup_printf("每天 %s", web_jstr(s, "times"));
 	else
-		t = g_strdup_printf("%s %s", html_weekdays_zh(c, jnum(s,
-		    "weekdays"), jnum(s, "every_weeks")), jstr(s, "times"));
-	if (jstr(s, "date_from") || jstr(s, "date_to")) {
-		gchar *u = g_strdup_printf("%s，%s 至 %s", t, jstr(s, "date_from") ?
-		    jstr(s, "date_from") : "", jstr(s, "date_to") ? jstr(s, "date_to") :
+		t = g_strdup_printf("%s %s", html_weekdays_zh(c, web_jnum(s,
+		    "weekdays"), web_jnum(s, "every_weeks")), web_jstr(s, "times"));
+	if (web_jstr(s, "date_from") || web_jstr(s, "date_to")) {
+		gchar *u = g_strdup_printf("%s，%s 至 %s", t, web_jstr(s, "date_from") ?
+		    web_jstr(s, "date_from") : "", web_jstr(s, "date_to") ? web_jstr(s, "date_to") :
 		    "");
 		g_free(t);
 		t = u;
 	}
 	g_ptr_array_add(c->keep, t);
-	return E(c, t);
+	return web_esc(c, t);
 }
 
 static void
@@ -258,9 +258,9 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		return;
 	}
 	JsonObject *n = json_node_get_object(nn);
-	const char *title = jstr(n, "title");
-	bool cancelled = jnum(n, "cancelled_at") != 0;
-	bool mine = web_within(&c->who, jstr(n, "zone"));
+	const char *title = web_jstr(n, "title");
+	bool cancelled = web_jnum(n, "cancelled_at") != 0;
+	bool mine = web_within(&c->who, web_jstr(n, "zone"));
 	JsonArray *sch = json_object_has_member(n, "schedules") ?
 	    json_object_get_array_member(n, "schedules") : NULL;
 	JsonArray *bc = json_object_has_member(n, "broadcasts") ?
@@ -270,31 +270,31 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	if (ok)
 		html_notice_box(g, "ok", ok);
 	if (err)
-		html_notice_box(g, "err", E(c, err));
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<div class=\"meta\"><span class=\"badge\">%s"
-	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(jstr(n, "class")),
-	    html_zone_name(c, zones, jstr(n, "zone")), (long long)jnum(n, "repeat"),
-	    html_time(c, jnum(n, "created_at")), cancelled ? " · 已取消" : "");
+	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(web_jstr(n, "class")),
+	    html_zone_name(c, zones, web_jstr(n, "zone")), (long long)web_jnum(n, "repeat"),
+	    html_time(c, web_jnum(n, "created_at")), cancelled ? " · 已取消" : "");
 	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
 	    "id=\"body-text\">%s</div>",
-	    E(c, jstr(n, "body")));
+	    web_esc(c, web_jstr(n, "body")));
 	char e2[256];
-	char *rd = web_reading(c, jstr(n, "body"), jstr(n, "voice"), e2,
+	char *rd = web_reading(c, web_jstr(n, "body"), web_jstr(n, "voice"), e2,
 	    sizeof(e2));
-	char *rt = title ? web_reading(c, title, jstr(n, "voice"), e2,
+	char *rt = title ? web_reading(c, title, web_jstr(n, "voice"), e2,
 	    sizeof(e2)) : NULL;
 	g_string_append_printf(g, "<h2>读法预览</h2><p class=\"small\">喇叭上"
 	    "会一字一字这样读：</p><div class=\"reading\" id=\"reading\">%s%s%s"
-	    "</div>", rt ? E(c, rt) : "", rt ? "\n" : "", E(c, rd ? rd : "?"));
+	    "</div>", rt ? web_esc(c, rt) : "", rt ? "\n" : "", web_esc(c, rd ? rd : "?"));
 	free(rd);
 	free(rt);
 	g_string_append_printf(g, "<h2>试听</h2><audio id=\"preview\" controls "
 	    "preload=\"auto\" src=\"/api/v1/notices/%lld/audio\"></audio>",
 	    (long long)id);
-	if (jnum(n, "page"))
+	if (web_jnum(n, "page"))
 		g_string_append_printf(g, "<p><a class=\"button danger\" href=\""
 		    "/pages/%lld\">这是紧急广播：到紧急广播页面查看和操作</a></p>",
-		    (long long)jnum(n, "page"));
+		    (long long)web_jnum(n, "page"));
 	else if (mine && !cancelled) {
 		if (bc == NULL || json_array_get_length(bc) == 0)
 			g_string_append_printf(g, "<p><a class=\"button plain\" "
@@ -331,7 +331,7 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	guint shown = 0;
 	for (guint i = 0; sch && i < json_array_get_length(sch); i++) {
 		JsonObject *s = json_array_get_object_element(sch, i);
-		if (jnum(s, "removed_at"))
+		if (web_jnum(s, "removed_at"))
 			continue;
 		shown++;
 		g_string_append_printf(g, "<div class=\"card schedule\">%s",
@@ -339,7 +339,7 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		if (mine && !cancelled) {
 			char to[64], nid[24];
 			snprintf(to, sizeof(to), "/schedules/%lld/delete",
-			    (long long)jnum(s, "id"));
+			    (long long)web_jnum(s, "id"));
 			snprintf(nid, sizeof(nid), "%lld", (long long)id);
 			html_action(c, g, to, "删除这个安排", "plain", "notice", nid);
 		}
@@ -351,9 +351,9 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
 		JsonObject *b = json_array_get_object_element(bc, i);
 		g_string_append_printf(g, "<div class=\"card\">%s · %s · %lld/%lld "
-		    "个喇叭确认</div>", html_time(c, jnum(b, "slot_at")),
-		    html_outcome_zh(jstr(b, "outcome")), (long long)jnum(b, "confirmed"),
-		    (long long)jnum(b, "targets"));
+		    "个喇叭确认</div>", html_time(c, web_jnum(b, "slot_at")),
+		    html_outcome_zh(web_jstr(b, "outcome")), (long long)web_jnum(b, "confirmed"),
+		    (long long)web_jnum(b, "targets"));
 	}
 	if (bc == NULL || json_array_get_length(bc) == 0)
 		g_string_append(g, "<p>还没有播出过。</p>");

@@ -65,7 +65,7 @@ const char web_page_js[] =
 static bool
 may_page(struct web_ctx *c)
 {
-	return web_may_page(&c->who, c->d->cfg.pages_township);
+	return web_may_page(&c->who, c->wa->cfg->pages_township);
 }
 
 /* The zones ticked on the form ("zone" repeated is not in our form
@@ -76,7 +76,7 @@ ticked_zones(struct web_ctx *c, JsonArray *zones)
 	GPtrArray *v = g_ptr_array_new();
 
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		const char *code = jstr(json_array_get_object_element(zones, i),
+		const char *code = web_jstr(json_array_get_object_element(zones, i),
 		    "code");
 		gchar *k = g_strdup_printf("z_%s", code);
 		if (web_field(c, k, NULL) != NULL)
@@ -94,23 +94,23 @@ write_form(struct web_ctx *c, const char *error)
 	GString *g = html_begin(c, "发布紧急广播", "pages");
 
 	if (error)
-		html_notice_box(g, "err", E(c, error));
+		html_notice_box(g, "err", web_esc(c, error));
 	g_string_append(g, "<form method=\"post\" action=\"/pages/confirm\" "
 	    "class=\"card err\">");
 	html_csrf(c, g);
 	g_string_append_printf(g, "<label for=\"text\">广播内容（原文照读）</label>"
 	    "<textarea id=\"text\" name=\"text\" required maxlength=\"2700\">%s"
 	    "</textarea><label>播到哪里</label><div class=\"inline\">",
-	    E(c, web_field(c, "text", "")));
+	    web_esc(c, web_field(c, "text", "")));
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = jstr(z, "code");
+		const char *code = web_jstr(z, "code");
 		gchar *k = g_strdup_printf("z_%s", code);
 		if (web_within(&c->who, code))
 			g_string_append_printf(g, "<label><input type=\"checkbox\" "
 			    "name=\"%s\" value=\"1\"%s> %s <span class=\"small\">"
-			    "%s</span></label>", E(c, k), web_field(c, k, NULL) ?
-			    " checked" : "", E(c, jstr(z, "name")), E(c, code));
+			    "%s</span></label>", web_esc(c, k), web_field(c, k, NULL) ?
+			    " checked" : "", web_esc(c, web_jstr(z, "name")), web_esc(c, code));
 		g_free(k);
 	}
 	g_string_append_printf(g, "</div><label for=\"repeat\">读几遍</label>"
@@ -121,8 +121,8 @@ write_form(struct web_ctx *c, const char *error)
 	    "</label><input id=\"expires\" name=\"expires\" type=\"number\" "
 	    "min=\"1\" max=\"1440\" value=\"%s\"><button type=\"submit\" "
 	    "class=\"danger\">下一步：确认</button></form>",
-	    E(c, web_field(c, "repeat", "2")), E(c, web_field(c, "volume",
-	    "100")), E(c, web_field(c, "expires", "30")));
+	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
+	    "100")), web_esc(c, web_field(c, "expires", "30")));
 	html_end(c, g, error ? 400 : 200);
 	if (zn)
 		json_node_unref(zn);
@@ -143,10 +143,10 @@ list_pages(struct web_ctx *c)
 		g_string_append_printf(g, "<div class=\"card\"><h3><a href=\""
 		    "/pages/%lld\">%s</a></h3><div class=\"meta\"><span "
 		    "class=\"badge\">%s</span>%s · 确认 %lld/%lld</div></div>",
-		    (long long)jnum(p, "id"), E(c, jstr(p, "text")),
-		    html_page_state_zh(jstr(p, "state")), html_time(c, jnum(p,
-		    "created_at")), (long long)jnum(p, "confirmed"),
-		    (long long)jnum(p, "targets"));
+		    (long long)web_jnum(p, "id"), web_esc(c, web_jstr(p, "text")),
+		    html_page_state_zh(web_jstr(p, "state")), html_time(c, web_jnum(p,
+		    "created_at")), (long long)web_jnum(p, "confirmed"),
+		    (long long)web_jnum(p, "targets"));
 	}
 	if (pages == NULL || json_array_get_length(pages) == 0)
 		g_string_append(g, "<p>还没有紧急广播。</p>");
@@ -159,7 +159,7 @@ list_pages(struct web_ctx *c)
 static const char *
 unheard_why(JsonObject *z)
 {
-	return jnum(z, "speakers") == 0 ? "没有喇叭" : jnum(z, "enrolled") == 0 ?
+	return web_jnum(z, "speakers") == 0 ? "没有喇叭" : web_jnum(z, "enrolled") == 0 ?
 	    "喇叭还没有接入（没有注册）" : "喇叭都不在线";
 }
 
@@ -173,10 +173,10 @@ unheard_box(struct web_ctx *c, GString *g, JsonArray *zones, JsonArray *cov,
 
 	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
 		JsonObject *z = json_array_get_object_element(cov, i);
-		if (jnum(z, "online") > 0)
+		if (web_jnum(z, "online") > 0)
 			continue;
 		g_string_append_printf(b, "<li>%s：%s</li>", html_zone_name(c, zones,
-		    jstr(z, "zone")), unheard_why(z));
+		    web_jstr(z, "zone")), unheard_why(z));
 	}
 	if (b->len)
 		g_string_append_printf(g, "<div class=\"card err\" id=\"unheard\">"
@@ -226,26 +226,26 @@ confirm_page(struct web_ctx *c)
 	    cn), "coverage") : NULL;
 	gint64 total = 0, online = 0;
 	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
-		total += jnum(json_array_get_object_element(cov, i), "speakers");
-		online += jnum(json_array_get_object_element(cov, i), "online");
+		total += web_jnum(json_array_get_object_element(cov, i), "speakers");
+		online += web_jnum(json_array_get_object_element(cov, i), "online");
 	}
 	GString *g = html_begin(c, "确认发布紧急广播", "pages");
 	unheard_box(c, g, zones, cov, false);
 	g_string_append(g, "<div class=\"card err\"><h3>请核对。按“确认发布”后，"
 	    "下面这些喇叭会立即停下正在播的内容，先响警报音，再读这段话。</h3>");
 	g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s</div>"
-	    "<p>播到：</p><ul id=\"zones\">", E(c, reading));
+	    "<p>播到：</p><ul id=\"zones\">", web_esc(c, reading));
 	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
 		JsonObject *z = json_array_get_object_element(cov, i);
 		g_string_append_printf(g, "<li>%s：%lld 个喇叭，%lld 个在线</li>",
-		    html_zone_name(c, zones, jstr(z, "zone")),
-		    (long long)jnum(z, "speakers"), (long long)jnum(z, "online"));
+		    html_zone_name(c, zones, web_jstr(z, "zone")),
+		    (long long)web_jnum(z, "speakers"), (long long)web_jnum(z, "online"));
 	}
 	g_string_append_printf(g, "</ul><p>共 <strong id=\"count\">%lld</strong> "
 	    "个喇叭，<strong id=\"online\">%lld</strong> 个在线。</p><p>读 %s 遍，"
 	    "音量 %s，最多播 %s 分钟。</p></div>", (long long)total,
-	    (long long)online, E(c, web_field(c, "repeat", "2")),
-	    E(c, web_field(c, "volume", "100")), E(c, web_field(c, "expires",
+	    (long long)online, web_esc(c, web_field(c, "repeat", "2")),
+	    web_esc(c, web_field(c, "volume", "100")), web_esc(c, web_field(c, "expires",
 	    "30")));
 	if (cn)
 		json_node_unref(cn);
@@ -254,12 +254,12 @@ confirm_page(struct web_ctx *c)
 	g_string_append_printf(hidden, "<input type=\"hidden\" name=\"text\" "
 	    "value=\"%s\"><input type=\"hidden\" name=\"repeat\" value=\"%s\">"
 	    "<input type=\"hidden\" name=\"volume\" value=\"%s\"><input "
-	    "type=\"hidden\" name=\"expires\" value=\"%s\">", E(c, text),
-	    E(c, web_field(c, "repeat", "2")), E(c, web_field(c, "volume",
-	    "100")), E(c, web_field(c, "expires", "30")));
+	    "type=\"hidden\" name=\"expires\" value=\"%s\">", web_esc(c, text),
+	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
+	    "100")), web_esc(c, web_field(c, "expires", "30")));
 	for (guint i = 0; i < ticked->len; i++)
 		g_string_append_printf(hidden, "<input type=\"hidden\" name=\""
-		    "z_%s\" value=\"1\">", E(c, g_ptr_array_index(ticked, i)));
+		    "z_%s\" value=\"1\">", web_esc(c, g_ptr_array_index(ticked, i)));
 	g_string_append(g, "<form method=\"post\" action=\"/pages/send\">");
 	html_csrf(c, g);
 	g_string_append_printf(g, "%s<button type=\"submit\" class=\"danger\" "
@@ -302,7 +302,7 @@ send_page(struct web_ctx *c)
 	}
 	int st = web_call(c, "POST", "pages", b, &out, msg, sizeof(msg));
 	if (st == 201) {
-		gchar *to = g_strdup_printf("/pages/%lld", (long long)jnum(
+		gchar *to = g_strdup_printf("/pages/%lld", (long long)web_jnum(
 		    json_node_get_object(out), "id"));
 		html_redirect(c, to);
 		g_free(to);
@@ -335,7 +335,7 @@ show_page(struct web_ctx *c)
 	zn = web_get(c, "zones");
 	zones = zn ? json_node_get_array(zn) : NULL;
 	g = html_begin(c, "紧急广播", "pages");
-	if (strcmp(jstr(p, "state"), "active") == 0)
+	if (strcmp(web_jstr(p, "state"), "active") == 0)
 		unheard_box(c, g, zones, json_object_has_member(p, "coverage") ?
 		    json_object_get_array_member(p, "coverage") : NULL, true);
 	u = json_object_has_member(p, "unconfirmed") ?
@@ -347,43 +347,43 @@ show_page(struct web_ctx *c)
 	    "<strong id=\"confirmed\">%lld</strong> / <strong id=\"targets\">"
 	    "%lld</strong> 个喇叭</p><p>此刻正在播：<strong id=\"playing\">%lld"
 	    "</strong> 个</p><h3 id=\"missing-head\"%s>还没有确认的喇叭</h3>"
-	    "<ul id=\"missing\">", (long long)jnum(p, "id"),
-	    E(c, jstr(p, "state")), html_page_state_zh(jstr(p, "state")),
-	    (long long)jnum(p, "confirmed"), (long long)jnum(p, "targets"),
-	    (long long)jnum(p, "playing"), nu ? "" : " hidden");
+	    "<ul id=\"missing\">", (long long)web_jnum(p, "id"),
+	    web_esc(c, web_jstr(p, "state")), html_page_state_zh(web_jstr(p, "state")),
+	    (long long)web_jnum(p, "confirmed"), (long long)web_jnum(p, "targets"),
+	    (long long)web_jnum(p, "playing"), nu ? "" : " hidden");
 	for (guint i = 0; i < nu; i++) {
 		JsonObject *s = json_array_get_object_element(u, i);
 		bool on = json_object_has_member(s, "online") &&
 		    json_object_get_boolean_member(s, "online");
 		bool en = !json_object_has_member(s, "enrolled") ||
 		    json_object_get_boolean_member(s, "enrolled");
-		g_string_append_printf(g, "<li>%s（%s）</li>", E(c, jstr(s, "name")),
+		g_string_append_printf(g, "<li>%s（%s）</li>", web_esc(c, web_jstr(s, "name")),
 		    !en ? "没有注册" : on ? "在线" : "离线");
 	}
 	g_string_append(g, "</ul>");
-	if (jnum(p, "unconfirmed_count") > (gint64)nu)
+	if (web_jnum(p, "unconfirmed_count") > (gint64)nu)
 		g_string_append_printf(g, "<p id=\"missing-more\">还有 %lld 个没有"
-		    "确认。</p>", (long long)(jnum(p, "unconfirmed_count") - nu));
+		    "确认。</p>", (long long)(web_jnum(p, "unconfirmed_count") - nu));
 	g_string_append(g, "</section>");
-	if (strcmp(jstr(p, "state"), "active") == 0 && may_page(c)) {
+	if (strcmp(web_jstr(p, "state"), "active") == 0 && may_page(c)) {
 		gchar *act = g_strdup_printf("/pages/%lld/cancel",
-		    (long long)jnum(p, "id"));
+		    (long long)web_jnum(p, "id"));
 		g_string_append(g, "<div id=\"cancel\">");
 		html_action(c, g, act, "立即停止这个紧急广播", "danger", NULL, NULL);
 		g_string_append(g, "</div>");
 		g_free(act);
 	}
 	g_string_append_printf(g, "<div class=\"card\"><div class=\"reading\">%s"
-	    "</div><p class=\"meta\">播到：", E(c, jstr(p, "text")));
+	    "</div><p class=\"meta\">播到：", web_esc(c, web_jstr(p, "text")));
 	pz = json_object_get_array_member(p, "zones");
 	for (guint i = 0; pz && i < json_array_get_length(pz); i++)
 		g_string_append_printf(g, "%s%s", i ? "、" : "", html_zone_name(c,
 		    zones, json_array_get_string_element(pz, i)));
 	g_string_append_printf(g, "<br>发布：%s（%s），读 %lld 遍，音量 %lld，"
 	    "到 %s 为止</p></div><script src=\"/static/page.js\"></script>",
-	    html_time(c, jnum(p, "created_at")), E(c, jstr(p, "source")),
-	    (long long)jnum(p, "repeat"), (long long)jnum(p, "volume"),
-	    html_time(c, jnum(p, "expires_at")));
+	    html_time(c, web_jnum(p, "created_at")), web_esc(c, web_jstr(p, "source")),
+	    (long long)web_jnum(p, "repeat"), (long long)web_jnum(p, "volume"),
+	    html_time(c, web_jnum(p, "expires_at")));
 	html_end(c, g, 200);
 	json_node_unref(pn);
 	if (zn)

@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "web-admin/web.h"
+#include "web-admin/web_int.h"
 
 int
 web_password_hash(const char *pw, char out[DB_PWHASH_MAX + 1])

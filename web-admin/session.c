@@ -32,11 +32,11 @@ web_secret_hash(const char *secret, char out[65])
 }
 
 int
-web_principal_load(struct dalabad *d, int64_t user_id, struct web_principal *p)
+web_principal_load(struct web_admin *wa, int64_t user_id, struct web_principal *p)
 {
 	struct db_user u;
 
-	if (db_user_by_id(d->db, user_id, &u) != 1 || u.disabled ||
+	if (db_user_by_id(wa->db, user_id, &u) != 1 || u.disabled ||
 	    web_role_parse(u.role) < 0)
 		return -1;
 	memset(p, 0, sizeof(*p));
@@ -48,7 +48,7 @@ web_principal_load(struct dalabad *d, int64_t user_id, struct web_principal *p)
 }
 
 int
-web_authenticate(struct dalabad *d, SoupServerMessage *msg,
+web_authenticate(struct web_admin *wa, SoupServerMessage *msg,
     struct web_principal *p)
 {
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
@@ -62,22 +62,22 @@ web_authenticate(struct dalabad *d, SoupServerMessage *msg,
 		 * a cookie sent with it. */
 		if (!web_bearer_secret(auth, secret))
 			return 0;
-		if (sodium_memcmp(secret, d->token, 64) == 0) {
+		if (sodium_memcmp(secret, wa->token, 64) == 0) {
 			snprintf(p->name, sizeof(p->name), "%s", "(api.token)");
 			p->role = WEB_COUNTY;
 			return 1;
 		}
 		web_secret_hash(secret, hash);
-		return db_token_get(d->db, hash, &uid) == 1 &&
-		    web_principal_load(d, uid, p) == 0;
+		return db_token_get(wa->db, hash, &uid) == 1 &&
+		    web_principal_load(wa, uid, p) == 0;
 	}
 	if (!web_cookie_secret(soup_message_headers_get_list(h, "Cookie"),
 	    secret))
 		return 0;
 	web_secret_hash(secret, hash);
 	char csrf[33];
-	if (db_session_get(d->db, hash, dalabad_now(), &uid, csrf) != 1 ||
-	    web_principal_load(d, uid, p) != 0)
+	if (db_session_get(wa->db, hash, dalabad_now(), &uid, csrf) != 1 ||
+	    web_principal_load(wa, uid, p) != 0)
 		return 0;
 	p->by_session = true;
 	memcpy(p->csrf, csrf, sizeof(p->csrf));
@@ -95,29 +95,29 @@ web_csrf_ok(const struct web_principal *p, const char *token)
 }
 
 void
-web_set_cookie(struct dalabad *d, SoupServerMessage *msg, const char *cookie)
+web_set_cookie(struct web_admin *wa, SoupServerMessage *msg, const char *cookie)
 {
 	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
 	gchar *v = g_strdup_printf("%s=%s; Path=/; HttpOnly; SameSite=Strict; "
 	    "Max-Age=%d%s", WEB_COOKIE, cookie ? cookie : "", cookie ?
-	    WEB_SESSION_S : 0, d->web->tls ? "; Secure" : "");
+	    WEB_SESSION_S : 0, wa->logins->tls ? "; Secure" : "");
 
 	soup_message_headers_append(h, "Set-Cookie", v);
 	g_free(v);
 }
 
 void
-web_logout(struct dalabad *d, const struct web_principal *p)
+web_logout(struct web_admin *wa, const struct web_principal *p)
 {
 	if (p->by_session)
-		db_session_delete(d->db, p->session_hash);
+		db_session_delete(wa->db, p->session_hash);
 }
 
 /* ---- logging in ----
  * A login waits, in order, for: the limiter's delay of its name (a timer),
  * a free password-check thread (at most WEB_LOGIN_THREADS hash at once,
  * 64 MiB each; the rest queue, at most WEB_LOGIN_PENDING in all), and the
- * check itself. The request is paused meanwhile. struct web may be
+ * check itself. The request is paused meanwhile. struct web_logins may be
  * stopped while checks are still running: the last one to finish frees it.
  */
 
@@ -129,8 +129,8 @@ enum login_kind {
 
 struct login {
 	enum login_kind kind;
-	struct web *w;
-	struct dalabad *d;
+	struct web_logins *w;
+	struct web_admin *wa;
 	SoupServerMessage *msg;
 	web_login_fn done;
 	void *arg;
@@ -190,11 +190,11 @@ login_free(gpointer data)
 
 static void pw_done(struct login *l);
 
-static void start_next(struct web *w);
+static void start_next(struct web_logins *w);
 
 /* The last of a stopped web's logins frees it. */
 static void
-web_release(struct web *w)
+web_release(struct web_logins *w)
 {
 	if (w->stopped && w->verifying == 0 && w->queue->length == 0 &&
 	    w->delayed == 0) {
@@ -208,8 +208,8 @@ static void
 verified(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct login *l = g_task_get_task_data(G_TASK(res));
-	struct web *w = l->w;
-	struct dalabad *d = l->d;
+	struct web_logins *w = l->w;
+	struct web_admin *wa = l->wa;
 	struct web_principal p;
 	char source[96];
 	int64_t now = dalabad_now();
@@ -229,7 +229,7 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		return;
 	}
 	web_source(l->msg, "web", source, sizeof(source));
-	if (l->ok && l->user_id > 0 && web_principal_load(d, l->user_id, &p) == 0) {
+	if (l->ok && l->user_id > 0 && web_principal_load(wa, l->user_id, &p) == 0) {
 		uint8_t raw[32], c[16];
 		char cookie[65], hash[65];
 		randombytes_buf(raw, sizeof(raw));
@@ -239,27 +239,27 @@ verified(GObject *src, GAsyncResult *res, gpointer data)
 		web_secret_hash(cookie, hash);
 		/* A session nobody can account for is not opened: its row and
 		 * the audit's go together. */
-		if (db_begin(d->db) != 0 || db_session_add(d->db, hash, p.user_id,
+		if (db_begin(wa->db) != 0 || db_session_add(wa->db, hash, p.user_id,
 		    p.csrf, now + WEB_SESSION_S, source) != 0 ||
-		    db_audit(d->db, p.user_id, source, p.zone, "user.login",
+		    db_audit(wa->db, p.user_id, source, p.zone, "user.login",
 		    p.name) != 0 ||
-		    db_commit(d->db) != 0) {
-			db_rollback(d->db);
+		    db_commit(wa->db) != 0) {
+			db_rollback(wa->db);
 			web_limiter_refund(w->lim, l->name, l->source, mono_s());
-			l->done(d, l->msg, WEB_LOGIN_BUSY, NULL, NULL, 0, l->arg);
+			l->done(wa, l->msg, WEB_LOGIN_BUSY, NULL, NULL, 0, l->arg);
 		} else {
 			p.by_session = true;
 			memcpy(p.session_hash, hash, sizeof(hash));
 			web_limiter_refund(w->lim, l->name, l->source, mono_s());
-			l->done(d, l->msg, WEB_LOGIN_OK, &p, cookie, 0, l->arg);
+			l->done(wa, l->msg, WEB_LOGIN_OK, &p, cookie, 0, l->arg);
 		}
 		sodium_memzero(cookie, sizeof(cookie));
 	} else {
 		/* (Counted as failed when it started.) */
-		db_audit(d->db, 0, source, l->zone, "user.login_failed", l->name);
+		db_audit(wa->db, 0, source, l->zone, "user.login_failed", l->name);
 		dlog(LOG_WARNING, "login failed for \"%.64s\" from %s", l->name,
 		    source);
-		l->done(d, l->msg, WEB_LOGIN_BAD, NULL, NULL, 0, l->arg);
+		l->done(wa, l->msg, WEB_LOGIN_BAD, NULL, NULL, 0, l->arg);
 	}
 	soup_server_message_unpause(l->msg);
 }
@@ -276,7 +276,7 @@ verify(struct login *l)
 }
 
 static void
-start_next(struct web *w)
+start_next(struct web_logins *w)
 {
 	while (w->verifying < WEB_LOGIN_THREADS && w->queue->length > 0)
 		verify(g_queue_pop_head(w->queue));
@@ -302,7 +302,7 @@ delay_over(gpointer data)
 }
 
 bool
-web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg)
+web_login_origin_ok(struct web_admin *wa, SoupServerMessage *msg)
 {
 	SoupMessageHeaders *h = soup_server_message_get_request_headers(msg);
 	const char *origin = soup_message_headers_get_one(h, "Origin");
@@ -313,7 +313,7 @@ web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg)
 		return site == NULL || strcmp(site, "cross-site") != 0;
 	if (host == NULL)
 		return false;
-	gchar *own = g_strdup_printf("%s://%s", d->web->tls ? "https" : "http",
+	gchar *own = g_strdup_printf("%s://%s", wa->logins->tls ? "https" : "http",
 	    host);
 	bool ok = g_ascii_strcasecmp(origin, own) == 0;
 	g_free(own);
@@ -321,10 +321,10 @@ web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg)
 }
 
 void
-web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
+web_login(struct web_admin *wa, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg)
 {
-	struct web *w = d->web;
+	struct web_logins *w = wa->logins;
 	struct login *l;
 	struct db_user u;
 	const char *from = soup_server_message_get_remote_host(msg);
@@ -332,24 +332,24 @@ web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
 	    mono_s(), &delay_ms);
 
 	if (wait_s > 0) {
-		done(d, msg, WEB_LOGIN_LIMITED, NULL, NULL, wait_s, arg);
+		done(wa, msg, WEB_LOGIN_LIMITED, NULL, NULL, wait_s, arg);
 		return;
 	}
 	if (w->verifying + (int)w->queue->length + w->delayed >=
 	    WEB_LOGIN_PENDING) {
-		done(d, msg, WEB_LOGIN_BUSY, NULL, NULL, 0, arg);
+		done(wa, msg, WEB_LOGIN_BUSY, NULL, NULL, 0, arg);
 		return;
 	}
 	l = g_new0(struct login, 1);
 	l->w = w;
-	l->d = d;
+	l->wa = wa;
 	l->msg = g_object_ref(msg);
 	l->done = done;
 	l->arg = arg;
 	l->pw = g_strdup(pw);
 	snprintf(l->name, sizeof(l->name), "%s", name);
 	snprintf(l->source, sizeof(l->source), "%s", from ? from : "");
-	if (db_user_by_name(d->db, name, &u) == 1) {
+	if (db_user_by_name(wa->db, name, &u) == 1) {
 		snprintf(l->zone, sizeof(l->zone), "%s", u.zone);
 		if (!u.disabled) {
 			l->user_id = u.id;
@@ -370,7 +370,7 @@ web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
 }
 
 void
-web_logins_stop(struct web *w)
+web_logins_stop(struct web_logins *w)
 {
 	struct login *l;
 
@@ -447,7 +447,7 @@ digest(const struct pw_stash *st, const char *a, const char *b,
 static void
 pw_done(struct login *l)
 {
-	struct dalabad *d = l->d;
+	struct web_admin *wa = l->wa;
 	struct pw_stash *st = stash_of(l->msg);
 
 	if (l->kind == PW_VERIFY) {
@@ -472,7 +472,7 @@ pw_done(struct login *l)
 		dlog(LOG_ERR, "web: a request asked for password work %d times",
 		    st->reruns);
 	} else {
-		web_rerun(d, msg);
+		web_rerun(wa, msg);
 	}
 	if (!st->queued)
 		soup_server_message_unpause(msg);
@@ -481,10 +481,10 @@ pw_done(struct login *l)
 
 /* Queue kind for msg; WEB_PW_PENDING, or BUSY when too many wait. */
 static enum web_pw
-pw_queue(struct dalabad *d, SoupServerMessage *msg, enum login_kind kind,
+pw_queue(struct web_admin *wa, SoupServerMessage *msg, enum login_kind kind,
     const char *name, const char *hash, const char *pw)
 {
-	struct web *w = d->web;
+	struct web_logins *w = wa->logins;
 	const char *from = soup_server_message_get_remote_host(msg);
 
 	if (w->verifying + (int)w->queue->length + w->delayed >=
@@ -493,7 +493,7 @@ pw_queue(struct dalabad *d, SoupServerMessage *msg, enum login_kind kind,
 	struct login *l = g_new0(struct login, 1);
 	l->kind = kind;
 	l->w = w;
-	l->d = d;
+	l->wa = wa;
 	l->msg = g_object_ref(msg);
 	l->pw = g_strdup(pw);
 	snprintf(l->name, sizeof(l->name), "%s", name ? name : "");
@@ -506,7 +506,7 @@ pw_queue(struct dalabad *d, SoupServerMessage *msg, enum login_kind kind,
 }
 
 enum web_pw
-web_pw_verify(struct dalabad *d, SoupServerMessage *msg, const char *name,
+web_pw_verify(struct web_admin *wa, SoupServerMessage *msg, const char *name,
     const char *hash, const char *pw, bool *ok, int *wait_s)
 {
 	struct pw_stash *st = stash_of(msg);
@@ -521,18 +521,18 @@ web_pw_verify(struct dalabad *d, SoupServerMessage *msg, const char *name,
 	}
 	/* Guessing the current password with a borrowed session is slowed
 	 * like guessing at the login. */
-	*wait_s = web_limiter_check(d->web->lim, name, from ? from : "",
+	*wait_s = web_limiter_check(wa->logins->lim, name, from ? from : "",
 	    mono_s(), &delay_ms);
 	if (*wait_s > 0)
 		return WEB_PW_LIMITED;
-	enum web_pw r = pw_queue(d, msg, PW_VERIFY, name, hash, pw);
+	enum web_pw r = pw_queue(wa, msg, PW_VERIFY, name, hash, pw);
 	if (r == WEB_PW_PENDING)
-		web_limiter_failed(d->web->lim, name, from ? from : "", mono_s());
+		web_limiter_failed(wa->logins->lim, name, from ? from : "", mono_s());
 	return r;
 }
 
 enum web_pw
-web_pw_hash(struct dalabad *d, SoupServerMessage *msg, const char *pw,
+web_pw_hash(struct web_admin *wa, SoupServerMessage *msg, const char *pw,
     char out[DB_PWHASH_MAX + 1])
 {
 	struct pw_stash *st = stash_of(msg);
@@ -545,7 +545,7 @@ web_pw_hash(struct dalabad *d, SoupServerMessage *msg, const char *pw,
 		snprintf(out, DB_PWHASH_MAX + 1, "%s", st->hash);
 		return WEB_PW_DONE;
 	}
-	return pw_queue(d, msg, PW_HASH, NULL, NULL, pw);
+	return pw_queue(wa, msg, PW_HASH, NULL, NULL, pw);
 }
 
 const char *

@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "scheduler/log.h"
 #include "tts/tts.h"
 #include "web-admin/web_int.h"
@@ -127,7 +127,7 @@ int
 web_call(struct web_ctx *c, const char *method, const char *path,
     JsonObject *body, JsonNode **out, char *msg, size_t msglen)
 {
-	struct api_req r = { .d = c->d, .msg = c->msg, .method = method,
+	struct api_req r = { .wa = c->wa, .msg = c->msg, .method = method,
 	    .who = c->who, .capture = true, .body = body };
 	const char *q = strchr(path, '?');
 	gchar *p = q ? g_strndup(path, (gsize)(q - path)) : g_strdup(path);
@@ -191,7 +191,7 @@ web_get(struct web_ctx *c, const char *path)
 }
 
 const char *
-jstr(JsonObject *o, const char *name)
+web_jstr(JsonObject *o, const char *name)
 {
 	JsonNode *n = json_object_get_member(o, name);
 
@@ -199,7 +199,7 @@ jstr(JsonObject *o, const char *name)
 }
 
 int64_t
-jnum(JsonObject *o, const char *name)
+web_jnum(JsonObject *o, const char *name)
 {
 	JsonNode *n = json_object_get_member(o, name);
 
@@ -212,7 +212,7 @@ web_reading(struct web_ctx *c, const char *text, const char *voice,
 {
 	if (c->lex == NULL) {
 		c->lex = tts_lexicon_new();
-		if (c->lex && db_lexicon_load(c->d->db, c->lex, err, errlen) != 0) {
+		if (c->lex && db_lexicon_load(c->wa->db, c->lex, err, errlen) != 0) {
 			tts_lexicon_free(c->lex);
 			c->lex = tts_lexicon_new();	/* read without it */
 		}
@@ -307,32 +307,32 @@ route(struct web_ctx *c)
 }
 
 static void page_handle(SoupServerMessage *msg, const char *path,
-    GHashTable *query, struct dalabad *d);
+    GHashTable *query, struct web_admin *wa);
 
-/* Each address's share of the loop (scheduler/loop_share.h), but never for
+/* Each address's share of the loop (web-admin/loop_share.h), but never for
  * the emergency pages' forms and live view, nor the static files. */
 void
 web_page_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
-	struct dalabad *d = data;
+	struct web_admin *wa = data;
 	bool exempt = g_str_has_prefix(path, "/pages") ||
 	    g_str_has_prefix(path, "/static/");
 
 	(void)server;
-	if (!exempt && !api_share_allow(d, msg, true))
+	if (!exempt && !api_share_allow(wa, msg, true))
 		return;
 	int64_t t0 = g_get_monotonic_time();
-	page_handle(msg, path, query, d);
+	page_handle(msg, path, query, wa);
 	if (!exempt)
-		api_share_charge(d, msg, t0);
+		api_share_charge(wa, msg, t0);
 }
 
 static void
 page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
-    struct dalabad *d)
+    struct web_admin *wa)
 {
-	struct web_ctx c = { .d = d, .msg = msg, .query = query };
+	struct web_ctx c = { .wa = wa, .msg = msg, .query = query };
 	gchar **parts;
 
 	c.method = soup_server_message_get_method(msg);
@@ -361,7 +361,7 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 		c.parts[c.nparts] = parts[c.nparts];
 	if (c.nparts == 1 && c.parts[0][0] == '\0')
 		c.nparts = 0;
-	bool authed = web_authenticate(c.d, msg, &c.who) == 1;
+	bool authed = web_authenticate(c.wa, msg, &c.who) == 1;
 	if (strcmp(c.method, "GET") != 0 && strcmp(c.method, "POST") != 0) {
 		soup_server_message_set_status(msg, 405, NULL);
 	} else if (parts[c.nparts] != NULL) {
@@ -380,7 +380,7 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 	    strcmp(c.method, "POST") == 0) {
 		/* The page's logout is the API's, audited alike. */
 		if (web_call(&c, "POST", "logout", NULL, NULL, NULL, 0) == 200) {
-			web_set_cookie(c.d, msg, NULL);
+			web_set_cookie(c.wa, msg, NULL);
 			html_redirect(&c, "/login");
 		} else {
 			html_error_page(&c, 500, "没能退出，请再试一次。");
@@ -396,27 +396,27 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 }
 
 int
-web_start(struct dalabad *d, char *err, size_t errlen)
+web_start(struct web_admin *wa, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
-	d->web = g_new0(struct web, 1);
-	d->web->lim = web_limiter_new();
-	d->web->queue = g_queue_new();
-	d->web->waiting = g_queue_new();
-	d->web->tls = strcmp(d->cfg.api_tls_cert, "off") != 0;
-	soup_server_add_handler(d->api, "/", web_page_handler, d, NULL);
-	if (db_user_count(d->db) == 0)
+	wa->logins = g_new0(struct web_logins, 1);
+	wa->logins->lim = web_limiter_new();
+	wa->logins->queue = g_queue_new();
+	wa->logins->waiting = g_queue_new();
+	wa->logins->tls = strcmp(wa->cfg->api_tls_cert, "off") != 0;
+	soup_server_add_handler(wa->api, "/", web_page_handler, wa, NULL);
+	if (db_user_count(wa->db) == 0)
 		dlog(LOG_NOTICE, "web admin: no users yet; make the first county "
 		    "admin with: dalaba user add NAME --role county --zone CODE");
 	return 0;
 }
 
 void
-web_stop(struct dalabad *d)
+web_stop(struct web_admin *wa)
 {
-	if (d->web == NULL)
+	if (wa->logins == NULL)
 		return;
-	web_logins_stop(d->web);	/* frees it, now or later */
-	d->web = NULL;
+	web_logins_stop(wa->logins);	/* frees it, now or later */
+	wa->logins = NULL;
 }

@@ -8,8 +8,104 @@
 
 #include <json-glib/json-glib.h>
 
-#include "scheduler/daemon.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libsoup/soup.h>
+
+#include "scheduler/scheduler.h"
 #include "web-admin/web.h"
+
+struct api_req;
+struct http_gate;
+struct loop_share;
+struct web_logins;
+
+/* The HTTP side's state: the scheduler it serves and its listeners. */
+struct web_admin {
+	struct dalabad *d;		/* scheduler/scheduler.h */
+	struct db *db;			/* the scheduler's store */
+	const struct dalabad_config *cfg;	/* current across reloads */
+	SoupServer *api, *enroll;
+	struct http_gate *api_gate, *enroll_gate;	/* who gets in */
+	struct loop_share *api_share;	/* each source's share of the loop */
+	char token[65];			/* the machine's API bearer token */
+	struct web_logins *logins;	/* password work in flight */
+};
+
+
+enum web_role { WEB_VILLAGE = 0, WEB_TOWNSHIP = 1, WEB_COUNTY = 2 };
+
+/* Who is asking. */
+struct web_principal {
+	int64_t user_id;		/* 0: the machine's own token (api.token) */
+	char name[DB_NAME_MAX + 1];
+	enum web_role role;
+	char zone[13];			/* "" for the machine's token: everywhere */
+	bool by_session;		/* a cookie: writes must carry csrf */
+	char csrf[33];
+	char session_hash[65];
+};
+
+/* ---- roles and zones (authz.c; pure) ----
+ * A zone is a division code; a longer code lies inside every code that is
+ * its prefix (county 6 digits > township 9 > village 12). */
+const char *web_role_name(enum web_role r);
+int web_role_parse(const char *s);	/* -1 if unknown */
+/* May p act on something in zone (zone inside p's own)? */
+bool web_within(const struct web_principal *p, const char *zone);
+/* May p see it (inside p's zone, or an area that contains p's zone, such
+ * as the township notice that airs in p's village)? */
+bool web_sees(const struct web_principal *p, const char *zone);
+/* The highest notice class (0 village .. 2 county) p may send. */
+int web_max_class(const struct web_principal *p);
+bool web_is_county(const struct web_principal *p);
+/* May p issue emergency pages (inside their zone)? County staff may;
+ * township staff when township_pages ([pages] township) is on. */
+bool web_may_page(const struct web_principal *p, bool township_pages);
+/* Does a role fit a zone code's length? */
+bool web_role_fits(enum web_role r, const char *zone);
+
+/* ---- authentication (session.c) ---- */
+/* 1 with *p filled if the request carries a valid credential, else 0. */
+int web_authenticate(struct web_admin *wa, SoupServerMessage *msg,
+    struct web_principal *p);
+/* The hex BLAKE2b hash under which a secret (session, API or enrolment
+ * token) is stored: a copy of the database lets nobody in. */
+void web_secret_hash(const char *secret, char out[65]);
+/* The CSRF token a cookie-authenticated write must carry. */
+bool web_csrf_ok(const struct web_principal *p, const char *token);
+
+/* ---- passwords (password.c) ---- */
+#define WEB_PASSWORD_MIN 8
+#define WEB_PASSWORD_MAX 128
+#define WEB_PASSWORD_GEN 16	/* characters of a password dalaba makes */
+#define WEB_TOKENS_MAX 20	/* live API tokens per user */
+/* argon2id (crypto_pwhash_str). 0, or -1 out of memory. */
+int web_password_hash(const char *pw, char out[DB_PWHASH_MAX + 1]);
+/* A readable random password of n - 1 characters. */
+void web_password_generate(char *out, size_t n);
+/* Create a user (the CLI's bootstrap path and the API's). role/zone are
+ * checked; pw NULL makes one, returned in gen (if non-NULL). */
+int web_user_create(struct db *db, const char *name, const char *role,
+    const char *zone, const char *pw, char *gen, size_t genlen,
+    int64_t *id, char *err, size_t errlen);
+
+/* ---- JSON API of people (api_people.c): users, login, logout, me,
+ * tokens, audit. 0 handled, -1 no such route. */
+int web_api_route(struct api_req *r);
+
+/* ---- form bodies (form.c): strict application/x-www-form-urlencoded.
+ * At most WEB_FORM_MAX_FIELDS fields, names [a-z0-9_] up to 32 bytes,
+ * values valid UTF-8 without NUL; a repeated name joins its values with
+ * ','. Returns a table name -> value (g_hash_table_unref), or NULL with
+ * err set. */
+#define WEB_FORM_MAX_FIELDS 64
+#define WEB_FORM_MAX_BYTES (64 * 1024)
+GHashTable *web_form_parse(const char *data, size_t len, char *err,
+    size_t errlen);
+
 
 #define WEB_COOKIE "dalaba_session"
 #define WEB_SESSION_S (12 * 3600)	/* a working day, then log in again */
@@ -35,7 +131,7 @@ void web_limiter_refund(struct web_limiter *l, const char *name,
     const char *source, int64_t now);
 size_t web_limiter_size(const struct web_limiter *l);	/* entries kept */
 
-struct web {
+struct web_logins {
 	struct web_limiter *lim;
 	int verifying;		/* password checks in flight */
 	GQueue *queue;		/* logins waiting for a check thread */
@@ -50,19 +146,19 @@ enum web_login_outcome { WEB_LOGIN_OK, WEB_LOGIN_BAD, WEB_LOGIN_LIMITED,
     WEB_LOGIN_BUSY };
 /* cookie is the new session's secret (OK only); wait_s how long to wait
  * before trying again (LIMITED only). */
-typedef void (*web_login_fn)(struct dalabad *d, SoupServerMessage *msg,
+typedef void (*web_login_fn)(struct web_admin *wa, SoupServerMessage *msg,
     enum web_login_outcome outcome, const struct web_principal *p,
     const char *cookie, int wait_s, void *arg);
 /* Check a name and password off the loop; done runs on the loop, at once
  * for a refusal by the limiter, else later with msg paused meanwhile. */
-void web_login(struct dalabad *d, SoupServerMessage *msg, const char *name,
+void web_login(struct web_admin *wa, SoupServerMessage *msg, const char *name,
     const char *pw, web_login_fn done, void *arg);
-void web_logout(struct dalabad *d, const struct web_principal *p);
+void web_logout(struct web_admin *wa, const struct web_principal *p);
 /* May this request log in? A browser's Origin (or Sec-Fetch-Site) must
  * be this server's own: an auto-submitting form on another site must not
  * log a victim in as someone else (login CSRF). Programs that send no
  * Origin, such as the CLI and curl, may. */
-bool web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg);
+bool web_login_origin_ok(struct web_admin *wa, SoupServerMessage *msg);
 /* A request's password work, off the loop on the login threads: the
  * current password checked against hash (throttled per name and source
  * like logins), or a new one hashed. PENDING: msg is paused and will be
@@ -71,24 +167,30 @@ bool web_login_origin_ok(struct dalabad *d, SoupServerMessage *msg);
  * the result. LIMITED: wait *wait_s (answer 429); BUSY: too much work
  * waiting (answer 503). */
 enum web_pw { WEB_PW_DONE, WEB_PW_PENDING, WEB_PW_LIMITED, WEB_PW_BUSY };
-enum web_pw web_pw_verify(struct dalabad *d, SoupServerMessage *msg,
+enum web_pw web_pw_verify(struct web_admin *wa, SoupServerMessage *msg,
     const char *name, const char *hash, const char *pw, bool *ok,
     int *wait_s);
-enum web_pw web_pw_hash(struct dalabad *d, SoupServerMessage *msg,
+enum web_pw web_pw_hash(struct web_admin *wa, SoupServerMessage *msg,
     const char *pw, char out[DB_PWHASH_MAX + 1]);
 /* A password made for this request, the same on each of its runs. */
 const char *web_pw_generated(SoupServerMessage *msg);
 /* Run a paused request again from its start (api_server.c: the API's
  * handler or the pages'). */
-void web_rerun(struct dalabad *d, SoupServerMessage *msg);
+void web_rerun(struct web_admin *wa, SoupServerMessage *msg);
 /* At stop: drop the logins not yet checking; w is freed once the last
  * check running on a thread is back. */
-void web_logins_stop(struct web *w);
+void web_logins_stop(struct web_logins *w);
+/* The pages' handler on wa->api, and the logins' state (web.c). */
+int web_start(struct web_admin *wa, char *err, size_t errlen);
+/* libsoup's handler of the pages (its data is the struct web_admin). */
+void web_page_handler(SoupServer *server, SoupServerMessage *msg,
+    const char *path, GHashTable *query, gpointer data);
+void web_stop(struct web_admin *wa);
 /* Set-Cookie for a session secret; NULL clears it. */
-void web_set_cookie(struct dalabad *d, SoupServerMessage *msg,
+void web_set_cookie(struct web_admin *wa, SoupServerMessage *msg,
     const char *cookie);
 /* Fill p from the user's row. 0, or -1 if gone or disabled. */
-int web_principal_load(struct dalabad *d, int64_t user_id,
+int web_principal_load(struct web_admin *wa, int64_t user_id,
     struct web_principal *p);
 /* "web:ADDR" / "api:ADDR" for the audit log. */
 void web_source(SoupServerMessage *msg, const char *kind, char *out,
@@ -104,7 +206,7 @@ bool web_bearer_secret(const char *header, char out[65]);
 
 /* ---- a page request (web.c) ---- */
 struct web_ctx {
-	struct dalabad *d;
+	struct web_admin *wa;
 	SoupServerMessage *msg;
 	const char *method;
 	char *parts[6];
@@ -119,7 +221,7 @@ struct web_ctx {
 };
 
 /* Escape s for HTML text and attributes; owned by c. NULL gives "". */
-const char *E(struct web_ctx *c, const char *s);
+const char *web_esc(struct web_ctx *c, const char *s);
 /* A form field or query value, or def. */
 const char *web_field(struct web_ctx *c, const char *name, const char *def);
 const char *web_qarg(struct web_ctx *c, const char *name, const char *def);
@@ -136,8 +238,8 @@ int web_call(struct web_ctx *c, const char *method, const char *path,
 /* GET an API resource as the page's user; NULL unless 200. */
 JsonNode *web_get(struct web_ctx *c, const char *path);
 /* A member of an API answer: NULL / 0 when absent or null. */
-const char *jstr(JsonObject *o, const char *name);
-int64_t jnum(JsonObject *o, const char *name);
+const char *web_jstr(JsonObject *o, const char *name);
+int64_t web_jnum(JsonObject *o, const char *name);
 
 /* The words eSpeak NG will be given for text (normalised, the store's
  * lexicon applied), malloc'd; NULL with err. */

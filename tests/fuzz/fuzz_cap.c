@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/cap.h"
+#include "web-admin/cap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
-#include "web-admin/web.h"
+#include "web-admin/api_int.h"
+#include "web-admin/web_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scheduler/airq.h"
+#include "scheduler/scheduler.h"
 #include "tests/unit/harness.h"
 
 #define V0 0	/* village class */

@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "scheduler/cap.h"
+#include "web-admin/cap.h"
 #include "tests/unit/harness.h"
 
 #define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \

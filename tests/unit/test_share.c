@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "scheduler/loop_share.h"
+#include "web-admin/loop_share.h"
 #include "tests/unit/harness.h"
 
 #define S 1000000LL	/* microseconds in a second */

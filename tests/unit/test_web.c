@@ -10,9 +10,9 @@
 
 #include <sodium.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "tests/unit/harness.h"
-#include "web-admin/web.h"
+#include "web-admin/web_int.h"
 #include "web-admin/web_int.h"
 
 static struct web_principal

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "scheduler/log.h"
 #include "scheduler/store_int.h"
 #include "tts/tts.h"
@@ -192,14 +192,14 @@ api_bool(struct api_req *r, const char *name, bool def, bool *out)
 }
 
 JsonNode *
-api_rows(struct dalabad *d, const char *sql, const struct db_arg *args,
+api_rows(struct web_admin *wa, const char *sql, const struct db_arg *args,
     int nargs)
 {
 	sqlite3_stmt *st;
 	char err[256];
 	int rc;
 
-	if ((st = db_prepare(d->db, err, sizeof(err), sql, args, nargs)) ==
+	if ((st = db_prepare(wa->db, err, sizeof(err), sql, args, nargs)) ==
 	    NULL) {
 		dlog(LOG_ERR, "api: %s", err);
 		return NULL;
@@ -242,7 +242,7 @@ bool
 api_begin(struct api_req *r)
 {
 	assert(!r->in_txn);
-	if (db_begin(r->d->db) != 0) {
+	if (db_begin(r->wa->db) != 0) {
 		api_error(r, 503, "busy", "the store is busy; try again");
 		return false;
 	}
@@ -258,12 +258,12 @@ api_commit(struct api_req *r)
 	r->in_txn = false;
 	if (r->audit_failed) {
 		/* A change nobody can later account for is not made. */
-		db_rollback(r->d->db);
+		db_rollback(r->wa->db);
 		api_error(r, 500, "audit", "the change could not be written to "
 		    "the audit log, so it was not made");
 		return -1;
 	}
-	if (db_commit(r->d->db) != 0) {
+	if (db_commit(r->wa->db) != 0) {
 		api_error(r, 500, "database", "the change could not be stored");
 		return -1;
 	}
@@ -274,7 +274,7 @@ void
 api_rollback(struct api_req *r)
 {
 	if (r->in_txn)
-		db_rollback(r->d->db);
+		db_rollback(r->wa->db);
 	r->in_txn = false;
 }
 
@@ -282,10 +282,7 @@ bool
 api_room(struct api_req *r)
 {
 	/* As of now, not of the last tick: the disk may have just filled. */
-	if (r->d->storage)
-		storage_check(r->d->storage, g_get_monotonic_time() /
-		    G_USEC_PER_SEC);
-	if (!dalabad_disk_full(r->d))
+	if (!dalabad_disk_full(r->wa->d, true))
 		return true;
 	api_error(r, 507, "disk_full", "the server's disk is full: nothing new "
 	    "is stored until there is room (what is stored still airs)");
@@ -323,7 +320,7 @@ api_spoken_fits(struct api_req *r, const char *title, const char *body,
     const char *voice, int rate, int repeat)
 {
 	int s = api_spoken_seconds(title, body, voice, rate, repeat);
-	int max = r->d->cfg.item_max_s;
+	int max = r->wa->cfg->item_max_s;
 
 	if (s <= max)
 		return true;
@@ -393,7 +390,7 @@ api_audit(struct api_req *r, const char *action, const char *fmt, ...)
 	va_end(ap);
 	/* About the object acted on when the handler said which, else
 	 * about the actor's own area. */
-	rc = db_audit(r->d->db, r->who.user_id, r->source, r->audit_zone ?
+	rc = db_audit(r->wa->db, r->who.user_id, r->source, r->audit_zone ?
 	    r->audit_zone : r->who.zone, action, detail);
 	if (rc != 0) {
 		dlog(LOG_ERR, "audit of %s by %s failed", action, r->who.name);

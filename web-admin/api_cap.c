@@ -34,8 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
-#include "scheduler/cap.h"
+#include "web-admin/api_int.h"
+#include "web-admin/cap.h"
 #include "scheduler/log.h"
 
 /* Our answer as a CAP alert; status is the HTTP status. */
@@ -131,10 +131,10 @@ referenced_pages(struct api_req *r, const struct cap_alert *a, int64_t *ids,
 
 	*known = 0;
 	for (int i = 0; i < a->nrefs; i++) {
-		int64_t id = db_page_find_cap(r->d->db, a->refs[i].sender,
+		int64_t id = db_page_find_cap(r->wa->db, a->refs[i].sender,
 		    a->refs[i].identifier, a->refs[i].sent);
 		struct db_page p;
-		if (id <= 0 || db_page_get(r->d->db, id, &p) != 1) {
+		if (id <= 0 || db_page_get(r->wa->db, id, &p) != 1) {
 			g_string_append_printf(done, "; %s is unknown here",
 			    a->refs[i].identifier);
 			continue;
@@ -187,7 +187,7 @@ cancel_alert(struct api_req *r, const struct cap_alert *a)
 		if (api_commit(r) != 0)
 			goto out;
 		for (int i = 0; i < n; i++)
-			dalabad_page_off_air(r->d, ids[i]);
+			dalabad_alert_off_air(r->wa->d, ids[i]);
 	}
 	cap_answer(r, 200, a, false, 0, "cancel: %d alert%s%s", known,
 	    known == 1 ? "" : "s", done->str);
@@ -215,7 +215,7 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 	int nz = 0, ndrill = 0;
 	int64_t id, now = dalabad_now();
 
-	if ((id = db_page_find_cap(r->d->db, a->sender, a->identifier,
+	if ((id = db_page_find_cap(r->wa->db, a->sender, a->identifier,
 	    a->sent_text)) > 0) {
 		cap_answer(r, 200, a, false, id, "already received as page %lld; "
 		    "not aired again", (long long)id);
@@ -249,7 +249,7 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 		goto out;
 	}
 	for (int i = 0; i < in->ncodes; i++) {
-		int dr = db_zone_drills(r->d->db, in->codes[i]);
+		int dr = db_zone_drills(r->wa->db, in->codes[i]);
 		bool drills = dr == 1, dup = false;
 		if (dr < 0 || !api_zone_code_ok(in->codes[i])) {
 			g_string_append_printf(unknown, "%s%s", unknown->len ? " " :
@@ -290,7 +290,7 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 	    in->severity == CAP_EXTREME || in->severity == CAP_SEVERE ?
 	    BCAST_PRIO_EMERGENCY : BCAST_PRIO_COUNTY;
 	pg.expires_at = in->expires ? in->expires : now +
-	    r->d->cfg.page_expires_s;
+	    r->wa->cfg->page_expires_s;
 	if (a->status == CAP_SYSTEM || a->status == CAP_DRAFT) {
 		pg.aired = false;
 		pg.reason = "status System/Draft: never aired";
@@ -316,12 +316,12 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 	/* A long alert is read fewer times rather than refused; one that
 	 * would run past the limit even once is refused. */
 	while (pg.aired && pg.repeat > 1 && api_spoken_seconds(NULL, pg.text,
-	    pg.voice, 0, pg.repeat) > r->d->cfg.item_max_s)
+	    pg.voice, 0, pg.repeat) > r->wa->cfg->item_max_s)
 		pg.repeat--;
 	if (pg.aired && api_spoken_seconds(NULL, pg.text, pg.voice, 0, 1) >
-	    r->d->cfg.item_max_s) {
+	    r->wa->cfg->item_max_s) {
 		cap_answer(r, 400, a, true, 0, "the alert would take over %d "
-		    "minutes to read once", r->d->cfg.item_max_s / 60);
+		    "minutes to read once", r->wa->cfg->item_max_s / 60);
 		goto out;
 	}
 	if (api_page_create(r, &pg, &id) != 0) {

@@ -1,5 +1,5 @@
 /*
- * cap.h — inside scheduler/: reading an OASIS CAP 1.2 alert (Common
+ * cap.h — inside web-admin/: reading an OASIS CAP 1.2 alert (Common
  * Alerting Protocol) as an upstream platform POSTs it, into plain C data.
  * Pure: bytes in, a checked struct or a reason out; what to air is decided
  * elsewhere. The parser is hostile-input safe: a size cap before parsing,

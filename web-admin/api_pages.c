@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "scheduler/log.h"
 #include "tts/tts.h"
 
@@ -20,7 +20,7 @@
 bool
 api_may_page(struct api_req *r)
 {
-	if (web_may_page(&r->who, r->d->cfg.pages_township))
+	if (web_may_page(&r->who, r->wa->cfg->pages_township))
 		return true;
 	api_error(r, 403, "forbidden", "%s", r->who.role == WEB_TOWNSHIP ?
 	    "township staff may not page here ([pages] township = 0): ask the "
@@ -50,7 +50,7 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 			    "*");
 			return -1;
 		}
-		if (db_zone_drills(r->d->db, zones[i]) < 0) {
+		if (db_zone_drills(r->wa->db, zones[i]) < 0) {
 			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
 			return -1;
 		}
@@ -99,12 +99,12 @@ api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
 	char err[256];
 	int rc;
 
-	if (db_page_get(r->d->db, id, &p) != 1) {
+	if (db_page_get(r->wa->db, id, &p) != 1) {
 		api_error(r, 500, "database", "page %lld cannot be read",
 		    (long long)id);
 		return -1;
 	}
-	rc = db_page_cancel(r->d->db, id, err, sizeof(err));
+	rc = db_page_cancel(r->wa->db, id, err, sizeof(err));
 	audit_about_zones(r, p.zones);
 	if (rc == 0)
 		api_audit(r, "page.cancel", "page %lld to %s%s%s: %s",
@@ -152,14 +152,14 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		if (api_page_cancel_stored(r, pg->replaces[i], pg->cap_identifier) <
 		    0)
 			goto refused;
-	if (db_page_add(r->d->db, &p, id, err, sizeof(err)) != 0)
+	if (db_page_add(r->wa->db, &p, id, err, sizeof(err)) != 0)
 		goto fail;
 	for (int i = 0; pg->aired && pg->zones[i]; i++) {
 		struct db_notice n = { .body = pg->text, .voice = pg->voice,
 		    .repeat = pg->repeat, .chime = 1, .priority = pg->priority,
 		    .zone = pg->zones[i], .created_by = r->who.user_id,
 		    .page_id = *id };
-		if (db_notice_add(r->d->db, &n, &nid, err, sizeof(err)) != 0)
+		if (db_notice_add(r->wa->db, &n, &nid, err, sizeof(err)) != 0)
 			goto fail;
 	}
 	audit_about_zones(r, zones);
@@ -176,12 +176,12 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		return -1;
 	}
 	for (int i = 0; i < pg->nreplaces; i++)
-		dalabad_page_off_air(r->d, pg->replaces[i]);
+		dalabad_alert_off_air(r->wa->d, pg->replaces[i]);
 	dlog(LOG_NOTICE, "page %lld %s by %s (%s) to %s: %.200s", (long long)*id,
 	    pg->aired ? "issued" : "logged, not aired", r->who.name, pg->source,
 	    zones, pg->text);
 	g_free(zones);
-	if (pg->aired && dalabad_page_start(r->d, *id, err, sizeof(err)) != 0)
+	if (pg->aired && dalabad_alert_start(r->wa->d, *id, err, sizeof(err)) != 0)
 		dlog(LOG_ERR, "%s", err);
 	return 0;
 fail:
@@ -221,18 +221,18 @@ add_unconfirmed(const struct db_speaker_row *s, void *arg)
  * *unheard (a JSON array of codes), so that no page can look complete
  * while a village hears nothing. */
 JsonArray *
-api_coverage(struct dalabad *d, const char *const *zones, int n,
+api_coverage(struct web_admin *wa, const char *const *zones, int n,
     JsonArray **unheard)
 {
 	size_t ns = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &ns);
+	struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(wa->d), &ns);
 	JsonArray *a = json_array_new();
 
 	*unheard = json_array_new();
 	for (int i = 0; i < n; i++) {
 		struct bcast_zone z, sz;
 		int total = 0, enrolled = 0, online = 0;
-		db_zone_speakers(d->db, zones[i], &total, &enrolled);
+		db_zone_speakers(wa->db, zones[i], &total, &enrolled);
 		bcast_zone_parse(zones[i], &z);
 		for (size_t k = 0; v && k < ns; k++)
 			if (v[k].online && bcast_zone_parse(v[k].zone, &sz) == 0 &&
@@ -254,17 +254,17 @@ api_coverage(struct dalabad *d, const char *const *zones, int n,
 /* The page as the API shows it (detail: its coverage now, and which
  * targets have not confirmed). */
 static JsonObject *
-page_json(struct dalabad *d, const struct db_page *p, bool detail)
+page_json(struct web_admin *wa, const struct db_page *p, bool detail)
 {
 	int64_t id = p->id;
 	int targets, confirmed;
 	JsonObject *o;
 
-	db_page_counts(d->db, id, &targets, &confirmed);
+	db_page_counts(wa->db, id, &targets, &confirmed);
 	o = json_object_new();
 	json_object_set_int_member(o, "id", p->id);
 	json_object_set_string_member(o, "state", p->state);
-	json_object_set_boolean_member(o, "on_air", dalabad_page_live(d, id));
+	json_object_set_boolean_member(o, "on_air", dalabad_alert_live(wa->d, id));
 	json_object_set_string_member(o, "source", p->source);
 	json_object_set_string_member(o, "text", p->body);
 	JsonArray *z = json_array_new();
@@ -283,7 +283,7 @@ page_json(struct dalabad *d, const struct db_page *p, bool detail)
 		json_object_set_string_member(o, "reason", p->reason);
 	json_object_set_int_member(o, "targets", targets);
 	json_object_set_int_member(o, "confirmed", confirmed);
-	json_object_set_int_member(o, "playing", dalabad_page_playing(d, id));
+	json_object_set_int_member(o, "playing", dalabad_alert_playing(wa->d, id));
 	if (p->cap_identifier) {
 		JsonObject *c = json_object_new();
 		json_object_set_string_member(c, "sender", p->cap_sender);
@@ -295,18 +295,18 @@ page_json(struct dalabad *d, const struct db_page *p, bool detail)
 	}
 	if (detail) {
 		JsonArray *unheard;
-		json_object_set_array_member(o, "coverage", api_coverage(d,
+		json_object_set_array_member(o, "coverage", api_coverage(wa,
 		    (const char *const *)zs, (int)g_strv_length(zs), &unheard));
 		json_object_set_array_member(o, "unheard", unheard);
 		size_t ns = 0;
-		struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &ns);
+		struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(wa->d), &ns);
 		struct unconfirmed u = { json_array_new(),
 		    g_hash_table_new(g_direct_hash, g_direct_equal) };
 		for (size_t k = 0; v && k < ns; k++)
 			if (v[k].online)
 				g_hash_table_add(u.online, GUINT_TO_POINTER(v[k].id));
 		free(v);
-		db_page_unconfirmed_each(d->db, id, UNCONFIRMED_LISTED,
+		db_page_unconfirmed_each(wa->db, id, UNCONFIRMED_LISTED,
 		    add_unconfirmed, &u);
 		json_object_set_array_member(o, "unconfirmed", u.a);
 		json_object_set_int_member(o, "unconfirmed_count",
@@ -319,14 +319,14 @@ page_json(struct dalabad *d, const struct db_page *p, bool detail)
 
 /* The same, read from the store first. */
 static JsonObject *
-page_json_by_id(struct dalabad *d, int64_t id, bool detail)
+page_json_by_id(struct web_admin *wa, int64_t id, bool detail)
 {
 	struct db_page p;
 	JsonObject *o;
 
-	if (db_page_get(d->db, id, &p) != 1)
+	if (db_page_get(wa->db, id, &p) != 1)
 		return NULL;
-	o = page_json(d, &p, detail);
+	o = page_json(wa, &p, detail);
 	db_page_clear(&p);
 	return o;
 }
@@ -340,7 +340,7 @@ issuer_role(struct api_req *r, const struct db_page *p)
 	struct db_user u;
 	int role;
 
-	if (p->created_by == 0 || db_user_by_id(r->d->db, p->created_by, &u) != 1 ||
+	if (p->created_by == 0 || db_user_by_id(r->wa->db, p->created_by, &u) != 1 ||
 	    (role = web_role_parse(u.role)) < 0)
 		return WEB_COUNTY;
 	return role;
@@ -353,7 +353,7 @@ page_allowed(struct api_req *r, int64_t id, bool act, struct db_page *p)
 {
 	bool sees = false, within = true;
 
-	if (db_page_get(r->d->db, id, p) != 1) {
+	if (db_page_get(r->wa->db, id, p) != 1) {
 		api_error(r, 404, "not_found", "no page %lld", (long long)id);
 		return false;
 	}
@@ -396,7 +396,7 @@ post_page(struct api_req *r)
 	    api_int(r, "repeat", 1, 10, 2, &pg.repeat) != 0 ||
 	    api_int(r, "volume", 0, 100, 100, &pg.volume) != 0 ||
 	    api_int(r, "expires_minutes", 1, 24 * 60,
-	    r->d->cfg.page_expires_s / 60, &minutes) != 0 ||
+	    r->wa->cfg->page_expires_s / 60, &minutes) != 0 ||
 	    api_str(r, "voice", false, 32, &pg.voice) != 0)
 		return;
 	if (pg.voice == NULL)
@@ -445,7 +445,7 @@ post_page(struct api_req *r)
 	pg.expires_at = dalabad_now() + minutes * 60;
 	if (api_page_create(r, &pg, &id) != 0)
 		return;
-	api_reply(r, 201, api_object(page_json_by_id(r->d, id, true)));
+	api_reply(r, 201, api_object(page_json_by_id(r->wa, id, true)));
 }
 
 static void
@@ -456,7 +456,7 @@ get_page(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !page_allowed(r, id, false, &p))
 		return;
-	api_reply(r, 200, api_object(page_json(r->d, &p, true)));
+	api_reply(r, 200, api_object(page_json(r->wa, &p, true)));
 	db_page_clear(&p);
 }
 
@@ -469,7 +469,7 @@ static void
 list_one(const struct db_page *p, void *arg)
 {
 	struct list *l = arg;
-	json_array_add_object_element(l->a, page_json(l->r->d, p, false));
+	json_array_add_object_element(l->a, page_json(l->r->wa, p, false));
 }
 
 static void
@@ -478,7 +478,7 @@ get_pages(struct api_req *r)
 	struct list l = { r, json_array_new() };
 	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
 
-	db_page_each(r->d->db, r->who.zone, 50, list_one, &l);
+	db_page_each(r->wa->db, r->who.zone, 50, list_one, &l);
 	json_node_take_array(n, l.a);
 	api_reply(r, 200, n);
 }
@@ -504,9 +504,9 @@ cancel_page(struct api_req *r)
 	}
 	if (api_commit(r) != 0)
 		return;
-	dalabad_page_off_air(r->d, id);
+	dalabad_alert_off_air(r->wa->d, id);
 	dlog(LOG_NOTICE, "page %lld cancelled by %s", (long long)id, r->who.name);
-	api_reply(r, 200, api_object(page_json_by_id(r->d, id, true)));
+	api_reply(r, 200, api_object(page_json_by_id(r->wa, id, true)));
 }
 
 /* GET coverage?zones=CODE[,CODE...]: how the zones a page would reach
@@ -529,7 +529,7 @@ get_coverage(struct api_req *r)
 			    zs[i]);
 			goto out;
 		}
-		if (!web_sees(&r->who, zs[i]) || db_zone_drills(r->d->db,
+		if (!web_sees(&r->who, zs[i]) || db_zone_drills(r->wa->db,
 		    zs[i]) < 0) {
 			api_error(r, 404, "not_found", "no zone %s", zs[i]);
 			goto out;
@@ -537,7 +537,7 @@ get_coverage(struct api_req *r)
 	}
 	JsonArray *unheard;
 	JsonObject *o = json_object_new();
-	json_object_set_array_member(o, "coverage", api_coverage(r->d,
+	json_object_set_array_member(o, "coverage", api_coverage(r->wa,
 	    (const char *const *)zs, n, &unheard));
 	json_object_set_array_member(o, "unheard", unheard);
 	api_reply(r, 200, api_object(o));

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 
 void
 api_audit_about(struct api_req *r, const char *zone)
@@ -52,7 +52,7 @@ api_zone_allowed(struct api_req *r, const char *zone, const char *what,
 bool
 api_notice_allowed(struct api_req *r, int64_t id, bool act)
 {
-	JsonNode *rows = api_rows(r->d, "SELECT zone, COALESCE(page_id, 0) AS "
+	JsonNode *rows = api_rows(r->wa, "SELECT zone, COALESCE(page_id, 0) AS "
 	    "page FROM notices WHERE id = ?", DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	JsonObject *o = a && json_array_get_length(a) == 1 ?

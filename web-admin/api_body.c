@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 
 int
 api_parse_body(const char *data, size_t len, JsonObject **out,

@@ -20,7 +20,7 @@
 
 #include <gio/gio.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 
 #define CHUNK (64 * 1024)
 /* Each download is paced to this: a phone on 4G takes far less, a 30-

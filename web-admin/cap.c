@@ -15,7 +15,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "scheduler/cap.h"
+#include "web-admin/cap.h"
 
 static const char *const status_names[] = { "Actual", "Exercise", "System",
     "Test", "Draft", NULL };

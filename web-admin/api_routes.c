@@ -11,17 +11,46 @@
 
 #include <sodium.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "scheduler/log.h"
 
 /* ---- status ------------------------------------------------------------- */
 
+struct status_on_air {
+	const struct web_principal *who;
+	JsonArray *on;
+	int waiting;
+};
+
+static void
+status_airing(const struct dalabad_airing_info *a, void *arg)
+{
+	struct status_on_air *soa = arg;
+
+	if (!web_sees(soa->who, a->zone))
+		return;
+	if (!a->on_air) {
+		soa->waiting++;
+		return;
+	}
+	JsonObject *x = json_object_new();
+	json_object_set_int_member(x, "broadcast", a->broadcast_id);
+	json_object_set_int_member(x, "notice", a->notice_id);
+	json_object_set_string_member(x, "title", a->title);
+	json_object_set_string_member(x, "zone", a->zone);
+	json_object_set_string_member(x, "class", dalabad_class_names[a->prio]);
+	json_object_set_int_member(x, "since", a->on_air_at);
+	json_object_set_int_member(x, "targets", a->targets);
+	json_object_set_int_member(x, "confirmed", a->confirmed);
+	json_array_add_object_element(soa->on, x);
+}
+
 static void
 get_status(struct api_req *r)
 {
-	struct dalabad *d = r->d;
+	struct web_admin *wa = r->wa;
 	size_t n = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(d->srv, &n);
+	struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(wa->d), &n);
 	JsonObject *o = json_object_new(), *spk = json_object_new();
 	JsonArray *on = json_array_new();
 	int online = 0, playing = 0, waiting = 0;
@@ -34,30 +63,13 @@ get_status(struct api_req *r)
 		online += v[i].online;
 		playing += v[i].online && v[i].st.playing_ssrc != 0;
 	}
-	for (guint i = 0; i < d->airings->len; i++) {
-		struct airing *a = g_ptr_array_index(d->airings, i);
-		if (a->dead || !web_sees(&r->who, a->it.zone))
-			continue;
-		if (a->oa == NULL) {
-			waiting++;
-			continue;
-		}
-		JsonObject *x = json_object_new();
-		json_object_set_int_member(x, "broadcast", a->it.id);
-		json_object_set_int_member(x, "notice", a->notice_id);
-		json_object_set_string_member(x, "title", a->title);
-		json_object_set_string_member(x, "zone", a->it.zone);
-		json_object_set_string_member(x, "class", dalabad_class_names[a->it.prio]);
-		json_object_set_int_member(x, "since", a->on_air_at);
-		json_object_set_int_member(x, "targets", a->targets);
-		json_object_set_int_member(x, "confirmed",
-		    g_hash_table_size(a->confirmed));
-		json_array_add_object_element(on, x);
-	}
+	struct status_on_air soa = { .who = &r->who, .on = on };
+	dalabad_airings_each(wa->d, status_airing, &soa);
+	waiting = soa.waiting;
 	free(v);
 	json_object_set_string_member(o, "version", DALABAD_VERSION);
 	json_object_set_int_member(o, "now", dalabad_now());
-	json_object_set_string_member(o, "timezone", d->cfg.timezone);
+	json_object_set_string_member(o, "timezone", wa->cfg->timezone);
 	json_object_set_int_member(spk, "known", (gint64)known);
 	json_object_set_int_member(spk, "online", online);
 	json_object_set_int_member(spk, "playing", playing);
@@ -72,7 +84,7 @@ get_status(struct api_req *r)
 static void
 get_zones(struct api_req *r)
 {
-	JsonNode *rows = api_rows(r->d, "SELECT code, name, quiet_start, "
+	JsonNode *rows = api_rows(r->wa, "SELECT code, name, quiet_start, "
 	    "quiet_end FROM zones WHERE " API_SEES("code", 1) " ORDER BY code",
 	    DB_ARGS(r->who.zone));
 
@@ -110,10 +122,10 @@ post_zone(struct api_req *r)
 		return;
 	if (!api_begin(r))
 		return;
-	if (db_zone_add(r->d->db, code, name, err, sizeof(err)) != 0 ||
-	    ((qs || qe) && db_zone_set_quiet(r->d->db, code, qs ? qs : "21:30",
+	if (db_zone_add(r->wa->db, code, name, err, sizeof(err)) != 0 ||
+	    ((qs || qe) && db_zone_set_quiet(r->wa->db, code, qs ? qs : "21:30",
 	    qe ? qe : "06:00", err, sizeof(err)) != 0) || (drills &&
-	    db_zone_set_drills(r->d->db, code, true, err, sizeof(err)) != 0)) {
+	    db_zone_set_drills(r->wa->db, code, true, err, sizeof(err)) != 0)) {
 		api_rollback(r);
 		if (strstr(err, "UNIQUE"))
 			api_error(r, 409, "exists", "zone %s exists already", code);
@@ -124,7 +136,7 @@ post_zone(struct api_req *r)
 	api_audit(r, "zone.add", "%s %s", code, name);
 	if (api_commit(r) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT code, name, quiet_start, "
+	JsonNode *rows = api_rows(r->wa, "SELECT code, name, quiet_start, "
 	    "quiet_end, drills FROM zones WHERE code = ?", DB_ARGS(code));
 	JsonNode *one = json_array_get_element(json_node_get_array(rows), 0);
 	api_reply(r, 201, json_node_copy(one));
@@ -183,7 +195,7 @@ get_speakers(struct api_req *r)
 
 	if (zone == NULL || after < 0 || limit < 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT id, zone, name, key_hex IS NOT "
+	JsonNode *rows = api_rows(r->wa, "SELECT id, zone, name, key_hex IS NOT "
 	    "NULL AS enrolled, created_at FROM speakers WHERE "
 	    API_WITHIN("zone", 1) " AND " API_WITHIN("zone", 2) " AND id > ?3 "
 	    "ORDER BY id LIMIT ?4", DB_ARGS(r->who.zone, zone, after, limit));
@@ -201,7 +213,7 @@ get_speakers(struct api_req *r)
 		    json_object_get_int_member(o, "enrolled") != 0);
 		json_object_set_boolean_member(o, "online", FALSE);
 		json_object_set_null_member(o, "last_heard");
-		if (bcast_registry_get(r->d->srv, id, &in) == 0) {
+		if (bcast_registry_get(dalabad_broadcaster(r->wa->d), id, &in) == 0) {
 			const struct bcast_status *st = &in.st;
 			json_object_set_boolean_member(o, "online", in.online);
 			if (in.last_heard_us)
@@ -282,13 +294,13 @@ get_speakers_summary(struct api_req *r)
 	size_t len = strlen(zone);
 	struct summary s = { g_array_new(FALSE, FALSE, sizeof(struct tally)),
 	    len == 0 ? 6 : len == 6 ? 9 : 12 };
-	if (db_village_counts_each(r->d->db, zone, add_village, &s) != 0) {
+	if (db_village_counts_each(r->wa->db, zone, add_village, &s) != 0) {
 		g_array_free(s.groups, TRUE);
 		api_error(r, 500, "database", "cannot read speakers");
 		return;
 	}
 	size_t n = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(r->d->srv, &n);
+	struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(r->wa->d), &n);
 	for (size_t k = 0; v && k < n; k++) {
 		struct tally *t;
 		if (v[k].online && strncmp(v[k].zone, zone, len) == 0 &&
@@ -324,11 +336,11 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 	char token[BCAST_TOKEN_LEN + 1], hash[65], err[256];
 	uint8_t raw[BCAST_TOKEN_LEN / 2];
 	int64_t expires = dalabad_now() + ENROLL_TOKEN_TTL_S;
-	gchar *url_path = g_build_filename(r->d->cfg.state_dir, "enroll.url",
+	gchar *url_path = g_build_filename(r->wa->cfg->state_dir, "enroll.url",
 	    NULL);
 	gchar *url = NULL;
 
-	int made = r->who.user_id > 0 ? db_enroll_tokens_made(r->d->db,
+	int made = r->who.user_id > 0 ? db_enroll_tokens_made(r->wa->db,
 	    r->who.user_id, dalabad_now() - 3600) : 0;
 	if (made >= ENROLL_TOKENS_PER_HOUR) {
 		g_free(url_path);
@@ -342,7 +354,7 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 	randombytes_buf(raw, sizeof(raw));
 	bcast_hex_encode(raw, sizeof(raw), token);
 	web_secret_hash(token, hash);
-	if (db_enroll_token_add(r->d->db, hash, id, r->who.user_id, expires, err,
+	if (db_enroll_token_add(r->wa->db, hash, id, r->who.user_id, expires, err,
 	    sizeof(err)) != 0) {
 		g_free(url_path);
 		api_error(r, 500, "token", "the token could not be stored: %s", err);
@@ -391,7 +403,7 @@ post_speaker(struct api_req *r)
 		 * of their own area, so cannot pick one safely). The lowest,
 		 * not the highest plus one: one box given id 2^31-1 must not
 		 * leave no id to give, or one past what an id may be. */
-		JsonNode *mx = api_rows(r->d, "SELECT 1 AS next WHERE NOT EXISTS "
+		JsonNode *mx = api_rows(r->wa, "SELECT 1 AS next WHERE NOT EXISTS "
 		    "(SELECT 1 FROM speakers WHERE id = 1) UNION ALL SELECT s.id + "
 		    "1 FROM speakers s WHERE s.id < ?1 AND NOT EXISTS (SELECT 1 "
 		    "FROM speakers t WHERE t.id = s.id + 1) ORDER BY 1 LIMIT 1",
@@ -409,7 +421,7 @@ post_speaker(struct api_req *r)
 		}
 		id = (int)next;
 	}
-	if (db_speaker_add(r->d->db, (uint32_t)id, zone, name ? name : "", err,
+	if (db_speaker_add(r->wa->db, (uint32_t)id, zone, name ? name : "", err,
 	    sizeof(err)) != 0) {
 		api_rollback(r);
 		if (strstr(err, "UNIQUE") || strstr(err, "PRIMARY"))
@@ -441,7 +453,7 @@ post_speaker_token(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT zone FROM speakers WHERE id = "
+	JsonNode *rows = api_rows(r->wa, "SELECT zone FROM speakers WHERE id = "
 	    "? AND " API_WITHIN("zone", 2), DB_ARGS(id, r->who.zone));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	if (a == NULL || json_array_get_length(a) == 0) {
@@ -472,7 +484,7 @@ get_broadcasts(struct api_req *r)
 {
 	const char *ns = r->query ? g_hash_table_lookup(r->query, "notice") : NULL;
 	int64_t notice = ns ? g_ascii_strtoll(ns, NULL, 10) : 0;
-	JsonNode *rows = api_rows(r->d, "SELECT b.id, b.notice_id AS notice, "
+	JsonNode *rows = api_rows(r->wa, "SELECT b.id, b.notice_id AS notice, "
 	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "

@@ -1,5 +1,5 @@
 /*
- * http_gate.h — inside scheduler/: the door in front of a SoupServer.
+ * http_gate.h — inside web-admin/: the door in front of a SoupServer.
  * dalabad accepts TCP connections itself (not soup_server_listen) and
  * hands each to libsoup, so that it decides who gets in and for how long:
  *

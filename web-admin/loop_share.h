@@ -1,5 +1,5 @@
 /*
- * loop_share.h — inside scheduler/: each source's share of the main loop.
+ * loop_share.h — inside web-admin/: each source's share of the main loop.
  *
  * Every request is handled on the loop that also starts emergency pages.
  * A request that is cheap alone (8 ms to list 500 schedules) is not when

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "scheduler/loop_share.h"
+#include "web-admin/loop_share.h"
 
 #define MAX_SOURCES 4096
 

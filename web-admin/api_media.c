@@ -13,7 +13,7 @@
 
 #include <glib/gstdio.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "scheduler/log.h"
 #include "tts/tts.h"
 
@@ -22,7 +22,7 @@
 void
 api_get_lexicon(struct api_req *r)
 {
-	JsonNode *rows = api_rows(r->d, "SELECT word, pinyin, updated_at FROM "
+	JsonNode *rows = api_rows(r->wa, "SELECT word, pinyin, updated_at FROM "
 	    "lexicon ORDER BY word", DB_NO_ARGS);
 
 	if (rows)
@@ -36,7 +36,7 @@ lexicon_changed(struct api_req *r, int status, const char *word)
 {
 	char err[256];
 
-	if (dalabad_lexicon_changed(r->d, err, sizeof(err)) != 0)
+	if (dalabad_lexicon_changed(r->wa->d, err, sizeof(err)) != 0)
 		dlog(LOG_ERR, "lexicon: %s", err);
 	JsonObject *o = json_object_new();
 	json_object_set_string_member(o, "word", word);
@@ -61,7 +61,7 @@ api_post_lexicon(struct api_req *r)
 	}
 	if (!api_begin(r))
 		return;
-	if (db_lexicon_set(r->d->db, word, pinyin, err, sizeof(err)) != 0) {
+	if (db_lexicon_set(r->wa->db, word, pinyin, err, sizeof(err)) != 0) {
 		api_rollback(r);
 		r->err_field = "pinyin";
 		api_error(r, 400, "bad_pinyin", "%s", err);
@@ -85,7 +85,7 @@ api_delete_lexicon(struct api_req *r)
 		api_error(r, 400, "missing_field", "say which: ?word=...");
 		return;
 	}
-	JsonNode *rows = api_rows(r->d, "SELECT 1 FROM lexicon WHERE word = ?",
+	JsonNode *rows = api_rows(r->wa, "SELECT 1 FROM lexicon WHERE word = ?",
 	    DB_ARGS(word));
 	bool there = rows && json_array_get_length(json_node_get_array(rows));
 	if (rows)
@@ -96,7 +96,7 @@ api_delete_lexicon(struct api_req *r)
 	}
 	if (!api_begin(r))
 		return;
-	if (db_lexicon_delete(r->d->db, word, err, sizeof(err)) != 0) {
+	if (db_lexicon_delete(r->wa->db, word, err, sizeof(err)) != 0) {
 		api_rollback(r);
 		api_error(r, 500, "database", "%s", err);
 		return;
@@ -230,7 +230,7 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 		b->day = dalabad_now() / 86400;
 		b->bytes = 0;
 	}
-	if (b && b->bytes >= (int64_t)r->d->cfg.preview_mb_user << 20) {
+	if (b && b->bytes >= (int64_t)r->wa->cfg->preview_mb_user << 20) {
 		db_notice_clear(n);
 		free(job);
 		g_free(p);
@@ -280,7 +280,7 @@ render_for(struct api_req *r, struct db_notice *n, int want)
 	soup_server_message_pause(r->msg);
 	r->paused = true;
 	previews_pending++;
-	render_worker_submit(r->d->worker, job);
+	dalabad_render(r->wa->d, job);
 }
 
 /* POST preview {"body", "title", "voice", "rate", "repeat", "chime"} ->
@@ -334,7 +334,7 @@ api_get_notice_audio(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, false))
 		return;
-	if (db_notice_get(r->d->db, id, &n, &cancelled) != 1) {
+	if (db_notice_get(r->wa->db, id, &n, &cancelled) != 1) {
 		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
 		return;
 	}
@@ -389,7 +389,7 @@ get_cached_audio(struct api_req *r)
 		api_error(r, 404, "not_found", "no such audio");
 		return;
 	}
-	gchar *path = g_build_filename(r->d->cfg.state_dir, "render", name, NULL);
+	gchar *path = g_build_filename(r->wa->cfg->state_dir, "render", name, NULL);
 	if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && !r->capture) {
 		api_send_file(r->msg, path, "audio/ogg");
 		r->answered = true;
@@ -407,7 +407,7 @@ api_get_broadcast_audio(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT b.audio, n.zone FROM "
+	JsonNode *rows = api_rows(r->wa, "SELECT b.audio, n.zone FROM "
 	    "broadcasts b JOIN notices n ON n.id = b.notice_id WHERE b.id = ?",
 	    DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
@@ -423,7 +423,7 @@ api_get_broadcast_audio(struct api_req *r)
 	} else {
 		/* The WAV while it is still kept (it aired a moment ago),
 		 * else the archive's Ogg Opus copy. */
-		gchar *path = g_build_filename(r->d->cfg.state_dir, "render", audio,
+		gchar *path = g_build_filename(r->wa->cfg->state_dir, "render", audio,
 		    NULL);
 		bool wav = g_file_test(path, G_FILE_TEST_IS_REGULAR);
 		if (!wav && strlen(path) > 4)
@@ -493,7 +493,7 @@ api_get_timetable(struct api_req *r)
 	}
 	until = now + (int64_t)days * 86400;
 	/* The notices the caller sees (and the filter picks), read once. */
-	JsonNode *rows = api_rows(r->d, "SELECT id, COALESCE(title, "
+	JsonNode *rows = api_rows(r->wa, "SELECT id, COALESCE(title, "
 	    "substr(body, 1, 40)) AS title, zone, CASE priority WHEN 0 THEN "
 	    "'village' WHEN 1 THEN 'township' ELSE 'county' END AS class FROM "
 	    "notices WHERE cancelled_at IS NULL AND " API_SEES("zone", 1)
@@ -510,12 +510,12 @@ api_get_timetable(struct api_req *r)
 		gint64 id = json_object_get_int_member(n, "id");
 		g_hash_table_insert(notices, g_memdup2(&id, sizeof(id)), n);
 	}
-	db_schedule_each(r->d->db, collect, &c);
+	db_schedule_each(r->wa->db, collect, &c);
 	for (guint i = 0; i < c.scheds->len; i++) {
 		struct db_schedule *s = &g_array_index(c.scheds, struct db_schedule, i);
 		JsonObject *n = g_hash_table_lookup(notices, &s->notice_id);
 		for (int64_t t = now - 1, k = 0; n && k < 200; k++) {
-			t = tt_next(&s->rule, r->d->tz, t);
+			t = tt_next(&s->rule, dalabad_tz(r->wa->d), t);
 			if (t < 0 || t > until)
 				break;
 			JsonObject *x = json_object_new();

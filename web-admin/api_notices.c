@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 #include "scheduler/news.h"
 #include "tts/tts.h"
 
@@ -23,7 +23,7 @@ void
 api_get_notices(struct api_req *r)
 {
 	const char *zone = r->query ? g_hash_table_lookup(r->query, "zone") : NULL;
-	JsonNode *rows = api_rows(r->d, "SELECT * FROM (SELECT id, title, "
+	JsonNode *rows = api_rows(r->wa, "SELECT * FROM (SELECT id, title, "
 	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
 	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page "
@@ -45,7 +45,7 @@ api_get_notice(struct api_req *r)
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, false))
 		return;
 	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
-	JsonNode *rows = api_rows(r->d, sql, DB_ARGS(id));
+	JsonNode *rows = api_rows(r->wa, sql, DB_ARGS(id));
 	g_free(sql);
 	if (rows == NULL || json_array_get_length(json_node_get_array(rows)) == 0) {
 		if (rows)
@@ -58,9 +58,9 @@ api_get_notice(struct api_req *r)
 	json_node_unref(rows);
 	gchar *ssql = g_strconcat(api_schedule_cols, "WHERE s.notice_id = ? "
 	    "ORDER BY s.id", NULL);
-	JsonNode *sched = api_rows(r->d, ssql, DB_ARGS(id));
+	JsonNode *sched = api_rows(r->wa, ssql, DB_ARGS(id));
 	g_free(ssql);
-	JsonNode *bc = api_rows(r->d, "SELECT b.id, b.slot_at, b.started_at, "
+	JsonNode *bc = api_rows(r->wa, "SELECT b.id, b.slot_at, b.started_at, "
 	    "b.on_air_at, b.ended_at, b.outcome, b.reason, b.interruptions, "
 	    "(SELECT count(*) FROM broadcast_speakers x WHERE x.broadcast_id = "
 	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x "
@@ -94,7 +94,7 @@ static int
 feed_allowed(struct api_req *r, const char *feed)
 {
 	if (g_str_has_prefix(feed, "dir:")) {
-		gchar *root = dalabad_news_root(&r->d->cfg);
+		gchar *root = dalabad_news_root(r->wa->cfg);
 		gchar *dir = news_folder(feed, root);
 		bool ok = dir != NULL;
 		if (!ok)
@@ -105,7 +105,7 @@ feed_allowed(struct api_req *r, const char *feed)
 		return ok ? 0 : -1;
 	}
 	if (web_is_county(&r->who) || news_url_allowed(feed,
-	    r->d->cfg.news_allow))
+	    r->wa->cfg->news_allow))
 		return 0;
 	api_error(r, 403, "feed_not_allowed", "\"feed\": only county staff may "
 	    "read news from an address not in [news] allow");
@@ -230,7 +230,7 @@ api_post_notice(struct api_req *r)
 		return;
 	int64_t id;
 	n.created_by = r->who.user_id;
-	if (db_notice_add(r->d->db, &n, &id, err, sizeof(err)) != 0) {
+	if (db_notice_add(r->wa->db, &n, &id, err, sizeof(err)) != 0) {
 		api_rollback(r);
 		if (strstr(err, "FOREIGN KEY"))
 			api_error(r, 400, "unknown_zone", "zone %s is not set up "
@@ -258,7 +258,7 @@ api_post_notice(struct api_req *r)
 		json_object_set_null_member(o, "schedule");
 	api_reply(r, 201, api_object(o));
 	if (sn)
-		dalabad_schedules_changed(r->d);
+		dalabad_schedules_changed(r->wa->d);
 }
 
 /* The stored notice as the body of POST notices would give it. */
@@ -300,7 +300,7 @@ api_post_notice_edit(struct api_req *r)
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true) ||
 	    api_only(r, r->body, fields) != 0 || !api_room(r))
 		return;
-	if (db_notice_get(r->d->db, id, &old, &cancelled) != 1) {
+	if (db_notice_get(r->wa->db, id, &old, &cancelled) != 1) {
 		api_error(r, 404, "not_found", "no notice %lld", (long long)id);
 		return;
 	}
@@ -318,7 +318,7 @@ api_post_notice_edit(struct api_req *r)
 	int rc = read_notice(r, &n, old.feed) == 0 && api_begin(r) ? 0 : -1;
 	if (rc == 0) {
 		n.id = id;
-		rc = db_notice_update(r->d->db, &n, err, sizeof(err));
+		rc = db_notice_update(r->wa->db, &n, err, sizeof(err));
 		if (rc != 0) {
 			api_rollback(r);
 			if (strstr(err, "FOREIGN KEY"))
@@ -339,7 +339,7 @@ api_post_notice_edit(struct api_req *r)
 		JsonObject *o = json_object_new();
 		json_object_set_int_member(o, "id", id);
 		api_reply(r, 200, api_object(o));
-		dalabad_schedules_changed(r->d);
+		dalabad_schedules_changed(r->wa->d);
 	}
 	/* n's strings point into merged: answer first, then free. */
 	r->body = given;
@@ -355,7 +355,7 @@ api_cancel_notice(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true))
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT cancelled_at IS NOT NULL AS c "
+	JsonNode *rows = api_rows(r->wa, "SELECT cancelled_at IS NOT NULL AS c "
 	    "FROM notices WHERE id = ?", DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	int state = a == NULL ? -1 : json_array_get_length(a) == 0 ? 0 :
@@ -374,7 +374,7 @@ api_cancel_notice(struct api_req *r)
 	}
 	if (!api_begin(r))
 		return;
-	if (db_notice_cancel(r->d->db, id, err, sizeof(err)) != 0) {
+	if (db_notice_cancel(r->wa->db, id, err, sizeof(err)) != 0) {
 		api_rollback(r);
 		api_error(r, 500, "database", "%s", err);
 		return;
@@ -382,7 +382,7 @@ api_cancel_notice(struct api_req *r)
 	api_audit(r, "notice.cancel", "notice %lld", (long long)id);
 	if (api_commit(r) != 0)
 		return;
-	dalabad_notice_cancelled(r->d, id);
+	dalabad_notice_cancelled(r->wa->d, id);
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", id);
 	json_object_set_boolean_member(o, "cancelled", TRUE);

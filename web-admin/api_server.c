@@ -13,10 +13,10 @@
 
 #include <sodium.h>
 
-#include "scheduler/api_int.h"
-#include "scheduler/cap.h"
-#include "scheduler/http_gate.h"
-#include "scheduler/loop_share.h"
+#include "web-admin/api_int.h"
+#include "web-admin/cap.h"
+#include "web-admin/http_gate.h"
+#include "web-admin/loop_share.h"
 #include "scheduler/log.h"
 #include "web-admin/web_int.h"
 
@@ -59,7 +59,7 @@ static void
 api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
-	struct api_req r = { .d = data, .msg = msg, .query = query };
+	struct api_req r = { .wa = data, .msg = msg, .query = query };
 	gchar **parts;
 
 	(void)server;
@@ -70,7 +70,7 @@ api_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	int64_t t0 = g_get_monotonic_time();
 	api_handle(&r, path, parts);
 	if (!r.share_exempt)
-		api_share_charge(r.d, msg, t0);
+		api_share_charge(r.wa, msg, t0);
 	if (r.body)
 		json_object_unref(r.body);
 	g_strfreev(parts);
@@ -86,18 +86,18 @@ api_handle(struct api_req *r, const char *path, gchar **parts)
 	/* Times in answers are unix seconds; this says in which zone they
 	 * are local (the CLI prints them there, not in its own machine's). */
 	soup_message_headers_replace(soup_server_message_get_response_headers(
-	    msg), "X-Dalaba-Timezone", r->d->cfg.timezone);
+	    msg), "X-Dalaba-Timezone", r->wa->cfg->timezone);
 	/* Logging in is the one thing done without credentials. */
 	bool login = strcmp(r->method, "POST") == 0 && r->nparts == 1 &&
 	    strcmp(r->parts[0], "login") == 0;
-	if (!login && !web_authenticate(r->d, msg, &r->who)) {
+	if (!login && !web_authenticate(r->wa, msg, &r->who)) {
 		api_error(r, 401, "unauthorised", "log in (POST /api/v1/login), "
 		    "or send \"Authorization: Bearer TOKEN\" with a user's API "
 		    "token or the state directory's api.token");
 		goto out;
 	}
 	r->share_exempt = api_share_exempt(r, login);
-	if (!r->share_exempt && !api_share_allow(r->d, msg, false)) {
+	if (!r->share_exempt && !api_share_allow(r->wa, msg, false)) {
 		r->answered = true;
 		goto out;
 	}
@@ -141,16 +141,16 @@ out:
 /* A paused request run again from its start, by whichever handler it
  * first reached (web_int.h: password work). */
 void
-web_rerun(struct dalabad *d, SoupServerMessage *msg)
+web_rerun(struct web_admin *wa, SoupServerMessage *msg)
 {
 	GUri *uri = soup_server_message_get_uri(msg);
 	const char *path = g_uri_get_path(uri), *q = g_uri_get_query(uri);
 	GHashTable *query = q ? soup_form_decode(q) : NULL;
 
 	if (g_str_has_prefix(path, "/api/v1/"))
-		api_handler(d->api, msg, path, query, d);
+		api_handler(wa->api, msg, path, query, wa);
 	else
-		web_page_handler(d->api, msg, path, query, d);
+		web_page_handler(wa->api, msg, path, query, wa);
 	if (query)
 		g_hash_table_unref(query);
 }
@@ -175,7 +175,7 @@ static void
 enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
-	struct dalabad *d = data;
+	struct web_admin *wa = data;
 	struct bcast_enrolled e;
 	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
 	char hash[65], zone[13];
@@ -195,38 +195,38 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 		return;
 	}
 	web_secret_hash(token, hash);
-	if (db_begin(d->db) != 0) {
+	if (db_begin(wa->db) != 0) {
 		enroll_refuse(msg, 503, "the server is busy; try again", from);
 		return;
 	}
-	rc = db_enroll_token_take(d->db, hash, dalabad_now(), &id, zone);
+	rc = db_enroll_token_take(wa->db, hash, dalabad_now(), &id, zone);
 	if (rc != 1) {
-		db_rollback(d->db);
+		db_rollback(wa->db);
 		enroll_refuse(msg, rc == 0 ? 403 : 500, rc == 0 ? "unknown, used "
 		    "or expired token" : "the store could not be read", from);
 		return;
 	}
-	if (bcast_enroll_answer(d->srv, id, zone, d->cfg.advertise,
-	    bcast_server_port(d->srv), &e, conf, sizeof(conf), err,
+	if (bcast_enroll_answer(dalabad_broadcaster(wa->d), id, zone, wa->cfg->advertise,
+	    bcast_server_port(dalabad_broadcaster(wa->d)), &e, conf, sizeof(conf), err,
 	    sizeof(err)) != 0) {
-		db_rollback(d->db);
+		db_rollback(wa->db);
 		enroll_refuse(msg, 500, err, from);
 		return;
 	}
 	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
-	rc = db_speaker_set_key(d->db, e.id, keyhex, err, sizeof(err)) == 0 &&
-	    db_audit(d->db, 0, from, e.zone, "speaker.enrolled", e.zone) == 0 &&
-	    db_commit(d->db) == 0 ? 0 : -1;
+	rc = db_speaker_set_key(wa->db, e.id, keyhex, err, sizeof(err)) == 0 &&
+	    db_audit(wa->db, 0, from, e.zone, "speaker.enrolled", e.zone) == 0 &&
+	    db_commit(wa->db) == 0 ? 0 : -1;
 	sodium_memzero(keyhex, sizeof(keyhex));
 	if (rc != 0) {
-		db_rollback(d->db);
+		db_rollback(wa->db);
 		sodium_memzero(&e, sizeof(e));
 		sodium_memzero(conf, sizeof(conf));
 		dlog(LOG_ERR, "enrolment of speaker %u: the store refused it", id);
 		soup_server_message_set_status(msg, 500, NULL);
 		return;
 	}
-	if (bcast_registry_add(d->srv, e.id, e.zone, e.key, err, sizeof(err)) != 0)
+	if (bcast_registry_add(dalabad_broadcaster(wa->d), e.id, e.zone, e.key, err, sizeof(err)) != 0)
 		dlog(LOG_ERR, "speaker %u enrolled but not registered: %s", e.id,
 		    err);
 	sodium_memzero(e.key, sizeof(e.key));
@@ -243,20 +243,20 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 /* The API token: made once, kept in the state dir (0600), read by the
  * dalaba CLI. */
 static int
-load_token(struct dalabad *d, char *err, size_t errlen)
+load_token(struct web_admin *wa, char *err, size_t errlen)
 {
-	gchar *path = g_build_filename(d->cfg.state_dir, "api.token", NULL);
+	gchar *path = g_build_filename(wa->cfg->state_dir, "api.token", NULL);
 	gchar *text = NULL;
 	int rc = 0;
 
 	if (g_file_get_contents(path, &text, NULL, NULL) &&
 	    strlen(g_strstrip(text)) == 64) {
-		snprintf(d->token, sizeof(d->token), "%s", text);
+		snprintf(wa->token, sizeof(wa->token), "%s", text);
 	} else {
 		uint8_t raw[32];
 		randombytes_buf(raw, sizeof(raw));
-		bcast_hex_encode(raw, sizeof(raw), d->token);
-		gchar *line = g_strdup_printf("%s\n", d->token);
+		bcast_hex_encode(raw, sizeof(raw), wa->token);
+		gchar *line = g_strdup_printf("%s\n", wa->token);
 		GError *gerr = NULL;
 		mode_t old = umask(077);
 		if (!g_file_set_contents_full(path, line, -1,
@@ -278,11 +278,11 @@ static const struct http_gate_limits enroll_limits = {
 };
 
 static void
-api_limits(const struct dalabad *d, struct http_gate_limits *lim)
+api_limits(const struct web_admin *wa, struct http_gate_limits *lim)
 {
-	lim->max_conns = d->cfg.api_connections;
-	lim->max_per_source = d->cfg.api_connections_per_source;
-	lim->request_s = d->cfg.api_request_s;
+	lim->max_conns = wa->cfg->api_connections;
+	lim->max_per_source = wa->cfg->api_connections_per_source;
+	lim->request_s = wa->cfg->api_request_s;
 	lim->backlog = 512;
 }
 
@@ -303,19 +303,19 @@ listen_on(const char *bind, int port, const char *what, GTlsCertificate *tls,
 }
 
 static bool
-tls_on(const struct dalabad *d)
+tls_on(const struct web_admin *wa)
 {
-	return strcmp(d->cfg.api_tls_cert, "off") != 0;
+	return strcmp(wa->cfg->api_tls_cert, "off") != 0;
 }
 
 /* Descriptors for every connection the caps allow, and the rest of
  * the daemon (the store, sockets, files being rendered): the soft limit
  * raised to the hard one, and a warning if that is still short. */
 static void
-fd_room(const struct dalabad *d)
+fd_room(const struct web_admin *wa)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)d->cfg.api_connections +
+	rlim_t want = (rlim_t)wa->cfg->api_connections +
 	    (rlim_t)enroll_limits.max_conns + 256;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -327,34 +327,34 @@ fd_room(const struct dalabad *d)
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
 		dlog(LOG_WARNING, "only %llu open files allowed; [api] connections "
 		    "= %d wants about %llu (raise LimitNOFILE, or lower it)",
-		    (unsigned long long)rl.rlim_cur, d->cfg.api_connections,
+		    (unsigned long long)rl.rlim_cur, wa->cfg->api_connections,
 		    (unsigned long long)want);
 }
 
-int
-api_start(struct dalabad *d, char *err, size_t errlen)
+static int
+listen_all(struct web_admin *wa, char *err, size_t errlen)
 {
 	char e2[256];
 
-	fd_room(d);
+	fd_room(wa);
 
-	if (load_token(d, e2, sizeof(e2)) != 0) {
+	if (load_token(wa, e2, sizeof(e2)) != 0) {
 		snprintf(err, errlen, "API token: %s", e2);
 		return -1;
 	}
 	GTlsCertificate *tls = NULL;
-	if (strcmp(d->cfg.api_tls_cert, "off") != 0) {
+	if (strcmp(wa->cfg->api_tls_cert, "off") != 0) {
 		GError *gerr = NULL;
-		tls = g_tls_certificate_new_from_files(d->cfg.api_tls_cert,
-		    d->cfg.api_tls_key, &gerr);
+		tls = g_tls_certificate_new_from_files(wa->cfg->api_tls_cert,
+		    wa->cfg->api_tls_key, &gerr);
 		if (tls == NULL) {
 			snprintf(err, errlen, "TLS certificate %s / key %s: %s",
-			    d->cfg.api_tls_cert, d->cfg.api_tls_key, gerr->message);
+			    wa->cfg->api_tls_cert, wa->cfg->api_tls_key, gerr->message);
 			g_error_free(gerr);
 			return -1;
 		}
 		/* The CLI on this machine trusts exactly this certificate. */
-		gchar *pem = NULL, *cpath = g_build_filename(d->cfg.state_dir,
+		gchar *pem = NULL, *cpath = g_build_filename(wa->cfg->state_dir,
 		    "api.cert", NULL);
 		g_object_get(tls, "certificate-pem", &pem, NULL);
 		g_file_set_contents(cpath, pem ? pem : "", -1, NULL);
@@ -362,78 +362,96 @@ api_start(struct dalabad *d, char *err, size_t errlen)
 		g_free(cpath);
 	}
 	struct http_gate_limits lim;
-	api_limits(d, &lim);
-	d->api = listen_on(d->cfg.api_bind, d->cfg.api_port, "JSON API", tls,
-	    &lim, &d->api_gate, err, errlen);
+	api_limits(wa, &lim);
+	wa->api = listen_on(wa->cfg->api_bind, wa->cfg->api_port, "JSON API", tls,
+	    &lim, &wa->api_gate, err, errlen);
 	if (tls)
 		g_object_unref(tls);
-	if (d->api == NULL)
+	if (wa->api == NULL)
 		return -1;
-	d->api_share = api_share_new();
-	soup_server_add_handler(d->api, "/api/v1/", api_handler, d, NULL);
-	soup_server_add_early_handler(d->api, "/api/v1/", api_early_checks, d, NULL);
-	soup_server_add_early_handler(d->api, "/", api_early_checks, d, NULL);
-	if (web_start(d, err, errlen) != 0)
+	wa->api_share = api_share_new();
+	soup_server_add_handler(wa->api, "/api/v1/", api_handler, wa, NULL);
+	soup_server_add_early_handler(wa->api, "/api/v1/", api_early_checks, wa, NULL);
+	soup_server_add_early_handler(wa->api, "/", api_early_checks, wa, NULL);
+	if (web_start(wa, err, errlen) != 0)
 		return -1;
-	int port = http_gate_port(d->api_gate);
+	int port = http_gate_port(wa->api_gate);
 	/* Where the CLI finds us (port 0 means any free port). */
-	gchar *url = g_strdup_printf("%s://%s:%d\n", tls_on(d) ? "https" : "http",
-	    strchr(d->cfg.api_bind, ':') ? "[::1]" : strcmp(d->cfg.api_bind,
-	    "0.0.0.0") == 0 ? "127.0.0.1" : d->cfg.api_bind, port);
-	gchar *path = g_build_filename(d->cfg.state_dir, "api.url", NULL);
+	gchar *url = g_strdup_printf("%s://%s:%d\n", tls_on(wa) ? "https" : "http",
+	    strchr(wa->cfg->api_bind, ':') ? "[::1]" : strcmp(wa->cfg->api_bind,
+	    "0.0.0.0") == 0 ? "127.0.0.1" : wa->cfg->api_bind, port);
+	gchar *path = g_build_filename(wa->cfg->state_dir, "api.url", NULL);
 	g_file_set_contents(path, url, -1, NULL);
 	g_free(path);
 	dlog(LOG_NOTICE, "JSON API on %.*s (token in %s/api.token)",
-	    (int)strlen(url) - 1, url, d->cfg.state_dir);
+	    (int)strlen(url) - 1, url, wa->cfg->state_dir);
 	g_free(url);
-	if (strcmp(d->cfg.enroll_bind, "off") != 0) {
-		d->enroll = listen_on(d->cfg.enroll_bind, d->cfg.enroll_port,
-		    "enrolment", NULL, &enroll_limits, &d->enroll_gate, err,
+	if (strcmp(wa->cfg->enroll_bind, "off") != 0) {
+		wa->enroll = listen_on(wa->cfg->enroll_bind, wa->cfg->enroll_port,
+		    "enrolment", NULL, &enroll_limits, &wa->enroll_gate, err,
 		    errlen);
-		if (d->enroll == NULL)
+		if (wa->enroll == NULL)
 			return -1;
-		soup_server_add_handler(d->enroll, "/enroll", enroll_handler, d,
+		soup_server_add_handler(wa->enroll, "/enroll", enroll_handler, wa,
 		    NULL);
 		/* What a box is told to fetch, for `dalaba speaker token`. */
-		url = g_strdup_printf("http://%s:%d/enroll\n", d->cfg.advertise,
-		    http_gate_port(d->enroll_gate));
-		path = g_build_filename(d->cfg.state_dir, "enroll.url", NULL);
+		url = g_strdup_printf("http://%s:%d/enroll\n", wa->cfg->advertise,
+		    http_gate_port(wa->enroll_gate));
+		path = g_build_filename(wa->cfg->state_dir, "enroll.url", NULL);
 		g_file_set_contents(path, url, -1, NULL);
 		g_free(path);
 		dlog(LOG_NOTICE, "enrolment on %s:%d (boxes fetch %.*s)",
-		    d->cfg.enroll_bind, http_gate_port(d->enroll_gate),
+		    wa->cfg->enroll_bind, http_gate_port(wa->enroll_gate),
 		    (int)strlen(url) - 1, url);
 		g_free(url);
 	}
 	return 0;
 }
 
-void
-api_stop(struct dalabad *d)
+struct web_admin *
+web_admin_start(struct dalabad *d, char *err, size_t errlen)
 {
-	web_stop(d);
-	if (d->api) {
-		soup_server_disconnect(d->api);
-		http_gate_close(d->api_gate);
-		g_object_unref(d->api);
+	struct web_admin *wa = g_new0(struct web_admin, 1);
+
+	wa->d = d;
+	wa->db = dalabad_store(d);
+	wa->cfg = dalabad_config(d);
+	if (listen_all(wa, err, errlen) != 0) {
+		web_admin_stop(wa);
+		return NULL;
 	}
-	if (d->enroll) {
-		soup_server_disconnect(d->enroll);
-		http_gate_close(d->enroll_gate);
-		g_object_unref(d->enroll);
-	}
-	d->api = d->enroll = NULL;
-	d->api_gate = d->enroll_gate = NULL;
-	loop_share_free(d->api_share);
-	d->api_share = NULL;
+	return wa;
 }
 
 void
-api_reconfigure(struct dalabad *d)
+web_admin_stop(struct web_admin *wa)
+{
+	if (wa == NULL)
+		return;
+	web_stop(wa);
+	if (wa->api) {
+		soup_server_disconnect(wa->api);
+		http_gate_close(wa->api_gate);
+		g_object_unref(wa->api);
+	}
+	if (wa->enroll) {
+		soup_server_disconnect(wa->enroll);
+		http_gate_close(wa->enroll_gate);
+		g_object_unref(wa->enroll);
+	}
+	wa->api = wa->enroll = NULL;
+	wa->api_gate = wa->enroll_gate = NULL;
+	loop_share_free(wa->api_share);
+	sodium_memzero(wa->token, sizeof(wa->token));
+	g_free(wa);
+}
+
+void
+web_admin_reconfigure(struct web_admin *wa)
 {
 	struct http_gate_limits lim;
 
-	api_limits(d, &lim);
-	if (d->api_gate)
-		http_gate_set_limits(d->api_gate, &lim);
+	api_limits(wa, &lim);
+	if (wa && wa->api_gate)
+		http_gate_set_limits(wa->api_gate, &lim);
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scheduler/http_gate.h"
+#include "web-admin/http_gate.h"
 #include "scheduler/log.h"
 
 #define SWEEP_MS 200

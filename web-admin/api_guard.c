@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
-#include "scheduler/cap.h"
-#include "scheduler/http_gate.h"
-#include "scheduler/loop_share.h"
+#include "web-admin/api_int.h"
+#include "web-admin/cap.h"
+#include "web-admin/http_gate.h"
+#include "web-admin/loop_share.h"
 
 /* Each source's share of the loop (loop_share.h): one second at once,
  * a quarter of every second after that. A cadre's phone spends about a
@@ -70,27 +70,27 @@ api_share_exempt(const struct api_req *r, bool login)
 }
 
 bool
-api_share_allow(struct dalabad *d, SoupServerMessage *msg, bool html)
+api_share_allow(struct web_admin *wa, SoupServerMessage *msg, bool html)
 {
 	char key[64];
 
-	if (d->api_share == NULL || !share_key(msg, key, sizeof(key)))
+	if (wa->api_share == NULL || !share_key(msg, key, sizeof(key)))
 		return true;
-	if (loop_share_allow(d->api_share, key, g_get_monotonic_time()))
+	if (loop_share_allow(wa->api_share, key, g_get_monotonic_time()))
 		return true;
 	refuse_share(msg, html);
 	return false;
 }
 
 void
-api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0)
+api_share_charge(struct web_admin *wa, SoupServerMessage *msg, int64_t t0)
 {
 	char key[64];
 	int64_t t1 = g_get_monotonic_time();
 
-	if (d->api_share == NULL || !share_key(msg, key, sizeof(key)))
+	if (wa->api_share == NULL || !share_key(msg, key, sizeof(key)))
 		return;
-	loop_share_charge(d->api_share, key, t1 - t0, t1);
+	loop_share_charge(wa->api_share, key, t1 - t0, t1);
 }
 
 /* Is the name the request was sent to one of ours? A page on another
@@ -99,7 +99,7 @@ api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0)
  * names that site's host. IP addresses, localhost, this machine's name
  * and [api] names are ours; no Host (HTTP/1.0, not a browser) too. */
 static bool
-host_allowed(struct dalabad *d, const char *host)
+host_allowed(struct web_admin *wa, const char *host)
 {
 	gchar *name;
 	bool ok = false;
@@ -114,8 +114,8 @@ host_allowed(struct dalabad *d, const char *host)
 	if (g_hostname_is_ip_address(name) || strcmp(name, "localhost") == 0 ||
 	    g_ascii_strcasecmp(name, g_get_host_name()) == 0)
 		ok = true;
-	gchar **names = g_strsplit_set(strcmp(d->cfg.api_names, "none") == 0 ?
-	    "" : d->cfg.api_names, ", ", -1);
+	gchar **names = g_strsplit_set(strcmp(wa->cfg->api_names, "none") == 0 ?
+	    "" : wa->cfg->api_names, ", ", -1);
 	for (int i = 0; !ok && names[i]; i++)
 		ok = names[i][0] && g_ascii_strcasecmp(g_strstrip(names[i]), name) == 0;
 	g_strfreev(names);

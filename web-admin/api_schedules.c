@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scheduler/api_int.h"
+#include "web-admin/api_int.h"
 
 /* ---- schedules --------------------------------------------------------------- */
 
@@ -42,7 +42,7 @@ api_read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 			    "needs \"at\": \"YYYY-MM-DD HH:MM\" or \"now\"");
 			goto out;
 		}
-		if ((s->rule.once_at = tt_parse_at(at, r->d->tz,
+		if ((s->rule.once_at = tt_parse_at(at, dalabad_tz(r->wa->d),
 		    dalabad_now())) < 0) {
 			api_error(r, 400, "bad_field", "\"at\" is \"YYYY-MM-DD HH:MM\" "
 			    "(local time) or \"now\", not \"%s\"", at);
@@ -104,7 +104,7 @@ api_read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 		goto out;
 	}
 	r->err_field = NULL;
-	if (s->rule.kind != TT_ONCE && tt_next(&s->rule, r->d->tz, dalabad_now()) < 0) {
+	if (s->rule.kind != TT_ONCE && tt_next(&s->rule, dalabad_tz(r->wa->d), dalabad_now()) < 0) {
 		api_error(r, 400, "never", "this schedule has no slot left");
 		goto out;
 	}
@@ -125,7 +125,7 @@ api_store_schedule(struct api_req *r, struct db_schedule *s)
 	char err[256];
 	int of_notice = 0, of_user = 0;
 
-	if (db_schedules_live(r->d->db, s->notice_id, r->who.user_id > 0 ?
+	if (db_schedules_live(r->wa->db, s->notice_id, r->who.user_id > 0 ?
 	    r->who.user_id : -1, &of_notice, &of_user) != 0) {
 		api_error(r, 500, "database", "cannot count schedules");
 		return -1;
@@ -142,7 +142,7 @@ api_store_schedule(struct api_req *r, struct db_schedule *s)
 		return -1;
 	}
 
-	if (db_schedule_add(r->d->db, s, err, sizeof(err)) != 0) {
+	if (db_schedule_add(r->wa->db, s, err, sizeof(err)) != 0) {
 		api_error(r, 400, "bad_schedule", "%s", err);
 		return -1;
 	}
@@ -156,13 +156,23 @@ const char api_schedule_cols[] = "SELECT s.id, s.notice_id AS notice, "
     "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone "
     "FROM schedules s JOIN notices n ON n.id = s.notice_id ";
 
+/* The planner's next slot into the row of its schedule, if listed. */
+static void
+set_next(int64_t schedule_id, int64_t next, void *arg)
+{
+	JsonObject *o = g_hash_table_lookup(arg, &schedule_id);
+
+	if (o && next >= 0)
+		json_object_set_int_member(o, "next", next);
+}
+
 void
 api_get_schedules(struct api_req *r)
 {
 	gchar *sql = g_strconcat(api_schedule_cols, "WHERE s.removed_at IS NULL AND "
 	    "n.cancelled_at IS NULL AND " API_SEES("n.zone", 1) " ORDER BY s.id",
 	    NULL);
-	JsonNode *rows = api_rows(r->d, sql, DB_ARGS(r->who.zone));
+	JsonNode *rows = api_rows(r->wa, sql, DB_ARGS(r->who.zone));
 
 	g_free(sql);
 	if (rows) {
@@ -180,14 +190,7 @@ api_get_schedules(struct api_req *r)
 		for (guint k = 0; k < ids->len; k++)
 			g_hash_table_insert(row, &g_array_index(ids, int64_t, k),
 			    json_array_get_object_element(a, k));
-		for (guint i = 0; r->d->scheds && i < r->d->scheds->len; i++) {
-			struct sched_entry *e = g_ptr_array_index(r->d->scheds, i);
-			JsonObject *o = g_hash_table_lookup(row, &e->s.id);
-			int64_t next = o ? tt_next(&e->s.rule, r->d->tz,
-			    e->s.checked_until) : -1;
-			if (next >= 0)
-				json_object_set_int_member(o, "next", next);
-		}
+		dalabad_schedules_each(r->wa->d, set_next, row);
 		g_hash_table_unref(row);
 		g_array_free(ids, TRUE);
 		api_reply(r, 200, rows);
@@ -216,7 +219,7 @@ api_post_schedule(struct api_req *r)
 	s.notice_id = notice;
 	if (!api_notice_allowed(r, notice, true))
 		return;
-	if (db_notice_live(r->d->db, notice) != 1) {
+	if (db_notice_live(r->wa->db, notice) != 1) {
 		api_error(r, 409, "cancelled", "notice %d is cancelled", notice);
 		return;
 	}
@@ -232,7 +235,7 @@ api_post_schedule(struct api_req *r)
 	json_object_set_int_member(o, "id", s.id);
 	json_object_set_int_member(o, "notice", s.notice_id);
 	api_reply(r, 201, api_object(o));
-	dalabad_schedules_changed(r->d);
+	dalabad_schedules_changed(r->wa->d);
 }
 
 void
@@ -243,7 +246,7 @@ api_delete_schedule(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->d, "SELECT n.zone FROM schedules s JOIN "
+	JsonNode *rows = api_rows(r->wa, "SELECT n.zone FROM schedules s JOIN "
 	    "notices n ON n.id = s.notice_id WHERE s.id = ?", DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
@@ -253,7 +256,7 @@ api_delete_schedule(struct api_req *r)
 		json_node_unref(rows);
 	if (!ok || !api_begin(r))
 		return;
-	if (db_schedule_remove(r->d->db, id, err, sizeof(err)) != 0) {
+	if (db_schedule_remove(r->wa->db, id, err, sizeof(err)) != 0) {
 		api_rollback(r);
 		api_error(r, 404, "not_found", "%s", err);
 		return;
@@ -265,6 +268,6 @@ api_delete_schedule(struct api_req *r)
 	json_object_set_int_member(o, "id", id);
 	json_object_set_boolean_member(o, "removed", TRUE);
 	api_reply(r, 200, api_object(o));
-	dalabad_schedules_changed(r->d);
+	dalabad_schedules_changed(r->wa->d);
 }
 

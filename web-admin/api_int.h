@@ -1,5 +1,5 @@
 /*
- * api_int.h — inside scheduler/: what the JSON API's files share.
+ * api_int.h — inside web-admin/: what the JSON API's files share.
  * api_server.c owns the HTTP side (listening, who asks, size limits,
  * routing), api.c JSON in and out; api_routes.c and its neighbours the
  * resources.
@@ -8,13 +8,13 @@
  * {"error": {"status": N, "code": "...", "message": "..."}} with a 4xx/5xx
  * status; unknown fields in a body are an error, never ignored.
  */
-#ifndef DALABA_SCHED_API_INT_H
-#define DALABA_SCHED_API_INT_H
+#ifndef DALABA_WEB_API_INT_H
+#define DALABA_WEB_API_INT_H
 
 #include <json-glib/json-glib.h>
 
-#include "scheduler/daemon.h"
-#include "web-admin/web.h"
+#include "scheduler/scheduler.h"
+#include "web-admin/web_int.h"
 
 #define API_MAX_BODY (64 * 1024)
 #define ENROLL_TOKEN_TTL_S 86400	/* a printed enrolment command: a day */
@@ -24,7 +24,7 @@
 #define ENROLL_TOKENS_PER_HOUR 300
 
 struct api_req {
-	struct dalabad *d;
+	struct web_admin *wa;
 	SoupServerMessage *msg;
 	const char *method;
 	char *parts[6];		/* path components after /api/v1/ */
@@ -85,7 +85,7 @@ int api_only(struct api_req *r, JsonObject *o, const char *const *fields);
 /* Rows of a query as a JSON array of objects named by column; the values
  * are DB_ARGS(...) or DB_NO_ARGS (scheduler/db_args.h). NULL on a
  * database error. */
-JsonNode *api_rows(struct dalabad *d, const char *sql,
+JsonNode *api_rows(struct web_admin *wa, const char *sql,
     const struct db_arg *args, int nargs);
 
 /* Every change a request makes and its audit entry are one transaction:
@@ -116,8 +116,8 @@ int api_spoken_seconds(const char *title, const char *body, const char *voice,
  * source start a request now? If not, 429 has been set (a Chinese page
  * when html, else the API's JSON error). Then charge it what it took
  * from t0. */
-bool api_share_allow(struct dalabad *d, SoupServerMessage *msg, bool html);
-void api_share_charge(struct dalabad *d, SoupServerMessage *msg, int64_t t0);
+bool api_share_allow(struct web_admin *wa, SoupServerMessage *msg, bool html);
+void api_share_charge(struct web_admin *wa, SoupServerMessage *msg, int64_t t0);
 /* Is this API request spared the share (pages, CAP, the server's token)? */
 bool api_share_exempt(const struct api_req *r, bool login);
 /* libsoup's early handler of the API and the pages (api_guard.c): a
@@ -125,7 +125,7 @@ bool api_share_exempt(const struct api_req *r, bool login);
 void api_early_checks(SoupServer *server, SoupServerMessage *msg,
     const char *path, GHashTable *query, gpointer data);
 /* Each source's share of the loop: a burst, then a quarter of a second
- * each second (api_guard.c makes it; api_start). */
+ * each second (api_guard.c makes it; web_admin_start). */
 struct loop_share *api_share_new(void);
 
 /* Small shared pieces (api.c). */
@@ -229,12 +229,12 @@ bool api_page_speaks(const char *text, const char *voice, char *err,
     size_t errlen);
 /* Inside the caller's transaction: cancel page id in the store and audit
  * it (why: a note for the audit line, may be NULL). 0, 1 it was not
- * active, -1 having answered. dalabad_page_off_air after the commit. */
+ * active, -1 having answered. dalabad_alert_off_air after the commit. */
 int api_page_cancel_stored(struct api_req *r, int64_t id, const char *why);
 int api_pages_route(struct api_req *r);
 /* How zones are covered now: [{zone, speakers, enrolled, online}], and
  * in *unheard (taken by the caller) the codes of those none is online in. */
-JsonArray *api_coverage(struct dalabad *d, const char *const *zones, int n,
+JsonArray *api_coverage(struct web_admin *wa, const char *const *zones, int n,
     JsonArray **unheard);
 /* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
 void api_post_cap(struct api_req *r);

@@ -1,0 +1,68 @@
+/*
+ * daemon_view.c — what the HTTP side (web-admin/) may read of the daemon,
+ * through scheduler/scheduler.h: its configuration, store, clock zone and
+ * broadcaster, what is on the air, and the planner's next slots. The
+ * handle stays opaque so the API cannot come to depend on the core's
+ * insides.
+ */
+#include "scheduler/daemon.h"
+
+const struct dalabad_config *
+dalabad_config(const struct dalabad *d)
+{
+	return &d->cfg;
+}
+
+struct db *
+dalabad_store(const struct dalabad *d)
+{
+	return d->db;
+}
+
+GTimeZone *
+dalabad_tz(const struct dalabad *d)
+{
+	return d->tz;
+}
+
+struct bcast_server *
+dalabad_broadcaster(const struct dalabad *d)
+{
+	return d->srv;
+}
+
+void
+dalabad_render(struct dalabad *d, struct render_job *job)
+{
+	render_worker_submit(d->worker, job);
+}
+
+void
+dalabad_airings_each(struct dalabad *d,
+    void (*fn)(const struct dalabad_airing_info *a, void *arg), void *arg)
+{
+	for (guint i = 0; d->airings && i < d->airings->len; i++) {
+		struct airing *a = g_ptr_array_index(d->airings, i);
+		if (a->dead)
+			continue;
+		struct dalabad_airing_info in = {
+			.broadcast_id = a->it.id, .notice_id = a->notice_id,
+			.title = a->title, .zone = a->it.zone,
+			.prio = (int)a->it.prio, .on_air = a->oa != NULL,
+			.on_air_at = a->on_air_at, .targets = a->targets,
+			.confirmed = a->confirmed ?
+			    (int)g_hash_table_size(a->confirmed) : 0,
+		};
+		fn(&in, arg);
+	}
+}
+
+void
+dalabad_schedules_each(struct dalabad *d,
+    void (*fn)(int64_t schedule_id, int64_t next, void *arg), void *arg)
+{
+	for (guint i = 0; d->scheds && i < d->scheds->len; i++) {
+		struct sched_entry *e = g_ptr_array_index(d->scheds, i);
+		fn(e->s.id, tt_next(&e->s.rule, d->tz, e->s.checked_until), arg);
+	}
+}

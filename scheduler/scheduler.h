@@ -1,0 +1,101 @@
+/*
+ * scheduler.h — scheduler/'s public header: dalabad without HTTP, as the
+ * HTTP side (web-admin/) sees it. The daemon is an opaque handle; what the
+ * web admin may read or ask of it is below, and the store's typed db_
+ * functions (scheduler/store.h) are how it reads and writes notices,
+ * users and the rest. Everything here runs on the GLib main loop's
+ * thread.
+ */
+#ifndef DALABA_SCHEDULER_H
+#define DALABA_SCHEDULER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "broadcaster/broadcaster.h"
+#include "scheduler/config.h"
+#include "scheduler/store.h"
+#include "scheduler/timetable.h"
+#include "scheduler/worker.h"
+
+#define DALABAD_VERSION DALABA_VERSION	/* the Makefile's VERSION */
+
+struct dalabad;
+
+/* ---- life (the composition root, dalabad_main.c, calls these; it
+ * alone sees struct dalabad, in scheduler/daemon.h) ---- */
+/* Open the store, keys and sockets, recover from the last run, start the
+ * worker and the timers. Logs what it does. */
+int dalabad_start(struct dalabad *d, char *err, size_t errlen);
+/* Stop streams, threads and timers; whatever was on air stays open in
+ * the store and is recovered by the next start. */
+void dalabad_stop(struct dalabad *d);
+/* SIGHUP: re-read the configuration file and the lexicon. */
+void dalabad_reload(struct dalabad *d);
+
+/* ---- what the HTTP side reads ---- */
+/* The configuration in force; the pointer stays valid (and its values
+ * current) across reloads. */
+const struct dalabad_config *dalabad_config(const struct dalabad *d);
+struct db *dalabad_store(const struct dalabad *d);
+GTimeZone *dalabad_tz(const struct dalabad *d);
+/* The loudspeakers' side: its registry (who is online, playing) and
+ * enrolment answers (broadcaster.h). */
+struct bcast_server *dalabad_broadcaster(const struct dalabad *d);
+
+/* Zones are division codes; a longer code lies inside every code that is
+ * its prefix. Do targets a and b share speakers (is one a prefix of the
+ * other)? */
+bool air_zones_overlap(const char *a, const char *b);
+
+/* Class names by enum bcast_priority: village, township, county, emergency. */
+extern const char *const dalabad_class_names[4];
+int64_t dalabad_now(void);	/* unix seconds */
+
+/* What is on the air or waiting to, one call per live airing. */
+struct dalabad_airing_info {
+	int64_t broadcast_id, notice_id;
+	const char *title, *zone;
+	int prio;		/* enum bcast_priority */
+	bool on_air;		/* false: queued or rendering */
+	int64_t on_air_at;
+	int targets, confirmed;
+};
+void dalabad_airings_each(struct dalabad *d,
+    void (*fn)(const struct dalabad_airing_info *a, void *arg), void *arg);
+/* The planner's schedules: the next slot of each after what it has
+ * claimed (-1: none), one call per schedule. */
+void dalabad_schedules_each(struct dalabad *d,
+    void (*fn)(int64_t schedule_id, int64_t next, void *arg), void *arg);
+
+/* ---- what the HTTP side asks ---- */
+/* Called after the store's schedules or notices changed. */
+void dalabad_schedules_changed(struct dalabad *d);
+/* Give the TTS worker the store's lexicon again (after an API change). */
+int dalabad_lexicon_changed(struct dalabad *d, char *err, size_t errlen);
+/* Take a cancelled notice off the air and out of the queue. */
+void dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id);
+/* Render job (a preview, a download) on the synthesis thread; job->done
+ * runs on the loop. */
+void dalabad_render(struct dalabad *d, struct render_job *job);
+/* Is the disk full? Then new notices and previews are refused (what is
+ * stored still airs). recheck: measure now, not as of the last tick. */
+bool dalabad_disk_full(struct dalabad *d, bool recheck);
+
+/* Emergency alerts. Put a stored alert (its notices made) on air now:
+ * rendered ahead of everything, streamed while it renders, pre-empting
+ * what is lower. */
+int dalabad_alert_start(struct dalabad *d, int64_t alert_id, char *err,
+    size_t errlen);
+/* Take an alert off the air everywhere, once the store says it is
+ * cancelled (db_page_cancel, committed). */
+void dalabad_alert_off_air(struct dalabad *d, int64_t alert_id);
+/* Target speakers playing the alert right now (from their heartbeats). */
+int dalabad_alert_playing(struct dalabad *d, int64_t alert_id);
+/* Is the alert still on the air or queued? */
+bool dalabad_alert_live(struct dalabad *d, int64_t alert_id);
+
+#endif
