@@ -331,4 +331,50 @@ int db_token_revoke_user(struct db *db, int64_t user_id);
 int db_audit(struct db *db, int64_t user_id, const char *source,
     const char *zone, const char *action, const char *detail);
 
+/* ---- listings for the API (store_lists.c) ----
+ * What the JSON API shows, read by name: the SQL stays in the store, the
+ * values are DB_ARGS(...) (bound by their C type; a wrong count fails on
+ * the first run). Each row is handed over column by column, named as the
+ * API shows it. */
+enum db_list {
+	DB_LIST_AUDIT,
+	DB_LIST_BROADCASTS,
+	DB_LIST_BROADCAST_AUDIO,
+	DB_LIST_LEXICON,
+	DB_LIST_LEXICON_WORD,
+	DB_LIST_NOTICE,
+	DB_LIST_NOTICES,
+	DB_LIST_NOTICE_BROADCASTS,
+	DB_LIST_NOTICE_CANCELLED,
+	DB_LIST_NOTICE_SCHEDULES,
+	DB_LIST_NOTICE_ZONE,
+	DB_LIST_SCHEDULES,
+	DB_LIST_SCHEDULE_ZONE,
+	DB_LIST_SPEAKERS,
+	DB_LIST_SPEAKER_FREE_ID,
+	DB_LIST_SPEAKER_ZONE,
+	DB_LIST_TIMETABLE_NOTICES,
+	DB_LIST_USERS,
+	DB_LIST_ZONE,
+	DB_LIST_ZONES,
+	DB_LIST_COUNT_		/* not a listing: how many there are */
+};
+enum db_cell_type { DB_CELL_INT, DB_CELL_REAL, DB_CELL_TEXT, DB_CELL_NULL };
+struct db_cell {
+	const char *name;
+	enum db_cell_type type;
+	int64_t i;
+	double real;
+	const char *text;	/* valid during the call */
+};
+struct db_list_fn {
+	void (*row)(void *arg);		/* a row begins */
+	void (*cell)(void *arg, const struct db_cell *c);
+};
+/* 0, or -1 with err set (a database error; the rows handed over so far
+ * are to be discarded). */
+int db_list(struct db *db, enum db_list which, const struct db_arg *args,
+    int nargs, const struct db_list_fn *fn, void *arg, char *err,
+    size_t errlen);
+
 #endif

@@ -24,4 +24,7 @@ int db_run(struct db *db, char *err, size_t errlen, const char *sql,
 int db_int(struct db *db, const char *sql, const struct db_arg *args,
     int nargs);
 
+/* The SQL of a listing (store_lists.c); NULL if there is none. */
+const char *db_list_sql(enum db_list which);
+
 #endif

@@ -13,7 +13,6 @@
 
 #include "web-admin/api_int.h"
 #include "scheduler/log.h"
-#include "scheduler/store_int.h"
 #include "tts/tts.h"
 
 void
@@ -191,47 +190,53 @@ api_bool(struct api_req *r, const char *name, bool def, bool *out)
 	return 0;
 }
 
+struct rows {
+	JsonArray *arr;
+	JsonObject *o;		/* the row being filled */
+};
+
+static void
+rows_row(void *arg)
+{
+	struct rows *rs = arg;
+
+	rs->o = json_object_new();
+	json_array_add_object_element(rs->arr, rs->o);
+}
+
+static void
+rows_cell(void *arg, const struct db_cell *c)
+{
+	struct rows *rs = arg;
+
+	switch (c->type) {
+	case DB_CELL_INT:
+		json_object_set_int_member(rs->o, c->name, c->i);
+		break;
+	case DB_CELL_REAL:
+		json_object_set_double_member(rs->o, c->name, c->real);
+		break;
+	case DB_CELL_NULL:
+		json_object_set_null_member(rs->o, c->name);
+		break;
+	case DB_CELL_TEXT:
+		json_object_set_string_member(rs->o, c->name, c->text);
+	}
+}
+
 JsonNode *
-api_rows(struct web_admin *wa, const char *sql, const struct db_arg *args,
+api_rows(struct web_admin *wa, enum db_list which, const struct db_arg *args,
     int nargs)
 {
-	sqlite3_stmt *st;
+	static const struct db_list_fn fn = { rows_row, rows_cell };
+	struct rows rs = { .arr = json_array_new() };
 	char err[256];
-	int rc;
 
-	if ((st = db_prepare(wa->db, err, sizeof(err), sql, args, nargs)) ==
-	    NULL) {
-		dlog(LOG_ERR, "api: %s", err);
-		return NULL;
-	}
-	JsonArray *arr = json_array_new();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		for (int c = 0; c < sqlite3_column_count(st); c++) {
-			const char *name = sqlite3_column_name(st, c);
-			switch (sqlite3_column_type(st, c)) {
-			case SQLITE_INTEGER:
-				json_object_set_int_member(o, name,
-				    sqlite3_column_int64(st, c));
-				break;
-			case SQLITE_FLOAT:
-				json_object_set_double_member(o, name,
-				    sqlite3_column_double(st, c));
-				break;
-			case SQLITE_NULL:
-				json_object_set_null_member(o, name);
-				break;
-			default:
-				json_object_set_string_member(o, name,
-				    (const char *)sqlite3_column_text(st, c));
-			}
-		}
-		json_array_add_object_element(arr, o);
-	}
-	sqlite3_finalize(st);
 	JsonNode *node = json_node_new(JSON_NODE_ARRAY);
-	json_node_take_array(node, arr);
-	if (rc != SQLITE_DONE) {
+	json_node_take_array(node, rs.arr);
+	if (db_list(wa->db, which, args, nargs, &fn, &rs, err,
+	    sizeof(err)) != 0) {
+		dlog(LOG_ERR, "api: %s", err);
 		json_node_unref(node);
 		return NULL;
 	}

@@ -52,8 +52,7 @@ api_zone_allowed(struct api_req *r, const char *zone, const char *what,
 bool
 api_notice_allowed(struct api_req *r, int64_t id, bool act)
 {
-	JsonNode *rows = api_rows(r->wa, "SELECT zone, COALESCE(page_id, 0) AS "
-	    "page FROM notices WHERE id = ?", DB_ARGS(id));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_NOTICE_ZONE, DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	JsonObject *o = a && json_array_get_length(a) == 1 ?
 	    json_array_get_object_element(a, 0) : NULL;

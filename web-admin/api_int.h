@@ -82,10 +82,10 @@ int api_bool(struct api_req *r, const char *name, bool def, bool *out);
 /* 400 if the body has a field not in the NULL-terminated list. */
 int api_only(struct api_req *r, JsonObject *o, const char *const *fields);
 
-/* Rows of a query as a JSON array of objects named by column; the values
- * are DB_ARGS(...) or DB_NO_ARGS (scheduler/db_args.h). NULL on a
- * database error. */
-JsonNode *api_rows(struct web_admin *wa, const char *sql,
+/* A listing of the store (scheduler/store.h: enum db_list) as a JSON array
+ * of objects named by column; the values are DB_ARGS(...) or DB_NO_ARGS.
+ * NULL on a database error (logged). */
+JsonNode *api_rows(struct web_admin *wa, enum db_list which,
     const struct db_arg *args, int nargs);
 
 /* Every change a request makes and its audit entry are one transaction:
@@ -160,12 +160,6 @@ bool api_zone_allowed(struct api_req *r, const char *zone, const char *what,
 /* The same for notice id; acting on a notice of an emergency page is
  * 409 "page" (the page is what is acted on). */
 bool api_notice_allowed(struct api_req *r, int64_t id, bool act);
-/* SQL condition "the zone column Z is visible to ?N" (a prefix either
- * way) and "inside ?N". */
-#define API_SEES(col, n) "(substr(" col ", 1, length(?" #n ")) = ?" #n \
-    " OR substr(?" #n ", 1, length(" col ")) = " col ")"
-#define API_WITHIN(col, n) "substr(" col ", 1, length(?" #n ")) = ?" #n
-
 /* Lexicon, previews, audio and the timetable (api_media.c). */
 void api_get_lexicon(struct api_req *r);
 void api_post_lexicon(struct api_req *r);
@@ -192,9 +186,6 @@ int api_read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s);
 /* Store s inside the caller's transaction, within the limits per notice
  * and per user, audited; 0, or -1 having answered. */
 int api_store_schedule(struct api_req *r, struct db_schedule *s);
-/* The columns a schedule is listed with (SELECT ... FROM schedules s JOIN
- * notices n ...), for a WHERE to follow. */
-extern const char api_schedule_cols[];
 
 /* Emergency pages (api_pages.c) and CAP alerts (api_cap.c). */
 #define PAGE_MAX_ZONES 16

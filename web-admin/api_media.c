@@ -22,8 +22,7 @@
 void
 api_get_lexicon(struct api_req *r)
 {
-	JsonNode *rows = api_rows(r->wa, "SELECT word, pinyin, updated_at FROM "
-	    "lexicon ORDER BY word", DB_NO_ARGS);
+	JsonNode *rows = api_rows(r->wa, DB_LIST_LEXICON, DB_NO_ARGS);
 
 	if (rows)
 		api_reply(r, 200, rows);
@@ -85,7 +84,7 @@ api_delete_lexicon(struct api_req *r)
 		api_error(r, 400, "missing_field", "say which: ?word=...");
 		return;
 	}
-	JsonNode *rows = api_rows(r->wa, "SELECT 1 FROM lexicon WHERE word = ?",
+	JsonNode *rows = api_rows(r->wa, DB_LIST_LEXICON_WORD,
 	    DB_ARGS(word));
 	bool there = rows && json_array_get_length(json_node_get_array(rows));
 	if (rows)
@@ -407,8 +406,7 @@ api_get_broadcast_audio(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT b.audio, n.zone FROM "
-	    "broadcasts b JOIN notices n ON n.id = b.notice_id WHERE b.id = ?",
+	JsonNode *rows = api_rows(r->wa, DB_LIST_BROADCAST_AUDIO,
 	    DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	JsonObject *o = a && json_array_get_length(a) == 1 ?
@@ -493,11 +491,7 @@ api_get_timetable(struct api_req *r)
 	}
 	until = now + (int64_t)days * 86400;
 	/* The notices the caller sees (and the filter picks), read once. */
-	JsonNode *rows = api_rows(r->wa, "SELECT id, COALESCE(title, "
-	    "substr(body, 1, 40)) AS title, zone, CASE priority WHEN 0 THEN "
-	    "'village' WHEN 1 THEN 'township' ELSE 'county' END AS class FROM "
-	    "notices WHERE cancelled_at IS NULL AND " API_SEES("zone", 1)
-	    " AND " API_SEES("zone", 2), DB_ARGS(r->who.zone, zf ? zf : ""));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_TIMETABLE_NOTICES, DB_ARGS(r->who.zone, zf ? zf : ""));
 	if (rows == NULL) {
 		api_error(r, 500, "database", "cannot read notices");
 		goto done;

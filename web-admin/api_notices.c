@@ -13,22 +13,11 @@
 
 /* ---- notices ------------------------------------------------------------------- */
 
-static const char NOTICE_COLS[] = "SELECT id, title, body, voice, rate, "
-    "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN "
-    "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, "
-    "feed, feed_items, created_at, cancelled_at, page_id AS page FROM "
-    "notices ";
-
 void
 api_get_notices(struct api_req *r)
 {
 	const char *zone = r->query ? g_hash_table_lookup(r->query, "zone") : NULL;
-	JsonNode *rows = api_rows(r->wa, "SELECT * FROM (SELECT id, title, "
-	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
-	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
-	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page "
-	    "FROM notices WHERE substr(zone, 1, length(?1)) = ?1 AND "
-	    API_SEES("zone", 2) " ORDER BY id DESC LIMIT 500)",
+	JsonNode *rows = api_rows(r->wa, DB_LIST_NOTICES,
 	    DB_ARGS(zone ? zone : "", r->who.zone));
 
 	if (rows)
@@ -44,9 +33,7 @@ api_get_notice(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, false))
 		return;
-	gchar *sql = g_strconcat(NOTICE_COLS, "WHERE id = ?", NULL);
-	JsonNode *rows = api_rows(r->wa, sql, DB_ARGS(id));
-	g_free(sql);
+	JsonNode *rows = api_rows(r->wa, DB_LIST_NOTICE, DB_ARGS(id));
 	if (rows == NULL || json_array_get_length(json_node_get_array(rows)) == 0) {
 		if (rows)
 			json_node_unref(rows);
@@ -56,16 +43,8 @@ api_get_notice(struct api_req *r)
 	JsonObject *o = json_object_ref(json_array_get_object_element(
 	    json_node_get_array(rows), 0));
 	json_node_unref(rows);
-	gchar *ssql = g_strconcat(api_schedule_cols, "WHERE s.notice_id = ? "
-	    "ORDER BY s.id", NULL);
-	JsonNode *sched = api_rows(r->wa, ssql, DB_ARGS(id));
-	g_free(ssql);
-	JsonNode *bc = api_rows(r->wa, "SELECT b.id, b.slot_at, b.started_at, "
-	    "b.on_air_at, b.ended_at, b.outcome, b.reason, b.interruptions, "
-	    "(SELECT count(*) FROM broadcast_speakers x WHERE x.broadcast_id = "
-	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x "
-	    "WHERE x.broadcast_id = b.id AND x.confirmed) AS confirmed FROM "
-	    "broadcasts b WHERE b.notice_id = ? ORDER BY b.slot_at, b.id",
+	JsonNode *sched = api_rows(r->wa, DB_LIST_NOTICE_SCHEDULES, DB_ARGS(id));
+	JsonNode *bc = api_rows(r->wa, DB_LIST_NOTICE_BROADCASTS,
 	    DB_ARGS(id));
 	if (sched)
 		json_object_set_member(o, "schedules", sched);
@@ -355,8 +334,7 @@ api_cancel_notice(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0 || !api_notice_allowed(r, id, true))
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT cancelled_at IS NOT NULL AS c "
-	    "FROM notices WHERE id = ?", DB_ARGS(id));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_NOTICE_CANCELLED, DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	int state = a == NULL ? -1 : json_array_get_length(a) == 0 ? 0 :
 	    json_object_get_int_member(json_array_get_object_element(a, 0),

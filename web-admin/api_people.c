@@ -123,9 +123,7 @@ get_users(struct api_req *r)
 {
 	if (!api_need_county(r))
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT id, name, role, zone, "
-	    "created_at, disabled_at FROM users WHERE " API_WITHIN("zone", 1)
-	    " ORDER BY zone, name", DB_ARGS(r->who.zone));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_USERS, DB_ARGS(r->who.zone));
 	if (rows)
 		api_reply(r, 200, rows);
 	else
@@ -437,11 +435,7 @@ get_audit(struct api_req *r)
 	/* A reader sees the entries about their own area: a county's
 	 * admin not another county's (those about no zone are the
 	 * machine's). */
-	JsonNode *rows = api_rows(r->wa, "SELECT a.id, a.at, a.user_id, u.name "
-	    "AS user, a.source, a.zone, a.action, a.detail FROM audit a LEFT "
-	    "JOIN users u ON u.id = a.user_id WHERE (?1 <= 0 OR a.id < ?1) AND "
-	    "(?2 = '' OR (a.zone != '' AND " API_WITHIN("a.zone", 2) ")) ORDER "
-	    "BY a.id DESC LIMIT 200", DB_ARGS(before, r->who.zone));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_AUDIT, DB_ARGS(before, r->who.zone));
 	if (rows)
 		api_reply(r, 200, rows);
 	else

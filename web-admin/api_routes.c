@@ -84,8 +84,7 @@ get_status(struct api_req *r)
 static void
 get_zones(struct api_req *r)
 {
-	JsonNode *rows = api_rows(r->wa, "SELECT code, name, quiet_start, "
-	    "quiet_end FROM zones WHERE " API_SEES("code", 1) " ORDER BY code",
+	JsonNode *rows = api_rows(r->wa, DB_LIST_ZONES,
 	    DB_ARGS(r->who.zone));
 
 	if (rows)
@@ -136,8 +135,7 @@ post_zone(struct api_req *r)
 	api_audit(r, "zone.add", "%s %s", code, name);
 	if (api_commit(r) != 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT code, name, quiet_start, "
-	    "quiet_end, drills FROM zones WHERE code = ?", DB_ARGS(code));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_ZONE, DB_ARGS(code));
 	JsonNode *one = json_array_get_element(json_node_get_array(rows), 0);
 	api_reply(r, 201, json_node_copy(one));
 	json_node_unref(rows);
@@ -195,10 +193,7 @@ get_speakers(struct api_req *r)
 
 	if (zone == NULL || after < 0 || limit < 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT id, zone, name, key_hex IS NOT "
-	    "NULL AS enrolled, created_at FROM speakers WHERE "
-	    API_WITHIN("zone", 1) " AND " API_WITHIN("zone", 2) " AND id > ?3 "
-	    "ORDER BY id LIMIT ?4", DB_ARGS(r->who.zone, zone, after, limit));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_SPEAKERS, DB_ARGS(r->who.zone, zone, after, limit));
 
 	if (rows == NULL) {
 		api_error(r, 500, "database", "cannot read speakers");
@@ -403,10 +398,7 @@ post_speaker(struct api_req *r)
 		 * of their own area, so cannot pick one safely). The lowest,
 		 * not the highest plus one: one box given id 2^31-1 must not
 		 * leave no id to give, or one past what an id may be. */
-		JsonNode *mx = api_rows(r->wa, "SELECT 1 AS next WHERE NOT EXISTS "
-		    "(SELECT 1 FROM speakers WHERE id = 1) UNION ALL SELECT s.id + "
-		    "1 FROM speakers s WHERE s.id < ?1 AND NOT EXISTS (SELECT 1 "
-		    "FROM speakers t WHERE t.id = s.id + 1) ORDER BY 1 LIMIT 1",
+		JsonNode *mx = api_rows(r->wa, DB_LIST_SPEAKER_FREE_ID,
 		    DB_ARGS((int64_t)G_MAXINT));
 		JsonArray *ma = mx ? json_node_get_array(mx) : NULL;
 		gint64 next = ma && json_array_get_length(ma) == 1 ?
@@ -453,8 +445,7 @@ post_speaker_token(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT zone FROM speakers WHERE id = "
-	    "? AND " API_WITHIN("zone", 2), DB_ARGS(id, r->who.zone));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_SPEAKER_ZONE, DB_ARGS(id, r->who.zone));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	if (a == NULL || json_array_get_length(a) == 0) {
 		if (rows)
@@ -484,15 +475,7 @@ get_broadcasts(struct api_req *r)
 {
 	const char *ns = r->query ? g_hash_table_lookup(r->query, "notice") : NULL;
 	int64_t notice = ns ? g_ascii_strtoll(ns, NULL, 10) : 0;
-	JsonNode *rows = api_rows(r->wa, "SELECT b.id, b.notice_id AS notice, "
-	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
-	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
-	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
-	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
-	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
-	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
-	    "ON n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
-	    API_SEES("n.zone", 2) " ORDER BY b.id DESC LIMIT 500",
+	JsonNode *rows = api_rows(r->wa, DB_LIST_BROADCASTS,
 	    DB_ARGS(notice, r->who.zone));
 
 	if (rows)

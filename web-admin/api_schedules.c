@@ -150,12 +150,6 @@ api_store_schedule(struct api_req *r, struct db_schedule *s)
 	    (long long)s->id, (long long)s->notice_id);
 }
 
-const char api_schedule_cols[] = "SELECT s.id, s.notice_id AS notice, "
-    "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, "
-    "s.date_to, s.volume, s.created_at, s.removed_at, "
-    "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone "
-    "FROM schedules s JOIN notices n ON n.id = s.notice_id ";
-
 /* The planner's next slot into the row of its schedule, if listed. */
 static void
 set_next(int64_t schedule_id, int64_t next, void *arg)
@@ -169,12 +163,8 @@ set_next(int64_t schedule_id, int64_t next, void *arg)
 void
 api_get_schedules(struct api_req *r)
 {
-	gchar *sql = g_strconcat(api_schedule_cols, "WHERE s.removed_at IS NULL AND "
-	    "n.cancelled_at IS NULL AND " API_SEES("n.zone", 1) " ORDER BY s.id",
-	    NULL);
-	JsonNode *rows = api_rows(r->wa, sql, DB_ARGS(r->who.zone));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_SCHEDULES, DB_ARGS(r->who.zone));
 
-	g_free(sql);
 	if (rows) {
 		/* Add each one's next slot, which only the timetable knows. */
 		JsonArray *a = json_node_get_array(rows);
@@ -246,8 +236,7 @@ api_delete_schedule(struct api_req *r)
 
 	if (api_path_id(r, &id) != 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, "SELECT n.zone FROM schedules s JOIN "
-	    "notices n ON n.id = s.notice_id WHERE s.id = ?", DB_ARGS(id));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_SCHEDULE_ZONE, DB_ARGS(id));
 	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
 	bool ok = api_zone_allowed(r, a && json_array_get_length(a) == 1 ?
 	    json_object_get_string_member(json_array_get_object_element(a, 0),

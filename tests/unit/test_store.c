@@ -369,6 +369,34 @@ test_tokens(struct db *db, const char *path)
 	db_close(db);
 }
 
+/* Every listing the API names has SQL that prepares against the schema
+ * as migrated (the statement is prepared whole, so a misspelt column
+ * fails here, not in front of a cadre), and none out of range runs. */
+static void
+lists_prepare(struct db *db)
+{
+	char err[256];
+	int bad = 0;
+
+	for (int w = 0; w < DB_LIST_COUNT_; w++) {
+		sqlite3_stmt *st = NULL;
+		const char *sql = db_list_sql((enum db_list)w);
+		if (sql == NULL || sqlite3_prepare_v2(db->h, sql, -1, &st,
+		    NULL) != SQLITE_OK) {
+			fprintf(stderr, "# listing %d: %s\n", w, sql ? sqlite3_errmsg(db->h) :
+			    "no SQL");
+			bad++;
+		}
+		sqlite3_finalize(st);
+	}
+	CHECK(bad == 0, "all %d API listings prepare (%d do not)",
+	    (int)DB_LIST_COUNT_, bad);
+	static const struct db_list_fn fn = { NULL, NULL };
+	CHECK(db_list(db, DB_LIST_COUNT_, DB_NO_ARGS, &fn, NULL, err,
+	    sizeof(err)) == -1 && strstr(err, "no listing"),
+	    "a listing that does not exist is refused: %s", err);
+}
+
 int
 main(void)
 {
@@ -386,6 +414,7 @@ main(void)
 	    DB_SCHEMA_VERSION);
 	CHECK(pragma(db, "foreign_keys") == 1 && pragma(db, "synchronous") == 2,
 	    "foreign keys on, synchronous FULL");
+	lists_prepare(db);
 	sqlite3_stmt *st;
 	sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &st, NULL);
 	sqlite3_step(st);
