@@ -68,11 +68,12 @@ LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
 DAEMON_LIBS := $(filter-out $(cli_LIB),$(LIBS))
 
 # --- programs -----------------------------------------------------------------
-# dalaba: the command line (cli/): a client of dalabad's HTTP API, and tts/
-# for `dalaba say`. It links nothing of the daemon.
+# dalaba: the command line (cli/): a client of dalabad's HTTP API, tts/
+# for `dalaba say`, and the speaker agent's output code (speakers/output.c),
+# through which say plays. It links nothing of the daemon.
 PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalabad $(BUILD)/dalaba-speaker \
             $(BUILD)/dalaba-broadcast
-$(BUILD)/dalaba: $(BUILD)/cli/dalaba_main.o $(cli_LIB) $(tts_LIB)
+$(BUILD)/dalaba: $(BUILD)/cli/dalaba_main.o $(cli_LIB) $(tts_LIB) $(speakers_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
 $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broadcaster_LIB)

@@ -2,9 +2,11 @@
  * output.c — where a speaker's audio goes: ALSA (the horn), a WAV file
  * (tests, recording), or nowhere (null). The agent paces writes by
  * presentation time itself; ALSA's own delay is reported so a frame is
- * written early by exactly what the device still holds.
+ * written early by exactly what the device still holds. `dalaba say` plays
+ * through the same code, waiting on the device instead (SPK_OUTPUT_WAIT).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +74,11 @@ wav_sync(struct spk_output *o, int64_t now_us)
 }
 
 struct spk_output *
-spk_output_open(const char *spec, int rate, char *err, size_t errlen)
+spk_output_open(const char *spec, int rate, unsigned flags, char *err,
+    size_t errlen)
 {
 	struct spk_output *o = calloc(1, sizeof(*o));
+	bool blocking = (flags & SPK_OUTPUT_WAIT) != 0;
 	int e;
 
 	if (o == NULL) {
@@ -100,15 +104,17 @@ spk_output_open(const char *spec, int rate, char *err, size_t errlen)
 	} else if (strncmp(spec, "alsa:", 5) == 0) {
 		o->kind = OUT_ALSA;
 		if ((e = snd_pcm_open(&o->pcm, spec + 5, SND_PCM_STREAM_PLAYBACK,
-		    SND_PCM_NONBLOCK)) < 0) {
+		    blocking ? 0 : SND_PCM_NONBLOCK)) < 0) {
 			snprintf(err, errlen, "ALSA device \"%s\": %s", spec + 5,
 			    snd_strerror(e));
 			goto fail;
 		}
-		/* 500 ms of device buffer: room for the agent's pacing. */
+		/* 500 ms of device buffer: room for the agent's pacing. A
+		 * player that waits on the device needs only enough to ride
+		 * over a scheduling hiccup, and starts and drains sooner. */
 		if ((e = snd_pcm_set_params(o->pcm, SND_PCM_FORMAT_S16,
 		    SND_PCM_ACCESS_RW_INTERLEAVED, 1, (unsigned)rate, 1,
-		    500000)) < 0) {
+		    blocking ? 200000 : 500000)) < 0) {
 			snprintf(err, errlen, "ALSA device \"%s\": %s", spec + 5,
 			    snd_strerror(e));
 			snd_pcm_close(o->pcm);
