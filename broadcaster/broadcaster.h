@@ -1,7 +1,8 @@
 /*
  * broadcaster.h — PCM to signed Opus RTP, fanned out to loudspeakers, and
  * the wire protocol both ends share (speakers/ links this module for
- * parsing and verifying; it has no GLib in it).
+ * parsing and verifying; it has no GLib in it), and the one WAV header
+ * layout (tts/, speakers/ and dalaba-broadcast all link this module).
  *
  * AUDIO PACKETS are plain RTP (RFC 3550) carrying Opus (RFC 7587, 48 kHz
  * clock, PT 96), so a standard receiver can play them, with one RFC 8285
@@ -268,5 +269,20 @@ int bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
 int bcast_enroll_redeem(struct bcast_server *s, const char *token,
     const char *host, int port, struct bcast_enrolled *e, char *out,
     size_t cap, char *err, size_t errlen);
+
+/* ---- WAV files (wav.c) ----------------------------------------------------------------- */
+
+/* The canonical 44-byte header of mono 16-bit little-endian PCM, the one
+ * layout tts/ renders, speakers write (wav:PATH) and dalaba-broadcast
+ * streams. Here because every one of them links this module. */
+#define BCAST_WAV_HEADER_LEN 44
+
+/* The header for frames frames at rate Hz into h. */
+void bcast_wav_header(uint8_t h[BCAST_WAV_HEADER_LEN], int rate,
+    uint32_t frames);
+/* Check h is that header; fill *rate and *frames (the data chunk's
+ * length, which a file still being written may not hold yet). -1 if not. */
+int bcast_wav_parse(const uint8_t h[BCAST_WAV_HEADER_LEN], int *rate,
+    uint32_t *frames);
 
 #endif /* DALABA_BROADCASTER_H */
