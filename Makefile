@@ -66,22 +66,29 @@ endef
 $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
 LIBS := $(foreach m,$(MODULES),$($(m)_LIB))
 # dalabad's modules in the one direction they depend: web-admin ->
-# scheduler -> {broadcaster, tts}. A one-pass link in this order fails if
+# scheduler -> tts -> broadcaster. A one-pass link in this order fails if
 # a lower module ever calls a higher one.
-DAEMON_LIBS := $(web-admin_LIB) $(scheduler_LIB) $(broadcaster_LIB) $(tts_LIB)
+DAEMON_LIBS := $(web-admin_LIB) $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
+# tts/ writes and reads its WAV headers with the broadcaster's wav.c (the
+# one WAV layout, there so the speaker agent shares it without linking
+# tts/): whatever is built from tts/'s sources needs it too.
+TTS_DEP_SRC := broadcaster/wav.c
 
 # --- programs -----------------------------------------------------------------
-# dalaba: the command line (cli/): a client of dalabad's HTTP API, and tts/
-# for `dalaba say`. It links nothing of the daemon.
+# dalaba: the command line (cli/): a client of dalabad's HTTP API, tts/
+# for `dalaba say`, and the speaker agent's output code (speakers/output.c),
+# through which say plays; both write WAV headers with broadcaster/wav.c.
+# It links nothing of the daemon.
 PROGRAMS := $(BUILD)/dalaba $(BUILD)/dalabad $(BUILD)/dalaba-speaker \
             $(BUILD)/dalaba-broadcast
-$(BUILD)/dalaba: $(BUILD)/cli/dalaba_main.o $(cli_LIB) $(tts_LIB)
+$(BUILD)/dalaba: $(BUILD)/cli/dalaba_main.o $(cli_LIB) $(tts_LIB) $(speakers_LIB) \
+                $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalaba-speaker: the loudspeaker agent (no GLib, no eSpeak).
 $(BUILD)/dalaba-speaker: $(BUILD)/speakers/speaker_main.o $(speakers_LIB) $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
 # dalaba-broadcast: stream a notice or file to speakers without dalabad.
-$(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(broadcaster_LIB) $(tts_LIB)
+$(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(tts_LIB) $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # dalabad: the daemon: the scheduler (scheduler/) and the HTTP side on it
 # (web-admin/), put together by dalabad_main.c.
@@ -114,7 +121,7 @@ $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # The fuzz target built as a plain program that replays the corpus: the
 # regression half of fuzzing, available even where clang is not.
-$(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/tests/fuzz/replay_main.o $(tts_LIB)
+$(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/tests/fuzz/replay_main.o $(tts_LIB) $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/fuzz/replay_main.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -128,7 +135,7 @@ $(BUILD)/tests/replay_web: $(BUILD)/tests/fuzz/fuzz_web.o $(BUILD)/tests/fuzz/re
 FUZZ_DIR := build-fuzz
 FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_normalize $(FUZZ_DIR)/fuzz_packet $(FUZZ_DIR)/fuzz_web \
                 $(FUZZ_DIR)/fuzz_cap
-$(FUZZ_DIR)/fuzz_normalize: tests/fuzz/fuzz_normalize.c $(tts_SRC)
+$(FUZZ_DIR)/fuzz_normalize: tests/fuzz/fuzz_normalize.c $(tts_SRC) $(TTS_DEP_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -D_GNU_SOURCE $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
@@ -163,7 +170,7 @@ $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
 $(eval $(call fuzz_target,dalabad_conf,scheduler/config.c))
 $(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
 $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c))
-$(eval $(call fuzz_target,lexicon,$(tts_SRC)))
+$(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
 

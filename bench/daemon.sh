@@ -1,39 +1,20 @@
 # bench/daemon.sh — sourced by the benchmarks that run a real dalabad on
 # loopback (web.sh, page.sh). The caller sets B (the build directory), T
 # (a fresh directory, which is the current one) and NAME (for messages).
+# The daemon is set up and started as the e2e tests do it (loopback.sh).
 PORT=$((30000 + ($$ + ${PORT_SALT:-7}) % 20000))
 export DALABA_STATE_DIR=$T/state
+DALABAD=$B/dalabad DALABA=$B/dalaba
+. "$TOP/tests/e2e/loopback.sh"
 
 die() { echo "$NAME bench: $*" >&2; exit 1; }
 
 # bench_conf [ENROLL_BIND]: d.conf on loopback (enrolment off by default)
-bench_conf() {
-	cat >d.conf <<EOC
-[dalabad]
-state_dir = $T/state
-[broadcast]
-bind = 127.0.0.1
-port = $PORT
-offline_seconds = 10
-[api]
-port = 0
-[enroll]
-bind = ${1:-off}
-port = 0
-advertise = 127.0.0.1
-EOC
-}
+bench_conf() { loopback_conf "$T/state" "$PORT" 10 "${1:-off}" >d.conf; }
 
 # start: dalabad on d.conf; returns once its API answers (DPID, URL, TOKEN)
 start() {
-	rm -f state/api.url
-	"$B/dalabad" -c d.conf >>dalabad.log 2>&1 &
-	DPID=$!
-	_n=0
-	until "$B/dalaba" status >/dev/null 2>&1; do
-		_n=$((_n + 1)); [ $_n -gt 150 ] && die "dalabad did not start"
-		sleep 0.2
-	done
+	loopback_start d.conf dalabad.log || die "dalabad did not start"
 	URL=$(cat state/api.url)
 	TOKEN=$(cat state/api.token)
 }
@@ -50,10 +31,7 @@ sim_speakers() {
 }
 
 # wait_online N: until dalabad counts N speakers online
-wait_online() {
-	_n=0
-	while [ "$("$B/dalaba" status --json | awk -F'[:,]' '/"online"/ { gsub(/ /, "", $2); print $2 }')" != "$1" ]; do
-		_n=$((_n + 1)); [ $_n -gt 150 ] && die "speakers did not come online"
-		sleep 0.2
-	done
+online() {
+	[ "$("$B/dalaba" status --json | awk -F'[:,]' '/"online"/ { gsub(/ /, "", $2); print $2 }')" = "$1" ]
 }
+wait_online() { wait_until 30 online "$1" || die "speakers did not come online"; }

@@ -84,10 +84,11 @@ follow(struct box *b, const uint8_t *buf, size_t len, const uint8_t *pk,
 {
 	struct bcast_audio p;
 
-	if (len < 12)
+	if (len < BCAST_AUDIO_OFF_SSRC + 4)
 		return;
-	uint32_t ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
-	    (uint32_t)buf[10] << 8 | buf[11];
+	const uint8_t *s = buf + BCAST_AUDIO_OFF_SSRC;
+	uint32_t ssrc = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 |
+	    (uint32_t)s[2] << 8 | s[3];
 	if (ssrc == b->ssrc) {
 		b->last_rx = now;
 		return;

@@ -138,13 +138,14 @@ static int
 stream_wav(struct bcast_stream *st, const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	unsigned char h[44];
+	uint8_t h[BCAST_WAV_HEADER_LEN];
 	int16_t buf[4800];
+	int rate;
+	uint32_t frames;	/* unused: a file is read to its end */
 	size_t n;
 
-	if (f == NULL || fread(h, 1, 44, f) != 44 || memcmp(h, "RIFF", 4) ||
-	    memcmp(h + 36, "data", 4) || h[22] != 1 || h[34] != 16 ||
-	    (h[24] | h[25] << 8 | h[26] << 16) != BCAST_RATE) {
+	if (f == NULL || fread(h, 1, sizeof(h), f) != sizeof(h) ||
+	    bcast_wav_parse(h, &rate, &frames) != 0 || rate != BCAST_RATE) {
 		fprintf(stderr, "dalaba-broadcast: %s: need a 48 kHz mono 16-bit "
 		    "WAV file\n", path);
 		if (f)

@@ -1,7 +1,8 @@
 /*
  * broadcaster.h — PCM to signed Opus RTP, fanned out to loudspeakers, and
  * the wire protocol both ends share (speakers/ links this module for
- * parsing and verifying; it has no GLib in it).
+ * parsing and verifying; it has no GLib in it), and the one WAV header
+ * layout (tts/, speakers/ and dalaba-broadcast all link this module).
  *
  * AUDIO PACKETS are plain RTP (RFC 3550) carrying Opus (RFC 7587, 48 kHz
  * clock, PT 96), so a standard receiver can play them, with one RFC 8285
@@ -34,7 +35,6 @@
 #define BCAST_PT 96
 #define BCAST_MAX_PACKET 1400		/* never fragment */
 #define BCAST_MAX_OPUS 1000
-#define BCAST_HDR_LEN (12 + 4 + 26 + 66)	/* RTP + ext hdr + elements */
 #define BCAST_SIG_LEN 64
 #define BCAST_PK_LEN 32
 #define BCAST_SK_LEN 64
@@ -106,6 +106,30 @@ const char *bcast_verdict_name(enum bcast_verdict v);
 enum bcast_verdict bcast_audio_parse(const uint8_t *buf, size_t len,
     const uint8_t *pk, struct bcast_audio *a);
 
+/* The audio packet's layout, in byte offsets from its start: the 12-byte
+ * RTP header, the 4-byte RFC 8285 extension header, element 1 (id, length,
+ * BCAST_META_LEN bytes), element 2 (id, length, the signature), then Opus.
+ * Named once here for wire.c and for the tools that build or damage
+ * packets on purpose (tests/fuzz, tests/forge.c, bench/). */
+#define BCAST_AUDIO_OFF_SEQ 2		/* RTP sequence number, low 16 bits */
+#define BCAST_AUDIO_OFF_TS 4		/* RTP timestamp */
+#define BCAST_AUDIO_OFF_SSRC 8
+#define BCAST_AUDIO_OFF_EXT 12		/* profile, then length in words */
+#define BCAST_AUDIO_OFF_META 16		/* element 1: id, length */
+#define BCAST_META_LEN 24
+#define BCAST_AUDIO_OFF_PTS (BCAST_AUDIO_OFF_META + 2)		/* 8 bytes */
+#define BCAST_AUDIO_OFF_ZONE (BCAST_AUDIO_OFF_PTS + 8)		/* 8 bytes */
+#define BCAST_AUDIO_OFF_DIGITS (BCAST_AUDIO_OFF_ZONE + 8)
+#define BCAST_AUDIO_OFF_PRIO (BCAST_AUDIO_OFF_DIGITS + 1)
+#define BCAST_AUDIO_OFF_FLAGS (BCAST_AUDIO_OFF_PRIO + 1)
+#define BCAST_AUDIO_OFF_VOLUME (BCAST_AUDIO_OFF_FLAGS + 1)
+#define BCAST_AUDIO_OFF_SEQ_HI (BCAST_AUDIO_OFF_VOLUME + 1)	/* 4 bytes */
+/* Element 2: id, length. The signature covers the packet without it: the
+ * BCAST_AUDIO_OFF_SIG_ELEM bytes before it, then the payload. */
+#define BCAST_AUDIO_OFF_SIG_ELEM (BCAST_AUDIO_OFF_META + 2 + BCAST_META_LEN)
+#define BCAST_AUDIO_OFF_SIG (BCAST_AUDIO_OFF_SIG_ELEM + 2)
+#define BCAST_HDR_LEN (BCAST_AUDIO_OFF_SIG + BCAST_SIG_LEN)	/* the payload */
+
 /* ---- control packets ------------------------------------------------------------- */
 
 enum bcast_spk_state {
@@ -139,8 +163,32 @@ struct bcast_reply {
 	int64_t t3_us;		/* server clock at send */
 };
 
-#define BCAST_HELLO_LEN (4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 * 5 + 4 + 32)
-#define BCAST_REPLY_LEN (4 + 4 + 8 + 8 + 8 + 8 + 64)
+/* The control packets' layout, in byte offsets: "DLBH" or "DLBR", then
+ * the speaker id, the counter and t1 in both. */
+#define BCAST_CTL_OFF_ID 4
+#define BCAST_CTL_OFF_COUNTER 8
+#define BCAST_CTL_OFF_T1 16
+/* A HELLO: the status, then HMAC-SHA-256 over everything before it. */
+#define BCAST_HELLO_OFF_STATE 24
+#define BCAST_HELLO_OFF_PRIO 25
+#define BCAST_HELLO_OFF_VOLUME 26
+#define BCAST_HELLO_OFF_AMP 27
+#define BCAST_HELLO_OFF_SSRC 28
+#define BCAST_HELLO_OFF_BUFFER 32
+#define BCAST_HELLO_OFF_RECEIVED 36
+#define BCAST_HELLO_OFF_LOST 40
+#define BCAST_HELLO_OFF_FEC 44
+#define BCAST_HELLO_OFF_CONCEALED 48
+#define BCAST_HELLO_OFF_DROPPED 52
+#define BCAST_HELLO_OFF_CLOCK 56
+#define BCAST_HELLO_OFF_MAC 60
+#define BCAST_HELLO_MAC_LEN 32		/* HMAC-SHA-256 */
+#define BCAST_HELLO_LEN (BCAST_HELLO_OFF_MAC + BCAST_HELLO_MAC_LEN)
+/* A reply: t2, t3, then the server's signature over everything before it. */
+#define BCAST_REPLY_OFF_T2 24
+#define BCAST_REPLY_OFF_T3 32
+#define BCAST_REPLY_OFF_SIG 40
+#define BCAST_REPLY_LEN (BCAST_REPLY_OFF_SIG + BCAST_SIG_LEN)
 
 int bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key,
     uint8_t *buf, size_t cap);
@@ -268,5 +316,20 @@ int bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
 int bcast_enroll_redeem(struct bcast_server *s, const char *token,
     const char *host, int port, struct bcast_enrolled *e, char *out,
     size_t cap, char *err, size_t errlen);
+
+/* ---- WAV files (wav.c) ----------------------------------------------------------------- */
+
+/* The canonical 44-byte header of mono 16-bit little-endian PCM, the one
+ * layout tts/ renders, speakers write (wav:PATH) and dalaba-broadcast
+ * streams. Here because every one of them links this module. */
+#define BCAST_WAV_HEADER_LEN 44
+
+/* The header for frames frames at rate Hz into h. */
+void bcast_wav_header(uint8_t h[BCAST_WAV_HEADER_LEN], int rate,
+    uint32_t frames);
+/* Check h is that header; fill *rate and *frames (the data chunk's
+ * length, which a file still being written may not hold yet). -1 if not. */
+int bcast_wav_parse(const uint8_t h[BCAST_WAV_HEADER_LEN], int *rate,
+    uint32_t *frames);
 
 #endif /* DALABA_BROADCASTER_H */

@@ -14,9 +14,14 @@
 #define EXT_PROFILE_TWO_BYTE 0x1000	/* RFC 8285 section 4.3 */
 #define EXT_ID_META 1
 #define EXT_ID_SIG 2
-#define META_LEN 24
-#define EXT_WORDS ((2 + META_LEN + 2 + BCAST_SIG_LEN) / 4)
-#define SIG_OFFSET (12 + 4 + 2 + META_LEN + 2)
+/* The extension's length in 32-bit words, as RFC 8285 counts it. */
+#define EXT_WORDS ((BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) / 4)
+/* The sizes speakers already in the field expect: the layout in
+ * broadcaster.h may be renamed, never moved. */
+_Static_assert(BCAST_HDR_LEN == 108 &&
+    (BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) % 4 == 0, "audio header layout");
+_Static_assert(BCAST_HELLO_LEN == 92 && BCAST_REPLY_LEN == 104,
+    "control packet layout");
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -133,30 +138,29 @@ bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk, uint8_t *buf,
 		return -1;
 	buf[0] = 0x90;					/* V=2, X=1 */
 	buf[1] = (uint8_t)((a->marker ? 0x80 : 0) | BCAST_PT);
-	put16(buf + 2, (uint16_t)a->seq);
-	put32(buf + 4, a->timestamp);
-	put32(buf + 8, a->ssrc);
-	put16(buf + 12, EXT_PROFILE_TWO_BYTE);
-	put16(buf + 14, EXT_WORDS);
-	uint8_t *m = buf + 16;
-	m[0] = EXT_ID_META;
-	m[1] = META_LEN;
-	put64(m + 2, (uint64_t)a->pts_us);
-	put64(m + 10, a->zone.code);
-	m[18] = a->zone.digits;
-	m[19] = a->priority;
-	m[20] = a->flags;
-	m[21] = a->volume;
-	put32(m + 22, (uint32_t)(a->seq >> 16));
-	uint8_t *s = m + 2 + META_LEN;
-	s[0] = EXT_ID_SIG;
-	s[1] = BCAST_SIG_LEN;
+	put16(buf + BCAST_AUDIO_OFF_SEQ, (uint16_t)a->seq);
+	put32(buf + BCAST_AUDIO_OFF_TS, a->timestamp);
+	put32(buf + BCAST_AUDIO_OFF_SSRC, a->ssrc);
+	put16(buf + BCAST_AUDIO_OFF_EXT, EXT_PROFILE_TWO_BYTE);
+	put16(buf + BCAST_AUDIO_OFF_EXT + 2, EXT_WORDS);
+	buf[BCAST_AUDIO_OFF_META] = EXT_ID_META;
+	buf[BCAST_AUDIO_OFF_META + 1] = BCAST_META_LEN;
+	put64(buf + BCAST_AUDIO_OFF_PTS, (uint64_t)a->pts_us);
+	put64(buf + BCAST_AUDIO_OFF_ZONE, a->zone.code);
+	buf[BCAST_AUDIO_OFF_DIGITS] = a->zone.digits;
+	buf[BCAST_AUDIO_OFF_PRIO] = a->priority;
+	buf[BCAST_AUDIO_OFF_FLAGS] = a->flags;
+	buf[BCAST_AUDIO_OFF_VOLUME] = a->volume;
+	put32(buf + BCAST_AUDIO_OFF_SEQ_HI, (uint32_t)(a->seq >> 16));
+	buf[BCAST_AUDIO_OFF_SIG_ELEM] = EXT_ID_SIG;
+	buf[BCAST_AUDIO_OFF_SIG_ELEM + 1] = BCAST_SIG_LEN;
 	memcpy(buf + BCAST_HDR_LEN, a->opus, a->opus_len);
 
 	/* Sign the packet as if the signature element were absent. */
-	memcpy(msg, buf, SIG_OFFSET - 2);
-	memcpy(msg + SIG_OFFSET - 2, buf + BCAST_HDR_LEN, a->opus_len);
-	crypto_sign_detached(s + 2, NULL, msg, SIG_OFFSET - 2 + a->opus_len, sk);
+	memcpy(msg, buf, BCAST_AUDIO_OFF_SIG_ELEM);
+	memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, buf + BCAST_HDR_LEN, a->opus_len);
+	crypto_sign_detached(buf + BCAST_AUDIO_OFF_SIG, NULL, msg,
+	    BCAST_AUDIO_OFF_SIG_ELEM + a->opus_len, sk);
 	return (int)len;
 }
 
@@ -171,30 +175,32 @@ bcast_audio_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 	/* Exactly our shape: V=2, no padding, X=1, no CSRCs, PT 96, the
 	 * two-byte extension profile with our two elements in order. */
 	if (buf[0] != 0x90 || (buf[1] & 0x7F) != BCAST_PT ||
-	    get16(buf + 12) != EXT_PROFILE_TWO_BYTE ||
-	    get16(buf + 14) != EXT_WORDS || buf[16] != EXT_ID_META ||
-	    buf[17] != META_LEN || buf[SIG_OFFSET - 2] != EXT_ID_SIG ||
-	    buf[SIG_OFFSET - 1] != BCAST_SIG_LEN)
+	    get16(buf + BCAST_AUDIO_OFF_EXT) != EXT_PROFILE_TWO_BYTE ||
+	    get16(buf + BCAST_AUDIO_OFF_EXT + 2) != EXT_WORDS ||
+	    buf[BCAST_AUDIO_OFF_META] != EXT_ID_META ||
+	    buf[BCAST_AUDIO_OFF_META + 1] != BCAST_META_LEN ||
+	    buf[BCAST_AUDIO_OFF_SIG_ELEM] != EXT_ID_SIG ||
+	    buf[BCAST_AUDIO_OFF_SIG_ELEM + 1] != BCAST_SIG_LEN)
 		return BCAST_BAD_FORMAT;
 	size_t opus_len = len - BCAST_HDR_LEN;
-	memcpy(msg, buf, SIG_OFFSET - 2);
-	memcpy(msg + SIG_OFFSET - 2, buf + BCAST_HDR_LEN, opus_len);
-	if (crypto_sign_verify_detached(buf + SIG_OFFSET, msg,
-	    SIG_OFFSET - 2 + opus_len, pk) != 0)
+	memcpy(msg, buf, BCAST_AUDIO_OFF_SIG_ELEM);
+	memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, buf + BCAST_HDR_LEN, opus_len);
+	if (crypto_sign_verify_detached(buf + BCAST_AUDIO_OFF_SIG, msg,
+	    BCAST_AUDIO_OFF_SIG_ELEM + opus_len, pk) != 0)
 		return BCAST_BAD_SIGNATURE;
 
-	const uint8_t *m = buf + 18;
 	memset(a, 0, sizeof(*a));
 	a->marker = (buf[1] & 0x80) != 0;
-	a->timestamp = get32(buf + 4);
-	a->ssrc = get32(buf + 8);
-	a->pts_us = (int64_t)get64(m);
-	a->zone.code = get64(m + 8);
-	a->zone.digits = m[16];
-	a->priority = m[17];
-	a->flags = m[18];
-	a->volume = m[19];
-	a->seq = (uint64_t)get32(m + 20) << 16 | get16(buf + 2);
+	a->timestamp = get32(buf + BCAST_AUDIO_OFF_TS);
+	a->ssrc = get32(buf + BCAST_AUDIO_OFF_SSRC);
+	a->pts_us = (int64_t)get64(buf + BCAST_AUDIO_OFF_PTS);
+	a->zone.code = get64(buf + BCAST_AUDIO_OFF_ZONE);
+	a->zone.digits = buf[BCAST_AUDIO_OFF_DIGITS];
+	a->priority = buf[BCAST_AUDIO_OFF_PRIO];
+	a->flags = buf[BCAST_AUDIO_OFF_FLAGS];
+	a->volume = buf[BCAST_AUDIO_OFF_VOLUME];
+	a->seq = (uint64_t)get32(buf + BCAST_AUDIO_OFF_SEQ_HI) << 16 |
+	    get16(buf + BCAST_AUDIO_OFF_SEQ);
 	a->opus = buf + BCAST_HDR_LEN;
 	a->opus_len = opus_len;
 	if ((a->zone.digits != 0 && a->zone.digits != 6 && a->zone.digits != 9 &&
@@ -215,22 +221,23 @@ bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key, uint8_t *buf,
 	if (cap < BCAST_HELLO_LEN)
 		return -1;
 	memcpy(buf, hello_magic, 4);
-	put32(buf + 4, h->speaker_id);
-	put64(buf + 8, h->counter);
-	put64(buf + 16, (uint64_t)h->t1_us);
-	buf[24] = h->st.state;
-	buf[25] = h->st.priority;
-	buf[26] = h->st.volume;
-	buf[27] = h->st.amp_on;
-	put32(buf + 28, h->st.playing_ssrc);
-	put32(buf + 32, h->st.buffer_ms);
-	put32(buf + 36, h->st.received);
-	put32(buf + 40, h->st.lost);
-	put32(buf + 44, h->st.fec_recovered);
-	put32(buf + 48, h->st.concealed);
-	put32(buf + 52, h->st.dropped);
-	put32(buf + 56, (uint32_t)h->st.clock_offset_ms);
-	crypto_auth_hmacsha256(buf + 60, buf, 60, key);
+	put32(buf + BCAST_CTL_OFF_ID, h->speaker_id);
+	put64(buf + BCAST_CTL_OFF_COUNTER, h->counter);
+	put64(buf + BCAST_CTL_OFF_T1, (uint64_t)h->t1_us);
+	buf[BCAST_HELLO_OFF_STATE] = h->st.state;
+	buf[BCAST_HELLO_OFF_PRIO] = h->st.priority;
+	buf[BCAST_HELLO_OFF_VOLUME] = h->st.volume;
+	buf[BCAST_HELLO_OFF_AMP] = h->st.amp_on;
+	put32(buf + BCAST_HELLO_OFF_SSRC, h->st.playing_ssrc);
+	put32(buf + BCAST_HELLO_OFF_BUFFER, h->st.buffer_ms);
+	put32(buf + BCAST_HELLO_OFF_RECEIVED, h->st.received);
+	put32(buf + BCAST_HELLO_OFF_LOST, h->st.lost);
+	put32(buf + BCAST_HELLO_OFF_FEC, h->st.fec_recovered);
+	put32(buf + BCAST_HELLO_OFF_CONCEALED, h->st.concealed);
+	put32(buf + BCAST_HELLO_OFF_DROPPED, h->st.dropped);
+	put32(buf + BCAST_HELLO_OFF_CLOCK, (uint32_t)h->st.clock_offset_ms);
+	crypto_auth_hmacsha256(buf + BCAST_HELLO_OFF_MAC, buf, BCAST_HELLO_OFF_MAC,
+	    key);
 	return BCAST_HELLO_LEN;
 }
 
@@ -239,7 +246,7 @@ bcast_hello_peek_id(const uint8_t *buf, size_t len, uint32_t *id)
 {
 	if (len != BCAST_HELLO_LEN || memcmp(buf, hello_magic, 4) != 0)
 		return -1;
-	*id = get32(buf + 4);
+	*id = get32(buf + BCAST_CTL_OFF_ID);
 	return 0;
 }
 
@@ -249,24 +256,25 @@ bcast_hello_parse(const uint8_t *buf, size_t len, const uint8_t *key,
 {
 	if (len != BCAST_HELLO_LEN || memcmp(buf, hello_magic, 4) != 0)
 		return BCAST_BAD_FORMAT;
-	if (crypto_auth_hmacsha256_verify(buf + 60, buf, 60, key) != 0)
+	if (crypto_auth_hmacsha256_verify(buf + BCAST_HELLO_OFF_MAC, buf,
+	    BCAST_HELLO_OFF_MAC, key) != 0)
 		return BCAST_BAD_SIGNATURE;
 	memset(h, 0, sizeof(*h));
-	h->speaker_id = get32(buf + 4);
-	h->counter = get64(buf + 8);
-	h->t1_us = (int64_t)get64(buf + 16);
-	h->st.state = buf[24];
-	h->st.priority = buf[25];
-	h->st.volume = buf[26];
-	h->st.amp_on = buf[27];
-	h->st.playing_ssrc = get32(buf + 28);
-	h->st.buffer_ms = get32(buf + 32);
-	h->st.received = get32(buf + 36);
-	h->st.lost = get32(buf + 40);
-	h->st.fec_recovered = get32(buf + 44);
-	h->st.concealed = get32(buf + 48);
-	h->st.dropped = get32(buf + 52);
-	h->st.clock_offset_ms = (int32_t)get32(buf + 56);
+	h->speaker_id = get32(buf + BCAST_CTL_OFF_ID);
+	h->counter = get64(buf + BCAST_CTL_OFF_COUNTER);
+	h->t1_us = (int64_t)get64(buf + BCAST_CTL_OFF_T1);
+	h->st.state = buf[BCAST_HELLO_OFF_STATE];
+	h->st.priority = buf[BCAST_HELLO_OFF_PRIO];
+	h->st.volume = buf[BCAST_HELLO_OFF_VOLUME];
+	h->st.amp_on = buf[BCAST_HELLO_OFF_AMP];
+	h->st.playing_ssrc = get32(buf + BCAST_HELLO_OFF_SSRC);
+	h->st.buffer_ms = get32(buf + BCAST_HELLO_OFF_BUFFER);
+	h->st.received = get32(buf + BCAST_HELLO_OFF_RECEIVED);
+	h->st.lost = get32(buf + BCAST_HELLO_OFF_LOST);
+	h->st.fec_recovered = get32(buf + BCAST_HELLO_OFF_FEC);
+	h->st.concealed = get32(buf + BCAST_HELLO_OFF_CONCEALED);
+	h->st.dropped = get32(buf + BCAST_HELLO_OFF_DROPPED);
+	h->st.clock_offset_ms = (int32_t)get32(buf + BCAST_HELLO_OFF_CLOCK);
 	return BCAST_OK;
 }
 
@@ -277,12 +285,13 @@ bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk, uint8_t *buf,
 	if (cap < BCAST_REPLY_LEN)
 		return -1;
 	memcpy(buf, reply_magic, 4);
-	put32(buf + 4, r->speaker_id);
-	put64(buf + 8, r->counter);
-	put64(buf + 16, (uint64_t)r->t1_us);
-	put64(buf + 24, (uint64_t)r->t2_us);
-	put64(buf + 32, (uint64_t)r->t3_us);
-	crypto_sign_detached(buf + 40, NULL, buf, 40, sk);
+	put32(buf + BCAST_CTL_OFF_ID, r->speaker_id);
+	put64(buf + BCAST_CTL_OFF_COUNTER, r->counter);
+	put64(buf + BCAST_CTL_OFF_T1, (uint64_t)r->t1_us);
+	put64(buf + BCAST_REPLY_OFF_T2, (uint64_t)r->t2_us);
+	put64(buf + BCAST_REPLY_OFF_T3, (uint64_t)r->t3_us);
+	crypto_sign_detached(buf + BCAST_REPLY_OFF_SIG, NULL, buf,
+	    BCAST_REPLY_OFF_SIG, sk);
 	return BCAST_REPLY_LEN;
 }
 
@@ -292,13 +301,14 @@ bcast_reply_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 {
 	if (len != BCAST_REPLY_LEN || memcmp(buf, reply_magic, 4) != 0)
 		return BCAST_BAD_FORMAT;
-	if (crypto_sign_verify_detached(buf + 40, buf, 40, pk) != 0)
+	if (crypto_sign_verify_detached(buf + BCAST_REPLY_OFF_SIG, buf,
+	    BCAST_REPLY_OFF_SIG, pk) != 0)
 		return BCAST_BAD_SIGNATURE;
-	r->speaker_id = get32(buf + 4);
-	r->counter = get64(buf + 8);
-	r->t1_us = (int64_t)get64(buf + 16);
-	r->t2_us = (int64_t)get64(buf + 24);
-	r->t3_us = (int64_t)get64(buf + 32);
+	r->speaker_id = get32(buf + BCAST_CTL_OFF_ID);
+	r->counter = get64(buf + BCAST_CTL_OFF_COUNTER);
+	r->t1_us = (int64_t)get64(buf + BCAST_CTL_OFF_T1);
+	r->t2_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T2);
+	r->t3_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T3);
 	return BCAST_OK;
 }
 

@@ -21,11 +21,4 @@ int cli_broadcasts(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_page(int argc, char **argv);
 
-/* Play mono 16-bit PCM on an ALSA device, one chunk at a time. */
-struct cli_player;
-struct cli_player *cli_player_open(const char *device, int rate, char *err,
-    size_t errlen);
-int cli_player_write(const int16_t *pcm, size_t frames, void *player);
-int cli_player_close(struct cli_player *p);
-
 #endif

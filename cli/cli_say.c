@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "speakers/speaker.h"
 #include "tts/tts.h"
 
 static void
@@ -102,6 +103,30 @@ count_fn(const int16_t *pcm, size_t frames, void *arg)
 
 	c->frames += frames;
 	return c->fn(pcm, frames, c->arg);
+}
+
+/* Without -o, say plays through the speaker agent's own output code, so
+ * there is one ALSA writer; it waits on the device, as the CLI has nothing
+ * else to do while it plays. */
+static struct spk_output *
+player_open(const char *device, char *err, size_t errlen)
+{
+	struct spk_output *o;
+	char *spec;
+
+	if (asprintf(&spec, "alsa:%s", device) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	o = spk_output_open(spec, TTS_OUTPUT_RATE, SPK_OUTPUT_WAIT, err, errlen);
+	free(spec);
+	return o;
+}
+
+static int
+player_write(const int16_t *pcm, size_t frames, void *arg)
+{
+	return spk_output_write(arg, pcm, frames) != 0;
 }
 
 static void
@@ -261,7 +286,7 @@ cli_say(int argc, char **argv)
 
 	n.body = text;
 	struct tts_writer *w = NULL;
-	struct cli_player *pl = NULL;
+	struct spk_output *pl = NULL;
 	struct play_count pc = { 0 };
 	if (output) {
 		w = tts_writer_open(output, (enum tts_format)tts_format_from_path(output),
@@ -273,12 +298,12 @@ cli_say(int argc, char **argv)
 		pc.fn = tts_writer_pcm_fn;
 		pc.arg = w;
 	} else {
-		pl = cli_player_open(device, TTS_OUTPUT_RATE, err, sizeof(err));
-		if (pl == NULL) {
-			fprintf(stderr, "dalaba say: %s\n", err);
+		if ((pl = player_open(device, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "dalaba say: %s (use -o FILE.ogg to write "
+			    "a file instead)\n", err);
 			goto out;
 		}
-		pc.fn = cli_player_write;
+		pc.fn = player_write;
 		pc.arg = pl;
 	}
 	bool hit = false;
@@ -290,10 +315,10 @@ cli_say(int argc, char **argv)
 		    (output ? "cannot write the output file" :
 		    "sound device failed") : err);
 		tts_writer_abort(w);
-		cli_player_close(pl);
+		spk_output_close(pl);
 		goto out;
 	}
-	cli_player_close(pl);
+	spk_output_close(pl);
 	if (w && tts_writer_close(w, err, sizeof(err)) == -1) {
 		fprintf(stderr, "dalaba say: %s\n", err);
 		goto out;

@@ -386,7 +386,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	}
 	if (open_socket(a, err, errlen) != 0)
 		goto out;
-	if ((a->out = spk_output_open(c->output, BCAST_RATE, err, errlen)) == NULL)
+	if ((a->out = spk_output_open(c->output, BCAST_RATE, 0, err,
+	    errlen)) == NULL)
 		goto out;
 	if ((a->dec = opus_decoder_create(BCAST_RATE, 1, &oerr)) == NULL) {
 		snprintf(err, errlen, "Opus decoder: %s", opus_strerror(oerr));

@@ -2,9 +2,11 @@
  * output.c — where a speaker's audio goes: ALSA (the horn), a WAV file
  * (tests, recording), or nowhere (null). The agent paces writes by
  * presentation time itself; ALSA's own delay is reported so a frame is
- * written early by exactly what the device still holds.
+ * written early by exactly what the device still holds. `dalaba say` plays
+ * through the same code, waiting on the device instead (SPK_OUTPUT_WAIT).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,6 @@
 
 enum out_kind { OUT_NULL, OUT_WAV, OUT_ALSA };
 
-#define WAV_HEADER_LEN 44
 #define WAV_SYNC_US 1000000	/* a running file's header lags by at most this */
 
 struct spk_output {
@@ -30,28 +31,6 @@ struct spk_output {
 	uint64_t underruns;
 };
 
-static void
-wav_header(uint8_t h[WAV_HEADER_LEN], int rate, uint32_t frames)
-{
-	uint32_t data = frames * 2, v[] = { 36 + data, 16, (uint32_t)rate,
-	    (uint32_t)rate * 2, data };
-
-	memcpy(h, "RIFF", 4);
-	memcpy(h + 8, "WAVEfmt ", 8);
-	memcpy(h + 36, "data", 4);
-	for (int i = 0; i < 4; i++) {
-		h[4 + i] = (uint8_t)(v[0] >> (8 * i));
-		h[16 + i] = (uint8_t)(v[1] >> (8 * i));
-		h[24 + i] = (uint8_t)(v[2] >> (8 * i));
-		h[28 + i] = (uint8_t)(v[3] >> (8 * i));
-		h[40 + i] = (uint8_t)(v[4] >> (8 * i));
-	}
-	h[20] = 1; h[21] = 0;	/* PCM */
-	h[22] = 1; h[23] = 0;	/* mono */
-	h[32] = 2; h[33] = 0;
-	h[34] = 16; h[35] = 0;
-}
-
 /* Rewrite the header in place with the sizes of what was written. The data
  * is flushed first, so a reader of the growing file (sox, the tests) never
  * finds a header that claims bytes the file does not hold yet; the header
@@ -59,12 +38,12 @@ wav_header(uint8_t h[WAV_HEADER_LEN], int rate, uint32_t frames)
 static int
 wav_sync(struct spk_output *o, int64_t now_us)
 {
-	uint8_t h[WAV_HEADER_LEN];
+	uint8_t h[BCAST_WAV_HEADER_LEN];
 
 	o->hdr_at_us = now_us;
 	if (fflush(o->f) != 0)
 		return -1;
-	wav_header(h, o->rate, o->frames);
+	bcast_wav_header(h, o->rate, o->frames);
 	if (pwrite(fileno(o->f), h, sizeof(h), 0) != (ssize_t)sizeof(h))
 		return -1;
 	o->frames_hdr = o->frames;
@@ -72,9 +51,11 @@ wav_sync(struct spk_output *o, int64_t now_us)
 }
 
 struct spk_output *
-spk_output_open(const char *spec, int rate, char *err, size_t errlen)
+spk_output_open(const char *spec, int rate, unsigned flags, char *err,
+    size_t errlen)
 {
 	struct spk_output *o = calloc(1, sizeof(*o));
+	bool blocking = (flags & SPK_OUTPUT_WAIT) != 0;
 	int e;
 
 	if (o == NULL) {
@@ -90,8 +71,8 @@ spk_output_open(const char *spec, int rate, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", spec + 4, strerror(errno));
 			goto fail;
 		}
-		uint8_t h[WAV_HEADER_LEN];
-		wav_header(h, rate, 0);
+		uint8_t h[BCAST_WAV_HEADER_LEN];
+		bcast_wav_header(h, rate, 0);
 		if (fwrite(h, 1, sizeof(h), o->f) != sizeof(h)) {
 			snprintf(err, errlen, "%s: %s", spec + 4, strerror(errno));
 			fclose(o->f);
@@ -100,15 +81,17 @@ spk_output_open(const char *spec, int rate, char *err, size_t errlen)
 	} else if (strncmp(spec, "alsa:", 5) == 0) {
 		o->kind = OUT_ALSA;
 		if ((e = snd_pcm_open(&o->pcm, spec + 5, SND_PCM_STREAM_PLAYBACK,
-		    SND_PCM_NONBLOCK)) < 0) {
+		    blocking ? 0 : SND_PCM_NONBLOCK)) < 0) {
 			snprintf(err, errlen, "ALSA device \"%s\": %s", spec + 5,
 			    snd_strerror(e));
 			goto fail;
 		}
-		/* 500 ms of device buffer: room for the agent's pacing. */
+		/* 500 ms of device buffer: room for the agent's pacing. A
+		 * player that waits on the device needs only enough to ride
+		 * over a scheduling hiccup, and starts and drains sooner. */
 		if ((e = snd_pcm_set_params(o->pcm, SND_PCM_FORMAT_S16,
 		    SND_PCM_ACCESS_RW_INTERLEAVED, 1, (unsigned)rate, 1,
-		    500000)) < 0) {
+		    blocking ? 200000 : 500000)) < 0) {
 			snprintf(err, errlen, "ALSA device \"%s\": %s", spec + 5,
 			    snd_strerror(e));
 			snd_pcm_close(o->pcm);

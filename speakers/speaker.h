@@ -54,8 +54,14 @@ int spk_config_check(const struct spk_config *c, char *err, size_t errlen);
 /* ---- outputs ------------------------------------------------------------------- */
 
 struct spk_output;
-struct spk_output *spk_output_open(const char *spec, int rate, char *err,
-    size_t errlen);
+/* spec is alsa:NAME, wav:PATH or null. The agent paces its own writes and
+ * an ALSA device that is full drops what it cannot take now (the clock
+ * rules); with SPK_OUTPUT_WAIT a write waits for the device instead, for a
+ * player with nothing else to do (`dalaba say`). */
+#define SPK_OUTPUT_WAIT 1u
+struct spk_output *spk_output_open(const char *spec, int rate, unsigned flags,
+    char *err, size_t errlen);
+/* 0, or -1 if the output failed. */
 int spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames);
 /* How long until a sample written now is heard (ALSA's delay); 0 for files. */
 int64_t spk_output_delay_us(struct spk_output *o);

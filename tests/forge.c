@@ -152,7 +152,10 @@ main(int argc, char **argv)
 			int k;
 			do {
 				k = (int)(rnd() % (uint32_t)p->len);
-			} while (k < 2 || (k >= 12 && k < 18) || k == 42 || k == 43);
+			} while (k < BCAST_AUDIO_OFF_SEQ ||
+			    (k >= BCAST_AUDIO_OFF_EXT && k < BCAST_AUDIO_OFF_PTS) ||
+			    k == BCAST_AUDIO_OFF_SIG_ELEM ||
+			    k == BCAST_AUDIO_OFF_SIG_ELEM + 1);
 			p->d[k] ^= (uint8_t)(1 + rnd() % 255);
 		} else if (i % 3 == 1) {
 			/* re-signed by an attacker's key */
@@ -163,7 +166,8 @@ main(int argc, char **argv)
 			au.seq += 1000;
 			p->len = bcast_audio_pack(&au, evil_sk, p->d, sizeof(p->d));
 		} else {
-			memset(p->d + 44, 0, BCAST_SIG_LEN);	/* unsigned */
+			/* unsigned */
+			memset(p->d + BCAST_AUDIO_OFF_SIG, 0, BCAST_SIG_LEN);
 		}
 	}
 	for (int i = 0; i < N_STALE + N_ZONE; i++) {

@@ -1,4 +1,5 @@
-/* wavfile.h — inside tts/: reading back the WAV files we write (cache hits). */
+/* wavfile.h — inside tts/: reading back the WAV files we write (cache hits),
+ * with the header layout of broadcaster/wav.c. */
 #ifndef DALABA_TTS_WAVFILE_H
 #define DALABA_TTS_WAVFILE_H
 

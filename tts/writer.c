@@ -14,6 +14,7 @@
 
 #include <opus/opusenc.h>
 
+#include "broadcaster/broadcaster.h"
 #include "tts/tts.h"
 #include "tts/wavfile.h"
 
@@ -51,49 +52,14 @@ put_le(unsigned char *p, uint32_t v, int bytes)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static void
-wav_header(unsigned char h[44], int rate, uint32_t frames)
-{
-	uint32_t data = frames * 2;
-
-	memcpy(h, "RIFF", 4);
-	put_le(h + 4, 36 + data, 4);
-	memcpy(h + 8, "WAVEfmt ", 8);
-	put_le(h + 16, 16, 4);
-	put_le(h + 20, 1, 2);			/* PCM */
-	put_le(h + 22, 1, 2);			/* mono */
-	put_le(h + 24, (uint32_t)rate, 4);
-	put_le(h + 28, (uint32_t)rate * 2, 4);
-	put_le(h + 32, 2, 2);
-	put_le(h + 34, 16, 2);
-	memcpy(h + 36, "data", 4);
-	put_le(h + 40, data, 4);
-}
-
-static uint32_t
-get_le(const unsigned char *p, int bytes)
-{
-	uint32_t v = 0;
-
-	for (int i = bytes - 1; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 int
 wav_read_header(FILE *f, int *rate, uint32_t *frames)
 {
-	unsigned char h[44];
+	uint8_t h[BCAST_WAV_HEADER_LEN];
 
-	if (fread(h, 1, sizeof(h), f) != sizeof(h) ||
-	    memcmp(h, "RIFF", 4) != 0 || memcmp(h + 8, "WAVEfmt ", 8) != 0 ||
-	    get_le(h + 16, 4) != 16 || get_le(h + 20, 2) != 1 ||
-	    get_le(h + 22, 2) != 1 || get_le(h + 34, 2) != 16 ||
-	    memcmp(h + 36, "data", 4) != 0)
+	if (fread(h, 1, sizeof(h), f) != sizeof(h))
 		return -1;
-	*rate = (int)get_le(h + 24, 4);
-	*frames = get_le(h + 40, 4) / 2;
-	return 0;
+	return bcast_wav_parse(h, rate, frames);
 }
 
 static int
@@ -136,8 +102,8 @@ tts_writer_open(const char *path, enum tts_format fmt, int rate,
 		goto fail;
 	}
 	if (fmt == TTS_FORMAT_WAV) {
-		unsigned char h[44];
-		wav_header(h, rate, 0);
+		uint8_t h[BCAST_WAV_HEADER_LEN];
+		bcast_wav_header(h, rate, 0);
 		if (fwrite(h, 1, sizeof(h), w->f) != sizeof(h)) {
 			snprintf(err, errlen, "%s: %s", w->tmp, strerror(errno));
 			goto fail;
@@ -238,8 +204,8 @@ tts_writer_close(struct tts_writer *w, char *err, size_t errlen)
 	    ope_encoder_drain(w->enc) != OPE_OK)
 		w->failed = 1;
 	if (w->fmt == TTS_FORMAT_WAV && !w->failed) {
-		unsigned char h[44];
-		wav_header(h, w->rate, w->frames);
+		uint8_t h[BCAST_WAV_HEADER_LEN];
+		bcast_wav_header(h, w->rate, w->frames);
 		if (fseek(w->f, 0, SEEK_SET) != 0 ||
 		    fwrite(h, 1, sizeof(h), w->f) != sizeof(h))
 			w->failed = 1;

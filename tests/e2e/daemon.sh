@@ -1,6 +1,7 @@
 # tests/e2e/daemon.sh — helpers for the tests that run the real dalabad
 # (sourced after lib.sh). Everything stays on loopback: the API and the
-# enrolment listener on 127.0.0.1, the loudspeakers' UDP on 127.0.0.1.
+# enrolment listener on 127.0.0.1, the loudspeakers' UDP on 127.0.0.1
+# (loopback.sh, which the benchmarks share).
 DALABAD=$TOP/$BUILD/dalabad
 DALABA=$TOP/$BUILD/dalaba
 SPK=$TOP/$BUILD/dalaba-speaker
@@ -8,53 +9,23 @@ UDP_PORT=$((20000 + ($$ + 71) % 20000))
 STATE=$TMP/state
 export DALABA_STATE_DIR=$STATE
 DB=$STATE/dalaba.db
+. "$TOP/tests/e2e/loopback.sh"
 
 # dalabad_conf [GRACE_MINUTES] [TIMEZONE]: a test configuration on stdout
 dalabad_conf() {
-	cat <<EOT
-[dalabad]
-state_dir = $STATE
-timezone = ${2:-Asia/Shanghai}
+	loopback_conf "$STATE" "$UDP_PORT" 5 127.0.0.1 "timezone = ${2:-Asia/Shanghai}
 grace_minutes = ${1:-10}
-reair_minutes = 10
-[broadcast]
-bind = 127.0.0.1
-port = $UDP_PORT
-delay_ms = 300
-offline_seconds = 5
-[api]
-port = 0
-[enroll]
-bind = 127.0.0.1
-port = 0
-advertise = 127.0.0.1
-EOT
+reair_minutes = 10" "delay_ms = 300"
 }
 
 # start_dalabad CONF LOG: start it, wait until its API answers
-start_dalabad() {
-	rm -f "$STATE/api.url"
-	"$DALABAD" -c "$1" >>"$2" 2>&1 &
-	DPID=$!
-	wait_until 30 "$DALABA" status >/dev/null 2>&1
-}
+start_dalabad() { loopback_start "$1" "$2"; }
 
 # stop_dalabad [SIGNAL]: stop it and wait for it to go
 stop_dalabad() {
 	kill -"${1:-TERM}" $DPID 2>/dev/null
 	wait $DPID 2>/dev/null
 	DRC=$?
-}
-
-# wait_until SECONDS COMMAND...: poll every 0.2 s; 0 once it succeeds
-wait_until() {
-	_n=$(($1 * 5)); shift
-	while [ $_n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		_n=$((_n - 1))
-	done
-	return 1
 }
 
 # q SQL: one value from the store (the real file, read beside the daemon)

@@ -46,9 +46,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > BCAST_HDR_LEN && size <= BCAST_MAX_PACKET) {
 		uint8_t pkt[BCAST_MAX_PACKET], msg[BCAST_MAX_PACKET];
 		memcpy(pkt, data, size);
-		memcpy(msg, pkt, 42);
-		memcpy(msg + 42, pkt + BCAST_HDR_LEN, size - BCAST_HDR_LEN);
-		crypto_sign_detached(pkt + 44, NULL, msg, 42 + size - BCAST_HDR_LEN, sk);
+		memcpy(msg, pkt, BCAST_AUDIO_OFF_SIG_ELEM);
+		memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, pkt + BCAST_HDR_LEN,
+		    size - BCAST_HDR_LEN);
+		crypto_sign_detached(pkt + BCAST_AUDIO_OFF_SIG, NULL, msg,
+		    BCAST_AUDIO_OFF_SIG_ELEM + size - BCAST_HDR_LEN, sk);
 		if (bcast_audio_parse(pkt, size, pk, &a) == BCAST_OK &&
 		    (a.opus != pkt + BCAST_HDR_LEN || a.opus_len != size -
 		    BCAST_HDR_LEN || a.zone.digits > 12 ||

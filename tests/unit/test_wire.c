@@ -118,7 +118,7 @@ test_audio(void)
 	CHECK(bcast_audio_parse(m, (size_t)len, pk, &a) == BCAST_BAD_SIGNATURE,
 	    "a packet signed by another key is refused");
 	memcpy(m, buf, BCAST_MAX_PACKET);
-	memset(m + 44, 0, 64);
+	memset(m + BCAST_AUDIO_OFF_SIG, 0, BCAST_SIG_LEN);
 	CHECK(bcast_audio_parse(m, (size_t)make_packet(buf, sk, "110101", 1) ,
 	    pk, &a) != BCAST_OK, "an unsigned (zero signature) packet is refused");
 	CHECK(bcast_audio_parse(buf, BCAST_MAX_PACKET + 1, pk, &a) ==
