@@ -95,6 +95,12 @@ $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(tts_LIB) $(br
 $(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(DAEMON_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $< $(DAEMON_LIBS) $(LDLIBS)
 
+# The man pages (doc/man/), installed with the programs; tests/e2e/21_man.sh
+# checks they render cleanly and name every option each program knows.
+MANDIR ?= $(PREFIX)/share/man
+MAN1 := doc/man/dalaba.1 doc/man/dalaba-broadcast.1
+MAN8 := doc/man/dalabad.8 doc/man/dalaba-speaker.8
+
 # --- tests ----------------------------------------------------------------------
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -237,11 +243,14 @@ run: deps-check
 	@sh scheduler/run-demo.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -f $(MAN1:doc/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:doc/man/%=$(DESTDIR)$(MANDIR)/man8/%)
 
 clean:
 	rm -rf build build-address build-undefined build-fuzz
