@@ -63,15 +63,6 @@ airq_remove(struct airq *q, struct air_item *it)
 		}
 }
 
-struct air_item *
-airq_find(const struct airq *q, int64_t id)
-{
-	for (size_t i = 0; i < q->n; i++)
-		if (q->v[i]->id == id)
-			return q->v[i];
-	return NULL;
-}
-
 /* Who goes first among ready items: higher class, then earlier ready
  * time, then earlier id (the order they were scheduled in). */
 static int

@@ -68,7 +68,6 @@ void airq_free(struct airq *q);		/* frees the array, not the items */
 int airq_add(struct airq *q, struct air_item *it);	/* -1: no memory */
 /* Forget an item (it finished, was cancelled, or expired). */
 void airq_remove(struct airq *q, struct air_item *it);
-struct air_item *airq_find(const struct airq *q, int64_t id);
 
 /*
  * Decide what changes at `now`. Applies the changes to the items' states

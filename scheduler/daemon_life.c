@@ -76,6 +76,7 @@ load_lexicon(struct dalabad *d, char *err, size_t errlen)
 		tts_lexicon_free(lex);
 		return -1;
 	}
+	dlog(LOG_INFO, "lexicon: %zu words", tts_lexicon_count(lex));
 	render_worker_set_lexicon(d->worker, lex);
 	return 0;
 }
@@ -108,6 +109,9 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "store: %s", e2);
 		return -1;
 	}
+	if (db_check(d->db, e2, sizeof(e2)) != 0)
+		dlog(LOG_ERR, "store %s/dalaba.db is damaged (%s): running on it; "
+		    "restore a backup when you can", d->cfg.state_dir, e2);
 	path = g_build_filename(d->cfg.state_dir, "server.key", NULL);
 	int rc = bcast_server_key_load(path, d->pk, d->sk, e2, sizeof(e2));
 	g_free(path);

@@ -88,15 +88,6 @@ live_finish(struct live_pcm *l, int rc, const char *err)
 	g_mutex_unlock(&l->mu);
 }
 
-bool
-live_ended(struct live_pcm *l)
-{
-	g_mutex_lock(&l->mu);
-	bool ended = l->state != 0;
-	g_mutex_unlock(&l->mu);
-	return ended;
-}
-
 long
 live_read(struct live_pcm *l, size_t *pos, int16_t *out, size_t max,
     atomic_int *stop, char *err, size_t errlen)

@@ -26,8 +26,6 @@ int live_append(const int16_t *pcm, size_t frames, void *arg);
 /* The render ended: rc 0 complete, otherwise failed with err. */
 void live_finish(struct live_pcm *l, int rc, const char *err);
 
-/* Has the render ended (either way)? */
-bool live_ended(struct live_pcm *l);
 
 /*
  * Reader side: copy up to max frames from *pos on into out, waiting for

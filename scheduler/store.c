@@ -300,13 +300,13 @@ db_check(struct db *db, char *err, size_t errlen)
 	sqlite3_stmt *st;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st, NULL) ==
+	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check", -1, &st, NULL) ==
 	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
 		const char *r = (const char *)sqlite3_column_text(st, 0);
 		if (r && strcmp(r, "ok") == 0)
 			rc = 0;
 		else
-			snprintf(err, errlen, "integrity check: %s", r ? r : "?");
+			snprintf(err, errlen, "quick check: %s", r ? r : "?");
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -47,15 +47,14 @@ int db_schema_version(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
-/* PRAGMA integrity_check == "ok" ? 0 : -1 */
+/* PRAGMA quick_check == "ok" ? 0 : -1 with what is wrong in err: run at
+ * start, so a store damaged by a power cut is named in the log (dalabad
+ * still runs on it: the loudspeakers must not go silent over it). */
 int db_check(struct db *db, char *err, size_t errlen);
 
 /* Zones: code of 6 (county), 9 (township) or 12 (village) digits. */
 int db_zone_add(struct db *db, const char *code, const char *name, char *err,
     size_t errlen);
-/* Calls fn for each zone under prefix ("" for all), in code order. */
-int db_zone_each(struct db *db, const char *prefix,
-    void (*fn)(const char *code, const char *name, void *arg), void *arg);
 
 struct db_notice {
 	int64_t id;
@@ -231,8 +230,6 @@ int db_zone_speakers(struct db *db, const char *zone, int *total,
  * counts (from the cache above). */
 int db_village_counts_each(struct db *db, const char *prefix,
     void (*fn)(const struct db_village_count *v, void *arg), void *arg);
-/* 1 if a speaker with that id exists, 0 if not, -1 on error. */
-int db_speaker_exists(struct db *db, uint32_t id);
 
 /* Enrolment tokens, by the hex hash of the token. Adding one revokes the
  * speaker's earlier ones, and forgets tokens done with (used, revoked or

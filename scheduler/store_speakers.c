@@ -25,23 +25,6 @@ db_zone_add(struct db *db, const char *code, const char *name, char *err,
 }
 
 int
-db_zone_each(struct db *db, const char *prefix,
-    void (*fn)(const char *code, const char *name, void *arg), void *arg)
-{
-	sqlite3_stmt *st;
-
-	if ((st = db_prepare(db, NULL, 0, "SELECT code, name FROM zones WHERE "
-	    "substr(code, 1, length(?1)) = ?1 ORDER BY code", DB_ARGS(prefix)))
-	    == NULL)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1), arg);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
 db_speaker_add(struct db *db, uint32_t id, const char *zone, const char *name,
     char *err, size_t errlen)
 {
@@ -91,16 +74,6 @@ db_speaker_each(struct db *db, void (*fn)(uint32_t id, const char *zone,
 		    (const char *)sqlite3_column_text(st, 3), arg);
 	sqlite3_finalize(st);
 	return 0;
-}
-
-int
-db_speaker_exists(struct db *db, uint32_t id)
-{
-	char err[128];
-	int rc = db_run(db, err, sizeof(err), "SELECT 1 FROM speakers WHERE id "
-	    "= ?", DB_ARGS((int64_t)id));
-
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 void

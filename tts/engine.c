@@ -100,12 +100,6 @@ tts_engine_free(struct tts_engine *eng)
 	espeak_Terminate();
 }
 
-int
-tts_engine_rate(const struct tts_engine *eng)
-{
-	return eng->out_rate;
-}
-
 void
 tts_engine_set_lexicon(struct tts_engine *eng, const struct tts_lexicon *lex)
 {

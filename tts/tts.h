@@ -145,7 +145,6 @@ struct tts_engine;
  * Once per process; see THREADS above. */
 struct tts_engine *tts_engine_new(int out_rate, char *err, size_t errlen);
 void tts_engine_free(struct tts_engine *eng);	/* NULL is a no-op */
-int tts_engine_rate(const struct tts_engine *eng);
 /* Borrow lex (NULL for none) for later renders; the caller keeps it alive. */
 void tts_engine_set_lexicon(struct tts_engine *eng,
     const struct tts_lexicon *lex);

@@ -67,7 +67,7 @@ static GMainLoop *loop;
 struct reader {
 	struct live_pcm *live;
 	long first;		/* frames of the first read */
-	bool ended_at_first;	/* had the render ended by then? */
+	bool ended_at_first;	/* had a render been handed back by then? */
 	size_t total;
 	long last;
 };
@@ -82,7 +82,7 @@ read_all(gpointer data)
 
 	r->first = live_read(r->live, &pos, out, G_N_ELEMENTS(out), NULL, err,
 	    sizeof(err));
-	r->ended_at_first = live_ended(r->live);
+	r->ended_at_first = g_atomic_int_get(&norder) > 0;
 	r->total = r->first > 0 ? (size_t)r->first : 0;
 	while ((r->last = live_read(r->live, &pos, out, G_N_ELEMENTS(out), NULL,
 	    err, sizeof(err))) > 0)
@@ -93,7 +93,7 @@ read_all(gpointer data)
 static void
 job_done(struct render_job *job, void *arg)
 {
-	order[norder++] = GPOINTER_TO_INT(arg);
+	order[g_atomic_int_add(&norder, 1)] = GPOINTER_TO_INT(arg);
 	CHECK(job->rc == 0, "job %d rendered (%s)", GPOINTER_TO_INT(arg),
 	    job->rc ? job->err : "ok");
 	render_job_free(job);

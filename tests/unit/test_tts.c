@@ -198,10 +198,10 @@ test_streaming(struct tts_engine *eng)
 	struct stream_probe all = { 0 };
 	int rc = tts_render(eng, &n, probe_fn, &all, err, sizeof(err));
 	CHECK(rc == 0, "long emergency text renders (%s)", rc ? err : "ok");
-	double secs = (double)all.frames / tts_engine_rate(eng);
+	double secs = (double)all.frames / TTS_OUTPUT_RATE;
 	CHECK(secs > 60, "it is long: %.1f s of audio", secs);
 	CHECK(all.calls > 100, "audio arrives in many pieces (%zu)", all.calls);
-	CHECK(all.max_chunk <= (size_t)tts_engine_rate(eng) / 10,
+	CHECK(all.max_chunk <= (size_t)TTS_OUTPUT_RATE / 10,
 	    "no piece is longer than 100 ms (%zu frames)", all.max_chunk);
 	/* The intake's estimate of its length (tts_estimate_seconds) is
 	 * within a third of what eSpeak NG really gave, at two rates. */
@@ -215,7 +215,7 @@ test_streaming(struct tts_engine *eng)
 		int est = sp ? tts_estimate_seconds(sp, m.params.rate) : -1;
 		free(sp);
 		rc = tts_render(eng, &m, probe_fn, &p, err, sizeof(err));
-		double real = (double)p.frames / tts_engine_rate(eng);
+		double real = (double)p.frames / TTS_OUTPUT_RATE;
 		CHECK(rc == 0 && est > real * 2 / 3 && est < real * 4 / 3,
 		    "at rate %d the estimate %d s is near the %.1f s rendered",
 		    m.params.rate, est, real);
