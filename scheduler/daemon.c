@@ -11,7 +11,7 @@
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 #define CONFIRM_EVERY_US 300000
 

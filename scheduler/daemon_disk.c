@@ -9,7 +9,7 @@
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 static void
 add_archived(const char *audio, void *arg)

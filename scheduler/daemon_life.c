@@ -12,7 +12,7 @@
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "tts/tts.h"
 
 static void

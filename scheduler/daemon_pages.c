@@ -11,7 +11,7 @@
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 static void
 page_render_done(struct render_job *job, void *arg)

@@ -9,7 +9,7 @@
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 #define RESCAN_SCHEDULES_S 60
 #define MAX_CATCHUP_SLOTS 1000	/* per schedule per restart */

@@ -12,7 +12,7 @@
 #include <glib-unix.h>
 
 #include "scheduler/daemon.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "web-admin/web.h"
 
 static void
@@ -99,6 +99,8 @@ main(int argc, char **argv)
 	bool check = false;
 	char err[512];
 	int c;
+
+	dlog_init("dalabad");
 
 	while ((c = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
 		switch (c) {

@@ -16,7 +16,7 @@
 
 #include <glib/gstdio.h>
 
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "scheduler/storage.h"
 
 #define SWEEP_EVERY_S 3600

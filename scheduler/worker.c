@@ -22,7 +22,7 @@
 #include <gio/gio.h>
 
 #include "broadcaster/broadcaster.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "scheduler/news.h"
 #include "scheduler/worker.h"
 #include "tts/tts.h"

@@ -15,6 +15,7 @@
 
 #include <opus/opus.h>
 
+#include "broadcaster/log.h"
 #include "speakers/speaker.h"
 
 #define JB_SLOTS 64			/* 3.8 s of 60 ms frames */
@@ -66,6 +67,12 @@ struct agent {
 	int hello_interval_ms;
 
 	struct spk_counters k;
+	/* What the log has said: a lost server is named once, and what
+	 * was dropped or failed once a minute, not per packet. */
+	int server_lost;
+	uint64_t played_at_start;	/* k.played when this stream began */
+	struct spk_counters logged;	/* the counters at the last summary */
+	int64_t next_summary;
 	int16_t pcm[BCAST_FRAME_SAMPLES];
 	FILE *trace;
 };
@@ -157,6 +164,14 @@ on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 		if (a->cs[i].rtt < a->cs[best].rtt)
 			best = i;
 	a->offset_us = a->cs[best].off;
+	if (!a->synced)
+		dlog(LOG_NOTICE, "clock synced with the server (offset %lld ms, "
+		    "round trip %lld ms)", (long long)(off / 1000),
+		    (long long)(rtt / 1000));
+	else if (a->server_lost)
+		dlog(LOG_NOTICE, "the server answers again, after %lld s",
+		    (long long)((t4 - a->last_reply) / 1000000));
+	a->server_lost = 0;
 	a->synced = 1;
 	a->last_reply = t4;
 	a->hello_interval_ms = a->c->hello_ms;
@@ -166,6 +181,9 @@ on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 static void
 end_stream(struct agent *a)
 {
+	dlog(LOG_INFO, "stream %08x (class %u) over: %llu frames played",
+	    a->ssrc, a->prio, (unsigned long long)(a->k.played -
+	    a->played_at_start));
 	a->done_ssrc[a->ndone++ % 8] = a->ssrc;
 	/* Tell the server at once that it stopped: a cancelled page is
 	 * confirmed off the air from these heartbeats. */
@@ -216,8 +234,11 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	}
 	if (!a->active || p.priority > a->prio) {
 		/* Nothing playing, or a higher class pre-empts what is. */
-		if (a->active)
+		if (a->active) {
+			dlog(LOG_NOTICE, "stream %08x (class %u) pre-empts %08x",
+			    p.ssrc, p.priority, a->ssrc);
 			end_stream(a);
+		}
 		a->active = 1;
 		a->ssrc = p.ssrc;
 		/* Sequence numbers restart with each stream: what the last
@@ -227,6 +248,9 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		a->next_seq = p.seq;
 		a->next_pts = p.pts_us;
 		a->k.streams++;
+		a->played_at_start = a->k.played;
+		dlog(LOG_INFO, "stream %08x (class %u) starts", p.ssrc,
+		    p.priority);
 	} else if (p.ssrc != a->ssrc) {
 		a->k.lower_priority++;
 		return;
@@ -366,6 +390,34 @@ write_stats(const struct agent *a)
 	rename(tmp, a->c->stats);
 }
 
+/* Once a minute, what was dropped (hostile or stale packets) and what the
+ * output refused since the last summary; nothing when all was well. */
+static void
+log_summary(struct agent *a)
+{
+	uint64_t dropped = 0, most = 0;
+	int worst = 0;
+
+	for (int v = 1; v < BCAST_VERDICT_MAX; v++) {
+		uint64_t d = a->k.dropped[v] - a->logged.dropped[v];
+		dropped += d;
+		if (d > most) {
+			most = d;
+			worst = v;
+		}
+	}
+	if (dropped)
+		dlog(LOG_WARNING, "dropped %llu packets in the last minute (most "
+		    "of them: %s, %llu)", (unsigned long long)dropped,
+		    bcast_verdict_name((enum bcast_verdict)worst),
+		    (unsigned long long)most);
+	if (a->k.write_errors > a->logged.write_errors)
+		dlog(LOG_ERR, "output %s refused %llu frames in the last minute",
+		    a->c->output, (unsigned long long)(a->k.write_errors -
+		    a->logged.write_errors));
+	a->logged = a->k;
+}
+
 int
 spk_run(const struct spk_config *c, volatile int *stop, char *err,
     size_t errlen)
@@ -397,6 +449,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		snprintf(err, errlen, "%s: %s", c->trace, strerror(errno));
 		goto out;
 	}
+	dlog(LOG_NOTICE, "speaker %u of zone %s: server %s port %d, output %s",
+	    c->id, c->zone, c->server, c->port, c->output);
 	if (a->trace)	/* a line per frame, readable as it happens */
 		setvbuf(a->trace, NULL, _IOLBF, 0);
 	a->hello_interval_ms = HELLO_RETRY_MS;
@@ -419,6 +473,18 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 			    HELLO_RETRY_MS) * 1000;
 			if (a->synced && now - a->last_reply > 3000LL * c->hello_ms)
 				a->next_hello = now + (int64_t)a->hello_interval_ms * 1000;
+		}
+		if (a->synced && !a->server_lost &&
+		    now - a->last_reply > 3000LL * c->hello_ms) {
+			a->server_lost = 1;
+			dlog(LOG_WARNING, "no answer from the server for %lld s; "
+			    "still asking", (long long)((now - a->last_reply) /
+			    1000000));
+		}
+		if (now >= a->next_summary) {
+			if (a->next_summary)
+				log_summary(a);
+			a->next_summary = now + 60000000;
 		}
 		if (now >= next_stats) {
 			write_stats(a);
@@ -451,6 +517,9 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		}
 	}
 	rc = 0;
+	log_summary(a);
+	dlog(LOG_NOTICE, "stopping: %llu frames played, %llu streams",
+	    (unsigned long long)a->k.played, (unsigned long long)a->k.streams);
 out:
 	write_stats(a);
 	if (a->trace)

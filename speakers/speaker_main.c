@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "broadcaster/log.h"
 #include "speakers/speaker.h"
 
 static volatile int stop;
@@ -68,6 +69,8 @@ main(int argc, char **argv)
 	struct spk_config c;
 	char err[512];
 	int check = 0, ch;
+
+	dlog_init("dalaba-speaker");
 
 	while ((ch = getopt_long(argc, argv, "c:no:s:h", opts, NULL)) != -1) {
 		switch (ch) {

@@ -36,7 +36,7 @@
 
 #include "web-admin/api_int.h"
 #include "web-admin/cap.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 /* Our answer as a CAP alert; status is the HTTP status. */
 static void

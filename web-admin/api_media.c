@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "web-admin/api_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "tts/tts.h"
 
 /* ---- lexicon ------------------------------------------------------------- */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "web-admin/api_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "tts/tts.h"
 
 #define PAGE_MAX_TEXT 8192

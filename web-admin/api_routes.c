@@ -12,7 +12,7 @@
 #include <sodium.h>
 
 #include "web-admin/api_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 /* ---- status ------------------------------------------------------------- */
 

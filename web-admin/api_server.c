@@ -17,7 +17,7 @@
 #include "web-admin/cap.h"
 #include "web-admin/http_gate.h"
 #include "web-admin/loop_share.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "web-admin/web_int.h"
 
 static bool

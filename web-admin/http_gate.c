@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "web-admin/http_gate.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 
 #define SWEEP_MS 200
 /* A connection shut for being slow that libsoup still holds after this

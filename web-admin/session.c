@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "web-admin/web_int.h"
 
 void

@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "web-admin/api_int.h"
-#include "scheduler/log.h"
+#include "broadcaster/log.h"
 #include "tts/tts.h"
 #include "web-admin/web_int.h"
 

@@ -103,7 +103,14 @@ for i in 1 2 3 4; do
 	rc=$?
 	check "speaker $i exits 0 on SIGTERM (exit $rc)" [ "$rc" -eq 0 ]
 done
-check "speakers exit cleanly on SIGTERM" lacks . s1.err
+check "speakers exit cleanly on SIGTERM (no error or warning logged)" \
+    lacks 'error\|warning' s1.err
+check "speaker 1's log: started, clock synced, the stream started and ended, stopped" \
+    all grep -q "speaker 1 of zone 110101001001" s1.err -and \
+    grep -q "clock synced with the server" s1.err -and \
+    grep -q "stream [0-9a-f]* (class [0-9]) starts" s1.err -and \
+    grep -q "stream [0-9a-f]* (class [0-9]) over: [1-9][0-9]* frames played" s1.err -and \
+    grep -q "stopping: [1-9][0-9]* frames played, 1 streams" s1.err
 check "the final header covers speaker 1's whole file" [ "$(hdr_s out1.wav)" -eq "$(data_s out1.wav)" ]
 
 src_frames=$(awk 'BEGIN{}' ; "$WAVPROBE" info src.wav | sed 's/.*frames=\([0-9]*\).*/\1/')

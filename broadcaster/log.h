@@ -1,0 +1,36 @@
+/*
+ * log.h — broadcaster/: the one log module of every dalaba program
+ * (dalabad, dalaba-speaker, dalaba-broadcast), lines on stderr. Under
+ * systemd (JOURNAL_STREAM set) each line starts with its syslog level as
+ * "<N>", which journald turns into the entry's priority; on a terminal it
+ * reads as "PROGRAM: ...". Here because the broadcaster is the one module
+ * every program links.
+ */
+#ifndef DALABA_LOG_H
+#define DALABA_LOG_H
+
+#include <stddef.h>
+
+#define LOG_CRIT 2
+#define LOG_ERR 3
+#define LOG_WARNING 4
+#define LOG_NOTICE 5
+#define LOG_INFO 6
+#define LOG_DEBUG 7
+
+/* The name lines start with on a terminal ("dalaba" until set). */
+void dlog_init(const char *program);
+/* One line at level; control characters in it are written as \xNN. */
+void dlog(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The same with ": " and errno's text appended (errno as on entry). */
+void dlog_errno(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A LOG_CRIT line, then exit(1): for what the program cannot go on
+ * without. */
+void dlog_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* in with its control characters as \xNN, cut to fit cap. */
+void dlog_escape(const char *in, char *out, size_t cap);
+
+#endif
