@@ -2,6 +2,7 @@
 #
 #   make                 build the libraries and programs into build/
 #   make check           install missing Debian packages (as root), build, run every test
+#   make check-unit | check-e2e | check-web | check-fuzz    one tier of them
 #   make bench           build and run the benchmarks (lines "BENCH <name> <value> <unit>")
 #   make run             start dalaba with its embedded defaults
 #   make deps            install the Debian 12 packages the project needs
@@ -109,9 +110,23 @@ TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
               $(BUILD)/tests/asan_sender_race
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/unit/harness.o $(LIBS)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS) -Wl,--end-group $(LDLIBS)
+# A unit test links its module and what lies below it, in the one order
+# they depend (no --start-group): a test cannot lean on a module above.
+UNIT_LIBS_broadcaster := $(broadcaster_LIB)
+UNIT_LIBS_tts         := $(tts_LIB) $(broadcaster_LIB)
+UNIT_LIBS_scheduler   := $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
+UNIT_LIBS_web-admin   := $(web-admin_LIB) $(UNIT_LIBS_scheduler)
+unit_module = $(strip \
+    $(if $(filter test_server test_wire,$(1)),broadcaster, \
+    $(if $(filter test_normalize test_tts,$(1)),tts, \
+    $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler))))
+define unit_rule
+$(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
+    $$(UNIT_LIBS_$(call unit_module,$(1)))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(UNIT_SRC:tests/unit/%.c=%),$(eval $(call unit_rule,$(t))))
 $(BUILD)/tests/wavprobe: $(BUILD)/tests/wavprobe.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lm
 # Races in the broadcaster, always under AddressSanitizer (whatever
@@ -200,7 +215,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- targets ------------------------------------------------------------------------
-.PHONY: all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean
+.PHONY: check-unit check-e2e check-web check-fuzz all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean
 all: $(LIBS) $(PROGRAMS)
 
 deps:
@@ -217,10 +232,28 @@ web-deps:
 	@[ -d tests/web/node_modules/playwright-core ] || \
 	    (cd tests/web && npm ci --no-audit --no-fund)
 
+# Every tier in one run (one closing line "N passed, N failed").
 check: deps-check web-deps
 	@$(MAKE) --no-print-directory test-bins
 	@$(MAKE) --no-print-directory fuzz-build
 	@BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_DIR) sh tests/run.sh
+
+# One tier each: unit tests, build rules and the layering check (no npm,
+# no clang); the real programs end to end; the pages in Chromium; the
+# fuzzers (corpus replays, and a short libFuzzer run where clang is).
+check-unit: deps-check
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) TIER=unit sh tests/run.sh
+check-e2e: deps-check
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) TIER=e2e sh tests/run.sh
+check-web: deps-check web-deps
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) TIER=web sh tests/run.sh
+check-fuzz: deps-check
+	@$(MAKE) --no-print-directory test-bins
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD=$(BUILD) FUZZ_DIR=$(FUZZ_DIR) TIER=fuzz sh tests/run.sh
 
 fuzz-build:
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \

@@ -1,10 +1,12 @@
 /*
  * scheduler.h — scheduler/'s public header: dalabad without HTTP, as the
  * HTTP side (web-admin/) sees it. The daemon is an opaque handle; what the
- * web admin may read or ask of it is below, and the store's typed db_
- * functions (scheduler/store.h) are how it reads and writes notices,
- * users and the rest. Everything here runs on the GLib main loop's
- * thread.
+ * web admin may read or ask of it is below. The store's typed db_
+ * functions (store.h: how it reads and writes notices, users and the
+ * rest), the configuration (config.h), timetable rules (timetable.h),
+ * render jobs (worker.h) and which news sources a notice may name
+ * (news.h) are included from here: they are part of this one header.
+ * Everything here runs on the GLib main loop's thread.
  */
 #ifndef DALABA_SCHEDULER_H
 #define DALABA_SCHEDULER_H
@@ -17,6 +19,7 @@
 
 #include "broadcaster/broadcaster.h"
 #include "scheduler/config.h"
+#include "scheduler/news.h"
 #include "scheduler/store.h"
 #include "scheduler/timetable.h"
 #include "scheduler/worker.h"

@@ -5,7 +5,9 @@
 #   fuzzing:     a short libFuzzer run per target, and a corpus replay
 #   build rules: tests/compile/run.sh (code that must not compile)
 # A test binary that crashes or prints no RESULT counts as one failure.
-# TESTS=pattern runs only matching tests.
+# TESTS=pattern runs only matching tests. TIER=unit|e2e|web|fuzz runs one
+# tier (make check-unit, check-e2e, check-web, check-fuzz): unit needs
+# neither npm nor clang; web is the tests that drive Chromium.
 set -u
 BUILD=${BUILD:-build}
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
@@ -21,10 +23,25 @@ passed=0
 failed=0
 failures=""
 
+tier_of() {	# test name -> its tier
+	case "$1" in
+	e2e/11_web|e2e/15_web_page) echo web ;;
+	e2e/*) echo e2e ;;
+	fuzz/*) echo fuzz ;;
+	*) echo unit ;;
+	esac
+}
+
+case "${TIER:-}" in
+""|unit|e2e|web|fuzz) ;;
+*) echo "TIER must be unit, e2e, web or fuzz" >&2; exit 2 ;;
+esac
+
 run_one() {	# name, command...
 	name=$1
 	shift
 	case "$name" in *${TESTS:-}*) ;; *) return ;; esac
+	[ -z "${TIER:-}" ] || [ "$(tier_of "$name")" = "$TIER" ] || return
 	log=$out/$(echo "$name" | tr '/ ' '__').log
 	"$@" >"$log" 2>&1
 	rc=$?
@@ -53,6 +70,22 @@ run_one() {	# name, command...
 
 # What the compiler must refuse (SQL values bound by their C type).
 run_one "build/compile_rules" sh tests/compile/run.sh
+# The modules depend one way, through public headers; and the check
+# itself catches a private include and an upward one.
+run_one "build/layers" sh tests/layers.sh
+run_one "build/layers_catches" sh -c '
+	t=$(mktemp -d) && mkdir -p "$t/web-admin" "$t/scheduler" &&
+	echo "#include \"scheduler/daemon.h\"" >"$t/web-admin/x.c" &&
+	echo "#include \"web-admin/web.h\"" >"$t/scheduler/y.c" &&
+	out=$(LAYERS_ROOT=$t sh tests/layers.sh); rc=$?; rm -rf "$t"
+	p=0; f=0
+	for want in "web-admin/x.c includes scheduler/daemon.h, a private" \
+	    "scheduler/y.c includes web-admin/web.h: scheduler/ may not use"; do
+		case "$out" in *"$want"*) p=$((p + 1)) ;;
+		*) f=$((f + 1)); echo "FAIL - not caught: $want" ;; esac
+	done
+	[ $rc -ne 0 ] && p=$((p + 1)) || { f=$((f + 1)); echo "FAIL - exit 0"; }
+	echo "RESULT $p $f"'
 
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue

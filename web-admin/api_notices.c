@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "web-admin/api_int.h"
-#include "scheduler/news.h"
 #include "tts/tts.h"
 
 /* ---- notices ------------------------------------------------------------------- */
