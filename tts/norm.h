@@ -24,6 +24,9 @@ struct norm {
 	bool after_number;	/* last thing emitted was a number (or its unit) */
 	bool skip_percent;	/* range 10-20%: 百分之 already said */
 	bool force_temp;	/* range -5~3℃: the start is a temperature */
+	/* A formula (1+2=3, x≥60) runs up to formula_end: there - reads 减 and
+	 * no date, range or score is looked for. formula_seen: scanned up to. */
+	size_t formula_end, formula_seen;
 };
 
 /* ---- character classes ------------------------------------------------------ */
@@ -158,10 +161,82 @@ skip_space(const struct norm *z, size_t i)
 	return at(z, i) == ' ' ? i + 1 : i;
 }
 
+static inline int
+digits_value(const struct norm *z, size_t i, size_t n)
+{
+	int v = 0;
+
+	for (size_t k = 0; k < n && k < 9; k++)
+		v = v * 10 + (int)(at(z, i + k) - '0');
+	return v;
+}
+
+static inline bool
+in_formula(const struct norm *z, size_t i)
+{
+	return i < z->formula_end;
+}
+
+/* Full stop, ! ? ; or a line break: where a sentence ends. */
+static inline bool
+is_sentence_end(uint32_t c)
+{
+	return c == 0x3002 || c == '.' || c == '!' || c == '?' || c == ';' ||
+	    c == '\n' || c == '\r' || c == 0;
+}
+
+/* A number as written: [-]digits[,ddd...][.digits]. */
+struct num {
+	size_t start, end;	/* code points [start, end) incl. sign */
+	bool neg;
+	char ip[64];		/* integer digits, grouping commas removed */
+	size_t ni;
+	char fp[32];		/* fraction digits */
+	size_t nf;
+	bool grouped;		/* written with thousands separators */
+};
+
+struct unit {
+	const char *text;
+	const char *reading;
+};
+
 /* norm_number.c: read the number (or date, time, phone number, range) that
  * starts at i; returns where to go on. */
 size_t norm_read_number(struct norm *z, size_t i);
 /* Count the digits at i, copying up to cap of them into d. */
 size_t norm_scan_digits(const struct norm *z, size_t i, char *d, size_t cap);
+/* Parse a number at i into *nm (OUT); false if none or too long to hold. */
+bool norm_parse_number(const struct norm *z, size_t i, struct num *nm);
+/* Is a measure word, count word or unit next (through one space)? */
+bool norm_count_follows(const struct norm *z, size_t i);
+/* Is one of the words in list within back code points before i, in the
+ * same sentence? */
+bool norm_word_before(const struct norm *z, size_t i, size_t back,
+    const char *const *list);
+
+/* norm_date.c: dates (2026-11-23, 2008/08, 12/10前), clock times with
+ * a.m./p.m., scores (3:1, 中国1-2). Each returns the end, or 0 (nothing
+ * read, nothing emitted). */
+size_t norm_try_date(struct norm *z, size_t i);
+size_t norm_try_clock(struct norm *z, size_t i);
+size_t norm_try_score(struct norm *z, size_t i);
+/* Does a.m./p.m. (am, PM, ...) stand at i? *pm (OUT); returns its length. */
+size_t norm_ampm_at(const struct norm *z, size_t i, bool *pm);
+
+/* norm_unit.c: units after a number, money before or after one. */
+const struct unit *norm_unit_at(const struct norm *z, size_t i, size_t *len);
+/* ¥30, $1.5万, HK$200, RMB 100, €5: returns the end, or 0. */
+size_t norm_read_money(struct norm *z, size_t i);
+
+/* norm_latin.c: a run of Latin letters (a known word, else letter by
+ * letter), and kana or hangul (a placeholder naming the language). */
+size_t norm_read_latin(struct norm *z, size_t i);
+bool norm_is_kana(uint32_t c);
+bool norm_is_hangul(uint32_t c);
+size_t norm_read_foreign(struct norm *z, size_t i);
+
+/* normalize.c: math symbols; returns the end, or 0 if c is none here. */
+size_t norm_read_math(struct norm *z, size_t i);
 
 #endif

@@ -31,7 +31,8 @@ static const char *const liang_words[] = {
 static const char *const count_words[] = {
 	"年", "月", "日", "号", "楼", "组", "级", "期", "度", "%", "元",
 	"多", "余", "来", "几", "左右", "以上", "以下", "以内", "周年",
-	"摄氏度", "层", "室", "路", "届", "号线", "类", NULL,
+	"摄氏度", "层", "室", "路", "届", "号线", "类", "周岁", "之间", "不等",
+	NULL,
 };
 
 /* Words that announce a phone number within a few characters before it. */
@@ -40,69 +41,24 @@ static const char *const phone_words[] = {
 	"举报", "求助", "急救", "火警", "联系", "tel", "Tel", "TEL", NULL,
 };
 
+/* Words that announce a code (read digit by digit, even two digits). */
+static const char *const code_words[] = {
+	"尾号", "编号", "工号", "车次", "航班", "邮编", "邮政编码", "密码",
+	"验证码", "QQ", "qq", "账号", "帐号", "卡号", "单号", "学号", "房号",
+	"房间号", "批号", "代码", "证号", "车牌", "分机", "口令", "序列号",
+	"客服", "微信号", "工单", "准考证", NULL,
+};
+
 /* Numbers read digit by digit wherever they stand alone. */
 static const char *const service_numbers[] = {
 	"110", "119", "120", "122", "12345", "12315", "12369", "12320",
 	"12350", "12348", "12395", "12319", "12333", "12356", "95598",
-	"96110", "12110", "12121", "12379", NULL,
+	"96110", "12110", "12121", "12379", "12306", "12366", "12365",
+	"12358", "12380", "12388", "12355", "12338", "12310", "10086",
+	"10010", "10000", "95588", "95533", "95599", "95566", NULL,
 };
 
-struct unit {
-	const char *text;
-	const char *reading;
-};
-
-/* Units written in Latin letters or symbols after a number. Longest first
- * where one is a prefix of another. */
-static const struct unit units[] = {
-	{ "km/h", "公里每小时" }, { "km²", "平方公里" }, { "km2", "平方公里" },
-	{ "km", "公里" }, { "kg", "公斤" }, { "mg", "毫克" }, { "g", "克" },
-	{ "t", "吨" }, { "mm", "毫米" }, { "cm", "厘米" },
-	{ "m²", "平方米" }, { "m2", "平方米" }, { "m³", "立方米" },
-	{ "m3", "立方米" }, { "m/s", "米每秒" }, { "m", "米" },
-	{ "ml", "毫升" }, { "mL", "毫升" }, { "L", "升" },
-	{ "kWh", "千瓦时" }, { "kW·h", "千瓦时" }, { "kW", "千瓦" },
-	{ "W", "瓦" }, { "kV", "千伏" }, { "V", "伏" }, { "h", "小时" },
-	{ "min", "分钟" }, { "s", "秒" }, { "MB", "兆" }, { "GB", "G" },
-	{ "mph", "英里每小时" }, { "ha", "公顷" },
-	{ "℃", "摄氏度" }, { "°C", "摄氏度" }, { "°F", "华氏度" },
-	{ "°", "度" }, { "㎡", "平方米" }, { "㎞", "公里" }, { "㎏", "公斤" },
-	{ "㎜", "毫米" }, { "㎝", "厘米" }, { "㎎", "毫克" }, { "㏄", "毫升" },
-	{ NULL, NULL },
-};
-
-/* A unit at i; the Latin ones must not run on into a longer word. */
-static const struct unit *
-unit_at(const struct norm *z, size_t i, size_t *len)
-{
-	const struct unit *best = NULL;
-	size_t bestlen = 0;
-
-	for (const struct unit *u = units; u->text; u++) {
-		size_t m = match(z, i, u->text);
-		if (m == 0 || m <= bestlen)
-			continue;
-		if (is_latin(at(z, i + m - 1)) && is_latin(at(z, i + m)))
-			continue;
-		best = u;
-		bestlen = m;
-	}
-	*len = bestlen;
-	return best;
-}
-
-/* Latin letters as Chinese listeners say them. */
 /* ---- numbers ------------------------------------------------------------------------- */
-
-struct num {
-	size_t start, end;	/* code points [start, end) incl. sign */
-	bool neg;
-	char ip[64];		/* integer digits, grouping commas removed */
-	size_t ni;
-	char fp[32];		/* fraction digits */
-	size_t nf;
-	bool grouped;		/* written with thousands separators */
-};
 
 /* Scan an unsigned run of digits at i into d; returns the count (0: none). */
 size_t
@@ -118,20 +74,10 @@ norm_scan_digits(const struct norm *z, size_t i, char *d, size_t cap)
 	return k;
 }
 
-static int
-digits_value(const struct norm *z, size_t i, size_t n)
-{
-	int v = 0;
-
-	for (size_t k = 0; k < n; k++)
-		v = v * 10 + (int)(at(z, i + k) - '0');
-	return v;
-}
-
 /* Parse [-]digits[,ddd...][.digits] at i. Returns false if there is no number
  * or it is too long to hold (the caller reads such runs digit by digit). */
-static bool
-parse_number(const struct norm *z, size_t i, struct num *nm)
+bool
+norm_parse_number(const struct norm *z, size_t i, struct num *nm)
 {
 	memset(nm, 0, sizeof(*nm));
 	nm->start = i;
@@ -163,25 +109,29 @@ parse_number(const struct norm *z, size_t i, struct num *nm)
 }
 
 
-static bool
-phone_context(const struct norm *z, size_t i)
+bool
+norm_word_before(const struct norm *z, size_t i, size_t back,
+    const char *const *list)
 {
-	size_t from = i > 10 ? i - 10 : 0;
+	size_t from = i > back ? i - back : 0;
 
-	for (size_t k = from; k < i; k++)
-		if (match_any(z, k, phone_words))
+	for (size_t k = i; k-- > from;) {
+		if (is_sentence_end(at(z, k)) && at(z, k) != '.')
+			return false;
+		if (match_any(z, k, list))
 			return true;
+	}
 	return false;
 }
 
-static bool
-count_follows(const struct norm *z, size_t i)
+bool
+norm_count_follows(const struct norm *z, size_t i)
 {
 	size_t ulen;
 
 	i = skip_space(z, i);
 	return match_any(z, i, liang_words) || match_any(z, i, count_words) ||
-	    unit_at(z, i, &ulen) != NULL;
+	    norm_unit_at(z, i, &ulen) != NULL;
 }
 
 /* Is the number ending at i followed, possibly through a range, by a
@@ -195,7 +145,7 @@ temperature_follows(const struct norm *z, size_t i)
 	if (match(z, i, "℃") || match(z, i, "°") || match(z, i, "度") ||
 	    match(z, i, "摄氏度"))
 		return true;
-	if (is_range_sep(at(z, i)) && parse_number(z, i + 1, &nm))
+	if (is_range_sep(at(z, i)) && norm_parse_number(z, i + 1, &nm))
 		return temperature_follows(z, nm.end);
 	return false;
 }
@@ -205,147 +155,78 @@ percent_follows_range(const struct norm *z, size_t i)
 {
 	struct num nm;
 
-	return is_range_sep(at(z, i)) && parse_number(z, i + 1, &nm) &&
+	return is_range_sep(at(z, i)) && norm_parse_number(z, i + 1, &nm) &&
 	    at(z, nm.end) == '%';
 }
 
-/* YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD → 二零二六年十一月二十三日. */
-static size_t
-try_date(struct norm *z, size_t i)
+/* Digits one by one, as a listener writes them down: 幺 for 1 in Mandarin. */
+static void
+put_digits(struct norm *z, const char *d, size_t n)
 {
-	uint32_t sep = at(z, i + 4);
-	size_t m, d;
-
-	if (norm_scan_digits(z, i, (char[8]){0}, 8) != 4 ||
-	    (sep != '-' && sep != '/' && sep != '.'))
-		return 0;
-	m = norm_scan_digits(z, i + 5, (char[8]){0}, 8);
-	if (m < 1 || m > 2 || at(z, i + 5 + m) != sep)
-		return 0;
-	d = norm_scan_digits(z, i + 6 + m, (char[8]){0}, 8);
-	if (d < 1 || d > 2)
-		return 0;
-	int mv = digits_value(z, i + 5, m), dv = digits_value(z, i + 6 + m, d);
-	if (mv < 1 || mv > 12 || dv < 1 || dv > 31)
-		return 0;
-
-	char y[4], buf[12];
-	for (int k = 0; k < 4; k++)
-		y[k] = (char)at(z, i + (size_t)k);
-	flush_pause(z);
-	cn_digits(&z->out, y, 4, 0);
-	sbuf_puts(&z->out, "年");
-	snprintf(buf, sizeof(buf), "%d", mv);
-	cn_cardinal(&z->out, buf, strlen(buf), 0);
-	sbuf_puts(&z->out, "月");
-	snprintf(buf, sizeof(buf), "%d", dv);
-	cn_cardinal(&z->out, buf, strlen(buf), 0);
-	/* The writer may add 日/号 themselves: "2026-11-23日" is rare, skip. */
-	sbuf_puts(&z->out, "日");
-	return i + 6 + m + d;
+	cn_digits(&z->out, d, n, z->dialect == TTS_MANDARIN);
 }
 
-/* Read a clock time H:MM[:SS] at i into the output. Returns the end, or 0. */
-static size_t
-read_clock(struct norm *z, size_t i, bool emit_it)
+/* An unbroken phone number with the pauses a broadcaster makes: a mobile
+ * 3-4-4 (幺三八，幺二三四，五六七八), 400/800 lines 3-3-4, a landline
+ * with its area code (010 and 02x have three digits, the rest four). */
+static void
+put_phone(struct norm *z, const char *d, size_t n)
 {
-	size_t h = norm_scan_digits(z, i, (char[8]){0}, 8);
-	size_t m, s = 0;
+	size_t g[3] = { n, 0, 0 };
 
-	if (h < 1 || h > 2 || at(z, i + h) != ':')
-		return 0;
-	m = norm_scan_digits(z, i + h + 1, (char[8]){0}, 8);
-	if (m != 2)
-		return 0;
-	int hv = digits_value(z, i, h), mv = digits_value(z, i + h + 1, 2);
-	int sv = -1;
-	if (hv > 24 || mv > 59)
-		return 0;
-	size_t end = i + h + 3;
-	if (at(z, end) == ':' && norm_scan_digits(z, end + 1, (char[8]){0}, 8) == 2) {
-		sv = digits_value(z, end + 1, 2);
-		if (sv > 59)
-			return 0;
-		s = 3;
+	if (n == 11 && d[0] == '1') {
+		g[0] = 3; g[1] = 4; g[2] = 4;
+	} else if (n == 10 && (d[0] == '4' || d[0] == '8') && d[1] == '0' &&
+	    d[2] == '0') {
+		g[0] = 3; g[1] = 3; g[2] = 4;
+	} else if (n >= 10 && n <= 12 && d[0] == '0' && d[1] != '0') {
+		g[0] = d[1] == '1' || d[1] == '2' ? 3 : 4;
+		g[1] = n - g[0];
 	}
-	end += s;
-	if (is_digit(at(z, end)))
-		return 0;
-	if (!emit_it)
-		return end;
-
-	char buf[12];
-	flush_pause(z);
-	snprintf(buf, sizeof(buf), "%d", hv);
-	cn_cardinal(&z->out, buf, strlen(buf), CN_LIANG_ALONE);
-	sbuf_puts(&z->out, "点");
-	if (mv > 0 || sv > 0) {
-		if (mv < 10)
-			sbuf_puts(&z->out, "零");
-		snprintf(buf, sizeof(buf), "%d", mv);
-		cn_cardinal(&z->out, buf, strlen(buf), 0);
-		sbuf_puts(&z->out, "分");
+	for (size_t k = 0, p = 0; k < 3 && g[k]; p += g[k], k++) {
+		if (k > 0)
+			sbuf_puts(&z->out, "，");
+		put_digits(z, d + p, g[k]);
 	}
-	if (sv > 0) {
-		snprintf(buf, sizeof(buf), "%d", sv);
-		cn_cardinal(&z->out, buf, strlen(buf), 0);
-		sbuf_puts(&z->out, "秒");
-	}
-	return end;
 }
 
-/* 12:00, 8:30, 16:00-16:30, and 3:2 (a score) → 三比二. */
-static size_t
-try_clock(struct norm *z, size_t i)
-{
-	size_t end = read_clock(z, i, true);
-
-	if (end == 0) {
-		size_t a = norm_scan_digits(z, i, (char[8]){0}, 8);
-		char da[8], db[8];
-		if (a == 0 || a > 4 || at(z, i + a) != ':')
-			return 0;
-		size_t b = norm_scan_digits(z, i + a + 1, db, sizeof(db));
-		if (b == 0 || b > sizeof(db))
-			return 0;
-		norm_scan_digits(z, i, da, sizeof(da));
-		flush_pause(z);
-		cn_cardinal(&z->out, da, a, 0);
-		sbuf_puts(&z->out, "比");
-		cn_cardinal(&z->out, db, b, 0);
-		return i + a + 1 + b;
-	}
-	if (is_range_sep(at(z, end)) && read_clock(z, end + 1, false)) {
-		sbuf_puts(&z->out, "至");
-		end = read_clock(z, end + 1, true);
-	}
-	return end;
-}
-
-/* 0571-88886666, 400-800-1234, 138-1234-5678: grouped phone numbers. */
+/* 0571-88886666, 400-800-1234, 138-1234-5678, 0371-6543 2100, 138 1234
+ * 5678: grouped phone numbers, a pause between the groups. */
 static size_t
 try_grouped_phone(struct norm *z, size_t i)
 {
 	size_t g[4], ng = 0, k = i, total = 0;
+	bool spaced = false;
 
 	while (ng < 4) {
 		g[ng] = norm_scan_digits(z, k, (char[16]){0}, 16);
 		if (g[ng] == 0)
 			break;
-		if (g[ng] > 8)
+		if (g[ng] > 8 || (ng > 0 && spaced && g[ng] < 3))
 			return 0;	/* no phone number has such a group */
 		total += g[ng];
 		k += g[ng];
 		ng++;
-		if (at(z, k) != '-' || !is_digit(at(z, k + 1)))
+		if (at(z, k) == ' ' && is_digit(at(z, k + 1)) && g[ng - 1] >= 3) {
+			spaced = true;
+		} else if (at(z, k) != '-' || !is_digit(at(z, k + 1))) {
 			break;
+		}
 		k++;
 	}
 	if (ng < 2 || is_digit(at(z, k)))
 		return 0;
+	if (spaced) {
+		/* 100 200 is two numbers; a phone number starts 0, 1, 4, 8. */
+		uint32_t c = at(z, i);
+		if (total < 10 || total > 13 || !(c == '0' || c == '1' ||
+		    c == '4' || c == '8'))
+			return 0;
+	}
 	bool area = at(z, i) == '0' && g[0] >= 3 && g[0] <= 4 && g[1] >= 7;
 	bool three = ng >= 3 && total >= 10;
-	if (!area && !three)
+	bool mobile = spaced && at(z, i) == '1' && total == 11;
+	if (!area && !three && !mobile)
 		return 0;
 
 	flush_pause(z);
@@ -355,10 +236,38 @@ try_grouped_phone(struct norm *z, size_t i)
 		norm_scan_digits(z, p, d, sizeof(d));
 		if (gi > 0)
 			sbuf_puts(&z->out, "，");
-		cn_digits(&z->out, d, g[gi], z->dialect == TTS_MANDARIN);
+		put_digits(z, d, g[gi]);
 		p += g[gi] + 1;
 	}
 	z->after_number = true;
+	return k;
+}
+
+/* 192.168.1.1: an address, digit by digit with 点 between the parts. */
+static size_t
+try_ip(struct norm *z, size_t i)
+{
+	size_t len[4], k = i;
+
+	for (int p = 0; p < 4; p++) {
+		len[p] = norm_scan_digits(z, k, (char[4]){0}, 4);
+		if (len[p] < 1 || len[p] > 3 || digits_value(z, k, len[p]) > 255)
+			return 0;
+		k += len[p];
+		if (p < 3 && at(z, k) != '.')
+			return 0;
+		k += p < 3;
+	}
+	if (is_digit(at(z, k)) || (at(z, k) == '.' && is_digit(at(z, k + 1))))
+		return 0;
+	flush_pause(z);
+	for (size_t p = 0, s = i; p < 4; s += len[p] + 1, p++) {
+		char d[4];
+		norm_scan_digits(z, s, d, sizeof(d));
+		if (p > 0)
+			sbuf_puts(&z->out, "点");
+		put_digits(z, d, len[p]);
+	}
 	return k;
 }
 
@@ -372,13 +281,17 @@ is_service_number(const struct num *nm)
 }
 
 /* How a plain integer should be read when it is not a quantity. */
-enum reading { READ_CARDINAL, READ_PHONE, READ_YEAR, READ_ZERO_PADDED };
-/* READ_YEAR also serves 80后 / 90后: a decade of birth is read 八零后. */
+enum reading {
+	READ_CARDINAL, READ_PHONE, READ_YEAR, READ_ZERO_PADDED, READ_UNPADDED,
+};
+/* READ_YEAR also serves 80后 / 90后: a decade of birth is read 八零后.
+ * READ_UNPADDED: 08月, 05日, 09时 drop the zero a form put there. */
 
 static enum reading
 classify_integer(const struct norm *z, const struct num *nm, bool ordinal)
 {
 	size_t after = skip_space(z, nm->end);
+	bool counted = norm_count_follows(z, nm->end);
 
 	if (nm->neg || nm->nf || nm->grouped || ordinal)
 		return READ_CARDINAL;
@@ -390,18 +303,28 @@ classify_integer(const struct norm *z, const struct num *nm, bool ordinal)
 		return READ_YEAR;
 	if (nm->ni == 2 && nm->ip[1] == '0' && match(z, nm->end, "后"))
 		return READ_YEAR;
-	if (nm->ip[0] == '0' && nm->ni == 2 && count_follows(z, nm->end))
-		return READ_ZERO_PADDED;	/* 05分, 09号 */
+	if (nm->ip[0] == '0' && nm->ni == 2 && nm->ip[1] != '0' &&
+	    (match(z, after, "月") || match(z, after, "日") ||
+	    match(z, after, "号") || match(z, after, "时") ||
+	    match(z, after, "点")))
+		return READ_UNPADDED;
+	if (nm->ip[0] == '0' && nm->ni == 2 && counted)
+		return READ_ZERO_PADDED;	/* 05分 */
 	if (nm->ip[0] == '0' && nm->ni >= 2)
 		return READ_PHONE;
 	if (nm->ni == 11 && nm->ip[0] == '1')
 		return READ_PHONE;
+	if (nm->ni > 8 && !counted)
+		return READ_PHONE;	/* ID, account and order numbers */
 	if (nm->ni >= 12)
-		return READ_PHONE;		/* ID and account numbers */
-	if (nm->ni >= 3 && phone_context(z, nm->start) &&
-	    !count_follows(z, nm->end))
 		return READ_PHONE;
-	if (is_service_number(nm) && !count_follows(z, nm->end))
+	if (nm->ni >= 3 && !counted &&
+	    norm_word_before(z, nm->start, 10, phone_words))
+		return READ_PHONE;
+	if (nm->ni >= 2 && !counted &&
+	    norm_word_before(z, nm->start, 8, code_words))
+		return READ_PHONE;
+	if (is_service_number(nm) && !counted)
 		return READ_PHONE;
 	return READ_CARDINAL;
 }
@@ -414,17 +337,39 @@ read_range(struct norm *z, size_t j, bool range_percent)
 	struct num next;
 	size_t k = j + 1;
 
-	if (!is_range_sep(at(z, j)))
+	if (!is_range_sep(at(z, j)) || in_formula(z, j))
 		return j;
 	if (at(z, k) == at(z, j) && !is_digit(at(z, k)))
 		k++;	/* —— */
-	if (!parse_number(z, k, &next))
+	if (!norm_parse_number(z, k, &next))
 		return j;
 	sbuf_puts(&z->out, "至");
 	z->skip_percent = range_percent;
 	z->force_temp = next.neg && temperature_follows(z, next.end);
 	z->after_number = false;	/* so a minus that follows is a sign */
 	return k;
+}
+
+/* 1/3, 1 / 2, -1/3 → 三分之一, 负三分之一. Returns the end, or 0. */
+static size_t
+try_fraction(struct norm *z, const struct num *nm)
+{
+	size_t k = skip_space(z, nm->end);
+	struct num den;
+
+	if (nm->nf || at(z, k) != '/')
+		return 0;
+	k = skip_space(z, k + 1);
+	if (!is_digit(at(z, k)) || !norm_parse_number(z, k, &den) || den.nf ||
+	    (den.ni == 1 && den.ip[0] == '0'))
+		return 0;
+	if (nm->neg)
+		sbuf_puts(&z->out, "负");
+	cn_cardinal(&z->out, den.ip, den.ni, CN_LIANG_LEADING);
+	sbuf_puts(&z->out, "分之");
+	cn_cardinal(&z->out, nm->ip, nm->ni, CN_LIANG_LEADING);
+	z->after_number = true;
+	return den.end;
 }
 
 size_t
@@ -434,14 +379,15 @@ norm_read_number(struct norm *z, size_t i)
 	bool ordinal = i > 0 && match(z, i - 1, "第");
 	size_t j;
 
-	if (!is_minus(at(z, i))) {
-		if ((j = try_date(z, i)) || (j = try_clock(z, i)) ||
-		    (j = try_grouped_phone(z, i))) {
+	if (!is_minus(at(z, i)) && !in_formula(z, i)) {
+		if ((j = try_ip(z, i)) || (j = norm_try_date(z, i)) ||
+		    (j = norm_try_clock(z, i)) || (j = try_grouped_phone(z, i)) ||
+		    (j = norm_try_score(z, i))) {
 			z->after_number = true;
 			return j;
 		}
 	}
-	if (!parse_number(z, i, &nm)) {
+	if (!norm_parse_number(z, i, &nm)) {
 		/* Too long to be a number: read it digit by digit. */
 		char d[16];
 		size_t k = i + (is_minus(at(z, i)) ? 1 : 0);
@@ -450,7 +396,7 @@ norm_read_number(struct norm *z, size_t i)
 			size_t c = norm_scan_digits(z, k, d, sizeof(d));
 			if (c > sizeof(d))
 				c = sizeof(d);
-			cn_digits(&z->out, d, c, z->dialect == TTS_MANDARIN);
+			put_digits(z, d, c);
 			k += c;
 		}
 		z->after_number = true;
@@ -471,7 +417,7 @@ norm_read_number(struct norm *z, size_t i)
 		}
 		return j;
 	case READ_PHONE:
-		cn_digits(&z->out, nm.ip, nm.ni, z->dialect == TTS_MANDARIN);
+		put_phone(z, nm.ip, nm.ni);
 		z->after_number = true;
 		return j;
 	case READ_ZERO_PADDED:
@@ -479,26 +425,20 @@ norm_read_number(struct norm *z, size_t i)
 		cn_digits(&z->out, nm.ip + 1, 1, 0);
 		z->after_number = true;
 		return j;
+	case READ_UNPADDED:
+		cn_digits(&z->out, nm.ip + 1, 1, 0);
+		z->after_number = true;
+		return j;
 	case READ_CARDINAL:
 		break;
 	}
 
+	if ((j = try_fraction(z, &nm)) != 0)
+		return j;
+	j = nm.end;
 	size_t after = skip_space(z, j);
 	bool percent = at(z, j) == '%' || at(z, j) == 0x2030;
 	bool range_percent = !percent && percent_follows_range(z, j);
-	bool fraction = !nm.nf && !nm.neg && at(z, j) == '/' &&
-	    is_digit(at(z, j + 1));
-
-	if (fraction) {
-		struct num den;
-		if (parse_number(z, j + 1, &den) && !den.nf && !den.neg) {
-			cn_cardinal(&z->out, den.ip, den.ni, CN_LIANG_LEADING);
-			sbuf_puts(&z->out, "分之");
-			cn_cardinal(&z->out, nm.ip, nm.ni, CN_LIANG_LEADING);
-			z->after_number = true;
-			return den.end;
-		}
-	}
 
 	if (nm.neg) {
 		bool temp = z->force_temp || temperature_follows(z, j);
@@ -515,7 +455,7 @@ norm_read_number(struct norm *z, size_t i)
 		int flags = ordinal ? 0 : CN_LIANG_LEADING;
 		size_t ulen;
 		if (!ordinal && (match_any(z, after, liang_words) ||
-		    (unit_at(z, after, &ulen) && !match(z, after, "℃") &&
+		    (norm_unit_at(z, after, &ulen) && !match(z, after, "℃") &&
 		    !match(z, after, "°"))))
 			flags |= CN_LIANG_ALONE;
 		cn_cardinal(&z->out, nm.ip, nm.ni, flags);
@@ -527,8 +467,9 @@ norm_read_number(struct norm *z, size_t i)
 	} else {
 		/* A unit written in letters or symbols. */
 		size_t ulen;
-		const struct unit *u = unit_at(z, after, &ulen);
-		if (u != NULL) {
+		const struct unit *u = norm_unit_at(z, after, &ulen);
+		if (u != NULL && !(in_formula(z, after) && ulen == 1 &&
+		    is_latin(at(z, after)))) {
 			sbuf_puts(&z->out, u->reading);
 			j = after + ulen;
 		}
@@ -539,4 +480,3 @@ norm_read_number(struct norm *z, size_t i)
 	}
 	return read_range(z, j, range_percent);
 }
-

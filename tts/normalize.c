@@ -2,9 +2,10 @@
  * normalize.c — turns notice text into the words a native broadcaster reads.
  * eSpeak NG reads 2022年 as a quantity and 12:00 as nonsense; villagers judge
  * us on exactly these, so every digit, symbol and Latin letter is rewritten
- * into Hanzi (numbers in norm_number.c), and punctuation becomes the two
- * pauses eSpeak honours (，short, 。long). Input is hostile: decoded
- * strictly, bounded, never read past its end.
+ * into Hanzi (numbers in norm_number.c, dates and times in norm_date.c,
+ * units and money in norm_unit.c, letters in norm_latin.c), and
+ * punctuation becomes the two pauses eSpeak honours (，short, 。long).
+ * Input is hostile: decoded strictly, bounded, never read past its end.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,44 +15,149 @@
 #include "tts/cn_number.h"
 #include "tts/norm.h"
 
-static const char *const letter_names[26] = {
-	"诶", "必", "西", "迪", "伊", "艾弗", "吉", "艾尺", "艾", "杰",
-	"开", "艾勒", "艾姆", "恩", "欧", "批", "丘", "阿尔", "艾斯", "提",
-	"优", "维", "达布溜", "艾克斯", "歪", "贼",
-};
+/* ---- formulas ------------------------------------------------------------------ */
 
-/* ---- letters --------------------------------------------------------------------------- */
-
-static size_t
-read_letters(struct norm *z, size_t i)
+static bool
+is_relation(uint32_t c)
 {
-	flush_pause(z);
-	while (is_latin(at(z, i))) {
-		uint32_t c = at(z, i);
-		int idx = c >= 'a' ? (int)(c - 'a') : (int)(c - 'A');
-		sbuf_puts(&z->out, letter_names[idx]);
-		i++;
+	/* = < > ≤ ≥ ≠ ≈ ⩽ ⩾ */
+	return c == '=' || c == '<' || c == '>' || c == 0x2264 ||
+	    c == 0x2265 || c == 0x2260 || c == 0x2248 || c == 0x2A7D ||
+	    c == 0x2A7E;
+}
+
+static bool
+is_formula_char(uint32_t c)
+{
+	return is_digit(c) || is_latin(c) || is_relation(c) || c == '+' ||
+	    c == '-' || c == 0x2212 || c == 0xD7 || c == 0xF7 || c == '*' ||
+	    c == '/' || c == 0xB1 || c == '(' || c == ')' || c == '.' ||
+	    c == '%' || c == ' ' || c == '^';
+}
+
+/*
+ * 1+2=3, 5 - 3 = 2, PM2.5<35, x≥60: a run of operands and operators with a
+ * relation in it is a formula, where - is 减 and 3-5 no range. Each part
+ * of the text is looked at once (formula_seen), so this stays linear.
+ */
+static void
+find_formula(struct norm *z, size_t i)
+{
+	bool rel = false, digit = false;
+	size_t k = i;
+
+	if (i < z->formula_seen)
+		return;
+	while (k < z->n && is_formula_char(z->cp[k])) {
+		digit |= is_digit(z->cp[k]);
+		rel |= is_relation(z->cp[k]);
+		k++;
 	}
+	z->formula_seen = k > i ? k : i + 1;
+	if (rel && digit)
+		z->formula_end = k;
+}
+
+/* Is there an operand just before i (through spaces)? */
+static bool
+operand_before(const struct norm *z, size_t i)
+{
+	while (i > 0 && at(z, i - 1) == ' ')
+		i--;
+	if (i == 0)
+		return false;
+	uint32_t c = at(z, i - 1);
+	return is_digit(c) || is_latin(c) || c == ')' || c == '%';
+}
+
+static bool
+operand_after(const struct norm *z, size_t i)
+{
+	uint32_t c = at(z, skip_space(z, i));
+
+	return is_digit(c) || is_latin(c) || c == '(' ||
+	    (is_minus(c) && is_digit(at(z, skip_space(z, i) + 1)));
+}
+
+size_t
+norm_read_math(struct norm *z, size_t i)
+{
+	uint32_t c = at(z, i);
+	bool f = in_formula(z, i);
+	const char *say = NULL;
+	size_t len = 1;
+
+	if ((c == '<' || c == '>') && at(z, i + 1) == '=') {
+		say = c == '<' ? "小于等于" : "大于等于";
+		len = 2;
+	} else if (c == '!' && at(z, i + 1) == '=' && f) {
+		say = "不等于";
+		len = 2;
+	} else if (c == 0x2264 || c == 0x2A7D) {
+		say = "小于等于";
+	} else if (c == 0x2265 || c == 0x2A7E) {
+		say = "大于等于";
+	} else if (c == 0x2260) {
+		say = "不等于";
+	} else if (c == 0x2248 && (f || operand_after(z, i + 1))) {
+		say = "约等于";
+	} else if (c == '=') {
+		say = "等于";
+	} else if ((c == '<' || c == '>') && (f || operand_after(z, i + 1))) {
+		say = c == '<' ? "小于" : "大于";
+	} else if (c == 0xB1 && operand_after(z, i + 1)) {
+		say = "正负";
+	} else if (c == 0xD7) {
+		say = "乘";
+	} else if (c == 0xF7) {
+		say = "除以";
+	} else if (c == '*' && f && operand_before(z, i)) {
+		say = "乘";
+	} else if (c == '+' && operand_before(z, i) &&
+	    operand_after(z, i + 1)) {
+		/* 1+1, x+y, and K12+500 (a road's chainage) */
+		say = "加";
+	} else if (is_minus(c) && f) {
+		if (!operand_before(z, i))
+			return is_digit(at(z, skip_space(z, i + 1))) ?
+			    norm_read_number(z, i) : 0;
+		say = "减";
+	}
+	if (say == NULL)
+		return 0;
+	emit(z, say);
 	z->after_number = false;
-	return i;
+	return i + len;
 }
 
 /* ---- the scanner ---------------------------------------------------------------------- */
 
-/* Fold full-width ASCII (Ａ１２：) to ASCII so one set of rules serves both. */
+/* Fold full-width ASCII (Ａ１２：) to ASCII so one set of rules serves both,
+ * and a few look-alikes to the character they stand for. */
 static void
 fold_width(uint32_t *cp, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (cp[i] >= 0xFF01 && cp[i] <= 0xFF5E)
 			cp[i] -= 0xFEE0;
+		else if (cp[i] == 0xFFE1)
+			cp[i] = 0xA3;	/* ￡ */
+		else if (cp[i] == 0xFFE5)
+			cp[i] = 0xA5;	/* ￥ */
+		else if (cp[i] == 0xFFE6)
+			cp[i] = 0x20A9;	/* ￦ */
+		else if (cp[i] == 0x2236)
+			cp[i] = ':';	/* ∶ the ratio sign, as in 3∶1 */
+		else if (cp[i] == 0x2215 || cp[i] == 0x2044)
+			cp[i] = '/';	/* ∕ ⁄ */
+		else if (cp[i] == 0xFE63)
+			cp[i] = '-';	/* ﹣ */
 		else if (cp[i] == 0x3000)
 			cp[i] = ' ';
 		else if (cp[i] == 0x3007)
 			cp[i] = 0x96F6;	/* 〇 → 零 */
 	}
 }
-
 /* "1." or "2、" opening a line: a list item, read 一，. */
 static bool
 list_item_at(const struct norm *z, size_t i)
@@ -78,6 +184,8 @@ scan(struct norm *z)
 		uint32_t c = z->cp[i];
 		size_t m;
 
+		if (is_formula_char(c))
+			find_formula(z, i);
 		if (is_digit(c)) {
 			if (list_item_at(z, i)) {
 				size_t d = norm_scan_digits(z, i, (char[4]){0}, 4);
@@ -92,6 +200,10 @@ scan(struct norm *z)
 			i = norm_read_number(z, i);
 			continue;
 		}
+		if ((m = norm_read_math(z, i)) != 0) {
+			i = m;
+			continue;
+		}
 		if (is_range_sep(c) && is_digit(at(z, i + 1)) && i >= 2 &&
 		    is_hanzi(at(z, i - 1)) && is_digit(at(z, i - 2))) {
 			emit(z, "至");	/* 23日-25日, 3月~5月 */
@@ -103,12 +215,10 @@ scan(struct norm *z)
 			i = norm_read_number(z, i);
 			continue;
 		}
-		if ((c == 0xA5 || c == 0xFFE5 || c == '$') &&
-		    is_digit(at(z, i + 1))) {
-			/* ¥1,200 → 一千二百元 */
-			i = norm_read_number(z, i + 1);
-			if (!match(z, skip_space(z, i), "元"))
-				sbuf_puts(&z->out, c == '$' ? "美元" : "元");
+		if ((c == '$' || c == 0xA5 || c == 0xA3 || c == 0x20AC ||
+		    c == 0x20A9 || c == 0x20B9 || (c >= 'A' && c <= 'Z')) &&
+		    (m = norm_read_money(z, i)) != 0) {
+			i = m;	/* ¥1,200 一千二百元, HK$5 五港元 */
 			continue;
 		}
 		if (c == 0x2460 || (c > 0x2460 && c <= 0x2473)) {
@@ -127,7 +237,11 @@ scan(struct norm *z)
 			continue;
 		}
 		if (is_latin(c)) {
-			i = read_letters(z, i);
+			i = norm_read_latin(z, i);
+			continue;
+		}
+		if (norm_is_kana(c) || norm_is_hangul(c)) {
+			i = norm_read_foreign(z, i);
 			continue;
 		}
 		if ((m = match(z, i, "℃")) || (m = match(z, i, "°C"))) {
@@ -158,16 +272,6 @@ scan(struct norm *z)
 			if (at(z, i + 1) == ' ')
 				pause(z, PAUSE_SHORT);
 			break;
-		case '+':
-			if (z->after_number && is_digit(at(z, i + 1)))
-				emit(z, "加");
-			break;
-		case '=':
-			emit(z, "等于");
-			break;
-		case 0xD7:	/* × */
-			emit(z, "乘");
-			break;
 		case '&':
 			emit(z, "和");
 			break;
@@ -178,8 +282,9 @@ scan(struct norm *z)
 			emit(z, "百分号");
 			break;
 		default:
-			/* Quotes, book-title marks, middle dots, emoji and
-			 * scripts we cannot voice are dropped silently. */
+			/* Quotes, book-title marks, middle dots and emoji
+			 * are dropped (kana and hangul are not: see
+			 * norm_latin.c). */
 			break;
 		}
 		i++;

@@ -25,6 +25,13 @@ check "--explain succeeds and shows the phoneme trace" grep -q "phonemes:" "$TMP
 check "--explain shows no (en) for Chinese text" lacks '(en)' "$TMP/explain"
 "$DALABA" say --explain "2026年11月23日中午12:00，乡政府召开会议，请各村书记参加" >"$TMP/explain2" 2>&1
 check "no (en) in a long mixed notice" sh -c "grep -q phonemes '$TMP/explain2' && ! grep -q '(en)' '$TMP/explain2'"
+got=$("$DALABA" say --text-only "请于12/10前缴费，咨询热线0371-6543 2100，手机13812345678")
+check "dates with /, and phone numbers in groups with pauses ($got)" \
+    [ "$got" = "请于十二月十日前缴费，咨询热线零三七幺，六五四三，二幺零零， shou3 ji1 幺三八，幺二三四，五六七八" ]
+"$DALABA" say --explain "2019·2·10 8:30 a.m.，GDP增长-5%，x≥60，HK\$200，50kg，20ms，WIFI，中国1-2，IP 192.168.1.1，ありがとう" >"$TMP/explain3" 2>&1
+check "no (en) for dates, a.m., math, money, units, Latin words, scores, kana" \
+    sh -c "grep -q phonemes '$TMP/explain3' && ! grep -q '(en)' '$TMP/explain3'"
+check "kana is named, not dropped" grep -q "日文" "$TMP/explain3"
 
 # --- rendering to Ogg Opus and WAV -----------------------------------------------------
 expect_exit 0 "render the notice to Ogg Opus" "$DALABA" say -o "$TMP/notice.ogg" "$NOTICE"
