@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include <libsoup/soup.h>
+#include <sodium.h>
 
 #include "broadcaster/broadcaster.h"
+#include "broadcaster/log.h"
 #include "tts/tts.h"
 
 static volatile sig_atomic_t interrupted;
@@ -33,48 +35,69 @@ struct enroll_ctx {
 	const char *registry;		/* appended to, so restarts keep them */
 };
 
+/* Tokens in this process's memory, keys appended to the registry file
+ * (fsynced, so a restart keeps them): an enrolment keeper
+ * (broadcaster.h). */
+static int
+keeper_take(void *arg, const char *token, uint32_t *id, char zone[13])
+{
+	struct enroll_ctx *c = arg;
+
+	return bcast_enroll_token_take(c->srv, token, id, zone);
+}
+
+static int
+keeper_keep(void *arg, const struct bcast_enrolled *e)
+{
+	struct enroll_ctx *c = arg;
+	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], line[128];
+
+	int fd = open(c->registry, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	bcast_hex_encode(e->key, sizeof(e->key), keyhex);
+	int n = snprintf(line, sizeof(line), "%u %s %s\n", e->id, e->zone,
+	    keyhex);
+	int rc = fd >= 0 && write(fd, line, (size_t)n) == n && fsync(fd) == 0 ?
+	    0 : -1;
+	if (fd >= 0)
+		close(fd);
+	sodium_memzero(keyhex, sizeof(keyhex));
+	sodium_memzero(line, sizeof(line));
+	return rc;
+}
+
+static void
+keeper_undo(void *arg)
+{
+	(void)arg;	/* the token stays spent */
+}
+
 /* GET /enroll?token=T: the speaker's configuration, once per token. */
 static void
 enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
+	static const struct bcast_enroll_keeper keeper = { keeper_take,
+	    keeper_keep, keeper_undo };
 	struct enroll_ctx *c = data;
-	struct bcast_enrolled e;
-	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
-	const char *token = query ? g_hash_table_lookup(query, "token") : NULL;
+	const char *from = soup_server_message_get_remote_host(msg);
+	char out[2048];
+	uint32_t id;
 
 	(void)server;
 	(void)path;
-	if (strcmp(soup_server_message_get_method(msg), "GET") != 0) {
-		soup_server_message_set_status(msg, 405, NULL);
-		return;
-	}
-	if (bcast_enroll_redeem(c->srv, token, c->host, c->port, &e, conf,
-	    sizeof(conf), err, sizeof(err)) != 0) {
-		soup_server_message_set_status(msg, 403, NULL);
+	int status = bcast_enroll_serve(c->srv, &keeper, c,
+	    soup_server_message_get_method(msg), query ?
+	    g_hash_table_lookup(query, "token") : NULL, c->host, c->port, out,
+	    sizeof(out), &id);
+	if (status == 200)
+		dlog(LOG_NOTICE, "enrolled speaker %u from %s", id, from);
+	else if (status != 405)
+		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, out);
+	soup_server_message_set_status(msg, (guint)status, NULL);
+	if (status != 405)
 		soup_server_message_set_response(msg, "text/plain",
-		    SOUP_MEMORY_COPY, err, strlen(err));
-		fprintf(stderr, "dalaba-broadcast: enrolment refused from %s: %s\n",
-		    soup_server_message_get_remote_host(msg), err);
-		return;
-	}
-	/* Keep the new speaker across restarts: append, fsync. */
-	int fd = open(c->registry, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	char line[128];
-	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
-	int n = snprintf(line, sizeof(line), "%u %s %s\n", e.id, e.zone, keyhex);
-	if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
-		soup_server_message_set_status(msg, 500, NULL);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	close(fd);
-	fprintf(stderr, "dalaba-broadcast: enrolled speaker %u in zone %s from %s\n",
-	    e.id, e.zone, soup_server_message_get_remote_host(msg));
-	soup_server_message_set_status(msg, 200, NULL);
-	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
-	    conf, strlen(conf));
+		    SOUP_MEMORY_COPY, out, strlen(out));
+	sodium_memzero(out, sizeof(out));
 }
 
 static gboolean
@@ -198,6 +221,8 @@ main(int argc, char **argv)
 	int repeat = 1, idle = -1, pubkey = 0, offline_ms = 0, ch;
 	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
 	char err[512], hex[2 * BCAST_PK_LEN + 1];
+
+	dlog_init("dalaba-broadcast");
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {

@@ -310,12 +310,34 @@ int bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
     const char *host, int port, struct bcast_enrolled *e, char *out,
     size_t cap, char *err, size_t errlen);
 
-/* Redeem a token: make the speaker's key, add it to the registry, and write
- * its configuration (INI, for server host:port) into out. The token is
- * spent whatever the outcome. -1 with err if unknown or expired. */
-int bcast_enroll_redeem(struct bcast_server *s, const char *token,
-    const char *host, int port, struct bcast_enrolled *e, char *out,
-    size_t cap, char *err, size_t errlen);
+/* Spend a token made by bcast_enroll_token_new (in this process's
+ * memory): 1 with its speaker id and zone, 0 if unknown, used or expired. */
+int bcast_enroll_token_take(struct bcast_server *s, const char *token,
+    uint32_t *id, char zone[13]);
+
+/* What keeps a server's enrolment tokens and speaker keys: dalabad's
+ * store, or dalaba-broadcast's tokens in memory and registry file. */
+struct bcast_enroll_keeper {
+	/* Spend token (BCAST_TOKEN_LEN hex digits): 1 with its speaker id
+	 * and zone, 0 unknown, used or expired, -1 the keeper failed.
+	 * Whatever it opens (a transaction), keep or undo closes. */
+	int (*take)(void *arg, const char *token, uint32_t *id,
+	    char zone[13]);
+	/* Keep the new key for good: 0, or -1 (then undo follows). */
+	int (*keep)(void *arg, const struct bcast_enrolled *e);
+	/* Forget what take began: the enrolment was refused or failed. */
+	void (*undo)(void *arg);
+};
+/* One enrolment request (GET /enroll?token=T) without its HTTP, the same
+ * for every server: returns the HTTP status, with the box's configuration
+ * in out (200) or why not (a line of text). The token is spent, the key
+ * kept, and only then added to the registry; every copy of the key is
+ * wiped on every path (out holds the one that goes to the box). *id is
+ * the speaker enrolled (200) or 0. */
+int bcast_enroll_serve(struct bcast_server *s,
+    const struct bcast_enroll_keeper *k, void *arg, const char *method,
+    const char *token, const char *host, int port, char *out, size_t cap,
+    uint32_t *id);
 
 /* ---- WAV files (wav.c) ----------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "broadcaster/log.h"
 #include "broadcaster/server_int.h"
 
 int
@@ -83,16 +84,11 @@ bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
 }
 
 int
-bcast_enroll_redeem(struct bcast_server *s, const char *token,
-    const char *host, int port, struct bcast_enrolled *e, char *out,
-    size_t cap, char *err, size_t errlen)
+bcast_enroll_token_take(struct bcast_server *s, const char *token,
+    uint32_t *id, char zone[13])
 {
 	struct enroll_token found = { .id = 0 };
 
-	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN) {
-		snprintf(err, errlen, "unknown or expired token");
-		return -1;
-	}
 	pthread_mutex_lock(&s->lock);
 	int64_t now = bcast_mono_now_us();
 	for (int i = 0; i < s->ntokens; i++) {
@@ -105,12 +101,61 @@ bcast_enroll_redeem(struct bcast_server *s, const char *token,
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
-	if (found.id == 0) {
-		snprintf(err, errlen, "unknown or expired token");
-		return -1;
+	if (found.id == 0)
+		return 0;
+	*id = found.id;
+	memcpy(zone, found.zone, 13);
+	sodium_memzero(&found, sizeof(found));
+	return 1;
+}
+
+static int
+refuse(int status, const char *why, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", why);
+	return status;
+}
+
+int
+bcast_enroll_serve(struct bcast_server *s, const struct bcast_enroll_keeper *k,
+    void *arg, const char *method, const char *token, const char *host,
+    int port, char *out, size_t cap, uint32_t *enrolled_id)
+{
+	struct bcast_enrolled e;
+	char err[256], zone[13];
+	uint32_t id = 0;
+
+	*enrolled_id = 0;
+	if (method == NULL || strcmp(method, "GET") != 0)
+		return refuse(405, "only GET", out, cap);
+	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN)
+		return refuse(403, "no token, or not a token", out, cap);
+	int rc = k->take(arg, token, &id, zone);
+	if (rc != 1) {
+		if (rc == 0)
+			return refuse(403, "unknown, used or expired token", out,
+			    cap);
+		return refuse(503, "the server could not read its tokens; try "
+		    "again", out, cap);
 	}
-	if (bcast_enroll_answer(s, found.id, found.zone, host, port, e, out, cap,
-	    err, errlen) != 0)
-		return -1;
-	return bcast_registry_add(s, e->id, e->zone, e->key, err, errlen);
+	if (bcast_enroll_answer(s, id, zone, host, port, &e, out, cap, err,
+	    sizeof(err)) != 0) {
+		k->undo(arg);
+		return refuse(500, err, out, cap);
+	}
+	if (k->keep(arg, &e) != 0) {
+		k->undo(arg);
+		sodium_memzero(&e, sizeof(e));
+		sodium_memzero(out, cap);
+		return refuse(500, "the server could not keep the new key", out,
+		    cap);
+	}
+	/* Only a key that is kept plays: a box enrolled and then forgotten
+	 * by a restart would be silent with nothing to say why. */
+	if (bcast_registry_add(s, e.id, e.zone, e.key, err, sizeof(err)) != 0)
+		dlog(LOG_ERR, "speaker %u enrolled but not registered: %s", e.id,
+		    err);
+	sodium_memzero(e.key, sizeof(e.key));
+	*enrolled_id = e.id;
+	return 200;
 }

@@ -157,85 +157,84 @@ web_rerun(struct web_admin *wa, SoupServerMessage *msg)
 
 /* ---- enrolment: loudspeaker boxes fetch their configuration ---------------- */
 
-static void
-enroll_refuse(SoupServerMessage *msg, int status, const char *why,
-    const char *from)
+/* The store as an enrolment keeper (broadcaster.h): the token is spent,
+ * the key stored and the enrolment audited in one transaction. */
+struct enroll_keeper {
+	struct web_admin *wa;
+	const char *from;
+};
+
+static int
+keeper_take(void *arg, const char *token, uint32_t *id, char zone[13])
 {
-	soup_server_message_set_status(msg, (guint)status, NULL);
-	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
-	    why, strlen(why));
-	dlog(LOG_WARNING, "enrolment refused from %s: %s", from, why);
+	struct enroll_keeper *k = arg;
+	char hash[65];
+
+	web_secret_hash(token, hash);
+	if (db_begin(k->wa->db) != 0)
+		return -1;
+	int rc = db_enroll_token_take(k->wa->db, hash, dalabad_now(), id, zone);
+	if (rc != 1)
+		db_rollback(k->wa->db);
+	return rc;
+}
+
+static int
+keeper_keep(void *arg, const struct bcast_enrolled *e)
+{
+	struct enroll_keeper *k = arg;
+	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], err[256];
+
+	bcast_hex_encode(e->key, sizeof(e->key), keyhex);
+	int rc = db_speaker_set_key(k->wa->db, e->id, keyhex, err,
+	    sizeof(err)) == 0 && db_audit(k->wa->db, 0, k->from, e->zone,
+	    "speaker.enrolled", e->zone) == 0 && db_commit(k->wa->db) == 0 ?
+	    0 : -1;
+	sodium_memzero(keyhex, sizeof(keyhex));
+	if (rc != 0)
+		dlog(LOG_ERR, "enrolment of speaker %u: the store refused it",
+		    e->id);
+	return rc;
+}
+
+static void
+keeper_undo(void *arg)
+{
+	struct enroll_keeper *k = arg;
+
+	db_rollback(k->wa->db);
 }
 
 /* GET /enroll?token=T: a box redeems its one-time token for its key and
- * configuration. The token is spent, the key stored and the enrolment
- * audited in one transaction; only then does the key reach the registry
- * and the box. */
+ * configuration (bcast_enroll_serve). */
 static void
 enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
 {
+	static const struct bcast_enroll_keeper keeper = { keeper_take,
+	    keeper_keep, keeper_undo };
 	struct web_admin *wa = data;
-	struct bcast_enrolled e;
-	char conf[2048], err[256], keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1];
-	char hash[65], zone[13];
-	const char *token = query ? g_hash_table_lookup(query, "token") : NULL;
-	const char *from = soup_server_message_get_remote_host(msg);
+	struct enroll_keeper k = { .wa = wa,
+	    .from = soup_server_message_get_remote_host(msg) };
+	struct bcast_server *srv = dalabad_broadcaster(wa->d);
+	char out[2048];
 	uint32_t id;
-	int rc;
 
 	(void)server;
 	(void)path;
-	if (strcmp(soup_server_message_get_method(msg), "GET") != 0) {
-		soup_server_message_set_status(msg, 405, NULL);
-		return;
-	}
-	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN) {
-		enroll_refuse(msg, 403, "no token, or not a token", from);
-		return;
-	}
-	web_secret_hash(token, hash);
-	if (db_begin(wa->db) != 0) {
-		enroll_refuse(msg, 503, "the server is busy; try again", from);
-		return;
-	}
-	rc = db_enroll_token_take(wa->db, hash, dalabad_now(), &id, zone);
-	if (rc != 1) {
-		db_rollback(wa->db);
-		enroll_refuse(msg, rc == 0 ? 403 : 500, rc == 0 ? "unknown, used "
-		    "or expired token" : "the store could not be read", from);
-		return;
-	}
-	if (bcast_enroll_answer(dalabad_broadcaster(wa->d), id, zone, wa->cfg->advertise,
-	    bcast_server_port(dalabad_broadcaster(wa->d)), &e, conf, sizeof(conf), err,
-	    sizeof(err)) != 0) {
-		db_rollback(wa->db);
-		enroll_refuse(msg, 500, err, from);
-		return;
-	}
-	bcast_hex_encode(e.key, sizeof(e.key), keyhex);
-	rc = db_speaker_set_key(wa->db, e.id, keyhex, err, sizeof(err)) == 0 &&
-	    db_audit(wa->db, 0, from, e.zone, "speaker.enrolled", e.zone) == 0 &&
-	    db_commit(wa->db) == 0 ? 0 : -1;
-	sodium_memzero(keyhex, sizeof(keyhex));
-	if (rc != 0) {
-		db_rollback(wa->db);
-		sodium_memzero(&e, sizeof(e));
-		sodium_memzero(conf, sizeof(conf));
-		dlog(LOG_ERR, "enrolment of speaker %u: the store refused it", id);
-		soup_server_message_set_status(msg, 500, NULL);
-		return;
-	}
-	if (bcast_registry_add(dalabad_broadcaster(wa->d), e.id, e.zone, e.key, err, sizeof(err)) != 0)
-		dlog(LOG_ERR, "speaker %u enrolled but not registered: %s", e.id,
-		    err);
-	sodium_memzero(e.key, sizeof(e.key));
-	dlog(LOG_NOTICE, "speaker %u enrolled in zone %s from %s", e.id, e.zone,
-	    from);
-	soup_server_message_set_status(msg, 200, NULL);
-	soup_server_message_set_response(msg, "text/plain", SOUP_MEMORY_COPY,
-	    conf, strlen(conf));
-	sodium_memzero(conf, sizeof(conf));
+	int status = bcast_enroll_serve(srv, &keeper, &k,
+	    soup_server_message_get_method(msg), query ?
+	    g_hash_table_lookup(query, "token") : NULL, wa->cfg->advertise,
+	    bcast_server_port(srv), out, sizeof(out), &id);
+	if (status == 200)
+		dlog(LOG_NOTICE, "speaker %u enrolled from %s", id, k.from);
+	else if (status != 405)
+		dlog(LOG_WARNING, "enrolment refused from %s: %s", k.from, out);
+	soup_server_message_set_status(msg, (guint)status, NULL);
+	if (status != 405)
+		soup_server_message_set_response(msg, "text/plain",
+		    SOUP_MEMORY_COPY, out, strlen(out));
+	sodium_memzero(out, sizeof(out));
 }
 
 /* ---- start and stop ------------------------------------------------------------ */
