@@ -141,8 +141,6 @@ JsonNode *api_object(JsonObject *o);	/* takes o */
 int api_audit(struct api_req *r, const char *action, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The routes (api_routes.c): 0 handled, -1 no such route. */
-int api_route(struct api_req *r);
 
 /* Authorisation, answering 403/404 itself when it returns false:
  * api_need_within: may the caller act in zone; api_need_county: is the
@@ -169,7 +167,6 @@ void api_get_notice_audio(struct api_req *r);
 void api_get_broadcast_audio(struct api_req *r);
 void api_get_timetable(struct api_req *r);
 void api_post_notice_edit(struct api_req *r);
-int api_media_route(struct api_req *r);	/* GET audio/KEY.ogg */
 
 /* Notices (api_notices.c) and their schedules (api_schedules.c). */
 void api_get_notices(struct api_req *r);
@@ -222,12 +219,45 @@ bool api_page_speaks(const char *text, const char *voice, char *err,
  * it (why: a note for the audit line, may be NULL). 0, 1 it was not
  * active, -1 having answered. dalabad_alert_off_air after the commit. */
 int api_page_cancel_stored(struct api_req *r, int64_t id, const char *why);
-int api_pages_route(struct api_req *r);
 /* How zones are covered now: [{zone, speakers, enrolled, online}], and
  * in *unheard (taken by the caller) the codes of those none is online in. */
 JsonArray *api_coverage(struct web_admin *wa, const char *const *zones, int n,
     JsonArray **unheard);
 /* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
 void api_post_cap(struct api_req *r);
+
+/* The route table (routes.c): one for the API and the pages. Each API
+ * request and page request goes to the first route whose method and path
+ * pattern match; 0 handled, -1 no such route (the caller answers 404). */
+int web_route_api(struct api_req *r);
+int web_route_page(struct web_ctx *c);
+
+/* The API's handlers the table names (each in the file of its resource). */
+void api_get_status(struct api_req *r);
+void api_get_zones(struct api_req *r);
+void api_post_zone(struct api_req *r);
+void api_get_speakers(struct api_req *r);
+void api_get_speakers_summary(struct api_req *r);
+void api_post_speaker(struct api_req *r);
+void api_post_speaker_token(struct api_req *r);
+void api_get_broadcasts(struct api_req *r);
+void api_post_login(struct api_req *r);
+void api_post_logout(struct api_req *r);
+void api_get_users(struct api_req *r);
+void api_post_user(struct api_req *r);
+void api_post_user_disable(struct api_req *r);
+void api_post_user_password(struct api_req *r);
+void api_post_token(struct api_req *r);
+void api_get_tokens(struct api_req *r);
+void api_delete_token(struct api_req *r);
+void api_get_audit(struct api_req *r);
+void api_get_cached_audio(struct api_req *r);
+void api_get_speak(struct api_req *r);
+void api_get_coverage(struct api_req *r);
+void api_post_alert(struct api_req *r);
+void api_get_alerts(struct api_req *r);
+void api_get_alert(struct api_req *r);
+void api_cancel_alert(struct api_req *r);
+void api_get_me(struct api_req *r);
 
 #endif

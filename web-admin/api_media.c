@@ -345,8 +345,8 @@ api_get_notice_audio(struct api_req *r)
 
 /* GET speak?text=...[&voice=&rate=]: any short text as Ogg Opus, no
  * chime, for trying out a pronunciation. */
-static void
-get_speak(struct api_req *r)
+void
+api_get_speak(struct api_req *r)
 {
 	const char *text = r->query ? g_hash_table_lookup(r->query, "text") : NULL;
 	const char *voice = r->query ? g_hash_table_lookup(r->query, "voice") :
@@ -377,8 +377,8 @@ get_speak(struct api_req *r)
 }
 
 /* GET audio/KEY.ogg: a preview rendered before (names are content hashes). */
-static void
-get_cached_audio(struct api_req *r)
+void
+api_get_cached_audio(struct api_req *r)
 {
 	const char *name = r->parts[1];
 	size_t n = strlen(name);
@@ -540,16 +540,3 @@ done:
 	g_array_free(c.scheds, TRUE);
 }
 
-int
-api_media_route(struct api_req *r)
-{
-	if (api_is(r, "GET", 2, "audio", NULL)) {
-		get_cached_audio(r);
-		return 0;
-	}
-	if (api_is(r, "GET", 1, "speak", NULL)) {
-		get_speak(r);
-		return 0;
-	}
-	return -1;
-}

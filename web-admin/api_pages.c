@@ -379,8 +379,8 @@ page_allowed(struct api_req *r, int64_t id, bool act, struct db_page *p)
 
 /* ---- the resources --------------------------------------------------------- */
 
-static void
-post_page(struct api_req *r)
+void
+api_post_alert(struct api_req *r)
 {
 	static const char *const fields[] = { "text", "zones", "zone", "repeat",
 	    "volume", "expires_minutes", "voice", NULL };
@@ -448,8 +448,8 @@ post_page(struct api_req *r)
 	api_reply(r, 201, api_object(page_json_by_id(r->wa, id, true)));
 }
 
-static void
-get_page(struct api_req *r)
+void
+api_get_alert(struct api_req *r)
 {
 	int64_t id;
 	struct db_page p;
@@ -472,8 +472,8 @@ list_one(const struct db_page *p, void *arg)
 	json_array_add_object_element(l->a, page_json(l->r->wa, p, false));
 }
 
-static void
-get_pages(struct api_req *r)
+void
+api_get_alerts(struct api_req *r)
 {
 	struct list l = { r, json_array_new() };
 	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
@@ -483,8 +483,8 @@ get_pages(struct api_req *r)
 	api_reply(r, 200, n);
 }
 
-static void
-cancel_page(struct api_req *r)
+void
+api_cancel_alert(struct api_req *r)
 {
 	int64_t id;
 	struct db_page p;
@@ -511,8 +511,8 @@ cancel_page(struct api_req *r)
 
 /* GET coverage?zones=CODE[,CODE...]: how the zones a page would reach
  * are covered now (the confirm step asks before anything is sent). */
-static void
-get_coverage(struct api_req *r)
+void
+api_get_coverage(struct api_req *r)
 {
 	const char *q = r->query ? g_hash_table_lookup(r->query, "zones") : NULL;
 	gchar **zs = g_strsplit(q ? q : "", ",", PAGE_MAX_ZONES + 1);
@@ -545,20 +545,3 @@ out:
 	g_strfreev(zs);
 }
 
-int
-api_pages_route(struct api_req *r)
-{
-	if (api_is(r, "GET", 1, "coverage", NULL))
-		get_coverage(r);
-	else if (api_is(r, "POST", 1, "pages", NULL))
-		post_page(r);
-	else if (api_is(r, "GET", 1, "pages", NULL))
-		get_pages(r);
-	else if (api_is(r, "GET", 2, "pages", NULL))
-		get_page(r);
-	else if (api_is(r, "POST", 3, "pages", "cancel"))
-		cancel_page(r);
-	else
-		return -1;
-	return 0;
-}

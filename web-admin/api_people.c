@@ -54,8 +54,8 @@ login_done(struct web_admin *wa, SoupServerMessage *msg,
 	}
 }
 
-static void
-post_login(struct api_req *r)
+void
+api_post_login(struct api_req *r)
 {
 	static const char *const fields[] = { "name", "password", NULL };
 	const char *name, *pw;
@@ -73,8 +73,8 @@ post_login(struct api_req *r)
 	web_login(r->wa, r->msg, name, pw, login_done, NULL);
 }
 
-static void
-post_logout(struct api_req *r)
+void
+api_post_logout(struct api_req *r)
 {
 	if (!api_begin(r))
 		return;
@@ -118,8 +118,8 @@ pw_ready(struct api_req *r, enum web_pw st, int wait_s)
 	return false;
 }
 
-static void
-get_users(struct api_req *r)
+void
+api_get_users(struct api_req *r)
 {
 	if (!api_need_county(r))
 		return;
@@ -130,8 +130,8 @@ get_users(struct api_req *r)
 		api_error(r, 500, "database", "cannot read users");
 }
 
-static void
-post_user(struct api_req *r)
+void
+api_post_user(struct api_req *r)
 {
 	static const char *const fields[] = { "name", "role", "zone", "password",
 	    NULL };
@@ -226,8 +226,8 @@ target_user(struct api_req *r, struct db_user *u)
 	return true;
 }
 
-static void
-post_user_disable(struct api_req *r)
+void
+api_post_user_disable(struct api_req *r)
 {
 	struct db_user u;
 	char err[256];
@@ -257,8 +257,8 @@ post_user_disable(struct api_req *r)
 /* A new password: your own (with the current one), or as county staff
  * for a user inside your zone (omitted: one is generated and returned
  * once). Every other session of that user ends. */
-static void
-post_user_password(struct api_req *r)
+void
+api_post_user_password(struct api_req *r)
 {
 	static const char *const fields[] = { "password", "current", NULL };
 	struct db_user u;
@@ -326,8 +326,8 @@ post_user_password(struct api_req *r)
 }
 
 /* A personal API token, shown once (its hash is kept). */
-static void
-post_token(struct api_req *r)
+void
+api_post_token(struct api_req *r)
 {
 	static const char *const fields[] = { "label", NULL };
 	const char *label;
@@ -381,8 +381,8 @@ token_one(const struct db_token *t, void *arg)
 }
 
 /* Your own tokens: when made and what for, never the secret. */
-static void
-get_tokens(struct api_req *r)
+void
+api_get_tokens(struct api_req *r)
 {
 	JsonArray *a = json_array_new();
 	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
@@ -398,8 +398,8 @@ get_tokens(struct api_req *r)
 	api_reply(r, 200, n);
 }
 
-static void
-delete_token(struct api_req *r)
+void
+api_delete_token(struct api_req *r)
 {
 	int64_t id;
 	int rc;
@@ -424,8 +424,8 @@ delete_token(struct api_req *r)
 	api_reply(r, 200, api_object(o));
 }
 
-static void
-get_audit(struct api_req *r)
+void
+api_get_audit(struct api_req *r)
 {
 	const char *bs = r->query ? g_hash_table_lookup(r->query, "before") : NULL;
 	int64_t before = bs ? g_ascii_strtoll(bs, NULL, 10) : 0;
@@ -442,32 +442,9 @@ get_audit(struct api_req *r)
 		api_error(r, 500, "database", "cannot read the audit log");
 }
 
-int
-web_api_route(struct api_req *r)
+void
+api_get_me(struct api_req *r)
 {
-	if (api_is(r, "POST", 1, "login", NULL))
-		post_login(r);
-	else if (api_is(r, "POST", 1, "logout", NULL))
-		post_logout(r);
-	else if (api_is(r, "GET", 1, "me", NULL))
-		api_reply(r, 200, api_object(principal_json(&r->who)));
-	else if (api_is(r, "GET", 1, "users", NULL))
-		get_users(r);
-	else if (api_is(r, "POST", 1, "users", NULL))
-		post_user(r);
-	else if (api_is(r, "POST", 3, "users", "disable"))
-		post_user_disable(r);
-	else if (api_is(r, "POST", 3, "users", "password"))
-		post_user_password(r);
-	else if (api_is(r, "POST", 1, "tokens", NULL))
-		post_token(r);
-	else if (api_is(r, "GET", 1, "tokens", NULL))
-		get_tokens(r);
-	else if (api_is(r, "DELETE", 2, "tokens", NULL))
-		delete_token(r);
-	else if (api_is(r, "GET", 1, "audit", NULL))
-		get_audit(r);
-	else
-		return -1;
-	return 0;
+	api_reply(r, 200, api_object(principal_json(&r->who)));
 }
+

@@ -45,8 +45,8 @@ status_airing(const struct dalabad_airing_info *a, void *arg)
 	json_array_add_object_element(soa->on, x);
 }
 
-static void
-get_status(struct api_req *r)
+void
+api_get_status(struct api_req *r)
 {
 	struct web_admin *wa = r->wa;
 	size_t n = 0;
@@ -81,8 +81,8 @@ get_status(struct api_req *r)
 
 /* ---- zones ----------------------------------------------------------------- */
 
-static void
-get_zones(struct api_req *r)
+void
+api_get_zones(struct api_req *r)
 {
 	JsonNode *rows = api_rows(r->wa, DB_LIST_ZONES,
 	    DB_ARGS(r->who.zone));
@@ -93,8 +93,8 @@ get_zones(struct api_req *r)
 		api_error(r, 500, "database", "cannot read zones");
 }
 
-static void
-post_zone(struct api_req *r)
+void
+api_post_zone(struct api_req *r)
 {
 	static const char *const fields[] = { "code", "name", "quiet_start",
 	    "quiet_end", "drills", NULL };
@@ -184,8 +184,8 @@ query_zone(struct api_req *r)
  * caller's area (within zone), by id, at most limit (default 500, at most
  * 1000) after id after. Bounded: a county's ten thousand boxes come a page
  * at a time, so no request holds the loop for long. */
-static void
-get_speakers(struct api_req *r)
+void
+api_get_speakers(struct api_req *r)
 {
 	const char *zone = query_zone(r);
 	int64_t after = query_num(r, "after", 0, UINT32_MAX, 0);
@@ -275,8 +275,8 @@ add_village(const struct db_village_count *v, void *arg)
  * village as itself): how many, enrolled, online, playing now. What a
  * county's speakers page shows first, whatever its size; the counts come
  * from the store's village cache and one pass over the registry. */
-static void
-get_speakers_summary(struct api_req *r)
+void
+api_get_speakers_summary(struct api_req *r)
 {
 	const char *zone = query_zone(r);
 
@@ -373,8 +373,8 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 	return 0;
 }
 
-static void
-post_speaker(struct api_req *r)
+void
+api_post_speaker(struct api_req *r)
 {
 	static const char *const fields[] = { "id", "zone", "name", NULL };
 	const char *zone, *name;
@@ -438,8 +438,8 @@ post_speaker(struct api_req *r)
 	api_reply(r, 201, api_object(o));
 }
 
-static void
-post_speaker_token(struct api_req *r)
+void
+api_post_speaker_token(struct api_req *r)
 {
 	int64_t id;
 
@@ -470,8 +470,8 @@ post_speaker_token(struct api_req *r)
 
 /* ---- broadcasts -------------------------------------------------------------------- */
 
-static void
-get_broadcasts(struct api_req *r)
+void
+api_get_broadcasts(struct api_req *r)
 {
 	const char *ns = r->query ? g_hash_table_lookup(r->query, "notice") : NULL;
 	int64_t notice = ns ? g_ascii_strtoll(ns, NULL, 10) : 0;
@@ -484,63 +484,3 @@ get_broadcasts(struct api_req *r)
 		api_error(r, 500, "database", "cannot read broadcasts");
 }
 
-int
-api_route(struct api_req *r)
-{
-	if (r->nparts < 1)
-		return -1;
-	if (api_is(r, "GET", 1, "status", NULL))
-		get_status(r);
-	else if (api_is(r, "GET", 1, "zones", NULL))
-		get_zones(r);
-	else if (api_is(r, "POST", 1, "zones", NULL))
-		post_zone(r);
-	else if (api_is(r, "GET", 1, "notices", NULL))
-		api_get_notices(r);
-	else if (api_is(r, "POST", 1, "notices", NULL))
-		api_post_notice(r);
-	else if (api_is(r, "GET", 2, "notices", NULL))
-		api_get_notice(r);
-	else if (api_is(r, "POST", 3, "notices", "cancel"))
-		api_cancel_notice(r);
-	else if (api_is(r, "GET", 1, "schedules", NULL))
-		api_get_schedules(r);
-	else if (api_is(r, "POST", 1, "schedules", NULL))
-		api_post_schedule(r);
-	else if (api_is(r, "DELETE", 2, "schedules", NULL))
-		api_delete_schedule(r);
-	else if (api_is(r, "GET", 1, "speakers", NULL))
-		get_speakers(r);
-	else if (r->nparts == 2 && strcmp(r->method, "GET") == 0 &&
-	    strcmp(r->parts[0], "speakers") == 0 &&
-	    strcmp(r->parts[1], "summary") == 0)
-		get_speakers_summary(r);
-	else if (api_is(r, "POST", 1, "speakers", NULL))
-		post_speaker(r);
-	else if (api_is(r, "POST", 3, "speakers", "token"))
-		post_speaker_token(r);
-	else if (api_is(r, "GET", 1, "broadcasts", NULL))
-		get_broadcasts(r);
-	else if (api_is(r, "GET", 3, "broadcasts", "audio"))
-		api_get_broadcast_audio(r);
-	else if (api_is(r, "GET", 3, "notices", "audio"))
-		api_get_notice_audio(r);
-	else if (api_is(r, "POST", 2, "notices", NULL))
-		api_post_notice_edit(r);
-	else if (api_is(r, "GET", 1, "lexicon", NULL))
-		api_get_lexicon(r);
-	else if (api_is(r, "POST", 1, "lexicon", NULL))
-		api_post_lexicon(r);
-	else if (api_is(r, "DELETE", 1, "lexicon", NULL))
-		api_delete_lexicon(r);
-	else if (api_is(r, "POST", 1, "preview", NULL))
-		api_post_preview(r);
-	else if (api_is(r, "GET", 1, "timetable", NULL))
-		api_get_timetable(r);
-	else if (strcmp(r->parts[0], "pages") == 0 ||
-	    strcmp(r->parts[0], "coverage") == 0)
-		return api_pages_route(r);
-	else
-		return api_media_route(r);
-	return 0;
-}

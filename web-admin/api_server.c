@@ -117,8 +117,7 @@ api_handle(struct api_req *r, const char *path, gchar **parts)
 	}
 	if (strcmp(r->method, "POST") == 0 && !read_body(r))
 		goto out;
-	if (parts[r->nparts] != NULL || (api_route(r) != 0 &&
-	    web_api_route(r) != 0)) {
+	if (parts[r->nparts] != NULL || web_route_api(r) != 0) {
 		if (!r->answered)
 			api_error(r, 404, "not_found", "no such resource: %s %.200s",
 			    r->method, path);

@@ -144,7 +144,7 @@ web_call(struct web_ctx *c, const char *method, const char *path,
 		r.body = json_object_new();
 	else
 		json_object_ref(r.body);
-	if (api_route(&r) != 0 && web_api_route(&r) != 0 && !r.answered)
+	if (web_route_api(&r) != 0 && !r.answered)
 		api_error(&r, 404, "not_found", "no such resource");
 	if (r.in_txn) {
 		dlog(LOG_ERR, "web: %s %s left a transaction open; rolled back",
@@ -267,45 +267,6 @@ read_form(struct web_ctx *c)
 	return true;
 }
 
-static void
-route(struct web_ctx *c)
-{
-	const char *p0 = c->nparts ? c->parts[0] : "";
-	bool get = strcmp(c->method, "GET") == 0;
-
-	if (c->nparts == 0 || strcmp(p0, "") == 0)
-		html_redirect(c, "/notices");
-	else if (strcmp(p0, "notices") == 0 && c->nparts == 1 && get)
-		page_notices(c);
-	else if (strcmp(p0, "notices") == 0 && c->nparts >= 2 &&
-	    (strcmp(c->parts[1], "new") == 0 || (c->nparts == 3 &&
-	    strcmp(c->parts[2], "edit") == 0)))
-		page_notice_new(c);
-	else if (strcmp(p0, "notices") == 0 && c->nparts == 2 && get)
-		page_notice(c);
-	else if ((strcmp(p0, "notices") == 0 || strcmp(p0, "schedules") == 0) &&
-	    c->nparts == 3 && !get)
-		page_notice_action(c);
-	else if (strcmp(p0, "pages") == 0)
-		page_pages(c);
-	else if (strcmp(p0, "timetable") == 0 && get)
-		page_timetable(c);
-	else if (strcmp(p0, "speakers") == 0)
-		page_speakers(c);
-	else if (strcmp(p0, "history") == 0 && get)
-		page_history(c);
-	else if (strcmp(p0, "lexicon") == 0)
-		page_lexicon(c);
-	else if (strcmp(p0, "users") == 0 || strcmp(p0, "zones") == 0)
-		page_users(c);
-	else if (strcmp(p0, "audit") == 0 && get)
-		page_audit(c);
-	else if (strcmp(p0, "account") == 0)
-		page_account(c);
-	else
-		html_error_page(c, 404, "没有这个页面。");
-}
-
 static void page_handle(SoupServerMessage *msg, const char *path,
     GHashTable *query, struct web_admin *wa);
 
@@ -386,7 +347,8 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 			html_error_page(&c, 500, "没能退出，请再试一次。");
 		}
 	} else {
-		route(&c);
+		if (web_route_page(&c) != 0)
+			html_error_page(&c, 404, "没有这个页面。");
 	}
 	if (c.form)
 		g_hash_table_unref(c.form);

@@ -92,9 +92,6 @@ int web_user_create(struct db *db, const char *name, const char *role,
     const char *zone, const char *pw, char *gen, size_t genlen,
     int64_t *id, char *err, size_t errlen);
 
-/* ---- JSON API of people (api_people.c): users, login, logout, me,
- * tokens, audit. 0 handled, -1 no such route. */
-int web_api_route(struct api_req *r);
 
 /* ---- form bodies (form.c): strict application/x-www-form-urlencoded.
  * At most WEB_FORM_MAX_FIELDS fields, names [a-z0-9_] up to 32 bytes,
