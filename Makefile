@@ -36,7 +36,7 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
-PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
+PKGS := espeak-ng libebur128 libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
         libsoup-3.0 json-glib-1.0 libxml-2.0
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
