@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ebur128.h>
 #include <espeak-ng/speak_lib.h>
 
 #include "tts/engine.h"
@@ -40,6 +41,7 @@ synth_cb(short *wav, int n, espeak_EVENT *ev)
 		return loud_capture(eng, wav, (size_t)n) == -1 ? 1 : 0;
 	if (eng->discard)
 		return 0;
+	loud_heard(eng, wav, (size_t)n);
 	return eng_push(eng, wav, (size_t)n) == -1 ? 1 : 0;
 }
 
@@ -108,6 +110,8 @@ tts_engine_free(struct tts_engine *eng)
 	if (eng->rs)
 		speex_resampler_destroy(eng->rs);
 	free(eng->cap);
+	if (eng->heard)
+		ebur128_destroy(&eng->heard);
 	free(eng);
 	espeak_Terminate();
 }
@@ -136,6 +140,7 @@ eng_begin(struct tts_engine *eng, tts_pcm_fn fn, void *arg)
 	if (eng->rs)
 		speex_resampler_reset_mem(eng->rs);
 	lim_reset(&eng->lim);
+	loud_begin(eng);
 }
 
 static int
@@ -339,6 +344,9 @@ eng_speak(struct tts_engine *eng, const char *text, char *err, size_t errlen)
 		 * second of eSpeak, delays no first audio. */
 		eng->gain = loud_speech_gain(eng, &eng->params);
 		eng->speech_gain_set = 1;
+	} else if (!eng->discard) {
+		/* Between sentences, in their pause: no step is heard. */
+		eng->gain = loud_speech_gain_now(eng);
 	}
 	e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
 	    espeakCHARS_UTF8, NULL, eng);

@@ -6,6 +6,7 @@
 #ifndef DALABA_TTS_ENGINE_H
 #define DALABA_TTS_ENGINE_H
 
+#include <ebur128.h>
 #include <speex/speex_resampler.h>
 
 #include "tts/tts.h"
@@ -35,6 +36,7 @@ struct eng_cal {
 	const struct tts_voice *voice;
 	int rate, pitch;
 	double gain_db;
+	double limit_db;		/* what the limiter took off the passage */
 };
 
 struct tts_engine {
@@ -63,6 +65,9 @@ struct tts_engine {
 	struct tts_params params;	/* what eng_configure set */
 	float gain;			/* linear, on what is pushed now */
 	int speech_gain_set;		/* gain is the speech's for params */
+	const struct eng_cal *cal_in_use;	/* the speech gain's calibration */
+	ebur128_state *heard;	/* this render's speech, as synthesised */
+	size_t heard_frames;
 	float in[1024];
 	float out[4096];
 	int16_t pcm[4096];
@@ -95,6 +100,12 @@ void loud_configure(struct tts_engine *eng, double lufs, double ceiling_dbtp);
  * level under the target. p's volume scales the speech about it. */
 float loud_tone_gain(struct tts_engine *eng, enum tts_tone tone);
 float loud_speech_gain(struct tts_engine *eng, const struct tts_params *p);
+/* The speech gain as the render goes: the calibration's, drawn toward what
+ * this render's own speech measures as more of it is heard. */
+float loud_speech_gain_now(struct tts_engine *eng);
+/* eSpeak's speech for the render, before any gain. */
+void loud_heard(struct tts_engine *eng, const int16_t *pcm, size_t n);
+void loud_begin(struct tts_engine *eng);
 /* synth_cb while calibrating; -1 out of memory. */
 int loud_capture(struct tts_engine *eng, const int16_t *pcm, size_t n);
 void lim_init(struct eng_limiter *l, int rate, double ceiling_dbtp);

@@ -37,6 +37,10 @@
 #define LOOKAHEAD_S 0.002	/* 2 ms: a clean attack on a syllable's onset */
 #define RELEASE_S 0.080		/* back to unity between syllables, no pumping */
 #define MAX_GAIN_DB 30.0	/* what silence (volume 0) cannot talk us into */
+/* The render's own speech takes over from the calibration as it is heard:
+ * wholly after this much of it, and never more than ADAPT_MAX_DB away. */
+#define ADAPT_FULL_S 20.0
+#define ADAPT_MAX_DB 3.0
 
 /* The calibration passage: about twenty seconds of an ordinary notice at
  * the default rate, without digits (how they are read is the normaliser's
@@ -323,13 +327,14 @@ loud_tone_gain(struct tts_engine *eng, enum tts_tone tone)
  * rounds settle it within 0.05 LU.
  */
 static double
-calibrate(struct tts_engine *eng, const struct tts_params *p)
+calibrate(struct tts_engine *eng, const struct tts_params *p, double *limit_db)
 {
 	char err[128];
 	char *spoken = tts_spoken_text(calibration_text,
 	    strlen(calibration_text), p->voice, NULL, err, sizeof(err));
 	double g = 0;
 
+	*limit_db = 0;
 	if (spoken == NULL)
 		return 0;
 	eng->cap_n = 0;
@@ -359,6 +364,7 @@ calibrate(struct tts_engine *eng, const struct tts_params *p)
 		if (isfinite(ly))
 			g = clamp_gain_db(g + eng->target_lufs - ly);
 	}
+	*limit_db = l + g - eng->target_lufs;
 	free(lim);
 	free(y);
 out:
@@ -379,7 +385,8 @@ loud_speech_gain(struct tts_engine *eng, const struct tts_params *p)
 		    eng->cal[i].rate == p->rate && eng->cal[i].pitch == p->pitch)
 			c = &eng->cal[i];
 	if (c == NULL) {
-		double g = calibrate(eng, p);
+		double lim_db;
+		double g = calibrate(eng, p, &lim_db);
 		if (eng->ncal < ENG_NCAL)
 			c = &eng->cal[eng->ncal++];
 		else
@@ -388,10 +395,62 @@ loud_speech_gain(struct tts_engine *eng, const struct tts_params *p)
 		c->rate = p->rate;
 		c->pitch = p->pitch;
 		c->gain_db = g;
+		c->limit_db = lim_db;
 	}
+	eng->cal_in_use = c;
 	/* volume scales the amplitude about the target: 100 is the target,
 	 * 50 half the amplitude (6 dB under), 200 twice (limited). */
 	return (float)(db_to_lin(c->gain_db) * p->volume / 100.0);
+}
+
+/*
+ * The calibration is within about ±0.5 LU for ordinary text, but a notice
+ * of phone numbers, say, is read louder (+1.2 LU measured). So the render's
+ * own speech is measured as it is synthesised, before any gain, and after
+ * each sentence the gain moves toward what would bring all of it so far to
+ * the target (less what the limiter takes, as on the passage), weighted by
+ * how much has been heard. The gain changes only in the pauses between
+ * sentences, by fractions of a dB; nothing waits for the end.
+ */
+void
+loud_begin(struct tts_engine *eng)
+{
+	if (eng->heard)
+		ebur128_destroy(&eng->heard);
+	eng->heard = ebur128_init(1, (unsigned long)eng->in_rate, EBUR128_MODE_I);
+	eng->heard_frames = 0;
+	eng->cal_in_use = NULL;
+}
+
+void
+loud_heard(struct tts_engine *eng, const int16_t *pcm, size_t n)
+{
+	if (eng->heard && ebur128_add_frames_short(eng->heard, pcm, n) ==
+	    EBUR128_SUCCESS)
+		eng->heard_frames += n;
+}
+
+float
+loud_speech_gain_now(struct tts_engine *eng)
+{
+	const struct eng_cal *c = eng->cal_in_use;
+	double l, g, w;
+
+	if (c == NULL)
+		return eng->gain;
+	g = c->gain_db;
+	if (eng->heard && ebur128_loudness_global(eng->heard, &l) ==
+	    EBUR128_SUCCESS && isfinite(l) && c->gain_db < MAX_GAIN_DB) {
+		double own = eng->target_lufs - l +
+		    c->limit_db;
+		if (own > g + ADAPT_MAX_DB)
+			own = g + ADAPT_MAX_DB;
+		if (own < g - ADAPT_MAX_DB)
+			own = g - ADAPT_MAX_DB;
+		w = (double)eng->heard_frames / eng->in_rate / ADAPT_FULL_S;
+		g += (w < 1 ? w : 1) * (own - g);
+	}
+	return (float)(db_to_lin(clamp_gain_db(g)) * eng->params.volume / 100.0);
 }
 
 int
