@@ -37,7 +37,7 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
-PKGS := espeak-ng libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
+PKGS := espeak-ng libebur128 libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
         libsoup-3.0 json-glib-1.0 libxml-2.0
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -118,7 +118,7 @@ UNIT_LIBS_scheduler   := $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_web-admin   := $(web-admin_LIB) $(UNIT_LIBS_scheduler)
 unit_module = $(strip \
     $(if $(filter test_server test_wire,$(1)),broadcaster, \
-    $(if $(filter test_normalize test_tts,$(1)),tts, \
+    $(if $(filter test_normalize test_tts test_loudness,$(1)),tts, \
     $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \

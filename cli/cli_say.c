@@ -30,7 +30,8 @@ say_usage(FILE *f)
 "  -r, --rate N          words a minute, 80-450 (default %d, slower than\n"
 "                        eSpeak NG's 175, for elderly listeners)\n"
 "  -p, --pitch N         0-100 (default %d)\n"
-"  -a, --volume N        0-200 (default %d)\n"
+"  -a, --volume N        0-200 (default %d: the loudness every render is\n"
+"                        brought to, %d LUFS; 50 is 6 dB under it)\n"
 "  -n, --repeat N        read the body N times in all, 1-10 (default 1);\n"
 "                        each repeat is announced with 再播一遍\n"
 "  -t, --title TEXT      a title read once before the body\n"
@@ -46,7 +47,7 @@ say_usage(FILE *f)
 "\n"
 "Text is UTF-8, at most %d bytes.\n",
 	    TTS_DEFAULT_RATE, TTS_DEFAULT_PITCH, TTS_DEFAULT_VOLUME,
-	    TTS_MAX_TEXT_BYTES);
+	    TTS_DEFAULT_LOUDNESS_LUFS, TTS_MAX_TEXT_BYTES);
 }
 
 /* Read all of standard input, refusing more than the text limit. */

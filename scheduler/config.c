@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "scheduler/config.h"
+#include "tts/tts.h"
 
 enum key_type { K_STR, K_INT };
 
@@ -44,6 +45,15 @@ static const struct key keys[] = {
 	    "the longest one notice or page may run when read, its repeats "
 	    "and chimes included: longer text is refused when it is written, "
 	    "and a render that runs past it is stopped"),
+	/* The defaults are tts.h's TTS_DEFAULT_LOUDNESS_LUFS and _TRUE_PEAK_
+	 * DBTP, what dalaba say and dalaba-broadcast use. */
+	I("audio", "loudness_lufs", loudness_lufs, TTS_LOUDNESS_MIN,
+	    TTS_LOUDNESS_MAX, "-16", "every item is rendered to this "
+	    "integrated loudness (EBU R128, LUFS), its chime 1 LU under, its "
+	    "alert tone 1 LU over; a change renders each item again"),
+	I("audio", "true_peak_dbtp", true_peak_dbtp, TTS_TRUE_PEAK_MIN,
+	    TTS_TRUE_PEAK_MAX, "-1", "no render's true peak goes over this "
+	    "(dBTP): a limiter takes the loudest syllables down to it"),
 	I("news", "timeout_seconds", news_timeout_s, 1, 120, "10",
 	    "a news feed that does not answer in this long: use its cache"),
 	S("news", "root", news_root, "news",

@@ -16,6 +16,8 @@ struct dalabad_config {
 	int reair_s;		/* a pre-empted or held item re-airs within this */
 	int render_ahead_s;	/* render items this long before their slot */
 	int item_max_s;		/* the longest one item may run when read */
+	int loudness_lufs;	/* every render's integrated loudness */
+	int true_peak_dbtp;	/* and the ceiling of its true peak */
 	int news_timeout_s;	/* fetching a feed gives up after this */
 	char *news_root;	/* dir: feeds are folders inside this */
 	char *news_allow;	/* URL prefixes anyone may read; "none" */

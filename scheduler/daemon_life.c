@@ -141,6 +141,8 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	/* A quarter over the limit: the intake's estimate is rough. */
 	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
 	g_free(root);
+	render_worker_set_loudness(d->worker, d->cfg.loudness_lufs,
+	    d->cfg.true_peak_dbtp);
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
 	airq_init(&d->q);
@@ -244,6 +246,8 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.reair_s = c.reair_s;
 	d->cfg.render_ahead_s = c.render_ahead_s;
 	d->cfg.news_timeout_s = c.news_timeout_s;
+	d->cfg.loudness_lufs = c.loudness_lufs;
+	d->cfg.true_peak_dbtp = c.true_peak_dbtp;
 	g_free(d->cfg.news_root);
 	d->cfg.news_root = g_strdup(c.news_root);
 	g_free(d->cfg.news_allow);
@@ -253,6 +257,8 @@ dalabad_reload(struct dalabad *d)
 	/* A quarter over the limit: the intake's estimate is rough. */
 	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
 	g_free(root);
+	render_worker_set_loudness(d->worker, d->cfg.loudness_lufs,
+	    d->cfg.true_peak_dbtp);
 	d->cfg.delay_ms = c.delay_ms;
 	d->cfg.page_delay_ms = c.page_delay_ms;
 	d->cfg.pages_township = c.pages_township;

@@ -49,13 +49,14 @@ struct render_worker {
 };
 
 /* Control messages share the queue with jobs, so they keep their order. */
-enum { MSG_JOB, MSG_LEXICON, MSG_STOP };
+enum { MSG_JOB, MSG_LEXICON, MSG_LOUDNESS, MSG_STOP };
 struct msg {
 	int kind;
 	bool urgent;
 	uint64_t seq;
 	struct render_job *job;
 	struct tts_lexicon *lex;
+	int lufs, dbtp;			/* MSG_LOUDNESS */
 };
 
 /* Where a job is on its way: its news first, then the synthesis, then
@@ -324,6 +325,11 @@ worker_main(gpointer data)
 			tts_engine_set_lexicon(w->eng, m->lex);
 			tts_lexicon_free(w->lex);
 			w->lex = m->lex;
+		} else if (kind == MSG_LOUDNESS) {
+			char err[128];
+			if (tts_engine_set_loudness(w->eng, m->lufs, m->dbtp, err,
+			    sizeof(err)) != 0)
+				dlog(LOG_WARNING, "loudness: %s", err);
 		}
 		free(m);
 		if (kind == MSG_STOP)
@@ -372,6 +378,19 @@ render_worker_set_news(struct render_worker *w, const char *root,
 	g_mutex_unlock(&w->news_lock);
 }
 
+/* Queue m, in its order; it is the worker's from here. */
+static void
+queue(struct render_worker *w, struct msg *m)
+{
+	m->urgent = m->job && m->job->live;
+	g_async_queue_lock(w->jobs);
+	m->seq = ++w->seq;
+	if (m->urgent)
+		atomic_fetch_add(&w->pages_waiting, 1);
+	g_async_queue_push_sorted_unlocked(w->jobs, m, msg_order, NULL);
+	g_async_queue_unlock(w->jobs);
+}
+
 static void
 post(struct render_worker *w, int kind, struct render_job *job,
     struct tts_lexicon *lex)
@@ -381,13 +400,7 @@ post(struct render_worker *w, int kind, struct render_job *job,
 	m->kind = kind;
 	m->job = job;
 	m->lex = lex;
-	m->urgent = job && job->live;
-	g_async_queue_lock(w->jobs);
-	m->seq = ++w->seq;
-	if (m->urgent)
-		atomic_fetch_add(&w->pages_waiting, 1);
-	g_async_queue_push_sorted_unlocked(w->jobs, m, msg_order, NULL);
-	g_async_queue_unlock(w->jobs);
+	queue(w, m);
 }
 
 void
@@ -430,6 +443,17 @@ void
 render_worker_set_lexicon(struct render_worker *w, struct tts_lexicon *lex)
 {
 	post(w, MSG_LEXICON, NULL, lex);
+}
+
+void
+render_worker_set_loudness(struct render_worker *w, int lufs, int dbtp)
+{
+	struct msg *m = g_new0(struct msg, 1);
+
+	m->kind = MSG_LOUDNESS;
+	m->lufs = lufs;
+	m->dbtp = dbtp;
+	queue(w, m);
 }
 
 static void

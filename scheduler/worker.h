@@ -74,6 +74,10 @@ void render_worker_submit(struct render_worker *w, struct render_job *job);
  * after this one. Takes ownership of lex. */
 void render_worker_set_lexicon(struct render_worker *w,
     struct tts_lexicon *lex);
+/* The loudness (LUFS integrated) and true-peak ceiling (dBTP) of renders
+ * after this one; they are part of the cache key, so a change renders
+ * again what it finds. */
+void render_worker_set_loudness(struct render_worker *w, int lufs, int dbtp);
 void render_job_free(struct render_job *job);
 /* Make the Ogg Opus copy of a rendered WAV beside it (the archive of what
  * aired), on the slow-work pool. */

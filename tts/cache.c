@@ -5,6 +5,7 @@
  * disk and a crash mid-render leaves no entry at all.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 #include "tts/wavfile.h"
 
 /* Bump when normalisation or rendering changes what a text sounds like. */
-#define CACHE_FORMAT "dalaba-tts-render-1"
+#define CACHE_FORMAT "dalaba-tts-render-2"	/* 2: loudness normalised */
 
 static void
 hash_str(crypto_generichash_state *st, const char *s)
@@ -63,6 +64,9 @@ tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
 	hash_int(&st, n->chime);
 	hash_int(&st, n->emergency);
 	hash_int(&st, eng->out_rate);
+	/* In tenths: the key must not depend on how a double prints. */
+	hash_int(&st, lrint(eng->target_lufs * 10));
+	hash_int(&st, lrint(eng->ceiling_dbtp * 10));
 	hash_str(&st, p.voice->dialect == TTS_MANDARIN ?
 	    tts_lexicon_version(eng->lex) : "-");
 	hash_str(&st, p.voice->dialect == TTS_MANDARIN ?

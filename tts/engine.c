@@ -3,18 +3,27 @@
  * on the caller's thread and hands audio to a callback every few tens of
  * milliseconds; we resample each piece and pass it straight on, which is
  * what lets an emergency page start playing while its text is still being
- * synthesised.
+ * synthesised. Every piece goes through the same gain and limiter
+ * (loudness.c) on its way, so nothing has to wait for the end to be
+ * brought to the target loudness.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <ebur128.h>
 #include <espeak-ng/speak_lib.h>
 
 #include "tts/engine.h"
 
 #define ESPEAK_BUF_MS 40		/* size of the pieces eSpeak hands over */
 #define RESAMPLE_QUALITY 6		/* speexdsp 0..10; 6 is transparent for speech */
+/* eSpeak NG's own volume, whatever the notice's: at its default of 100
+ * its Mandarin already clips at full scale (measured: sample peaks at
+ * 0 dBFS, true peaks above). At 50 it never does; our gain, in floats,
+ * then brings it to the target and the limiter keeps the peaks. */
+#define ESPEAK_VOLUME 50
 
 /* eSpeak NG is one per process, and once: 1.51 deadlocks in espeak_Terminate
  * after a second espeak_Initialize (seen in bench/tts), so an engine can be
@@ -28,8 +37,11 @@ synth_cb(short *wav, int n, espeak_EVENT *ev)
 
 	if (eng == NULL || wav == NULL || n <= 0)
 		return 0;
+	if (eng->capturing)
+		return loud_capture(eng, wav, (size_t)n) == -1 ? 1 : 0;
 	if (eng->discard)
 		return 0;
+	loud_heard(eng, wav, (size_t)n);
 	return eng_push(eng, wav, (size_t)n) == -1 ? 1 : 0;
 }
 
@@ -71,6 +83,7 @@ tts_engine_new(int out_rate, char *err, size_t errlen)
 			goto err;
 		}
 	}
+	loud_configure(eng, TTS_DEFAULT_LOUDNESS_LUFS, TTS_DEFAULT_TRUE_PEAK_DBTP);
 	espeak_SetSynthCallback(synth_cb);
 	if (espeak_SetVoiceByName(tts_voice_default()->espeak_name) !=
 	    EE_OK) {
@@ -96,6 +109,9 @@ tts_engine_free(struct tts_engine *eng)
 		return;
 	if (eng->rs)
 		speex_resampler_destroy(eng->rs);
+	free(eng->cap);
+	if (eng->heard)
+		ebur128_destroy(&eng->heard);
 	free(eng);
 	espeak_Terminate();
 }
@@ -113,8 +129,12 @@ eng_begin(struct tts_engine *eng, tts_pcm_fn fn, void *arg)
 	eng->arg = arg;
 	eng->stopped = 0;
 	eng->discard = 0;
+	eng->gain = 1;
+	eng->speech_gain_set = 0;
 	if (eng->rs)
 		speex_resampler_reset_mem(eng->rs);
+	lim_reset(&eng->lim);
+	loud_begin(eng);
 }
 
 static int
@@ -129,24 +149,51 @@ deliver(struct tts_engine *eng, const int16_t *pcm, size_t frames)
 	return 0;
 }
 
+/* The pipe's last stage, at out_rate: limit, round to 16 bits, hand on. */
+static int
+emit(struct tts_engine *eng, float *buf, size_t frames)
+{
+	lim_process(&eng->lim, buf, frames);
+	for (size_t i = 0; i < frames; i++) {
+		float v = buf[i] * 32768.0f;
+		eng->pcm[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 :
+		    (int16_t)lrintf(v);
+	}
+	return deliver(eng, eng->pcm, frames);
+}
+
 int
 eng_push(struct tts_engine *eng, const int16_t *pcm, size_t frames)
 {
+	const size_t cap = sizeof(eng->in) / sizeof(eng->in[0]);
+	const float k = eng->gain / 32768.0f;
+
 	if (eng->stopped)
 		return -1;
-	if (eng->rs == NULL)
-		return deliver(eng, pcm, frames);
 	while (frames > 0) {
-		spx_uint32_t in_len = (spx_uint32_t)frames;
-		spx_uint32_t out_len = sizeof(eng->out) / sizeof(eng->out[0]);
-		speex_resampler_process_int(eng->rs, 0, pcm, &in_len, eng->out,
-		    &out_len);
-		if (deliver(eng, eng->out, out_len) == -1)
-			return -1;
-		pcm += in_len;
-		frames -= in_len;
-		if (in_len == 0 && out_len == 0)
-			break;	/* cannot happen with a sane buffer; never spin */
+		size_t n = frames < cap ? frames : cap;
+		for (size_t i = 0; i < n; i++)
+			eng->in[i] = pcm[i] * k;
+		pcm += n;
+		frames -= n;
+		if (eng->rs == NULL) {
+			if (emit(eng, eng->in, n) == -1)
+				return -1;
+			continue;
+		}
+		const float *in = eng->in;
+		while (n > 0) {
+			spx_uint32_t in_len = (spx_uint32_t)n;
+			spx_uint32_t out_len = sizeof(eng->out) / sizeof(eng->out[0]);
+			speex_resampler_process_float(eng->rs, 0, in, &in_len,
+			    eng->out, &out_len);
+			if (emit(eng, eng->out, out_len) == -1)
+				return -1;
+			in += in_len;
+			n -= in_len;
+			if (in_len == 0 && out_len == 0)
+				break;	/* cannot happen with a sane buffer; never spin */
+		}
 	}
 	return 0;
 }
@@ -172,6 +219,9 @@ eng_tone(struct tts_engine *eng, enum tts_tone tone)
 	int16_t buf[1024];
 	size_t total = tts_tone_frames(tone, eng->in_rate);
 
+	eng->gain = loud_tone_gain(eng, tone);
+	eng->speech_gain_set = 0;
+
 	for (size_t at = 0; at < total; at += 1024) {
 		size_t n = total - at < 1024 ? total - at : 1024;
 		tts_tone_render(tone, eng->in_rate, at, n, buf);
@@ -184,16 +234,25 @@ eng_tone(struct tts_engine *eng, enum tts_tone tone)
 int
 eng_flush(struct tts_engine *eng)
 {
-	if (eng->rs == NULL)
-		return 0;
-	/* Zeros for the filter's delay line push the last samples out. */
-	int lat = speex_resampler_get_input_latency(eng->rs);
-	int16_t zero[256] = { 0 };
-	while (lat > 0) {
-		size_t n = lat < 256 ? (size_t)lat : 256;
-		if (eng_push(eng, zero, n) == -1)
+	if (eng->rs != NULL) {
+		/* Zeros for the filter's delay line push the last samples out. */
+		int lat = speex_resampler_get_input_latency(eng->rs);
+		int16_t zero[256] = { 0 };
+		while (lat > 0) {
+			size_t n = lat < 256 ? (size_t)lat : 256;
+			if (eng_push(eng, zero, n) == -1)
+				return -1;
+			lat -= (int)n;
+		}
+	}
+	/* And the limiter's look-ahead, at the output rate. */
+	size_t left = (size_t)lim_delay(&eng->lim);
+	while (left > 0) {
+		size_t n = left < 1024 ? left : 1024;
+		memset(eng->out, 0, n * sizeof(eng->out[0]));
+		if (emit(eng, eng->out, n) == -1)
 			return -1;
-		lat -= (int)n;
+		left -= n;
 	}
 	return 0;
 }
@@ -253,7 +312,6 @@ int
 eng_configure(struct tts_engine *eng, const struct tts_params *p, char *err,
     size_t errlen)
 {
-	(void)eng;
 	if (espeak_SetVoiceByName(p->voice->espeak_name) != EE_OK) {
 		snprintf(err, errlen, "eSpeak NG has no voice \"%s\"",
 		    p->voice->espeak_name);
@@ -261,7 +319,9 @@ eng_configure(struct tts_engine *eng, const struct tts_params *p, char *err,
 	}
 	espeak_SetParameter(espeakRATE, p->rate, 0);
 	espeak_SetParameter(espeakPITCH, p->pitch, 0);
-	espeak_SetParameter(espeakVOLUME, p->volume, 0);
+	espeak_SetParameter(espeakVOLUME, ESPEAK_VOLUME, 0);
+	eng->params = *p;
+	eng->speech_gain_set = 0;
 	return 0;
 }
 
@@ -272,6 +332,16 @@ eng_speak(struct tts_engine *eng, const char *text, char *err, size_t errlen)
 
 	if (eng->stopped)
 		return -1;
+	if (!eng->discard && !eng->speech_gain_set) {
+		/* After whatever came before (a page's alert tone has gone
+		 * to the sink already): a first calibration, tenths of a
+		 * second of eSpeak, delays no first audio. */
+		eng->gain = loud_speech_gain(eng, &eng->params);
+		eng->speech_gain_set = 1;
+	} else if (!eng->discard) {
+		/* Between sentences, in their pause: no step is heard. */
+		eng->gain = loud_speech_gain_now(eng);
+	}
 	e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
 	    espeakCHARS_UTF8, NULL, eng);
 	if (eng->stopped) {

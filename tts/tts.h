@@ -1,7 +1,8 @@
 /*
  * tts.h — the speech a village hears: Chinese text normalisation, the
  * pronunciation lexicon, eSpeak NG synthesis, generated chimes, resampling,
- * WAV / Ogg Opus output and a render cache keyed by content hash.
+ * loudness normalisation (EBU R128), WAV / Ogg Opus output and a render
+ * cache keyed by content hash.
  *
  * THREADS. eSpeak NG keeps global state and is not reentrant. Every function
  * that takes a struct tts_engine must be called from one and the same thread
@@ -31,6 +32,21 @@
 #define TTS_DEFAULT_PITCH 50
 #define TTS_DEFAULT_VOLUME 100
 #define TTS_DEFAULT_SENTENCE_PAUSE_MS 450
+
+/*
+ * Loudness. Every render is brought to one integrated loudness (EBU R128,
+ * LUFS) with its true peak under a ceiling (dBTP): -16 LUFS is the usual
+ * target for speech heard on small speakers and on the move, loud enough
+ * over village noise; -1 dBTP leaves the DAC and the Opus encoder room.
+ * The chime sits 1 LU under the speech, the alert tone 1 LU over it
+ * (tts/loudness.c says why).
+ */
+#define TTS_DEFAULT_LOUDNESS_LUFS (-16)
+#define TTS_DEFAULT_TRUE_PEAK_DBTP (-1)
+#define TTS_LOUDNESS_MIN (-30)
+#define TTS_LOUDNESS_MAX (-10)
+#define TTS_TRUE_PEAK_MIN (-9)
+#define TTS_TRUE_PEAK_MAX 0
 
 /* The rate Opus and the broadcaster want. */
 #define TTS_OUTPUT_RATE 48000
@@ -119,7 +135,8 @@ struct tts_params {
 	const struct tts_voice *voice;	/* NULL: the default voice */
 	int rate;			/* words/minute, 80..450; 0: default */
 	int pitch;			/* 0..100; -1: default */
-	int volume;			/* 0..200; -1: default */
+	int volume;			/* 0..200, about the target loudness:
+					 * 100 is it, 50 6 dB under; -1: default */
 	int sentence_pause_ms;		/* -1: default */
 };
 
@@ -145,6 +162,11 @@ struct tts_engine;
  * Once per process; see THREADS above. */
 struct tts_engine *tts_engine_new(int out_rate, char *err, size_t errlen);
 void tts_engine_free(struct tts_engine *eng);	/* NULL is a no-op */
+/* The loudness later renders are brought to (defaults: the TTS_DEFAULT_
+ * values above); -1 if out of the TTS_LOUDNESS / TTS_TRUE_PEAK ranges.
+ * Part of the cache key. */
+int tts_engine_set_loudness(struct tts_engine *eng, double lufs,
+    double ceiling_dbtp, char *err, size_t errlen);
 /* Borrow lex (NULL for none) for later renders; the caller keeps it alive. */
 void tts_engine_set_lexicon(struct tts_engine *eng,
     const struct tts_lexicon *lex);
@@ -159,7 +181,7 @@ int tts_render(struct tts_engine *eng, const struct tts_notice *n,
     tts_pcm_fn fn, void *arg, char *err, size_t errlen);
 
 /* Render with a cache: identical input (text, voice, rate, pitch, volume,
- * repeat, chime, lexicon version, output rate) is synthesised once and later
+ * repeat, chime, lexicon version, output rate, loudness target) is synthesised once and later
  * streamed from cache_dir/<key>.wav. *hit tells which happened. */
 int tts_render_cached(struct tts_engine *eng, const char *cache_dir,
     const struct tts_notice *n, tts_pcm_fn fn, void *arg, bool *hit,
@@ -199,6 +221,20 @@ void tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
 int tts_explain(struct tts_engine *eng, const char *text,
     const struct tts_params *p, char **spoken, char **phonemes,
     char *err, size_t errlen);
+
+/* ---- measuring loudness ------------------------------------------------------------ */
+
+/* An EBU R128 meter (libebur128) over mono 16-bit PCM at rate: integrated
+ * loudness and true peak, as the renders are normalised by. Any thread. */
+struct tts_meter;
+struct tts_meter *tts_meter_new(int rate);	/* NULL: out of memory */
+int tts_meter_add(struct tts_meter *m, const int16_t *pcm, size_t frames);
+/* A tts_pcm_fn adding to the struct tts_meter passed as arg. */
+int tts_meter_pcm_fn(const int16_t *pcm, size_t frames, void *arg);
+/* LUFS (-HUGE_VAL when nothing rose above the gate) and dBTP (-HUGE_VAL
+ * for silence) of everything added so far. */
+void tts_meter_read(struct tts_meter *m, double *lufs, double *dbtp);
+void tts_meter_free(struct tts_meter *m);	/* NULL is a no-op */
 
 /* ---- chimes ------------------------------------------------------------------------ */
 

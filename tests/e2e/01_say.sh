@@ -142,4 +142,24 @@ check "a different rate is a different entry" grep -q "rendered, cached" "$TMP/c
 "$DALABA" say --cache "$TMP/cache" --lexicon "$TMP/lex.txt" -o "$TMP/c4.wav" "$NOTICE" 2>"$TMP/c4.err"
 check "a different lexicon is a different entry" grep -q "rendered, cached" "$TMP/c4.err"
 
+# --- loudness, by a meter we did not write -------------------------------------------
+# ffmpeg's ebur128 filter (its own BS.1770 code, not libebur128's): each
+# render at -16 LUFS within 1 LU, its true peak under -1 dBTP.
+# r128 FILE: "I TP" from ffmpeg's summary
+r128() {
+	ffmpeg -hide_banner -nostats -i "$1" -af ebur128=peak=true -f null - 2>&1 |
+	    awk '/Summary:/ { s = 1 } s && $1 == "I:" { i = $2 }
+		s && $1 == "Peak:" { p = $2 } END { print i, p }'
+}
+check "ffmpeg is installed (Debian: ffmpeg)" command -v ffmpeg
+expect_exit 0 "say -o x.wav" "$DALABA" say -o "$TMP/x.wav" "$NOTICE"
+for f in x notice r1 r3 alert titled slow yue; do
+	set -- $(r128 "$TMP/$f.wav")
+	check "$f.wav measures -16 LUFS within 1 LU (ffmpeg: $1 LUFS, true peak $2 dBTP)" \
+	    eval "gt ${1:-0} -17 && lt ${1:-0} -15 && lt ${2:-0} -1"
+done
+set -- $(r128 "$TMP/notice_dec.wav")
+check "and so does its Ogg Opus copy, decoded ($1 LUFS, true peak $2 dBTP)" \
+    eval "gt ${1:-0} -17 && lt ${1:-0} -15"
+
 finish
