@@ -79,20 +79,14 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	static const struct bcast_enroll_keeper keeper = { keeper_take,
 	    keeper_keep, keeper_undo };
 	struct enroll_ctx *c = data;
-	const char *from = soup_server_message_get_remote_host(msg);
 	char out[2048];
-	uint32_t id;
 
 	(void)server;
 	(void)path;
 	int status = bcast_enroll_serve(c->srv, &keeper, c,
 	    soup_server_message_get_method(msg), query ?
-	    g_hash_table_lookup(query, "token") : NULL, c->host, c->port, out,
-	    sizeof(out), &id);
-	if (status == 200)
-		dlog(LOG_NOTICE, "enrolled speaker %u from %s", id, from);
-	else if (status != 405)
-		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, out);
+	    g_hash_table_lookup(query, "token") : NULL, c->host, c->port,
+	    soup_server_message_get_remote_host(msg), out, sizeof(out));
 	soup_server_message_set_status(msg, (guint)status, NULL);
 	if (status != 405)
 		soup_server_message_set_response(msg, "text/plain",

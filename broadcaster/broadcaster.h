@@ -328,16 +328,16 @@ struct bcast_enroll_keeper {
 	/* Forget what take began: the enrolment was refused or failed. */
 	void (*undo)(void *arg);
 };
-/* One enrolment request (GET /enroll?token=T) without its HTTP, the same
- * for every server: returns the HTTP status, with the box's configuration
- * in out (200) or why not (a line of text). The token is spent, the key
- * kept, and only then added to the registry; every copy of the key is
- * wiped on every path (out holds the one that goes to the box). *id is
- * the speaker enrolled (200) or 0. */
+/* One enrolment request (GET /enroll?token=T) from the address from,
+ * without its HTTP, the same for every server: returns the HTTP status,
+ * with the box's configuration in out (200) or why not (a line of text).
+ * The token is spent, the key kept, and only then added to the registry;
+ * every copy of the key is wiped on every path (out holds the one that
+ * goes to the box; wipe it once sent). Logs the outcome. */
 int bcast_enroll_serve(struct bcast_server *s,
     const struct bcast_enroll_keeper *k, void *arg, const char *method,
-    const char *token, const char *host, int port, char *out, size_t cap,
-    uint32_t *id);
+    const char *token, const char *host, int port, const char *from,
+    char *out, size_t cap);
 
 /* ---- WAV files (wav.c) ----------------------------------------------------------------- */
 

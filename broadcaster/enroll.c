@@ -116,12 +116,11 @@ refuse(int status, const char *why, char *out, size_t cap)
 	return status;
 }
 
-int
-bcast_enroll_serve(struct bcast_server *s, const struct bcast_enroll_keeper *k,
-    void *arg, const char *method, const char *token, const char *host,
-    int port, char *out, size_t cap, uint32_t *enrolled_id)
-{
-	struct bcast_enrolled e;
+static int
+serve(struct bcast_server *s, const struct bcast_enroll_keeper *k, void *arg,
+    const char *method, const char *token, const char *host, int port,
+    char *out, size_t cap, uint32_t *enrolled_id)
+{	struct bcast_enrolled e;
 	char err[256], zone[13];
 	uint32_t id = 0;
 
@@ -158,4 +157,19 @@ bcast_enroll_serve(struct bcast_server *s, const struct bcast_enroll_keeper *k,
 	sodium_memzero(e.key, sizeof(e.key));
 	*enrolled_id = e.id;
 	return 200;
+}
+
+int
+bcast_enroll_serve(struct bcast_server *s, const struct bcast_enroll_keeper *k,
+    void *arg, const char *method, const char *token, const char *host,
+    int port, const char *from, char *out, size_t cap)
+{
+	uint32_t id = 0;
+	int status = serve(s, k, arg, method, token, host, port, out, cap, &id);
+
+	if (status == 200)
+		dlog(LOG_NOTICE, "speaker %u enrolled from %s", id, from);
+	else if (status != 405)
+		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, out);
+	return status;
 }

@@ -328,7 +328,11 @@ norm_try_score(struct norm *z, size_t i)
 	bool ctx = norm_word_before(z, i, 8, score_before) ||
 	    (i > 0 && (match(z, i - 1, "以") || match(z, i - 1, "比"))) ||
 	    match_any(z, skip_space(z, end), score_after);
-	bool ends = i > 0 && is_hanzi(at(z, i - 1)) &&
+	/* A team right before it (中国1-2, 主队1-0) and nothing after: a
+	 * village notice's "时间9-12，" is a range, so any other word
+	 * before it is not enough. */
+	bool ends = i > 0 && (at(z, i - 1) == 0x961f /* 队 */ ||
+	    at(z, i - 1) == 0x56fd /* 国 */) &&
 	    (is_sentence_end(at(z, end)) || at(z, end) == ',' ||
 	    at(z, end) == 0x3001);
 	if (!ctx && !ends)

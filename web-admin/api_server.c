@@ -217,18 +217,13 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	    .from = soup_server_message_get_remote_host(msg) };
 	struct bcast_server *srv = dalabad_broadcaster(wa->d);
 	char out[2048];
-	uint32_t id;
 
 	(void)server;
 	(void)path;
 	int status = bcast_enroll_serve(srv, &keeper, &k,
 	    soup_server_message_get_method(msg), query ?
 	    g_hash_table_lookup(query, "token") : NULL, wa->cfg->advertise,
-	    bcast_server_port(srv), out, sizeof(out), &id);
-	if (status == 200)
-		dlog(LOG_NOTICE, "speaker %u enrolled from %s", id, k.from);
-	else if (status != 405)
-		dlog(LOG_WARNING, "enrolment refused from %s: %s", k.from, out);
+	    bcast_server_port(srv), k.from, out, sizeof(out));
 	soup_server_message_set_status(msg, (guint)status, NULL);
 	if (status != 405)
 		soup_server_message_set_response(msg, "text/plain",

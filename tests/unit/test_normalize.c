@@ -384,6 +384,9 @@ static const struct tcase cases[] = {
 	{ "每组3-5人", "每组三至五人" },
 	{ "年龄18-60岁", "年龄十八至六十岁" },
 	{ "年龄在18-60之间", "年龄在十八至六十之间" },
+	/* A village notice's range is no score: only a team right before a
+	 * bare dash pair makes one. */
+	{ "报名时间9-12，请准时参加", "报名时间九至十二，请准时参加" },
 
 	/* units after a number */
 	{ "耗时20ms", "耗时二十毫秒" },
