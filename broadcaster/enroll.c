@@ -4,6 +4,7 @@
  * and are spent on first use, so a token seen later on a sticky note or in
  * a log is worthless.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -165,6 +166,9 @@ bcast_enroll_serve(struct bcast_server *s, const struct bcast_enroll_keeper *k,
     int port, const char *from, char *out, size_t cap)
 {
 	uint32_t id = 0;
+
+	assert(k != NULL && k->take != NULL && k->keep != NULL &&
+	    k->undo != NULL && out != NULL && cap > 0);
 	int status = serve(s, k, arg, method, token, host, port, out, cap, &id);
 
 	if (status == 200)

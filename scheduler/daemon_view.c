@@ -5,6 +5,8 @@
  * handle stays opaque so the API cannot come to depend on the core's
  * insides.
  */
+#include <assert.h>
+
 #include "scheduler/daemon.h"
 
 const struct dalabad_config *
@@ -34,6 +36,7 @@ dalabad_broadcaster(const struct dalabad *d)
 void
 dalabad_render(struct dalabad *d, struct render_job *job)
 {
+	assert(job != NULL && job->done != NULL);	/* it hands back */
 	render_worker_submit(d->worker, job);
 }
 

@@ -5,6 +5,7 @@
  * statement or the database handle; zone visibility is written once, as
  * SQL conditions, below.
  */
+#include <assert.h>
 #include <sqlite3.h>
 #include <stdio.h>
 
@@ -112,6 +113,8 @@ db_list(struct db *db, enum db_list which, const struct db_arg *args,
 	const char *sql = db_list_sql(which);
 	sqlite3_stmt *st;
 	int rc;
+
+	assert(db != NULL && fn != NULL && fn->row != NULL && fn->cell != NULL);
 
 	if (sql == NULL) {
 		snprintf(err, errlen, "no listing %d", (int)which);

@@ -5,6 +5,7 @@
  * check, then routing to the resources; the machine's API token; and
  * enrolment, on its own listener, for loudspeaker boxes.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,7 @@ listen_all(struct web_admin *wa, char *err, size_t errlen)
 struct web_admin *
 web_admin_start(struct dalabad *d, char *err, size_t errlen)
 {
+	assert(d != NULL);	/* a started scheduler */
 	struct web_admin *wa = g_new0(struct web_admin, 1);
 
 	wa->d = d;

@@ -396,7 +396,7 @@ lists_prepare(struct db *db)
 	}
 	CHECK(bad == 0, "all %d API listings prepare (%d do not)",
 	    (int)DB_LIST_COUNT_, bad);
-	static const struct db_list_fn fn = { NULL, NULL };
+	static const struct db_list_fn fn = { count_zone, skip_cell };
 	CHECK(db_list(db, DB_LIST_COUNT_, DB_NO_ARGS, &fn, NULL, err,
 	    sizeof(err)) == -1 && strstr(err, "no listing"),
 	    "a listing that does not exist is refused: %s", err);
