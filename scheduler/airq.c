@@ -10,7 +10,7 @@
 #include "scheduler/scheduler.h"
 
 bool
-air_zones_overlap(const char *a, const char *b)
+dalabad_zones_overlap(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 
@@ -88,7 +88,7 @@ blocked(const struct airq *q, const struct air_item *c, int64_t now)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		const struct air_item *x = q->v[i];
-		if (x == c || !air_zones_overlap(x->zone, c->zone))
+		if (x == c || !dalabad_zones_overlap(x->zone, c->zone))
 			continue;
 		if (x->state == AIR_ON && x->prio >= c->prio)
 			return true;
@@ -128,14 +128,14 @@ airq_step(struct airq *q, int64_t now, struct air_action *out, size_t max)
 		size_t need = 1;
 		for (size_t i = 0; i < q->n; i++)
 			if (q->v[i]->state == AIR_ON &&
-			    air_zones_overlap(q->v[i]->zone, best->zone))
+			    dalabad_zones_overlap(q->v[i]->zone, best->zone))
 				need++;
 		if (n + need > max)
 			break;	/* the rest next call, never half a change */
 		for (size_t i = 0; i < q->n; i++) {
 			struct air_item *x = q->v[i];
 			if (x->state != AIR_ON ||
-			    !air_zones_overlap(x->zone, best->zone))
+			    !dalabad_zones_overlap(x->zone, best->zone))
 				continue;
 			/* Not blocked, so x is of a lower class. */
 			if (strlen(x->zone) < strlen(best->zone)) {

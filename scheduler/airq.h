@@ -61,7 +61,7 @@ struct airq {
 	size_t n, cap;
 };
 
-/* air_zones_overlap: scheduler/scheduler.h. */
+/* dalabad_zones_overlap: scheduler/scheduler.h. */
 
 void airq_init(struct airq *q);
 void airq_free(struct airq *q);		/* frees the array, not the items */

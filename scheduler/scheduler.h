@@ -52,7 +52,7 @@ struct bcast_server *dalabad_broadcaster(const struct dalabad *d);
 /* Zones are division codes; a longer code lies inside every code that is
  * its prefix. Do targets a and b share speakers (is one a prefix of the
  * other)? */
-bool air_zones_overlap(const char *a, const char *b);
+bool dalabad_zones_overlap(const char *a, const char *b);
 
 /* Class names by enum bcast_priority: village, township, county, emergency. */
 extern const char *const dalabad_class_names[4];

@@ -263,7 +263,7 @@ take_alert(struct api_req *r, const struct cap_alert *a)
 			goto out;
 		}
 		for (int j = 0; j < nz; j++)
-			dup = dup || air_zones_overlap(zones[j], in->codes[i]);
+			dup = dup || dalabad_zones_overlap(zones[j], in->codes[i]);
 		if (dup || nz == PAGE_MAX_ZONES)
 			continue;	/* a wider code already covers it */
 		/* A drill airs only where drills are allowed. */

@@ -55,7 +55,7 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 			return -1;
 		}
 		for (int j = 0; j < i; j++)
-			if (air_zones_overlap(zones[i], zones[j])) {
+			if (dalabad_zones_overlap(zones[i], zones[j])) {
 				api_error(r, 400, "overlapping_zones", "zones %s "
 				    "and %s overlap: name the wider one only",
 				    zones[j], zones[i]);

@@ -68,13 +68,13 @@ step(struct airq *q, int64_t now)
 static void
 test_overlap(void)
 {
-	CHECK(air_zones_overlap(TWN, VA), "a township covers its village");
-	CHECK(air_zones_overlap(VA, TWN), "overlap is symmetric");
-	CHECK(!air_zones_overlap(VA, VB), "two villages share nothing");
-	CHECK(!air_zones_overlap(TWN, OTHER_TWN), "two townships share nothing");
-	CHECK(air_zones_overlap("", VA), "\"\" is everywhere");
-	CHECK(air_zones_overlap("110101", VB), "the county covers its villages");
-	CHECK(!air_zones_overlap("110102", VB), "another county does not");
+	CHECK(dalabad_zones_overlap(TWN, VA), "a township covers its village");
+	CHECK(dalabad_zones_overlap(VA, TWN), "overlap is symmetric");
+	CHECK(!dalabad_zones_overlap(VA, VB), "two villages share nothing");
+	CHECK(!dalabad_zones_overlap(TWN, OTHER_TWN), "two townships share nothing");
+	CHECK(dalabad_zones_overlap("", VA), "\"\" is everywhere");
+	CHECK(dalabad_zones_overlap("110101", VB), "the county covers its villages");
+	CHECK(!dalabad_zones_overlap("110102", VB), "another county does not");
 }
 
 static void
