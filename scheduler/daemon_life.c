@@ -81,6 +81,21 @@ load_lexicon(struct dalabad *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the render worker takes from the configuration: at start and on
+ * every reload. */
+static void
+configure_worker(struct dalabad *d)
+{
+	gchar *root = dalabad_news_root(&d->cfg);
+
+	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
+	/* A quarter over the limit: the intake's estimate is rough. */
+	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
+	g_free(root);
+	render_worker_set_loudness(d->worker, d->cfg.loudness_lufs,
+	    d->cfg.true_peak_dbtp);
+}
+
 int
 dalabad_lexicon_changed(struct dalabad *d, char *err, size_t errlen)
 {
@@ -136,13 +151,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "speech engine: %s", e2);
 		return -1;
 	}
-	gchar *root = dalabad_news_root(&d->cfg);
-	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
-	/* A quarter over the limit: the intake's estimate is rough. */
-	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
-	g_free(root);
-	render_worker_set_loudness(d->worker, d->cfg.loudness_lufs,
-	    d->cfg.true_peak_dbtp);
+	configure_worker(d);
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
 	airq_init(&d->q);
@@ -252,13 +261,9 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.news_root = g_strdup(c.news_root);
 	g_free(d->cfg.news_allow);
 	d->cfg.news_allow = g_strdup(c.news_allow);
-	gchar *root = dalabad_news_root(&d->cfg);
-	render_worker_set_news(d->worker, root, d->cfg.news_timeout_s);
-	/* A quarter over the limit: the intake's estimate is rough. */
-	render_worker_set_limit(d->worker, d->cfg.item_max_s / 4 * 5);
-	g_free(root);
-	render_worker_set_loudness(d->worker, d->cfg.loudness_lufs,
-	    d->cfg.true_peak_dbtp);
+	d->cfg.item_max_s = c.item_max_s;
+	d->cfg.preview_mb_user = c.preview_mb_user;
+	configure_worker(d);
 	d->cfg.delay_ms = c.delay_ms;
 	d->cfg.page_delay_ms = c.page_delay_ms;
 	d->cfg.pages_township = c.pages_township;

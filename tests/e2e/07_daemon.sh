@@ -93,6 +93,18 @@ check "... saying why" stderr_has "already cancelled"
 dalabad_conf 10 UTC >d.conf
 kill -HUP $DPID
 check "SIGHUP re-reads the configuration" wait_until 5 grep -q "configuration reloaded (time zone UTC)" d.log
+# item_max_minutes is taken on the fly too: a notice of about 100 s read
+# is refused once an item may take one minute.
+long=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do printf '今天下午村里开会大家来'; done)
+dalabad_conf 10 UTC | sed 's/^\[dalabad\]$/[dalabad]\nitem_max_minutes = 1/' >d.conf
+kill -HUP $DPID
+wait_until 5 sh -c '[ "$(grep -c "configuration reloaded" d.log)" -ge 2 ]'
+expect_exit 1 "after a reload to item_max_minutes = 1, a notice of about 100 s is refused" \
+    "$DALABA" notice add --zone 110101001001 --no-chime "$long"
+check "... saying it would run too long" stderr_has "item_max_minutes"
+dalabad_conf 10 UTC >d.conf
+kill -HUP $DPID
+wait_until 5 sh -c '[ "$(grep -c "configuration reloaded" d.log)" -ge 3 ]'
 printf '[dalabad]\ntimezone = Nowhere/Atlantis\n' >>d.conf
 kill -HUP $DPID
 check "a broken file on SIGHUP is refused, the running one kept" \
