@@ -22,7 +22,11 @@
 #define FRAME_US (BCAST_FRAME_MS * 1000)
 #define WINDOW_PAST_US 2000000		/* older presentation times are stale */
 #define WINDOW_FUTURE_US 10000000	/* and so are ones this far ahead */
-#define STREAM_IDLE_US 1500000		/* no packets this long: stream over */
+#define STREAM_IDLE_US 1500000		/* no packets this long: stalled */
+/* A stalled stream is not over: only its END packet ends it, and after a
+ * gap (a 4G blip) the box rejoins it where it then is. One that stays
+ * silent this long has lost its server, and goes. */
+#define STREAM_GIVEUP_US 60000000
 #define HELLO_RETRY_MS 300		/* until the first reply */
 #define HELLO_MAX_BACKOFF_MS 10000
 #define CLOCK_SAMPLES 8
@@ -48,6 +52,7 @@ struct agent {
 
 	int active;
 	int started;			/* a frame of this stream was played */
+	int stalled;			/* its packets stopped; waiting to rejoin */
 	int buffered;			/* packets in jb */
 	uint32_t ssrc;
 	uint8_t prio;
@@ -63,6 +68,7 @@ struct agent {
 	int ncs;
 
 	uint64_t counter;
+	uint64_t answered;		/* the HELLO counter a reply was taken for */
 	int64_t next_hello, last_reply;
 	int hello_interval_ms;
 
@@ -123,7 +129,7 @@ send_hello(struct agent *a, int64_t now)
 	h.t1_us = now;
 	/* "Playing" means audio has reached the output, not merely that
 	 * packets arrived: it is what confirmations are counted from. */
-	int playing = a->active && a->started;
+	int playing = a->active && a->started && !a->stalled;
 	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
 	h.st.priority = playing ? a->prio : 0;
 	h.st.volume = (uint8_t)a->c->volume;
@@ -151,9 +157,14 @@ on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 {
 	struct bcast_reply r;
 
+	/* One reply per HELLO: copies of it (a duplicating network, or a
+	 * sniffer re-sending it late) would fill the clock samples with the
+	 * same exchange at a wrong round trip, and steer the clock. */
 	if (bcast_reply_parse(buf, len, a->c->server_pk, &r) != BCAST_OK ||
-	    r.speaker_id != a->c->id || r.counter != a->counter)
+	    r.speaker_id != a->c->id || r.counter != a->counter ||
+	    a->answered == a->counter)
 		return;
+	a->answered = a->counter;
 	int64_t rtt = (t4 - r.t1_us) - (r.t3_us - r.t2_us);
 	int64_t off = ((r.t2_us - r.t1_us) + (r.t3_us - t4)) / 2;
 	a->cs[a->ncs % CLOCK_SAMPLES].off = off;
@@ -178,19 +189,23 @@ on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 	a->k.replies++;
 }
 
+/* over: it ended (END, or pre-empted): its late packets must not start
+ * it again. 0: given up on after a long silence; it may still come back. */
 static void
-end_stream(struct agent *a)
+end_stream(struct agent *a, int over)
 {
 	dlog(LOG_INFO, "stream %08x (class %u) over: %llu frames played",
 	    a->ssrc, a->prio, (unsigned long long)(a->k.played -
 	    a->played_at_start));
-	a->done_ssrc[a->ndone++ % 8] = a->ssrc;
+	if (over)
+		a->done_ssrc[a->ndone++ % 8] = a->ssrc;
 	/* Tell the server at once that it stopped: a cancelled page is
 	 * confirmed off the air from these heartbeats. */
 	if (a->started)
 		a->next_hello = 0;
 	a->active = 0;
 	a->started = 0;
+	a->stalled = 0;
 	a->buffered = 0;
 	for (int i = 0; i < JB_SLOTS; i++)
 		a->jb[i].used = 0;
@@ -232,12 +247,28 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		a->k.dropped[BCAST_BAD_FORMAT]++;
 		return;
 	}
-	if (!a->active || p.priority > a->prio) {
-		/* Nothing playing, or a higher class pre-empts what is. */
+	if (a->stalled && p.ssrc == a->ssrc) {
+		/* Back after a gap: rejoin where the stream now is (what was
+		 * due during the gap is gone; what is buffered is old). */
+		dlog(LOG_NOTICE, "stream %08x back after %lld ms", a->ssrc,
+		    (long long)((now - a->last_rx_mono) / 1000));
+		a->stalled = 0;
+		if (p.seq > a->next_seq) {
+			for (int i = 0; i < JB_SLOTS; i++)
+				a->jb[i].used = 0;
+			a->buffered = 0;
+			a->next_seq = p.seq;
+			a->next_pts = p.pts_us;
+		}
+	}
+	if (!a->active || p.priority > a->prio ||
+	    (a->stalled && p.ssrc != a->ssrc)) {
+		/* Nothing playing, a higher class pre-empts what is, or the
+		 * stalled one's END was lost and the server went on. */
 		if (a->active) {
 			dlog(LOG_NOTICE, "stream %08x (class %u) pre-empts %08x",
 			    p.ssrc, p.priority, a->ssrc);
-			end_stream(a);
+			end_stream(a, 1);
 		}
 		a->active = 1;
 		a->ssrc = p.ssrc;
@@ -305,8 +336,21 @@ play_due(struct agent *a, int64_t now)
 		if (now < due)
 			return due - now;
 		if (a->buffered == 0 && now - a->last_rx_mono > STREAM_IDLE_US) {
-			end_stream(a);	/* nothing left and the server went quiet */
-			break;
+			/* Nothing left and the server went quiet: wait for
+			 * the stream to come back (no END yet), silent, and
+			 * say so in the next heartbeat. */
+			if (now - a->last_rx_mono > STREAM_GIVEUP_US) {
+				end_stream(a, 0);
+				break;
+			}
+			if (!a->stalled) {
+				dlog(LOG_WARNING, "stream %08x: no packets for %lld "
+				    "ms; waiting for it", a->ssrc,
+				    (long long)((now - a->last_rx_mono) / 1000));
+				a->stalled = 1;
+				a->next_hello = 0;
+			}
+			return 100000;
 		}
 		struct slot *s = &a->jb[a->next_seq % JB_SLOTS];
 		struct slot *nx = &a->jb[(a->next_seq + 1) % JB_SLOTS];
@@ -354,7 +398,7 @@ play_due(struct agent *a, int64_t now)
 		a->next_seq++;
 		a->next_pts += FRAME_US;
 		if (flags & BCAST_FLAG_END)
-			end_stream(a);
+			end_stream(a, 1);
 	}
 	return -1;
 }

@@ -7,7 +7,12 @@
  * It stops by itself after --seconds and prints what it did.
  *
  *   impair LISTEN_PORT SERVER_PORT SECONDS LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS
- *          DUP_PCT SEED
+ *          DUP_PCT SEED [BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS]]
+ *
+ * A blackout drops everything, both ways, for BLACKOUT_MS from
+ * BLACKOUT_AT_MS after the proxy starts (a 4G link gone for a moment).
+ * REPLY_COPIES more copies of each reply to a HELLO are sent
+ * REPLY_DELAY_MS late (a sniffer re-sending what it saw).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -66,11 +71,16 @@ now_us(void)
 int
 main(int argc, char **argv)
 {
-	if (argc != 9) {
+	if (argc != 9 && argc != 11 && argc != 13) {
 		fprintf(stderr, "usage: impair LISTEN_PORT SERVER_PORT SECONDS "
-		    "LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS DUP_PCT SEED\n");
+		    "LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS DUP_PCT SEED "
+		    "[BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS]]\n");
 		return 2;
 	}
+	int64_t bo_at = argc > 9 ? atoll(argv[9]) * 1000 : 0;
+	int64_t bo_len = argc > 9 ? atoll(argv[10]) * 1000 : 0;
+	int reply_copies = argc > 11 ? atoi(argv[11]) : 0;
+	int64_t reply_delay = argc > 11 ? atoll(argv[12]) * 1000 : 0;
 	int lport = atoi(argv[1]), sport = atoi(argv[2]);
 	double seconds = atof(argv[3]), loss = atof(argv[4]) / 100;
 	double dmin = atof(argv[5]) * 1000, dmax = atof(argv[6]) * 1000;
@@ -89,9 +99,10 @@ main(int argc, char **argv)
 		perror("impair: bind");
 		return 1;
 	}
-	long fwd_up = 0, fwd_down = 0, dropped = 0, duplicated = 0;
+	long fwd_up = 0, fwd_down = 0, dropped = 0, duplicated = 0, blacked = 0;
+	long replayed = 0;
 	long audio_pkts = 0, audio_bytes = 0;	/* offered by the server */
-	int64_t end = now_us() + (int64_t)(seconds * 1e6);
+	int64_t start = now_us(), end = start + (int64_t)(seconds * 1e6);
 	unsigned char buf[1500];
 
 	signal(SIGTERM, on_signal);
@@ -126,6 +137,11 @@ main(int argc, char **argv)
 				cl[c].up = socket(AF_INET, SOCK_DGRAM, 0);
 				ncl++;
 			}
+			int64_t since = now_us() - start;
+			if (bo_len && since >= bo_at && since < bo_at + bo_len) {
+				blacked++;
+				continue;
+			}
 			if (n > 0 && c < ncl) {
 				sendto(cl[c].up, buf, (size_t)n, 0,
 				    (struct sockaddr *)&srv, sizeof(srv));
@@ -142,6 +158,20 @@ main(int argc, char **argv)
 			 * HELLO (DLBR) pass with delay but are never dropped, so
 			 * the clock still syncs; audio gets everything. */
 			int audio = !(n >= 4 && memcmp(buf, "DLBR", 4) == 0);
+			int64_t since = now_us() - start;
+			if (bo_len && since >= bo_at && since < bo_at + bo_len) {
+				blacked++;
+				continue;
+			}
+			for (int k = 0; !audio && k < reply_copies &&
+			    npend < MAX_PENDING; k++) {
+				struct pending *q = &pend[npend++];
+				q->due = now_us() + reply_delay;
+				q->client = i;
+				q->len = (int)n;
+				memcpy(q->d, buf, (size_t)n);
+				replayed++;
+			}
 			if (audio) {
 				audio_pkts++;
 				audio_bytes += n;
@@ -174,7 +204,8 @@ main(int argc, char **argv)
 		}
 	}
 	printf("up %ld\ndown %ld\ndropped %ld\nduplicated %ld\n"
-	    "audio_pkts %ld\naudio_bytes %ld\n", fwd_up, fwd_down, dropped,
-	    duplicated, audio_pkts, audio_bytes);
+	    "audio_pkts %ld\naudio_bytes %ld\nblacked_out %ld\n"
+	    "replies_replayed %ld\n", fwd_up, fwd_down, dropped, duplicated,
+	    audio_pkts, audio_bytes, blacked, replayed);
 	return 0;
 }

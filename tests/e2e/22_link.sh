@@ -1,0 +1,66 @@
+# 22_link.sh — a weak link: a speaker behind tests/impair loses everything
+# for 2 s in the middle of a notice (a 4G blip), and a sniffer re-sends
+# each reply to its HELLOs ten times, 1.2 s late. dalaba-broadcast streams
+# to it and to a speaker on a clean link. The impaired one must rejoin
+# the same stream after the gap and play the rest, and its clock must
+# stay with the clean one's (both run on this machine, so their true
+# offsets to the server are the same).
+. tests/e2e/lib.sh
+SPK=$TOP/$BUILD/dalaba-speaker
+BC=$TOP/$BUILD/dalaba-broadcast
+IMPAIR=$TOP/$BUILD/tests/impair
+PORT=$((20000 + ($$ + 29) % 20000))
+PPORT=$((PORT + 1))
+cd "$TMP"
+
+PK=$("$BC" --key server.key --pubkey)
+for i in 1 2; do
+	K=$(new_key)
+	P=$PORT
+	[ "$i" = 2 ] && P=$PPORT
+	echo "$i 110101001001 $K" >>speakers.txt
+	speaker_conf $i 110101001001 "$K" $P "$PK" "wav:$TMP/out$i.wav" 2000 >s$i.conf
+done
+TEXT="各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。停电期间请不要使用电梯，注意用火安全，照顾好家里的老人和孩子。"
+"$TOP/$BUILD/dalaba" say --no-chime -o src.wav "$TEXT" 2>/dev/null
+src_s=$(soxi -D src.wav)
+# No loss or jitter; from 5 s after the proxy starts, 2 s of nothing;
+# every reply to a HELLO again ten times, 1.2 s late.
+"$IMPAIR" $PPORT $PORT 60 0 1 1 0 7 5000 2000 10 1200 >impair.txt &
+IP=$!
+"$SPK" -c s1.conf --stats s1.stats 2>s1.err & S1=$!
+"$SPK" -c s2.conf --stats s2.stats 2>s2.err & S2=$!
+"$BC" --key server.key --speakers speakers.txt --port $PORT \
+    --zone 110101001001 --wait-speakers 2 --wav src.wav 2>bc.err &
+BCP=$!
+# The clocks, sampled while it plays: the largest difference seen.
+off() { awk '$1=="clock_offset_us"{print $2}' "$1" 2>/dev/null; }
+worst=0 n=0
+while kill -0 $BCP 2>/dev/null && [ $n -lt 400 ]; do
+	a=$(off s1.stats) b=$(off s2.stats)
+	if [ -n "$a" ] && [ -n "$b" ] && grep -q '^synced 1' s2.stats; then
+		d=$((a - b)); [ $d -lt 0 ] && d=$((-d))
+		[ $d -gt $worst ] && worst=$d
+	fi
+	n=$((n + 1))
+	sleep 0.1
+done
+wait $BCP
+sleep 1.5
+kill $S1 $S2 $IP
+wait $S1 $S2 $IP 2>/dev/null
+check "the proxy blacked the link out and replayed replies" \
+    all sh -c "awk '\$1==\"blacked_out\" && \$2>0' impair.txt | grep -q ." \
+    -and sh -c "awk '\$1==\"replies_replayed\" && \$2>0' impair.txt | grep -q ."
+check "replayed replies do not steer the clock (worst gap to the clean speaker $worst us)" \
+    [ "$worst" -lt 5000 ]
+a1=$("$WAVPROBE" active out1.wav)
+a2=$("$WAVPROBE" active out2.wav)
+echo "# source $src_s s; clean speaker $a1 s active, impaired $a2 s"
+check "the impaired speaker plays the rest after the gap ($a2 s of $a1 s, 2 s lost)" \
+    gt "$a2" "$(awk -v a="$a1" 'BEGIN{print a-3}')"
+check "it rejoined the same stream, not a new one" grep -q '^streams 1$' s2.stats
+check "its log says the stream stopped and came back" \
+    all grep -q "no packets for" s2.err -and grep -q "back after" s2.err
+check "and the clean speaker saw no gap" lacks "no packets for" s1.err
+finish
