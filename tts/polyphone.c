@@ -13,6 +13,7 @@
  * boundary: a match that overlaps a longer-reaching one starting inside it
  * gives way (部队长期: not 部 队长 期 but 部队 长期).
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ static struct poly table[] = {
 	{ "对应", "dui4 ying4" },
 	{ "相应", "xiang1 ying4" },
 	{ "回应", "hui2 ying4" },
-	{ "答应", "da1 ying4" },
+	{ "答应", "da1 ying5" },
 	/* 处 chu3 */
 	{ "处理", "chu3 li3" },
 	{ "处置", "chu3 zhi4" },
@@ -198,8 +199,9 @@ static struct poly table[] = {
 	{ "病假", "bing4 jia4" },
 	{ "节假日", "jie2 jia4 ri4" },
 	{ "假日", "jia4 ri4" },
-	/* 地 di4 */
+	/* 地 di4 (eSpeak NG reads 天地 as tian1 de5) */
 	{ "地震", "di4 zhen4" },
+	{ "天地", "tian1 di4" },
 	/* 中 zhong4 */
 	{ "中暑", "zhong4 shu3" },
 	{ "中毒", "zhong4 du2" },
@@ -230,6 +232,7 @@ static struct poly table[] = {
 	{ "疏散", "shu1 san4" },
 	{ "目的", "mu4 di4" },
 	{ "首都", "shou3 du1" },
+	{ "都市", "du1 shi4" },
 	{ "成都", "cheng2 du1" },
 	/* Words of their own that a greedy match would break (村委会计划 is
 	 * 村委会 计划, not 村委 会计 划; 这种地方 is not 这 种地 方; 拿着手机
@@ -244,7 +247,7 @@ static struct poly table[] = {
 	{ "田间", "tian2 jian1" },
 	{ "植物", "zhi2 wu4" },
 	{ "手机", "shou3 ji1" },
-	{ "眼睛", "yan3 jing1" },
+	{ "眼睛", "yan3 jing5" },
 	{ "差错", "cha1 cuo4" },
 	{ "分发", "fen1 fa1" },
 	{ "都是", "dou1 shi4" },
@@ -306,6 +309,15 @@ size_t
 tts_polyphone_count(void)
 {
 	return NTABLE;
+}
+
+const char *
+tts_polyphone_entry(size_t i, const char **pinyin)
+{
+	assert(i < NTABLE);
+	pthread_once(&once, init);
+	*pinyin = table[i].pinyin;
+	return table[i].word;
 }
 
 /* The longest entry matching text at i (len bytes in all), or NULL. */

@@ -13,5 +13,8 @@ char *tts_polyphone_apply(const char *text);
 /* 16 hex digits that change whenever the table does (part of cache keys). */
 const char *tts_polyphone_version(void);
 size_t tts_polyphone_count(void);
+/* Entry i (0 <= i < count, in sorted order): its word, and its pinyin in
+ * *pinyin. Both static. */
+const char *tts_polyphone_entry(size_t i, const char **pinyin);
 
 #endif
