@@ -33,7 +33,7 @@ struct reading {
 	const char *word, *pinyin;
 };
 
-/* Every word of tts/polyphone.c. */
+/* Every word of tts/polyphone.c and tts/deflex.c. */
 static const struct reading table[] = {
 	{ "村长", "cun1 zhang3" }, { "组长", "zu3 zhang3" },
 	{ "镇长", "zhen4 zhang3" }, { "乡长", "xiang1 zhang3" },
@@ -136,12 +136,35 @@ static const struct reading table[] = {
 	{ "植物", "zhi2 wu4" }, { "手机", "shou3 ji1" },
 	{ "眼睛", "yan3 jing5" }, { "差错", "cha1 cuo4" },
 	{ "分发", "fen1 fa1" }, { "都是", "dou1 shi4" },
+	/* the default lexicon */
 	{ "蚌埠", "beng4 bu4" }, { "六安", "lu4 an1" },
-	{ "丽水", "li2 shui3" }, { "厦门", "xia4 men2" },
-	{ "番禺", "pan1 yu2" }, { "亳州", "bo2 zhou1" },
-	{ "台州", "tai1 zhou1" }, { "乐清", "yue4 qing1" },
-	{ "洪洞", "hong2 tong2" }, { "铅山", "yan2 shan1" },
-	{ "阆中", "lang4 zhong1" }, { "莘县", "shen1 xian4" },
+	{ "枞阳", "zong1 yang2" }, { "歙县", "she4 xian4" },
+	{ "涡阳", "guo1 yang2" }, { "亳州", "bo2 zhou1" },
+	{ "丽水", "li2 shui3" }, { "台州", "tai1 zhou1" },
+	{ "天台", "tian1 tai1" }, { "乐清", "yue4 qing1" },
+	{ "厦门", "xia4 men2" }, { "番禺", "pan1 yu2" },
+	{ "铅山", "yan2 shan1" }, { "句容", "ju4 rong2" },
+	{ "六合", "lu4 he2" }, { "莘庄", "xin1 zhuang1" },
+	{ "莘县", "shen1 xian4" }, { "东阿", "dong1 e1" },
+	{ "单县", "shan4 xian4" }, { "曲阜", "qu1 fu4" },
+	{ "济南", "ji3 nan2" }, { "济宁", "ji3 ning2" },
+	{ "牟平", "mu4 ping2" }, { "乐亭", "lao4 ting2" },
+	{ "蔚县", "yu4 xian4" }, { "浚县", "xun4 xian4" },
+	{ "睢县", "sui1 xian4" }, { "荥阳", "xing2 yang2" },
+	{ "尉氏", "wei4 shi4" }, { "泌阳", "bi4 yang2" },
+	{ "中牟", "zhong1 mu4" }, { "洪洞", "hong2 tong2" },
+	{ "繁峙", "fan2 shi4" }, { "长治", "chang2 zhi4" },
+	{ "吴堡", "wu2 bu3" }, { "黄陂", "huang2 pi2" },
+	{ "长沙", "chang2 sha1" }, { "涪陵", "fu2 ling2" },
+	{ "阆中", "lang4 zhong1" }, { "犍为", "qian2 wei2" },
+	{ "筠连", "jun1 lian2" }, { "珲春", "hun1 chun1" },
+	{ "吐鲁番", "tu3 lu3 fan1" }, { "牲畜", "sheng1 chu4" },
+	{ "家畜", "jia1 chu4" }, { "畜禽", "chu4 qin2" },
+	{ "畜牧", "xu4 mu4" }, { "场院", "chang2 yuan4" },
+	{ "打场", "da3 chang2" }, { "供销社", "gong1 xiao1 she4" },
+	{ "血吸虫", "xue4 xi1 chong2" }, { "宅基地", "zhai2 ji1 di4" },
+	{ "秸秆", "jie1 gan3" }, { "喷洒", "pen1 sa3" },
+	{ "粪便", "fen4 bian4" },
 };
 
 /* The other reading of the same characters, which eSpeak NG's own
@@ -278,6 +301,36 @@ check_cli(void)
 	}
 }
 
+/* The default lexicon is matched with the polyphone table, in one pass,
+ * and gives way to the county's own lexicon. */
+static void
+check_order(void)
+{
+	static const struct reading cases[] = {
+		{ "六安市长讲话", "lu4 an1 shi4 zhang3 讲话" },
+		{ "厦门银行", "xia4 men2 yin2 hang2" },
+		{ "乐亭县村长", "lao4 ting2 县 cun1 zhang3" },
+	};
+	char err[256], *sp;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sp = tts_spoken_text(cases[i].word, strlen(cases[i].word), NULL,
+		    NULL, err, sizeof(err));
+		CHECK(sp && strcmp(sp, cases[i].pinyin) == 0, "%s is given as "
+		    "%s (%s)", cases[i].word, cases[i].pinyin, sp ? sp : err);
+		free(sp);
+	}
+	struct tts_lexicon *lex = tts_lexicon_new();
+	CHECK(tts_lexicon_add(lex, "乐亭", "le4 ting2", err, sizeof(err)) == 0,
+	    "a county entry for a default-lexicon word");
+	sp = tts_spoken_text("乐亭县", strlen("乐亭县"), NULL, lex, err,
+	    sizeof(err));
+	CHECK(sp && strcmp(sp, "le4 ting2 县") == 0, "the county's entry wins "
+	    "over the default lexicon (%s)", sp ? sp : err);
+	free(sp);
+	tts_lexicon_free(lex);
+}
+
 int
 main(void)
 {
@@ -294,7 +347,7 @@ main(void)
 	/* Every built-in word has its reference reading here. */
 	size_t missing = 0;
 	for (size_t i = 0; i < tts_polyphone_count(); i++) {
-		const char *py, *w = tts_polyphone_entry(i, &py);
+		const char *py, *w = tts_polyphone_entry(i, &py, NULL);
 		size_t k = 0;
 		while (k < ntable && strcmp(table[k].word, w) != 0)
 			k++;
@@ -325,6 +378,7 @@ main(void)
 		free(want);
 	}
 
+	check_order();
 	tts_engine_free(eng);
 	return t_done();
 }
