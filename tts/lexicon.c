@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "tts/norm.h"
 #include "tts/polyphone.h"
 #include "tts/text.h"
 #include "tts/tts.h"
@@ -360,6 +361,24 @@ out:
 	return rc;
 }
 
+/* The longest entry matching text at i (len bytes in all), or NULL. */
+static const struct lex_entry *
+lex_longest_at(const struct tts_lexicon *lex, const char *text, size_t i,
+    size_t len)
+{
+	const struct lex_entry *best = NULL;
+
+	/* Entries are few; a linear scan is fine for the sizes a county
+	 * keeps and keeps the code obvious. */
+	for (size_t k = 0; lex && k < lex->n; k++) {
+		const struct lex_entry *e = &lex->e[k];
+		if (e->wlen <= len - i && memcmp(text + i, e->word, e->wlen) == 0 &&
+		    (best == NULL || e->wlen > best->wlen))
+			best = e;
+	}
+	return best;
+}
+
 char *
 tts_lexicon_apply(const struct tts_lexicon *lex, const char *text)
 {
@@ -368,16 +387,7 @@ tts_lexicon_apply(const struct tts_lexicon *lex, const char *text)
 
 	sbuf_init(&sb);
 	while (i < len) {
-		const struct lex_entry *best = NULL;
-		/* Longest match wins (entries are few; a linear scan is fine
-		 * for the sizes a county keeps and keeps the code obvious). */
-		for (size_t k = 0; lex && k < lex->n; k++) {
-			const struct lex_entry *e = &lex->e[k];
-			if (e->wlen <= len - i &&
-			    memcmp(text + i, e->word, e->wlen) == 0 &&
-			    (best == NULL || e->wlen > best->wlen))
-				best = e;
-		}
+		const struct lex_entry *best = lex_longest_at(lex, text, i, len);
 		if (best != NULL) {
 			sbuf_put_pinyin(&sb, best->pinyin);
 			i += best->wlen;
@@ -411,6 +421,146 @@ tts_spoken_text(const char *text, size_t len, const struct tts_voice *voice,
 	if (poly == NULL)
 		snprintf(err, errlen, "out of memory");
 	return poly;
+}
+
+/* ---- where each reading came from (say --explain) ---------------------- */
+
+struct readings {
+	struct sbuf out;
+	struct sbuf run;	/* Hanzi left to eSpeak NG, not yet told */
+};
+
+static void
+tell(struct readings *r, const char *word, size_t n, const char *pinyin,
+    const char *source)
+{
+	sbuf_puts(&r->out, "\n  ");
+	sbuf_putn(&r->out, word, n);
+	if (pinyin != NULL) {
+		sbuf_puts(&r->out, " → ");
+		sbuf_puts(&r->out, pinyin);
+	}
+	sbuf_puts(&r->out, " (");
+	sbuf_puts(&r->out, source);
+	sbuf_puts(&r->out, ")");
+}
+
+static void
+tell_run(struct readings *r)
+{
+	if (r->run.len > 0)
+		tell(r, r->run.buf, r->run.len, NULL, "eSpeak NG's dictionary");
+	r->run.len = 0;
+}
+
+static void
+norm_told(const uint32_t *in, size_t nin, const char *out, size_t nout,
+    void *arg)
+{
+	struct readings *r = arg;
+	const char *rule = "normalisation: symbols";
+	struct sbuf w;
+
+	for (size_t k = 0; k < nin; k++) {
+		if (in[k] >= '0' && in[k] <= '9') {
+			rule = "normalisation: numbers, dates, times, units";
+			break;
+		}
+		if ((in[k] | 0x20) >= 'a' && (in[k] | 0x20) <= 'z')
+			rule = "normalisation: Latin letters";
+	}
+	sbuf_init(&w);
+	for (size_t k = 0; k < nin; k++)
+		sbuf_putcp(&w, in[k]);
+	while (w.len > 0 && w.buf[w.len - 1] == ' ')
+		w.len--;
+	sbuf_puts(&r->out, "\n  ");
+	sbuf_putn(&r->out, w.buf ? w.buf : "", w.len);
+	sbuf_puts(&r->out, " → ");
+	sbuf_putn(&r->out, out, nout);
+	sbuf_puts(&r->out, " (");
+	sbuf_puts(&r->out, rule);
+	sbuf_puts(&r->out, ")");
+	sbuf_free(&w);
+}
+
+static void
+poly_told(const char *s, size_t n, const char *pinyin, enum poly_source src,
+    void *arg)
+{
+	struct readings *r = arg;
+
+	if (pinyin != NULL) {
+		tell_run(r);
+		tell(r, s, n, pinyin, src == POLY_DEFAULT_LEXICON ?
+		    "default lexicon" : "polyphone table");
+	} else if (n == 4 || (n == 3 && (unsigned char)s[0] >= 0xE3 &&
+	    (unsigned char)s[0] <= 0xE9 && !((unsigned char)s[0] == 0xE3 &&
+	    (unsigned char)s[1] < 0x90))) {
+		/* Hanzi: U+3400-U+9FFF, or beyond the BMP (a pause mark
+		 * such as ，U+FF0C or 。U+3002 is not one) */
+		sbuf_putn(&r->run, s, n);
+	} else {
+		tell_run(r);
+	}
+}
+
+char *
+tts_readings(const char *text, size_t len, const struct tts_voice *voice,
+    const struct tts_lexicon *lex, char *err, size_t errlen)
+{
+	struct readings r;
+
+	if (voice == NULL)
+		voice = tts_voice_default();
+	sbuf_init(&r.out);
+	sbuf_init(&r.run);
+	sbuf_puts(&r.out, "readings:");
+	char *norm = norm_traced(text, len, voice->dialect, norm_told, &r, err,
+	    errlen);
+	if (norm == NULL)
+		goto fail;
+	/* The walk tts_spoken_text makes: the county's entries, longest
+	 * first, then the built-in tables on what lies between them (no
+	 * built-in word reaches across an entry: those are all Hanzi). */
+	size_t i = 0, seg = 0, n = strlen(norm);
+	const bool mandarin = voice->dialect == TTS_MANDARIN;
+	while (i <= n) {
+		const struct lex_entry *e = i < n && mandarin ?
+		    lex_longest_at(lex, norm, i, n) : NULL;
+		if (e == NULL && i < n) {
+			i += utf8_lead_len((unsigned char)norm[i]);
+			continue;
+		}
+		char c = norm[i];
+		norm[i] = '\0';
+		if (mandarin) {
+			tts_polyphone_walk(norm + seg, poly_told, &r);
+		} else {
+			for (size_t k = seg; k < i; ) {
+				size_t cl = utf8_lead_len((unsigned char)norm[k]);
+				poly_told(norm + k, cl, NULL, POLY_WORDS, &r);
+				k += cl;
+			}
+		}
+		norm[i] = c;
+		tell_run(&r);
+		if (e == NULL)
+			break;
+		tell(&r, e->word, e->wlen, e->pinyin, "county lexicon");
+		i += e->wlen;
+		seg = i;
+	}
+	free(norm);
+	sbuf_free(&r.run);
+	char *s = sbuf_take(&r.out);
+	if (s == NULL)
+		snprintf(err, errlen, "out of memory");
+	return s;
+fail:
+	sbuf_free(&r.run);
+	sbuf_free(&r.out);
+	return NULL;
 }
 
 int

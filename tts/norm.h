@@ -15,6 +15,11 @@
 
 enum pause { PAUSE_NONE, PAUSE_SHORT, PAUSE_LONG };
 
+/* A rewrite by a rule: in code points of the input (after width folding),
+ * out the n bytes it became (a pause mark it flushed not included). */
+typedef void (*norm_span_fn)(const uint32_t *in, size_t nin, const char *out,
+    size_t nout, void *arg);
+
 struct norm {
 	uint32_t *cp;
 	size_t n;
@@ -27,6 +32,9 @@ struct norm {
 	/* A formula (1+2=3, x≥60) runs up to formula_end: there - reads 减 and
 	 * no date, range or score is looked for. formula_seen: scanned up to. */
 	size_t formula_end, formula_seen;
+	/* Told of each rewrite, for say --explain (NULL: nobody asks). */
+	norm_span_fn span_fn;
+	void *span_arg;
 };
 
 /* ---- character classes ------------------------------------------------------ */
@@ -236,6 +244,10 @@ bool norm_is_kana(uint32_t c);
 bool norm_is_hangul(uint32_t c);
 size_t norm_read_foreign(struct norm *z, size_t i);
 
+/* normalize.c: tts_normalize, telling fn (may be NULL) of every rewrite
+ * of what is not Hanzi. */
+char *norm_traced(const char *text, size_t len, enum tts_dialect dialect,
+    norm_span_fn fn, void *arg, char *err, size_t errlen);
 /* normalize.c: math symbols; returns the end, or 0 if c is none here. */
 size_t norm_read_math(struct norm *z, size_t i);
 

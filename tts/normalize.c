@@ -175,14 +175,36 @@ list_item_at(const struct norm *z, size_t i)
 	return (c == '.' && !is_digit(at(z, i + d + 1))) || c == 0x3001;
 }
 
+/* The step from code point from (out at out0) to i was a rule's if it
+ * started on something not Hanzi and said something. */
+static void
+tell_span(struct norm *z, size_t from, size_t out0, size_t i)
+{
+	if (z->span_fn == NULL || from >= i || is_hanzi(z->cp[from]) ||
+	    z->out.len <= out0)
+		return;
+	const char *o = z->out.buf + out0;
+	size_t n = z->out.len - out0;
+	while (n >= 3 && (memcmp(o, "，", 3) == 0 || memcmp(o, "。", 3) == 0)) {
+		o += 3;
+		n -= 3;
+	}
+	if (n > 0)
+		z->span_fn(z->cp + from, i - from, o, n, z->span_arg);
+}
+
 static void
 scan(struct norm *z)
 {
-	size_t i = 0;
+	size_t i = 0, from = 0, out0 = 0;
 
 	while (i < z->n) {
 		uint32_t c = z->cp[i];
 		size_t m;
+
+		tell_span(z, from, out0, i);
+		from = i;
+		out0 = z->out.len;
 
 		if (is_formula_char(c))
 			find_formula(z, i);
@@ -289,6 +311,7 @@ scan(struct norm *z)
 		}
 		i++;
 	}
+	tell_span(z, from, out0, i);
 	/* Keep a final full stop the writer gave, so sentences stay sentences. */
 	if (z->pending == PAUSE_LONG)
 		flush_pause(z);
@@ -297,6 +320,13 @@ scan(struct norm *z)
 char *
 tts_normalize(const char *text, size_t len, enum tts_dialect dialect,
     char *err, size_t errlen)
+{
+	return norm_traced(text, len, dialect, NULL, NULL, err, errlen);
+}
+
+char *
+norm_traced(const char *text, size_t len, enum tts_dialect dialect,
+    norm_span_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct norm z;
 	size_t bad;
@@ -312,6 +342,8 @@ tts_normalize(const char *text, size_t len, enum tts_dialect dialect,
 	}
 	memset(&z, 0, sizeof(z));
 	z.dialect = dialect;
+	z.span_fn = fn;
+	z.span_arg = arg;
 	z.cp = utf8_decode(text, len, &z.n, &bad);
 	if (z.cp == NULL) {
 		if (bad == SIZE_MAX)

@@ -13,6 +13,7 @@
  * boundary: a match that overlaps a longer-reaching one starting inside it
  * gives way (部队长期: not 部 队长 期 but 部队 长期).
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,7 @@
 #include "tts/polyphone.h"
 #include "tts/text.h"
 
-struct poly {
-	const char *word, *pinyin;
-};
-
-static struct poly table[] = {
+static const struct poly words[] = {
 	/* 长 zhang3: heads of a place or body, and growing */
 	{ "村长", "cun1 zhang3" },
 	{ "组长", "zu3 zhang3" },
@@ -147,7 +144,7 @@ static struct poly table[] = {
 	{ "对应", "dui4 ying4" },
 	{ "相应", "xiang1 ying4" },
 	{ "回应", "hui2 ying4" },
-	{ "答应", "da1 ying4" },
+	{ "答应", "da1 ying5" },
 	/* 处 chu3 */
 	{ "处理", "chu3 li3" },
 	{ "处置", "chu3 zhi4" },
@@ -198,8 +195,9 @@ static struct poly table[] = {
 	{ "病假", "bing4 jia4" },
 	{ "节假日", "jie2 jia4 ri4" },
 	{ "假日", "jia4 ri4" },
-	/* 地 di4 */
+	/* 地 di4 (eSpeak NG reads 天地 as tian1 de5) */
 	{ "地震", "di4 zhen4" },
+	{ "天地", "tian1 di4" },
 	/* 中 zhong4 */
 	{ "中暑", "zhong4 shu3" },
 	{ "中毒", "zhong4 du2" },
@@ -230,6 +228,7 @@ static struct poly table[] = {
 	{ "疏散", "shu1 san4" },
 	{ "目的", "mu4 di4" },
 	{ "首都", "shou3 du1" },
+	{ "都市", "du1 shi4" },
 	{ "成都", "cheng2 du1" },
 	/* Words of their own that a greedy match would break (村委会计划 is
 	 * 村委会 计划, not 村委 会计 划; 这种地方 is not 这 种地 方; 拿着手机
@@ -244,25 +243,23 @@ static struct poly table[] = {
 	{ "田间", "tian2 jian1" },
 	{ "植物", "zhi2 wu4" },
 	{ "手机", "shou3 ji1" },
-	{ "眼睛", "yan3 jing1" },
+	{ "眼睛", "yan3 jing5" },
 	{ "差错", "cha1 cuo4" },
 	{ "分发", "fen1 fa1" },
 	{ "都是", "dou1 shi4" },
-	/* place names */
-	{ "蚌埠", "beng4 bu4" },
-	{ "六安", "lu4 an1" },
-	{ "丽水", "li2 shui3" },
-	{ "厦门", "xia4 men2" },
-	{ "番禺", "pan1 yu2" },
-	{ "亳州", "bo2 zhou1" },
-	{ "台州", "tai1 zhou1" },
-	{ "乐清", "yue4 qing1" },
-	{ "洪洞", "hong2 tong2" },
-	{ "铅山", "yan2 shan1" },
-	{ "阆中", "lang4 zhong1" },
-	{ "莘县", "shen1 xian4" },
 };
-#define NTABLE (sizeof(table) / sizeof(table[0]))
+#define NWORDS (sizeof(words) / sizeof(words[0]))
+
+/* Both built-in tables, sorted by word, matched in one pass: a place name
+ * and a polyphonic word compete for the longest match and the boundary
+ * rule as one table would (two passes would let the first break a word of
+ * the second). */
+#define NTABLE_MAX 1024
+static struct entry {
+	const char *word, *pinyin;
+	enum poly_source source;
+} table[NTABLE_MAX];
+static size_t NTABLE;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char version[17];
@@ -270,8 +267,8 @@ static char version[17];
 static int
 by_word(const void *a, const void *b)
 {
-	return strcmp(((const struct poly *)a)->word,
-	    ((const struct poly *)b)->word);
+	return strcmp(((const struct entry *)a)->word,
+	    ((const struct entry *)b)->word);
 }
 
 static void
@@ -280,7 +277,16 @@ init(void)
 	crypto_generichash_state st;
 	unsigned char h[8];
 
+	assert(NWORDS + tts_deflex_count <= NTABLE_MAX);
+	for (size_t i = 0; i < NWORDS; i++)
+		table[NTABLE++] = (struct entry){ words[i].word, words[i].pinyin,
+		    POLY_WORDS };
+	for (size_t i = 0; i < tts_deflex_count; i++)
+		table[NTABLE++] = (struct entry){ tts_deflex[i].word,
+		    tts_deflex[i].pinyin, POLY_DEFAULT_LEXICON };
 	qsort(table, NTABLE, sizeof(table[0]), by_word);
+	for (size_t i = 1; i < NTABLE; i++)
+		assert(strcmp(table[i - 1].word, table[i].word) != 0);
 	if (sodium_init() < 0)
 		abort();
 	crypto_generichash_init(&st, NULL, 0, sizeof(h));
@@ -305,16 +311,28 @@ tts_polyphone_version(void)
 size_t
 tts_polyphone_count(void)
 {
+	pthread_once(&once, init);
 	return NTABLE;
 }
 
+const char *
+tts_polyphone_entry(size_t i, const char **pinyin, enum poly_source *source)
+{
+	pthread_once(&once, init);
+	assert(i < NTABLE);
+	*pinyin = table[i].pinyin;
+	if (source != NULL)
+		*source = table[i].source;
+	return table[i].word;
+}
+
 /* The longest entry matching text at i (len bytes in all), or NULL. */
-static const struct poly *
+static const struct entry *
 longest_at(const char *text, size_t i, size_t len)
 {
 	size_t cl = utf8_lead_len((unsigned char)text[i]);
 	size_t lo = 0, hi = NTABLE;
-	const struct poly *best = NULL;
+	const struct entry *best = NULL;
 
 	if (cl > len - i)
 		return NULL;
@@ -336,24 +354,22 @@ longest_at(const char *text, size_t i, size_t len)
 	return best;
 }
 
-char *
-tts_polyphone_apply(const char *text)
+void
+tts_polyphone_walk(const char *text, poly_walk_fn fn, void *arg)
 {
-	struct sbuf sb;
 	size_t i = 0, len = strlen(text);
 
 	pthread_once(&once, init);
-	sbuf_init(&sb);
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
-		const struct poly *best = c >= 0x80 ? longest_at(text, i, len) :
+		const struct entry *best = c >= 0x80 ? longest_at(text, i, len) :
 		    NULL;
 		if (best != NULL) {
 			/* A longer-reaching word starting inside this one wins. */
 			size_t end = i + strlen(best->word);
 			for (size_t j = i + utf8_lead_len(c); j < end;
 			    j += utf8_lead_len((unsigned char)text[j])) {
-				const struct poly *o = longest_at(text, j, len);
+				const struct entry *o = longest_at(text, j, len);
 				if (o != NULL && j + strlen(o->word) > end) {
 					best = NULL;
 					break;
@@ -361,15 +377,36 @@ tts_polyphone_apply(const char *text)
 			}
 		}
 		if (best != NULL) {
-			sbuf_put_pinyin(&sb, best->pinyin);
+			fn(text + i, strlen(best->word), best->pinyin,
+			    best->source, arg);
 			i += strlen(best->word);
 			continue;
 		}
 		size_t cl = utf8_lead_len(c);
 		if (cl > len - i)
 			cl = len - i;
-		sbuf_put_after_pinyin(&sb, text + i, cl);
+		fn(text + i, cl, NULL, POLY_WORDS, arg);
 		i += cl;
 	}
+}
+
+static void
+put(const char *s, size_t n, const char *pinyin, enum poly_source source,
+    void *arg)
+{
+	(void)source;
+	if (pinyin != NULL)
+		sbuf_put_pinyin(arg, pinyin);
+	else
+		sbuf_put_after_pinyin(arg, s, n);
+}
+
+char *
+tts_polyphone_apply(const char *text)
+{
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	tts_polyphone_walk(text, put, &sb);
 	return sbuf_take_trimmed(&sb);
 }

@@ -121,6 +121,19 @@ char *tts_spoken_text(const char *text, size_t len,
     char *err, size_t errlen);
 
 /*
+ * Where each word's reading comes from, for a cadre fixing a name: a
+ * malloc'd "readings:" line and one line a piece after it, in the order
+ * tts_spoken_text makes them: "  2026年 → 二零二六年 (normalisation:
+ * numbers, dates, times, units)", then "  村长 → cun1 zhang3 (polyphone
+ * table)", "(county lexicon)", "(default lexicon)", or "  讲话 (eSpeak
+ * NG's dictionary)" for Hanzi left to eSpeak NG. NULL with err as
+ * tts_spoken_text.
+ */
+char *tts_readings(const char *text, size_t len,
+    const struct tts_voice *voice, const struct tts_lexicon *lex,
+    char *err, size_t errlen);
+
+/*
  * About how many seconds spoken text (as tts_spoken_text gives it, no
  * lexicon) takes read once at rate (words/minute; 0: the default), pauses
  * included: measured on eSpeak NG 1.51's Mandarin, a character or mark
@@ -216,7 +229,10 @@ void tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
 
 /*
  * Speak text (no chimes) only to capture eSpeak NG's phoneme trace, as
- * `espeak-ng -x` prints it. *spoken and *phonemes are malloc'd.
+ * `espeak-ng -x` prints it. *spoken is the text eSpeak NG is given, on its
+ * first line, and after it the lines of tts_readings (where each word's
+ * reading came from); `dalaba say --explain` prints it as it is. *spoken
+ * and *phonemes are malloc'd.
  */
 int tts_explain(struct tts_engine *eng, const char *text,
     const struct tts_params *p, char **spoken, char **phonemes,

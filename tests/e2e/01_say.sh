@@ -103,6 +103,20 @@ printf '重庆 chongqing\n' >"$TMP/badlex.txt"
 expect_exit 1 "a malformed lexicon is refused" "$DALABA" say --lexicon "$TMP/badlex.txt" --text-only "重庆"
 check "the error names the file and line" stderr_has "badlex.txt:1"
 
+# --- where each reading came from (say --explain's readings:) -----------------------------------------
+printf '大苍村 da4 cang1 cun1\n乐亭 le4 ting2\n' >"$TMP/lex2.txt"
+"$DALABA" say --lexicon "$TMP/lex2.txt" --explain "8:30，大苍村村长到六安银行讲话" >"$TMP/why" 2>&1
+check "--explain lists the readings between the text and the phonemes" \
+    sh -c "sed -n 2p '$TMP/why' | grep -qx 'readings:' && grep -q '^phonemes:' '$TMP/why'"
+check "a county lexicon word says so" grep -q "大苍村 → da4 cang1 cun1 (county lexicon)" "$TMP/why"
+check "a polyphone says so" grep -q "村长 → cun1 zhang3 (polyphone table)" "$TMP/why"
+check "a place name of the default lexicon says so" grep -q "六安 → lu4 an1 (default lexicon)" "$TMP/why"
+check "a clock time names its normalisation rule" grep -q "8:30 → 八点三十分 (normalisation: numbers" "$TMP/why"
+check "what eSpeak NG reads itself says so" grep -q "讲话 (eSpeak NG's dictionary)" "$TMP/why"
+"$DALABA" say --lexicon "$TMP/lex2.txt" --explain "乐亭县" >"$TMP/why2" 2>&1
+check "the county's entry wins over the default lexicon, and says so" \
+    grep -q "乐亭 → le4 ting2 (county lexicon)" "$TMP/why2"
+
 # --- hostile and wrong input -------------------------------------------------------------------------
 expect_exit 1 "invalid UTF-8 is refused" "$DALABA" say -o "$TMP/bad.ogg" "$(printf 'abc\377')"
 check "the error says UTF-8" stderr_has "UTF-8"
