@@ -280,7 +280,18 @@ cli_say(int argc, char **argv)
 			fprintf(stderr, "dalaba say: %s\n", err);
 			goto out;
 		}
-		printf("text: %s\nphonemes:\n%s", spoken, phon);
+		/* Where each word's reading came from, so a cadre fixing a
+		 * name sees why it was read so. */
+		char *why = tts_readings(text, len, n.params.voice,
+		    lex, err, sizeof(err));
+		if (why == NULL) {
+			fprintf(stderr, "dalaba say: %s\n", err);
+			goto out;
+		}
+		size_t wl = strlen(why);
+		printf("text: %s\n%s%sphonemes:\n%s", spoken, why,
+		    wl && why[wl - 1] != '\n' ? "\n" : "", phon);
+		free(why);
 		status = 0;
 		goto out;
 	}

@@ -171,20 +171,6 @@ tts_explain(struct tts_engine *eng, const char *text,
 		free(trace);
 		goto fail;
 	}
-	/* The readings after the text: a caller that prints *spoken (say
-	 * --explain) shows them between the text and the trace. */
-	char *why = tts_readings(text, strlen(text), p.voice, eng->lex, err,
-	    errlen), *both = NULL;
-	if (why == NULL || asprintf(&both, "%s\n%s", *spoken, why) < 0) {
-		if (why != NULL)
-			snprintf(err, errlen, "out of memory");
-		free(why);
-		free(trace);
-		goto fail;
-	}
-	free(why);
-	free(*spoken);
-	*spoken = both;
 	*phonemes = trace;
 	return 0;
 fail:

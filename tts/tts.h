@@ -229,10 +229,9 @@ void tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
 
 /*
  * Speak text (no chimes) only to capture eSpeak NG's phoneme trace, as
- * `espeak-ng -x` prints it. *spoken is the text eSpeak NG is given, on its
- * first line, and after it the lines of tts_readings (where each word's
- * reading came from); `dalaba say --explain` prints it as it is. *spoken
- * and *phonemes are malloc'd.
+ * `espeak-ng -x` prints it. *spoken is the text eSpeak NG is given (where
+ * each word's reading came from: tts_readings). *spoken and *phonemes are
+ * malloc'd.
  */
 int tts_explain(struct tts_engine *eng, const char *text,
     const struct tts_params *p, char **spoken, char **phonemes,
