@@ -176,9 +176,8 @@ on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 			best = i;
 	a->offset_us = a->cs[best].off;
 	if (!a->synced)
-		dlog(LOG_NOTICE, "clock synced with the server (offset %lld ms, "
-		    "round trip %lld ms)", (long long)(off / 1000),
-		    (long long)(rtt / 1000));
+		dlog(LOG_NOTICE, "clock synced with the server (round trip %lld "
+		    "ms)", (long long)(rtt / 1000));
 	else if (a->server_lost)
 		dlog(LOG_NOTICE, "the server answers again, after %lld s",
 		    (long long)((t4 - a->last_reply) / 1000000));
