@@ -12,13 +12,7 @@ PPORT=$((PORT + 1))
 cd "$TMP"
 
 PK=$("$BC" --key server.key --pubkey)
-for i in 1 2; do
-	K=$(new_key)
-	P=$PORT
-	[ "$i" = 2 ] && P=$PPORT
-	echo "$i 110101001001 $K" >>speakers.txt
-	speaker_conf $i 110101001001 "$K" $P "$PK" "wav:$TMP/out$i.wav" >s$i.conf
-done
+direct_and_proxied "$PK" $PORT $PPORT
 TEXT="各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。"
 "$TOP/$BUILD/dalaba" say -o src.wav "$TEXT" 2>/dev/null
 "$IMPAIR" $PPORT $PORT 40 10 20 80 2 ${SEED:-7} >impair.txt &

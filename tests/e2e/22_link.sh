@@ -14,13 +14,7 @@ PPORT=$((PORT + 1))
 cd "$TMP"
 
 PK=$("$BC" --key server.key --pubkey)
-for i in 1 2; do
-	K=$(new_key)
-	P=$PORT
-	[ "$i" = 2 ] && P=$PPORT
-	echo "$i 110101001001 $K" >>speakers.txt
-	speaker_conf $i 110101001001 "$K" $P "$PK" "wav:$TMP/out$i.wav" 2000 >s$i.conf
-done
+direct_and_proxied "$PK" $PORT $PPORT 2000
 TEXT="各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。停电期间请不要使用电梯，注意用火安全，照顾好家里的老人和孩子。"
 "$TOP/$BUILD/dalaba" say --no-chime -o src.wav "$TEXT" 2>/dev/null
 src_s=$(soxi -D src.wav)

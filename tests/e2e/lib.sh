@@ -121,6 +121,20 @@ EOC
 # new_key: 32 random bytes as hex (a speaker's HELLO key)
 new_key() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
 # speaker_conf ID ZONE KEY PORT SERVER_PK OUTPUT [HELLO_MS]: an INI on stdout
+# direct_and_proxied PK PORT PROXY_PORT [HELLO_MS]: speakers 1 and 2 of
+# village 110101001001 for dalaba-broadcast (speakers.txt), s1.conf talking
+# to PORT, s2.conf to a tests/impair proxy on PROXY_PORT; out1/2.wav.
+direct_and_proxied() {
+	for _i in 1 2; do
+		_k=$(new_key)
+		_p=$2
+		[ "$_i" = 2 ] && _p=$3
+		echo "$_i 110101001001 $_k" >>speakers.txt
+		speaker_conf $_i 110101001001 "$_k" $_p "$1" "wav:$TMP/out$_i.wav" \
+		    ${4:-} >s$_i.conf
+	done
+}
+
 speaker_conf() {
 	printf '[speaker]\nid = %s\nzone = %s\nkey = %s\n[server]\naddress = 127.0.0.1\nport = %s\npublic_key = %s\n[audio]\noutput = %s\n[agent]\nhello_ms = %s\n' \
 	    "$1" "$2" "$3" "$4" "$5" "$6" "${7:-500}"
