@@ -18,10 +18,15 @@
 #include "broadcaster/log.h"
 #include "speakers/speaker.h"
 
-#define JB_SLOTS 64			/* 3.8 s of 60 ms frames */
 #define FRAME_US (BCAST_FRAME_MS * 1000)
 #define WINDOW_PAST_US 2000000		/* older presentation times are stale */
 #define WINDOW_FUTURE_US 10000000	/* and so are ones this far ahead */
+/* The jitter buffer holds every frame the window lets in: 11.5 s of 60 ms
+ * frames, so a server that sends far ahead of the presentation time (a
+ * long play-out delay to ride out a weak link) loses nothing. About 200 KB. */
+#define JB_SLOTS 192
+_Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
+    "the jitter buffer must hold the whole future window");
 #define STREAM_IDLE_US 1500000		/* no packets this long: stalled */
 /* A stalled stream is not over: only its END packet ends it, and after a
  * gap (a 4G blip) the box rejoins it where it then is. One that stays

@@ -46,8 +46,12 @@ wait $S1 $S2 $IP 2>/dev/null
 check "the proxy blacked the link out and replayed replies" \
     all sh -c "awk '\$1==\"blacked_out\" && \$2>0' impair.txt | grep -q ." \
     -and sh -c "awk '\$1==\"replies_replayed\" && \$2>0' impair.txt | grep -q ."
+# Taking every copy moved it by 600 ms. The clean speaker is no perfect
+# reference: a first exchange timestamped late by a busy server can leave
+# either estimate some 30 ms off (seen on an idle machine; the server's
+# receive timestamps are the issue "Loudspeakers in step"'s to fix).
 check "replayed replies do not steer the clock (worst gap to the clean speaker $worst us)" \
-    [ "$worst" -lt 5000 ]
+    [ "$worst" -lt 50000 ]
 a1=$("$WAVPROBE" active out1.wav)
 a2=$("$WAVPROBE" active out2.wav)
 echo "# source $src_s s; clean speaker $a1 s active, impaired $a2 s"
@@ -57,4 +61,22 @@ check "it rejoined the same stream, not a new one" grep -q '^streams 1$' s2.stat
 check "its log says the stream stopped and came back" \
     all grep -q "no packets for" s2.err -and grep -q "back after" s2.err
 check "and the clean speaker saw no gap" lacks "no packets for" s1.err
+
+# Sent 5 s ahead of its presentation time (a long play-out delay): every
+# frame fits the jitter buffer; none is dropped for being too far ahead.
+"$TOP/$BUILD/dalaba" say --no-chime -o short.wav "今天下午三点开会，请准时参加。" 2>/dev/null
+"$SPK" -c s1.conf --stats ahead.stats 2>ahead.err & S1=$!
+"$BC" --key server.key --speakers speakers.txt --port $PORT \
+    --zone 110101001001 --wait-speakers 1 --delay 5000 --wav short.wav 2>bc2.err
+frames=$(( ($("$WAVPROBE" info short.wav | sed 's/.*frames=\([0-9]*\).*/\1/') + 2879) / 2880 ))
+n=0
+until awk -v f=$frames '$1=="played" && $2 >= f - 1' ahead.stats 2>/dev/null | grep -q .; do
+	n=$((n + 1)); [ $n -gt 150 ] && break	# 15 s
+	sleep 0.1
+done
+kill $S1
+wait $S1 2>/dev/null
+played=$(awk '$1=="played"{print $2}' ahead.stats)
+check "5 s ahead: all $frames frames played from packets ($played), none dropped as stale" \
+    all [ "${played:-0}" -ge $((frames - 1)) ] -and grep -q '^dropped_stale 0$' ahead.stats
 finish
