@@ -1,0 +1,187 @@
+/*
+ * store_notices.c — the store's notices and the lexicon: what is read
+ * aloud, and how. (store.c is the store itself: schema, migrations,
+ * statements, transactions.)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scheduler/store.h"
+#include "scheduler/store_int.h"
+#include "tts/tts.h"
+
+int
+db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
+    size_t errlen)
+{
+	int rc = db_run(db, err, errlen, "INSERT INTO notices (title, body, "
+	    "voice, repeat, chime, priority, zone, created_by, created_at, "
+	    "rate, feed, feed_items, page_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0))", DB_ARGS(n->title,
+	    n->body, n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
+	    (int64_t)n->chime, (int64_t)n->priority, n->zone, n->created_by,
+	    (int64_t)time(NULL), (int64_t)(n->rate ? n->rate : 150), n->feed,
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->page_id));
+	if (rc != SQLITE_DONE)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+db_notice_update(struct db *db, const struct db_notice *n, char *err,
+    size_t errlen)
+{
+	if (db_run(db, err, errlen, "UPDATE notices SET title = ?, body = ?, "
+	    "voice = ?, repeat = ?, chime = ?, priority = ?, zone = ?, rate = "
+	    "?, feed = ?, feed_items = ? WHERE id = ?11 AND cancelled_at IS "
+	    "NULL AND NOT EXISTS (SELECT 1 FROM broadcasts WHERE notice_id = "
+	    "?11)", DB_ARGS(n->title, n->body, n->voice ? n->voice : "mandarin",
+	    (int64_t)n->repeat, (int64_t)n->chime, (int64_t)n->priority,
+	    n->zone, (int64_t)(n->rate ? n->rate : 150), n->feed,
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->id)) !=
+	    SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) != 1) {
+		snprintf(err, errlen, "notice %lld has gone on air or is cancelled",
+		    (long long)n->id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen)
+{
+	if (db_run(db, err, errlen, "UPDATE notices SET cancelled_at = ? WHERE "
+	    "id = ? AND cancelled_at IS NULL", DB_ARGS((int64_t)time(NULL), id))
+	    != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no live notice %lld", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_notice_live(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	int live = -1;
+
+	if ((st = db_prepare(db, NULL, 0, "SELECT cancelled_at IS NULL FROM "
+	    "notices WHERE id = ?", DB_ARGS(id))) == NULL)
+		return -1;
+	int rc = sqlite3_step(st);
+	live = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ?
+	    0 : -1;
+	sqlite3_finalize(st);
+	return live;
+}
+
+int
+db_lexicon_set(struct db *db, const char *word, const char *pinyin, char *err,
+    size_t errlen)
+{
+	/* Validate exactly as the speech side will read it. */
+	struct tts_lexicon *check = tts_lexicon_new();
+	int ok = check && tts_lexicon_add(check, word, pinyin, err, errlen) == 0;
+	tts_lexicon_free(check);
+	if (!ok)
+		return -1;
+	return db_run(db, err, errlen, "INSERT INTO lexicon (word, pinyin, "
+	    "updated_at) VALUES (?, ?, ?) ON CONFLICT (word) DO UPDATE SET "
+	    "pinyin = excluded.pinyin, updated_at = excluded.updated_at",
+	    DB_ARGS(word, pinyin, (int64_t)time(NULL))) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_lexicon_delete(struct db *db, const char *word, char *err, size_t errlen)
+{
+	if (db_run(db, err, errlen, "DELETE FROM lexicon WHERE word = ?",
+	    DB_ARGS(word)) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no entry for \"%s\"", word);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_lexicon_load(struct db *db, struct tts_lexicon *lex, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT word, pinyin FROM lexicon ORDER BY "
+	    "word", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = tts_lexicon_add(lex, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), err, errlen);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static char *
+col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+int
+db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	if ((st = db_prepare(db, NULL, 0, "SELECT title, body, voice, repeat, "
+	    "chime, priority, zone, COALESCE(created_by, 0), rate, feed, "
+	    "feed_items, cancelled_at IS NOT NULL, COALESCE(page_id, 0) FROM "
+	    "notices WHERE id = ?", DB_ARGS(id))) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->id = id;
+		n->title = col_strdup(st, 0);
+		n->body = col_strdup(st, 1);
+		n->voice = col_strdup(st, 2);
+		n->repeat = sqlite3_column_int(st, 3);
+		n->chime = sqlite3_column_int(st, 4);
+		n->priority = sqlite3_column_int(st, 5);
+		n->zone = col_strdup(st, 6);
+		n->created_by = sqlite3_column_int64(st, 7);
+		n->rate = sqlite3_column_int(st, 8);
+		n->feed = col_strdup(st, 9);
+		n->feed_items = sqlite3_column_int(st, 10);
+		if (cancelled)
+			*cancelled = sqlite3_column_int(st, 11) != 0;
+		n->page_id = sqlite3_column_int64(st, 12);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW && (n->body == NULL || n->zone == NULL ||
+	    n->voice == NULL)) {
+		db_notice_clear(n);
+		return -1;
+	}
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+db_notice_clear(struct db_notice *n)
+{
+	free((void *)(uintptr_t)n->title);
+	free((void *)(uintptr_t)n->body);
+	free((void *)(uintptr_t)n->voice);
+	free((void *)(uintptr_t)n->zone);
+	free((void *)(uintptr_t)n->feed);
+	memset(n, 0, sizeof(*n));
+}
