@@ -96,6 +96,31 @@ $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(tts_LIB) $(br
 $(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(DAEMON_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $< $(DAEMON_LIBS) $(LDLIBS)
 
+# The phrase dictionary (tts/phrasebook.c reads it at run time): made
+# here from Debian's packaged data by a tool of ours, never shipped in the
+# tree. rime-data-terra-pinyin and rime-data-luna-pinyin (LGPL-3) hold the
+# phrases, unicode-data's Unihan the mainland readings and the simplified
+# forms. Programs find it at ../share/dalaba or share/dalaba next to them.
+RIME_DIR   ?= /usr/share/rime-data
+UNIHAN_DIR ?= /usr/share/unicode
+PHRASES    := $(BUILD)/share/dalaba/phrases.txt
+PHRASES_IN := $(RIME_DIR)/terra_pinyin.dict.yaml $(RIME_DIR)/luna_pinyin.dict.yaml \
+              $(UNIHAN_DIR)/Unihan_Readings.txt.bz2 $(UNIHAN_DIR)/Unihan_Variants.txt.bz2
+$(BUILD)/phrasebook: tts/phrasebook_main.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+$(BUILD)/share/unihan/%.txt: $(UNIHAN_DIR)/%.txt.bz2
+	@mkdir -p $(@D)
+	bzcat $< > $@.new && mv $@.new $@
+$(UNIHAN_DIR)/%.txt.bz2 $(RIME_DIR)/%.dict.yaml:
+	@echo "make: $@ is missing: apt-get install rime-data-terra-pinyin" \
+	    "rime-data-luna-pinyin unicode-data bzip2 (or: make deps)" >&2; exit 1
+$(PHRASES): $(BUILD)/phrasebook $(RIME_DIR)/terra_pinyin.dict.yaml \
+    $(RIME_DIR)/luna_pinyin.dict.yaml $(BUILD)/share/unihan/Unihan_Readings.txt \
+    $(BUILD)/share/unihan/Unihan_Variants.txt
+	@mkdir -p $(@D)
+	$(BUILD)/phrasebook $(wordlist 2,5,$^) > $@.new && mv $@.new $@
+
 # The man pages (doc/man/), installed with the programs; tests/e2e/21_man.sh
 # checks they render cleanly and name every option each program knows.
 MANDIR ?= $(PREFIX)/share/man
@@ -216,7 +241,7 @@ $(BUILD)/%.o: %.c
 
 # --- targets ------------------------------------------------------------------------
 .PHONY: check-unit check-e2e check-web check-fuzz all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean
-all: $(LIBS) $(PROGRAMS)
+all: $(LIBS) $(PROGRAMS) $(PHRASES)
 
 deps:
 	@sh .ci/deps install
@@ -280,10 +305,13 @@ install: all
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/dalaba
+	install -m 644 $(PHRASES) $(DESTDIR)$(PREFIX)/share/dalaba/
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
 	rm -f $(MAN1:doc/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:doc/man/%=$(DESTDIR)$(MANDIR)/man8/%)
+	rm -f $(DESTDIR)$(PREFIX)/share/dalaba/phrases.txt
 
 clean:
 	rm -rf build build-address build-undefined build-fuzz

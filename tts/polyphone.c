@@ -22,6 +22,7 @@
 
 #include "tts/polyphone.h"
 #include "tts/text.h"
+#include "tts/tts.h"
 
 static const struct poly words[] = {
 	/* 长 zhang3: heads of a place or body, and growing */
@@ -230,6 +231,38 @@ static const struct poly words[] = {
 	{ "首都", "shou3 du1" },
 	{ "都市", "du1 shi4" },
 	{ "成都", "cheng2 du1" },
+	/* 为 wei2 (is, as) and wei4 (for): eSpeak NG says wei4 alone */
+	{ "作为", "zuo4 wei2" },
+	{ "成为", "cheng2 wei2" },
+	{ "认为", "ren4 wei2" },
+	{ "以为", "yi3 wei2" },
+	{ "称为", "cheng1 wei2" },
+	{ "分为", "fen1 wei2" },
+	{ "改为", "gai3 wei2" },
+	{ "定为", "ding4 wei2" },
+	{ "视为", "shi4 wei2" },
+	{ "评为", "ping2 wei2" },
+	{ "更为", "geng4 wei2" },
+	{ "较为", "jiao4 wei2" },
+	{ "极为", "ji2 wei2" },
+	{ "最为", "zui4 wei2" },
+	{ "为期", "wei2 qi1" },
+	{ "为止", "wei2 zhi3" },
+	{ "为主", "wei2 zhu3" },
+	{ "为准", "wei2 zhun3" },
+	{ "行为", "xing2 wei2" },
+	{ "因为", "yin1 wei4" },
+	{ "为了", "wei4 le5" },
+	{ "为什么", "wei4 shen2 me5" },
+	{ "为此", "wei4 ci3" },
+	/* where the phrase dictionary is wrong (Taiwan's neutral tones, or
+	 * the rarer sense) */
+	{ "种子", "zhong3 zi5" },
+	{ "流血", "liu2 xue4" },
+	{ "大夫", "dai4 fu5" },
+	{ "大都", "da4 dou1" },
+	{ "薄饼", "bao2 bing3" },
+	{ "一模一样", "yi4 mu2 yi2 yang4" },
 	/* Words of their own that a greedy match would break (村委会计划 is
 	 * 村委会 计划, not 村委 会计 划; 这种地方 is not 这 种地 方; 拿着手机
 	 * is not 拿 着手 机): a word reaching past a match wins over it. */
@@ -297,6 +330,10 @@ init(void)
 		    (const unsigned char *)table[i].pinyin,
 		    strlen(table[i].pinyin) + 1);
 	}
+	/* The phrase dictionary is part of what a reading depends on. */
+	const char *book = tts_phrasebook()->version;
+	crypto_generichash_update(&st, (const unsigned char *)book,
+	    strlen(book) + 1);
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(version, sizeof(version), h, sizeof(h));
 }
@@ -326,16 +363,26 @@ tts_polyphone_entry(size_t i, const char **pinyin, enum poly_source *source)
 	return table[i].word;
 }
 
-/* The longest entry matching text at i (len bytes in all), or NULL. */
-static const struct entry *
+/* A match at one place: its length in bytes (0: none), pinyin, table. */
+struct match {
+	size_t len;
+	const char *pinyin;
+	enum poly_source source;
+};
+
+/* The longest word matching text at i (len bytes in all): dalaba's own
+ * tables, or where they have none the phrase dictionary. Own tables win
+ * outright: the dictionary's 乐亭县 le4 ting2 xian4 must not beat 乐亭
+ * lao4 ting2 by being longer. */
+static struct match
 longest_at(const char *text, size_t i, size_t len)
 {
 	size_t cl = utf8_lead_len((unsigned char)text[i]);
 	size_t lo = 0, hi = NTABLE;
-	const struct entry *best = NULL;
+	struct match best = { 0, NULL, POLY_WORDS };
 
 	if (cl > len - i)
-		return NULL;
+		return best;
 	/* The first entry not before this character. */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -348,10 +395,35 @@ longest_at(const char *text, size_t i, size_t len)
 	    cl) == 0; k++) {
 		size_t wl = strlen(table[k].word);
 		if (wl <= len - i && memcmp(text + i, table[k].word, wl) == 0 &&
-		    (best == NULL || wl > strlen(best->word)))
-			best = &table[k];
+		    wl > best.len)
+			best = (struct match){ wl, table[k].pinyin,
+			    table[k].source };
+	}
+	if (best.len == 0) {
+		const char *pinyin;
+		size_t wl = tts_phrasebook_longest_at(text + i, len - i, &pinyin);
+		if (wl > 0)
+			best = (struct match){ wl, pinyin, POLY_PHRASEBOOK };
 	}
 	return best;
+}
+
+/*
+ * A bare 为 after a word for a quantity, a place or a name is the copula
+ * wei2 (时间为下周, 电话为, 密码为, 面积为, 地址为), which eSpeak NG reads
+ * wei4 (for). The rule looks at the character before it only.
+ */
+static int
+wei_is(const char *text, size_t i, size_t len)
+{
+	static const char before[] = "间期点话码格额准限数积度温量位址号率名";
+
+	if (len - i < 3 || memcmp(text + i, "为", 3) != 0 || i < 3)
+		return 0;
+	for (size_t k = 0; k + 3 <= sizeof(before) - 1; k += 3)
+		if (memcmp(text + i - 3, before + k, 3) == 0)
+			return 1;
+	return 0;
 }
 
 void
@@ -362,29 +434,39 @@ tts_polyphone_walk(const char *text, poly_walk_fn fn, void *arg)
 	pthread_once(&once, init);
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
-		const struct entry *best = c >= 0x80 ? longest_at(text, i, len) :
-		    NULL;
-		if (best != NULL) {
-			/* A longer-reaching word starting inside this one wins. */
-			size_t end = i + strlen(best->word);
+		struct match best = { 0, NULL, POLY_WORDS };
+		if (c >= 0x80)
+			best = longest_at(text, i, len);
+		if (best.len > 0) {
+			/* A longer-reaching word starting inside this one wins,
+			 * but a dictionary word never makes one of dalaba's own
+			 * give way (六安市长: not 六 安市 长, whatever the
+			 * dictionary holds). */
+			size_t end = i + best.len;
 			for (size_t j = i + utf8_lead_len(c); j < end;
 			    j += utf8_lead_len((unsigned char)text[j])) {
-				const struct entry *o = longest_at(text, j, len);
-				if (o != NULL && j + strlen(o->word) > end) {
-					best = NULL;
+				struct match o = longest_at(text, j, len);
+				if (o.len > 0 && j + o.len > end &&
+				    (best.source == POLY_PHRASEBOOK ||
+				    o.source != POLY_PHRASEBOOK)) {
+					best.len = 0;
 					break;
 				}
 			}
 		}
-		if (best != NULL) {
-			fn(text + i, strlen(best->word), best->pinyin,
-			    best->source, arg);
-			i += strlen(best->word);
+		if (best.len > 0) {
+			fn(text + i, best.len, best.pinyin, best.source, arg);
+			i += best.len;
 			continue;
 		}
 		size_t cl = utf8_lead_len(c);
 		if (cl > len - i)
 			cl = len - i;
+		if (wei_is(text, i, len)) {
+			fn(text + i, cl, "wei2", POLY_RULE, arg);
+			i += cl;
+			continue;
+		}
 		fn(text + i, cl, NULL, POLY_WORDS, arg);
 		i += cl;
 	}

@@ -125,10 +125,26 @@ char *tts_spoken_text(const char *text, size_t len,
  * malloc'd "readings:" line and one line a piece after it, in the order
  * tts_spoken_text makes them: "  2026年 → 二零二六年 (normalisation:
  * numbers, dates, times, units)", then "  村长 → cun1 zhang3 (polyphone
- * table)", "(county lexicon)", "(default lexicon)", or "  讲话 (eSpeak
- * NG's dictionary)" for Hanzi left to eSpeak NG. NULL with err as
- * tts_spoken_text.
+ * table)", "(county lexicon)", "(default lexicon)", "(phrase
+ * dictionary)", or "  讲话 (eSpeak NG's dictionary)" for Hanzi left to
+ * eSpeak NG. NULL with err as tts_spoken_text.
  */
+/*
+ * The phrase dictionary (tts/phrasebook.c): the reading of ~39,000 words
+ * with a polyphonic character, from Rime's pinyin data and Unihan, below
+ * the county's lexicon and dalaba's own tables. Loaded once per process,
+ * on first use or on this call (any thread); never fails: without the
+ * file words is 0 and error says why.
+ */
+struct tts_phrasebook_info {
+	char path[4096];	/* where it was looked for, or read from */
+	size_t words;		/* 0: not in use */
+	double load_ms;		/* finding, reading and checking it */
+	char version[17];	/* 16 hex digits of its BLAKE2b, or "-" */
+	char error[160];	/* why it is not in use, else "" */
+};
+const struct tts_phrasebook_info *tts_phrasebook(void);
+
 char *tts_readings(const char *text, size_t len,
     const struct tts_voice *voice, const struct tts_lexicon *lex,
     char *err, size_t errlen);
