@@ -143,7 +143,7 @@ UNIT_LIBS_scheduler   := $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_web-admin   := $(web-admin_LIB) $(UNIT_LIBS_scheduler)
 unit_module = $(strip \
     $(if $(filter test_server test_wire,$(1)),broadcaster, \
-    $(if $(filter test_normalize test_tts test_loudness test_polyphone,$(1)),tts, \
+    $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
     $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \

@@ -257,6 +257,8 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.news_timeout_s = c.news_timeout_s;
 	d->cfg.loudness_lufs = c.loudness_lufs;
 	d->cfg.true_peak_dbtp = c.true_peak_dbtp;
+	d->cfg.horn_highpass_hz = c.horn_highpass_hz;	/* from the next item */
+	d->cfg.horn_compress = c.horn_compress;
 	g_free(d->cfg.news_root);
 	d->cfg.news_root = g_strdup(c.news_root);
 	g_free(d->cfg.news_allow);

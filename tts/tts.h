@@ -257,6 +257,20 @@ int tts_explain(struct tts_engine *eng, const char *text,
 
 /* An EBU R128 meter (libebur128) over mono 16-bit PCM at rate: integrated
  * loudness and true peak, as the renders are normalised by. Any thread. */
+/*
+ * Speech for outdoor horns (tts/horn.c), for the loudspeaker stream only:
+ * a 24 dB/octave high-pass at highpass_hz (0: none) and, if compress,
+ * gentle 2:1 compression with +6 dB make-up and a -1 dBFS limiter.
+ * Process 48 kHz mono in place, in pieces of any size; one per stream,
+ * one thread at a time. With neither step it leaves audio untouched.
+ */
+#define TTS_HORN_DEFAULT_HIGHPASS_HZ 300
+struct tts_horn;
+struct tts_horn *tts_horn_new(int rate, int highpass_hz, bool compress);
+bool tts_horn_active(const struct tts_horn *h);	/* NULL: false */
+void tts_horn_process(struct tts_horn *h, int16_t *pcm, size_t frames);
+void tts_horn_free(struct tts_horn *h);	/* NULL is a no-op */
+
 struct tts_meter;
 struct tts_meter *tts_meter_new(int rate);	/* NULL: out of memory */
 int tts_meter_add(struct tts_meter *m, const int16_t *pcm, size_t frames);
