@@ -99,27 +99,28 @@ $(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(DAEMON_LIBS)
 # The phrase dictionary (tts/phrasebook.c reads it at run time): made
 # here from Debian's packaged data by a tool of ours, never shipped in the
 # tree. rime-data-terra-pinyin and rime-data-luna-pinyin (LGPL-3) hold the
-# phrases, unicode-data's Unihan the mainland readings and the simplified
-# forms. Programs find it at ../share/dalaba or share/dalaba next to them.
+# phrases' readings, rime-essay (LGPL-3) the words and their frequencies,
+# unicode-data's Unihan the mainland readings and the simplified forms. Programs find it at ../share/dalaba or share/dalaba next to them.
 RIME_DIR   ?= /usr/share/rime-data
 UNIHAN_DIR ?= /usr/share/unicode
 PHRASES    := $(BUILD)/share/dalaba/phrases.txt
-PHRASES_IN := $(RIME_DIR)/terra_pinyin.dict.yaml $(RIME_DIR)/luna_pinyin.dict.yaml \
-              $(UNIHAN_DIR)/Unihan_Readings.txt.bz2 $(UNIHAN_DIR)/Unihan_Variants.txt.bz2
 $(BUILD)/phrasebook: tts/phrasebook_main.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 $(BUILD)/share/unihan/%.txt: $(UNIHAN_DIR)/%.txt.bz2
 	@mkdir -p $(@D)
 	bzcat $< > $@.new && mv $@.new $@
+PHRASES_MISSING = @echo "make: $@ is missing: apt-get install rime-data-terra-pinyin" \
+	    "rime-data-luna-pinyin rime-essay unicode-data bzip2 (or: make deps)" >&2; exit 1
 $(UNIHAN_DIR)/%.txt.bz2 $(RIME_DIR)/%.dict.yaml:
-	@echo "make: $@ is missing: apt-get install rime-data-terra-pinyin" \
-	    "rime-data-luna-pinyin unicode-data bzip2 (or: make deps)" >&2; exit 1
+	$(PHRASES_MISSING)
+$(RIME_DIR)/essay.txt:
+	$(PHRASES_MISSING)
 $(PHRASES): $(BUILD)/phrasebook $(RIME_DIR)/terra_pinyin.dict.yaml \
-    $(RIME_DIR)/luna_pinyin.dict.yaml $(BUILD)/share/unihan/Unihan_Readings.txt \
-    $(BUILD)/share/unihan/Unihan_Variants.txt
+    $(RIME_DIR)/luna_pinyin.dict.yaml $(RIME_DIR)/essay.txt \
+    $(BUILD)/share/unihan/Unihan_Readings.txt $(BUILD)/share/unihan/Unihan_Variants.txt
 	@mkdir -p $(@D)
-	$(BUILD)/phrasebook $(wordlist 2,5,$^) > $@.new && mv $@.new $@
+	$(BUILD)/phrasebook $(wordlist 2,6,$^) > $@.new && mv $@.new $@
 
 # The man pages (doc/man/), installed with the programs; tests/e2e/21_man.sh
 # checks they render cleanly and name every option each program knows.

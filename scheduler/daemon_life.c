@@ -154,6 +154,15 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	configure_worker(d);
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
+	/* Loaded here, once, rather than on the first render's clock. */
+	const struct tts_phrasebook_info *book = tts_phrasebook();
+	if (book->words > 0)
+		dlog(LOG_INFO, "phrase dictionary: %zu words from %s (%.1f ms)",
+		    book->words, book->path, book->load_ms);
+	else
+		dlog(LOG_WARNING, "phrase dictionary not in use: %s%s%s; words "
+		    "with 多音字 are read by dalaba's own tables and eSpeak NG",
+		    book->path, book->path[0] ? ": " : "", book->error);
 	airq_init(&d->q);
 	d->airings = g_ptr_array_new();
 	d->page_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);

@@ -1,8 +1,10 @@
 /*
- * phrasebook.c — the phrase dictionary: ~39,000 words with a polyphonic
- * character and their mainland reading (重要 zhong4 yao4, 还是 hai2 shi4,
- * 调查 diao4 cha2), made at build time by tts/phrasebook_main.c from
- * Rime's pinyin dictionaries and Unihan, and read here once per process.
+ * phrasebook.c — the phrase dictionary: ~237,000 words of written Chinese
+ * with their frequency (from Rime's essay), which cut text into words, and
+ * for ~39,000 of them, those with a polyphonic character, their mainland
+ * reading (重要 zhong4 yao4, 还是 hai2 shi4, 调查 diao4 cha2); made at build
+ * time by tts/phrasebook_main.c from Rime's data and Unihan, and read here
+ * once per process.
  *
  * A data file, not compiled in: the data is LGPL-3 and stays replaceable,
  * and a county can read it with grep. Found, first that exists:
@@ -10,8 +12,9 @@
  *   <program's directory>/../share/dalaba/phrases.txt  (installed; and
  *       build/tests, build/bench),
  *   <program's directory>/share/dalaba/phrases.txt     (build/).
- * Read whole (about 1 MB), checked line by line (UTF-8 word, a tab, pinyin
- * syllables with tone digits, sorted strictly by bytes): a file that fails
+ * Read whole (about 4 MB), checked line by line ("word<TAB>freq<TAB>
+ * pinyin": 1-8 Hanzi, a decimal count, nothing or one syllable with a
+ * tone digit per character; sorted strictly by bytes): a file that fails
  * any check is not used at all, and the reason is kept for `say --explain`
  * and dalabad's log. Without it dalaba still speaks, with its own tables
  * and eSpeak NG's dictionary.
@@ -34,10 +37,15 @@
 #define PHRASEBOOK_MAX_BYTES (16u << 20)
 #define PHRASEBOOK_MAX_WORD_CHARS 8
 
+struct phrase {
+	const char *word, *pinyin;	/* pinyin NULL: read by characters */
+	unsigned long freq;
+};
 static struct {
 	char *text;		/* the file, tabs and newlines made NULs */
-	const char **word;	/* word[i], its pinyin right after its NUL */
+	struct phrase *e;
 	size_t n;
+	double total;		/* sum of the frequencies */
 	struct tts_phrasebook_info info;
 } book;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -80,27 +88,30 @@ find_path(char *out, size_t n)
 		(void)!try_path(out, n, exe, "/../share/dalaba/phrases.txt");
 }
 
+/* Syllables of a-z ending in a tone digit 1-5, one space between: how
+ * many, or -1. */
 static int
-valid_pinyin(const char *p)
+pinyin_syllables(const char *p)
 {
-	/* syllables of a-z ending in a tone digit 1-5, one space between */
 	size_t letters = 0;
+	int n = 0;
 
 	for (; *p != '\0'; p++) {
 		if (*p >= 'a' && *p <= 'z') {
 			if (++letters > 6)
-				return 0;
+				return -1;
 		} else if (*p >= '1' && *p <= '5' && letters > 0) {
 			letters = 0;
+			n++;
 			if (p[1] == ' ' && p[2] != '\0')
 				p++;
 			else if (p[1] != '\0')
-				return 0;
+				return -1;
 		} else {
-			return 0;
+			return -1;
 		}
 	}
-	return letters == 0;
+	return letters == 0 ? n : -1;
 }
 
 static int
@@ -117,15 +128,14 @@ fail(const char *why, size_t line)
 static int
 parse(char *text, size_t size)
 {
-	size_t lines = 0, cap = 0, line = 0;
+	size_t lines = 0, line = 0;
 
 	for (size_t i = 0; i < size; i++)
 		lines += text[i] == '\n';
 	if (size > 0 && text[size - 1] != '\n')
 		return fail("the last line has no newline", lines + 1);
-	cap = lines;
-	book.word = malloc((cap ? cap : 1) * sizeof(book.word[0]));
-	if (book.word == NULL)
+	book.e = malloc((lines ? lines : 1) * sizeof(book.e[0]));
+	if (book.e == NULL)
 		return fail("out of memory", 0);
 	for (char *p = text, *end = text + size; p < end; ) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -137,11 +147,11 @@ parse(char *text, size_t size)
 			p = nl + 1;
 			continue;
 		}
-		char *tab = strchr(p, '\t');
-		if (tab == NULL || tab == p)
-			return fail("not \"word<TAB>pinyin\"", line);
-		*tab = '\0';
-		size_t wl = (size_t)(tab - p), chars = 0;
+		char *t1 = strchr(p, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (t1 == NULL || t2 == NULL || t1 == p || t2 == t1 + 1)
+			return fail("not \"word<TAB>frequency<TAB>pinyin\"", line);
+		*t1 = *t2 = '\0';
+		size_t wl = (size_t)(t1 - p), chars = 0;
 		if (!utf8_valid(p, wl))
 			return fail("the word is not UTF-8", line);
 		for (size_t k = 0; k < wl; k += utf8_lead_len((unsigned char)p[k])) {
@@ -149,17 +159,25 @@ parse(char *text, size_t size)
 				return fail("the word is not all Hanzi", line);
 			chars++;
 		}
-		if (chars < 2 || chars > PHRASEBOOK_MAX_WORD_CHARS)
-			return fail("a word is 2 to 8 characters", line);
-		if (!valid_pinyin(tab + 1))
-			return fail("the pinyin is not syllables with tone digits",
-			    line);
-		if (book.n > 0 && strcmp(book.word[book.n - 1], p) >= 0)
+		if (chars > PHRASEBOOK_MAX_WORD_CHARS)
+			return fail("a word is 1 to 8 characters", line);
+		char *after;
+		errno = 0;
+		unsigned long f = strtoul(t1 + 1, &after, 10);
+		if (*after != '\0' || errno != 0 || t1[1] < '0' || t1[1] > '9' ||
+		    f > 4000000000UL)
+			return fail("the frequency is not a count", line);
+		const char *py = t2 + 1;
+		if (*py != '\0' && pinyin_syllables(py) != (int)chars)
+			return fail("the pinyin is not one syllable with a tone "
+			    "digit per character", line);
+		if (book.n > 0 && strcmp(book.e[book.n - 1].word, p) >= 0)
 			return fail("not sorted, or a word twice", line);
-		book.word[book.n++] = p;
+		book.e[book.n++] = (struct phrase){ p, *py ? py : NULL, f };
+		book.total += (double)f;
 		p = nl + 1;
 	}
-	if (book.n == 0)
+	if (book.n == 0 || book.total <= 0)
 		return fail("no words", 0);
 	return 0;
 }
@@ -215,15 +233,19 @@ load(void)
 	sodium_bin2hex(book.info.version, sizeof(book.info.version), h,
 	    sizeof(h));
 	book.info.words = book.n;
+	for (size_t i = 0; i < book.n; i++)
+		book.info.readings += book.e[i].pinyin != NULL;
 out:
 	if (f != NULL)
 		fclose(f);
 	if (book.info.words == 0) {
-		free(book.word);
+		free(book.e);
 		free(book.text);
-		book.word = NULL;
+		book.e = NULL;
 		book.text = NULL;
 		book.n = 0;
+		book.total = 0;
+		book.info.readings = 0;
 		snprintf(book.info.version, sizeof(book.info.version), "-");
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -238,48 +260,36 @@ tts_phrasebook(void)
 	return &book.info;
 }
 
-/* The exact word of wl bytes at s, or NULL; its pinyin in *pinyin. */
-static const char *
-find_exact(const char *s, size_t wl, const char **pinyin)
+int
+tts_phrasebook_find(const char *s, size_t wl, unsigned long *freq,
+    const char **pinyin)
 {
-	size_t lo = 0, hi = book.n;
+	size_t lo = 0, hi;
 
+	pthread_once(&once, load);
+	hi = book.n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		const char *w = book.word[mid];
+		const char *w = book.e[mid].word;
 		int c = strncmp(w, s, wl);
 		if (c == 0 && w[wl] != '\0')
 			c = 1;	/* longer than s: after it */
 		if (c == 0) {
-			*pinyin = w + wl + 1;
-			return w;
+			*freq = book.e[mid].freq;
+			*pinyin = book.e[mid].pinyin;
+			return 1;
 		}
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return 0;
 }
 
-size_t
-tts_phrasebook_longest_at(const char *text, size_t len, const char **pinyin)
+double
+tts_phrasebook_total(void)
 {
-	size_t ends[PHRASEBOOK_MAX_WORD_CHARS + 1], n = 0, i = 0;
-
 	pthread_once(&once, load);
-	if (book.n == 0)
-		return 0;
-	/* The byte ends of the next 2..8 characters, then the longest first. */
-	while (n < PHRASEBOOK_MAX_WORD_CHARS && i < len) {
-		size_t cl = utf8_lead_len((unsigned char)text[i]);
-		if ((unsigned char)text[i] < 0x80 || cl > len - i)
-			break;
-		i += cl;
-		ends[++n] = i;
-	}
-	for (size_t k = n; k >= 2; k--)
-		if (find_exact(text, ends[k], pinyin) != NULL)
-			return ends[k];
-	return 0;
+	return book.total;
 }

@@ -1,9 +1,11 @@
 /*
  * phrasebook_main.c — build tool, run by make: derives dalaba's phrase
- * dictionary (the reading of every word with a polyphonic character) from
- * data Debian packages, and writes it as sorted lines "word<TAB>pinyin".
+ * dictionary from data Debian packages: the words of written Chinese with
+ * their frequency (to cut text into words), and the reading of every word
+ * with a polyphonic character. Sorted lines "word<TAB>freq<TAB>pinyin",
+ * pinyin empty where eSpeak NG reads the word by its characters.
  *
- *   phrasebook TERRA LUNA UNIHAN_READINGS UNIHAN_VARIANTS > phrases.txt
+ *   phrasebook TERRA LUNA ESSAY UNIHAN_READINGS UNIHAN_VARIANTS > phrases.txt
  *
  * Inputs, none of them ours:
  *   terra_pinyin.dict.yaml (rime-data-terra-pinyin, LGPL-3): 52,000
@@ -14,6 +16,9 @@
  *   Unihan_Readings.txt (unicode-data): each character's mainland readings
  *     from 现代汉语词典 (kXHC1983) and 通用规范汉字字典 (kTGHZ2013).
  *   Unihan_Variants.txt: kSimplifiedVariant, traditional to simplified.
+ *   essay.txt (rime-essay, LGPL-3): 313,000 words with their frequency
+ *     in a corpus, Rime's own language model; the words cut a sentence
+ *     (每天都要 is 每天 都要, not 每 天都 要, whatever 天都 reads).
  *
  * A phrase is kept when every syllable is a mainland reading of its
  * character (which drops Taiwan-only readings: 危 has no wei2 in 现代汉语
@@ -455,6 +460,92 @@ tones_from_characters(const struct rime *e, char out[][8])
 	return 1;
 }
 
+/* essay.txt: "word<TAB>frequency", traditional; frequencies of words that
+ * simplify to one word are summed. */
+struct freq {
+	char word[MAXSYL * 4 + 1];
+	unsigned long n;
+};
+static struct freq *freqs;
+static size_t nfreqs;
+
+static int
+by_freq_word(const void *a, const void *b)
+{
+	return strcmp(((const struct freq *)a)->word,
+	    ((const struct freq *)b)->word);
+}
+
+/* A traditional character in simplified text: a standard simplification,
+ * else itself if standard; 0 if neither. */
+static uint32_t
+simplify_any(uint32_t t)
+{
+	int self = simplified[t] == NULL;
+	for (const uint32_t *s = simplified[t]; s != NULL && *s != 0; s++) {
+		if (*s == t)
+			self = 1;
+		else if (standard[*s])
+			return *s;
+	}
+	return self && standard[t] ? t : 0;
+}
+
+static void
+load_essay(const char *path)
+{
+	FILE *f = open_or_die(path);
+	char line[512];
+	size_t cap = 0;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *word = strtok(line, "\t\n"), *n = strtok(NULL, "\t\n");
+		if (word == NULL || n == NULL)
+			continue;
+		struct freq e = { .n = strtoul(n, NULL, 10) };
+		const char *s = word;
+		size_t w = 0;
+		int chars = 0;
+		uint32_t c;
+		while ((c = utf8_next(&s)) != 0 && chars < MAXSYL + 1) {
+			uint32_t simp = simplify_any(c);
+			chars++;
+			if (simp == 0 || chars > MAXSYL) {
+				chars = 0;
+				break;
+			}
+			w += utf8_put(e.word + w, simp);
+		}
+		if (chars == 0 || *s != 0 || e.n == 0)
+			continue;
+		e.word[w] = 0;
+		if (nfreqs == cap) {
+			cap = cap ? cap * 2 : 65536;
+			freqs = realloc(freqs, cap * sizeof(freqs[0]));
+			if (freqs == NULL) {
+				perror("phrasebook");
+				exit(1);
+			}
+		}
+		freqs[nfreqs++] = e;
+	}
+	fclose(f);
+	if (nfreqs < 100000) {
+		fprintf(stderr, "phrasebook: %s: only %zu words; not Rime's "
+		    "essay?\n", path, nfreqs);
+		exit(1);
+	}
+	qsort(freqs, nfreqs, sizeof(freqs[0]), by_freq_word);
+	size_t o = 0;
+	for (size_t i = 0; i < nfreqs; i++) {
+		if (o > 0 && strcmp(freqs[o - 1].word, freqs[i].word) == 0)
+			freqs[o - 1].n += freqs[i].n;
+		else
+			freqs[o++] = freqs[i];
+	}
+	nfreqs = o;
+}
+
 static int
 by_cand(const void *a, const void *b)
 {
@@ -487,15 +578,16 @@ main(int argc, char **argv)
 	struct rime_dict terra = { 0 }, luna = { 0 };
 	size_t kept = 0, ambiguous = 0;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: phrasebook TERRA_DICT LUNA_DICT "
+	if (argc != 6) {
+		fprintf(stderr, "usage: phrasebook TERRA_DICT LUNA_DICT ESSAY "
 		    "UNIHAN_READINGS UNIHAN_VARIANTS > phrases.txt\n");
 		return 2;
 	}
-	load_unihan_readings(argv[3]);
-	load_unihan_variants(argv[4]);
+	load_unihan_readings(argv[4]);
+	load_unihan_variants(argv[5]);
 	load_rime(argv[1], &terra);
 	load_rime(argv[2], &luna);
+	load_essay(argv[3]);
 
 	for (size_t i = 0; i < terra.n; i++)
 		add_cand(&terra.e[i], terra.e[i].syl);
@@ -509,10 +601,14 @@ main(int argc, char **argv)
 	}
 	qsort(cands, ncands, sizeof(cands[0]), by_cand);
 
-	printf("# dalaba's phrase dictionary, made by tts/phrasebook_main.c from\n"
-	    "# rime-data-terra-pinyin and rime-data-luna-pinyin (LGPL-3) and\n"
-	    "# Unihan (unicode-data, Unicode licence). One word a line:\n"
-	    "# simplified word, TAB, pinyin with tone digits. Sorted by bytes.\n");
+	/* The readings first, one per word. */
+	struct freq *read = calloc(ncands ? ncands : 1, sizeof(*read));
+	const char **read_py = calloc(ncands ? ncands : 1, sizeof(*read_py));
+	size_t nread = 0;
+	if (read == NULL || read_py == NULL) {
+		perror("phrasebook");
+		return 1;
+	}
 	for (size_t i = 0; i < ncands;) {
 		size_t j = i, distinct = 0, agreeing = 0, pick = i;
 		for (; j < ncands && strcmp(cands[j].word, cands[i].word) == 0; j++)
@@ -537,13 +633,42 @@ main(int argc, char **argv)
 			}
 		}
 		if (distinct == 1 || agreeing == 1) {
-			printf("%s\t%s\n", cands[pick].word, cands[pick].pinyin);
+			strcpy(read[nread].word, cands[pick].word);
+			read_py[nread++] = cands[pick].pinyin;
 			kept++;
 		} else
 			ambiguous++;
 		i = j;
 	}
-	fprintf(stderr, "phrasebook: %zu words kept, %zu left to eSpeak NG "
-	    "(readings disagree)\n", kept, ambiguous);
+
+	printf("# dalaba's phrase dictionary, made by tts/phrasebook_main.c from\n"
+	    "# rime-data-terra-pinyin, rime-data-luna-pinyin and rime-essay\n"
+	    "# (LGPL-3) and Unihan (unicode-data, Unicode licence). One word a\n"
+	    "# line: simplified word, TAB, its frequency in Rime's essay (0: not\n"
+	    "# in it), TAB, its pinyin with tone digits, or nothing where eSpeak\n"
+	    "# NG reads it by its characters. Sorted by bytes.\n");
+	/* Merge the two sorted lists. */
+	size_t a = 0, b = 0, lines = 0;
+	while (a < nfreqs || b < nread) {
+		int c = a == nfreqs ? 1 : b == nread ? -1 :
+		    strcmp(freqs[a].word, read[b].word);
+		if (c < 0) {
+			printf("%s\t%lu\t\n", freqs[a].word, freqs[a].n);
+			a++;
+		} else if (c > 0) {
+			printf("%s\t0\t%s\n", read[b].word, read_py[b]);
+			b++;
+		} else {
+			printf("%s\t%lu\t%s\n", read[b].word, freqs[a].n,
+			    read_py[b]);
+			a++;
+			b++;
+		}
+		lines++;
+	}
+	fprintf(stderr, "phrasebook: %zu words, %zu of them with a reading\n",
+	    lines, kept);
+	fprintf(stderr, "phrasebook: %zu readings left to eSpeak NG (they "
+	    "disagree)\n", ambiguous);
 	return kept > 10000 ? 0 : 1;
 }

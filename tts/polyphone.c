@@ -9,12 +9,17 @@
  * matched by eSpeak's own word list, which read 董事长 as "dong3 shi4
  * zhang3 shi4 chang2".
  *
- * Longest match first, with one rule against a greedy match across a word
+ * Text is cut into words by the phrase dictionary's frequencies (see
+ * cut_run), dalaba's own words preferred; without the dictionary, longest
+ * match first, with one rule against a greedy match across a word
  * boundary: a match that overlaps a longer-reaching one starting inside it
  * gives way (部队长期: not 部 队长 期 but 部队 长期).
  */
 #include <assert.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -370,10 +375,8 @@ struct match {
 	enum poly_source source;
 };
 
-/* The longest word matching text at i (len bytes in all): dalaba's own
- * tables, or where they have none the phrase dictionary. Own tables win
- * outright: the dictionary's 乐亭县 le4 ting2 xian4 must not beat 乐亭
- * lao4 ting2 by being longer. */
+/* The longest word of dalaba's own tables matching text at i (len bytes
+ * in all). */
 static struct match
 longest_at(const char *text, size_t i, size_t len)
 {
@@ -399,13 +402,28 @@ longest_at(const char *text, size_t i, size_t len)
 			best = (struct match){ wl, table[k].pinyin,
 			    table[k].source };
 	}
-	if (best.len == 0) {
-		const char *pinyin;
-		size_t wl = tts_phrasebook_longest_at(text + i, len - i, &pinyin);
-		if (wl > 0)
-			best = (struct match){ wl, pinyin, POLY_PHRASEBOOK };
-	}
 	return best;
+}
+
+/* The entry of dalaba's own tables for exactly the wl bytes at s. */
+static const struct entry *
+own_exact(const char *s, size_t wl)
+{
+	size_t lo = 0, hi = NTABLE;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(table[mid].word, s, wl);
+		if (c == 0 && table[mid].word[wl] != '\0')
+			c = 1;
+		if (c == 0)
+			return &table[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /*
@@ -426,29 +444,36 @@ wei_is(const char *text, size_t i, size_t len)
 	return 0;
 }
 
-void
-tts_polyphone_walk(const char *text, poly_walk_fn fn, void *arg)
+/* One character with no word of its own: the 为 rule, else eSpeak NG. */
+static void
+put_char(const char *text, size_t i, size_t cl, size_t len, poly_walk_fn fn,
+    void *arg)
+{
+	if (wei_is(text, i, len))
+		fn(text + i, cl, "wei2", POLY_RULE, arg);
+	else
+		fn(text + i, cl, NULL, POLY_WORDS, arg);
+}
+
+/* Without the phrase dictionary: dalaba's own tables, longest match
+ * first, and a match gives way to a longer-reaching word starting inside
+ * it (部队长期: not 部 队长 期 but 部队 长期). */
+static void
+walk_greedy(const char *text, poly_walk_fn fn, void *arg)
 {
 	size_t i = 0, len = strlen(text);
 
-	pthread_once(&once, init);
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
 		struct match best = { 0, NULL, POLY_WORDS };
 		if (c >= 0x80)
 			best = longest_at(text, i, len);
 		if (best.len > 0) {
-			/* A longer-reaching word starting inside this one wins,
-			 * but a dictionary word never makes one of dalaba's own
-			 * give way (六安市长: not 六 安市 长, whatever the
-			 * dictionary holds). */
 			size_t end = i + best.len;
 			for (size_t j = i + utf8_lead_len(c); j < end;
 			    j += utf8_lead_len((unsigned char)text[j])) {
 				struct match o = longest_at(text, j, len);
-				if (o.len > 0 && j + o.len > end &&
-				    (best.source == POLY_PHRASEBOOK ||
-				    o.source != POLY_PHRASEBOOK)) {
+				if (o.len > 0 && j + o.len > end) {
 					best.len = 0;
 					break;
 				}
@@ -462,11 +487,156 @@ tts_polyphone_walk(const char *text, poly_walk_fn fn, void *arg)
 		size_t cl = utf8_lead_len(c);
 		if (cl > len - i)
 			cl = len - i;
-		if (wei_is(text, i, len)) {
-			fn(text + i, cl, "wei2", POLY_RULE, arg);
+		put_char(text, i, cl, len, fn, arg);
+		i += cl;
+	}
+}
+
+/* Bytes of the Hanzi at text[i] (CJK unified ideographs, their extension
+ * A, compatibility ideographs, planes 2-3), or 0 for anything else. */
+static size_t
+hanzi_len(const char *text, size_t i, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text + i;
+	size_t cl = utf8_lead_len(*p);
+	uint32_t cp;
+
+	if (cl < 3 || cl > len - i)
+		return 0;
+	if (cl == 3)
+		cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		    (p[2] & 0x3F);
+	else
+		cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+		    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0x20000 && cp <= 0x3FFFF) ? cl : 0;
+}
+
+#define SEG_MAX_CHARS 8		/* the longest word tried */
+#define OWN_MIN_FREQ 1000.0	/* an own word the essay does not know */
+#define READ_MIN_FREQ 200.0	/* a dictionary reading the essay does not
+				 * know (人参: as 人蔘 only) */
+/* How strongly dalaba's own words are preferred: as if e^10 (22,000)
+ * times more frequent, so they are taken wherever they fit and the
+ * dictionary's frequencies decide only among the other cuts. */
+#define OWN_BONUS 10.0
+
+/*
+ * With the phrase dictionary: the run of Hanzi text[from, to) is cut into
+ * the words whose frequencies make the likeliest sentence (the sum of
+ * -log(frequency / total) least; a unigram model, as Rime and jieba cut),
+ * with dalaba's own words preferred, by dynamic programming from the end.
+ * 每天都要 is 每天 都要, not 每 天都(tian1 du1) 要. A word with no reading
+ * of its own (不要去) is cut once more, as a run of its own that may not
+ * be taken whole (inner): into words that have one (不要 bu2 yao4), other
+ * words and characters; what has no reading then goes to eSpeak NG.
+ */
+static void
+cut_run(const char *text, size_t from, size_t to, size_t len, double total,
+    bool inner, poly_walk_fn fn, void *arg)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i += utf8_lead_len((unsigned char)text[i]))
+		n++;
+	size_t *pos = malloc((n + 1) * sizeof(*pos));
+	double *cost = malloc((n + 1) * sizeof(*cost));
+	unsigned char *take = malloc(n + 1);
+	if (pos == NULL || cost == NULL || take == NULL) {
+		/* Out of memory: character by character, still correct text. */
+		for (size_t i = from; i < to; ) {
+			size_t cl = utf8_lead_len((unsigned char)text[i]);
+			put_char(text, i, cl, len, fn, arg);
 			i += cl;
+		}
+		free(pos);
+		free(cost);
+		free(take);
+		return;
+	}
+	for (size_t i = from, k = 0; k <= n; k++) {
+		pos[k] = i;
+		if (k < n)
+			i += utf8_lead_len((unsigned char)text[i]);
+	}
+	const double lt = log(total);
+	cost[n] = 0;
+	for (size_t k = n; k-- > 0; ) {
+		cost[k] = INFINITY;
+		take[k] = 1;
+		for (size_t L = 1; L <= SEG_MAX_CHARS && k + L <= n &&
+		    !(inner && L == n); L++) {
+			size_t wl = pos[k + L] - pos[k];
+			unsigned long f = 0;
+			const char *py;
+			int known = tts_phrasebook_find(text + pos[k], wl, &f, &py);
+			const struct entry *own = L > 1 ? own_exact(text + pos[k], wl) :
+			    NULL;
+			double c;
+			if (own != NULL)
+				c = lt - log(f > OWN_MIN_FREQ ? (double)f :
+				    OWN_MIN_FREQ) - OWN_BONUS;
+			else if (L == 1)
+				c = lt - log(f > 0 ? (double)f : 0.5);
+			else if (known && py != NULL)
+				c = lt - log(f > READ_MIN_FREQ ? (double)f :
+				    READ_MIN_FREQ);
+			else if (known)
+				c = lt - log(f > 0 ? (double)f : 1.0);
+			else
+				continue;
+			/* Ties go to the longer word. */
+			if (c + cost[k + L] <= cost[k]) {
+				cost[k] = c + cost[k + L];
+				take[k] = (unsigned char)L;
+			}
+		}
+	}
+	for (size_t k = 0; k < n; ) {
+		size_t L = take[k], wl = pos[k + L] - pos[k];
+		const struct entry *own = L > 1 ? own_exact(text + pos[k], wl) : NULL;
+		unsigned long f;
+		const char *py = NULL;
+		if (own != NULL)
+			fn(text + pos[k], wl, own->pinyin, own->source, arg);
+		else if (L > 1 && tts_phrasebook_find(text + pos[k], wl, &f, &py) &&
+		    py != NULL)
+			fn(text + pos[k], wl, py, POLY_PHRASEBOOK, arg);
+		else if (L > 1 && !inner)
+			cut_run(text, pos[k], pos[k + L], len, total, true, fn, arg);
+		else
+			for (size_t j = k; j < k + L; j++)
+				put_char(text, pos[j], pos[j + 1] - pos[j], len, fn, arg);
+		k += L;
+	}
+	free(pos);
+	free(cost);
+	free(take);
+}
+
+void
+tts_polyphone_walk(const char *text, poly_walk_fn fn, void *arg)
+{
+	size_t i = 0, len = strlen(text);
+	double total;
+
+	pthread_once(&once, init);
+	if ((total = tts_phrasebook_total()) <= 0) {
+		walk_greedy(text, fn, arg);
+		return;
+	}
+	while (i < len) {
+		size_t j = i, hl;
+		while (j < len && (hl = hanzi_len(text, j, len)) > 0)
+			j += hl;
+		if (j > i) {
+			cut_run(text, i, j, len, total, false, fn, arg);
+			i = j;
 			continue;
 		}
+		size_t cl = utf8_lead_len((unsigned char)text[i]);
+		if (cl > len - i)
+			cl = len - i;
 		fn(text + i, cl, NULL, POLY_WORDS, arg);
 		i += cl;
 	}

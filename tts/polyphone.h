@@ -25,10 +25,13 @@ struct poly {
 extern const struct poly tts_deflex[];
 extern const size_t tts_deflex_count;
 
-/* The phrase dictionary's longest word (2-8 Hanzi) at the start of the
- * len bytes at text: its length in bytes and its pinyin, or 0. */
-size_t tts_phrasebook_longest_at(const char *text, size_t len,
+/* The phrase dictionary's entry for exactly the wl bytes at s (1-8 Hanzi):
+ * 1, with its frequency and its pinyin (NULL: read by its characters), or
+ * 0. The frequencies' sum is tts_phrasebook_total: 0 when the dictionary
+ * is not in use. */
+int tts_phrasebook_find(const char *s, size_t wl, unsigned long *freq,
     const char **pinyin);
+double tts_phrasebook_total(void);
 
 /* text with each known word replaced by its pinyin; malloc'd, NULL only
  * on out of memory. */

@@ -130,15 +130,17 @@ char *tts_spoken_text(const char *text, size_t len,
  * eSpeak NG. NULL with err as tts_spoken_text.
  */
 /*
- * The phrase dictionary (tts/phrasebook.c): the reading of ~39,000 words
- * with a polyphonic character, from Rime's pinyin data and Unihan, below
- * the county's lexicon and dalaba's own tables. Loaded once per process,
+ * The phrase dictionary (tts/phrasebook.c): ~237,000 words with their
+ * frequency, by which text is cut into words, and the reading of ~39,000
+ * with a polyphonic character, from Rime's data and Unihan, below the
+ * county's lexicon and dalaba's own tables. Loaded once per process,
  * on first use or on this call (any thread); never fails: without the
  * file words is 0 and error says why.
  */
 struct tts_phrasebook_info {
 	char path[4096];	/* where it was looked for, or read from */
 	size_t words;		/* 0: not in use */
+	size_t readings;	/* of them with a reading */
 	double load_ms;		/* finding, reading and checking it */
 	char version[17];	/* 16 hex digits of its BLAKE2b, or "-" */
 	char error[160];	/* why it is not in use, else "" */

@@ -11,6 +11,8 @@ dalabad_conf >d.conf
 check "dalabad -n accepts the test configuration" "$DALABAD" -n -c d.conf
 start_dalabad d.conf d.log
 check "dalabad is up and its API answers the CLI" "$DALABA" status
+check "dalabad logs the phrase dictionary it loaded" \
+    grep -q "phrase dictionary: [0-9][0-9]* words from .*phrases.txt" d.log
 
 "$DALABA" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
 "$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
