@@ -222,7 +222,7 @@ $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
 
 # --- benchmarks -------------------------------------------------------------------
-BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
+BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 # Everything the bench scripts run besides the programs: stream.sh puts
 # tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
 # web.sh and page.sh simulate boxes with speakers_sim.
