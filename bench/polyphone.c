@@ -170,6 +170,9 @@ judge(const char *tr, const char *spoken, size_t index, const char *label,
 
 	if (n != units(spoken) || index >= n || n > MAXTOK) {
 		sc->skipped++;
+		if (getenv("BENCH_VERBOSE") != NULL)
+			fprintf(stderr, "skip\t%zu tokens, %zu syllables\t%s\n", n,
+			    units(spoken), spoken);
 		return;
 	}
 	char *lt = trace(label);
