@@ -1,0 +1,212 @@
+// tests/web/latin.mjs — every word a user reads is Chinese. Each role
+// (the county admin, the duty officer, a township cadre, a village cadre)
+// walks every page it may open on a 360x740 phone, and each of its refused
+// forms; the visible text (and placeholders, titles, options, dialogs)
+// may hold no Latin word but the allow-list below. Also: a form typed on
+// a Chinese keyboard (full-width digits and punctuation) is accepted, and
+// a refused form keeps what was typed.
+// Env: URL, SHOTS, ADMIN_PW, DUTY_PW, TOWN_PW, CADRE_PW.
+import { chromium } from 'playwright-core';
+
+const URL = process.env.URL, SHOTS = process.env.SHOTS;
+let pass = 0, fail = 0;
+function check(what, cond, detail) {
+	if (cond) { pass++; console.log(`ok - ${what}`); }
+	else { fail++; console.log(`FAIL - ${what}${detail ? ': ' + detail : ''}`); }
+}
+
+// What may be Latin on a page, and why:
+//  - the names this test gave its users and loudspeakers (tests/e2e/
+//    daemon.sh's enrol() names boxes "test N"): names are the user's own;
+//  - pinyin with tone digits (da4, qing4): the lexicon is written in it;
+//  - "dir:": the syntax of a news folder, typed as shown.
+// Text inside <code> is a command for the loudspeaker box's shell and is
+// not checked. Numbers, codes and times hold no Latin letter.
+const NAMES = new Set(['admin', 'duty', 'zhen', 'cun', 'test']);
+const allowed = w => NAMES.has(w) || /^[a-z]+[1-5]$/.test(w) || w === 'dir:';
+
+async function latinWords(p) {
+	return p.evaluate(() => {
+		let t = document.body.innerText;
+		for (const c of document.querySelectorAll('code'))
+			t = t.split(c.innerText).join(' ');
+		const extra = [document.title];
+		for (const e of document.querySelectorAll('[placeholder],[title],[aria-label],[alt]'))
+			extra.push(e.getAttribute('placeholder') || '', e.getAttribute('title') || '',
+			    e.getAttribute('aria-label') || '', e.getAttribute('alt') || '');
+		for (const o of document.querySelectorAll('option'))
+			extra.push(o.textContent);
+		for (const b of document.querySelectorAll('input[type=submit],input[type=button]'))
+			extra.push(b.value);
+		return (t + '\n' + extra.join('\n')).match(/[A-Za-z][A-Za-z0-9_.:\/-]*/g) || [];
+	});
+}
+async function noLatin(p, role, what, shot) {
+	const words = (await latinWords(p)).map(w => w.replace(/[.:\/-]+$/, m => m === ':' ? ':' : ''))
+	    .filter(w => !allowed(w));
+	check(`${role}: ${what} (${new globalThis.URL(p.url()).pathname}) shows no Latin text`,
+	    words.length === 0, JSON.stringify([...new Set(words)].slice(0, 12)));
+	if (shot)
+		await p.screenshot({ path: `${SHOTS}/latin-${shot}.png`, fullPage: true });
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
+	    '--disable-background-networking', '--disable-component-update'],
+});
+
+async function phone() {
+	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 },
+	    isMobile: true, hasTouch: true, locale: 'zh-CN' });
+	const p = await ctx.newPage();
+	p.setDefaultTimeout(20000);
+	p.dialogs = [];
+	p.on('dialog', d => { p.dialogs.push(d.message()); d.accept(); });
+	return p;
+}
+// Submit with a click; did it land on a URL matching re?
+async function lands(p, re, sel) {
+	return Promise.all([p.waitForURL(re, { timeout: 10000 }), p.click(sel)]).then(() => true, () => false);
+}
+async function login(p, name, pw) {
+	await p.goto(`${URL}/login`);
+	await p.fill('#name', name);
+	await p.fill('#password', pw);
+	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
+}
+const api = (p, path) => p.evaluate(async u => (await fetch(u)).json(), `/api/v1/${path}`);
+
+// Every page a role may open: the lists, one of each thing, the forms.
+async function walk(p, role, county, pages) {
+	const ns = await api(p, 'notices');
+	const ps = await api(p, 'pages');
+	const list = ['/notices', '/notices/new', '/pages', '/timetable', '/speakers', '/history',
+	    '/lexicon', '/account'];
+	if (ns.length) list.push(`/notices/${ns[0].id}`, `/notices/${ns[ns.length - 1].id}`);
+	if (ps.length) list.push(`/pages/${ps[0].id}`, `/pages/${ps[ps.length - 1].id}`);
+	if (pages) list.push('/pages/new');
+	if (county) list.push('/users', '/audit', '/speakers?zone=441202001', '/speakers?zone=441202001001');
+	for (const path of list) {
+		await p.goto(`${URL}${path}`);
+		await noLatin(p, role, path, null);
+	}
+}
+
+try {
+	// The login page, and its refusal.
+	const l = await phone();
+	await l.goto(`${URL}/login`);
+	await noLatin(l, 'nobody', 'the login page', null);
+	await l.fill('#name', 'cun');
+	await l.fill('#password', 'wrong password');
+	await l.click('button[type=submit]');
+	await noLatin(l, 'nobody', 'a refused login', null);
+
+	// ---- a village cadre ----
+	const v = await phone();
+	await login(v, 'cun', process.env.CADRE_PW);
+	const head = await v.textContent('header .who');
+	check('the header names the village and the role in Chinese', head.includes('甲镇一村') &&
+	    head.includes('村干部') && !head.includes('441202001001'), head);
+	await v.goto(`${URL}/notices/new`);
+	await v.fill('#title', '打扫卫生');
+	await v.fill('#body', '明天上午全村大扫除，请各家各户参加。');
+	await Promise.all([v.waitForURL(/ok=saved$/), v.click('button:text-is("保存并预览")')]);
+	const nurl = v.url();
+	// Refused: a time that is no time. The error is Chinese, the form
+	// keeps what was typed.
+	await v.selectOption('#kind', 'daily');
+	await v.fill('#times', '25：99');
+	await v.click('button:text-is("安排播出")');
+	const e1 = await v.textContent('.card.err').catch(() => '');
+	check('village: a bad time is refused in Chinese', e1.includes('时间'), e1);
+	check('and the schedule form keeps what was typed', (await v.inputValue('#times')) === '25：99' &&
+	    (await v.inputValue('#kind')) === 'daily', await v.inputValue('#times'));
+	await noLatin(v, 'village', 'a refused schedule', 'village-refused-time');
+	// A Chinese keyboard's times are taken as typed.
+	await v.goto(nurl);
+	await v.selectOption('#kind', 'daily');
+	await v.fill('#times', '07：30，18：00');
+	check('full-width times "07：30，18：00" are accepted', await lands(v, /ok=scheduled$/, 'button:text-is("安排播出")') &&
+	    (await v.textContent('main')).includes('每天 07:30,18:00'),
+	    await v.textContent('.card.err').catch(() => ''));
+	await v.goto(nurl);
+	await v.selectOption('#kind', 'weekly');
+	await v.fill('#times', '１２：００');
+	await v.check('input[name=wd][value="2"]');
+	check('and "１２：００" weekly', await lands(v, /ok=scheduled$/, 'button:text-is("安排播出")') &&
+	    (await v.textContent('main')).includes('每周二 12:00'),
+	    await v.textContent('.card.err').catch(() => ''));
+	await v.goto(nurl);
+	await noLatin(v, 'village', 'a scheduled notice', 'village-scheduled');
+	await walk(v, 'village', false, false);
+	await v.goto(`${URL}/notices`);
+	await v.screenshot({ path: `${SHOTS}/latin-village-notices.png`, fullPage: false });
+
+	// ---- a township cadre ----
+	const t = await phone();
+	await login(t, 'zhen', process.env.TOWN_PW);
+	await t.goto(`${URL}/notices/new`);
+	await t.fill('#body', '全镇明天停电检修。');
+	await Promise.all([t.waitForURL(/ok=saved$/), t.click('button:text-is("保存并预览")')]);
+	await t.selectOption('#kind', 'once');
+	await t.fill('#at', '2020-01-01T09:00');
+	await t.click('button:text-is("安排播出")');
+	const e2 = await t.textContent('.card.err').catch(() => '');
+	check('township: a time in the past is refused in Chinese', e2.includes('已经过去'), e2);
+	await noLatin(t, 'township', 'a refused time in the past', 'township-refused-past');
+	await walk(t, 'township', false, false);
+
+	// ---- the county admin ----
+	const a = await phone();
+	await login(a, 'admin', process.env.ADMIN_PW);
+	await a.goto(`${URL}/users`);
+	await a.fill('#uname', '王五');
+	await a.selectOption('#urole', 'township');
+	await a.selectOption('#uzone', '441202001001');
+	await a.fill('#upw', 'secret-pass-9');
+	await a.click('button:text-is("新建用户")');
+	const e3 = await a.textContent('.card.err').catch(() => '');
+	check('county: a role that does not fit the zone is refused in Chinese', e3.includes('角色'), e3);
+	check('and the new-user form keeps what was typed', (await a.inputValue('#uname')) === '王五' &&
+	    (await a.inputValue('#urole')) === 'township' && (await a.inputValue('#uzone')) === '441202001001',
+	    [await a.inputValue('#uname'), await a.inputValue('#urole'), await a.inputValue('#uzone')].join('|'));
+	await noLatin(a, 'county', 'a refused new user', 'county-refused-user');
+	await a.goto(`${URL}/lexicon`);
+	await a.fill('#word', '大喇叭');
+	await a.fill('#pinyin', 'xx');
+	await a.click('button:text-is("保存")');
+	await noLatin(a, 'county', 'a refused pronunciation', null);
+	await walk(a, 'county', true, true);
+	await a.goto(`${URL}/audit`);
+	const audit = await a.textContent('table');
+	check('the audit log says what was done in Chinese', audit.includes('登录') && audit.includes('新建通知'), audit.slice(0, 300));
+	await noLatin(a, 'county', 'the audit log', 'county-audit');
+	await a.goto(`${URL}/history`);
+	await noLatin(a, 'county', 'the history', 'county-history');
+
+	// ---- the duty officer ----
+	const d = await phone();
+	await login(d, 'duty', process.env.DUTY_PW);
+	await d.goto(`${URL}/pages/new`);
+	await d.fill('#text', '紧急通知：请注意防汛。');
+	await d.fill('#repeat', '３').catch(e => check('the number of readings takes a full-width digit', false, String(e)));
+	await Promise.all([d.waitForURL(/\/pages\/confirm$/), d.click('text=下一步：确认')]);
+	const e4 = await d.textContent('.card.err').catch(() => '');
+	check('duty: a page with no zone ticked is refused in Chinese', e4.includes('播到哪里'), e4);
+	check('and keeps the text', (await d.inputValue('#text')) === '紧急通知：请注意防汛。');
+	await noLatin(d, 'duty', 'a refused page', 'duty-refused-page');
+	await walk(d, 'duty', true, true);
+	const ps = await api(d, 'pages');
+	if (ps.length) {
+		await d.goto(`${URL}/pages/${ps[ps.length - 1].id}`);
+		await d.screenshot({ path: `${SHOTS}/latin-duty-page-view.png`, fullPage: true });
+	}
+} catch (e) {
+	check('the browser run finished', false, String(e && e.stack || e));
+} finally {
+	await browser.close();
+}
+console.log(`RESULT ${pass} ${fail}`);
