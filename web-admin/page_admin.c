@@ -28,7 +28,8 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		bool off = web_jnum(u, "disabled_at") != 0;
 		g_string_append_printf(g, "<div class=\"card user\"><h3>%s</h3><div "
 		    "class=\"meta\">%s · %s%s</div>", web_esc(c, web_jstr(u, "name")),
-		    html_class_zh(web_jstr(u, "role")), web_esc(c, web_jstr(u, "zone")),
+		    html_role_zh((enum web_role)web_role_parse(web_jstr(u, "role"))),
+		    html_zone_name(c, zones, web_jstr(u, "zone")),
 		    off ? " · 已停用" : "");
 		if (!off && web_jnum(u, "id") != c->who.user_id) {
 			char to[64];
@@ -260,7 +261,8 @@ page_audit(struct web_ctx *c)
 		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s</td>"
 		    "<td>%s<br><span class=\"small\">%s</span></td></tr>",
 		    html_time(c, web_jnum(e, "at")), web_esc(c, web_jstr(e, "user") ? web_jstr(e, "user") :
-		    "（本机）"), web_esc(c, web_jstr(e, "source")), web_esc(c, web_jstr(e, "action")),
+		    "（本机）"), web_source_zh(c, web_jstr(e, "source")),
+		    web_audit_action_zh(web_jstr(e, "action")),
 		    web_esc(c, web_jstr(e, "detail")));
 	}
 	g_string_append(g, "</table>");

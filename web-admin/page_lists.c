@@ -321,8 +321,9 @@ page_history(struct web_ctx *c)
 		if (web_jnum(b, "interruptions"))
 			g_string_append_printf(g, " · 被打断 %lld 次",
 			    (long long)web_jnum(b, "interruptions"));
-		if (web_jstr(b, "reason"))
-			g_string_append_printf(g, " · %s", web_esc(c, web_jstr(b, "reason")));
+		if (web_reason_zh(c, web_jstr(b, "reason")))
+			g_string_append_printf(g, " · %s", web_reason_zh(c, web_jstr(b,
+			    "reason")));
 		g_string_append(g, "</div>");
 		if (web_jnum(b, "has_audio"))
 			g_string_append_printf(g, "<a class=\"small\" href=\"/api/v1/"

@@ -379,11 +379,15 @@ show_page(struct web_ctx *c)
 	for (guint i = 0; pz && i < json_array_get_length(pz); i++)
 		g_string_append_printf(g, "%s%s", i ? "、" : "", html_zone_name(c,
 		    zones, json_array_get_string_element(pz, i)));
-	g_string_append_printf(g, "<br>发布：%s（%s），读 %lld 遍，音量 %lld，"
-	    "到 %s 为止</p></div><script src=\"/static/page.js\"></script>",
-	    html_time(c, web_jnum(p, "created_at")), web_esc(c, web_jstr(p, "source")),
+	g_string_append_printf(g, "<br>发布：%s（从%s），读 %lld 遍，音量 %lld，"
+	    "到 %s 为止", html_time(c, web_jnum(p, "created_at")),
+	    web_source_zh(c, web_jstr(p, "source")),
 	    (long long)web_jnum(p, "repeat"), (long long)web_jnum(p, "volume"),
 	    html_time(c, web_jnum(p, "expires_at")));
+	if (web_reason_zh(c, web_jstr(p, "reason")))
+		g_string_append_printf(g, "<br>%s", web_reason_zh(c, web_jstr(p,
+		    "reason")));
+	g_string_append(g, "</p></div><script src=\"/static/page.js\"></script>");
 	html_end(c, g, 200);
 	json_node_unref(pn);
 	if (zn)

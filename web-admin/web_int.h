@@ -258,6 +258,8 @@ void html_action(struct web_ctx *c, GString *g, const char *action,
 /* "2026-11-23 12:00" in the daemon's zone; owned by c. */
 const char *html_time(struct web_ctx *c, int64_t t);
 const char *html_class_zh(const char *cls);
+/* 村干部, 乡镇干部, 县里工作人员. */
+const char *html_role_zh(enum web_role r);
 /* "每周一、三、五", "每两周一到五": a weekly rule's days; owned by c. */
 const char *html_weekdays_zh(struct web_ctx *c, int64_t mask, int64_t every);
 /* A zone's name from the zones list (escaped), else its code. */
@@ -267,6 +269,23 @@ const char *html_outcome_zh(const char *outcome);
 /* An emergency page's state: 播出中, 已播完, ... */
 const char *html_page_state_zh(const char *state);
 extern const char web_css[];
+
+/* ---- zh.c: machine words in Chinese ---- */
+/* An API error's code (NULL: unknown) and the field it refused (NULL:
+ * none), as one Chinese sentence for a page. */
+void web_error_zh(const char *code, const char *field, char *out, size_t n);
+/* "user.login" -> "登录"; an unknown action -> "其他操作". */
+const char *web_audit_action_zh(const char *action);
+/* "web:10.0.0.5" -> "网页 10.0.0.5", "api" -> "命令行或接口"; escaped. */
+const char *web_source_zh(struct web_ctx *c, const char *source);
+/* Why a broadcast did not air whole (or a page was only logged), in
+ * Chinese; NULL when there is no reason. Escaped. */
+const char *web_reason_zh(struct web_ctx *c, const char *reason);
+/* The same for the reasons that are fixed words; NULL for others. */
+const char *web_reason_fixed_zh(const char *reason);
+/* "web" -> "网页", "Alert" -> "预警", "Actual" -> "实际": the words of a
+ * page's origin and of CAP; the word itself if unknown. */
+const char *web_word_zh(const char *word);
 
 /* ---- pages ---- */
 void page_login(struct web_ctx *c);

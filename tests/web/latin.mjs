@@ -121,7 +121,7 @@ try {
 	await v.fill('#times', '25：99');
 	await v.click('button:text-is("安排播出")');
 	const e1 = await v.textContent('.card.err').catch(() => '');
-	check('village: a bad time is refused in Chinese', e1.includes('时间'), e1);
+	check('village: a bad time is refused in Chinese, with an example', e1.includes('格式不对') && e1.includes('12:00'), e1);
 	check('and the schedule form keeps what was typed', (await v.inputValue('#times')) === '25：99' &&
 	    (await v.inputValue('#kind')) === 'daily', await v.inputValue('#times'));
 	await noLatin(v, 'village', 'a refused schedule', 'village-refused-time');
