@@ -42,26 +42,42 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		}
 		g_string_append(g, "</div>");
 	}
+	/* A refused form comes back as it was typed; which form it was is
+	 * in the path (both have a "name"). */
+	bool uf = err && c->form && strcmp(c->parts[0], "users") == 0 &&
+	    c->nparts == 2;
+	bool zf = err && c->form && strcmp(c->parts[0], "zones") == 0;
+	const char *role = uf ? web_field(c, "role", "") : "";
+	const char *uzone = uf ? web_field(c, "zone", "") : "";
+	static const char *const roles[][2] = { { "village", "村干部" },
+	    { "township", "乡镇干部" }, { "county", "县里工作人员" } };
 	g_string_append(g, "<h2>新建用户</h2><form method=\"post\" action=\""
 	    "/users/new\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append(g, "<label for=\"uname\">用户名</label><input id=\"uname\" "
-	    "name=\"name\" required maxlength=\"64\"><label for=\"urole\">角色"
-	    "</label><select id=\"urole\" name=\"role\"><option value=\"village\">"
-	    "村干部</option><option value=\"township\">乡镇干部</option><option "
-	    "value=\"county\">县里</option></select><label for=\"uzone\">地区（要和"
-	    "角色相符）</label><select id=\"uzone\" name=\"zone\">");
+	g_string_append_printf(g, "<label for=\"uname\">用户名</label><input "
+	    "id=\"uname\" name=\"name\" required maxlength=\"64\" value=\"%s\">"
+	    "<label for=\"urole\">角色</label><select id=\"urole\" name=\"role\">",
+	    web_esc(c, uf ? web_field(c, "name", "") : ""));
+	for (size_t i = 0; i < G_N_ELEMENTS(roles); i++)
+		g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
+		    roles[i][0], strcmp(role, roles[i][0]) == 0 ? " selected" : "",
+		    roles[i][1]);
+	g_string_append(g, "</select><label for=\"uzone\">地区（要和角色相符）"
+	    "</label><select id=\"uzone\" name=\"zone\">");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		if (web_within(&c->who, web_jstr(z, "code")))
-			g_string_append_printf(g, "<option value=\"%s\">%s（%s）"
-			    "</option>", web_esc(c, web_jstr(z, "code")), web_esc(c, web_jstr(z, "name")),
-			    web_esc(c, web_jstr(z, "code")));
+		const char *code = web_jstr(z, "code");
+		if (web_within(&c->who, code))
+			g_string_append_printf(g, "<option value=\"%s\"%s>%s（%s）"
+			    "</option>", web_esc(c, code), strcmp(uzone, code) == 0 ?
+			    " selected" : "", web_esc(c, web_jstr(z, "name")),
+			    web_esc(c, code));
 	}
-	g_string_append(g, "</select><label for=\"upw\">密码（不填则自动生成）"
+	g_string_append_printf(g, "</select><label for=\"upw\">密码（不填则自动生成）"
 	    "</label><input id=\"upw\" name=\"password\" type=\"password\" "
-	    "autocomplete=\"new-password\"><button type=\"submit\">新建用户"
-	    "</button></form>");
+	    "autocomplete=\"new-password\" value=\"%s\"><button type=\"submit\">"
+	    "新建用户</button></form>", web_esc(c, uf ? web_field(c, "password",
+	    "") : ""));
 	g_string_append(g, "<h2>地区</h2><table><tr><th>代码</th><th>名称</th>"
 	    "<th>静音时段</th></tr>");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
@@ -73,15 +89,19 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append(g, "<label for=\"zcode\">行政区划代码（县 6 位、乡镇 9 位、"
-	    "村 12 位）</label><input id=\"zcode\" name=\"code\" required "
-	    "inputmode=\"numeric\" maxlength=\"12\"><label for=\"zname\">名称"
-	    "</label><input id=\"zname\" name=\"name\" required maxlength=\"64\">"
-	    "<label for=\"zqs\">静音开始</label><input id=\"zqs\" "
-	    "name=\"quiet_start\" type=\"time\" value=\"21:30\"><label "
-	    "for=\"zqe\">静音结束</label><input id=\"zqe\" name=\"quiet_end\" "
-	    "type=\"time\" value=\"06:00\"><button type=\"submit\">新建地区"
-	    "</button></form>");
+	g_string_append_printf(g, "<label for=\"zcode\">行政区划代码（县 6 位、"
+	    "乡镇 9 位、村 12 位）</label><input id=\"zcode\" name=\"code\" "
+	    "required inputmode=\"numeric\" maxlength=\"12\" value=\"%s\"><label "
+	    "for=\"zname\">名称</label><input id=\"zname\" name=\"name\" required "
+	    "maxlength=\"64\" value=\"%s\"><label for=\"zqs\">静音开始</label>"
+	    "<input id=\"zqs\" name=\"quiet_start\" type=\"time\" value=\"%s\">"
+	    "<label for=\"zqe\">静音结束</label><input id=\"zqe\" "
+	    "name=\"quiet_end\" type=\"time\" value=\"%s\"><button "
+	    "type=\"submit\">新建地区</button></form>",
+	    web_esc(c, zf ? web_field(c, "code", "") : ""),
+	    web_esc(c, zf ? web_field(c, "name", "") : ""),
+	    web_esc(c, zf ? web_field(c, "quiet_start", "21:30") : "21:30"),
+	    web_esc(c, zf ? web_field(c, "quiet_end", "06:00") : "06:00"));
 	html_end(c, g, err ? 400 : 200);
 	if (un)
 		json_node_unref(un);

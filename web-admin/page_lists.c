@@ -270,7 +270,8 @@ page_speakers(struct web_ctx *c)
 	    "/speakers/new\" class=\"card\">");
 	html_csrf(c, g);
 	g_string_append(g, "<label for=\"sid\">编号（可不填，自动分配）</label>"
-	    "<input id=\"sid\" name=\"id\" type=\"number\" min=\"1\"><label "
+	    "<input id=\"sid\" name=\"id\" inputmode=\"numeric\" maxlength=\"10\">"
+	    "<label "
 	    "for=\"sname\">名称（如：村委会门口）</label><input id=\"sname\" "
 	    "name=\"name\" maxlength=\"64\"><label for=\"szone\">所在村</label>"
 	    "<select id=\"szone\" name=\"zone\">");

@@ -302,25 +302,39 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		g_string_append_printf(g, "<h2>安排播出</h2><form method=\"post\" "
 		    "action=\"/notices/%lld/schedule\" class=\"card\">", (long long)id);
 		html_csrf(c, g);
+		/* A refused schedule comes back as it was typed. */
+		bool back = err && c->form && web_field(c, "kind", NULL);
+		const char *kind = back ? web_field(c, "kind", "once") : "once";
+		static const char *const kinds[][2] = { { "once", "播一次" },
+		    { "daily", "每天" }, { "weekly", "每周几天" } };
 		g_string_append(g, "<label for=\"kind\">怎么播</label><select "
-		    "id=\"kind\" name=\"kind\"><option value=\"once\">播一次"
-		    "</option><option value=\"daily\">每天</option><option "
-		    "value=\"weekly\">每周几天</option></select>"
+		    "id=\"kind\" name=\"kind\">");
+		for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+			g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
+			    kinds[i][0], strcmp(kind, kinds[i][0]) == 0 ? " selected" :
+			    "", kinds[i][1]);
+		g_string_append_printf(g, "</select>"
 		    "<label for=\"at\">播一次：日期和时间</label><input id=\"at\" "
-		    "name=\"at\" type=\"datetime-local\">"
+		    "name=\"at\" type=\"datetime-local\" value=\"%s\">"
 		    "<label for=\"times\">每天或每周：几点（如 12:00,18:30）</label>"
-		    "<input id=\"times\" name=\"times\" placeholder=\"12:00,18:30\">"
-		    "<label>每周：星期几</label><div class=\"inline\">");
+		    "<input id=\"times\" name=\"times\" placeholder=\"12:00,18:30\" "
+		    "value=\"%s\"><label>每周：星期几</label><div class=\"inline\">",
+		    web_esc(c, back ? web_field(c, "at", "") : ""),
+		    web_esc(c, back ? web_field_typed(c, "times", "") : ""));
 		static const char *const wd[] = { "一", "二", "三", "四", "五", "六",
 		    "日" };
+		const char *days = back ? web_field(c, "wd", "") : "";
 		for (int i = 0; i < 7; i++)
 			g_string_append_printf(g, "<label><input type=\"checkbox\" "
-			    "name=\"wd\" value=\"%d\"> %s</label>", i + 1, wd[i]);
-		g_string_append(g, "</div><label for=\"from\">从哪天开始（可不填）"
-		    "</label><input id=\"from\" name=\"from\" type=\"date\">"
-		    "<label for=\"to\">到哪天为止（可不填）</label><input id=\"to\" "
-		    "name=\"to\" type=\"date\"><button type=\"submit\">安排播出"
-		    "</button></form>");
+			    "name=\"wd\" value=\"%d\"%s> %s</label>", i + 1,
+			    strchr(days, '1' + i) ? " checked" : "", wd[i]);
+		g_string_append_printf(g, "</div><label for=\"from\">从哪天开始"
+		    "（可不填）</label><input id=\"from\" name=\"from\" "
+		    "type=\"date\" value=\"%s\"><label for=\"to\">到哪天为止"
+		    "（可不填）</label><input id=\"to\" name=\"to\" type=\"date\" "
+		    "value=\"%s\"><button type=\"submit\">安排播出</button></form>",
+		    web_esc(c, back ? web_field(c, "from", "") : ""),
+		    web_esc(c, back ? web_field(c, "to", "") : ""));
 		char to[64];
 		snprintf(to, sizeof(to), "/notices/%lld/now", (long long)id);
 		html_action(c, g, to, "马上播出", "", NULL, NULL);

@@ -114,12 +114,12 @@ write_form(struct web_ctx *c, const char *error)
 		g_free(k);
 	}
 	g_string_append_printf(g, "</div><label for=\"repeat\">读几遍</label>"
-	    "<input id=\"repeat\" name=\"repeat\" type=\"number\" min=\"1\" "
-	    "max=\"10\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
-	    "<input id=\"volume\" name=\"volume\" type=\"number\" min=\"0\" "
-	    "max=\"100\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
-	    "</label><input id=\"expires\" name=\"expires\" type=\"number\" "
-	    "min=\"1\" max=\"1440\" value=\"%s\"><button type=\"submit\" "
+	    "<input id=\"repeat\" name=\"repeat\" inputmode=\"numeric\" "
+	    "maxlength=\"4\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
+	    "<input id=\"volume\" name=\"volume\" inputmode=\"numeric\" "
+	    "maxlength=\"5\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
+	    "</label><input id=\"expires\" name=\"expires\" "
+	    "inputmode=\"numeric\" maxlength=\"6\" value=\"%s\"><button type=\"submit\" "
 	    "class=\"danger\">下一步：确认</button></form>",
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));

@@ -24,6 +24,16 @@ web_field(struct web_ctx *c, const char *name, const char *def)
 }
 
 const char *
+web_field_typed(struct web_ctx *c, const char *name, const char *def)
+{
+	gchar *k = g_strconcat("=", name, NULL);
+	const char *v = c->form ? g_hash_table_lookup(c->form, k) : NULL;
+
+	g_free(k);
+	return v ? v : web_field(c, name, def);
+}
+
+const char *
 web_qarg(struct web_ctx *c, const char *name, const char *def)
 {
 	const char *v = c->query ? g_hash_table_lookup(c->query, name) : NULL;
@@ -179,6 +189,7 @@ read_form(struct web_ctx *c)
 	const char *data = g_bytes_get_data(b, &len);
 	c->form = web_form_parse(data ? data : "", len, err, sizeof(err));
 	g_bytes_unref(b);
+	web_form_fold(c->form);	/* "０７：３０，１８：００" is a time list too */
 	if (c->form == NULL) {
 		gchar *m = g_strdup_printf("提交的内容有问题：%s", err);
 		html_error_page(c, 400, m);

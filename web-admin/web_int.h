@@ -102,6 +102,14 @@ int web_user_create(struct db *db, const char *name, const char *role,
 #define WEB_FORM_MAX_BYTES (64 * 1024)
 GHashTable *web_form_parse(const char *data, size_t len, char *err,
     size_t errlen);
+/* ---- typed.c: a Chinese keyboard's digits and punctuation ----
+ * s (valid UTF-8) with full-width ASCII, the ideographic space, 、 and
+ * dashes made ASCII and the ends trimmed; a list's items (list true)
+ * joined by single commas whatever separated them. g_free the result. */
+char *web_fold_typed(const char *s, bool list);
+/* web_fold_typed on a page form's time, date, number and list fields;
+ * each as typed is kept under "=NAME" (web_field_typed). */
+void web_form_fold(GHashTable *form);
 
 
 #define WEB_COOKIE "dalaba_session"
@@ -221,6 +229,10 @@ struct web_ctx {
 const char *web_esc(struct web_ctx *c, const char *s);
 /* A form field or query value, or def. */
 const char *web_field(struct web_ctx *c, const char *name, const char *def);
+/* A form field as it was typed, before web_form_fold; for showing a
+ * refused form again. */
+const char *web_field_typed(struct web_ctx *c, const char *name,
+    const char *def);
 const char *web_qarg(struct web_ctx *c, const char *name, const char *def);
 
 /* Call the JSON API as the page's user, in process. *out (may be NULL) is
