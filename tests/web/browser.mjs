@@ -224,7 +224,7 @@ try {
 		await c.screenshot({ path: `${SHOTS}/${file}.png`, fullPage: false });
 	}
 	const audit = await c.textContent('table');
-	check('the audit log names who made the user', audit.includes('user.add') && audit.includes('admin'));
+	check('the audit log names who made the user, in Chinese', audit.includes('新建用户') && audit.includes('admin'), audit.slice(0, 300));
 	await desk.close();
 
 	// ---- the new user logs in with the shown password ----
