@@ -302,8 +302,11 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		g_string_append_printf(g, "<h2>安排播出</h2><form method=\"post\" "
 		    "action=\"/notices/%lld/schedule\" class=\"card\">", (long long)id);
 		html_csrf(c, g);
-		/* A refused schedule comes back as it was typed. */
+		/* A refused schedule comes back as it was typed, its error
+		 * also here, where the eye is (the top is a long way up). */
 		bool back = err && c->form && web_field(c, "kind", NULL);
+		if (back)
+			html_notice_box(g, "err", web_esc(c, err));
 		const char *kind = back ? web_field(c, "kind", "once") : "once";
 		static const char *const kinds[][2] = { { "once", "播一次" },
 		    { "daily", "每天" }, { "weekly", "每周几天" } };

@@ -202,7 +202,7 @@ const char *
 web_reason_fixed_zh(const char *reason)
 {
 	static const char *const t[][2] = {
-		{ "the notice was cancelled on air", "播出途中被取消了" },
+		{ "the notice was cancelled on air", "播到一半被停下了" },
 		{ "the notice was cancelled", "播出前通知被取消了" },
 		{ "the page expired on air", "紧急广播到了规定的时长，停了" },
 		{ "the notice could not be read", "服务器读不到这条通知" },

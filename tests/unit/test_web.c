@@ -206,7 +206,7 @@ test_error_zh(void)
 	CHECK_STREQ(web_audit_action_zh("notice.add"), "新建通知", "notice.add");
 	CHECK_STREQ(web_audit_action_zh("x.y"), "其他操作", "an unknown action");
 	CHECK_STREQ(web_reason_fixed_zh("the notice was cancelled on air"),
-	    "播出途中被取消了", "a reason");
+	    "播到一半被停下了", "a reason");
 	CHECK(web_reason_fixed_zh("something new") == NULL,
 	    "an unknown reason is not guessed");
 	CHECK_STREQ(web_word_zh("web"), "网页", "a page's source");

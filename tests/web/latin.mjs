@@ -53,7 +53,9 @@ async function noLatin(p, role, what, shot) {
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
+	// A Chinese phone: the browser's own date and time pickers in Chinese.
+	env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN' },
+	args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--lang=zh-CN',
 	    '--disable-background-networking', '--disable-component-update'],
 });
 
