@@ -64,7 +64,7 @@ const char web_css[] =
     "table{border-collapse:collapse;width:100%;background:#fff}"
     "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
     "vertical-align:top}"
-    ".small{font-size:16px}"
+    ".small{font-size:16px}.wrap{overflow-wrap:anywhere}"
     ".big{font-size:28px;margin:6px 0}";
 
 const char *

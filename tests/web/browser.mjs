@@ -223,7 +223,7 @@ try {
 		await c.click(`nav >> text=${nav}`);
 		await c.screenshot({ path: `${SHOTS}/${file}.png`, fullPage: false });
 	}
-	const audit = await c.textContent('table');
+	const audit = await c.textContent('main');
 	check('the audit log names who made the user, in Chinese', audit.includes('新建用户') && audit.includes('admin'), audit.slice(0, 300));
 	await desk.close();
 

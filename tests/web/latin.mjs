@@ -183,9 +183,12 @@ try {
 	await noLatin(a, 'county', 'a refused pronunciation', null);
 	await walk(a, 'county', true, true);
 	await a.goto(`${URL}/audit`);
-	const audit = await a.textContent('table');
+	const audit = await a.textContent('main');
+	const aw = await a.evaluate(() => document.documentElement.scrollWidth);
+	check('the audit log fits a 360 px screen', aw <= 360, `scrollWidth ${aw}`);
 	check('the audit log says what was done in Chinese', audit.includes('登录') && audit.includes('新建通知'), audit.slice(0, 300));
 	await noLatin(a, 'county', 'the audit log', 'county-audit');
+	await a.screenshot({ path: `${SHOTS}/latin-county-audit-top.png` });
 	await a.goto(`${URL}/history`);
 	await noLatin(a, 'county', 'the history', 'county-history');
 
