@@ -282,6 +282,24 @@ html_notice_box(GString *g, const char *kind, const char *text_esc)
 }
 
 void
+html_confirm_page(struct web_ctx *c, const char *title, const char *what_esc,
+    const char *action, const char *label, const char *back)
+{
+	GString *g = html_begin(c, title, "");
+
+	g_string_append_printf(g, "<div class=\"card err\" id=\"confirm\">"
+	    "<p class=\"big\">%s</p><p>这一步做了就不能撤回。</p>", what_esc);
+	g_string_append_printf(g, "<form method=\"post\" action=\"%s\">",
+	    web_esc(c, action));
+	html_csrf(c, g);
+	g_string_append_printf(g, "<input type=\"hidden\" name=\"confirm\" "
+	    "value=\"1\"><button type=\"submit\" class=\"danger\" "
+	    "id=\"confirm-yes\">%s</button></form><p><a class=\"button plain\" "
+	    "href=\"%s\">不做了，返回</a></p></div>", label, web_esc(c, back));
+	html_end(c, g, 200);
+}
+
+void
 html_error_page(struct web_ctx *c, int status, const char *what)
 {
 	GString *g = html_begin(c, "出错了", c->who.csrf[0] ? "" : NULL);

@@ -109,6 +109,36 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		json_node_unref(zn);
 }
 
+/* 停用 cannot be undone from the pages: the first tap asks. true: the
+ * question is the answer to this request (false: no such user here; the
+ * API says so). */
+static bool
+ask_disable(struct web_ctx *c)
+{
+	JsonNode *un = web_get(c, "users");
+	JsonArray *users = un ? json_node_get_array(un) : NULL;
+	int64_t id = g_ascii_strtoll(c->parts[1], NULL, 10);
+	bool asked = false;
+
+	for (guint i = 0; users && i < json_array_get_length(users); i++) {
+		JsonObject *u = json_array_get_object_element(users, i);
+		if (web_jnum(u, "id") != id)
+			continue;
+		char action[64];
+		gchar *m = g_strdup_printf("停用用户「%s」吗？停用后他马上就不能"
+		    "登录，他的程序口令也都作废。", web_esc(c, web_jstr(u, "name")));
+		snprintf(action, sizeof(action), "/users/%lld/disable",
+		    (long long)id);
+		html_confirm_page(c, "停用用户？", m, action, "确定停用", "/users");
+		g_free(m);
+		asked = true;
+		break;
+	}
+	if (un)
+		json_node_unref(un);
+	return asked;
+}
+
 void
 page_users(struct web_ctx *c)
 {
@@ -142,6 +172,10 @@ page_users(struct web_ctx *c)
 		what = "密码已重设。";
 	} else if (c->nparts == 3 && strcmp(c->parts[2], "disable") == 0) {
 		char path[64];
+		if (!web_field(c, "confirm", NULL) && ask_disable(c)) {
+			json_object_unref(b);
+			return;
+		}
 		snprintf(path, sizeof(path), "users/%s/disable", c->parts[1]);
 		st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
 		what = "用户已停用。";

@@ -410,6 +410,46 @@ local_at(struct web_ctx *c, const char *v)
 	return s;
 }
 
+/* Air now and cancel cannot be undone: the first tap asks (a page of
+ * its own, no script needed), the second (confirm=1) acts. false: the
+ * question was answered for this request. */
+static bool
+confirmed(struct web_ctx *c, int64_t id, bool now)
+{
+	char path[64], action[64], back[64];
+
+	if (web_field(c, "confirm", NULL))
+		return true;
+	snprintf(path, sizeof(path), "notices/%lld", (long long)id);
+	JsonNode *nn = web_get(c, path), *zn = NULL;
+	if (nn == NULL)
+		return true;	/* the API will say why not */
+	JsonObject *n = json_node_get_object(nn);
+	zn = web_get(c, "zones");
+	const char *t = web_jstr(n, "title") ? web_jstr(n, "title") :
+	    web_jstr(n, "body");
+	gchar *head = g_utf8_substring(t ? t : "", 0, 28);
+	gchar *shortt = g_utf8_strlen(t ? t : "", -1) > 30 ?
+	    g_strconcat(head, "……", NULL) : g_strdup(t ? t : "");
+	g_free(head);
+	const char *zone = html_zone_name(c, zn ? json_node_get_array(zn) : NULL,
+	    web_jstr(n, "zone"));
+	gchar *m = now ? g_strdup_printf("现在就把「%s」播给%s的喇叭吗？",
+	    web_esc(c, shortt), zone) : g_strdup_printf("取消「%s」吗？取消后它"
+	    "不会再播出，正在播的也会停下。", web_esc(c, shortt));
+	snprintf(action, sizeof(action), "/notices/%lld/%s", (long long)id,
+	    now ? "now" : "cancel");
+	snprintf(back, sizeof(back), "/notices/%lld", (long long)id);
+	html_confirm_page(c, now ? "马上播出？" : "取消这条通知？", m, action,
+	    now ? "确定，马上播出" : "确定取消这条通知", back);
+	g_free(m);
+	g_free(shortt);
+	json_node_unref(nn);
+	if (zn)
+		json_node_unref(zn);
+	return false;
+}
+
 void
 page_notice_action(struct web_ctx *c)
 {
@@ -422,6 +462,12 @@ page_notice_action(struct web_ctx *c)
 	int64_t notice = id;
 
 	err[0] = '\0';
+	if (id > 0 && strcmp(c->parts[0], "notices") == 0 &&
+	    (strcmp(what, "now") == 0 || strcmp(what, "cancel") == 0) &&
+	    !confirmed(c, id, strcmp(what, "now") == 0)) {
+		json_object_unref(b);
+		return;
+	}
 	if (id <= 0) {
 		snprintf(err, sizeof(err), "没有这一项。");
 	} else if (strcmp(c->parts[0], "schedules") == 0 &&

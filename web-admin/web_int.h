@@ -260,6 +260,12 @@ GString *html_begin(struct web_ctx *c, const char *title, const char *nav);
 void html_end(struct web_ctx *c, GString *g, int status);
 void html_redirect(struct web_ctx *c, const char *to);
 void html_error_page(struct web_ctx *c, int status, const char *what);
+/* The second tap before what cannot be undone: what_esc says what will
+ * happen; a red button (label) posts action again with confirm=1; a
+ * plain one goes back to back. Works without JavaScript. */
+void html_confirm_page(struct web_ctx *c, const char *title,
+    const char *what_esc, const char *action, const char *label,
+    const char *back);
 void html_notice_box(GString *g, const char *kind, const char *text_esc);
 /* Hidden csrf field for a form. */
 void html_csrf(struct web_ctx *c, GString *g);

@@ -143,6 +143,29 @@ try {
 	    await v.textContent('.card.err').catch(() => ''));
 	await v.goto(nurl);
 	await noLatin(v, 'village', 'a scheduled notice', 'village-scheduled');
+	// 马上播出 and 取消这条通知 cannot be undone: each asks first, and
+	// 不做了 changes nothing.
+	const nid = nurl.match(/notices\/(\d+)/)[1];
+	const airs = async () => (await api(v, `notices/${nid}`)).broadcasts.length +
+	    (await api(v, `notices/${nid}`)).schedules.filter(s => s.kind === 'once').length;
+	await v.goto(nurl);
+	await v.click('button:text-is("马上播出")');
+	const q1 = await v.textContent('#confirm').catch(() => '');
+	check('马上播出 asks first, naming the notice and the village', q1.includes('打扫卫生') && q1.includes('甲镇一村'), q1);
+	check('and nothing airs yet', await airs() === 0);
+	await noLatin(v, 'village', 'the question before airing now', 'village-confirm-now');
+	await Promise.all([v.waitForURL(/\/notices\/\d+$/), v.click('text=不做了，返回')]);
+	check('不做了 goes back, nothing aired', await airs() === 0);
+	await v.click('button:text-is("马上播出")');
+	await Promise.all([v.waitForURL(/ok=now$/), v.click('#confirm-yes')]);
+	check('the second tap airs it', await airs() >= 1);
+	await v.click('button:text-is("取消这条通知")');
+	const q2 = await v.textContent('#confirm').catch(() => '');
+	check('取消这条通知 asks first', q2.includes('打扫卫生') && q2.includes('不会再播出'), q2);
+	check('and it is not cancelled yet', !(await api(v, `notices/${nid}`)).cancelled_at);
+	await noLatin(v, 'village', 'the question before cancelling', null);
+	await Promise.all([v.waitForURL(/ok=cancelled$/), v.click('#confirm-yes')]);
+	check('the second tap cancels it', !!(await api(v, `notices/${nid}`)).cancelled_at);
 	await walk(v, 'village', false, false);
 	await v.goto(`${URL}/notices`);
 	await v.screenshot({ path: `${SHOTS}/latin-village-notices.png`, fullPage: false });
@@ -176,6 +199,20 @@ try {
 	    (await a.inputValue('#urole')) === 'township' && (await a.inputValue('#uzone')) === '441202001001',
 	    [await a.inputValue('#uname'), await a.inputValue('#urole'), await a.inputValue('#uzone')].join('|'));
 	await noLatin(a, 'county', 'a refused new user', 'county-refused-user');
+	// Put right, the kept form makes the user; 停用 asks first.
+	await a.selectOption('#uzone', '441202001');
+	await a.click('button:text-is("新建用户")');
+	check('with the zone put right, the kept form makes the user',
+	    (await a.textContent('.card.ok').catch(() => '')).includes('用户已建立'));
+	const wang = (await api(a, 'users')).find(u => u.name === '王五');
+	await a.click(`form[action="/users/${wang && wang.id}/disable"] button`);
+	const q3 = await a.textContent('#confirm').catch(() => '');
+	check('停用 asks first, naming the user', q3.includes('王五'), q3);
+	check('and the user is not disabled yet', !(await api(a, 'users')).find(u => u.name === '王五').disabled_at);
+	await noLatin(a, 'county', 'the question before disabling', 'county-confirm-disable');
+	await a.click('#confirm-yes');
+	check('the second tap disables', !!(await api(a, 'users')).find(u => u.name === '王五').disabled_at &&
+	    (await a.textContent('.card.ok').catch(() => '')).includes('用户已停用'));
 	await a.goto(`${URL}/lexicon`);
 	await a.fill('#word', '大喇叭');
 	await a.fill('#pinyin', 'xx');
