@@ -263,7 +263,8 @@ page_lexicon(struct web_ctx *c)
 		gchar *q = g_uri_escape_string(try, NULL, FALSE);
 		g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s"
 		    "</div><audio controls preload=\"auto\" src=\"/api/v1/speak?text="
-		    "%s\"></audio>", web_esc(c, sp ? sp : e2), web_esc(c, q));
+		    "%s\"></audio>", sp ? web_esc(c, sp) :
+		    "这句话读不出来，请检查后再试。", web_esc(c, q));
 		g_free(q);
 		free(sp);
 	}

@@ -218,7 +218,9 @@ confirm_page(struct web_ctx *c)
 	}
 	reading = web_reading(c, text, "mandarin", err, sizeof(err));
 	if (reading == NULL) {
-		write_form(c, err);
+		/* (err is the normaliser's English, for the log.) */
+		write_form(c, "这段文字读不出来（可能太长，或有不能朗读的字符），"
+		    "请检查后再试。");
 		goto out;
 	}
 	JsonNode *cn = coverage_of(c, ticked);

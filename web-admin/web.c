@@ -191,9 +191,9 @@ read_form(struct web_ctx *c)
 	g_bytes_unref(b);
 	web_form_fold(c->form);	/* "０７：３０，１８：００" is a time list too */
 	if (c->form == NULL) {
-		gchar *m = g_strdup_printf("提交的内容有问题：%s", err);
-		html_error_page(c, 400, m);
-		g_free(m);
+		/* err is English, for scripts; the page says it in Chinese. */
+		html_error_page(c, 400, "提交的内容有问题（太长、项目太多或有乱码），"
+		    "请返回、刷新页面后再试。");
 		return false;
 	}
 	return true;

@@ -53,9 +53,11 @@ async function noLatin(p, role, what, shot) {
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 	headless: true,
-	// A Chinese phone: the browser's own date and time pickers in Chinese.
-	env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN' },
-	args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--lang=zh-CN',
+	// The date and time pickers' "mm/dd/yyyy" in the screenshots is the
+	// browser's own: this Chromium has only its en-US locale (no
+	// chromium-l10n); a phone set to Chinese shows 年/月/日. It is not
+	// the page's text, and the check below does not see it.
+	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
 	    '--disable-background-networking', '--disable-component-update'],
 });
 
@@ -87,6 +89,9 @@ async function walk(p, role, county, pages) {
 	const list = ['/notices', '/notices/new', '/pages', '/timetable', '/speakers', '/history',
 	    '/lexicon', '/account'];
 	if (ns.length) list.push(`/notices/${ns[0].id}`, `/notices/${ns[ns.length - 1].id}`);
+	const mine = ns.find(n => !n.page);
+	if (mine) list.push(`/notices/${mine.id}/edit`);
+	list.push('/no-such-page', '/notices/999999');
 	if (ps.length) list.push(`/pages/${ps[0].id}`, `/pages/${ps[ps.length - 1].id}`);
 	if (pages) list.push('/pages/new');
 	if (county) list.push('/users', '/audit', '/speakers?zone=441202001', '/speakers?zone=441202001001');
@@ -240,6 +245,12 @@ try {
 	check('duty: a page with no zone ticked is refused in Chinese', e4.includes('播到哪里'), e4);
 	check('and keeps the text', (await d.inputValue('#text')) === '紧急通知：请注意防汛。');
 	await noLatin(d, 'duty', 'a refused page', 'duty-refused-page');
+	await d.check('input[name=z_441202002002]');
+	await Promise.all([d.waitForURL(/\/pages\/confirm$/), d.click('text=下一步：确认')]);
+	check('the full-width 「３」 is read as 3 times', (await d.textContent('main')).includes('3 遍'),
+	    (await d.textContent('main')).slice(0, 400));
+	await noLatin(d, 'duty', 'the confirm step of a page', 'duty-page-confirm');
+	await d.click('text=返回修改');
 	await walk(d, 'duty', true, true);
 	const ps = await api(d, 'pages');
 	if (ps.length) {
