@@ -285,11 +285,15 @@ page_lexicon(struct web_ctx *c)
 		g_string_append(g, "<h2>添加或修改读音</h2><form method=\"post\" "
 		    "action=\"/lexicon\" class=\"card\">");
 		html_csrf(c, g);
-		g_string_append(g, "<label for=\"word\">词语</label><input id=\"word\" "
-		    "name=\"word\" required maxlength=\"32\"><label for=\"pinyin\">"
-		    "拼音（带声调数字，如 chong2 qing4）</label><input id=\"pinyin\" "
-		    "name=\"pinyin\" required maxlength=\"200\"><button "
-		    "type=\"submit\">保存</button></form>");
+		/* Refused, it comes back as it was typed. */
+		bool back = err[0] && c->nparts == 1;
+		g_string_append_printf(g, "<label for=\"word\">词语</label><input "
+		    "id=\"word\" name=\"word\" required maxlength=\"32\" "
+		    "value=\"%s\"><label for=\"pinyin\">拼音（带声调数字，如 chong2 "
+		    "qing4）</label><input id=\"pinyin\" name=\"pinyin\" required "
+		    "maxlength=\"200\" value=\"%s\"><button type=\"submit\">保存"
+		    "</button></form>", web_esc(c, back ? web_field(c, "word", "") :
+		    ""), web_esc(c, back ? web_field_typed(c, "pinyin", "") : ""));
 	}
 	html_end(c, g, err[0] ? 400 : 200);
 	if (ln)

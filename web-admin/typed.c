@@ -10,12 +10,12 @@
 
 #include "web-admin/web_int.h"
 
-/* The fields of the pages' forms that hold times, dates, numbers, codes
- * or lists of them. */
+/* The fields of the pages' forms that hold times, dates, numbers, codes,
+ * lists of them, and pinyin (letters and tone digits). */
 static const char *const typed_fields[] = {
 	"times", "at", "from", "to", "wd", "repeat", "volume", "expires",
 	"id", "code", "quiet_start", "quiet_end", "feed_items", "rate",
-	"every_weeks", NULL,
+	"every_weeks", "pinyin", NULL,
 };
 
 char *

@@ -222,7 +222,25 @@ try {
 	await a.fill('#word', '大喇叭');
 	await a.fill('#pinyin', 'xx');
 	await a.click('button:text-is("保存")');
+	check('a refused pronunciation keeps what was typed', (await a.inputValue('#word')) === '大喇叭' &&
+	    (await a.inputValue('#pinyin')) === 'xx');
 	await noLatin(a, 'county', 'a refused pronunciation', null);
+	await a.fill('#pinyin', 'da４ la３ ba５');
+	await a.click('button:text-is("保存")');
+	check('pinyin typed with full-width tone digits is taken', (await a.textContent('main')).includes('da4 la3 ba5'),
+	    await a.textContent('.card.err').catch(() => ''));
+	// A loudspeaker numbered like one that exists is refused, the form kept.
+	await a.goto(`${URL}/speakers?zone=441202001001`);
+	await a.fill('#sid', '１');
+	await a.fill('#sname', '小学门口');
+	await a.selectOption('#szone', '441202001001');
+	await a.click('button:text-is("建立并生成接入口令")');
+	const e5 = await a.textContent('.card.err').catch(() => '');
+	check('a loudspeaker number taken already is refused in Chinese', e5.includes('已经有了'), e5);
+	check('and the form keeps what was typed', (await a.inputValue('#sid')) === '１' &&
+	    (await a.inputValue('#sname')) === '小学门口' && (await a.inputValue('#szone')) === '441202001001',
+	    [await a.inputValue('#sid'), await a.inputValue('#sname'), await a.inputValue('#szone')].join('|'));
+	await noLatin(a, 'county', 'a refused loudspeaker', 'county-refused-speaker');
 	await walk(a, 'county', true, true);
 	await a.goto(`${URL}/audit`);
 	const audit = await a.textContent('main');
