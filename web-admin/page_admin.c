@@ -54,6 +54,8 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	g_string_append(g, "<h2>新建用户</h2><form method=\"post\" action=\""
 	    "/users/new\" class=\"card\">");
 	html_csrf(c, g);
+	if (uf)		/* also where the eye is: the top is far up */
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<label for=\"uname\">用户名</label><input "
 	    "id=\"uname\" name=\"name\" required maxlength=\"64\" value=\"%s\">"
 	    "<label for=\"urole\">角色</label><select id=\"urole\" name=\"role\">",
@@ -89,6 +91,8 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");
 	html_csrf(c, g);
+	if (zf)
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<label for=\"zcode\">行政区划代码（县 6 位、"
 	    "乡镇 9 位、村 12 位）</label><input id=\"zcode\" name=\"code\" "
 	    "required inputmode=\"numeric\" maxlength=\"12\" value=\"%s\"><label "

@@ -272,6 +272,8 @@ page_speakers(struct web_ctx *c)
 	/* Refused, the form comes back as it was typed. */
 	bool back = err[0] && c->nparts == 2 && strcmp(c->parts[1], "new") == 0;
 	const char *szone = back ? web_field(c, "zone", "") : "";
+	if (back)	/* also where the eye is */
+		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<label for=\"sid\">编号（可不填，自动分配）"
 	    "</label><input id=\"sid\" name=\"id\" inputmode=\"numeric\" "
 	    "maxlength=\"10\" value=\"%s\"><label for=\"sname\">名称（如：村委会"
