@@ -241,6 +241,10 @@ try {
 	    (await a.inputValue('#sname')) === '小学门口' && (await a.inputValue('#szone')) === '441202001001',
 	    [await a.inputValue('#sid'), await a.inputValue('#sname'), await a.inputValue('#szone')].join('|'));
 	await noLatin(a, 'county', 'a refused loudspeaker', 'county-refused-speaker');
+	await a.fill('#sid', '');
+	await a.click('button:text-is("建立并生成接入口令")');
+	check('put right, the loudspeaker is made', (await a.textContent('#command').catch(() => '')).includes('--enroll'));
+	await noLatin(a, 'county', 'the enrolment of a new loudspeaker (but its command)', 'county-enrol');
 	await walk(a, 'county', true, true);
 	await a.goto(`${URL}/audit`);
 	const audit = await a.textContent('main');
