@@ -294,7 +294,8 @@ extern const char web_css[];
 void web_error_zh(const char *code, const char *field, char *out, size_t n);
 /* "user.login" -> "登录"; an unknown action -> "其他操作". */
 const char *web_audit_action_zh(const char *action);
-/* "web:10.0.0.5" -> "网页 10.0.0.5", "api" -> "命令行或接口"; escaped. */
+/* "web:10.0.0.5" -> "网页 10.0.0.5", "api" -> "命令行或接口", a bare
+ * address as it is, NULL -> "本机"; escaped. */
 const char *web_source_zh(struct web_ctx *c, const char *source);
 /* Why a broadcast did not air whole (or a page was only logged), in
  * Chinese; NULL when there is no reason. Escaped. */

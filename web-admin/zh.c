@@ -153,22 +153,22 @@ web_audit_action_zh(const char *action)
 const char *
 web_source_zh(struct web_ctx *c, const char *source)
 {
-	static const char *const t[][2] = {
-		{ "web", "网页" }, { "api", "命令行或接口" },
-		{ "cap", "上级预警平台" }, { "enroll", "喇叭接入" },
-	};
+	static const char *const kinds[] = { "web", "api", "cap" };
 	const char *colon = source ? strchr(source, ':') : NULL;
-	size_t len = colon ? (size_t)(colon - source) : source ? strlen(source) : 0;
 
-	for (size_t i = 0; source && i < G_N_ELEMENTS(t); i++)
-		if (strlen(t[i][0]) == len && strncmp(source, t[i][0], len) == 0) {
-			if (colon == NULL)
-				return t[i][1];
-			gchar *s = g_strdup_printf("%s %s", t[i][1], colon + 1);
+	if (source == NULL || *source == '\0')
+		return "本机";
+	for (size_t i = 0; colon && i < G_N_ELEMENTS(kinds); i++)
+		if ((size_t)(colon - source) == strlen(kinds[i]) &&
+		    strncmp(source, kinds[i], strlen(kinds[i])) == 0) {
+			gchar *s = g_strdup_printf("%s %s", web_word_zh(kinds[i]),
+			    colon + 1);
 			g_ptr_array_add(c->keep, s);
 			return web_esc(c, s);
 		}
-	return source && *source ? "其他" : "本机";
+	if (strcmp(web_word_zh(source), source) != 0)
+		return web_word_zh(source);	/* a page's "web", "cap" */
+	return web_esc(c, source);	/* an address alone: a box enrolling */
 }
 
 const char *

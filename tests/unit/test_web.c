@@ -210,6 +210,13 @@ test_error_zh(void)
 	CHECK(web_reason_fixed_zh("something new") == NULL,
 	    "an unknown reason is not guessed");
 	CHECK_STREQ(web_word_zh("web"), "网页", "a page's source");
+	struct web_ctx c = { .keep = g_ptr_array_new_with_free_func(g_free) };
+	CHECK_STREQ(web_source_zh(&c, "web:10.0.0.5"), "网页 10.0.0.5", "a page's user");
+	CHECK_STREQ(web_source_zh(&c, "api:::1"), "命令行或接口 ::1", "the CLI over IPv6");
+	CHECK_STREQ(web_source_zh(&c, "10.0.0.9"), "10.0.0.9", "a box enrolling: its address");
+	CHECK_STREQ(web_source_zh(&c, "cap"), "上级预警平台", "a page's origin");
+	CHECK_STREQ(web_source_zh(&c, NULL), "本机", "none");
+	g_ptr_array_free(c.keep, TRUE);
 }
 
 static void
