@@ -174,7 +174,7 @@ $(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/f
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/replay_cap: $(BUILD)/tests/fuzz/fuzz_cap.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/web-admin/cap.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-FUZZ_WEB_SRC := web-admin/form.c web-admin/api_body.c
+FUZZ_WEB_SRC := web-admin/form.c web-admin/typed.c web-admin/api_body.c
 $(BUILD)/tests/replay_web: $(BUILD)/tests/fuzz/fuzz_web.o $(BUILD)/tests/fuzz/replay_main.o $(FUZZ_WEB_SRC:%.c=$(BUILD)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
