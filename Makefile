@@ -134,7 +134,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
-              $(BUILD)/tests/asan_sender_race
+              $(BUILD)/tests/asan_sender_race $(BUILD)/tests/notify_listen
 
 # A unit test links its module and what lies below it, in the one order
 # they depend (no --start-group): a test cannot lean on a module above.
@@ -162,6 +162,8 @@ $(BUILD)/tests/asan_sender_race: tests/asan/sender_race.c $(broadcaster_SRC)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(ASAN_FLAGS) $(WARN) -I. -D_GNU_SOURCE $(PKG_CFLAGS) -o $@ $^ \
 	    $(SPK_LIBS)
+$(BUILD)/tests/notify_listen: $(BUILD)/tests/notify_listen.o
+	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
@@ -301,18 +303,54 @@ run: deps-check
 	@$(MAKE) --no-print-directory all
 	@sh scheduler/run-demo.sh $(BUILD)
 
-install: all
+# Where make install puts the service files; SYSCONFDIR is /etc whatever
+# the PREFIX (systemd and Debian look there).
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# The units and tmpfiles get this install's paths as they are installed.
+DIST_SED    := sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+# The example configuration: every key of dalabad -n, commented out, so an
+# installed server follows the built-in defaults until a key is set.
+$(BUILD)/dist/dalabad.conf: $(BUILD)/dalabad
+	@mkdir -p $(@D)
+	{ echo "# /etc/dalaba/dalabad.conf: dalabad's configuration (see dalabad(8))."; \
+	  echo "# Every key with its default, commented out; the unit passes --state-dir."; \
+	  $(BUILD)/dalabad -n | sed -e '1d' -e 's/^\([a-z_]* = \)/# \1/'; } > $@.new && mv $@.new $@
+
+install: all $(BUILD)/dist/dalabad.conf
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(PREFIX)/share/dalaba
 	install -m 644 $(PHRASES) $(DESTDIR)$(PREFIX)/share/dalaba/
+	install -m 644 $(BUILD)/dist/dalabad.conf $(DESTDIR)$(PREFIX)/share/dalaba/dalabad.conf.example
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	for u in dalabad dalaba-speaker; do \
+	    $(DIST_SED) dist/systemd/$$u.service.in > $(DESTDIR)$(UNITDIR)/$$u.service && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; done
+	install -m 644 dist/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf
+	$(DIST_SED) dist/tmpfiles.conf > $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	chmod 644 $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	@# A configuration the county changed is never overwritten: the new
+	@# example lands beside it as dalabad.conf.new.
+	install -d $(DESTDIR)$(SYSCONFDIR)/dalaba
+	@c=$(DESTDIR)$(SYSCONFDIR)/dalaba/dalabad.conf; \
+	if [ ! -e "$$c" ]; then install -m 644 $(BUILD)/dist/dalabad.conf "$$c"; \
+	elif ! cmp -s $(BUILD)/dist/dalabad.conf "$$c"; then \
+	    install -m 644 $(BUILD)/dist/dalabad.conf "$$c.new"; \
+	    echo "make install: $$c is changed and kept; the new example is $$c.new"; fi
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
 	rm -f $(MAN1:doc/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:doc/man/%=$(DESTDIR)$(MANDIR)/man8/%)
-	rm -f $(DESTDIR)$(PREFIX)/share/dalaba/phrases.txt
+	rm -f $(DESTDIR)$(PREFIX)/share/dalaba/phrases.txt \
+	    $(DESTDIR)$(PREFIX)/share/dalaba/dalabad.conf.example
+	rm -f $(DESTDIR)$(UNITDIR)/dalabad.service $(DESTDIR)$(UNITDIR)/dalaba-speaker.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	@# $(SYSCONFDIR)/dalaba/dalabad.conf is the county's: left in place.
 
 clean:
 	rm -rf build build-address build-undefined build-fuzz
