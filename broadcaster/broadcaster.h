@@ -259,6 +259,29 @@ struct bcast_config {
 	int port;			/* 0: 5004; -1: any free port */
 	const uint8_t *sk;		/* server secret key */
 	int offline_after_ms;		/* silent this long = offline (default 15000) */
+	/* Packets resent on NACKs, a second: per speaker (0: the default,
+	 * BCAST_RTX_BOX_PPS) and for the whole server (0: BCAST_RTX_TOTAL_PPS);
+	 * negative: none. Each may burst to a second's worth (a speaker to
+	 * BCAST_RTX_BOX_BURST). */
+	int rtx_box_pps;
+	int rtx_total_pps;
+};
+/* 5 a second is 30 % of a stream's 16.7: a box at 10 % loss needs about
+ * 1.9 (its losses and the resends lost again); a burst of 10 covers a
+ * programme's 600 ms delay after a blip. */
+#define BCAST_RTX_BOX_PPS 5
+#define BCAST_RTX_BOX_BURST 10
+#define BCAST_RTX_TOTAL_PPS 4000
+
+/* What the server did with NACKs. */
+struct bcast_rtx_stats {
+	uint64_t nacks;			/* authentic, new, from an online speaker */
+	uint64_t refused;		/* unknown speaker, bad MAC, replayed, offline */
+	uint64_t asked;			/* packets the accepted NACKs asked for */
+	uint64_t resent;		/* packets sent again */
+	uint64_t resent_bytes;		/* their UDP payload */
+	uint64_t limited;		/* not sent: over a budget */
+	uint64_t unavailable;		/* not sent: not kept, too late, not theirs */
 };
 
 struct bcast_speaker_info {
@@ -313,6 +336,12 @@ void bcast_stream_cancel(struct bcast_stream *st);
 uint32_t bcast_stream_ssrc(const struct bcast_stream *st);
 /* Packets sent so far by this server (all streams, all speakers). */
 uint64_t bcast_server_packets_sent(struct bcast_server *s);
+/* What retransmission did so far (broadcaster.h's struct). */
+void bcast_server_rtx_stats(struct bcast_server *s, struct bcast_rtx_stats *out);
+/* Wait until no packet this server sent can still be played, so a last
+ * NACK is answered: for a program about to exit after its last stream
+ * (at most the longest play-out delay, ~10 s). */
+void bcast_server_drain(struct bcast_server *s);
 /* CPU time the sender thread has used, µs (for monitoring and benchmarks). */
 int64_t bcast_server_sender_cpu_us(struct bcast_server *s);
 
