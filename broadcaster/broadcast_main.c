@@ -385,10 +385,14 @@ main(int argc, char **argv)
 			goto report;
 		}
 	}
-	if (interrupted)
+	if (interrupted) {
 		bcast_stream_cancel(st);
-	else
+	} else {
 		bcast_stream_close(st);
+		/* Stay until the last frame is heard, answering NACKs for it
+		 * (the play-out delay). */
+		bcast_server_drain(srv);
+	}
 	status = 0;
 report:
 	/* Speakers may have enrolled meanwhile: size the list afresh. */
@@ -399,6 +403,14 @@ report:
 	bcast_registry_list(srv, info, total);
 	fprintf(stderr, "dalaba-broadcast: %llu packets sent\n",
 	    (unsigned long long)bcast_server_packets_sent(srv));
+	struct bcast_rtx_stats rs;
+	bcast_server_rtx_stats(srv, &rs);
+	fprintf(stderr, "dalaba-broadcast: NACKs %llu taken, %llu refused; "
+	    "packets %llu asked, %llu resent (%llu bytes), %llu over budget, "
+	    "%llu unavailable\n", (unsigned long long)rs.nacks,
+	    (unsigned long long)rs.refused, (unsigned long long)rs.asked,
+	    (unsigned long long)rs.resent, (unsigned long long)rs.resent_bytes,
+	    (unsigned long long)rs.limited, (unsigned long long)rs.unavailable);
 	for (size_t i = 0; i < total; i++)
 		bcast_registry_get(srv, info[i].id, &info[i]);	/* with addresses */
 	for (size_t i = 0; i < total; i++)
