@@ -383,11 +383,13 @@ ask_missing(struct agent *a, int64_t now)
 	if (!a->c->retransmit || !a->active || a->stalled || !a->synced ||
 	    a->top_seq1 <= a->next_seq + 1)
 		return;
-	int64_t lead = spk_output_delay_us(a->out);
+	int64_t lead = -1;
 	for (uint64_t q = a->next_seq; q + 1 < a->top_seq1; q++) {
 		struct slot *s = &a->jb[q % JB_SLOTS];
 		if (s->used && s->seq == q)
 			continue;
+		if (lead < 0)	/* asked of the device only when needed */
+			lead = spk_output_delay_us(a->out);
 		/* Its frame's turn at the output, on our clock. */
 		int64_t due = a->next_pts + (int64_t)(q - a->next_seq) * FRAME_US -
 		    a->offset_us - lead;

@@ -7,7 +7,9 @@
 # decodes at least as many, as a programme (600 ms play-out delay) and as
 # an emergency page (200 ms). During the page the proxy also replays every
 # NACK and sends a forged copy of it from the box's own address: the
-# server answers only the genuine ones.
+# server answers only the genuine ones. Last, a server that resends
+# nothing (--retransmit-pps 0): the box asks for each lost packet at most
+# three times, then leaves it to FEC.
 . tests/e2e/lib.sh
 SPK=$TOP/$BUILD/dalaba-speaker
 BC=$TOP/$BUILD/dalaba-broadcast
@@ -29,23 +31,26 @@ TEXT="各位村民请注意，今天下午两点到五点，因线路检修，�
 "$TOP/$BUILD/dalaba" say --no-chime -o src.wav "$TEXT" 2>/dev/null
 
 stat_of() { awk -v k="$2" '$1==k{print $2}' "$1" 2>/dev/null; }
-run() {	# TAG PRIORITY NACK_ABUSE
-	"$IMPAIR" $PPORT $PORT 60 10 20 80 0 ${SEED:-11} 0 0 0 0 "$3" >impair$1.txt &
+run() {	# TAG PRIORITY NACK_ABUSE SPEAKERS [OPTION...]
+	_tag=$1 _prio=$2 _abuse=$3 _n=$4
+	shift 4
+	"$IMPAIR" $PPORT $PORT 60 10 20 80 0 ${SEED:-11} 0 0 0 0 $_abuse >impair$_tag.txt &
 	IP=$!
-	for i in 1 2 3; do
-		"$SPK" -c s$i.conf --stats s$i.$1.stats 2>s$i.$1.err &
-		eval "S$i=\$!"
+	_pids=
+	for i in $(seq 1 $_n); do
+		"$SPK" -c s$i.conf --stats s$i.$_tag.stats 2>s$i.$_tag.err &
+		_pids="$_pids $!"
 	done
 	"$BC" --key server.key --speakers speakers.txt --port $PORT \
-	    --zone 110101001001 --wait-speakers 3 --priority "$2" --wav src.wav \
-	    2>bc$1.err
+	    --zone 110101001001 --wait-speakers $_n --priority $_prio --wav src.wav \
+	    "$@" 2>bc$_tag.err
 	sleep 1
-	kill $S1 $S2 $S3 $IP
-	wait $S1 $S2 $S3 $IP 2>/dev/null
+	kill $_pids $IP
+	wait $_pids $IP 2>/dev/null
 }
 
 for tag in programme emergency; do
-	if [ $tag = programme ]; then run $tag village 0; else run $tag emergency 1; fi
+	if [ $tag = programme ]; then run $tag village 0 3; else run $tag emergency 1 3; fi
 	check "$tag: the proxy dropped packets" \
 	    gt "$(stat_of impair$tag.txt dropped)" 0
 	total=$(stat_of s1.$tag.stats played)
@@ -84,4 +89,16 @@ check "and refused every replayed and forged one (${2:-?} = $rep + $forged)" \
     [ "${2:-x}" = $((rep + forged)) ]
 check "resending no more than the genuine ones asked for (${4:-?} of ${3:-?})" \
     all [ "${4:-1}" -gt 0 ] -and [ "${4:-1}" -le "${3:-0}" ]
+
+# Nothing is resent: speaker 2 (the only one behind the proxy now) asks for
+# each packet it lost three times at most, and FEC does the rest.
+run unanswered village 0 2 --retransmit-pps 0
+lost=$(stat_of impairunanswered.txt dropped)
+asked=$(stat_of s2.unanswered.stats nack_asked)
+echo "# unanswered: the proxy dropped $lost; speaker 2 asked $asked times in $(stat_of s2.unanswered.stats nacks) NACKs; $(grep NACKs bcunanswered.err)"
+check "with no resends the box still asks ($asked), at most 3 times a lost packet ($lost lost)" \
+    all gt "${asked:-0}" 0 -and [ "${asked:-0}" -le $((3 * ${lost:-0})) ]
+check "and the server resent nothing" grep -q 'packets [0-9]* asked, 0 resent' bcunanswered.err
+check "FEC still rebuilt lost frames ($(stat_of s2.unanswered.stats fec_recovered))" \
+    gt "$(stat_of s2.unanswered.stats fec_recovered)" 0
 finish
