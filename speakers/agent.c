@@ -16,6 +16,7 @@
 #include <opus/opus.h>
 
 #include "broadcaster/log.h"
+#include "speakers/nack.h"
 #include "speakers/speaker.h"
 
 #define FRAME_US (BCAST_FRAME_MS * 1000)
@@ -36,11 +37,7 @@ _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
 #define HELLO_MAX_BACKOFF_MS 10000
 #define CLOCK_SAMPLES 8
 /* Retransmission, on top of FEC: a missing packet is asked for again when
- * a later one shows the gap, while a resend can still arrive before its
- * frame's turn (a round trip at the fastest seen), at most NACK_TRIES
- * times, the next try after the slowest recent round trip and a margin. */
-#define NACK_TRIES 3
-#define NACK_RETRY_US 20000
+ * a later one shows the gap, by the rules of nack.c. */
 #define NACK_PER_PASS 4			/* NACKs a pass: 132 packets */
 
 struct slot {
@@ -49,13 +46,6 @@ struct slot {
 	uint8_t used, flags, volume;
 	uint16_t len;
 	uint8_t data[BCAST_MAX_OPUS];
-};
-
-/* A packet asked for again. */
-struct miss {
-	uint64_t seq1;			/* the missing seq + 1 this is about */
-	int64_t next_try;
-	uint8_t tries;
 };
 
 struct agent {
@@ -81,7 +71,7 @@ struct agent {
 	uint32_t done_ssrc[8];		/* recently ended streams */
 	int ndone;
 	uint64_t top_seq1;		/* this stream's newest seq + 1; 0 none */
-	struct miss miss[JB_SLOTS];
+	struct nack_miss miss[JB_SLOTS];
 	uint64_t nack_counter;		/* strictly increasing, like HELLO's */
 	int64_t rtt_min, rtt_max;	/* of the recent clock samples */
 
@@ -393,31 +383,16 @@ ask_missing(struct agent *a, int64_t now)
 		/* Its frame's turn at the output, on our clock. */
 		int64_t due = a->next_pts + (int64_t)(q - a->next_seq) * FRAME_US -
 		    a->offset_us - lead;
-		if (now + a->rtt_min >= due)
-			continue;	/* too late to come; FEC or PLC will do */
-		struct miss *m = &a->miss[q % JB_SLOTS];
-		if (m->seq1 != q + 1) {
-			m->seq1 = q + 1;
-			m->tries = 0;
-			m->next_try = 0;
-		}
-		if (m->tries >= NACK_TRIES || now < m->next_try)
-			continue;
-		if (have && q - n.base >= BCAST_NACK_SPAN) {
+		if (have && !nack_fits(&n, q)) {
 			send_nack(a, &n);
 			have = 0;
 			if (++sent == NACK_PER_PASS)
 				return;
 		}
-		if (!have) {
-			n.base = q;
-			n.bitmap = 0;
-			have = 1;
-		} else {
-			n.bitmap |= UINT32_C(1) << (q - n.base - 1);
-		}
-		m->tries++;
-		m->next_try = now + a->rtt_max + NACK_RETRY_US;
+		if (!nack_should_ask(&a->miss[q % JB_SLOTS], q, now, due,
+		    a->rtt_min, a->rtt_max))
+			continue;
+		nack_add(&n, &have, q);
 		a->k.nack_asked++;
 	}
 	if (have)
