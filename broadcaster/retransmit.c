@@ -102,9 +102,9 @@ rtx_handle_nack(struct bcast_server *s, const uint8_t *buf, size_t len,
     uint32_t id)
 {
 	/* At most a NACK's span, copied out under the lock, sent without it
-	 * (the receiver thread is the only caller: one buffer will do). */
-	static uint8_t out[BCAST_NACK_SPAN][BCAST_MAX_PACKET];
-	static uint16_t out_len[BCAST_NACK_SPAN];
+	 * (the receiver thread is the only caller: the server's one buffer). */
+	uint8_t (*out)[BCAST_MAX_PACKET] = s->rtx_out;
+	uint16_t *out_len = s->rtx_out_len;
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	struct bcast_nack n;

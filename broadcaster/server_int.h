@@ -134,6 +134,9 @@ struct bcast_server {
 	double rtx_box_pps, rtx_box_burst, rtx_total_pps, rtx_total_burst;
 	struct rtx_bucket rtx_total;
 	struct bcast_rtx_stats rtx;
+	/* What one NACK gets, for the receiver thread to send unlocked. */
+	uint8_t rtx_out[BCAST_NACK_SPAN][BCAST_MAX_PACKET];
+	uint16_t rtx_out_len[BCAST_NACK_SPAN];
 	uint64_t packets_sent;
 	uint32_t next_ssrc;
 	volatile int stop;
