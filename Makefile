@@ -96,6 +96,32 @@ $(BUILD)/dalaba-broadcast: $(BUILD)/broadcaster/broadcast_main.o $(tts_LIB) $(br
 $(BUILD)/dalabad: $(BUILD)/scheduler/dalabad_main.o $(DAEMON_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $< $(DAEMON_LIBS) $(LDLIBS)
 
+# The phrase dictionary (tts/phrasebook.c reads it at run time): made
+# here from Debian's packaged data by a tool of ours, never shipped in the
+# tree. rime-data-terra-pinyin and rime-data-luna-pinyin (LGPL-3) hold the
+# phrases' readings, rime-essay (LGPL-3) the words and their frequencies,
+# unicode-data's Unihan the mainland readings and the simplified forms. Programs find it at ../share/dalaba or share/dalaba next to them.
+RIME_DIR   ?= /usr/share/rime-data
+UNIHAN_DIR ?= /usr/share/unicode
+PHRASES    := $(BUILD)/share/dalaba/phrases.txt
+$(BUILD)/phrasebook: tts/phrasebook_main.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+$(BUILD)/share/unihan/%.txt: $(UNIHAN_DIR)/%.txt.bz2
+	@mkdir -p $(@D)
+	bzcat $< > $@.new && mv $@.new $@
+PHRASES_MISSING = @echo "make: $@ is missing: apt-get install rime-data-terra-pinyin" \
+	    "rime-data-luna-pinyin rime-essay unicode-data bzip2 (or: make deps)" >&2; exit 1
+$(UNIHAN_DIR)/%.txt.bz2 $(RIME_DIR)/%.dict.yaml:
+	$(PHRASES_MISSING)
+$(RIME_DIR)/essay.txt:
+	$(PHRASES_MISSING)
+$(PHRASES): $(BUILD)/phrasebook $(RIME_DIR)/terra_pinyin.dict.yaml \
+    $(RIME_DIR)/luna_pinyin.dict.yaml $(RIME_DIR)/essay.txt \
+    $(BUILD)/share/unihan/Unihan_Readings.txt $(BUILD)/share/unihan/Unihan_Variants.txt
+	@mkdir -p $(@D)
+	$(BUILD)/phrasebook $(wordlist 2,6,$^) > $@.new && mv $@.new $@
+
 # The man pages (doc/man/), installed with the programs; tests/e2e/21_man.sh
 # checks they render cleanly and name every option each program knows.
 MANDIR ?= $(PREFIX)/share/man
@@ -108,7 +134,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
-              $(BUILD)/tests/asan_sender_race
+              $(BUILD)/tests/asan_sender_race $(BUILD)/tests/notify_listen
 
 # A unit test links its module and what lies below it, in the one order
 # they depend (no --start-group): a test cannot lean on a module above.
@@ -120,7 +146,7 @@ UNIT_LIBS_speakers    := $(speakers_LIB) $(broadcaster_LIB)
 unit_module = $(strip \
     $(if $(filter test_server test_wire,$(1)),broadcaster, \
     $(if $(filter test_nack,$(1)),speakers, \
-    $(if $(filter test_normalize test_tts test_loudness test_polyphone,$(1)),tts, \
+    $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
     $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler)))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
@@ -138,6 +164,8 @@ $(BUILD)/tests/asan_sender_race: tests/asan/sender_race.c $(broadcaster_SRC)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(ASAN_FLAGS) $(WARN) -I. -D_GNU_SOURCE $(PKG_CFLAGS) -o $@ $^ \
 	    $(SPK_LIBS)
+$(BUILD)/tests/notify_listen: $(BUILD)/tests/notify_listen.o
+	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
@@ -150,7 +178,7 @@ $(BUILD)/tests/replay_packet: $(BUILD)/tests/fuzz/fuzz_packet.o $(BUILD)/tests/f
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/replay_cap: $(BUILD)/tests/fuzz/fuzz_cap.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/web-admin/cap.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-FUZZ_WEB_SRC := web-admin/form.c web-admin/api_body.c
+FUZZ_WEB_SRC := web-admin/form.c web-admin/typed.c web-admin/api_body.c
 $(BUILD)/tests/replay_web: $(BUILD)/tests/fuzz/fuzz_web.o $(BUILD)/tests/fuzz/replay_main.o $(FUZZ_WEB_SRC:%.c=$(BUILD)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -198,7 +226,7 @@ $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
 
 # --- benchmarks -------------------------------------------------------------------
-BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout
+BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 # Everything the bench scripts run besides the programs: stream.sh puts
 # tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
 # web.sh and page.sh simulate boxes with speakers_sim.
@@ -218,7 +246,7 @@ $(BUILD)/%.o: %.c
 
 # --- targets ------------------------------------------------------------------------
 .PHONY: check-unit check-e2e check-web check-fuzz all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean
-all: $(LIBS) $(PROGRAMS)
+all: $(LIBS) $(PROGRAMS) $(PHRASES)
 
 deps:
 	@sh .ci/deps install
@@ -277,15 +305,54 @@ run: deps-check
 	@$(MAKE) --no-print-directory all
 	@sh scheduler/run-demo.sh $(BUILD)
 
-install: all
+# Where make install puts the service files; SYSCONFDIR is /etc whatever
+# the PREFIX (systemd and Debian look there).
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# The units and tmpfiles get this install's paths as they are installed.
+DIST_SED    := sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+# The example configuration: every key of dalabad -n, commented out, so an
+# installed server follows the built-in defaults until a key is set.
+$(BUILD)/dist/dalabad.conf: $(BUILD)/dalabad
+	@mkdir -p $(@D)
+	{ echo "# /etc/dalaba/dalabad.conf: dalabad's configuration (see dalabad(8))."; \
+	  echo "# Every key with its default, commented out; the unit passes --state-dir."; \
+	  $(BUILD)/dalabad -n | sed -e '1d' -e 's/^\([a-z_]* = \)/# \1/'; } > $@.new && mv $@.new $@
+
+install: all $(BUILD)/dist/dalabad.conf
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/dalaba
+	install -m 644 $(PHRASES) $(DESTDIR)$(PREFIX)/share/dalaba/
+	install -m 644 $(BUILD)/dist/dalabad.conf $(DESTDIR)$(PREFIX)/share/dalaba/dalabad.conf.example
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	for u in dalabad dalaba-speaker; do \
+	    $(DIST_SED) dist/systemd/$$u.service.in > $(DESTDIR)$(UNITDIR)/$$u.service && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; done
+	install -m 644 dist/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf
+	$(DIST_SED) dist/tmpfiles.conf > $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	chmod 644 $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	@# A configuration the county changed is never overwritten: the new
+	@# example lands beside it as dalabad.conf.new.
+	install -d $(DESTDIR)$(SYSCONFDIR)/dalaba
+	@c=$(DESTDIR)$(SYSCONFDIR)/dalaba/dalabad.conf; \
+	if [ ! -e "$$c" ]; then install -m 644 $(BUILD)/dist/dalabad.conf "$$c"; \
+	elif ! cmp -s $(BUILD)/dist/dalabad.conf "$$c"; then \
+	    install -m 644 $(BUILD)/dist/dalabad.conf "$$c.new"; \
+	    echo "make install: $$c is changed and kept; the new example is $$c.new"; fi
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
 	rm -f $(MAN1:doc/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:doc/man/%=$(DESTDIR)$(MANDIR)/man8/%)
+	rm -f $(DESTDIR)$(PREFIX)/share/dalaba/phrases.txt \
+	    $(DESTDIR)$(PREFIX)/share/dalaba/dalabad.conf.example
+	rm -f $(DESTDIR)$(UNITDIR)/dalabad.service $(DESTDIR)$(UNITDIR)/dalaba-speaker.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	@# $(SYSCONFDIR)/dalaba/dalabad.conf is the county's: left in place.
 
 clean:
 	rm -rf build build-address build-undefined build-fuzz

@@ -289,8 +289,16 @@ cli_say(int argc, char **argv)
 			goto out;
 		}
 		size_t wl = strlen(why);
-		printf("text: %s\n%s%sphonemes:\n%s", spoken, why,
-		    wl && why[wl - 1] != '\n' ? "\n" : "", phon);
+		const struct tts_phrasebook_info *book = tts_phrasebook();
+		printf("text: %s\n%s%s", spoken, why,
+		    wl && why[wl - 1] != '\n' ? "\n" : "");
+		if (book->words > 0)
+			printf("phrase dictionary: %zu words, %s\n", book->words,
+			    book->path);
+		else
+			printf("phrase dictionary: not in use: %s%s%s\n",
+			    book->path, book->path[0] ? ": " : "", book->error);
+		printf("phonemes:\n%s", phon);
 		free(why);
 		status = 0;
 		goto out;

@@ -54,6 +54,13 @@ static const struct key keys[] = {
 	I("audio", "true_peak_dbtp", true_peak_dbtp, TTS_TRUE_PEAK_MIN,
 	    TTS_TRUE_PEAK_MAX, "-1", "no render's true peak goes over this "
 	    "(dBTP): a limiter takes the loudest syllables down to it"),
+	I("audio", "horn_highpass_hz", horn_highpass_hz, 0, 1000, "300",
+	    "the loudspeaker stream is high-passed here (24 dB/octave; 0: "
+	    "not): horns reproduce little below 300 Hz, and what they cannot "
+	    "play costs amplifier headroom; downloads are not filtered"),
+	I("audio", "horn_compress", horn_compress, 0, 1, "1",
+	    "1: gentle 2:1 compression of the loudspeaker stream, quiet "
+	    "syllables up about 6 dB for listeners far away; 0: none"),
 	I("news", "timeout_seconds", news_timeout_s, 1, 120, "10",
 	    "a news feed that does not answer in this long: use its cache"),
 	S("news", "root", news_root, "news",

@@ -18,6 +18,8 @@ struct dalabad_config {
 	int item_max_s;		/* the longest one item may run when read */
 	int loudness_lufs;	/* every render's integrated loudness */
 	int true_peak_dbtp;	/* and the ceiling of its true peak */
+	int horn_highpass_hz;	/* the loudspeaker stream's high-pass, 0 none */
+	int horn_compress;	/* and its gentle compression, 0 or 1 */
 	int news_timeout_s;	/* fetching a feed gives up after this */
 	char *news_root;	/* dir: feeds are folders inside this */
 	char *news_allow;	/* URL prefixes anyone may read; "none" */

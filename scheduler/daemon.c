@@ -235,7 +235,7 @@ airing_go(struct airing *a)
 	/* A page airs as it renders until its file is ready. */
 	a->oa = onair_start(a->d->srv, a->it.zone, (enum bcast_priority)a->it.prio,
 	    a->volume, a->page_id ? a->d->cfg.page_delay_ms : a->d->cfg.delay_ms,
-	    a->path, a->path[0] ? NULL : a->live,
+	    a->d->cfg.horn_highpass_hz, a->d->cfg.horn_compress != 0, a->path, a->path[0] ? NULL : a->live,
 	    onair_done, a, err, sizeof(err));
 	if (a->oa == NULL) {
 		airing_finish(a, "interrupted", err);

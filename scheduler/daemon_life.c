@@ -154,6 +154,15 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	configure_worker(d);
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
+	/* Loaded here, once, rather than on the first render's clock. */
+	const struct tts_phrasebook_info *book = tts_phrasebook();
+	if (book->words > 0)
+		dlog(LOG_INFO, "phrase dictionary: %zu words from %s (%.1f ms)",
+		    book->words, book->path, book->load_ms);
+	else
+		dlog(LOG_WARNING, "phrase dictionary not in use: %s%s%s; words "
+		    "with 多音字 are read by dalaba's own tables and eSpeak NG",
+		    book->path, book->path[0] ? ": " : "", book->error);
 	airq_init(&d->q);
 	d->airings = g_ptr_array_new();
 	d->page_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -257,6 +266,8 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.news_timeout_s = c.news_timeout_s;
 	d->cfg.loudness_lufs = c.loudness_lufs;
 	d->cfg.true_peak_dbtp = c.true_peak_dbtp;
+	d->cfg.horn_highpass_hz = c.horn_highpass_hz;	/* from the next item */
+	d->cfg.horn_compress = c.horn_compress;
 	g_free(d->cfg.news_root);
 	d->cfg.news_root = g_strdup(c.news_root);
 	g_free(d->cfg.news_allow);

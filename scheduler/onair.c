@@ -17,6 +17,7 @@ struct onair {
 	uint32_t ssrc;
 	char path[512];
 	struct live_pcm *live;
+	struct tts_horn *horn;	/* NULL: no processing */
 	atomic_int stop;
 	enum onair_result result;
 	char err[256];
@@ -29,9 +30,23 @@ feed(const int16_t *pcm, size_t frames, void *arg)
 {
 	struct onair *oa = arg;
 
+	int16_t buf[2048];
+
 	if (atomic_load(&oa->stop))
 		return 1;
-	return bcast_stream_write(oa->st, pcm, frames) != 0;
+	if (oa->horn == NULL)
+		return bcast_stream_write(oa->st, pcm, frames) != 0;
+	/* The horn processing works in place: on a copy of the cached audio. */
+	for (size_t done = 0; done < frames; ) {
+		size_t n = frames - done < G_N_ELEMENTS(buf) ? frames - done :
+		    G_N_ELEMENTS(buf);
+		memcpy(buf, pcm + done, n * sizeof(buf[0]));
+		tts_horn_process(oa->horn, buf, n);
+		if (bcast_stream_write(oa->st, buf, n) != 0)
+			return 1;
+		done += n;
+	}
+	return 0;
 }
 
 static gboolean
@@ -85,9 +100,9 @@ onair_main(gpointer data)
 
 struct onair *
 onair_start(struct bcast_server *srv, const char *zone,
-    enum bcast_priority prio, int volume, int delay_ms, const char *wav_path,
-    struct live_pcm *live, onair_done_fn done, void *arg, char *err,
-    size_t errlen)
+    enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
+    bool horn_compress, const char *wav_path, struct live_pcm *live,
+    onair_done_fn done, void *arg, char *err, size_t errlen)
 {
 	struct onair *oa = calloc(1, sizeof(*oa));
 
@@ -95,10 +110,19 @@ onair_start(struct bcast_server *srv, const char *zone,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	if (horn_highpass_hz > 0 || horn_compress) {
+		oa->horn = tts_horn_new(BCAST_RATE, horn_highpass_hz, horn_compress);
+		if (oa->horn == NULL) {
+			snprintf(err, errlen, "out of memory");
+			free(oa);
+			return NULL;
+		}
+	}
 	snprintf(oa->path, sizeof(oa->path), "%s", wav_path);
 	oa->st = bcast_stream_open(srv, zone, prio, volume, delay_ms, err,
 	    errlen);
 	if (oa->st == NULL) {
+		tts_horn_free(oa->horn);
 		free(oa);
 		return NULL;
 	}
@@ -142,5 +166,6 @@ onair_free(struct onair *oa)
 		return;
 	g_thread_join(oa->thread);
 	live_unref(oa->live);
+	tts_horn_free(oa->horn);
 	free(oa);
 }

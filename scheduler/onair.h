@@ -7,6 +7,7 @@
 #ifndef DALABA_SCHED_ONAIR_H
 #define DALABA_SCHED_ONAIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,9 +24,12 @@ enum onair_result {
 };
 
 /* Air wav_path, or, when live is not NULL, audio as it is rendered
- * (onair keeps a reference until it is freed). */
+ * (onair keeps a reference until it is freed), through the horn
+ * processing (tts_horn_new: horn_highpass_hz 0 and !horn_compress is
+ * none). */
 struct onair *onair_start(struct bcast_server *srv, const char *zone,
-    enum bcast_priority prio, int volume, int delay_ms, const char *wav_path,
+    enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
+    bool horn_compress, const char *wav_path,
     struct live_pcm *live, onair_done_fn done, void *arg, char *err,
     size_t errlen);
 /* Ask it to stop; done() still comes, with ONAIR_STOPPED. */

@@ -9,6 +9,8 @@
  *   wavprobe peak FILE HZ               the strongest 200 ms window at HZ:
  *                                       its share and start (seconds)
  *   wavprobe xcorr A B [MAXLAG_S]       best correlation and its lag
+ *   wavprobe below FILE HZ              share of the energy below HZ (an
+ *                                       8th-order Butterworth low-pass)
  */
 #include <math.h>
 #include <stdint.h>
@@ -109,6 +111,42 @@ tone_share(const double *x, size_t n, int rate, double hz)
 	return tot > 0 ? 2 * p / ((double)n * tot) : 0;
 }
 
+/* Share of x's energy that an 8th-order Butterworth low-pass at hz keeps
+ * (48 dB an octave, so speech above 2 hz barely leaks in): four RBJ
+ * low-pass sections, direct form I, in double. */
+static double
+below_share(const double *x, size_t n, int rate, double hz)
+{
+	static const double q[4] = { 0.50979558, 0.60134489, 0.89997622,
+	    2.56291545 };
+	double w = 2 * M_PI * hz / rate, c = cos(w), lo = 0, tot = 0;
+	double b[4][3], a[4][3], xs[4][2] = { { 0 } }, ys[4][2] = { { 0 } };
+
+	for (int k = 0; k < 4; k++) {
+		double alpha = sin(w) / (2 * q[k]);
+		a[k][0] = 1 + alpha;
+		a[k][1] = -2 * c;
+		a[k][2] = 1 - alpha;
+		b[k][0] = b[k][2] = (1 - c) / 2;
+		b[k][1] = 1 - c;
+	}
+	for (size_t i = 0; i < n; i++) {
+		double v = x[i];
+		tot += v * v;
+		for (int k = 0; k < 4; k++) {
+			double y = (b[k][0] * v + b[k][1] * xs[k][0] + b[k][2] * xs[k][1] -
+			    a[k][1] * ys[k][0] - a[k][2] * ys[k][1]) / a[k][0];
+			xs[k][1] = xs[k][0];
+			xs[k][0] = v;
+			ys[k][1] = ys[k][0];
+			ys[k][0] = y;
+			v = y;
+		}
+		lo += v * v;
+	}
+	return tot > 0 ? lo / tot : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -191,6 +229,12 @@ main(int argc, char **argv)
 		printf("%.4f %ld\n", best, best_lag);
 		return 0;
 	}
-	fprintf(stderr, "usage: wavprobe info|tone|active|xcorr ...\n");
+	if (argc >= 4 && strcmp(argv[1], "below") == 0) {
+		if (wav_load(argv[2], &a))
+			return 1;
+		printf("%.5f\n", below_share(a.x, a.frames, a.rate, atof(argv[3])));
+		return 0;
+	}
+	fprintf(stderr, "usage: wavprobe info|tone|active|peak|xcorr|below ...\n");
 	return 2;
 }

@@ -493,7 +493,9 @@ poly_told(const char *s, size_t n, const char *pinyin, enum poly_source src,
 	if (pinyin != NULL) {
 		tell_run(r);
 		tell(r, s, n, pinyin, src == POLY_DEFAULT_LEXICON ?
-		    "default lexicon" : "polyphone table");
+		    "default lexicon" : src == POLY_PHRASEBOOK ?
+		    "phrase dictionary" : src == POLY_RULE ?
+		    "rule: 为 after a quantity is wei2" : "polyphone table");
 	} else if (n == 4 || (n == 3 && (unsigned char)s[0] >= 0xE3 &&
 	    (unsigned char)s[0] <= 0xE9 && !((unsigned char)s[0] == 0xE3 &&
 	    (unsigned char)s[1] < 0x90))) {

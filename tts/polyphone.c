@@ -9,12 +9,17 @@
  * matched by eSpeak's own word list, which read 董事长 as "dong3 shi4
  * zhang3 shi4 chang2".
  *
- * Longest match first, with one rule against a greedy match across a word
+ * Text is cut into words by the phrase dictionary's frequencies (see
+ * cut_run), dalaba's own words preferred; without the dictionary, longest
+ * match first, with one rule against a greedy match across a word
  * boundary: a match that overlaps a longer-reaching one starting inside it
  * gives way (部队长期: not 部 队长 期 but 部队 长期).
  */
 #include <assert.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +27,7 @@
 
 #include "tts/polyphone.h"
 #include "tts/text.h"
+#include "tts/tts.h"
 
 static const struct poly words[] = {
 	/* 长 zhang3: heads of a place or body, and growing */
@@ -230,6 +236,38 @@ static const struct poly words[] = {
 	{ "首都", "shou3 du1" },
 	{ "都市", "du1 shi4" },
 	{ "成都", "cheng2 du1" },
+	/* 为 wei2 (is, as) and wei4 (for): eSpeak NG says wei4 alone */
+	{ "作为", "zuo4 wei2" },
+	{ "成为", "cheng2 wei2" },
+	{ "认为", "ren4 wei2" },
+	{ "以为", "yi3 wei2" },
+	{ "称为", "cheng1 wei2" },
+	{ "分为", "fen1 wei2" },
+	{ "改为", "gai3 wei2" },
+	{ "定为", "ding4 wei2" },
+	{ "视为", "shi4 wei2" },
+	{ "评为", "ping2 wei2" },
+	{ "更为", "geng4 wei2" },
+	{ "较为", "jiao4 wei2" },
+	{ "极为", "ji2 wei2" },
+	{ "最为", "zui4 wei2" },
+	{ "为期", "wei2 qi1" },
+	{ "为止", "wei2 zhi3" },
+	{ "为主", "wei2 zhu3" },
+	{ "为准", "wei2 zhun3" },
+	{ "行为", "xing2 wei2" },
+	{ "因为", "yin1 wei4" },
+	{ "为了", "wei4 le5" },
+	{ "为什么", "wei4 shen2 me5" },
+	{ "为此", "wei4 ci3" },
+	/* where the phrase dictionary is wrong (Taiwan's neutral tones, or
+	 * the rarer sense) */
+	{ "种子", "zhong3 zi5" },
+	{ "流血", "liu2 xue4" },
+	{ "大夫", "dai4 fu5" },
+	{ "大都", "da4 dou1" },
+	{ "薄饼", "bao2 bing3" },
+	{ "一模一样", "yi4 mu2 yi2 yang4" },
 	/* Words of their own that a greedy match would break (村委会计划 is
 	 * 村委会 计划, not 村委 会计 划; 这种地方 is not 这 种地 方; 拿着手机
 	 * is not 拿 着手 机): a word reaching past a match wins over it. */
@@ -297,6 +335,10 @@ init(void)
 		    (const unsigned char *)table[i].pinyin,
 		    strlen(table[i].pinyin) + 1);
 	}
+	/* The phrase dictionary is part of what a reading depends on. */
+	const char *book = tts_phrasebook()->version;
+	crypto_generichash_update(&st, (const unsigned char *)book,
+	    strlen(book) + 1);
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(version, sizeof(version), h, sizeof(h));
 }
@@ -326,16 +368,24 @@ tts_polyphone_entry(size_t i, const char **pinyin, enum poly_source *source)
 	return table[i].word;
 }
 
-/* The longest entry matching text at i (len bytes in all), or NULL. */
-static const struct entry *
+/* A match at one place: its length in bytes (0: none), pinyin, table. */
+struct match {
+	size_t len;
+	const char *pinyin;
+	enum poly_source source;
+};
+
+/* The longest word of dalaba's own tables matching text at i (len bytes
+ * in all). */
+static struct match
 longest_at(const char *text, size_t i, size_t len)
 {
 	size_t cl = utf8_lead_len((unsigned char)text[i]);
 	size_t lo = 0, hi = NTABLE;
-	const struct entry *best = NULL;
+	struct match best = { 0, NULL, POLY_WORDS };
 
 	if (cl > len - i)
-		return NULL;
+		return best;
 	/* The first entry not before this character. */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -348,41 +398,243 @@ longest_at(const char *text, size_t i, size_t len)
 	    cl) == 0; k++) {
 		size_t wl = strlen(table[k].word);
 		if (wl <= len - i && memcmp(text + i, table[k].word, wl) == 0 &&
-		    (best == NULL || wl > strlen(best->word)))
-			best = &table[k];
+		    wl > best.len)
+			best = (struct match){ wl, table[k].pinyin,
+			    table[k].source };
 	}
 	return best;
+}
+
+/* The entry of dalaba's own tables for exactly the wl bytes at s. */
+static const struct entry *
+own_exact(const char *s, size_t wl)
+{
+	size_t lo = 0, hi = NTABLE;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(table[mid].word, s, wl);
+		if (c == 0 && table[mid].word[wl] != '\0')
+			c = 1;
+		if (c == 0)
+			return &table[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * A bare 为 after a word for a quantity, a place or a name is the copula
+ * wei2 (时间为下周, 电话为, 密码为, 面积为, 地址为), which eSpeak NG reads
+ * wei4 (for). The rule looks at the character before it only.
+ */
+static int
+wei_is(const char *text, size_t i, size_t len)
+{
+	static const char before[] = "间期点话码格额准限数积度温量位址号率名";
+
+	if (len - i < 3 || memcmp(text + i, "为", 3) != 0 || i < 3)
+		return 0;
+	for (size_t k = 0; k + 3 <= sizeof(before) - 1; k += 3)
+		if (memcmp(text + i - 3, before + k, 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* One character with no word of its own: the 为 rule, else eSpeak NG. */
+static void
+put_char(const char *text, size_t i, size_t cl, size_t len, poly_walk_fn fn,
+    void *arg)
+{
+	if (wei_is(text, i, len))
+		fn(text + i, cl, "wei2", POLY_RULE, arg);
+	else
+		fn(text + i, cl, NULL, POLY_WORDS, arg);
+}
+
+/* Without the phrase dictionary: dalaba's own tables, longest match
+ * first, and a match gives way to a longer-reaching word starting inside
+ * it (部队长期: not 部 队长 期 but 部队 长期). */
+static void
+walk_greedy(const char *text, poly_walk_fn fn, void *arg)
+{
+	size_t i = 0, len = strlen(text);
+
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		struct match best = { 0, NULL, POLY_WORDS };
+		if (c >= 0x80)
+			best = longest_at(text, i, len);
+		if (best.len > 0) {
+			size_t end = i + best.len;
+			for (size_t j = i + utf8_lead_len(c); j < end;
+			    j += utf8_lead_len((unsigned char)text[j])) {
+				struct match o = longest_at(text, j, len);
+				if (o.len > 0 && j + o.len > end) {
+					best.len = 0;
+					break;
+				}
+			}
+		}
+		if (best.len > 0) {
+			fn(text + i, best.len, best.pinyin, best.source, arg);
+			i += best.len;
+			continue;
+		}
+		size_t cl = utf8_lead_len(c);
+		if (cl > len - i)
+			cl = len - i;
+		put_char(text, i, cl, len, fn, arg);
+		i += cl;
+	}
+}
+
+/* Bytes of the Hanzi at text[i] (CJK unified ideographs, their extension
+ * A, compatibility ideographs, planes 2-3), or 0 for anything else. */
+static size_t
+hanzi_len(const char *text, size_t i, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text + i;
+	size_t cl = utf8_lead_len(*p);
+	uint32_t cp;
+
+	if (cl < 3 || cl > len - i)
+		return 0;
+	if (cl == 3)
+		cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		    (p[2] & 0x3F);
+	else
+		cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+		    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0x20000 && cp <= 0x3FFFF) ? cl : 0;
+}
+
+#define SEG_MAX_CHARS 8		/* the longest word tried */
+#define OWN_MIN_FREQ 1000.0	/* an own word the essay does not know */
+#define READ_MIN_FREQ 200.0	/* a dictionary reading the essay does not
+				 * know (人参: as 人蔘 only) */
+/* How strongly dalaba's own words are preferred: as if e^10 (22,000)
+ * times more frequent, so they are taken wherever they fit and the
+ * dictionary's frequencies decide only among the other cuts. */
+#define OWN_BONUS 10.0
+
+/*
+ * With the phrase dictionary: the run of Hanzi text[from, to) is cut into
+ * the words whose frequencies make the likeliest sentence (the sum of
+ * -log(frequency / total) least; a unigram model, as Rime and jieba cut),
+ * with dalaba's own words preferred, by dynamic programming from the end.
+ * 每天都要 is 每天 都要, not 每 天都(tian1 du1) 要. A word with no reading
+ * of its own (不要去) is cut once more, as a run of its own that may not
+ * be taken whole (inner): into words that have one (不要 bu2 yao4), other
+ * words and characters; what has no reading then goes to eSpeak NG.
+ */
+static void
+cut_run(const char *text, size_t from, size_t to, size_t len, double total,
+    bool inner, poly_walk_fn fn, void *arg)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i += utf8_lead_len((unsigned char)text[i]))
+		n++;
+	size_t *pos = malloc((n + 1) * sizeof(*pos));
+	double *cost = malloc((n + 1) * sizeof(*cost));
+	unsigned char *take = malloc(n + 1);
+	if (pos == NULL || cost == NULL || take == NULL) {
+		/* Out of memory: character by character, still correct text. */
+		for (size_t i = from; i < to; ) {
+			size_t cl = utf8_lead_len((unsigned char)text[i]);
+			put_char(text, i, cl, len, fn, arg);
+			i += cl;
+		}
+		free(pos);
+		free(cost);
+		free(take);
+		return;
+	}
+	for (size_t i = from, k = 0; k <= n; k++) {
+		pos[k] = i;
+		if (k < n)
+			i += utf8_lead_len((unsigned char)text[i]);
+	}
+	const double lt = log(total);
+	cost[n] = 0;
+	for (size_t k = n; k-- > 0; ) {
+		cost[k] = INFINITY;
+		take[k] = 1;
+		for (size_t L = 1; L <= SEG_MAX_CHARS && k + L <= n &&
+		    !(inner && L == n); L++) {
+			size_t wl = pos[k + L] - pos[k];
+			unsigned long f = 0;
+			const char *py;
+			int known = tts_phrasebook_find(text + pos[k], wl, &f, &py);
+			const struct entry *own = L > 1 ? own_exact(text + pos[k], wl) :
+			    NULL;
+			double c;
+			if (own != NULL)
+				c = lt - log(f > OWN_MIN_FREQ ? (double)f :
+				    OWN_MIN_FREQ) - OWN_BONUS;
+			else if (L == 1)
+				c = lt - log(f > 0 ? (double)f : 0.5);
+			else if (known && py != NULL)
+				c = lt - log(f > READ_MIN_FREQ ? (double)f :
+				    READ_MIN_FREQ);
+			else if (known)
+				c = lt - log(f > 0 ? (double)f : 1.0);
+			else
+				continue;
+			/* Ties go to the longer word. */
+			if (c + cost[k + L] <= cost[k]) {
+				cost[k] = c + cost[k + L];
+				take[k] = (unsigned char)L;
+			}
+		}
+	}
+	for (size_t k = 0; k < n; ) {
+		size_t L = take[k], wl = pos[k + L] - pos[k];
+		const struct entry *own = L > 1 ? own_exact(text + pos[k], wl) : NULL;
+		unsigned long f;
+		const char *py = NULL;
+		if (own != NULL)
+			fn(text + pos[k], wl, own->pinyin, own->source, arg);
+		else if (L > 1 && tts_phrasebook_find(text + pos[k], wl, &f, &py) &&
+		    py != NULL)
+			fn(text + pos[k], wl, py, POLY_PHRASEBOOK, arg);
+		else if (L > 1 && !inner)
+			cut_run(text, pos[k], pos[k + L], len, total, true, fn, arg);
+		else
+			for (size_t j = k; j < k + L; j++)
+				put_char(text, pos[j], pos[j + 1] - pos[j], len, fn, arg);
+		k += L;
+	}
+	free(pos);
+	free(cost);
+	free(take);
 }
 
 void
 tts_polyphone_walk(const char *text, poly_walk_fn fn, void *arg)
 {
 	size_t i = 0, len = strlen(text);
+	double total;
 
 	pthread_once(&once, init);
+	if ((total = tts_phrasebook_total()) <= 0) {
+		walk_greedy(text, fn, arg);
+		return;
+	}
 	while (i < len) {
-		unsigned char c = (unsigned char)text[i];
-		const struct entry *best = c >= 0x80 ? longest_at(text, i, len) :
-		    NULL;
-		if (best != NULL) {
-			/* A longer-reaching word starting inside this one wins. */
-			size_t end = i + strlen(best->word);
-			for (size_t j = i + utf8_lead_len(c); j < end;
-			    j += utf8_lead_len((unsigned char)text[j])) {
-				const struct entry *o = longest_at(text, j, len);
-				if (o != NULL && j + strlen(o->word) > end) {
-					best = NULL;
-					break;
-				}
-			}
-		}
-		if (best != NULL) {
-			fn(text + i, strlen(best->word), best->pinyin,
-			    best->source, arg);
-			i += strlen(best->word);
+		size_t j = i, hl;
+		while (j < len && (hl = hanzi_len(text, j, len)) > 0)
+			j += hl;
+		if (j > i) {
+			cut_run(text, i, j, len, total, false, fn, arg);
+			i = j;
 			continue;
 		}
-		size_t cl = utf8_lead_len(c);
+		size_t cl = utf8_lead_len((unsigned char)text[i]);
 		if (cl > len - i)
 			cl = len - i;
 		fn(text + i, cl, NULL, POLY_WORDS, arg);

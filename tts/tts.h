@@ -125,10 +125,28 @@ char *tts_spoken_text(const char *text, size_t len,
  * malloc'd "readings:" line and one line a piece after it, in the order
  * tts_spoken_text makes them: "  2026年 → 二零二六年 (normalisation:
  * numbers, dates, times, units)", then "  村长 → cun1 zhang3 (polyphone
- * table)", "(county lexicon)", "(default lexicon)", or "  讲话 (eSpeak
- * NG's dictionary)" for Hanzi left to eSpeak NG. NULL with err as
- * tts_spoken_text.
+ * table)", "(county lexicon)", "(default lexicon)", "(phrase
+ * dictionary)", or "  讲话 (eSpeak NG's dictionary)" for Hanzi left to
+ * eSpeak NG. NULL with err as tts_spoken_text.
  */
+/*
+ * The phrase dictionary (tts/phrasebook.c): ~237,000 words with their
+ * frequency, by which text is cut into words, and the reading of ~39,000
+ * with a polyphonic character, from Rime's data and Unihan, below the
+ * county's lexicon and dalaba's own tables. Loaded once per process,
+ * on first use or on this call (any thread); never fails: without the
+ * file words is 0 and error says why.
+ */
+struct tts_phrasebook_info {
+	char path[4096];	/* where it was looked for, or read from */
+	size_t words;		/* 0: not in use */
+	size_t readings;	/* of them with a reading */
+	double load_ms;		/* finding, reading and checking it */
+	char version[17];	/* 16 hex digits of its BLAKE2b, or "-" */
+	char error[160];	/* why it is not in use, else "" */
+};
+const struct tts_phrasebook_info *tts_phrasebook(void);
+
 char *tts_readings(const char *text, size_t len,
     const struct tts_voice *voice, const struct tts_lexicon *lex,
     char *err, size_t errlen);
@@ -241,6 +259,20 @@ int tts_explain(struct tts_engine *eng, const char *text,
 
 /* An EBU R128 meter (libebur128) over mono 16-bit PCM at rate: integrated
  * loudness and true peak, as the renders are normalised by. Any thread. */
+/*
+ * Speech for outdoor horns (tts/horn.c), for the loudspeaker stream only:
+ * a 24 dB/octave high-pass at highpass_hz (0: none) and, if compress,
+ * gentle 2:1 compression with +6 dB make-up and a -1 dBFS limiter.
+ * Process 48 kHz mono in place, in pieces of any size; one per stream,
+ * one thread at a time. With neither step it leaves audio untouched.
+ */
+#define TTS_HORN_DEFAULT_HIGHPASS_HZ 300
+struct tts_horn;
+struct tts_horn *tts_horn_new(int rate, int highpass_hz, bool compress);
+bool tts_horn_active(const struct tts_horn *h);	/* NULL: false */
+void tts_horn_process(struct tts_horn *h, int16_t *pcm, size_t frames);
+void tts_horn_free(struct tts_horn *h);	/* NULL is a no-op */
+
 struct tts_meter;
 struct tts_meter *tts_meter_new(int rate);	/* NULL: out of memory */
 int tts_meter_add(struct tts_meter *m, const int16_t *pcm, size_t frames);

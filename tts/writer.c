@@ -19,6 +19,7 @@
 #include "tts/wavfile.h"
 
 #define OPUS_BITRATE 24000	/* speech and chimes, mono: clear at 24 kb/s */
+#define OPUS_COMPLEXITY 8
 
 struct tts_writer {
 	enum tts_format fmt;
@@ -125,6 +126,10 @@ tts_writer_open(const char *path, enum tts_format fmt, int rate,
 	}
 	ope_encoder_ctl(w->enc, OPUS_SET_BITRATE(OPUS_BITRATE));
 	ope_encoder_ctl(w->enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+	/* 8, not the default 10: the Opus encoder was 72 % of a render's
+	 * time, and 8 decodes to the same segmental SNR against the WAV
+	 * (19.1 dB on a 26 s notice; 6 gives 18.7, 5 gives 18.0). */
+	ope_encoder_ctl(w->enc, OPUS_SET_COMPLEXITY(OPUS_COMPLEXITY));
 	return w;
 oom:
 	snprintf(err, errlen, "out of memory");

@@ -94,9 +94,8 @@ cap_answer(struct api_req *r, int status, const struct cap_alert *a,
 	    a && a->identifier ? a->identifier : "unparsed", error ? "refused: " :
 	    "", note);
 	if (error)
-		api_audit(r, "cap.refuse", "%s%s: %s", a && a->identifier ?
-		    "alert " : "", a && a->identifier ? a->identifier : "unparsed",
-		    note);
+		api_audit(r, "cap.refuse", "预警 %s：%s", a && a->identifier ?
+		    a->identifier : "（读不懂）", note);
 }
 
 /* The info block to read and the voice to read it in. */
@@ -167,7 +166,7 @@ cancel_alert(struct api_req *r, const struct cap_alert *a)
 	int64_t ids[CAP_MAX_REFS];
 	int known, n = referenced_pages(r, a, ids, G_N_ELEMENTS(ids), &known,
 	    done);
-	gchar *why = g_strdup_printf("by CAP Cancel %s", a->identifier);
+	gchar *why = g_strdup_printf("上级平台取消（%s）", a->identifier);
 
 	if (n < 0)
 		goto out;
@@ -377,8 +376,8 @@ api_post_cap(struct api_req *r)
 		    "%s", err);
 		return;
 	}
-	api_audit(r, "cap.receive", "%s %s from %s sent %s", cap_msgtype_name(
-	    a.msgtype), a.identifier, a.sender, a.sent_text);
+	api_audit(r, "cap.receive", "%s %s，来自 %s，发出时间 %s", web_word_zh(
+	    cap_msgtype_name(a.msgtype)), a.identifier, a.sender, a.sent_text);
 	if (a.msgtype == CAP_ACK || a.msgtype == CAP_ERROR) {
 		cap_answer(r, 200, &a, false, 0, "%s logged; nothing to air",
 		    cap_msgtype_name(a.msgtype));

@@ -217,8 +217,8 @@ api_post_notice(struct api_req *r)
 			api_error(r, 400, "bad_notice", "%s", err);
 		return;
 	}
-	api_audit(r, "notice.add", "notice %lld to %s (%s): %s", (long long)id,
-	    n.zone, dalabad_class_names[n.priority], n.body);
+	api_audit(r, "notice.add", "通知 %lld，播给 %s（%s）：%s", (long long)id,
+	    n.zone, html_class_zh(dalabad_class_names[n.priority]), n.body);
 	if (sn) {
 		s.notice_id = id;
 		if (api_store_schedule(r, &s) != 0 && !r->audit_failed) {
@@ -308,9 +308,9 @@ api_post_notice_edit(struct api_req *r)
 		}
 	}
 	if (rc == 0) {
-		api_audit(r, "notice.edit", "notice %lld to %s (%s): %s",
-		    (long long)id, n.zone, dalabad_class_names[n.priority],
-		    n.body);
+		api_audit(r, "notice.edit", "通知 %lld，播给 %s（%s）：%s",
+		    (long long)id, n.zone, html_class_zh(
+		    dalabad_class_names[n.priority]), n.body);
 		rc = api_commit(r);
 	}
 	if (rc == 0) {
@@ -356,7 +356,7 @@ api_cancel_notice(struct api_req *r)
 		api_error(r, 500, "database", "%s", err);
 		return;
 	}
-	api_audit(r, "notice.cancel", "notice %lld", (long long)id);
+	api_audit(r, "notice.cancel", "通知 %lld", (long long)id);
 	if (api_commit(r) != 0)
 		return;
 	dalabad_notice_cancelled(r->wa->d, id);

@@ -107,8 +107,9 @@ api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
 	rc = db_page_cancel(r->wa->db, id, err, sizeof(err));
 	audit_about_zones(r, p.zones);
 	if (rc == 0)
-		api_audit(r, "page.cancel", "page %lld to %s%s%s: %s",
-		    (long long)id, p.zones, why ? " " : "", why ? why : "", p.body);
+		api_audit(r, "page.cancel", "紧急广播 %lld，播给 %s%s%s：%s",
+		    (long long)id, p.zones, why ? "，" : "", why ? why : "",
+		    p.body);
 	else if (rc < 0)
 		api_error(r, 500, "database", "page %lld: %s", (long long)id, err);
 	db_page_clear(&p);
@@ -148,10 +149,14 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 	}
 	/* What it replaces goes in the same step: a refused page cancels
 	 * nothing, an accepted one leaves no gap. */
+	gchar *by = g_strdup_printf("被上级平台的更新 %s 取代",
+	    pg->cap_identifier ? pg->cap_identifier : "");
 	for (int i = 0; i < pg->nreplaces; i++)
-		if (api_page_cancel_stored(r, pg->replaces[i], pg->cap_identifier) <
-		    0)
+		if (api_page_cancel_stored(r, pg->replaces[i], by) < 0) {
+			g_free(by);
 			goto refused;
+		}
+	g_free(by);
 	if (db_page_add(r->wa->db, &p, id, err, sizeof(err)) != 0)
 		goto fail;
 	for (int i = 0; pg->aired && pg->zones[i]; i++) {
@@ -163,14 +168,27 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 			goto fail;
 	}
 	audit_about_zones(r, zones);
-	api_audit(r, pg->aired ? "page.create" : "page.logged", "page %lld "
-	    "(%s%s%s%s, %s) to %s, class %s, read %d time%s, volume %d, expires "
-	    "%lld%s%s: %s", (long long)*id, pg->source, pg->cap_identifier ?
-	    " " : "", pg->cap_msgtype ? pg->cap_msgtype : "", pg->cap_identifier ?
-	    pg->cap_identifier : "", pg->cap_status ? pg->cap_status : "Actual",
-	    zones, dalabad_class_names[pg->priority], pg->repeat,
-	    pg->repeat == 1 ? "" : "s", pg->volume, (long long)pg->expires_at,
-	    pg->reason ? "; " : "", pg->reason ? pg->reason : "", pg->text);
+	GDateTime *eu = g_date_time_new_from_unix_utc(pg->expires_at);
+	GDateTime *el = eu ? g_date_time_to_timezone(eu, dalabad_tz(r->wa->d)) :
+	    NULL;
+	gchar *exp = el ? g_date_time_format(el, "%Y-%m-%d %H:%M") :
+	    g_strdup("?");
+	const char *why = web_reason_fixed_zh(pg->reason) ?
+	    web_reason_fixed_zh(pg->reason) : pg->reason;
+	api_audit(r, pg->aired ? "page.create" : "page.logged", "紧急广播 %lld"
+	    "（从%s%s%s%s%s，%s），播给 %s，%s，读 %d 遍，音量 %d，%s 为止%s%s：%s",
+	    (long long)*id, web_word_zh(pg->source), pg->cap_msgtype ? "，" : "",
+	    pg->cap_msgtype ? web_word_zh(pg->cap_msgtype) : "",
+	    pg->cap_identifier ? " " : "", pg->cap_identifier ?
+	    pg->cap_identifier : "", web_word_zh(pg->cap_status ? pg->cap_status :
+	    "Actual"), zones, html_class_zh(dalabad_class_names[pg->priority]),
+	    pg->repeat, pg->volume, exp, why ? "；" : "", why ? why : "",
+	    pg->text);
+	g_free(exp);
+	if (el)
+		g_date_time_unref(el);
+	if (eu)
+		g_date_time_unref(eu);
 	if (api_commit(r) != 0) {
 		g_free(zones);
 		return -1;

@@ -196,7 +196,8 @@ api_post_user(struct api_req *r)
 		return;
 	}
 	sodium_memzero(hash, sizeof(hash));
-	api_audit(r, "user.add", "%s (%s, %s)", name, role, zone);
+	api_audit(r, "user.add", "%s（%s，%s）", name,
+	    html_role_zh((enum web_role)ro), zone);
 	if (api_commit(r) != 0)
 		return;
 	JsonObject *o = json_object_new();
@@ -312,8 +313,8 @@ api_post_user_password(struct api_req *r)
 		api_error(r, 409, "disabled", "cannot set the password");
 		return;
 	}
-	api_audit(r, "user.password", "%s (%d API token%s revoked)", u.name,
-	    revoked, revoked == 1 ? "" : "s");
+	api_audit(r, "user.password", "%s（%d 个程序口令作废）", u.name,
+	    revoked);
 	sodium_memzero(hash, sizeof(hash));
 	if (api_commit(r) != 0)
 		return;
@@ -415,7 +416,7 @@ api_delete_token(struct api_req *r)
 			api_error(r, 500, "database", "the token was not revoked");
 		return;
 	}
-	api_audit(r, "token.revoke", "token %lld", (long long)id);
+	api_audit(r, "token.revoke", "口令 %lld", (long long)id);
 	if (api_commit(r) != 0)
 		return;
 	JsonObject *o = json_object_new();

@@ -355,7 +355,7 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 		api_error(r, 500, "token", "the token could not be stored: %s", err);
 		return -1;
 	}
-	api_audit(r, "speaker.token", "speaker %u", id);
+	api_audit(r, "speaker.token", "喇叭 %u", id);
 	if (!g_file_get_contents(url_path, &url, NULL, NULL))
 		url = g_strdup("http://SERVER:8081/enroll");
 	g_strstrip(url);
@@ -424,7 +424,7 @@ api_post_speaker(struct api_req *r)
 			api_error(r, 400, "bad_speaker", "%s", err);
 		return;
 	}
-	api_audit(r, "speaker.add", "speaker %d in %s", id, zone);
+	api_audit(r, "speaker.add", "喇叭 %d，在 %s", id, zone);
 	JsonObject *o = json_object_new();
 	if (new_token(r, (uint32_t)id, zone, o) != 0) {
 		api_rollback(r);

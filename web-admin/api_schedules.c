@@ -146,7 +146,7 @@ api_store_schedule(struct api_req *r, struct db_schedule *s)
 		api_error(r, 400, "bad_schedule", "%s", err);
 		return -1;
 	}
-	return api_audit(r, "schedule.add", "schedule %lld for notice %lld",
+	return api_audit(r, "schedule.add", "安排 %lld，通知 %lld",
 	    (long long)s->id, (long long)s->notice_id);
 }
 
@@ -250,7 +250,7 @@ api_delete_schedule(struct api_req *r)
 		api_error(r, 404, "not_found", "%s", err);
 		return;
 	}
-	api_audit(r, "schedule.remove", "schedule %lld", (long long)id);
+	api_audit(r, "schedule.remove", "安排 %lld", (long long)id);
 	if (api_commit(r) != 0)
 		return;
 	JsonObject *o = json_object_new();

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "web-admin/api_int.h"
 #include "web-admin/web_int.h"
 
 const char web_css[] =
@@ -63,7 +64,7 @@ const char web_css[] =
     "table{border-collapse:collapse;width:100%;background:#fff}"
     "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
     "vertical-align:top}"
-    ".small{font-size:16px}"
+    ".small{font-size:16px}.wrap{overflow-wrap:anywhere}"
     ".big{font-size:28px;margin:6px 0}";
 
 const char *
@@ -174,10 +175,30 @@ html_page_state_zh(const char *state)
 	return zh(t, G_N_ELEMENTS(t), state);
 }
 
-static const char *
-role_zh(enum web_role r)
+const char *
+html_role_zh(enum web_role r)
 {
-	return r == WEB_COUNTY ? "县" : r == WEB_TOWNSHIP ? "乡镇" : "村";
+	return r == WEB_COUNTY ? "县里工作人员" : r == WEB_TOWNSHIP ? "乡镇干部" :
+	    "村干部";
+}
+
+/* The name of the user's own zone (escaped), "全部地区" for the machine's
+ * token; its code if the store cannot say. */
+static const char *
+own_zone_name(struct web_ctx *c)
+{
+	const char *name = NULL;
+
+	if (c->who.zone[0] == '\0')
+		return "全部地区";
+	JsonNode *n = api_rows(c->wa, DB_LIST_ZONE, DB_ARGS(c->who.zone));
+	JsonArray *a = n ? json_node_get_array(n) : NULL;
+	if (a && json_array_get_length(a) > 0)
+		name = web_esc(c, web_jstr(json_array_get_object_element(a, 0),
+		    "name"));
+	if (n)
+		json_node_unref(n);
+	return name ? name : web_esc(c, c->who.zone);
 }
 
 void
@@ -223,8 +244,8 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 		return g;
 	}
 	g_string_append_printf(g, "<span class=\"who\">%s · %s · %s</span>"
-	    "</header><nav>", web_esc(c, c->who.name), role_zh(c->who.role),
-	    c->who.zone[0] ? web_esc(c, c->who.zone) : "全部");
+	    "</header><nav>", own_zone_name(c), html_role_zh(c->who.role),
+	    web_esc(c, c->who.name));
 	for (size_t i = 0; i < G_N_ELEMENTS(items); i++) {
 		if (items[i].county && !web_is_county(&c->who))
 			continue;
@@ -258,6 +279,24 @@ html_notice_box(GString *g, const char *kind, const char *text_esc)
 {
 	g_string_append_printf(g, "<div class=\"card %s\" role=\"%s\">%s</div>",
 	    kind, strcmp(kind, "err") == 0 ? "alert" : "status", text_esc);
+}
+
+void
+html_confirm_page(struct web_ctx *c, const char *title, const char *what_esc,
+    const char *action, const char *label, const char *back)
+{
+	GString *g = html_begin(c, title, "");
+
+	g_string_append_printf(g, "<div class=\"card err\" id=\"confirm\">"
+	    "<p class=\"big\">%s</p><p>这一步做了就不能撤回。</p>", what_esc);
+	g_string_append_printf(g, "<form method=\"post\" action=\"%s\">",
+	    web_esc(c, action));
+	html_csrf(c, g);
+	g_string_append_printf(g, "<input type=\"hidden\" name=\"confirm\" "
+	    "value=\"1\"><button type=\"submit\" class=\"danger\" "
+	    "id=\"confirm-yes\">%s</button></form><p><a class=\"button plain\" "
+	    "href=\"%s\">不做了，返回</a></p></div>", label, web_esc(c, back));
+	html_end(c, g, 200);
 }
 
 void

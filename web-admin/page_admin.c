@@ -28,7 +28,8 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		bool off = web_jnum(u, "disabled_at") != 0;
 		g_string_append_printf(g, "<div class=\"card user\"><h3>%s</h3><div "
 		    "class=\"meta\">%s · %s%s</div>", web_esc(c, web_jstr(u, "name")),
-		    html_class_zh(web_jstr(u, "role")), web_esc(c, web_jstr(u, "zone")),
+		    html_role_zh((enum web_role)web_role_parse(web_jstr(u, "role"))),
+		    html_zone_name(c, zones, web_jstr(u, "zone")),
 		    off ? " · 已停用" : "");
 		if (!off && web_jnum(u, "id") != c->who.user_id) {
 			char to[64];
@@ -41,26 +42,44 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		}
 		g_string_append(g, "</div>");
 	}
+	/* A refused form comes back as it was typed; which form it was is
+	 * in the path (both have a "name"). */
+	bool uf = err && c->form && strcmp(c->parts[0], "users") == 0 &&
+	    c->nparts == 2;
+	bool zf = err && c->form && strcmp(c->parts[0], "zones") == 0;
+	const char *role = uf ? web_field(c, "role", "") : "";
+	const char *uzone = uf ? web_field(c, "zone", "") : "";
+	static const char *const roles[][2] = { { "village", "村干部" },
+	    { "township", "乡镇干部" }, { "county", "县里工作人员" } };
 	g_string_append(g, "<h2>新建用户</h2><form method=\"post\" action=\""
 	    "/users/new\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append(g, "<label for=\"uname\">用户名</label><input id=\"uname\" "
-	    "name=\"name\" required maxlength=\"64\"><label for=\"urole\">角色"
-	    "</label><select id=\"urole\" name=\"role\"><option value=\"village\">"
-	    "村干部</option><option value=\"township\">乡镇干部</option><option "
-	    "value=\"county\">县里</option></select><label for=\"uzone\">地区（要和"
-	    "角色相符）</label><select id=\"uzone\" name=\"zone\">");
+	if (uf)		/* also where the eye is: the top is far up */
+		html_notice_box(g, "err", web_esc(c, err));
+	g_string_append_printf(g, "<label for=\"uname\">用户名</label><input "
+	    "id=\"uname\" name=\"name\" required maxlength=\"64\" value=\"%s\">"
+	    "<label for=\"urole\">角色</label><select id=\"urole\" name=\"role\">",
+	    web_esc(c, uf ? web_field(c, "name", "") : ""));
+	for (size_t i = 0; i < G_N_ELEMENTS(roles); i++)
+		g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
+		    roles[i][0], strcmp(role, roles[i][0]) == 0 ? " selected" : "",
+		    roles[i][1]);
+	g_string_append(g, "</select><label for=\"uzone\">地区（要和角色相符）"
+	    "</label><select id=\"uzone\" name=\"zone\">");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
-		if (web_within(&c->who, web_jstr(z, "code")))
-			g_string_append_printf(g, "<option value=\"%s\">%s（%s）"
-			    "</option>", web_esc(c, web_jstr(z, "code")), web_esc(c, web_jstr(z, "name")),
-			    web_esc(c, web_jstr(z, "code")));
+		const char *code = web_jstr(z, "code");
+		if (web_within(&c->who, code))
+			g_string_append_printf(g, "<option value=\"%s\"%s>%s（%s）"
+			    "</option>", web_esc(c, code), strcmp(uzone, code) == 0 ?
+			    " selected" : "", web_esc(c, web_jstr(z, "name")),
+			    web_esc(c, code));
 	}
-	g_string_append(g, "</select><label for=\"upw\">密码（不填则自动生成）"
+	g_string_append_printf(g, "</select><label for=\"upw\">密码（不填则自动生成）"
 	    "</label><input id=\"upw\" name=\"password\" type=\"password\" "
-	    "autocomplete=\"new-password\"><button type=\"submit\">新建用户"
-	    "</button></form>");
+	    "autocomplete=\"new-password\" value=\"%s\"><button type=\"submit\">"
+	    "新建用户</button></form>", web_esc(c, uf ? web_field(c, "password",
+	    "") : ""));
 	g_string_append(g, "<h2>地区</h2><table><tr><th>代码</th><th>名称</th>"
 	    "<th>静音时段</th></tr>");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
@@ -72,20 +91,56 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append(g, "<label for=\"zcode\">行政区划代码（县 6 位、乡镇 9 位、"
-	    "村 12 位）</label><input id=\"zcode\" name=\"code\" required "
-	    "inputmode=\"numeric\" maxlength=\"12\"><label for=\"zname\">名称"
-	    "</label><input id=\"zname\" name=\"name\" required maxlength=\"64\">"
-	    "<label for=\"zqs\">静音开始</label><input id=\"zqs\" "
-	    "name=\"quiet_start\" type=\"time\" value=\"21:30\"><label "
-	    "for=\"zqe\">静音结束</label><input id=\"zqe\" name=\"quiet_end\" "
-	    "type=\"time\" value=\"06:00\"><button type=\"submit\">新建地区"
-	    "</button></form>");
+	if (zf)
+		html_notice_box(g, "err", web_esc(c, err));
+	g_string_append_printf(g, "<label for=\"zcode\">行政区划代码（县 6 位、"
+	    "乡镇 9 位、村 12 位）</label><input id=\"zcode\" name=\"code\" "
+	    "required inputmode=\"numeric\" maxlength=\"12\" value=\"%s\"><label "
+	    "for=\"zname\">名称</label><input id=\"zname\" name=\"name\" required "
+	    "maxlength=\"64\" value=\"%s\"><label for=\"zqs\">静音开始</label>"
+	    "<input id=\"zqs\" name=\"quiet_start\" type=\"time\" value=\"%s\">"
+	    "<label for=\"zqe\">静音结束</label><input id=\"zqe\" "
+	    "name=\"quiet_end\" type=\"time\" value=\"%s\"><button "
+	    "type=\"submit\">新建地区</button></form>",
+	    web_esc(c, zf ? web_field(c, "code", "") : ""),
+	    web_esc(c, zf ? web_field(c, "name", "") : ""),
+	    web_esc(c, zf ? web_field(c, "quiet_start", "21:30") : "21:30"),
+	    web_esc(c, zf ? web_field(c, "quiet_end", "06:00") : "06:00"));
 	html_end(c, g, err ? 400 : 200);
 	if (un)
 		json_node_unref(un);
 	if (zn)
 		json_node_unref(zn);
+}
+
+/* 停用 cannot be undone from the pages: the first tap asks. true: the
+ * question is the answer to this request (false: no such user here; the
+ * API says so). */
+static bool
+ask_disable(struct web_ctx *c)
+{
+	JsonNode *un = web_get(c, "users");
+	JsonArray *users = un ? json_node_get_array(un) : NULL;
+	int64_t id = g_ascii_strtoll(c->parts[1], NULL, 10);
+	bool asked = false;
+
+	for (guint i = 0; users && i < json_array_get_length(users); i++) {
+		JsonObject *u = json_array_get_object_element(users, i);
+		if (web_jnum(u, "id") != id)
+			continue;
+		char action[64];
+		gchar *m = g_strdup_printf("停用用户「%s」吗？停用后他马上就不能"
+		    "登录，他的程序口令也都作废。", web_esc(c, web_jstr(u, "name")));
+		snprintf(action, sizeof(action), "/users/%lld/disable",
+		    (long long)id);
+		html_confirm_page(c, "停用用户？", m, action, "确定停用", "/users");
+		g_free(m);
+		asked = true;
+		break;
+	}
+	if (un)
+		json_node_unref(un);
+	return asked;
 }
 
 void
@@ -121,6 +176,10 @@ page_users(struct web_ctx *c)
 		what = "密码已重设。";
 	} else if (c->nparts == 3 && strcmp(c->parts[2], "disable") == 0) {
 		char path[64];
+		if (!web_field(c, "confirm", NULL) && ask_disable(c)) {
+			json_object_unref(b);
+			return;
+		}
 		snprintf(path, sizeof(path), "users/%s/disable", c->parts[1]);
 		st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
 		what = "用户已停用。";
@@ -208,7 +267,8 @@ page_lexicon(struct web_ctx *c)
 		gchar *q = g_uri_escape_string(try, NULL, FALSE);
 		g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s"
 		    "</div><audio controls preload=\"auto\" src=\"/api/v1/speak?text="
-		    "%s\"></audio>", web_esc(c, sp ? sp : e2), web_esc(c, q));
+		    "%s\"></audio>", sp ? web_esc(c, sp) :
+		    "这句话读不出来，请检查后再试。", web_esc(c, q));
 		g_free(q);
 		free(sp);
 	}
@@ -229,11 +289,15 @@ page_lexicon(struct web_ctx *c)
 		g_string_append(g, "<h2>添加或修改读音</h2><form method=\"post\" "
 		    "action=\"/lexicon\" class=\"card\">");
 		html_csrf(c, g);
-		g_string_append(g, "<label for=\"word\">词语</label><input id=\"word\" "
-		    "name=\"word\" required maxlength=\"32\"><label for=\"pinyin\">"
-		    "拼音（带声调数字，如 chong2 qing4）</label><input id=\"pinyin\" "
-		    "name=\"pinyin\" required maxlength=\"200\"><button "
-		    "type=\"submit\">保存</button></form>");
+		/* Refused, it comes back as it was typed. */
+		bool back = err[0] && c->nparts == 1;
+		g_string_append_printf(g, "<label for=\"word\">词语</label><input "
+		    "id=\"word\" name=\"word\" required maxlength=\"32\" "
+		    "value=\"%s\"><label for=\"pinyin\">拼音（带声调数字，如 chong2 "
+		    "qing4）</label><input id=\"pinyin\" name=\"pinyin\" required "
+		    "maxlength=\"200\" value=\"%s\"><button type=\"submit\">保存"
+		    "</button></form>", web_esc(c, back ? web_field(c, "word", "") :
+		    ""), web_esc(c, back ? web_field_typed(c, "pinyin", "") : ""));
 	}
 	html_end(c, g, err[0] ? 400 : 200);
 	if (ln)
@@ -253,17 +317,19 @@ page_audit(struct web_ctx *c)
 	JsonArray *a = an ? json_node_get_array(an) : NULL;
 	GString *g = html_begin(c, "操作日志（最近 200 条）", "audit");
 
-	g_string_append(g, "<table><tr><th>时间</th><th>谁</th><th>从哪里</th>"
-	    "<th>做了什么</th></tr>");
+	/* A card each, not a table: four columns do not fit a phone. */
 	for (guint i = 0; a && i < json_array_get_length(a); i++) {
 		JsonObject *e = json_array_get_object_element(a, i);
-		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s</td>"
-		    "<td>%s<br><span class=\"small\">%s</span></td></tr>",
-		    html_time(c, web_jnum(e, "at")), web_esc(c, web_jstr(e, "user") ? web_jstr(e, "user") :
-		    "（本机）"), web_esc(c, web_jstr(e, "source")), web_esc(c, web_jstr(e, "action")),
-		    web_esc(c, web_jstr(e, "detail")));
+		g_string_append_printf(g, "<div class=\"card audit\"><strong>%s"
+		    "</strong><div class=\"small wrap\">%s</div><div class=\"meta\">"
+		    "%s · %s · 从%s</div></div>",
+		    web_audit_action_zh(web_jstr(e, "action")),
+		    web_esc(c, web_jstr(e, "detail")), html_time(c, web_jnum(e, "at")),
+		    web_esc(c, web_jstr(e, "user") ? web_jstr(e, "user") : "本机"),
+		    web_source_zh(c, web_jstr(e, "source")));
 	}
-	g_string_append(g, "</table>");
+	if (a == NULL || json_array_get_length(a) == 0)
+		g_string_append(g, "<p>还没有操作记录。</p>");
 	html_end(c, g, 200);
 	if (an)
 		json_node_unref(an);

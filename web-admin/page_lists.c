@@ -269,18 +269,26 @@ page_speakers(struct web_ctx *c)
 	g_string_append(g, "<h2>接入新喇叭</h2><form method=\"post\" action=\""
 	    "/speakers/new\" class=\"card\">");
 	html_csrf(c, g);
-	g_string_append(g, "<label for=\"sid\">编号（可不填，自动分配）</label>"
-	    "<input id=\"sid\" name=\"id\" type=\"number\" min=\"1\"><label "
-	    "for=\"sname\">名称（如：村委会门口）</label><input id=\"sname\" "
-	    "name=\"name\" maxlength=\"64\"><label for=\"szone\">所在村</label>"
-	    "<select id=\"szone\" name=\"zone\">");
+	/* Refused, the form comes back as it was typed. */
+	bool back = err[0] && c->nparts == 2 && strcmp(c->parts[1], "new") == 0;
+	const char *szone = back ? web_field(c, "zone", "") : "";
+	if (back)	/* also where the eye is */
+		html_notice_box(g, "err", web_esc(c, err));
+	g_string_append_printf(g, "<label for=\"sid\">编号（可不填，自动分配）"
+	    "</label><input id=\"sid\" name=\"id\" inputmode=\"numeric\" "
+	    "maxlength=\"10\" value=\"%s\"><label for=\"sname\">名称（如：村委会"
+	    "门口）</label><input id=\"sname\" name=\"name\" maxlength=\"64\" "
+	    "value=\"%s\"><label for=\"szone\">所在村</label><select id=\"szone\" "
+	    "name=\"zone\">", web_esc(c, back ? web_field_typed(c, "id", "") : ""),
+	    web_esc(c, back ? web_field(c, "name", "") : ""));
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		const char *code = web_jstr(z, "code");
 		if (strlen(code) == 12 && web_within(&c->who, code) &&
 		    g_str_has_prefix(code, zone))
-			g_string_append_printf(g, "<option value=\"%s\">%s</option>",
-			    code, web_esc(c, web_jstr(z, "name")));
+			g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
+			    code, strcmp(code, szone) == 0 ? " selected" : "",
+			    web_esc(c, web_jstr(z, "name")));
 	}
 	g_string_append(g, "</select><button type=\"submit\">建立并生成接入口令"
 	    "</button></form>");
@@ -321,8 +329,9 @@ page_history(struct web_ctx *c)
 		if (web_jnum(b, "interruptions"))
 			g_string_append_printf(g, " · 被打断 %lld 次",
 			    (long long)web_jnum(b, "interruptions"));
-		if (web_jstr(b, "reason"))
-			g_string_append_printf(g, " · %s", web_esc(c, web_jstr(b, "reason")));
+		if (web_reason_zh(c, web_jstr(b, "reason")))
+			g_string_append_printf(g, " · %s", web_reason_zh(c, web_jstr(b,
+			    "reason")));
 		g_string_append(g, "</div>");
 		if (web_jnum(b, "has_audio"))
 			g_string_append_printf(g, "<a class=\"small\" href=\"/api/v1/"

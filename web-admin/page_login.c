@@ -113,7 +113,7 @@ account_tokens(struct web_ctx *c, GString *g)
 	guint len = a ? json_array_get_length(a) : 0;
 
 	if (len == 0) {
-		g_string_append(g, "<p class=\"small\">现在没有可用的 API 口令。</p>");
+		g_string_append(g, "<p class=\"small\">现在没有可用的程序口令。</p>");
 	} else {
 		g_string_append_printf(g, "<h3>可用的口令（%u 个）</h3>", len);
 		for (guint i = 0; i < len; i++) {
@@ -162,7 +162,7 @@ page_account(struct web_ctx *c)
 			    "tokens_revoked") : 0;
 			if (st < 300 && nt > 0)
 				snprintf(ok, sizeof(ok), "密码已修改。别处的登录和 %lld 个 "
-				    "API 口令都已失效。", (long long)nt);
+				    "程序口令都已失效。", (long long)nt);
 			else if (st < 300)
 				snprintf(ok, sizeof(ok), "密码已修改。别处的登录都已失效。");
 			if (res) {
@@ -175,7 +175,7 @@ page_account(struct web_ctx *c)
 		JsonObject *o = json_object_new();
 		json_object_set_string_member(o, "label", web_field(c, "label", ""));
 		if (web_call(c, "POST", "tokens", o, &res, err, sizeof(err)) < 300)
-			snprintf(ok, sizeof(ok), "新的 API 口令（只显示这一次）：");
+			snprintf(ok, sizeof(ok), "新的程序口令（只显示这一次）：");
 		json_object_unref(o);
 	} else if (strcmp(c->method, "POST") == 0 && c->nparts == 4 &&
 	    strcmp(c->parts[1], "token") == 0 &&
@@ -183,7 +183,7 @@ page_account(struct web_ctx *c)
 		char path[64];
 		snprintf(path, sizeof(path), "tokens/%.20s", c->parts[2]);
 		if (web_call(c, "DELETE", path, NULL, NULL, err, sizeof(err)) < 300)
-			snprintf(ok, sizeof(ok), "这个 API 口令已撤销，不能再用了。");
+			snprintf(ok, sizeof(ok), "这个程序口令已撤销，不能再用了。");
 	} else if (strcmp(c->method, "GET") != 0 || c->nparts != 1) {
 		html_error_page(c, 404, "没有这个页面。");
 		return;
@@ -212,8 +212,8 @@ page_account(struct web_ctx *c)
 	    "autocomplete=\"new-password\"><label for=\"pw2\">再输一遍</label>"
 	    "<input id=\"pw2\" name=\"password2\" type=\"password\" required "
 	    "autocomplete=\"new-password\"><button type=\"submit\">修改密码"
-	    "</button></form><h2>API 口令</h2><p class=\"small\">给程序用（如 "
-	    "dalaba 命令的 DALABA_TOKEN），权限和您的账号一样。</p><form "
+	    "</button></form><h2>程序口令</h2><p class=\"small\">给电脑上的程序用"
+	    "（例如县里的命令行工具），权限和您的账号一样。</p><form "
 	    "method=\"post\" action=\"/account/token\" class=\"card\">");
 	html_csrf(c, g);
 	g_string_append(g, "<label for=\"label\">用途</label><input id=\"label\" "

@@ -302,25 +302,42 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		g_string_append_printf(g, "<h2>安排播出</h2><form method=\"post\" "
 		    "action=\"/notices/%lld/schedule\" class=\"card\">", (long long)id);
 		html_csrf(c, g);
+		/* A refused schedule comes back as it was typed, its error
+		 * also here, where the eye is (the top is a long way up). */
+		bool back = err && c->form && web_field(c, "kind", NULL);
+		if (back)
+			html_notice_box(g, "err", web_esc(c, err));
+		const char *kind = back ? web_field(c, "kind", "once") : "once";
+		static const char *const kinds[][2] = { { "once", "播一次" },
+		    { "daily", "每天" }, { "weekly", "每周几天" } };
 		g_string_append(g, "<label for=\"kind\">怎么播</label><select "
-		    "id=\"kind\" name=\"kind\"><option value=\"once\">播一次"
-		    "</option><option value=\"daily\">每天</option><option "
-		    "value=\"weekly\">每周几天</option></select>"
+		    "id=\"kind\" name=\"kind\">");
+		for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+			g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
+			    kinds[i][0], strcmp(kind, kinds[i][0]) == 0 ? " selected" :
+			    "", kinds[i][1]);
+		g_string_append_printf(g, "</select>"
 		    "<label for=\"at\">播一次：日期和时间</label><input id=\"at\" "
-		    "name=\"at\" type=\"datetime-local\">"
+		    "name=\"at\" type=\"datetime-local\" value=\"%s\">"
 		    "<label for=\"times\">每天或每周：几点（如 12:00,18:30）</label>"
-		    "<input id=\"times\" name=\"times\" placeholder=\"12:00,18:30\">"
-		    "<label>每周：星期几</label><div class=\"inline\">");
+		    "<input id=\"times\" name=\"times\" placeholder=\"12:00,18:30\" "
+		    "value=\"%s\"><label>每周：星期几</label><div class=\"inline\">",
+		    web_esc(c, back ? web_field(c, "at", "") : ""),
+		    web_esc(c, back ? web_field_typed(c, "times", "") : ""));
 		static const char *const wd[] = { "一", "二", "三", "四", "五", "六",
 		    "日" };
+		const char *days = back ? web_field(c, "wd", "") : "";
 		for (int i = 0; i < 7; i++)
 			g_string_append_printf(g, "<label><input type=\"checkbox\" "
-			    "name=\"wd\" value=\"%d\"> %s</label>", i + 1, wd[i]);
-		g_string_append(g, "</div><label for=\"from\">从哪天开始（可不填）"
-		    "</label><input id=\"from\" name=\"from\" type=\"date\">"
-		    "<label for=\"to\">到哪天为止（可不填）</label><input id=\"to\" "
-		    "name=\"to\" type=\"date\"><button type=\"submit\">安排播出"
-		    "</button></form>");
+			    "name=\"wd\" value=\"%d\"%s> %s</label>", i + 1,
+			    strchr(days, '1' + i) ? " checked" : "", wd[i]);
+		g_string_append_printf(g, "</div><label for=\"from\">从哪天开始"
+		    "（可不填）</label><input id=\"from\" name=\"from\" "
+		    "type=\"date\" value=\"%s\"><label for=\"to\">到哪天为止"
+		    "（可不填）</label><input id=\"to\" name=\"to\" type=\"date\" "
+		    "value=\"%s\"><button type=\"submit\">安排播出</button></form>",
+		    web_esc(c, back ? web_field(c, "from", "") : ""),
+		    web_esc(c, back ? web_field(c, "to", "") : ""));
 		char to[64];
 		snprintf(to, sizeof(to), "/notices/%lld/now", (long long)id);
 		html_action(c, g, to, "马上播出", "", NULL, NULL);
@@ -393,6 +410,46 @@ local_at(struct web_ctx *c, const char *v)
 	return s;
 }
 
+/* Air now and cancel cannot be undone: the first tap asks (a page of
+ * its own, no script needed), the second (confirm=1) acts. false: the
+ * question was answered for this request. */
+static bool
+confirmed(struct web_ctx *c, int64_t id, bool now)
+{
+	char path[64], action[64], back[64];
+
+	if (web_field(c, "confirm", NULL))
+		return true;
+	snprintf(path, sizeof(path), "notices/%lld", (long long)id);
+	JsonNode *nn = web_get(c, path), *zn = NULL;
+	if (nn == NULL)
+		return true;	/* the API will say why not */
+	JsonObject *n = json_node_get_object(nn);
+	zn = web_get(c, "zones");
+	const char *t = web_jstr(n, "title") ? web_jstr(n, "title") :
+	    web_jstr(n, "body");
+	gchar *head = g_utf8_substring(t ? t : "", 0, 28);
+	gchar *shortt = g_utf8_strlen(t ? t : "", -1) > 30 ?
+	    g_strconcat(head, "……", NULL) : g_strdup(t ? t : "");
+	g_free(head);
+	const char *zone = html_zone_name(c, zn ? json_node_get_array(zn) : NULL,
+	    web_jstr(n, "zone"));
+	gchar *m = now ? g_strdup_printf("现在就把「%s」播给%s的喇叭吗？",
+	    web_esc(c, shortt), zone) : g_strdup_printf("取消「%s」吗？取消后它"
+	    "不会再播出，正在播的也会停下。", web_esc(c, shortt));
+	snprintf(action, sizeof(action), "/notices/%lld/%s", (long long)id,
+	    now ? "now" : "cancel");
+	snprintf(back, sizeof(back), "/notices/%lld", (long long)id);
+	html_confirm_page(c, now ? "马上播出？" : "取消这条通知？", m, action,
+	    now ? "确定，马上播出" : "确定取消这条通知", back);
+	g_free(m);
+	g_free(shortt);
+	json_node_unref(nn);
+	if (zn)
+		json_node_unref(zn);
+	return false;
+}
+
 void
 page_notice_action(struct web_ctx *c)
 {
@@ -405,6 +462,12 @@ page_notice_action(struct web_ctx *c)
 	int64_t notice = id;
 
 	err[0] = '\0';
+	if (id > 0 && strcmp(c->parts[0], "notices") == 0 &&
+	    (strcmp(what, "now") == 0 || strcmp(what, "cancel") == 0) &&
+	    !confirmed(c, id, strcmp(what, "now") == 0)) {
+		json_object_unref(b);
+		return;
+	}
 	if (id <= 0) {
 		snprintf(err, sizeof(err), "没有这一项。");
 	} else if (strcmp(c->parts[0], "schedules") == 0 &&

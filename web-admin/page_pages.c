@@ -114,12 +114,12 @@ write_form(struct web_ctx *c, const char *error)
 		g_free(k);
 	}
 	g_string_append_printf(g, "</div><label for=\"repeat\">读几遍</label>"
-	    "<input id=\"repeat\" name=\"repeat\" type=\"number\" min=\"1\" "
-	    "max=\"10\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
-	    "<input id=\"volume\" name=\"volume\" type=\"number\" min=\"0\" "
-	    "max=\"100\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
-	    "</label><input id=\"expires\" name=\"expires\" type=\"number\" "
-	    "min=\"1\" max=\"1440\" value=\"%s\"><button type=\"submit\" "
+	    "<input id=\"repeat\" name=\"repeat\" inputmode=\"numeric\" "
+	    "maxlength=\"4\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
+	    "<input id=\"volume\" name=\"volume\" inputmode=\"numeric\" "
+	    "maxlength=\"5\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
+	    "</label><input id=\"expires\" name=\"expires\" "
+	    "inputmode=\"numeric\" maxlength=\"6\" value=\"%s\"><button type=\"submit\" "
 	    "class=\"danger\">下一步：确认</button></form>",
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));
@@ -218,7 +218,9 @@ confirm_page(struct web_ctx *c)
 	}
 	reading = web_reading(c, text, "mandarin", err, sizeof(err));
 	if (reading == NULL) {
-		write_form(c, err);
+		/* (err is the normaliser's English, for the log.) */
+		write_form(c, "这段文字读不出来（可能太长，或有不能朗读的字符），"
+		    "请检查后再试。");
 		goto out;
 	}
 	JsonNode *cn = coverage_of(c, ticked);
@@ -379,11 +381,15 @@ show_page(struct web_ctx *c)
 	for (guint i = 0; pz && i < json_array_get_length(pz); i++)
 		g_string_append_printf(g, "%s%s", i ? "、" : "", html_zone_name(c,
 		    zones, json_array_get_string_element(pz, i)));
-	g_string_append_printf(g, "<br>发布：%s（%s），读 %lld 遍，音量 %lld，"
-	    "到 %s 为止</p></div><script src=\"/static/page.js\"></script>",
-	    html_time(c, web_jnum(p, "created_at")), web_esc(c, web_jstr(p, "source")),
+	g_string_append_printf(g, "<br>发布：%s（从%s），读 %lld 遍，音量 %lld，"
+	    "到 %s 为止", html_time(c, web_jnum(p, "created_at")),
+	    web_source_zh(c, web_jstr(p, "source")),
 	    (long long)web_jnum(p, "repeat"), (long long)web_jnum(p, "volume"),
 	    html_time(c, web_jnum(p, "expires_at")));
+	if (web_reason_zh(c, web_jstr(p, "reason")))
+		g_string_append_printf(g, "<br>%s", web_reason_zh(c, web_jstr(p,
+		    "reason")));
+	g_string_append(g, "</p></div><script src=\"/static/page.js\"></script>");
 	html_end(c, g, 200);
 	json_node_unref(pn);
 	if (zn)

@@ -17,7 +17,7 @@ html_qr_svg(GString *g, const char *text)
 	int n = q->width, m = n + 8;	/* 4 modules of quiet zone each side */
 	g_string_append_printf(g, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\" role=\"img\" "
-	    "aria-label=\"QR\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+	    "aria-label=\"二维码：接入喇叭的命令\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
 	    "<path fill=\"#000\" d=\"", m, m, m, m);
 	for (int y = 0; y < n; y++)
 		for (int x = 0; x < n; x++)

@@ -24,6 +24,16 @@ web_field(struct web_ctx *c, const char *name, const char *def)
 }
 
 const char *
+web_field_typed(struct web_ctx *c, const char *name, const char *def)
+{
+	gchar *k = g_strconcat("=", name, NULL);
+	const char *v = c->form ? g_hash_table_lookup(c->form, k) : NULL;
+
+	g_free(k);
+	return v ? v : web_field(c, name, def);
+}
+
+const char *
 web_qarg(struct web_ctx *c, const char *name, const char *def)
 {
 	const char *v = c->query ? g_hash_table_lookup(c->query, name) : NULL;
@@ -31,96 +41,17 @@ web_qarg(struct web_ctx *c, const char *name, const char *def)
 	return v && g_utf8_validate(v, -1, NULL) ? v : def;
 }
 
-/* ---- errors in Chinese ---- */
-
-static const struct { const char *field, *zh; } field_names[] = {
-	{ "title", "标题" }, { "body", "正文" }, { "zone", "地区" },
-	{ "class", "级别" }, { "repeat", "重复次数" }, { "voice", "语音" },
-	{ "rate", "语速" }, { "at", "播出时间" }, { "times", "每天的时间" },
-	{ "weekdays", "星期" }, { "from", "开始日期" }, { "to", "结束日期" },
-	{ "volume", "音量" }, { "name", "名称" }, { "code", "地区代码" },
-	{ "password", "密码" }, { "role", "角色" }, { "word", "词语" },
-	{ "pinyin", "拼音" }, { "id", "编号" }, { "kind", "播出方式" },
-	{ "quiet_start", "静音开始" }, { "quiet_end", "静音结束" },
-	{ "current", "现在的密码" }, { "text", "广播内容" },
-	{ "expires_minutes", "最多播多久" }, { "feed", "新闻来源" },
-	{ "feed_items", "新闻条数" },
-};
-
-static const struct { const char *code, *zh; } codes[] = {
-	{ "missing_field", "请填写「%s」。" },
-	{ "too_long", "「%s」太长了。" },
-	{ "bad_field", "「%s」的格式不对。" },
-	{ "out_of_range", "「%s」超出了允许的范围。" },
-	{ "bad_zone", "地区代码不对：县是 6 位，乡镇 9 位，村 12 位。" },
-	{ "unknown_zone", "这个地区还没有建立。" },
-	{ "forbidden", "您没有权限在这个地区做这件事。" },
-	{ "class_not_allowed", "您的角色不能发这个级别的通知。" },
-	{ "exists", "已经有了，不能重复建立。" },
-	{ "in_the_past", "这个时间已经过去了。" },
-	{ "never", "按这个安排已经没有可以播出的时间了。" },
-	{ "bad_text", "正文里有不能朗读的内容。" },
-	{ "bad_class", "这个级别不能用。" },
-	{ "bad_voice", "没有这种语音。" },
-	{ "bad_role", "角色要和地区相符：县用 6 位，乡镇 9 位，村 12 位。" },
-	{ "weak_password", "密码至少要 8 个字符。" },
-	{ "bad_pinyin", "拼音写法不对，例如：chong2 qing4。" },
-	{ "not_found", "找不到，可能已被删除或不在您的地区。" },
-	{ "cancelled", "这条通知已经取消了。" },
-	{ "aired", "这条通知已经开始播出，不能再修改；请另写一条。" },
-	{ "self", "不能停用自己的账号。" },
-	{ "busy", "系统正忙，请稍后再试。" },
-	{ "too_many", "密码错的次数太多，请过一会儿再试。" },
-	{ "too_many_schedules", "安排的播出时间太多了：一条通知最多 20 个，一个人的通知一共最多 500 个。请先删掉不用的。" },
-	{ "too_many_tokens", "您的 API 口令已经有 20 个了，请先撤销不用的。" },
-	{ "too_many_enrolments", "一小时内生成的安装口令太多了，请过一会儿再试。" },
-	{ "csrf", "页面已过期，请刷新后再试。" },
-	{ "bad_login", "密码不对。" },
-	{ "bad_zones", "请选择播到哪里（最多 16 个地区）。" },
-	{ "overlapping_zones", "选的地区互相包含：只选大的那个就行。" },
-	{ "empty_text", "请写上广播内容。" },
-	{ "too_long_spoken", "这条太长了：连重复一起读完要超过规定的时间（一般每条最多 15 分钟）。请删短一些，或者少重复几遍。" },
-	{ "preview_busy", "上一次试听还在生成，请等它好了再试。" },
-	{ "preview_storage", "您今天试听生成的声音已经太多，占满了分给您的硬盘空间，请明天再试。" },
-	{ "preview_budget", "这一小时里试听得太多了，请过一会儿再试。" },
-	{ "no_speech", "这段文字里没有能读出来的字（只有标点或表情），请写上要广播的话。" },
-	{ "not_active", "这个紧急广播已经停了。" },
-	{ "refused", "没有保存，请检查后再试。" },
-	{ "page", "这是紧急广播的一部分，请到「紧急广播」里操作。" },
-	{ "bad_feed", "新闻来源要写网址（http:// 或 https:// 开头），或 dir: 加新闻文件夹里的文件夹。" },
-	{ "feed_not_allowed", "这个网址不在允许的新闻来源里，请找县里的管理员。" },
-	{ "audit", "操作日志写不进去，这次修改没有保存；请稍后再试，或告诉县里的管理员。" },
-	{ "disk_full", "服务器的硬盘满了，新的通知暂时存不进去（已经安排的照常播出）。请告诉县里的管理员。" },
-};
-
+/* The Chinese for an API error answer (zh.c); the English stays in the
+ * JSON for scripts. */
 static void
 error_zh(JsonNode *reply, const char *field, char *out, size_t n)
 {
 	JsonObject *e = reply && JSON_NODE_HOLDS_OBJECT(reply) ?
 	    json_object_get_object_member(json_node_get_object(reply), "error") :
 	    NULL;
-	const char *code = e ? json_object_get_string_member(e, "code") : "";
-	const char *en = e ? json_object_get_string_member(e, "message") : "";
-	const char *fz = field ? field : "这一项";
 
-	for (size_t i = 0; field && i < G_N_ELEMENTS(field_names); i++)
-		if (strcmp(field, field_names[i].field) == 0)
-			fz = field_names[i].zh;
-	for (size_t i = 0; i < G_N_ELEMENTS(codes); i++) {
-		if (strcmp(code, codes[i].code) != 0)
-			continue;
-		char zh[256];
-		/* Each template has at most one %s, the field's name. */
-		const char *pct = strstr(codes[i].zh, "%s");
-		if (pct)
-			snprintf(zh, sizeof(zh), "%.*s%s%s", (int)(pct - codes[i].zh),
-			    codes[i].zh, fz, pct + 2);
-		else
-			snprintf(zh, sizeof(zh), "%s", codes[i].zh);
-		snprintf(out, n, "%s（%s）", zh, en);
-		return;
-	}
-	snprintf(out, n, "出错了：%s", en && *en ? en : "未知错误");
+	web_error_zh(e ? json_object_get_string_member(e, "code") : NULL, field,
+	    out, n);
 }
 
 int
@@ -258,10 +189,11 @@ read_form(struct web_ctx *c)
 	const char *data = g_bytes_get_data(b, &len);
 	c->form = web_form_parse(data ? data : "", len, err, sizeof(err));
 	g_bytes_unref(b);
+	web_form_fold(c->form);	/* "０７：３０，１８：００" is a time list too */
 	if (c->form == NULL) {
-		gchar *m = g_strdup_printf("提交的内容有问题：%s", err);
-		html_error_page(c, 400, m);
-		g_free(m);
+		/* err is English, for scripts; the page says it in Chinese. */
+		html_error_page(c, 400, "提交的内容有问题（太长、项目太多或有乱码），"
+		    "请返回、刷新页面后再试。");
 		return false;
 	}
 	return true;

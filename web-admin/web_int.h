@@ -102,6 +102,14 @@ int web_user_create(struct db *db, const char *name, const char *role,
 #define WEB_FORM_MAX_BYTES (64 * 1024)
 GHashTable *web_form_parse(const char *data, size_t len, char *err,
     size_t errlen);
+/* ---- typed.c: a Chinese keyboard's digits and punctuation ----
+ * s (valid UTF-8) with full-width ASCII, the ideographic space, 、 and
+ * dashes made ASCII and the ends trimmed; a list's items (list true)
+ * joined by single commas whatever separated them. g_free the result. */
+char *web_fold_typed(const char *s, bool list);
+/* web_fold_typed on a page form's time, date, number and list fields;
+ * each as typed is kept under "=NAME" (web_field_typed). */
+void web_form_fold(GHashTable *form);
 
 
 #define WEB_COOKIE "dalaba_session"
@@ -221,6 +229,10 @@ struct web_ctx {
 const char *web_esc(struct web_ctx *c, const char *s);
 /* A form field or query value, or def. */
 const char *web_field(struct web_ctx *c, const char *name, const char *def);
+/* A form field as it was typed, before web_form_fold; for showing a
+ * refused form again. */
+const char *web_field_typed(struct web_ctx *c, const char *name,
+    const char *def);
 const char *web_qarg(struct web_ctx *c, const char *name, const char *def);
 
 /* Call the JSON API as the page's user, in process. *out (may be NULL) is
@@ -248,6 +260,12 @@ GString *html_begin(struct web_ctx *c, const char *title, const char *nav);
 void html_end(struct web_ctx *c, GString *g, int status);
 void html_redirect(struct web_ctx *c, const char *to);
 void html_error_page(struct web_ctx *c, int status, const char *what);
+/* The second tap before what cannot be undone: what_esc says what will
+ * happen; a red button (label) posts action again with confirm=1; a
+ * plain one goes back to back. Works without JavaScript. */
+void html_confirm_page(struct web_ctx *c, const char *title,
+    const char *what_esc, const char *action, const char *label,
+    const char *back);
 void html_notice_box(GString *g, const char *kind, const char *text_esc);
 /* Hidden csrf field for a form. */
 void html_csrf(struct web_ctx *c, GString *g);
@@ -258,6 +276,8 @@ void html_action(struct web_ctx *c, GString *g, const char *action,
 /* "2026-11-23 12:00" in the daemon's zone; owned by c. */
 const char *html_time(struct web_ctx *c, int64_t t);
 const char *html_class_zh(const char *cls);
+/* 村干部, 乡镇干部, 县里工作人员. */
+const char *html_role_zh(enum web_role r);
 /* "每周一、三、五", "每两周一到五": a weekly rule's days; owned by c. */
 const char *html_weekdays_zh(struct web_ctx *c, int64_t mask, int64_t every);
 /* A zone's name from the zones list (escaped), else its code. */
@@ -267,6 +287,24 @@ const char *html_outcome_zh(const char *outcome);
 /* An emergency page's state: 播出中, 已播完, ... */
 const char *html_page_state_zh(const char *state);
 extern const char web_css[];
+
+/* ---- zh.c: machine words in Chinese ---- */
+/* An API error's code (NULL: unknown) and the field it refused (NULL:
+ * none), as one Chinese sentence for a page. */
+void web_error_zh(const char *code, const char *field, char *out, size_t n);
+/* "user.login" -> "登录"; an unknown action -> "其他操作". */
+const char *web_audit_action_zh(const char *action);
+/* "web:10.0.0.5" -> "网页 10.0.0.5", "api" -> "命令行或接口", a bare
+ * address as it is, NULL -> "本机"; escaped. */
+const char *web_source_zh(struct web_ctx *c, const char *source);
+/* Why a broadcast did not air whole (or a page was only logged), in
+ * Chinese; NULL when there is no reason. Escaped. */
+const char *web_reason_zh(struct web_ctx *c, const char *reason);
+/* The same for the reasons that are fixed words; NULL for others. */
+const char *web_reason_fixed_zh(const char *reason);
+/* "web" -> "网页", "Alert" -> "预警", "Actual" -> "实际": the words of a
+ * page's origin and of CAP; the word itself if unknown. */
+const char *web_word_zh(const char *word);
 
 /* ---- pages ---- */
 void page_login(struct web_ctx *c);

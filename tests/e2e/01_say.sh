@@ -14,11 +14,11 @@ expect_exit 2 "say without text" "$DALABA" say
 
 # --- what will be spoken -----------------------------------------------------------
 got=$("$DALABA" say --text-only "$NOTICE")
-check "--text-only prints exactly the normalised text" \
-    [ "$got" = "乡亲们，周末咱村西蓝花基地要移植菜苗，需要用工一百人。" ]
+check "--text-only prints exactly what eSpeak NG is given (numbers read, 多音字 words as pinyin)" \
+    [ "$got" = "xiang1 qin1 们，周末咱村西蓝花 ji1 di4 要移植菜苗，需要用工一百人。" ]
 check "--text-only prints one line" [ "$(printf '%s\n' "$got" | wc -l)" -eq 1 ]
 got=$(printf '%s' "请拨打110，气温-5℃" | "$DALABA" say --text-only -)
-check "text from standard input" [ "$got" = "请拨打幺幺零，气温零下五摄氏度" ]
+check "text from standard input" [ "$got" = "请拨打幺幺零，气温零下五 she4 shi4 du4" ]
 
 "$DALABA" say --explain "$NOTICE" >"$TMP/explain" 2>&1
 check "--explain succeeds and shows the phoneme trace" grep -q "phonemes:" "$TMP/explain"
@@ -32,6 +32,25 @@ check "dates with /, and phone numbers in groups with pauses ($got)" \
 check "no (en) for dates, a.m., math, money, units, Latin words, scores, kana" \
     sh -c "grep -q phonemes '$TMP/explain3' && ! grep -q '(en)' '$TMP/explain3'"
 check "kana is named, not dropped" grep -q "日文" "$TMP/explain3"
+
+# --- the phrase dictionary (built from Debian's Rime data and Unihan) -------------------
+"$DALABA" say --explain "村委会要求大家几乎每天都要测量体温，时间为早上。" >"$TMP/explain4" 2>&1
+check "--explain names the phrase dictionary in use" \
+    grep -q "^phrase dictionary: [0-9][0-9]* words, .*phrases.txt" "$TMP/explain4"
+check "要求 is read yao1 qiu2 from it" grep -q "要求 → yao1 qiu2 (phrase dictionary)" "$TMP/explain4"
+check "测量 ce4 liang2 from it" grep -q "测量 → ce4 liang2 (phrase dictionary)" "$TMP/explain4"
+check "为 after 时间 by the rule, wei2" grep -q "为 → wei2 (rule" "$TMP/explain4"
+printf '# a bad dictionary\n要求\t50157\tyao1 qiu2\n中国 107458\n' >"$TMP/bad-phrases.txt"
+DALABA_PHRASES="$TMP/bad-phrases.txt" "$DALABA" say --explain "要求大家" >"$TMP/explain5" 2>&1
+check "a malformed dictionary is not used, and --explain says which line" \
+    grep -q "^phrase dictionary: not in use: .*bad-phrases.txt: line 3: " "$TMP/explain5"
+check "... nothing of it is used: 要求 goes to eSpeak NG" \
+    grep -q "要求大家 (eSpeak NG's dictionary)" "$TMP/explain5"
+expect_exit 0 "without a dictionary dalaba still speaks" \
+    env DALABA_PHRASES="$TMP/none.txt" "$DALABA" say -o "$TMP/nodict.wav" "要求大家"
+DALABA_PHRASES="$TMP/none.txt" "$DALABA" say --explain "要求" >"$TMP/explain6" 2>&1
+check "... and --explain says the file is missing" \
+    grep -q "^phrase dictionary: not in use: .*none.txt: No such file" "$TMP/explain6"
 
 # --- rendering to Ogg Opus and WAV -----------------------------------------------------
 expect_exit 0 "render the notice to Ogg Opus" "$DALABA" say -o "$TMP/notice.ogg" "$NOTICE"

@@ -11,6 +11,8 @@ dalabad_conf >d.conf
 check "dalabad -n accepts the test configuration" "$DALABAD" -n -c d.conf
 start_dalabad d.conf d.log
 check "dalabad is up and its API answers the CLI" "$DALABA" status
+check "dalabad logs the phrase dictionary it loaded" \
+    grep -q "phrase dictionary: [0-9][0-9]* words from .*phrases.txt" d.log
 
 "$DALABA" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
 "$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
@@ -34,6 +36,16 @@ check "东村 confirmed playing: 1 of 1 target" \
     [ "$(q "SELECT count(*) || '/' || sum(confirmed) FROM broadcast_speakers WHERE broadcast_id = (SELECT id FROM broadcasts WHERE notice_id = $N1)")" = 1/1 ]
 check "notice show reports aired, confirmed 1/1" \
     sh -c "'$DALABA' notice show $N1 | grep -q 'aired  *1/1'"
+# The horn processing ([audio] horn_highpass_hz, default 300): what the box
+# played has lost the voice's energy below 200 Hz; the render cache (what
+# downloads and previews serve) has kept it.
+cp out1.wav heard1.wav
+render1=$(ls -t "$STATE"/render/*.wav | head -1)
+low_cached=$("$WAVPROBE" below "$render1" 200)
+low_heard=$("$WAVPROBE" below heard1.wav 200)
+check "the render holds the voice below 200 Hz (share $low_cached)" gt "$low_cached" 0.01
+check "the loudspeaker played it high-passed (share $low_heard)" \
+    awk "BEGIN { exit !($low_heard * 10 < $low_cached) }"
 
 # --- a township notice reaches both ----------------------------------------------
 "$DALABA" notice add --zone 110101001 --no-chime --now "全镇居民请注意，今天下午停水。" >n2.out

@@ -123,7 +123,7 @@ code=$(post a2.xml); P2=$(page_of a2.xml)
 check "Update is accepted (201, got $code) as a new page $P2" all [ "$code" = 201 ] -and [ -n "$P2" ] -and [ "$P2" != "$P1" ]
 check "and the page it updates is cancelled" [ "$(state "$P1")" = cancelled ]
 check "in the same step: the cancel is audited as by the Update" \
-    [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE 'page $P1 %A2:%'")" = 1 ]
+    [ "$(q "SELECT count(*) FROM audit WHERE action = 'page.cancel' AND detail LIKE '紧急广播 $P1，%A2 取代：%'")" = 1 ]
 check "the update airs" wait_until 10 confirmed "$P2" 1
 
 alert A3 Cancel Actual "qxj@110101.gov.cn,A2,$SENT" >a3.xml

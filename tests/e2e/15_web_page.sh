@@ -19,6 +19,10 @@ DUTY_PW=duty-pass-1
 CADRE_PW=cadre-pass-1
 echo "$DUTY_PW" | "$DALABA" user add duty --role county --zone 441202 --password-stdin >/dev/null
 echo "$CADRE_PW" | "$DALABA" user add cun --role village --zone 441202001001 --password-stdin >/dev/null
+ADMIN_PW=admin-pass-1
+TOWN_PW=town-pass-1
+echo "$ADMIN_PW" | "$DALABA" user add admin --role county --zone 441202 --password-stdin >/dev/null
+echo "$TOWN_PW" | "$DALABA" user add zhen --role township --zone 441202001 --password-stdin >/dev/null
 check "speaker 1 enrolled in 甲镇一村" enrol 1 441202001001
 check "speaker 2 enrolled in 甲镇一村" enrol 2 441202001001
 check "speaker 3 enrolled in 甲镇二村" enrol 3 441202001002
@@ -52,6 +56,13 @@ check "the API names both in unheard ($(jget '$.unheard'))" \
     [ "$(jget '$.unheard')" = '["441202002001","441202002002"]' ]
 check "with their coverage" [ "$(jget '$.coverage[1].speakers')/$(jget '$.coverage[1].enrolled')/$(jget '$.coverage[2].speakers')" = 1/0/0 ]
 "$DALABA" page cancel "$PC" >/dev/null
+
+# Every word each role reads, on every page and refused form, is Chinese
+# (tests/web/latin.mjs); the history and audit log now hold pages from
+# the web and the CLI, cancelled on air.
+export ADMIN_PW TOWN_PW
+NODE_PATH=$TOP/tests/web/node_modules node "$TOP/tests/web/latin.mjs" >latin.log 2>&1
+node_result latin.log
 
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]

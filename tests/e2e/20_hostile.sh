@@ -130,7 +130,7 @@ ID=$(grep -o '/account/token/[0-9]*/revoke' account.html | head -n 1 | tr -dc 0-
 check "the account page lists the 20 tokens, each with 撤销这个口令" \
     all grep -q '可用的口令（20 个）' account.html -and [ "$(grep -o '撤销这个口令' account.html | wc -l)" = 20 ]
 curl -s -b cunguan.jar -d "csrf=$ccsrf" "$URL/account/token/$ID/revoke" >revoke.html
-check "and revoking one there says so" all grep -q '这个 API 口令已撤销' revoke.html \
+check "and revoking one there says so" all grep -q '这个程序口令已撤销' revoke.html \
     -and grep -q '可用的口令（19 个）' revoke.html
 
 # --- enrolment tokens: one live per box, a rate per user -----------------------

@@ -1,8 +1,10 @@
 /*
  * fuzz_web.c — libFuzzer target for the bodies of web requests: the
- * strict form decoder (web_form_parse) and the JSON body check
+ * strict form decoder (web_form_parse), the folding of what a Chinese
+ * keyboard types (web_form_fold) and the JSON body check
  * (api_parse_body). Any bytes in: a table or a refusal out, never a crash;
- * and whatever a form yields is valid UTF-8 within the stated limits.
+ * and whatever a form yields, folded too, is valid UTF-8 within the
+ * stated limits.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (t) {
 		if (g_hash_table_size(t) > WEB_FORM_MAX_FIELDS)
 			abort();
+		g_hash_table_foreach(t, check_field, NULL);
+		web_form_fold(t);
 		g_hash_table_foreach(t, check_field, NULL);
 		g_hash_table_unref(t);
 	} else if (err[0] == '\0') {

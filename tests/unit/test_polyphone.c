@@ -136,6 +136,21 @@ static const struct reading table[] = {
 	{ "植物", "zhi2 wu4" }, { "手机", "shou3 ji1" },
 	{ "眼睛", "yan3 jing5" }, { "差错", "cha1 cuo4" },
 	{ "分发", "fen1 fa1" }, { "都是", "dou1 shi4" },
+	{ "作为", "zuo4 wei2" }, { "成为", "cheng2 wei2" },
+	{ "认为", "ren4 wei2" }, { "以为", "yi3 wei2" },
+	{ "称为", "cheng1 wei2" }, { "分为", "fen1 wei2" },
+	{ "改为", "gai3 wei2" }, { "定为", "ding4 wei2" },
+	{ "视为", "shi4 wei2" }, { "评为", "ping2 wei2" },
+	{ "更为", "geng4 wei2" }, { "较为", "jiao4 wei2" },
+	{ "极为", "ji2 wei2" }, { "最为", "zui4 wei2" },
+	{ "为期", "wei2 qi1" }, { "为止", "wei2 zhi3" },
+	{ "为主", "wei2 zhu3" }, { "为准", "wei2 zhun3" },
+	{ "行为", "xing2 wei2" }, { "因为", "yin1 wei4" },
+	{ "为了", "wei4 le5" }, { "为什么", "wei4 shen2 me5" },
+	{ "为此", "wei4 ci3" }, { "种子", "zhong3 zi5" },
+	{ "流血", "liu2 xue4" }, { "大夫", "dai4 fu5" },
+	{ "大都", "da4 dou1" }, { "薄饼", "bao2 bing3" },
+	{ "一模一样", "yi4 mu2 yi2 yang4" },
 	/* the default lexicon */
 	{ "蚌埠", "beng4 bu4" }, { "六安", "lu4 an1" },
 	{ "枞阳", "zong1 yang2" }, { "歙县", "she4 xian4" },
@@ -165,6 +180,38 @@ static const struct reading table[] = {
 	{ "血吸虫", "xue4 xi1 chong2" }, { "宅基地", "zhai2 ji1 di4" },
 	{ "秸秆", "jie1 gan3" }, { "喷洒", "pen1 sa3" },
 	{ "粪便", "fen4 bian4" },
+};
+
+/*
+ * Words in none of dalaba's own tables that eSpeak NG alone misreads and
+ * the phrase dictionary (tts/phrasebook.c, from Rime's data) reads right:
+ * the standard reading, typed for this test from 现代汉语词典.
+ */
+static const struct reading dictionary[] = {
+	{ "获得", "huo4 de2" }, { "取得", "qu3 de2" },
+	{ "得到", "de2 dao4" }, { "难得", "nan2 de2" },
+	{ "欢乐", "huan1 le4" }, { "人参", "ren2 shen1" },
+	{ "看守", "kan1 shou3" }, { "爱好", "ai4 hao4" },
+	{ "背包", "bei1 bao1" }, { "土地", "tu3 di4" },
+	{ "几乎", "ji1 hu1" }, { "发卡", "fa4 qia3" },
+	{ "薄弱", "bo2 ruo4" }, { "勉强", "mian3 qiang3" },
+	{ "投降", "tou2 xiang2" }, { "要求", "yao1 qiu2" },
+	{ "弹奏", "tan2 zou4" }, { "恐吓", "kong3 he4" },
+	{ "中签", "zhong4 qian1" }, { "乐章", "yue4 zhang1" },
+	{ "反省", "fan3 xing3" }, { "露面", "lou4 mian4" },
+	{ "参与", "can1 yu4" }, { "参差", "cen1 ci1" },
+	{ "重担", "zhong4 dan4" }, { "好客", "hao4 ke4" },
+	{ "兴奋", "xing1 fen4" }, { "难民", "nan4 min2" },
+	{ "当天", "dang4 tian1" }, { "上当", "shang4 dang4" },
+	{ "恰当", "qia4 dang4" }, { "适当", "shi4 dang4" },
+	{ "当作", "dang4 zuo4" }, { "强迫", "qiang3 po4" },
+	{ "倔强", "jue2 jiang4" }, { "称职", "chen4 zhi2" },
+	{ "称心", "chen4 xin1" }, { "对称", "dui4 chen4" },
+	{ "相称", "xiang1 chen4" }, { "稀薄", "xi1 bo2" },
+	{ "边塞", "bian1 sai4" }, { "要塞", "yao4 sai4" },
+	{ "藏族", "zang4 zu2" }, { "歌曲", "ge1 qu3" },
+	{ "泊车", "bo2 che1" }, { "不禁", "bu4 jin1" },
+	{ "量杯", "liang2 bei1" }, { "测量", "ce4 liang2" },
 };
 
 /* The other reading of the same characters, which eSpeak NG's own
@@ -301,6 +348,57 @@ check_cli(void)
 	}
 }
 
+/* The phrase dictionary is loaded and does the reading of its words: each
+ * is in none of dalaba's own tables, eSpeak NG alone reads it otherwise,
+ * and dalaba reads it as its standard pinyin. */
+static void
+check_dictionary(struct tts_engine *eng)
+{
+	const struct tts_phrasebook_info *book = tts_phrasebook();
+	const size_t n = sizeof(dictionary) / sizeof(dictionary[0]);
+	size_t own = 0, espeak_right = 0;
+
+	CHECK(book->words >= 30000, "the phrase dictionary is in use: %zu "
+	    "words from %s (%s)", book->words, book->path, book->error);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < tts_polyphone_count(); k++) {
+			const char *py;
+			if (strcmp(tts_polyphone_entry(k, &py, NULL),
+			    dictionary[i].word) == 0)
+				own++;
+		}
+		/* reference() of the Hanzi: eSpeak NG with no dalaba table */
+		char *alone = reference(dictionary[i].word),
+		    *want = reference(dictionary[i].pinyin);
+		if (alone && want && strcmp(alone, want) == 0) {
+			espeak_right++;
+			CHECK(0, "eSpeak NG alone already reads %s as %s",
+			    dictionary[i].word, dictionary[i].pinyin);
+		}
+		free(alone);
+		free(want);
+	}
+	CHECK(own == 0 && espeak_right == 0, "%zu dictionary words: none in "
+	    "dalaba's own tables (%zu), none read right by eSpeak NG alone (%zu)",
+	    n, own, espeak_right);
+	check_list(eng, dictionary, n, "dictionary word");
+
+	/* Own tables win over the dictionary, whatever it holds. */
+	static const struct reading own_wins[] = {
+		{ "乐亭县", "lao4 ting2 县" },	/* dictionary: le4 ting2 xian4 */
+		{ "一模一样", "yi4 mu2 yi2 yang4" },	/* dictionary: mo2 */
+		{ "还款时间为下周", "huan2 kuan3 shi2 jian1 wei2 下周" },
+	};
+	char err[256];
+	for (size_t i = 0; i < sizeof(own_wins) / sizeof(own_wins[0]); i++) {
+		char *sp = tts_spoken_text(own_wins[i].word,
+		    strlen(own_wins[i].word), NULL, NULL, err, sizeof(err));
+		CHECK(sp && strcmp(sp, own_wins[i].pinyin) == 0, "%s is given as "
+		    "%s (%s)", own_wins[i].word, own_wins[i].pinyin, sp ? sp : err);
+		free(sp);
+	}
+}
+
 /* The default lexicon is matched with the polyphone table, in one pass,
  * and gives way to the county's own lexicon. */
 static void
@@ -363,6 +461,8 @@ main(void)
 	check_list(eng, table, ntable, "built-in word");
 	check_list(eng, other, sizeof(other) / sizeof(other[0]),
 	    "word left to eSpeak NG");
+
+	check_dictionary(eng);
 
 	/* The comparison tells readings apart: a wrong pinyin fails. */
 	static const struct reading wrong[] = {

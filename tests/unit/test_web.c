@@ -120,6 +120,105 @@ test_form(void)
 		g_hash_table_unref(t);
 }
 
+/* What a Chinese keyboard types into a time, number or list field. */
+static void
+test_typed(void)
+{
+	static const struct { const char *in, *want; bool list; } cases[] = {
+		{ "07：30，18：00", "07:30,18:00", true },
+		{ "１２：００", "12:00", true },
+		{ "０７：３０、１８：００", "07:30,18:00", true },
+		{ "12:00, 18:30", "12:00,18:30", true },
+		{ "12:00 18:30", "12:00,18:30", true },
+		{ "12:00；18:30；", "12:00,18:30", true },
+		{ "，12:00，，18:30", "12:00,18:30", true },
+		{ "　１２：００　", "12:00", true },
+		{ "１，３，５", "1,3,5", true },
+		{ "１－５", "1-5", false },
+		{ "２０２６－１２－０１ ０９：００", "2026-12-01 09:00", false },
+		{ "2026—12—01", "2026-12-01", false },
+		{ "３", "3", false },
+		{ " 100 ", "100", false },
+		{ "４４１２０２００１００１", "441202001001", false },
+		{ "", "", false },
+		{ "", "", true },
+		/* What is not a digit or punctuation stays, for the API to
+		 * refuse in its own words. */
+		{ "十二点", "十二点", true },
+		{ "25：99", "25:99", true },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = web_fold_typed(cases[i].in, cases[i].list);
+		CHECK_STREQ(got, cases[i].want, cases[i].in);
+		g_free(got);
+	}
+
+	/* A form: only its typed fields fold, each as typed kept aside;
+	 * a notice's text keeps its full-width punctuation. */
+	const char *body = "times=07%EF%BC%9A30%EF%BC%8C18%EF%BC%9A00&body="
+	    "%E5%BC%80%E4%BC%9A%EF%BC%9A9%E7%82%B9%E3%80%82&repeat=%EF%BC%93";
+	char err[128];
+	GHashTable *f = web_form_parse(body, strlen(body), err, sizeof(err));
+	CHECK(f != NULL, "the form parses (%s)", f ? "" : err);
+	if (f == NULL)
+		return;
+	web_form_fold(f);
+	CHECK_STREQ(g_hash_table_lookup(f, "times"), "07:30,18:00",
+	    "the times are folded");
+	CHECK_STREQ(g_hash_table_lookup(f, "=times"), "07：30，18：00",
+	    "and kept as typed");
+	CHECK_STREQ(g_hash_table_lookup(f, "repeat"), "3", "a number is folded");
+	CHECK_STREQ(g_hash_table_lookup(f, "body"), "开会：9点。",
+	    "the text is not");
+	CHECK(g_hash_table_lookup(f, "=body") == NULL, "nor kept twice");
+	g_hash_table_unref(f);
+}
+
+/* An API error as a page shows it: Chinese, from its code and field. */
+static void
+test_error_zh(void)
+{
+	char m[512];
+
+	web_error_zh("bad_field", "times", m, sizeof(m));
+	CHECK_STREQ(m, "「几点播」的格式不对。例如：12:00,18:30", "a bad time, with an example");
+	web_error_zh("in_the_past", "at", m, sizeof(m));
+	CHECK(strstr(m, "已经过去") != NULL, "a time past: %s", m);
+	web_error_zh("bad_role", "role", m, sizeof(m));
+	CHECK(strstr(m, "角色") != NULL, "a role that does not fit: %s", m);
+	web_error_zh("no_such_code", NULL, m, sizeof(m));
+	CHECK(strstr(m, "没有办成") != NULL, "an unknown code still says it in Chinese: %s", m);
+	web_error_zh(NULL, NULL, m, sizeof(m));
+	CHECK(strstr(m, "没有办成") != NULL, "and no code at all");
+	/* No Latin letter in any message but pinyin and URL examples. */
+	static const char *const all[] = { "missing_field", "too_long",
+	    "bad_zone", "forbidden", "exists", "never", "weak_password",
+	    "too_many_tokens", "database", "internal", "disabled", "gone" };
+	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
+		web_error_zh(all[i], "title", m, sizeof(m));
+		bool latin = false;
+		for (const char *p = m; *p; p++)
+			latin |= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		CHECK(!latin, "%s is all Chinese: %s", all[i], m);
+	}
+	CHECK_STREQ(web_audit_action_zh("user.login"), "登录", "user.login");
+	CHECK_STREQ(web_audit_action_zh("notice.add"), "新建通知", "notice.add");
+	CHECK_STREQ(web_audit_action_zh("x.y"), "其他操作", "an unknown action");
+	CHECK_STREQ(web_reason_fixed_zh("the notice was cancelled on air"),
+	    "播到一半被停下了", "a reason");
+	CHECK(web_reason_fixed_zh("something new") == NULL,
+	    "an unknown reason is not guessed");
+	CHECK_STREQ(web_word_zh("web"), "网页", "a page's source");
+	struct web_ctx c = { .keep = g_ptr_array_new_with_free_func(g_free) };
+	CHECK_STREQ(web_source_zh(&c, "web:10.0.0.5"), "网页 10.0.0.5", "a page's user");
+	CHECK_STREQ(web_source_zh(&c, "api:::1"), "命令行或接口 ::1", "the CLI over IPv6");
+	CHECK_STREQ(web_source_zh(&c, "10.0.0.9"), "10.0.0.9", "a box enrolling: its address");
+	CHECK_STREQ(web_source_zh(&c, "cap"), "上级预警平台", "a page's origin");
+	CHECK_STREQ(web_source_zh(&c, NULL), "本机", "none");
+	g_ptr_array_free(c.keep, TRUE);
+}
+
 static void
 test_body(void)
 {
@@ -309,6 +408,8 @@ main(void)
 		return 1;
 	test_authz();
 	test_form();
+	test_typed();
+	test_error_zh();
 	test_body();
 	test_passwords();
 	test_limiter();

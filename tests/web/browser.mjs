@@ -146,7 +146,9 @@ try {
 	await p.click('text=写通知');
 	await p.fill('#body', '这条通知写错了。');
 	await Promise.all([p.waitForURL(/ok=saved$/), p.click('button:text-is("保存并预览")')]);
-	await Promise.all([p.waitForURL(/ok=cancelled$/), p.click('button:text-is("取消这条通知")')]);
+	await p.click('button:text-is("取消这条通知")');
+	check('cancelling asks first', (await p.textContent('#confirm').catch(() => '')).includes('这条通知写错了'));
+	await Promise.all([p.waitForURL(/ok=cancelled$/), p.click('#confirm-yes')]);
 	check('a notice is cancelled from its page', (await p.textContent('.meta')).includes('已取消'));
 	check('and offers no more scheduling', await p.$('button:text-is("安排播出")') === null);
 	await p.click('nav >> text=时间表');
@@ -223,8 +225,8 @@ try {
 		await c.click(`nav >> text=${nav}`);
 		await c.screenshot({ path: `${SHOTS}/${file}.png`, fullPage: false });
 	}
-	const audit = await c.textContent('table');
-	check('the audit log names who made the user', audit.includes('user.add') && audit.includes('admin'));
+	const audit = await c.textContent('main');
+	check('the audit log names who made the user, in Chinese', audit.includes('新建用户') && audit.includes('admin'), audit.slice(0, 300));
 	await desk.close();
 
 	// ---- the new user logs in with the shown password ----
