@@ -21,6 +21,16 @@
  * It counts the audio it forwards down per speaker that repeats a (stream,
  * sequence number) it already forwarded there: resent packets (or the
  * duplicates it made itself), measured on the wire.
+ *
+ * Options NAME=VALUE may follow the positional arguments:
+ *   ge=P,R[,H]   burst loss, the Gilbert-Elliott model, per speaker's link:
+ *                each audio packet down first moves the link from good to
+ *                bad with P %, from bad to good with R % (bursts of 100/R
+ *                packets on average); a bad link loses H % (default 100),
+ *                a good one LOSS_PCT.
+ *   up=MIN,MAX   delay speaker -> server packets (HELLOs, NACKs) uniformly
+ *                by MIN..MAX ms: the asymmetric paths of a 4G uplink. The
+ *                positional delay is the downlink's.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,6 +51,7 @@
 struct client {
 	struct sockaddr_in addr;
 	int up;			/* socket towards the server */
+	int bad;		/* Gilbert-Elliott state of its link */
 	uint32_t seen_ssrc[SEEN];
 	uint32_t seen_seq1[SEEN];	/* RTP seq + 1; 0 empty */
 };
@@ -48,6 +59,7 @@ struct client {
 struct pending {
 	int64_t due;
 	int client;
+	int towards_server;	/* an up packet held by up=MIN,MAX */
 	int len;
 	unsigned char d[1500];
 };
@@ -84,11 +96,39 @@ now_us(void)
 int
 main(int argc, char **argv)
 {
+	/* NAME=VALUE options out of the way, the positional ones after. */
+	double ge_p = -1, ge_r = 0, ge_h = 1, up_min = 0, up_max = 0;
+	int npos = 1;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "ge=", 3) == 0) {
+			double a, b, h = 100;
+			int k = sscanf(argv[i] + 3, "%lf,%lf,%lf", &a, &b, &h);
+			if (k < 2 || a < 0 || a > 100 || b <= 0 || b > 100 || h < 0 ||
+			    h > 100) {
+				fprintf(stderr, "impair: ge=P,R[,H] in percent\n");
+				return 2;
+			}
+			ge_p = a / 100;
+			ge_r = b / 100;
+			ge_h = h / 100;
+		} else if (strncmp(argv[i], "up=", 3) == 0) {
+			if (sscanf(argv[i] + 3, "%lf,%lf", &up_min, &up_max) != 2 ||
+			    up_min < 0 || up_max < up_min) {
+				fprintf(stderr, "impair: up=MIN,MAX in ms\n");
+				return 2;
+			}
+			up_min *= 1000;
+			up_max *= 1000;
+		} else {
+			argv[npos++] = argv[i];
+		}
+	}
+	argc = npos;
 	if (argc != 9 && argc != 11 && argc != 13 && argc != 14) {
 		fprintf(stderr, "usage: impair LISTEN_PORT SERVER_PORT SECONDS "
 		    "LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS DUP_PCT SEED "
 		    "[BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS "
-		    "[NACK_ABUSE]]]\n");
+		    "[NACK_ABUSE]]] [ge=P,R[,H]] [up=MIN,MAX]\n");
 		return 2;
 	}
 	int nack_abuse = argc > 13 ? atoi(argv[13]) : 0;
@@ -118,6 +158,7 @@ main(int argc, char **argv)
 	long replayed = 0;
 	long nacks_up = 0, nacks_replayed = 0, nacks_forged = 0;
 	long repeat_pkts = 0, repeat_bytes = 0;
+	long bursts = 0, burst_dropped = 0, blacked_audio = 0, held_up = 0;
 	long audio_pkts = 0, audio_bytes = 0;	/* offered by the server */
 	int64_t start = now_us(), end = start + (int64_t)(seconds * 1e6);
 	unsigned char buf[1500];
@@ -159,7 +200,16 @@ main(int argc, char **argv)
 				blacked++;
 				continue;
 			}
-			if (n > 0 && c < ncl) {
+			if (n > 0 && c < ncl && up_max > 0 && npend < MAX_PENDING) {
+				struct pending *q = &pend[npend++];
+				q->due = now_us() + (int64_t)(up_min + (up_max - up_min) *
+				    uniform());
+				q->client = c;
+				q->towards_server = 1;
+				q->len = (int)n;
+				memcpy(q->d, buf, (size_t)n);
+				held_up++;
+			} else if (n > 0 && c < ncl) {
 				sendto(cl[c].up, buf, (size_t)n, 0,
 				    (struct sockaddr *)&srv, sizeof(srv));
 				fwd_up++;
@@ -192,6 +242,7 @@ main(int argc, char **argv)
 			int64_t since = now_us() - start;
 			if (bo_len && since >= bo_at && since < bo_at + bo_len) {
 				blacked++;
+				blacked_audio += audio;
 				continue;
 			}
 			for (int k = 0; !audio && k < reply_copies &&
@@ -199,6 +250,7 @@ main(int argc, char **argv)
 				struct pending *q = &pend[npend++];
 				q->due = now_us() + reply_delay;
 				q->client = i;
+				q->towards_server = 0;
 				q->len = (int)n;
 				memcpy(q->d, buf, (size_t)n);
 				replayed++;
@@ -221,7 +273,21 @@ main(int argc, char **argv)
 				w->seen_seq1[seq % SEEN] = seq + 1;
 				w->seen_ssrc[seq % SEEN] = ssrc;
 			}
-			if (audio && uniform() < loss) {
+			if (audio && ge_p >= 0) {
+				/* The link's state moves first, then decides. */
+				struct client *w = &cl[i];
+				if (!w->bad && uniform() < ge_p) {
+					w->bad = 1;
+					bursts++;
+				} else if (w->bad && uniform() < ge_r) {
+					w->bad = 0;
+				}
+				if (uniform() < (w->bad ? ge_h : loss)) {
+					dropped++;
+					burst_dropped += w->bad;
+					continue;
+				}
+			} else if (audio && uniform() < loss) {
 				dropped++;
 				continue;
 			}
@@ -231,6 +297,7 @@ main(int argc, char **argv)
 				struct pending *q = &pend[npend++];
 				q->due = now_us() + (int64_t)(dmin + (dmax - dmin) * uniform());
 				q->client = i;
+				q->towards_server = 0;
 				q->len = (int)n;
 				memcpy(q->d, buf, (size_t)n);
 			}
@@ -239,9 +306,15 @@ main(int argc, char **argv)
 		for (int i = 0; i < npend;) {
 			if (pend[i].due <= t) {
 				struct client *c = &cl[pend[i].client];
-				sendto(lfd, pend[i].d, (size_t)pend[i].len, 0,
-				    (struct sockaddr *)&c->addr, sizeof(c->addr));
-				fwd_down++;
+				if (pend[i].towards_server) {
+					sendto(c->up, pend[i].d, (size_t)pend[i].len, 0,
+					    (struct sockaddr *)&srv, sizeof(srv));
+					fwd_up++;
+				} else {
+					sendto(lfd, pend[i].d, (size_t)pend[i].len, 0,
+					    (struct sockaddr *)&c->addr, sizeof(c->addr));
+					fwd_down++;
+				}
 				pend[i] = pend[--npend];
 			} else {
 				i++;
@@ -251,9 +324,11 @@ main(int argc, char **argv)
 	printf("up %ld\ndown %ld\ndropped %ld\nduplicated %ld\n"
 	    "audio_pkts %ld\naudio_bytes %ld\nblacked_out %ld\n"
 	    "replies_replayed %ld\nnacks_up %ld\nnacks_replayed %ld\n"
-	    "nacks_forged %ld\nrepeat_pkts %ld\nrepeat_bytes %ld\n", fwd_up,
-	    fwd_down, dropped, duplicated, audio_pkts, audio_bytes, blacked,
-	    replayed, nacks_up, nacks_replayed, nacks_forged, repeat_pkts,
-	    repeat_bytes);
+	    "nacks_forged %ld\nrepeat_pkts %ld\nrepeat_bytes %ld\n"
+	    "bursts %ld\nburst_dropped %ld\nblacked_audio %ld\nheld_up %ld\n",
+	    fwd_up, fwd_down, dropped, duplicated, audio_pkts, audio_bytes,
+	    blacked, replayed, nacks_up, nacks_replayed, nacks_forged,
+	    repeat_pkts, repeat_bytes, bursts, burst_dropped, blacked_audio,
+	    held_up);
 	return 0;
 }

@@ -1,0 +1,67 @@
+# 29_burst.sh — a 4G link's losses come in bursts and its uplink is slower
+# than its downlink. tests/impair loses audio by the Gilbert-Elliott model
+# (ge=2,25: a good link turns bad with 2 % a packet, a bad one recovers with
+# 25 %, so bursts of about 4 packets, about 7 % lost) and delays what the
+# boxes send up (HELLOs, NACKs) by 100-300 ms against 20-80 ms down.
+# dalaba-broadcast streams a notice to three real speakers: one clean (the
+# reference), one behind the proxy asking for lost packets, one behind it
+# on FEC alone. Counted from the proxy and the speakers' own stats. (The
+# two lossy boxes see different bursts, so each is judged against its own
+# losses, not against the other.)
+. tests/e2e/lib.sh
+SPK=$TOP/$BUILD/dalaba-speaker
+BC=$TOP/$BUILD/dalaba-broadcast
+IMPAIR=$TOP/$BUILD/tests/impair
+PORT=$((20000 + ($$ + 37) % 20000))
+PPORT=$((PORT + 1))
+cd "$TMP"
+
+PK=$("$BC" --key server.key --pubkey)
+for i in 1 2 3; do
+	k=$(new_key)
+	p=$PPORT
+	[ $i = 1 ] && p=$PORT
+	echo "$i 110101001001 $k" >>speakers.txt
+	speaker_conf $i 110101001001 "$k" $p "$PK" "wav:$TMP/out$i.wav" >s$i.conf
+done
+echo 'retransmit = no' >>s3.conf
+TEXT="各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。停电期间请不要使用电梯，注意用火安全，照顾好家里的老人和孩子。"
+"$TOP/$BUILD/dalaba" say --no-chime -o src.wav "$TEXT" 2>/dev/null
+
+stat_of() { awk -v k="$2" '$1==k{print $2}' "$1" 2>/dev/null; }
+"$IMPAIR" $PPORT $PORT 60 0 20 80 0 ${SEED:-13} ge=2,25 up=100,300 >impair.txt &
+IP=$!
+pids=
+for i in 1 2 3; do
+	"$SPK" -c s$i.conf --stats s$i.stats 2>s$i.err &
+	pids="$pids $!"
+done
+"$BC" --key server.key --speakers speakers.txt --port $PORT \
+    --zone 110101001001 --wait-speakers 3 --wav src.wav 2>bc.err
+check "the broadcast ran to all three boxes (their HELLOs through a slow uplink)" [ $? -eq 0 ]
+sleep 1
+kill $pids $IP
+wait $pids $IP 2>/dev/null
+
+bursts=$(stat_of impair.txt bursts) dropped=$(stat_of impair.txt dropped)
+bdropped=$(stat_of impair.txt burst_dropped) audio=$(stat_of impair.txt audio_pkts)
+echo "# impair: $audio audio packets, $dropped dropped in $bursts bursts, $(stat_of impair.txt held_up) held on the way up"
+check "the proxy lost packets in bursts ($bursts bursts, $bdropped of $dropped lost in them)" \
+    all gt "${bursts:-0}" 5 -and [ "$bdropped" = "$dropped" ]
+check "bursts of about 4 packets ($dropped / $bursts)" \
+    awk -v d="$dropped" -v b="$bursts" 'BEGIN { exit !(b > 0 && d / b >= 2 && d / b <= 8) }'
+check "about 7 % of the audio lost ($dropped of $audio, to the two behind it)" \
+    awk -v d="$dropped" -v a="$audio" 'BEGIN { exit !(a > 0 && d / a >= 0.02 && d / a <= 0.16) }'
+check "it held what went up (HELLOs, NACKs)" gt "$(stat_of impair.txt held_up)" 0
+total=$(stat_of s1.stats played)
+p2=$(stat_of s2.stats played) f2=$(stat_of s2.stats fec_recovered) c2=$(stat_of s2.stats concealed)
+p3=$(stat_of s3.stats played) f3=$(stat_of s3.stats fec_recovered) c3=$(stat_of s3.stats concealed)
+echo "# clean $total frames; with NACKs $p2 played, $f2 FEC, $c2 PLC; FEC alone $p3 played, $f3 FEC, $c3 PLC"
+r2=$(stat_of s2.stats received) n2=$(stat_of s2.stats nack_recovered)
+lost2=$((total - (r2 - n2)))
+echo "# the asking box lost $lost2 packets the first time, got $n2 back by NACK, concealed $c2"
+check "the asking box got lost packets back through the slow uplink ($n2)" gt "${n2:-0}" 0
+check "so it concealed fewer frames than it lost ($c2 of $lost2)" [ "$c2" -lt "$lost2" ]
+check "every frame slot of both was filled" \
+    all [ $((p2 + f2 + c2)) -ge $((total - 1)) ] -and [ $((p3 + f3 + c3)) -ge $((total - 1)) ]
+finish
