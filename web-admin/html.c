@@ -63,6 +63,8 @@ const char web_css[] =
     ".card{background:#fff;border:1px solid #ccc;border-radius:10px;"
     "padding:12px 14px;margin:10px 0}"
     ".card h3{margin:0 0 6px;font-size:20px}"
+    /* A card's link is a whole line, a target a finger finds. */
+    ".card h3 a,.card>a{display:flex;align-items:center;min-height:44px}"
     ".meta{color:#444;font-size:17px}"
     ".ok{background:#e3f4e1;border-color:#2e7d32}"
     ".err{background:#fde7e5;border-color:#b3261e}"

@@ -78,7 +78,7 @@ async function login(p, name, pw) {
 	await p.goto(`${URL}/login`);
 	await p.fill('#name', name);
 	await p.fill('#password', pw);
-	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
+	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
 }
 const api = (p, path) => p.evaluate(async u => (await fetch(u)).json(), `/api/v1/${path}`);
 
