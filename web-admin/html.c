@@ -65,6 +65,7 @@ const char web_css[] =
     ".card h3{margin:0 0 6px;font-size:20px}"
     /* A card's link is a whole line, a target a finger finds. */
     ".card h3 a,.card>a{display:flex;align-items:center;min-height:44px}"
+    ".at{color:#111;margin-right:10px}"
     ".meta{color:#444;font-size:17px}"
     ".ok{background:#e3f4e1;border-color:#2e7d32}"
     ".err{background:#fde7e5;border-color:#b3261e}"

@@ -107,12 +107,11 @@ airs_next(struct web_ctx *c, GString *g, JsonArray *zones, int64_t midnight)
 	for (guint i = 0; slots && i < json_array_get_length(slots) &&
 	    n < NEXT_SLOTS; i++, n++) {
 		JsonObject *s = json_array_get_object_element(slots, i);
-		g_string_append_printf(g, "<div class=\"card slot\"><strong>%s"
-		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
-		    "<span class=\"badge\">%s</span>%s</div></div>",
-		    clock_of(c, web_jnum(s, "at"), midnight),
-		    (long long)web_jnum(s, "notice"), web_esc(c, web_jstr(s,
-		    "title")), html_class_zh(web_jstr(s, "class")),
+		g_string_append_printf(g, "<div class=\"card slot\"><h3><a href="
+		    "\"/notices/%lld\"><span class=\"at\">%s</span>%s</a></h3><div "
+		    "class=\"meta\"><span class=\"badge\">%s</span>%s</div></div>",
+		    (long long)web_jnum(s, "notice"), clock_of(c, web_jnum(s, "at"),
+		    midnight), web_esc(c, web_jstr(s, "title")), html_class_zh(web_jstr(s, "class")),
 		    html_zone_name(c, zones, web_jstr(s, "zone")));
 	}
 	if (n == 0)
@@ -141,12 +140,15 @@ aired_today(struct web_ctx *c, GString *g, JsonArray *zones, int64_t midnight)
 		    web_jnum(b, "slot_at");
 		int64_t conf = web_jnum(b, "confirmed"), tg = web_jnum(b, "targets");
 		const char *oc = web_jstr(b, "outcome");
-		bool good = oc && (strcmp(oc, "aired") == 0) && conf == tg && tg > 0;
+		/* Green when every box confirmed it; red when one did not, or
+		 * it was missed, cut short or cancelled; plain while pending. */
+		bool done = oc != NULL;
+		bool good = done && strcmp(oc, "aired") == 0 && conf == tg && tg > 0;
 		g_string_append_printf(g, "<div class=\"card broadcast%s\" "
 		    "data-notice=\"%lld\"><h3><a href=\"/notices/%lld\">%s</a></h3>"
 		    "<div class=\"meta\"><strong>%s</strong> · %s · %s · <span "
 		    "class=\"count\">%lld/%lld</span> 个喇叭确认在播",
-		    good ? " ok" : oc && strcmp(oc, "aired") != 0 ? " err" : "",
+		    good ? " ok" : done ? " err" : "",
 		    (long long)web_jnum(b, "notice"), (long long)web_jnum(b,
 		    "notice"), web_esc(c, web_jstr(b, "title")),
 		    clock_of(c, at, midnight), html_zone_name(c, zones, web_jstr(b,
