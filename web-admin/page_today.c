@@ -152,7 +152,8 @@ aired_today(struct web_ctx *c, GString *g, JsonArray *zones, int64_t midnight)
 		    (long long)web_jnum(b, "notice"), (long long)web_jnum(b,
 		    "notice"), web_esc(c, web_jstr(b, "title")),
 		    clock_of(c, at, midnight), html_zone_name(c, zones, web_jstr(b,
-		    "zone")), html_outcome_zh(oc), (long long)conf, (long long)tg);
+		    "zone")), oc ? html_outcome_zh(oc) : web_jnum(b, "on_air_at") ?
+		    "正在播出" : "马上开始", (long long)conf, (long long)tg);
 		if (web_reason_zh(c, web_jstr(b, "reason")))
 			g_string_append_printf(g, " · %s", web_reason_zh(c, web_jstr(b,
 			    "reason")));
