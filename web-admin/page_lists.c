@@ -53,10 +53,10 @@ page_timetable(struct web_ctx *c)
 			    g_date_time_get_month(t), g_date_time_get_day_of_month(t),
 			    wd[g_date_time_get_day_of_week(t)]);
 		}
-		g_string_append_printf(g, "<div class=\"card slot\"><strong>%s"
-		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
-		    "<span class=\"badge\">%s</span>%s</div></div>", hm,
-		    (long long)web_jnum(s, "notice"), web_esc(c, web_jstr(s, "title")),
+		g_string_append_printf(g, "<div class=\"card slot\"><h3><a href="
+		    "\"/notices/%lld\"><span class=\"at\">%s</span>%s</a></h3><div "
+		    "class=\"meta\"><span class=\"badge\">%s</span>%s</div></div>",
+		    (long long)web_jnum(s, "notice"), hm, web_esc(c, web_jstr(s, "title")),
 		    html_class_zh(web_jstr(s, "class")), html_zone_name(c, zones, zone));
 		shown++;
 		g_free(d);
