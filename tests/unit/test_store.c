@@ -478,6 +478,15 @@ test_today(struct db *db)
 	    "not another village's; the county's");
 	CHECK(rows_of(db, DB_LIST_SPEAKERS_SILENT, day + 7200, "110101") == 0,
 	    "nothing aired since: no silent box");
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db->h, "EXPLAIN QUERY PLAN SELECT id FROM broadcasts "
+	    "WHERE slot_at >= 1", -1, &st, NULL);
+	bool indexed = false;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		indexed = indexed || strstr((const char *)sqlite3_column_text(st,
+		    3), "broadcasts_slot") != NULL;
+	sqlite3_finalize(st);
+	CHECK(indexed, "the broadcasts since a time are found by index, not a scan");
 }
 
 int
