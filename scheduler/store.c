@@ -184,6 +184,11 @@ static const char *const migrations[] = {
 	/* The zone an audit entry is about, so each reader sees their own
 	 * area's entries ("" for what is about no zone: the machine's). */
 	"ALTER TABLE audit ADD COLUMN zone TEXT NOT NULL DEFAULT '';",
+
+	/* 5 -> 6: the today page asks for the broadcasts since midnight on
+	 * every load; without this it scans them all (9 ms at 200,000, two
+	 * years of a county, on the main loop; 0.2 ms with it). */
+	"CREATE INDEX broadcasts_slot ON broadcasts(slot_at);",
 };
 
 static int

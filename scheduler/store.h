@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {
@@ -336,6 +336,7 @@ int db_audit(struct db *db, int64_t user_id, const char *source,
 enum db_list {
 	DB_LIST_AUDIT,
 	DB_LIST_BROADCASTS,
+	DB_LIST_BROADCASTS_SINCE,
 	DB_LIST_BROADCAST_AUDIO,
 	DB_LIST_LEXICON,
 	DB_LIST_LEXICON_WORD,
@@ -348,6 +349,7 @@ enum db_list {
 	DB_LIST_SCHEDULES,
 	DB_LIST_SCHEDULE_ZONE,
 	DB_LIST_SPEAKERS,
+	DB_LIST_SPEAKERS_SILENT,
 	DB_LIST_SPEAKER_FREE_ID,
 	DB_LIST_SPEAKER_ZONE,
 	DB_LIST_TIMETABLE_NOTICES,

@@ -74,6 +74,28 @@ static const char *const list_sql[] = {
 	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
 	    "ON n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
 	    SEES("n.zone", 2) " ORDER BY b.id DESC LIMIT 500",
+	/* The today page: what was due from ?1 on where ?2 sees it, oldest
+	 * first (bounded: a county's day is a few hundred). */
+	[DB_LIST_BROADCASTS_SINCE] = "SELECT b.id, b.notice_id AS notice, "
+	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
+	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
+	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
+	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
+	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
+	    "substr(n.body, 1, 40)) AS title, CASE n.priority WHEN 0 THEN "
+	    "'village' WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE "
+	    "'emergency' END AS class FROM broadcasts b JOIN notices n ON n.id = "
+	    "b.notice_id WHERE b.slot_at >= ?1 AND " SEES("n.zone", 2)
+	    " ORDER BY b.slot_at, b.id LIMIT 200",
+	/* Loudspeakers inside ?2 that were sent something that aired from
+	 * ?1 on and never confirmed playing it: the horn that stayed
+	 * silent, whether or not it is online now. */
+	[DB_LIST_SPEAKERS_SILENT] = "SELECT s.id, s.name, s.zone, count(*) AS "
+	    "missed, max(b.slot_at) AS last_at FROM broadcasts b JOIN "
+	    "broadcast_speakers x ON x.broadcast_id = b.id JOIN speakers s ON "
+	    "s.id = x.speaker_id WHERE b.slot_at >= ?1 AND b.outcome IN "
+	    "('aired', 'interrupted') AND x.confirmed = 0 AND " WITHIN("s.zone", 2)
+	    " GROUP BY s.id ORDER BY s.zone, s.id LIMIT 50",
 	[DB_LIST_SPEAKER_ZONE] = "SELECT zone FROM speakers WHERE id = "
 	    "? AND " WITHIN("zone", 2),
 	[DB_LIST_SPEAKER_FREE_ID] = "SELECT 1 AS next WHERE NOT EXISTS "

@@ -15,17 +15,32 @@ const char web_css[] =
     "html{-webkit-text-size-adjust:100%}"
     "body{margin:0;font:19px/1.6 system-ui,'Noto Sans CJK SC','WenQuanYi "
     "Micro Hei',sans-serif;color:#111;background:#f4f4f0}"
-    "header{background:#b3261e;color:#fff;padding:10px 14px;display:flex;"
-    "flex-wrap:wrap;justify-content:space-between;align-items:center}"
-    "header a{color:#fff;font-size:24px;font-weight:bold;text-decoration:none}"
-    ".who{font-size:16px}"
-    "nav{display:flex;flex-wrap:wrap;gap:6px;padding:8px;background:#fff;"
-    "border-bottom:1px solid #ccc}"
-    "nav a,nav button{display:inline-flex;align-items:center;padding:0 14px;"
-    "min-height:48px;margin:0;border-radius:8px;background:#eee;color:#111;"
-    "text-decoration:none;font-size:18px;font-weight:normal;border:0}"
-    "nav a.on{background:#b3261e;color:#fff}"
-    "nav form{margin:0;display:inline}"
+    "header{background:#b3261e;color:#fff;padding:8px 12px;display:flex;"
+    "flex-wrap:wrap;justify-content:space-between;align-items:center;gap:4px}"
+    "header a.home{color:#fff;font-size:24px;font-weight:bold;"
+    "text-decoration:none;min-height:44px;display:inline-flex;"
+    "align-items:center}"
+    ".who{font-size:16px;flex-basis:100%;order:3}"
+    /* 退出 apart from the buttons below: outlined on the red band. */
+    ".logout{margin:0}.logout button{margin:0;min-height:44px;min-width:"
+    "64px;padding:0 14px;background:transparent;border:2px solid #fff;"
+    "color:#fff;font-size:18px}"
+    /* Six big buttons, two rows of three on a phone; one row when wide. */
+    "nav{display:grid;grid-template-columns:repeat(3,1fr);gap:6px;"
+    "padding:8px;background:#fff;border-bottom:1px solid #ccc}"
+    "@media(min-width:720px){nav{grid-template-columns:repeat(6,1fr)}}"
+    "nav a{display:flex;align-items:center;justify-content:center;"
+    "min-height:52px;padding:0 4px;border-radius:8px;background:#e6e6e6;"
+    "color:#111;text-decoration:none;font-size:19px;font-weight:bold;"
+    "text-align:center}"
+    "nav a.on{background:#1f5fa8;color:#fff}"
+    ".more a{display:block;background:#fff;border:2px solid #1f5fa8;"
+    "border-radius:10px;padding:10px 14px;margin:10px 0;min-height:64px;"
+    "color:#111;text-decoration:none}"
+    ".more strong{display:block;font-size:22px;color:#1f5fa8}"
+    ".more span{font-size:17px;color:#444}"
+    "main .logout button{background:#fff;color:#b3261e;border-color:#b3261e;"
+    "min-height:52px;font-weight:bold}"
     "main{max-width:960px;margin:0 auto;padding:12px}"
     "h1{font-size:26px;margin:8px 0 12px}h2{font-size:22px;margin:18px 0 8px}"
     "label{display:block;margin:12px 0 4px;font-weight:bold}"
@@ -48,6 +63,9 @@ const char web_css[] =
     ".card{background:#fff;border:1px solid #ccc;border-radius:10px;"
     "padding:12px 14px;margin:10px 0}"
     ".card h3{margin:0 0 6px;font-size:20px}"
+    /* A card's link is a whole line, a target a finger finds. */
+    ".card h3 a,.card>a{display:flex;align-items:center;min-height:44px}"
+    ".at{color:#111;margin-right:10px}"
     ".meta{color:#444;font-size:17px}"
     ".ok{background:#e3f4e1;border-color:#2e7d32}"
     ".err{background:#fde7e5;border-color:#b3261e}"
@@ -65,7 +83,7 @@ const char web_css[] =
     "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
     "vertical-align:top}"
     ".small{font-size:16px}.wrap{overflow-wrap:anywhere}"
-    ".big{font-size:28px;margin:6px 0}";
+    ".big{font-size:28px;margin:6px 0}.quiet{color:#444}";
 
 const char *
 web_esc(struct web_ctx *c, const char *s)
@@ -225,36 +243,24 @@ html_action(struct web_ctx *c, GString *g, const char *action,
 GString *
 html_begin(struct web_ctx *c, const char *title, const char *nav)
 {
-	static const struct { const char *path, *label; bool county; } items[] = {
-		{ "notices", "通知", false }, { "pages", "紧急广播", false },
-		{ "timetable", "时间表", false },
-		{ "speakers", "喇叭", false }, { "history", "播出记录", false },
-		{ "lexicon", "读音", false }, { "users", "用户和地区", true },
-		{ "audit", "操作日志", true }, { "account", "我的账号", false },
-	};
 	GString *g = g_string_new(NULL);
 
 	g_string_append_printf(g, "<!doctype html><html lang=\"zh-CN\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
 	    "device-width, initial-scale=1\"><title>%s · 大喇叭</title>"
 	    "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
-	    "<header><a href=\"/notices\">大喇叭</a>", web_esc(c, title));
+	    "<header><a class=\"home\" href=\"/today\">大喇叭</a>",
+	    web_esc(c, title));
 	if (nav == NULL) {
 		g_string_append(g, "</header><main>");
 		return g;
 	}
+	html_logout_button(c, g);
 	g_string_append_printf(g, "<span class=\"who\">%s · %s · %s</span>"
-	    "</header><nav>", own_zone_name(c), html_role_zh(c->who.role),
+	    "</header>", own_zone_name(c), html_role_zh(c->who.role),
 	    web_esc(c, c->who.name));
-	for (size_t i = 0; i < G_N_ELEMENTS(items); i++) {
-		if (items[i].county && !web_is_county(&c->who))
-			continue;
-		g_string_append_printf(g, "<a href=\"/%s\"%s>%s</a>", items[i].path,
-		    strcmp(nav, items[i].path) == 0 ? " class=\"on\"" : "",
-		    items[i].label);
-	}
-	html_action(c, g, "/logout", "退出", "", NULL, NULL);
-	g_string_append_printf(g, "</nav><main><h1>%s</h1>", web_esc(c, title));
+	html_nav(g, nav);
+	g_string_append_printf(g, "<main><h1>%s</h1>", web_esc(c, title));
 	return g;
 }
 
@@ -305,7 +311,7 @@ html_error_page(struct web_ctx *c, int status, const char *what)
 	GString *g = html_begin(c, "出错了", c->who.csrf[0] ? "" : NULL);
 
 	html_notice_box(g, "err", web_esc(c, what));
-	g_string_append(g, "<p><a class=\"button plain\" href=\"/notices\">"
+	g_string_append(g, "<p><a class=\"button plain\" href=\"/today\">"
 	    "返回</a></p>");
 	html_end(c, g, status);
 }

@@ -1,7 +1,8 @@
 /*
  * page_lists.c — what there is to look at: the timetable of the coming
  * week, the loudspeakers with their health (and enrolling a new one), and
- * the history of what aired where with per-speaker confirmation.
+ * the history of what aired where with per-speaker confirmation, each
+ * with a player of the audio that aired.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,10 +53,10 @@ page_timetable(struct web_ctx *c)
 			    g_date_time_get_month(t), g_date_time_get_day_of_month(t),
 			    wd[g_date_time_get_day_of_week(t)]);
 		}
-		g_string_append_printf(g, "<div class=\"card slot\"><strong>%s"
-		    "</strong> <a href=\"/notices/%lld\">%s</a><div class=\"meta\">"
-		    "<span class=\"badge\">%s</span>%s</div></div>", hm,
-		    (long long)web_jnum(s, "notice"), web_esc(c, web_jstr(s, "title")),
+		g_string_append_printf(g, "<div class=\"card slot\"><h3><a href="
+		    "\"/notices/%lld\"><span class=\"at\">%s</span>%s</a></h3><div "
+		    "class=\"meta\"><span class=\"badge\">%s</span>%s</div></div>",
+		    (long long)web_jnum(s, "notice"), hm, web_esc(c, web_jstr(s, "title")),
 		    html_class_zh(web_jstr(s, "class")), html_zone_name(c, zones, zone));
 		shown++;
 		g_free(d);
@@ -333,10 +334,15 @@ page_history(struct web_ctx *c)
 			g_string_append_printf(g, " · %s", web_reason_zh(c, web_jstr(b,
 			    "reason")));
 		g_string_append(g, "</div>");
+		/* What aired, to hear on the phone (the route answers Range
+		 * requests; nothing is fetched before play is tapped), and to
+		 * keep. */
 		if (web_jnum(b, "has_audio"))
-			g_string_append_printf(g, "<a class=\"small\" href=\"/api/v1/"
-			    "broadcasts/%lld/audio\">下载播出的录音</a>",
-			    (long long)web_jnum(b, "id"));
+			g_string_append_printf(g, "<audio controls preload=\"none\" "
+			    "src=\"/api/v1/broadcasts/%lld/audio\" aria-label=\"播出的"
+			    "录音\"></audio><a class=\"button plain\" href=\"/api/v1/"
+			    "broadcasts/%lld/audio\" download>下载录音</a>",
+			    (long long)web_jnum(b, "id"), (long long)web_jnum(b, "id"));
 		g_string_append(g, "</div>");
 	}
 	html_end(c, g, 200);

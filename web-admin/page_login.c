@@ -54,7 +54,7 @@ done(struct web_admin *wa, SoupServerMessage *msg, enum web_login_outcome outcom
 	switch (outcome) {
 	case WEB_LOGIN_OK:
 		web_set_cookie(wa, msg, cookie);
-		soup_server_message_set_redirect(msg, 303, "/notices");
+		soup_server_message_set_redirect(msg, 303, "/today");
 		break;
 	case WEB_LOGIN_BAD:
 		login_form(msg, 401, "用户名或密码不对。", lp->name);

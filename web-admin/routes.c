@@ -69,6 +69,8 @@ static const struct route routes[] = {
 
 	/* ---- the pages, /... (GET and POST only: web.c) ---- */
 	{ "*", "", NULL, page_home },
+	{ "GET", "today", NULL, page_today },
+	{ "GET", "more", NULL, page_more },
 	{ "GET", "notices", NULL, page_notices },
 	{ "*", "notices/new/*", NULL, page_notice_new },
 	{ "*", "notices/:/edit", NULL, page_notice_new },
@@ -89,7 +91,7 @@ static const struct route routes[] = {
 static void
 page_home(struct web_ctx *c)
 {
-	html_redirect(c, "/notices");
+	html_redirect(c, "/today");
 }
 
 /* Does parts[0..n) match pattern? */

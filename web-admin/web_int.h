@@ -267,6 +267,12 @@ void html_confirm_page(struct web_ctx *c, const char *title,
     const char *what_esc, const char *action, const char *label,
     const char *back);
 void html_notice_box(GString *g, const char *kind, const char *text_esc);
+/* ---- nav.c ---- */
+/* The six big buttons (on: the page's own, or one behind 更多). */
+void html_nav(GString *g, const char *on);
+/* 退出: a POST form of its own, outlined, apart from the navigation. */
+void html_logout_button(struct web_ctx *c, GString *g);
+
 /* Hidden csrf field for a form. */
 void html_csrf(struct web_ctx *c, GString *g);
 /* A one-button POST form to action (with its csrf field, and a hidden
@@ -316,6 +322,8 @@ void page_notice_action(struct web_ctx *c);
 void page_timetable(struct web_ctx *c);
 void page_speakers(struct web_ctx *c);
 void page_history(struct web_ctx *c);
+void page_today(struct web_ctx *c);
+void page_more(struct web_ctx *c);
 void page_lexicon(struct web_ctx *c);
 void page_users(struct web_ctx *c);
 void page_audit(struct web_ctx *c);

@@ -98,6 +98,23 @@ check "the download is the WAV that aired" sh -c "head -c 4 aired.wav | grep -q 
 SECS=$("$WAVPROBE" info aired.wav | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 check "and it holds the speech (${SECS:-?} s)" gt "${SECS:-0}" 0.5
 
+# The today page: the box, killed, goes offline and is named there; a
+# notice aired to its village now is one it stayed silent for.
+tpage() { curl -s -b jar -o today.html "$URL/today" && grep -q "$1" today.html; }
+wait_until 40 tpage 'badge off-line">不在线'
+check "the today page names the box that went offline" \
+    grep -q 'off-line">不在线</span><strong>村委会门口' today.html
+"$DALABA" notice add --zone 441202001001 --title 停水 --no-chime --now \
+    "明天上午停水。" >silent.out
+SN=$(notice_id silent.out)
+wait_until 60 aired "${SN:-0}"
+check "a notice aired with the box offline has no confirmation" test \
+    "$(q "SELECT count(*) FROM broadcast_speakers WHERE confirmed = 0 AND broadcast_id = (SELECT id FROM broadcasts WHERE notice_id = ${SN:-0})")" = 1
+export AIRED=$NN SILENT=$SN NEWPW
+NODE_PATH=$TOP/tests/web/node_modules node "$TOP/tests/web/today.mjs" \
+    >today.log 2>&1
+node_result today.log
+
 export TOKEN=$(cat "$STATE/api.token")
 NODE_PATH=$TOP/tests/web/node_modules node "$TOP/tests/web/authz.mjs" \
     >authz.log 2>&1

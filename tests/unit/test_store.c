@@ -402,6 +402,93 @@ lists_prepare(struct db *db)
 	    "a listing that does not exist is refused: %s", err);
 }
 
+/* The today page's two listings: what was due since a time where a zone
+ * sees it (a village not another's), and the boxes inside a zone that
+ * were sent what aired and never confirmed it. */
+static int nrows;
+static int64_t last_id;
+
+static void
+row_seen(void *arg)
+{
+	(void)arg;
+	nrows++;
+}
+
+static void
+id_cell(void *arg, const struct db_cell *c)
+{
+	(void)arg;
+	if (strcmp(c->name, "id") == 0 && c->type == DB_CELL_INT)
+		last_id = c->i;
+}
+
+static int
+rows_of(struct db *db, enum db_list which, int64_t since, const char *zone)
+{
+	static const struct db_list_fn fn = { row_seen, id_cell };
+	char err[256];
+
+	nrows = 0;
+	last_id = 0;
+	if (db_list(db, which, DB_ARGS(since, zone), &fn, NULL, err,
+	    sizeof(err)) != 0)
+		return -1;
+	return nrows;
+}
+
+static void
+test_today(struct db *db)
+{
+	char err[256];
+	struct db_notice n = { .body = "今天下午停水", .repeat = 1, .priority = 0,
+	    .zone = "110101001001" };
+	int64_t n1, n2, old, b1, b2, b0;
+	const int64_t day = 1796000000;
+
+	db_notice_add(db, &n, &n1, err, sizeof(err));
+	n.zone = "110101001002";
+	db_notice_add(db, &n, &n2, err, sizeof(err));
+	n.zone = "110101001001";
+	db_notice_add(db, &n, &old, err, sizeof(err));
+	db_speaker_add(db, 911, "110101001001", "村口", err, sizeof(err));
+	db_speaker_add(db, 912, "110101001001", "学校", err, sizeof(err));
+	db_slot_claim(db, n1, 0, day + 3600, -1, &b1, err, sizeof(err));
+	db_slot_claim(db, n2, 0, day + 3600, -1, &b2, err, sizeof(err));
+	db_slot_claim(db, old, 0, day - 3600, -1, &b0, err, sizeof(err));
+	db_broadcast_target(db, b1, 911);
+	db_broadcast_target(db, b1, 912);
+	db_broadcast_confirm(db, b1, 911, day + 3601);
+	db_broadcast_target(db, b0, 912);
+	db_slot_finish(db, b1, "aired", NULL, err, sizeof(err));
+	db_slot_finish(db, b0, "aired", NULL, err, sizeof(err));
+	CHECK(rows_of(db, DB_LIST_BROADCASTS_SINCE, day, "110101001001") == 1 &&
+	    last_id == b1, "a village sees what aired there since the morning, "
+	    "not yesterday's");
+	CHECK(rows_of(db, DB_LIST_BROADCASTS_SINCE, day, "110101001002") == 1 &&
+	    last_id == b2, "another village sees only its own");
+	CHECK(rows_of(db, DB_LIST_BROADCASTS_SINCE, day, "110101001") == 2 &&
+	    rows_of(db, DB_LIST_BROADCASTS_SINCE, day, "110101002") == 0,
+	    "a township sees both of its villages', another township none");
+	CHECK(rows_of(db, DB_LIST_SPEAKERS_SILENT, day, "110101001001") == 1 &&
+	    last_id == 912, "the box that did not confirm is silent, once "
+	    "(yesterday's miss is not today's)");
+	CHECK(rows_of(db, DB_LIST_SPEAKERS_SILENT, day, "110101001002") == 0 &&
+	    rows_of(db, DB_LIST_SPEAKERS_SILENT, day, "110101") == 1,
+	    "not another village's; the county's");
+	CHECK(rows_of(db, DB_LIST_SPEAKERS_SILENT, day + 7200, "110101") == 0,
+	    "nothing aired since: no silent box");
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db->h, "EXPLAIN QUERY PLAN SELECT id FROM broadcasts "
+	    "WHERE slot_at >= 1", -1, &st, NULL);
+	bool indexed = false;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		indexed = indexed || strstr((const char *)sqlite3_column_text(st,
+		    3), "broadcasts_slot") != NULL;
+	sqlite3_finalize(st);
+	CHECK(indexed, "the broadcasts since a time are found by index, not a scan");
+}
+
 int
 main(void)
 {
@@ -551,6 +638,7 @@ main(void)
 	    "after a reopen (a restart) the aired slot still cannot be claimed");
 
 	test_pages(db);
+	test_today(db);
 
 	test_edit(db);
 	test_tokens(db, path);

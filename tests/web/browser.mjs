@@ -22,6 +22,11 @@ const browser = await chromium.launch({
 	    '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
 });
 const timeout = 20000;
+// The pages behind the navigation's 更多: one tap there, one on the page.
+async function viaMore(pg, label) {
+	await Promise.all([pg.waitForURL(/\/more$/), pg.click('nav >> text=更多')]);
+	await pg.click(`.more a:has(strong:text-is("${label}"))`);
+}
 try {
 	// ---- a village cadre on a phone ----
 	const phone = await browser.newContext({ viewport: { width: 360, height: 740 },
@@ -39,8 +44,11 @@ try {
 	check('a wrong password is refused in Chinese', (await p.textContent('body')).includes('用户名或密码不对'));
 	await p.fill('#name', 'cun1');
 	await p.fill('#password', process.env.CADRE_PW);
-	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
-	check('the cadre logs in and sees the notices', (await p.textContent('h1')) === '通知');
+	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
+	check('the cadre logs in and lands on the today page', (await p.textContent('h1')).startsWith('今天'),
+	    await p.textContent('h1'));
+	await Promise.all([p.waitForURL(/\/notices$/), p.click('nav >> text=通知')]);
+	check('and one tap on 通知 shows the notices', (await p.textContent('h1')) === '通知');
 	const cookies = await phone.cookies();
 	const sc = cookies.find(c => c.name === 'dalaba_session');
 	check('the session cookie is HttpOnly and SameSite=Strict',
@@ -151,7 +159,7 @@ try {
 	await Promise.all([p.waitForURL(/ok=cancelled$/), p.click('#confirm-yes')]);
 	check('a notice is cancelled from its page', (await p.textContent('.meta')).includes('已取消'));
 	check('and offers no more scheduling', await p.$('button:text-is("安排播出")') === null);
-	await p.click('nav >> text=时间表');
+	await viaMore(p, '时间表');
 	await p.waitForURL(/\/timetable$/);
 	const slots = await p.$$eval('.slot', els => els.map(e => e.textContent));
 	const ours = slots.filter(s => s.includes('开会通知'));
@@ -163,7 +171,7 @@ try {
 	check('a village cadre cannot open the users page', r.status() === 403, String(r.status()));
 	await p.goto(`${URL}/speakers`);
 	await p.screenshot({ path: `${SHOTS}/05-speakers-cadre.png`, fullPage: true });
-	await p.click('nav >> text=退出');
+	await p.click('header #logout');
 	await p.waitForURL(/\/login$/);
 	const back = await p.goto(`${URL}/notices`);
 	check('after logging out the pages need a login again', p.url().endsWith('/login'), back.url());
@@ -176,8 +184,8 @@ try {
 	await c.goto(`${URL}/login`);
 	await c.fill('#name', 'admin');
 	await c.fill('#password', process.env.ADMIN_PW);
-	await Promise.all([c.waitForURL(/\/notices$/), c.click('button[type=submit]')]);
-	await c.click('nav >> text=用户和地区');
+	await Promise.all([c.waitForURL(/\/today$/), c.click('button[type=submit]')]);
+	await viaMore(c, '用户和地区');
 	await c.fill('#uname', '二村王主任');
 	await c.selectOption('#urole', 'village');
 	await c.selectOption('#uzone', '441202001002');
@@ -207,7 +215,7 @@ try {
 	check('and a village box by box', (await c.textContent('.card.speaker')).includes('村委会门口'));
 	await c.click('text=返回甲镇');
 	check('with a way back up', (await c.$$('.card.area')).length === 1);
-	await c.click('nav >> text=读音');
+	await viaMore(c, '读音');
 	await c.fill('#word', '大喇叭');
 	await c.fill('#pinyin', 'da4 la3 ba5');
 	await c.click('button:text-is("保存")');
@@ -222,7 +230,11 @@ try {
 	}, null, { timeout: 60000 }).then(h => h.jsonValue()).catch(e => String(e));
 	check('and it can be heard', typeof tdur === 'number' && tdur > 0.5, String(tdur));
 	for (const [nav, file] of [['播出记录', '08-history'], ['读音', '09-lexicon'], ['操作日志', '10-audit']]) {
-		await c.click(`nav >> text=${nav}`);
+		if (nav === '播出记录')
+			await c.click(`nav >> text=${nav}`);
+		else
+			await viaMore(c, nav);
+		await c.waitForLoadState();
 		await c.screenshot({ path: `${SHOTS}/${file}.png`, fullPage: false });
 	}
 	const audit = await c.textContent('main');
@@ -236,11 +248,11 @@ try {
 	await n.goto(`${URL}/login`);
 	await n.fill('#name', '二村王主任');
 	await n.fill('#password', pw);
-	await Promise.all([n.waitForURL(/\/notices$/), n.click('button[type=submit]')]);
-	check('the new user logs in with the password shown once', n.url().endsWith('/notices'));
+	await Promise.all([n.waitForURL(/\/today$/), n.click('button[type=submit]')]);
+	check('the new user logs in with the password shown once', n.url().endsWith('/today'));
 	const seen = await n.textContent('main');
 	check('and does not see the other village\'s notice', !seen.includes('开会通知'));
-	await n.click('nav >> text=我的账号');
+	await viaMore(n, '我的账号');
 	await n.fill('#pwc', pw);
 	await n.fill('#pw1', 'my-own-pass-1');
 	await n.fill('#pw2', 'my-own-pass-2');

@@ -78,7 +78,7 @@ async function login(p, name, pw) {
 	await p.goto(`${URL}/login`);
 	await p.fill('#name', name);
 	await p.fill('#password', pw);
-	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
+	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
 }
 const api = (p, path) => p.evaluate(async u => (await fetch(u)).json(), `/api/v1/${path}`);
 
@@ -86,7 +86,7 @@ const api = (p, path) => p.evaluate(async u => (await fetch(u)).json(), `/api/v1
 async function walk(p, role, county, pages) {
 	const ns = await api(p, 'notices');
 	const ps = await api(p, 'pages');
-	const list = ['/notices', '/notices/new', '/pages', '/timetable', '/speakers', '/history',
+	const list = ['/today', '/more', '/notices', '/notices/new', '/pages', '/timetable', '/speakers', '/history',
 	    '/lexicon', '/account'];
 	if (ns.length) list.push(`/notices/${ns[0].id}`, `/notices/${ns[ns.length - 1].id}`);
 	const mine = ns.find(n => !n.page);

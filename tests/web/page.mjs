@@ -18,7 +18,7 @@ async function login(p, name, pw) {
 	await p.goto(`${URL}/login`);
 	await p.fill('#name', name);
 	await p.fill('#password', pw);
-	await Promise.all([p.waitForURL(/\/notices$/), p.click('button[type=submit]')]);
+	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
 }
 async function pageCount(p) {
 	return p.evaluate(async () => (await (await fetch('/api/v1/pages')).json()).length);
@@ -77,7 +77,25 @@ try {
 	check('no zone is named as unheard', (await p.$('#unheard')) === null);
 	check('state shows 播出中', (await p.textContent('#state')) === '播出中');
 	await p.screenshot({ path: `${SHOTS}/22-page-live.png`, fullPage: true });
+	// While it airs, the today page leads with it, counted; then back.
+	const liveUrl = p.url();
+	await Promise.all([p.waitForURL(/\/today$/), p.click('nav >> text=今天')]);
+	const inForce = await p.textContent('#alerts .alert').catch(() => '');
+	check('the today page shows the page in force with its confirmed count',
+	    inForce.includes('水库水位') && inForce.includes(`${N}/${N}`) && inForce.includes('甲镇'), inForce);
+	await p.screenshot({ path: `${SHOTS}/22b-today-page-in-force.png`, fullPage: true });
+	const tv = await (await browser.newContext({ viewport: { width: 360, height: 740 },
+	    isMobile: true, hasTouch: true, locale: 'zh-CN' })).newPage();
+	await login(tv, 'cun', process.env.CADRE_PW);
+	check('a village cadre inside its zones sees it on the today page too',
+	    (await tv.textContent('#alerts').catch(() => '')).includes('水库水位'));
+	await tv.context().close();
+	await p.goto(liveUrl);
 	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('text=立即停止这个紧急广播')]);
+	await p.goto(`${URL}/today`);
+	check('stopped, it is no longer in force on the today page',
+	    (await p.$('#alerts .alert')) === null && (await p.textContent('#alerts')).includes('现在没有紧急广播'));
+	await p.goto(liveUrl);
 	check('stopped: state 已取消', (await p.textContent('#state')) === '已取消');
 	const silent = await p.waitForFunction(() =>
 	    document.getElementById('playing').textContent === '0' ? true : false,
