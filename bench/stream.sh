@@ -22,6 +22,11 @@
 #                      (600 ms play-out delay)
 #   loss10_fec_only_decoded_pct  the same for the third speaker, same run,
 #                      which does not ask (retransmit = no): FEC alone
+#   burst_loss_decoded_pct, burst_loss_fec_only_decoded_pct  the same with
+#                      Gilbert-Elliott bursts (~4 packets, ~7 % lost) and
+#                      a 100-300 ms uplink
+#   outage2s_played_pct share of an emergency page the boxes played when
+#                      the link was gone for 2 s in its middle (target 100)
 #   emergency_loss10_decoded_pct, emergency_loss10_fec_only_decoded_pct
 #                      the same for an emergency page (200 ms delay)
 #   retransmit_kbps    resent audio per asking speaker in the programme
@@ -61,9 +66,12 @@ echo 'retransmit = no' >>s3.conf
 请大家提前做好准备，冰箱里的食物注意保存，老人和孩子注意安全。" 2>/dev/null
 secs=$("$B/tests/wavprobe" info src.wav | sed 's/.*seconds=\([0-9.]*\).*/\1/')
 
-run() {	# LOSS DMIN DMAX TAG PRIORITY
+run() {	# LOSS DMIN DMAX TAG PRIORITY [IMPAIR_ARG...]
+	_loss=$1 _dmin=$2 _dmax=$3 _tag=$4 _prio=$5
+	shift 5
 	rm -f s*.stats s*.trace
-	"$B/tests/impair" $PPORT $PORT 120 "$1" "$2" "$3" 0 11 >impair$4.txt &
+	"$B/tests/impair" $PPORT $PORT 120 "$_loss" "$_dmin" "$_dmax" 0 11 "$@" >impair$_tag.txt &
+	set -- "$_loss" "$_dmin" "$_dmax" "$_tag" "$_prio"
 	IP=$!
 	for i in 1 2 3; do
 		HOME=$T "$B/dalaba-speaker" -c s$i.conf --stats s$i.stats --trace s$i.trace &
@@ -203,4 +211,31 @@ fi
 run 10 20 80 elossy emergency
 decoded emergency_loss10_decoded_pct elossy s1.stats s2.stats
 decoded emergency_loss10_fec_only_decoded_pct elossy s3.stats
+
+# 4. a 4G link: losses in bursts (Gilbert-Elliott: bad with 2 % a packet,
+# good again with 25 %, so bursts of ~4 packets and ~7 % lost) and an
+# uplink of 100-300 ms against 20-80 ms down, for a programme
+run 0 20 80 burst village ge=2,25 up=100,300
+decoded burst_loss_decoded_pct burst s1.stats s2.stats
+decoded burst_loss_fec_only_decoded_pct burst s3.stats
+
+# 5. the link gone for 2 s in the middle of an emergency page: the share of
+# the whole page the boxes played (decoded or FEC), against the frames the
+# server sent (tests/impair's audio less the repeats), gap and all: a box
+# that only took up again after the gap plays ~95 %; one that also got the
+# gap's frames back in time, 100
+run 0 20 80 outage emergency 6000 2000
+set -- $(cat s1.stats s2.stats s3.stats 2>/dev/null | awk '$1=="played"{p+=$2}
+    $1=="fec_recovered"{f+=$2} END { print p + f + 0 }')
+_heard=$1
+_sent=$(awk '$1=="audio_pkts"{a=$2} $1=="repeat_pkts"{r=$2} END { print a - r }' \
+    impairoutage.txt 2>/dev/null)
+_gap=$(awk '$1=="blacked_audio"{print $2}' impairoutage.txt 2>/dev/null)
+echo "# outage: the three boxes played $_heard frames of ${_sent:-?} sent; ${_gap:-?} were sent into the 2 s gap"
+if [ "$RUN_OK" = 1 ] && bench_pos "$_heard" "$_sent" "$_gap"; then
+	bench_fig outage2s_played_pct "$(awk -v h="$_heard" -v s="$_sent" \
+	    'BEGIN { printf "%.2f", h * 100 / s }')" % 0 100.01
+else
+	bench_skip outage2s_played_pct "no frames played ('$_heard'), none sent ('$_sent') or no gap ('$_gap')"
+fi
 bench_done
