@@ -143,7 +143,7 @@ UNIT_LIBS_tts         := $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_scheduler   := $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_web-admin   := $(web-admin_LIB) $(UNIT_LIBS_scheduler)
 unit_module = $(strip \
-    $(if $(filter test_server test_wire,$(1)),broadcaster, \
+    $(if $(filter test_server test_wire test_enroll,$(1)),broadcaster, \
     $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
     $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler))))
 define unit_rule
@@ -216,7 +216,7 @@ endef
 $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
 $(eval $(call fuzz_target,dalabad_conf,scheduler/config.c))
 $(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
-$(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c))
+$(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c broadcaster/enroll_msg.c))
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
