@@ -133,6 +133,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
+              $(BUILD)/tests/mitm \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
               $(BUILD)/tests/asan_sender_race
 
@@ -163,6 +164,8 @@ $(BUILD)/tests/asan_sender_race: tests/asan/sender_race.c $(broadcaster_SRC)
 	$(CC) -std=gnu11 $(ASAN_FLAGS) $(WARN) -I. -D_GNU_SOURCE $(PKG_CFLAGS) -o $@ $^ \
 	    $(SPK_LIBS)
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/mitm: $(BUILD)/tests/mitm.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
