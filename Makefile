@@ -135,7 +135,7 @@ TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
               $(BUILD)/tests/mitm \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
-              $(BUILD)/tests/asan_sender_race
+              $(BUILD)/tests/asan_sender_race $(BUILD)/tests/notify_listen
 
 # A unit test links its module and what lies below it, in the one order
 # they depend (no --start-group): a test cannot lean on a module above.
@@ -143,10 +143,12 @@ UNIT_LIBS_broadcaster := $(broadcaster_LIB)
 UNIT_LIBS_tts         := $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_scheduler   := $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_web-admin   := $(web-admin_LIB) $(UNIT_LIBS_scheduler)
+UNIT_LIBS_speakers    := $(speakers_LIB) $(broadcaster_LIB)
 unit_module = $(strip \
     $(if $(filter test_server test_wire test_enroll,$(1)),broadcaster, \
+    $(if $(filter test_nack,$(1)),speakers, \
     $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
-    $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler))))
+    $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler)))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
     $$(UNIT_LIBS_$(call unit_module,$(1)))
@@ -163,6 +165,8 @@ $(BUILD)/tests/asan_sender_race: tests/asan/sender_race.c $(broadcaster_SRC)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(ASAN_FLAGS) $(WARN) -I. -D_GNU_SOURCE $(PKG_CFLAGS) -o $@ $^ \
 	    $(SPK_LIBS)
+$(BUILD)/tests/notify_listen: $(BUILD)/tests/notify_listen.o
+	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/mitm: $(BUILD)/tests/mitm.o
@@ -304,18 +308,54 @@ run: deps-check
 	@$(MAKE) --no-print-directory all
 	@sh scheduler/run-demo.sh $(BUILD)
 
-install: all
+# Where make install puts the service files; SYSCONFDIR is /etc whatever
+# the PREFIX (systemd and Debian look there).
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# The units and tmpfiles get this install's paths as they are installed.
+DIST_SED    := sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+# The example configuration: every key of dalabad -n, commented out, so an
+# installed server follows the built-in defaults until a key is set.
+$(BUILD)/dist/dalabad.conf: $(BUILD)/dalabad
+	@mkdir -p $(@D)
+	{ echo "# /etc/dalaba/dalabad.conf: dalabad's configuration (see dalabad(8))."; \
+	  echo "# Every key with its default, commented out; the unit passes --state-dir."; \
+	  $(BUILD)/dalabad -n | sed -e '1d' -e 's/^\([a-z_]* = \)/# \1/'; } > $@.new && mv $@.new $@
+
+install: all $(BUILD)/dist/dalabad.conf
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(PREFIX)/share/dalaba
 	install -m 644 $(PHRASES) $(DESTDIR)$(PREFIX)/share/dalaba/
+	install -m 644 $(BUILD)/dist/dalabad.conf $(DESTDIR)$(PREFIX)/share/dalaba/dalabad.conf.example
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	for u in dalabad dalaba-speaker; do \
+	    $(DIST_SED) dist/systemd/$$u.service.in > $(DESTDIR)$(UNITDIR)/$$u.service && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; done
+	install -m 644 dist/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf
+	$(DIST_SED) dist/tmpfiles.conf > $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	chmod 644 $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	@# A configuration the county changed is never overwritten: the new
+	@# example lands beside it as dalabad.conf.new.
+	install -d $(DESTDIR)$(SYSCONFDIR)/dalaba
+	@c=$(DESTDIR)$(SYSCONFDIR)/dalaba/dalabad.conf; \
+	if [ ! -e "$$c" ]; then install -m 644 $(BUILD)/dist/dalabad.conf "$$c"; \
+	elif ! cmp -s $(BUILD)/dist/dalabad.conf "$$c"; then \
+	    install -m 644 $(BUILD)/dist/dalabad.conf "$$c.new"; \
+	    echo "make install: $$c is changed and kept; the new example is $$c.new"; fi
 
 uninstall:
 	rm -f $(PROGRAMS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
 	rm -f $(MAN1:doc/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN8:doc/man/%=$(DESTDIR)$(MANDIR)/man8/%)
-	rm -f $(DESTDIR)$(PREFIX)/share/dalaba/phrases.txt
+	rm -f $(DESTDIR)$(PREFIX)/share/dalaba/phrases.txt \
+	    $(DESTDIR)$(PREFIX)/share/dalaba/dalabad.conf.example
+	rm -f $(DESTDIR)$(UNITDIR)/dalabad.service $(DESTDIR)$(UNITDIR)/dalaba-speaker.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
+	@# $(SYSCONFDIR)/dalaba/dalabad.conf is the county's: left in place.
 
 clean:
 	rm -rf build build-address build-undefined build-fuzz

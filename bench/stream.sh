@@ -17,7 +17,17 @@
 #                      a speaker that misjudges the clock by 5 ms plays 5 ms
 #                      off and still believes it is on time
 #   loss10_decoded_pct frames played as decoded audio (packet or FEC),
-#                      not concealment, at 10 % loss
+#                      not concealment, at 10 % loss, by the two speakers
+#                      that ask for lost packets again (NACKs): a programme
+#                      (600 ms play-out delay)
+#   loss10_fec_only_decoded_pct  the same for the third speaker, same run,
+#                      which does not ask (retransmit = no): FEC alone
+#   emergency_loss10_decoded_pct, emergency_loss10_fec_only_decoded_pct
+#                      the same for an emergency page (200 ms delay)
+#   retransmit_kbps    resent audio per asking speaker in the programme
+#                      run, IPv4+UDP included: packets tests/impair saw go
+#                      down a second time for the same stream and sequence
+#                      number, over the notice's length
 #
 # A figure whose inputs were not measured (a tool missing, a speaker that
 # never played) is named on stderr instead, and the script exits 1.
@@ -45,6 +55,8 @@ for i in 1 2 3; do
 	printf '[speaker]\nid = %s\nzone = 110101001001\nkey = %s\n[server]\naddress = 127.0.0.1\nport = %s\npublic_key = %s\n[audio]\noutput = %s\n[agent]\nhello_ms = 500\n' \
 	    $i "$K" $PPORT "$PK" "$OUT" >s$i.conf
 done
+# Speakers 1 and 2 ask for lost packets again; 3 relies on FEC alone.
+echo 'retransmit = no' >>s3.conf
 "$B/dalaba" say --repeat 2 -o src.wav "各位村民请注意，今天下午两点到五点，因线路检修，全村停电。\
 请大家提前做好准备，冰箱里的食物注意保存，老人和孩子注意安全。" 2>/dev/null
 secs=$("$B/tests/wavprobe" info src.wav | sed 's/.*seconds=\([0-9.]*\).*/\1/')
@@ -101,8 +113,10 @@ run() {	# LOSS DMIN DMAX TAG PRIORITY
 
 # 1. clean network: wire rate, latency, footprint
 run 0 0 0 clean emergency
-pk=$(awk '$1=="audio_pkts"{print $2}' impairclean.txt 2>/dev/null)
-by=$(awk '$1=="audio_bytes"{print $2}' impairclean.txt 2>/dev/null)
+# Without retransmissions: what went down a second time is not counted
+# (on a clean link there is none).
+pk=$(awk '$1=="audio_pkts"{a=$2} $1=="repeat_pkts"{r=$2} END {print a - r}' impairclean.txt 2>/dev/null)
+by=$(awk '$1=="audio_bytes"{a=$2} $1=="repeat_bytes"{r=$2} END {print a - r}' impairclean.txt 2>/dev/null)
 # three speakers share the proxy: per speaker is a third
 if [ "$RUN_OK" = 1 ] && bench_pos "$pk" "$by" "$secs"; then
 	bench_fig wire_kbps "$(awk -v p="$pk" -v b="$by" -v s="$secs" \
@@ -153,15 +167,40 @@ else
 		bench_skip $f "$cnt frames were heard by all three speakers (100 needed)"
 	done
 fi
-set -- $(cat s1.stats s2.stats s3.stats 2>/dev/null | awk '$1=="played"{p+=$2}
-    $1=="fec_recovered"{f+=$2} $1=="concealed"{c+=$2} END { print p + 0, f + 0, c + 0 }')
-dropped=$(awk '$1=="dropped"{print $2}' impairlossy.txt 2>/dev/null)
-echo "# at 10% loss: $1 played, $2 rebuilt by FEC, $3 concealed; tests/impair dropped ${dropped:-?}"
-# Only frames that were played, through a proxy that really lost packets.
-if [ "$RUN_OK" = 1 ] && bench_pos "$(($1 + $2 + $3))" "$dropped"; then
-	bench_fig loss10_decoded_pct "$(awk -v p="$1" -v f="$2" -v c="$3" \
-	    'BEGIN { printf "%.1f", (p + f) * 100 / (p + f + c) }')" % 0 100
+# decoded FIGURE TAG STATS...: frames played as decoded audio (packet or FEC)
+# over all played, from the speakers' own counters, through a proxy that
+# really lost packets (impair$TAG.txt)
+decoded() {
+	_fig=$1 _tag=$2
+	shift 2
+	set -- $(cat "$@" 2>/dev/null | awk '$1=="played"{p+=$2}
+	    $1=="fec_recovered"{f+=$2} $1=="concealed"{c+=$2} END { print p + 0, f + 0, c + 0 }')
+	_dropped=$(awk '$1=="dropped"{print $2}' impair$_tag.txt 2>/dev/null)
+	echo "# $_fig: $1 played, $2 rebuilt by FEC, $3 concealed; tests/impair dropped ${_dropped:-?}"
+	if [ "$RUN_OK" = 1 ] && bench_pos "$(($1 + $2 + $3))" "$_dropped"; then
+		bench_fig $_fig "$(awk -v p="$1" -v f="$2" -v c="$3" \
+		    'BEGIN { printf "%.2f", (p + f) * 100 / (p + f + c) }')" % 0 100
+	else
+		bench_skip $_fig "no frames played ($(($1 + $2 + $3))) or no packets dropped by tests/impair ('$_dropped')"
+	fi
+}
+decoded loss10_decoded_pct lossy s1.stats s2.stats
+decoded loss10_fec_only_decoded_pct lossy s3.stats
+# Resent traffic per asking speaker: the repeats tests/impair saw, with
+# IPv4 and UDP headers, over the notice (speaker 3 asks for nothing).
+rp=$(awk '$1=="repeat_pkts"{print $2}' impairlossy.txt 2>/dev/null)
+rb=$(awk '$1=="repeat_bytes"{print $2}' impairlossy.txt 2>/dev/null)
+n2=$(cat s1.stats s2.stats 2>/dev/null | awk '$1=="nacks"{n+=$2} END {print n + 0}')
+echo "# retransmission: $n2 NACKs from speakers 1 and 2; $(grep NACKs bclossy.err 2>/dev/null)"
+if [ "$RUN_OK" = 1 ] && bench_pos "$rp" "$rb" "$n2" "$secs"; then
+	bench_fig retransmit_kbps "$(awk -v p="$rp" -v b="$rb" -v s="$secs" \
+	    'BEGIN { printf "%.2f", (b + 28 * p) / 2 * 8 / s / 1000 }')" kbps 0.01 100
 else
-	bench_skip loss10_decoded_pct "no frames played ($(($1 + $2 + $3))) or no packets dropped by tests/impair ('$dropped')"
+	bench_skip retransmit_kbps "no resent packets seen by tests/impair ('$rp' packets, '$rb' bytes) or no NACKs ('$n2')"
 fi
+
+# 3. the same loss and jitter for an emergency page (200 ms delay)
+run 10 20 80 elossy emergency
+decoded emergency_loss10_decoded_pct elossy s1.stats s2.stats
+decoded emergency_loss10_fec_only_decoded_pct elossy s3.stats
 bench_done

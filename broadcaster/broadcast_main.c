@@ -134,6 +134,8 @@ usage(FILE *f)
 "  --repeat N          with --text: read it N times (default 1)\n"
 "  --idle SECONDS      only answer HELLOs for this long (tests)\n"
 "  --offline-ms MS     a speaker silent this long is offline (default 15000)\n"
+"  --retransmit-pps N  packets resent on NACKs per speaker and second\n"
+"                      (default 5, a burst of 10; 0: none)\n"
 "  --enroll-port N     with --idle: serve enrolment on HTTP port N\n"
 "  --new-token ID:ZONE create a one-time enrolment token and print it, the\n"
 "                      server key's fingerprint and the box's command\n"
@@ -205,6 +207,7 @@ main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "offline-ms", required_argument, NULL, 'O' },
+		{ "retransmit-pps", required_argument, NULL, 'R' },
 		{ "enroll-port", required_argument, NULL, 'E' },
 		{ "new-token", required_argument, NULL, 'N' },
 		{ "advertise", required_argument, NULL, 'A' },
@@ -215,7 +218,7 @@ main(int argc, char **argv)
 	const char *wav = NULL, *text = NULL, *new_token = NULL, *advertise = NULL;
 	int enroll_port = 0;
 	int port = 0, prio = 0, volume = -1, delay = -1, want = 0, wait_ms = 10000;
-	int repeat = 1, idle = -1, pubkey = 0, offline_ms = 0, ch;
+	int repeat = 1, idle = -1, pubkey = 0, offline_ms = 0, rtx_pps = -1, ch;
 	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
 	char err[512], hex[2 * BCAST_PK_LEN + 1];
 
@@ -245,6 +248,7 @@ main(int argc, char **argv)
 		case 'n': repeat = atoi(optarg); break;
 		case 'i': idle = atoi(optarg); break;
 		case 'O': offline_ms = atoi(optarg); break;
+		case 'R': rtx_pps = atoi(optarg); break;
 		case 'E': enroll_port = atoi(optarg); break;
 		case 'N': new_token = optarg; break;
 		case 'A': advertise = optarg; break;
@@ -281,7 +285,8 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 
 	struct bcast_config cfg = { .bind_addr = bind, .port = port, .sk = sk,
-	    .offline_after_ms = offline_ms };
+	    .offline_after_ms = offline_ms,
+	    .rtx_box_pps = rtx_pps < 0 ? 0 : rtx_pps == 0 ? -1 : rtx_pps };
 	struct bcast_server *srv = bcast_server_new(&cfg, err, sizeof(err));
 	if (srv == NULL) {
 		fprintf(stderr, "dalaba-broadcast: %s\n", err);
@@ -391,10 +396,14 @@ main(int argc, char **argv)
 			goto report;
 		}
 	}
-	if (interrupted)
+	if (interrupted) {
 		bcast_stream_cancel(st);
-	else
+	} else {
 		bcast_stream_close(st);
+		/* Stay until the last frame is heard, answering NACKs for it
+		 * (the play-out delay). */
+		bcast_server_drain(srv);
+	}
 	status = 0;
 report:
 	/* Speakers may have enrolled meanwhile: size the list afresh. */
@@ -405,6 +414,14 @@ report:
 	bcast_registry_list(srv, info, total);
 	fprintf(stderr, "dalaba-broadcast: %llu packets sent\n",
 	    (unsigned long long)bcast_server_packets_sent(srv));
+	struct bcast_rtx_stats rs;
+	bcast_server_rtx_stats(srv, &rs);
+	fprintf(stderr, "dalaba-broadcast: NACKs %llu taken, %llu refused; "
+	    "packets %llu asked, %llu resent (%llu bytes), %llu over budget, "
+	    "%llu unavailable\n", (unsigned long long)rs.nacks,
+	    (unsigned long long)rs.refused, (unsigned long long)rs.asked,
+	    (unsigned long long)rs.resent, (unsigned long long)rs.resent_bytes,
+	    (unsigned long long)rs.limited, (unsigned long long)rs.unavailable);
 	for (size_t i = 0; i < total; i++)
 		bcast_registry_get(srv, info[i].id, &info[i]);	/* with addresses */
 	for (size_t i = 0; i < total; i++)

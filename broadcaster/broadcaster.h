@@ -19,7 +19,11 @@
  * CONTROL PACKETS start with "DLB": a speaker's HELLO/heartbeat ('H'),
  * authenticated with its own key (HMAC-SHA-256), carrying its status and
  * an NTP-style send time; the server's reply ('R') echoes it with the
- * server's receive and send times, signed with the server key.
+ * server's receive and send times, signed with the server key. A speaker
+ * missing audio packets asks for them again with a NACK ('N'), also
+ * authenticated with its key; the server resends the very packets it
+ * signed, from a short history, to the address the speaker's HELLOs
+ * come from, within a budget per speaker and in total.
  */
 #ifndef DALABA_BROADCASTER_H
 #define DALABA_BROADCASTER_H
@@ -190,6 +194,28 @@ struct bcast_reply {
 #define BCAST_REPLY_OFF_SIG 40
 #define BCAST_REPLY_LEN (BCAST_REPLY_OFF_SIG + BCAST_SIG_LEN)
 
+/* A NACK ("DLBN"): the speaker id and a counter as in a HELLO (strictly
+ * increasing, but its own: NACKs and HELLOs are counted apart, so a NACK
+ * never makes the reply to a HELLO look stale), the stream, the first
+ * missing extended sequence number and a bitmap of the 32 after it (bit i:
+ * base + 1 + i is missing too, as in RFC 4585's generic NACK), then
+ * HMAC-SHA-256 with the speaker's key over everything before it. At most
+ * BCAST_NACK_SPAN packets per NACK. */
+#define BCAST_NACK_OFF_SSRC 16
+#define BCAST_NACK_OFF_BASE 20		/* 8 bytes */
+#define BCAST_NACK_OFF_BITMAP 28
+#define BCAST_NACK_OFF_MAC 32
+#define BCAST_NACK_LEN (BCAST_NACK_OFF_MAC + BCAST_HELLO_MAC_LEN)
+#define BCAST_NACK_SPAN 33		/* base and the 32 of the bitmap */
+
+struct bcast_nack {
+	uint32_t speaker_id;
+	uint64_t counter;	/* strictly increasing per speaker */
+	uint32_t ssrc;		/* the stream */
+	uint64_t base;		/* missing: base ... */
+	uint32_t bitmap;	/* ... and base + 1 + i for each bit i set */
+};
+
 int bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key,
     uint8_t *buf, size_t cap);
 /* Read the speaker id of a HELLO (to look its key up); -1 if not a HELLO. */
@@ -200,6 +226,13 @@ int bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk,
     uint8_t *buf, size_t cap);
 enum bcast_verdict bcast_reply_parse(const uint8_t *buf, size_t len,
     const uint8_t *pk, struct bcast_reply *r);
+
+int bcast_nack_pack(const struct bcast_nack *n, const uint8_t *key,
+    uint8_t *buf, size_t cap);
+/* Read the speaker id of a NACK (to look its key up); -1 if not a NACK. */
+int bcast_nack_peek_id(const uint8_t *buf, size_t len, uint32_t *id);
+enum bcast_verdict bcast_nack_parse(const uint8_t *buf, size_t len,
+    const uint8_t *key, struct bcast_nack *n);
 
 /* ---- keys and clocks ---------------------------------------------------------------- */
 
@@ -226,6 +259,29 @@ struct bcast_config {
 	int port;			/* 0: 5004; -1: any free port */
 	const uint8_t *sk;		/* server secret key */
 	int offline_after_ms;		/* silent this long = offline (default 15000) */
+	/* Packets resent on NACKs, a second: per speaker (0: the default,
+	 * BCAST_RTX_BOX_PPS) and for the whole server (0: BCAST_RTX_TOTAL_PPS);
+	 * negative: none. Each may burst to a second's worth (a speaker to
+	 * BCAST_RTX_BOX_BURST). */
+	int rtx_box_pps;
+	int rtx_total_pps;
+};
+/* 5 a second is 30 % of a stream's 16.7: a box at 10 % loss needs about
+ * 1.9 (its losses and the resends lost again); a burst of 10 covers a
+ * programme's 600 ms delay after a blip. */
+#define BCAST_RTX_BOX_PPS 5
+#define BCAST_RTX_BOX_BURST 10
+#define BCAST_RTX_TOTAL_PPS 4000
+
+/* What the server did with NACKs. */
+struct bcast_rtx_stats {
+	uint64_t nacks;			/* authentic, new, from an online speaker */
+	uint64_t refused;		/* unknown speaker, bad MAC, replayed, offline */
+	uint64_t asked;			/* packets the accepted NACKs asked for */
+	uint64_t resent;		/* packets sent again */
+	uint64_t resent_bytes;		/* their UDP payload */
+	uint64_t limited;		/* not sent: over a budget */
+	uint64_t unavailable;		/* not sent: not kept, too late, not theirs */
 };
 
 struct bcast_speaker_info {
@@ -280,6 +336,12 @@ void bcast_stream_cancel(struct bcast_stream *st);
 uint32_t bcast_stream_ssrc(const struct bcast_stream *st);
 /* Packets sent so far by this server (all streams, all speakers). */
 uint64_t bcast_server_packets_sent(struct bcast_server *s);
+/* What retransmission did so far (broadcaster.h's struct). */
+void bcast_server_rtx_stats(struct bcast_server *s, struct bcast_rtx_stats *out);
+/* Wait until no packet this server sent can still be played, so a last
+ * NACK is answered: for a program about to exit after its last stream
+ * (at most the longest play-out delay, ~10 s). */
+void bcast_server_drain(struct bcast_server *s);
 /* CPU time the sender thread has used, µs (for monitoring and benchmarks). */
 int64_t bcast_server_sender_cpu_us(struct bcast_server *s);
 

@@ -33,4 +33,15 @@ void dlog_fatal(const char *fmt, ...)
 /* in with its control characters as \xNN, cut to fit cap. */
 void dlog_escape(const char *in, char *out, size_t cap);
 
+/*
+ * Telling the service manager (sdnotify.c; the sd_notify protocol without
+ * libsystemd): state ("READY=1", "STOPPING=1", "WATCHDOG=1", "STATUS=...")
+ * as one datagram to $NOTIFY_SOCKET. 1 sent, 0 not under a manager that
+ * listens (no $NOTIFY_SOCKET), -1 the socket refused it.
+ */
+int dlog_notify(const char *state);
+/* How often to send "WATCHDOG=1": half of $WATCHDOG_USEC in ms, or 0 when
+ * no watchdog is asked for (or it is meant for another process). */
+unsigned dlog_watchdog_ms(void);
+
 #endif

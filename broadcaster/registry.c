@@ -18,9 +18,8 @@ slot_of(uint32_t id, size_t cap)
 	return (size_t)((id * 2654435761u) & (uint32_t)(cap - 1));
 }
 
-/* Lock held. */
-static struct spk_entry *
-find(struct bcast_server *s, uint32_t id)
+struct spk_entry *
+reg_find(struct bcast_server *s, uint32_t id)
 {
 	if (s->idx_cap == 0)
 		return NULL;
@@ -74,7 +73,7 @@ bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
 		return -1;
 	}
 	pthread_mutex_lock(&s->lock);
-	if ((e = find(s, id)) == NULL) {
+	if ((e = reg_find(s, id)) == NULL) {
 		if (s->nspk == s->cap) {
 			size_t cap = s->cap ? 2 * s->cap : 64;
 			struct spk_entry *n = realloc(s->spk, cap * sizeof(*n));
@@ -194,7 +193,7 @@ bcast_registry_get(struct bcast_server *s, uint32_t id,
 	struct spk_entry *e;
 
 	pthread_mutex_lock(&s->lock);
-	if ((e = find(s, id)) != NULL)
+	if ((e = reg_find(s, id)) != NULL)
 		info_of(s, e, now, true, out);
 	pthread_mutex_unlock(&s->lock);
 	return e ? 0 : -1;
@@ -219,9 +218,9 @@ bcast_registry_snapshot(struct bcast_server *s, size_t *n)
 }
 
 /*
- * A datagram on the server's port. Only HELLOs are expected: anything else,
- * or a HELLO from an unknown speaker, with a bad MAC or an old counter, is
- * ignored without a reply (no amplification, no oracle).
+ * A datagram on the server's port: a NACK (retransmit.c) or a HELLO.
+ * Anything else, or a HELLO from an unknown speaker, with a bad MAC or an
+ * old counter, is ignored without a reply (no amplification, no oracle).
  */
 void
 reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
@@ -234,10 +233,14 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	uint32_t id;
 	int64_t t2 = bcast_server_now_us();
 
+	if (bcast_nack_peek_id(buf, len, &id) == 0) {
+		rtx_handle_nack(s, buf, len, id);
+		return;
+	}
 	if (bcast_hello_peek_id(buf, len, &id) != 0)
 		return;
 	pthread_mutex_lock(&s->lock);
-	e = find(s, id);
+	e = reg_find(s, id);
 	if (e == NULL || bcast_hello_parse(buf, len, e->key, &h) != BCAST_OK ||
 	    h.counter <= e->last_counter) {
 		pthread_mutex_unlock(&s->lock);

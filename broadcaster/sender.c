@@ -58,6 +58,17 @@ bcast_stream_open(struct bcast_server *s, const char *zone,
 	st->delay_us = (int64_t)delay_ms * 1000;
 	pthread_mutex_lock(&s->lock);
 	st->ssrc = s->next_ssrc++;
+	st->hist = rtx_history_new(st->ssrc, &st->zone, prio, st->delay_us);
+	if (st->hist == NULL) {
+		pthread_mutex_unlock(&s->lock);
+		opus_encoder_destroy(st->enc);
+		free(st);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rtx_sweep(s, bcast_mono_now_us());
+	st->hist->next = s->hist;
+	s->hist = st->hist;
 	st->next = s->streams;
 	s->streams = st;
 	pthread_mutex_unlock(&s->lock);
@@ -118,6 +129,8 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 		return -1;
 	q->len = (uint16_t)len;
 	q->due_mono = st->t0_mono + off;
+	q->until_mono = q->due_mono + st->delay_us;
+	q->seq = a.seq;
 	st->qcount++;
 	st->frames++;
 	if (flags & BCAST_FLAG_END)
@@ -165,6 +178,10 @@ unlink_and_free(struct bcast_stream *st)
 			break;
 		}
 	}
+	/* Its history stays until its last packet is heard: the last
+	 * frames are asked for again after the stream is closed. */
+	st->hist->live = 0;
+	rtx_sweep(s, bcast_mono_now_us());
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	opus_encoder_destroy(st->enc);
@@ -210,14 +227,13 @@ bcast_stream_cancel(struct bcast_stream *st)
 	unlink_and_free(st);	/* unlocks */
 }
 
-/* Does a stream of higher priority than st also cover zone z? */
-static int
-claimed_by_higher(struct bcast_server *s, const struct bcast_stream *st,
+int
+sender_claimed_above(struct bcast_server *s, enum bcast_priority prio,
     const struct bcast_zone *z)
 {
 	for (struct bcast_stream *o = s->streams; o; o = o->next)
-		if (o != st && o->prio > st->prio && !o->cancelled &&
-		    o->frames > 0 && bcast_zone_covers(&o->zone, z))
+		if (o->prio > prio && !o->cancelled && o->frames > 0 &&
+		    bcast_zone_covers(&o->zone, z))
 			return 1;
 	return 0;
 }
@@ -261,6 +277,9 @@ sender_main(void *arg)
 		pkt = next->q[next->qhead];
 		next->qhead = (next->qhead + 1) % STREAM_QUEUE;
 		next->qcount--;
+		/* Kept before it leaves: a NACK for it may come back fast. */
+		rtx_history_put(next->hist, pkt.seq, pkt.data, pkt.len,
+		    pkt.until_mono);
 		pthread_cond_broadcast(&s->cond);
 
 		/* Pick the receivers under the lock, send without it. The
@@ -276,7 +295,7 @@ sender_main(void *arg)
 				struct spk_entry *e = &s->spk[i];
 				if (e->alen == 0 || now - e->last_heard_mono > offline ||
 				    !bcast_zone_covers(&next->zone, &e->zone) ||
-				    claimed_by_higher(s, next, &e->zone))
+				    sender_claimed_above(s, next->prio, &e->zone))
 					continue;
 				memcpy(&addrs[n], &e->addr, e->alen);
 				msgs[n].msg_hdr.msg_name = &addrs[n];

@@ -59,6 +59,12 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 	s->offline_after_ms = cfg->offline_after_ms > 0 ? cfg->offline_after_ms :
 	    15000;
 	randombytes_buf(&s->next_ssrc, sizeof(s->next_ssrc));
+	s->rtx_box_pps = cfg->rtx_box_pps ? cfg->rtx_box_pps : BCAST_RTX_BOX_PPS;
+	s->rtx_box_burst = s->rtx_box_pps > BCAST_RTX_BOX_BURST ? s->rtx_box_pps :
+	    BCAST_RTX_BOX_BURST;
+	s->rtx_total_pps = cfg->rtx_total_pps ? cfg->rtx_total_pps :
+	    BCAST_RTX_TOTAL_PPS;
+	s->rtx_total_burst = s->rtx_total_pps;	/* a second's worth */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 
@@ -123,6 +129,11 @@ bcast_server_free(struct bcast_server *s)
 		pthread_join(s->tx, NULL);
 	}
 	close(s->fd);
+	while (s->hist) {
+		struct rtx_history *h = s->hist;
+		s->hist = h->next;
+		free(h);
+	}
 	free(s->spk);
 	free(s->idx);
 	sodium_memzero(s->sk, sizeof(s->sk));

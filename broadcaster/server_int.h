@@ -16,6 +16,48 @@
 
 #define STREAM_QUEUE 32		/* packets, ~1.9 s at 60 ms */
 
+/* Retransmission (retransmit.c). A token bucket: up to burst packets at
+ * once, refilled at rate a second. */
+struct rtx_bucket {
+	double tokens;
+	int64_t last_mono;		/* 0: full, never used */
+};
+/* Take one token if there is one: 1, else 0 (rate <= 0: never). */
+int rtx_bucket_take(struct rtx_bucket *b, double rate, double burst,
+    int64_t now_mono);
+
+/* The packets a stream sent, signed, kept as long as a speaker can still
+ * play them (until each one's presentation time), so a NACK gets the very
+ * bytes again. A ring indexed by sequence number; it outlives its stream
+ * (the last frames are asked for after the stream is closed). */
+struct rtx_pkt {
+	uint64_t seq1;			/* sequence number + 1; 0 empty */
+	int64_t until_mono;		/* useless to anyone after this */
+	uint16_t len;
+	uint8_t data[BCAST_MAX_PACKET];
+};
+struct rtx_history {
+	struct rtx_history *next;
+	uint32_t ssrc;
+	struct bcast_zone zone;
+	enum bcast_priority prio;
+	int live;			/* its stream still exists */
+	int64_t until_mono;		/* the newest packet's */
+	size_t cap;
+	struct rtx_pkt pkt[];
+};
+#define RTX_HISTORY_MAX 170		/* packets: 10.2 s, the longest delay */
+/* A history for a stream heard delay_us after it is sent; NULL if out of
+ * memory. Free with free(). */
+struct rtx_history *rtx_history_new(uint32_t ssrc, const struct bcast_zone *z,
+    enum bcast_priority prio, int64_t delay_us);
+void rtx_history_put(struct rtx_history *h, uint64_t seq, const uint8_t *data,
+    size_t len, int64_t until_mono);
+/* The packet seq if it is kept and still of use at now_mono, else NULL. */
+const struct rtx_pkt *rtx_history_get(const struct rtx_history *h,
+    uint64_t seq, int64_t now_mono);
+
+
 struct spk_entry {
 	uint32_t id;
 	struct bcast_zone zone;
@@ -23,6 +65,8 @@ struct spk_entry {
 	struct sockaddr_storage addr;
 	socklen_t alen;
 	uint64_t last_counter;
+	uint64_t last_nack_counter;	/* NACKs are counted apart from HELLOs */
+	struct rtx_bucket rtx;		/* its share of resent packets */
 	int64_t last_heard_us;		/* server clock */
 	int64_t last_heard_mono;	/* for the offline timeout */
 	struct bcast_status st;
@@ -30,6 +74,8 @@ struct spk_entry {
 
 struct queued_pkt {
 	int64_t due_mono;
+	int64_t until_mono;		/* its presentation time, our clock */
+	uint64_t seq;
 	uint16_t len;
 	uint8_t data[BCAST_MAX_PACKET];
 };
@@ -43,6 +89,7 @@ struct bcast_stream {
 	uint8_t volume;
 	int64_t delay_us;
 	OpusEncoder *enc;
+	struct rtx_history *hist;	/* owned by the server's list */
 	int16_t pcm[BCAST_FRAME_SAMPLES];
 	size_t npcm;
 	uint64_t seq;
@@ -83,6 +130,13 @@ struct bcast_server {
 	uint32_t *idx;
 	size_t idx_cap;
 	struct bcast_stream *streams;
+	struct rtx_history *hist;	/* every stream's, and recent ended ones' */
+	double rtx_box_pps, rtx_box_burst, rtx_total_pps, rtx_total_burst;
+	struct rtx_bucket rtx_total;
+	struct bcast_rtx_stats rtx;
+	/* What one NACK gets, for the receiver thread to send unlocked. */
+	uint8_t rtx_out[BCAST_NACK_SPAN][BCAST_MAX_PACKET];
+	uint16_t rtx_out_len[BCAST_NACK_SPAN];
 	uint64_t packets_sent;
 	uint32_t next_ssrc;
 	volatile int stop;
@@ -91,9 +145,19 @@ struct bcast_server {
 };
 
 /* registry.c */
+/* The speaker with this id, or NULL. Lock held. */
+struct spk_entry *reg_find(struct bcast_server *s, uint32_t id);
 void reg_handle_datagram(struct bcast_server *s, const uint8_t *buf,
     size_t len, const struct sockaddr_storage *from, socklen_t alen);
+/* retransmit.c: a NACK from a registered speaker (lock not held). */
+void rtx_handle_nack(struct bcast_server *s, const uint8_t *buf, size_t len,
+    uint32_t id);
+/* Free the histories of ended streams that nobody can use any more. Lock held. */
+void rtx_sweep(struct bcast_server *s, int64_t now_mono);
 /* sender.c */
 void *sender_main(void *arg);
+/* Does a stream of a higher priority than prio cover zone z? Lock held. */
+int sender_claimed_above(struct bcast_server *s, enum bcast_priority prio,
+    const struct bcast_zone *z);
 
 #endif

@@ -20,7 +20,8 @@
  * broadcaster.h may be renamed, never moved. */
 _Static_assert(BCAST_HDR_LEN == 108 &&
     (BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) % 4 == 0, "audio header layout");
-_Static_assert(BCAST_HELLO_LEN == 92 && BCAST_REPLY_LEN == 104,
+_Static_assert(BCAST_HELLO_LEN == 92 && BCAST_REPLY_LEN == 104 &&
+    BCAST_NACK_LEN == 64,
     "control packet layout");
 
 static void
@@ -213,6 +214,7 @@ bcast_audio_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 
 static const uint8_t hello_magic[4] = { 'D', 'L', 'B', 'H' };
 static const uint8_t reply_magic[4] = { 'D', 'L', 'B', 'R' };
+static const uint8_t nack_magic[4] = { 'D', 'L', 'B', 'N' };
 
 int
 bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key, uint8_t *buf,
@@ -309,6 +311,52 @@ bcast_reply_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 	r->t1_us = (int64_t)get64(buf + BCAST_CTL_OFF_T1);
 	r->t2_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T2);
 	r->t3_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T3);
+	return BCAST_OK;
+}
+
+int
+bcast_nack_pack(const struct bcast_nack *n, const uint8_t *key, uint8_t *buf,
+    size_t cap)
+{
+	if (cap < BCAST_NACK_LEN)
+		return -1;
+	memcpy(buf, nack_magic, 4);
+	put32(buf + BCAST_CTL_OFF_ID, n->speaker_id);
+	put64(buf + BCAST_CTL_OFF_COUNTER, n->counter);
+	put32(buf + BCAST_NACK_OFF_SSRC, n->ssrc);
+	put64(buf + BCAST_NACK_OFF_BASE, n->base);
+	put32(buf + BCAST_NACK_OFF_BITMAP, n->bitmap);
+	crypto_auth_hmacsha256(buf + BCAST_NACK_OFF_MAC, buf, BCAST_NACK_OFF_MAC,
+	    key);
+	return BCAST_NACK_LEN;
+}
+
+int
+bcast_nack_peek_id(const uint8_t *buf, size_t len, uint32_t *id)
+{
+	if (len != BCAST_NACK_LEN || memcmp(buf, nack_magic, 4) != 0)
+		return -1;
+	*id = get32(buf + BCAST_CTL_OFF_ID);
+	return 0;
+}
+
+enum bcast_verdict
+bcast_nack_parse(const uint8_t *buf, size_t len, const uint8_t *key,
+    struct bcast_nack *n)
+{
+	if (len != BCAST_NACK_LEN || memcmp(buf, nack_magic, 4) != 0)
+		return BCAST_BAD_FORMAT;
+	if (crypto_auth_hmacsha256_verify(buf + BCAST_NACK_OFF_MAC, buf,
+	    BCAST_NACK_OFF_MAC, key) != 0)
+		return BCAST_BAD_SIGNATURE;
+	n->speaker_id = get32(buf + BCAST_CTL_OFF_ID);
+	n->counter = get64(buf + BCAST_CTL_OFF_COUNTER);
+	n->ssrc = get32(buf + BCAST_NACK_OFF_SSRC);
+	n->base = get64(buf + BCAST_NACK_OFF_BASE);
+	n->bitmap = get32(buf + BCAST_NACK_OFF_BITMAP);
+	/* Extended sequence numbers have 48 bits: the span must fit. */
+	if (n->base > (UINT64_C(1) << 48) - BCAST_NACK_SPAN)
+		return BCAST_BAD_FORMAT;
 	return BCAST_OK;
 }
 

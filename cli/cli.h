@@ -20,5 +20,8 @@ int cli_broadcasts(int argc, char **argv);
 /* cli_user.c */
 int cli_user(int argc, char **argv);
 int cli_page(int argc, char **argv);
+/* cli_backup.c: the store through SQLite's online backup API. */
+int cli_backup(int argc, char **argv);
+int cli_restore(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct {
 	{ "status", cli_status, "what dalabad is doing now" },
 	{ "broadcasts", cli_broadcasts, "what aired, where, and who confirmed it" },
 	{ "say", cli_say, "read a notice aloud locally (to a file or the sound card)" },
+	{ "backup", cli_backup, "copy dalabad's store to a file, while it runs" },
+	{ "restore", cli_restore, "put a backup back as the store (dalabad stopped)" },
 };
 
 static void

@@ -49,6 +49,7 @@ on_stop(gpointer data)
 	struct daemon *dm = data;
 
 	dlog(LOG_NOTICE, "stopping");
+	dlog_notify("STOPPING=1");
 	g_main_loop_quit(dm->d.loop);
 	return G_SOURCE_CONTINUE;
 }
@@ -58,8 +59,21 @@ on_hup(gpointer data)
 {
 	struct daemon *dm = data;
 
+	dlog_notify("RELOADING=1");
 	dalabad_reload(&dm->d);
 	web_admin_reconfigure(dm->web);	/* its connection caps */
+	dlog_notify("READY=1");
+	return G_SOURCE_CONTINUE;
+}
+
+/* The watchdog's ping comes from the main loop itself: a loop that stops
+ * turning (a deadlock, a stuck call) stops the pings, and systemd
+ * restarts the daemon. */
+static gboolean
+on_watchdog(gpointer data)
+{
+	(void)data;
+	dlog_notify("WATCHDOG=1");
 	return G_SOURCE_CONTINUE;
 }
 
@@ -143,6 +157,12 @@ main(int argc, char **argv)
 		dalabad_config_clear(&d->cfg);
 		return 1;
 	}
+	/* Under systemd (Type=notify): up only now, with the store, keys and
+	 * listeners ready. */
+	dlog_notify("READY=1\nSTATUS=on the air, serving the API");
+	unsigned wd = dlog_watchdog_ms();
+	if (wd > 0)
+		g_timeout_add(wd, on_watchdog, NULL);
 	g_main_loop_run(d->loop);
 	daemon_stop(&dm);
 	g_main_loop_unref(d->loop);

@@ -16,6 +16,7 @@
 #include <opus/opus.h>
 
 #include "broadcaster/log.h"
+#include "speakers/nack.h"
 #include "speakers/speaker.h"
 
 #define FRAME_US (BCAST_FRAME_MS * 1000)
@@ -35,6 +36,9 @@ _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
 #define HELLO_RETRY_MS 300		/* until the first reply */
 #define HELLO_MAX_BACKOFF_MS 10000
 #define CLOCK_SAMPLES 8
+/* Retransmission, on top of FEC: a missing packet is asked for again when
+ * a later one shows the gap, by the rules of nack.c. */
+#define NACK_PER_PASS 4			/* NACKs a pass: 132 packets */
 
 struct slot {
 	uint64_t seq;
@@ -66,6 +70,10 @@ struct agent {
 	int64_t last_rx_mono;
 	uint32_t done_ssrc[8];		/* recently ended streams */
 	int ndone;
+	uint64_t top_seq1;		/* this stream's newest seq + 1; 0 none */
+	struct nack_miss miss[JB_SLOTS];
+	uint64_t nack_counter;		/* strictly increasing, like HELLO's */
+	int64_t rtt_min, rtt_max;	/* of the recent clock samples */
 
 	int synced;
 	int64_t offset_us;		/* server clock - our monotonic clock */
@@ -180,6 +188,13 @@ on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 		if (a->cs[i].rtt < a->cs[best].rtt)
 			best = i;
 	a->offset_us = a->cs[best].off;
+	a->rtt_min = a->rtt_max = a->cs[0].rtt;
+	for (int i = 1; i < n; i++) {
+		if (a->cs[i].rtt < a->rtt_min)
+			a->rtt_min = a->cs[i].rtt;
+		if (a->cs[i].rtt > a->rtt_max)
+			a->rtt_max = a->cs[i].rtt;
+	}
 	if (!a->synced)
 		dlog(LOG_NOTICE, "clock synced with the server (round trip %lld "
 		    "ms)", (long long)(rtt / 1000));
@@ -279,6 +294,8 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		/* Sequence numbers restart with each stream: what the last
 		 * one left in seen[] says nothing about this one. */
 		memset(a->seen, 0, sizeof(a->seen));
+		memset(a->miss, 0, sizeof(a->miss));
+		a->top_seq1 = 0;
 		a->prio = p.priority;
 		a->next_seq = p.seq;
 		a->next_pts = p.pts_us;
@@ -307,6 +324,11 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		a->k.dropped[BCAST_STALE]++;
 		return;
 	}
+	if (a->miss[p.seq % JB_SLOTS].seq1 == p.seq + 1 &&
+	    a->miss[p.seq % JB_SLOTS].tries > 0)
+		a->k.nack_recovered++;	/* asked for, and here in time */
+	if (p.seq + 1 > a->top_seq1)
+		a->top_seq1 = p.seq + 1;
 	struct slot *s = &a->jb[p.seq % JB_SLOTS];
 	if (s->used && s->seq != p.seq)
 		a->buffered--;	/* overwritten by a newer lap of the ring */
@@ -319,6 +341,62 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	s->volume = p.volume;
 	s->len = (uint16_t)p.opus_len;
 	memcpy(s->data, p.opus, p.opus_len);
+}
+
+static void
+send_nack(struct agent *a, struct bcast_nack *n)
+{
+	uint8_t buf[BCAST_NACK_LEN];
+	int64_t wall = bcast_server_now_us();
+
+	/* As a HELLO's, but its own: the server refuses a NACK whose
+	 * counter it has seen, so a NACK cannot be replayed. */
+	a->nack_counter = (uint64_t)wall > a->nack_counter ? (uint64_t)wall :
+	    a->nack_counter + 1;
+	n->speaker_id = a->c->id;
+	n->counter = a->nack_counter;
+	n->ssrc = a->ssrc;
+	if (bcast_nack_pack(n, a->c->key, buf, sizeof(buf)) > 0 &&
+	    sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
+	    a->srvlen) == (ssize_t)sizeof(buf))
+		a->k.nacks++;
+}
+
+/* Ask for the packets missing between the next frame to play and the
+ * newest packet of the stream, those that can still come in time. */
+static void
+ask_missing(struct agent *a, int64_t now)
+{
+	struct bcast_nack n = { 0 };
+	int have = 0, sent = 0;
+
+	if (!a->c->retransmit || !a->active || a->stalled || !a->synced ||
+	    a->top_seq1 <= a->next_seq + 1)
+		return;
+	int64_t lead = -1;
+	for (uint64_t q = a->next_seq; q + 1 < a->top_seq1; q++) {
+		struct slot *s = &a->jb[q % JB_SLOTS];
+		if (s->used && s->seq == q)
+			continue;
+		if (lead < 0)	/* asked of the device only when needed */
+			lead = spk_output_delay_us(a->out);
+		/* Its frame's turn at the output, on our clock. */
+		int64_t due = a->next_pts + (int64_t)(q - a->next_seq) * FRAME_US -
+		    a->offset_us - lead;
+		if (have && !nack_fits(&n, q)) {
+			send_nack(a, &n);
+			have = 0;
+			if (++sent == NACK_PER_PASS)
+				return;
+		}
+		if (!nack_should_ask(&a->miss[q % JB_SLOTS], q, now, due,
+		    a->rtt_min, a->rtt_max))
+			continue;
+		nack_add(&n, &have, q);
+		a->k.nack_asked++;
+	}
+	if (have)
+		send_nack(a, &n);
 }
 
 static void
@@ -425,7 +503,8 @@ write_stats(const struct agent *a)
 	fprintf(f, "lower_priority %llu\nlate %llu\nplayed %llu\n"
 	    "fec_recovered %llu\nconcealed %llu\nstreams %llu\nreplies %llu\n"
 	    "synced %d\nclock_offset_us %lld\nplaying %d\n"
-	    "underruns %llu\nwrite_errors %llu\n",
+	    "underruns %llu\nwrite_errors %llu\nnacks %llu\nnack_asked %llu\n"
+	    "nack_recovered %llu\n",
 	    (unsigned long long)a->k.lower_priority,
 	    (unsigned long long)a->k.late, (unsigned long long)a->k.played,
 	    (unsigned long long)a->k.fec_recovered,
@@ -433,7 +512,10 @@ write_stats(const struct agent *a)
 	    (unsigned long long)a->k.streams, (unsigned long long)a->k.replies,
 	    a->synced, (long long)a->offset_us, a->active,
 	    (unsigned long long)(a->out ? spk_output_underruns(a->out) : 0),
-	    (unsigned long long)a->k.write_errors);
+	    (unsigned long long)a->k.write_errors,
+	    (unsigned long long)a->k.nacks,
+	    (unsigned long long)a->k.nack_asked,
+	    (unsigned long long)a->k.nack_recovered);
 	fclose(f);
 	rename(tmp, a->c->stats);
 }
@@ -539,6 +621,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 			next_stats = now + 500000;
 		}
 		int64_t wait = play_due(a, now);
+		ask_missing(a, now);
 		/* Others read a WAV output while we run (sox, the tests): keep
 		 * its header current rather than empty until exit. A failure
 		 * counts like a frame the output would not take. */
@@ -562,6 +645,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 				else
 					on_audio(a, buf, (size_t)n, t4);
 			}
+			ask_missing(a, bcast_mono_now_us());
 		}
 	}
 	rc = 0;

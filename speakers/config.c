@@ -1,8 +1,8 @@
 /*
  * config.c — the speaker's INI file: [speaker] id, zone, key; [server]
  * address, port, public_key; [audio] output, volume; [agent] hello_ms,
- * stats. Unknown keys are errors, so a typo is found at `-n`, not at the
- * next emergency. The parser works on the text (the file's, or the
+ * stats, retransmit. Unknown keys are errors, so a typo is found at `-n`,
+ * not at the next emergency. The parser works on the text (the file's, or the
  * enrolment answer's), so the fuzzer runs exactly what the box runs.
  */
 #include <errno.h>
@@ -22,6 +22,7 @@ spk_config_default(struct spk_config *c)
 	strcpy(c->output, "alsa:default");
 	c->volume = 80;
 	c->hello_ms = 2000;
+	c->retransmit = 1;
 }
 
 static char *
@@ -120,6 +121,12 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v,
 		}
 		if (strcmp(k, "stats") == 0)
 			return copy(c->stats, sizeof(c->stats), v);
+		if (strcmp(k, "retransmit") == 0) {
+			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+				return 0;
+			c->retransmit = strcmp(v, "yes") == 0;
+			return 1;
+		}
 	}
 	return -1;
 }
@@ -301,12 +308,15 @@ spk_config_write(FILE *f, const struct spk_config *c)
 	 * follows the defaults of the agent it runs. */
 	if (c->volume != def.volume)
 		fprintf(f, "volume = %d\n", c->volume);
-	if (c->hello_ms != def.hello_ms || c->stats[0] != '\0')
+	if (c->hello_ms != def.hello_ms || c->stats[0] != '\0' ||
+	    c->retransmit != def.retransmit)
 		fprintf(f, "[agent]\n");
 	if (c->hello_ms != def.hello_ms)
 		fprintf(f, "hello_ms = %d\n", c->hello_ms);
 	if (c->stats[0] != '\0')
 		fprintf(f, "stats = %s\n", c->stats);
+	if (c->retransmit != def.retransmit)
+		fprintf(f, "retransmit = %s\n", c->retransmit ? "yes" : "no");
 	return ferror(f) ? -1 : 0;
 }
 

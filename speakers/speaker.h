@@ -26,6 +26,7 @@ struct spk_config {
 	int volume;			/* 0-100 */
 	int hello_ms;			/* heartbeat interval */
 	char stats[512];		/* write counters here ("" = none) */
+	int retransmit;			/* ask for missing packets again (NACK) */
 	char trace[512];		/* log each frame's play-out ("" = none) */
 };
 
@@ -109,6 +110,9 @@ struct spk_counters {
 	uint64_t streams;		/* streams started */
 	uint64_t replies;		/* server replies accepted */
 	uint64_t write_errors;		/* frames the output failed to take */
+	uint64_t nacks;			/* NACK messages sent */
+	uint64_t nack_asked;		/* packets asked for in them */
+	uint64_t nack_recovered;	/* asked-for packets that came in time */
 };
 
 /* Run until *stop is set (by a signal handler). Returns 0 or -1 at start-up

@@ -7,17 +7,26 @@
  * It stops by itself after --seconds and prints what it did.
  *
  *   impair LISTEN_PORT SERVER_PORT SECONDS LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS
- *          DUP_PCT SEED [BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS]]
+ *          DUP_PCT SEED [BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS
+ *          [NACK_ABUSE]]]
  *
  * A blackout drops everything, both ways, for BLACKOUT_MS from
  * BLACKOUT_AT_MS after the proxy starts (a 4G link gone for a moment).
  * REPLY_COPIES more copies of each reply to a HELLO are sent
- * REPLY_DELAY_MS late (a sniffer re-sending what it saw).
+ * REPLY_DELAY_MS late (a sniffer re-sending what it saw). With NACK_ABUSE
+ * 1, each NACK a speaker sends goes up as it is, then again (replayed) and
+ * once more with a byte of its MAC changed and its counter moved on
+ * (forged), all from the speaker's own address.
+ *
+ * It counts the audio it forwards down per speaker that repeats a (stream,
+ * sequence number) it already forwarded there: resent packets (or the
+ * duplicates it made itself), measured on the wire.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +36,13 @@
 #define MAX_CLIENTS 32
 #define MAX_PENDING 4096
 
+#define SEEN 1024		/* recent (SSRC, seq) per speaker, for repeats */
+
 struct client {
 	struct sockaddr_in addr;
 	int up;			/* socket towards the server */
+	uint32_t seen_ssrc[SEEN];
+	uint32_t seen_seq1[SEEN];	/* RTP seq + 1; 0 empty */
 };
 
 struct pending {
@@ -71,12 +84,14 @@ now_us(void)
 int
 main(int argc, char **argv)
 {
-	if (argc != 9 && argc != 11 && argc != 13) {
+	if (argc != 9 && argc != 11 && argc != 13 && argc != 14) {
 		fprintf(stderr, "usage: impair LISTEN_PORT SERVER_PORT SECONDS "
 		    "LOSS_PCT DELAY_MIN_MS DELAY_MAX_MS DUP_PCT SEED "
-		    "[BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS]]\n");
+		    "[BLACKOUT_AT_MS BLACKOUT_MS [REPLY_COPIES REPLY_DELAY_MS "
+		    "[NACK_ABUSE]]]\n");
 		return 2;
 	}
+	int nack_abuse = argc > 13 ? atoi(argv[13]) : 0;
 	int64_t bo_at = argc > 9 ? atoll(argv[9]) * 1000 : 0;
 	int64_t bo_len = argc > 9 ? atoll(argv[10]) * 1000 : 0;
 	int reply_copies = argc > 11 ? atoi(argv[11]) : 0;
@@ -87,7 +102,7 @@ main(int argc, char **argv)
 	double dup = atof(argv[7]) / 100;
 	rng = strtoull(argv[8], NULL, 10) * 2654435761u | 1;
 
-	struct client cl[MAX_CLIENTS];
+	static struct client cl[MAX_CLIENTS];
 	int ncl = 0;
 	struct sockaddr_in srv = { .sin_family = AF_INET,
 	    .sin_port = htons((uint16_t)sport) }, la = srv;
@@ -101,6 +116,8 @@ main(int argc, char **argv)
 	}
 	long fwd_up = 0, fwd_down = 0, dropped = 0, duplicated = 0, blacked = 0;
 	long replayed = 0;
+	long nacks_up = 0, nacks_replayed = 0, nacks_forged = 0;
+	long repeat_pkts = 0, repeat_bytes = 0;
 	long audio_pkts = 0, audio_bytes = 0;	/* offered by the server */
 	int64_t start = now_us(), end = start + (int64_t)(seconds * 1e6);
 	unsigned char buf[1500];
@@ -147,6 +164,20 @@ main(int argc, char **argv)
 				    (struct sockaddr *)&srv, sizeof(srv));
 				fwd_up++;
 			}
+			/* A NACK (64 bytes, "DLBN"): counted; abused if asked. */
+			if (n == 64 && memcmp(buf, "DLBN", 4) == 0 && c < ncl) {
+				nacks_up++;
+				if (nack_abuse) {
+					sendto(cl[c].up, buf, (size_t)n, 0,
+					    (struct sockaddr *)&srv, sizeof(srv));
+					nacks_replayed++;
+					buf[15] ^= 1;	/* counter: not a replay */
+					buf[40] ^= 0x20;	/* MAC: forged */
+					sendto(cl[c].up, buf, (size_t)n, 0,
+					    (struct sockaddr *)&srv, sizeof(srv));
+					nacks_forged++;
+				}
+			}
 		}
 		for (int i = 0; i < ncl; i++) {
 			if (!(p[i + 1].revents & POLLIN))
@@ -175,6 +206,20 @@ main(int argc, char **argv)
 			if (audio) {
 				audio_pkts++;
 				audio_bytes += n;
+			}
+			if (audio && n >= 12) {
+				uint32_t ssrc = (uint32_t)buf[8] << 24 |
+				    (uint32_t)buf[9] << 16 | (uint32_t)buf[10] << 8 |
+				    buf[11];
+				uint32_t seq = (uint32_t)buf[2] << 8 | buf[3];
+				struct client *w = &cl[i];
+				if (w->seen_seq1[seq % SEEN] == seq + 1 &&
+				    w->seen_ssrc[seq % SEEN] == ssrc) {
+					repeat_pkts++;
+					repeat_bytes += n;
+				}
+				w->seen_seq1[seq % SEEN] = seq + 1;
+				w->seen_ssrc[seq % SEEN] = ssrc;
 			}
 			if (audio && uniform() < loss) {
 				dropped++;
@@ -205,7 +250,10 @@ main(int argc, char **argv)
 	}
 	printf("up %ld\ndown %ld\ndropped %ld\nduplicated %ld\n"
 	    "audio_pkts %ld\naudio_bytes %ld\nblacked_out %ld\n"
-	    "replies_replayed %ld\n", fwd_up, fwd_down, dropped, duplicated,
-	    audio_pkts, audio_bytes, blacked, replayed);
+	    "replies_replayed %ld\nnacks_up %ld\nnacks_replayed %ld\n"
+	    "nacks_forged %ld\nrepeat_pkts %ld\nrepeat_bytes %ld\n", fwd_up,
+	    fwd_down, dropped, duplicated, audio_pkts, audio_bytes, blacked,
+	    replayed, nacks_up, nacks_replayed, nacks_forged, repeat_pkts,
+	    repeat_bytes);
 	return 0;
 }

@@ -2,7 +2,9 @@
 # streams a notice to two speakers: one direct, one through tests/impair
 # with 10 % loss, 20-80 ms of jitter (which reorders) and 2 % duplicates.
 # The impaired speaker must still play the notice, its counters must show
-# FEC and concealment at work, and nothing may be refused as hostile.
+# FEC and concealment at work, and nothing may be refused as hostile. It
+# does not ask for lost packets again (retransmit = no): this is FEC alone,
+# what is left when a resend cannot come in time (23_retransmit has both).
 . tests/e2e/lib.sh
 SPK=$TOP/$BUILD/dalaba-speaker
 BC=$TOP/$BUILD/dalaba-broadcast
@@ -13,6 +15,7 @@ cd "$TMP"
 
 PK=$("$BC" --key server.key --pubkey)
 direct_and_proxied "$PK" $PORT $PPORT
+echo 'retransmit = no' >>s2.conf
 TEXT="各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。"
 "$TOP/$BUILD/dalaba" say -o src.wav "$TEXT" 2>/dev/null
 "$IMPAIR" $PPORT $PORT 40 10 20 80 2 ${SEED:-7} >impair.txt &

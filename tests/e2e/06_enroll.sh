@@ -4,7 +4,7 @@
 # and its own key sealed, writes its configuration (0600) from the signed
 # answer and then plays what the server sends. A spent, unknown or
 # malformed token, or a wrong fingerprint, gets nothing and writes nothing.
-# (A man in the middle: 23_enroll_mitm.sh.)
+# (A man in the middle: 29_enroll_mitm.sh.)
 . tests/e2e/lib.sh
 SPK=$TOP/$BUILD/dalaba-speaker
 BC=$TOP/$BUILD/dalaba-broadcast

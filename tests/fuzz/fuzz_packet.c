@@ -1,6 +1,6 @@
 /*
  * fuzz_packet.c — libFuzzer target for everything a speaker or the server
- * reads off the network: audio packets, HELLOs and replies. Any bytes in:
+ * reads off the network: audio packets, HELLOs, replies and NACKs. Any bytes in:
  * a verdict out, never a crash or an overread, and never BCAST_OK without
  * the key that signed it (the fuzzer does not have it).
  */
@@ -22,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bcast_audio a;
 	struct bcast_hello h;
 	struct bcast_reply r;
+	struct bcast_nack n;
 	uint32_t id;
 
 	if (!ready) {
@@ -40,6 +41,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (bcast_reply_parse(data, size, pk, &r) == BCAST_OK)
 		abort();
+	(void)bcast_nack_peek_id(data, size, &id);
+	if (bcast_nack_parse(data, size, key, &n) == BCAST_OK)
+		abort();
+	/* A NACK with a valid MAC: the parse after it must stay in bounds
+	 * and refuse a span past the 48-bit sequence space. */
+	if (size == BCAST_NACK_LEN && memcmp(data, "DLBN", 4) == 0) {
+		uint8_t pkt[BCAST_NACK_LEN];
+		memcpy(pkt, data, size);
+		crypto_auth_hmacsha256(pkt + BCAST_NACK_OFF_MAC, pkt,
+		    BCAST_NACK_OFF_MAC, key);
+		if (bcast_nack_parse(pkt, size, key, &n) == BCAST_OK &&
+		    n.base > (UINT64_C(1) << 48) - BCAST_NACK_SPAN)
+			abort();
+	}
 
 	/* Then sign the input as the server would, to reach the parsing that
 	 * only happens after a signature verifies. */

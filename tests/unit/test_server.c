@@ -3,7 +3,10 @@
  * loopback standing in for speakers: HELLO registers a speaker's address
  * (and a bad one does not), a stream reaches exactly the speakers of its
  * zone, a higher-priority stream pre-empts a lower one on the speakers they
- * share (and only there), and the offline timeout applies.
+ * share (and only there), and the offline timeout applies. NACKs: the very
+ * packets come back, once per genuine NACK, only to the speaker's own
+ * address, only its zone's, only while playable and within the budgets; a
+ * forged or replayed NACK gets nothing.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -96,6 +99,220 @@ write_for(void *arg)
 		bcast_stream_write(w->st, pcm, BCAST_FRAME_SAMPLES);
 	bcast_stream_close(w->st);
 	return NULL;
+}
+
+/* ---- retransmission ---- */
+
+#define RTX_PKTS 21		/* 20 frames and the END */
+
+static uint8_t sent_pkt[RTX_PKTS][BCAST_MAX_PACKET];
+static size_t sent_len[RTX_PKTS];
+
+/* Audio packets waiting on fd within ms: how many, and how many of them
+ * are byte for byte what the stream sent first (into *same). */
+static int
+take_audio(int fd, int ms, int *same)
+{
+	uint8_t buf[2048];
+	struct bcast_audio a;
+	int got = 0;
+
+	if (same)
+		*same = 0;
+	for (int waited = 0; waited < ms; waited += 10) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		ssize_t n;
+		while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+			if (bcast_audio_parse(buf, (size_t)n, pk, &a) != BCAST_OK)
+				continue;
+			got++;
+			if (same && a.seq < RTX_PKTS && sent_len[a.seq] == (size_t)n &&
+			    memcmp(sent_pkt[a.seq], buf, (size_t)n) == 0)
+				(*same)++;
+		}
+	}
+	return got;
+}
+
+static void
+nack_from(int fd, uint32_t id, const uint8_t *key, uint64_t counter,
+    uint32_t ssrc, uint64_t base, uint32_t bitmap, uint8_t *copy)
+{
+	struct bcast_nack n = { .speaker_id = id, .counter = counter,
+	    .ssrc = ssrc, .base = base, .bitmap = bitmap };
+	uint8_t buf[BCAST_NACK_LEN];
+
+	bcast_nack_pack(&n, key, buf, sizeof(buf));
+	if (copy)
+		memcpy(copy, buf, sizeof(buf));
+	sendto(fd, buf, sizeof(buf), 0, (struct sockaddr *)&srv, sizeof(srv));
+}
+
+static double
+secs_now(void)
+{
+	return (double)bcast_mono_now_us() / 1e6;
+}
+
+/* Speaker 3 (village ...002) is online, its heartbeat running. */
+static void
+test_retransmit(struct bcast_server *s)
+{
+	static int16_t pcm[BCAST_FRAME_SAMPLES];
+	struct bcast_rtx_stats rs, rs0;
+	uint8_t buf[2048], replay[BCAST_NACK_LEN], wrong[32];
+	struct bcast_audio a;
+	char err[256];
+	int same, got = 0;
+
+	memset(sent_len, 0, sizeof(sent_len));
+	for (int i = 0; i < NSPK; i++)
+		take_audio(fds[i], 50, NULL);	/* what earlier tests left */
+	bcast_server_rtx_stats(s, &rs0);
+	/* A 6 s play-out delay: each packet stays playable 6 s after it
+	 * leaves. 20 frames are queued at once and leave in real time. */
+	struct bcast_stream *st = bcast_stream_open(s, "110101001002",
+	    BCAST_PRIO_VILLAGE, -1, 6000, err, sizeof(err));
+	uint32_t ssrc = bcast_stream_ssrc(st);
+	for (int i = 0; i < 20; i++)
+		bcast_stream_write(st, pcm, BCAST_FRAME_SAMPLES);
+	bcast_stream_close(st);		/* returns when all is sent */
+	double t_first = secs_now();
+	for (int waited = 0; waited < 200; waited += 10) {
+		struct pollfd p = { .fd = fds[2], .events = POLLIN };
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		ssize_t n;
+		while ((n = recv(fds[2], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			if (bcast_audio_parse(buf, (size_t)n, pk, &a) == BCAST_OK &&
+			    a.ssrc == ssrc && a.seq < RTX_PKTS) {
+				memcpy(sent_pkt[a.seq], buf, (size_t)n);
+				sent_len[a.seq] = (size_t)n;
+				got++;
+			}
+	}
+	CHECK(got == RTX_PKTS, "the stream's %d packets arrived first (%d)",
+	    RTX_PKTS, got);
+	if (got != RTX_PKTS)
+		return;
+
+	/* A genuine NACK for 3, 4 and 5 (a closed stream's history is kept). */
+	nack_from(fds[2], 3, keys[2], 1000, ssrc, 3, 0x3, replay);
+	int r1 = take_audio(fds[2], 300, &same);
+	CHECK(r1 == 3 && same == 3, "a NACK for 3 packets gets those 3 again, "
+	    "byte for byte (%d, %d the same)", r1, same);
+	/* The same NACK again, as a sniffer would send it. */
+	sendto(fds[2], replay, sizeof(replay), 0, (struct sockaddr *)&srv,
+	    sizeof(srv));
+	CHECK(take_audio(fds[2], 300, NULL) == 0, "a replayed NACK gets nothing");
+	randombytes_buf(wrong, sizeof(wrong));
+	nack_from(fds[2], 3, wrong, 1001, ssrc, 3, 0x3, NULL);
+	CHECK(take_audio(fds[2], 300, NULL) == 0, "a NACK with a wrong key gets "
+	    "nothing");
+	nack_from(fds[2], 99, keys[2], 1002, ssrc, 3, 0x3, NULL);
+	CHECK(take_audio(fds[2], 200, NULL) == 0, "a NACK from an unknown "
+	    "speaker gets nothing");
+	bcast_server_rtx_stats(s, &rs);
+	CHECK(rs.refused - rs0.refused == 3 && rs.nacks - rs0.nacks == 1 &&
+	    rs.resent - rs0.resent == 3, "counted: 1 NACK answered, 3 refused, "
+	    "3 packets resent (%llu, %llu, %llu)",
+	    (unsigned long long)(rs.nacks - rs0.nacks),
+	    (unsigned long long)(rs.refused - rs0.refused),
+	    (unsigned long long)(rs.resent - rs0.resent));
+
+	/* Genuine, but from another address: the packets go to the address
+	 * the speaker's HELLOs come from, not to the asker. */
+	struct sockaddr_in la = { .sin_family = AF_INET };
+	inet_pton(AF_INET, "127.0.0.1", &la.sin_addr);
+	int other = socket(AF_INET, SOCK_DGRAM, 0);
+	bind(other, (struct sockaddr *)&la, sizeof(la));
+	nack_from(other, 3, keys[2], 1003, ssrc, 7, 0, NULL);
+	int r_other = take_audio(other, 200, NULL);
+	int r_own = take_audio(fds[2], 100, &same);
+	CHECK(r_other == 0 && r_own == 1 && same == 1, "a NACK from another "
+	    "address is answered to the speaker's own (%d to it, %d to the asker)",
+	    r_own, r_other);
+	close(other);
+
+	/* Another village's speaker may not have this stream. */
+	nack_from(fds[0], 1, keys[0], 1004, ssrc, 3, 0x3, NULL);
+	CHECK(take_audio(fds[0], 200, NULL) == 0, "a speaker outside the "
+	    "stream's zone gets none of it");
+
+	/* Everything at once, over and over: no more than the speaker's
+	 * budget (a burst, then 5 a second) whatever it asks. */
+	int total = r1 + r_own, asked = 4;
+	for (int k = 0; k < 6; k++) {
+		nack_from(fds[2], 3, keys[2], 1010 + (uint64_t)k, ssrc, 0,
+		    0x000FFFFF, NULL);
+		asked += RTX_PKTS;
+		total += take_audio(fds[2], 100, NULL);
+	}
+	double elapsed = secs_now() - t_first;
+	CHECK(total <= BCAST_RTX_BOX_BURST + BCAST_RTX_BOX_PPS * elapsed + 1 &&
+	    total >= BCAST_RTX_BOX_BURST, "asked for %d packets in %.1f s, got "
+	    "%d: within the speaker's budget (%d + %d/s)", asked, elapsed, total,
+	    BCAST_RTX_BOX_BURST, BCAST_RTX_BOX_PPS);
+	bcast_server_rtx_stats(s, &rs);
+	CHECK(rs.limited > rs0.limited, "and the rest counted as over budget "
+	    "(%llu)", (unsigned long long)(rs.limited - rs0.limited));
+
+	/* Once every packet has been heard, nothing is sent again. */
+	while (secs_now() < t_first + 6.2)
+		usleep(100000);
+	nack_from(fds[2], 3, keys[2], 1020, ssrc, 10, 0, NULL);
+	CHECK(take_audio(fds[2], 300, NULL) == 0, "a NACK for a packet past its "
+	    "presentation time gets nothing");
+}
+
+/* The server's total budget: two speakers whose own budgets are ample
+ * share a total of 2 a second. */
+static void
+test_retransmit_total(void)
+{
+	static int16_t pcm[BCAST_FRAME_SAMPLES];
+	char err[256];
+	struct bcast_config cfg = { .bind_addr = "127.0.0.1", .port = -1,
+	    .sk = sk, .rtx_box_pps = 1000, .rtx_total_pps = 2 };
+	struct bcast_server *s = bcast_server_new(&cfg, err, sizeof(err));
+	struct sockaddr_in keep = srv;
+	int got = 0;
+
+	CHECK(s != NULL, "a second server starts: %s", s ? "ok" : err);
+	if (s == NULL)
+		return;
+	srv.sin_port = htons((uint16_t)bcast_server_port(s));
+	for (int i = 0; i < 2; i++) {
+		bcast_registry_add(s, (uint32_t)i + 1, zones[i], keys[i], err,
+		    sizeof(err));
+		hello(i, 1, keys[i]);
+	}
+	usleep(100000);
+	for (int i = 0; i < 2; i++)
+		take_audio(fds[i], 50, NULL);	/* the replies */
+	struct bcast_stream *st = bcast_stream_open(s, "110101001001",
+	    BCAST_PRIO_VILLAGE, -1, 3000, err, sizeof(err));
+	uint32_t ssrc = bcast_stream_ssrc(st);
+	for (int i = 0; i < 10; i++)
+		bcast_stream_write(st, pcm, BCAST_FRAME_SAMPLES);
+	bcast_stream_close(st);
+	double t0 = secs_now();
+	for (int i = 0; i < 2; i++)
+		take_audio(fds[i], 100, NULL);	/* the stream itself */
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 2; i++)
+			nack_from(fds[i], (uint32_t)i + 1, keys[i], 10 + (uint64_t)k,
+			    ssrc, 0, 0x1FF, NULL);
+	for (int i = 0; i < 2; i++)
+		got += take_audio(fds[i], 200, NULL);
+	double elapsed = secs_now() - t0;
+	CHECK(got >= 2 && got <= 2 + 2 * elapsed + 1, "2 speakers asked for 60 "
+	    "packets in %.1f s and got %d: the server's total budget", elapsed,
+	    got);
+	bcast_server_free(s);
+	srv = keep;
 }
 
 int
@@ -248,6 +465,8 @@ main(void)
 		    (unsigned long long)end_seq, (unsigned long long)last_seq);
 	}
 
+	test_retransmit(s);
+
 	/* Silent speakers go offline after offline_after_ms. */
 	beating = 0;
 	pthread_join(hb, NULL);
@@ -257,6 +476,7 @@ main(void)
 	    "speakers silent past the timeout are offline, last heard kept");
 	CHECK(bcast_server_sender_cpu_us(s) > 0, "the sender's CPU time is known");
 	bcast_server_free(s);
+	test_retransmit_total();
 	bcast_server_free(NULL);
 	return t_done();
 }

@@ -177,6 +177,58 @@ test_control(void)
 }
 
 static void
+test_nack(void)
+{
+	uint8_t key[32], bad[32], buf[256], hello[BCAST_HELLO_LEN];
+	struct bcast_nack n = { .speaker_id = 1001, .counter = 43,
+	    .ssrc = 0xdeadbeef, .base = (UINT64_C(1) << 40) + 5,
+	    .bitmap = 0x80000005 }, g;
+	struct bcast_hello h = { .speaker_id = 1001, .counter = 44 };
+	uint32_t id;
+
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(bad, sizeof(bad));
+	int len = bcast_nack_pack(&n, key, buf, sizeof(buf));
+	CHECK(len == BCAST_NACK_LEN && len == 64, "NACK is %d bytes", len);
+	CHECK(bcast_nack_pack(&n, key, buf, BCAST_NACK_LEN - 1) == -1,
+	    "a NACK does not fit a smaller buffer");
+	CHECK(bcast_nack_peek_id(buf, (size_t)len, &id) == 0 && id == 1001,
+	    "the speaker id of a NACK can be read to find its key");
+	memset(&g, 0, sizeof(g));
+	CHECK(bcast_nack_parse(buf, (size_t)len, key, &g) == BCAST_OK &&
+	    g.speaker_id == 1001 && g.counter == 43 && g.ssrc == 0xdeadbeef &&
+	    g.base == n.base && g.bitmap == 0x80000005, "NACK round-trips");
+	CHECK(buf[BCAST_NACK_OFF_SSRC] == 0xde &&
+	    buf[BCAST_NACK_OFF_BITMAP + 3] == 0x05 &&
+	    buf[BCAST_NACK_OFF_BASE + 2] == 0x01, "at the named offsets, big-endian");
+	CHECK(bcast_nack_parse(buf, (size_t)len, bad, &g) == BCAST_BAD_SIGNATURE,
+	    "a NACK with another speaker's key is refused");
+	int bad_nack = 0;
+	for (int i = 0; i < len; i++) {
+		for (int b = 0; b < 8; b++) {
+			buf[i] ^= (uint8_t)(1 << b);
+			bad_nack += bcast_nack_parse(buf, (size_t)len, key, &g) ==
+			    BCAST_OK;
+			buf[i] ^= (uint8_t)(1 << b);
+		}
+	}
+	CHECK(bad_nack == 0, "no NACK with any one bit flipped is accepted");
+	CHECK(bcast_nack_parse(buf, (size_t)len - 1, key, &g) == BCAST_BAD_FORMAT &&
+	    bcast_nack_peek_id(buf, (size_t)len + 1, &id) == -1,
+	    "a NACK of another length is refused");
+	/* A HELLO's MAC is no NACK's, and the other way round. */
+	bcast_hello_pack(&h, key, hello, sizeof(hello));
+	CHECK(bcast_nack_parse(hello, BCAST_NACK_LEN, key, &g) != BCAST_OK &&
+	    bcast_nack_peek_id(hello, sizeof(hello), &id) == -1 &&
+	    bcast_hello_peek_id(buf, (size_t)len, &id) == -1,
+	    "HELLO and NACK are not taken for each other");
+	n.base = (UINT64_C(1) << 48) - 1;
+	len = bcast_nack_pack(&n, key, buf, sizeof(buf));
+	CHECK(bcast_nack_parse(buf, (size_t)len, key, &g) == BCAST_BAD_FORMAT,
+	    "a NACK past the 48-bit sequence space is refused");
+}
+
+static void
 test_hex(void)
 {
 	uint8_t b[4];
@@ -201,6 +253,7 @@ main(void)
 	test_zones();
 	test_audio();
 	test_control();
+	test_nack();
 	test_hex();
 	return t_done();
 }

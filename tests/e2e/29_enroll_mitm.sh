@@ -1,4 +1,4 @@
-# 23_enroll_mitm.sh — a man in the middle of enrolment (tests/mitm, a
+# 29_enroll_mitm.sh — a man in the middle of enrolment (tests/mitm, a
 # relay between the box and dalabad's enrolment listener) tries what was
 # shown to work before issue 17's fix: a replaced server key, a replaced
 # address and port, configuration lines appended, a wrong fingerprint, a
