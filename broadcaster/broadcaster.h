@@ -391,6 +391,12 @@ int bcast_enroll_open(const uint8_t sk[BCAST_SK_LEN],
     const uint8_t sealed[BCAST_ENROLL_SEALED_LEN],
     char token[BCAST_TOKEN_LEN + 1], uint8_t key[BCAST_SPEAKER_KEY_LEN]);
 
+/* 1 if a is an address an enrolment answer may name: a host name, an
+ * IPv4 address or an IPv6 one without brackets (letters, digits, '.',
+ * '-', and ':' only in an IPv6 address; not starting with '-'; under 256
+ * bytes), else 0. */
+int bcast_enroll_address_ok(const char *a);
+
 /* What an enrolment answer says. */
 struct bcast_enroll_info {
 	uint8_t request[BCAST_ENROLL_REQUEST_LEN];	/* the request answered */

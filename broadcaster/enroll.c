@@ -118,6 +118,10 @@ serve(struct bcast_server *s, const struct bcast_enroll_keeper *k, void *arg,
 		    "anyone on the way could take; the token is not spent: "
 		    "enrol with a newer dalaba-speaker (--enroll URL TOKEN "
 		    "FINGERPRINT)", out, cap);
+	if (!bcast_enroll_address_ok(host) || port < 1 || port > 65535)
+		return refuse(500, "the server's own address or port cannot be "
+		    "written into a box's configuration ([enroll] advertise)",
+		    out, cap);
 	if (sealed_hex == NULL) {
 		/* Step 1: the key the box checks against its fingerprint. */
 		uint8_t pk[BCAST_PK_LEN];

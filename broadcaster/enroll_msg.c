@@ -6,6 +6,7 @@
  * the answer is signed and bound to the one request it answers, and the
  * answer's text has exactly one shape, parsed before it is trusted.
  */
+#include <arpa/inet.h>
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,14 +102,18 @@ out:
 
 /* A host name or an address (IPv4, or IPv6 without brackets): what a
  * configuration line can hold and a resolver can take, nothing else. */
-static int
-address_ok(const char *a)
+int
+bcast_enroll_address_ok(const char *a)
 {
 	size_t n = strlen(a);
+	struct in6_addr v6;
 
-	return n > 0 && n < sizeof(((struct bcast_enroll_info *)0)->address) &&
+	if (n == 0 || n >= sizeof(((struct bcast_enroll_info *)0)->address) ||
 	    strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789.-:") == n && a[0] != '-';
+	    "0123456789.-:") != n || a[0] == '-')
+		return 0;
+	/* A colon only in an IPv6 address: "host:port" is not an address. */
+	return strchr(a, ':') == NULL || inet_pton(AF_INET6, a, &v6) == 1;
 }
 
 int
@@ -122,7 +127,8 @@ bcast_enroll_answer_sign(const uint8_t sk[BCAST_SK_LEN],
 	struct bcast_zone z;
 
 	if (in->id == 0 || bcast_zone_parse(in->zone, &z) != 0 ||
-	    z.digits == 0 || !address_ok(in->address) || in->port < 1 ||
+	    z.digits == 0 || !bcast_enroll_address_ok(in->address) ||
+	    in->port < 1 ||
 	    in->port > 65535) {
 		snprintf(err, errlen, "an enrolment answer needs an id, a zone, "
 		    "an address (a host name or IP address) and a port");
@@ -215,7 +221,7 @@ bcast_enroll_answer_verify(const char *body, size_t len,
 	    z.digits == 0)
 		what = "zone";
 	else if (field(&p, end, "address", a.address, sizeof(a.address)) != 0 ||
-	    !address_ok(a.address))
+	    !bcast_enroll_address_ok(a.address))
 		what = "address";
 	else if (field(&p, end, "port", v, sizeof(v)) != 0 ||
 	    number(v, 65535, &n) != 0)

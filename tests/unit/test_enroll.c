@@ -239,6 +239,23 @@ main(void)
 	CHECK(bcast_enroll_answer_sign(sk, &info, fake, 100, err,
 	    sizeof(err)) == -1, "an answer that does not fit is refused");
 
+	/* What an answer may name as the server's address. */
+	static const char *const good[] = { "county.example", "10.0.0.1",
+	    "fd00::1", "::1", "a-b.c" };
+	static const char *const bad[] = { "", "county.example:8081",
+	    "[fd00::1]", "-o", "a b", "a\nb", "x/y", "a_b" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(bcast_enroll_address_ok(good[i]), "\"%s\" is an address",
+		    good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!bcast_enroll_address_ok(bad[i]), "\"%.*s\" is not",
+		    (int)strcspn(bad[i], "\n"), bad[i]);
+	seal(pk, tok3, key3, req3, hex3);
+	CHECK(bcast_enroll_serve(s, &keeper, s, "GET", hex3, NULL,
+	    "county.example:8081", 5004, "test", out, sizeof(out)) == 500 &&
+	    strstr(out, "advertise"), "a server whose own address a box "
+	    "cannot take refuses before the token is taken (%s)", out);
+
 	/* The seal hides token and key; only this server opens it. */
 	uint8_t sealed[BCAST_ENROLL_SEALED_LEN], okey[32];
 	char otok[BCAST_TOKEN_LEN + 1];
