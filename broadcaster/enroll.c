@@ -154,8 +154,8 @@ serve(struct bcast_server *s, const struct bcast_enroll_keeper *k, void *arg,
 	snprintf(info.address, sizeof(info.address), "%s", host);
 	info.port = port;
 	bcast_server_public_key(s, info.server_pk, NULL);
-	if (strlen(host) >= sizeof(info.address) ||
-	    bcast_enroll_answer_sign(s->sk, &info, out, cap, err,
+	/* host fits: bcast_enroll_address_ok checked it above. */
+	if (bcast_enroll_answer_sign(s->sk, &info, out, cap, err,
 	    sizeof(err)) != 0) {
 		k->undo(arg);
 		sodium_memzero(e.key, sizeof(e.key));
