@@ -233,8 +233,9 @@ BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 # Everything the bench scripts run besides the programs: stream.sh puts
 # tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
 # web.sh and page.sh simulate boxes with speakers_sim.
-BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair
-BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh
+BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair \
+               $(BUILD)/tests/mitm
+BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh bench/enroll.sh
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/bench/figure.o $(LIBS)
