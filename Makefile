@@ -133,6 +133,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
+              $(BUILD)/tests/mitm \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
               $(BUILD)/tests/asan_sender_race $(BUILD)/tests/notify_listen
 
@@ -144,7 +145,7 @@ UNIT_LIBS_scheduler   := $(scheduler_LIB) $(tts_LIB) $(broadcaster_LIB)
 UNIT_LIBS_web-admin   := $(web-admin_LIB) $(UNIT_LIBS_scheduler)
 UNIT_LIBS_speakers    := $(speakers_LIB) $(broadcaster_LIB)
 unit_module = $(strip \
-    $(if $(filter test_server test_wire,$(1)),broadcaster, \
+    $(if $(filter test_server test_wire test_enroll,$(1)),broadcaster, \
     $(if $(filter test_nack,$(1)),speakers, \
     $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
     $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler)))))
@@ -167,6 +168,8 @@ $(BUILD)/tests/asan_sender_race: tests/asan/sender_race.c $(broadcaster_SRC)
 $(BUILD)/tests/notify_listen: $(BUILD)/tests/notify_listen.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/impair: $(BUILD)/tests/impair.o
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/mitm: $(BUILD)/tests/mitm.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -218,9 +221,9 @@ TEST_TOOLS += $(BUILD)/tests/replay_$(1)
 FUZZ_TARGETS += $(FUZZ_DIR)/fuzz_$(1)
 endef
 $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
-$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c))
+$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c broadcaster/enroll_msg.c broadcaster/wire.c))
 $(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
-$(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c))
+$(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c broadcaster/enroll_msg.c))
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
@@ -230,8 +233,9 @@ BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 # Everything the bench scripts run besides the programs: stream.sh puts
 # tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
 # web.sh and page.sh simulate boxes with speakers_sim.
-BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair
-BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh
+BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair \
+               $(BUILD)/tests/mitm
+BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh bench/enroll.sh
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/bench/figure.o $(LIBS)

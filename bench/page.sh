@@ -71,10 +71,10 @@ done
 # Two real boxes in their own county, enrolled the real way.
 for i in 1 2; do
 	"$B/dalaba" speaker add $((20000 + i)) --zone 110102001001 --name "实测$i" >add$i.out
-	set -- $(awk '/--enroll/ { print $3, $4 }' add$i.out)
+	set -- $(awk '/--enroll/ { print $3, $4, $5 }' add$i.out)
 	out=wav:$T/out$i.wav
 	[ $i = 1 ] && out=alsa:dalaba_file
-	"$B/dalaba-speaker" --enroll "$1" "$2" -c s$i.conf -o "$out" >/dev/null 2>&1 ||
+	"$B/dalaba-speaker" --enroll "$1" "$2" "$3" -c s$i.conf -o "$out" >/dev/null 2>&1 ||
 	    die "enrolment failed"
 	printf '[agent]\nhello_ms = 1000\n' >>s$i.conf
 done

@@ -71,7 +71,8 @@ keeper_undo(void *arg)
 	(void)arg;	/* the token stays spent */
 }
 
-/* GET /enroll?token=T: the speaker's configuration, once per token. */
+/* GET /enroll: the server's public key; GET /enroll?sealed=S: the
+ * speaker's signed configuration, once per token (bcast_enroll_serve). */
 static void
 enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
@@ -85,6 +86,7 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	(void)path;
 	int status = bcast_enroll_serve(c->srv, &keeper, c,
 	    soup_server_message_get_method(msg), query ?
+	    g_hash_table_lookup(query, "sealed") : NULL, query ?
 	    g_hash_table_lookup(query, "token") : NULL, c->host, c->port,
 	    soup_server_message_get_remote_host(msg), out, sizeof(out));
 	soup_server_message_set_status(msg, (guint)status, NULL);
@@ -135,7 +137,8 @@ usage(FILE *f)
 "  --retransmit-pps N  packets resent on NACKs per speaker and second\n"
 "                      (default 5, a burst of 10; 0: none)\n"
 "  --enroll-port N     with --idle: serve enrolment on HTTP port N\n"
-"  --new-token ID:ZONE create a one-time enrolment token and print it\n"
+"  --new-token ID:ZONE create a one-time enrolment token and print it, the\n"
+"                      server key's fingerprint and the box's command\n"
 "  --advertise HOST    server address written into enrolled speakers'\n"
 "                      configurations (default: --bind, or 127.0.0.1)\n"
 "  -h, --help          this help\n");
@@ -309,10 +312,13 @@ main(int argc, char **argv)
 			    err);
 			goto report;
 		}
+		char fp[BCAST_FP_LEN + 1];
+		bcast_key_fingerprint(pk, fp);
 		printf("token %s\n", tok);
+		printf("fingerprint %s\n", fp);
 		printf("enrol the box with: dalaba-speaker --enroll "
-		    "http://%s:%d/enroll %s\n", advertise ? advertise :
-		    bind ? bind : "127.0.0.1", enroll_port, tok);
+		    "http://%s:%d/enroll %s %s\n", advertise ? advertise :
+		    bind ? bind : "127.0.0.1", enroll_port, tok, fp);
 		fflush(stdout);
 	}
 	if (idle >= 0) {

@@ -349,11 +349,77 @@ int64_t bcast_server_sender_cpu_us(struct bcast_server *s);
 
 /*
  * A new loudspeaker joins with a one-time token: the admin creates it for a
- * speaker id and zone; the box exchanges it (over HTTP(S), see
- * dalaba-speaker --enroll) for a fresh speaker key and the server's public
- * key. Tokens expire and work once.
+ * speaker id and zone and is given the command that enrols the box, which
+ * carries the server key's fingerprint. The village network is not
+ * trusted (enroll_msg.c):
+ *   1. GET /enroll: the server's public key; the box checks it against the
+ *      fingerprint it was given.
+ *   2. GET /enroll?sealed=HEX: the token and the box's own fresh key,
+ *      sealed (crypto_box_seal) to the server's X25519 key, derived from
+ *      its Ed25519 key. Only the server can read either.
+ *   3. The answer: id, zone, address, port and public key, bound to the
+ *      request (its SHA-256) and signed with the server's Ed25519 key.
+ * Tokens expire and work once.
  */
 #define BCAST_TOKEN_LEN 32		/* hex digits */
+#define BCAST_FP_LEN 64			/* hex digits: SHA-256 of the public key */
+#define BCAST_ENROLL_SEALED_LEN (4 + BCAST_TOKEN_LEN / 2 + \
+    BCAST_SPEAKER_KEY_LEN + 48)		/* bytes; crypto_box_SEALBYTES is 48 */
+#define BCAST_ENROLL_REQUEST_LEN 32	/* bytes: SHA-256 of the sealed request */
+
+/* The fingerprint of a server public key: SHA-256, 64 lower-case hex. */
+void bcast_key_fingerprint(const uint8_t pk[BCAST_PK_LEN],
+    char fp[BCAST_FP_LEN + 1]);
+/* This server's own public key and its fingerprint (either may be NULL). */
+void bcast_server_public_key(struct bcast_server *s, uint8_t pk[BCAST_PK_LEN],
+    char fp[BCAST_FP_LEN + 1]);
+
+/* The box's side: seal token (BCAST_TOKEN_LEN hex digits) and the box's
+ * key to server_pk; request gets the request's id, which the answer must
+ * carry. 0, or -1 (not a token, or not a usable key). */
+int bcast_enroll_seal(const uint8_t server_pk[BCAST_PK_LEN], const char *token,
+    const uint8_t key[BCAST_SPEAKER_KEY_LEN],
+    uint8_t sealed[BCAST_ENROLL_SEALED_LEN],
+    uint8_t request[BCAST_ENROLL_REQUEST_LEN]);
+/* The id of a sealed request: SHA-256 of its bytes. */
+void bcast_enroll_request_id(const uint8_t sealed[BCAST_ENROLL_SEALED_LEN],
+    uint8_t request[BCAST_ENROLL_REQUEST_LEN]);
+/* The server's side: open a sealed request with the server's secret key.
+ * 0 with the token and the box's key, -1 if it was not sealed to this key
+ * or is not a request. Wipe key after use. */
+int bcast_enroll_open(const uint8_t sk[BCAST_SK_LEN],
+    const uint8_t sealed[BCAST_ENROLL_SEALED_LEN],
+    char token[BCAST_TOKEN_LEN + 1], uint8_t key[BCAST_SPEAKER_KEY_LEN]);
+
+/* 1 if a is an address an enrolment answer may name: a host name, an
+ * IPv4 address or an IPv6 one without brackets (letters, digits, '.',
+ * '-', and ':' only in an IPv6 address; not starting with '-'; under 256
+ * bytes), else 0. */
+int bcast_enroll_address_ok(const char *a);
+
+/* What an enrolment answer says. */
+struct bcast_enroll_info {
+	uint8_t request[BCAST_ENROLL_REQUEST_LEN];	/* the request answered */
+	uint32_t id;
+	char zone[13];
+	char address[256];		/* host name or IP address, checked */
+	int port;
+	uint8_t server_pk[BCAST_PK_LEN];
+};
+/* The answer's text, signed with sk, into out: lines "dalaba-enroll-answer
+ * 1", request, id, zone, address, port, public_key, signature (hex, over
+ * every byte before its line). -1 with err if a field is unfit. */
+int bcast_enroll_answer_sign(const uint8_t sk[BCAST_SK_LEN],
+    const struct bcast_enroll_info *in, char *out, size_t cap, char *err,
+    size_t errlen);
+/* The box's side: body (len bytes, any bytes) parsed to exactly that
+ * shape, its signature verified with server_pk (the key the box checked
+ * against its fingerprint), naming server_pk and request. 0 with *out
+ * set; -1 with a printable reason in err and *out untouched. */
+int bcast_enroll_answer_verify(const char *body, size_t len,
+    const uint8_t server_pk[BCAST_PK_LEN],
+    const uint8_t request[BCAST_ENROLL_REQUEST_LEN],
+    struct bcast_enroll_info *out, char *err, size_t errlen);
 
 int bcast_enroll_token_new(struct bcast_server *s, uint32_t id,
     const char *zone, int ttl_s, char token[BCAST_TOKEN_LEN + 1],
@@ -362,15 +428,8 @@ int bcast_enroll_token_new(struct bcast_server *s, uint32_t id,
 struct bcast_enrolled {
 	uint32_t id;
 	char zone[13];
-	uint8_t key[BCAST_SPEAKER_KEY_LEN];
+	uint8_t key[BCAST_SPEAKER_KEY_LEN];	/* the box's own, as it sealed it */
 };
-
-/* A speaker's fresh key and its configuration (INI, for server host:port
- * and this server's public key) into out, for a daemon that keeps its own
- * tokens. The registry is not touched: add e->key once it is stored. */
-int bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
-    const char *host, int port, struct bcast_enrolled *e, char *out,
-    size_t cap, char *err, size_t errlen);
 
 /* Spend a token made by bcast_enroll_token_new (in this process's
  * memory): 1 with its speaker id and zone, 0 if unknown, used or expired. */
@@ -390,16 +449,19 @@ struct bcast_enroll_keeper {
 	/* Forget what take began: the enrolment was refused or failed. */
 	void (*undo)(void *arg);
 };
-/* One enrolment request (GET /enroll?token=T) from the address from,
- * without its HTTP, the same for every server: returns the HTTP status,
- * with the box's configuration in out (200) or why not (a line of text).
- * The token is spent, the key kept, and only then added to the registry;
- * every copy of the key is wiped on every path (out holds the one that
- * goes to the box; wipe it once sent). Logs the outcome. */
+/* One enrolment request from the address from, without its HTTP, the
+ * same for every server: GET /enroll with sealed NULL (the query has no
+ * "sealed") answers the server's public key ("dalaba-enroll-key 1" and a
+ * public_key line); with sealed (hex of a sealed request) the token is
+ * opened and spent, the box's key kept, and only then added to the
+ * registry, and the answer is the signed one, for host and port. Returns
+ * the HTTP status, with the answer in out (200) or why not (a line of
+ * text). A token sent in clear (an old box: token but no sealed) is
+ * refused unspent. Every copy of the box's key is wiped. Logs the outcome. */
 int bcast_enroll_serve(struct bcast_server *s,
     const struct bcast_enroll_keeper *k, void *arg, const char *method,
-    const char *token, const char *host, int port, const char *from,
-    char *out, size_t cap);
+    const char *sealed, const char *clear_token, const char *host, int port,
+    const char *from, char *out, size_t cap);
 
 /* ---- WAV files (wav.c) ----------------------------------------------------------------- */
 

@@ -1,8 +1,10 @@
 /*
  * enroll.c — one-time tokens that turn a fresh loudspeaker box into an
- * enrolled speaker. Tokens are random, compared in constant time, expire,
- * and are spent on first use, so a token seen later on a sticky note or in
- * a log is worthless.
+ * enrolled speaker, and the one enrolment step every server serves. Tokens
+ * are random, compared in constant time, expire, and are spent on first
+ * use, so a token seen later on a sticky note or in a log is worthless.
+ * The token and the box's key arrive sealed to this server's key and the
+ * answer leaves signed by it (enroll_msg.c).
  */
 #include <assert.h>
 #include <stdio.h>
@@ -50,38 +52,17 @@ bcast_enroll_token_new(struct bcast_server *s, uint32_t id, const char *zone,
 	return 0;
 }
 
-int
-bcast_enroll_answer(struct bcast_server *s, uint32_t id, const char *zone,
-    const char *host, int port, struct bcast_enrolled *e, char *out,
-    size_t cap, char *err, size_t errlen)
+void
+bcast_server_public_key(struct bcast_server *s, uint8_t pk[BCAST_PK_LEN],
+    char fp[BCAST_FP_LEN + 1])
 {
-	uint8_t pk[BCAST_PK_LEN];
-	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], pkhex[2 * BCAST_PK_LEN + 1];
-	struct bcast_zone z;
+	uint8_t p[BCAST_PK_LEN];
 
-	if (id == 0 || bcast_zone_parse(zone, &z) != 0 || z.digits == 0) {
-		snprintf(err, errlen, "a speaker needs an id and a zone");
-		return -1;
-	}
-	e->id = id;
-	bcast_zone_format(&z, e->zone);
-	randombytes_buf(e->key, sizeof(e->key));
-	crypto_sign_ed25519_sk_to_pk(pk, s->sk);
-	bcast_hex_encode(e->key, sizeof(e->key), keyhex);
-	bcast_hex_encode(pk, sizeof(pk), pkhex);
-	int n = snprintf(out, cap,
-	    "# dalaba-speaker configuration, written by enrolment\n"
-	    "[speaker]\nid = %u\nzone = %s\nkey = %s\n"
-	    "[server]\naddress = %s\nport = %d\npublic_key = %s\n",
-	    e->id, e->zone, keyhex, host, port, pkhex);
-	sodium_memzero(keyhex, sizeof(keyhex));
-	if (n < 0 || (size_t)n >= cap) {
-		sodium_memzero(out, cap);
-		sodium_memzero(e->key, sizeof(e->key));
-		snprintf(err, errlen, "configuration does not fit");
-		return -1;
-	}
-	return 0;
+	crypto_sign_ed25519_sk_to_pk(p, s->sk);	/* sk is set once, at start */
+	if (pk != NULL)
+		memcpy(pk, p, sizeof(p));
+	if (fp != NULL)
+		bcast_key_fingerprint(p, fp);
 }
 
 int
@@ -119,34 +100,70 @@ refuse(int status, const char *why, char *out, size_t cap)
 
 static int
 serve(struct bcast_server *s, const struct bcast_enroll_keeper *k, void *arg,
-    const char *method, const char *token, const char *host, int port,
-    char *out, size_t cap, uint32_t *enrolled_id)
-{	struct bcast_enrolled e;
-	char err[256], zone[13];
+    const char *method, const char *sealed_hex, const char *clear_token,
+    const char *host, int port, char *out, size_t cap, uint32_t *enrolled_id)
+{
+	struct bcast_enrolled e;
+	struct bcast_enroll_info info;
+	uint8_t sealed[BCAST_ENROLL_SEALED_LEN];
+	char err[256], zone[13], token[BCAST_TOKEN_LEN + 1],
+	    pkhex[2 * BCAST_PK_LEN + 1];
 	uint32_t id = 0;
 
 	*enrolled_id = 0;
 	if (method == NULL || strcmp(method, "GET") != 0)
 		return refuse(405, "only GET", out, cap);
-	if (token == NULL || strlen(token) != BCAST_TOKEN_LEN)
-		return refuse(403, "no token, or not a token", out, cap);
+	if (sealed_hex == NULL && clear_token != NULL)
+		return refuse(400, "this box sent its token in clear, which "
+		    "anyone on the way could take; the token is not spent: "
+		    "enrol with a newer dalaba-speaker (--enroll URL TOKEN "
+		    "FINGERPRINT)", out, cap);
+	if (!bcast_enroll_address_ok(host) || port < 1 || port > 65535)
+		return refuse(500, "the server's own address or port cannot be "
+		    "written into a box's configuration ([enroll] advertise)",
+		    out, cap);
+	if (sealed_hex == NULL) {
+		/* Step 1: the key the box checks against its fingerprint. */
+		uint8_t pk[BCAST_PK_LEN];
+		bcast_server_public_key(s, pk, NULL);
+		bcast_hex_encode(pk, sizeof(pk), pkhex);
+		snprintf(out, cap, "dalaba-enroll-key 1\npublic_key = %s\n",
+		    pkhex);
+		return 200;
+	}
+	if (bcast_hex_decode(sealed_hex, sealed, sizeof(sealed)) != 0 ||
+	    bcast_enroll_open(s->sk, sealed, token, e.key) != 0)
+		return refuse(403, "not a request sealed to this server's key",
+		    out, cap);
 	int rc = k->take(arg, token, &id, zone);
+	sodium_memzero(token, sizeof(token));
 	if (rc != 1) {
+		sodium_memzero(e.key, sizeof(e.key));
 		if (rc == 0)
 			return refuse(403, "unknown, used or expired token", out,
 			    cap);
 		return refuse(503, "the server could not read its tokens; try "
 		    "again", out, cap);
 	}
-	if (bcast_enroll_answer(s, id, zone, host, port, &e, out, cap, err,
+	e.id = id;
+	memcpy(e.zone, zone, sizeof(e.zone));
+	memset(&info, 0, sizeof(info));
+	bcast_enroll_request_id(sealed, info.request);
+	info.id = id;
+	memcpy(info.zone, zone, sizeof(info.zone));
+	snprintf(info.address, sizeof(info.address), "%s", host);
+	info.port = port;
+	bcast_server_public_key(s, info.server_pk, NULL);
+	/* host fits: bcast_enroll_address_ok checked it above. */
+	if (bcast_enroll_answer_sign(s->sk, &info, out, cap, err,
 	    sizeof(err)) != 0) {
 		k->undo(arg);
+		sodium_memzero(e.key, sizeof(e.key));
 		return refuse(500, err, out, cap);
 	}
 	if (k->keep(arg, &e) != 0) {
 		k->undo(arg);
 		sodium_memzero(&e, sizeof(e));
-		sodium_memzero(out, cap);
 		return refuse(500, "the server could not keep the new key", out,
 		    cap);
 	}
@@ -162,18 +179,19 @@ serve(struct bcast_server *s, const struct bcast_enroll_keeper *k, void *arg,
 
 int
 bcast_enroll_serve(struct bcast_server *s, const struct bcast_enroll_keeper *k,
-    void *arg, const char *method, const char *token, const char *host,
-    int port, const char *from, char *out, size_t cap)
+    void *arg, const char *method, const char *sealed, const char *clear_token,
+    const char *host, int port, const char *from, char *out, size_t cap)
 {
 	uint32_t id = 0;
 
 	assert(k != NULL && k->take != NULL && k->keep != NULL &&
-	    k->undo != NULL && out != NULL && cap > 0);
-	int status = serve(s, k, arg, method, token, host, port, out, cap, &id);
+	    k->undo != NULL && out != NULL && cap > 0 && host != NULL);
+	int status = serve(s, k, arg, method, sealed, clear_token, host, port,
+	    out, cap, &id);
 
-	if (status == 200)
+	if (status == 200 && id != 0)
 		dlog(LOG_NOTICE, "speaker %u enrolled from %s", id, from);
-	else if (status != 405)
+	else if (status != 200 && status != 405)
 		dlog(LOG_WARNING, "enrolment refused from %s: %s", from, out);
 	return status;
 }

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "broadcaster/broadcaster.h"
 #include "scheduler/config.h"
 #include "tts/tts.h"
 
@@ -267,6 +268,15 @@ dalabad_config_parse(const char *text, size_t len, const char *name,
 		goto fail;
 	}
 	g_time_zone_unref(tz);
+	/* advertise is signed into every enrolment answer, and a box takes
+	 * only a host name or an address there: refuse anything else now,
+	 * not at a box's first enrolment. */
+	if (!bcast_enroll_address_ok(c->advertise)) {
+		snprintf(err, errlen, "%s: [enroll] advertise \"%s\" is not a host "
+		    "name or IP address (no port, no brackets)", name,
+		    c->advertise);
+		goto fail;
+	}
 	g_key_file_free(kf);
 	return 0;
 fail:

@@ -82,8 +82,8 @@ if [ ! -f "$STATE/speaker.conf" ]; then
 	fi
 	"$DALABA" speaker add 1 --zone $VILLAGE --name 东风村村委会大喇叭 >"$STATE/token.txt" 2>&1 ||
 	    "$DALABA" speaker token 1 >"$STATE/token.txt"
-	set -- $(awk '/--enroll/ { print $3, $4 }' "$STATE/token.txt")
-	"$BUILD/dalaba-speaker" --enroll "$1" "$2" -c "$STATE/speaker.conf" -o "$OUT" ||
+	set -- $(awk '/--enroll/ { print $3, $4, $5 }' "$STATE/token.txt")
+	"$BUILD/dalaba-speaker" --enroll "$1" "$2" "$3" -c "$STATE/speaker.conf" -o "$OUT" ||
 	    { say "enrolling the local speaker failed"; exit 1; }
 	rm -f "$STATE/token.txt"
 fi

@@ -1,9 +1,13 @@
 /*
- * enroll.c — `dalaba-speaker --enroll URL TOKEN`: trade a one-time token for
- * this box's configuration (its id, zone and key, and the server's address
- * and public key). Plain HTTP/1.0 over a socket, because the box carries no
- * HTTP library. The box's configuration is built from the answer's parsed
- * fields only (spk_enroll_answer, fuzzed) and written (0600, atomically),
+ * enroll.c — `dalaba-speaker --enroll URL TOKEN FINGERPRINT`: trade a
+ * one-time token for this box's configuration. Plain HTTP/1.0 over a
+ * socket, because the box carries no HTTP library, and so trusting
+ * nothing on the way: the server's key is taken only if it matches the
+ * fingerprint the installer was given; the token and the box's own fresh
+ * key go sealed to that key; the answer counts only if that key signed it
+ * for this very request (broadcaster/enroll_msg.c). The configuration is
+ * built from the answer's parsed id, zone, address and port and the box's
+ * own key, never from the answer's text, and written (0600, atomically),
  * so a bad or hostile answer leaves nothing behind.
  */
 #include <ctype.h>
@@ -17,6 +21,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "speakers/speaker.h"
 
@@ -91,8 +97,11 @@ printable(char *s)
 			p[0] = p[1] = '?';
 }
 
-int
-spk_enroll_answer(const char *resp, size_t len, struct spk_config *c,
+/* The body of an HTTP answer (len bytes, as received) into *bodyp and
+ * *blenp: 0 for a whole 200 answer, -1 with the reason (the server's own,
+ * made printable, for a refusal) in err. */
+static int
+http_body(const char *resp, size_t len, const char **bodyp, size_t *blenp,
     char *err, size_t errlen)
 {
 	const char *body;
@@ -143,75 +152,86 @@ spk_enroll_answer(const char *resp, size_t len, struct spk_config *c,
 			return -1;
 		}
 	}
-
-	/* The box's configuration takes the answer's [speaker] and [server]
-	 * fields, each parsed and checked, and nothing else: an answer that
-	 * names an output or a stats file is refused, not copied. */
-	struct spk_config a;
-	char e2[200];
-	memset(&a, 0, sizeof(a));
-	if (spk_config_parse(&a, body, blen, "answer", SPK_CONF_SPEAKER |
-	    SPK_CONF_SERVER, e2, sizeof(e2)) != 0) {
-		printable(e2);	/* it may quote a key or section */
-		snprintf(err, errlen, "the server's answer is not a usable "
-		    "configuration: %s", e2);
-		return -1;	/* a is as it was: nothing of the answer */
-	}
-	static const uint8_t zero[BCAST_PK_LEN];
-	const char *missing = a.id == 0 ? "[speaker] id" : a.zone[0] == '\0' ?
-	    "[speaker] zone" : memcmp(a.key, zero, sizeof(a.key)) == 0 ?
-	    "[speaker] key" : a.server[0] == '\0' ? "[server] address" :
-	    a.port == 0 ? "[server] port" : memcmp(a.server_pk, zero,
-	    sizeof(a.server_pk)) == 0 ? "[server] public_key" : NULL;
-	if (missing != NULL) {
-		snprintf(err, errlen, "the server's answer is not a usable "
-		    "configuration: %s is missing", missing);
-		explicit_bzero(&a, sizeof(a));
-		return -1;
-	}
-	c->id = a.id;
-	memcpy(c->zone, a.zone, sizeof(c->zone));
-	memcpy(c->key, a.key, sizeof(c->key));
-	memcpy(c->server, a.server, sizeof(c->server));
-	c->port = a.port;
-	memcpy(c->server_pk, a.server_pk, sizeof(c->server_pk));
-	explicit_bzero(&a, sizeof(a));
+	*bodyp = body;
+	*blenp = blen;
 	return 0;
 }
 
 int
-spk_enroll(const char *url, const char *token, const char *conf_path,
-    const char *output, char *err, size_t errlen)
+spk_enroll_key(const char *resp, size_t len, const char *fingerprint,
+    uint8_t pk[BCAST_PK_LEN], char *err, size_t errlen)
 {
-	char host[256], port[16], path[512], req[1024], tmp[600];
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-	static char resp[MAX_RESPONSE + 1];
-	size_t got = 0;
-	int fd = -1, e;
-	struct spk_config c;
+	static const char magic[] = "dalaba-enroll-key 1\npublic_key = ";
+	const char *body;
+	size_t blen;
+	char hex[2 * BCAST_PK_LEN + 1], fp[BCAST_FP_LEN + 1];
+	uint8_t k[BCAST_PK_LEN];
 
-	spk_config_default(&c);
-	if (strlen(output) >= sizeof(c.output)) {
-		snprintf(err, errlen, "output \"%.40s...\" is too long", output);
+	if (http_body(resp, len, &body, &blen, err, errlen) != 0)
+		return -1;
+	if (blen != sizeof(magic) - 1 + 2 * BCAST_PK_LEN + 1 ||
+	    memcmp(body, magic, sizeof(magic) - 1) != 0 ||
+	    body[blen - 1] != '\n') {
+		snprintf(err, errlen, "the server did not send its key (an older "
+		    "server, or not a dalaba server)");
 		return -1;
 	}
-	strcpy(c.output, output);
-	if (strncmp(url, "https://", 8) == 0) {
-		snprintf(err, errlen, "https enrolment is not supported by this "
-		    "build yet; use http:// on a trusted network");
+	memcpy(hex, body + sizeof(magic) - 1, 2 * BCAST_PK_LEN);
+	hex[2 * BCAST_PK_LEN] = '\0';
+	if (bcast_hex_decode(hex, k, sizeof(k)) != 0) {
+		snprintf(err, errlen, "the server's key is not 64 hex digits");
 		return -1;
 	}
-	if (parse_url(url, host, sizeof(host), port, sizeof(port), path,
-	    sizeof(path)) != 0) {
-		snprintf(err, errlen, "bad URL \"%s\" (want http://HOST[:PORT]/PATH)",
-		    url);
+	bcast_key_fingerprint(k, fp);
+	if (strcasecmp(fp, fingerprint) != 0) {
+		snprintf(err, errlen, "the server's key does not match the "
+		    "fingerprint given (it hashes to %.16s...): a man in the "
+		    "middle, or another server; nothing was sent", fp);
 		return -1;
 	}
-	if (strlen(token) != BCAST_TOKEN_LEN ||
-	    strspn(token, "0123456789abcdef") != BCAST_TOKEN_LEN) {
-		snprintf(err, errlen, "a token is %d hex digits", BCAST_TOKEN_LEN);
+	memcpy(pk, k, sizeof(k));
+	return 0;
+}
+
+int
+spk_enroll_answer(const char *resp, size_t len,
+    const uint8_t server_pk[BCAST_PK_LEN],
+    const uint8_t request[BCAST_ENROLL_REQUEST_LEN], struct spk_config *c,
+    char *err, size_t errlen)
+{
+	const char *body;
+	size_t blen;
+	struct bcast_enroll_info a;
+	char e2[200];
+
+	if (http_body(resp, len, &body, &blen, err, errlen) != 0)
 		return -1;
+	if (bcast_enroll_answer_verify(body, blen, server_pk, request, &a, e2,
+	    sizeof(e2)) != 0) {
+		printable(e2);
+		snprintf(err, errlen, "%s", e2);
+		return -1;	/* c is as it was: nothing of the answer */
 	}
+	/* Only the parsed fields, each checked by the verifier. */
+	c->id = a.id;
+	snprintf(c->zone, sizeof(c->zone), "%s", a.zone);
+	snprintf(c->server, sizeof(c->server), "%s", a.address);
+	c->port = a.port;
+	memcpy(c->server_pk, a.server_pk, sizeof(c->server_pk));
+	return 0;
+}
+
+/* One request (GET path, with query if not NULL) to host:port, its whole
+ * answer into resp (*got bytes, at most MAX_RESPONSE). 0, or -1 with err. */
+static int
+fetch(const char *host, const char *port, const char *path,
+    const char *query, char *resp, size_t *got, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	char req[1024];
+	int fd, e;
+
+	*got = 0;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "%s: %s", host, gai_strerror(e));
 		return -1;
@@ -231,9 +251,10 @@ spk_enroll(const char *url, const char *token, const char *conf_path,
 		return -1;
 	}
 	freeaddrinfo(res);
-	int n = snprintf(req, sizeof(req), "GET %s%stoken=%s HTTP/1.0\r\n"
+	int n = snprintf(req, sizeof(req), "GET %s%s%s HTTP/1.0\r\n"
 	    "Host: %s\r\nUser-Agent: dalaba-speaker\r\n\r\n", path,
-	    strchr(path, '?') ? "&" : "?", token, host);
+	    query == NULL ? "" : strchr(path, '?') ? "&" : "?",
+	    query == NULL ? "" : query, host);
 	if (n >= (int)sizeof(req) || write(fd, req, (size_t)n) != n) {
 		snprintf(err, errlen, "sending the request failed");
 		close(fd);
@@ -241,20 +262,85 @@ spk_enroll(const char *url, const char *token, const char *conf_path,
 	}
 	ssize_t r;
 	/* One byte more than an answer may have, to tell "too long". */
-	while (got <= MAX_RESPONSE && (r = read(fd, resp + got,
-	    MAX_RESPONSE + 1 - got)) > 0)
-		got += (size_t)r;
+	while (*got <= MAX_RESPONSE && (r = read(fd, resp + *got,
+	    MAX_RESPONSE + 1 - *got)) > 0)
+		*got += (size_t)r;
 	close(fd);
-	if (got > MAX_RESPONSE) {
-		snprintf(err, errlen, "the answer from %s is larger than %d bytes",
-		    url, MAX_RESPONSE);
+	if (*got > MAX_RESPONSE) {
+		snprintf(err, errlen, "the answer from %s:%s is larger than %d "
+		    "bytes", host, port, MAX_RESPONSE);
 		return -1;
 	}
-	if (spk_enroll_answer(resp, got, &c, err, errlen) != 0) {
-		explicit_bzero(resp, sizeof(resp));
+	return 0;
+}
+
+int
+spk_enroll(const char *url, const char *token, const char *fingerprint,
+    const char *conf_path, const char *output, char *err, size_t errlen)
+{
+	char host[256], port[16], path[512], tmp[600],
+	    query[16 + 2 * BCAST_ENROLL_SEALED_LEN];
+	static char resp[MAX_RESPONSE + 1];
+	uint8_t pk[BCAST_PK_LEN], sealed[BCAST_ENROLL_SEALED_LEN],
+	    request[BCAST_ENROLL_REQUEST_LEN];
+	size_t got = 0;
+	int fd = -1;
+	struct spk_config c;
+
+	spk_config_default(&c);
+	if (strlen(output) >= sizeof(c.output)) {
+		snprintf(err, errlen, "output \"%.40s...\" is too long", output);
 		return -1;
 	}
+	strcpy(c.output, output);
+	if (strncmp(url, "https://", 8) == 0) {
+		snprintf(err, errlen, "use an http:// URL: the box trusts the "
+		    "server's key by its fingerprint, not by a certificate");
+		return -1;
+	}
+	if (parse_url(url, host, sizeof(host), port, sizeof(port), path,
+	    sizeof(path)) != 0) {
+		snprintf(err, errlen, "bad URL \"%s\" (want http://HOST[:PORT]/PATH)",
+		    url);
+		return -1;
+	}
+	if (strlen(token) != BCAST_TOKEN_LEN ||
+	    strspn(token, "0123456789abcdef") != BCAST_TOKEN_LEN) {
+		snprintf(err, errlen, "a token is %d hex digits", BCAST_TOKEN_LEN);
+		return -1;
+	}
+	if (strlen(fingerprint) != BCAST_FP_LEN || strspn(fingerprint,
+	    "0123456789abcdefABCDEF") != BCAST_FP_LEN) {
+		snprintf(err, errlen, "a fingerprint is %d hex digits (the "
+		    "server key's, printed with the token)", BCAST_FP_LEN);
+		return -1;
+	}
+
+	/* 1. The server's key, taken only if it is the one the installer
+	 * was told of. Nothing secret has been sent yet. */
+	if (fetch(host, port, path, NULL, resp, &got, err, errlen) != 0 ||
+	    spk_enroll_key(resp, got, fingerprint, pk, err, errlen) != 0)
+		return -1;
+
+	/* 2. This box's own key, made here, and the token, sealed to it. */
+	randombytes_buf(c.key, sizeof(c.key));
+	if (bcast_enroll_seal(pk, token, c.key, sealed, request) != 0) {
+		snprintf(err, errlen, "the request could not be sealed");
+		explicit_bzero(&c, sizeof(c));
+		return -1;
+	}
+	memcpy(query, "sealed=", 7);
+	bcast_hex_encode(sealed, sizeof(sealed), query + 7);
+	int rc = fetch(host, port, path, query, resp, &got, err, errlen);
+
+	/* 3. The answer: signed by that key, for this request. */
+	if (rc == 0)
+		rc = spk_enroll_answer(resp, got, pk, request, &c, err, errlen);
 	explicit_bzero(resp, sizeof(resp));
+	if (rc != 0) {
+		explicit_bzero(&c, sizeof(c));
+		return -1;
+	}
 
 	/* Write PATH.new from the parsed fields, read it back as the agent
 	 * will, then rename: a bad answer leaves nothing behind. */
@@ -265,6 +351,7 @@ spk_enroll(const char *url, const char *token, const char *conf_path,
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		explicit_bzero(&c, sizeof(c));
 		return -1;
 	}
 	fprintf(f, "# dalaba-speaker configuration, written by enrolment\n");
@@ -280,12 +367,14 @@ spk_enroll(const char *url, const char *token, const char *conf_path,
 		    bad ? "" : ": ", bad ? "" : e2);
 		unlink(tmp);
 		explicit_bzero(&c, sizeof(c));
+		explicit_bzero(&back, sizeof(back));
 		return -1;
 	}
 	explicit_bzero(&back, sizeof(back));
 	if (rename(tmp, conf_path) != 0) {
 		snprintf(err, errlen, "%s: %s", conf_path, strerror(errno));
 		unlink(tmp);
+		explicit_bzero(&c, sizeof(c));
 		return -1;
 	}
 	printf("enrolled as speaker %u in zone %s; configuration written to %s\n",

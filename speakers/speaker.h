@@ -76,15 +76,25 @@ void spk_output_close(struct spk_output *o);	/* NULL is a no-op */
 
 /* ---- enrolment ------------------------------------------------------------------ */
 
-/* Fetch this box's configuration from URL with a one-time token and write
- * it to conf_path (0600), with output as its [audio] output. */
-int spk_enroll(const char *url, const char *token, const char *conf_path,
-    const char *output, char *err, size_t errlen);
-/* The server's HTTP answer (len bytes, as received) into c: its id, zone,
- * key, server address, port and public key, parsed and checked; c's other
- * fields are kept. An answer setting anything else, cut short, or
+/* Fetch this box's configuration from URL with a one-time token and the
+ * server key's fingerprint (BCAST_FP_LEN hex digits), and write it to
+ * conf_path (0600), with output as its [audio] output. The box makes its
+ * own key; it and the token travel sealed to the server's key. */
+int spk_enroll(const char *url, const char *token, const char *fingerprint,
+    const char *conf_path, const char *output, char *err, size_t errlen);
+/* The server's first answer (len bytes, as received, HTTP and all): its
+ * public key into pk if it hashes to fingerprint; -1 with err otherwise. */
+int spk_enroll_key(const char *resp, size_t len, const char *fingerprint,
+    uint8_t pk[BCAST_PK_LEN], char *err, size_t errlen);
+/* The server's signed answer (len bytes, as received) to the request
+ * whose id is request, checked against server_pk, into c: its id, zone,
+ * server address, port and public key, parsed and checked; c's other
+ * fields (the box's key among them) are kept. An answer not signed by
+ * server_pk, for another request, of any other shape, cut short, or
  * incomplete is refused with c unchanged. */
-int spk_enroll_answer(const char *resp, size_t len, struct spk_config *c,
+int spk_enroll_answer(const char *resp, size_t len,
+    const uint8_t server_pk[BCAST_PK_LEN],
+    const uint8_t request[BCAST_ENROLL_REQUEST_LEN], struct spk_config *c,
     char *err, size_t errlen);
 
 /* ---- the agent ------------------------------------------------------------------- */

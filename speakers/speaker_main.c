@@ -24,7 +24,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: dalaba-speaker [-n] [-c FILE] [-o OUTPUT] [-s HOST[:PORT]] [--stats FILE] [--trace FILE]\n"
-"       dalaba-speaker --enroll URL TOKEN [-c FILE] [-o OUTPUT]\n"
+"       dalaba-speaker --enroll URL TOKEN FINGERPRINT [-c FILE] [-o OUTPUT]\n"
 "\n"
 "The agent on a village loudspeaker: says HELLO to the dalaba server, takes\n"
 "in its signed Opus stream, and plays each frame at its presentation time.\n"
@@ -38,8 +38,10 @@ usage(FILE *f)
 "                      heard (LOCAL_US SERVER_US), when it was written to the\n"
 "                      output (SERVER_US)\n"
 "                      (when it will be heard, on each clock)\n"
-"      --enroll URL TOKEN  fetch this box's configuration with a one-time\n"
-"                      token (see dalaba-broadcast --new-token) into -c FILE\n"
+"      --enroll URL TOKEN FINGERPRINT  fetch this box's configuration with a\n"
+"                      one-time token into -c FILE, trusting only the server\n"
+"                      key with that fingerprint (both printed by dalaba\n"
+"                      speaker add or dalaba-broadcast --new-token)\n"
 "  -h, --help          this help\n"
 "\n"
 "Configuration (INI):\n"
@@ -86,13 +88,16 @@ main(int argc, char **argv)
 		}
 	}
 	if (enroll) {
-		/* --enroll URL TOKEN: the token is the one operand. */
-		if (optind != argc - 1) {
+		/* --enroll URL TOKEN FINGERPRINT: two operands. */
+		if (optind != argc - 2) {
+			fprintf(stderr, "dalaba-speaker: --enroll needs URL TOKEN "
+			    "FINGERPRINT, as the enrolment command prints them "
+			    "(the fingerprint is how the box knows its server)\n");
 			usage(stderr);
 			return 2;
 		}
-		if (spk_enroll(enroll, argv[optind], path, output ? output :
-		    "alsa:default", err, sizeof(err)) != 0) {
+		if (spk_enroll(enroll, argv[optind], argv[optind + 1], path,
+		    output ? output : "alsa:default", err, sizeof(err)) != 0) {
 			fprintf(stderr, "dalaba-speaker: enrolment: %s\n", err);
 			return 1;
 		}

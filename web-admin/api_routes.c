@@ -363,8 +363,13 @@ new_token(struct api_req *r, uint32_t id, const char *zone, JsonObject *o)
 	json_object_set_string_member(o, "zone", zone);
 	json_object_set_string_member(o, "token", token);
 	json_object_set_int_member(o, "expires", expires);
-	gchar *cmd = g_strdup_printf("dalaba-speaker --enroll %s %s -c "
-	    "/etc/dalaba/speaker.conf", url, token);
+	/* The fingerprint makes the command a trust anchor: the box takes
+	 * the server's key only if it hashes to this (bcast_enroll_serve). */
+	char fp[BCAST_FP_LEN + 1];
+	bcast_server_public_key(dalabad_broadcaster(r->wa->d), NULL, fp);
+	json_object_set_string_member(o, "fingerprint", fp);
+	gchar *cmd = g_strdup_printf("dalaba-speaker --enroll %s %s %s -c "
+	    "/etc/dalaba/speaker.conf", url, token, fp);
 	json_object_set_string_member(o, "command", cmd);
 	sodium_memzero(token, sizeof(token));
 	g_free(cmd);

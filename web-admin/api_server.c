@@ -205,8 +205,9 @@ keeper_undo(void *arg)
 	db_rollback(k->wa->db);
 }
 
-/* GET /enroll?token=T: a box redeems its one-time token for its key and
- * configuration (bcast_enroll_serve). */
+/* GET /enroll: the server's public key; GET /enroll?sealed=S: a box
+ * redeems its sealed one-time token and key for its signed configuration
+ * (bcast_enroll_serve). */
 static void
 enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer data)
@@ -223,6 +224,7 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	(void)path;
 	int status = bcast_enroll_serve(srv, &keeper, &k,
 	    soup_server_message_get_method(msg), query ?
+	    g_hash_table_lookup(query, "sealed") : NULL, query ?
 	    g_hash_table_lookup(query, "token") : NULL, wa->cfg->advertise,
 	    bcast_server_port(srv), k.from, out, sizeof(out));
 	soup_server_message_set_status(msg, (guint)status, NULL);

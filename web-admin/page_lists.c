@@ -109,7 +109,13 @@ enrol_result(struct web_ctx *c, JsonObject *o)
 	    "<p>用手机扫描：</p><div class=\"qr\">", (long long)web_jnum(o, "id"),
 	    web_esc(c, cmd));
 	html_qr_svg(g, cmd);
-	g_string_append(g, "</div><p><a class=\"button plain\" href=\"/speakers\">"
+	/* The command ends with the server key's fingerprint: the box trusts
+	 * only that key, so a command read out over the phone can be
+	 * checked against this line. */
+	g_string_append_printf(g, "</div><p>命令最后一段是本服务器密钥的指纹，"
+	    "喇叭只信任这把密钥：<code id=\"fingerprint\">%s</code></p>",
+	    web_esc(c, web_jstr(o, "fingerprint")));
+	g_string_append(g, "<p><a class=\"button plain\" href=\"/speakers\">"
 	    "返回喇叭列表</a></p>");
 	html_end(c, g, 201);
 }

@@ -48,8 +48,8 @@ check "screenshots of the main pages were saved" test "$(ls "$SHOTS"/*.png | wc 
 
 # The enrolment command the county admin was shown works on a real box.
 set -- $(cat enroll.cmd 2>/dev/null)
-if [ $# -ge 4 ]; then
-	"$SPK" --enroll "$3" "$4" -c spkweb.conf -o "wav:$TMP/outweb.wav" \
+if [ $# -ge 5 ]; then
+	"$SPK" --enroll "$3" "$4" "$5" -c spkweb.conf -o "wav:$TMP/outweb.wav" \
 	    2>enrolweb.err
 	check "the command from the page enrols the box" \
 	    test "$(q "SELECT count(*) FROM speakers WHERE name = '村委会门口' AND key_hex IS NOT NULL")" = 1

@@ -127,21 +127,23 @@ check "with the audit log back, the same notice is stored (201, got $code)" [ "$
 "$DALABA" speaker add 5 --zone 110101001001 --name 东村喇叭 >add5.out
 T1=$(awk '/--enroll/ { print $4 }' add5.out)
 URL1=$(awk '/--enroll/ { print $3 }' add5.out)
+FP=$(awk '/--enroll/ { print $5 }' add5.out)
+check "with the server key's fingerprint" [ ${#FP} -eq 64 ]
 check "a speaker's token is printed ($T1)" [ ${#T1} -eq 32 ]
 check "and only its hash is in the file" lacks "$T1" "$STATE"/dalaba.db*
 stop_dalabad
 start_dalabad d.conf d.log
 URL1=$(cat "$STATE/enroll.url")
 expect_exit 0 "after a restart of dalabad the printed command still enrols the box" \
-    "$SPK" --enroll "$URL1" "$T1" -c spk5.conf -o null
+    "$SPK" --enroll "$URL1" "$T1" "$FP" -c spk5.conf -o null
 check "the speaker has its key" [ "$(q "SELECT key_hex IS NOT NULL FROM speakers WHERE id = 5")" = 1 ]
-expect_exit 1 "the token works once" "$SPK" --enroll "$URL1" "$T1" -c again.conf -o null
+expect_exit 1 "the token works once" "$SPK" --enroll "$URL1" "$T1" "$FP" -c again.conf -o null
 "$DALABA" speaker token 5 >t2.out
 "$DALABA" speaker token 5 >t3.out
 T2=$(awk '/--enroll/ { print $4 }' t2.out)
 T3=$(awk '/--enroll/ { print $4 }' t3.out)
-expect_exit 1 "a newer token revokes the older one" "$SPK" --enroll "$URL1" "$T2" -c t2.conf -o null
-expect_exit 0 "and works itself" "$SPK" --enroll "$URL1" "$T3" -c t3.conf -o null
+expect_exit 1 "a newer token revokes the older one" "$SPK" --enroll "$URL1" "$T2" "$FP" -c t2.conf -o null
+expect_exit 0 "and works itself" "$SPK" --enroll "$URL1" "$T3" "$FP" -c t3.conf -o null
 check "the box's key changed with it" [ "$(grep '^key' spk5.conf)" != "$(grep '^key' t3.conf)" ]
 check "every enrolment is audited" [ "$(q "SELECT count(*) FROM audit WHERE action = 'speaker.enrolled'")" = 2 ]
 

@@ -22,7 +22,8 @@ enrol_proxied() {
 	    >"add$1.out" || return 1
 	_url=$(awk '/--enroll/ { print $3 }' "add$1.out")
 	_tok=$(awk '/--enroll/ { print $4 }' "add$1.out")
-	"$SPK" --enroll "$_url" "$_tok" -c "spk$1.conf" -o "wav:$TMP/out$1.wav" \
+	_fp=$(awk '/--enroll/ { print $5 }' "add$1.out")
+	"$SPK" --enroll "$_url" "$_tok" "$_fp" -c "spk$1.conf" -o "wav:$TMP/out$1.wav" \
 	    2>"enrol$1.err" || return 1
 	sed -i "s/^port = .*/port = $PPORT/" "spk$1.conf"
 	printf '[agent]\nhello_ms = 300\n' >>"spk$1.conf"

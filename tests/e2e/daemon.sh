@@ -32,14 +32,15 @@ stop_dalabad() {
 q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
 
 # enrol ID ZONE: create the speaker through the CLI, enrol a box with the
-# printed command's URL and token (the real flow), start its agent with a
+# printed command's URL, token and fingerprint (the real flow), start its agent with a
 # WAV output and a stats file; its pid lands in SPK_<ID>
 enrol() {
 	"$DALABA" speaker add "$1" --zone "$2" --name "test $1" >"add$1.out" ||
 	    return 1
 	_url=$(awk '/--enroll/ { print $3 }' "add$1.out")
 	_tok=$(awk '/--enroll/ { print $4 }' "add$1.out")
-	"$SPK" --enroll "$_url" "$_tok" -c "spk$1.conf" -o "wav:$TMP/out$1.wav" \
+	_fp=$(awk '/--enroll/ { print $5 }' "add$1.out")
+	"$SPK" --enroll "$_url" "$_tok" "$_fp" -c "spk$1.conf" -o "wav:$TMP/out$1.wav" \
 	    2>"enrol$1.err" || return 1
 	printf '[agent]\nhello_ms = 300\n' >>"spk$1.conf"
 	"$SPK" -c "spk$1.conf" --stats "spk$1.stats" 2>"spk$1.err" &

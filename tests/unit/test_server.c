@@ -315,65 +315,6 @@ test_retransmit_total(void)
 	srv = keep;
 }
 
-/* ---- enrolment (bcast_enroll_serve), with a keeper that can fail ---- */
-
-static int keep_fails, kept, undone;
-
-static int
-k_take(void *arg, const char *token, uint32_t *id, char zone[13])
-{
-	return bcast_enroll_token_take(arg, token, id, zone);
-}
-
-static int
-k_keep(void *arg, const struct bcast_enrolled *e)
-{
-	(void)arg;
-	(void)e;
-	if (keep_fails)
-		return -1;
-	kept++;
-	return 0;
-}
-
-static void
-k_undo(void *arg)
-{
-	(void)arg;
-	undone++;
-}
-
-static void
-test_enroll(struct bcast_server *s)
-{
-	static const struct bcast_enroll_keeper k = { k_take, k_keep, k_undo };
-	struct bcast_speaker_info in;
-	char tok[BCAST_TOKEN_LEN + 1], tok2[BCAST_TOKEN_LEN + 1], out[2048],
-	    err[256];
-
-	CHECK(bcast_enroll_token_new(s, 77, "110101001002", 60, tok, err,
-	    sizeof(err)) == 0 && bcast_enroll_token_new(s, 78, "110101001002", 60,
-	    tok2, err, sizeof(err)) == 0, "two enrolment tokens");
-	CHECK(bcast_enroll_serve(s, &k, s, "POST", tok, "h", 5004, "test", out,
-	    sizeof(out)) == 405, "only GET enrols");
-	CHECK(bcast_enroll_serve(s, &k, s, "GET", "abc", "h", 5004, "test", out,
-	    sizeof(out)) == 403, "not a token: 403 (%s)", out);
-	keep_fails = 1;
-	CHECK(bcast_enroll_serve(s, &k, s, "GET", tok2, "h", 5004, "test", out,
-	    sizeof(out)) == 500 && undone == 1 &&
-	    bcast_registry_get(s, 78, &in) != 0 && strstr(out, "key = ") == NULL,
-	    "a key the keeper cannot keep is undone, never registered, never "
-	    "sent (%s)", out);
-	keep_fails = 0;
-	CHECK(bcast_enroll_serve(s, &k, s, "GET", tok, "county.example", 5004,
-	    "test", out, sizeof(out)) == 200 && kept == 1 &&
-	    bcast_registry_get(s, 77, &in) == 0 && strstr(out, "id = 77\n") &&
-	    strstr(out, "address = county.example\n"), "a token enrols its "
-	    "speaker: kept, registered, its configuration answered");
-	CHECK(bcast_enroll_serve(s, &k, s, "GET", tok, "h", 5004, "test", out,
-	    sizeof(out)) == 403 && kept == 1, "and works once (%s)", out);
-}
-
 int
 main(void)
 {
@@ -534,7 +475,6 @@ main(void)
 	CHECK(!info[0].online && !info[2].online && info[0].last_heard_us > 0,
 	    "speakers silent past the timeout are offline, last heard kept");
 	CHECK(bcast_server_sender_cpu_us(s) > 0, "the sender's CPU time is known");
-	test_enroll(s);
 	bcast_server_free(s);
 	test_retransmit_total();
 	bcast_server_free(NULL);

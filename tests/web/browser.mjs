@@ -198,7 +198,7 @@ try {
 	await c.selectOption('#szone', '441202001001');
 	await c.click('button:text-is("建立并生成接入口令")');
 	const cmd = (await c.textContent('#command').catch(() => '')).trim();
-	check('creating a loudspeaker shows the enrolment command', /^dalaba-speaker --enroll http:\/\/\S+ \S+ -c /.test(cmd), cmd);
+	check('creating a loudspeaker shows the enrolment command', /^dalaba-speaker --enroll http:\/\/\S+ [0-9a-f]{32} [0-9a-f]{64} -c /.test(cmd), cmd);
 	check('and a QR code of it', await c.$('.qr svg path') !== null);
 	writeFileSync(`${OUT}/enroll.cmd`, cmd);
 	await c.screenshot({ path: `${SHOTS}/07-speaker-enrol.png`, fullPage: true });
