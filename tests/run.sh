@@ -11,7 +11,7 @@
 set -u
 BUILD=${BUILD:-build}
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
-FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SECONDS=${FUZZ_SECONDS:-6}	# a short run each; FUZZ_SECONDS=600 for a soak
 export BUILD FUZZ_DIR
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1

@@ -28,7 +28,7 @@ check "the migrated store is sound" [ "$(q 'PRAGMA integrity_check')" = ok ]
 "$DALABA" zone add 110101001002 西村 --quiet 00:00-00:00 >/dev/null
 check "a loudspeaker enrols in 西村" enrol 1 110101001002
 check "it comes online" wait_until 15 sh -c "'$DALABA' speaker list | grep -q ' online '"
-"$DALABA" notice add --zone 110101001002 --no-chime --repeat 3 --now \
+"$DALABA" notice add --zone 110101001002 --no-chime --now \
     "西村村民请注意，本周六上午八点半，村卫生室为六十岁以上的老人免费体检，请带好身份证和医保卡。" >n1.out
 N1=$(notice_id n1.out)
 check "a long notice goes on the air" wait_until 30 on_air "$N1"

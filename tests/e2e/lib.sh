@@ -135,6 +135,24 @@ direct_and_proxied() {
 	done
 }
 
+# clean_asking_fec PK PORT PROXY_PORT: speakers 1-3 of village
+# 110101001001 for dalaba-broadcast (speakers.txt): s1.conf talks to PORT
+# (the clean reference), s2.conf and s3.conf to a tests/impair proxy on
+# PROXY_PORT, s2 asking for lost packets again, s3 on FEC alone
+# (retransmit = no); out1-3.wav. And src.wav, a spoken notice to stream.
+clean_asking_fec() {
+	for _i in 1 2 3; do
+		_k=$(new_key)
+		_p=$3
+		[ $_i = 1 ] && _p=$2
+		echo "$_i 110101001001 $_k" >>speakers.txt
+		speaker_conf $_i 110101001001 "$_k" $_p "$1" "wav:$TMP/out$_i.wav" >s$_i.conf
+	done
+	echo 'retransmit = no' >>s3.conf
+	"$TOP/$BUILD/dalaba" say --no-chime -o src.wav "各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。停电期间请不要使用电梯，注意用火安全，照顾好家里的老人和孩子。" 2>/dev/null
+}
+# stat_of FILE KEY: a counter of a stats file (the speakers', tests/impair's)
+stat_of() { awk -v k="$2" '$1==k{print $2}' "$1" 2>/dev/null; }
 speaker_conf() {
 	printf '[speaker]\nid = %s\nzone = %s\nkey = %s\n[server]\naddress = 127.0.0.1\nport = %s\npublic_key = %s\n[audio]\noutput = %s\n[agent]\nhello_ms = %s\n' \
 	    "$1" "$2" "$3" "$4" "$5" "$6" "${7:-500}"
