@@ -11,9 +11,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "broadcaster/log.h"
 #include "broadcaster/server_int.h"
 
 #define MMSG_BATCH 256
+/* A packet this long past its presentation time is not sent: no box can
+ * play it, and sending it would delay the packets behind it. (The grace
+ * keeps a stream with no play-out delay working.) */
+#define SENDER_GRACE_US 100000
 
 struct bcast_stream *
 bcast_stream_open(struct bcast_server *s, const char *zone,
@@ -131,6 +136,7 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 	q->due_mono = st->t0_mono + off;
 	q->until_mono = q->due_mono + st->delay_us;
 	q->seq = a.seq;
+	q->end = (flags & BCAST_FLAG_END) != 0;
 	st->qcount++;
 	st->frames++;
 	if (flags & BCAST_FLAG_END)
@@ -238,100 +244,179 @@ sender_claimed_above(struct bcast_server *s, enum bcast_priority prio,
 	return 0;
 }
 
+/* The stream whose head packet goes next: of those due by now, the
+ * highest priority (earliest due among equals), so that no backlog of a
+ * routine stream to thousands of speakers delays an emergency page; NULL
+ * if none is due, with *earliest set to the first due time (0: none
+ * queued). Only streams above floor count. Lock held. */
+static struct bcast_stream *
+sender_pick(struct bcast_server *s, int floor, int64_t now, int64_t *earliest)
+{
+	struct bcast_stream *best = NULL;
+
+	*earliest = 0;
+	for (struct bcast_stream *st = s->streams; st; st = st->next) {
+		if (st->qcount == 0 || (int)st->prio <= floor)
+			continue;
+		int64_t due = st->q[st->qhead].due_mono;
+		if (due > now) {
+			if (*earliest == 0 || due < *earliest)
+				*earliest = due;
+			continue;
+		}
+		if (best == NULL || st->prio > best->prio ||
+		    (st->prio == best->prio &&
+		    due < best->q[best->qhead].due_mono))
+			best = st;
+	}
+	return best;
+}
+
+/* One set of batch buffers per priority: a packet's fan-out pauses
+ * between batches for packets of higher priority, which use their own. */
+struct sender_bufs {
+	struct mmsghdr *msgs[BCAST_PRIO_EMERGENCY + 1];
+	struct sockaddr_storage *addrs[BCAST_PRIO_EMERGENCY + 1];
+	int64_t late_since_log;		/* packets not sent: too late to play */
+	int64_t logged_mono;
+};
+
+static void sender_send(struct bcast_server *s, struct bcast_stream *st,
+    struct sender_bufs *b);
+
+/* Between batches of one packet's fan-out: whatever of higher priority
+ * is due goes first (a page is not kept waiting for a notice to reach
+ * its last thousand speakers). Lock held. */
+static void
+sender_send_above(struct bcast_server *s, enum bcast_priority prio,
+    struct sender_bufs *b)
+{
+	int64_t earliest;
+	struct bcast_stream *st;
+
+	while ((st = sender_pick(s, (int)prio, bcast_mono_now_us(),
+	    &earliest)) != NULL)
+		sender_send(s, st, b);
+}
+
+/* Take st's head packet and hand it to every online speaker of its zone
+ * that no higher-priority stream claims. Lock held; dropped while
+ * sending. */
+static void
+sender_send(struct bcast_server *s, struct bcast_stream *st,
+    struct sender_bufs *b)
+{
+	struct queued_pkt pkt = st->q[st->qhead];
+	struct mmsghdr *msgs = b->msgs[st->prio];
+	struct sockaddr_storage *addrs = b->addrs[st->prio];
+	struct iovec iov;
+
+	st->qhead = (st->qhead + 1) % STREAM_QUEUE;
+	st->qcount--;
+	pthread_cond_broadcast(&s->cond);
+	int64_t now = bcast_mono_now_us();
+	if (!pkt.end && pkt.until_mono + SENDER_GRACE_US < now) {
+		b->late_since_log++;
+		return;
+	}
+	/* Kept before it leaves: a NACK for it may come back fast. */
+	rtx_history_put(st->hist, pkt.seq, pkt.data, pkt.len, pkt.until_mono);
+
+	/* Pick the receivers under the lock, send without it. The stream
+	 * may end meanwhile (its last packet is this one): sending keeps
+	 * it alive until the last batch is out. */
+	st->sending++;
+	int64_t offline = (int64_t)s->offline_after_ms * 1000;
+	iov.iov_base = pkt.data;
+	iov.iov_len = pkt.len;
+	for (size_t i = 0; i < s->nspk;) {
+		size_t n = 0;
+		for (; i < s->nspk && n < MMSG_BATCH; i++) {
+			struct spk_entry *e = &s->spk[i];
+			if (e->alen == 0 || now - e->last_heard_mono > offline ||
+			    !bcast_zone_covers(&st->zone, &e->zone) ||
+			    sender_claimed_above(s, st->prio, &e->zone))
+				continue;
+			memcpy(&addrs[n], &e->addr, e->alen);
+			msgs[n].msg_hdr.msg_name = &addrs[n];
+			msgs[n].msg_hdr.msg_namelen = e->alen;
+			msgs[n].msg_hdr.msg_iov = &iov;
+			msgs[n].msg_hdr.msg_iovlen = 1;
+			n++;
+		}
+		if (n == 0)
+			continue;
+		pthread_mutex_unlock(&s->lock);
+		size_t done = 0;
+		while (done < n) {
+			int r = sendmmsg(s->fd, msgs + done,
+			    (unsigned)(n - done), 0);
+			if (r <= 0) {
+				if (r < 0 && errno == EINTR)
+					continue;
+				done++;	/* skip the one that failed */
+				continue;
+			}
+			done += (size_t)r;
+		}
+		pthread_mutex_lock(&s->lock);
+		s->packets_sent += n;
+		if (i < s->nspk && st->prio < BCAST_PRIO_EMERGENCY) {
+			sender_send_above(s, st->prio, b);
+			now = bcast_mono_now_us();
+		}
+	}
+	st->sending--;
+	pthread_cond_broadcast(&s->cond);
+}
+
 void *
 sender_main(void *arg)
 {
 	struct bcast_server *s = arg;
-	struct mmsghdr *msgs = calloc(MMSG_BATCH, sizeof(*msgs));
-	struct sockaddr_storage *addrs = calloc(MMSG_BATCH, sizeof(*addrs));
-	struct iovec iov;
-	struct queued_pkt pkt;
+	struct sender_bufs b = { 0 };
 
-	if (msgs == NULL || addrs == NULL)
-		abort();	/* at start-up, before any audio: nothing to save */
+	for (int p = 0; p <= BCAST_PRIO_EMERGENCY; p++) {
+		b.msgs[p] = calloc(MMSG_BATCH, sizeof(struct mmsghdr));
+		b.addrs[p] = calloc(MMSG_BATCH, sizeof(struct sockaddr_storage));
+		if (b.msgs[p] == NULL || b.addrs[p] == NULL)
+			abort();	/* at start-up, before any audio */
+	}
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
-		struct bcast_stream *next = NULL;
-		for (struct bcast_stream *st = s->streams; st; st = st->next)
-			if (st->qcount > 0 && (next == NULL ||
-			    st->q[st->qhead].due_mono < next->q[next->qhead].due_mono))
-				next = st;
-		if (next == NULL) {
+		int64_t now = bcast_mono_now_us(), earliest;
+		struct bcast_stream *next = sender_pick(s, -1, now, &earliest);
+
+		if (b.late_since_log > 0 && now - b.logged_mono > 60000000) {
+			dlog(LOG_WARNING, "sender: %lld packets were past their "
+			    "presentation time and not sent (the sender fell "
+			    "behind)", (long long)b.late_since_log);
+			b.late_since_log = 0;
+			b.logged_mono = now;
+		}
+		if (next != NULL) {
+			sender_send(s, next, &b);
+			continue;
+		}
+		if (earliest == 0) {
 			pthread_cond_wait(&s->cond, &s->lock);
 			continue;
 		}
-		int64_t due = next->q[next->qhead].due_mono;
-		if (due > bcast_mono_now_us()) {
-			/* Sleep until due, but wake for a new, earlier packet. */
-			struct timespec ts;
-			int64_t wait = due - bcast_mono_now_us();
-			if (wait > 20000)
-				wait = 20000;
-			pthread_mutex_unlock(&s->lock);
-			ts.tv_sec = wait / 1000000;
-			ts.tv_nsec = (wait % 1000000) * 1000;
-			clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
-			pthread_mutex_lock(&s->lock);
-			continue;
-		}
-		pkt = next->q[next->qhead];
-		next->qhead = (next->qhead + 1) % STREAM_QUEUE;
-		next->qcount--;
-		/* Kept before it leaves: a NACK for it may come back fast. */
-		rtx_history_put(next->hist, pkt.seq, pkt.data, pkt.len,
-		    pkt.until_mono);
-		pthread_cond_broadcast(&s->cond);
-
-		/* Pick the receivers under the lock, send without it. The
-		 * stream may end meanwhile (its last packet is this one):
-		 * sending keeps it alive until the last batch is out. */
-		next->sending = 1;
-		int64_t now = bcast_mono_now_us();
-		int64_t offline = (int64_t)s->offline_after_ms * 1000;
-		size_t total = 0;
-		for (size_t i = 0; i < s->nspk;) {
-			size_t n = 0;
-			for (; i < s->nspk && n < MMSG_BATCH; i++) {
-				struct spk_entry *e = &s->spk[i];
-				if (e->alen == 0 || now - e->last_heard_mono > offline ||
-				    !bcast_zone_covers(&next->zone, &e->zone) ||
-				    sender_claimed_above(s, next->prio, &e->zone))
-					continue;
-				memcpy(&addrs[n], &e->addr, e->alen);
-				msgs[n].msg_hdr.msg_name = &addrs[n];
-				msgs[n].msg_hdr.msg_namelen = e->alen;
-				n++;
-			}
-			if (n == 0)
-				continue;
-			pthread_mutex_unlock(&s->lock);
-			iov.iov_base = pkt.data;
-			iov.iov_len = pkt.len;
-			for (size_t k = 0; k < n; k++) {
-				msgs[k].msg_hdr.msg_iov = &iov;
-				msgs[k].msg_hdr.msg_iovlen = 1;
-			}
-			size_t done = 0;
-			while (done < n) {
-				int r = sendmmsg(s->fd, msgs + done,
-				    (unsigned)(n - done), 0);
-				if (r <= 0) {
-					if (r < 0 && errno == EINTR)
-						continue;
-					done++;	/* skip the one that failed */
-					continue;
-				}
-				done += (size_t)r;
-			}
-			total += n;
-			pthread_mutex_lock(&s->lock);
-		}
-		next->sending = 0;
-		pthread_cond_broadcast(&s->cond);
-		s->packets_sent += total;
+		/* Sleep until due, but wake for a new, earlier packet. */
+		struct timespec ts;
+		int64_t wait = earliest - now;
+		if (wait > 20000)
+			wait = 20000;
+		pthread_mutex_unlock(&s->lock);
+		ts.tv_sec = wait / 1000000;
+		ts.tv_nsec = (wait % 1000000) * 1000;
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
-	free(msgs);
-	free(addrs);
+	for (int p = 0; p <= BCAST_PRIO_EMERGENCY; p++) {
+		free(b.msgs[p]);
+		free(b.addrs[p]);
+	}
 	return NULL;
 }

@@ -34,6 +34,7 @@ struct rtx_pkt {
 	uint64_t seq1;			/* sequence number + 1; 0 empty */
 	int64_t until_mono;		/* useless to anyone after this */
 	uint16_t len;
+	uint8_t end;			/* the stream's END packet */
 	uint8_t data[BCAST_MAX_PACKET];
 };
 struct rtx_history {
@@ -77,6 +78,7 @@ struct queued_pkt {
 	int64_t until_mono;		/* its presentation time, our clock */
 	uint64_t seq;
 	uint16_t len;
+	uint8_t end;			/* the stream's END packet */
 	uint8_t data[BCAST_MAX_PACKET];
 };
 
