@@ -38,6 +38,7 @@
 
 struct rx {
 	int ep, *fds, n;
+	uint8_t (*cookies)[BCAST_COOKIE_LEN];	/* each one's, for its HELLO */
 	volatile long got;
 	volatile int stop;
 };
@@ -51,10 +52,18 @@ rx_main(void *arg)
 
 	while (!r->stop) {
 		int k = epoll_wait(r->ep, ev, 512, 50);
-		for (int i = 0; i < k; i++)
-			while (recv(ev[i].data.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		for (int i = 0; i < k; i++) {
+			uint32_t at = ev[i].data.u32;
+			ssize_t m;
+			while ((m = recv(r->fds[at], buf, sizeof(buf),
+			    MSG_DONTWAIT)) > 0) {
 				if (buf[0] == 0x90)
 					r->got++;
+				else
+					bcast_ctl_cookie(buf, (size_t)m, at + 1,
+					    r->cookies[at]);
+			}
+		}
 	}
 	return NULL;
 }
@@ -79,6 +88,7 @@ run(int n, double *per_core, double *delivered)
 	    .sin_port = htons((uint16_t)bcast_server_port(s)) };
 	inet_pton(AF_INET, "127.0.0.1", &srv.sin_addr);
 	r.fds = calloc((size_t)n, sizeof(int));
+	r.cookies = calloc((size_t)n, sizeof(*r.cookies));
 	r.ep = epoll_create1(0);
 	for (int i = 0; i < n; i++) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
@@ -88,7 +98,7 @@ run(int n, double *per_core, double *delivered)
 			fprintf(stderr, "fanout: socket %d: out of descriptors?\n", i);
 			return -1;
 		}
-		struct epoll_event ev = { .events = EPOLLIN, .data.fd = r.fds[i] };
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
 		epoll_ctl(r.ep, EPOLL_CTL_ADD, r.fds[i], &ev);
 		bcast_registry_add(s, (uint32_t)i + 1, "110101001001", key, err,
 		    sizeof(err));
@@ -110,6 +120,7 @@ run(int n, double *per_core, double *delivered)
 			struct bcast_hello h = { .speaker_id = (uint32_t)i + 1,
 			    .counter = (uint64_t)round };
 			uint8_t buf[BCAST_HELLO_LEN];
+			memcpy(h.cookie, r.cookies[i], BCAST_COOKIE_LEN);
 			bcast_hello_pack(&h, key, buf, sizeof(buf));
 			sendto(r.fds[i], buf, sizeof(buf), 0,
 			    (struct sockaddr *)&srv, sizeof(srv));
@@ -161,6 +172,7 @@ run(int n, double *per_core, double *delivered)
 		close(r.fds[i]);
 	close(r.ep);
 	free(r.fds);
+	free(r.cookies);
 	free(info);
 	return measured ? 0 : -1;
 }

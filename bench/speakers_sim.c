@@ -46,6 +46,8 @@ real_s(void)
 	return (double)bcast_server_now_us() / 1e6;
 }
 
+static uint8_t (*cookies)[BCAST_COOKIE_LEN];	/* each box's, from the server */
+
 static void
 hello(int fd, const struct sockaddr_in *srv, const uint8_t *key, uint32_t id,
     uint64_t counter, uint32_t playing)
@@ -54,6 +56,7 @@ hello(int fd, const struct sockaddr_in *srv, const uint8_t *key, uint32_t id,
 	    .t1_us = bcast_mono_now_us() };
 	uint8_t hb[BCAST_HELLO_LEN];
 
+	memcpy(h.cookie, cookies[id - 1], BCAST_COOKIE_LEN);
 	h.st.playing_ssrc = playing;
 	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
 	bcast_hello_pack(&h, key, hb, sizeof(hb));
@@ -132,6 +135,7 @@ main(int argc, char **argv)
 	int *fds = calloc((size_t)n, sizeof(int));
 	long *got = calloc((size_t)n, sizeof(long));
 	struct box *bx = calloc((size_t)n, sizeof(*bx));
+	cookies = calloc((size_t)n, sizeof(*cookies));
 	int ep = epoll_create1(0);
 	for (int i = 0; i < n; i++) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
@@ -167,13 +171,21 @@ main(int argc, char **argv)
 		for (int i = 0; i < k; i++) {
 			int idx = (int)ev[i].data.u32;
 			ssize_t m;
-			while ((m = recv(fds[idx], buf, sizeof(buf), 0)) > 0)
+			while ((m = recv(fds[idx], buf, sizeof(buf), 0)) > 0) {
 				if (buf[0] == 0x90) {
 					got[idx]++;
 					total++;
 					if (confirm)
 						follow(&bx[idx], buf, (size_t)m, pk, now);
+				} else if (bcast_ctl_cookie(buf, (size_t)m,
+				    (uint32_t)idx + 1, cookies[idx]) == 2) {
+					/* Not taken (the first, or after a
+					 * restart): at once with the cookie. */
+					hello(fds[idx], &srv, key, (uint32_t)idx + 1,
+					    ++counter, confirm ? (bx[idx].playing ?
+					    bx[idx].ssrc : 0) : got[idx] ? 1 : 0);
 				}
+			}
 		}
 		/* Start and stop as a box would, and say so at once. */
 		for (int i = 0; confirm && i < n; i++) {

@@ -152,11 +152,25 @@ struct bcast_status {
 	int32_t clock_offset_ms;
 };
 
+/*
+ * A HELLO is taken only if it echoes the cookie the server gave last: the
+ * cookie of the box's address as registered (it changes with every HELLO
+ * taken, so a HELLO seen cannot be taken twice), or, from an address not
+ * yet registered, the cookie of that address (so a box moves only to an
+ * address that proves it receives). Any other HELLO with a good MAC gets a
+ * CHALLENGE ("DLBC", smaller than the HELLO: no amplification) with the
+ * cookie to use, and changes nothing. Neither side needs a clock for
+ * this: a box that boots into 1970, or whose counter went back, answers
+ * the challenge like any other.
+ */
+#define BCAST_COOKIE_LEN 16
+
 struct bcast_hello {
 	uint32_t speaker_id;
-	uint64_t counter;	/* strictly increasing per speaker */
+	uint64_t counter;	/* the box's own; a reply echoes it */
 	int64_t t1_us;		/* speaker clock at send */
 	struct bcast_status st;
+	uint8_t cookie[BCAST_COOKIE_LEN];	/* the last one given; 0s: none */
 };
 
 struct bcast_reply {
@@ -165,6 +179,16 @@ struct bcast_reply {
 	int64_t t1_us;		/* echoed */
 	int64_t t2_us;		/* server clock at receive */
 	int64_t t3_us;		/* server clock at send */
+	uint8_t cookie[BCAST_COOKIE_LEN];	/* for the next HELLO */
+};
+
+/* A CHALLENGE: the HELLO was not taken; say it again with this cookie.
+ * Not signed (the box checks the counter it echoes, and a forged one
+ * costs it one more round trip, no more). */
+struct bcast_challenge {
+	uint32_t speaker_id;
+	uint64_t counter;	/* echoed */
+	uint8_t cookie[BCAST_COOKIE_LEN];
 };
 
 /* The control packets' layout, in byte offsets: "DLBH" or "DLBR", then
@@ -185,14 +209,20 @@ struct bcast_reply {
 #define BCAST_HELLO_OFF_CONCEALED 48
 #define BCAST_HELLO_OFF_DROPPED 52
 #define BCAST_HELLO_OFF_CLOCK 56
-#define BCAST_HELLO_OFF_MAC 60
+#define BCAST_HELLO_OFF_COOKIE 60
+#define BCAST_HELLO_OFF_MAC 76
 #define BCAST_HELLO_MAC_LEN 32		/* HMAC-SHA-256 */
 #define BCAST_HELLO_LEN (BCAST_HELLO_OFF_MAC + BCAST_HELLO_MAC_LEN)
-/* A reply: t2, t3, then the server's signature over everything before it. */
+/* A reply: t2, t3, the next cookie, then the server's signature over
+ * everything before it. */
 #define BCAST_REPLY_OFF_T2 24
 #define BCAST_REPLY_OFF_T3 32
-#define BCAST_REPLY_OFF_SIG 40
+#define BCAST_REPLY_OFF_COOKIE 40
+#define BCAST_REPLY_OFF_SIG 56
 #define BCAST_REPLY_LEN (BCAST_REPLY_OFF_SIG + BCAST_SIG_LEN)
+/* A challenge: "DLBC", the id, the counter, the cookie. */
+#define BCAST_CHALLENGE_OFF_COOKIE 16
+#define BCAST_CHALLENGE_LEN (BCAST_CHALLENGE_OFF_COOKIE + BCAST_COOKIE_LEN)
 
 /* A NACK ("DLBN"): the speaker id and a counter as in a HELLO (strictly
  * increasing, but its own: NACKs and HELLOs are counted apart, so a NACK
@@ -226,6 +256,18 @@ int bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk,
     uint8_t *buf, size_t cap);
 enum bcast_verdict bcast_reply_parse(const uint8_t *buf, size_t len,
     const uint8_t *pk, struct bcast_reply *r);
+
+int bcast_challenge_pack(const struct bcast_challenge *c, uint8_t *buf,
+    size_t cap);
+enum bcast_verdict bcast_challenge_parse(const uint8_t *buf, size_t len,
+    struct bcast_challenge *c);
+
+/* For simulators and tests that play many boxes at little cost: if buf
+ * is a reply or a challenge to speaker id, copy its cookie out (NOT
+ * verified: a box checks the reply's signature first) and return 1 for a
+ * reply, 2 for a challenge; else 0. */
+int bcast_ctl_cookie(const uint8_t *buf, size_t len, uint32_t id,
+    uint8_t cookie[BCAST_COOKIE_LEN]);
 
 int bcast_nack_pack(const struct bcast_nack *n, const uint8_t *key,
     uint8_t *buf, size_t cap);

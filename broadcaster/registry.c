@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "broadcaster/server_int.h"
 
 static size_t
@@ -217,11 +219,88 @@ bcast_registry_snapshot(struct bcast_server *s, size_t *n)
 	}
 }
 
+/* The two addresses are one (family, address, port). */
+static int
+same_addr(const struct sockaddr_storage *a, socklen_t alen,
+    const struct sockaddr_storage *b, socklen_t blen)
+{
+	if (alen != blen || a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port &&
+		    x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		    memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+	}
+	return memcmp(a, b, alen) == 0;
+}
+
+/* The cookie an address not registered for the speaker must echo: keyed
+ * by the server's secret, the id, the address and the minute (so the
+ * server keeps no state for it). */
+#define ADDR_COOKIE_EPOCH_US 60000000
+static void
+addr_cookie(const struct bcast_server *s, uint32_t id,
+    const struct sockaddr_storage *from, int64_t epoch,
+    uint8_t out[BCAST_COOKIE_LEN])
+{
+	crypto_auth_hmacsha256_state h;
+	uint8_t mac[crypto_auth_hmacsha256_BYTES], b[12];
+	const void *addr = from;
+	size_t alen = 0;
+
+	if (from->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)from;
+		addr = &x->sin_addr;
+		alen = 4;
+		memcpy(b + 8, &x->sin_port, 2);
+	} else if (from->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)from;
+		addr = &x->sin6_addr;
+		alen = 16;
+		memcpy(b + 8, &x->sin6_port, 2);
+	}
+	memcpy(b, &id, 4);
+	memcpy(b + 4, &epoch, 4);
+	b[10] = (uint8_t)from->ss_family;
+	b[11] = 0;
+	crypto_auth_hmacsha256_init(&h, s->cookie_secret,
+	    sizeof(s->cookie_secret));
+	crypto_auth_hmacsha256_update(&h, b, sizeof(b));
+	crypto_auth_hmacsha256_update(&h, addr, alen);
+	crypto_auth_hmacsha256_final(&h, mac);
+	memcpy(out, mac, BCAST_COOKIE_LEN);
+}
+
+static int
+addr_cookie_ok(const struct bcast_server *s, uint32_t id,
+    const struct sockaddr_storage *from, const uint8_t *cookie)
+{
+	int64_t epoch = bcast_mono_now_us() / ADDR_COOKIE_EPOCH_US;
+	uint8_t want[BCAST_COOKIE_LEN];
+
+	for (int64_t e = epoch; e >= epoch - 1; e--) {
+		addr_cookie(s, id, from, e, want);
+		if (sodium_memcmp(want, cookie, BCAST_COOKIE_LEN) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * A datagram on the server's port: a NACK (retransmit.c) or a HELLO.
- * Anything else, or a HELLO from an unknown speaker, with a bad MAC or an
- * old counter, is ignored without a reply (no amplification, no oracle).
+ * Anything else, or a HELLO from an unknown speaker or with a bad MAC, is
+ * ignored without a reply (no amplification, no oracle). A HELLO with a
+ * good MAC but not the cookie it must echo (see broadcaster.h) gets a
+ * CHALLENGE, a third of its size, at most CHALLENGES_PER_S a second per
+ * speaker, and changes nothing: a HELLO seen and sent again, from any
+ * address, neither moves the speaker's stream nor feigns its status.
  */
+#define CHALLENGES_PER_S 4
 void
 reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
     const struct sockaddr_storage *from, socklen_t alen)
@@ -231,7 +310,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	struct spk_entry *e;
 	uint8_t out[BCAST_REPLY_LEN];
 	uint32_t id;
-	int64_t t2 = bcast_server_now_us();
+	int64_t t2 = bcast_server_now_us(), mono = bcast_mono_now_us();
 
 	if (bcast_nack_peek_id(buf, len, &id) == 0) {
 		rtx_handle_nack(s, buf, len, id);
@@ -241,17 +320,47 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 		return;
 	pthread_mutex_lock(&s->lock);
 	e = reg_find(s, id);
-	if (e == NULL || bcast_hello_parse(buf, len, e->key, &h) != BCAST_OK ||
-	    h.counter <= e->last_counter) {
+	if (e == NULL || bcast_hello_parse(buf, len, e->key, &h) != BCAST_OK) {
 		pthread_mutex_unlock(&s->lock);
 		return;
 	}
+	int here = e->alen > 0 && same_addr(&e->addr, e->alen, from, alen);
+	int taken = here ?
+	    sodium_memcmp(h.cookie, e->cookie, BCAST_COOKIE_LEN) == 0 :
+	    addr_cookie_ok(s, id, from, h.cookie);
+	if (!taken) {
+		struct bcast_challenge c = { .speaker_id = id,
+		    .counter = h.counter };
+		uint8_t cb[BCAST_CHALLENGE_LEN];
+		if (mono / 1000000 != e->challenge_s) {
+			e->challenge_s = mono / 1000000;
+			e->challenges = 0;
+		}
+		int send = e->challenges++ < CHALLENGES_PER_S;
+		if (here)
+			memcpy(c.cookie, e->cookie, BCAST_COOKIE_LEN);
+		else
+			addr_cookie(s, id, from, mono / ADDR_COOKIE_EPOCH_US,
+			    c.cookie);
+		s->challenges += send;
+		pthread_mutex_unlock(&s->lock);
+		if (send && bcast_challenge_pack(&c, cb, sizeof(cb)) > 0)
+			sendto(s->fd, cb, sizeof(cb), 0,
+			    (const struct sockaddr *)from, alen);
+		return;
+	}
+	/* A counter that went back is a box that started again with its
+	 * clock behind (no RTC): its NACKs count afresh too. */
+	if (h.counter < e->last_counter)
+		e->last_nack_counter = 0;
 	e->last_counter = h.counter;
 	memcpy(&e->addr, from, alen);
 	e->alen = alen;
 	e->last_heard_us = t2;
-	e->last_heard_mono = bcast_mono_now_us();
+	e->last_heard_mono = mono;
 	e->st = h.st;
+	randombytes_buf(e->cookie, BCAST_COOKIE_LEN);
+	memcpy(r.cookie, e->cookie, BCAST_COOKIE_LEN);
 	pthread_mutex_unlock(&s->lock);
 
 	r.speaker_id = id;

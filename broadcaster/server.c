@@ -59,6 +59,7 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 	s->offline_after_ms = cfg->offline_after_ms > 0 ? cfg->offline_after_ms :
 	    15000;
 	randombytes_buf(&s->next_ssrc, sizeof(s->next_ssrc));
+	randombytes_buf(s->cookie_secret, sizeof(s->cookie_secret));
 	s->rtx_box_pps = cfg->rtx_box_pps ? cfg->rtx_box_pps : BCAST_RTX_BOX_PPS;
 	s->rtx_box_burst = s->rtx_box_pps > BCAST_RTX_BOX_BURST ? s->rtx_box_pps :
 	    BCAST_RTX_BOX_BURST;

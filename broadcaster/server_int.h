@@ -65,7 +65,10 @@ struct spk_entry {
 	uint8_t key[BCAST_SPEAKER_KEY_LEN];
 	struct sockaddr_storage addr;
 	socklen_t alen;
-	uint64_t last_counter;
+	uint64_t last_counter;		/* of the last HELLO taken */
+	uint8_t cookie[BCAST_COOKIE_LEN];	/* the next HELLO from addr echoes it */
+	int64_t challenge_s;		/* challenges sent in this second */
+	int challenges;
 	uint64_t last_nack_counter;	/* NACKs are counted apart from HELLOs */
 	struct rtx_bucket rtx;		/* its share of resent packets */
 	int64_t last_heard_us;		/* server clock */
@@ -140,6 +143,8 @@ struct bcast_server {
 	uint8_t rtx_out[BCAST_NACK_SPAN][BCAST_MAX_PACKET];
 	uint16_t rtx_out_len[BCAST_NACK_SPAN];
 	uint64_t packets_sent;
+	uint64_t challenges;		/* HELLOs not taken, answered */
+	uint8_t cookie_secret[32];	/* addresses' cookies; new each start */
 	uint32_t next_ssrc;
 	volatile int stop;
 	pthread_t rx, tx;

@@ -20,7 +20,8 @@
  * broadcaster.h may be renamed, never moved. */
 _Static_assert(BCAST_HDR_LEN == 108 &&
     (BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) % 4 == 0, "audio header layout");
-_Static_assert(BCAST_HELLO_LEN == 92 && BCAST_REPLY_LEN == 104 &&
+_Static_assert(BCAST_HELLO_LEN == 108 && BCAST_REPLY_LEN == 120 &&
+    BCAST_CHALLENGE_LEN == 32 && BCAST_CHALLENGE_LEN < BCAST_HELLO_LEN &&
     BCAST_NACK_LEN == 64,
     "control packet layout");
 
@@ -215,6 +216,7 @@ bcast_audio_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 static const uint8_t hello_magic[4] = { 'D', 'L', 'B', 'H' };
 static const uint8_t reply_magic[4] = { 'D', 'L', 'B', 'R' };
 static const uint8_t nack_magic[4] = { 'D', 'L', 'B', 'N' };
+static const uint8_t challenge_magic[4] = { 'D', 'L', 'B', 'C' };
 
 int
 bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key, uint8_t *buf,
@@ -238,6 +240,7 @@ bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key, uint8_t *buf,
 	put32(buf + BCAST_HELLO_OFF_CONCEALED, h->st.concealed);
 	put32(buf + BCAST_HELLO_OFF_DROPPED, h->st.dropped);
 	put32(buf + BCAST_HELLO_OFF_CLOCK, (uint32_t)h->st.clock_offset_ms);
+	memcpy(buf + BCAST_HELLO_OFF_COOKIE, h->cookie, BCAST_COOKIE_LEN);
 	crypto_auth_hmacsha256(buf + BCAST_HELLO_OFF_MAC, buf, BCAST_HELLO_OFF_MAC,
 	    key);
 	return BCAST_HELLO_LEN;
@@ -277,6 +280,7 @@ bcast_hello_parse(const uint8_t *buf, size_t len, const uint8_t *key,
 	h->st.concealed = get32(buf + BCAST_HELLO_OFF_CONCEALED);
 	h->st.dropped = get32(buf + BCAST_HELLO_OFF_DROPPED);
 	h->st.clock_offset_ms = (int32_t)get32(buf + BCAST_HELLO_OFF_CLOCK);
+	memcpy(h->cookie, buf + BCAST_HELLO_OFF_COOKIE, BCAST_COOKIE_LEN);
 	return BCAST_OK;
 }
 
@@ -292,6 +296,7 @@ bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk, uint8_t *buf,
 	put64(buf + BCAST_CTL_OFF_T1, (uint64_t)r->t1_us);
 	put64(buf + BCAST_REPLY_OFF_T2, (uint64_t)r->t2_us);
 	put64(buf + BCAST_REPLY_OFF_T3, (uint64_t)r->t3_us);
+	memcpy(buf + BCAST_REPLY_OFF_COOKIE, r->cookie, BCAST_COOKIE_LEN);
 	crypto_sign_detached(buf + BCAST_REPLY_OFF_SIG, NULL, buf,
 	    BCAST_REPLY_OFF_SIG, sk);
 	return BCAST_REPLY_LEN;
@@ -311,6 +316,47 @@ bcast_reply_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 	r->t1_us = (int64_t)get64(buf + BCAST_CTL_OFF_T1);
 	r->t2_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T2);
 	r->t3_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T3);
+	memcpy(r->cookie, buf + BCAST_REPLY_OFF_COOKIE, BCAST_COOKIE_LEN);
+	return BCAST_OK;
+}
+
+int
+bcast_ctl_cookie(const uint8_t *buf, size_t len, uint32_t id,
+    uint8_t cookie[BCAST_COOKIE_LEN])
+{
+	if (len == BCAST_REPLY_LEN && memcmp(buf, reply_magic, 4) == 0 &&
+	    get32(buf + BCAST_CTL_OFF_ID) == id) {
+		memcpy(cookie, buf + BCAST_REPLY_OFF_COOKIE, BCAST_COOKIE_LEN);
+		return 1;
+	}
+	if (len == BCAST_CHALLENGE_LEN && memcmp(buf, challenge_magic, 4) == 0 &&
+	    get32(buf + BCAST_CTL_OFF_ID) == id) {
+		memcpy(cookie, buf + BCAST_CHALLENGE_OFF_COOKIE, BCAST_COOKIE_LEN);
+		return 2;
+	}
+	return 0;
+}
+
+int
+bcast_challenge_pack(const struct bcast_challenge *c, uint8_t *buf, size_t cap)
+{
+	if (cap < BCAST_CHALLENGE_LEN)
+		return -1;
+	memcpy(buf, challenge_magic, 4);
+	put32(buf + BCAST_CTL_OFF_ID, c->speaker_id);
+	put64(buf + BCAST_CTL_OFF_COUNTER, c->counter);
+	memcpy(buf + BCAST_CHALLENGE_OFF_COOKIE, c->cookie, BCAST_COOKIE_LEN);
+	return BCAST_CHALLENGE_LEN;
+}
+
+enum bcast_verdict
+bcast_challenge_parse(const uint8_t *buf, size_t len, struct bcast_challenge *c)
+{
+	if (len != BCAST_CHALLENGE_LEN || memcmp(buf, challenge_magic, 4) != 0)
+		return BCAST_BAD_FORMAT;
+	c->speaker_id = get32(buf + BCAST_CTL_OFF_ID);
+	c->counter = get64(buf + BCAST_CTL_OFF_COUNTER);
+	memcpy(c->cookie, buf + BCAST_CHALLENGE_OFF_COOKIE, BCAST_COOKIE_LEN);
 	return BCAST_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
- * agent.c — the speaker's loop: say HELLO, learn the server clock, take in
- * signed audio, and play each frame at its presentation time. Nothing from
+ * agent.c — the speaker's loop: say HELLO (hello.c), take in signed audio,
+ * and play each frame at its presentation time. Nothing from
  * the network is used before bcast_audio_parse has verified it against the
  * server's public key; what is refused is counted by reason. The audio path
  * allocates nothing once running: the jitter buffer is a fixed ring.
@@ -19,82 +19,7 @@
 #include "speakers/nack.h"
 #include "speakers/speaker.h"
 
-#define FRAME_US (BCAST_FRAME_MS * 1000)
-#define WINDOW_PAST_US 2000000		/* older presentation times are stale */
-#define WINDOW_FUTURE_US 10000000	/* and so are ones this far ahead */
-/* The jitter buffer holds every frame the window lets in: 11.5 s of 60 ms
- * frames, so a server that sends far ahead of the presentation time (a
- * long play-out delay to ride out a weak link) loses nothing. About 200 KB. */
-#define JB_SLOTS 192
-_Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
-    "the jitter buffer must hold the whole future window");
-#define STREAM_IDLE_US 1500000		/* no packets this long: stalled */
-/* A stalled stream is not over: only its END packet ends it, and after a
- * gap (a 4G blip) the box rejoins it where it then is. One that stays
- * silent this long has lost its server, and goes. */
-#define STREAM_GIVEUP_US 60000000
-#define HELLO_RETRY_MS 300		/* until the first reply */
-#define HELLO_MAX_BACKOFF_MS 10000
-#define CLOCK_SAMPLES 8
-/* Retransmission, on top of FEC: a missing packet is asked for again when
- * a later one shows the gap, by the rules of nack.c. */
-#define NACK_PER_PASS 4			/* NACKs a pass: 132 packets */
-
-struct slot {
-	uint64_t seq;
-	int64_t pts;
-	uint8_t used, flags, volume;
-	uint16_t len;
-	uint8_t data[BCAST_MAX_OPUS];
-};
-
-struct agent {
-	const struct spk_config *c;
-	int fd;
-	struct sockaddr_storage srv;
-	socklen_t srvlen;
-	struct bcast_zone zone;
-	struct spk_output *out;
-	OpusDecoder *dec;
-	struct slot jb[JB_SLOTS];
-	uint64_t seen[JB_SLOTS];	/* seq+1 of recent packets, for replays */
-
-	int active;
-	int started;			/* a frame of this stream was played */
-	int stalled;			/* its packets stopped; waiting to rejoin */
-	int buffered;			/* packets in jb */
-	uint32_t ssrc;
-	uint8_t prio;
-	uint64_t next_seq;
-	int64_t next_pts;
-	int64_t last_rx_mono;
-	uint32_t done_ssrc[8];		/* recently ended streams */
-	int ndone;
-	uint64_t top_seq1;		/* this stream's newest seq + 1; 0 none */
-	struct nack_miss miss[JB_SLOTS];
-	uint64_t nack_counter;		/* strictly increasing, like HELLO's */
-	int64_t rtt_min, rtt_max;	/* of the recent clock samples */
-
-	int synced;
-	int64_t offset_us;		/* server clock - our monotonic clock */
-	struct { int64_t off, rtt; } cs[CLOCK_SAMPLES];
-	int ncs;
-
-	uint64_t counter;
-	uint64_t answered;		/* the HELLO counter a reply was taken for */
-	int64_t next_hello, last_reply;
-	int hello_interval_ms;
-
-	struct spk_counters k;
-	/* What the log has said: a lost server is named once, and what
-	 * was dropped or failed once a minute, not per packet. */
-	int server_lost;
-	uint64_t played_at_start;	/* k.played when this stream began */
-	struct spk_counters logged;	/* the counters at the last summary */
-	int64_t next_summary;
-	int16_t pcm[BCAST_FRAME_SAMPLES];
-	FILE *trace;
-};
+#include "speakers/agent_int.h"
 
 static int
 open_socket(struct agent *a, char *err, size_t errlen)
@@ -125,87 +50,6 @@ open_socket(struct agent *a, char *err, size_t errlen)
 	/* Not connect()ed: a forged packet from any address must meet the
 	 * signature check, which is the defence that matters. */
 	return 0;
-}
-
-static void
-send_hello(struct agent *a, int64_t now)
-{
-	struct bcast_hello h = { 0 };
-	uint8_t buf[BCAST_HELLO_LEN];
-	int64_t wall = bcast_server_now_us();
-
-	/* Strictly increasing, also across restarts: the server refuses
-	 * counters it has seen, so old HELLOs cannot be replayed. */
-	a->counter = (uint64_t)wall > a->counter ? (uint64_t)wall : a->counter + 1;
-	h.speaker_id = a->c->id;
-	h.counter = a->counter;
-	h.t1_us = now;
-	/* "Playing" means audio has reached the output, not merely that
-	 * packets arrived: it is what confirmations are counted from. */
-	int playing = a->active && a->started && !a->stalled;
-	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
-	h.st.priority = playing ? a->prio : 0;
-	h.st.volume = (uint8_t)a->c->volume;
-	h.st.amp_on = (uint8_t)a->active;
-	h.st.playing_ssrc = playing ? a->ssrc : 0;
-	h.st.received = (uint32_t)a->k.received;
-	h.st.lost = (uint32_t)(a->k.fec_recovered + a->k.concealed);
-	h.st.fec_recovered = (uint32_t)a->k.fec_recovered;
-	h.st.concealed = (uint32_t)a->k.concealed;
-	uint64_t dropped = 0;
-	for (int i = 1; i < BCAST_VERDICT_MAX; i++)
-		dropped += a->k.dropped[i];
-	h.st.dropped = (uint32_t)dropped;
-	h.st.clock_offset_ms = (int32_t)(a->offset_us / 1000);
-	h.st.buffer_ms = (uint32_t)(a->buffered * BCAST_FRAME_MS);
-	if (bcast_hello_pack(&h, a->c->key, buf, sizeof(buf)) > 0)
-		sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
-		    a->srvlen);
-}
-
-/* NTP's rule: of the recent samples, trust the one with the shortest round
- * trip, whose offset error is bounded by half of it. */
-static void
-on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
-{
-	struct bcast_reply r;
-
-	/* One reply per HELLO: copies of it (a duplicating network, or a
-	 * sniffer re-sending it late) would fill the clock samples with the
-	 * same exchange at a wrong round trip, and steer the clock. */
-	if (bcast_reply_parse(buf, len, a->c->server_pk, &r) != BCAST_OK ||
-	    r.speaker_id != a->c->id || r.counter != a->counter ||
-	    a->answered == a->counter)
-		return;
-	a->answered = a->counter;
-	int64_t rtt = (t4 - r.t1_us) - (r.t3_us - r.t2_us);
-	int64_t off = ((r.t2_us - r.t1_us) + (r.t3_us - t4)) / 2;
-	a->cs[a->ncs % CLOCK_SAMPLES].off = off;
-	a->cs[a->ncs % CLOCK_SAMPLES].rtt = rtt;
-	a->ncs++;
-	int n = a->ncs < CLOCK_SAMPLES ? a->ncs : CLOCK_SAMPLES, best = 0;
-	for (int i = 1; i < n; i++)
-		if (a->cs[i].rtt < a->cs[best].rtt)
-			best = i;
-	a->offset_us = a->cs[best].off;
-	a->rtt_min = a->rtt_max = a->cs[0].rtt;
-	for (int i = 1; i < n; i++) {
-		if (a->cs[i].rtt < a->rtt_min)
-			a->rtt_min = a->cs[i].rtt;
-		if (a->cs[i].rtt > a->rtt_max)
-			a->rtt_max = a->cs[i].rtt;
-	}
-	if (!a->synced)
-		dlog(LOG_NOTICE, "clock synced with the server (round trip %lld "
-		    "ms)", (long long)(rtt / 1000));
-	else if (a->server_lost)
-		dlog(LOG_NOTICE, "the server answers again, after %lld s",
-		    (long long)((t4 - a->last_reply) / 1000000));
-	a->server_lost = 0;
-	a->synced = 1;
-	a->last_reply = t4;
-	a->hello_interval_ms = a->c->hello_ms;
-	a->k.replies++;
 }
 
 /* over: it ended (END, or pre-empted): its late packets must not start
@@ -598,7 +442,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 				if (a->k.replies == 0 && a->hello_interval_ms > 2000)
 					a->hello_interval_ms = 2000;
 			}
-			send_hello(a, now);
+			agent_send_hello(a, now);
 			a->next_hello = now + (int64_t)(a->synced ? c->hello_ms :
 			    HELLO_RETRY_MS) * 1000;
 			if (a->synced && now - a->last_reply > 3000LL * c->hello_ms)
@@ -641,7 +485,9 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 					break;
 				int64_t t4 = bcast_mono_now_us();
 				if (n >= 4 && memcmp(buf, "DLBR", 4) == 0)
-					on_reply(a, buf, (size_t)n, t4);
+					agent_on_reply(a, buf, (size_t)n, t4);
+				else if (n >= 4 && memcmp(buf, "DLBC", 4) == 0)
+					agent_on_challenge(a, buf, (size_t)n, t4);
 				else
 					on_audio(a, buf, (size_t)n, t4);
 			}

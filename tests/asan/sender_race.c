@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,21 @@ main(void)
 		struct bcast_hello h = { .speaker_id = (uint32_t)i + 1,
 		    .counter = 1 };
 		uint8_t hb[BCAST_HELLO_LEN];
+		bcast_hello_pack(&h, key, hb, sizeof(hb));
+		sendto(fds[i], hb, sizeof(hb), 0, (struct sockaddr *)&to,
+		    sizeof(to));
+	}
+	/* Each answers the server's challenge with its cookie, as a box does. */
+	for (int i = 0; i < NRECV; i++) {
+		uint8_t cb[256], hb[BCAST_HELLO_LEN];
+		struct bcast_hello h = { .speaker_id = (uint32_t)i + 1,
+		    .counter = 2 };
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+		ssize_t n = poll(&p, 1, 500) > 0 ? recv(fds[i], cb, sizeof(cb),
+		    0) : -1;
+		if (n <= 0 || bcast_ctl_cookie(cb, (size_t)n, (uint32_t)i + 1,
+		    h.cookie) != 2)
+			continue;
 		bcast_hello_pack(&h, key, hb, sizeof(hb));
 		sendto(fds[i], hb, sizeof(hb), 0, (struct sockaddr *)&to,
 		    sizeof(to));

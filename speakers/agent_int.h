@@ -1,0 +1,104 @@
+/*
+ * agent_int.h — speakers/: the agent's state, shared by agent.c (the loop,
+ * the audio path) and hello.c (the HELLO exchange and the server clock).
+ * Private to speakers/.
+ */
+#ifndef DALABA_AGENT_INT_H
+#define DALABA_AGENT_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include <opus/opus.h>
+
+#include "speakers/nack.h"
+#include "speakers/speaker.h"
+
+#define FRAME_US (BCAST_FRAME_MS * 1000)
+#define WINDOW_PAST_US 2000000		/* older presentation times are stale */
+#define WINDOW_FUTURE_US 10000000	/* and so are ones this far ahead */
+/* The jitter buffer holds every frame the window lets in: 11.5 s of 60 ms
+ * frames, so a server that sends far ahead of the presentation time (a
+ * long play-out delay to ride out a weak link) loses nothing. About 200 KB. */
+#define JB_SLOTS 192
+_Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
+    "the jitter buffer must hold the whole future window");
+#define STREAM_IDLE_US 1500000		/* no packets this long: stalled */
+/* A stalled stream is not over: only its END packet ends it, and after a
+ * gap (a 4G blip) the box rejoins it where it then is. One that stays
+ * silent this long has lost its server, and goes. */
+#define STREAM_GIVEUP_US 60000000
+#define HELLO_RETRY_MS 300		/* until the first reply */
+#define HELLO_MAX_BACKOFF_MS 10000
+#define CLOCK_SAMPLES 8
+/* Retransmission, on top of FEC: a missing packet is asked for again when
+ * a later one shows the gap, by the rules of nack.c. */
+#define NACK_PER_PASS 4			/* NACKs a pass: 132 packets */
+
+struct slot {
+	uint64_t seq;
+	int64_t pts;
+	uint8_t used, flags, volume;
+	uint16_t len;
+	uint8_t data[BCAST_MAX_OPUS];
+};
+
+struct agent {
+	const struct spk_config *c;
+	int fd;
+	struct sockaddr_storage srv;
+	socklen_t srvlen;
+	struct bcast_zone zone;
+	struct spk_output *out;
+	OpusDecoder *dec;
+	struct slot jb[JB_SLOTS];
+	uint64_t seen[JB_SLOTS];	/* seq+1 of recent packets, for replays */
+
+	int active;
+	int started;			/* a frame of this stream was played */
+	int stalled;			/* its packets stopped; waiting to rejoin */
+	int buffered;			/* packets in jb */
+	uint32_t ssrc;
+	uint8_t prio;
+	uint64_t next_seq;
+	int64_t next_pts;
+	int64_t last_rx_mono;
+	uint32_t done_ssrc[8];		/* recently ended streams */
+	int ndone;
+	uint64_t top_seq1;		/* this stream's newest seq + 1; 0 none */
+	struct nack_miss miss[JB_SLOTS];
+	uint64_t nack_counter;		/* strictly increasing, like HELLO's */
+	int64_t rtt_min, rtt_max;	/* of the recent clock samples */
+
+	int synced;
+	int64_t offset_us;		/* server clock - our monotonic clock */
+	struct { int64_t off, rtt; } cs[CLOCK_SAMPLES];
+	int ncs;
+
+	uint64_t counter;
+	uint64_t answered;		/* the HELLO counter a reply was taken for */
+	uint8_t cookie[BCAST_COOKIE_LEN];	/* the server's, for the next HELLO */
+	int64_t last_rehello;		/* when a challenge was last answered */
+	int64_t next_hello, last_reply;
+	int hello_interval_ms;
+
+	struct spk_counters k;
+	/* What the log has said: a lost server is named once, and what
+	 * was dropped or failed once a minute, not per packet. */
+	int server_lost;
+	uint64_t played_at_start;	/* k.played when this stream began */
+	struct spk_counters logged;	/* the counters at the last summary */
+	int64_t next_summary;
+	int16_t pcm[BCAST_FRAME_SAMPLES];
+	FILE *trace;
+};
+
+/* hello.c */
+void agent_send_hello(struct agent *a, int64_t now);
+void agent_on_reply(struct agent *a, const uint8_t *buf, size_t len,
+    int64_t t4);
+void agent_on_challenge(struct agent *a, const uint8_t *buf, size_t len,
+    int64_t now);
+
+#endif

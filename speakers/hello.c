@@ -1,0 +1,112 @@
+/*
+ * hello.c — the speaker's half of the HELLO exchange: the heartbeat that
+ * carries its status, the replies that give it the server clock (NTP's
+ * minimum-delay rule), and the server's cookies and challenges
+ * (broadcaster/README.md).
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "broadcaster/log.h"
+#include "speakers/agent_int.h"
+
+void
+agent_send_hello(struct agent *a, int64_t now)
+{
+	struct bcast_hello h = { 0 };
+	uint8_t buf[BCAST_HELLO_LEN];
+	int64_t wall = bcast_server_now_us();
+
+	/* Strictly increasing, also across restarts: the server refuses
+	 * counters it has seen, so old HELLOs cannot be replayed. */
+	a->counter = (uint64_t)wall > a->counter ? (uint64_t)wall : a->counter + 1;
+	h.speaker_id = a->c->id;
+	h.counter = a->counter;
+	h.t1_us = now;
+	memcpy(h.cookie, a->cookie, BCAST_COOKIE_LEN);
+	/* "Playing" means audio has reached the output, not merely that
+	 * packets arrived: it is what confirmations are counted from. */
+	int playing = a->active && a->started && !a->stalled;
+	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
+	h.st.priority = playing ? a->prio : 0;
+	h.st.volume = (uint8_t)a->c->volume;
+	h.st.amp_on = (uint8_t)a->active;
+	h.st.playing_ssrc = playing ? a->ssrc : 0;
+	h.st.received = (uint32_t)a->k.received;
+	h.st.lost = (uint32_t)(a->k.fec_recovered + a->k.concealed);
+	h.st.fec_recovered = (uint32_t)a->k.fec_recovered;
+	h.st.concealed = (uint32_t)a->k.concealed;
+	uint64_t dropped = 0;
+	for (int i = 1; i < BCAST_VERDICT_MAX; i++)
+		dropped += a->k.dropped[i];
+	h.st.dropped = (uint32_t)dropped;
+	h.st.clock_offset_ms = (int32_t)(a->offset_us / 1000);
+	h.st.buffer_ms = (uint32_t)(a->buffered * BCAST_FRAME_MS);
+	if (bcast_hello_pack(&h, a->c->key, buf, sizeof(buf)) > 0)
+		sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
+		    a->srvlen);
+}
+
+/* NTP's rule: of the recent samples, trust the one with the shortest round
+ * trip, whose offset error is bounded by half of it. */
+void
+agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
+{
+	struct bcast_reply r;
+
+	/* One reply per HELLO: copies of it (a duplicating network, or a
+	 * sniffer re-sending it late) would fill the clock samples with the
+	 * same exchange at a wrong round trip, and steer the clock. */
+	if (bcast_reply_parse(buf, len, a->c->server_pk, &r) != BCAST_OK ||
+	    r.speaker_id != a->c->id || r.counter != a->counter ||
+	    a->answered == a->counter)
+		return;
+	a->answered = a->counter;
+	memcpy(a->cookie, r.cookie, BCAST_COOKIE_LEN);
+	int64_t rtt = (t4 - r.t1_us) - (r.t3_us - r.t2_us);
+	int64_t off = ((r.t2_us - r.t1_us) + (r.t3_us - t4)) / 2;
+	a->cs[a->ncs % CLOCK_SAMPLES].off = off;
+	a->cs[a->ncs % CLOCK_SAMPLES].rtt = rtt;
+	a->ncs++;
+	int n = a->ncs < CLOCK_SAMPLES ? a->ncs : CLOCK_SAMPLES, best = 0;
+	for (int i = 1; i < n; i++)
+		if (a->cs[i].rtt < a->cs[best].rtt)
+			best = i;
+	a->offset_us = a->cs[best].off;
+	a->rtt_min = a->rtt_max = a->cs[0].rtt;
+	for (int i = 1; i < n; i++) {
+		if (a->cs[i].rtt < a->rtt_min)
+			a->rtt_min = a->cs[i].rtt;
+		if (a->cs[i].rtt > a->rtt_max)
+			a->rtt_max = a->cs[i].rtt;
+	}
+	if (!a->synced)
+		dlog(LOG_NOTICE, "clock synced with the server (round trip %lld "
+		    "ms)", (long long)(rtt / 1000));
+	else if (a->server_lost)
+		dlog(LOG_NOTICE, "the server answers again, after %lld s",
+		    (long long)((t4 - a->last_reply) / 1000000));
+	a->server_lost = 0;
+	a->synced = 1;
+	a->last_reply = t4;
+	a->hello_interval_ms = a->c->hello_ms;
+	a->k.replies++;
+}
+
+/* The server did not take the last HELLO (the box or the server started
+ * again, a reply was lost, or the box's address changed): say it again
+ * at once with the cookie given, at most once a second. */
+void
+agent_on_challenge(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
+{
+	struct bcast_challenge ch;
+
+	if (bcast_challenge_parse(buf, len, &ch) != BCAST_OK ||
+	    ch.speaker_id != a->c->id || ch.counter != a->counter)
+		return;
+	memcpy(a->cookie, ch.cookie, BCAST_COOKIE_LEN);
+	if (now - a->last_rehello >= 1000000) {
+		a->last_rehello = now;
+		a->next_hello = now;
+	}
+}
