@@ -37,35 +37,59 @@ case "${TIER:-}" in
 *) echo "TIER must be unit, e2e, web or fuzz" >&2; exit 2 ;;
 esac
 
-run_one() {	# name, command...
-	name=$1
+selected() {	# name: whether TESTS and TIER choose it
+	case "$1" in *${TESTS:-}*) ;; *) return 1 ;; esac
+	[ -z "${TIER:-}" ] || [ "$(tier_of "$1")" = "$TIER" ]
+}
+log_of() { echo "$out/$(echo "$1" | tr '/ ' '__').log"; }
+
+run_log() {	# name, command...: run it into its log, its exit status beside
+	_log=$(log_of "$1")
 	shift
-	case "$name" in *${TESTS:-}*) ;; *) return ;; esac
-	[ -z "${TIER:-}" ] || [ "$(tier_of "$name")" = "$TIER" ] || return
-	log=$out/$(echo "$name" | tr '/ ' '__').log
-	"$@" >"$log" 2>&1
-	rc=$?
-	line=$(grep '^RESULT ' "$log" | tail -n 1)
-	if [ -n "$line" ]; then
-		p=$(echo "$line" | cut -d' ' -f2)
-		f=$(echo "$line" | cut -d' ' -f3)
+	"$@" >"$_log" 2>&1
+	echo $? >"$_log.rc"
+}
+
+counts() {	# name -> "passed failed" from its log and exit status
+	_log=$(log_of "$1")
+	_rc=$(cat "$_log.rc" 2>/dev/null || echo 1)
+	_line=$(grep '^RESULT ' "$_log" | tail -n 1)
+	_p=0 _f=0
+	if [ -n "$_line" ]; then
+		_p=$(echo "$_line" | cut -d' ' -f2)
+		_f=$(echo "$_line" | cut -d' ' -f3)
+	fi
+	if [ "$_rc" -ne 0 ] && [ "$_f" -eq 0 ]; then
+		_f=1	# crashed, or failed before counting
+	fi
+	echo "$_p $_f $_rc"
+}
+
+report() {	# name: its line, and what failed
+	set -- "$1" $(counts "$1")
+	_log=$(log_of "$1")
+	if [ "$3" -gt 0 ]; then
+		printf '%-40s %4d passed, %d FAILED (log: %s)\n' "$1" "$2" "$3" "$_log"
+		grep -E '^FAIL' "$_log" | head -n 20 | sed 's/^/    /'
+		[ "$4" -ne 0 ] && tail -n 5 "$_log" | sed 's/^/    | /'
 	else
-		p=0
-		f=0
+		printf '%-40s %4d passed\n' "$1" "$2"
 	fi
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1	# crashed, or failed before counting
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ "$f" -gt 0 ]; then
-		failures="$failures $name"
-		printf '%-40s %4d passed, %d FAILED (log: %s)\n' "$name" "$p" "$f" "$log"
-		grep -E '^FAIL' "$log" | head -n 20 | sed 's/^/    /'
-		[ "$rc" -ne 0 ] && tail -n 5 "$log" | sed 's/^/    | /'
-	else
-		printf '%-40s %4d passed\n' "$name" "$p"
-	fi
+}
+
+tally() {	# name: add its counts to the totals
+	set -- "$1" $(counts "$1")
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	[ "$3" -gt 0 ] && failures="$failures $1"
+	return 0
+}
+
+run_one() {	# name, command...
+	selected "$1" || return 0
+	run_log "$@"
+	report "$1"
+	tally "$1"
 }
 
 # What the compiler must refuse (SQL values bound by their C type).
@@ -98,13 +122,34 @@ for t in "$BUILD"/tests/asan_*; do
 	run_one "asan/$(basename "$t" | sed 's/^asan_//')" "$t"
 done
 
+# End-to-end tests wait on real time (audio plays at its own pace), so
+# E2E_JOBS of them run at once (2 unless told): each worker claims the next
+# test not yet claimed (mkdir is atomic) and prints its line when it ends;
+# the totals are added up afterwards, in order. Ports derive from each
+# test's own PID, so tests running side by side do not meet.
+e2e_tests=""
 for t in tests/e2e/[0-9]*.sh; do
-	[ -f "$t" ] || continue
-	# A test that hangs is stopped (TERM: its lib.sh trap stops what it
-	# started) and counted as failed.
-	run_one "e2e/$(basename "$t" .sh)" timeout -k 10 "${E2E_TIMEOUT:-600}" \
-	    sh "$t"
+	[ -f "$t" ] && selected "e2e/$(basename "$t" .sh)" && e2e_tests="$e2e_tests $t"
 done
+e2e_worker() {
+	for t in $e2e_tests; do
+		name=e2e/$(basename "$t" .sh)
+		mkdir "$out/claimed_$(basename "$t" .sh)" 2>/dev/null || continue
+		# A test that hangs is stopped (TERM: its lib.sh trap stops what
+		# it started) and counted as failed.
+		run_log "$name" timeout -k 10 "${E2E_TIMEOUT:-600}" sh "$t"
+		report "$name"
+	done
+}
+if [ -n "$e2e_tests" ]; then
+	j=0
+	while [ $j -lt "${E2E_JOBS:-2}" ]; do
+		e2e_worker &
+		j=$((j + 1))
+	done
+	wait
+	for t in $e2e_tests; do tally "e2e/$(basename "$t" .sh)"; done
+fi
 
 # Fuzzing: replay the stored corpora (regressions), then fuzz briefly.
 for corpus in tests/fuzz/corpus/*; do
