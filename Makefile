@@ -148,7 +148,7 @@ unit_module = $(strip \
     $(if $(filter test_server test_wire test_enroll,$(1)),broadcaster, \
     $(if $(filter test_nack,$(1)),speakers, \
     $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
-    $(if $(filter test_cap test_share test_web,$(1)),web-admin,scheduler)))))
+    $(if $(filter test_cap test_share test_web test_metrics,$(1)),web-admin,scheduler)))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
     $$(UNIT_LIBS_$(call unit_module,$(1)))

@@ -38,6 +38,8 @@ struct airing {
 	    STOP_EXPIRE } stop;
 	/* emergency pages: */
 	int64_t page_id;	/* 0: not part of a page */
+	int64_t page_issued_us;	/* monotonic: when the page was handed to
+				 * us; 0 once it first went on air */
 	int64_t stop_at;	/* the page expires: off the air then; 0 never */
 	struct live_pcm *live;	/* its audio while still being rendered */
 	bool dead;		/* finished and out of the queue; free when idle */
@@ -72,6 +74,7 @@ struct dalabad {
 	GHashTable *page_ssrc;	/* stream SSRC -> page id, for "playing" */
 	struct storage *storage;	/* the disk: budget, archive, reserve */
 	GHashTable *upcoming;	/* rendered ahead: WAV name -> its slot */
+	struct hist page_latency;	/* page issued -> each zone on air, s */
 };
 
 #endif

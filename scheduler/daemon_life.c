@@ -102,6 +102,11 @@ dalabad_lexicon_changed(struct dalabad *d, char *err, size_t errlen)
 	return load_lexicon(d, err, errlen);
 }
 
+/* A page is due on air "within a second" (DESIGN.md): fine below it,
+ * coarse above. */
+static const double page_bounds[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+    0.5, 1, 2.5, 5, 10 };
+
 int
 dalabad_start(struct dalabad *d, char *err, size_t errlen)
 {
@@ -112,6 +117,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", d->cfg.state_dir, strerror(errno));
 		return -1;
 	}
+	hist_init(&d->page_latency, page_bounds, G_N_ELEMENTS(page_bounds));
 	d->tz = g_time_zone_new_identifier(d->cfg.timezone);
 	if (d->tz == NULL) {
 		snprintf(err, errlen, "unknown time zone %s", d->cfg.timezone);

@@ -44,7 +44,7 @@ int
 dalabad_alert_start(struct dalabad *d, int64_t page_id, char *err,
     size_t errlen)
 {
-	int64_t ids[64], bid, now = dalabad_now();
+	int64_t ids[64], bid, now = dalabad_now(), t0 = g_get_monotonic_time();
 	struct db_page p;
 	int n = db_page_notices(d->db, page_id, ids, G_N_ELEMENTS(ids)), started = 0;
 	struct render_job *job;
@@ -71,9 +71,12 @@ dalabad_alert_start(struct dalabad *d, int64_t page_id, char *err,
 		if (db_slot_claim(d->db, ids[i], 0, now, p.volume, &bid, err,
 		    errlen) != 1)
 			continue;
-		if (daemon_airing_new(d, bid, ids[i], 0, now, p.volume, NULL, live,
-		    now) != NULL)
+		struct airing *a = daemon_airing_new(d, bid, ids[i], 0, now,
+		    p.volume, NULL, live, now);
+		if (a != NULL) {
+			a->page_issued_us = t0;
 			started++;
+		}
 	}
 	live_unref(live);
 	db_page_clear(&p);

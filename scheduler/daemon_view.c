@@ -6,6 +6,7 @@
  * insides.
  */
 #include <assert.h>
+#include <sys/stat.h>
 
 #include "scheduler/daemon.h"
 
@@ -68,4 +69,27 @@ dalabad_schedules_each(struct dalabad *d,
 		struct sched_entry *e = g_ptr_array_index(d->scheds, i);
 		fn(e->s.id, tt_next(&e->s.rule, d->tz, e->s.checked_until), arg);
 	}
+}
+
+/* The size of STATE_DIR/name, 0 if there is none. */
+static int64_t
+file_bytes(const struct dalabad *d, const char *name)
+{
+	gchar *path = g_build_filename(d->cfg.state_dir, name, NULL);
+	struct stat sb;
+	int64_t n = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+
+	g_free(path);
+	return n;
+}
+
+void
+dalabad_stats(struct dalabad *d, struct dalabad_stats *out)
+{
+	render_worker_stats(d->worker, &out->render_queue, &out->render_seconds);
+	hist_read(&d->page_latency, &out->page_latency_seconds);
+	/* The WAL holds what a checkpoint has not yet moved into the file:
+	 * the disk the store takes is both. */
+	out->store_bytes = file_bytes(d, "dalaba.db") +
+	    file_bytes(d, "dalaba.db-wal");
 }

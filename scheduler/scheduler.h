@@ -74,6 +74,19 @@ void dalabad_airings_each(struct dalabad *d,
 void dalabad_schedules_each(struct dalabad *d,
     void (*fn)(int64_t schedule_id, int64_t next, void *arg), void *arg);
 
+/* For monitoring (web-admin/metrics.c). Read in one call; cheap (two
+ * stat(2) calls and atomic loads). */
+struct dalabad_stats {
+	int render_queue;	/* render jobs waiting for the TTS thread */
+	struct dalabad_hist render_seconds;	/* each finished render job */
+	/* From an emergency page being handed to the scheduler (stored,
+	 * dalabad_alert_start) to each of its zone airings going on air (its
+	 * stream opened, the broadcast's on-air time). */
+	struct dalabad_hist page_latency_seconds;
+	int64_t store_bytes;	/* dalaba.db and its WAL */
+};
+void dalabad_stats(struct dalabad *d, struct dalabad_stats *out);
+
 /* ---- what the HTTP side asks ---- */
 /* Called after the store's schedules or notices changed. */
 void dalabad_schedules_changed(struct dalabad *d);

@@ -44,6 +44,8 @@ struct render_worker {
 	char *news_root;
 	int news_timeout_s;
 	atomic_long max_frames;		/* a render running past this stops */
+	atomic_int queued;		/* jobs waiting for the TTS thread */
+	struct hist took;		/* seconds a finished render took */
 	long frames;			/* of the render in hand (TTS thread) */
 	bool too_long;			/* it ran past max_frames */
 };
@@ -308,13 +310,18 @@ worker_main(gpointer data)
 		struct msg *m = g_async_queue_pop(w->jobs);
 		int kind = m->kind;
 		if (kind == MSG_JOB) {
+			gint64 t0 = g_get_monotonic_time();
+			atomic_fetch_sub(&w->queued, 1);
 			if (m->urgent)
 				atomic_fetch_sub(&w->pages_waiting, 1);
 			if (render(w, m->job) == 1) {
+				atomic_fetch_add(&w->queued, 1);
 				g_async_queue_push_sorted(w->jobs, m, msg_order,
 				    NULL);	/* after the page, as it was */
 				continue;
 			}
+			hist_observe(&w->took, (double)(g_get_monotonic_time() -
+			    t0) / G_USEC_PER_SEC);
 			if (m->job->want_ogg && m->job->rc == 0) {
 				m->job->stage = STAGE_OGG;
 				g_thread_pool_push(w->slow, m->job, NULL);
@@ -338,6 +345,11 @@ worker_main(gpointer data)
 	return NULL;
 }
 
+/* From a cached render's check (milliseconds) to a long notice (~1000x
+ * real time: a minute is 60 ms) and a long news read. */
+static const double render_bounds[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+    0.5, 1, 2.5, 5, 10, 30 };
+
 struct render_worker *
 render_worker_new(const char *state_dir, char *err, size_t errlen)
 {
@@ -350,6 +362,8 @@ render_worker_new(const char *state_dir, char *err, size_t errlen)
 	}
 	w->cache_dir = g_build_filename(state_dir, "render", NULL);
 	atomic_store(&w->max_frames, 3600L * TTS_OUTPUT_RATE);
+	atomic_init(&w->queued, 0);
+	hist_init(&w->took, render_bounds, G_N_ELEMENTS(render_bounds));
 	g_mutex_init(&w->news_lock);
 	w->news_cache = g_build_filename(state_dir, "news-cache", NULL);
 	w->news_root = g_build_filename(state_dir, "news", NULL);
@@ -359,6 +373,14 @@ render_worker_new(const char *state_dir, char *err, size_t errlen)
 	w->jobs = g_async_queue_new();
 	w->thread = g_thread_new("tts", worker_main, w);
 	return w;
+}
+
+void
+render_worker_stats(struct render_worker *w, int *queued,
+    struct dalabad_hist *took)
+{
+	*queued = atomic_load(&w->queued);
+	hist_read(&w->took, took);
 }
 
 void
@@ -385,6 +407,8 @@ queue(struct render_worker *w, struct msg *m)
 	m->urgent = m->job && m->job->live;
 	g_async_queue_lock(w->jobs);
 	m->seq = ++w->seq;
+	if (m->kind == MSG_JOB)
+		atomic_fetch_add(&w->queued, 1);
 	if (m->urgent)
 		atomic_fetch_add(&w->pages_waiting, 1);
 	g_async_queue_push_sorted_unlocked(w->jobs, m, msg_order, NULL);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scheduler/hist.h"
 #include "scheduler/live.h"
 #include "scheduler/store.h"
 
@@ -79,6 +80,11 @@ void render_worker_set_lexicon(struct render_worker *w,
  * again what it finds. */
 void render_worker_set_loudness(struct render_worker *w, int lufs, int dbtp);
 void render_job_free(struct render_job *job);
+/* For monitoring: the jobs waiting for the TTS thread (a news notice's
+ * fetch before it not counted; the one in hand not counted), and the
+ * seconds each finished job took on it (OUT: both). */
+void render_worker_stats(struct render_worker *w, int *queued,
+    struct dalabad_hist *took);
 /* Make the Ogg Opus copy of a rendered WAV beside it (the archive of what
  * aired), on the slow-work pool. */
 void render_worker_transcode(struct render_worker *w, const char *wav_path);

@@ -18,6 +18,7 @@
 #include "web-admin/cap.h"
 #include "web-admin/http_gate.h"
 #include "web-admin/loop_share.h"
+#include "web-admin/metrics.h"
 #include "broadcaster/log.h"
 #include "web-admin/web_int.h"
 
@@ -236,23 +237,24 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 
 /* ---- start and stop ------------------------------------------------------------ */
 
-/* The API token: made once, kept in the state dir (0600), read by the
- * dalaba CLI. */
-static int
-load_token(struct web_admin *wa, char *err, size_t errlen)
+/* A token of the state dir (api.token, read by the dalaba CLI;
+ * metrics.token, by a scraper): made once, kept there (0600). */
+int
+web_token_load(struct web_admin *wa, const char *name, char token[65],
+    char *err, size_t errlen)
 {
-	gchar *path = g_build_filename(wa->cfg->state_dir, "api.token", NULL);
+	gchar *path = g_build_filename(wa->cfg->state_dir, name, NULL);
 	gchar *text = NULL;
 	int rc = 0;
 
 	if (g_file_get_contents(path, &text, NULL, NULL) &&
 	    strlen(g_strstrip(text)) == 64) {
-		snprintf(wa->token, sizeof(wa->token), "%s", text);
+		snprintf(token, 65, "%s", text);
 	} else {
 		uint8_t raw[32];
 		randombytes_buf(raw, sizeof(raw));
-		bcast_hex_encode(raw, sizeof(raw), wa->token);
-		gchar *line = g_strdup_printf("%s\n", wa->token);
+		bcast_hex_encode(raw, sizeof(raw), token);
+		gchar *line = g_strdup_printf("%s\n", token);
 		GError *gerr = NULL;
 		mode_t old = umask(077);
 		if (!g_file_set_contents_full(path, line, -1,
@@ -334,7 +336,7 @@ listen_all(struct web_admin *wa, char *err, size_t errlen)
 
 	fd_room(wa);
 
-	if (load_token(wa, e2, sizeof(e2)) != 0) {
+	if (web_token_load(wa, "api.token", wa->token, e2, sizeof(e2)) != 0) {
 		snprintf(err, errlen, "API token: %s", e2);
 		return -1;
 	}
@@ -369,7 +371,8 @@ listen_all(struct web_admin *wa, char *err, size_t errlen)
 	soup_server_add_handler(wa->api, "/api/v1/", api_handler, wa, NULL);
 	soup_server_add_early_handler(wa->api, "/api/v1/", api_early_checks, wa, NULL);
 	soup_server_add_early_handler(wa->api, "/", api_early_checks, wa, NULL);
-	if (web_start(wa, err, errlen) != 0)
+	if (web_start(wa, err, errlen) != 0 ||
+	    web_metrics_start(wa, err, errlen) != 0)
 		return -1;
 	int port = http_gate_port(wa->api_gate);
 	/* Where the CLI finds us (port 0 means any free port). */
@@ -440,6 +443,7 @@ web_admin_stop(struct web_admin *wa)
 	wa->api_gate = wa->enroll_gate = NULL;
 	loop_share_free(wa->api_share);
 	sodium_memzero(wa->token, sizeof(wa->token));
+	sodium_memzero(wa->metrics_token, sizeof(wa->metrics_token));
 	g_free(wa);
 }
 

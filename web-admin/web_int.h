@@ -31,6 +31,9 @@ struct web_admin {
 	struct http_gate *api_gate, *enroll_gate;	/* who gets in */
 	struct loop_share *api_share;	/* each source's share of the loop */
 	char token[65];			/* the machine's API bearer token */
+	char metrics_token[65];		/* /metrics's, and nothing else's */
+	/* Answers the API's listener gave, by status (100..599; metrics.c). */
+	uint64_t http_answers[600];
 	struct web_logins *logins;	/* password work in flight */
 };
 
@@ -197,6 +200,11 @@ void web_set_cookie(struct web_admin *wa, SoupServerMessage *msg,
 /* Fill p from the user's row. 0, or -1 if gone or disabled. */
 int web_principal_load(struct web_admin *wa, int64_t user_id,
     struct web_principal *p);
+/* STATE_DIR/name's token (64 hex digits) into token, made and written
+ * there (0600) if there is none (api_server.c). 0, or -1 with err. */
+int web_token_load(struct web_admin *wa, const char *name, char token[65],
+    char *err, size_t errlen);
+
 /* "web:ADDR" / "api:ADDR" for the audit log. */
 void web_source(SoupServerMessage *msg, const char *kind, char *out,
     size_t n);
