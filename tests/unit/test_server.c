@@ -90,6 +90,22 @@ join(int i, uint64_t counter, const uint8_t *key)
 	drain(i, 100, &t);
 }
 
+/* Every speaker says HELLO, and must get this many signed replies and
+ * challenges. */
+static void
+all_say_hello(uint64_t counter, int replies, int challenges, const char *what)
+{
+	for (int i = 0; i < NSPK; i++)
+		hello(i, counter, keys[i]);
+	for (int i = 0; i < NSPK; i++) {
+		struct tally t = { .other = 0 };
+		drain(i, 200, &t);
+		CHECK(t.other == replies && t.challenges == challenges,
+		    "speaker %d: %s (%d, %d)", i + 1, what, t.other,
+		    t.challenges);
+	}
+}
+
 /* What one socket got for up to ms: packets, bytes, replies, challenges. */
 static void
 got_on(int fd, int ms, int *pkts, int *bytes, int *replies, int *challenges,
@@ -493,25 +509,11 @@ main(void)
 	bcast_registry_list(s, info, NSPK);
 	CHECK(!info[0].online && t0.other == 0,
 	    "a HELLO with a wrong key gets no reply and no registration");
-	for (int i = 0; i < NSPK; i++)
-		hello(i, 10, keys[i]);
-	for (int i = 0; i < NSPK; i++) {
-		struct tally t = { .other = 0 };
-		drain(i, 200, &t);
-		CHECK(t.other == 0 && t.challenges == 1, "speaker %d's first "
-		    "HELLO gets one challenge, no reply", i + 1);
-	}
+	all_say_hello(10, 0, 1, "its first HELLO gets one challenge, no reply");
 	bcast_registry_list(s, info, NSPK);
 	CHECK(!info[0].online && !info[1].online && !info[2].online,
 	    "and is not taken: no speaker is online");
-	for (int i = 0; i < NSPK; i++)
-		hello(i, 11, keys[i]);
-	for (int i = 0; i < NSPK; i++) {
-		struct tally t = { .other = 0 };
-		drain(i, 200, &t);
-		CHECK(t.other == 1 && t.challenges == 0, "speaker %d, with the "
-		    "cookie, gets one signed reply", i + 1);
-	}
+	all_say_hello(11, 1, 0, "with the cookie, it gets one signed reply");
 	hello_replay_checks(s, info);
 	for (int i = 1; i < NSPK; i++)
 		join(i, 30, keys[i]);	/* heard again after those checks */
