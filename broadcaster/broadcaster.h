@@ -278,8 +278,14 @@ enum bcast_verdict bcast_nack_parse(const uint8_t *buf, size_t len,
 
 /* ---- keys and clocks ---------------------------------------------------------------- */
 
-/* The server clock: CLOCK_REALTIME in µs. */
+/* The system clock: CLOCK_REALTIME in µs (a box's HELLO counter; times
+ * shown to people). */
 int64_t bcast_server_now_us(void);
+struct bcast_server;
+/* The wire's clock of a server, in µs: presentation times and clock
+ * replies. The system clock at start, then monotonic, and never behind
+ * what it was before a restart (timeline.c). */
+int64_t bcast_server_time_us(const struct bcast_server *s);
 /* CLOCK_MONOTONIC in µs, for pacing and for speakers' own clocks. */
 int64_t bcast_mono_now_us(void);
 
@@ -307,6 +313,9 @@ struct bcast_config {
 	 * BCAST_RTX_BOX_BURST). */
 	int rtx_box_pps;
 	int rtx_total_pps;
+	/* Where the wire's clock is kept across restarts (timeline.c), so
+	 * that no presentation time is used twice; NULL: not kept. */
+	const char *timeline_path;
 };
 /* 5 a second is 30 % of a stream's 16.7: a box at 10 % loss needs about
  * 1.9 (its losses and the resends lost again); a burst of 10 covers a

@@ -310,7 +310,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	struct spk_entry *e;
 	uint8_t out[BCAST_REPLY_LEN];
 	uint32_t id;
-	int64_t t2 = bcast_server_now_us(), mono = bcast_mono_now_us();
+	int64_t t2 = bcast_server_time_us(s), mono = bcast_mono_now_us();
 
 	if (bcast_nack_peek_id(buf, len, &id) == 0) {
 		rtx_handle_nack(s, buf, len, id);
@@ -356,7 +356,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	e->last_counter = h.counter;
 	memcpy(&e->addr, from, alen);
 	e->alen = alen;
-	e->last_heard_us = t2;
+	e->last_heard_us = bcast_server_now_us();	/* shown to people */
 	e->last_heard_mono = mono;
 	e->st = h.st;
 	randombytes_buf(e->cookie, BCAST_COOKIE_LEN);
@@ -367,7 +367,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	r.counter = h.counter;
 	r.t1_us = h.t1_us;
 	r.t2_us = t2;
-	r.t3_us = bcast_server_now_us();
+	r.t3_us = bcast_server_time_us(s);
 	if (bcast_reply_pack(&r, s->sk, out, sizeof(out)) > 0)
 		sendto(s->fd, out, sizeof(out), 0, (const struct sockaddr *)from,
 		    alen);

@@ -102,7 +102,7 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 	int64_t now = bcast_mono_now_us();
 	if (st->frames == 0) {
 		st->t0_mono = now;
-		st->t0_server = bcast_server_now_us();
+		st->t0_server = bcast_server_time_us(s);
 		flags |= BCAST_FLAG_START;
 	}
 	int64_t off = (int64_t)st->frames * BCAST_FRAME_MS * 1000;
@@ -110,7 +110,7 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 		/* The producer fell behind real time: restart the timeline
 		 * rather than send audio that is already too late to play. */
 		st->t0_mono = now - off;
-		st->t0_server = bcast_server_now_us() - off;
+		st->t0_server = bcast_server_time_us(s) - off;
 	}
 	opus_int32 n = opus_encode(st->enc, st->pcm, BCAST_FRAME_SAMPLES, opus,
 	    sizeof(opus));
@@ -135,6 +135,7 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 	q->len = (uint16_t)len;
 	q->due_mono = st->t0_mono + off;
 	q->until_mono = q->due_mono + st->delay_us;
+	timeline_sent(s, a.pts_us);
 	q->seq = a.seq;
 	q->end = (flags & BCAST_FLAG_END) != 0;
 	st->qcount++;

@@ -60,6 +60,7 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 	    15000;
 	randombytes_buf(&s->next_ssrc, sizeof(s->next_ssrc));
 	randombytes_buf(s->cookie_secret, sizeof(s->cookie_secret));
+	timeline_open(s, cfg->timeline_path);
 	s->rtx_box_pps = cfg->rtx_box_pps ? cfg->rtx_box_pps : BCAST_RTX_BOX_PPS;
 	s->rtx_box_burst = s->rtx_box_pps > BCAST_RTX_BOX_BURST ? s->rtx_box_pps :
 	    BCAST_RTX_BOX_BURST;
@@ -110,6 +111,8 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 fail:
 	if (s->fd >= 0)
 		close(s->fd);
+	if (s->tl_fd >= 0)
+		close(s->tl_fd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);
@@ -130,6 +133,7 @@ bcast_server_free(struct bcast_server *s)
 		pthread_join(s->tx, NULL);
 	}
 	close(s->fd);
+	timeline_close(s);
 	while (s->hist) {
 		struct rtx_history *h = s->hist;
 		s->hist = h->next;

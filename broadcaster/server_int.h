@@ -142,6 +142,12 @@ struct bcast_server {
 	/* What one NACK gets, for the receiver thread to send unlocked. */
 	uint8_t rtx_out[BCAST_NACK_SPAN][BCAST_MAX_PACKET];
 	uint16_t rtx_out_len[BCAST_NACK_SPAN];
+	/* The wire's clock (timeline.c): base + monotonic time since mono0. */
+	int64_t tl_base, tl_mono0;
+	int64_t tl_high;		/* the last presentation time sent */
+	int64_t tl_saved;		/* the file says this: past tl_high */
+	int tl_fd;			/* -1: not kept */
+	char tl_path[512];
 	uint64_t packets_sent;
 	uint64_t challenges;		/* HELLOs not taken, answered */
 	uint8_t cookie_secret[32];	/* addresses' cookies; new each start */
@@ -161,6 +167,12 @@ void rtx_handle_nack(struct bcast_server *s, const uint8_t *buf, size_t len,
     uint32_t id);
 /* Free the histories of ended streams that nobody can use any more. Lock held. */
 void rtx_sweep(struct bcast_server *s, int64_t now_mono);
+/* timeline.c: start the wire's clock from the file at path (NULL: from
+ * the system clock, not kept); note a presentation time queued (lock
+ * held); write it down exactly at stop. */
+void timeline_open(struct bcast_server *s, const char *path);
+void timeline_sent(struct bcast_server *s, int64_t pts);
+void timeline_close(struct bcast_server *s);
 /* sender.c */
 void *sender_main(void *arg);
 /* Does a stream of a higher priority than prio cover zone z? Lock held. */

@@ -140,10 +140,13 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		snprintf(err, errlen, "server key: %s", e2);
 		return -1;
 	}
+	char *timeline = g_build_filename(d->cfg.state_dir, "timeline", NULL);
 	struct bcast_config bc = { .bind_addr = d->cfg.bcast_bind,
 	    .port = d->cfg.bcast_port ? d->cfg.bcast_port : -1, .sk = d->sk,
-	    .offline_after_ms = d->cfg.offline_s * 1000 };
+	    .offline_after_ms = d->cfg.offline_s * 1000,
+	    .timeline_path = timeline };
 	d->srv = bcast_server_new(&bc, e2, sizeof(e2));
+	g_free(timeline);
 	if (d->srv == NULL) {
 		snprintf(err, errlen, "broadcast socket: %s", e2);
 		return -1;

@@ -105,6 +105,10 @@ agent_on_challenge(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	    ch.speaker_id != a->c->id || ch.counter != a->counter)
 		return;
 	memcpy(a->cookie, ch.cookie, BCAST_COOKIE_LEN);
+	/* The server may have started again, its clock elsewhere: the
+	 * clock samples start afresh with the next reply (the offset in
+	 * use stays until then). */
+	a->ncs = 0;
 	if (now - a->last_rehello >= 1000000) {
 		a->last_rehello = now;
 		a->next_hello = now;
