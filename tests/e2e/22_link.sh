@@ -32,7 +32,8 @@ off() { awk '$1=="clock_offset_us"{print $2}' "$1" 2>/dev/null; }
 worst=0 n=0
 while kill -0 $BCP 2>/dev/null && [ $n -lt 400 ]; do
 	a=$(off s1.stats) b=$(off s2.stats)
-	if [ -n "$a" ] && [ -n "$b" ] && grep -q '^synced 1' s2.stats; then
+	if [ -n "$a" ] && [ -n "$b" ] && grep -q '^synced 1' s1.stats &&
+	    grep -q '^synced 1' s2.stats; then
 		d=$((a - b)); [ $d -lt 0 ] && d=$((-d))
 		[ $d -gt $worst ] && worst=$d
 	fi
