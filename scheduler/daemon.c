@@ -183,6 +183,12 @@ onair_done(struct onair *oa, void *arg)
 	char reason[300];
 
 	snprintf(reason, sizeof(reason), "%s", onair_error(oa));
+	int64_t first = onair_first_audio_us(oa);
+	if (a->page_issued_us && first > 0) {
+		hist_observe(&a->d->page_latency, (double)(first -
+		    a->page_issued_us) / G_USEC_PER_SEC);
+		a->page_issued_us = 0;	/* a re-airing is not a page's latency */
+	}
 	onair_free(oa);
 	a->oa = NULL;
 	if (a->dead) {
@@ -249,11 +255,6 @@ airing_go(struct airing *a)
 		    GSIZE_TO_POINTER((gsize)a->page_id));
 	}
 	a->on_air_at = dalabad_now();
-	if (a->page_issued_us) {
-		hist_observe(&a->d->page_latency, (double)(g_get_monotonic_time() -
-		    a->page_issued_us) / G_USEC_PER_SEC);
-		a->page_issued_us = 0;	/* a re-airing is not a page's latency */
-	}
 	g_hash_table_remove_all(a->confirmed);
 	a->targets = record_targets(a);
 	if (a->path[0])

@@ -74,7 +74,7 @@ struct dalabad {
 	GHashTable *page_ssrc;	/* stream SSRC -> page id, for "playing" */
 	struct storage *storage;	/* the disk: budget, archive, reserve */
 	GHashTable *upcoming;	/* rendered ahead: WAV name -> its slot */
-	struct hist page_latency;	/* page issued -> each zone on air, s */
+	struct hist page_latency;	/* page issued -> each zone's first audio, s */
 };
 
 #endif

@@ -18,6 +18,7 @@ struct onair {
 	char path[512];
 	struct live_pcm *live;
 	struct tts_horn *horn;	/* NULL: no processing */
+	_Atomic int64_t first_audio_us;	/* monotonic; 0 until the first */
 	atomic_int stop;
 	enum onair_result result;
 	char err[256];
@@ -34,6 +35,8 @@ feed(const int16_t *pcm, size_t frames, void *arg)
 
 	if (atomic_load(&oa->stop))
 		return 1;
+	if (atomic_load(&oa->first_audio_us) == 0)
+		atomic_store(&oa->first_audio_us, g_get_monotonic_time());
 	if (oa->horn == NULL)
 		return bcast_stream_write(oa->st, pcm, frames) != 0;
 	/* The horn processing works in place: on a copy of the cached audio. */
@@ -168,4 +171,10 @@ onair_free(struct onair *oa)
 	live_unref(oa->live);
 	tts_horn_free(oa->horn);
 	free(oa);
+}
+
+int64_t
+onair_first_audio_us(const struct onair *oa)
+{
+	return atomic_load(&oa->first_audio_us);
 }

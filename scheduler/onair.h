@@ -36,6 +36,9 @@ struct onair *onair_start(struct bcast_server *srv, const char *zone,
 void onair_stop(struct onair *oa);
 /* The stream's RTP SSRC: what speakers report in their heartbeats. */
 uint32_t onair_ssrc(const struct onair *oa);
+/* When its first audio went to the stream (g_get_monotonic_time); 0 if
+ * none did. */
+int64_t onair_first_audio_us(const struct onair *oa);
 enum onair_result onair_result(const struct onair *oa);
 const char *onair_error(const struct onair *oa);
 /* After done(): join the thread and free. */

@@ -80,8 +80,8 @@ struct dalabad_stats {
 	int render_queue;	/* render jobs waiting for the TTS thread */
 	struct dalabad_hist render_seconds;	/* each finished render job */
 	/* From an emergency page being handed to the scheduler (stored,
-	 * dalabad_alert_start) to each of its zone airings going on air (its
-	 * stream opened, the broadcast's on-air time). */
+	 * dalabad_alert_start) to the first audio of each of its zone
+	 * airings going to the sender; counted as the airing ends. */
 	struct dalabad_hist page_latency_seconds;
 	int64_t store_bytes;	/* dalaba.db and its WAL */
 };

@@ -142,9 +142,9 @@ render(GString *out, struct web_admin *wa)
 	    &st.render_seconds);
 	metric_hist(out, "dalaba_page_latency_seconds", "Seconds from an "
 	    "emergency page being handed to the scheduler (stored, after the "
-	    "API's checks) to each of its zone airings going on air (its stream "
-	    "opened; audio follows as the TTS thread renders it, and boxes play "
-	    "it [dalabad] page_delay_ms later).", &st.page_latency_seconds);
+	    "API's checks) to the first audio of each of its zone airings going "
+	    "to the sender (boxes play it [pages] delay_ms later); counted when "
+	    "that airing ends.", &st.page_latency_seconds);
 	metric_head(out, "dalaba_store_size_bytes", "gauge",
 	    "The SQLite store on disk: dalaba.db and its write-ahead log.");
 	metric_u64(out, "dalaba_store_size_bytes", NULL, NULL,
