@@ -296,6 +296,10 @@ play_due(struct agent *a, int64_t now)
 			n = opus_decode(a->dec, nx->data, nx->len, a->pcm,
 			    BCAST_FRAME_SAMPLES, 1);
 			a->k.fec_recovered++;
+		} else if (a->next_seq >= a->top_seq1 + TAIL_FRAMES) {
+			memset(a->pcm, 0, sizeof(a->pcm));
+			n = BCAST_FRAME_SAMPLES;
+			a->k.silent++;
 		} else {
 			n = opus_decode(a->dec, NULL, 0, a->pcm,
 			    BCAST_FRAME_SAMPLES, 0);
@@ -348,7 +352,7 @@ write_stats(const struct agent *a)
 	    "fec_recovered %llu\nconcealed %llu\nstreams %llu\nreplies %llu\n"
 	    "synced %d\nclock_offset_us %lld\nplaying %d\n"
 	    "underruns %llu\nwrite_errors %llu\nnacks %llu\nnack_asked %llu\n"
-	    "nack_recovered %llu\n",
+	    "nack_recovered %llu\nsilent %llu\n",
 	    (unsigned long long)a->k.lower_priority,
 	    (unsigned long long)a->k.late, (unsigned long long)a->k.played,
 	    (unsigned long long)a->k.fec_recovered,
@@ -359,7 +363,8 @@ write_stats(const struct agent *a)
 	    (unsigned long long)a->k.write_errors,
 	    (unsigned long long)a->k.nacks,
 	    (unsigned long long)a->k.nack_asked,
-	    (unsigned long long)a->k.nack_recovered);
+	    (unsigned long long)a->k.nack_recovered,
+	    (unsigned long long)a->k.silent);
 	fclose(f);
 	rename(tmp, a->c->stats);
 }

@@ -24,6 +24,11 @@
 #define JB_SLOTS 192
 _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
     "the jitter buffer must hold the whole future window");
+/* Past the newest packet, no frame is known to be missing: the stream
+ * may have ended (its END packet lost) or paused. PLC fades the last
+ * sound out over this many frames, then the box plays silence rather
+ * than PLC's buzz until packets come again or the stream stalls. */
+#define TAIL_FRAMES 2
 #define STREAM_IDLE_US 1500000		/* no packets this long: stalled */
 /* A stalled stream is not over: only its END packet ends it, and after a
  * gap (a 4G blip) the box rejoins it where it then is. One that stays

@@ -107,6 +107,8 @@ struct spk_counters {
 	uint64_t played;		/* frames played from packets */
 	uint64_t fec_recovered;		/* frames rebuilt from FEC */
 	uint64_t concealed;		/* frames made up by PLC */
+	uint64_t silent;		/* frames of silence past the newest
+					 * packet (an END lost, a pause) */
 	uint64_t streams;		/* streams started */
 	uint64_t replies;		/* server replies accepted */
 	uint64_t write_errors;		/* frames the output failed to take */
