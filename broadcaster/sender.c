@@ -135,7 +135,7 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 	q->len = (uint16_t)len;
 	q->due_mono = st->t0_mono + off;
 	q->until_mono = q->due_mono + st->delay_us;
-	timeline_sent(s, a.pts_us);
+	q->pts = a.pts_us;
 	q->seq = a.seq;
 	q->end = (flags & BCAST_FLAG_END) != 0;
 	st->qcount++;
@@ -320,8 +320,11 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 		b->late_since_log++;
 		return;
 	}
-	/* Kept before it leaves: a NACK for it may come back fast. */
+	/* Kept before it leaves: a NACK for it may come back fast. Only
+	 * what is sent counts for the timeline: a cancelled stream's queue
+	 * (2 s ahead) never went out. */
 	rtx_history_put(st->hist, pkt.seq, pkt.data, pkt.len, pkt.until_mono);
+	timeline_sent(s, pkt.pts);
 
 	/* Pick the receivers under the lock, send without it. The stream
 	 * may end meanwhile (its last packet is this one): sending keeps

@@ -79,6 +79,7 @@ struct spk_entry {
 struct queued_pkt {
 	int64_t due_mono;
 	int64_t until_mono;		/* its presentation time, our clock */
+	int64_t pts;			/* the same on the wire's clock */
 	uint64_t seq;
 	uint16_t len;
 	uint8_t end;			/* the stream's END packet */
@@ -171,6 +172,7 @@ void rtx_sweep(struct bcast_server *s, int64_t now_mono);
  * the system clock, not kept); note a presentation time queued (lock
  * held); write it down exactly at stop. */
 void timeline_open(struct bcast_server *s, const char *path);
+/* (called for each packet as it is sent, lock held) */
 void timeline_sent(struct bcast_server *s, int64_t pts);
 void timeline_close(struct bcast_server *s);
 /* sender.c */
