@@ -133,7 +133,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
-              $(BUILD)/tests/mitm \
+              $(BUILD)/tests/mitm $(BUILD)/tests/flood \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
               $(BUILD)/tests/asan_sender_race $(BUILD)/tests/notify_listen
 
@@ -173,6 +173,8 @@ $(BUILD)/tests/mitm: $(BUILD)/tests/mitm.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/flood: $(BUILD)/tests/flood.o $(broadcaster_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
 # The fuzz target built as a plain program that replays the corpus: the
 # regression half of fuzzing, available even where clang is not.
 $(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/tests/fuzz/replay_main.o $(tts_LIB) $(broadcaster_LIB)

@@ -89,9 +89,44 @@ struct bcast_audio {
 	size_t opus_len;
 };
 
-/* Build and sign a packet into buf; returns its length or -1. */
+/* Build and sign a packet into buf; returns its length or -1. Its
+ * ticket (below) is zero: whoever sends it to a box sets the box's. */
 int bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk,
     uint8_t *buf, size_t cap);
+
+/*
+ * The ticket: a cheap filter in front of the signature. Verifying an
+ * Ed25519 signature costs a box's CPU ~60 µs (more on a small board), so
+ * a flood of well-shaped packets with bad signatures could crowd out the
+ * genuine ones. Each packet a box is sent carries, in its RTP padding
+ * (not signed: the same signed packet goes to every box), 4 bytes of a
+ * SipHash-2-4 of its header under a key only that box and the server
+ * hold (derived from the box's enrolment key). A box checks it first,
+ * in well under a microsecond, and verifies the signature only of
+ * packets that pass. A forger guesses it once in 2^32 tries (each win
+ * buys one signature check); someone who sniffs the link learns tickets
+ * only of packets already sent, which the box drops as replays
+ * unverified. The ticket decides nothing else: authenticity is still
+ * the signature's. 4 bytes, not 8: the stream stays within 32 kb/s.
+ */
+#define BCAST_TICKET_LEN 4
+#define BCAST_TICKET_KEY_LEN 16
+/* RTP padding (RFC 3550 5.1): the ticket, then the padding's length. */
+#define BCAST_TRAILER_LEN (BCAST_TICKET_LEN + 1)
+/* A box's ticket key, from its enrolment key. */
+void bcast_ticket_key(const uint8_t box_key[BCAST_SPEAKER_KEY_LEN],
+    uint8_t tkey[BCAST_TICKET_KEY_LEN]);
+/* The trailer (ticket and padding length) of packet pkt (len bytes, its
+ * trailer included) for the box whose ticket key is tkey. */
+void bcast_ticket_make(const uint8_t tkey[BCAST_TICKET_KEY_LEN],
+    const uint8_t *pkt, size_t len, uint8_t trailer[BCAST_TRAILER_LEN]);
+/* Write that trailer into pkt's last BCAST_TRAILER_LEN bytes. */
+void bcast_ticket_set(const uint8_t tkey[BCAST_TICKET_KEY_LEN], uint8_t *pkt,
+    size_t len);
+/* 1 if pkt (already shape-checked by bcast_audio_peek) carries the
+ * ticket of tkey, in constant time; else 0. */
+int bcast_ticket_check(const uint8_t tkey[BCAST_TICKET_KEY_LEN],
+    const uint8_t *pkt, size_t len);
 
 /* Why a packet was refused. Speakers count each. */
 enum bcast_verdict {
@@ -101,18 +136,29 @@ enum bcast_verdict {
 	BCAST_REPLAYED,		/* sequence already seen or too old */
 	BCAST_STALE,		/* presentation time outside the window */
 	BCAST_WRONG_ZONE,	/* not for this speaker's zone */
+	BCAST_BAD_TICKET,	/* not this box's ticket: not sent to it */
 	BCAST_VERDICT_MAX,
 };
 const char *bcast_verdict_name(enum bcast_verdict v);
 
 /* Parse a packet, checking its shape and its signature with the server's
- * public key. On BCAST_OK, a->opus points into buf. Never reads past len. */
+ * public key (not its ticket). On BCAST_OK, a->opus points into buf.
+ * Never reads past len. */
 enum bcast_verdict bcast_audio_parse(const uint8_t *buf, size_t len,
     const uint8_t *pk, struct bcast_audio *a);
+/* The same without the signature: for the checks a box makes before it
+ * spends a verification (a->* are not to be trusted yet), and for
+ * simulators. */
+enum bcast_verdict bcast_audio_peek(const uint8_t *buf, size_t len,
+    struct bcast_audio *a);
+/* The signature alone, of a packet bcast_audio_peek took. */
+enum bcast_verdict bcast_audio_verify(const uint8_t *buf, size_t len,
+    const uint8_t *pk);
 
 /* The audio packet's layout, in byte offsets from its start: the 12-byte
  * RTP header, the 4-byte RFC 8285 extension header, element 1 (id, length,
- * BCAST_META_LEN bytes), element 2 (id, length, the signature), then Opus.
+ * BCAST_META_LEN bytes), element 2 (id, length, the signature), then Opus,
+ * then the RTP padding with the ticket (BCAST_TRAILER_LEN bytes).
  * Named once here for wire.c and for the tools that build or damage
  * packets on purpose (tests/fuzz, tests/forge.c, bench/). */
 #define BCAST_AUDIO_OFF_SEQ 2		/* RTP sequence number, low 16 bits */
@@ -219,7 +265,10 @@ struct bcast_challenge {
 #define BCAST_REPLY_OFF_T3 32
 #define BCAST_REPLY_OFF_COOKIE 40
 #define BCAST_REPLY_OFF_SIG 56
-#define BCAST_REPLY_LEN (BCAST_REPLY_OFF_SIG + BCAST_SIG_LEN)
+/* The box's ticket over the signed reply: a forged reply is refused
+ * without a signature check (as audio packets are). */
+#define BCAST_REPLY_OFF_TICKET (BCAST_REPLY_OFF_SIG + BCAST_SIG_LEN)
+#define BCAST_REPLY_LEN (BCAST_REPLY_OFF_TICKET + BCAST_TICKET_LEN)
 /* A challenge: "DLBC", the id, the counter, the cookie. */
 #define BCAST_CHALLENGE_OFF_COOKIE 16
 #define BCAST_CHALLENGE_LEN (BCAST_CHALLENGE_OFF_COOKIE + BCAST_COOKIE_LEN)
@@ -252,10 +301,19 @@ int bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key,
 int bcast_hello_peek_id(const uint8_t *buf, size_t len, uint32_t *id);
 enum bcast_verdict bcast_hello_parse(const uint8_t *buf, size_t len,
     const uint8_t *key, struct bcast_hello *h);
+/* Signed by sk, with the ticket of the box whose ticket key is tkey. */
 int bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk,
-    uint8_t *buf, size_t cap);
+    const uint8_t tkey[BCAST_TICKET_KEY_LEN], uint8_t *buf, size_t cap);
+/* The ticket first (unless tkey is NULL), then the signature. */
 enum bcast_verdict bcast_reply_parse(const uint8_t *buf, size_t len,
-    const uint8_t *pk, struct bcast_reply *r);
+    const uint8_t *pk, const uint8_t tkey[BCAST_TICKET_KEY_LEN],
+    struct bcast_reply *r);
+
+/* A reply's speaker id and HELLO counter, NOT verified: a box compares
+ * them with its last HELLO before it spends a signature check. 0, or -1
+ * if buf is not reply-shaped. */
+int bcast_reply_peek(const uint8_t *buf, size_t len, uint32_t *id,
+    uint64_t *counter);
 
 int bcast_challenge_pack(const struct bcast_challenge *c, uint8_t *buf,
     size_t cap);

@@ -99,6 +99,7 @@ bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
 	}
 	e->zone = z;
 	memcpy(e->key, key, BCAST_SPEAKER_KEY_LEN);
+	bcast_ticket_key(e->key, e->tkey);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
@@ -308,7 +309,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	struct bcast_hello h;
 	struct bcast_reply r;
 	struct spk_entry *e;
-	uint8_t out[BCAST_REPLY_LEN];
+	uint8_t out[BCAST_REPLY_LEN], tkey[BCAST_TICKET_KEY_LEN];
 	uint32_t id;
 	int64_t t2 = bcast_server_time_us(s), mono = bcast_mono_now_us();
 
@@ -361,6 +362,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	e->st = h.st;
 	randombytes_buf(e->cookie, BCAST_COOKIE_LEN);
 	memcpy(r.cookie, e->cookie, BCAST_COOKIE_LEN);
+	memcpy(tkey, e->tkey, sizeof(tkey));	/* e may move once unlocked */
 	pthread_mutex_unlock(&s->lock);
 
 	r.speaker_id = id;
@@ -368,7 +370,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	r.t1_us = h.t1_us;
 	r.t2_us = t2;
 	r.t3_us = bcast_server_time_us(s);
-	if (bcast_reply_pack(&r, s->sk, out, sizeof(out)) > 0)
+	if (bcast_reply_pack(&r, s->sk, tkey, out, sizeof(out)) > 0)
 		sendto(s->fd, out, sizeof(out), 0, (const struct sockaddr *)from,
 		    alen);
 }

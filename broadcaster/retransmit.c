@@ -153,6 +153,7 @@ rtx_handle_nack(struct bcast_server *s, const uint8_t *buf, size_t len,
 		}
 		e->rtx = box;
 		memcpy(out[nout], p->data, p->len);
+		bcast_ticket_set(e->tkey, out[nout], p->len);
 		out_len[nout++] = p->len;
 	}
 	/* To the address its HELLOs come from, never the NACK's source. */

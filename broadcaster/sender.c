@@ -278,6 +278,9 @@ sender_pick(struct bcast_server *s, int floor, int64_t now, int64_t *earliest)
 struct sender_bufs {
 	struct mmsghdr *msgs[BCAST_PRIO_EMERGENCY + 1];
 	struct sockaddr_storage *addrs[BCAST_PRIO_EMERGENCY + 1];
+	/* Each box's copy: the signed packet, shared, then its own ticket. */
+	struct iovec *iovs[BCAST_PRIO_EMERGENCY + 1];
+	uint8_t (*trailers[BCAST_PRIO_EMERGENCY + 1])[BCAST_TRAILER_LEN];
 	int64_t late_since_log;		/* packets not sent: too late to play */
 	int64_t logged_mono;
 };
@@ -310,7 +313,8 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 	struct queued_pkt pkt = st->q[st->qhead];
 	struct mmsghdr *msgs = b->msgs[st->prio];
 	struct sockaddr_storage *addrs = b->addrs[st->prio];
-	struct iovec iov;
+	struct iovec *iovs = b->iovs[st->prio];
+	uint8_t (*trailers)[BCAST_TRAILER_LEN] = b->trailers[st->prio];
 
 	st->qhead = (st->qhead + 1) % STREAM_QUEUE;
 	st->qcount--;
@@ -331,8 +335,6 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 	 * it alive until the last batch is out. */
 	st->sending++;
 	int64_t offline = (int64_t)s->offline_after_ms * 1000;
-	iov.iov_base = pkt.data;
-	iov.iov_len = pkt.len;
 	for (size_t i = 0; i < s->nspk;) {
 		size_t n = 0;
 		for (; i < s->nspk && n < MMSG_BATCH; i++) {
@@ -344,8 +346,13 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 			memcpy(&addrs[n], &e->addr, e->alen);
 			msgs[n].msg_hdr.msg_name = &addrs[n];
 			msgs[n].msg_hdr.msg_namelen = e->alen;
-			msgs[n].msg_hdr.msg_iov = &iov;
-			msgs[n].msg_hdr.msg_iovlen = 1;
+			bcast_ticket_make(e->tkey, pkt.data, pkt.len, trailers[n]);
+			iovs[2 * n].iov_base = pkt.data;
+			iovs[2 * n].iov_len = pkt.len - BCAST_TRAILER_LEN;
+			iovs[2 * n + 1].iov_base = trailers[n];
+			iovs[2 * n + 1].iov_len = BCAST_TRAILER_LEN;
+			msgs[n].msg_hdr.msg_iov = &iovs[2 * n];
+			msgs[n].msg_hdr.msg_iovlen = 2;
 			n++;
 		}
 		if (n == 0)
@@ -383,7 +390,10 @@ sender_main(void *arg)
 	for (int p = 0; p <= BCAST_PRIO_EMERGENCY; p++) {
 		b.msgs[p] = calloc(MMSG_BATCH, sizeof(struct mmsghdr));
 		b.addrs[p] = calloc(MMSG_BATCH, sizeof(struct sockaddr_storage));
-		if (b.msgs[p] == NULL || b.addrs[p] == NULL)
+		b.iovs[p] = calloc(2 * MMSG_BATCH, sizeof(struct iovec));
+		b.trailers[p] = calloc(MMSG_BATCH, BCAST_TRAILER_LEN);
+		if (b.msgs[p] == NULL || b.addrs[p] == NULL ||
+		    b.iovs[p] == NULL || b.trailers[p] == NULL)
 			abort();	/* at start-up, before any audio */
 	}
 	pthread_mutex_lock(&s->lock);
@@ -421,6 +431,8 @@ sender_main(void *arg)
 	for (int p = 0; p <= BCAST_PRIO_EMERGENCY; p++) {
 		free(b.msgs[p]);
 		free(b.addrs[p]);
+		free(b.iovs[p]);
+		free(b.trailers[p]);
 	}
 	return NULL;
 }

@@ -63,6 +63,7 @@ struct spk_entry {
 	uint32_t id;
 	struct bcast_zone zone;
 	uint8_t key[BCAST_SPEAKER_KEY_LEN];
+	uint8_t tkey[BCAST_TICKET_KEY_LEN];	/* its packets' tickets */
 	struct sockaddr_storage addr;
 	socklen_t alen;
 	uint64_t last_counter;		/* of the last HELLO taken */

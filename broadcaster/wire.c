@@ -16,14 +16,18 @@
 #define EXT_ID_SIG 2
 /* The extension's length in 32-bit words, as RFC 8285 counts it. */
 #define EXT_WORDS ((BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) / 4)
+/* V=2, P=1 (the ticket rides in the padding), X=1, no CSRCs. */
+#define RTP_FIRST_BYTE 0xB0
 /* The sizes speakers already in the field expect: the layout in
  * broadcaster.h may be renamed, never moved. */
 _Static_assert(BCAST_HDR_LEN == 108 &&
     (BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) % 4 == 0, "audio header layout");
-_Static_assert(BCAST_HELLO_LEN == 108 && BCAST_REPLY_LEN == 120 &&
+_Static_assert(BCAST_HELLO_LEN == 108 && BCAST_REPLY_LEN == 124 &&
     BCAST_CHALLENGE_LEN == 32 && BCAST_CHALLENGE_LEN < BCAST_HELLO_LEN &&
     BCAST_NACK_LEN == 64,
     "control packet layout");
+_Static_assert(crypto_shorthash_KEYBYTES == BCAST_TICKET_KEY_LEN &&
+    crypto_shorthash_BYTES >= BCAST_TICKET_LEN, "the ticket is SipHash's");
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -69,7 +73,7 @@ bcast_verdict_name(enum bcast_verdict v)
 {
 	static const char *const names[BCAST_VERDICT_MAX] = {
 		"ok", "bad_format", "bad_signature", "replayed", "stale",
-		"wrong_zone",
+		"wrong_zone", "bad_ticket",
 	};
 	return (unsigned)v < BCAST_VERDICT_MAX ? names[v] : "unknown";
 }
@@ -132,13 +136,13 @@ int
 bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk, uint8_t *buf,
     size_t cap)
 {
-	size_t len = BCAST_HDR_LEN + a->opus_len;
+	size_t len = BCAST_HDR_LEN + a->opus_len + BCAST_TRAILER_LEN;
 	uint8_t msg[BCAST_MAX_PACKET];
 
 	if (len > cap || len > BCAST_MAX_PACKET || a->opus_len == 0 ||
 	    a->zone.digits > 12)
 		return -1;
-	buf[0] = 0x90;					/* V=2, X=1 */
+	buf[0] = RTP_FIRST_BYTE;
 	buf[1] = (uint8_t)((a->marker ? 0x80 : 0) | BCAST_PT);
 	put16(buf + BCAST_AUDIO_OFF_SEQ, (uint16_t)a->seq);
 	put32(buf + BCAST_AUDIO_OFF_TS, a->timestamp);
@@ -157,8 +161,11 @@ bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk, uint8_t *buf,
 	buf[BCAST_AUDIO_OFF_SIG_ELEM] = EXT_ID_SIG;
 	buf[BCAST_AUDIO_OFF_SIG_ELEM + 1] = BCAST_SIG_LEN;
 	memcpy(buf + BCAST_HDR_LEN, a->opus, a->opus_len);
+	memset(buf + len - BCAST_TRAILER_LEN, 0, BCAST_TICKET_LEN);
+	buf[len - 1] = BCAST_TRAILER_LEN;
 
-	/* Sign the packet as if the signature element were absent. */
+	/* Sign the packet as if the signature element and the padding were
+	 * absent. */
 	memcpy(msg, buf, BCAST_AUDIO_OFF_SIG_ELEM);
 	memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, buf + BCAST_HDR_LEN, a->opus_len);
 	crypto_sign_detached(buf + BCAST_AUDIO_OFF_SIG, NULL, msg,
@@ -166,31 +173,26 @@ bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk, uint8_t *buf,
 	return (int)len;
 }
 
-enum bcast_verdict
-bcast_audio_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
-    struct bcast_audio *a)
+/* Exactly our shape: V=2, padding, X=1, no CSRCs, PT 96, the two-byte
+ * extension profile with our two elements in order, and our padding. */
+static bool
+audio_shape_ok(const uint8_t *buf, size_t len)
 {
-	uint8_t msg[BCAST_MAX_PACKET];
+	return len > BCAST_HDR_LEN + BCAST_TRAILER_LEN &&
+	    len <= BCAST_MAX_PACKET &&
+	    buf[0] == RTP_FIRST_BYTE && (buf[1] & 0x7F) == BCAST_PT &&
+	    get16(buf + BCAST_AUDIO_OFF_EXT) == EXT_PROFILE_TWO_BYTE &&
+	    get16(buf + BCAST_AUDIO_OFF_EXT + 2) == EXT_WORDS &&
+	    buf[BCAST_AUDIO_OFF_META] == EXT_ID_META &&
+	    buf[BCAST_AUDIO_OFF_META + 1] == BCAST_META_LEN &&
+	    buf[BCAST_AUDIO_OFF_SIG_ELEM] == EXT_ID_SIG &&
+	    buf[BCAST_AUDIO_OFF_SIG_ELEM + 1] == BCAST_SIG_LEN &&
+	    buf[len - 1] == BCAST_TRAILER_LEN;
+}
 
-	if (len <= BCAST_HDR_LEN || len > BCAST_MAX_PACKET)
-		return BCAST_BAD_FORMAT;
-	/* Exactly our shape: V=2, no padding, X=1, no CSRCs, PT 96, the
-	 * two-byte extension profile with our two elements in order. */
-	if (buf[0] != 0x90 || (buf[1] & 0x7F) != BCAST_PT ||
-	    get16(buf + BCAST_AUDIO_OFF_EXT) != EXT_PROFILE_TWO_BYTE ||
-	    get16(buf + BCAST_AUDIO_OFF_EXT + 2) != EXT_WORDS ||
-	    buf[BCAST_AUDIO_OFF_META] != EXT_ID_META ||
-	    buf[BCAST_AUDIO_OFF_META + 1] != BCAST_META_LEN ||
-	    buf[BCAST_AUDIO_OFF_SIG_ELEM] != EXT_ID_SIG ||
-	    buf[BCAST_AUDIO_OFF_SIG_ELEM + 1] != BCAST_SIG_LEN)
-		return BCAST_BAD_FORMAT;
-	size_t opus_len = len - BCAST_HDR_LEN;
-	memcpy(msg, buf, BCAST_AUDIO_OFF_SIG_ELEM);
-	memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, buf + BCAST_HDR_LEN, opus_len);
-	if (crypto_sign_verify_detached(buf + BCAST_AUDIO_OFF_SIG, msg,
-	    BCAST_AUDIO_OFF_SIG_ELEM + opus_len, pk) != 0)
-		return BCAST_BAD_SIGNATURE;
-
+static enum bcast_verdict
+audio_fields(const uint8_t *buf, size_t len, struct bcast_audio *a)
+{
 	memset(a, 0, sizeof(*a));
 	a->marker = (buf[1] & 0x80) != 0;
 	a->timestamp = get32(buf + BCAST_AUDIO_OFF_TS);
@@ -204,11 +206,94 @@ bcast_audio_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 	a->seq = (uint64_t)get32(buf + BCAST_AUDIO_OFF_SEQ_HI) << 16 |
 	    get16(buf + BCAST_AUDIO_OFF_SEQ);
 	a->opus = buf + BCAST_HDR_LEN;
-	a->opus_len = opus_len;
+	a->opus_len = len - BCAST_HDR_LEN - BCAST_TRAILER_LEN;
 	if ((a->zone.digits != 0 && a->zone.digits != 6 && a->zone.digits != 9 &&
 	    a->zone.digits != 12) || a->priority > BCAST_PRIO_EMERGENCY)
-		return BCAST_BAD_FORMAT;	/* signed, but not by our rules */
+		return BCAST_BAD_FORMAT;	/* not by our rules */
 	return BCAST_OK;
+}
+
+enum bcast_verdict
+bcast_audio_peek(const uint8_t *buf, size_t len, struct bcast_audio *a)
+{
+	if (!audio_shape_ok(buf, len))
+		return BCAST_BAD_FORMAT;
+	return audio_fields(buf, len, a);
+}
+
+enum bcast_verdict
+bcast_audio_verify(const uint8_t *buf, size_t len, const uint8_t *pk)
+{
+	uint8_t msg[BCAST_MAX_PACKET];
+	size_t opus_len;
+
+	if (!audio_shape_ok(buf, len))
+		return BCAST_BAD_FORMAT;
+	opus_len = len - BCAST_HDR_LEN - BCAST_TRAILER_LEN;
+	memcpy(msg, buf, BCAST_AUDIO_OFF_SIG_ELEM);
+	memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, buf + BCAST_HDR_LEN, opus_len);
+	if (crypto_sign_verify_detached(buf + BCAST_AUDIO_OFF_SIG, msg,
+	    BCAST_AUDIO_OFF_SIG_ELEM + opus_len, pk) != 0)
+		return BCAST_BAD_SIGNATURE;
+	return BCAST_OK;
+}
+
+enum bcast_verdict
+bcast_audio_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
+    struct bcast_audio *a)
+{
+	enum bcast_verdict v = bcast_audio_verify(buf, len, pk);
+
+	return v != BCAST_OK ? v : audio_fields(buf, len, a);
+}
+
+/* ---- tickets ------------------------------------------------------------------- */
+
+void
+bcast_ticket_key(const uint8_t box_key[BCAST_SPEAKER_KEY_LEN],
+    uint8_t tkey[BCAST_TICKET_KEY_LEN])
+{
+	static const char label[] = "dalaba packet ticket v1";
+
+	crypto_generichash(tkey, BCAST_TICKET_KEY_LEN, (const uint8_t *)label,
+	    sizeof(label) - 1, box_key, BCAST_SPEAKER_KEY_LEN);
+}
+
+/* Over the header up to and including the signature's first 16 bytes:
+ * the stream, sequence, time, zone and class, tied to this very packet. */
+#define TICKET_COVERS (BCAST_AUDIO_OFF_SIG + 16)
+
+void
+bcast_ticket_make(const uint8_t tkey[BCAST_TICKET_KEY_LEN], const uint8_t *pkt,
+    size_t len, uint8_t trailer[BCAST_TRAILER_LEN])
+{
+	uint8_t h[crypto_shorthash_BYTES];
+
+	(void)len;
+	crypto_shorthash(h, pkt, TICKET_COVERS, tkey);
+	memcpy(trailer, h, BCAST_TICKET_LEN);
+	trailer[BCAST_TICKET_LEN] = BCAST_TRAILER_LEN;
+}
+
+void
+bcast_ticket_set(const uint8_t tkey[BCAST_TICKET_KEY_LEN], uint8_t *pkt,
+    size_t len)
+{
+	if (len >= BCAST_HDR_LEN + BCAST_TRAILER_LEN)
+		bcast_ticket_make(tkey, pkt, len, pkt + len - BCAST_TRAILER_LEN);
+}
+
+int
+bcast_ticket_check(const uint8_t tkey[BCAST_TICKET_KEY_LEN], const uint8_t *pkt,
+    size_t len)
+{
+	uint8_t t[BCAST_TRAILER_LEN];
+
+	if (len < BCAST_HDR_LEN + BCAST_TRAILER_LEN)
+		return 0;
+	bcast_ticket_make(tkey, pkt, len, t);
+	return sodium_memcmp(t, pkt + len - BCAST_TRAILER_LEN,
+	    BCAST_TICKET_LEN) == 0;
 }
 
 /* ---- control ------------------------------------------------------------------- */
@@ -285,8 +370,8 @@ bcast_hello_parse(const uint8_t *buf, size_t len, const uint8_t *key,
 }
 
 int
-bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk, uint8_t *buf,
-    size_t cap)
+bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk,
+    const uint8_t tkey[BCAST_TICKET_KEY_LEN], uint8_t *buf, size_t cap)
 {
 	if (cap < BCAST_REPLY_LEN)
 		return -1;
@@ -299,15 +384,27 @@ bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk, uint8_t *buf,
 	memcpy(buf + BCAST_REPLY_OFF_COOKIE, r->cookie, BCAST_COOKIE_LEN);
 	crypto_sign_detached(buf + BCAST_REPLY_OFF_SIG, NULL, buf,
 	    BCAST_REPLY_OFF_SIG, sk);
+	uint8_t h[crypto_shorthash_BYTES];
+
+	crypto_shorthash(h, buf, BCAST_REPLY_OFF_TICKET, tkey);
+	memcpy(buf + BCAST_REPLY_OFF_TICKET, h, BCAST_TICKET_LEN);
 	return BCAST_REPLY_LEN;
 }
 
 enum bcast_verdict
 bcast_reply_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
-    struct bcast_reply *r)
+    const uint8_t tkey[BCAST_TICKET_KEY_LEN], struct bcast_reply *r)
 {
+	uint8_t t[crypto_shorthash_BYTES];
+
 	if (len != BCAST_REPLY_LEN || memcmp(buf, reply_magic, 4) != 0)
 		return BCAST_BAD_FORMAT;
+	if (tkey != NULL) {
+		crypto_shorthash(t, buf, BCAST_REPLY_OFF_TICKET, tkey);
+		if (sodium_memcmp(t, buf + BCAST_REPLY_OFF_TICKET,
+		    BCAST_TICKET_LEN) != 0)
+			return BCAST_BAD_TICKET;
+	}
 	if (crypto_sign_verify_detached(buf + BCAST_REPLY_OFF_SIG, buf,
 	    BCAST_REPLY_OFF_SIG, pk) != 0)
 		return BCAST_BAD_SIGNATURE;
@@ -318,6 +415,17 @@ bcast_reply_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 	r->t3_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T3);
 	memcpy(r->cookie, buf + BCAST_REPLY_OFF_COOKIE, BCAST_COOKIE_LEN);
 	return BCAST_OK;
+}
+
+int
+bcast_reply_peek(const uint8_t *buf, size_t len, uint32_t *id,
+    uint64_t *counter)
+{
+	if (len != BCAST_REPLY_LEN || memcmp(buf, reply_magic, 4) != 0)
+		return -1;
+	*id = get32(buf + BCAST_CTL_OFF_ID);
+	*counter = get64(buf + BCAST_CTL_OFF_COUNTER);
+	return 0;
 }
 
 int

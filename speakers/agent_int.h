@@ -40,6 +40,10 @@ _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
 /* Retransmission, on top of FEC: a missing packet is asked for again when
  * a later one shows the gap, by the rules of nack.c. */
 #define NACK_PER_PASS 4			/* NACKs a pass: 132 packets */
+/* Packets taken off the socket: RX_BATCH a system call, at most
+ * RX_ROUNDS calls before the loop plays what is due. */
+#define RX_BATCH 32
+#define RX_ROUNDS 8
 
 struct slot {
 	uint64_t seq;
@@ -51,7 +55,13 @@ struct slot {
 
 struct agent {
 	const struct spk_config *c;
+	uint8_t tkey[BCAST_TICKET_KEY_LEN];	/* its packets' tickets */
 	int fd;
+	/* Room for one more byte than a packet may have: a longer one
+	 * reads as too long, not as cut to size. */
+	uint8_t rx[RX_BATCH][BCAST_MAX_PACKET + 1];
+	struct iovec rx_iov[RX_BATCH];
+	struct mmsghdr rx_msgs[RX_BATCH];
 	struct sockaddr_storage srv;
 	socklen_t srvlen;
 	struct bcast_zone zone;

@@ -53,13 +53,21 @@ void
 agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 {
 	struct bcast_reply r;
+	uint32_t id;
+	uint64_t counter;
 
 	/* One reply per HELLO: copies of it (a duplicating network, or a
 	 * sniffer re-sending it late) would fill the clock samples with the
-	 * same exchange at a wrong round trip, and steer the clock. */
-	if (bcast_reply_parse(buf, len, a->c->server_pk, &r) != BCAST_OK ||
-	    r.speaker_id != a->c->id || r.counter != a->counter ||
+	 * same exchange at a wrong round trip, and steer the clock. What is
+	 * not an answer to the last HELLO, or lacks this box's ticket, is
+	 * refused before its signature is checked: a flood of replies
+	 * cannot eat the box's CPU. */
+	if (bcast_reply_peek(buf, len, &id, &counter) != 0 ||
+	    id != a->c->id || counter != a->counter ||
 	    a->answered == a->counter)
+		return;
+	if (bcast_reply_parse(buf, len, a->c->server_pk, a->tkey, &r) !=
+	    BCAST_OK || r.speaker_id != a->c->id || r.counter != a->counter)
 		return;
 	a->answered = a->counter;
 	memcpy(a->cookie, r.cookie, BCAST_COOKIE_LEN);

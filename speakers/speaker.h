@@ -101,6 +101,7 @@ int spk_enroll_answer(const char *resp, size_t len,
 
 struct spk_counters {
 	uint64_t received;		/* verified audio packets */
+	uint64_t verified;		/* signatures checked (the dear step) */
 	uint64_t dropped[BCAST_VERDICT_MAX];	/* by reason; [0] unused */
 	uint64_t lower_priority;	/* ignored: a higher stream plays */
 	uint64_t late;			/* arrived after their time */

@@ -25,10 +25,17 @@
 #define N_SIG 2000
 #define N_STALE 500
 #define N_ZONE 500
+#define N_TICKET 1000
 
 struct pkt {
 	uint8_t d[BCAST_MAX_PACKET];
 	int len;
+	/* 1 + the legitimate frame it shares a stream and sequence number
+	 * with (0: none): once that frame is in, the box drops it as a
+	 * replay before checking its signature. */
+	int same_as;
+	int legit;
+	int bad_sig;		/* one of the N_SIG kind */
 };
 
 static uint64_t rng;
@@ -46,6 +53,7 @@ int
 main(int argc, char **argv)
 {
 	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN], spk_key[32];
+	uint8_t tk[BCAST_TICKET_KEY_LEN], other_tk[BCAST_TICKET_KEY_LEN];
 	uint8_t evil_pk[BCAST_PK_LEN], evil_sk[BCAST_SK_LEN];
 	char err[256];
 
@@ -55,6 +63,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	rng = strtoull(argv[5], NULL, 10) | 1;
+	/* The forger knows the box's ticket key, so that its bad signatures
+	 * reach the signature check: an outsider's packets, which carry
+	 * another key's tickets, are the N_TICKET kind. */
+	bcast_ticket_key(spk_key, tk);
+	{
+		uint8_t other[32];
+		randombytes_buf(other, sizeof(other));
+		bcast_ticket_key(other, other_tk);
+	}
 	crypto_sign_keypair(evil_pk, evil_sk);
 
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -84,7 +101,7 @@ main(int argc, char **argv)
 			continue;
 		struct bcast_reply r = { h.speaker_id, h.counter, h.t1_us,
 		    bcast_server_now_us(), bcast_server_now_us(), { 0 } };
-		bcast_reply_pack(&r, sk, out, sizeof(out));
+		bcast_reply_pack(&r, sk, tk, out, sizeof(out));
 		sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&spk, spklen);
 		replies++;
 	}
@@ -118,13 +135,17 @@ main(int argc, char **argv)
 		    opus, sizeof(opus));
 		legit[i].len = bcast_audio_pack(&au, sk, legit[i].d,
 		    sizeof(legit[i].d));
+		bcast_ticket_set(tk, legit[i].d, (size_t)legit[i].len);
 	}
 
 	/* Attack packets, each of a known kind. */
-	int total = 2 * LEGIT + N_FORMAT + N_SIG + N_STALE + N_ZONE;
+	int total = 2 * LEGIT + N_FORMAT + N_SIG + N_STALE + N_ZONE + N_TICKET;
 	struct pkt *all = calloc((size_t)total, sizeof(*all));
 	int n = 0, n_replayed = 0, n_format = 0, n_sig = 0, n_stale = 0, n_zone = 0;
+	int n_ticket = 0;
 	for (int i = 0; i < LEGIT; i++) {
+		legit[i].same_as = i + 1;
+		legit[i].legit = 1;
 		all[n++] = legit[i];
 		all[n++] = legit[i];		/* replayed copy */
 		n_replayed++;
@@ -132,6 +153,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < N_FORMAT; i++, n_format++) {
 		struct pkt *p = &all[n++];
 		*p = legit[rnd() % LEGIT];
+		p->legit = p->same_as = 0;
 		switch (i % 4) {
 		case 0: p->len = (int)(rnd() % BCAST_HDR_LEN); break;	/* truncated */
 		case 1: p->d[1] ^= 0x01; break;				/* wrong PT */
@@ -144,18 +166,25 @@ main(int argc, char **argv)
 			break;
 		}
 	}
-	for (int i = 0; i < N_SIG; i++, n_sig++) {
+	for (int i = 0; i < N_SIG; i++) {
 		struct pkt *p = &all[n++];
 		*p = legit[rnd() % LEGIT];
+		p->legit = 0;
+		p->bad_sig = 1;
 		if (i % 3 == 0) {
-			/* flip a byte outside the shape-checked ones */
+			/* Flip a byte that only the signature guards: the RTP
+			 * timestamp, the flags, the volume, the signature or
+			 * the Opus payload (a flipped time, zone or sequence
+			 * is refused by the cheaper checks before it). */
 			int k;
 			do {
-				k = (int)(rnd() % (uint32_t)p->len);
-			} while (k < BCAST_AUDIO_OFF_SEQ ||
-			    (k >= BCAST_AUDIO_OFF_EXT && k < BCAST_AUDIO_OFF_PTS) ||
-			    k == BCAST_AUDIO_OFF_SIG_ELEM ||
-			    k == BCAST_AUDIO_OFF_SIG_ELEM + 1);
+				k = (int)(rnd() % (uint32_t)(p->len -
+				    BCAST_TRAILER_LEN));
+			} while (!((k >= BCAST_AUDIO_OFF_TS &&
+			    k < BCAST_AUDIO_OFF_SSRC) ||
+			    k == BCAST_AUDIO_OFF_FLAGS ||
+			    k == BCAST_AUDIO_OFF_VOLUME ||
+			    k >= BCAST_AUDIO_OFF_SIG));
 			p->d[k] ^= (uint8_t)(1 + rnd() % 255);
 		} else if (i % 3 == 1) {
 			/* re-signed by an attacker's key */
@@ -165,16 +194,19 @@ main(int argc, char **argv)
 			bcast_audio_parse(tmp, (size_t)p->len, pk, &au);
 			au.seq += 1000;
 			p->len = bcast_audio_pack(&au, evil_sk, p->d, sizeof(p->d));
+			p->same_as = 0;
 		} else {
 			/* unsigned */
 			memset(p->d + BCAST_AUDIO_OFF_SIG, 0, BCAST_SIG_LEN);
 		}
+		bcast_ticket_set(tk, p->d, (size_t)p->len);
 	}
 	for (int i = 0; i < N_STALE + N_ZONE; i++) {
 		struct pkt *p = &all[n++];
 		struct bcast_audio au;
 		uint8_t tmp[BCAST_MAX_PACKET];
 		*p = legit[rnd() % LEGIT];
+		p->legit = p->same_as = 0;
 		memcpy(tmp, p->d, (size_t)p->len);
 		bcast_audio_parse(tmp, (size_t)p->len, pk, &au);
 		au.ssrc = 0x2222 + (uint32_t)i;
@@ -189,6 +221,24 @@ main(int argc, char **argv)
 			n_zone++;
 		}
 		p->len = bcast_audio_pack(&au, sk, p->d, sizeof(p->d));
+		bcast_ticket_set(tk, p->d, (size_t)p->len);
+	}
+	for (int i = 0; i < N_TICKET; i++, n_ticket++) {
+		/* Signed by the server, even, but not sent to this box: no
+		 * ticket (a packet as packed), or another box's. */
+		struct pkt *p = &all[n++];
+		struct bcast_audio au;
+		uint8_t tmp[BCAST_MAX_PACKET];
+		*p = legit[rnd() % LEGIT];
+		p->legit = p->same_as = 0;
+		memcpy(tmp, p->d, (size_t)p->len);
+		bcast_audio_parse(tmp, (size_t)p->len, pk, &au);
+		au.ssrc = 0x3333;
+		au.seq = (uint64_t)i;
+		p->len = bcast_audio_pack(&au, i % 2 ? sk : evil_sk, p->d,
+		    sizeof(p->d));
+		if (i % 4 < 2)
+			bcast_ticket_set(other_tk, p->d, (size_t)p->len);
 	}
 	/* Shuffle all but keep each legit packet before its replayed copy:
 	 * swap only packets of different kinds is overkill; a plain
@@ -198,6 +248,17 @@ main(int argc, char **argv)
 		struct pkt t = all[i];
 		all[i] = all[j];
 		all[j] = t;
+	}
+	/* In this order: a bad signature on a frame already in is refused
+	 * as a replay, unverified; before it, by its signature. */
+	int in[LEGIT + 1] = { 0 };
+	for (int i = 0; i < n; i++) {
+		if (all[i].legit)
+			in[all[i].same_as] = 1;
+		else if (all[i].bad_sig && all[i].same_as && in[all[i].same_as])
+			n_replayed++;
+		else if (all[i].bad_sig)
+			n_sig++;
 	}
 	for (int i = 0; i < n; i++) {
 		sendto(fd, all[i].d, (size_t)(all[i].len > 0 ? all[i].len : 0), 0,
@@ -218,13 +279,14 @@ main(int argc, char **argv)
 		    BCAST_OK) {
 			struct bcast_reply rp = { h.speaker_id, h.counter, h.t1_us,
 			    bcast_server_now_us(), bcast_server_now_us(), { 0 } };
-			bcast_reply_pack(&rp, sk, out, sizeof(out));
+			bcast_reply_pack(&rp, sk, tk, out, sizeof(out));
 			sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&spk, spklen);
 		}
 	}
 	printf("legit %d\ndropped_bad_format %d\ndropped_bad_signature %d\n"
-	    "dropped_replayed %d\ndropped_stale %d\ndropped_wrong_zone %d\n",
-	    LEGIT, n_format, n_sig, n_replayed, n_stale, n_zone);
+	    "dropped_replayed %d\ndropped_stale %d\ndropped_wrong_zone %d\n"
+	    "dropped_bad_ticket %d\n",
+	    LEGIT, n_format, n_sig, n_replayed, n_stale, n_zone, n_ticket);
 	free(all);
 	opus_encoder_destroy(enc);
 	return 0;

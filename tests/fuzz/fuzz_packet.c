@@ -18,6 +18,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN], key[32];
+	static uint8_t tk[BCAST_TICKET_KEY_LEN];
 	static int ready;
 	struct bcast_audio a;
 	struct bcast_hello h;
@@ -32,6 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t seed[32] = { 7 };
 		crypto_sign_seed_keypair(pk, sk, seed);
 		memset(key, 9, sizeof(key));
+		bcast_ticket_key(key, tk);
 		ready = 1;
 	}
 	if (bcast_audio_parse(data, size, pk, &a) == BCAST_OK)
@@ -39,8 +41,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)bcast_hello_peek_id(data, size, &id);
 	if (bcast_hello_parse(data, size, key, &h) == BCAST_OK)
 		abort();
-	if (bcast_reply_parse(data, size, pk, &r) == BCAST_OK)
+	if (bcast_reply_parse(data, size, pk, NULL, &r) == BCAST_OK ||
+	    bcast_reply_parse(data, size, pk, tk, &r) == BCAST_OK)
 		abort();
+	/* The ticket is only a filter, and must stay in bounds. */
+	if (bcast_audio_peek(data, size, &a) == BCAST_OK &&
+	    (a.opus != data + BCAST_HDR_LEN ||
+	    a.opus_len != size - BCAST_HDR_LEN - BCAST_TRAILER_LEN))
+		abort();
+	(void)bcast_ticket_check(tk, data, size);
 	(void)bcast_nack_peek_id(data, size, &id);
 	if (bcast_nack_parse(data, size, key, &n) == BCAST_OK)
 		abort();
@@ -58,18 +67,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Then sign the input as the server would, to reach the parsing that
 	 * only happens after a signature verifies. */
-	if (size > BCAST_HDR_LEN && size <= BCAST_MAX_PACKET) {
+	if (size > BCAST_HDR_LEN + BCAST_TRAILER_LEN && size <= BCAST_MAX_PACKET) {
 		uint8_t pkt[BCAST_MAX_PACKET], msg[BCAST_MAX_PACKET];
+		size_t opus_len = size - BCAST_HDR_LEN - BCAST_TRAILER_LEN;
 		memcpy(pkt, data, size);
 		memcpy(msg, pkt, BCAST_AUDIO_OFF_SIG_ELEM);
-		memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, pkt + BCAST_HDR_LEN,
-		    size - BCAST_HDR_LEN);
+		memcpy(msg + BCAST_AUDIO_OFF_SIG_ELEM, pkt + BCAST_HDR_LEN, opus_len);
 		crypto_sign_detached(pkt + BCAST_AUDIO_OFF_SIG, NULL, msg,
-		    BCAST_AUDIO_OFF_SIG_ELEM + size - BCAST_HDR_LEN, sk);
+		    BCAST_AUDIO_OFF_SIG_ELEM + opus_len, sk);
 		if (bcast_audio_parse(pkt, size, pk, &a) == BCAST_OK &&
-		    (a.opus != pkt + BCAST_HDR_LEN || a.opus_len != size -
-		    BCAST_HDR_LEN || a.zone.digits > 12 ||
-		    a.priority > BCAST_PRIO_EMERGENCY))
+		    (a.opus != pkt + BCAST_HDR_LEN || a.opus_len != opus_len ||
+		    a.zone.digits > 12 || a.priority > BCAST_PRIO_EMERGENCY))
 			abort();
 	}
 	return 0;

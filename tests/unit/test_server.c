@@ -41,6 +41,7 @@ struct tally {
 	int by_prio[4];
 	int other;
 	int challenges;
+	int no_ticket;		/* audio without this box's ticket */
 };
 
 /* Read everything waiting on speaker i for up to ms, verifying it. */
@@ -56,9 +57,12 @@ drain(int i, int ms, struct tally *t)
 			continue;
 		ssize_t n;
 		while ((n = recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-			if (bcast_audio_parse(buf, (size_t)n, pk, &a) == BCAST_OK)
+			if (bcast_audio_parse(buf, (size_t)n, pk, &a) == BCAST_OK) {
+				uint8_t tk[BCAST_TICKET_KEY_LEN];
+				bcast_ticket_key(keys[i], tk);
 				t->by_prio[a.priority]++;
-			else if (note_ctl(i, buf, (size_t)n) == 2)
+				t->no_ticket += !bcast_ticket_check(tk, buf, (size_t)n);
+			} else if (note_ctl(i, buf, (size_t)n) == 2)
 				t->challenges++;
 			else
 				t->other++;	/* replies */
@@ -420,6 +424,9 @@ main(void)
 	    "both speakers of the village got the stream (%d, %d packets)",
 	    a[0].by_prio[0], a[1].by_prio[0]);
 	CHECK(a[2].by_prio[0] == 0, "the other village got none");
+	CHECK(a[0].no_ticket == 0 && a[1].no_ticket == 0, "each packet carries "
+	    "its box's own ticket (%d, %d without)", a[0].no_ticket,
+	    a[1].no_ticket);
 
 	/* A long village stream; a township (higher) stream starts during it
 	 * and covers both villages: while it runs, village packets stop on

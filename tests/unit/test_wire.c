@@ -72,7 +72,8 @@ test_audio(void)
 	struct bcast_audio a;
 	int len = make_packet(buf, sk, "110101001", 1700000000123456LL);
 
-	CHECK(len == BCAST_HDR_LEN + 120, "packet is %d bytes", len);
+	CHECK(len == BCAST_HDR_LEN + 120 + BCAST_TRAILER_LEN, "packet is %d bytes",
+	    len);
 	CHECK(bcast_audio_parse(buf, (size_t)len, pk, &a) == BCAST_OK,
 	    "a signed packet verifies");
 	char z[13];
@@ -83,28 +84,57 @@ test_audio(void)
 	    a.flags == BCAST_FLAG_START && a.volume == 70 && a.marker &&
 	    a.opus_len == 120 && a.opus[0] == 0x0b, "every field round-trips");
 
-	/* A plain RTP receiver: skip 12 + CSRCs, then the extension by its
-	 * length field, and the rest is the Opus payload. */
+	/* A plain RTP receiver (RFC 3550 5.1): skip 12 + CSRCs, then the
+	 * extension by its length field; the padding's last byte says how
+	 * much to cut off the end; the rest is the Opus payload. */
 	size_t off = 12 + 4 * (buf[0] & 0x0f);
-	CHECK((buf[0] >> 6) == 2 && (buf[0] & 0x10) && (buf[1] & 0x7f) == 96,
-	    "RTP version 2, extension bit, PT 96");
+	CHECK((buf[0] >> 6) == 2 && (buf[0] & 0x10) && (buf[0] & 0x20) &&
+	    (buf[1] & 0x7f) == 96, "RTP version 2, extension and padding bits, "
+	    "PT 96");
 	off += 4 + 4 * (size_t)(buf[off + 2] << 8 | buf[off + 3]);
-	CHECK(off == BCAST_HDR_LEN && buf[off] == 0x0b,
-	    "a standard RTP reader finds the Opus payload at %zu", off);
+	size_t payload = (size_t)len - off - buf[len - 1];
+	CHECK(off == BCAST_HDR_LEN && buf[off] == 0x0b && payload == 120,
+	    "a standard RTP reader finds the %zu-byte Opus payload at %zu",
+	    payload, off);
 
-	int mut_ok = 0, mut_fmt = 0, mut_sig = 0;
+	/* The ticket: this box's key passes, another's does not, and it
+	 * changes with any byte of the header it covers. */
+	uint8_t bk[BCAST_SPEAKER_KEY_LEN] = { 1 }, bk2[BCAST_SPEAKER_KEY_LEN] = { 2 };
+	uint8_t tk[BCAST_TICKET_KEY_LEN], tk2[BCAST_TICKET_KEY_LEN];
+	bcast_ticket_key(bk, tk);
+	bcast_ticket_key(bk2, tk2);
+	CHECK(!bcast_ticket_check(tk, buf, (size_t)len),
+	    "a packet as packed carries no box's ticket");
+	bcast_ticket_set(tk, buf, (size_t)len);
+	CHECK(bcast_ticket_check(tk, buf, (size_t)len) &&
+	    !bcast_ticket_check(tk2, buf, (size_t)len) &&
+	    bcast_audio_parse(buf, (size_t)len, pk, &a) == BCAST_OK,
+	    "its box's ticket passes, another box's does not, the signature "
+	    "still verifies");
+
+	int mut_ok = 0, mut_fmt = 0, mut_sig = 0, tick_ok = 0, ntick = 0;
 	for (int i = 0; i < len; i++) {
 		for (int bit = 0; bit < 8; bit++) {
 			memcpy(m, buf, (size_t)len);
 			m[i] ^= (uint8_t)(1 << bit);
 			enum bcast_verdict v = bcast_audio_parse(m, (size_t)len, pk, &a);
+			if (i >= len - BCAST_TRAILER_LEN && i < len - 1) {
+				/* the ticket is not signed: its own check */
+				tick_ok += bcast_ticket_check(tk, m, (size_t)len);
+				ntick++;
+				continue;
+			}
+			if (i < BCAST_AUDIO_OFF_SIG + 16 && v == BCAST_BAD_SIGNATURE)
+				tick_ok += bcast_ticket_check(tk, m, (size_t)len);
 			mut_ok += v == BCAST_OK;
 			mut_fmt += v == BCAST_BAD_FORMAT;
 			mut_sig += v == BCAST_BAD_SIGNATURE;
 		}
 	}
 	CHECK(mut_ok == 0, "none of %d single-bit mutations is accepted "
-	    "(%d bad format, %d bad signature)", len * 8, mut_fmt, mut_sig);
+	    "(%d bad format, %d bad signature)", len * 8 - ntick, mut_fmt, mut_sig);
+	CHECK(ntick == 8 * BCAST_TICKET_LEN && tick_ok == 0, "no mutated ticket or covered header "
+	    "passes the ticket check (%d passed)", tick_ok);
 	int trunc_ok = 0;
 	for (int l = 0; l < len; l++)
 		trunc_ok += bcast_audio_parse(buf, (size_t)l, pk, &a) == BCAST_OK;
@@ -125,7 +155,8 @@ test_audio(void)
 	    BCAST_BAD_FORMAT, "oversized length refused before reading");
 
 	/* Wire budget: IPv4 + UDP + our header + a 13 kb/s 60 ms frame. */
-	double kbps = (20 + 8 + BCAST_HDR_LEN + BCAST_OPUS_BITRATE / 8.0 *
+	double kbps = (20 + 8 + BCAST_HDR_LEN + BCAST_TRAILER_LEN +
+	    BCAST_OPUS_BITRATE / 8.0 *
 	    BCAST_FRAME_MS / 1000) * 8 * (1000.0 / BCAST_FRAME_MS) / 1000;
 	CHECK(kbps <= 32.0, "nominal wire rate %.1f kb/s is within 32", kbps);
 }
@@ -165,14 +196,21 @@ test_control(void)
 	CHECK(bcast_hello_parse(buf, (size_t)len - 1, key, &g) == BCAST_BAD_FORMAT,
 	    "truncated HELLO refused");
 
-	len = bcast_reply_pack(&r, sk, buf, sizeof(buf));
+	uint8_t tk[BCAST_TICKET_KEY_LEN], tk2[BCAST_TICKET_KEY_LEN];
+	bcast_ticket_key(key, tk);
+	bcast_ticket_key(bad, tk2);
+	len = bcast_reply_pack(&r, sk, tk, buf, sizeof(buf));
 	CHECK(len == BCAST_REPLY_LEN && bcast_reply_parse(buf, (size_t)len, pk,
-	    &q) == BCAST_OK && q.t2_us == 100 && q.t3_us == 101 &&
+	    tk, &q) == BCAST_OK && q.t2_us == 100 && q.t3_us == 101 &&
 	    q.counter == 42, "reply round-trips");
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, tk2, &q) == BCAST_BAD_TICKET,
+	    "a reply with another box's ticket is refused before its signature");
 	buf[20] ^= 1;
-	CHECK(bcast_reply_parse(buf, (size_t)len, pk, &q) == BCAST_BAD_SIGNATURE,
-	    "a tampered reply (forged clock) is refused");
-	CHECK(bcast_reply_parse(buf, (size_t)len, pk2, &q) != BCAST_OK,
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, tk, &q) == BCAST_BAD_TICKET &&
+	    bcast_reply_parse(buf, (size_t)len, pk, NULL, &q) == BCAST_BAD_SIGNATURE,
+	    "a tampered reply (forged clock) is refused: ticket and signature");
+	buf[20] ^= 1;
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk2, tk, &q) != BCAST_OK,
 	    "a reply checked with another key is refused");
 }
 
