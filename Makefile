@@ -234,10 +234,12 @@ $(eval $(call fuzz_target,news,scheduler/news.c))
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 # Everything the bench scripts run besides the programs: stream.sh puts
 # tests/impair in front of its speakers and reads WAVs with tests/wavprobe;
-# web.sh and page.sh simulate boxes with speakers_sim.
+# web.sh and page.sh simulate boxes with speakers_sim; flood.sh floods a
+# box with tests/flood.
 BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair \
-               $(BUILD)/tests/mitm
-BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh bench/enroll.sh
+               $(BUILD)/tests/mitm $(BUILD)/tests/flood
+BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh bench/enroll.sh \
+                 bench/flood.sh
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/bench/figure.o $(LIBS)
