@@ -163,6 +163,11 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	}
 	a->seen[p.seq % JB_SLOTS] = p.seq + 1;
 	a->k.received++;
+	/* Audio is coming: the amplifier warms up while it is buffered. */
+	if (!a->amp.want) {
+		amp_want(&a->amp, 1, now);
+		a->last_audio_mono = now;	/* its hold counts from here */
+	}
 	a->last_rx_mono = now;
 	if (p.seq < a->next_seq) {
 		if (a->started || a->next_seq - p.seq >= JB_SLOTS ||
@@ -273,6 +278,37 @@ apply_volume(int16_t *pcm, size_t n, int volume)
 		pcm[i] = (int16_t)(pcm[i] * volume / 100);
 }
 
+/* The first frame of a stream goes out: was the amplifier on long
+ * enough? Audio keeps its time whatever the answer (the horns of a
+ * village play in step); a short warm-up is said and counted. */
+static void
+check_preroll(struct agent *a, int64_t now)
+{
+	int64_t warm = a->amp.on ? now - a->amp.on_since : -1;
+
+	if (warm >= (int64_t)a->c->amp_preroll_ms * 1000)
+		return;
+	a->k.amp_short_preroll++;
+	if (warm < 0)
+		dlog(LOG_WARNING, "stream %08x: audio began with the amplifier "
+		    "still off", a->ssrc);
+	else
+		dlog(LOG_NOTICE, "stream %08x: the amplifier was on %lld ms "
+		    "before the audio (preroll_ms = %d)", a->ssrc,
+		    (long long)(warm / 1000), a->c->amp_preroll_ms);
+}
+
+/* Off once nothing has played for the hold time: between broadcasts,
+ * and when a stream stalls (its link cut) for that long. */
+static void
+amp_tick(struct agent *a, int64_t now)
+{
+	if (a->amp.want && (!a->active || a->stalled) &&
+	    now - a->last_audio_mono >= (int64_t)a->c->amp_hold_ms * 1000)
+		amp_want(&a->amp, 0, now);
+	amp_poll(&a->amp, now);
+}
+
 /* Play every frame that is due; returns µs until the next one (or -1). */
 static int64_t
 play_due(struct agent *a, int64_t now)
@@ -301,7 +337,7 @@ play_due(struct agent *a, int64_t now)
 		}
 		struct slot *s = &a->jb[a->next_seq % JB_SLOTS];
 		struct slot *nx = &a->jb[(a->next_seq + 1) % JB_SLOTS];
-		int n, volume = a->c->volume;
+		int n, volume = a->c->volume, audible = 1;
 		uint8_t flags = 0;
 		if (s->used && s->seq == a->next_seq) {
 			n = opus_decode(a->dec, s->data, s->len, a->pcm,
@@ -321,6 +357,7 @@ play_due(struct agent *a, int64_t now)
 			memset(a->pcm, 0, sizeof(a->pcm));
 			n = BCAST_FRAME_SAMPLES;
 			a->k.silent++;
+			audible = 0;
 		} else {
 			n = opus_decode(a->dec, NULL, 0, a->pcm,
 			    BCAST_FRAME_SAMPLES, 0);
@@ -340,11 +377,14 @@ play_due(struct agent *a, int64_t now)
 			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
 				a->k.write_errors++;
 		}
+		if (audible)
+			a->last_audio_mono = now;
 		if (!a->started) {
 			/* Tell the server now, not at the next heartbeat: its
 			 * broadcast log and live page view count confirmations. */
 			a->started = 1;
 			a->next_hello = now;
+			check_preroll(a, now);
 		}
 		a->next_seq++;
 		a->next_pts += FRAME_US;
@@ -387,6 +427,11 @@ write_stats(const struct agent *a)
 	    (unsigned long long)a->k.nack_asked,
 	    (unsigned long long)a->k.nack_recovered,
 	    (unsigned long long)a->k.silent);
+	fprintf(f, "amp_on %d\namp_switches %llu\namp_errors %llu\n"
+	    "amp_short_preroll %llu\n", a->amp.on,
+	    (unsigned long long)a->amp.switches,
+	    (unsigned long long)a->amp.errors,
+	    (unsigned long long)a->k.amp_short_preroll);
 	fclose(f);
 	rename(tmp, a->c->stats);
 }
@@ -461,6 +506,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	if (a->trace)	/* a line per frame, readable as it happens */
 		setvbuf(a->trace, NULL, _IOLBF, 0);
 	a->hello_interval_ms = HELLO_RETRY_MS;
+	amp_init(&a->amp, c->amp_command, bcast_mono_now_us());
 	int64_t next_stats = 0;
 	while (!*stop) {
 		int64_t now = bcast_mono_now_us();
@@ -498,6 +544,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 			next_stats = now + 500000;
 		}
 		int64_t wait = play_due(a, now);
+		amp_tick(a, now);
 		ask_missing(a, now);
 		/* Others read a WAV output while we run (sox, the tests): keep
 		 * its header current rather than empty until exit. A failure
@@ -533,6 +580,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	dlog(LOG_NOTICE, "stopping: %llu frames played, %llu streams",
 	    (unsigned long long)a->k.played, (unsigned long long)a->k.streams);
 out:
+	amp_close(&a->amp);
 	write_stats(a);
 	if (a->trace)
 		fclose(a->trace);

@@ -12,6 +12,7 @@
 
 #include <opus/opus.h>
 
+#include "speakers/amp.h"
 #include "speakers/nack.h"
 #include "speakers/speaker.h"
 
@@ -97,6 +98,9 @@ struct agent {
 	int64_t last_rehello;		/* when a challenge was last answered */
 	int64_t next_hello, last_reply;
 	int hello_interval_ms;
+
+	struct amp amp;
+	int64_t last_audio_mono;	/* the last frame of sound written */
 
 	struct spk_counters k;
 	/* What the log has said: a lost server is named once, and what

@@ -23,6 +23,8 @@ spk_config_default(struct spk_config *c)
 	c->volume = 80;
 	c->hello_ms = 2000;
 	c->retransmit = 1;
+	c->amp_preroll_ms = 300;
+	c->amp_hold_ms = 5000;
 }
 
 static char *
@@ -64,6 +66,7 @@ static const struct {
 } sections[] = {
 	{ "speaker", SPK_CONF_SPEAKER }, { "server", SPK_CONF_SERVER },
 	{ "audio", SPK_CONF_AUDIO }, { "agent", SPK_CONF_AGENT },
+	{ "amplifier", SPK_CONF_AMPLIFIER },
 };
 
 /* 1 set, 0 a bad value, -1 an unknown key, -2 a section not allowed. */
@@ -125,6 +128,25 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v,
 			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 				return 0;
 			c->retransmit = strcmp(v, "yes") == 0;
+			return 1;
+		}
+	} else if (strcmp(sec, "amplifier") == 0) {
+		/* A program of the box's own (never from the server: an
+		 * enrolment answer cannot set this section), run directly,
+		 * not by a shell. An absolute path. */
+		if (strcmp(k, "command") == 0)
+			return (v[0] == '/' || v[0] == '\0') &&
+			    copy(c->amp_command, sizeof(c->amp_command), v);
+		if (strcmp(k, "preroll_ms") == 0) {
+			if (!int_in(v, 0, 10000, &n))
+				return 0;
+			c->amp_preroll_ms = (int)n;
+			return 1;
+		}
+		if (strcmp(k, "hold_ms") == 0) {
+			if (!int_in(v, 0, 3600000, &n))
+				return 0;
+			c->amp_hold_ms = (int)n;
 			return 1;
 		}
 	}
@@ -285,7 +307,8 @@ spk_config_write(FILE *f, const struct spk_config *c)
 	struct spk_config def;
 	char keyhex[2 * BCAST_SPEAKER_KEY_LEN + 1], pkhex[2 * BCAST_PK_LEN + 1];
 
-	if (!writable(c->server) || !writable(c->output) || !writable(c->stats))
+	if (!writable(c->server) || !writable(c->output) || !writable(c->stats) ||
+	    !writable(c->amp_command))
 		return -1;
 	spk_config_default(&def);
 	fprintf(f, "[speaker]\n");
@@ -317,6 +340,15 @@ spk_config_write(FILE *f, const struct spk_config *c)
 		fprintf(f, "stats = %s\n", c->stats);
 	if (c->retransmit != def.retransmit)
 		fprintf(f, "retransmit = %s\n", c->retransmit ? "yes" : "no");
+	if (c->amp_command[0] != '\0' || c->amp_preroll_ms != def.amp_preroll_ms ||
+	    c->amp_hold_ms != def.amp_hold_ms)
+		fprintf(f, "[amplifier]\n");
+	if (c->amp_command[0] != '\0')
+		fprintf(f, "command = %s\n", c->amp_command);
+	if (c->amp_preroll_ms != def.amp_preroll_ms)
+		fprintf(f, "preroll_ms = %d\n", c->amp_preroll_ms);
+	if (c->amp_hold_ms != def.amp_hold_ms)
+		fprintf(f, "hold_ms = %d\n", c->amp_hold_ms);
 	return ferror(f) ? -1 : 0;
 }
 

@@ -30,7 +30,7 @@ agent_send_hello(struct agent *a, int64_t now)
 	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
 	h.st.priority = playing ? a->prio : 0;
 	h.st.volume = (uint8_t)a->c->volume;
-	h.st.amp_on = (uint8_t)a->active;
+	h.st.amp_on = (uint8_t)a->amp.on;
 	h.st.playing_ssrc = playing ? a->ssrc : 0;
 	h.st.received = (uint32_t)a->k.received;
 	h.st.lost = (uint32_t)(a->k.fec_recovered + a->k.concealed);

@@ -28,6 +28,10 @@ struct spk_config {
 	char stats[512];		/* write counters here ("" = none) */
 	int retransmit;			/* ask for missing packets again (NACK) */
 	char trace[512];		/* log each frame's play-out ("" = none) */
+	/* [amplifier]: run as "COMMAND on" / "COMMAND off" ("" = none) */
+	char amp_command[512];
+	int amp_preroll_ms;		/* on this long before audio, at least */
+	int amp_hold_ms;		/* off this long after the last audio */
 };
 
 void spk_config_default(struct spk_config *c);
@@ -40,7 +44,8 @@ int spk_config_load(struct spk_config *c, const char *path, char *err,
 #define SPK_CONF_SERVER 2u
 #define SPK_CONF_AUDIO 4u
 #define SPK_CONF_AGENT 8u
-#define SPK_CONF_ALL 15u
+#define SPK_CONF_AMPLIFIER 16u
+#define SPK_CONF_ALL 31u
 /* The same from text (len bytes, any bytes), allowing only the sections
  * in `allowed`; name heads every message. c is changed only on success. */
 int spk_config_parse(struct spk_config *c, const char *text, size_t len,
@@ -116,6 +121,8 @@ struct spk_counters {
 	uint64_t nacks;			/* NACK messages sent */
 	uint64_t nack_asked;		/* packets asked for in them */
 	uint64_t nack_recovered;	/* asked-for packets that came in time */
+	uint64_t amp_short_preroll;	/* streams begun with the amplifier on
+					 * less than preroll_ms */
 };
 
 /* Run until *stop is set (by a signal handler). Returns 0 or -1 at start-up

@@ -218,6 +218,8 @@ api_get_speakers(struct api_req *r)
 			json_object_set_boolean_member(o, "playing",
 			    in.online && st->playing_ssrc != 0);
 			json_object_set_int_member(o, "volume", st->volume);
+			json_object_set_boolean_member(o, "amplifier",
+			    in.online && st->amp_on);
 			json_object_set_int_member(o, "received", st->received);
 			json_object_set_int_member(o, "lost", st->lost);
 			json_object_set_int_member(o, "dropped", st->dropped);
