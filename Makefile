@@ -383,13 +383,20 @@ install-speaker: $(BUILD)/dalaba-speaker
 # hardening flags), built by dpkg-buildpackage in a copy of the tree so that
 # nothing lands beside the checkout: the .debs, .changes and .buildinfo go
 # to build/deb/. make deb ARCH=arm64 (or armhf): the dalaba-speaker package
-# alone, cross-built (profile pkg.dalaba.speaker-only). lintian
-# build/deb/*.changes checks them (tests/e2e/33_deb.sh does).
+# alone, cross-built (profile pkg.dalaba.speaker-only). dpkg-buildpackage
+# names any build dependency missing (apt-get build-dep ./ installs them,
+# with -aARCH -Ppkg.dalaba.speaker-only for a box). lintian
+# build/deb/*.changes checks the result (tests/e2e/33_deb.sh does).
+# ARCH counts only from make's command line (an ARCH in the environment,
+# as some shells and kernel builds set, is not a box's architecture).
+BOX_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH))
 DEB_DIR  := build/deb
-DEB_ARCH  = $(or $(ARCH),$(shell dpkg --print-architecture))
+DEB_ARCH  = $(or $(BOX_ARCH),$(shell dpkg --print-architecture))
 DEB_SRC   = $(DEB_DIR)/src-$(DEB_ARCH)
-DEB_FLAGS = $(if $(ARCH),-a$(ARCH) -B -Ppkg.dalaba.speaker-only,-b)
-deb: deps-check
+DEB_FLAGS = $(if $(BOX_ARCH),-a$(BOX_ARCH) -B -Ppkg.dalaba.speaker-only,-b)
+deb:
+	@command -v dpkg-buildpackage >/dev/null || \
+	    { echo "make deb: dpkg-buildpackage is missing: apt-get install dpkg-dev debhelper" >&2; exit 1; }
 	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version); [ "$$v" = "$(VERSION)" ] || \
 	    { echo "make deb: debian/changelog is at $$v, the Makefile at $(VERSION)" >&2; exit 1; }
 	rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)/dalaba
@@ -406,9 +413,16 @@ deb: deps-check
 # arm64 build under qemu-user.
 CROSS_TRIPLET_arm64 := aarch64-linux-gnu
 CROSS_TRIPLET_armhf := arm-linux-gnueabihf
-CROSS_TRIPLET        = $(CROSS_TRIPLET_$(ARCH))
-cross: deps-check
+CROSS_TRIPLET        = $(CROSS_TRIPLET_$(BOX_ARCH))
+CROSS_PKGS = crossbuild-essential-$(ARCH) libopus-dev:$(ARCH) libsodium-dev:$(ARCH) \
+             libasound2-dev:$(ARCH) pkgconf:$(ARCH)
+cross:
 	@[ -n "$(CROSS_TRIPLET)" ] || { echo "make cross: ARCH must be arm64 or armhf" >&2; exit 2; }
+	@command -v $(CROSS_TRIPLET)-gcc >/dev/null && \
+	    $(CROSS_TRIPLET)-pkg-config --exists opus libsodium alsa 2>/dev/null || \
+	    { echo "make cross: the $(ARCH) toolchain or libraries are missing; as root:" \
+	    "dpkg --add-architecture $(ARCH) && apt-get update &&" \
+	    "apt-get install $(CROSS_PKGS)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory BUILD=build-$(ARCH) CC=$(CROSS_TRIPLET)-gcc \
 	    AR=$(CROSS_TRIPLET)-ar PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config \
 	    PKGS="opus libsodium alsa" build-$(ARCH)/dalaba-speaker
