@@ -15,7 +15,7 @@ V=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
 # --- the cross builds ------------------------------------------------------------
 for a in arm64 armhf; do
 	t0=$(date +%s)
-	make -s -C "$TOP" cross ARCH=$a >cross-$a.log 2>&1
+	nice -n 19 make -s -C "$TOP" cross ARCH=$a >cross-$a.log 2>&1
 	rc=$?
 	check "make cross ARCH=$a (rc $rc, $(($(date +%s) - t0)) s)" \
 	    all [ $rc -eq 0 ] -and [ -x "$TOP/build-$a/dalaba-speaker" ]
@@ -77,7 +77,7 @@ wait "$SPK_1" "$SPK_2" 2>/dev/null
 
 # --- the arm64 package ------------------------------------------------------------
 t0=$(date +%s)
-make -s -C "$TOP" deb ARCH=arm64 >deb.log 2>&1
+nice -n 19 make -s -C "$TOP" deb ARCH=arm64 >deb.log 2>&1
 rc=$?
 DEB=$TOP/build/deb/dalaba-speaker_${V}_arm64.deb
 check "make deb ARCH=arm64 cross-builds dalaba-speaker (rc $rc, $(($(date +%s) - t0)) s)" \
@@ -86,7 +86,7 @@ check "it is for arm64" [ "$(dpkg-deb -f "$DEB" Architecture 2>/dev/null)" = arm
 check "its Depends hold nothing of the server's: $(dpkg-deb -f "$DEB" Depends 2>/dev/null)" \
     ran_lacks 'glib\|espeak\|sqlite\|soup' dpkg-deb -f "$DEB" Depends
 check "and no server package came out of it" [ ! -e "$TOP/build/deb/dalaba_${V}_arm64.deb" ]
-lintian --fail-on error,warning "$TOP/build/deb/dalaba_${V}_arm64.changes" >lintian.out 2>&1
+nice -n 19 lintian --fail-on error,warning "$TOP/build/deb/dalaba_${V}_arm64.changes" >lintian.out 2>&1
 rc=$?
 check "lintian: no error or warning (rc $rc)" all [ $rc -eq 0 ] -and lacks '^[EW]: ' lintian.out
 mkdir x && dpkg-deb -x "$DEB" x
