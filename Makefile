@@ -414,18 +414,18 @@ deb:
 CROSS_TRIPLET_arm64 := aarch64-linux-gnu
 CROSS_TRIPLET_armhf := arm-linux-gnueabihf
 CROSS_TRIPLET        = $(CROSS_TRIPLET_$(BOX_ARCH))
-CROSS_PKGS = crossbuild-essential-$(ARCH) libopus-dev:$(ARCH) libsodium-dev:$(ARCH) \
-             libasound2-dev:$(ARCH) pkgconf:$(ARCH)
+CROSS_PKGS = crossbuild-essential-$(BOX_ARCH) libopus-dev:$(BOX_ARCH) libsodium-dev:$(BOX_ARCH) \
+             libasound2-dev:$(BOX_ARCH) pkgconf:$(BOX_ARCH)
 cross:
 	@[ -n "$(CROSS_TRIPLET)" ] || { echo "make cross: ARCH must be arm64 or armhf" >&2; exit 2; }
 	@command -v $(CROSS_TRIPLET)-gcc >/dev/null && \
 	    $(CROSS_TRIPLET)-pkg-config --exists opus libsodium alsa 2>/dev/null || \
-	    { echo "make cross: the $(ARCH) toolchain or libraries are missing; as root:" \
-	    "dpkg --add-architecture $(ARCH) && apt-get update &&" \
+	    { echo "make cross: the $(BOX_ARCH) toolchain or libraries are missing; as root:" \
+	    "dpkg --add-architecture $(BOX_ARCH) && apt-get update &&" \
 	    "apt-get install $(CROSS_PKGS)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=build-$(ARCH) CC=$(CROSS_TRIPLET)-gcc \
+	@$(MAKE) --no-print-directory BUILD=build-$(BOX_ARCH) CC=$(CROSS_TRIPLET)-gcc \
 	    AR=$(CROSS_TRIPLET)-ar PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config \
-	    PKGS="opus libsodium alsa" build-$(ARCH)/dalaba-speaker
+	    PKGS="opus libsodium alsa" build-$(BOX_ARCH)/dalaba-speaker
 
 clean:
 	rm -rf build build-address build-undefined build-fuzz build-arm64 build-armhf
