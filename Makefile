@@ -7,6 +7,11 @@
 #   make run             start dalaba with its embedded defaults
 #   make deps            install the Debian 12 packages the project needs
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make install-speaker the loudspeaker box alone: dalaba-speaker, its man page, unit,
+#                        sysusers and tmpfiles (builds nothing of the server)
+#   make deb             Debian packages dalaba and dalaba-speaker into build/deb/
+#   make deb ARCH=arm64  the dalaba-speaker package for a box (arm64 or armhf), cross-built
+#   make cross ARCH=arm64|armhf    dalaba-speaker alone, cross-built, into build-ARCH/
 #   make SANITIZER=address|undefined check    the same, under a sanitizer (own build dir)
 #   make WERROR=1        warnings are errors (CI sets this)
 
@@ -253,7 +258,8 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- targets ------------------------------------------------------------------------
-.PHONY: check-unit check-e2e check-web check-fuzz all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean
+.PHONY: check-unit check-e2e check-web check-fuzz all deps deps-check web-deps check test-bins fuzz-build bench run install uninstall clean \
+        install-speaker deb cross
 all: $(LIBS) $(PROGRAMS) $(PHRASES)
 
 deps:
@@ -362,7 +368,70 @@ uninstall:
 	    $(DESTDIR)$(SYSUSERSDIR)/dalaba.conf $(DESTDIR)$(TMPFILESDIR)/dalaba.conf
 	@# $(SYSCONFDIR)/dalaba/dalabad.conf is the county's: left in place.
 
+# The loudspeaker box alone (what the dalaba-speaker package holds): the
+# agent, its man page and unit, the dalaba user (sysusers, under a name of
+# its own so a server that is also a box has both files) and its state
+# directory, made at install so the box can be enrolled into it.
+install-speaker: $(BUILD)/dalaba-speaker
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 755 $(BUILD)/dalaba-speaker $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 doc/man/dalaba-speaker.8 $(DESTDIR)$(MANDIR)/man8/
+	$(DIST_SED) dist/systemd/dalaba-speaker.service.in > $(DESTDIR)$(UNITDIR)/dalaba-speaker.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/dalaba-speaker.service
+	install -m 644 dist/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/dalaba-speaker.conf
+	install -m 644 dist/tmpfiles-speaker.conf $(DESTDIR)$(TMPFILESDIR)/dalaba-speaker.conf
+
+# --- Debian packages, and the box on other architectures ------------------------
+# make deb: the packages dalaba and dalaba-speaker (debian/, dh, Debian's
+# hardening flags), built by dpkg-buildpackage in a copy of the tree so that
+# nothing lands beside the checkout: the .debs, .changes and .buildinfo go
+# to build/deb/. make deb ARCH=arm64 (or armhf): the dalaba-speaker package
+# alone, cross-built (profile pkg.dalaba.speaker-only). dpkg-buildpackage
+# names any build dependency missing (apt-get build-dep ./ installs them,
+# with -aARCH -Ppkg.dalaba.speaker-only for a box). lintian
+# build/deb/*.changes checks the result (tests/e2e/33_deb.sh does).
+# ARCH counts only from make's command line (an ARCH in the environment,
+# as some shells and kernel builds set, is not a box's architecture).
+BOX_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH))
+DEB_DIR  := build/deb
+DEB_ARCH  = $(or $(BOX_ARCH),$(shell dpkg --print-architecture))
+DEB_SRC   = $(DEB_DIR)/src-$(DEB_ARCH)
+DEB_FLAGS = $(if $(BOX_ARCH),-a$(BOX_ARCH) -B -Ppkg.dalaba.speaker-only,-b)
+deb:
+	@command -v dpkg-buildpackage >/dev/null || \
+	    { echo "make deb: dpkg-buildpackage is missing: apt-get install dpkg-dev debhelper" >&2; exit 1; }
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+	    { echo "make deb: debian/changelog is at $$v, the Makefile at $(VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)/dalaba
+	tar -c --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./state \
+	    --exclude=./tests/out --exclude=node_modules . | tar -x -C $(DEB_SRC)/dalaba
+	cd $(DEB_SRC)/dalaba && dpkg-buildpackage $(DEB_FLAGS) -us -uc -Jauto
+	mv $(DEB_SRC)/*.deb $(DEB_SRC)/*.changes $(DEB_SRC)/*.buildinfo $(DEB_DIR)/
+	rm -rf $(DEB_SRC)
+
+# make cross ARCH=arm64|armhf: dalaba-speaker alone for a box, with Debian's
+# cross toolchain (crossbuild-essential-ARCH) against that architecture's
+# multiarch libraries (libopus-dev:ARCH, libsodium-dev:ARCH,
+# libasound2-dev:ARCH), into build-ARCH/. tests/e2e/34_arm64.sh runs the
+# arm64 build under qemu-user.
+CROSS_TRIPLET_arm64 := aarch64-linux-gnu
+CROSS_TRIPLET_armhf := arm-linux-gnueabihf
+CROSS_TRIPLET        = $(CROSS_TRIPLET_$(BOX_ARCH))
+CROSS_PKGS = crossbuild-essential-$(BOX_ARCH) libopus-dev:$(BOX_ARCH) libsodium-dev:$(BOX_ARCH) \
+             libasound2-dev:$(BOX_ARCH) pkgconf:$(BOX_ARCH)
+cross:
+	@[ -n "$(CROSS_TRIPLET)" ] || { echo "make cross: ARCH must be arm64 or armhf" >&2; exit 2; }
+	@command -v $(CROSS_TRIPLET)-gcc >/dev/null && \
+	    $(CROSS_TRIPLET)-pkg-config --exists opus libsodium alsa 2>/dev/null || \
+	    { echo "make cross: the $(BOX_ARCH) toolchain or libraries are missing; as root:" \
+	    "dpkg --add-architecture $(BOX_ARCH) && apt-get update &&" \
+	    "apt-get install $(CROSS_PKGS)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build-$(BOX_ARCH) CC=$(CROSS_TRIPLET)-gcc \
+	    AR=$(CROSS_TRIPLET)-ar PKG_CONFIG=$(CROSS_TRIPLET)-pkg-config \
+	    PKGS="opus libsodium alsa" build-$(BOX_ARCH)/dalaba-speaker
+
 clean:
-	rm -rf build build-address build-undefined build-fuzz
+	rm -rf build build-address build-undefined build-fuzz build-arm64 build-armhf
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
