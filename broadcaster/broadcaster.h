@@ -196,6 +196,12 @@ struct bcast_status {
 	uint32_t buffer_ms;
 	uint32_t received, lost, fec_recovered, concealed, dropped;
 	int32_t clock_offset_ms;
+	/* Its health: what a technician asks before driving out. */
+	uint32_t uptime_s;	/* since the agent started */
+	uint32_t version;	/* the agent's, major << 16 | minor << 8 | patch */
+	uint32_t audio_errors;	/* ALSA underruns and failed writes */
+	uint32_t free_mb;	/* free storage where its state lives */
+	uint32_t amp_errors;	/* amplifier commands failed or killed */
 };
 
 /*
@@ -256,7 +262,12 @@ struct bcast_challenge {
 #define BCAST_HELLO_OFF_DROPPED 52
 #define BCAST_HELLO_OFF_CLOCK 56
 #define BCAST_HELLO_OFF_COOKIE 60
-#define BCAST_HELLO_OFF_MAC 76
+#define BCAST_HELLO_OFF_UPTIME 76
+#define BCAST_HELLO_OFF_VERSION 80
+#define BCAST_HELLO_OFF_AUDIO_ERRORS 84
+#define BCAST_HELLO_OFF_FREE_MB 88
+#define BCAST_HELLO_OFF_AMP_ERRORS 92
+#define BCAST_HELLO_OFF_MAC 96
 #define BCAST_HELLO_MAC_LEN 32		/* HMAC-SHA-256 */
 #define BCAST_HELLO_LEN (BCAST_HELLO_OFF_MAC + BCAST_HELLO_MAC_LEN)
 /* A reply: t2, t3, the next cookie, then the server's signature over
@@ -400,7 +411,12 @@ struct bcast_speaker_info {
 	int64_t last_heard_us;		/* server clock; 0 if never */
 	char addr[64];
 	struct bcast_status st;
+	/* A stream covering its zone has been on the air long enough that
+	 * the box should say it plays it (BCAST_DUE_AFTER_MS past its first
+	 * audio): online, due and not playing is a box that fails silently. */
+	bool due;
 };
+#define BCAST_DUE_AFTER_MS 3000
 
 struct bcast_server *bcast_server_new(const struct bcast_config *cfg,
     char *err, size_t errlen);

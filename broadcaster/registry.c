@@ -155,6 +155,14 @@ info_of(const struct bcast_server *s, const struct spk_entry *e, int64_t now,
 	o->online = e->last_heard_mono != 0 &&
 	    now - e->last_heard_mono < (int64_t)s->offline_after_ms * 1000;
 	o->st = e->st;
+	for (const struct bcast_stream *st = s->streams; st; st = st->next)
+		if (!st->cancelled && !st->ended && st->t0_mono != 0 &&
+		    now > st->t0_mono + st->delay_us +
+		    (int64_t)BCAST_DUE_AFTER_MS * 1000 &&
+		    bcast_zone_covers(&st->zone, &e->zone)) {
+			o->due = true;
+			break;
+		}
 	if (addr && e->alen) {
 		char host[INET6_ADDRSTRLEN] = "?";
 		int port = 0;

@@ -22,7 +22,7 @@
  * broadcaster.h may be renamed, never moved. */
 _Static_assert(BCAST_HDR_LEN == 108 &&
     (BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) % 4 == 0, "audio header layout");
-_Static_assert(BCAST_HELLO_LEN == 108 && BCAST_REPLY_LEN == 124 &&
+_Static_assert(BCAST_HELLO_LEN == 128 && BCAST_REPLY_LEN == 124 &&
     BCAST_CHALLENGE_LEN == 32 && BCAST_CHALLENGE_LEN < BCAST_HELLO_LEN &&
     BCAST_NACK_LEN == 64,
     "control packet layout");
@@ -326,6 +326,11 @@ bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key, uint8_t *buf,
 	put32(buf + BCAST_HELLO_OFF_DROPPED, h->st.dropped);
 	put32(buf + BCAST_HELLO_OFF_CLOCK, (uint32_t)h->st.clock_offset_ms);
 	memcpy(buf + BCAST_HELLO_OFF_COOKIE, h->cookie, BCAST_COOKIE_LEN);
+	put32(buf + BCAST_HELLO_OFF_UPTIME, h->st.uptime_s);
+	put32(buf + BCAST_HELLO_OFF_VERSION, h->st.version);
+	put32(buf + BCAST_HELLO_OFF_AUDIO_ERRORS, h->st.audio_errors);
+	put32(buf + BCAST_HELLO_OFF_FREE_MB, h->st.free_mb);
+	put32(buf + BCAST_HELLO_OFF_AMP_ERRORS, h->st.amp_errors);
 	crypto_auth_hmacsha256(buf + BCAST_HELLO_OFF_MAC, buf, BCAST_HELLO_OFF_MAC,
 	    key);
 	return BCAST_HELLO_LEN;
@@ -366,6 +371,11 @@ bcast_hello_parse(const uint8_t *buf, size_t len, const uint8_t *key,
 	h->st.dropped = get32(buf + BCAST_HELLO_OFF_DROPPED);
 	h->st.clock_offset_ms = (int32_t)get32(buf + BCAST_HELLO_OFF_CLOCK);
 	memcpy(h->cookie, buf + BCAST_HELLO_OFF_COOKIE, BCAST_COOKIE_LEN);
+	h->st.uptime_s = get32(buf + BCAST_HELLO_OFF_UPTIME);
+	h->st.version = get32(buf + BCAST_HELLO_OFF_VERSION);
+	h->st.audio_errors = get32(buf + BCAST_HELLO_OFF_AUDIO_ERRORS);
+	h->st.free_mb = get32(buf + BCAST_HELLO_OFF_FREE_MB);
+	h->st.amp_errors = get32(buf + BCAST_HELLO_OFF_AMP_ERRORS);
 	return BCAST_OK;
 }
 

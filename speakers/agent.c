@@ -506,7 +506,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	if (a->trace)	/* a line per frame, readable as it happens */
 		setvbuf(a->trace, NULL, _IOLBF, 0);
 	a->hello_interval_ms = HELLO_RETRY_MS;
-	amp_init(&a->amp, c->amp_command, bcast_mono_now_us());
+	a->started_mono = bcast_mono_now_us();
+	amp_init(&a->amp, c->amp_command, a->started_mono);
 	int64_t next_stats = 0;
 	while (!*stop) {
 		int64_t now = bcast_mono_now_us();

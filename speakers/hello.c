@@ -4,11 +4,44 @@
  * minimum-delay rule), and the server's cookies and challenges
  * (broadcaster/README.md).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 
 #include "broadcaster/log.h"
 #include "speakers/agent_int.h"
+
+/* "0.3.0" as 0x000300, for the heartbeat. */
+static uint32_t
+version_number(const char *v)
+{
+	uint32_t n = 0;
+
+	for (int part = 0; part < 3; part++) {
+		char *end;
+		unsigned long x = strtoul(v, &end, 10);
+		n = n << 8 | (uint32_t)(x > 255 ? 255 : x);
+		v = *end == '.' ? end + 1 : end;
+	}
+	return n;
+}
+
+/* Free space where the box keeps its state, looked at once a minute. */
+static uint32_t
+free_mb(struct agent *a, int64_t now)
+{
+	struct statvfs fs;
+
+	if (a->c->storage[0] == '\0')
+		return 0;
+	if (a->free_checked && now - a->free_checked < 60000000)
+		return a->free_mb;
+	a->free_checked = now;
+	if (statvfs(a->c->storage, &fs) == 0)
+		a->free_mb = (uint32_t)((uint64_t)fs.f_bavail * fs.f_frsize >> 20);
+	return a->free_mb;
+}
 
 void
 agent_send_hello(struct agent *a, int64_t now)
@@ -42,6 +75,12 @@ agent_send_hello(struct agent *a, int64_t now)
 	h.st.dropped = (uint32_t)dropped;
 	h.st.clock_offset_ms = (int32_t)(a->offset_us / 1000);
 	h.st.buffer_ms = (uint32_t)(a->buffered * BCAST_FRAME_MS);
+	h.st.uptime_s = (uint32_t)((now - a->started_mono) / 1000000);
+	h.st.version = version_number(DALABA_VERSION);
+	h.st.audio_errors = (uint32_t)(a->k.write_errors +
+	    spk_output_underruns(a->out));
+	h.st.free_mb = free_mb(a, now);
+	h.st.amp_errors = (uint32_t)a->amp.errors;
 	if (bcast_hello_pack(&h, a->c->key, buf, sizeof(buf)) > 0)
 		sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
 		    a->srvlen);

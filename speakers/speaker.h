@@ -28,6 +28,10 @@ struct spk_config {
 	char stats[512];		/* write counters here ("" = none) */
 	int retransmit;			/* ask for missing packets again (NACK) */
 	char trace[512];		/* log each frame's play-out ("" = none) */
+	/* Where the box keeps its state (its configuration's directory, set
+	 * by the program, not read from the file): its free space goes in
+	 * the heartbeat. "" : not reported. */
+	char storage[512];
 	/* [amplifier]: run as "COMMAND on" / "COMMAND off" ("" = none) */
 	char amp_command[512];
 	int amp_preroll_ms;		/* on this long before audio, at least */

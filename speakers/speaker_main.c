@@ -117,6 +117,16 @@ main(int argc, char **argv)
 		return 2;
 	if (stats)
 		snprintf(c.stats, sizeof(c.stats), "%s", stats);
+	{
+		const char *slash = strrchr(path, '/');
+		if (slash == NULL)
+			snprintf(c.storage, sizeof(c.storage), ".");
+		else if (slash == path)
+			snprintf(c.storage, sizeof(c.storage), "/");
+		else
+			snprintf(c.storage, sizeof(c.storage), "%.*s",
+			    (int)(slash - path), path);
+	}
 	if (trace)
 		snprintf(c.trace, sizeof(c.trace), "%s", trace);
 	if (server) {

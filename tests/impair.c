@@ -235,17 +235,19 @@ main(int argc, char **argv)
 			ssize_t n = recv(cl[i].up, buf, sizeof(buf), 0);
 			if (n <= 0)
 				continue;
-			/* server -> speaker: the impaired direction. Replies to
-			 * HELLO (DLBR) pass with delay but are never dropped, so
-			 * the clock still syncs; audio gets everything. */
-			int audio = !(n >= 4 && memcmp(buf, "DLBR", 4) == 0);
+			/* server -> speaker: the impaired direction. Control
+			 * packets (replies to HELLO, challenges) pass with delay
+			 * but are never dropped, so the clock still syncs; audio
+			 * (RTP, version 2) gets everything. */
+			int audio = n >= 12 && (buf[0] & 0xC0) == 0x80;
+			int reply = n >= 4 && memcmp(buf, "DLBR", 4) == 0;
 			int64_t since = now_us() - start;
 			if (bo_len && since >= bo_at && since < bo_at + bo_len) {
 				blacked++;
 				blacked_audio += audio;
 				continue;
 			}
-			for (int k = 0; !audio && k < reply_copies &&
+			for (int k = 0; reply && k < reply_copies &&
 			    npend < MAX_PENDING; k++) {
 				struct pending *q = &pend[npend++];
 				q->due = now_us() + reply_delay;

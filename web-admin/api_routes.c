@@ -165,6 +165,30 @@ query_num(struct api_req *r, const char *name, int64_t lo, int64_t hi,
 
 /* The ?zone= filter of a list, inside what the caller may act on ("" for
  * all of it); NULL having answered 400. */
+
+/* What a technician asks before driving out: the box's own report (its
+ * last heartbeat) and whether it is silent when it should play. */
+static void
+speaker_health(JsonObject *o, const struct bcast_speaker_info *in)
+{
+	const struct bcast_status *st = &in->st;
+	char v[16];
+	bool playing = in->online && st->playing_ssrc != 0;
+
+	snprintf(v, sizeof(v), "%u.%u.%u", st->version >> 16 & 0xff,
+	    st->version >> 8 & 0xff, st->version & 0xff);
+	JsonObject *h = json_object_new();
+	json_object_set_int_member(h, "uptime_s", st->uptime_s);
+	json_object_set_string_member(h, "version", st->version ? v : "");
+	json_object_set_int_member(h, "audio_errors", st->audio_errors);
+	json_object_set_int_member(h, "free_mb", st->free_mb);
+	json_object_set_int_member(h, "amp_errors", st->amp_errors);
+	json_object_set_object_member(o, "health", h);
+	json_object_set_boolean_member(o, "due", in->due);
+	json_object_set_boolean_member(o, "silent_when_due",
+	    in->online && in->due && !playing);
+}
+
 static const char *
 query_zone(struct api_req *r)
 {
@@ -220,6 +244,7 @@ api_get_speakers(struct api_req *r)
 			json_object_set_int_member(o, "volume", st->volume);
 			json_object_set_boolean_member(o, "amplifier",
 			    in.online && st->amp_on);
+			speaker_health(o, &in);
 			json_object_set_int_member(o, "received", st->received);
 			json_object_set_int_member(o, "lost", st->lost);
 			json_object_set_int_member(o, "dropped", st->dropped);

@@ -73,6 +73,7 @@ const char web_css[] =
     "font-size:16px;background:#ddd;margin-right:6px}"
     ".on-line{background:#2e7d32;color:#fff}.off-line{background:#777;"
     "color:#fff}.playing{background:#1f5fa8;color:#fff}"
+    ".silent{background:#b3261e;color:#fff}"
     ".reading{font-size:22px;background:#fffbe6;border:2px dashed #c9a400;"
     "padding:12px;border-radius:10px;white-space:pre-wrap}"
     "audio{width:100%;margin:8px 0}"

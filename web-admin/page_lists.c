@@ -122,6 +122,42 @@ enrol_result(struct web_ctx *c, JsonObject *o)
 
 #define SPEAKERS_PER_PAGE 50
 
+/* The box's last heartbeat, in words: the warnings first (a box silent
+ * when its village is on the air is the one to drive out to). */
+static void
+speaker_health(struct web_ctx *c, GString *g, JsonObject *s)
+{
+	if (json_object_has_member(s, "silent_when_due") &&
+	    json_object_get_boolean_member(s, "silent_when_due"))
+		g_string_append(g, "<br><span class=\"badge silent\">该播未播</span>"
+		    "本村正在广播，这个喇叭没有在播");
+	if (json_object_has_member(s, "amplifier") &&
+	    json_object_get_boolean_member(s, "amplifier"))
+		g_string_append(g, " · 功放开");
+	JsonObject *h = json_object_has_member(s, "health") ?
+	    json_object_get_object_member(s, "health") : NULL;
+	if (h == NULL)
+		return;
+	int64_t up = web_jnum(h, "uptime_s"), audio = web_jnum(h, "audio_errors");
+	int64_t amp = web_jnum(h, "amp_errors"), mb = web_jnum(h, "free_mb");
+	if (audio > 0)
+		g_string_append_printf(g, " · <b>声卡出错 %lld 次</b>", (long long)audio);
+	if (amp > 0)
+		g_string_append_printf(g, " · <b>功放开关出错 %lld 次</b>",
+		    (long long)amp);
+	if (up >= 86400)
+		g_string_append_printf(g, " · 已运行 %lld 天", (long long)(up / 86400));
+	else if (up >= 3600)
+		g_string_append_printf(g, " · 已运行 %lld 小时", (long long)(up / 3600));
+	else
+		g_string_append_printf(g, " · 已运行 %lld 分钟", (long long)(up / 60));
+	if (json_object_has_member(h, "free_mb") && mb > 0 && mb < 100)
+		g_string_append_printf(g,  " · <b>存储只剩 %lld 兆</b>", (long long)mb);
+	if (*web_jstr(h, "version"))
+		g_string_append_printf(g, " · 版本 %s", web_esc(c,
+		    web_jstr(h, "version")));
+}
+
 static void
 speaker_card(struct web_ctx *c, GString *g, JsonObject *s, JsonArray *zones,
     JsonArray *onair)
@@ -149,6 +185,8 @@ speaker_card(struct web_ctx *c, GString *g, JsonObject *s, JsonArray *zones,
 	if (json_object_has_member(s, "volume"))
 		g_string_append_printf(g, " · 音量 %lld", (long long)web_jnum(s,
 		    "volume"));
+	if (on)
+		speaker_health(c, g, s);
 	g_string_append(g, "</div>");
 	if (!json_object_get_boolean_member(s, "enrolled")) {
 		char to[64];
