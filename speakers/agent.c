@@ -151,6 +151,7 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		memset(a->miss, 0, sizeof(a->miss));
 		a->top_seq1 = 0;
 		a->prio = p.priority;
+		a->stream_volume = p.volume;
 		a->next_seq = p.seq;
 		a->next_pts = p.pts_us;
 		a->k.streams++;
@@ -343,8 +344,7 @@ play_due(struct agent *a, int64_t now)
 			n = opus_decode(a->dec, s->data, s->len, a->pcm,
 			    BCAST_FRAME_SAMPLES, 0);
 			flags = s->flags;
-			if (s->volume != BCAST_VOLUME_DEFAULT)
-				volume = s->volume;
+			a->stream_volume = s->volume;
 			a->next_pts = s->pts;
 			s->used = 0;
 			a->buffered--;
@@ -372,8 +372,19 @@ play_due(struct agent *a, int64_t now)
 			    (long long)(heard + a->offset_us),
 			    (long long)(written + a->offset_us));
 		}
+		/* The server's volume for this stream (its last packet's: a
+		 * frame rebuilt by FEC or PLC keeps it), else the box's own,
+		 * for pages its emergency level if it has one. */
+		if (a->stream_volume != BCAST_VOLUME_DEFAULT)
+			volume = a->stream_volume;
+		else if (a->prio == BCAST_PRIO_EMERGENCY &&
+		    a->c->emergency_volume >= 0)
+			volume = a->c->emergency_volume;
 		if (n > 0) {
-			apply_volume(a->pcm, (size_t)n, volume);
+			/* The box's own ceiling over whatever the server asks
+			 * (a box beside a clinic or a school). */
+			apply_volume(a->pcm, (size_t)n, volume < a->c->max_volume ?
+			    volume : a->c->max_volume);
 			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
 				a->k.write_errors++;
 		}

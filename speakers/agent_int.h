@@ -77,6 +77,8 @@ struct agent {
 	int buffered;			/* packets in jb */
 	uint32_t ssrc;
 	uint8_t prio;
+	uint8_t stream_volume;		/* its packets' (BCAST_VOLUME_DEFAULT:
+					 * the box's own) */
 	uint64_t next_seq;
 	int64_t next_pts;
 	int64_t last_rx_mono;

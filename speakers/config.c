@@ -21,6 +21,8 @@ spk_config_default(struct spk_config *c)
 	c->port = 5004;
 	strcpy(c->output, "alsa:default");
 	c->volume = 80;
+	c->max_volume = 100;
+	c->emergency_volume = -1;
 	c->hello_ms = 2000;
 	c->retransmit = 1;
 	c->amp_preroll_ms = 300;
@@ -113,6 +115,18 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v,
 			if (!int_in(v, 0, 100, &n))
 				return 0;
 			c->volume = (int)n;
+			return 1;
+		}
+		if (strcmp(k, "max_volume") == 0) {
+			if (!int_in(v, 0, 100, &n))
+				return 0;
+			c->max_volume = (int)n;
+			return 1;
+		}
+		if (strcmp(k, "emergency_volume") == 0) {
+			if (!int_in(v, 0, 100, &n))
+				return 0;
+			c->emergency_volume = (int)n;
 			return 1;
 		}
 	} else if (strcmp(sec, "agent") == 0) {
@@ -331,6 +345,10 @@ spk_config_write(FILE *f, const struct spk_config *c)
 	 * follows the defaults of the agent it runs. */
 	if (c->volume != def.volume)
 		fprintf(f, "volume = %d\n", c->volume);
+	if (c->max_volume != def.max_volume)
+		fprintf(f, "max_volume = %d\n", c->max_volume);
+	if (c->emergency_volume != def.emergency_volume)
+		fprintf(f, "emergency_volume = %d\n", c->emergency_volume);
 	if (c->hello_ms != def.hello_ms || c->stats[0] != '\0' ||
 	    c->retransmit != def.retransmit)
 		fprintf(f, "[agent]\n");

@@ -24,6 +24,9 @@ struct spk_config {
 	uint8_t server_pk[BCAST_PK_LEN];
 	char output[512];		/* alsa:NAME, wav:PATH, null */
 	int volume;			/* 0-100 */
+	int max_volume;			/* a ceiling on any stream's (0-100) */
+	int emergency_volume;		/* for pages the server left at
+					 * default; -1: volume */
 	int hello_ms;			/* heartbeat interval */
 	char stats[512];		/* write counters here ("" = none) */
 	int retransmit;			/* ask for missing packets again (NACK) */
