@@ -138,7 +138,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/wavprobe $(BUILD)/tests/replay_normalize \
               $(BUILD)/tests/forge $(BUILD)/tests/replay_packet $(BUILD)/tests/impair \
-              $(BUILD)/tests/mitm $(BUILD)/tests/flood \
+              $(BUILD)/tests/mitm $(BUILD)/tests/flood $(BUILD)/tests/spoof \
               $(BUILD)/tests/replay_web $(BUILD)/tests/replay_cap \
               $(BUILD)/tests/asan_sender_race $(BUILD)/tests/notify_listen
 
@@ -180,6 +180,8 @@ $(BUILD)/tests/forge: $(BUILD)/tests/forge.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/flood: $(BUILD)/tests/flood.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SPK_LIBS)
+$(BUILD)/tests/spoof: $(BUILD)/tests/spoof.o
+	$(CC) $(LDFLAGS) -o $@ $^
 # The fuzz target built as a plain program that replays the corpus: the
 # regression half of fuzzing, available even where clang is not.
 $(BUILD)/tests/replay_normalize: $(BUILD)/tests/fuzz/fuzz_normalize.o $(BUILD)/tests/fuzz/replay_main.o $(tts_LIB) $(broadcaster_LIB)
@@ -242,7 +244,7 @@ BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 # web.sh and page.sh simulate boxes with speakers_sim; flood.sh floods a
 # box with tests/flood.
 BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair \
-               $(BUILD)/tests/mitm $(BUILD)/tests/flood
+               $(BUILD)/tests/mitm $(BUILD)/tests/flood $(BUILD)/tests/spoof
 BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh bench/enroll.sh \
                  bench/flood.sh
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)

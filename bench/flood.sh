@@ -16,6 +16,13 @@
 #   flood_forged_checked       signatures the flooded box checked that were
 #                              not the notice's (target 0)
 #   flood_pps                  forged packets a second the box refused
+#   spoofed_hello_bytes_ratio  bytes a victim receives from the server per
+#                              byte an attacker sends it as the victim: a
+#                              HELLO sniffed off the loopback interface
+#                              (tests/spoof, AF_PACKET) sent again 2000
+#                              times from the victim's address (a raw IP
+#                              socket) while a notice plays to that box
+#                              (target <= 1; the box must play it whole)
 #
 # FLOOD_RATE (default 100000, more than a 100 Mbit/s link carries of these
 # packets) and FLOOD_CPU_PCT (default 25) change the attack and the budget.
@@ -113,12 +120,29 @@ kill $FP 2>/dev/null
 wait $FP 2>/dev/null
 FP=
 sleep 0.6
-kill $P1 $P2
-wait $P1 $P2 2>/dev/null
-P1= P2=
+kill $P2
+wait $P2 2>/dev/null
+P2=
+
+# The spoofer: box 1's HELLOs replayed from a victim's address while a
+# notice plays to box 1 alone (box 2 is gone: the broadcast waits for 1).
+first1=$(stat_of s1.stats played)
+head -n 1 speakers.txt >speakers1.txt
+$pin0 "$B/dalaba-broadcast" --key server.key --speakers speakers1.txt \
+    --port $PORT --zone 110101001001 --wait-speakers 1 --wav src.wav 2>bc2.err &
+BP=$!
+sleep 1
+"$B/tests/spoof" $PORT $((PORT + 2)) 2000 >spoof.out 2>spoof.err
+src=$?
+wait $BP
+brc2=$?
+sleep 0.6
+kill $P1
+wait $P1 2>/dev/null
+P1=
 
 [ $brc -eq 0 ] || bench_skip flood_genuine_played_pct "the broadcast failed: $(tail -n 2 bc.err)"
-p1=$(stat_of s1.stats played) p2=$(stat_of s2.stats played)
+p1=$first1 p2=$(stat_of s2.stats played)
 ver=$(stat_of s2.stats verified) rec=$(stat_of s2.stats received)
 tick=$(stat_of s2.stats dropped_bad_ticket)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
@@ -144,5 +168,18 @@ if bench_num "${ver:-}" && bench_num "${rec:-}" && bench_pos "${tick:-}"; then
 else
 	bench_skip flood_forged_checked "no counts from the box"
 	bench_skip flood_pps "no counts from the box"
+fi
+second1=$(( $(stat_of s1.stats played) - ${first1:-0} ))
+sb=$(stat_of spoof.out sent_bytes) vb=$(stat_of spoof.out victim_bytes)
+echo "# spoofer: $sb bytes sent as the victim, $vb bytes ($(stat_of spoof.out victim_packets) packets) reached it; box 1 played $second1 of ${first1:-?} frames meanwhile" >&2
+if [ $src -ne 0 ]; then
+	bench_skip spoofed_hello_bytes_ratio "tests/spoof failed: $(cat spoof.err)"
+elif [ $brc2 -ne 0 ] || [ "$second1" -lt $(( ${first1:-0} * 98 / 100 )) ]; then
+	bench_skip spoofed_hello_bytes_ratio "box 1 did not play the second notice whole ($second1 of $first1)"
+elif bench_pos "${sb:-}" && bench_num "${vb:-}"; then
+	bench_fig spoofed_hello_bytes_ratio "$(awk -v v="$vb" -v s="$sb" 'BEGIN { printf "%.4f", v / s }')" \
+	    - 0 1000 "($sb bytes sent as the victim, $vb received; the box played its notice whole)"
+else
+	bench_skip spoofed_hello_bytes_ratio "no counts from tests/spoof"
 fi
 bench_done
