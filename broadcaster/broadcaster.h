@@ -461,6 +461,8 @@ void bcast_stream_cancel(struct bcast_stream *st);
 uint32_t bcast_stream_ssrc(const struct bcast_stream *st);
 /* Packets sent so far by this server (all streams, all speakers). */
 uint64_t bcast_server_packets_sent(struct bcast_server *s);
+/* HELLOs not taken (no right cookie) and answered with a challenge. */
+uint64_t bcast_server_challenges(struct bcast_server *s);
 /* What retransmission did so far (broadcaster.h's struct). */
 void bcast_server_rtx_stats(struct bcast_server *s, struct bcast_rtx_stats *out);
 /* Wait until no packet this server sent can still be played, so a last

@@ -162,6 +162,15 @@ bcast_server_packets_sent(struct bcast_server *s)
 	return n;
 }
 
+uint64_t
+bcast_server_challenges(struct bcast_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint64_t n = s->challenges;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
 int64_t
 bcast_server_sender_cpu_us(struct bcast_server *s)
 {

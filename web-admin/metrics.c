@@ -49,13 +49,16 @@ speakers(GString *out, struct web_admin *wa)
 	size_t n = 0;
 	struct bcast_speaker_info *v = bcast_registry_snapshot(
 	    dalabad_broadcaster(wa->d), &n);
-	uint64_t online = 0, playing = 0, lost = 0, received = 0;
+	uint64_t online = 0, playing = 0, lost = 0, received = 0, silent = 0;
+	uint64_t amp = 0;
 
 	for (size_t i = 0; v && i < n; i++) {
 		if (!v[i].online)
 			continue;
 		online++;
 		playing += v[i].st.playing_ssrc != 0;
+		silent += v[i].due && v[i].st.playing_ssrc == 0;
+		amp += v[i].st.amp_on != 0;
 		lost += v[i].st.lost;
 		received += v[i].st.received;
 	}
@@ -69,6 +72,13 @@ speakers(GString *out, struct web_admin *wa)
 	metric_head(out, "dalaba_loudspeakers_playing", "gauge",
 	    "Online boxes whose last heartbeat says they are playing a stream.");
 	metric_u64(out, "dalaba_loudspeakers_playing", NULL, NULL, playing);
+	metric_head(out, "dalaba_loudspeakers_silent_when_due", "gauge",
+	    "Online boxes not playing although a stream covering their zone has "
+	    "been on the air 3 s past its first audio: the ones to alert on.");
+	metric_u64(out, "dalaba_loudspeakers_silent_when_due", NULL, NULL, silent);
+	metric_head(out, "dalaba_loudspeakers_amplifier_on", "gauge",
+	    "Online boxes whose last heartbeat says their amplifier is on.");
+	metric_u64(out, "dalaba_loudspeakers_amplifier_on", NULL, NULL, amp);
 	metric_head(out, "dalaba_loudspeaker_reported_lost_packets", "gauge",
 	    "Sum over online boxes of the audio packets each reports missing "
 	    "at play-out (recovered by FEC or concealed) since it started, as "
@@ -111,6 +121,12 @@ broadcaster(GString *out, struct web_admin *wa)
 	metric_head(out, "dalaba_audio_nacks_total", "counter",
 	    "NACKs accepted (authentic, new, from an online box).");
 	metric_u64(out, "dalaba_audio_nacks_total", NULL, NULL, rtx.nacks);
+	metric_head(out, "dalaba_hello_challenges_total", "counter",
+	    "HELLOs not taken for want of the right cookie (a box or the "
+	    "server restarted, an address changed, or a replay) and answered "
+	    "with a challenge.");
+	metric_u64(out, "dalaba_hello_challenges_total", NULL, NULL,
+	    bcast_server_challenges(srv));
 	int64_t cpu = bcast_server_sender_cpu_us(srv);
 	if (cpu >= 0) {
 		metric_head(out, "dalaba_sender_cpu_seconds_total", "counter",

@@ -60,6 +60,10 @@ check "nothing is due before anything airs" \
 N=$(notice_id n1.out)
 silent2() { [ "$(field 2 silent_when_due)" = true ]; }
 check "while it airs, box 2 (no audio reaches it) is named silent when due" wait_until 30 silent2
+curl -s -H "Authorization: Bearer $(cat "$STATE/metrics.token")" \
+    "$(cat "$STATE/api.url")/metrics" >metrics.txt
+check "/metrics counts it (dalaba_loudspeakers_silent_when_due 1)" \
+    grep -qx 'dalaba_loudspeakers_silent_when_due 1' metrics.txt
 check "box 1, playing, is due and not silent" \
     all [ "$(field 1 due)" = true ] -and [ "$(field 1 silent_when_due)" = false ] \
     -and [ "$(field 1 playing)" = true ]

@@ -42,6 +42,9 @@ want = {
     "dalaba_loudspeakers": "gauge",
     "dalaba_loudspeakers_online": "gauge",
     "dalaba_loudspeakers_playing": "gauge",
+    "dalaba_loudspeakers_silent_when_due": "gauge",
+    "dalaba_loudspeakers_amplifier_on": "gauge",
+    "dalaba_hello_challenges": "counter",
     "dalaba_loudspeaker_reported_lost_packets": "gauge",
     "dalaba_streams_on_air": "gauge",
     "dalaba_audio_packets_sent": "counter",	# the parser strips _total
