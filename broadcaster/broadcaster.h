@@ -100,13 +100,13 @@ int bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk,
  * a flood of well-shaped packets with bad signatures could crowd out the
  * genuine ones. Each packet a box is sent carries, in its RTP padding
  * (not signed: the same signed packet goes to every box), 4 bytes of a
- * SipHash-2-4 of its header under a key only that box and the server
- * hold (derived from the box's enrolment key). A box checks it first,
- * in well under a microsecond, and verifies the signature only of
+ * SipHash-2-4 of the whole packet under a key only that box and the
+ * server hold (derived from the box's enrolment key). A box checks it
+ * first, in well under a microsecond, and verifies the signature only of
  * packets that pass. A forger guesses it once in 2^32 tries (each win
- * buys one signature check); someone who sniffs the link learns tickets
- * only of packets already sent, which the box drops as replays
- * unverified. The ticket decides nothing else: authenticity is still
+ * buys one signature check); someone who sniffs the link can only send
+ * again, byte for byte, what the server sent (the first copy verifies,
+ * the rest are replays, refused unverified). The ticket decides nothing else: authenticity is still
  * the signature's. 4 bytes, not 8: the stream stays within 32 kb/s.
  */
 #define BCAST_TICKET_LEN 4

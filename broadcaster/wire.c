@@ -259,18 +259,22 @@ bcast_ticket_key(const uint8_t box_key[BCAST_SPEAKER_KEY_LEN],
 	    sizeof(label) - 1, box_key, BCAST_SPEAKER_KEY_LEN);
 }
 
-/* Over the header up to and including the signature's first 16 bytes:
- * the stream, sequence, time, zone and class, tied to this very packet. */
-#define TICKET_COVERS (BCAST_AUDIO_OFF_SIG + 16)
-
+/* Over the whole packet but its trailer: a packet that passes is byte for
+ * byte the one the server sent this box (a sniffer who changes a payload
+ * byte of a packet the box missed gets no signature check for it), and
+ * its first copy verifies and makes the rest replays. ~0.2 µs for 200
+ * bytes. */
 void
 bcast_ticket_make(const uint8_t tkey[BCAST_TICKET_KEY_LEN], const uint8_t *pkt,
     size_t len, uint8_t trailer[BCAST_TRAILER_LEN])
 {
 	uint8_t h[crypto_shorthash_BYTES];
 
-	(void)len;
-	crypto_shorthash(h, pkt, TICKET_COVERS, tkey);
+	if (len < BCAST_HDR_LEN + BCAST_TRAILER_LEN) {
+		memset(trailer, 0, BCAST_TRAILER_LEN);	/* never a packet's */
+		return;
+	}
+	crypto_shorthash(h, pkt, len - BCAST_TRAILER_LEN, tkey);
 	memcpy(trailer, h, BCAST_TICKET_LEN);
 	trailer[BCAST_TICKET_LEN] = BCAST_TRAILER_LEN;
 }

@@ -26,6 +26,7 @@
 #define N_STALE 500
 #define N_ZONE 500
 #define N_TICKET 1000
+#define N_SNIFF 500
 
 struct pkt {
 	uint8_t d[BCAST_MAX_PACKET];
@@ -139,7 +140,8 @@ main(int argc, char **argv)
 	}
 
 	/* Attack packets, each of a known kind. */
-	int total = 2 * LEGIT + N_FORMAT + N_SIG + N_STALE + N_ZONE + N_TICKET;
+	int total = 2 * LEGIT + N_FORMAT + N_SIG + N_STALE + N_ZONE + N_TICKET +
+	    N_SNIFF;
 	struct pkt *all = calloc((size_t)total, sizeof(*all));
 	int n = 0, n_replayed = 0, n_format = 0, n_sig = 0, n_stale = 0, n_zone = 0;
 	int n_ticket = 0;
@@ -162,7 +164,7 @@ main(int argc, char **argv)
 			p->len = 1 + (int)(rnd() % 1200);
 			for (int k = 0; k < p->len; k++)
 				p->d[k] = (uint8_t)rnd();
-			p->d[0] = (uint8_t)(p->d[0] & 0x7f);	/* never 0x90 */
+			p->d[0] = (uint8_t)(p->d[0] & 0x7f);	/* never 0xB0, ours */
 			break;
 		}
 	}
@@ -239,6 +241,17 @@ main(int argc, char **argv)
 		    sizeof(p->d));
 		if (i % 4 < 2)
 			bcast_ticket_set(other_tk, p->d, (size_t)p->len);
+	}
+	for (int i = 0; i < N_SNIFF; i++, n_ticket++) {
+		/* A sniffer's: a genuine packet with its genuine ticket, a
+		 * payload or signature byte changed (for a packet the box
+		 * missed, this used to cost it a signature check each). */
+		struct pkt *p = &all[n++];
+		*p = legit[rnd() % LEGIT];
+		p->legit = p->same_as = 0;
+		int k = BCAST_AUDIO_OFF_SIG + 16 + (int)(rnd() % (uint32_t)(p->len -
+		    BCAST_TRAILER_LEN - BCAST_AUDIO_OFF_SIG - 16));
+		p->d[k] ^= (uint8_t)(1 + rnd() % 255);
 	}
 	/* Shuffle all but keep each legit packet before its replayed copy:
 	 * swap only packets of different kinds is overkill; a plain

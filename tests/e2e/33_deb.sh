@@ -66,6 +66,7 @@ E2E_CLEANUP=deb_cleanup
 t0=$(date +%s)
 nice -n 19 make -s -C "$TOP" deb >build.log 2>&1
 rc=$?
+[ $rc -eq 0 ] || tail -n 25 build.log | sed 's/^/# build.log: /'
 check "make deb builds the packages (rc $rc, $(($(date +%s) - t0)) s; log build.log)" \
     all [ $rc -eq 0 ] -and [ -s "$DEB_SERVER" ] -and [ -s "$DEB_BOX" ]
 [ -s "$DEB_SERVER" ] && [ -s "$DEB_BOX" ] || { tail -n 20 build.log; finish; exit 1; }

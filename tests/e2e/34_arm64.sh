@@ -79,6 +79,7 @@ wait "$SPK_1" "$SPK_2" 2>/dev/null
 t0=$(date +%s)
 nice -n 19 make -s -C "$TOP" deb ARCH=arm64 >deb.log 2>&1
 rc=$?
+[ $rc -eq 0 ] || tail -n 25 deb.log | sed 's/^/# deb.log: /'
 DEB=$TOP/build/deb/dalaba-speaker_${V}_arm64.deb
 check "make deb ARCH=arm64 cross-builds dalaba-speaker (rc $rc, $(($(date +%s) - t0)) s)" \
     all [ $rc -eq 0 ] -and [ -s "$DEB" ]
