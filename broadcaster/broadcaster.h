@@ -200,7 +200,8 @@ struct bcast_status {
 	uint32_t uptime_s;	/* since the agent started */
 	uint32_t version;	/* the agent's, major << 16 | minor << 8 | patch */
 	uint32_t audio_errors;	/* ALSA underruns and failed writes */
-	uint32_t free_mb;	/* free storage where its state lives */
+	uint32_t free_mb;	/* free storage where its state lives;
+				 * UINT32_MAX: not known */
 	uint32_t amp_errors;	/* amplifier commands failed or killed */
 };
 

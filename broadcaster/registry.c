@@ -155,10 +155,14 @@ info_of(const struct bcast_server *s, const struct spk_entry *e, int64_t now,
 	o->online = e->last_heard_mono != 0 &&
 	    now - e->last_heard_mono < (int64_t)s->offline_after_ms * 1000;
 	o->st = e->st;
+	/* Due only if its last heartbeat came after the stream's first audio
+	 * (a box says HELLO as it starts playing): an older one cannot say
+	 * whether it plays. */
 	for (const struct bcast_stream *st = s->streams; st; st = st->next)
 		if (!st->cancelled && !st->ended && st->t0_mono != 0 &&
 		    now > st->t0_mono + st->delay_us +
 		    (int64_t)BCAST_DUE_AFTER_MS * 1000 &&
+		    e->last_heard_mono > st->t0_mono + st->delay_us &&
 		    bcast_zone_covers(&st->zone, &e->zone)) {
 			o->due = true;
 			break;
@@ -305,7 +309,7 @@ addr_cookie_ok(const struct bcast_server *s, uint32_t id,
  * Anything else, or a HELLO from an unknown speaker or with a bad MAC, is
  * ignored without a reply (no amplification, no oracle). A HELLO with a
  * good MAC but not the cookie it must echo (see broadcaster.h) gets a
- * CHALLENGE, a third of its size, at most CHALLENGES_PER_S a second per
+ * CHALLENGE, a quarter of its size, at most CHALLENGES_PER_S a second per
  * speaker, and changes nothing: a HELLO seen and sent again, from any
  * address, neither moves the speaker's stream nor feigns its status.
  */

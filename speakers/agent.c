@@ -105,8 +105,9 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		else if (!bcast_zone_covers(&p.zone, &a->zone))
 			v = BCAST_WRONG_ZONE;
 		else if (recently_done(a, p.ssrc) || (a->active &&
-		    p.ssrc == a->ssrc && a->seen[p.seq % JB_SLOTS] == p.seq + 1))
-			v = BCAST_REPLAYED;
+		    p.ssrc == a->ssrc && (a->seen[p.seq % JB_SLOTS] == p.seq + 1 ||
+		    p.seq + JB_SLOTS <= a->top_seq1)))
+			v = BCAST_REPLAYED;	/* or older than the ring remembers */
 	}
 	if (v == BCAST_OK) {
 		a->k.verified++;
@@ -285,7 +286,7 @@ apply_volume(int16_t *pcm, size_t n, int volume)
 static void
 check_preroll(struct agent *a, int64_t now)
 {
-	int64_t warm = a->amp.on ? now - a->amp.on_since : -1;
+	int64_t warm = a->amp.on == 1 ? now - a->amp.on_since : -1;
 
 	if (warm >= (int64_t)a->c->amp_preroll_ms * 1000)
 		return;
@@ -439,7 +440,7 @@ write_stats(const struct agent *a)
 	    (unsigned long long)a->k.nack_recovered,
 	    (unsigned long long)a->k.silent);
 	fprintf(f, "amp_on %d\namp_switches %llu\namp_errors %llu\n"
-	    "amp_short_preroll %llu\n", a->amp.on,
+	    "amp_short_preroll %llu\n", a->amp.on == 1,
 	    (unsigned long long)a->amp.switches,
 	    (unsigned long long)a->amp.errors,
 	    (unsigned long long)a->k.amp_short_preroll);
@@ -508,7 +509,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		snprintf(err, errlen, "Opus decoder: %s", opus_strerror(oerr));
 		goto out;
 	}
-	if (c->trace[0] && (a->trace = fopen(c->trace, "w")) == NULL) {
+	if (c->trace[0] && (a->trace = fopen(c->trace, "we")) == NULL) {
 		snprintf(err, errlen, "%s: %s", c->trace, strerror(errno));
 		goto out;
 	}
@@ -518,7 +519,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		setvbuf(a->trace, NULL, _IOLBF, 0);
 	a->hello_interval_ms = HELLO_RETRY_MS;
 	a->started_mono = bcast_mono_now_us();
-	amp_init(&a->amp, c->amp_command, a->started_mono);
+	amp_init(&a->amp, c->amp_command, c->amp_hold ? AMP_HOLD : AMP_SWITCH,
+	    a->started_mono);
 	int64_t next_stats = 0;
 	while (!*stop) {
 		int64_t now = bcast_mono_now_us();

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "speakers/speaker.h"
 
@@ -150,7 +151,14 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v,
 		 * not by a shell. An absolute path. */
 		if (strcmp(k, "command") == 0)
 			return (v[0] == '/' || v[0] == '\0') &&
+			    strpbrk(v, " \t") == NULL &&
 			    copy(c->amp_command, sizeof(c->amp_command), v);
+		if (strcmp(k, "mode") == 0) {
+			if (strcmp(v, "switch") != 0 && strcmp(v, "hold") != 0)
+				return 0;
+			c->amp_hold = strcmp(v, "hold") == 0;
+			return 1;
+		}
 		if (strcmp(k, "preroll_ms") == 0) {
 			if (!int_in(v, 0, 10000, &n))
 				return 0;
@@ -359,10 +367,12 @@ spk_config_write(FILE *f, const struct spk_config *c)
 	if (c->retransmit != def.retransmit)
 		fprintf(f, "retransmit = %s\n", c->retransmit ? "yes" : "no");
 	if (c->amp_command[0] != '\0' || c->amp_preroll_ms != def.amp_preroll_ms ||
-	    c->amp_hold_ms != def.amp_hold_ms)
+	    c->amp_hold_ms != def.amp_hold_ms || c->amp_hold)
 		fprintf(f, "[amplifier]\n");
 	if (c->amp_command[0] != '\0')
 		fprintf(f, "command = %s\n", c->amp_command);
+	if (c->amp_hold)
+		fprintf(f, "mode = hold\n");
 	if (c->amp_preroll_ms != def.amp_preroll_ms)
 		fprintf(f, "preroll_ms = %d\n", c->amp_preroll_ms);
 	if (c->amp_hold_ms != def.amp_hold_ms)
@@ -395,6 +405,13 @@ spk_config_check(const struct spk_config *c, char *err, size_t errlen)
 	    strcmp(c->output, "null") != 0) {
 		snprintf(err, errlen, "[audio] output \"%s\": use alsa:NAME, "
 		    "wav:PATH or null", c->output);
+		return -1;
+	}
+	if (c->amp_command[0] != '\0' && access(c->amp_command, X_OK) != 0) {
+		snprintf(err, errlen, "[amplifier] command %s: %s (an executable "
+		    "file, run as \"%s on\" and \"%s off\"; its arguments, if "
+		    "any, go in a script)", c->amp_command, strerror(errno),
+		    c->amp_command, c->amp_command);
 		return -1;
 	}
 	return 0;

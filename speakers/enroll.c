@@ -285,9 +285,30 @@ spk_enroll(const char *url, const char *token, const char *fingerprint,
 	    request[BCAST_ENROLL_REQUEST_LEN];
 	size_t got = 0;
 	int fd = -1;
-	struct spk_config c;
+	struct spk_config c, old;
+	char e0[256];
+	int kept = 0;
 
 	spk_config_default(&c);
+	/* Enrolled again (a new token, a new server): what the technician set
+	 * on the box itself stays (its volumes and ceiling, its amplifier, its
+	 * heartbeat and stats); the server's part is new. */
+	spk_config_default(&old);
+	if (access(conf_path, F_OK) == 0 &&
+	    spk_config_load(&old, conf_path, e0, sizeof(e0)) == 0) {
+		c.volume = old.volume;
+		c.max_volume = old.max_volume;
+		c.emergency_volume = old.emergency_volume;
+		c.hello_ms = old.hello_ms;
+		c.retransmit = old.retransmit;
+		memcpy(c.stats, old.stats, sizeof(c.stats));
+		memcpy(c.amp_command, old.amp_command, sizeof(c.amp_command));
+		c.amp_hold = old.amp_hold;
+		c.amp_preroll_ms = old.amp_preroll_ms;
+		c.amp_hold_ms = old.amp_hold_ms;
+		kept = 1;
+	}
+	explicit_bzero(&old, sizeof(old));
 	if (strlen(output) >= sizeof(c.output)) {
 		snprintf(err, errlen, "output \"%.40s...\" is too long", output);
 		return -1;
@@ -377,8 +398,9 @@ spk_enroll(const char *url, const char *token, const char *fingerprint,
 		explicit_bzero(&c, sizeof(c));
 		return -1;
 	}
-	printf("enrolled as speaker %u in zone %s; configuration written to %s\n",
-	    c.id, c.zone, conf_path);
+	printf("enrolled as speaker %u in zone %s; configuration written to %s%s\n",
+	    c.id, c.zone, conf_path, kept ? " (the box's own settings kept: "
+	    "volumes, amplifier, heartbeat, stats)" : "");
 	explicit_bzero(&c, sizeof(c));
 	return 0;
 }

@@ -34,12 +34,16 @@ free_mb(struct agent *a, int64_t now)
 	struct statvfs fs;
 
 	if (a->c->storage[0] == '\0')
-		return 0;
+		return UINT32_MAX;	/* not known; 0 is a full disk */
 	if (a->free_checked && now - a->free_checked < 60000000)
 		return a->free_mb;
 	a->free_checked = now;
-	if (statvfs(a->c->storage, &fs) == 0)
-		a->free_mb = (uint32_t)((uint64_t)fs.f_bavail * fs.f_frsize >> 20);
+	if (statvfs(a->c->storage, &fs) != 0)
+		a->free_mb = UINT32_MAX;
+	else {
+		uint64_t mb = (uint64_t)fs.f_bavail * fs.f_frsize >> 20;
+		a->free_mb = mb >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)mb;
+	}
 	return a->free_mb;
 }
 
@@ -62,8 +66,10 @@ agent_send_hello(struct agent *a, int64_t now)
 	int playing = a->active && a->started && !a->stalled;
 	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
 	h.st.priority = playing ? a->prio : 0;
-	h.st.volume = (uint8_t)a->c->volume;
-	h.st.amp_on = (uint8_t)a->amp.on;
+	/* What it plays at, under its own ceiling. */
+	h.st.volume = (uint8_t)(a->c->volume < a->c->max_volume ? a->c->volume :
+	    a->c->max_volume);
+	h.st.amp_on = (uint8_t)(a->amp.on == 1);
 	h.st.playing_ssrc = playing ? a->ssrc : 0;
 	h.st.received = (uint32_t)a->k.received;
 	h.st.lost = (uint32_t)(a->k.fec_recovered + a->k.concealed);

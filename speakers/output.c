@@ -67,7 +67,7 @@ spk_output_open(const char *spec, int rate, unsigned flags, char *err,
 		o->kind = OUT_NULL;
 	} else if (strncmp(spec, "wav:", 4) == 0) {
 		o->kind = OUT_WAV;
-		if ((o->f = fopen(spec + 4, "wb")) == NULL) {
+		if ((o->f = fopen(spec + 4, "wbe")) == NULL) {
 			snprintf(err, errlen, "%s: %s", spec + 4, strerror(errno));
 			goto fail;
 		}

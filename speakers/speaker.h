@@ -37,6 +37,7 @@ struct spk_config {
 	char storage[512];
 	/* [amplifier]: run as "COMMAND on" / "COMMAND off" ("" = none) */
 	char amp_command[512];
+	int amp_hold;			/* mode = hold: the command runs while on */
 	int amp_preroll_ms;		/* on this long before audio, at least */
 	int amp_hold_ms;		/* off this long after the last audio */
 };

@@ -163,9 +163,6 @@ query_num(struct api_req *r, const char *name, int64_t lo, int64_t hi,
 	return n;
 }
 
-/* The ?zone= filter of a list, inside what the caller may act on ("" for
- * all of it); NULL having answered 400. */
-
 /* What a technician asks before driving out: the box's own report (its
  * last heartbeat) and whether it is silent when it should play. */
 static void
@@ -181,7 +178,9 @@ speaker_health(JsonObject *o, const struct bcast_speaker_info *in)
 	json_object_set_int_member(h, "uptime_s", st->uptime_s);
 	json_object_set_string_member(h, "version", st->version ? v : "");
 	json_object_set_int_member(h, "audio_errors", st->audio_errors);
-	json_object_set_int_member(h, "free_mb", st->free_mb);
+	/* -1: the box does not know (it has no storage to report) */
+	json_object_set_int_member(h, "free_mb", st->free_mb == UINT32_MAX ? -1 :
+	    (gint64)st->free_mb);
 	json_object_set_int_member(h, "amp_errors", st->amp_errors);
 	json_object_set_object_member(o, "health", h);
 	json_object_set_boolean_member(o, "due", in->due);
@@ -189,6 +188,8 @@ speaker_health(JsonObject *o, const struct bcast_speaker_info *in)
 	    in->online && in->due && !playing);
 }
 
+/* The ?zone= filter of a list, inside what the caller may act on ("" for
+ * all of it); NULL having answered 400. */
 static const char *
 query_zone(struct api_req *r)
 {

@@ -151,7 +151,7 @@ speaker_health(struct web_ctx *c, GString *g, JsonObject *s)
 		g_string_append_printf(g, " · 已运行 %lld 小时", (long long)(up / 3600));
 	else
 		g_string_append_printf(g, " · 已运行 %lld 分钟", (long long)(up / 60));
-	if (json_object_has_member(h, "free_mb") && mb > 0 && mb < 100)
+	if (json_object_has_member(h, "free_mb") && mb >= 0 && mb < 100)
 		g_string_append_printf(g,  " · <b>存储只剩 %lld 兆</b>", (long long)mb);
 	if (*web_jstr(h, "version"))
 		g_string_append_printf(g, " · 版本 %s", web_esc(c,
