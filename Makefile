@@ -51,7 +51,7 @@ SPK_LIBS    = $(shell $(PKG_CONFIG) --libs opus libsodium alsa 2>/dev/null) -lpt
 
 # One version for every program (dalaba --version, dalabad --version, the
 # API's status).
-VERSION  := 0.3.0
+VERSION  := 0.4.0
 CPPFLAGS += -I. -D_GNU_SOURCE -DDALABA_VERSION='"$(VERSION)"'
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
 LDFLAGS  += $(SAN_FLAGS)

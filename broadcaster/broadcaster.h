@@ -32,6 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The wire protocol's version: boxes and servers of different ones cannot
+ * hear each other (each logs what it hears from the other). */
+#define BCAST_PROTOCOL "0.4"
 #define BCAST_RATE 48000		/* RTP clock and PCM rate */
 #define BCAST_FRAME_MS 60
 #define BCAST_FRAME_SAMPLES (BCAST_RATE * BCAST_FRAME_MS / 1000)

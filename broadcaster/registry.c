@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "broadcaster/log.h"
 #include "broadcaster/server_int.h"
 
 static size_t
@@ -329,8 +330,21 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 		rtx_handle_nack(s, buf, len, id);
 		return;
 	}
-	if (bcast_hello_peek_id(buf, len, &id) != 0)
+	if (bcast_hello_peek_id(buf, len, &id) != 0) {
+		/* A box of an older version (its HELLO was 108 bytes before
+		 * 0.4): nothing it says can be taken, and it could not play
+		 * what we send. Named once a minute, so a technician who
+		 * upgraded the server alone knows why boxes stay offline. */
+		if (len == 108 && memcmp(buf, "DLBH", 4) == 0 &&
+		    mono - s->old_hello_logged > 60000000) {
+			s->old_hello_logged = mono;
+			dlog(LOG_WARNING, "a HELLO of an older dalaba-speaker (%zu "
+			    "bytes, speaker %u): this server speaks the protocol "
+			    "of %s; upgrade the box", len, (unsigned)(buf[4] << 24 |
+			    buf[5] << 16 | buf[6] << 8 | buf[7]), BCAST_PROTOCOL);
+		}
 		return;
+	}
 	pthread_mutex_lock(&s->lock);
 	e = reg_find(s, id);
 	if (e == NULL || bcast_hello_parse(buf, len, e->key, &h) != BCAST_OK) {

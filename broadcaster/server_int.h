@@ -152,6 +152,7 @@ struct bcast_server {
 	char tl_path[512];
 	uint64_t packets_sent;
 	uint64_t challenges;		/* HELLOs not taken, answered */
+	int64_t old_hello_logged;	/* when an older box's HELLO was named */
 	uint8_t cookie_secret[32];	/* addresses' cookies; new each start */
 	uint32_t next_ssrc;
 	volatile int stop;

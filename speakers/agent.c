@@ -113,6 +113,13 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		a->k.verified++;
 		v = bcast_audio_verify(buf, len, a->c->server_pk);
 	}
+	if (v == BCAST_BAD_FORMAT && len > 1 && buf[0] == 0x90 &&
+	    (buf[1] & 0x7F) == BCAST_PT && now - a->old_server_logged > 60000000) {
+		/* Audio of a server before 0.4 (no ticket, no padding). */
+		a->old_server_logged = now;
+		dlog(LOG_WARNING, "audio from an older dalabad (the protocol "
+		    "before 0.4): it cannot be played; upgrade the server");
+	}
 	if (v != BCAST_OK) {
 		a->k.dropped[v]++;
 		return;

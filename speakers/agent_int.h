@@ -104,6 +104,7 @@ struct agent {
 	struct amp amp;
 	int64_t last_audio_mono;	/* the last frame of sound written */
 	int64_t started_mono;		/* the agent's start, for its uptime */
+	int64_t old_server_logged;	/* an older server's audio was named */
 	int64_t free_checked;		/* when free_mb was last looked at */
 	uint32_t free_mb;
 

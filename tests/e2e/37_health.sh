@@ -78,5 +78,12 @@ check "once it is over nothing is due" wait_until 10 quiet2
 kill $SPK_1 $SPK_2 $IP
 wait $SPK_1 $SPK_2 $IP 2>/dev/null
 check "box 2 heard no audio at all (the proxy dropped it)" [ "$(stat_of spk2.stats played)" = 0 ]
+# A box of the protocol before 0.4 says HELLO in 108 bytes: the server
+# cannot take it, and says why (once a minute) instead of staying mute.
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"DLBH" + bytes([0, 0, 0, 9]) + bytes(100), ("127.0.0.1", int(sys.argv[1])))' $UDP_PORT
+check "a 0.3 box's HELLO is named in the log, with what to do" \
+    wait_until 5 grep -q 'a HELLO of an older dalaba-speaker (108 bytes, speaker 9).*upgrade the box' d.log
 stop_dalabad
 finish
