@@ -49,21 +49,8 @@ cd "$T"
 pin0= pin1=
 [ "$(nproc)" -ge 2 ] && pin0="taskset -c 0" pin1="taskset -c 1"
 PORT=$((20000 + ($$ + 61) % 20000))
-. "$TOP/tests/e2e/loopback.sh"	# wait_until
+. "$TOP/tests/e2e/loopback.sh"	# wait_until, box_port
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$1" 2>/dev/null; }
-# box_port PID: the UDP port of its socket, from /proc (as tests/e2e/lib.sh)
-box_port() {
-	for _f in /proc/"$1"/fd/*; do
-		_l=$(readlink "$_f" 2>/dev/null) || continue
-		case "$_l" in socket:*) ;; *) continue ;; esac
-		_i=${_l#socket:[}
-		_i=${_i%]}
-		_h=$(awk -v i="$_i" '$10 == i { n = split($2, a, ":"); print a[n] }' \
-		    /proc/net/udp /proc/net/udp6 2>/dev/null | head -n 1)
-		[ -n "$_h" ] && { printf '%d\n' "0x$_h"; return 0; }
-	done
-	return 1
-}
 # cpu_ticks PID: user + system time so far, in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null; }
 # budget PID: put it in a cgroup with BUDGET % of one core; 0 if done

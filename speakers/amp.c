@@ -52,6 +52,7 @@ start(struct amp *m, int on, int64_t now)
 	char path[512], arg[4];
 	pid_t pid;
 	posix_spawnattr_t at;
+	posix_spawn_file_actions_t fa;
 	sigset_t none, pipe;
 
 	snprintf(path, sizeof(path), "%s", m->command);
@@ -68,8 +69,13 @@ start(struct amp *m, int on, int64_t now)
 	posix_spawnattr_setsigdefault(&at, &pipe);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	int r = posix_spawn(&pid, path, NULL, &at,
+	/* Nothing of the agent's but stdin, stdout and stderr: not its socket,
+	 * its sound device, its WAV or trace files. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	int r = posix_spawn(&pid, path, &fa, &at,
 	    m->mode == AMP_HOLD ? argv_hold : argv_switch, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (r != 0) {
 		char d[600];

@@ -35,7 +35,7 @@ P1=$!
 # the flood and the server on the first.
 $pin1 "$SPK" -c s2.conf --stats s2.stats 2>s2.err &
 P2=$!
-. "$TOP/tests/e2e/loopback.sh"	# wait_until
+. "$TOP/tests/e2e/loopback.sh"	# wait_until, box_port
 wait_until 10 box_port $P2 >/dev/null
 port2=$(box_port $P2)
 check "the flooded box's port was found ($port2)" [ -n "$port2" ]

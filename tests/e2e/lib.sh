@@ -151,20 +151,6 @@ clean_asking_fec() {
 	echo 'retransmit = no' >>s3.conf
 	"$TOP/$BUILD/dalaba" say --no-chime -o src.wav "各位村民请注意，今天下午两点到五点，因线路检修，全村停电，请大家提前做好准备。停电期间请不要使用电梯，注意用火安全，照顾好家里的老人和孩子。" 2>/dev/null
 }
-# box_port PID: the UDP port a box's socket is bound to (what an attacker
-# on its network sees), from /proc
-box_port() {
-	for _f in /proc/"$1"/fd/*; do
-		_l=$(readlink "$_f" 2>/dev/null) || continue
-		case "$_l" in socket:*) ;; *) continue ;; esac
-		_i=${_l#socket:[}
-		_i=${_i%]}
-		_h=$(awk -v i="$_i" '$10 == i { n = split($2, a, ":"); print a[n] }' \
-		    /proc/net/udp /proc/net/udp6 2>/dev/null | head -n 1)
-		[ -n "$_h" ] && { printf '%d\n' "0x$_h"; return 0; }
-	done
-	return 1
-}
 # stat_of FILE KEY: a counter of a stats file (the speakers', tests/impair's)
 stat_of() { awk -v k="$2" '$1==k{print $2}' "$1" 2>/dev/null; }
 speaker_conf() {

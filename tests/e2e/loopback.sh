@@ -15,6 +15,21 @@ wait_until() {
 	return 1
 }
 
+# box_port PID: the UDP port a box's socket is bound to (what an attacker
+# on its network sees), from /proc
+box_port() {
+	for _f in /proc/"$1"/fd/*; do
+		_l=$(readlink "$_f" 2>/dev/null) || continue
+		case "$_l" in socket:*) ;; *) continue ;; esac
+		_i=${_l#socket:[}
+		_i=${_i%]}
+		_h=$(awk -v i="$_i" '$10 == i { n = split($2, a, ":"); print a[n] }' \
+		    /proc/net/udp /proc/net/udp6 2>/dev/null | head -n 1)
+		[ -n "$_h" ] && { printf '%d\n' "0x$_h"; return 0; }
+	done
+	return 1
+}
+
 # loopback_conf STATE UDP_PORT OFFLINE_SECONDS ENROLL_BIND [DALABAD_LINES
 # [BROADCAST_LINES]]: a configuration on stdout, every listener on
 # 127.0.0.1 (enrolment on ENROLL_BIND, which may be "off"), the API and
