@@ -57,8 +57,8 @@ rx_main(void *arg)
 			ssize_t m;
 			while ((m = recv(r->fds[at], buf, sizeof(buf),
 			    MSG_DONTWAIT)) > 0) {
-				if (buf[0] == 0x90)
-					r->got++;
+				if (m >= 12 && (buf[0] & 0xC0) == 0x80)
+					r->got++;	/* RTP: audio */
 				else
 					bcast_ctl_cookie(buf, (size_t)m, at + 1,
 					    r->cookies[at]);

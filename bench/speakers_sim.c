@@ -191,7 +191,7 @@ main(int argc, char **argv)
 			ssize_t m;
 			int k2;
 			while ((m = recv(fds[idx], buf, sizeof(buf), 0)) > 0) {
-				if (buf[0] == 0x90) {
+				if (m >= 12 && (buf[0] & 0xC0) == 0x80) {	/* RTP */
 					got[idx]++;
 					total++;
 					if (confirm)
