@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The wire protocol's version: boxes and servers of different ones cannot
- * hear each other (each logs what it hears from the other). */
+/* The wire protocol's version: boxes and servers of others cannot hear
+ * each other (each logs what it hears from the other). */
 #define BCAST_PROTOCOL "0.4"
 #define BCAST_RATE 48000		/* RTP clock and PCM rate */
 #define BCAST_FRAME_MS 60
@@ -97,21 +97,12 @@ struct bcast_audio {
 int bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk,
     uint8_t *buf, size_t cap);
 
-/*
- * The ticket: a cheap filter in front of the signature. Verifying an
- * Ed25519 signature costs a box's CPU ~60 µs (more on a small board), so
- * a flood of well-shaped packets with bad signatures could crowd out the
- * genuine ones. Each packet a box is sent carries, in its RTP padding
- * (not signed: the same signed packet goes to every box), 4 bytes of a
- * SipHash-2-4 of the whole packet under a key only that box and the
- * server hold (derived from the box's enrolment key). A box checks it
- * first, in well under a microsecond, and verifies the signature only of
- * packets that pass. A forger guesses it once in 2^32 tries (each win
- * buys one signature check); someone who sniffs the link can only send
- * again, byte for byte, what the server sent (the first copy verifies,
- * the rest are replays, refused unverified). The ticket decides nothing else: authenticity is still
- * the signature's. 4 bytes, not 8: the stream stays within 32 kb/s.
- */
+/* The ticket: a cheap filter in front of the signature (broadcaster/
+ * README.md). Each packet a box is sent carries in its RTP padding (not
+ * signed: one signed packet goes to every box) 4 bytes of SipHash-2-4 of
+ * the whole packet under a key only that box and the server hold; the
+ * box checks it, in well under a microsecond, before it spends ~60 µs on
+ * the signature. Authenticity is still the signature's. */
 #define BCAST_TICKET_LEN 4
 #define BCAST_TICKET_KEY_LEN 16
 /* RTP padding (RFC 3550 5.1): the ticket, then the padding's length. */
@@ -149,9 +140,8 @@ const char *bcast_verdict_name(enum bcast_verdict v);
  * Never reads past len. */
 enum bcast_verdict bcast_audio_parse(const uint8_t *buf, size_t len,
     const uint8_t *pk, struct bcast_audio *a);
-/* The same without the signature: for the checks a box makes before it
- * spends a verification (a->* are not to be trusted yet), and for
- * simulators. */
+/* The same without the signature (a->* not to be trusted yet): for a
+ * box's checks before it verifies, and for simulators. */
 enum bcast_verdict bcast_audio_peek(const uint8_t *buf, size_t len,
     struct bcast_audio *a);
 /* The signature alone, of a packet bcast_audio_peek took. */
@@ -324,9 +314,8 @@ enum bcast_verdict bcast_reply_parse(const uint8_t *buf, size_t len,
     const uint8_t *pk, const uint8_t tkey[BCAST_TICKET_KEY_LEN],
     struct bcast_reply *r);
 
-/* A reply's speaker id and HELLO counter, NOT verified: a box compares
- * them with its last HELLO before it spends a signature check. 0, or -1
- * if buf is not reply-shaped. */
+/* A reply's speaker id and HELLO counter, NOT verified (a box's check
+ * before the signature's). 0, or -1 if buf is not reply-shaped. */
 int bcast_reply_peek(const uint8_t *buf, size_t len, uint32_t *id,
     uint64_t *counter);
 
@@ -415,9 +404,8 @@ struct bcast_speaker_info {
 	int64_t last_heard_us;		/* server clock; 0 if never */
 	char addr[64];
 	struct bcast_status st;
-	/* A stream covering its zone has been on the air long enough that
-	 * the box should say it plays it (BCAST_DUE_AFTER_MS past its first
-	 * audio): online, due and not playing is a box that fails silently. */
+	/* It should say it plays: a stream covering its zone is on the air
+	 * BCAST_DUE_AFTER_MS past its first audio, and it said HELLO since. */
 	bool due;
 };
 #define BCAST_DUE_AFTER_MS 3000

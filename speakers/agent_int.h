@@ -1,6 +1,7 @@
 /*
  * agent_int.h — speakers/: the agent's state, shared by agent.c (the loop,
- * the audio path) and hello.c (the HELLO exchange and the server clock).
+ * the audio path), hello.c (the HELLO exchange and the server clock) and
+ * report.c (its stats file and log summary).
  * Private to speakers/.
  */
 #ifndef DALABA_AGENT_INT_H
@@ -118,6 +119,10 @@ struct agent {
 	int16_t pcm[BCAST_FRAME_SAMPLES];
 	FILE *trace;
 };
+
+/* report.c */
+void agent_write_stats(const struct agent *a);
+void agent_log_summary(struct agent *a);
 
 /* hello.c */
 void agent_send_hello(struct agent *a, int64_t now);
