@@ -15,20 +15,8 @@ dalabad_conf >d.conf
 start_dalabad d.conf d.log
 "$DALABA" zone add 110101001 城关镇 --quiet 00:00-00:00 >/dev/null
 "$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
-# enrol_proxied ID: the real enrolment (daemon.sh's enrol, without
-# starting the agent), then the box's configuration pointed at the proxy
-enrol_proxied() {
-	"$DALABA" speaker add "$1" --zone 110101001001 --name "test $1" \
-	    >"add$1.out" || return 1
-	_url=$(awk '/--enroll/ { print $3 }' "add$1.out")
-	_tok=$(awk '/--enroll/ { print $4 }' "add$1.out")
-	_fp=$(awk '/--enroll/ { print $5 }' "add$1.out")
-	"$SPK" --enroll "$_url" "$_tok" "$_fp" -c "spk$1.conf" -o "wav:$TMP/out$1.wav" \
-	    2>"enrol$1.err" || return 1
-	sed -i "s/^port = .*/port = $PPORT/" "spk$1.conf"
-	printf '[agent]\nhello_ms = 300\n' >>"spk$1.conf"
-}
-check "speakers 1 and 2 enrolled" all enrol_proxied 1 -and enrol_proxied 2
+check "speakers 1 and 2 enrolled" all enrol_at 1 $PPORT spk1.conf \
+    -and enrol_at 2 $PPORT spk2.conf
 echo 'retransmit = no' >>spk2.conf
 "$IMPAIR" $PPORT $UDP_PORT 150 10 20 80 0 ${SEED:-5} >impair.txt &
 IP=$!

@@ -15,16 +15,8 @@ start_dalabad d.conf d.log
 "$DALABA" zone add 110101001001 东村 --quiet 00:00-00:00 >/dev/null
 printf "village-pass-1\n" | "$DALABA" user add cun --role village --zone 110101001001 --password-stdin >/dev/null
 mkdir box1 box2
-# enrol_in ID PORT: the real enrolment into boxID/, pointed at PORT
-enrol_in() {
-	"$DALABA" speaker add "$1" --zone 110101001001 --name "喇叭$1" \
-	    >"add$1.out" || return 1
-	"$SPK" --enroll $(awk '/--enroll/ { print $3, $4, $5 }' "add$1.out") \
-	    -c "box$1/speaker.conf" -o "wav:$TMP/out$1.wav" 2>"enrol$1.err" || return 1
-	sed -i "s/^port = .*/port = $2/" "box$1/speaker.conf"
-	printf '[agent]\nhello_ms = 300\n' >>"box$1/speaker.conf"
-}
-check "two boxes enrolled" all enrol_in 1 $UDP_PORT -and enrol_in 2 $PPORT
+check "two boxes enrolled" all enrol_at 1 $UDP_PORT box1/speaker.conf \
+    -and enrol_at 2 $PPORT box2/speaker.conf
 "$IMPAIR" $PPORT $UDP_PORT 120 100 0 0 0 7 >impair.txt &
 IP=$!
 "$SPK" -c box1/speaker.conf --stats spk1.stats 2>spk1.err & SPK_1=$!

@@ -47,6 +47,17 @@ enrol() {
 	eval "SPK_$1=\$!"
 }
 
+# enrol_at ID PORT CONF: the real enrolment (as enrol, without starting the
+# agent) into CONF, its server port set to PORT (a proxy's, or dalabad's)
+enrol_at() {
+	"$DALABA" speaker add "$1" --zone 110101001001 --name "test $1" \
+	    >"add$1.out" || return 1
+	"$SPK" --enroll $(awk '/--enroll/ { print $3, $4, $5 }' "add$1.out") \
+	    -c "$3" -o "wav:$TMP/out$1.wav" 2>"enrol$1.err" || return 1
+	sed -i "s/^port = .*/port = $2/" "$3"
+	printf '[agent]\nhello_ms = 300\n' >>"$3"
+}
+
 # stat ID NAME: a counter from a speaker's stats file
 stat() { awk -v k="$2" '$1 == k { print $2 }' "spk$1.stats" 2>/dev/null; }
 
