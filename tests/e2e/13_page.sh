@@ -26,6 +26,10 @@ N1=$(notice_id n1.out)
 check "the township notice goes on the air" wait_until 30 on_air "$N1"
 both_play() { [ "$(q "SELECT sum(confirmed) FROM broadcast_speakers WHERE broadcast_id = (SELECT min(id) FROM broadcasts WHERE notice_id = $N1)")" = 2 ]; }
 check "both villages play it" wait_until 10 both_play
+# The stats files are rewritten twice a second: a confirmation can reach the
+# store before the box's file says it plays, and a count read then is one short.
+stats_play() { [ "$(stat 1 playing)" = 1 ] && [ "$(stat 2 playing)" = 1 ]; }
+check "both boxes' stats files show the stream playing" wait_until 5 stats_play
 s1=$(stat 1 streams); s2=$(stat 2 streams)
 "$DALABA" page --zone 110101001001 --repeat 1 --wait 10 \
     "东村村民请注意：河水上涨，请立即转移到村委会。" >p1.out 2>p1.err
