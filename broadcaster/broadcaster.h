@@ -3,27 +3,12 @@
  * the wire protocol both ends share (speakers/ links this module for
  * parsing and verifying; it has no GLib in it), and the one WAV header
  * layout (tts/, speakers/ and dalaba-broadcast all link this module).
- *
- * AUDIO PACKETS are plain RTP (RFC 3550) carrying Opus (RFC 7587, 48 kHz
- * clock, PT 96), so a standard receiver can play them, with one RFC 8285
- * two-byte header extension block holding two elements:
- *   id 1, 24 bytes: presentation time (server clock, µs), target zone
- *        (code as an integer and its digit count), priority, flags,
- *        volume, and the high 32 bits of the extended sequence number;
- *   id 2, 64 bytes: Ed25519 signature by the server over the whole packet
- *        without this element.
- * 60 ms frames keep the wire rate with one signature per packet at or
- * under 32 kb/s: 20 IP + 8 UDP + 12 RTP + 96 extension = 136 bytes of
- * overhead, 16.7 packets/s, 18.1 kb/s, leaving 13 kb/s for wideband Opus.
- *
- * CONTROL PACKETS start with "DLB": a speaker's HELLO/heartbeat ('H'),
- * authenticated with its own key (HMAC-SHA-256), carrying its status and
- * an NTP-style send time; the server's reply ('R') echoes it with the
- * server's receive and send times, signed with the server key. A speaker
- * missing audio packets asks for them again with a NACK ('N'), also
- * authenticated with its key; the server resends the very packets it
- * signed, from a short history, to the address the speaker's HELLOs
- * come from, within a budget per speaker and in total.
+ * The protocol, packet by packet, is written up in broadcaster/README.md:
+ * audio is plain RTP (RFC 3550) with Opus (RFC 7587, PT 96) and one RFC
+ * 8285 extension block (presentation time, zone, class, flags, volume; the
+ * server's Ed25519 signature), 60 ms a packet to stay under 32 kb/s;
+ * control packets start with "DLB": HELLO, reply, challenge, NACK, carry
+ * report and revoke.
  */
 #ifndef DALABA_BROADCASTER_H
 #define DALABA_BROADCASTER_H
@@ -57,6 +42,7 @@ enum bcast_priority {
 
 #define BCAST_FLAG_START 0x01		/* first packet of a stream */
 #define BCAST_FLAG_END 0x02		/* last packet of a stream */
+#define BCAST_FLAG_CARRY 0x04		/* of an item sent ahead of its slot */
 #define BCAST_VOLUME_DEFAULT 0xFF	/* the speaker keeps its own */
 
 /* ---- zones ------------------------------------------------------------------ */
@@ -463,6 +449,75 @@ void bcast_server_rtx_stats(struct bcast_server *s, struct bcast_rtx_stats *out)
 void bcast_server_drain(struct bcast_server *s);
 /* CPU time the sender thread has used, µs (for monitoring and benchmarks). */
 int64_t bcast_server_sender_cpu_us(struct bcast_server *s);
+
+/* ---- store and forward (carry.c, carry_wire.c) ------------------------------------------ */
+
+/*
+ * A scheduled item is carried to the boxes of its zone ahead of its slot:
+ * its signed packets (BCAST_FLAG_CARRY, presentation times at the slot),
+ * paced under the live audio, until each box reports it holds them all.
+ * A box cut off at the slot airs its copy by its own clock. Box to
+ * server, a CARRY REPORT ("DLBA", HMAC with the box's key, its own
+ * counter): held, aired from its copy, or forgotten. Server to box, a
+ * REVOKE ("DLBX", signed once, the box's ticket after it): forget the
+ * item (cancelled, replaced, or its airing recorded).
+ */
+enum bcast_carry_kind {
+	BCAST_CARRY_HELD = 1,		/* every packet of the item is stored */
+	BCAST_CARRY_AIRED = 2,		/* aired from the box's copy */
+	BCAST_CARRY_FORGOTTEN = 3,	/* revoked: gone from the box */
+};
+struct bcast_carry_report {
+	uint32_t speaker_id;
+	uint64_t counter;		/* strictly increasing, its own */
+	uint32_t ssrc;			/* the item */
+	uint8_t kind;
+	uint32_t held;			/* packets stored */
+	int64_t aired_pts;		/* AIRED: first frame aired, wire clock */
+	uint32_t played;		/* AIRED: frames played from the copy */
+};
+#define BCAST_CREPORT_LEN 72
+#define BCAST_REVOKE_SIGNED 12		/* "DLBX", ssrc, reason, 3 zero bytes */
+#define BCAST_REVOKE_LEN (BCAST_REVOKE_SIGNED + BCAST_SIG_LEN + BCAST_TICKET_LEN)
+enum { BCAST_REVOKE_CANCELLED = 1, BCAST_REVOKE_DONE = 2 };
+
+int bcast_creport_pack(const struct bcast_carry_report *r, const uint8_t *key,
+    uint8_t *buf, size_t cap);
+int bcast_creport_peek_id(const uint8_t *buf, size_t len, uint32_t *id);
+enum bcast_verdict bcast_creport_parse(const uint8_t *buf, size_t len,
+    const uint8_t *key, struct bcast_carry_report *r);
+/* Sign a revoke into buf (BCAST_REVOKE_LEN; its ticket left zero). */
+void bcast_revoke_sign(uint32_t ssrc, int reason, const uint8_t *sk,
+    uint8_t buf[BCAST_REVOKE_LEN]);
+/* The ticket first (unless tkey is NULL), then the signature. */
+enum bcast_verdict bcast_revoke_parse(const uint8_t *buf, size_t len,
+    const uint8_t *pk, const uint8_t tkey[BCAST_TICKET_KEY_LEN],
+    uint32_t *ssrc, int *reason);
+
+/* Carry PCM (48 kHz mono) to the boxes of zone, to be heard from pts_us
+ * (the wire's clock) on. Encodes it all (in the caller's thread) into
+ * signed packets kept until the item has aired. 0 with *ssrc, or -1. */
+int bcast_carry_new(struct bcast_server *s, const char *zone,
+    enum bcast_priority prio, int volume, int64_t pts_us, const int16_t *pcm,
+    size_t frames, uint32_t *ssrc, char *err, size_t errlen);
+/* Forget an item, the boxes told until each confirms. A carry the server
+ * lost (a restart) is revoked by its zone and end all the same. */
+void bcast_carry_revoke(struct bcast_server *s, uint32_t ssrc, const char *zone,
+    int64_t end_pts_us, int reason);
+/* How many boxes said they hold the item (-1: not carried here). */
+int bcast_carry_held(struct bcast_server *s, uint32_t ssrc);
+/* The AIRED reports taken since the last call, up to max. */
+size_t bcast_carry_reports(struct bcast_server *s,
+    struct bcast_carry_report *out, size_t max);
+/* The live airing of a carried item: a stream (closed or cancelled as
+ * any other) that sends the carried packets themselves, so a box holding
+ * them hears one stream, live or from its copy. NULL if not carried here
+ * or too late to start on time (then encode afresh). */
+struct bcast_stream *bcast_stream_open_carried(struct bcast_server *s,
+    uint32_t ssrc, int volume, int delay_ms, char *err, size_t errlen);
+/* Queue its packets at their times (blocks as bcast_stream_write);
+ * -1 if cancelled or revoked. Then bcast_stream_close. */
+int bcast_stream_send_carried(struct bcast_stream *st);
 
 /* ---- enrolment ----------------------------------------------------------------------- */
 

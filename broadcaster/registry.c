@@ -330,6 +330,10 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 		rtx_handle_nack(s, buf, len, id);
 		return;
 	}
+	if (bcast_creport_peek_id(buf, len, &id) == 0) {
+		carry_handle_report(s, buf, len, id);
+		return;
+	}
 	if (bcast_hello_peek_id(buf, len, &id) != 0) {
 		/* A box of an older version (its HELLO was 108 bytes before
 		 * 0.4): nothing it says can be taken, and it could not play

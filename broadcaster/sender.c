@@ -204,7 +204,8 @@ bcast_stream_close(struct bcast_stream *st)
 	pthread_mutex_lock(&s->lock);
 	memset(st->pcm + st->npcm, 0,
 	    (BCAST_FRAME_SAMPLES - st->npcm) * sizeof(int16_t));
-	rc = queue_frame(st, BCAST_FLAG_END);
+	/* A carried item's last packet is its END already. */
+	rc = st->ended ? 0 : queue_frame(st, BCAST_FLAG_END);
 	while (rc == 0 && st->qcount > 0 && !s->stop)
 		pthread_cond_wait(&s->cond, &s->lock);
 	unlink_and_free(st);	/* unlocks */

@@ -106,6 +106,16 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the sender thread");
 		goto fail;
 	}
+	if (carry_start(s) != 0) {
+		s->stop = 1;
+		pthread_mutex_lock(&s->lock);
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->rx, NULL);
+		pthread_join(s->tx, NULL);
+		snprintf(err, errlen, "cannot start the carrier thread");
+		goto fail;
+	}
 	s->threads = 1;
 	return s;
 fail:
@@ -131,7 +141,9 @@ bcast_server_free(struct bcast_server *s)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->rx, NULL);
 		pthread_join(s->tx, NULL);
+		pthread_join(s->cx, NULL);
 	}
+	carry_stop(s);
 	close(s->fd);
 	timeline_close(s);
 	while (s->hist) {

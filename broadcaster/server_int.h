@@ -71,11 +71,46 @@ struct spk_entry {
 	int64_t challenge_s;		/* challenges sent in this second */
 	int challenges;
 	uint64_t last_nack_counter;	/* NACKs are counted apart from HELLOs */
+	uint64_t last_report_counter;	/* and carry reports (carry.c) too */
 	struct rtx_bucket rtx;		/* its share of resent packets */
 	int64_t last_heard_us;		/* server clock */
 	int64_t last_heard_mono;	/* for the offline timeout */
 	struct bcast_status st;
 };
+
+/* carry.c: an item sent ahead of its slot, and the server's list of them.
+ * The carrier thread alone frees one. */
+#define CARRY_REPORT_QUEUE 4096		/* boxes' AIRED reports not yet taken */
+enum { BOX_WANTS = 0, BOX_HOLDS = 1, BOX_FORGOT = 2 };
+
+struct carry {
+	struct carry *next;
+	uint32_t ssrc;
+	struct bcast_zone zone;
+	enum bcast_priority prio;
+	int64_t first_pts, end_pts;	/* the wire's clock */
+	size_t npkt, cursor;
+	uint16_t *len;			/* npkt of them */
+	uint8_t **pkt;			/* into one block */
+	uint8_t *block;
+	size_t bytes;
+	uint8_t *box;			/* per registry index */
+	size_t nbox;
+	int64_t next_pass_mono;
+	int revoked;
+	int64_t next_revoke_mono;
+	uint8_t revoke[BCAST_REVOKE_LEN];
+};
+
+struct carry_state {
+	struct carry *list;
+	size_t bytes;
+	struct bcast_carry_report q[CARRY_REPORT_QUEUE];
+	size_t qn;
+};
+
+/* Lock held. */
+struct carry *carry_find(struct bcast_server *s, uint32_t ssrc);
 
 struct queued_pkt {
 	int64_t due_mono;
@@ -105,6 +140,7 @@ struct bcast_stream {
 	struct queued_pkt q[STREAM_QUEUE];
 	size_t qhead, qcount;
 	int ended;			/* the END packet is queued */
+	struct carry *carried;		/* its frames are this item's (carry.c) */
 	int cancelled;
 	int sending;			/* the sender is between batches of one of
 					 * its packets, the lock dropped: it must
@@ -155,8 +191,9 @@ struct bcast_server {
 	int64_t old_hello_logged;	/* when an older box's HELLO was named */
 	uint8_t cookie_secret[32];	/* addresses' cookies; new each start */
 	uint32_t next_ssrc;
+	struct carry_state *carry;	/* carry.c: items sent ahead of their slot */
 	volatile int stop;
-	pthread_t rx, tx;
+	pthread_t rx, tx, cx;
 	int threads;
 };
 
@@ -177,6 +214,11 @@ void timeline_open(struct bcast_server *s, const char *path);
 /* (called for each packet as it is sent, lock held) */
 void timeline_sent(struct bcast_server *s, int64_t pts);
 void timeline_close(struct bcast_server *s);
+/* carry.c: the carrier thread; a box's carry report (lock not held). */
+int carry_start(struct bcast_server *s);
+void carry_stop(struct bcast_server *s);	/* after joining cx */
+void carry_handle_report(struct bcast_server *s, const uint8_t *buf,
+    size_t len, uint32_t id);
 /* sender.c */
 void *sender_main(void *arg);
 /* Does a stream of a higher priority than prio cover zone z? Lock held. */

@@ -1,6 +1,7 @@
 /*
  * fuzz_packet.c — libFuzzer target for everything a speaker or the server
- * reads off the network: audio packets, HELLOs, replies and NACKs. Any bytes in:
+ * reads off the network: audio packets, HELLOs, replies, NACKs, carry
+ * reports and revokes. Any bytes in:
  * a verdict out, never a crash or an overread, and never BCAST_OK without
  * the key that signed it (the fuzzer does not have it).
  */
@@ -53,6 +54,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)bcast_nack_peek_id(data, size, &id);
 	if (bcast_nack_parse(data, size, key, &n) == BCAST_OK)
 		abort();
+	struct bcast_carry_report cr;
+	uint32_t ssrc;
+	int reason;
+	(void)bcast_creport_peek_id(data, size, &id);
+	if (bcast_creport_parse(data, size, key, &cr) == BCAST_OK ||
+	    bcast_revoke_parse(data, size, pk, NULL, &ssrc, &reason) == BCAST_OK ||
+	    bcast_revoke_parse(data, size, pk, tk, &ssrc, &reason) == BCAST_OK)
+		abort();
+	/* A report with a valid MAC: only the kinds there are pass. */
+	if (size == BCAST_CREPORT_LEN && memcmp(data, "DLBA", 4) == 0) {
+		uint8_t pkt[BCAST_CREPORT_LEN];
+		memcpy(pkt, data, size);
+		crypto_auth_hmacsha256(pkt + BCAST_CREPORT_LEN - 32, pkt,
+		    BCAST_CREPORT_LEN - 32, key);
+		if (bcast_creport_parse(pkt, size, key, &cr) == BCAST_OK &&
+		    (cr.kind < BCAST_CARRY_HELD || cr.kind > BCAST_CARRY_FORGOTTEN))
+			abort();
+	}
 	/* A NACK with a valid MAC: the parse after it must stay in bounds
 	 * and refuse a span past the 48-bit sequence space. */
 	if (size == BCAST_NACK_LEN && memcmp(data, "DLBN", 4) == 0) {

@@ -267,6 +267,67 @@ test_nack(void)
 	    "a NACK past the 48-bit sequence space is refused");
 }
 
+/* Store and forward's two messages (carry_wire.c). */
+static void
+test_carry(void)
+{
+	uint8_t key[BCAST_SPEAKER_KEY_LEN], other[BCAST_SPEAKER_KEY_LEN];
+	uint8_t tkey[BCAST_TICKET_KEY_LEN], tkey2[BCAST_TICKET_KEY_LEN];
+	uint8_t buf[BCAST_REVOKE_LEN + BCAST_CREPORT_LEN], h[crypto_shorthash_BYTES];
+	struct bcast_carry_report r = { .speaker_id = 7, .counter = 99,
+	    .ssrc = 0xabcdef01, .kind = BCAST_CARRY_AIRED, .held = 213,
+	    .aired_pts = 1796216220300000LL, .played = 213 }, got;
+	uint32_t id, ssrc;
+	int reason;
+
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(other, sizeof(other));
+	bcast_ticket_key(key, tkey);
+	bcast_ticket_key(other, tkey2);
+	CHECK(bcast_creport_pack(&r, key, buf, sizeof(buf)) == BCAST_CREPORT_LEN,
+	    "a carry report packs");
+	CHECK(bcast_creport_peek_id(buf, BCAST_CREPORT_LEN, &id) == 0 && id == 7,
+	    "its speaker id is read before its MAC");
+	CHECK(bcast_creport_parse(buf, BCAST_CREPORT_LEN, key, &got) == BCAST_OK &&
+	    got.ssrc == r.ssrc && got.kind == r.kind && got.held == 213 &&
+	    got.aired_pts == r.aired_pts && got.played == 213 &&
+	    got.counter == 99, "and parses back to what was packed");
+	CHECK(bcast_creport_parse(buf, BCAST_CREPORT_LEN, other, &got) ==
+	    BCAST_BAD_SIGNATURE, "another box's key does not verify it");
+	buf[20] = BCAST_CARRY_HELD;
+	CHECK(bcast_creport_parse(buf, BCAST_CREPORT_LEN, key, &got) ==
+	    BCAST_BAD_SIGNATURE, "a kind changed on the way is refused");
+	CHECK(bcast_creport_parse(buf, BCAST_CREPORT_LEN - 1, key, &got) ==
+	    BCAST_BAD_FORMAT && bcast_creport_peek_id(buf, 10, &id) == -1,
+	    "a short one is not a report");
+	r.kind = 9;
+	bcast_creport_pack(&r, key, buf, sizeof(buf));
+	CHECK(bcast_creport_parse(buf, BCAST_CREPORT_LEN, key, &got) ==
+	    BCAST_BAD_FORMAT, "an unknown kind is refused, MAC or not");
+
+	bcast_revoke_sign(0x01020304, BCAST_REVOKE_CANCELLED, sk, buf);
+	crypto_shorthash(h, buf, BCAST_REVOKE_SIGNED + BCAST_SIG_LEN, tkey);
+	memcpy(buf + BCAST_REVOKE_SIGNED + BCAST_SIG_LEN, h, BCAST_TICKET_LEN);
+	CHECK(bcast_revoke_parse(buf, BCAST_REVOKE_LEN, pk, tkey, &ssrc,
+	    &reason) == BCAST_OK && ssrc == 0x01020304 &&
+	    reason == BCAST_REVOKE_CANCELLED, "a revoke with its box's ticket "
+	    "verifies");
+	CHECK(bcast_revoke_parse(buf, BCAST_REVOKE_LEN, pk, tkey2, &ssrc,
+	    &reason) == BCAST_BAD_TICKET, "another box's ticket is refused "
+	    "before the signature");
+	CHECK(bcast_revoke_parse(buf, BCAST_REVOKE_LEN, pk2, NULL, &ssrc,
+	    &reason) == BCAST_BAD_SIGNATURE, "another server's key does not "
+	    "verify it");
+	buf[7] ^= 1;	/* another item, the ticket made again to fit */
+	crypto_shorthash(h, buf, BCAST_REVOKE_SIGNED + BCAST_SIG_LEN, tkey);
+	memcpy(buf + BCAST_REVOKE_SIGNED + BCAST_SIG_LEN, h, BCAST_TICKET_LEN);
+	CHECK(bcast_revoke_parse(buf, BCAST_REVOKE_LEN, pk, tkey, &ssrc,
+	    &reason) == BCAST_BAD_SIGNATURE, "a revoke moved to another item "
+	    "is refused: the ticket is no signature");
+	CHECK(bcast_revoke_parse(buf, BCAST_REVOKE_LEN - 1, pk, NULL, &ssrc,
+	    &reason) == BCAST_BAD_FORMAT, "a short revoke is refused");
+}
+
 static void
 test_hex(void)
 {
@@ -293,6 +354,7 @@ main(void)
 	test_audio();
 	test_control();
 	test_nack();
+	test_carry();
 	test_hex();
 	return t_done();
 }
