@@ -54,8 +54,8 @@ open_socket(struct agent *a, char *err, size_t errlen)
 
 /* over: it ended (END, or pre-empted): its late packets must not start
  * it again. 0: given up on after a long silence; it may still come back. */
-static void
-end_stream(struct agent *a, int over)
+void
+agent_end_stream(struct agent *a, int over)
 {
 	dlog(LOG_INFO, "stream %08x (class %u) over: %llu frames played",
 	    a->ssrc, a->prio, (unsigned long long)(a->k.played -
@@ -97,6 +97,12 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		v = BCAST_BAD_TICKET;
 	if (v == BCAST_OK && !a->synced)
 		v = BCAST_STALE;	/* no clock yet: cannot judge its time */
+	if (v == BCAST_OK && (p.flags & BCAST_FLAG_CARRY)) {
+		/* Sent ahead of its slot: kept (carry.c), and played too if
+		 * its time has come (a live airing sends the same packets). */
+		if (carry_take(a, buf, len, &p, now) != 0)
+			return;
+	}
 	if (v == BCAST_OK) {
 		int64_t srv_now = now + a->offset_us;
 		if (p.pts_us < srv_now - WINDOW_PAST_US ||
@@ -124,6 +130,16 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		a->k.dropped[v]++;
 		return;
 	}
+	agent_take(a, &p, now);
+}
+
+/* A verified packet (live, or from the box's copy of a carried item)
+ * into the jitter buffer. */
+void
+agent_take(struct agent *a, const struct bcast_audio *pp, int64_t now)
+{
+	struct bcast_audio p = *pp;
+
 	if (p.opus_len > BCAST_MAX_OPUS) {
 		a->k.dropped[BCAST_BAD_FORMAT]++;
 		return;
@@ -149,7 +165,7 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		if (a->active) {
 			dlog(LOG_NOTICE, "stream %08x (class %u) pre-empts %08x",
 			    p.ssrc, p.priority, a->ssrc);
-			end_stream(a, 1);
+			agent_end_stream(a, 1);
 		}
 		a->active = 1;
 		a->ssrc = p.ssrc;
@@ -218,6 +234,8 @@ on_packet(struct agent *a, const uint8_t *buf, size_t n, int64_t t4)
 		agent_on_reply(a, buf, n, t4);
 	else if (n >= 4 && memcmp(buf, "DLBC", 4) == 0)
 		agent_on_challenge(a, buf, n, t4);
+	else if (n >= 4 && memcmp(buf, "DLBX", 4) == 0)
+		carry_on_revoke(a, buf, n, t4);
 	else
 		on_audio(a, buf, n, t4);
 }
@@ -332,7 +350,7 @@ play_due(struct agent *a, int64_t now)
 			 * the stream to come back (no END yet), silent, and
 			 * say so in the next heartbeat. */
 			if (now - a->last_rx_mono > STREAM_GIVEUP_US) {
-				end_stream(a, 0);
+				agent_end_stream(a, 0);
 				break;
 			}
 			if (!a->stalled) {
@@ -408,7 +426,7 @@ play_due(struct agent *a, int64_t now)
 		a->next_seq++;
 		a->next_pts += FRAME_US;
 		if (flags & BCAST_FLAG_END)
-			end_stream(a, 1);
+			agent_end_stream(a, 1);
 	}
 	return -1;
 }
@@ -437,7 +455,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		snprintf(err, errlen, "zone \"%s\" is not a division code", c->zone);
 		goto out;
 	}
-	if (open_socket(a, err, errlen) != 0)
+	if (open_socket(a, err, errlen) != 0 || carry_open(a, err, errlen) != 0)
 		goto out;
 	if ((a->out = spk_output_open(c->output, BCAST_RATE, 0, err,
 	    errlen)) == NULL)
@@ -481,9 +499,8 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 		if (a->synced && !a->server_lost &&
 		    now - a->last_reply > 3000LL * c->hello_ms) {
 			a->server_lost = 1;
-			dlog(LOG_WARNING, "no answer from the server for %lld s; "
-			    "still asking", (long long)((now - a->last_reply) /
-			    1000000));
+			dlog(LOG_WARNING, "no answer from the server for %.1f s; "
+			    "still asking", (double)(now - a->last_reply) / 1e6);
 		}
 		if (now >= a->next_summary) {
 			if (a->next_summary)
@@ -494,6 +511,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 			agent_write_stats(a);
 			next_stats = now + 500000;
 		}
+		carry_tick(a, now);
 		int64_t wait = play_due(a, now);
 		amp_tick(a, now);
 		ask_missing(a, now);
@@ -533,6 +551,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 out:
 	amp_close(&a->amp);
 	agent_write_stats(a);
+	carry_close(a);
 	if (a->trace)
 		fclose(a->trace);
 	if (a->dec)

@@ -109,6 +109,8 @@ struct agent {
 	int64_t free_checked;		/* when free_mb was last looked at */
 	uint32_t free_mb;
 
+	struct carried *carried;	/* carry.c: items held for their slot */
+
 	struct spk_counters k;
 	/* What the log has said: a lost server is named once, and what
 	 * was dropped or failed once a minute, not per packet. */
@@ -119,6 +121,27 @@ struct agent {
 	int16_t pcm[BCAST_FRAME_SAMPLES];
 	FILE *trace;
 };
+
+/* agent.c: a verified packet into the jitter buffer; a stream's end
+ * (over: it may not start again). */
+void agent_take(struct agent *a, const struct bcast_audio *p, int64_t now);
+void agent_end_stream(struct agent *a, int over);
+
+/* carry.c: store and forward. carry_take keeps a verified-shape carried
+ * packet (checking its signature) and returns 0 if it is also to be
+ * played now, 1 if not (kept, or refused and counted). */
+int carry_open(struct agent *a, char *err, size_t errlen);
+void carry_close(struct agent *a);
+int carry_take(struct agent *a, const uint8_t *buf, size_t len,
+    const struct bcast_audio *p, int64_t now);
+void carry_on_revoke(struct agent *a, const uint8_t *buf, size_t len,
+    int64_t now);
+/* Air a held item whose slot has come while cut off; report; expire. */
+void carry_tick(struct agent *a, int64_t now);
+/* The server clock, for a box restarted while cut off. */
+void carry_clock_save(struct agent *a);
+/* Counters for the stats file. */
+void carry_stats(const struct agent *a, FILE *f);
 
 /* report.c */
 void agent_write_stats(const struct agent *a);

@@ -26,6 +26,7 @@ spk_config_default(struct spk_config *c)
 	c->emergency_volume = -1;
 	c->hello_ms = 2000;
 	c->retransmit = 1;
+	c->carry_mb = 64;
 	c->amp_preroll_ms = 300;
 	c->amp_hold_ms = 5000;
 }
@@ -143,6 +144,12 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v,
 			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 				return 0;
 			c->retransmit = strcmp(v, "yes") == 0;
+			return 1;
+		}
+		if (strcmp(k, "carry_mb") == 0) {
+			if (!int_in(v, 0, 4096, &n))
+				return 0;
+			c->carry_mb = (int)n;
 			return 1;
 		}
 	} else if (strcmp(sec, "amplifier") == 0) {
@@ -358,7 +365,7 @@ spk_config_write(FILE *f, const struct spk_config *c)
 	if (c->emergency_volume != def.emergency_volume)
 		fprintf(f, "emergency_volume = %d\n", c->emergency_volume);
 	if (c->hello_ms != def.hello_ms || c->stats[0] != '\0' ||
-	    c->retransmit != def.retransmit)
+	    c->retransmit != def.retransmit || c->carry_mb != def.carry_mb)
 		fprintf(f, "[agent]\n");
 	if (c->hello_ms != def.hello_ms)
 		fprintf(f, "hello_ms = %d\n", c->hello_ms);
@@ -366,6 +373,8 @@ spk_config_write(FILE *f, const struct spk_config *c)
 		fprintf(f, "stats = %s\n", c->stats);
 	if (c->retransmit != def.retransmit)
 		fprintf(f, "retransmit = %s\n", c->retransmit ? "yes" : "no");
+	if (c->carry_mb != def.carry_mb)
+		fprintf(f, "carry_mb = %d\n", c->carry_mb);
 	if (c->amp_command[0] != '\0' || c->amp_preroll_ms != def.amp_preroll_ms ||
 	    c->amp_hold_ms != def.amp_hold_ms || c->amp_hold)
 		fprintf(f, "[amplifier]\n");

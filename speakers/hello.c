@@ -133,7 +133,8 @@ agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 		if (a->cs[i].rtt > a->rtt_max)
 			a->rtt_max = a->cs[i].rtt;
 	}
-	if (!a->synced)
+	if (!a->synced || a->k.replies == 0)
+		/* (synced already: by the clock kept on its storage) */
 		dlog(LOG_NOTICE, "clock synced with the server (round trip %lld "
 		    "ms)", (long long)(rtt / 1000));
 	else if (a->server_lost)

@@ -46,6 +46,7 @@ agent_write_stats(const struct agent *a)
 	    (unsigned long long)a->amp.switches,
 	    (unsigned long long)a->amp.errors,
 	    (unsigned long long)a->k.amp_short_preroll);
+	carry_stats(a, f);
 	fclose(f);
 	rename(tmp, a->c->stats);
 }

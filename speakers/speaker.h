@@ -31,6 +31,8 @@ struct spk_config {
 	char stats[512];		/* write counters here ("" = none) */
 	int retransmit;			/* ask for missing packets again (NACK) */
 	char trace[512];		/* log each frame's play-out ("" = none) */
+	int carry_mb;			/* items held for their slot, at most
+					 * (store and forward); 0: none */
 	/* Where the box keeps its state (its configuration's directory, set
 	 * by the program, not read from the file): its free space goes in
 	 * the heartbeat. "" : not reported. */

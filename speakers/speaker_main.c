@@ -49,7 +49,8 @@ usage(FILE *f)
 "            key = 64 hex digits (this speaker's HELLO key)\n"
 "  [server]  address = HOST, port = 5004, public_key = 64 hex digits\n"
 "  [audio]   output = alsa:default, volume = 80\n"
-"  [agent]   hello_ms = 2000, stats = PATH\n");
+"  [agent]   hello_ms = 2000, stats = PATH, retransmit = yes,\n"
+"            carry_mb = 64 (items kept to air when the link is down)\n");
 }
 
 int
