@@ -77,6 +77,11 @@ static const struct key keys[] = {
 	    "UDP port (0: any free port; enrolled speakers are told which)"),
 	I("broadcast", "delay_ms", delay_ms, 100, 5000, "600",
 	    "play-out delay: jitter allowance, the same for every speaker"),
+	I("broadcast", "carry_ahead", carry, 0, 1, "1",
+	    "1: a routine item rendered ahead of its slot (render_ahead_"
+	    "minutes) is also sent ahead to the loudspeakers of its zone, "
+	    "which air it at its slot from their own copy if their link is "
+	    "down then (断网续播); 0: loudspeakers play only what comes live"),
 	I("broadcast", "offline_seconds", offline_s, 2, 3600, "15",
 	    "a speaker not heard from for this long is offline"),
 	I("pages", "delay_ms", page_delay_ms, 100, 5000, "300",

@@ -27,6 +27,7 @@ struct dalabad_config {
 	int bcast_port;
 	int delay_ms;		/* play-out delay for routine items */
 	int offline_s;		/* a speaker silent this long is offline */
+	int carry;		/* send routine items ahead (store and forward) */
 	int page_delay_ms;	/* play-out delay for emergency pages */
 	int pages_township;	/* township staff may page their township */
 	int page_expires_s;	/* a page's default lifetime */

@@ -239,10 +239,19 @@ airing_go(struct airing *a)
 	}
 	a->stop = STOP_NONE;
 	/* A page airs as it renders until its file is ready. */
-	a->oa = onair_start(a->d->srv, a->it.zone, (enum bcast_priority)a->it.prio,
-	    a->volume, a->page_id ? a->d->cfg.page_delay_ms : a->d->cfg.delay_ms,
-	    a->d->cfg.horn_highpass_hz, a->d->cfg.horn_compress != 0, a->path, a->path[0] ? NULL : a->live,
-	    onair_done, a, err, sizeof(err));
+	uint32_t carried = a->path[0] ? daemon_carry_for(a) : 0;
+	if (carried)	/* the very packets the boxes hold */
+		a->oa = onair_start_carried(a->d->srv, carried, a->it.zone,
+		    (enum bcast_priority)a->it.prio, a->volume, a->d->cfg.delay_ms,
+		    a->d->cfg.horn_highpass_hz, a->d->cfg.horn_compress != 0,
+		    a->path, onair_done, a, err, sizeof(err));
+	else
+		a->oa = onair_start(a->d->srv, a->it.zone,
+		    (enum bcast_priority)a->it.prio, a->volume, a->page_id ?
+		    a->d->cfg.page_delay_ms : a->d->cfg.delay_ms,
+		    a->d->cfg.horn_highpass_hz, a->d->cfg.horn_compress != 0,
+		    a->path, a->path[0] ? NULL : a->live, onair_done, a, err,
+		    sizeof(err));
 	if (a->oa == NULL) {
 		airing_finish(a, "interrupted", err);
 		return;
@@ -482,6 +491,7 @@ daemon_tick(gpointer data)
 		}
 	}
 	act(d, now);
+	daemon_carry_reports(d);
 	/* While a page is on the air its live view counts every tick. */
 	if (daemon_page_on_air(d) ||
 	    g_get_monotonic_time() - d->last_confirm_us >= CONFIRM_EVERY_US) {

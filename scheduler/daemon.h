@@ -74,6 +74,7 @@ struct dalabad {
 	GHashTable *page_ssrc;	/* stream SSRC -> page id, for "playing" */
 	struct storage *storage;	/* the disk: budget, archive, reserve */
 	GHashTable *upcoming;	/* rendered ahead: WAV name -> its slot */
+	GPtrArray *carries;	/* daemon_carry.c: items sent ahead */
 	struct hist page_latency;	/* page issued -> each zone's first audio, s */
 };
 

@@ -36,6 +36,19 @@ bool daemon_page_on_air(struct dalabad *d);
 void daemon_sweep(struct dalabad *d);
 void daemon_archive(struct dalabad *d, const char *wav_path);
 
+/* daemon_carry.c: store and forward. Carry a slot rendered ahead to the
+ * boxes; revoke what is no longer wanted (after the schedules are read);
+ * record what boxes aired from their copies (each tick). */
+void daemon_carry_start(struct dalabad *d);
+void daemon_carry_stop(struct dalabad *d);
+void daemon_carry_ahead(struct dalabad *d, int64_t schedule_id, int64_t slot,
+    int volume, const struct render_job *job);
+void daemon_carry_check(struct dalabad *d);
+void daemon_carry_reports(struct dalabad *d);
+/* The SSRC of what was carried for a's slot and zone, 0 if nothing (or it
+ * was pre-empted since: a re-airing is not at its slot). */
+uint32_t daemon_carry_for(const struct airing *a);
+
 /* Claim the slots of every schedule that are due by now. */
 void daemon_plan(struct dalabad *d, int64_t now);
 /* The periodic tick: plan, act on the air queue, collect confirmations. */

@@ -173,6 +173,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		    "with 多音字 are read by dalaba's own tables and eSpeak NG",
 		    book->path, book->path[0] ? ": " : "", book->error);
 	airq_init(&d->q);
+	daemon_carry_start(d);
 	d->airings = g_ptr_array_new();
 	d->page_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
 	int64_t now = dalabad_now();
@@ -238,6 +239,7 @@ dalabad_stop(struct dalabad *d)
 	if (d->scheds)
 		g_ptr_array_unref(d->scheds);
 	airq_free(&d->q);
+	daemon_carry_stop(d);
 	bcast_server_free(d->srv);
 	storage_free(d->storage);
 	d->storage = NULL;
@@ -272,6 +274,7 @@ dalabad_reload(struct dalabad *d)
 	d->cfg.grace_s = c.grace_s;
 	d->cfg.reair_s = c.reair_s;
 	d->cfg.render_ahead_s = c.render_ahead_s;
+	d->cfg.carry = c.carry;
 	d->cfg.news_timeout_s = c.news_timeout_s;
 	d->cfg.loudness_lufs = c.loudness_lufs;
 	d->cfg.true_peak_dbtp = c.true_peak_dbtp;

@@ -43,11 +43,13 @@ read_schedules(struct dalabad *d, int64_t now)
 	d->scheds = v;
 	d->scheds_dirty = false;
 	d->scheds_read_at = now;
+	daemon_carry_check(d);
 }
 
 struct prerender {
 	struct dalabad *d;
-	int64_t slot;
+	int64_t slot, schedule_id;
+	int volume;
 };
 
 /* A render ahead of its slot: the sweep keeps it until the slot passes. */
@@ -59,9 +61,11 @@ prerender_done(struct render_job *job, void *arg)
 	if (job->rc != 0)
 		dlog(LOG_WARNING, "rendering notice %lld ahead of its slot: %s",
 		    (long long)job->notice.id, job->err);
-	else if (p->d->upcoming)
+	else if (p->d->upcoming) {
 		g_hash_table_insert(p->d->upcoming, g_strdup(daemon_audio_name(
 		    job->path)), g_memdup2(&p->slot, sizeof(p->slot)));
+		daemon_carry_ahead(p->d, p->schedule_id, p->slot, p->volume, job);
+	}
 	g_free(p);
 	render_job_free(job);
 }
@@ -120,6 +124,8 @@ daemon_plan(struct dalabad *d, int64_t now)
 					struct prerender *p = g_new0(struct prerender, 1);
 					p->d = d;
 					p->slot = next;
+					p->schedule_id = e->s.id;
+					p->volume = e->s.volume;
 					struct render_job *job = daemon_job_for(d,
 					    e->s.notice_id, prerender_done, p);
 					if (job)

@@ -17,6 +17,7 @@ struct onair {
 	uint32_t ssrc;
 	char path[512];
 	struct live_pcm *live;
+	bool carried;		/* st sends carried packets: no PCM */
 	struct tts_horn *horn;	/* NULL: no processing */
 	_Atomic int64_t first_audio_us;	/* monotonic; 0 until the first */
 	atomic_int stop;
@@ -80,8 +81,15 @@ static gpointer
 onair_main(gpointer data)
 {
 	struct onair *oa = data;
-	int rc = oa->live ? stream_live(oa) : tts_wav_stream(oa->path,
-	    BCAST_RATE, feed, oa, oa->err, sizeof(oa->err));
+	int rc;
+
+	if (oa->carried) {
+		atomic_store(&oa->first_audio_us, g_get_monotonic_time());
+		rc = bcast_stream_send_carried(oa->st);
+	} else {
+		rc = oa->live ? stream_live(oa) : tts_wav_stream(oa->path,
+		    BCAST_RATE, feed, oa, oa->err, sizeof(oa->err));
+	}
 
 	if (rc == 0 && !atomic_load(&oa->stop)) {
 		bcast_stream_close(oa->st);
@@ -101,8 +109,8 @@ onair_main(gpointer data)
 	return NULL;
 }
 
-struct onair *
-onair_start(struct bcast_server *srv, const char *zone,
+static struct onair *
+start(struct bcast_server *srv, uint32_t carried, const char *zone,
     enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
     bool horn_compress, const char *wav_path, struct live_pcm *live,
     onair_done_fn done, void *arg, char *err, size_t errlen)
@@ -122,8 +130,15 @@ onair_start(struct bcast_server *srv, const char *zone,
 		}
 	}
 	snprintf(oa->path, sizeof(oa->path), "%s", wav_path);
-	oa->st = bcast_stream_open(srv, zone, prio, volume, delay_ms, err,
-	    errlen);
+	if (carried != 0) {
+		char why[128];
+		oa->st = bcast_stream_open_carried(srv, carried, volume, delay_ms,
+		    why, sizeof(why));
+		oa->carried = oa->st != NULL;
+	}
+	if (oa->st == NULL)
+		oa->st = bcast_stream_open(srv, zone, prio, volume, delay_ms,
+		    err, errlen);
 	if (oa->st == NULL) {
 		tts_horn_free(oa->horn);
 		free(oa);
@@ -136,6 +151,27 @@ onair_start(struct bcast_server *srv, const char *zone,
 	atomic_init(&oa->stop, 0);
 	oa->thread = g_thread_new("onair", onair_main, oa);
 	return oa;
+}
+
+struct onair *
+onair_start(struct bcast_server *srv, const char *zone,
+    enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
+    bool horn_compress, const char *wav_path, struct live_pcm *live,
+    onair_done_fn done, void *arg, char *err, size_t errlen)
+{
+	return start(srv, 0, zone, prio, volume, delay_ms, horn_highpass_hz,
+	    horn_compress, wav_path, live, done, arg, err, errlen);
+}
+
+struct onair *
+onair_start_carried(struct bcast_server *srv, uint32_t carried,
+    const char *zone, enum bcast_priority prio, int volume, int delay_ms,
+    int horn_highpass_hz, bool horn_compress, const char *wav_path,
+    onair_done_fn done, void *arg, char *err, size_t errlen)
+{
+	return start(srv, carried, zone, prio, volume, delay_ms,
+	    horn_highpass_hz, horn_compress, wav_path, NULL, done, arg, err,
+	    errlen);
 }
 
 void

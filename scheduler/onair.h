@@ -32,6 +32,14 @@ struct onair *onair_start(struct bcast_server *srv, const char *zone,
     bool horn_compress, const char *wav_path,
     struct live_pcm *live, onair_done_fn done, void *arg, char *err,
     size_t errlen);
+/* The same for an item carried to the boxes ahead of its slot (carried:
+ * its SSRC): its carried packets go out live, so a box that holds them
+ * hears one stream whether its link holds or not. If it cannot start on
+ * time that way, as onair_start (the WAV encoded afresh). */
+struct onair *onair_start_carried(struct bcast_server *srv, uint32_t carried,
+    const char *zone, enum bcast_priority prio, int volume, int delay_ms,
+    int horn_highpass_hz, bool horn_compress, const char *wav_path,
+    onair_done_fn done, void *arg, char *err, size_t errlen);
 /* Ask it to stop; done() still comes, with ONAIR_STOPPED. */
 void onair_stop(struct onair *oa);
 /* The stream's RTP SSRC: what speakers report in their heartbeats. */

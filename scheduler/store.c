@@ -189,6 +189,24 @@ static const char *const migrations[] = {
 	 * every load; without this it scans them all (9 ms at 200,000, two
 	 * years of a county, on the main loop; 0.2 ms with it). */
 	"CREATE INDEX broadcasts_slot ON broadcasts(slot_at);",
+
+	/* 6 -> 7: store and forward. Each item carried to the boxes ahead
+	 * of its slot (its stream's SSRC), so a box's report of airing it
+	 * from its copy, which may come days later, finds its broadcast, and
+	 * a cancel after a restart still revokes it; which confirmations came
+	 * from a box's copy. */
+	"CREATE TABLE carries ("
+	"  ssrc INTEGER PRIMARY KEY,"
+	"  schedule_id INTEGER NOT NULL,"
+	"  notice_id INTEGER NOT NULL,"
+	"  slot_at INTEGER NOT NULL,"
+	"  zone TEXT NOT NULL,"
+	"  end_pts INTEGER NOT NULL,"
+	"  content INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"ALTER TABLE broadcast_speakers ADD COLUMN from_copy INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 static int

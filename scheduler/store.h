@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {
@@ -141,6 +141,31 @@ int db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id);
 int db_broadcast_targets(struct db *db, int64_t id, const char *zone);
 int db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
     int64_t at);
+
+/* Store and forward (store_carry.c): the items carried to boxes ahead
+ * of their slot, by their stream's SSRC. */
+struct db_carry {
+	uint32_t ssrc;
+	int64_t schedule_id, notice_id, slot_at;
+	char zone[13];
+	int64_t end_pts;		/* the wire's clock */
+	int64_t content;		/* the notice's content when carried */
+	bool revoked;
+};
+int db_carry_add(struct db *db, const struct db_carry *c, int64_t now);
+int db_carry_revoke(struct db *db, uint32_t ssrc, int64_t now);
+/* 1 with *c, 0 not known, -1 error. */
+int db_carry_get(struct db *db, uint32_t ssrc, struct db_carry *c);
+/* Those carried since since, revoked or not. */
+int db_carry_each(struct db *db, int64_t since,
+    void (*fn)(const struct db_carry *c, void *arg), void *arg);
+/* A box aired broadcast id from its copy: confirmed (at its time), and
+ * marked as from the copy. */
+int db_broadcast_confirm_copy(struct db *db, int64_t id, uint32_t speaker_id,
+    int64_t at);
+/* The broadcast of a schedule's slot: its id, 0 none yet, -1 error. */
+int64_t db_broadcast_of_slot(struct db *db, int64_t schedule_id,
+    int64_t slot_at);
 
 struct db_open_broadcast {
 	int64_t id, notice_id, schedule_id, slot_at;
