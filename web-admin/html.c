@@ -88,8 +88,7 @@ const char web_css[] =
     /* A notice's state at a glance; the search and filters above a list. */
     ".st-pending{background:#1f5fa8;color:#fff}.st-aired{background:#2e7d32;"
     "color:#fff}.st-cancelled{background:#777;color:#fff}"
-    ".filters label{margin-top:8px}.two{display:grid;grid-template-columns:"
-    "1fr 1fr;gap:8px}.two input{padding:6px}"
+    ".filters label{margin-top:8px}"
     /* One loudspeaker's facts, a line each. */
     ".facts{margin:0}.facts dt{font-weight:bold;margin-top:8px}.facts dd"
     "{margin:0}";

@@ -242,8 +242,8 @@ page_notices(struct web_ctx *c)
 		    "data-state=\"%s\"><h3><a href=\"/notices/%lld\">%s</a></h3><div "
 		    "class=\"meta\"><span class=\"badge st-%s\">%s</span><span "
 		    "class=\"badge\">%s</span>%s", (long long)web_jnum(o, "id"),
-		    web_esc(c, st), (long long)web_jnum(o, "id"), web_esc(c, *title ?
-		    title : web_jstr(o, "body")), web_esc(c, st),
+		    web_esc(c, st), (long long)web_jnum(o, "id"), web_esc(c, title &&
+		    *title ? title : web_jstr(o, "body")), web_esc(c, st),
 		    word_zh(notice_states, st), html_class_zh(web_jstr(o, "class")),
 		    html_zone_name(c, zones, web_jstr(o, "zone")));
 		if (web_jnum(o, "next"))
@@ -328,10 +328,12 @@ page_history(struct web_ctx *c)
 	g_string_append(g, "<form method=\"get\" action=\"/history\" class=\"card "
 	    "filters\" role=\"search\">");
 	text_input(c, g, "找播出（标题或正文里的字）", q);
-	g_string_append_printf(g, "<div class=\"two\"><div><label for=\"from\">"
-	    "从哪天</label><input id=\"from\" name=\"from\" type=\"date\" "
-	    "value=\"%s\"></div><div><label for=\"to\">到哪天</label><input "
-	    "id=\"to\" name=\"to\" type=\"date\" value=\"%s\"></div></div>",
+	/* One under the other: side by side, a date picker is too narrow
+	 * for 360 px. */
+	g_string_append_printf(g, "<label for=\"from\">从哪天（可不填）</label>"
+	    "<input id=\"from\" name=\"from\" type=\"date\" value=\"%s\">"
+	    "<label for=\"to\">到哪天（可不填）</label><input id=\"to\" "
+	    "name=\"to\" type=\"date\" value=\"%s\">",
 	    web_esc(c, from), web_esc(c, to));
 	zone_select(c, g, zones, zone, "播到哪里");
 	word_select(g, "outcome", "结果", outcomes, outcome);

@@ -41,7 +41,9 @@ speaker_get(struct web_ctx *c, const char *s, JsonNode **node)
 static const char *
 name_of(JsonObject *s)
 {
-	return *web_jstr(s, "name") ? web_jstr(s, "name") : "喇叭";
+	const char *n = web_jstr(s, "name");
+
+	return n && *n ? n : "喇叭";
 }
 
 static void
@@ -89,8 +91,8 @@ health(struct web_ctx *c, GString *g, JsonObject *s, bool on)
 	snprintf(v, sizeof(v), "%lld", (long long)web_jnum(s, "volume"));
 	fact(g, "音量", "volume", v);
 	fact(g, "已运行", "uptime", uptime_zh(c, web_jnum(h, "uptime_s")));
-	fact(g, "软件版本", "version", *web_jstr(h, "version") ? web_esc(c,
-	    web_jstr(h, "version")) : "不知道");
+	const char *ver = web_jstr(h, "version");
+	fact(g, "软件版本", "version", ver && *ver ? web_esc(c, ver) : "不知道");
 	int64_t audio = web_jnum(h, "audio_errors"), amp = web_jnum(h,
 	    "amp_errors"), mb = web_jnum(h, "free_mb");
 	snprintf(v, sizeof(v), audio ? "<b>%lld 次</b>" : "没有", (long long)audio);
@@ -181,13 +183,16 @@ page_speaker_token_confirmed(struct web_ctx *c)
 	JsonNode *sn;
 	JsonObject *s;
 
-	if (web_field(c, "confirm", NULL))
-		return true;
+	/* Outside one's area the box does not exist, asked or confirmed. */
 	if ((s = speaker_get(c, c->parts[1], &sn)) == NULL) {
 		if (sn)
 			json_node_unref(sn);
 		html_error_page(c, 404, "没有这个喇叭，或不在您的地区。");
 		return false;
+	}
+	if (web_field(c, "confirm", NULL)) {
+		json_node_unref(sn);
+		return true;
 	}
 	char action[64], back[48];
 	snprintf(action, sizeof(action), "/speakers/%lld/token",
@@ -197,9 +202,9 @@ page_speaker_token_confirmed(struct web_ctx *c)
 	/* Not the red box of what cannot be undone: a token changes nothing
 	 * until it is used on a box, but it is a secret worth one more tap. */
 	g_string_append_printf(g, "<div class=\"card\" id=\"confirm\"><p class="
-	    "\"big\">给喇叭「%s」（编号 %lld）生成新的接入口令？</p><p>喇叭现在"
-	    "照常工作，什么都不会变。新口令 24 小时内有效；只有在喇叭上用它接入"
-	    "以后，这个编号才换用新接入的那台喇叭。</p><form method=\"post\" "
+	    "\"big\">给喇叭「%s」（编号 %lld）生成新的接入口令？</p><p>生成口令"
+	    "不会改变什么，喇叭的接入照旧。新口令 24 小时内有效；只有在喇叭上用它"
+	    "接入以后，这个编号才换成新接入的那台喇叭。</p><form method=\"post\" "
 	    "action=\"%s\">", web_esc(c, name_of(s)), (long long)web_jnum(s, "id"),
 	    action);
 	html_csrf(c, g);
