@@ -175,6 +175,25 @@ text_input(struct web_ctx *c, GString *g, const char *label, const char *q)
 	    FIND_TEXT_MAX, web_esc(c, q));
 }
 
+/* The filters other than the text, folded away (the list, not the form,
+ * is what most visits are for) unless one is in use. */
+static void
+more_begin(GString *g, bool open, const char *summary)
+{
+	g_string_append_printf(g, "<details id=\"more\"%s><summary>▸ %s</summary>",
+	    open ? " open" : "", summary);
+}
+
+static void
+form_end(GString *g, const char *page, bool filtered)
+{
+	g_string_append(g, "</details><button type=\"submit\">查找</button>");
+	if (filtered)
+		g_string_append_printf(g, "<a class=\"button plain\" href=\"%s\">"
+		    "清除条件</a>", page);
+	g_string_append(g, "</form>");
+}
+
 /* "?zone=..&q=.." for the API: each value escaped. */
 static void
 api_arg(GString *p, const char *name, const char *v)
@@ -222,15 +241,16 @@ page_notices(struct web_ctx *c)
 
 	g_string_free(path, TRUE);
 	g_string_append(g, "<p><a class=\"button\" href=\"/notices/new\">写通知"
-	    "</a></p><form method=\"get\" action=\"/notices\" class=\"card "
-	    "filters\" role=\"search\">");
+	    "</a></p>");
+	if (err->len)	/* first, where the eye is */
+		html_notice_box(g, "err", err->str);	/* fixed words only */
+	g_string_append(g, "<form method=\"get\" action=\"/notices\" class=\""
+	    "card filters\" role=\"search\">");
 	text_input(c, g, "找通知（标题或正文里的字）", q);
+	more_begin(g, *state || *zone, "更多条件：状态、发给哪里");
 	word_select(g, "state", "状态", notice_states, state);
 	zone_select(c, g, zones, zone, "发给哪里");
-	g_string_append(g, "<button type=\"submit\">查找</button><a class=\""
-	    "button plain\" href=\"/notices\">清除条件</a></form>");
-	if (err->len)
-		html_notice_box(g, "err", err->str);	/* fixed words only */
+	form_end(g, "/notices", *q || *state || *zone);
 	if (rows == NULL)
 		html_notice_box(g, "err", "通知没有读出来，请稍后再试。");
 	guint n = a ? json_array_get_length(a) : 0;
@@ -325,9 +345,13 @@ page_history(struct web_ctx *c)
 	GString *g = html_begin(c, "播出记录", "history");
 
 	g_string_free(path, TRUE);
+	if (err->len)	/* first, where the eye is */
+		html_notice_box(g, "err", err->str);	/* fixed words only */
 	g_string_append(g, "<form method=\"get\" action=\"/history\" class=\"card "
 	    "filters\" role=\"search\">");
 	text_input(c, g, "找播出（标题或正文里的字）", q);
+	more_begin(g, *from || *to || *zone || *outcome,
+	    "更多条件：日期、地区、结果");
 	/* One under the other: side by side, a date picker is too narrow
 	 * for 360 px. */
 	g_string_append_printf(g, "<label for=\"from\">从哪天（可不填）</label>"
@@ -337,10 +361,7 @@ page_history(struct web_ctx *c)
 	    web_esc(c, from), web_esc(c, to));
 	zone_select(c, g, zones, zone, "播到哪里");
 	word_select(g, "outcome", "结果", outcomes, outcome);
-	g_string_append(g, "<button type=\"submit\">查找</button><a class=\""
-	    "button plain\" href=\"/history\">清除条件</a></form>");
-	if (err->len)
-		html_notice_box(g, "err", err->str);	/* fixed words only */
+	form_end(g, "/history", *q || *outcome || *zone || *from || *to);
 	if (bn == NULL)
 		html_notice_box(g, "err", "播出记录没有读出来，请稍后再试。");
 	guint n = bc ? json_array_get_length(bc) : 0;

@@ -70,12 +70,16 @@ export async function lists({ browser, phone, check, URL, SHOTS, AIRED }) {
 	cards = await ids(f);
 	check('without JavaScript, the search box finds the notice by its text', cards.length === 1 &&
 	    cards[0].id === ROAD && (await f.inputValue('#q')) === '修路', JSON.stringify(cards.map(c => c.id)));
+	check('the other filters are folded away until wanted', !(await f.isVisible('#state')));
+	await f.click('#more summary');
 	await f.selectOption('#state', 'cancelled');
 	await f.fill('#q', '');
 	await Promise.all([f.waitForURL(/state=cancelled/), f.click('form[role=search] button[type=submit]')]);
 	cards = await ids(f);
 	check('the state filter shows only cancelled notices', cards.length >= 1 && cards.every(c => c.st ===
 	    'cancelled') && cards.some(c => c.id === OLD), JSON.stringify(cards));
+	check('a filter in use keeps them open, and offers 清除条件', (await f.isVisible('#state')) &&
+	    (await f.$('a:has-text("清除条件")')) !== null);
 	await f.selectOption('#state', '');
 	await f.selectOption('#fzone', '441202002001');
 	await Promise.all([f.waitForURL(/zone=441202002001/), f.click('form[role=search] button[type=submit]')]);
@@ -186,6 +190,7 @@ export async function lists({ browser, phone, check, URL, SHOTS, AIRED }) {
 	    !vapi.json.some(n => n.zone === '441202002001'), JSON.stringify(vapi.json?.map(n => n.zone)));
 	await v.goto(`${URL}/history?zone=441202001001`);
 	check('village: its own history filters by its village', (await v.$$('.card.broadcast')).length >= 2);
+	await v.goto(`${URL}/history`);
 	await v.screenshot({ path: `${SHOTS}/lists-history-village.png`, fullPage: false });
 	await fits(v, 'village /history');
 	check('village: its own box\'s page opens', (await status(v, `/speakers/${SPK}`)) === 200 &&
