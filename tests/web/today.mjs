@@ -3,7 +3,9 @@
 // with its confirmed count (and not another village's), what airs next,
 // the loudspeakers that stayed silent or are not online; the navigation
 // is the two rows of three big buttons it was designed as, on every
-// page, with 退出 apart and every target at least 44 px.
+// page, with 退出 apart and every target at least 44 px. Then, on the
+// same data, the lists' search and filters and a loudspeaker's page
+// (lists.mjs).
 // Env: URL, SHOTS, CADRE_PW, ADMIN_PW, NEWPW, AIRED (the id of a notice
 // that aired in 甲镇一村 and was confirmed), SILENT (one that aired there
 // with its box offline), as tests/e2e/11_web.sh leaves them.
