@@ -381,6 +381,16 @@ enum db_list {
 	DB_LIST_USERS,
 	DB_LIST_ZONE,
 	DB_LIST_ZONES,
+	/* The notice list's search and filters: ?1 zone prefix ('' all), ?2
+	 * the caller's zone (seen), ?3 text the title or body contains (''
+	 * any), ?4 cancelled (-1 either, 0 live, 1 cancelled), ?5 at most;
+	 * with how often each aired and when last. */
+	DB_LIST_NOTICES_FIND,
+	/* The history's: ?1 the caller's zone (seen), ?2 zone prefix, ?3 slot
+	 * from (0: any), ?4 slot before (0: any), ?5 outcome ('' any,
+	 * 'pending' not yet finished), ?6 text of the title or body, ?7 at
+	 * most. */
+	DB_LIST_BROADCASTS_FIND,
 	DB_LIST_COUNT_		/* not a listing: how many there are */
 };
 enum db_cell_type { DB_CELL_INT, DB_CELL_REAL, DB_CELL_TEXT, DB_CELL_NULL };

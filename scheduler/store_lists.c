@@ -112,6 +112,33 @@ static const char *const list_sql[] = {
 	    "quiet_end FROM zones WHERE " SEES("code", 1) " ORDER BY code",
 	[DB_LIST_SCHEDULE_ZONE] = "SELECT n.zone FROM schedules s JOIN "
 	    "notices n ON n.id = s.notice_id WHERE s.id = ?",
+	/* instr, not LIKE: what a cadre types is matched as it is, '%' and
+	 * '_' included. The counts use the (notice_id, slot_at) index. */
+	[DB_LIST_NOTICES_FIND] = "SELECT n.id, n.title, substr(n.body, 1, 80) "
+	    "AS body, CASE n.priority WHEN 0 THEN 'village' WHEN 1 THEN "
+	    "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, "
+	    "n.zone, n.repeat, n.created_at, n.cancelled_at, n.page_id AS page, "
+	    "(SELECT count(*) FROM broadcasts b WHERE b.notice_id = n.id AND "
+	    "b.outcome IN ('aired', 'interrupted')) AS aired, (SELECT "
+	    "max(COALESCE(b.on_air_at, b.slot_at)) FROM broadcasts b WHERE "
+	    "b.notice_id = n.id AND b.outcome IN ('aired', 'interrupted')) AS "
+	    "last_aired, (SELECT count(*) FROM broadcasts b WHERE b.notice_id = "
+	    "n.id AND b.outcome IS NULL) AS airing FROM notices n WHERE "
+	    WITHIN("n.zone", 1) " AND " SEES("n.zone", 2) " AND (?3 = '' OR instr(COALESCE(n.title, '') || "
+	    "char(10) || n.body, ?3) > 0) AND (?4 < 0 OR (n.cancelled_at IS NOT "
+	    "NULL) = ?4) ORDER BY n.id DESC LIMIT ?5",
+	[DB_LIST_BROADCASTS_FIND] = "SELECT b.id, b.notice_id AS notice, "
+	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
+	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
+	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
+	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
+	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
+	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
+	    "ON n.id = b.notice_id WHERE " SEES("n.zone", 1) " AND "
+	    WITHIN("n.zone", 2) " AND (?3 = 0 OR b.slot_at >= ?3) AND (?4 = 0 "
+	    "OR b.slot_at < ?4) AND (?5 = '' OR (?5 = 'pending' AND b.outcome "
+	    "IS NULL) OR b.outcome = ?5) AND (?6 = '' OR instr(COALESCE(n.title, "
+	    "'') || char(10) || n.body, ?6) > 0) ORDER BY b.id DESC LIMIT ?7",
 	[DB_LIST_NOTICE] = NOTICE_COLS "WHERE id = ?",
 	[DB_LIST_NOTICE_SCHEDULES] = SCHEDULE_COLS "WHERE s.notice_id = ? "
 	    "ORDER BY s.id",

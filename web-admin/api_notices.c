@@ -13,19 +13,6 @@
 /* ---- notices ------------------------------------------------------------------- */
 
 void
-api_get_notices(struct api_req *r)
-{
-	const char *zone = r->query ? g_hash_table_lookup(r->query, "zone") : NULL;
-	JsonNode *rows = api_rows(r->wa, DB_LIST_NOTICES,
-	    DB_ARGS(zone ? zone : "", r->who.zone));
-
-	if (rows)
-		api_reply(r, 200, rows);
-	else
-		api_error(r, 500, "database", "cannot read notices");
-}
-
-void
 api_get_notice(struct api_req *r)
 {
 	int64_t id;

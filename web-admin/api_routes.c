@@ -501,19 +501,3 @@ api_post_speaker_token(struct api_req *r)
 	g_free(zone);
 }
 
-/* ---- broadcasts -------------------------------------------------------------------- */
-
-void
-api_get_broadcasts(struct api_req *r)
-{
-	const char *ns = r->query ? g_hash_table_lookup(r->query, "notice") : NULL;
-	int64_t notice = ns ? g_ascii_strtoll(ns, NULL, 10) : 0;
-	JsonNode *rows = api_rows(r->wa, DB_LIST_BROADCASTS,
-	    DB_ARGS(notice, r->who.zone));
-
-	if (rows)
-		api_reply(r, 200, rows);
-	else
-		api_error(r, 500, "database", "cannot read broadcasts");
-}
-

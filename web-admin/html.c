@@ -84,7 +84,14 @@ const char web_css[] =
     "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
     "vertical-align:top}"
     ".small{font-size:16px}.wrap{overflow-wrap:anywhere}"
-    ".big{font-size:28px;margin:6px 0}.quiet{color:#444}";
+    ".big{font-size:28px;margin:6px 0}.quiet{color:#444}"
+    /* A notice's state at a glance; the search and filters above a list. */
+    ".st-pending{background:#1f5fa8;color:#fff}.st-aired{background:#2e7d32;"
+    "color:#fff}.st-cancelled{background:#777;color:#fff}"
+    ".filters label{margin-top:8px}"
+    /* One loudspeaker's facts, a line each. */
+    ".facts{margin:0}.facts dt{font-weight:bold;margin-top:8px}.facts dd"
+    "{margin:0}";
 
 const char *
 web_esc(struct web_ctx *c, const char *s)

@@ -1,8 +1,7 @@
 /*
  * page_lists.c — what there is to look at: the timetable of the coming
- * week, the loudspeakers with their health (and enrolling a new one), and
- * the history of what aired where with per-speaker confirmation, each
- * with a player of the audio that aired.
+ * week, and the loudspeakers with their health (and enrolling a new
+ * one). The history: page_find.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,9 +167,10 @@ speaker_card(struct web_ctx *c, GString *g, JsonObject *s, JsonArray *zones,
 	    json_object_get_boolean_member(s, "playing");
 	int64_t rx = web_jnum(s, "received"), lost = web_jnum(s, "lost");
 
-	g_string_append_printf(g, "<div class=\"card speaker\"><h3>%s "
-	    "<span class=\"small\">#%lld</span></h3><div class=\"meta\">"
-	    "<span class=\"badge %s\">%s</span>%s%s · %s", web_esc(c, *web_jstr(s, "name") ?
+	g_string_append_printf(g, "<div class=\"card speaker\"><h3><a href=\""
+	    "/speakers/%lld\">%s&nbsp;<span class=\"small\">#%lld</span></a>"
+	    "</h3><div class=\"meta\"><span class=\"badge %s\">%s</span>%s%s · %s",
+	    (long long)web_jnum(s, "id"), web_esc(c, *web_jstr(s, "name") ?
 	    web_jstr(s, "name") : "喇叭"), (long long)web_jnum(s, "id"),
 	    on ? "on-line" : "off-line", on ? "在线" : "离线",
 	    playing ? playing_title(c, onair, zone) : "",
@@ -202,11 +202,18 @@ page_speakers(struct web_ctx *c)
 {
 	char err[512] = "";
 
+	if (strcmp(c->method, "GET") == 0 && c->nparts == 2 &&
+	    strcmp(c->parts[1], "new") != 0) {
+		page_speaker(c);	/* one box; 404 outside one's area */
+		return;
+	}
 	if (strcmp(c->method, "POST") == 0) {
 		JsonNode *res = NULL;
 		int st;
 		if (c->nparts == 3 && strcmp(c->parts[2], "token") == 0) {
 			char path[64];
+			if (!page_speaker_token_confirmed(c))
+				return;
 			snprintf(path, sizeof(path), "speakers/%s/token", c->parts[1]);
 			st = web_call(c, "POST", path, NULL, &res, err, sizeof(err));
 		} else {
@@ -346,52 +353,4 @@ page_speakers(struct web_ctx *c)
 		json_node_unref(stn);
 	if (sum)
 		json_node_unref(sum);
-}
-
-/* ---- history ---- */
-
-void
-page_history(struct web_ctx *c)
-{
-	JsonNode *zn = web_get(c, "zones"), *bn = web_get(c, "broadcasts");
-	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
-	JsonArray *bc = bn ? json_node_get_array(bn) : NULL;
-	GString *g = html_begin(c, "播出记录", "history");
-
-	if (bc == NULL || json_array_get_length(bc) == 0)
-		g_string_append(g, "<p>还没有播出记录。</p>");
-	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
-		JsonObject *b = json_array_get_object_element(bc, i);
-		int64_t at = web_jnum(b, "on_air_at") ? web_jnum(b, "on_air_at") :
-		    web_jnum(b, "slot_at");
-		g_string_append_printf(g, "<div class=\"card broadcast\"><h3><a href="
-		    "\"/notices/%lld\">%s</a></h3><div class=\"meta\">%s · %s · "
-		    "<strong>%s</strong> · %lld/%lld 个喇叭确认在播",
-		    (long long)web_jnum(b, "notice"), web_esc(c, web_jstr(b, "title")),
-		    html_time(c, at), html_zone_name(c, zones, web_jstr(b, "zone")),
-		    html_outcome_zh(web_jstr(b, "outcome")), (long long)web_jnum(b, "confirmed"),
-		    (long long)web_jnum(b, "targets"));
-		if (web_jnum(b, "interruptions"))
-			g_string_append_printf(g, " · 被打断 %lld 次",
-			    (long long)web_jnum(b, "interruptions"));
-		if (web_reason_zh(c, web_jstr(b, "reason")))
-			g_string_append_printf(g, " · %s", web_reason_zh(c, web_jstr(b,
-			    "reason")));
-		g_string_append(g, "</div>");
-		/* What aired, to hear on the phone (the route answers Range
-		 * requests; nothing is fetched before play is tapped), and to
-		 * keep. */
-		if (web_jnum(b, "has_audio"))
-			g_string_append_printf(g, "<audio controls preload=\"none\" "
-			    "src=\"/api/v1/broadcasts/%lld/audio\" aria-label=\"播出的"
-			    "录音\"></audio><a class=\"button plain\" href=\"/api/v1/"
-			    "broadcasts/%lld/audio\" download>下载录音</a>",
-			    (long long)web_jnum(b, "id"), (long long)web_jnum(b, "id"));
-		g_string_append(g, "</div>");
-	}
-	html_end(c, g, 200);
-	if (zn)
-		json_node_unref(zn);
-	if (bn)
-		json_node_unref(bn);
 }

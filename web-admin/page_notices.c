@@ -11,38 +11,6 @@
 #include "tts/tts.h"
 #include "web-admin/web_int.h"
 
-/* ---- the list ---- */
-
-void
-page_notices(struct web_ctx *c)
-{
-	JsonNode *rows = web_get(c, "notices"), *zn = web_get(c, "zones");
-	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
-	GString *g = html_begin(c, "通知", "notices");
-
-	g_string_append(g, "<p><a class=\"button\" href=\"/notices/new\">写通知"
-	    "</a></p>");
-	JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-	if (a == NULL || json_array_get_length(a) == 0)
-		g_string_append(g, "<p>还没有通知。</p>");
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonObject *n = json_array_get_object_element(a, i);
-		const char *title = web_jstr(n, "title");
-		g_string_append_printf(g, "<div class=\"card\"><h3><a href=\"/notices/"
-		    "%lld\">%s</a></h3><div class=\"meta\"><span class=\"badge\">%s"
-		    "</span>%s · %s%s</div></div>", (long long)web_jnum(n, "id"),
-		    web_esc(c, title ? title : web_jstr(n, "body")), html_class_zh(web_jstr(n,
-		    "class")), html_zone_name(c, zones, web_jstr(n, "zone")),
-		    html_time(c, web_jnum(n, "created_at")), web_jstr(n, "cancelled_at") ||
-		    web_jnum(n, "cancelled_at") ? " · 已取消" : "");
-	}
-	html_end(c, g, 200);
-	if (rows)
-		json_node_unref(rows);
-	if (zn)
-		json_node_unref(zn);
-}
-
 /* ---- write or edit ---- */
 
 static void

@@ -329,6 +329,10 @@ void page_notice(struct web_ctx *c);
 void page_notice_action(struct web_ctx *c);
 void page_timetable(struct web_ctx *c);
 void page_speakers(struct web_ctx *c);
+void page_speaker(struct web_ctx *c);		/* GET /speakers/ID */
+/* POST /speakers/ID/token: true once confirmed, else the question (or a
+ * 404) was answered. */
+bool page_speaker_token_confirmed(struct web_ctx *c);
 void page_history(struct web_ctx *c);
 void page_today(struct web_ctx *c);
 void page_more(struct web_ctx *c);

@@ -1,8 +1,9 @@
 /*
  * test_web.c — the web admin's pure parts: who may act and see where
  * (authz.c), the strict form decoder (form.c), the JSON body check
- * (api_body.c), and argon2id passwords (password.c) including a user made
- * in a real store.
+ * (api_body.c), argon2id passwords (password.c) including a user made
+ * in a real store, and the notice list's and history's search listings
+ * (what a filter can and cannot reach).
  */
 #include <stdio.h>
 #include <string.h>
@@ -309,6 +310,119 @@ test_passwords(void)
 	unlink(path);
 }
 
+/* The ids a listing gives, comma-separated, into out. */
+struct ids {
+	char out[256];
+};
+
+static void
+ids_row(void *arg)
+{
+	(void)arg;
+}
+
+static void
+ids_cell(void *arg, const struct db_cell *c)
+{
+	struct ids *x = arg;
+
+	if (strcmp(c->name, "id") == 0 && c->type == DB_CELL_INT)
+		snprintf(x->out + strlen(x->out), sizeof(x->out) - strlen(x->out),
+		    "%s%lld", x->out[0] ? "," : "", (long long)c->i);
+}
+
+static const char *
+found(struct db *db, enum db_list which, const struct db_arg *args,
+    int nargs, struct ids *x)
+{
+	static const struct db_list_fn fn = { ids_row, ids_cell };
+	char err[256];
+
+	x->out[0] = '\0';
+	if (db_list(db, which, args, nargs, &fn, x, err, sizeof(err)) != 0)
+		snprintf(x->out, sizeof(x->out), "error: %.200s", err);
+	return x->out;
+}
+
+/* The search listings: text matched as typed, the state and zone
+ * filters, and the caller's zone applied whatever the filter asks. */
+static void
+test_find(void)
+{
+	char path[] = "/tmp/dalaba-test-find-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	struct ids x;
+
+	close(fd);
+	unlink(path);
+	struct db *db = db_open(path, err, sizeof(err));
+	CHECK(db != NULL, "store opens (%s)", db ? "" : err);
+	if (db == NULL)
+		return;
+	db_zone_add(db, "441202", "县", err, sizeof(err));
+	db_zone_add(db, "441202001", "甲镇", err, sizeof(err));
+	db_zone_add(db, "441202001001", "一村", err, sizeof(err));
+	db_zone_add(db, "441202001002", "二村", err, sizeof(err));
+	const char *const zones[] = { "441202001001", "441202001002",
+	    "441202001", "441202001001" };
+	const char *const bodies[] = { "明天停水。", "二村修路。", "全镇开会。",
+	    "打折100%_优惠" };
+	int64_t id[4], b;
+	for (int i = 0; i < 4; i++) {
+		struct db_notice n = { .body = bodies[i], .repeat = 1,
+		    .zone = zones[i], .priority = i == 2 };
+		CHECK(db_notice_add(db, &n, &id[i], err, sizeof(err)) == 0,
+		    "notice %d stored (%s)", i, err);
+	}
+	CHECK(db_notice_cancel(db, id[3], err, sizeof(err)) == 0, "one cancelled");
+	CHECK(db_slot_claim(db, id[0], 0, 1000, 80, &b, err, sizeof(err)) == 1 &&
+	    db_slot_finish(db, b, "aired", NULL, err, sizeof(err)) == 0,
+	    "one aired (%s)", err);
+
+	const char *v = "441202001001";	/* the village cadre's zone */
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("", v, "", (int64_t)-1,
+	    (int64_t)500), &x), "4,3,1") == 0, "a village sees its own and its "
+	    "township's, not the other village's: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("441202001002", v,
+	    "", (int64_t)-1, (int64_t)500), &x), "") == 0, "asking for the other "
+	    "village gives nothing: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("", v, "修路",
+	    (int64_t)-1, (int64_t)500), &x), "") == 0, "nor does searching its "
+	    "text: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("", "441202", "修路",
+	    (int64_t)-1, (int64_t)500), &x), "2") == 0, "the county finds it by "
+	    "its text: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("", "441202", "%",
+	    (int64_t)-1, (int64_t)500), &x), "4") == 0 && strcmp(found(db,
+	    DB_LIST_NOTICES_FIND, DB_ARGS("", "441202", "_", (int64_t)-1,
+	    (int64_t)500), &x), "4") == 0, "'%%' and '_' match only themselves: %s",
+	    x.out);
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("", "441202", "",
+	    (int64_t)1, (int64_t)500), &x), "4") == 0 && strcmp(found(db,
+	    DB_LIST_NOTICES_FIND, DB_ARGS("", "441202", "", (int64_t)0,
+	    (int64_t)2), &x), "3,2") == 0, "cancelled or live, and the limit: %s",
+	    x.out);
+	CHECK(strcmp(found(db, DB_LIST_NOTICES_FIND, DB_ARGS("441202001001",
+	    "441202", "", (int64_t)-1, (int64_t)500), &x), "4,1") == 0,
+	    "the zone filter: what was sent to that village: %s", x.out);
+
+	CHECK(strcmp(found(db, DB_LIST_BROADCASTS_FIND, DB_ARGS(v, "", (int64_t)0,
+	    (int64_t)0, "aired", "停水", (int64_t)200), &x), "1") == 0,
+	    "history: by outcome and text: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_BROADCASTS_FIND, DB_ARGS("441202001002", "",
+	    (int64_t)0, (int64_t)0, "", "", (int64_t)200), &x), "") == 0,
+	    "the other village's history has none of it: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_BROADCASTS_FIND, DB_ARGS(v, "", (int64_t)1001,
+	    (int64_t)0, "", "", (int64_t)200), &x), "") == 0 && strcmp(found(db,
+	    DB_LIST_BROADCASTS_FIND, DB_ARGS(v, "", (int64_t)1000, (int64_t)1001,
+	    "", "", (int64_t)200), &x), "1") == 0, "by its slot's day: %s", x.out);
+	CHECK(strcmp(found(db, DB_LIST_BROADCASTS_FIND, DB_ARGS(v, "", (int64_t)0,
+	    (int64_t)0, "pending", "", (int64_t)200), &x), "") == 0,
+	    "nothing is still waiting: %s", x.out);
+	db_close(db);
+	unlink(path);
+}
+
 /* The limiter on a fake clock: guessing is slowed, nobody is locked out. */
 static void
 test_limiter(void)
@@ -412,6 +526,7 @@ main(void)
 	test_error_zh();
 	test_body();
 	test_passwords();
+	test_find();
 	test_limiter();
 	return t_done();
 }

@@ -92,6 +92,12 @@ async function walk(p, role, county, pages) {
 	const mine = ns.find(n => !n.page);
 	if (mine) list.push(`/notices/${mine.id}/edit`);
 	list.push('/no-such-page', '/notices/999999');
+	// The lists' search and filters, and what they say to a bad value.
+	list.push('/notices?q=%E9%80%9A%E7%9F%A5&state=pending', '/notices?state=cancelled',
+	    `/notices?q=${'x'.repeat(60)}&state=nonsense&zone=999`, '/history?outcome=aired&from=2026-01-01',
+	    '/history?from=2026-13-45&to=2020-01-01&outcome=nonsense', '/speakers/999999');
+	const sp = await api(p, 'speakers?limit=1');
+	if (sp.length) list.push(`/speakers/${sp[0].id}`);
 	if (ps.length) list.push(`/pages/${ps[0].id}`, `/pages/${ps[ps.length - 1].id}`);
 	if (pages) list.push('/pages/new');
 	if (county) list.push('/users', '/audit', '/speakers?zone=441202001', '/speakers?zone=441202001001');

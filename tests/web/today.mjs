@@ -3,11 +3,14 @@
 // with its confirmed count (and not another village's), what airs next,
 // the loudspeakers that stayed silent or are not online; the navigation
 // is the two rows of three big buttons it was designed as, on every
-// page, with 退出 apart and every target at least 44 px.
+// page, with 退出 apart and every target at least 44 px. Then, on the
+// same data, the lists' search and filters and a loudspeaker's page
+// (lists.mjs).
 // Env: URL, SHOTS, CADRE_PW, ADMIN_PW, NEWPW, AIRED (the id of a notice
 // that aired in 甲镇一村 and was confirmed), SILENT (one that aired there
 // with its box offline), as tests/e2e/11_web.sh leaves them.
 import { chromium } from 'playwright-core';
+import { lists } from './lists.mjs';
 
 const URL = process.env.URL, SHOTS = process.env.SHOTS;
 const AIRED = process.env.AIRED, SILENT = process.env.SILENT;
@@ -165,6 +168,9 @@ try {
 	await o.screenshot({ path: `${SHOTS}/00-today-other-village.png`, fullPage: true });
 	await navFits(o, 'other village', '/today');
 	await o.context().close();
+
+	// ---- the notice list and the history searched, a loudspeaker's page ----
+	await lists({ browser, phone, check, URL, SHOTS, AIRED });
 } catch (e) {
 	check('the browser run finished', false, String(e && e.stack || e));
 } finally {
