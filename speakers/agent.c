@@ -97,23 +97,25 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		v = BCAST_BAD_TICKET;
 	if (v == BCAST_OK && !a->synced)
 		v = BCAST_STALE;	/* no clock yet: cannot judge its time */
+	if (v == BCAST_OK) {
+		int64_t srv_now = now + a->offset_us;
+		int in_window = p.pts_us >= srv_now - WINDOW_PAST_US &&
+		    p.pts_us <= srv_now + WINDOW_FUTURE_US;
+		/* (a carried packet far ahead of its time is carry.c's) */
+		if (!in_window && !(p.flags & BCAST_FLAG_CARRY))
+			v = BCAST_STALE;
+		else if (!bcast_zone_covers(&p.zone, &a->zone))
+			v = BCAST_WRONG_ZONE;
+		else if (in_window && (recently_done(a, p.ssrc) || (a->active &&
+		    p.ssrc == a->ssrc && (a->seen[p.seq % JB_SLOTS] == p.seq + 1 ||
+		    p.seq + JB_SLOTS <= a->top_seq1))))
+			v = BCAST_REPLAYED;	/* or older than the ring remembers */
+	}
 	if (v == BCAST_OK && (p.flags & BCAST_FLAG_CARRY)) {
 		/* Sent ahead of its slot: kept (carry.c), and played too if
 		 * its time has come (a live airing sends the same packets). */
 		if (carry_take(a, buf, len, &p, now) != 0)
 			return;
-	}
-	if (v == BCAST_OK) {
-		int64_t srv_now = now + a->offset_us;
-		if (p.pts_us < srv_now - WINDOW_PAST_US ||
-		    p.pts_us > srv_now + WINDOW_FUTURE_US)
-			v = BCAST_STALE;
-		else if (!bcast_zone_covers(&p.zone, &a->zone))
-			v = BCAST_WRONG_ZONE;
-		else if (recently_done(a, p.ssrc) || (a->active &&
-		    p.ssrc == a->ssrc && (a->seen[p.seq % JB_SLOTS] == p.seq + 1 ||
-		    p.seq + JB_SLOTS <= a->top_seq1)))
-			v = BCAST_REPLAYED;	/* or older than the ring remembers */
 	}
 	if (v == BCAST_OK) {
 		a->k.verified++;
