@@ -393,6 +393,9 @@ struct bcast_speaker_info {
 	/* It should say it plays: a stream covering its zone is on the air
 	 * BCAST_DUE_AFTER_MS past its first audio, and it said HELLO since. */
 	bool due;
+	/* Items carried ahead of their slot it said it holds (store and
+	 * forward: what it can air if its link fails). */
+	int carried;
 };
 #define BCAST_DUE_AFTER_MS 3000
 

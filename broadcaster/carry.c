@@ -26,6 +26,11 @@
 #define CARRY_PPS 20
 #define CARRY_TICK_US 50000
 #define CARRY_PASS_GAP_US 10000000	/* a box still missing some: again */
+/* All boxes together: 5000 packets a second is about a quarter of what
+ * the live sender does on one core, so carrying never crowds live audio
+ * (or a page) out. A county-wide item to thousands of boxes may not
+ * reach them all before its slot: those hear it live, as before. */
+#define CARRY_TOTAL_PPS 5000
 #define REVOKE_EVERY_US 3000000		/* until every box confirms */
 #define CARRY_MAX_FRAMES 30000		/* 30 minutes */
 #define CARRY_MAX_TOTAL (64u << 20)	/* bytes of packets kept, in all */
@@ -247,6 +252,18 @@ bcast_carry_held(struct bcast_server *s, uint32_t ssrc)
 	return n;
 }
 
+int
+carry_held_by(const struct bcast_server *s, size_t i)
+{
+	int n = 0;
+
+	if (s->carry == NULL)
+		return 0;
+	for (const struct carry *c = s->carry->list; c; c = c->next)
+		n += !c->revoked && i < c->nbox && c->box[i] == BOX_HOLDS;
+	return n;
+}
+
 size_t
 bcast_carry_reports(struct bcast_server *s, struct bcast_carry_report *out,
     size_t max)
@@ -363,7 +380,7 @@ add(struct bcast_server *s, struct out_batch *b, const struct spk_entry *e,
  * only this thread frees a carry). */
 static void
 carry_tick(struct bcast_server *s, struct carry *c, struct out_batch *b,
-    int64_t now, int64_t wire)
+    int64_t now, int64_t wire, int *budget)
 {
 	int64_t offline = (int64_t)s->offline_after_ms * 1000;
 	int per_tick = CARRY_PPS * CARRY_TICK_US / 1000000;
@@ -379,8 +396,8 @@ carry_tick(struct bcast_server *s, struct carry *c, struct out_batch *b,
 	size_t from = c->cursor, to = c->revoked ? 0 : from + (size_t)per_tick;
 	if (to > c->npkt)
 		to = c->npkt;
-	int wanting = 0;
-	for (size_t i = 0; i < s->nspk; i++) {
+	int wanting = c->resume > 0;
+	for (size_t i = c->resume; i < s->nspk; i++) {
 		struct spk_entry *e = &s->spk[i];
 		if (e->alen == 0 || now - e->last_heard_mono > offline ||
 		    !bcast_zone_covers(&c->zone, &e->zone))
@@ -388,6 +405,14 @@ carry_tick(struct bcast_server *s, struct carry *c, struct out_batch *b,
 		uint8_t *st = box_state(c, i);
 		if (st == NULL || *st != BOX_WANTS)
 			continue;
+		if (*budget <= 0) {
+			/* This tick's share of the link is spent: the next
+			 * tick goes on from this box, with the same packets. */
+			c->resume = i;
+			flush(s, b);
+			return;
+		}
+		*budget -= c->revoked ? 1 : (int)(to - from);
 		wanting++;
 		if (c->revoked) {
 			uint8_t h[crypto_shorthash_BYTES];
@@ -407,6 +432,7 @@ carry_tick(struct bcast_server *s, struct carry *c, struct out_batch *b,
 		}
 	}
 	flush(s, b);
+	c->resume = 0;
 	if (c->revoked)
 		return;
 	c->cursor = to;
@@ -436,6 +462,7 @@ carrier_main(void *arg)
 		if (now < next_tick)
 			goto wait;
 		next_tick = now + CARRY_TICK_US;
+		int budget = CARRY_TOTAL_PPS * CARRY_TICK_US / 1000000;
 		for (struct carry **p = &s->carry->list; *p;) {
 			struct carry *c = *p;
 			if (wire > c->end_pts + (c->revoked ? CARRY_KEEP_US :
@@ -445,7 +472,7 @@ carrier_main(void *arg)
 				carry_free(c);
 				continue;
 			}
-			carry_tick(s, c, b, now, wire);
+			carry_tick(s, c, b, now, wire, &budget);
 			p = &c->next;
 		}
 wait:;

@@ -156,6 +156,7 @@ info_of(const struct bcast_server *s, const struct spk_entry *e, int64_t now,
 	o->online = e->last_heard_mono != 0 &&
 	    now - e->last_heard_mono < (int64_t)s->offline_after_ms * 1000;
 	o->st = e->st;
+	o->carried = carry_held_by(s, (size_t)(e - s->spk));
 	/* Due only if its last heartbeat came after the stream's first audio
 	 * (a box says HELLO as it starts playing): an older one cannot say
 	 * whether it plays. */

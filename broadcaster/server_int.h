@@ -90,6 +90,7 @@ struct carry {
 	enum bcast_priority prio;
 	int64_t first_pts, end_pts;	/* the wire's clock */
 	size_t npkt, cursor;
+	size_t resume;			/* the box its last tick stopped at */
 	uint16_t *len;			/* npkt of them */
 	uint8_t **pkt;			/* into one block */
 	uint8_t *block;
@@ -111,6 +112,8 @@ struct carry_state {
 
 /* Lock held. */
 struct carry *carry_find(struct bcast_server *s, uint32_t ssrc);
+/* Items not revoked that the box at registry index i said it holds. */
+int carry_held_by(const struct bcast_server *s, size_t i);
 
 struct queued_pkt {
 	int64_t due_mono;
