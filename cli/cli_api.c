@@ -17,9 +17,12 @@ zone_usage(FILE *f)
 {
 	fprintf(f,
 "usage: dalaba zone add CODE NAME [--quiet HH:MM-HH:MM] [--drills]\n"
+"                              [--volume 0-100]\n"
 "       dalaba zone list\n\n"
 "CODE is an administrative division code: county 6 digits, township 9,\n"
 "village 12. Quiet hours (default 21:30-06:00) hold routine items.\n"
+"--volume: routine items sent to this zone play at this volume when their\n"
+"schedule sets none (else each loudspeaker plays at its own).\n"
 "--drills: CAP alerts with status Exercise or Test air here (elsewhere\n"
 "they are only logged).\n");
 }
@@ -29,9 +32,10 @@ cli_zone(int argc, char **argv)
 {
 	static const struct option opts[] = { COMMON_OPTS,
 	    { "quiet", required_argument, NULL, O_QUIET },
-	    { "drills", no_argument, NULL, O_DRILLS }, { NULL, 0, NULL, 0 } };
+	    { "drills", no_argument, NULL, O_DRILLS },
+	    { "volume", required_argument, NULL, O_VOLUME }, { NULL, 0, NULL, 0 } };
 	JsonNode *out = NULL;
-	const char *quiet = NULL;
+	const char *quiet = NULL, *volume = NULL;
 	bool drills = false;
 	int rc, c;
 
@@ -49,6 +53,10 @@ cli_zone(int argc, char **argv)
 			drills = true;
 			continue;
 		}
+		if (c == O_VOLUME) {
+			volume = optarg;
+			continue;
+		}
 		zone_usage(c == 'h' ? stdout : stderr);
 		return c == 'h' ? CLI_OK : CLI_USAGE;
 	}
@@ -62,6 +70,17 @@ cli_zone(int argc, char **argv)
 		json_object_set_string_member(o, "name", argv[optind + 1]);
 		if (drills)
 			json_object_set_boolean_member(o, "drills", TRUE);
+		if (volume) {
+			char *end;
+			long v = strtol(volume, &end, 10);
+			if (*volume == '\0' || *end != '\0' || v < 0 || v > 100) {
+				fprintf(stderr, "dalaba: --volume is 0 to 100, not "
+				    "\"%s\"\n", volume);
+				json_object_unref(o);
+				return CLI_USAGE;
+			}
+			json_object_set_int_member(o, "volume", v);
+		}
 		if (quiet) {
 			const char *dash = strchr(quiet, '-');
 			if (dash == NULL) {
@@ -85,12 +104,18 @@ cli_zone(int argc, char **argv)
 			client_print_json(out);
 		} else if (rc == CLI_OK) {
 			JsonArray *a = json_node_get_array(out);
-			printf("%-12s %-11s %s\n", "CODE", "QUIET", "NAME");
+			printf("%-12s %-11s %-6s %s\n", "CODE", "QUIET", "VOLUME",
+			    "NAME");
 			for (guint i = 0; i < json_array_get_length(a); i++) {
 				JsonObject *o = json_array_get_object_element(a, i);
-				printf("%-12s %s-%s %s\n", cli_str(o, "code"),
+				char vol[8] = "-";
+				if (json_object_has_member(o, "volume") &&
+				    !json_object_get_null_member(o, "volume"))
+					snprintf(vol, sizeof(vol), "%lld",
+					    (long long)cli_num(o, "volume"));
+				printf("%-12s %s-%s %-6s %s\n", cli_str(o, "code"),
 				    cli_str(o, "quiet_start"), cli_str(o, "quiet_end"),
-				    cli_str(o, "name"));
+				    vol, cli_str(o, "name"));
 			}
 		}
 	} else {

@@ -314,7 +314,10 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 	a->notice_id = notice_id;
 	a->schedule_id = schedule_id;
 	a->slot_at = slot_at;
-	a->volume = volume;
+	/* The schedule's volume, else the zone's own for routine items
+	 * (a page always carries its own). */
+	a->volume = volume >= 0 || n.page_id ? volume : db_zone_volume(d->db,
+	    a->it.zone);
 	snprintf(a->title, sizeof(a->title), "%.100s", n.title ? n.title : n.body);
 	/* cut at a character boundary */
 	for (size_t i = strlen(a->title); i > 0 && !g_utf8_validate(a->title,

@@ -163,7 +163,8 @@ daemon_carry_ahead(struct dalabad *d, int64_t schedule_id, int64_t slot,
 	ce->c.content = content_of(n);
 	snprintf(ce->path, sizeof(ce->path), "%s", job->path);
 	ce->prio = n->priority;
-	ce->volume = volume;
+	/* as daemon_airing_new sets it: the copy and the live airing agree */
+	ce->volume = volume >= 0 ? volume : db_zone_volume(d->db, n->zone);
 	/* The slot on the wire's clock, heard after the play-out delay as
 	 * a live airing would be. */
 	ce->pts = bcast_server_time_us(d->srv) + (slot * G_USEC_PER_SEC -

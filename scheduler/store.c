@@ -206,7 +206,11 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  revoked_at INTEGER);"
 	"ALTER TABLE broadcast_speakers ADD COLUMN from_copy INTEGER NOT NULL"
-	"  DEFAULT 0;",
+	"  DEFAULT 0;"
+	/* and a zone's own volume for routine items sent to it whose
+	 * schedule leaves it (NULL: the boxes' own). */
+	"ALTER TABLE zones ADD COLUMN volume INTEGER"
+	"  CHECK (volume IS NULL OR volume BETWEEN 0 AND 100);",
 };
 
 static int

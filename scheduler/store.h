@@ -272,6 +272,12 @@ int db_enroll_token_take(struct db *db, const char *token_hash, int64_t now,
 /* Quiet hours of the zone a notice targets ("HH:MM" each), minutes after
  * midnight; the default 21:30-06:00 if the zone is unknown. */
 void db_zone_quiet(struct db *db, const char *code, int *start, int *end);
+/* A zone's own volume (0-100) for routine items sent to it whose schedule
+ * leaves the volume to the boxes; -1: none set (the boxes' own). */
+int db_zone_volume(struct db *db, const char *code);
+/* Set it (-1: none). 0, or -1 with err (no such zone). */
+int db_zone_set_volume(struct db *db, const char *code, int volume, char *err,
+    size_t errlen);
 /* Is code a zone, and do CAP exercises and tests air there? 1 drills,
  * 0 no drills, -1 no such zone (or an error). */
 int db_zone_drills(struct db *db, const char *code);

@@ -255,17 +255,34 @@ db_broadcast_targets(struct db *db, int64_t id, const char *zone)
 	return n;
 }
 
-int
-db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
-    int64_t at)
+/* The first confirmation's time is kept; from_copy once a box said it
+ * aired its own copy. */
+static int
+confirm(struct db *db, int64_t id, uint32_t speaker_id, int64_t at,
+    int64_t from_copy)
 {
 	char err[128];
 
 	return db_run(db, err, sizeof(err), "INSERT INTO broadcast_speakers "
-	    "(broadcast_id, speaker_id, confirmed, confirmed_at) VALUES (?, ?, "
-	    "1, ?) ON CONFLICT DO UPDATE SET confirmed = 1, confirmed_at = "
-	    "COALESCE(confirmed_at, excluded.confirmed_at)", DB_ARGS(id,
-	    (int64_t)speaker_id, at)) == SQLITE_DONE ? 0 : -1;
+	    "(broadcast_id, speaker_id, confirmed, confirmed_at, from_copy) "
+	    "VALUES (?, ?, 1, ?, ?) ON CONFLICT DO UPDATE SET confirmed = 1, "
+	    "confirmed_at = COALESCE(confirmed_at, excluded.confirmed_at), "
+	    "from_copy = max(from_copy, excluded.from_copy)", DB_ARGS(id,
+	    (int64_t)speaker_id, at, from_copy)) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
+    int64_t at)
+{
+	return confirm(db, id, speaker_id, at, 0);
+}
+
+int
+db_broadcast_confirm_copy(struct db *db, int64_t id, uint32_t speaker_id,
+    int64_t at)
+{
+	return confirm(db, id, speaker_id, at, 1);
 }
 
 int

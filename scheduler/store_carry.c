@@ -1,7 +1,8 @@
 /*
  * store_carry.c — the store's side of store and forward: which items were
- * carried to the boxes ahead of their slot, and the confirmations boxes
- * report of airing their copies. See store.h.
+ * carried to the boxes ahead of their slot (the confirmations of boxes
+ * that aired their copies are store_air.c's), and the broadcast of a
+ * slot a report is about. See store.h.
  */
 #include <stdio.h>
 
@@ -79,20 +80,6 @@ db_carry_each(struct db *db, int64_t since,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-db_broadcast_confirm_copy(struct db *db, int64_t id, uint32_t speaker_id,
-    int64_t at)
-{
-	char err[128];
-
-	return db_run(db, err, sizeof(err), "INSERT INTO broadcast_speakers "
-	    "(broadcast_id, speaker_id, confirmed, confirmed_at, from_copy) "
-	    "VALUES (?, ?, 1, ?, 1) ON CONFLICT DO UPDATE SET confirmed = 1, "
-	    "from_copy = 1, confirmed_at = COALESCE(confirmed_at, "
-	    "excluded.confirmed_at)", DB_ARGS(id, (int64_t)speaker_id, at)) ==
-	    SQLITE_DONE ? 0 : -1;
 }
 
 int64_t

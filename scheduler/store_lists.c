@@ -107,9 +107,9 @@ static const char *const list_sql[] = {
 	    WITHIN("zone", 1) " AND " WITHIN("zone", 2) " AND id > ?3 "
 	    "ORDER BY id LIMIT ?4",
 	[DB_LIST_ZONE] = "SELECT code, name, quiet_start, "
-	    "quiet_end, drills FROM zones WHERE code = ?",
+	    "quiet_end, drills, volume FROM zones WHERE code = ?",
 	[DB_LIST_ZONES] = "SELECT code, name, quiet_start, "
-	    "quiet_end FROM zones WHERE " SEES("code", 1) " ORDER BY code",
+	    "quiet_end, volume FROM zones WHERE " SEES("code", 1) " ORDER BY code",
 	[DB_LIST_SCHEDULE_ZONE] = "SELECT n.zone FROM schedules s JOIN "
 	    "notices n ON n.id = s.notice_id WHERE s.id = ?",
 	/* instr, not LIKE: what a cadre types is matched as it is, '%' and

@@ -123,6 +123,32 @@ db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
 }
 
 int
+db_zone_volume(struct db *db, const char *code)
+{
+	int v = db_int(db, "SELECT COALESCE(volume, -1) FROM zones WHERE "
+	    "code = ?", DB_ARGS(code));
+
+	return v >= 0 && v <= 100 ? v : -1;
+}
+
+int
+db_zone_set_volume(struct db *db, const char *code, int volume, char *err,
+    size_t errlen)
+{
+	int rc = volume < 0 ? db_run(db, err, errlen, "UPDATE zones SET volume "
+	    "= NULL WHERE code = ?", DB_ARGS(code)) : db_run(db, err, errlen,
+	    "UPDATE zones SET volume = ? WHERE code = ?", DB_ARGS(volume, code));
+
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db->h) == 0) {
+		snprintf(err, errlen, "no zone %s", code);
+		return -1;
+	}
+	return 0;
+}
+
+int
 db_zone_set_quiet(struct db *db, const char *code, const char *start,
     const char *end, char *err, size_t errlen)
 {

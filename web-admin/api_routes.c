@@ -97,16 +97,18 @@ void
 api_post_zone(struct api_req *r)
 {
 	static const char *const fields[] = { "code", "name", "quiet_start",
-	    "quiet_end", "drills", NULL };
+	    "quiet_end", "drills", "volume", NULL };
 	const char *code, *name, *qs, *qe;
 	char err[256] = "";
 	bool drills;
+	int volume;
 
 	if (api_only(r, r->body, fields) || api_str(r, "code", true, 12, &code) ||
 	    api_str(r, "name", true, 64 * 4, &name) ||
 	    api_str(r, "quiet_start", false, 5, &qs) ||
 	    api_str(r, "quiet_end", false, 5, &qe) ||
-	    api_bool(r, "drills", false, &drills))
+	    api_bool(r, "drills", false, &drills) ||
+	    api_int(r, "volume", 0, 100, -1, &volume) != 0)
 		return;
 	if (!api_zone_code_ok(code)) {
 		api_error(r, 400, "bad_zone", "a zone code is 6 (county), 9 "
@@ -124,7 +126,9 @@ api_post_zone(struct api_req *r)
 	if (db_zone_add(r->wa->db, code, name, err, sizeof(err)) != 0 ||
 	    ((qs || qe) && db_zone_set_quiet(r->wa->db, code, qs ? qs : "21:30",
 	    qe ? qe : "06:00", err, sizeof(err)) != 0) || (drills &&
-	    db_zone_set_drills(r->wa->db, code, true, err, sizeof(err)) != 0)) {
+	    db_zone_set_drills(r->wa->db, code, true, err, sizeof(err)) != 0) ||
+	    (volume >= 0 && db_zone_set_volume(r->wa->db, code, volume, err,
+	    sizeof(err)) != 0)) {
 		api_rollback(r);
 		if (strstr(err, "UNIQUE"))
 			api_error(r, 409, "exists", "zone %s exists already", code);
@@ -182,6 +186,8 @@ speaker_health(JsonObject *o, const struct bcast_speaker_info *in)
 	json_object_set_int_member(h, "free_mb", st->free_mb == UINT32_MAX ? -1 :
 	    (gint64)st->free_mb);
 	json_object_set_int_member(h, "amp_errors", st->amp_errors);
+	/* items carried ahead of their slot it holds: what it airs if cut off */
+	json_object_set_int_member(h, "carried", in->carried);
 	json_object_set_object_member(o, "health", h);
 	json_object_set_boolean_member(o, "due", in->due);
 	json_object_set_boolean_member(o, "silent_when_due",

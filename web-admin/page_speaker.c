@@ -105,6 +105,9 @@ health(struct web_ctx *c, GString *g, JsonObject *s, bool on)
 		snprintf(v, sizeof(v), mb < 100 ? "<b>只剩 %lld 兆，快满了</b>" :
 		    "%lld 兆", (long long)mb);
 	fact(g, "存储空间还剩", "free", v);
+	/* Store and forward: what it would air by itself if its link failed. */
+	snprintf(v, sizeof(v), "%lld 条", (long long)web_jnum(h, "carried"));
+	fact(g, "存着待播的节目", "carried", v);
 	int64_t rx = web_jnum(s, "received"), lost = web_jnum(s, "lost");
 	if (rx + lost > 0) {
 		snprintf(v, sizeof(v), "%.1f%%", 100.0 * (double)lost /
