@@ -232,7 +232,6 @@ bcast_carry_revoke(struct bcast_server *s, uint32_t ssrc, const char *zone,
 				c->box[i] = BOX_WANTS;
 		bcast_revoke_sign(ssrc, reason, s->sk, c->revoke);
 	}
-	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -452,16 +451,9 @@ carrier_main(void *arg)
 
 	if (b == NULL)
 		abort();	/* at start-up */
-	int64_t next_tick = 0;
-
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		int64_t now = bcast_mono_now_us(), wire = bcast_server_time_us(s);
-		/* The condition wakes us for every live packet queued: the
-		 * pace is kept by the clock, not by the wake-ups. */
-		if (now < next_tick)
-			goto wait;
-		next_tick = now + CARRY_TICK_US;
 		int budget = CARRY_TOTAL_PPS * CARRY_TICK_US / 1000000;
 		for (struct carry **p = &s->carry->list; *p;) {
 			struct carry *c = *p;
@@ -475,15 +467,13 @@ carrier_main(void *arg)
 			carry_tick(s, c, b, now, wire, &budget);
 			p = &c->next;
 		}
-wait:;
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (next_tick - now) * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+		/* Paced by the clock alone. Not a wait on the server's
+		 * condition: the sender signals it for every packet, and
+		 * waking for each took the lock from the fan-out. */
+		pthread_mutex_unlock(&s->lock);
+		struct timespec ts = { 0, CARRY_TICK_US * 1000 };
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
 	free(b);
