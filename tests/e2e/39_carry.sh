@@ -108,14 +108,15 @@ check "the live airing sent the carried packets (stream $SSRC at box 2)" \
 check "box 1 aired it all" wait_until 40 sh -c "[ \"\$(awk -v k=carried_aired '\$1 == k { print \$2 }' spk1.stats)\" = 1 ]"
 filled() { grep -q "frames did not come live and were played from the box's copy" spk2.err; }
 check "box 2, cut off 4 s in, went on from its copy" wait_until 20 filled
-n1=$(wc -l <trace1b.txt); n2=$(wc -l <trace2.txt)
 npkt=$(sed -n "s/.*carried item $(printf '%08x' "$SSRC") (class 0) held: \([0-9]*\) packets.*/\1/p" spk2.err | head -n 1)
+# "went on from its copy" is logged when the last frame is handed to the
+# jitter buffer, 200 ms before its turn: wait for the traces to end.
+ended() { grep -q "stream .* over" "$1"; }
+wait_until 10 all ended spk2.err -and ended spk1b.err
+n1=$(wc -l <trace1b.txt); n2=$(wc -l <trace2.txt)
 gaps2=$(awk 'NR > 1 && $2 != p + 1 { n++ } { p = $2 } END { print n + 0 }' trace2.txt)
-# (One frame at an end of the item is sometimes not in either box's trace,
-# live or from the copy alike: not understood yet, so not hidden, but
-# not what this check is about, which is the gap the cut would leave.)
-check "box 2 played it through the cut, no gap ($n2 of its ${npkt:-?} packets, $gaps2 gaps; box 1 $n1)" \
-    all [ "$gaps2" = 0 ] -and [ -n "$npkt" ] -and [ "$n2" -ge $((${npkt:-0} - 1)) ] -and gt "$n2" 100
+check "every frame of it played at box 2 ($n2 of its ${npkt:-?} packets, $gaps2 gaps), as at box 1 ($n1)" \
+    all [ "$n2" = "${npkt:-x}" ] -and [ "$n1" = "$npkt" ] -and [ "$gaps2" = 0 ]
 check "from the notice's own packets, nothing made up" \
     all [ "$(stat 2 concealed)" = 0 ] -and [ "$(stat 2 fec_recovered)" = 0 ]
 check "one stream at each box: the cancelled notice never aired" \
