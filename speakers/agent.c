@@ -481,6 +481,10 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	int64_t next_stats = 0;
 	while (!*stop) {
 		int64_t now = bcast_mono_now_us();
+		/* The offset runs on at the estimated rate between replies:
+		 * two clocks 50 ppm apart part by 100 µs a heartbeat. */
+		if (a->clk.n > 0)
+			a->offset_us = clk_offset(&a->clk, now);
 		if (now >= a->next_hello) {
 			/* No reply for three intervals: the server is gone;
 			 * keep saying HELLO, backing off, until it answers. */

@@ -14,6 +14,7 @@
 #include <opus/opus.h>
 
 #include "speakers/amp.h"
+#include "speakers/clock.h"
 #include "speakers/nack.h"
 #include "speakers/speaker.h"
 
@@ -38,7 +39,6 @@ _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
 #define STREAM_GIVEUP_US 60000000
 #define HELLO_RETRY_MS 300		/* until the first reply */
 #define HELLO_MAX_BACKOFF_MS 10000
-#define CLOCK_SAMPLES 8
 /* Retransmission, on top of FEC: a missing packet is asked for again when
  * a later one shows the gap, by the rules of nack.c. */
 #define NACK_PER_PASS 4			/* NACKs a pass: 132 packets */
@@ -92,8 +92,7 @@ struct agent {
 
 	int synced;
 	int64_t offset_us;		/* server clock - our monotonic clock */
-	struct { int64_t off, rtt; } cs[CLOCK_SAMPLES];
-	int ncs;
+	struct clk clk;			/* the exchanges it is estimated from */
 
 	uint64_t counter;
 	uint64_t answered;		/* the HELLO counter a reply was taken for */

@@ -1,7 +1,7 @@
 /*
  * hello.c — the speaker's half of the HELLO exchange: the heartbeat that
- * carries its status, the replies that give it the server clock (NTP's
- * minimum-delay rule), and the server's cookies and challenges
+ * carries its status, the replies that give it the server clock (each one
+ * a pair of bounds on it, clock.c), and the server's cookies and challenges
  * (broadcaster/README.md).
  */
 #include <stdlib.h>
@@ -92,8 +92,7 @@ agent_send_hello(struct agent *a, int64_t now)
 		    a->srvlen);
 }
 
-/* NTP's rule: of the recent samples, trust the one with the shortest round
- * trip, whose offset error is bounded by half of it. */
+/* A reply: the server clock (clock.c), the cookie, the server answering. */
 void
 agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 {
@@ -117,21 +116,13 @@ agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 	a->answered = a->counter;
 	memcpy(a->cookie, r.cookie, BCAST_COOKIE_LEN);
 	int64_t rtt = (t4 - r.t1_us) - (r.t3_us - r.t2_us);
-	int64_t off = ((r.t2_us - r.t1_us) + (r.t3_us - t4)) / 2;
-	a->cs[a->ncs % CLOCK_SAMPLES].off = off;
-	a->cs[a->ncs % CLOCK_SAMPLES].rtt = rtt;
-	a->ncs++;
-	int n = a->ncs < CLOCK_SAMPLES ? a->ncs : CLOCK_SAMPLES, best = 0;
-	for (int i = 1; i < n; i++)
-		if (a->cs[i].rtt < a->cs[best].rtt)
-			best = i;
-	a->offset_us = a->cs[best].off;
-	a->rtt_min = a->rtt_max = a->cs[0].rtt;
-	for (int i = 1; i < n; i++) {
-		if (a->cs[i].rtt < a->rtt_min)
-			a->rtt_min = a->cs[i].rtt;
-		if (a->cs[i].rtt > a->rtt_max)
-			a->rtt_max = a->cs[i].rtt;
+	/* Each exchange bounds the offset from both sides (clock.c); one
+	 * whose round trip is impossible or too long to say anything is
+	 * not taken (the reply still counts as the server answering). */
+	if (clk_add(&a->clk, r.t1_us, r.t2_us, r.t3_us, t4) == 0) {
+		a->offset_us = clk_offset(&a->clk, t4);
+		a->rtt_min = a->clk.rtt_min;
+		a->rtt_max = a->clk.rtt_max;
 	}
 	if (!a->synced || a->k.replies == 0)
 		/* (synced already: by the clock kept on its storage) */
@@ -162,7 +153,7 @@ agent_on_challenge(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	/* The server may have started again, its clock elsewhere: the
 	 * clock samples start afresh with the next reply (the offset in
 	 * use stays until then). */
-	a->ncs = 0;
+	clk_forget(&a->clk);
 	if (now - a->last_rehello >= 1000000) {
 		a->last_rehello = now;
 		a->next_hello = now;
