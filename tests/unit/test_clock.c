@@ -57,6 +57,14 @@ exchange(struct clk *c, const struct box *b, double *t, int n,
 	}
 }
 
+/* A fresh estimate fed n exchanges over the usual 20-80 ms each way. */
+static void
+warm(struct clk *c, const struct box *b, double *t, int n, double interval_us)
+{
+	clk_init(c);
+	exchange(c, b, t, n, interval_us, 20, 80, 20, 80);
+}
+
 static void
 test_converges(void)
 {
@@ -125,8 +133,7 @@ test_late_and_refused(void)
 	struct clk c;
 	double t = 3e9;
 
-	clk_init(&c);
-	exchange(&c, &b, &t, 100, 1e6, 20, 80, 20, 80);
+	warm(&c, &b, &t, 100, 1e6);
 	int64_t before = clk_offset(&c, box_time(&b, t));
 	/* A reply that took 1.2 s more on the way down. */
 	double send = t, at = send + 30e3;
@@ -155,9 +162,8 @@ test_rate_change(void)
 	struct clk c;
 	double t = 1e9;
 
-	clk_init(&c);
-	exchange(&c, &b, &t, 256, 2e6, 20, 80, 20, 80);
-	/* The same clock from here on at -30 ppm: continue it seamlessly. */
+	warm(&c, &b, &t, 256, 2e6);
+	/* The same clock from here on at +20 ppm: continued seamlessly. */
 	double now_box = (double)box_time(&b, t);
 	struct box b2 = { now_box - t * (1 + 20e-6), 20 };
 	exchange(&c, &b2, &t, 200, 2e6, 20, 80, 20, 80);
