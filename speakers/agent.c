@@ -289,7 +289,7 @@ ask_missing(struct agent *a, int64_t now)
 				return;
 		}
 		if (!nack_should_ask(&a->miss[q % JB_SLOTS], q, now, due,
-		    a->rtt_min, a->rtt_max))
+		    a->clk.rtt_min, a->clk.rtt_max))
 			continue;
 		nack_add(&n, &have, q);
 		a->k.nack_asked++;

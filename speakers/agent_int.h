@@ -88,7 +88,6 @@ struct agent {
 	uint64_t top_seq1;		/* this stream's newest seq + 1; 0 none */
 	struct nack_miss miss[JB_SLOTS];
 	uint64_t nack_counter;		/* strictly increasing, like HELLO's */
-	int64_t rtt_min, rtt_max;	/* of the recent clock samples */
 
 	int synced;
 	int64_t offset_us;		/* server clock - our monotonic clock */

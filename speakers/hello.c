@@ -119,12 +119,10 @@ agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 	/* Each exchange bounds the offset from both sides (clock.c); one
 	 * whose round trip is impossible or too long to say anything is
 	 * not taken (the reply still counts as the server answering). */
-	if (clk_add(&a->clk, r.t1_us, r.t2_us, r.t3_us, t4) == 0) {
+	int taken = clk_add(&a->clk, r.t1_us, r.t2_us, r.t3_us, t4) == 0;
+	if (taken)
 		a->offset_us = clk_offset(&a->clk, t4);
-		a->rtt_min = a->clk.rtt_min;
-		a->rtt_max = a->clk.rtt_max;
-	}
-	if (!a->synced || a->k.replies == 0)
+	if (taken && (!a->synced || a->k.replies == 0))
 		/* (synced already: by the clock kept on its storage) */
 		dlog(LOG_NOTICE, "clock synced with the server (round trip %lld "
 		    "ms)", (long long)(rtt / 1000));
@@ -132,7 +130,8 @@ agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 		dlog(LOG_NOTICE, "the server answers again, after %lld s",
 		    (long long)((t4 - a->last_reply) / 1000000));
 	a->server_lost = 0;
-	a->synced = 1;
+	/* (a box with no clock yet is not synced by a reply it refused) */
+	a->synced = a->synced || taken;
 	a->last_reply = t4;
 	a->hello_interval_ms = a->c->hello_ms;
 	a->k.replies++;
