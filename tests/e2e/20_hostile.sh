@@ -200,7 +200,10 @@ check "another user still previews ($code)" [ "$code" = 200 ]
 # --- each address's share of the loop ------------------------------------------
 # Eight clients of the cadre's, from one address, reading the 500 schedules
 # without pause (8 ms of the loop each): past a burst of 2 s they get a
-# quarter of the loop, the rest of each second is refused at once.
+# quarter of the loop, the rest of each second is refused at once. How many
+# are served follows what one list costs on this machine (86 of 640 on a
+# loaded CI machine, 150 here), so the check asks for more than a burst's
+# worth at 100 ms a list, not for a count of a fast machine's.
 : >share_codes.txt
 sharepids=
 for c in 1 2 3 4 5 6 7 8; do
@@ -220,7 +223,7 @@ ocode=$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.11 -b cunguan
 wait $sharepids
 cat share*.txt >share_codes.txt
 check "640 schedule lists at once from one address: some refused at once ($(sort share_codes.txt | uniq -c | tr '\n' ' '))" \
-    all [ "$(grep -c '^429$' share_codes.txt)" -gt 100 ] -and [ "$(grep -c '^200$' share_codes.txt)" -gt 100 ] \
+    all [ "$(grep -c '^429$' share_codes.txt)" -gt 100 ] -and [ "$(grep -c '^200$' share_codes.txt)" -gt 20 ] \
     -and [ "$(grep -c '^5' share_codes.txt)" = 0 ]
 check "the pages, meanwhile, ask that address to wait, in Chinese ($code)" \
     all [ "$code" = 429 ] -and grep -q '请过几秒再试' share_page.html
