@@ -99,11 +99,11 @@ first_new() {
 	# (whole lines only: a box may be writing its last one)
 	awk -v seen="$(cat seen 2>/dev/null)" '
 	    BEGIN { n = split(seen, s, " "); for (i = 1; i <= n; i++) old[s[i]] = 1 }
-	    !($1 in old) && NF == 5 && length($5) >= 16 { if (!($1 in first) || $5 < first[$1]) first[$1] = $5 }
+	    !($1 in old) && NF >= 6 && length($5) >= 16 { if (!($1 in first) || $5 < first[$1]) first[$1] = $5 }
 	    END { for (k in first) printf "%s %.0f\n", k, first[k] }' s1.trace s2.trace 2>/dev/null |
 	    sort -k2 -n | head -n1
 }
-last_of() { awk -v s="$1" '$1 == s && NF == 5 && length($5) >= 16 { if ($5 > m) m = $5 } END { printf "%.0f\n", m }' s1.trace s2.trace; }
+last_of() { awk -v s="$1" '$1 == s && NF >= 6 && length($5) >= 16 { if ($5 > m) m = $5 } END { printf "%.0f\n", m }' s1.trace s2.trace; }
 : >seen
 : >lat_page; : >lat_cap; : >lat_cancel
 # one_page KIND I: page the real boxes' village, time it, cancel, time that

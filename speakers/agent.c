@@ -393,12 +393,15 @@ play_due(struct agent *a, int64_t now)
 		}
 		if (a->trace) {
 			/* When this frame will be heard: now plus what the device
-			 * still holds, on our clock and on the server's. */
-			int64_t written = bcast_mono_now_us(), heard = written + lead;
-			fprintf(a->trace, "%u %llu %lld %lld %lld\n", a->ssrc,
+			 * still holds, on our clock and on the server's as we
+			 * judge it, and on the machine's (the truth that tests
+			 * of boxes in step compare). */
+			int64_t written = spk_now_us(), heard = written + lead;
+			fprintf(a->trace, "%u %llu %lld %lld %lld %lld\n", a->ssrc,
 			    (unsigned long long)a->next_seq, (long long)heard,
 			    (long long)(heard + a->offset_us),
-			    (long long)(written + a->offset_us));
+			    (long long)(written + a->offset_us),
+			    (long long)spk_output_heard_machine_us(a->out));
 		}
 		/* The server's volume for this stream (its last packet's: a
 		 * frame rebuilt by FEC or PLC keeps it), else the box's own,
@@ -447,6 +450,9 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	a->c = c;
 	bcast_ticket_key(c->key, a->tkey);
 	a->fd = -1;
+	/* Tests and benches only: a clock as a box in a village has. */
+	if (simclock_setup(getenv("DALABA_TEST_CLOCK"), err, errlen) != 0)
+		goto out;
 	for (int i = 0; i < RX_BATCH; i++) {
 		a->rx_iov[i].iov_base = a->rx[i];
 		a->rx_iov[i].iov_len = sizeof(a->rx[i]);
@@ -475,12 +481,12 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	if (a->trace)	/* a line per frame, readable as it happens */
 		setvbuf(a->trace, NULL, _IOLBF, 0);
 	a->hello_interval_ms = HELLO_RETRY_MS;
-	a->started_mono = bcast_mono_now_us();
+	a->started_mono = spk_now_us();
 	amp_init(&a->amp, c->amp_command, c->amp_hold ? AMP_HOLD : AMP_SWITCH,
 	    a->started_mono);
 	int64_t next_stats = 0;
 	while (!*stop) {
-		int64_t now = bcast_mono_now_us();
+		int64_t now = spk_now_us();
 		/* The offset runs on at the estimated rate between replies:
 		 * two clocks 50 ppm apart part by 100 µs a heartbeat. */
 		if (a->clk.n > 0)
@@ -541,13 +547,13 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 				int n = recvmmsg(a->fd, a->rx_msgs, RX_BATCH, 0, NULL);
 				if (n <= 0)
 					break;
-				int64_t t4 = bcast_mono_now_us();
+				int64_t t4 = spk_now_us();
 				for (int i = 0; i < n; i++)
 					on_packet(a, a->rx[i], a->rx_msgs[i].msg_len, t4);
 				if (n < RX_BATCH)
 					break;
 			}
-			ask_missing(a, bcast_mono_now_us());
+			ask_missing(a, spk_now_us());
 		}
 	}
 	rc = 0;

@@ -16,6 +16,7 @@
 #include "speakers/amp.h"
 #include "speakers/clock.h"
 #include "speakers/nack.h"
+#include "speakers/simclock.h"
 #include "speakers/speaker.h"
 
 #define FRAME_US (BCAST_FRAME_MS * 1000)

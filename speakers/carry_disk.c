@@ -128,7 +128,7 @@ carry_clock_save(struct agent *a)
 
 	if (h == NULL || !a->synced || a->server_lost)
 		return;
-	h->clock_saved = bcast_mono_now_us();
+	h->clock_saved = spk_now_us();
 	boot_id(id);
 	snprintf(p, sizeof(p), "%s/clock", h->dir);
 	snprintf(tmp, sizeof(tmp), "%s.new", p);
@@ -161,7 +161,7 @@ clock_load(struct agent *a)
 		return;
 	h->counter = counter;
 	boot_id(id);
-	int64_t real = bcast_server_now_us(), mono = bcast_mono_now_us();
+	int64_t real = bcast_server_now_us(), mono = spk_now_us();
 	if (id[0] && strcmp(id, saved_id) == 0)
 		a->offset_us = mono_off;
 	else if (real >= real_then)

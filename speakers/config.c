@@ -411,9 +411,9 @@ spk_config_check(const struct spk_config *c, char *err, size_t errlen)
 		return -1;
 	}
 	if (strncmp(c->output, "alsa:", 5) != 0 && strncmp(c->output, "wav:", 4) != 0 &&
-	    strcmp(c->output, "null") != 0) {
+	    strcmp(c->output, "null") != 0 && strncmp(c->output, "sim:", 4) != 0) {
 		snprintf(err, errlen, "[audio] output \"%s\": use alsa:NAME, "
-		    "wav:PATH or null", c->output);
+		    "wav:PATH, null or sim:PPM", c->output);
 		return -1;
 	}
 	if (c->amp_command[0] != '\0' && access(c->amp_command, X_OK) != 0) {

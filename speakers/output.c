@@ -1,6 +1,7 @@
 /*
  * output.c — where a speaker's audio goes: ALSA (the horn), a WAV file
- * (tests, recording), or nowhere (null). The agent paces writes by
+ * (tests, recording), nowhere (null), or a simulated sound card that plays
+ * in real time on a crystal of its own (sim:PPM, tests; output_sim.c). The agent paces writes by
  * presentation time itself; ALSA's own delay is reported so a frame is
  * written early by exactly what the device still holds. `dalaba say` plays
  * through the same code, waiting on the device instead (SPK_OUTPUT_WAIT).
@@ -14,9 +15,10 @@
 
 #include <alsa/asoundlib.h>
 
+#include "speakers/output_sim.h"
 #include "speakers/speaker.h"
 
-enum out_kind { OUT_NULL, OUT_WAV, OUT_ALSA };
+enum out_kind { OUT_NULL, OUT_WAV, OUT_ALSA, OUT_SIM };
 
 #define WAV_SYNC_US 1000000	/* a running file's header lags by at most this */
 
@@ -28,7 +30,9 @@ struct spk_output {
 	uint32_t frames_hdr;	/* what the header in the file says */
 	int64_t hdr_at_us;	/* when that header was written */
 	snd_pcm_t *pcm;
+	int alsa_clocked;	/* it has shown a delay: it plays in real time */
 	uint64_t underruns;
+	struct sim_card sim;
 };
 
 /* Rewrite the header in place with the sizes of what was written. The data
@@ -97,9 +101,21 @@ spk_output_open(const char *spec, int rate, unsigned flags, char *err,
 			snd_pcm_close(o->pcm);
 			goto fail;
 		}
+	} else if (strncmp(spec, "sim:", 4) == 0) {
+		char *end;
+		double ppm = strtod(spec + 4, &end);
+		if (end == spec + 4 || *end != '\0' || !(ppm >= -SIM_CARD_MAX_PPM &&
+		    ppm <= SIM_CARD_MAX_PPM)) {
+			snprintf(err, errlen, "output \"%s\": sim:PPM takes the "
+			    "card's rate error, within %.0f ppm", spec,
+			    SIM_CARD_MAX_PPM);
+			goto fail;
+		}
+		o->kind = OUT_SIM;
+		sim_card_init(&o->sim, rate, ppm);
 	} else {
-		snprintf(err, errlen, "output \"%s\": use alsa:NAME, wav:PATH "
-		    "or null", spec);
+		snprintf(err, errlen, "output \"%s\": use alsa:NAME, wav:PATH, "
+		    "null or sim:PPM", spec);
 		goto fail;
 	}
 	return o;
@@ -113,6 +129,9 @@ spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames)
 {
 	switch (o->kind) {
 	case OUT_NULL:
+		return 0;
+	case OUT_SIM:	/* full: the rest is dropped, as ALSA's below */
+		(void)sim_card_write(&o->sim, frames, bcast_mono_now_us());
 		return 0;
 	case OUT_WAV:
 		if (fwrite(pcm, 2, frames, o->f) != frames)
@@ -144,15 +163,36 @@ spk_output_delay_us(struct spk_output *o)
 {
 	snd_pcm_sframes_t d;
 
+	if (o->kind == OUT_SIM)
+		return (int64_t)sim_card_held(&o->sim, bcast_mono_now_us()) *
+		    1000000 / o->rate;
 	if (o->kind != OUT_ALSA || snd_pcm_delay(o->pcm, &d) < 0 || d < 0)
 		return 0;
+	if (d > 0)
+		o->alsa_clocked = 1;
 	return (int64_t)d * 1000000 / o->rate;
+}
+
+int
+spk_output_clocked(const struct spk_output *o)
+{
+	return o->kind == OUT_SIM || (o->kind == OUT_ALSA && o->alsa_clocked);
+}
+
+int64_t
+spk_output_heard_machine_us(struct spk_output *o)
+{
+	int64_t now = bcast_mono_now_us();
+
+	if (o->kind == OUT_SIM)
+		return sim_card_next_heard(&o->sim, now);
+	return now + spk_output_delay_us(o);
 }
 
 uint64_t
 spk_output_underruns(const struct spk_output *o)
 {
-	return o->underruns;
+	return o->kind == OUT_SIM ? o->sim.underruns : o->underruns;
 }
 
 int

@@ -70,7 +70,8 @@ int spk_config_check(const struct spk_config *c, char *err, size_t errlen);
 /* ---- outputs ------------------------------------------------------------------- */
 
 struct spk_output;
-/* spec is alsa:NAME, wav:PATH or null. The agent paces its own writes and
+/* spec is alsa:NAME, wav:PATH, null, or sim:PPM (tests: a card playing in
+ * real time PPM parts per million off its nominal rate). The agent paces its own writes and
  * an ALSA device that is full drops what it cannot take now (the clock
  * rules); with SPK_OUTPUT_WAIT a write waits for the device instead, for a
  * player with nothing else to do (`dalaba say`). */
@@ -81,7 +82,15 @@ struct spk_output *spk_output_open(const char *spec, int rate, unsigned flags,
 int spk_output_write(struct spk_output *o, const int16_t *pcm, size_t frames);
 /* How long until a sample written now is heard (ALSA's delay); 0 for files. */
 int64_t spk_output_delay_us(struct spk_output *o);
-/* Underruns the device had and recovered from (ALSA only). */
+/* Whether it plays on a clock of its own, so that its delay is what paces
+ * play-out: a simulated card, or an ALSA device once it has shown a delay
+ * (the file and null plugins take everything at once). */
+int spk_output_clocked(const struct spk_output *o);
+/* The instant a sample written now will be heard, on the machine's
+ * monotonic clock (bcast_mono_now_us): what tests of boxes in step compare.
+ * A simulated card knows it exactly; ALSA's is now plus its delay. */
+int64_t spk_output_heard_machine_us(struct spk_output *o);
+/* Underruns the device had and recovered from (ALSA and sim). */
 uint64_t spk_output_underruns(const struct spk_output *o);
 /* Make what was written readable by others while running: a WAV file's
  * header gets the sizes so far, at most once a second (now_us: a monotonic

@@ -34,7 +34,7 @@ N1=$(notice_id n1.out)
 check "a notice airs while the server's clock is 45 s fast" wait_until 60 aired "$N1"
 sleep 1
 # The trace: ssrc seq heard_local heard_server written_server (µs).
-first=$(awk 'NF == 5 { print $1; exit }' t.trace)
+first=$(awk 'NF >= 6 { print $1; exit }' t.trace)
 last1=$(awk -v s="$first" '$1 == s && $5 > m { m = $5 } END { printf "%.0f\n", m }' t.trace)
 stop_dalabad
 check "dalabad stopped cleanly" [ "$DRC" = 0 ]
@@ -50,7 +50,7 @@ N2=$(notice_id n2.out)
 check "the next notice airs" wait_until 60 aired "$N2"
 sleep 1
 kill $SPK_1; wait $SPK_1 2>/dev/null
-first2=$(awk -v s="$first" 'NF == 5 && $1 != s { print $5; exit }' t.trace)
+first2=$(awk -v s="$first" 'NF >= 6 && $1 != s { print $5; exit }' t.trace)
 echo "# last time of the first notice $last1, first of the second $first2"
 check "the box played the second notice" [ -n "$first2" ]
 check "its presentation times are past all of the first's ($(( (${first2:-0} - last1) / 1000 )) ms later)" \
