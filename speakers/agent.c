@@ -378,8 +378,11 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 					a->hello_interval_ms = 2000;
 			}
 			agent_send_hello(a, now);
-			a->next_hello = now + (int64_t)(a->synced ? c->hello_ms :
-			    HELLO_RETRY_MS) * 1000;
+			int every = a->synced ? c->hello_ms : HELLO_RETRY_MS;
+			if (a->synced && a->clk.n < HELLO_YOUNG_EXCHANGES &&
+			    every > HELLO_YOUNG_MS)
+				every = HELLO_YOUNG_MS;
+			a->next_hello = now + (int64_t)every * 1000;
 			if (a->synced && now - a->last_reply > 3000LL * c->hello_ms)
 				a->next_hello = now + (int64_t)a->hello_interval_ms * 1000;
 		}

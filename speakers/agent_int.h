@@ -40,6 +40,14 @@ _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
  * silent this long has lost its server, and goes. */
 #define STREAM_GIVEUP_US 60000000
 #define HELLO_RETRY_MS 300		/* until the first reply */
+/* A clock estimate improves with the number of exchanges, not with time
+ * (with 20-80 ms of jitter each way only the rare exchange near the
+ * shortest delays tells it much): a box that has few HELLOs every 500 ms,
+ * four times the default rate, for its first 512 (four minutes), and is
+ * within a ms of its neighbours some minutes sooner. One boot costs the
+ * server 384 signed replies more. */
+#define HELLO_YOUNG_MS 500
+#define HELLO_YOUNG_EXCHANGES 512
 #define HELLO_MAX_BACKOFF_MS 10000
 /* Retransmission, on top of FEC: a missing packet is asked for again when
  * a later one shows the gap, by the rules of nack.c. */

@@ -99,7 +99,11 @@ estimate_offset(struct clk *c)
 	const struct clk_sample *last = sample(c, c->n - 1);
 	double L = -INFINITY, U = INFINITY;
 	int keep = 0;
-	double slack = c->rated ? 0 : CLK_UNRATED_PPM * 1e-6;
+	/* How far the rate may be off: before it is known, as far as two
+	 * crystals part; then by the envelopes' own error (a ms or two
+	 * through 20-80 ms of jitter) over the span it was taken from. */
+	double slack = c->rated ? CLK_RATE_ERR_US / (double)c->rate_span :
+	    CLK_UNRATED_PPM * 1e-6;
 
 	/* Only the latest half: a rate known to within a ppm or two would
 	 * carry older exchanges' bounds off by more than they add. */
@@ -158,6 +162,7 @@ clk_add(struct clk *c, int64_t t1, int64_t t2, int64_t t3, int64_t t4)
 	if (c->n >= 32 && sample(c, c->n - 1)->t4 - sample(c, 0)->t4 >= 60000000) {
 		c->freq = estimate_ppm(c) * 1e-6;
 		c->rated = 1;
+		c->rate_span = sample(c, c->n - 1)->t4 - sample(c, 0)->t4;
 	}
 	estimate_offset(c);
 	return 0;

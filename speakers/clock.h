@@ -28,6 +28,9 @@
  * within 50 ppm): a box then goes by its latest exchanges, not by bounds
  * a drifting clock has left behind. */
 #define CLK_UNRATED_PPM 100.0
+#ifndef CLK_RATE_ERR_US
+#define CLK_RATE_ERR_US 2000.0
+#endif
 
 struct clk_sample {
 	int64_t t1;			/* box clock: the HELLO left */
@@ -43,6 +46,7 @@ struct clk {
 	int64_t ref_t, ref_off;
 	double freq;			/* server seconds per box second, - 1 */
 	int rated;			/* freq was estimated (not just 0) */
+	int64_t rate_span;		/* over so many µs of exchanges */
 	int64_t rtt_min, rtt_max;	/* of the CLK_RECENT latest exchanges */
 	int64_t bound_lo, bound_hi;	/* the offset's bounds at ref_t */
 };
