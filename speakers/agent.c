@@ -152,6 +152,7 @@ agent_take(struct agent *a, const struct bcast_audio *pp, int64_t now)
 		dlog(LOG_NOTICE, "stream %08x back after %lld ms", a->ssrc,
 		    (long long)((now - a->last_rx_mono) / 1000));
 		a->stalled = 0;
+		agent_play_restart(a);
 		if (p.seq > a->next_seq) {
 			for (int i = 0; i < JB_SLOTS; i++)
 				a->jb[i].used = 0;
@@ -171,6 +172,7 @@ agent_take(struct agent *a, const struct bcast_audio *pp, int64_t now)
 		}
 		a->active = 1;
 		a->ssrc = p.ssrc;
+		agent_play_restart(a);
 		/* Sequence numbers restart with each stream: what the last
 		 * one left in seen[] says nothing about this one. */
 		memset(a->seen, 0, sizeof(a->seen));
@@ -278,7 +280,7 @@ ask_missing(struct agent *a, int64_t now)
 		if (s->used && s->seq == q)
 			continue;
 		if (lead < 0)	/* asked of the device only when needed */
-			lead = spk_output_delay_us(a->out);
+			lead = agent_play_lead_us(a);
 		/* Its frame's turn at the output, on our clock. */
 		int64_t due = a->next_pts + (int64_t)(q - a->next_seq) * FRAME_US -
 		    a->offset_us - lead;
@@ -298,35 +300,6 @@ ask_missing(struct agent *a, int64_t now)
 		send_nack(a, &n);
 }
 
-static void
-apply_volume(int16_t *pcm, size_t n, int volume)
-{
-	if (volume >= 100)
-		return;
-	for (size_t i = 0; i < n; i++)
-		pcm[i] = (int16_t)(pcm[i] * volume / 100);
-}
-
-/* The first frame of a stream goes out: was the amplifier on long
- * enough? Audio keeps its time whatever the answer (the horns of a
- * village play in step); a short warm-up is said and counted. */
-static void
-check_preroll(struct agent *a, int64_t now)
-{
-	int64_t warm = a->amp.on == 1 ? now - a->amp.on_since : -1;
-
-	if (warm >= (int64_t)a->c->amp_preroll_ms * 1000)
-		return;
-	a->k.amp_short_preroll++;
-	if (warm < 0)
-		dlog(LOG_WARNING, "stream %08x: audio began with the amplifier "
-		    "still off", a->ssrc);
-	else
-		dlog(LOG_NOTICE, "stream %08x: the amplifier was on %lld ms "
-		    "before the audio (preroll_ms = %d)", a->ssrc,
-		    (long long)(warm / 1000), a->c->amp_preroll_ms);
-}
-
 /* Off once nothing has played for the hold time: between broadcasts,
  * and when a stream stalls (its link cut) for that long. */
 static void
@@ -336,104 +309,6 @@ amp_tick(struct agent *a, int64_t now)
 	    now - a->last_audio_mono >= (int64_t)a->c->amp_hold_ms * 1000)
 		amp_want(&a->amp, 0, now);
 	amp_poll(&a->amp, now);
-}
-
-/* Play every frame that is due; returns µs until the next one (or -1). */
-static int64_t
-play_due(struct agent *a, int64_t now)
-{
-	while (a->active) {
-		int64_t lead = spk_output_delay_us(a->out);
-		int64_t due = a->next_pts - a->offset_us - lead;
-		if (now < due)
-			return due - now;
-		if (a->buffered == 0 && now - a->last_rx_mono > STREAM_IDLE_US) {
-			/* Nothing left and the server went quiet: wait for
-			 * the stream to come back (no END yet), silent, and
-			 * say so in the next heartbeat. */
-			if (now - a->last_rx_mono > STREAM_GIVEUP_US) {
-				agent_end_stream(a, 0);
-				break;
-			}
-			if (!a->stalled) {
-				dlog(LOG_WARNING, "stream %08x: no packets for %lld "
-				    "ms; waiting for it", a->ssrc,
-				    (long long)((now - a->last_rx_mono) / 1000));
-				a->stalled = 1;
-				a->next_hello = 0;
-			}
-			return 100000;
-		}
-		struct slot *s = &a->jb[a->next_seq % JB_SLOTS];
-		struct slot *nx = &a->jb[(a->next_seq + 1) % JB_SLOTS];
-		int n, volume = a->c->volume, audible = 1;
-		uint8_t flags = 0;
-		if (s->used && s->seq == a->next_seq) {
-			n = opus_decode(a->dec, s->data, s->len, a->pcm,
-			    BCAST_FRAME_SAMPLES, 0);
-			flags = s->flags;
-			a->stream_volume = s->volume;
-			a->next_pts = s->pts;
-			s->used = 0;
-			a->buffered--;
-			a->k.played++;
-		} else if (nx->used && nx->seq == a->next_seq + 1) {
-			n = opus_decode(a->dec, nx->data, nx->len, a->pcm,
-			    BCAST_FRAME_SAMPLES, 1);
-			a->k.fec_recovered++;
-		} else if (a->next_seq >= a->top_seq1 + TAIL_FRAMES) {
-			memset(a->pcm, 0, sizeof(a->pcm));
-			n = BCAST_FRAME_SAMPLES;
-			a->k.silent++;
-			audible = 0;
-		} else {
-			n = opus_decode(a->dec, NULL, 0, a->pcm,
-			    BCAST_FRAME_SAMPLES, 0);
-			a->k.concealed++;
-		}
-		if (a->trace) {
-			/* When this frame will be heard: now plus what the device
-			 * still holds, on our clock and on the server's as we
-			 * judge it, and on the machine's (the truth that tests
-			 * of boxes in step compare). */
-			int64_t written = spk_now_us(), heard = written + lead;
-			fprintf(a->trace, "%u %llu %lld %lld %lld %lld\n", a->ssrc,
-			    (unsigned long long)a->next_seq, (long long)heard,
-			    (long long)(heard + a->offset_us),
-			    (long long)(written + a->offset_us),
-			    (long long)spk_output_heard_machine_us(a->out));
-		}
-		/* The server's volume for this stream (its last packet's: a
-		 * frame rebuilt by FEC or PLC keeps it), else the box's own,
-		 * for pages its emergency level if it has one. */
-		if (a->stream_volume != BCAST_VOLUME_DEFAULT)
-			volume = a->stream_volume;
-		else if (a->prio == BCAST_PRIO_EMERGENCY &&
-		    a->c->emergency_volume >= 0)
-			volume = a->c->emergency_volume;
-		if (n > 0) {
-			/* The box's own ceiling over whatever the server asks
-			 * (a box beside a clinic or a school). */
-			apply_volume(a->pcm, (size_t)n, volume < a->c->max_volume ?
-			    volume : a->c->max_volume);
-			if (spk_output_write(a->out, a->pcm, (size_t)n) != 0)
-				a->k.write_errors++;
-		}
-		if (audible)
-			a->last_audio_mono = now;
-		if (!a->started) {
-			/* Tell the server now, not at the next heartbeat: its
-			 * broadcast log and live page view count confirmations. */
-			a->started = 1;
-			a->next_hello = now;
-			check_preroll(a, now);
-		}
-		a->next_seq++;
-		a->next_pts += FRAME_US;
-		if (flags & BCAST_FLAG_END)
-			agent_end_stream(a, 1);
-	}
-	return -1;
 }
 
 int
@@ -524,7 +399,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 			next_stats = now + 500000;
 		}
 		carry_tick(a, now);
-		int64_t wait = play_due(a, now);
+		int64_t wait = agent_play_due(a, now);
 		amp_tick(a, now);
 		ask_missing(a, now);
 		/* Others read a WAV output while we run (sox, the tests): keep

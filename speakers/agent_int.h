@@ -16,6 +16,7 @@
 #include "speakers/amp.h"
 #include "speakers/clock.h"
 #include "speakers/nack.h"
+#include "speakers/resample.h"
 #include "speakers/simclock.h"
 #include "speakers/speaker.h"
 
@@ -47,6 +48,13 @@ _Static_assert((int64_t)JB_SLOTS * FRAME_US > WINDOW_FUTURE_US,
  * RX_ROUNDS calls before the loop plays what is due. */
 #define RX_BATCH 32
 #define RX_ROUNDS 8
+
+/* A device that plays on its own clock is kept this far ahead of what it
+ * plays (play.c): room for the loop to be late, little taken from the
+ * time a lost packet has to come again. */
+#define PLAY_LEAD_US 100000
+/* A frame resampled at the fastest rate the controller sets, and then some. */
+#define RS_OUT_MAX (BCAST_FRAME_SAMPLES + BCAST_FRAME_SAMPLES / 64 + 4)
 
 struct slot {
 	uint64_t seq;
@@ -119,6 +127,14 @@ struct agent {
 	int64_t next_summary;
 	int16_t pcm[BCAST_FRAME_SAMPLES];
 	FILE *trace;
+
+	/* play.c: following a device that plays on its own clock */
+	struct resampler rs;
+	int play_fresh;			/* the resampler starts anew */
+	double rate_i;			/* the controller's integral, ppm */
+	double rate_ppm;		/* the rate it last set */
+	int64_t rate_at;		/* when */
+	int16_t rs_out[RS_OUT_MAX];
 };
 
 /* agent.c: a verified packet into the jitter buffer; a stream's end
@@ -141,6 +157,13 @@ void carry_tick(struct agent *a, int64_t now);
 void carry_clock_save(struct agent *a);
 /* Counters for the stats file. */
 void carry_stats(const struct agent *a, FILE *f);
+
+/* play.c: play what is due (µs until the next frame, or -1); how far
+ * ahead of its time a frame leaves the jitter buffer; a new stream (or a
+ * stream back after a stall) starts the resampler anew. */
+int64_t agent_play_due(struct agent *a, int64_t now);
+int64_t agent_play_lead_us(struct agent *a);
+void agent_play_restart(struct agent *a);
 
 /* report.c */
 void agent_write_stats(const struct agent *a);

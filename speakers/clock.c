@@ -99,6 +99,7 @@ estimate_offset(struct clk *c)
 	const struct clk_sample *last = sample(c, c->n - 1);
 	double L = -INFINITY, U = INFINITY;
 	int keep = 0;
+	double slack = c->rated ? 0 : CLK_UNRATED_PPM * 1e-6;
 
 	/* Only the latest half: a rate known to within a ppm or two would
 	 * carry older exchanges' bounds off by more than they add. */
@@ -109,8 +110,10 @@ estimate_offset(struct clk *c)
 		window = CLK_OFFSET_WINDOW;
 	for (int i = c->n - 1; i >= 0 && i >= c->n - window; i--) {
 		const struct clk_sample *s = sample(c, i);
-		double l = (double)s->lo + c->freq * (double)(last->t4 - s->t4);
-		double u = (double)s->hi + c->freq * (double)(last->t1 - s->t1);
+		double l = (double)s->lo + (c->freq - slack) *
+		    (double)(last->t4 - s->t4);
+		double u = (double)s->hi + (c->freq + slack) *
+		    (double)(last->t1 - s->t1);
 		double nl = l > L ? l : L, nu = u < U ? u : U;
 		if (keep > 0 && nl > nu + 1000.0) {
 			c->n = keep;
@@ -152,8 +155,10 @@ clk_add(struct clk *c, int64_t t1, int64_t t2, int64_t t3, int64_t t4)
 	}
 	/* A rate needs exchanges over a while: before a minute, the last
 	 * estimate (or none) stands. */
-	if (c->n >= 32 && sample(c, c->n - 1)->t4 - sample(c, 0)->t4 >= 60000000)
+	if (c->n >= 32 && sample(c, c->n - 1)->t4 - sample(c, 0)->t4 >= 60000000) {
 		c->freq = estimate_ppm(c) * 1e-6;
+		c->rated = 1;
+	}
 	estimate_offset(c);
 	return 0;
 }

@@ -23,6 +23,11 @@
 #define CLK_RECENT 8			/* the round trips NACKs go by */
 #define CLK_MAX_RTT_US 2000000		/* a longer round trip says nothing */
 #define CLK_MAX_PPM 1000.0		/* rates further apart are not believed */
+/* Until the rate is known, an older exchange's bounds are widened as if
+ * the clocks parted this fast (a box's crystal and the server's, each
+ * within 50 ppm): a box then goes by its latest exchanges, not by bounds
+ * a drifting clock has left behind. */
+#define CLK_UNRATED_PPM 100.0
 
 struct clk_sample {
 	int64_t t1;			/* box clock: the HELLO left */
@@ -37,6 +42,7 @@ struct clk {
 	/* The estimate: offset(t) = ref_off + freq * (t - ref_t). */
 	int64_t ref_t, ref_off;
 	double freq;			/* server seconds per box second, - 1 */
+	int rated;			/* freq was estimated (not just 0) */
 	int64_t rtt_min, rtt_max;	/* of the CLK_RECENT latest exchanges */
 	int64_t bound_lo, bound_hi;	/* the offset's bounds at ref_t */
 };

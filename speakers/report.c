@@ -41,6 +41,9 @@ agent_write_stats(const struct agent *a)
 	    (unsigned long long)a->k.nack_asked,
 	    (unsigned long long)a->k.nack_recovered,
 	    (unsigned long long)a->k.silent);
+	fprintf(f, "time_corrections %llu\nplay_rate_ppm %.1f\n"
+	    "clock_rate_ppm %.2f\n", (unsigned long long)a->k.time_corrections,
+	    a->rate_ppm, clk_ppm(&a->clk));
 	fprintf(f, "amp_on %d\namp_switches %llu\namp_errors %llu\n"
 	    "amp_short_preroll %llu\n", a->amp.on == 1,
 	    (unsigned long long)a->amp.switches,

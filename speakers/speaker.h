@@ -142,6 +142,8 @@ struct spk_counters {
 	uint64_t nack_recovered;	/* asked-for packets that came in time */
 	uint64_t amp_short_preroll;	/* streams begun with the amplifier on
 					 * less than preroll_ms */
+	uint64_t time_corrections;	/* jumps of more than 5 ms to keep a
+					 * playing stream's time */
 };
 
 /* Run until *stop is set (by a signal handler). Returns 0 or -1 at start-up

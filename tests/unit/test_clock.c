@@ -102,6 +102,29 @@ test_converges(void)
 }
 
 static void
+test_unrated(void)
+{
+	/* The first minute, before a rate is estimated: a box 50 ppm fast
+	 * on a clean link goes by its latest exchanges. Carried at a rate
+	 * of 0, its oldest bounds would hold the estimate 50 ppm times their
+	 * age behind (1.5 ms after 30 s). */
+	struct box b = { 123456, 50 };
+	struct clk c;
+	double t = 5e9, worst = 0;
+
+	clk_init(&c);
+	for (int i = 0; i < 15; i++) {
+		exchange(&c, &b, &t, 1, 2e6, 0.2, 0.3, 0.2, 0.3);
+		double e = fabs((double)clk_offset(&c, box_time(&b, t)) -
+		    true_offset(&b, t));
+		if (e > worst)
+			worst = e;
+	}
+	CHECK(!c.rated && worst < 400, "before the rate is known, a box 50 ppm "
+	    "off keeps to its latest exchanges (worst %.0f us over 30 s)", worst);
+}
+
+static void
 test_asymmetric(void)
 {
 	/* A 4G uplink slower than the downlink: the offset is off by half
@@ -179,6 +202,7 @@ main(void)
 {
 	test_converges();
 	test_asymmetric();
+	test_unrated();
 	test_late_and_refused();
 	test_rate_change();
 	return t_done();
