@@ -14,6 +14,11 @@
 #   clocks_sync_p50_ms, clocks_sync_p99_ms  spread (latest minus earliest
 #                            box) of a frame, over the whole programme
 #   clocks_sync_settled_p99_ms  the same without the programme's first 60 s
+#   clocks_sync_believed_p99_ms  the spread of when the boxes believe they
+#                            play a frame on the server's clock (trace
+#                            column 4): what play-out leaves; the rest of
+#                            the true spread is the boxes' errors about the
+#                            server's clock (printed per box)
 #   clocks_sync_drift_ms_per_hour  least-squares slope of the spread
 #                            against time: near 0 when the boxes stay in
 #                            step, ~1400 when two cards 400 ppm apart drift
@@ -55,7 +60,7 @@ cd "$T" || exit 1
 PORT=$((30000 + ($$ + 7) % 20000))
 PPORT=$((PORT + 1))
 N=4
-FIGS="clocks_sync_frames clocks_sync_p50_ms clocks_sync_p99_ms clocks_sync_settled_p99_ms
+FIGS="clocks_sync_frames clocks_sync_p50_ms clocks_sync_p99_ms clocks_sync_settled_p99_ms clocks_sync_believed_p99_ms
     clocks_sync_drift_ms_per_hour clocks_sync_box_drift_ms_per_hour clocks_sync_underruns_per_min"
 # Box i: its clock (offset ms, ppm[, at s, ppm]) and its card's ppm. Box 3
 # is slewed from -20 to +30 ppm 300 s after it starts (in the programme's
@@ -111,11 +116,16 @@ ONLINE=$(grep -c ' online ' bc.err 2>/dev/null)
 
 # Per frame (SSRC SEQ) heard by all N boxes: the spread of column 6 and
 # each box's instant less the boxes' mean, against the programme's time
-# (the earliest box's instant, from the first such frame). A line per
-# frame: T_S SPREAD_MS DEV1_MS ... DEVN_MS.
+# (the earliest box's instant, from the first such frame); then the spread
+# of column 4, when the boxes believe they play it on the server's clock,
+# and each box's error about that clock (column 4 less 6, less the boxes'
+# mean of it: the server's clock is not the machine's monotonic one, but
+# it is the same for all). A line per frame: T_S SPREAD_MS DEV1_MS ...
+# DEVN_MS BELIEVED_SPREAD_MS ERR1_MS ... ERRN_MS.
 awk -v n=$N '
     FNR == 1 { box++ }
-    NF >= 6 && !((box, $1, $2) in h) { h[box, $1, $2] = $6; k = $1 " " $2; c[k]++
+    NF >= 6 && !((box, $1, $2) in h) { h[box, $1, $2] = $6; g[box, $1, $2] = $4
+	k = $1 " " $2; c[k]++
 	if (c[k] == n) ord[++m] = k }
     END {
 	for (j = 1; j <= m; j++) {
@@ -127,6 +137,12 @@ awk -v n=$N '
 		line = sprintf("%.3f %.3f", (lo - t0) / 1e6, (hi - lo) / 1e3)
 		for (b = 1; b <= n; b++)
 			line = line sprintf(" %.3f", (h[b, f[1], f[2]] - s / n) / 1e3)
+		lo = hi = g[1, f[1], f[2]]; e = 0
+		for (b = 1; b <= n; b++) { v = g[b, f[1], f[2]]; e += v - h[b, f[1], f[2]]
+			if (v < lo) lo = v; if (v > hi) hi = v }
+		line = line sprintf(" %.3f", (hi - lo) / 1e3)
+		for (b = 1; b <= n; b++)
+			line = line sprintf(" %.3f", (g[b, f[1], f[2]] - h[b, f[1], f[2]] - e / n) / 1e3)
 		print line
 	}
     }' s1.trace s2.trace s3.trace s4.trace 2>/dev/null | sort -n >frames.txt
@@ -152,7 +168,11 @@ while [ $i -le $N ]; do
 	    "underruns $(awk '$1=="underruns"{print $2}' $st 2>/dev/null)," \
 	    "silent $(awk '$1=="silent"{print $2}' $st 2>/dev/null)," \
 	    "clock_offset_us $(awk '$1=="clock_offset_us"{print $2}' $st 2>/dev/null);" \
-	    "largest step in when it is heard ${step} ms"
+	    "time_corrections $(awk '$1=="time_corrections"{print $2}' $st 2>/dev/null);" \
+	    "largest step in when it is heard ${step} ms;" \
+	    "its error about the server's clock against the others' (1st, 50th," \
+	    "99th percentile):$(awk -v c=$((N + 3 + i)) '{ print $c }' frames.txt | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf " %.2f %.2f %.2f ms", v[int(NR * 0.01) + 1], v[int(NR / 2) + 1], v[int(NR * 0.99) + 1] }')"
 	i=$((i + 1))
 done
 want=$((secs * 1000 / 60))	# the programme's frames
@@ -164,25 +184,26 @@ if [ "$BC_RC" -ne 0 ] || [ "${ONLINE:-0}" -ne $N ] || [ $played_all = 0 ] ||
 	done
 	bench_done
 fi
-# quantile Q [FROM_S]: of the spread, over frames from FROM_S on
+# quantile Q [FROM_S [COLUMN]]: of the spread (or COLUMN of frames.txt),
+# over frames from FROM_S on
 quantile() {
-	awk -v f="${2:-0}" '$1 >= f { print $2 }' frames.txt | sort -n |
+	awk -v f="${2:-0}" -v c="${3:-2}" '$1 >= f { print $c }' frames.txt | sort -n |
 	    awk -v q="$1" '{ v[NR] = $1 } END { i = int(NR * q) + 1; if (i > NR) i = NR
 		if (NR) printf "%.2f", v[i] }'
 }
 # slopes: of the spread, and the largest |slope| of a box's deviation, in
 # ms per hour (least squares against T_S)
 slopes() {
-	awk '{ n++; x = $1; sx += x; sxx += x * x
-	    for (c = 2; c <= NF; c++) { sy[c] += $c; sxy[c] += x * $c } nc = NF }
+	awk -v nc=$((N + 2)) '{ n++; x = $1; sx += x; sxx += x * x
+	    for (c = 2; c <= nc; c++) { sy[c] += $c; sxy[c] += x * $c } }
 	    END { d = n * sxx - sx * sx; if (n < 2 || d <= 0) exit 1
 		for (c = 2; c <= nc; c++) b[c] = (n * sxy[c] - sx * sy[c]) / d * 3600
 		mx = 0; for (c = 3; c <= nc; c++) { a = b[c] < 0 ? -b[c] : b[c]; if (a > mx) mx = a }
 		printf "%.1f %.1f\n", b[2], mx }' frames.txt
 }
 set -- $(slopes)
-echo "# per-box slope against the mean (ms/h): $(awk '{ n++; x = $1; sx += x; sxx += x * x
-    for (c = 3; c <= NF; c++) { sy[c] += $c; sxy[c] += x * $c } nc = NF }
+echo "# per-box slope against the mean (ms/h): $(awk -v nc=$((N + 2)) '{ n++; x = $1; sx += x; sxx += x * x
+    for (c = 3; c <= nc; c++) { sy[c] += $c; sxy[c] += x * $c } }
     END { d = n * sxx - sx * sx; for (c = 3; c <= nc; c++) printf " %.1f", (n * sxy[c] - sx * sy[c]) / d * 3600 }' frames.txt)"
 echo "# spread by minute (median ms): $(awk '{ m = int($1 / 60); print m, $2 }' frames.txt | sort -k1,1n -k2,2n |
     awk '{ v[$1, ++c[$1]] = $2; if ($1 > mm) mm = $1 } END { for (m = 0; m <= mm; m++) printf " %.1f", v[m, int(c[m] / 2) + 1] }')"
@@ -194,6 +215,7 @@ if [ $secs -gt 120 ]; then
 else
 	bench_skip clocks_sync_settled_p99_ms "a $secs s programme: nothing is left after its first 60 s"
 fi
+bench_fig clocks_sync_believed_p99_ms "$(quantile 0.99 0 $((N + 3)))" ms 0 100000
 bench_fig clocks_sync_drift_ms_per_hour "${1:-}" ms/h -1000000 1000000
 bench_fig clocks_sync_box_drift_ms_per_hour "${2:-}" ms/h 0 1000000
 bench_fig clocks_sync_underruns_per_min "$(awk -v u=$under -v n=$N -v s=$secs \
