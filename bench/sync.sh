@@ -104,9 +104,11 @@ while [ $i -le $N ]; do
 	i=$((i + 1))
 done
 # --wait-speakers one more than there are: it waits the whole warm-up,
-# answering HELLOs, then streams; it ends after the programme's last frame.
-"$B/dalaba-broadcast" --key server.key --speakers speakers.txt --port $PORT \
-    --zone 110101001001 --wait-speakers $((N + 1)) --wait-ms $((WARM * 1000)) \
+# answering HELLOs, then streams; it ends after the programme's last frame
+# (or is stopped a minute after it should have, and the run fails).
+timeout --foreground $((WARM + secs + 60)) "$B/dalaba-broadcast" --key server.key \
+    --speakers speakers.txt --port $PORT --zone 110101001001 \
+    --wait-speakers $((N + 1)) --wait-ms $((WARM * 1000)) \
     --priority village --wav src.wav 2>bc.err
 BC_RC=$?
 sleep 2
