@@ -102,7 +102,7 @@ off = time.time() - time.clock_gettime(time.CLOCK_MONOTONIC)
 for i in range(1, n + 1):
     try:
         first = open("t%d.txt" % i).readline().split()
-        print("%.1f" % ((int(first[2]) / 1e6 + off - (slot + 0.6)) * 1000))
+        print("%.1f" % ((int(first[5]) / 1e6 + off - (slot + 0.6)) * 1000))
     except (OSError, IndexError, ValueError):
         print("none")
 EOF

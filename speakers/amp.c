@@ -16,6 +16,7 @@
 
 #include "broadcaster/log.h"
 #include "speakers/amp.h"
+#include "speakers/simclock.h"
 
 extern char **environ;
 
@@ -212,9 +213,7 @@ amp_close(struct amp *m)
 	m->want = 0;
 	m->retry_at = 0;
 	for (int i = 0; i < 100 && (m->child > 0 || m->on != 0); i++) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		amp_poll(m, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+		amp_poll(m, spk_now_us());	/* the agent's clock, as always */
 		if (m->child > 0 || m->on != 0)
 			nanosleep(&tick, NULL);
 		if (m->on == -1 && m->child == 0)

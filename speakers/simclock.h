@@ -1,6 +1,6 @@
 /*
  * simclock.h — inside speakers/: the clock the agent reads. On a box it is
- * CLOCK_MONOTONIC. For tests and benches (DALABA_TEST_CLOCK) it is that
+ * CLOCK_MONOTONIC_RAW, the crystal's, which NTP does not slew. For tests and benches (DALABA_TEST_CLOCK) it is that
  * clock set off by an offset and run at a rate of its own, so that boxes on
  * one machine have clocks as different as those of boxes in two villages,
  * while the machine's own monotonic clock stays the one truth they share.
@@ -18,7 +18,8 @@
  * the machine's clock. 0, or -1 with err set if the value is malformed or
  * out of range (|offset| <= 1 h, |ppm| <= 1000, times increasing). */
 int simclock_setup(const char *spec, char *err, size_t errlen);
-/* The agent's clock, in µs. */
+/* The agent's clock, in µs (not the machine's CLOCK_MONOTONIC: compare
+ * only with what it gave). */
 int64_t spk_now_us(void);
 /* The box's instant (from spk_now_us) on the machine's monotonic clock. */
 int64_t simclock_to_machine(int64_t local_us);

@@ -93,8 +93,8 @@ check "box 1's command ran off (at start), on, off" \
     [ "$(awk '{ printf "%s ", $1 }' amp.log)" = "off on off " ]
 on=$(awk '$1 == "on" { print $2; exit }' amp.log)
 off=$(awk '$1 == "off" { n++ } n == 2 { print $2; exit }' amp.log)
-first=$(awk 'NR == 1 { print $3 }' spk1.trace)
-last=$(awk 'END { print $3 }' spk1.trace)
+first=$(awk 'NR == 1 { print $6 }' spk1.trace)
+last=$(awk 'END { print $6 }' spk1.trace)
 frames=$(wc -l <spk1.trace)
 echo "# box 1: on $(( (first - on) / 1000 )) ms before the first of $frames frames, off $(( (off - last) / 1000 )) ms after the last"
 check "on at least the 200 ms pre-roll before the first frame was heard" \
@@ -108,7 +108,7 @@ check "box 2 played the notice whole despite its stuck amplifier ($(stat 2 playe
 check "and counted the failure" gt "$(stat 2 amp_errors)" 0
 hold=$(awk '$1 == "hold" { print $2; exit }' amp3.log)
 rel=$(awk '$1 == "release" { print $2; exit }' amp3.log)
-first3=$(awk 'NR == 1 { print $3 }' spk3.trace) last3=$(awk 'END { print $3 }' spk3.trace)
+first3=$(awk 'NR == 1 { print $6 }' spk3.trace) last3=$(awk 'END { print $6 }' spk3.trace)
 echo "# box 3 (hold): held $(( (first3 - hold) / 1000 )) ms before the first frame, released $(( (rel - last3) / 1000 )) ms after the last"
 check "box 3 held its amplifier from before the first frame (pre-roll) to the hold time after the last" \
     all [ $((first3 - hold)) -ge 200000 ] -and [ $((rel - last3)) -ge 1950000 ] \

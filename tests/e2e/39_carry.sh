@@ -86,7 +86,7 @@ if not lines:
     sys.exit(1)
 # the monotonic clock as the wall clock reads now
 off = time.time() - time.clock_gettime(time.CLOCK_MONOTONIC)
-heard = int(lines[0][2]) / 1e6 + off
+heard = int(lines[0][5]) / 1e6 + off
 print("%.0f" % ((heard - (int(sys.argv[2]) + 0.3)) * 1000))
 EOF
 }
