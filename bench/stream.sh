@@ -8,11 +8,11 @@
 #                      for an emergency page (200 ms play-out delay)
 #   speaker_rss_mb     a speaker's resident memory while playing
 #   speaker_cpu_pct    a speaker's CPU while playing (one core = 100)
-#   sync_p50_ms/p99    spread of the instants the same frame is heard at
+#   stream_sync_p50_ms/p99    spread of the instants the same frame is heard at
 #                      across the three speakers, with 20-80 ms jitter, on
 #                      the clock they all share (CLOCK_MONOTONIC: the
 #                      physical instant, whatever each believes)
-#   sync_believed_p99_ms  the same spread as the speakers believe it (their
+#   stream_sync_believed_p99_ms  the same spread as the speakers believe it (their
 #                      instants moved by their own server-clock estimates):
 #                      a speaker that misjudges the clock by 5 ms plays 5 ms
 #                      off and still believes it is on time
@@ -169,11 +169,11 @@ spread 4 >believed.txt
 cnt=$(wc -l <spread.txt)
 # A p99 needs frames: the notice is some 400 of them, each heard by all three.
 if [ "$RUN_OK" = 1 ] && [ "$cnt" -ge 100 ]; then
-	bench_fig sync_p50_ms "$(awk -v n="$cnt" 'NR == int(n * 0.50) + 1 { printf "%.2f", $1 }' spread.txt)" ms 0 1000
-	bench_fig sync_p99_ms "$(awk -v n="$cnt" 'NR == int(n * 0.99) + 1 { printf "%.2f", $1 }' spread.txt)" ms 0 1000
-	bench_fig sync_believed_p99_ms "$(awk -v n="$cnt" 'NR == int(n * 0.99) + 1 { printf "%.2f", $1 }' believed.txt)" ms 0 1000
+	bench_fig stream_sync_p50_ms "$(awk -v n="$cnt" 'NR == int(n * 0.50) + 1 { printf "%.2f", $1 }' spread.txt)" ms 0 1000
+	bench_fig stream_sync_p99_ms "$(awk -v n="$cnt" 'NR == int(n * 0.99) + 1 { printf "%.2f", $1 }' spread.txt)" ms 0 1000
+	bench_fig stream_sync_believed_p99_ms "$(awk -v n="$cnt" 'NR == int(n * 0.99) + 1 { printf "%.2f", $1 }' believed.txt)" ms 0 1000
 else
-	for f in sync_p50_ms sync_p99_ms sync_believed_p99_ms; do
+	for f in stream_sync_p50_ms stream_sync_p99_ms stream_sync_believed_p99_ms; do
 		bench_skip $f "$cnt frames were heard by all three speakers (100 needed)"
 	done
 fi

@@ -139,6 +139,7 @@ struct agent {
 	/* play.c: following a device that plays on its own clock */
 	struct resampler rs;
 	int play_fresh;			/* the resampler starts anew */
+	int hard_seen;			/* the last frame saw a jump in time */
 	double rate_i;			/* the controller's integral, ppm */
 	double rate_ppm;		/* the rate it last set */
 	int64_t rate_at;		/* when */

@@ -111,10 +111,14 @@ write_silence(struct agent *a, int64_t us)
  * trace_heard (OUT:) gets when the frame's first sample is heard, on the
  * box's clock, and machine (OUT:) on the machine's. */
 static void
-write_clocked(struct agent *a, int16_t *pcm, size_t n, int64_t now,
-    int64_t *trace_heard, int64_t *machine)
+write_clocked(struct agent *a, int16_t *pcm, size_t n, int64_t *trace_heard,
+    int64_t *machine)
 {
+	/* The device's delay and the clock read together: a loop turn's
+	 * `now` may be tens of ms old on a loaded box by the time the device
+	 * is asked, and the two would disagree by that much. */
 	int64_t delay = spk_output_delay_us(a->out);
+	int64_t now = spk_now_us();
 
 	if (a->play_fresh) {
 		rs_init(&a->rs);
@@ -126,6 +130,16 @@ write_clocked(struct agent *a, int16_t *pcm, size_t n, int64_t now,
 	int64_t e = now + delay - target;
 	size_t skip = 0;
 	int64_t fix = 0;
+	int hard = e < -PLAY_HARD_US || e > PLAY_HARD_US;
+	if (hard && a->started && delay > 0 && !a->hard_seen) {
+		/* Once into a stream, a jump is believed when the next frame
+		 * sees it too: one reading taken across a stall of the box
+		 * is not worth a gap and a skip. */
+		a->hard_seen = 1;
+		e = 0;
+	} else if (!hard) {
+		a->hard_seen = 0;
+	}
 	if (e < -PLAY_HARD_US || (e < 0 && !a->started)) {
 		/* Early (a stream's start, or back after a stall): silence
 		 * until its time. */
@@ -149,6 +163,7 @@ write_clocked(struct agent *a, int16_t *pcm, size_t n, int64_t now,
 			    (long long)(llabs(fix) / 1000));
 		}
 		e = 0;
+		a->hard_seen = 0;
 	}
 	/* The rate: proportional to the error and to its integral. */
 	double dt = a->rate_at ? (double)(now - a->rate_at) / 1e6 : 0;
@@ -255,7 +270,7 @@ agent_play_due(struct agent *a, int64_t now)
 		int64_t heard = now + delay;
 		int64_t machine;
 		if (clocked) {
-			write_clocked(a, a->pcm, (size_t)n, now, &heard, &machine);
+			write_clocked(a, a->pcm, (size_t)n, &heard, &machine);
 		} else {
 			machine = spk_output_heard_machine_us(a->out);
 			if (n > 0 && spk_output_write(a->out, a->pcm, (size_t)n) != 0)

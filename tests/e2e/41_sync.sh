@@ -2,7 +2,8 @@
 # (issue 16). dalaba-broadcast streams a 2-minute programme through
 # tests/impair (20-80 ms of jitter down, 40-120 ms up) to three real
 # dalaba-speaker agents, each with a clock of its own (DALABA_TEST_CLOCK:
-# offsets within ±500 ms, rates within ±50 ppm, one slewed mid-run) and a
+# offsets within ±500 ms, rates within ±50 ppm, one whose crystal moves by
+# 2 ppm mid-run) and a
 # simulated sound card on a crystal of its own (sim:PPM, within ±200 ppm).
 # They all run on this machine, so the trace's sixth column, when a frame
 # is heard on the machine's monotonic clock, is the physical instant: the
@@ -40,7 +41,7 @@ SYNC_BOUND_MS=${SYNC_BOUND_MS:-20}
 GROW_MS=4
 cd "$TMP"
 
-clock_of() { case $1 in 1) echo 480,50 ;; 2) echo -450,-40 ;; 3) echo -200,-25,60,45 ;; 4) echo 300,20 ;; esac; }
+clock_of() { case $1 in 1) echo 480,50 ;; 2) echo -450,-40 ;; 3) echo -200,-25,60,-23 ;; 4) echo 300,20 ;; esac; }
 card_of() { case $1 in 1) echo 200 ;; 2) echo -180 ;; 3) echo 90 ;; 4) echo -120 ;; esac; }
 PK=$("$BC" --key server.key --pubkey)
 for i in 1 2 3 4; do
