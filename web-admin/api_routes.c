@@ -209,20 +209,24 @@ query_zone(struct api_req *r)
 	return z;
 }
 
-/* GET speakers?zone=PREFIX&after=ID&limit=N: the loudspeakers of the
- * caller's area (within zone), by id, at most limit (default 500, at most
- * 1000) after id after. Bounded: a county's ten thousand boxes come a page
- * at a time, so no request holds the loop for long. */
+/* GET speakers?zone=PREFIX&after=ID&limit=N&offset=K: the loudspeakers
+ * of the caller's area (within zone), by id, at most limit (default 500,
+ * at most 1000) after id after, skipping the first offset of those (a
+ * page's number: the speakers page's 第N页). Bounded: a county's ten
+ * thousand boxes come a page at a time, so no request holds the loop for
+ * long. */
 void
 api_get_speakers(struct api_req *r)
 {
 	const char *zone = query_zone(r);
 	int64_t after = query_num(r, "after", 0, UINT32_MAX, 0);
 	int64_t limit = after < 0 ? -1 : query_num(r, "limit", 1, 1000, 500);
+	int64_t offset = limit < 0 ? -1 : query_num(r, "offset", 0, 1000000, 0);
 
-	if (zone == NULL || after < 0 || limit < 0)
+	if (zone == NULL || after < 0 || limit < 0 || offset < 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, DB_LIST_SPEAKERS, DB_ARGS(r->who.zone, zone, after, limit));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_SPEAKERS, DB_ARGS(r->who.zone,
+	    zone, after, limit, offset));
 
 	if (rows == NULL) {
 		api_error(r, 500, "database", "cannot read speakers");
