@@ -55,6 +55,11 @@ struct web_admin {
 	uint64_t http_answers[600];
 	struct web_logins *logins;	/* password work in flight */
 	struct web_reg_view reg_view;	/* reg_view.c */
+	/* GET zones as last answered (sealed), for zones_who, while the
+	 * store's zones_gen is zones_gen (api_routes.c). */
+	JsonNode *zones_rows;
+	char zones_who[13];
+	uint64_t zones_gen;
 };
 
 
