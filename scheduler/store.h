@@ -34,6 +34,9 @@ struct db {
 	uint64_t speakers_gen, counts_gen;
 	struct db_village_count *counts;
 	size_t ncounts;
+	/* Bumped by every change to a zone (db_zone_add, db_zone_set_*), so
+	 * that a reader may keep what it made of the zones until then. */
+	uint64_t zones_gen;
 };
 
 /* Open (creating if needed) and migrate to DB_SCHEMA_VERSION. Refuses a

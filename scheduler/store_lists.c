@@ -105,7 +105,7 @@ static const char *const list_sql[] = {
 	[DB_LIST_SPEAKERS] = "SELECT id, zone, name, key_hex IS NOT "
 	    "NULL AS enrolled, created_at FROM speakers WHERE "
 	    WITHIN("zone", 1) " AND " WITHIN("zone", 2) " AND id > ?3 "
-	    "ORDER BY id LIMIT ?4",
+	    "ORDER BY id LIMIT ?4 OFFSET ?5",
 	[DB_LIST_ZONE] = "SELECT code, name, quiet_start, "
 	    "quiet_end, drills, volume FROM zones WHERE code = ?",
 	[DB_LIST_ZONES] = "SELECT code, name, quiet_start, "

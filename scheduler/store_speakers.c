@@ -18,6 +18,7 @@ int
 db_zone_add(struct db *db, const char *code, const char *name, char *err,
     size_t errlen)
 {
+	db->zones_gen++;
 	return db_run(db, err, errlen, "INSERT INTO zones (code, name, "
 	    "created_at) VALUES (?, ?, ?)", DB_ARGS(code, name,
 	    (int64_t)time(NULL))) == SQLITE_DONE ?
@@ -118,6 +119,7 @@ int
 db_zone_set_drills(struct db *db, const char *code, bool on, char *err,
     size_t errlen)
 {
+	db->zones_gen++;
 	return db_run(db, err, errlen, "UPDATE zones SET drills = ? WHERE code "
 	    "= ?", DB_ARGS((int64_t)on, code)) == SQLITE_DONE ? 0 : -1;
 }
@@ -135,6 +137,7 @@ int
 db_zone_set_volume(struct db *db, const char *code, int volume, char *err,
     size_t errlen)
 {
+	db->zones_gen++;
 	int rc = volume < 0 ? db_run(db, err, errlen, "UPDATE zones SET volume "
 	    "= NULL WHERE code = ?", DB_ARGS(code)) : db_run(db, err, errlen,
 	    "UPDATE zones SET volume = ? WHERE code = ?", DB_ARGS(volume, code));
@@ -162,6 +165,7 @@ db_zone_set_quiet(struct db *db, const char *code, const char *start,
 		    "another, not %s-%s", start, end);
 		return -1;
 	}
+	db->zones_gen++;
 	if (db_run(db, err, errlen, "UPDATE zones SET quiet_start = ?, "
 	    "quiet_end = ? WHERE code = ?", DB_ARGS(start, end, code)) !=
 	    SQLITE_DONE)

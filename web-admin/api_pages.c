@@ -242,8 +242,7 @@ JsonArray *
 api_coverage(struct web_admin *wa, const char *const *zones, int n,
     JsonArray **unheard)
 {
-	size_t ns = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(wa->d), &ns);
+	const struct web_reg_view *rv = web_reg_view(wa);
 	JsonArray *a = json_array_new();
 
 	*unheard = json_array_new();
@@ -252,10 +251,11 @@ api_coverage(struct web_admin *wa, const char *const *zones, int n,
 		int total = 0, enrolled = 0, online = 0;
 		db_zone_speakers(wa->db, zones[i], &total, &enrolled);
 		bcast_zone_parse(zones[i], &z);
-		for (size_t k = 0; v && k < ns; k++)
-			if (v[k].online && bcast_zone_parse(v[k].zone, &sz) == 0 &&
+		for (size_t k = 0; k < rv->nzones; k++)
+			if (rv->zones[k].online &&
+			    bcast_zone_parse(rv->zones[k].zone, &sz) == 0 &&
 			    bcast_zone_covers(&z, &sz))
-				online++;
+				online += rv->zones[k].online;
 		JsonObject *o = json_object_new();
 		json_object_set_string_member(o, "zone", zones[i]);
 		json_object_set_int_member(o, "speakers", total);
@@ -265,7 +265,6 @@ api_coverage(struct web_admin *wa, const char *const *zones, int n,
 		if (online == 0)
 			json_array_add_string_element(*unheard, zones[i]);
 	}
-	free(v);
 	return a;
 }
 
@@ -316,14 +315,13 @@ page_json(struct web_admin *wa, const struct db_page *p, bool detail)
 		json_object_set_array_member(o, "coverage", api_coverage(wa,
 		    (const char *const *)zs, (int)g_strv_length(zs), &unheard));
 		json_object_set_array_member(o, "unheard", unheard);
-		size_t ns = 0;
-		struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(wa->d), &ns);
+		const struct web_reg_view *rv = web_reg_view(wa);
+		const struct bcast_speaker_info *v = rv->v;
 		struct unconfirmed u = { json_array_new(),
 		    g_hash_table_new(g_direct_hash, g_direct_equal) };
-		for (size_t k = 0; v && k < ns; k++)
+		for (size_t k = 0; v && k < rv->n; k++)
 			if (v[k].online)
 				g_hash_table_add(u.online, GUINT_TO_POINTER(v[k].id));
-		free(v);
 		db_page_unconfirmed_each(wa->db, id, UNCONFIRMED_LISTED,
 		    add_unconfirmed, &u);
 		json_object_set_array_member(o, "unconfirmed", u.a);

@@ -49,24 +49,22 @@ void
 api_get_status(struct api_req *r)
 {
 	struct web_admin *wa = r->wa;
-	size_t n = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(wa->d), &n);
+	const struct web_reg_view *rv = web_reg_view(wa);
 	JsonObject *o = json_object_new(), *spk = json_object_new();
 	JsonArray *on = json_array_new();
 	int online = 0, playing = 0, waiting = 0;
 
 	size_t known = 0;
-	for (size_t i = 0; v && i < n; i++) {
-		if (!web_within(&r->who, v[i].zone))
+	for (size_t i = 0; i < rv->nzones; i++) {
+		if (!web_within(&r->who, rv->zones[i].zone))
 			continue;
-		known++;
-		online += v[i].online;
-		playing += v[i].online && v[i].st.playing_ssrc != 0;
+		known += (size_t)rv->zones[i].known;
+		online += rv->zones[i].online;
+		playing += rv->zones[i].playing;
 	}
 	struct status_on_air soa = { .who = &r->who, .on = on };
 	dalabad_airings_each(wa->d, status_airing, &soa);
 	waiting = soa.waiting;
-	free(v);
 	json_object_set_string_member(o, "version", DALABAD_VERSION);
 	json_object_set_int_member(o, "now", dalabad_now());
 	json_object_set_string_member(o, "timezone", wa->cfg->timezone);
@@ -81,16 +79,31 @@ api_get_status(struct api_req *r)
 
 /* ---- zones ----------------------------------------------------------------- */
 
+/* Every page names zones from this list, and a county's few hundred made
+ * into JSON afresh were a fifth of what a village's speakers page cost:
+ * the last answer is kept, sealed (its copies share it), for the one
+ * user zone it was for, until a zone changes. */
 void
 api_get_zones(struct api_req *r)
 {
-	JsonNode *rows = api_rows(r->wa, DB_LIST_ZONES,
-	    DB_ARGS(r->who.zone));
+	struct web_admin *wa = r->wa;
 
-	if (rows)
-		api_reply(r, 200, rows);
-	else
-		api_error(r, 500, "database", "cannot read zones");
+	if (wa->zones_rows == NULL || wa->zones_gen != wa->db->zones_gen ||
+	    strcmp(wa->zones_who, r->who.zone) != 0) {
+		uint64_t gen = wa->db->zones_gen;
+		JsonNode *rows = api_rows(wa, DB_LIST_ZONES, DB_ARGS(r->who.zone));
+		if (rows == NULL) {
+			api_error(r, 500, "database", "cannot read zones");
+			return;
+		}
+		json_node_seal(rows);
+		if (wa->zones_rows)
+			json_node_unref(wa->zones_rows);
+		wa->zones_rows = rows;
+		wa->zones_gen = gen;
+		snprintf(wa->zones_who, sizeof(wa->zones_who), "%s", r->who.zone);
+	}
+	api_reply(r, 200, json_node_ref(wa->zones_rows));
 }
 
 void
@@ -211,20 +224,24 @@ query_zone(struct api_req *r)
 	return z;
 }
 
-/* GET speakers?zone=PREFIX&after=ID&limit=N: the loudspeakers of the
- * caller's area (within zone), by id, at most limit (default 500, at most
- * 1000) after id after. Bounded: a county's ten thousand boxes come a page
- * at a time, so no request holds the loop for long. */
+/* GET speakers?zone=PREFIX&after=ID&limit=N&offset=K: the loudspeakers
+ * of the caller's area (within zone), by id, at most limit (default 500,
+ * at most 1000) after id after, skipping the first offset of those (a
+ * page's number: the speakers page's 第N页). Bounded: a county's ten
+ * thousand boxes come a page at a time, so no request holds the loop for
+ * long. */
 void
 api_get_speakers(struct api_req *r)
 {
 	const char *zone = query_zone(r);
 	int64_t after = query_num(r, "after", 0, UINT32_MAX, 0);
 	int64_t limit = after < 0 ? -1 : query_num(r, "limit", 1, 1000, 500);
+	int64_t offset = limit < 0 ? -1 : query_num(r, "offset", 0, 1000000, 0);
 
-	if (zone == NULL || after < 0 || limit < 0)
+	if (zone == NULL || after < 0 || limit < 0 || offset < 0)
 		return;
-	JsonNode *rows = api_rows(r->wa, DB_LIST_SPEAKERS, DB_ARGS(r->who.zone, zone, after, limit));
+	JsonNode *rows = api_rows(r->wa, DB_LIST_SPEAKERS, DB_ARGS(r->who.zone,
+	    zone, after, limit, offset));
 
 	if (rows == NULL) {
 		api_error(r, 500, "database", "cannot read speakers");
@@ -308,7 +325,7 @@ add_village(const struct db_village_count *v, void *arg)
  * the level below it (a county by township, a township by village, a
  * village as itself): how many, enrolled, online, playing now. What a
  * county's speakers page shows first, whatever its size; the counts come
- * from the store's village cache and one pass over the registry. */
+ * from the store's village cache and the registry's (reg_view.c). */
 void
 api_get_speakers_summary(struct api_req *r)
 {
@@ -328,17 +345,18 @@ api_get_speakers_summary(struct api_req *r)
 		api_error(r, 500, "database", "cannot read speakers");
 		return;
 	}
-	size_t n = 0;
-	struct bcast_speaker_info *v = bcast_registry_snapshot(dalabad_broadcaster(r->wa->d), &n);
-	for (size_t k = 0; v && k < n; k++) {
+	/* Online and playing from the registry's tallies by zone: a pass
+	 * over villages, not over boxes. */
+	const struct web_reg_view *rv = web_reg_view(r->wa);
+	for (size_t k = 0; k < rv->nzones; k++) {
+		const struct web_reg_tally *z = &rv->zones[k];
 		struct tally *t;
-		if (v[k].online && strncmp(v[k].zone, zone, len) == 0 &&
-		    (t = group_of(&s, v[k].zone)) != NULL) {
-			t->online++;
-			t->playing += v[k].st.playing_ssrc != 0;
+		if (strncmp(z->zone, zone, len) == 0 &&
+		    (t = group_of(&s, z->zone)) != NULL) {
+			t->online += z->online;
+			t->playing += z->playing;
 		}
 	}
-	free(v);
 	JsonArray *a = json_array_new();
 	for (guint i = 0; i < s.groups->len; i++) {
 		struct tally *t = &g_array_index(s.groups, struct tally, i);

@@ -91,7 +91,10 @@ const char web_css[] =
     ".filters label{margin-top:8px}"
     /* One loudspeaker's facts, a line each. */
     ".facts{margin:0}.facts dt{font-weight:bold;margin-top:8px}.facts dd"
-    "{margin:0}";
+    "{margin:0}"
+    /* 上一页 第N页，共M页 下一页: one row on a phone, the buttons apart. */
+    ".pager{display:flex;align-items:center;justify-content:space-between;"
+    "flex-wrap:wrap;gap:8px;margin:12px 0}.pager .button{margin:0}";
 
 const char *
 web_esc(struct web_ctx *c, const char *s)

@@ -197,6 +197,76 @@ speaker_card(struct web_ctx *c, GString *g, JsonObject *s, JsonArray *zones,
 	g_string_append(g, "</div>");
 }
 
+/* The page number asked for ("?page=N", what a Chinese keyboard types
+ * read too), 1 when there is none or it is not a number; the last page
+ * past the end. */
+static int64_t
+page_asked(struct web_ctx *c, int64_t pages)
+{
+	char *v = web_fold_typed(web_qarg(c, "page", ""), false), *end;
+	int64_t p = g_ascii_strtoll(v, &end, 10);
+	bool ok = *v != '\0' && *end == '\0' && p >= 1;
+
+	g_free(v);
+	if (!ok)
+		return 1;
+	return p > pages ? pages : p;
+}
+
+/* 上一页 · 第N页，共M页 · 下一页 (a button only where there is a page to go
+ * to). */
+static void
+pager(GString *g, const char *zone, int64_t page, int64_t pages)
+{
+	g_string_append(g, "<nav class=\"pager\" id=\"pager\">");
+	if (page > 1)
+		g_string_append_printf(g, "<a class=\"button plain\" rel=\"prev\" "
+		    "href=\"/speakers?zone=%s&amp;page=%lld\">上一页</a>", zone,
+		    (long long)(page - 1));
+	g_string_append_printf(g, "<span id=\"pageof\">第%lld页，共%lld页</span>",
+	    (long long)page, (long long)pages);
+	if (page < pages)
+		g_string_append_printf(g, "<a class=\"button plain\" rel=\"next\" "
+		    "href=\"/speakers?zone=%s&amp;page=%lld\">下一页</a>", zone,
+		    (long long)(page + 1));
+	g_string_append(g, "</nav>");
+}
+
+/* A village's own boxes, SPEAKERS_PER_PAGE to a page by id, of the total
+ * its summary counted; what each plays from one status. */
+static void
+village_page(struct web_ctx *c, GString *g, const char *zone, int64_t total,
+    JsonArray *zones)
+{
+	int64_t pages = total > 0 ? (total + SPEAKERS_PER_PAGE - 1) /
+	    SPEAKERS_PER_PAGE : 1;
+	int64_t page = page_asked(c, pages);
+	char path[160];
+
+	snprintf(path, sizeof(path), "speakers?zone=%s&limit=%d&offset=%lld",
+	    zone, SPEAKERS_PER_PAGE, (long long)((page - 1) * SPEAKERS_PER_PAGE));
+	JsonNode *sn = web_get(c, path), *stn = web_get(c, "status");
+	JsonArray *onair = stn && json_object_has_member(
+	    json_node_get_object(stn), "on_air") ?
+	    json_object_get_array_member(json_node_get_object(stn), "on_air") :
+	    NULL;
+	JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
+	guint n = spk ? json_array_get_length(spk) : 0;
+
+	g_string_append_printf(g, "<h2>%s</h2>", html_zone_name(c, zones, zone));
+	if (n == 0)
+		g_string_append(g, "<p>这里还没有喇叭。</p>");
+	for (guint i = 0; i < n; i++)
+		speaker_card(c, g, json_array_get_object_element(spk, i), zones,
+		    onair);
+	if (pages > 1)
+		pager(g, zone, page, pages);
+	if (sn)
+		json_node_unref(sn);
+	if (stn)
+		json_node_unref(stn);
+}
+
 void
 page_speakers(struct web_ctx *c)
 {
@@ -234,7 +304,8 @@ page_speakers(struct web_ctx *c)
 			return;
 	}
 	/* Bounded whatever the county's size: above a village, counts by
-	 * township or village; a village's own boxes, 50 to a page. */
+	 * township or village; a village's own boxes, 50 to a page (an old
+	 * "?after=ID" address shows the first). */
 	const char *zone = web_qarg(c, "zone", c->who.zone);
 	if (*zone && (!web_within(&c->who, zone) || strspn(zone, "0123456789") !=
 	    strlen(zone))) {
@@ -243,7 +314,7 @@ page_speakers(struct web_ctx *c)
 	}
 	if (*zone == '\0')
 		zone = "";
-	JsonNode *zn = web_get(c, "zones"), *stn = NULL, *sn = NULL, *sum = NULL;
+	JsonNode *zn = web_get(c, "zones"), *sum = NULL;
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	GString *g = html_begin(c, "喇叭", "speakers");
 	char path[128];
@@ -257,21 +328,21 @@ page_speakers(struct web_ctx *c)
 		    "/speakers?zone=%s\">返回%s</a></p>", up, html_zone_name(c, zones,
 		    up));
 	}
+	/* The counts first, at every level: a village's from its own row. */
+	snprintf(path, sizeof(path), "speakers/summary?zone=%s", zone);
+	sum = web_get(c, path);
+	JsonArray *a = sum ? json_node_get_array(sum) : NULL;
+	int64_t n = 0, on = 0, pl = 0;
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		n += web_jnum(o, "speakers");
+		on += web_jnum(o, "online");
+		pl += web_jnum(o, "playing");
+	}
+	g_string_append_printf(g, "<p id=\"summary\">%s：共 %lld 个喇叭，"
+	    "%lld 个在线，%lld 个正在播。</p>", *zone ? html_zone_name(c,
+	    zones, zone) : "全部", (long long)n, (long long)on, (long long)pl);
 	if (strlen(zone) < 12) {
-		snprintf(path, sizeof(path), "speakers/summary?zone=%s", zone);
-		sum = web_get(c, path);
-		JsonArray *a = sum ? json_node_get_array(sum) : NULL;
-		int64_t n = 0, on = 0, pl = 0;
-		for (guint i = 0; a && i < json_array_get_length(a); i++) {
-			JsonObject *o = json_array_get_object_element(a, i);
-			n += web_jnum(o, "speakers");
-			on += web_jnum(o, "online");
-			pl += web_jnum(o, "playing");
-		}
-		g_string_append_printf(g, "<p id=\"summary\">%s：共 %lld 个喇叭，"
-		    "%lld 个在线，%lld 个正在播。</p>", *zone ? html_zone_name(c,
-		    zones, zone) : "全部", (long long)n, (long long)on,
-		    (long long)pl);
 		for (guint i = 0; a && i < json_array_get_length(a); i++) {
 			JsonObject *o = json_array_get_object_element(a, i);
 			int64_t off = web_jnum(o, "speakers") - web_jnum(o, "online");
@@ -291,33 +362,8 @@ page_speakers(struct web_ctx *c)
 		}
 		if (a == NULL || json_array_get_length(a) == 0)
 			g_string_append(g, "<p>这里还没有喇叭。</p>");
-	} else {
-		int64_t after = g_ascii_strtoll(web_qarg(c, "after", "0"), NULL, 10);
-		snprintf(path, sizeof(path), "speakers?zone=%s&limit=%d&after=%lld",
-		    zone, SPEAKERS_PER_PAGE, (long long)(after > 0 ? after : 0));
-		sn = web_get(c, path);
-		stn = web_get(c, "status");
-		JsonArray *onair = stn && json_object_has_member(
-		    json_node_get_object(stn), "on_air") ?
-		    json_object_get_array_member(json_node_get_object(stn),
-		    "on_air") : NULL;
-		JsonArray *spk = sn ? json_node_get_array(sn) : NULL;
-		int n = spk ? (int)json_array_get_length(spk) : 0;
-		int64_t last = 0;
-		g_string_append_printf(g, "<h2>%s</h2>", html_zone_name(c, zones,
-		    zone));
-		if (n == 0)
-			g_string_append(g, "<p>这里还没有喇叭。</p>");
-		for (int i = 0; i < n; i++) {
-			JsonObject *s = json_array_get_object_element(spk, (guint)i);
-			speaker_card(c, g, s, zones, onair);
-			last = web_jnum(s, "id");
-		}
-		if (n == SPEAKERS_PER_PAGE)
-			g_string_append_printf(g, "<p><a class=\"button plain\" href=\""
-			    "/speakers?zone=%s&after=%lld\">下一页</a></p>", zone,
-			    (long long)last);
-	}
+	} else
+		village_page(c, g, zone, n, zones);
 	g_string_append(g, "<h2>接入新喇叭</h2><form method=\"post\" action=\""
 	    "/speakers/new\" class=\"card\">");
 	html_csrf(c, g);
@@ -347,10 +393,6 @@ page_speakers(struct web_ctx *c)
 	html_end(c, g, err[0] ? 400 : 200);
 	if (zn)
 		json_node_unref(zn);
-	if (sn)
-		json_node_unref(sn);
-	if (stn)
-		json_node_unref(stn);
 	if (sum)
 		json_node_unref(sum);
 }

@@ -22,6 +22,25 @@ struct http_gate;
 struct loop_share;
 struct web_logins;
 
+/* The registry counted by zone (reg_view.c): what the pages and the API
+ * read about many boxes at once. */
+struct web_reg_tally {
+	char zone[13];			/* a box's zone, as the registry has it */
+	int known, online, playing;
+};
+struct web_reg_view {
+	struct bcast_speaker_info *v;	/* the snapshot, in registry order */
+	size_t n;
+	struct web_reg_tally *zones;	/* by zone, in code order */
+	size_t nzones;
+	int64_t at_us, cost_us;		/* when taken (monotonic), and its cost */
+};
+/* The current view: taken afresh when the last is older than a few times
+ * what it cost (at most a second). Owned by wa; valid until the next
+ * call, so read it within one callback of the loop. */
+const struct web_reg_view *web_reg_view(struct web_admin *wa);
+void web_reg_view_clear(struct web_admin *wa);
+
 /* The HTTP side's state: the scheduler it serves and its listeners. */
 struct web_admin {
 	struct dalabad *d;		/* scheduler/scheduler.h */
@@ -35,6 +54,12 @@ struct web_admin {
 	/* Answers the API's listener gave, by status (100..599; metrics.c). */
 	uint64_t http_answers[600];
 	struct web_logins *logins;	/* password work in flight */
+	struct web_reg_view reg_view;	/* reg_view.c */
+	/* GET zones as last answered (sealed), for zones_who, while the
+	 * store's zones_gen is zones_gen (api_routes.c). */
+	JsonNode *zones_rows;
+	char zones_who[13];
+	uint64_t zones_gen;
 };
 
 

@@ -1,6 +1,7 @@
 // tests/web/lists.mjs — the notice list and the history with their search
-// and filters, and the page of one loudspeaker, on a 360x740 phone as the
-// county admin and a village cadre. The filters are a plain GET form
+// and filters, the page of one loudspeaker and a village's boxes a page
+// at a time, on a 360x740 phone as the county admin and a village cadre.
+// The filters are a plain GET form
 // (used here with JavaScript off), a hostile query gets a Chinese sentence
 // and the usual page, and a village cadre never sees another village's
 // notices or boxes whatever the query says. Run from today.mjs (the same
@@ -166,6 +167,43 @@ export async function lists({ browser, phone, check, URL, SHOTS, AIRED }) {
 	check('the second tap shows the enrolment command for this box', cmd.includes('--enroll') &&
 	    (await a.$('.qr svg')) !== null, cmd);
 	writeFileSync(`${process.env.OUT || '/tmp'}/lists-token.cmd`, cmd);
+
+	// ---- a village of 55 boxes: 50 to a page, 上一页 / 下一页 ----
+	await a.goto(`${URL}/speakers?zone=441202002001`);
+	const made = [];
+	for (let i = 2; i <= 55; i++)
+		made.push((await api(a, 'POST', 'speakers', { zone: '441202002001', name: `乙镇${i}号` })).status);
+	check('set up: 54 more boxes in 乙镇一村', made.every(x => x === 201),
+	    JSON.stringify(made.filter(x => x !== 201)));
+	const hrefs = p => p.$$eval('.card.speaker h3 a', as => as.map(x => x.getAttribute('href')));
+	const pageof = async p => (await p.textContent('#pageof').catch(() => '')).trim();
+	const prevNext = async p => [await p.$('#pager a[rel=prev]') !== null, await p.$('#pager a[rel=next]') !== null];
+	await a.goto(`${URL}/speakers?zone=441202002001`);
+	const p1 = await hrefs(a);
+	check('a village of 55: 50 cards, 第1页，共2页, 下一页 and no 上一页', p1.length === 50 &&
+	    (await pageof(a)) === '第1页，共2页' && JSON.stringify(await prevNext(a)) === '[false,true]',
+	    `${p1.length} ${await pageof(a)} ${JSON.stringify(await prevNext(a))}`);
+	check('its counts above the cards: 共 55 个喇叭', (await a.textContent('#summary')).includes('乙镇一村：共 55 个喇叭'),
+	    await a.textContent('#summary'));
+	await a.screenshot({ path: `${SHOTS}/lists-speakers-page1.png`, fullPage: false });
+	await fits(a, 'county, a village\'s first page');
+	await Promise.all([a.waitForURL(/page=2$/), a.click('#pager a:text-is("下一页")')]);
+	const p2 = await hrefs(a);
+	check('下一页: the other 5, none of the first page\'s, 第2页，共2页, 上一页 only', p2.length === 5 &&
+	    !p2.some(h => p1.includes(h)) && (await pageof(a)) === '第2页，共2页' &&
+	    JSON.stringify(await prevNext(a)) === '[true,false]', `${p2.length} ${await pageof(a)}`);
+	await a.screenshot({ path: `${SHOTS}/lists-speakers-page2.png`, fullPage: true });
+	await fits(a, 'county, a village\'s last page');
+	await Promise.all([a.waitForURL(/page=1$/), a.click('#pager a:text-is("上一页")')]);
+	check('上一页: the first 50 again', JSON.stringify(await hrefs(a)) === JSON.stringify(p1));
+	for (const [q, want] of [['99', '第2页，共2页'], ['abc', '第1页，共2页'], ['0', '第1页，共2页'],
+	    [encodeURIComponent('２'), '第2页，共2页']]) {
+		const st = await status(a, `/speakers?zone=441202002001&page=${q}`);
+		check(`page=${decodeURIComponent(q)}: ${want}`, st === 200 && (await pageof(a)) === want, `${st} ${await pageof(a)}`);
+	}
+	await a.goto(`${URL}/speakers?zone=441202001001`);
+	check('a village of one box has no pager', (await a.$('#pager')) === null &&
+	    (await a.$$('.card.speaker')).length >= 1);
 	await a.context().close();
 
 	// ---- the village cadre: their own only, whatever the query says ----
