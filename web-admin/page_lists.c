@@ -332,16 +332,12 @@ page_speakers(struct web_ctx *c)
 	snprintf(path, sizeof(path), "speakers/summary?zone=%s", zone);
 	sum = web_get(c, path);
 	JsonArray *a = sum ? json_node_get_array(sum) : NULL;
-	int64_t n = 0, on = 0, pl = 0;
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonObject *o = json_array_get_object_element(a, i);
-		n += web_jnum(o, "speakers");
-		on += web_jnum(o, "online");
-		pl += web_jnum(o, "playing");
-	}
+	struct web_speaker_totals t;
+	web_speaker_totals(a, &t);
 	g_string_append_printf(g, "<p id=\"summary\">%s：共 %lld 个喇叭，"
 	    "%lld 个在线，%lld 个正在播。</p>", *zone ? html_zone_name(c,
-	    zones, zone) : "全部", (long long)n, (long long)on, (long long)pl);
+	    zones, zone) : "全部", (long long)t.speakers, (long long)t.online,
+	    (long long)t.playing);
 	if (strlen(zone) < 12) {
 		for (guint i = 0; a && i < json_array_get_length(a); i++) {
 			JsonObject *o = json_array_get_object_element(a, i);
@@ -363,7 +359,7 @@ page_speakers(struct web_ctx *c)
 		if (a == NULL || json_array_get_length(a) == 0)
 			g_string_append(g, "<p>这里还没有喇叭。</p>");
 	} else
-		village_page(c, g, zone, n, zones);
+		village_page(c, g, zone, t.speakers, zones);
 	g_string_append(g, "<h2>接入新喇叭</h2><form method=\"post\" action=\""
 	    "/speakers/new\" class=\"card\">");
 	html_csrf(c, g);

@@ -200,17 +200,13 @@ static void
 offline_now(struct web_ctx *c, GString *g, JsonArray *zones)
 {
 	char path[128];
-	int64_t all = 0, on = 0, enrolled = 0;
+	struct web_speaker_totals t;
 
 	snprintf(path, sizeof(path), "speakers/summary?zone=%s", c->who.zone);
 	JsonNode *sum = web_get(c, path);
 	JsonArray *a = sum ? json_node_get_array(sum) : NULL;
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonObject *o = json_array_get_object_element(a, i);
-		all += web_jnum(o, "speakers");
-		on += web_jnum(o, "online");
-		enrolled += web_jnum(o, "enrolled");
-	}
+	web_speaker_totals(a, &t);
+	int64_t all = t.speakers, on = t.online, enrolled = t.enrolled;
 	g_string_append_printf(g, "<p id=\"speakers-count\">共 <strong>%lld"
 	    "</strong> 个喇叭，<strong>%lld</strong> 个在线", (long long)all,
 	    (long long)on);

@@ -137,6 +137,19 @@ web_jnum(JsonObject *o, const char *name)
 	return n && !JSON_NODE_HOLDS_NULL(n) ? json_node_get_int(n) : 0;
 }
 
+void
+web_speaker_totals(JsonArray *a, struct web_speaker_totals *t)
+{
+	*t = (struct web_speaker_totals){ 0 };
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		t->speakers += web_jnum(o, "speakers");
+		t->online += web_jnum(o, "online");
+		t->playing += web_jnum(o, "playing");
+		t->enrolled += web_jnum(o, "enrolled");
+	}
+}
+
 char *
 web_reading(struct web_ctx *c, const char *text, const char *voice,
     char *err, size_t errlen)

@@ -282,6 +282,9 @@ JsonNode *web_get(struct web_ctx *c, const char *path);
 /* A member of an API answer: NULL / 0 when absent or null. */
 const char *web_jstr(JsonObject *o, const char *name);
 int64_t web_jnum(JsonObject *o, const char *name);
+/* The rows of a speakers/summary answer (a may be NULL) added up. */
+struct web_speaker_totals { int64_t speakers, online, playing, enrolled; };
+void web_speaker_totals(JsonArray *a, struct web_speaker_totals *t);
 
 /* The words eSpeak NG will be given for text (normalised, the store's
  * lexicon applied), malloc'd; NULL with err. */
