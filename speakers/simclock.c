@@ -114,19 +114,3 @@ spk_now_us(void)
 	return m + (int64_t)(s->local_at_from + s->ppm * 1e-6 *
 	    (double)(m - s->from));
 }
-
-int64_t
-simclock_to_machine(int64_t local)
-{
-	if (!sim.on)
-		return local;
-	/* Invert segment by segment: local is increasing in m. */
-	for (int i = sim.n - 1; i >= 0; i--) {
-		const struct segment *s = &sim.seg[i];
-		double m = s->from + ((double)local - (double)s->from -
-		    s->local_at_from) / (1.0 + s->ppm * 1e-6);
-		if (i == 0 || m >= (double)s->from)
-			return (int64_t)m;
-	}
-	return local;
-}

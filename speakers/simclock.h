@@ -21,7 +21,5 @@ int simclock_setup(const char *spec, char *err, size_t errlen);
 /* The agent's clock, in µs (not the machine's CLOCK_MONOTONIC: compare
  * only with what it gave). */
 int64_t spk_now_us(void);
-/* The box's instant (from spk_now_us) on the machine's monotonic clock. */
-int64_t simclock_to_machine(int64_t local_us);
 
 #endif

@@ -69,8 +69,6 @@ test_clock(void)
 	CHECK(fabs((double)(l0 - m0) - want) < 200, "the box's clock is the "
 	    "machine's plus the offset and the rate since boot (off by %.0f us)",
 	    (double)(l0 - m0) - want);
-	CHECK(llabs(simclock_to_machine(l0) - m0) < 200, "and maps back to the "
-	    "machine's clock (%lld us)", (long long)(simclock_to_machine(l0) - m0));
 	/* (each reading of the two clocks is a µs or so apart: the rates
 	 * are checked over the model to a few µs, not as ratios) */
 	sleep_us(150000);
@@ -89,8 +87,6 @@ test_clock(void)
 	CHECK(fabs(d2) < 4, "and 30 ppm slow after its change (%.1f us off "
 	    "the model; 40 ppm would be %.0f)", d2,
 	    (double)(m3 - m2) * 70e-6);
-	CHECK(llabs(simclock_to_machine(l3) - m3) < 200 &&
-	    llabs(simclock_to_machine(l1) - m1) < 200, "both segments map back");
 	CHECK(simclock_setup("", err, sizeof(err)) == 0 &&
 	    llabs(spk_now_us() - spk_now_us()) < 1000, "unset again: one clock");
 }
