@@ -168,7 +168,7 @@ html_class_zh(const char *cls)
 {
 	static const char *const t[][2] = { { "village", "村级" },
 	    { "township", "乡镇级" }, { "county", "县级" },
-	    { "emergency", "紧急" } };
+	    { "urgent", "插播" }, { "emergency", "紧急" } };
 
 	return zh(t, G_N_ELEMENTS(t), cls);
 }
