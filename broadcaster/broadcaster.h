@@ -32,17 +32,24 @@
 #define BCAST_SK_LEN 64
 #define BCAST_SPEAKER_KEY_LEN 32
 
-/* Priority classes, low to high. */
+/* Priority classes, low to high. URGENT is a village's or township's own
+ * cut-in (插播): above routine items of every class on its speakers, below
+ * the county's emergency pages. On the wire the byte keeps 3 for
+ * emergency and an urgent stream goes as county with BCAST_FLAG_URGENT
+ * (broadcaster/README.md), so boxes of before it still play pages. */
 enum bcast_priority {
 	BCAST_PRIO_VILLAGE = 0,
 	BCAST_PRIO_TOWNSHIP = 1,
 	BCAST_PRIO_COUNTY = 2,
-	BCAST_PRIO_EMERGENCY = 3,
+	BCAST_PRIO_URGENT = 3,
+	BCAST_PRIO_EMERGENCY = 4,
 };
 
 #define BCAST_FLAG_START 0x01		/* first packet of a stream */
 #define BCAST_FLAG_END 0x02		/* last packet of a stream */
 #define BCAST_FLAG_CARRY 0x04		/* of an item sent ahead of its slot */
+#define BCAST_FLAG_URGENT 0x08		/* an urgent cut-in: bcast_audio_pack
+					 * sets it from BCAST_PRIO_URGENT */
 #define BCAST_VOLUME_DEFAULT 0xFF	/* the speaker keeps its own */
 
 /* ---- zones ------------------------------------------------------------------ */

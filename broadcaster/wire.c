@@ -132,6 +132,20 @@ bcast_zone_format(const struct bcast_zone *z, char out[13])
 
 /* ---- audio ------------------------------------------------------------------- */
 
+/* The priority byte keeps the numbering of the protocol before the
+ * urgent class (0 village .. 3 emergency), so a box not yet upgraded
+ * still plays a page as a page; an urgent cut-in goes as county with
+ * BCAST_FLAG_URGENT, which such a box ignores (it then ranks the cut-in
+ * with county items, above village and township ones). */
+#define WIRE_EMERGENCY 3
+
+static uint8_t
+wire_class(uint8_t prio)
+{
+	return prio == BCAST_PRIO_EMERGENCY ? WIRE_EMERGENCY :
+	    prio == BCAST_PRIO_URGENT ? BCAST_PRIO_COUNTY : prio;
+}
+
 int
 bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk, uint8_t *buf,
     size_t cap)
@@ -154,8 +168,9 @@ bcast_audio_pack(const struct bcast_audio *a, const uint8_t *sk, uint8_t *buf,
 	put64(buf + BCAST_AUDIO_OFF_PTS, (uint64_t)a->pts_us);
 	put64(buf + BCAST_AUDIO_OFF_ZONE, a->zone.code);
 	buf[BCAST_AUDIO_OFF_DIGITS] = a->zone.digits;
-	buf[BCAST_AUDIO_OFF_PRIO] = a->priority;
-	buf[BCAST_AUDIO_OFF_FLAGS] = a->flags;
+	buf[BCAST_AUDIO_OFF_PRIO] = wire_class(a->priority);
+	buf[BCAST_AUDIO_OFF_FLAGS] = (uint8_t)((a->flags & ~BCAST_FLAG_URGENT) |
+	    (a->priority == BCAST_PRIO_URGENT ? BCAST_FLAG_URGENT : 0));
 	buf[BCAST_AUDIO_OFF_VOLUME] = a->volume;
 	put32(buf + BCAST_AUDIO_OFF_SEQ_HI, (uint32_t)(a->seq >> 16));
 	buf[BCAST_AUDIO_OFF_SIG_ELEM] = EXT_ID_SIG;
@@ -200,15 +215,19 @@ audio_fields(const uint8_t *buf, size_t len, struct bcast_audio *a)
 	a->pts_us = (int64_t)get64(buf + BCAST_AUDIO_OFF_PTS);
 	a->zone.code = get64(buf + BCAST_AUDIO_OFF_ZONE);
 	a->zone.digits = buf[BCAST_AUDIO_OFF_DIGITS];
-	a->priority = buf[BCAST_AUDIO_OFF_PRIO];
 	a->flags = buf[BCAST_AUDIO_OFF_FLAGS];
+	if (buf[BCAST_AUDIO_OFF_PRIO] > WIRE_EMERGENCY)
+		return BCAST_BAD_FORMAT;	/* not by our rules */
+	a->priority = buf[BCAST_AUDIO_OFF_PRIO] == WIRE_EMERGENCY ?
+	    BCAST_PRIO_EMERGENCY : a->flags & BCAST_FLAG_URGENT ?
+	    BCAST_PRIO_URGENT : buf[BCAST_AUDIO_OFF_PRIO];
 	a->volume = buf[BCAST_AUDIO_OFF_VOLUME];
 	a->seq = (uint64_t)get32(buf + BCAST_AUDIO_OFF_SEQ_HI) << 16 |
 	    get16(buf + BCAST_AUDIO_OFF_SEQ);
 	a->opus = buf + BCAST_HDR_LEN;
 	a->opus_len = len - BCAST_HDR_LEN - BCAST_TRAILER_LEN;
 	if ((a->zone.digits != 0 && a->zone.digits != 6 && a->zone.digits != 9 &&
-	    a->zone.digits != 12) || a->priority > BCAST_PRIO_EMERGENCY)
+	    a->zone.digits != 12))
 		return BCAST_BAD_FORMAT;	/* not by our rules */
 	return BCAST_OK;
 }

@@ -15,8 +15,8 @@
 
 #define CONFIRM_EVERY_US 300000
 
-const char *const dalabad_class_names[4] = { "village", "township",
-    "county", "emergency" };
+const char *const dalabad_class_names[BCAST_PRIO_EMERGENCY + 1] = {
+    "village", "township", "county", "urgent", "emergency" };
 
 int64_t
 dalabad_now(void)
@@ -307,6 +307,11 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 	snprintf(a->it.zone, sizeof(a->it.zone), "%s", zone && zone[0] ? zone :
 	    n.zone);
 	a->it.prio = n.priority;
+	/* A cut-in stands above routine items of every class, never above
+	 * a page. */
+	if (schedule_id && n.priority < BCAST_PRIO_URGENT &&
+	    db_schedule_urgent(d->db, schedule_id) == 1)
+		a->it.prio = BCAST_PRIO_URGENT;
 	a->page_id = n.page_id;
 	a->live = live ? live_ref(live) : NULL;
 	a->it.ready_at = slot_at > now ? slot_at : now;
@@ -326,7 +331,7 @@ daemon_airing_new(struct dalabad *d, int64_t broadcast_id, int64_t notice_id,
 	a->confirmed = g_hash_table_new(g_direct_hash, g_direct_equal);
 	/* Quiet hours hold routine items; an emergency never waits. */
 	if (a->it.prio < BCAST_PRIO_EMERGENCY) {
-		db_zone_quiet(d->db, n.zone, &qs, &qe);
+		db_zone_quiet(d->db, a->it.zone, &qs, &qe);
 		int64_t end = tt_quiet_end(qs, qe, d->tz, a->it.ready_at);
 		if (end > a->it.ready_at) {
 			dlog(LOG_INFO, "broadcast %lld (notice %lld) falls in quiet "

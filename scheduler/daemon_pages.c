@@ -68,8 +68,8 @@ dalabad_alert_start(struct dalabad *d, int64_t page_id, char *err,
 	 * airings are made; they read the audio as it comes. */
 	render_worker_submit(d->worker, job);
 	for (int i = 0; i < n; i++) {
-		if (db_slot_claim(d->db, ids[i], 0, now, p.volume, &bid, err,
-		    errlen) != 1)
+		if (db_slot_claim(d->db, ids[i], 0, now, p.volume, NULL, &bid,
+		    err, errlen) != 1)
 			continue;
 		struct airing *a = daemon_airing_new(d, bid, ids[i], 0, now,
 		    p.volume, NULL, live, now);

@@ -70,15 +70,16 @@ prerender_done(struct render_job *job, void *arg)
 	render_job_free(job);
 }
 
-/* One slot of a schedule is due (or was, while we were down). */
+/* One slot of a schedule is due (or was, while we were down), for one
+ * of its notice's targets (zone NULL: the notice's one zone). */
 static void
-slot_due(struct dalabad *d, const struct sched_entry *e, int64_t slot,
-    int64_t now)
+slot_due_in(struct dalabad *d, const struct sched_entry *e, int64_t slot,
+    const char *zone, int64_t now)
 {
 	int64_t bid;
 	char err[256], when[32], reason[128];
 	int rc = db_slot_claim(d->db, e->s.notice_id, e->s.id, slot,
-	    e->s.volume, &bid, err, sizeof(err));
+	    e->s.volume, zone, &bid, err, sizeof(err));
 
 	if (rc == 0)
 		return;		/* claimed before: it aired or is logged */
@@ -96,7 +97,26 @@ slot_due(struct dalabad *d, const struct sched_entry *e, int64_t slot,
 		return;
 	}
 	daemon_airing_new(d, bid, e->s.notice_id, e->s.id, slot, e->s.volume,
-	    NULL, NULL, now);
+	    zone, NULL, now);
+}
+
+/* A notice of several targets airs once in each, one log per zone;
+ * each claim stands alone, so a crash between two loses none. */
+static void
+slot_due(struct dalabad *d, const struct sched_entry *e, int64_t slot,
+    int64_t now)
+{
+	struct db_notice n;
+	bool cancelled;
+	int rc = db_notice_get(d->db, e->s.notice_id, &n, &cancelled);
+
+	if (rc == 1 && n.nzones > 0)
+		for (size_t i = 0; i < n.nzones; i++)
+			slot_due_in(d, e, slot, n.zones[i], now);
+	else
+		slot_due_in(d, e, slot, NULL, now);	/* logs what fails */
+	if (rc == 1)
+		db_notice_clear(&n);
 }
 
 void

@@ -54,8 +54,9 @@ struct bcast_server *dalabad_broadcaster(const struct dalabad *d);
  * other)? */
 bool dalabad_zones_overlap(const char *a, const char *b);
 
-/* Class names by enum bcast_priority: village, township, county, emergency. */
-extern const char *const dalabad_class_names[4];
+/* Class names by enum bcast_priority: village, township, county, urgent,
+ * emergency. */
+extern const char *const dalabad_class_names[BCAST_PRIO_EMERGENCY + 1];
 int64_t dalabad_now(void);	/* unix seconds */
 
 /* What is on the air or waiting to, one call per live airing. */

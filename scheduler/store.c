@@ -211,6 +211,47 @@ static const char *const migrations[] = {
 	 * schedule leaves it (NULL: the boxes' own). */
 	"ALTER TABLE zones ADD COLUMN volume INTEGER"
 	"  CHECK (volume IS NULL OR volume BETWEEN 0 AND 100);",
+
+	/* 7 -> 8: one notice to several zones, and the urgent cut-in. A
+	 * notice's zone is the smallest one holding all its targets (whose
+	 * class and rights it has); notice_zones lists the targets when
+	 * there are several. Each target airs as its own broadcast, one log
+	 * per zone, so a slot is claimed once per (notice, slot, zone): the
+	 * table is rebuilt without UNIQUE (notice_id, slot_at), which said
+	 * once per notice (migrate() turns foreign keys off around it and
+	 * checks them before it commits). A schedule may be urgent: it airs
+	 * above routine items of every class, below the county's pages. */
+	"CREATE TABLE notice_zones ("
+	"  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+	"  zone TEXT NOT NULL REFERENCES zones(code),"
+	"  PRIMARY KEY (notice_id, zone)) WITHOUT ROWID;"
+	"ALTER TABLE schedules ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (urgent IN (0, 1));"
+	"CREATE TABLE broadcasts_v8 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  notice_id INTEGER NOT NULL REFERENCES notices(id),"
+	"  slot_at INTEGER NOT NULL,"
+	"  started_at INTEGER, ended_at INTEGER,"
+	"  outcome TEXT CHECK (outcome IS NULL OR outcome IN"
+	"    ('aired', 'interrupted', 'missed', 'cancelled')),"
+	"  reason TEXT,"
+	"  schedule_id INTEGER REFERENCES schedules(id),"
+	"  volume INTEGER,"
+	"  on_air_at INTEGER,"
+	"  interruptions INTEGER NOT NULL DEFAULT 0,"
+	"  audio TEXT,"
+	"  zone TEXT);"
+	"INSERT INTO broadcasts_v8 (id, notice_id, slot_at, started_at, "
+	"  ended_at, outcome, reason, schedule_id, volume, on_air_at, "
+	"  interruptions, audio, zone) SELECT id, notice_id, slot_at, "
+	"  started_at, ended_at, outcome, reason, schedule_id, volume, "
+	"  on_air_at, interruptions, audio, zone FROM broadcasts;"
+	"DROP TABLE broadcasts;"
+	"ALTER TABLE broadcasts_v8 RENAME TO broadcasts;"
+	"CREATE UNIQUE INDEX broadcasts_claim ON broadcasts(notice_id, "
+	"  slot_at, COALESCE(zone, ''));"
+	"CREATE INDEX broadcasts_open ON broadcasts(id) WHERE outcome IS NULL;"
+	"CREATE INDEX broadcasts_slot ON broadcasts(slot_at);",
 };
 
 static int
@@ -251,6 +292,30 @@ db_schema_version(struct db *db)
 	return v;
 }
 
+/* 0 if no row breaks a foreign key; else -1 naming the first. */
+static int
+fk_check(struct db *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(err, errlen, "row %lld of %s refers to a missing row of "
+		    "%s", (long long)sqlite3_column_int64(st, 1),
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 2));
+	else if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 migrate(struct db *db, char *err, size_t errlen)
 {
@@ -267,19 +332,30 @@ migrate(struct db *db, char *err, size_t errlen)
 		    "than this dalabad (%d); refusing to touch it", v, target);
 		return -1;
 	}
+	/* A migration may rebuild a table others refer to (SQLite's way of
+	 * changing a constraint): foreign keys stay off while it runs, the
+	 * pragma being a no-op inside a transaction, and each migration
+	 * checks them itself before it commits. */
+	if (v < target && exec(db, "PRAGMA foreign_keys = OFF;", e2,
+	    sizeof(e2)) != 0) {
+		snprintf(err, errlen, "cannot prepare the migration: %s", e2);
+		return -1;
+	}
 	for (; v < target; v++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", v + 1);
 		if (exec(db, "BEGIN IMMEDIATE;", e2, sizeof(e2)) != 0 ||
 		    exec(db, migrations[v], e2, sizeof(e2)) != 0 ||
+		    fk_check(db, e2, sizeof(e2)) != 0 ||
 		    exec(db, sql, e2, sizeof(e2)) != 0 ||
 		    exec(db, "COMMIT;", e2, sizeof(e2)) != 0) {
 			exec(db, "ROLLBACK;", sql, sizeof(sql));
+			exec(db, "PRAGMA foreign_keys = ON;", sql, sizeof(sql));
 			snprintf(err, errlen, "migration to version %d failed: %s",
 			    v + 1, e2);
 			return -1;
 		}
 	}
-	return 0;
+	return exec(db, "PRAGMA foreign_keys = ON;", err, errlen);
 }
 
 struct db *
@@ -427,13 +503,14 @@ db_rollback(struct db *db)
 
 int
 db_slot_claim(struct db *db, int64_t notice_id, int64_t schedule_id,
-    int64_t slot_at, int volume, int64_t *broadcast_id, char *err,
-    size_t errlen)
+    int64_t slot_at, int volume, const char *zone, int64_t *broadcast_id,
+    char *err, size_t errlen)
 {
 	int rc = db_run(db, err, errlen, "INSERT OR IGNORE INTO broadcasts "
-	    "(notice_id, schedule_id, slot_at, volume, started_at) VALUES (?, "
-	    "NULLIF(?, 0), ?, NULLIF(?, -1), ?)", DB_ARGS(notice_id,
-	    schedule_id, slot_at, (int64_t)volume, (int64_t)time(NULL)));
+	    "(notice_id, schedule_id, slot_at, volume, started_at, zone) "
+	    "VALUES (?, NULLIF(?, 0), ?, NULLIF(?, -1), ?, ?)", DB_ARGS(
+	    notice_id, schedule_id, slot_at, (int64_t)volume,
+	    (int64_t)time(NULL), zone));
 	if (rc != SQLITE_DONE)
 		return -1;
 	if (sqlite3_changes(db->h) == 0)

@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {
@@ -66,14 +66,21 @@ struct db_notice {
 	const char *voice;	/* NULL: mandarin */
 	int repeat;		/* 1-10 */
 	int chime;
-	int priority;		/* 0 village .. 3 emergency */
-	const char *zone;
+	int priority;		/* enum bcast_priority, not URGENT (a
+				 * schedule's, db_schedule.urgent) */
+	const char *zone;	/* the smallest zone holding its targets */
+	/* Its targets when there are several (each inside zone, none
+	 * inside another), else NULL and 0: zone alone. */
+	char **zones;
+	size_t nzones;
 	int64_t created_by;	/* user id, 0 for none */
 	int rate;		/* words/minute; 0: 150 */
 	const char *feed;	/* news: feed URL or "dir:PATH"; NULL: none */
 	int feed_items;		/* newest items read from the feed; 0: 3 */
 	int64_t page_id;	/* the emergency page it is part of; 0: none */
 };
+
+#define DB_NOTICE_MAX_ZONES 100	/* targets of one notice */
 
 /* Store a notice; *id gets its id. Durable when this returns 0. */
 int db_notice_add(struct db *db, const struct db_notice *n, int64_t *id,
@@ -90,11 +97,13 @@ int db_notice_live(struct db *db, int64_t id);
  * Slots. Before an item airs, its (notice, slot) pair is claimed; the
  * UNIQUE constraint makes the claim succeed once, across crashes and
  * restarts, which is what "nothing airs twice" rests on.
+ * The slot is claimed once per target: zone is one of the notice's
+ * zones[] (NULL for a notice of one zone).
  * Returns 1 claimed (*broadcast_id set), 0 already claimed, -1 error.
  */
 int db_slot_claim(struct db *db, int64_t notice_id, int64_t schedule_id,
-    int64_t slot_at, int volume, int64_t *broadcast_id, char *err,
-    size_t errlen);
+    int64_t slot_at, int volume, const char *zone, int64_t *broadcast_id,
+    char *err, size_t errlen);
 /* Record how a claimed broadcast ended: "aired", "interrupted", "missed"
  * or "cancelled", with a reason (may be NULL). */
 int db_slot_finish(struct db *db, int64_t broadcast_id, const char *outcome,
@@ -113,6 +122,7 @@ struct db_schedule {
 	int64_t notice_id;
 	struct tt_rule rule;
 	int volume;		/* 0-100, or -1: the speakers' own */
+	bool urgent;		/* a cut-in (插播): airs as BCAST_PRIO_URGENT */
 	int64_t created_at;
 	int64_t checked_until;	/* slots up to here are dealt with */
 };
@@ -130,6 +140,8 @@ int db_schedules_live(struct db *db, int64_t notice_id, int64_t user_id,
 int db_schedule_each(struct db *db,
     void (*fn)(const struct db_schedule *s, void *arg), void *arg);
 int db_schedule_checked(struct db *db, int64_t id, int64_t until);
+/* Is schedule id a cut-in? 1 yes, 0 no (or no such schedule), -1 error. */
+int db_schedule_urgent(struct db *db, int64_t id);
 
 /* ---- broadcasts ---- */
 

@@ -62,13 +62,14 @@ db_schedule_add(struct db *db, struct db_schedule *s, char *err, size_t errlen)
 	s->checked_until = s->created_at - 1;
 	if (db_run(db, err, errlen, "INSERT INTO schedules (notice_id, kind, "
 	    "once_at, times, weekdays, every_weeks, date_from, date_to, "
-	    "volume, created_at, checked_until) VALUES (?, ?, NULLIF(?, -1), "
-	    "NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, -1), "
-	    "?, ?)", DB_ARGS(s->notice_id, kind_names[r->kind], r->kind ==
-	    TT_ONCE ? r->once_at : (int64_t)-1, times, (int64_t)(r->weekdays ?
-	    r->weekdays : 127), (int64_t)(r->every_weeks ? r->every_weeks : 1),
-	    from, to, (int64_t)s->volume, s->created_at, s->checked_until)) !=
-	    SQLITE_DONE)
+	    "volume, created_at, checked_until, urgent) VALUES (?, ?, "
+	    "NULLIF(?, -1), NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), "
+	    "NULLIF(?, -1), ?, ?, ?)", DB_ARGS(s->notice_id,
+	    kind_names[r->kind], r->kind == TT_ONCE ? r->once_at : (int64_t)-1,
+	    times, (int64_t)(r->weekdays ? r->weekdays : 127),
+	    (int64_t)(r->every_weeks ? r->every_weeks : 1), from, to,
+	    (int64_t)s->volume, s->created_at, s->checked_until,
+	    (int64_t)s->urgent)) != SQLITE_DONE)
 		return -1;
 	s->id = sqlite3_last_insert_rowid(db->h);
 	return 0;
@@ -150,8 +151,8 @@ db_schedule_each(struct db *db,
 
 	if (sqlite3_prepare_v2(db->h, "SELECT s.id, s.notice_id, s.kind, "
 	    "s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, "
-	    "s.date_to, COALESCE(s.volume, -1), s.created_at, s.checked_until "
-	    "FROM schedules s JOIN notices n ON n.id = s.notice_id "
+	    "s.date_to, COALESCE(s.volume, -1), s.created_at, s.checked_until, "
+	    "s.urgent FROM schedules s JOIN notices n ON n.id = s.notice_id "
 	    "WHERE s.removed_at IS NULL AND n.cancelled_at IS NULL ORDER BY s.id",
 	    -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -164,10 +165,20 @@ db_schedule_each(struct db *db,
 		s.volume = sqlite3_column_int(st, 9);
 		s.created_at = sqlite3_column_int64(st, 10);
 		s.checked_until = sqlite3_column_int64(st, 11);
+		s.urgent = sqlite3_column_int(st, 12) != 0;
 		fn(&s, arg);
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+int
+db_schedule_urgent(struct db *db, int64_t id)
+{
+	int v = db_int(db, "SELECT count(*) FROM schedules WHERE id = ? AND "
+	    "urgent", DB_ARGS(id));
+
+	return v < 0 ? -1 : v > 0;
 }
 
 int

@@ -19,14 +19,21 @@
     " OR substr(?" #n ", 1, length(" col ")) = " col ")"
 #define WITHIN(col, n) "substr(" col ", 1, length(?" #n ")) = ?" #n
 
+/* A notice's targets when it has several, "code,code", else NULL. */
+#define ZONES(id) "(SELECT group_concat(zone, ',') FROM (SELECT zone FROM " \
+    "notice_zones z WHERE z.notice_id = " id " ORDER BY zone)) AS zones"
+/* The zone a broadcast aired in: its own (one of several targets, or
+ * the part a higher item took away), else its notice's. */
+#define BZONE "COALESCE(b.zone, n.zone)"
+
 #define NOTICE_COLS "SELECT id, title, body, voice, rate, " \
     "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN " \
     "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, " \
-    "feed, feed_items, created_at, cancelled_at, page_id AS page FROM " \
-    "notices "
+    "feed, feed_items, created_at, cancelled_at, page_id AS page, " \
+    ZONES("notices.id") " FROM notices "
 #define SCHEDULE_COLS "SELECT s.id, s.notice_id AS notice, " \
     "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, " \
-    "s.date_to, s.volume, s.created_at, s.removed_at, " \
+    "s.date_to, s.volume, s.urgent, s.created_at, s.removed_at, " \
     "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone " \
     "FROM schedules s JOIN notices n ON n.id = s.notice_id "
 
@@ -45,7 +52,7 @@ static const char *const list_sql[] = {
 	    "lexicon ORDER BY word",
 	[DB_LIST_NOTICE_CANCELLED] = "SELECT cancelled_at IS NOT NULL AS c "
 	    "FROM notices WHERE id = ?",
-	[DB_LIST_NOTICE_BROADCASTS] = "SELECT b.id, b.slot_at, b.started_at, "
+	[DB_LIST_NOTICE_BROADCASTS] = "SELECT b.id, b.zone, b.slot_at, b.started_at, "
 	    "b.on_air_at, b.ended_at, b.outcome, b.reason, b.interruptions, "
 	    "(SELECT count(*) FROM broadcast_speakers x WHERE x.broadcast_id = "
 	    "b.id) AS targets, (SELECT count(*) FROM broadcast_speakers x "
@@ -54,8 +61,8 @@ static const char *const list_sql[] = {
 	[DB_LIST_NOTICES] = "SELECT * FROM (SELECT id, title, "
 	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
-	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page "
-	    "FROM notices WHERE substr(zone, 1, length(?1)) = ?1 AND "
+	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page, "
+	    ZONES("notices.id") " FROM notices WHERE substr(zone, 1, length(?1)) = ?1 AND "
 	    SEES("zone", 2) " ORDER BY id DESC LIMIT 500)",
 	[DB_LIST_AUDIT] = "SELECT a.id, a.at, a.user_id, u.name "
 	    "AS user, a.source, a.zone, a.action, a.detail FROM audit a LEFT "
@@ -66,18 +73,18 @@ static const char *const list_sql[] = {
 	    "created_at, disabled_at FROM users WHERE " WITHIN("zone", 1)
 	    " ORDER BY zone, name",
 	[DB_LIST_BROADCASTS] = "SELECT b.id, b.notice_id AS notice, "
-	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
+	    BZONE " AS zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
 	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
 	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
 	    "ON n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
-	    SEES("n.zone", 2) " ORDER BY b.id DESC LIMIT 500",
+	    SEES(BZONE, 2) " ORDER BY b.id DESC LIMIT 500",
 	/* The today page: what was due from ?1 on where ?2 sees it, oldest
 	 * first (bounded: a county's day is a few hundred). */
 	[DB_LIST_BROADCASTS_SINCE] = "SELECT b.id, b.notice_id AS notice, "
-	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
+	    BZONE " AS zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
@@ -85,7 +92,7 @@ static const char *const list_sql[] = {
 	    "substr(n.body, 1, 40)) AS title, CASE n.priority WHEN 0 THEN "
 	    "'village' WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE "
 	    "'emergency' END AS class FROM broadcasts b JOIN notices n ON n.id = "
-	    "b.notice_id WHERE b.slot_at >= ?1 AND " SEES("n.zone", 2)
+	    "b.notice_id WHERE b.slot_at >= ?1 AND " SEES(BZONE, 2)
 	    " ORDER BY b.slot_at, b.id LIMIT 200",
 	/* Loudspeakers inside ?2 that were sent something that aired from
 	 * ?1 on and never confirmed playing it: the horn that stayed
@@ -118,6 +125,7 @@ static const char *const list_sql[] = {
 	    "AS body, CASE n.priority WHEN 0 THEN 'village' WHEN 1 THEN "
 	    "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, "
 	    "n.zone, n.repeat, n.created_at, n.cancelled_at, n.page_id AS page, "
+	    ZONES("n.id") ", "
 	    "(SELECT count(*) FROM broadcasts b WHERE b.notice_id = n.id AND "
 	    "b.outcome IN ('aired', 'interrupted')) AS aired, (SELECT "
 	    "max(COALESCE(b.on_air_at, b.slot_at)) FROM broadcasts b WHERE "
@@ -128,14 +136,14 @@ static const char *const list_sql[] = {
 	    "char(10) || n.body, ?3) > 0) AND (?4 < 0 OR (n.cancelled_at IS NOT "
 	    "NULL) = ?4) ORDER BY n.id DESC LIMIT ?5",
 	[DB_LIST_BROADCASTS_FIND] = "SELECT b.id, b.notice_id AS notice, "
-	    "n.zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
+	    BZONE " AS zone, b.slot_at, b.on_air_at, b.ended_at, b.outcome, b.reason, "
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
 	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
 	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
-	    "ON n.id = b.notice_id WHERE " SEES("n.zone", 1) " AND "
-	    WITHIN("n.zone", 2) " AND (?3 = 0 OR b.slot_at >= ?3) AND (?4 = 0 "
+	    "ON n.id = b.notice_id WHERE " SEES(BZONE, 1) " AND "
+	    WITHIN(BZONE, 2) " AND (?3 = 0 OR b.slot_at >= ?3) AND (?4 = 0 "
 	    "OR b.slot_at < ?4) AND (?5 = '' OR (?5 = 'pending' AND b.outcome "
 	    "IS NULL) OR b.outcome = ?5) AND (?6 = '' OR instr(COALESCE(n.title, "
 	    "'') || char(10) || n.body, ?6) > 0) ORDER BY b.id DESC LIMIT ?7",

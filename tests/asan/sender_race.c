@@ -42,7 +42,8 @@ streamer(void *arg)
 	for (int r = 0; r < rounds; r++) {
 		/* Mixed priorities, so higher streams pre-empt lower ones on
 		 * the same receivers while they end. */
-		enum bcast_priority p = (enum bcast_priority)(rand_r(&seed) % 4);
+		enum bcast_priority p = (enum bcast_priority)(rand_r(&seed) %
+		    (BCAST_PRIO_EMERGENCY + 1));
 		struct bcast_stream *st = bcast_stream_open(srv, "110101",
 		    p, 80, 0, err, sizeof(err));
 		if (st == NULL) {

@@ -88,7 +88,7 @@ main(void)
 
 	CHECK(db_broadcast_of_slot(db, s.id, c.slot_at) == 0,
 	    "no broadcast of the slot before it is claimed");
-	CHECK(db_slot_claim(db, nid, s.id, c.slot_at, -1, &bid, err,
+	CHECK(db_slot_claim(db, nid, s.id, c.slot_at, -1, NULL, &bid, err,
 	    sizeof(err)) == 1 && db_broadcast_targets(db, bid, c.zone) == 2,
 	    "the slot claimed, two targets: %s", err);
 	CHECK(db_broadcast_of_slot(db, s.id, c.slot_at) == bid,

@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <gio/gio.h>
 
+#include "broadcaster/broadcaster.h"
 #include "scheduler/live.h"
 #include "scheduler/worker.h"
 #include "tests/unit/harness.h"
@@ -128,7 +129,8 @@ test_worker_order(struct render_worker *w)
 		strcat(text, "各位村民请注意，河水正在上涨，请立即转移到高处。");
 	page->notice = (struct db_notice){ .id = 2, .body = strdup(text),
 	    .voice = strdup("mandarin"), .zone =
-	    strdup("110101001001"), .repeat = 1, .priority = 3, .page_id = 7 };
+	    strdup("110101001001"), .repeat = 1, .priority = BCAST_PRIO_EMERGENCY,
+	    .page_id = 7 };
 	page->live = live_new();
 	rd.live = live_ref(page->live);
 	page->done = job_done;
@@ -285,7 +287,7 @@ test_slow_work(struct render_worker *w, const char *dir)
 	page->notice = (struct db_notice){ .id = 12,
 	    .body = strdup("紧急通知：河水上涨，请立即转移。"),
 	    .voice = strdup("mandarin"), .zone = strdup("110101001001"),
-	    .repeat = 1, .priority = 3, .page_id = 9 };
+	    .repeat = 1, .priority = BCAST_PRIO_EMERGENCY, .page_id = 9 };
 	page->live = live_new();
 	h.live = live_ref(page->live);
 	page->done = slow_done;

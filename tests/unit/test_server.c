@@ -38,7 +38,7 @@ note_ctl(int i, const uint8_t *buf, size_t n)
 }
 
 struct tally {
-	int by_prio[4];
+	int by_prio[BCAST_PRIO_EMERGENCY + 1];
 	int other;
 	int challenges;
 	int no_ticket;		/* audio without this box's ticket */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "broadcaster/broadcaster.h"
 #include "scheduler/store.h"
 #include "scheduler/store_int.h"
 #include "tests/unit/harness.h"
@@ -208,7 +209,7 @@ test_pages(struct db *db)
 	CHECK(db_page_add(db, &p, &dup, err, sizeof(err)) == -1 &&
 	    strstr(err, "UNIQUE") != NULL, "the same CAP alert twice is refused");
 	struct db_notice n = { .body = p.body, .repeat = 3, .chime = 1,
-	    .priority = 3, .zone = "110101001001", .page_id = pid };
+	    .priority = BCAST_PRIO_EMERGENCY, .zone = "110101001001", .page_id = pid };
 	db_notice_add(db, &n, &n1, err, sizeof(err));
 	n.zone = "110101001002";
 	db_notice_add(db, &n, &n2, err, sizeof(err));
@@ -224,8 +225,8 @@ test_pages(struct db *db)
 	    "found by its CAP triple, and only by it");
 	db_speaker_add(db, 901, "110101001001", "甲", err, sizeof(err));
 	db_speaker_add(db, 902, "110101001002", "乙", err, sizeof(err));
-	db_slot_claim(db, n1, 0, 1000, 100, &b1, err, sizeof(err));
-	db_slot_claim(db, n2, 0, 1000, 100, &b2, err, sizeof(err));
+	db_slot_claim(db, n1, 0, 1000, 100, NULL, &b1, err, sizeof(err));
+	db_slot_claim(db, n2, 0, 1000, 100, NULL, &b2, err, sizeof(err));
 	db_broadcast_target(db, b1, 901);
 	db_broadcast_target(db, b2, 902);
 	db_broadcast_confirm(db, b1, 901, 1001);
@@ -263,10 +264,16 @@ test_pages(struct db *db)
 	    strcmp(back.cap_status, "Actual") == 0, "every CAP field reads back "
 	    "(msgType \"%s\")", back.cap_msgtype ? back.cap_msgtype : "NULL");
 	db_page_clear(&back);
+	err[0] = '\0';
 	CHECK(db_broadcast_reair(db, b1, "110101001001", 1000, &re, err,
 	    sizeof(err)) == 0 && re != b1 && scalar(db, "SELECT slot_at FROM "
+	    "broadcasts WHERE id = ", "(SELECT max(id) FROM broadcasts)") == 1000,
+	    "a part re-aired alone is a target of its own at its second: %s",
+	    err);
+	CHECK(db_broadcast_reair(db, b1, "110101001001", 1000, &re, err,
+	    sizeof(err)) == 0 && scalar(db, "SELECT slot_at FROM "
 	    "broadcasts WHERE id = ", "(SELECT max(id) FROM broadcasts)") == 1001,
-	    "a part re-aired alone takes the next free second: %s", err);
+	    "the same part again takes the next free second: %s", err);
 	struct db_page bad = p;
 	bad.cap_identifier = "A9";
 	bad.repeat = 11;
@@ -453,9 +460,9 @@ test_today(struct db *db)
 	db_notice_add(db, &n, &old, err, sizeof(err));
 	db_speaker_add(db, 911, "110101001001", "村口", err, sizeof(err));
 	db_speaker_add(db, 912, "110101001001", "学校", err, sizeof(err));
-	db_slot_claim(db, n1, 0, day + 3600, -1, &b1, err, sizeof(err));
-	db_slot_claim(db, n2, 0, day + 3600, -1, &b2, err, sizeof(err));
-	db_slot_claim(db, old, 0, day - 3600, -1, &b0, err, sizeof(err));
+	db_slot_claim(db, n1, 0, day + 3600, -1, NULL, &b1, err, sizeof(err));
+	db_slot_claim(db, n2, 0, day + 3600, -1, NULL, &b2, err, sizeof(err));
+	db_slot_claim(db, old, 0, day - 3600, -1, NULL, &b0, err, sizeof(err));
 	db_broadcast_target(db, b1, 911);
 	db_broadcast_target(db, b1, 912);
 	db_broadcast_confirm(db, b1, 911, day + 3601);
@@ -553,8 +560,11 @@ main(void)
 	b.repeat = 0;
 	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "repeat 0 refused");
 	b = n;
-	b.priority = 4;
-	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "priority 4 refused");
+	b.priority = BCAST_PRIO_EMERGENCY + 1;
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "priority 5 refused");
+	b.priority = BCAST_PRIO_URGENT;
+	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1,
+	    "urgent is a schedule's, not a notice's class");
 	b = n;
 	b.body = "";
 	CHECK(db_notice_add(db, &b, &id, err, sizeof(err)) == -1, "empty body refused");
@@ -590,13 +600,13 @@ main(void)
 	n.body = "今天中午12:00播放新闻";
 	db_notice_add(db, &n, &nid, err, sizeof(err));
 	int64_t slot = 1795449600;
-	CHECK(db_slot_claim(db, nid, 0, slot, -1, &bid, err, sizeof(err)) == 1 && bid > 0,
+	CHECK(db_slot_claim(db, nid, 0, slot, -1, NULL, &bid, err, sizeof(err)) == 1 && bid > 0,
 	    "a slot is claimed once");
-	CHECK(db_slot_claim(db, nid, 0, slot, -1, &bid2, err, sizeof(err)) == 0,
+	CHECK(db_slot_claim(db, nid, 0, slot, -1, NULL, &bid2, err, sizeof(err)) == 0,
 	    "a second claim of the same slot is refused: it cannot air twice");
-	CHECK(db_slot_claim(db, nid, 0, slot + 86400, -1, &bid2, err, sizeof(err)) == 1,
+	CHECK(db_slot_claim(db, nid, 0, slot + 86400, -1, NULL, &bid2, err, sizeof(err)) == 1,
 	    "the next day's slot is its own");
-	CHECK(db_slot_claim(db, 424242, 0, slot, -1, &bid2, err, sizeof(err)) == -1,
+	CHECK(db_slot_claim(db, 424242, 0, slot, -1, NULL, &bid2, err, sizeof(err)) == -1,
 	    "a slot of an unknown notice is an error");
 	CHECK(db_slot_finish(db, bid, "aired", NULL, err, sizeof(err)) == 0,
 	    "a broadcast is finished as aired");
@@ -634,7 +644,7 @@ main(void)
 	CHECK(db && db_schema_version(db) == DB_SCHEMA_VERSION &&
 	    count(db, "zones") == 5 && count(db, "notices") == 3,
 	    "reopening keeps the data and the version");
-	CHECK(db && db_slot_claim(db, nid, 0, slot, -1, &bid2, err, sizeof(err)) == 0,
+	CHECK(db && db_slot_claim(db, nid, 0, slot, -1, NULL, &bid2, err, sizeof(err)) == 0,
 	    "after a reopen (a restart) the aired slot still cannot be claimed");
 
 	test_pages(db);

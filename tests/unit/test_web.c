@@ -375,7 +375,7 @@ test_find(void)
 		    "notice %d stored (%s)", i, err);
 	}
 	CHECK(db_notice_cancel(db, id[3], err, sizeof(err)) == 0, "one cancelled");
-	CHECK(db_slot_claim(db, id[0], 0, 1000, 80, &b, err, sizeof(err)) == 1 &&
+	CHECK(db_slot_claim(db, id[0], 0, 1000, 80, NULL, &b, err, sizeof(err)) == 1 &&
 	    db_slot_finish(db, b, "aired", NULL, err, sizeof(err)) == 0,
 	    "one aired (%s)", err);
 
