@@ -150,6 +150,11 @@ daemon_carry_ahead(struct dalabad *d, int64_t schedule_id, int64_t slot,
 	    n->priority >= BCAST_PRIO_EMERGENCY || !n->zone || !n->zone[0] ||
 	    !job->path[0])
 		return;		/* pages live; news read fresh at its slot */
+	/* A copy is one per slot, in one zone: a notice of several targets
+	 * airs live in each (carrying it per target is not built yet), and
+	 * a cut-in is live by nature. */
+	if (n->nzones > 0 || db_schedule_urgent(d->db, schedule_id) == 1)
+		return;
 	/* Held by quiet hours, it would not air at its slot. */
 	db_zone_quiet(d->db, n->zone, &qs, &qe);
 	if (tt_quiet_end(qs, qe, d->tz, slot) > slot)

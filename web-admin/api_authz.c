@@ -73,3 +73,53 @@ api_notice_allowed(struct api_req *r, int64_t id, bool act)
 	}
 	return ok;
 }
+
+int
+api_zones_ok(struct api_req *r, const char *const *zones, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!api_zone_code_ok(zones[i])) {
+			api_error(r, 400, "bad_zone", "\"%.40s\" is not a zone code "
+			    "(6, 9 or 12 digits)", zones[i]);
+			return -1;
+		}
+		/* Outside first: whether a zone exists beyond yours is not
+		 * yours to learn. */
+		if (!web_within(&r->who, zones[i])) {
+			api_error(r, 403, "forbidden", "zone %s is outside your "
+			    "zone %s", zones[i], r->who.zone[0] ? r->who.zone :
+			    "*");
+			return -1;
+		}
+		if (db_zone_drills(r->wa->db, zones[i]) < 0) {
+			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (dalabad_zones_overlap(zones[i], zones[j])) {
+				api_error(r, 400, "overlapping_zones", "zones %s "
+				    "and %s overlap: name the wider one only",
+				    zones[j], zones[i]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+void
+api_zones_common(const char *const *zones, int n, char common[13])
+{
+	common[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i == 0) {
+			snprintf(common, 13, "%.12s", zones[i]);
+			continue;
+		}
+		size_t k = 0;
+		while (common[k] && common[k] == zones[i][k])
+			k++;
+		/* Cut to a whole level: 6, 9 or 12 digits. */
+		k = k >= 12 ? 12 : k >= 9 ? 9 : k >= 6 ? 6 : 0;
+		common[k] = '\0';
+	}
+}

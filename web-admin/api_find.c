@@ -193,6 +193,7 @@ api_get_notices(struct api_req *r)
 		if (*state && strcmp(state, st) != 0)
 			continue;
 		json_object_set_string_member(o, "state", st);
+		api_notice_zones(o);
 		if (nx)
 			json_object_set_int_member(o, "next", *nx);
 		else

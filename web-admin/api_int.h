@@ -47,6 +47,10 @@ struct api_req {
 				 * the caller's own zone */
 	char zone_buf[13];	/* audit_zone's, when set by the checks */
 	bool audit_failed;	/* an audit row of this transaction failed */
+	/* A notice's targets as read from the body (pointing into it), and
+	 * the zone holding them: struct db_notice points here. */
+	char *zone_list[DB_NOTICE_MAX_ZONES];
+	char zone_common[13];
 };
 
 /* Parse a JSON body: 0 with *out (json_object_unref), or -1 with the
@@ -146,6 +150,12 @@ int api_audit(struct api_req *r, const char *action, const char *fmt, ...)
  * api_need_within: may the caller act in zone; api_need_county: is the
  * caller county staff. */
 bool api_need_within(struct api_req *r, const char *zone);
+/* Are zones[0..n) each a zone code, inside the caller's area, set up,
+ * and none inside another? 0, or -1 having answered. */
+int api_zones_ok(struct api_req *r, const char *const *zones, int n);
+/* The smallest zone holding all of zones[0..n) (the township of two of
+ * its villages; "" if they share no county). */
+void api_zones_common(const char *const *zones, int n, char common[13]);
 /* The zone the request's audit entries are about (the checks above set
  * it to what they allowed). */
 void api_audit_about(struct api_req *r, const char *zone);
@@ -179,6 +189,9 @@ void api_delete_schedule(struct api_req *r);
 /* The fields of a schedule, in a POST schedules body or a notice's
  * "schedule" member; read o into s (0, or -1 having answered). */
 extern const char *const api_schedule_fields[];
+/* A listed notice's "zones" column ("code,code" or null) as the API
+ * gives it: the list of its targets, its one zone if it has one. */
+void api_notice_zones(JsonObject *o);
 int api_read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s);
 /* Store s inside the caller's transaction, within the limits per notice
  * and per user, audited; 0, or -1 having answered. */

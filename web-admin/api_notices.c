@@ -13,6 +13,25 @@
 /* ---- notices ------------------------------------------------------------------- */
 
 void
+api_notice_zones(JsonObject *o)
+{
+	const char *list = json_object_has_member(o, "zones") ?
+	    json_object_get_string_member(o, "zones") : NULL;
+	JsonArray *a = json_array_new();
+
+	if (list && *list) {
+		gchar **v = g_strsplit(list, ",", DB_NOTICE_MAX_ZONES);
+		for (int i = 0; v[i]; i++)
+			json_array_add_string_element(a, v[i]);
+		g_strfreev(v);
+	} else if (json_object_has_member(o, "zone")) {
+		json_array_add_string_element(a,
+		    json_object_get_string_member(o, "zone"));
+	}
+	json_object_set_array_member(o, "zones", a);
+}
+
+void
 api_get_notice(struct api_req *r)
 {
 	int64_t id;
@@ -29,6 +48,7 @@ api_get_notice(struct api_req *r)
 	JsonObject *o = json_object_ref(json_array_get_object_element(
 	    json_node_get_array(rows), 0));
 	json_node_unref(rows);
+	api_notice_zones(o);
 	JsonNode *sched = api_rows(r->wa, DB_LIST_NOTICE_SCHEDULES, DB_ARGS(id));
 	JsonNode *bc = api_rows(r->wa, DB_LIST_NOTICE_BROADCASTS,
 	    DB_ARGS(id));
@@ -77,19 +97,67 @@ feed_allowed(struct api_req *r, const char *feed)
 	return -1;
 }
 
+/* "zones": the notice's targets, when the body names several (the web's
+ * villages ticked). n->zone becomes the zone holding them all, and
+ * n->zones their list, pointing into the body (NULL for one target).
+ * 0, or -1 having answered. */
+static int
+read_zones(struct api_req *r, struct db_notice *n)
+{
+	char **v = r->zone_list, *common = r->zone_common;
+	JsonNode *zn = json_object_get_member(r->body, "zones");
+	JsonArray *za = zn && JSON_NODE_HOLDS_ARRAY(zn) ?
+	    json_node_get_array(zn) : NULL;
+	guint k = za ? json_array_get_length(za) : 0;
+
+	n->zones = NULL;
+	n->nzones = 0;
+	if (zn == NULL || JSON_NODE_HOLDS_NULL(zn))
+		return 0;
+	r->err_field = "zones";
+	for (guint i = 0; za && i < k; i++) {
+		JsonNode *e = json_array_get_element(za, i);
+		if (i == DB_NOTICE_MAX_ZONES || !JSON_NODE_HOLDS_VALUE(e) ||
+		    json_node_get_value_type(e) != G_TYPE_STRING) {
+			za = NULL;
+			break;
+		}
+		v[i] = (char *)(uintptr_t)json_node_get_string(e);
+	}
+	if (za == NULL || k == 0) {
+		api_error(r, 400, "bad_notice_zones", "\"zones\" is a list of 1 "
+		    "to %d zone codes", DB_NOTICE_MAX_ZONES);
+		return -1;
+	}
+	if (api_zones_ok(r, (const char *const *)v, (int)k) != 0)
+		return -1;
+	api_zones_common((const char *const *)v, (int)k, common);
+	if (common[0] == '\0') {
+		api_error(r, 400, "zones_apart", "\"zones\" lie in more than one "
+		    "county");
+		return -1;
+	}
+	n->zone = k == 1 ? v[0] : common;
+	n->zones = k > 1 ? v : NULL;
+	n->nzones = k > 1 ? k : 0;
+	r->err_field = NULL;
+	return 0;
+}
+
 /* Read and check a notice's fields from the body (n's strings point into
  * it); 0, or -1 having answered. old_feed: the feed an edited notice had
  * (kept without a new check, whoever edits), NULL for a new notice. */
 static int
 read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 {
-	const char *cls, *voice;
+	const char *cls, *voice, *given = NULL;
 	bool chime;
 	char err[256];
 
 	if (api_str(r, "title", false, 1024, &n->title) ||
 	    api_str(r, "body", true, TTS_MAX_TEXT_BYTES, &n->body) ||
-	    api_str(r, "zone", true, 12, &n->zone) ||
+	    read_zones(r, n) ||
+	    api_str(r, "zone", n->zone == NULL, 12, n->zone ? &given : &n->zone) ||
 	    api_str(r, "class", false, 16, &cls) ||
 	    api_str(r, "voice", false, 32, &voice) ||
 	    api_str(r, "feed", false, 1024, &n->feed) ||
@@ -100,6 +168,11 @@ read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 		return -1;
 	n->chime = chime;
 	r->err_field = "zone";
+	if (given && strcmp(given, n->zone) != 0) {
+		api_error(r, 400, "bad_zone", "\"zone\" is %s, the zone holding "
+		    "all of \"zones\", or left out", n->zone);
+		return -1;
+	}
 	if (!api_zone_code_ok(n->zone)) {
 		api_error(r, 400, "bad_zone", "\"zone\" is a 6, 9 or 12-digit "
 		    "division code, not \"%s\"", n->zone);
@@ -166,12 +239,29 @@ read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 	return 0;
 }
 
+/* The targets for the audit log: "110101001001、110101001002" (kept
+ * until the next call: requests are served on the one main loop). */
+static const char *
+targets(const struct db_notice *n)
+{
+	static GString *g;
+
+	if (n->nzones == 0)
+		return n->zone;
+	if (g == NULL)
+		g = g_string_new(NULL);
+	g_string_truncate(g, 0);
+	for (size_t i = 0; i < n->nzones; i++)
+		g_string_append_printf(g, "%s%s", i ? "、" : "", n->zones[i]);
+	return g->str;
+}
+
 void
 api_post_notice(struct api_req *r)
 {
-	static const char *const fields[] = { "title", "body", "zone", "class",
-	    "repeat", "chime", "voice", "rate", "feed", "feed_items", "schedule",
-	    NULL };
+	static const char *const fields[] = { "title", "body", "zone", "zones",
+	    "class", "repeat", "chime", "voice", "rate", "feed", "feed_items",
+	    "schedule", NULL };
 	struct db_notice n = { 0 };
 	char err[256];
 	struct db_schedule s;
@@ -205,7 +295,8 @@ api_post_notice(struct api_req *r)
 		return;
 	}
 	api_audit(r, "notice.add", "通知 %lld，播给 %s（%s）：%s", (long long)id,
-	    n.zone, html_class_zh(dalabad_class_names[n.priority]), n.body);
+	    targets(&n), html_class_zh(dalabad_class_names[n.priority]),
+	    n.body);
 	if (sn) {
 		s.notice_id = id;
 		if (api_store_schedule(r, &s) != 0 && !r->audit_failed) {
@@ -236,6 +327,12 @@ notice_as_body(const struct db_notice *n)
 		json_object_set_string_member(o, "title", n->title);
 	json_object_set_string_member(o, "body", n->body);
 	json_object_set_string_member(o, "zone", n->zone);
+	if (n->nzones > 0) {
+		JsonArray *a = json_array_new();
+		for (size_t i = 0; i < n->nzones; i++)
+			json_array_add_string_element(a, n->zones[i]);
+		json_object_set_array_member(o, "zones", a);
+	}
 	json_object_set_string_member(o, "class",
 	    dalabad_class_names[n->priority]);
 	json_object_set_int_member(o, "repeat", n->repeat);
@@ -255,8 +352,9 @@ notice_as_body(const struct db_notice *n)
 void
 api_post_notice_edit(struct api_req *r)
 {
-	static const char *const fields[] = { "title", "body", "zone", "class",
-	    "repeat", "chime", "voice", "rate", "feed", "feed_items", NULL };
+	static const char *const fields[] = { "title", "body", "zone", "zones",
+	    "class", "repeat", "chime", "voice", "rate", "feed", "feed_items",
+	    NULL };
 	struct db_notice n = { 0 }, old;
 	char err[256];
 	int64_t id;
@@ -270,6 +368,13 @@ api_post_notice_edit(struct api_req *r)
 		return;
 	}
 	JsonObject *merged = notice_as_body(&old), *given = r->body;
+	/* New targets replace the old, whichever way they are named. */
+	if (json_object_has_member(given, "zones") &&
+	    !json_object_has_member(given, "zone"))
+		json_object_remove_member(merged, "zone");
+	if (json_object_has_member(given, "zone") &&
+	    !json_object_has_member(given, "zones"))
+		json_object_remove_member(merged, "zones");
 	GList *names = json_object_get_members(given);
 	for (GList *l = names; l; l = l->next) {
 		JsonNode *v = json_object_get_member(given, l->data);
@@ -296,7 +401,7 @@ api_post_notice_edit(struct api_req *r)
 	}
 	if (rc == 0) {
 		api_audit(r, "notice.edit", "通知 %lld，播给 %s（%s）：%s",
-		    (long long)id, n.zone, html_class_zh(
+		    (long long)id, targets(&n), html_class_zh(
 		    dalabad_class_names[n.priority]), n.body);
 		rc = api_commit(r);
 	}

@@ -36,33 +36,7 @@ api_page_zones_check(struct api_req *r, const char **zones, int n)
 		    PAGE_MAX_ZONES);
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		if (!api_zone_code_ok(zones[i])) {
-			api_error(r, 400, "bad_zone", "\"%.40s\" is not a zone code "
-			    "(6, 9 or 12 digits)", zones[i]);
-			return -1;
-		}
-		/* Outside first: whether a zone exists beyond yours is not
-		 * yours to learn. */
-		if (!web_within(&r->who, zones[i])) {
-			api_error(r, 403, "forbidden", "zone %s is outside your "
-			    "zone %s", zones[i], r->who.zone[0] ? r->who.zone :
-			    "*");
-			return -1;
-		}
-		if (db_zone_drills(r->wa->db, zones[i]) < 0) {
-			api_error(r, 400, "unknown_zone", "no zone %s", zones[i]);
-			return -1;
-		}
-		for (int j = 0; j < i; j++)
-			if (dalabad_zones_overlap(zones[i], zones[j])) {
-				api_error(r, 400, "overlapping_zones", "zones %s "
-				    "and %s overlap: name the wider one only",
-				    zones[j], zones[i]);
-				return -1;
-			}
-	}
-	return 0;
+	return api_zones_ok(r, zones, n);
 }
 
 /* The zone a page's audit entries are about: what all its zones share
@@ -72,22 +46,13 @@ static void
 audit_about_zones(struct api_req *r, const char *zones)
 {
 	gchar **zs = g_strsplit(zones, " ", 0);
-	char common[13] = "";
+	char common[13];
+	int n = 0;
 
-	for (int i = 0; zs[i]; i++) {
-		if (!zs[i][0])
-			continue;
-		if (i == 0) {
-			snprintf(common, sizeof(common), "%s", zs[i]);
-			continue;
-		}
-		size_t n = 0;
-		while (common[n] && common[n] == zs[i][n])
-			n++;
-		/* Cut to a whole level: 6, 9 or 12 digits. */
-		n = n >= 12 ? 12 : n >= 9 ? 9 : n >= 6 ? 6 : 0;
-		common[n] = '\0';
-	}
+	for (int i = 0; zs[i]; i++)
+		if (zs[i][0])
+			zs[n++] = zs[i];
+	api_zones_common((const char *const *)zs, n, common);
 	g_strfreev(zs);
 	api_audit_about(r, common);
 }

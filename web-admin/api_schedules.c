@@ -12,7 +12,7 @@
 /* ---- schedules --------------------------------------------------------------- */
 
 const char *const api_schedule_fields[] = { "kind", "at", "times",
-    "weekdays", "every_weeks", "from", "to", "volume", NULL };
+    "weekdays", "every_weeks", "from", "to", "volume", "urgent", NULL };
 
 /* Read a schedule from o (the body, or its "schedule" member). */
 int
@@ -32,8 +32,18 @@ api_read_schedule(struct api_req *r, JsonObject *o, struct db_schedule *s)
 	    api_str(r, "from", false, 10, &from) ||
 	    api_str(r, "to", false, 10, &to) ||
 	    api_int(r, "every_weeks", 1, 52, 1, &s->rule.every_weeks) ||
-	    api_int(r, "volume", 0, 100, -1, &s->volume))
+	    api_int(r, "volume", 0, 100, -1, &s->volume) ||
+	    api_bool(r, "urgent", false, &s->urgent))
 		goto out;
+	/* A cut-in goes above every routine item where it airs: once, not
+	 * every day. */
+	r->err_field = "urgent";
+	if (s->urgent && strcmp(kind, "once") != 0) {
+		api_error(r, 400, "urgent_once", "an urgent cut-in airs once "
+		    "(\"kind\": \"once\")");
+		goto out;
+	}
+	r->err_field = NULL;
 	if (strcmp(kind, "once") == 0) {
 		s->rule.kind = TT_ONCE;
 		r->err_field = "at";
@@ -146,6 +156,10 @@ api_store_schedule(struct api_req *r, struct db_schedule *s)
 		api_error(r, 400, "bad_schedule", "%s", err);
 		return -1;
 	}
+	if (s->urgent)
+		return api_audit(r, "schedule.urgent", "插播 %lld，通知 %lld，压过"
+		    "本地区正在播和排着的日常通知", (long long)s->id,
+		    (long long)s->notice_id);
 	return api_audit(r, "schedule.add", "安排 %lld，通知 %lld",
 	    (long long)s->id, (long long)s->notice_id);
 }
@@ -193,7 +207,7 @@ void
 api_post_schedule(struct api_req *r)
 {
 	static const char *const fields[] = { "notice", "kind", "at", "times",
-	    "weekdays", "every_weeks", "from", "to", "volume", NULL };
+	    "weekdays", "every_weeks", "from", "to", "volume", "urgent", NULL };
 	struct db_schedule s;
 	int notice;
 
