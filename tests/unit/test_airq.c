@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "broadcaster/broadcaster.h"
 #include "scheduler/airq.h"
 #include "scheduler/scheduler.h"
 #include "tests/unit/harness.h"
@@ -14,7 +15,8 @@
 #define V0 0	/* village class */
 #define T1 1	/* township */
 #define C2 2	/* county */
-#define E3 3	/* emergency */
+#define U3 BCAST_PRIO_URGENT	/* a village's or township's cut-in */
+#define E3 BCAST_PRIO_EMERGENCY	/* emergency (4: above the cut-in) */
 
 /* Is an item of that id still in the queue? */
 static bool
@@ -212,6 +214,39 @@ test_split_reairs_there_alone(void)
 	airq_free(&q);
 }
 
+/* A village's cut-in stands above routine items of every class where it
+ * airs, and below pages. */
+static void
+test_urgent_cut_in(void)
+{
+	struct airq q;
+	struct air_item c = item(1, "110101", C2, 100), u = item(2, VA, U3, 110),
+	    v = item(3, VB, V0, 100), u2 = item(4, VB, U3, 110),
+	    e = item(5, VB, E3, 120), late = item(6, VB, U3, 125);
+
+	airq_init(&q);
+	airq_add(&q, &c);
+	CHECK_STREQ(step(&q, 100), "S1", "a county routine notice airs everywhere");
+	airq_add(&q, &u);
+	CHECK_STREQ(step(&q, 110), "Z1>2 S2", "a village's cut-in takes its "
+	    "village from it at once, the county notice going on elsewhere");
+	airq_remove(&q, &u);
+	airq_remove(&q, &c);
+	airq_add(&q, &v);
+	CHECK_STREQ(step(&q, 111), "S3", "a village routine notice airs");
+	airq_add(&q, &u2);
+	CHECK_STREQ(step(&q, 112), "P3>4 S4", "a cut-in in the same village "
+	    "pre-empts it");
+	airq_add(&q, &e);
+	CHECK_STREQ(step(&q, 120), "P4>5 S5", "a page pre-empts the cut-in");
+	airq_add(&q, &late);
+	CHECK_STREQ(step(&q, 125), "", "and a cut-in waits for a page to end");
+	airq_remove(&q, &e);
+	CHECK_STREQ(step(&q, 130), "S4", "then the cut-in re-airs first (the "
+	    "earlier slot of its class)");
+	airq_free(&q);
+}
+
 static void
 test_expiry_and_hold(void)
 {
@@ -272,6 +307,7 @@ main(void)
 	test_same_class_queues();
 	test_lower_waits();
 	test_split_reairs_there_alone();
+	test_urgent_cut_in();
 	test_expiry_and_hold();
 	test_partial_steps();
 	test_grace();

@@ -84,6 +84,24 @@ test_audio(void)
 	    a.flags == BCAST_FLAG_START && a.volume == 70 && a.marker &&
 	    a.opus_len == 120 && a.opus[0] == 0x0b, "every field round-trips");
 
+	/* The priority byte as boxes of before the cut-in read it: 3 is
+	 * still a page; a cut-in goes as county with its flag. */
+	uint8_t pb[BCAST_MAX_PACKET];
+	struct bcast_audio u = a, back;
+	static const uint8_t in[3] = { BCAST_PRIO_URGENT, BCAST_PRIO_EMERGENCY,
+	    BCAST_PRIO_VILLAGE };
+	static const uint8_t byte[3] = { 2, 3, 0 };
+	for (int i = 0; i < 3; i++) {
+		u.priority = in[i];
+		u.flags = BCAST_FLAG_START;
+		int pl = bcast_audio_pack(&u, sk, pb, sizeof(pb));
+		CHECK(pl > 0 && pb[BCAST_AUDIO_OFF_PRIO] == byte[i] &&
+		    !!(pb[BCAST_AUDIO_OFF_FLAGS] & BCAST_FLAG_URGENT) == (i == 0) &&
+		    bcast_audio_parse(pb, (size_t)pl, pk, &back) == BCAST_OK &&
+		    back.priority == in[i], "class %d goes as byte %d (urgent flag "
+		    "%d) and reads back", in[i], pb[BCAST_AUDIO_OFF_PRIO],
+		    pb[BCAST_AUDIO_OFF_FLAGS] & BCAST_FLAG_URGENT);
+	}
 	/* A plain RTP receiver (RFC 3550 5.1): skip 12 + CSRCs, then the
 	 * extension by its length field; the padding's last byte says how
 	 * much to cut off the end; the rest is the Opus payload. */
