@@ -58,7 +58,7 @@ const char web_css[] =
     "min-height:52px;padding:10px 20px;margin:12px 8px 0 0;border:0;"
     "border-radius:10px;background:#1f5fa8;color:#fff;text-decoration:none;"
     "cursor:pointer}"
-    "button.danger{background:#b3261e}button.plain,.button.plain{background:"
+    "button.danger{background:#b3261e}button.urgent{background:#b35c00}button.plain,.button.plain{background:"
     "#555}"
     ".card{background:#fff;border:1px solid #ccc;border-radius:10px;"
     "padding:12px 14px;margin:10px 0}"

@@ -265,7 +265,7 @@ page_notices(struct web_ctx *c)
 		    web_esc(c, st), (long long)web_jnum(o, "id"), web_esc(c, title &&
 		    *title ? title : web_jstr(o, "body")), web_esc(c, st),
 		    word_zh(notice_states, st), html_class_zh(web_jstr(o, "class")),
-		    html_zone_name(c, zones, web_jstr(o, "zone")));
+		    web_targets_text(c, zones, o));
 		if (web_jnum(o, "next"))
 			g_string_append_printf(g, "<br><strong class=\"next\">下次播出："
 			    "%s</strong>", html_time(c, web_jnum(o, "next")));

@@ -64,7 +64,9 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 		option(g, code, label, zone);
 		g_free(label);
 	}
-	g_string_append(g, "</select><label for=\"class\">级别</label><select "
+	g_string_append(g, "</select>");
+	web_targets_field(c, g, zones, cur);
+	g_string_append(g, "<label for=\"class\">级别</label><select "
 	    "id=\"class\" name=\"class\">");
 	option(g, "", "按地区（默认）", cls ? cls : "");
 	static const char *const classes[] = { "village", "township", "county" };
@@ -125,10 +127,28 @@ notice_body(struct web_ctx *c)
 {
 	JsonObject *o = json_object_new();
 	const char *cls = web_field(c, "class", "");
+	JsonNode *zn = web_get(c, "zones");
+	JsonArray *zones = zn ? json_node_get_array(zn) : NULL, *t = json_array_new();
 
 	json_object_set_string_member(o, "title", web_field(c, "title", ""));
 	json_object_set_string_member(o, "body", web_field(c, "body", ""));
-	json_object_set_string_member(o, "zone", web_field(c, "zone", ""));
+	/* Villages ticked win over the one zone chosen above them. */
+	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+		const char *code = web_jstr(json_array_get_object_element(zones, i),
+		    "code");
+		gchar *k = g_strdup_printf("t_%s", code);
+		if (web_field(c, k, NULL) != NULL)
+			json_array_add_string_element(t, code);
+		g_free(k);
+	}
+	if (json_array_get_length(t) > 0)
+		json_object_set_array_member(o, "zones", t);
+	else {
+		json_array_unref(t);
+		json_object_set_string_member(o, "zone", web_field(c, "zone", ""));
+	}
+	if (zn)
+		json_node_unref(zn);
 	if (*cls)
 		json_object_set_string_member(o, "class", cls);
 	json_object_set_string_member(o, "voice", web_field(c, "voice",
@@ -240,8 +260,9 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	if (err)
 		html_notice_box(g, "err", web_esc(c, err));
 	g_string_append_printf(g, "<div class=\"meta\"><span class=\"badge\">%s"
-	    "</span>%s · 读 %lld 遍 · %s%s</div>", html_class_zh(web_jstr(n, "class")),
-	    html_zone_name(c, zones, web_jstr(n, "zone")), (long long)web_jnum(n, "repeat"),
+	    "</span><span id=\"targets\">%s</span> · 读 %lld 遍 · %s%s</div>",
+	    html_class_zh(web_jstr(n, "class")), web_targets_text(c, zones, n),
+	    (long long)web_jnum(n, "repeat"),
 	    html_time(c, web_jnum(n, "created_at")), cancelled ? " · 已取消" : "");
 	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
 	    "id=\"body-text\">%s</div>",
@@ -309,6 +330,11 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		char to[64];
 		snprintf(to, sizeof(to), "/notices/%lld/now", (long long)id);
 		html_action(c, g, to, "马上播出", "", NULL, NULL);
+		/* The cut-in: for a cadre whose area has its own routine
+		 * items to cut into, never for a page. */
+		snprintf(to, sizeof(to), "/notices/%lld/urgent", (long long)id);
+		html_action(c, g, to, "插播（打断日常广播，马上播）", "urgent",
+		    NULL, NULL);
 		snprintf(to, sizeof(to), "/notices/%lld/cancel", (long long)id);
 		html_action(c, g, to, "取消这条通知", "danger", NULL, NULL);
 	}
@@ -335,8 +361,10 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	g_string_append(g, "<h2>播出记录</h2>");
 	for (guint i = 0; bc && i < json_array_get_length(bc); i++) {
 		JsonObject *b = json_array_get_object_element(bc, i);
-		g_string_append_printf(g, "<div class=\"card\">%s · %s · %lld/%lld "
-		    "个喇叭确认</div>", html_time(c, web_jnum(b, "slot_at")),
+		const char *bz = web_jstr(b, "zone");
+		g_string_append_printf(g, "<div class=\"card aired\">%s%s%s · %s · "
+		    "%lld/%lld 个喇叭确认</div>", bz ? html_zone_name(c, zones, bz) :
+		    "", bz ? " · " : "", html_time(c, web_jnum(b, "slot_at")),
 		    html_outcome_zh(web_jstr(b, "outcome")), (long long)web_jnum(b, "confirmed"),
 		    (long long)web_jnum(b, "targets"));
 	}
@@ -361,6 +389,7 @@ page_notice(struct web_ctx *c)
 	notice_view(c, id, strcmp(ok, "saved") == 0 ? "已保存。请听一听，再安排播出。" :
 	    strcmp(ok, "scheduled") == 0 ? "已安排播出。" :
 	    strcmp(ok, "now") == 0 ? "马上播出。" :
+	    strcmp(ok, "urgent") == 0 ? "正在插播。" :
 	    strcmp(ok, "cancelled") == 0 ? "已取消。" :
 	    strcmp(ok, "removed") == 0 ? "安排已删除。" : NULL, NULL);
 }
@@ -378,13 +407,14 @@ local_at(struct web_ctx *c, const char *v)
 	return s;
 }
 
-/* Air now and cancel cannot be undone: the first tap asks (a page of
- * its own, no script needed), the second (confirm=1) acts. false: the
- * question was answered for this request. */
+/* Air now, cut in and cancel cannot be undone: the first tap asks (a
+ * page of its own, no script needed), the second (confirm=1) acts.
+ * false: the question was answered for this request. */
 static bool
-confirmed(struct web_ctx *c, int64_t id, bool now)
+confirmed(struct web_ctx *c, int64_t id, const char *what)
 {
 	char path[64], action[64], back[64];
+	bool now = strcmp(what, "now") == 0, urgent = strcmp(what, "urgent") == 0;
 
 	if (web_field(c, "confirm", NULL))
 		return true;
@@ -400,16 +430,19 @@ confirmed(struct web_ctx *c, int64_t id, bool now)
 	gchar *shortt = g_utf8_strlen(t ? t : "", -1) > 30 ?
 	    g_strconcat(head, "……", NULL) : g_strdup(t ? t : "");
 	g_free(head);
-	const char *zone = html_zone_name(c, zn ? json_node_get_array(zn) : NULL,
-	    web_jstr(n, "zone"));
+	const char *zone = web_targets_text(c, zn ? json_node_get_array(zn) : NULL,
+	    n);
 	gchar *m = now ? g_strdup_printf("现在就把「%s」播给%s的喇叭吗？",
-	    web_esc(c, shortt), zone) : g_strdup_printf("取消「%s」吗？取消后它"
+	    web_esc(c, shortt), zone) : urgent ? g_strdup_printf("现在就在%s"
+	    "插播「%s」吗？那里正在播的日常广播（县里、乡镇的也算）会先停下，"
+	    "插播完再接着播；县里的紧急广播不会被打断。插播会记在操作记录里。",
+	    zone, web_esc(c, shortt)) : g_strdup_printf("取消「%s」吗？取消后它"
 	    "不会再播出，正在播的也会停下。", web_esc(c, shortt));
-	snprintf(action, sizeof(action), "/notices/%lld/%s", (long long)id,
-	    now ? "now" : "cancel");
+	snprintf(action, sizeof(action), "/notices/%lld/%s", (long long)id, what);
 	snprintf(back, sizeof(back), "/notices/%lld", (long long)id);
-	html_confirm_page(c, now ? "马上播出？" : "取消这条通知？", m, action,
-	    now ? "确定，马上播出" : "确定取消这条通知", back);
+	html_confirm_page(c, now ? "马上播出？" : urgent ? "插播？" :
+	    "取消这条通知？", m, action, now ? "确定，马上播出" : urgent ?
+	    "确定插播" : "确定取消这条通知", back);
 	g_free(m);
 	g_free(shortt);
 	json_node_unref(nn);
@@ -430,9 +463,11 @@ page_notice_action(struct web_ctx *c)
 	int64_t notice = id;
 
 	err[0] = '\0';
+	bool urgent = strcmp(what, "urgent") == 0;
+
 	if (id > 0 && strcmp(c->parts[0], "notices") == 0 &&
-	    (strcmp(what, "now") == 0 || strcmp(what, "cancel") == 0) &&
-	    !confirmed(c, id, strcmp(what, "now") == 0)) {
+	    (strcmp(what, "now") == 0 || strcmp(what, "cancel") == 0 ||
+	    urgent) && !confirmed(c, id, what)) {
 		json_object_unref(b);
 		return;
 	}
@@ -448,12 +483,15 @@ page_notice_action(struct web_ctx *c)
 		snprintf(path, sizeof(path), "notices/%lld/cancel", (long long)id);
 		st = web_call(c, "POST", path, NULL, NULL, err, sizeof(err));
 		ok = "cancelled";
-	} else if (strcmp(what, "now") == 0 || strcmp(what, "schedule") == 0) {
-		const char *kind = strcmp(what, "now") == 0 ? "once" :
-		    web_field(c, "kind", "once");
+	} else if (strcmp(what, "now") == 0 || strcmp(what, "schedule") == 0 ||
+	    urgent) {
+		bool now = strcmp(what, "now") == 0 || urgent;
+		const char *kind = now ? "once" : web_field(c, "kind", "once");
 		json_object_set_int_member(b, "notice", id);
 		json_object_set_string_member(b, "kind", kind);
-		if (strcmp(what, "now") == 0) {
+		if (urgent)
+			json_object_set_boolean_member(b, "urgent", true);
+		if (now) {
 			json_object_set_string_member(b, "at", "now");
 		} else if (strcmp(kind, "once") == 0) {
 			if (*web_field(c, "at", ""))
@@ -473,7 +511,8 @@ page_notice_action(struct web_ctx *c)
 		if (*web_field(c, "to", ""))
 			json_object_set_string_member(b, "to", web_field(c, "to", ""));
 		st = web_call(c, "POST", "schedules", b, NULL, err, sizeof(err));
-		ok = strcmp(what, "now") == 0 ? "now" : "scheduled";
+		ok = urgent ? "urgent" : strcmp(what, "now") == 0 ? "now" :
+		    "scheduled";
 	} else {
 		snprintf(err, sizeof(err), "没有这个操作。");
 	}

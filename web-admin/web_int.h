@@ -309,6 +309,16 @@ void html_nav(GString *g, const char *on);
 /* 退出: a POST form of its own, outlined, apart from the navigation. */
 void html_logout_button(struct web_ctx *c, GString *g);
 
+/* ---- page_targets.c ---- */
+/* The write form's checkboxes t_CODE for several villages of the user's
+ * area (shown for an area of more than one), ticked as submitted or as
+ * the stored notice cur (may be NULL) has them. */
+void web_targets_field(struct web_ctx *c, GString *g, JsonArray *zones,
+    JsonObject *cur);
+/* Where notice n airs: its zone's name, or "播给 一村、二村"; owned by c. */
+const char *web_targets_text(struct web_ctx *c, JsonArray *zones,
+    JsonObject *n);
+
 /* Hidden csrf field for a form. */
 void html_csrf(struct web_ctx *c, GString *g);
 /* A one-button POST form to action (with its csrf field, and a hidden
