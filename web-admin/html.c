@@ -48,7 +48,10 @@ const char web_css[] =
     "border:2px solid #888;border-radius:8px;background:#fff}"
     "input[type=checkbox],input[type=radio]{width:28px;min-height:28px;"
     "vertical-align:middle}"
-    ".inline label{display:inline-block;margin-right:14px;font-weight:normal}"
+    /* a box and its word, one tap target of a finger's height */
+    ".inline label{display:inline-flex;align-items:center;gap:6px;"
+    "min-height:48px;margin:0 14px 0 0;font-weight:normal}"
+    "fieldset{border:0;padding:0;margin:6px 0}legend{font-weight:bold}"
     "textarea{min-height:9em}"
     "details{margin:14px 0;background:#fff;border:1px solid #ccc;"
     "border-radius:10px;padding:0 12px}"

@@ -10,7 +10,8 @@
 # a village cadre's plain notice waits behind it; the same cadre's cut-in
 # takes 一村's box at once, the county notice going on in 二村 and 三村
 # and re-airing in 一村 after; the cut-in is audited, and one that would
-# repeat daily is refused.
+# repeat daily is refused. Then the same in Chromium at 360x740 as the
+# cadres do it (tests/web/targets.mjs).
 . tests/e2e/lib.sh
 . tests/e2e/daemon.sh
 cd "$TMP" || exit 1
@@ -114,6 +115,16 @@ check "the cut-in airs to its end" wait_until 90 aired "$U"
 check "then the county notice re-airs in 一村, and box 1 plays it" wait_until 60 sh -c \
     "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' \"SELECT sum(x.confirmed) FROM broadcast_speakers x JOIN broadcasts b ON b.id = x.broadcast_id WHERE b.notice_id = $K AND b.zone = '441202001001'\")\" = 1 ]"
 api_as admin "$AC" POST "notices/$K/cancel" >/dev/null
+check "the county notice is done" wait_until 20 sh -c \
+    "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' \"SELECT count(*) FROM broadcasts WHERE outcome IS NULL\")\" = 0 ]"
+
+# --- the same, as the cadres do it in Chromium at 360x740 ---------------------
+SHOTS=$TOP/tests/out/web
+mkdir -p "$SHOTS"
+URL=$(cat "$STATE/api.url") TOKEN=$(cat "$STATE/api.token") TOWN_PW=town-pass-1 \
+    CADRE_PW=cadre-pass-1 SHOTS=$SHOTS NODE_PATH=$TOP/tests/web/node_modules \
+    node "$TOP/tests/web/targets.mjs" >targets.log 2>&1
+node_result targets.log
 kill $SPK_1 $SPK_2 $SPK_3; wait $SPK_1 $SPK_2 $SPK_3 2>/dev/null
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
