@@ -93,7 +93,9 @@ const char cli_schedule_help[] =
 "and optionally:\n"
 "  --from YYYY-MM-DD --to YYYY-MM-DD     only within these dates\n"
 "  --every-weeks N      with --weekly: every N weeks, counted from --from\n"
-"  --volume 0-100       loudness at the speakers (e.g. lower early morning)\n";
+"  --volume 0-100       loudness at the speakers (e.g. lower early morning)\n"
+"  --urgent             with --now or --at: a cut-in (插播), above routine\n"
+"                       items of every class where it airs, below pages\n";
 
 /* A number option: dalabad checks the range; this only checks it is one. */
 bool
@@ -112,7 +114,7 @@ cli_schedule_opt(int c, JsonObject **sched)
 {
 	gint64 v;
 
-	if (c < O_NOW || c > O_VOLUME)
+	if (c < O_NOW || c > O_URGENT)
 		return 0;
 	if (*sched == NULL)
 		*sched = json_object_new();
@@ -139,6 +141,9 @@ cli_schedule_opt(int c, JsonObject **sched)
 		break;
 	case O_FROM:
 		json_object_set_string_member(s, "from", optarg);
+		break;
+	case O_URGENT:
+		json_object_set_boolean_member(s, "urgent", TRUE);
 		break;
 	case O_TO:
 		json_object_set_string_member(s, "to", optarg);

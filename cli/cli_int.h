@@ -13,7 +13,7 @@
 #include "cli/client.h"
 
 enum { O_NOW = 1000, O_AT, O_DAILY, O_WEEKLY, O_WEEKDAYS, O_FROM, O_TO,
-    O_EVERY, O_VOLUME, O_STATE, O_JSON, O_TITLE, O_CLASS, O_REPEAT,
+    O_EVERY, O_VOLUME, O_URGENT, O_STATE, O_JSON, O_TITLE, O_CLASS, O_REPEAT,
     O_NOCHIME, O_VOICE, O_RATE, O_FEED, O_ITEMS, O_ZONE, O_NAME, O_QUIET,
     O_NOTICE, O_DRILLS };
 
@@ -30,7 +30,8 @@ enum { O_NOW = 1000, O_AT, O_DAILY, O_WEEKLY, O_WEEKDAYS, O_FROM, O_TO,
 	{ "from", required_argument, NULL, O_FROM }, \
 	{ "to", required_argument, NULL, O_TO }, \
 	{ "every-weeks", required_argument, NULL, O_EVERY }, \
-	{ "volume", required_argument, NULL, O_VOLUME }
+	{ "volume", required_argument, NULL, O_VOLUME }, \
+	{ "urgent", no_argument, NULL, O_URGENT }
 
 extern const char *cli_state_flag;	/* --state-dir */
 extern bool cli_json;			/* --json */

@@ -21,7 +21,8 @@ notice_usage(FILE *f)
 "       dalaba notice cancel ID\n"
 "\n"
 "add options:\n"
-"  --zone CODE          target: county (6 digits), township (9), village (12)\n"
+"  --zone CODE[,CODE..] target: county (6 digits), township (9), village (12);\n"
+"                       several (one notice, one log each) comma-separated\n"
 "  --title TEXT         read once after the chime\n"
 "  --class C            village, township or county (default: by the zone)\n"
 "  --repeat N           times the text is read, 1-10 (default 1)\n"
@@ -65,7 +66,18 @@ notice_add(int argc, char **argv)
 		if (k > 0 || cli_common_opt(c))
 			continue;
 		switch (c) {
-		case O_ZONE: json_object_set_string_member(body, "zone", optarg); break;
+		case O_ZONE:
+			if (strchr(optarg, ',') == NULL) {
+				json_object_set_string_member(body, "zone", optarg);
+				break;
+			}
+			JsonArray *za = json_array_new();
+			gchar **zs = g_strsplit(optarg, ",", 0);
+			for (int i = 0; zs[i]; i++)
+				json_array_add_string_element(za, g_strstrip(zs[i]));
+			g_strfreev(zs);
+			json_object_set_array_member(body, "zones", za);
+			break;
 		case O_TITLE: json_object_set_string_member(body, "title", optarg); break;
 		case O_CLASS: json_object_set_string_member(body, "class", optarg); break;
 		case O_VOICE: json_object_set_string_member(body, "voice", optarg); break;

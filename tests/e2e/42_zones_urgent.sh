@@ -118,6 +118,15 @@ api_as admin "$AC" POST "notices/$K/cancel" >/dev/null
 check "the county notice is done" wait_until 20 sh -c \
     "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' \"SELECT count(*) FROM broadcasts WHERE outcome IS NULL\")\" = 0 ]"
 
+# --- the same from the command line ------------------------------------------
+check "dalaba notice add takes several zones" sh -c \
+    "'$DALABA' notice add --zone 441202001002,441202001003 '二村和三村明天停电。' >cli.out"
+C=$(notice_id cli.out)
+check "one notice with both targets" [ "$(q "SELECT group_concat(zone, ' ') FROM (SELECT zone FROM notice_zones WHERE notice_id = $C ORDER BY zone)")" = "441202001002 441202001003" ]
+expect_exit 1 "a daily cut-in is refused by dalaba too" \
+    "$DALABA" schedule add "$C" --daily 08:00 --urgent
+stderr_has "once" || bad "and it says why"
+
 # --- the same, as the cadres do it in Chromium at 360x740 ---------------------
 SHOTS=$TOP/tests/out/web
 mkdir -p "$SHOTS"
