@@ -123,7 +123,8 @@ usage(FILE *f)
 "  --bind ADDR         address to listen on (default 0.0.0.0)\n"
 "  --port N            UDP port (default 5004)\n"
 "  --zone ZONE         target division code: 6, 9 or 12 digits\n"
-"  --priority P        village (default), township, county or emergency\n"
+"  --priority P        village (default), township, county, urgent (a\n"
+"                      cut-in) or emergency\n"
 "  --volume N          0-100 (default: each speaker's own)\n"
 "  --delay MS          play-out delay after sending: the jitter allowance\n"
 "                      (default 600; 200 for emergency)\n"
@@ -147,9 +148,11 @@ usage(FILE *f)
 static int
 parse_prio(const char *s)
 {
-	static const char *const names[] = { "village", "township", "county",
-	    "emergency" };
-	for (int i = 0; i < 4; i++)
+	static const char *const names[BCAST_PRIO_EMERGENCY + 1] = {
+	    [BCAST_PRIO_VILLAGE] = "village", [BCAST_PRIO_TOWNSHIP] = "township",
+	    [BCAST_PRIO_COUNTY] = "county", [BCAST_PRIO_URGENT] = "urgent",
+	    [BCAST_PRIO_EMERGENCY] = "emergency" };
+	for (int i = 0; i <= BCAST_PRIO_EMERGENCY; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
 	return -1;

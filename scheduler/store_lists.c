@@ -89,8 +89,10 @@ static const char *const list_sql[] = {
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
 	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
-	    "substr(n.body, 1, 40)) AS title, CASE n.priority WHEN 0 THEN "
-	    "'village' WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE "
+	    "substr(n.body, 1, 40)) AS title, CASE WHEN n.priority < 3 AND "
+	    "(SELECT urgent FROM schedules s WHERE s.id = b.schedule_id) THEN "
+	    "'urgent' WHEN n.priority = 0 THEN 'village' WHEN n.priority = 1 "
+	    "THEN 'township' WHEN n.priority = 2 THEN 'county' ELSE "
 	    "'emergency' END AS class FROM broadcasts b JOIN notices n ON n.id = "
 	    "b.notice_id WHERE b.slot_at >= ?1 AND " SEES(BZONE, 2)
 	    " ORDER BY b.slot_at, b.id LIMIT 200",

@@ -74,7 +74,7 @@ const char web_css[] =
     ".err{background:#fde7e5;border-color:#b3261e}"
     ".badge{display:inline-block;padding:2px 10px;border-radius:12px;"
     "font-size:16px;background:#ddd;margin-right:6px}"
-    ".on-line{background:#2e7d32;color:#fff}.off-line{background:#777;"
+    ".on-line{background:#2e7d32;color:#fff}.off-line{background:#5f5f5f;"
     "color:#fff}.playing{background:#1f5fa8;color:#fff}"
     ".silent{background:#b3261e;color:#fff}"
     ".reading{font-size:22px;background:#fffbe6;border:2px dashed #c9a400;"
@@ -90,7 +90,7 @@ const char web_css[] =
     ".big{font-size:28px;margin:6px 0}.quiet{color:#444}"
     /* A notice's state at a glance; the search and filters above a list. */
     ".st-pending{background:#1f5fa8;color:#fff}.st-aired{background:#2e7d32;"
-    "color:#fff}.st-cancelled{background:#777;color:#fff}"
+    "color:#fff}.st-cancelled{background:#5f5f5f;color:#fff}"
     ".filters label{margin-top:8px}"
     /* One loudspeaker's facts, a line each. */
     ".facts{margin:0}.facts dt{font-weight:bold;margin-top:8px}.facts dd"

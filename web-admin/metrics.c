@@ -29,7 +29,7 @@ count_answer(SoupServer *server, SoupServerMessage *msg, gpointer data)
 }
 
 struct on_air {
-	uint64_t streams[4], waiting;
+	uint64_t streams[BCAST_PRIO_EMERGENCY + 1], waiting;
 };
 
 static void
@@ -102,7 +102,7 @@ broadcaster(GString *out, struct web_admin *wa)
 	dalabad_airings_each(wa->d, add_airing, &o);
 	metric_head(out, "dalaba_streams_on_air", "gauge",
 	    "Airings streaming now, by class.");
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i <= BCAST_PRIO_EMERGENCY; i++)
 		metric_u64(out, "dalaba_streams_on_air", "class",
 		    dalabad_class_names[i], o.streams[i]);
 	metric_head(out, "dalaba_airings_waiting", "gauge",

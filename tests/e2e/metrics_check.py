@@ -90,7 +90,7 @@ check(lat is not None and n and 0 <= lat / n < 5,
 classes = sorted(s.labels.get("class", "") for s in
                  fams["dalaba_streams_on_air"].samples) \
     if "dalaba_streams_on_air" in fams else []
-check(classes == ["county", "emergency", "township", "village"],
+check(classes == ["county", "emergency", "township", "urgent", "village"],
       "streams on air are given by class (%s)" % classes)
 # A histogram's buckets are cumulative and end at +Inf with the count.
 for name in ("dalaba_page_latency_seconds", "dalaba_render_duration_seconds"):
