@@ -101,7 +101,7 @@ const char web_css[] =
     ".zfind button,.zpick p button{margin:0}"
     ".zpick label{display:flex;align-items:center;gap:10px;min-height:48px;"
     "margin:0;font-weight:normal}"
-    ".zpick label.zall,.zpick .zt{font-weight:bold}"
+    ".zpick label.zall,.zpick .zt{font-weight:bold}.zpick label.zall{margin:10px 0}"
     ".zpick input[type=checkbox]{width:30px;min-height:30px;flex:none;margin:0}"
     ".zall,.ztown{background:#fff;border:1px solid #ccc;border-radius:10px;"
     "padding:2px 12px;margin:8px 0}"

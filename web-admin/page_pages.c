@@ -177,7 +177,8 @@ write_form(struct web_ctx *c, const char *error)
 	    "maxlength=\"5\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
 	    "</label><input id=\"expires\" name=\"expires\" "
 	    "inputmode=\"numeric\" maxlength=\"6\" value=\"%s\"><button type=\"submit\" "
-	    "class=\"danger\">下一步：确认</button></form>",
+	    "class=\"danger\">下一步：确认</button></form><script src=\""
+	    "/static/page.js\"></script>",
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));
 	html_end(c, g, error ? 400 : 200);

@@ -226,7 +226,7 @@ web_zone_pick_summary(struct web_ctx *c, GString *g, JsonArray *zones,
 		    "code");
 		reach += strlen(code) == 12 && covered(ticked, code);
 	}
-	g_string_append_printf(g, "<p class=\"big\" id=\"zone-count\">选了 %u 处：",
+	g_string_append_printf(g, "<p id=\"zone-count\"><strong>选了 %u 处：",
 	    ticked->len);
 	const char *sep = "";
 	if (counties) {
@@ -240,5 +240,5 @@ web_zone_pick_summary(struct web_ctx *c, GString *g, JsonArray *zones,
 	if (villages)
 		g_string_append_printf(g, "%s%u 个村", sep, villages);
 	g_string_append_printf(g, "，一共 <strong id=\"villages\">%u</strong> "
-	    "个村。</p>", reach);
+	    "个村。</strong></p>", reach);
 }
