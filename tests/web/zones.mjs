@@ -1,5 +1,5 @@
 // tests/web/zones.mjs — the county duty officer pages in a county of 20
-// townships of 15 villages (tests/e2e/42_page_zones.sh) on a 360x740
+// townships of 15 villages (tests/e2e/44_page_zones.sh) on a 360x740
 // phone: a ready text fills the box; the search narrows 300 villages to
 // the one asked for, as one types and, without script, with the 查找
 // button (what is ticked survives a search); ticking a township ticks
@@ -81,7 +81,7 @@ try {
 	check('under its township, 桃源镇, shown open',
 	    (await n.textContent('.ztown')).includes('桃源镇') && (await n.$$('.ztown details[open]')).length === 1);
 	check('and keeps the text', (await n.inputValue('#text')) === fire);
-	await n.screenshot({ path: `${SHOTS}/42-zones-search-nojs.png`, fullPage: true });
+	await n.screenshot({ path: `${SHOTS}/44-zones-search-nojs.png`, fullPage: true });
 	await n.check(box('441203010015'));
 	await n.fill('#zq', '东山');
 	await again(n, '#zfind');
@@ -105,7 +105,7 @@ try {
 	    (await n.textContent('#villages')) === '16', line);
 	const named = await n.textContent('#zones');
 	check('and names them', named.includes('东山镇') && named.includes('白沙村'), named);
-	await n.screenshot({ path: `${SHOTS}/42-zones-confirm-two.png`, fullPage: true });
+	await n.screenshot({ path: `${SHOTS}/44-zones-confirm-two.png`, fullPage: true });
 	await Promise.all([n.waitForURL(/\/pages\/new$/), n.click('text=返回修改')]);
 	check('返回修改 keeps both ticks', await n.isChecked(box('441203010015')) && await n.isChecked(box('441203002')));
 	await nctx.close();
@@ -119,7 +119,7 @@ try {
 	p.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
 	await login(p, 'duty', process.env.DUTY_PW);
 	await p.goto(`${URL}/pages/new`);
-	await p.screenshot({ path: `${SHOTS}/42-zones-form.png` });
+	await p.screenshot({ path: `${SHOTS}/44-zones-form.png` });
 	await fits(p, 'the paging form');
 	await p.fill('#text', '这段会被替换');
 	await p.click('#tpl >> text=防汛');
@@ -130,7 +130,7 @@ try {
 		const t = document.getElementById('text');
 		return t.value.slice(t.selectionStart, t.selectionEnd).startsWith('【');
 	}));
-	await p.screenshot({ path: `${SHOTS}/42-zones-template.png` });
+	await p.screenshot({ path: `${SHOTS}/44-zones-template.png` });
 	await p.click('#zq');
 	await p.keyboard.type('白沙');
 	check('typing 白沙 narrows the list to one township', JSON.stringify(await visibleTowns(p)) === '["441203010"]',
@@ -139,7 +139,7 @@ try {
 	    (await p.$$eval('label.zvill', ls => ls.filter(l => l.offsetParent !== null).length)) === 1);
 	await p.keyboard.press('Enter');
 	check('Enter in the search does not send the form', p.url().endsWith('/pages/new'));
-	await p.screenshot({ path: `${SHOTS}/42-zones-search.png` });
+	await p.screenshot({ path: `${SHOTS}/44-zones-search.png` });
 	await p.fill('#zq', '');
 	await p.dispatchEvent('#zq', 'input');
 	check('clearing it shows every township again', (await visibleTowns(p)).length === 20);
@@ -148,7 +148,7 @@ try {
 	check('ticking 整个东山镇 ticks and greys its villages',
 	    await p.isChecked(box('441203002007')) && await p.isDisabled(box('441203002007')));
 	check('and the count says 1 chosen', (await p.textContent('#zn')) === '1');
-	await p.screenshot({ path: `${SHOTS}/42-zones-township.png` });
+	await p.screenshot({ path: `${SHOTS}/44-zones-township.png` });
 	await p.fill('#text', flood.replace(/【[^】]*】/g, m => ({ '【河流或水库名】': '东山水库',
 	    '【村名或地段】': '东山镇沿河各村', '【安置地点】': '镇中学' })[m] || '这里'));
 	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
@@ -159,7 +159,7 @@ try {
 	check('two loudspeakers, both online', (await p.textContent('#count')) === '2' &&
 	    (await p.textContent('#online')) === '2', `${await p.textContent('#count')}/${await p.textContent('#online')}`);
 	await fits(p, 'the confirm step');
-	await p.screenshot({ path: `${SHOTS}/42-zones-confirm.png`, fullPage: true });
+	await p.screenshot({ path: `${SHOTS}/44-zones-confirm.png`, fullPage: true });
 	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('#send')]);
 	const pid = p.url().match(/pages\/(\d+)/)[1];
 	const pg = await p.evaluate(async id => (await (await fetch(`/api/v1/pages/${id}`)).json()), pid);
@@ -168,7 +168,7 @@ try {
 	    document.getElementById('confirmed').textContent === '2' ? true : false,
 	    null, { timeout: 20000 }).then(() => true).catch(() => false);
 	check('both loudspeakers in 东山镇 confirm playing', reached, await p.textContent('#confirmed'));
-	await p.screenshot({ path: `${SHOTS}/42-zones-live.png`, fullPage: true });
+	await p.screenshot({ path: `${SHOTS}/44-zones-live.png`, fullPage: true });
 	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('text=立即停止这个紧急广播')]);
 	check('no script errors', errors.length === 0, errors.join('; '));
 } catch (e) {

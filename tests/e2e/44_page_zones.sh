@@ -1,5 +1,5 @@
 #!/bin/sh
-# e2e/42_page_zones: the emergency form in a county of 20 townships of 15
+# e2e/44_page_zones: the emergency form in a county of 20 townships of 15
 # villages, in real headless Chromium on a phone (tests/web/zones.mjs):
 # the search finds one village among 300, with script and without; a
 # ready text fills the box; ticking a township pages the township (its
