@@ -10,6 +10,10 @@
 #   web_status_rps / web_status_p99_ms GET /api/v1/status, while streaming
 #   web_rps_idle, web_streaming_vs_idle_ratio
 #   web_stream_heard_pct               speakers that got audio during it
+#   web_today_rps / web_today_p99_ms   the today page (the landing page:
+#                                      pages in force, what airs next, what
+#                                      aired today, boxes to look at), the
+#                                      county admin's, while streaming
 # Then dalabad again with 10,000 (the first thousand's village, and nine
 # more townships of twenty villages of fifty), streaming to all of them:
 #   web_rps_10k / web_p99_ms_10k       the speakers page (the county's
@@ -17,6 +21,8 @@
 #   web_village_rps_10k / web_village_p99_ms_10k
 #                                      a village's first 50 cards (东风村's
 #                                      1000 boxes, 20 pages)
+#   web_today_rps_10k / web_today_p99_ms_10k
+#                                      the county admin's today page
 set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -88,6 +94,8 @@ IDLE_RPS=$1
 on_air_with "$N"
 set -- $(wrk_run /speakers "Cookie: $COOKIE")
 RPS=$1 P99=$2
+set -- $(wrk_run /today "Cookie: $COOKIE")
+TRPS=$1 TP99=$2
 set -- $(wrk_run /api/v1/status "Authorization: Bearer $TOKEN")
 SRPS=$1 SP99=$2
 ONAIR=$(onair)
@@ -118,11 +126,15 @@ set -- $(wrk_run /speakers "Cookie: $COOKIE")
 RPS10=$1 P9910=$2
 set -- $(wrk_run "/speakers?zone=110101001001" "Cookie: $COOKIE")
 VRPS10=$1 VP9910=$2
+set -- $(wrk_run /today "Cookie: $COOKIE")
+TRPS10=$1 TP9910=$2
 kill $SIM 2>/dev/null; wait $SIM 2>/dev/null
 
 # wrk_run gives 0 for a run that did not happen: 0 is outside every range.
 bench_fig web_rps "$RPS" req/s 1 1e6 "(speakers page, $N speakers, streaming)"
 bench_fig web_p99_ms "$P99" ms 0.01 60000
+bench_fig web_today_rps "$TRPS" req/s 1 1e6 "(today page, $N speakers, streaming)"
+bench_fig web_today_p99_ms "$TP99" ms 0.01 60000
 bench_fig web_status_rps "$SRPS" req/s 1 1e6 "(GET /api/v1/status, streaming)"
 bench_fig web_status_p99_ms "$SP99" ms 0.01 60000
 bench_fig web_rps_idle "$IDLE_RPS" req/s 1 1e6 "(speakers page, nothing on air)"
@@ -140,4 +152,6 @@ bench_fig web_rps_10k "$RPS10" req/s 1 1e6 "(speakers page, $N10K speakers, stre
 bench_fig web_p99_ms_10k "$P9910" ms 0.01 60000
 bench_fig web_village_rps_10k "$VRPS10" req/s 1 1e6 "(a village's first 50 cards, $N10K speakers, streaming)"
 bench_fig web_village_p99_ms_10k "$VP9910" ms 0.01 60000
+bench_fig web_today_rps_10k "$TRPS10" req/s 1 1e6 "(today page, $N10K speakers, streaming)"
+bench_fig web_today_p99_ms_10k "$TP9910" ms 0.01 60000
 bench_done

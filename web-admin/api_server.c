@@ -443,6 +443,7 @@ web_admin_stop(struct web_admin *wa)
 	wa->api_gate = wa->enroll_gate = NULL;
 	loop_share_free(wa->api_share);
 	web_reg_view_clear(wa);
+	web_today_clear(wa);
 	if (wa->zones_rows)
 		json_node_unref(wa->zones_rows);
 	sodium_memzero(wa->token, sizeof(wa->token));

@@ -92,6 +92,26 @@ const char web_css[] =
     ".st-pending{background:#1f5fa8;color:#fff}.st-aired{background:#2e7d32;"
     "color:#fff}.st-cancelled{background:#5f5f5f;color:#fff}"
     ".filters label{margin-top:8px}"
+    /* The emergency form: the ready texts, then where it airs (zone_pick.c):
+     * a whole row is the target for each box, townships fold their
+     * villages, two columns of villages on a phone. */
+    "[hidden]{display:none!important}"
+    ".tpl{display:flex;flex-wrap:wrap;gap:8px}.tpl .button{margin:0;"
+    "padding:10px 16px}"
+    ".zpick{border:0;padding:0;margin:14px 0 0;min-width:0}.zpick legend{"
+    "font-weight:bold;padding:0}.zsum{margin:4px 0}"
+    ".zfind{display:flex;gap:8px}.zfind input{flex:1;min-width:0}"
+    ".zfind button,.zpick p button{margin:0}"
+    ".zpick label{display:flex;align-items:center;gap:10px;min-height:48px;"
+    "margin:0;font-weight:normal}"
+    ".zpick label.zall,.zpick .zt{font-weight:bold}.zpick label.zall{margin:10px 0}"
+    ".zpick input[type=checkbox]{width:30px;min-height:30px;flex:none;margin:0}"
+    ".zall,.ztown{background:#fff;border:1px solid #ccc;border-radius:10px;"
+    "padding:2px 12px;margin:8px 0}"
+    ".ztown details{margin:0 0 4px;border:0;padding:0;background:none}"
+    ".ztown summary{color:#1f5fa8;font-weight:normal;text-decoration:underline}"
+    ".zv{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));"
+    "column-gap:8px}"
     /* One loudspeaker's facts, a line each. */
     ".facts{margin:0}.facts dt{font-weight:bold;margin-top:8px}.facts dd"
     "{margin:0}"

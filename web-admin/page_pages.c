@@ -5,12 +5,16 @@
  * by name and how many loudspeakers, one red button), then watch it: how
  * many of the target loudspeakers confirm playing, which have not, and
  * cancel. The live counts come from /static/page.js polling the API once
- * a second; without script the page shows them as of its loading.
+ * a second; without script the page shows them as of its loading. The
+ * form offers ready texts (alert_texts.c) and chooses zones among a
+ * county's hundreds (zone_pick.c); the same script narrows that list
+ * as one types, where the form's own search button does it without.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "web-admin/api_int.h"
 #include "web-admin/web_int.h"
 
 const char web_page_js[] =
@@ -60,6 +64,66 @@ const char web_page_js[] =
 "      .catch(function () { setTimeout(tick, 2000); });\n"
 "  }\n"
 "  setTimeout(tick, 1000);\n"
+"})();\n"
+"/* The paging form: a ready text fills the box in place (the link works\n"
+" * without us), the zone list narrows as one types, and a zone inside a\n"
+" * ticked township or the county shows ticked and greyed. */\n"
+"(function () {\n"
+"  var text = document.getElementById('text');\n"
+"  document.querySelectorAll('#tpl a[data-text]').forEach(function (a) {\n"
+"    a.addEventListener('click', function (e) {\n"
+"      if (!text) return;\n"
+"      e.preventDefault();\n"
+"      text.value = a.getAttribute('data-text');\n"
+"      /* The first 【】 chosen, and the box at its top, where it is. */\n"
+"      var at = text.value.indexOf('\\u3010');\n"
+"      text.focus();\n"
+"      if (at >= 0) text.setSelectionRange(at, text.value.indexOf('\\u3011', at) + 1);\n"
+"      text.scrollTop = 0;\n"
+"    });\n"
+"  });\n"
+"  var pick = document.getElementById('zpick');\n"
+"  if (!pick) return;\n"
+"  var q = document.getElementById('zq');\n"
+"  var boxes = pick.querySelectorAll('input[type=checkbox]');\n"
+"  function name(l) { return l.textContent.replace(/\\s+/g, ''); }\n"
+"  function narrow() {\n"
+"    var v = q.value.replace(/\\s+/g, '');\n"
+"    pick.querySelectorAll('.ztown').forEach(function (t) {\n"
+"      var all = !v || t.getAttribute('data-name').indexOf(v) >= 0 ||\n"
+"        t.getAttribute('data-code').indexOf(v) === 0, any = false;\n"
+"      t.querySelectorAll('label.zvill').forEach(function (l) {\n"
+"        var ok = all || name(l).indexOf(v) >= 0 ||\n"
+"          l.getAttribute('data-code').indexOf(v) === 0;\n"
+"        l.hidden = !ok;\n"
+"        if (ok) any = true;\n"
+"      });\n"
+"      t.hidden = !(all || any);\n"
+"      var d = t.querySelector('details');\n"
+"      if (d && v && any && !all) d.open = true;\n"
+"    });\n"
+"  }\n"
+"  function mark() {\n"
+"    var on = [], n = 0;\n"
+"    boxes.forEach(function (b) { if (b.checked && !b.disabled) on.push(b.value); });\n"
+"    boxes.forEach(function (b) {\n"
+"      var inside = on.some(function (c) {\n"
+"        return c !== b.value && b.value.indexOf(c) === 0;\n"
+"      });\n"
+"      if (inside && !b.disabled) { b.was = b.checked; b.checked = true; }\n"
+"      else if (!inside && b.disabled) b.checked = !!b.was;\n"
+"      b.disabled = inside;\n"
+"      if (b.checked && !inside) n++;\n"
+"    });\n"
+"    var zn = document.getElementById('zn');\n"
+"    if (zn) zn.textContent = n + pick.querySelectorAll('input[type=hidden]').length;\n"
+"  }\n"
+"  q.addEventListener('input', narrow);\n"
+"  q.addEventListener('keydown', function (e) {\n"
+"    if (e.key === 'Enter') { e.preventDefault(); narrow(); }\n"
+"  });\n"
+"  pick.addEventListener('change', mark);\n"
+"  mark();\n"
 "})();\n";
 
 static bool
@@ -68,22 +132,25 @@ may_page(struct web_ctx *c)
 	return web_may_page(&c->who, c->wa->cfg->pages_township);
 }
 
-/* The zones ticked on the form ("zone" repeated is not in our form
- * decoder, so each zone is its own checkbox field z_CODE). */
-static GPtrArray *
-ticked_zones(struct web_ctx *c, JsonArray *zones)
-{
-	GPtrArray *v = g_ptr_array_new();
+/* The form's zone field: one checkbox per zone (zone_pick.c), so the
+ * decoder's joining of a repeated name makes it "CODE,CODE"; the confirm
+ * step carries it on as one hidden field of the same name. */
+#define ZONE_FIELD "zone"
 
-	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		const char *code = web_jstr(json_array_get_object_element(zones, i),
-		    "code");
-		gchar *k = g_strdup_printf("z_%s", code);
-		if (web_field(c, k, NULL) != NULL)
-			g_ptr_array_add(v, (gpointer)(uintptr_t)code);
-		g_free(k);
-	}
-	return v;
+/* The template buttons: links that work without script (GET
+ * ?template=KEY fills the box); with it, page.js fills the box in place
+ * from data-text, keeping what is ticked below. */
+static void
+template_links(struct web_ctx *c, GString *g)
+{
+	g_string_append(g, "<p class=\"tpl-head\">常用内容（点一下填进下面的"
+	    "框，再把【】换成实际情况）：</p><div class=\"tpl\" id=\"tpl\">");
+	for (size_t i = 0; i < web_alert_ntexts; i++)
+		g_string_append_printf(g, "<a class=\"button plain\" href=\""
+		    "/pages/new?template=%s\" data-text=\"%s\">%s</a>",
+		    web_alert_texts[i].key, web_esc(c, web_alert_texts[i].text),
+		    web_alert_texts[i].label);
+	g_string_append(g, "</div>");
 }
 
 static void
@@ -91,39 +158,33 @@ write_form(struct web_ctx *c, const char *error)
 {
 	JsonNode *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
+	GPtrArray *ticked = web_zone_ticked(c, zones, ZONE_FIELD);
+	const char *tpl = web_alert_text(web_qarg(c, "template", NULL));
 	GString *g = html_begin(c, "发布紧急广播", "pages");
 
 	if (error)
 		html_notice_box(g, "err", web_esc(c, error));
 	g_string_append(g, "<form method=\"post\" action=\"/pages/confirm\" "
-	    "class=\"card err\">");
+	    "class=\"card err\" id=\"pageform\">");
 	html_csrf(c, g);
+	template_links(c, g);
 	g_string_append_printf(g, "<label for=\"text\">广播内容（原文照读）</label>"
 	    "<textarea id=\"text\" name=\"text\" required maxlength=\"2700\">%s"
-	    "</textarea><label>播到哪里</label><div class=\"inline\">",
-	    web_esc(c, web_field(c, "text", "")));
-	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = web_jstr(z, "code");
-		gchar *k = g_strdup_printf("z_%s", code);
-		if (web_within(&c->who, code))
-			g_string_append_printf(g, "<label><input type=\"checkbox\" "
-			    "name=\"%s\" value=\"1\"%s> %s <span class=\"small\">"
-			    "%s</span></label>", web_esc(c, k), web_field(c, k, NULL) ?
-			    " checked" : "", web_esc(c, web_jstr(z, "name")), web_esc(c, code));
-		g_free(k);
-	}
-	g_string_append_printf(g, "</div><label for=\"repeat\">读几遍</label>"
+	    "</textarea>", web_esc(c, web_field(c, "text", tpl ? tpl : "")));
+	web_zone_pick(c, g, zones, ZONE_FIELD, "/pages/new", ticked);
+	g_string_append_printf(g, "<label for=\"repeat\">读几遍</label>"
 	    "<input id=\"repeat\" name=\"repeat\" inputmode=\"numeric\" "
 	    "maxlength=\"4\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
 	    "<input id=\"volume\" name=\"volume\" inputmode=\"numeric\" "
 	    "maxlength=\"5\" value=\"%s\"><label for=\"expires\">最多播多久（分钟）"
 	    "</label><input id=\"expires\" name=\"expires\" "
 	    "inputmode=\"numeric\" maxlength=\"6\" value=\"%s\"><button type=\"submit\" "
-	    "class=\"danger\">下一步：确认</button></form>",
+	    "class=\"danger\">下一步：确认</button></form><script src=\""
+	    "/static/page.js\"></script>",
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));
 	html_end(c, g, error ? 400 : 200);
+	g_ptr_array_unref(ticked);
 	if (zn)
 		json_node_unref(zn);
 }
@@ -206,7 +267,7 @@ confirm_page(struct web_ctx *c)
 {
 	JsonNode *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
-	GPtrArray *ticked = ticked_zones(c, zones);
+	GPtrArray *ticked = web_zone_ticked(c, zones, ZONE_FIELD);
 	const char *text = web_field(c, "text", "");
 	char err[256];
 	char *reading = NULL;
@@ -214,6 +275,19 @@ confirm_page(struct web_ctx *c)
 	if (text[strspn(text, " \t\r\n")] == '\0' || ticked->len == 0) {
 		write_form(c, ticked->len == 0 ? "请选择播到哪里。" :
 		    "请写上广播内容。");
+		goto out;
+	}
+	/* A template's 【地点】 read aloud is worse than no template. */
+	if (strstr(text, "【") || strstr(text, "】")) {
+		write_form(c, "广播内容里还有【】没有填好：请把【】和里面的字换成"
+		    "实际的地点、时间、电话，再按“下一步”。");
+		goto out;
+	}
+	if (ticked->len > PAGE_MAX_ZONES) {
+		char m[160];
+		snprintf(m, sizeof(m), "一次最多选 %d 处。要播的村多，请勾选整个镇"
+		    "或全县。", PAGE_MAX_ZONES);
+		write_form(c, m);
 		goto out;
 	}
 	reading = web_reading(c, text, "mandarin", err, sizeof(err));
@@ -236,7 +310,9 @@ confirm_page(struct web_ctx *c)
 	g_string_append(g, "<div class=\"card err\"><h3>请核对。按“确认发布”后，"
 	    "下面这些喇叭会立即停下正在播的内容，先响警报音，再读这段话。</h3>");
 	g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s</div>"
-	    "<p>播到：</p><ul id=\"zones\">", web_esc(c, reading));
+	    "<p>播到：</p>", web_esc(c, reading));
+	web_zone_pick_summary(c, g, zones, ticked);
+	g_string_append(g, "<ul id=\"zones\">");
 	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
 		JsonObject *z = json_array_get_object_element(cov, i);
 		g_string_append_printf(g, "<li>%s：%lld 个喇叭，%lld 个在线</li>",
@@ -259,9 +335,13 @@ confirm_page(struct web_ctx *c)
 	    "type=\"hidden\" name=\"expires\" value=\"%s\">", web_esc(c, text),
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));
+	GString *zs = g_string_new(NULL);
 	for (guint i = 0; i < ticked->len; i++)
-		g_string_append_printf(hidden, "<input type=\"hidden\" name=\""
-		    "z_%s\" value=\"1\">", web_esc(c, g_ptr_array_index(ticked, i)));
+		g_string_append_printf(zs, "%s%s", i ? "," : "",
+		    (const char *)g_ptr_array_index(ticked, i));
+	g_string_append_printf(hidden, "<input type=\"hidden\" name=\""
+	    ZONE_FIELD "\" value=\"%s\">", web_esc(c, zs->str));
+	g_string_free(zs, TRUE);
 	g_string_append(g, "<form method=\"post\" action=\"/pages/send\">");
 	html_csrf(c, g);
 	g_string_append_printf(g, "%s<button type=\"submit\" class=\"danger\" "
@@ -285,7 +365,7 @@ send_page(struct web_ctx *c)
 {
 	JsonNode *zn = web_get(c, "zones"), *out = NULL;
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
-	GPtrArray *ticked = ticked_zones(c, zones);
+	GPtrArray *ticked = web_zone_ticked(c, zones, ZONE_FIELD);
 	JsonObject *b = json_object_new();
 	JsonArray *za = json_array_new();
 	char msg[512], *end;

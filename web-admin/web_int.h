@@ -60,6 +60,8 @@ struct web_admin {
 	JsonNode *zones_rows;
 	char zones_who[13];
 	uint64_t zones_gen;
+	/* The today page's costly sections by user zone (page_today.c). */
+	GHashTable *today_parts;
 };
 
 
@@ -373,12 +375,46 @@ void page_speaker(struct web_ctx *c);		/* GET /speakers/ID */
 bool page_speaker_token_confirmed(struct web_ctx *c);
 void page_history(struct web_ctx *c);
 void page_today(struct web_ctx *c);
+void web_today_clear(struct web_admin *wa);	/* its kept sections */
 void page_more(struct web_ctx *c);
 void page_lexicon(struct web_ctx *c);
 void page_users(struct web_ctx *c);
 void page_audit(struct web_ctx *c);
 void page_pages(struct web_ctx *c);
 extern const char web_page_js[];	/* /static/page.js: the live counts */
+
+/* ---- zone_pick.c: where a form's item airs, among hundreds of zones ----
+ * The chooser, into g inside a form: 全县, each township as one box with
+ * its villages folded beneath, and a search by name (the field "zq";
+ * its button posts the form to here, the form's own page, which draws
+ * the chooser again narrowed; /static/page.js narrows as one types).
+ * Each chosen zone is a checkbox named field whose value is its code,
+ * so the form decoder joins them with ','; ticked (web_zone_ticked) are
+ * shown ticked, and kept as hidden fields when a search hides them.
+ * zones is GET zones; only zones inside the user's own are offered. */
+void web_zone_pick(struct web_ctx *c, GString *g, JsonArray *zones,
+    const char *field, const char *here, GPtrArray *ticked);
+/* The codes chosen in field (posted, else in the query), in code order:
+ * only zones in the list and inside the user's, none inside another
+ * chosen one (甲镇 and 甲镇一村 is 甲镇). A new array of g_strdup'd codes
+ * (g_ptr_array_unref). */
+GPtrArray *web_zone_ticked(struct web_ctx *c, JsonArray *zones,
+    const char *field);
+/* "选了 3 处：2 个镇、1 个村，一共 31 个村。" for a confirm step
+ * (id="zone-count"; the villages reached in id="villages"). */
+void web_zone_pick_summary(struct web_ctx *c, GString *g, JsonArray *zones,
+    GPtrArray *ticked);
+
+/* ---- alert_texts.c: ready texts for the common emergencies ---- */
+struct web_alert_text {
+	const char *key;	/* ?template=KEY */
+	const char *label;	/* the button's word: 防汛, 森林防火, ... */
+	const char *text;	/* what is read, with 【】 to fill in */
+};
+extern const struct web_alert_text web_alert_texts[];
+extern const size_t web_alert_ntexts;
+/* The text of key; NULL if there is none. */
+const char *web_alert_text(const char *key);
 
 /* qr.c: the text as an SVG QR code (inline), or "" if it cannot be made. */
 void html_qr_svg(GString *g, const char *text);

@@ -515,6 +515,64 @@ test_limiter(void)
 	web_limiter_free(l);
 }
 
+/* zone_pick.c: what is chosen (none inside another, none outside the
+ * user's area or unknown), and the chooser narrowed by a search keeping
+ * what it hides. */
+static void
+test_zone_pick(void)
+{
+	static const char zj[] = "[{\"code\":\"441203\",\"name\":\"示范县\"},"
+	    "{\"code\":\"441203001\",\"name\":\"甲镇\"},"
+	    "{\"code\":\"441203001001\",\"name\":\"甲镇一村\"},"
+	    "{\"code\":\"441203001002\",\"name\":\"白沙村\"},"
+	    "{\"code\":\"441203002\",\"name\":\"乙镇\"},"
+	    "{\"code\":\"441203002001\",\"name\":\"乙镇一村\"},"
+	    "{\"code\":\"441299001001\",\"name\":\"外县村\"}]";
+	JsonNode *zn = json_from_string(zj, NULL);
+	JsonArray *zones = json_node_get_array(zn);
+	struct web_ctx c = { .keep = g_ptr_array_new_with_free_func(g_free),
+	    .who = { .role = WEB_COUNTY, .zone = "441203" } };
+
+	c.form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_insert(c.form, g_strdup("zone"), g_strdup("441203001,"
+	    "441203001002,441203002001,441299001001,999,"));
+	GPtrArray *t = web_zone_ticked(&c, zones, "zone");
+	CHECK(t->len == 2 && strcmp(g_ptr_array_index(t, 0), "441203001") == 0 &&
+	    strcmp(g_ptr_array_index(t, 1), "441203002001") == 0,
+	    "chosen: the township and the village of another, in code order "
+	    "(%u)", t->len);
+	GString *g = g_string_new(NULL);
+	web_zone_pick_summary(&c, g, zones, t);
+	CHECK(strstr(g->str, "选了 2 处：1 个镇、1 个村") && strstr(g->str,
+	    ">3</strong>"), "the summary counts them and the villages: %s", g->str);
+	g_string_truncate(g, 0);
+	g_hash_table_insert(c.form, g_strdup("zq"), g_strdup(" 白沙 "));
+	web_zone_pick(&c, g, zones, "zone", "/pages/new", t);
+	CHECK(strstr(g->str, "value=\"441203001002\" checked disabled") != NULL,
+	    "白沙村 found, ticked and greyed inside its ticked township");
+	CHECK(strstr(g->str, "乙镇一村") == NULL && strstr(g->str, "<input type="
+	    "\"hidden\" name=\"zone\" value=\"441203002001\">") != NULL,
+	    "乙镇一村 hidden by the search, its tick kept");
+	CHECK(strstr(g->str, "全县") && strstr(g->str, "value=\"441203001\" checked>"),
+	    "全县 offered, 甲镇 ticked");
+	CHECK(strstr(g->str, "外县村") == NULL, "nothing outside the user's area");
+	g_string_truncate(g, 0);
+	g_hash_table_remove(c.form, "zq");
+	c.who.role = WEB_TOWNSHIP;
+	snprintf(c.who.zone, sizeof(c.who.zone), "441203002");
+	GPtrArray *t2 = web_zone_ticked(&c, zones, "zone");
+	web_zone_pick(&c, g, zones, "zone", "/pages/new", t2);
+	CHECK(t2->len == 1 && strstr(g->str, "全县") == NULL && strstr(g->str,
+	    "value=\"441203001\"") == NULL && strstr(g->str, "整个乙镇"),
+	    "a township's cadre: their own township only");
+	g_string_free(g, TRUE);
+	g_ptr_array_unref(t);
+	g_ptr_array_unref(t2);
+	g_hash_table_unref(c.form);
+	g_ptr_array_free(c.keep, TRUE);
+	json_node_unref(zn);
+}
+
 int
 main(void)
 {
@@ -528,5 +586,6 @@ main(void)
 	test_passwords();
 	test_find();
 	test_limiter();
+	test_zone_pick();
 	return t_done();
 }

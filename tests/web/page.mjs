@@ -24,6 +24,12 @@ async function pageCount(p) {
 	return p.evaluate(async () => (await (await fetch('/api/v1/pages')).json()).length);
 }
 
+// A village's box is folded under its township on the form: open it.
+async function tickVillage(p, code) {
+	await p.$eval(`.ztown[data-code="${code.slice(0, 9)}"] details`, d => { d.open = true; });
+	await p.check(`input[name=zone][value="${code}"]`);
+}
+
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 	headless: true,
@@ -44,7 +50,7 @@ try {
 	await Promise.all([p.waitForURL(/\/pages\/new$/), p.click('text=发布紧急广播')]);
 	const text = '全镇紧急通知：水库水位超过警戒线，请低处的村民立即转移到学校。';
 	await p.fill('#text', text);
-	await p.check('input[name=z_441202001]');
+	await p.check('input[name=zone][value="441202001"]');
 	await p.fill('#repeat', '3');
 	await p.screenshot({ path: `${SHOTS}/20-page-write.png`, fullPage: true });
 	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
@@ -59,7 +65,7 @@ try {
 	// A mis-tap: back to the form, which keeps what was written.
 	await Promise.all([p.waitForURL(/\/pages\/new$/), p.click('text=返回修改')]);
 	check('返回修改 keeps the text', (await p.inputValue('#text')) === text);
-	check('and the ticked zone', await p.isChecked('input[name=z_441202001]'));
+	check('and the ticked zone', await p.isChecked('input[name=zone][value="441202001"]'));
 	check('still nothing sent', await pageCount(p) === 0);
 	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
 	await Promise.all([p.waitForURL(/\/pages\/\d+$/), p.click('#send')]);
@@ -111,9 +117,9 @@ try {
 	// confirms.
 	await p.goto(`${URL}/pages/new`);
 	await p.fill('#text', '紧急通知：请各村注意防汛。');
-	await p.check('input[name=z_441202001001]');
-	await p.check('input[name=z_441202002001]');
-	await p.check('input[name=z_441202002002]');
+	await tickVillage(p, '441202001001');
+	await tickVillage(p, '441202002001');
+	await tickVillage(p, '441202002002');
 	await Promise.all([p.waitForURL(/\/pages\/confirm$/), p.click('text=下一步：确认')]);
 	const warn = await p.textContent('#unheard').catch(() => '');
 	check('the confirm step names the village whose box never enrolled',
