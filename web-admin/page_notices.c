@@ -65,7 +65,13 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 		g_free(label);
 	}
 	g_string_append(g, "</select>");
-	web_targets_field(c, g, zones, cur);
+	char here[64];
+	if (id)
+		snprintf(here, sizeof(here), "/notices/%lld/edit?find=1",
+		    (long long)id);
+	else
+		snprintf(here, sizeof(here), "/notices/new?find=1");
+	web_targets_field(c, g, zones, cur, here);
 	g_string_append(g, "<label for=\"class\">级别</label><select "
 	    "id=\"class\" name=\"class\">");
 	option(g, "", "按地区（默认）", cls ? cls : "");
@@ -116,7 +122,7 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	}
 	g_string_append(g, "</select></details><button type=\"submit\">保存并预览"
 	    "</button> <a class=\"button plain\" href=\"/notices\">返回</a>"
-	    "</form>");
+	    "</form><script src=\"/static/page.js\"></script>");
 	html_end(c, g, err ? 400 : 200);
 	if (zn)
 		json_node_unref(zn);
@@ -132,15 +138,11 @@ notice_body(struct web_ctx *c)
 
 	json_object_set_string_member(o, "title", web_field(c, "title", ""));
 	json_object_set_string_member(o, "body", web_field(c, "body", ""));
-	/* Villages ticked win over the one zone chosen above them. */
-	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		const char *code = web_jstr(json_array_get_object_element(zones, i),
-		    "code");
-		gchar *k = g_strdup_printf("t_%s", code);
-		if (web_field(c, k, NULL) != NULL)
-			json_array_add_string_element(t, code);
-		g_free(k);
-	}
+	/* Places ticked win over the one zone chosen above them. */
+	GPtrArray *ticked = web_zone_ticked(c, zones, WEB_TARGETS);
+	for (guint i = 0; i < ticked->len; i++)
+		json_array_add_string_element(t, g_ptr_array_index(ticked, i));
+	g_ptr_array_unref(ticked);
 	if (json_array_get_length(t) > 0)
 		json_object_set_array_member(o, "zones", t);
 	else {
@@ -182,7 +184,9 @@ page_notice_new(struct web_ctx *c)
 			return;
 		}
 	}
-	if (strcmp(c->method, "GET") == 0) {
+	/* GET, or the chooser's 查找 (the form drawn again, narrowed, with
+	 * what was typed): nothing is saved. */
+	if (strcmp(c->method, "GET") == 0 || *web_qarg(c, "find", "")) {
 		notice_form(c, id, cur ? json_node_get_object(cur) : NULL, NULL);
 	} else {
 		JsonObject *body = notice_body(c);

@@ -1,69 +1,50 @@
 /*
  * page_targets.c — where a notice airs, on the pages: the write form's
- * "several villages" checkboxes (one notice, one log per village) and the
- * names of a notice's targets for its page and its confirm steps.
+ * "several places" (one notice, one log per place), drawn by the paging
+ * form's chooser (zone_pick.c) folded away, and the names of a notice's
+ * targets for its page, its list card and its confirm steps.
  */
 #include <string.h>
 
 #include "web-admin/web_int.h"
 
-/* Is code one of the stored notice's targets (its "zones", when it has
- * several)? */
-static bool
-stored_target(JsonObject *cur, const char *code)
+/* The stored notice's targets, when it has several. */
+static GPtrArray *
+stored_targets(JsonObject *cur)
 {
 	JsonArray *a = cur && json_object_has_member(cur, "zones") ?
 	    json_object_get_array_member(cur, "zones") : NULL;
+	GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
 
 	for (guint i = 0; a && json_array_get_length(a) > 1 &&
 	    i < json_array_get_length(a); i++)
-		if (g_strcmp0(json_array_get_string_element(a, i), code) == 0)
-			return true;
-	return false;
+		g_ptr_array_add(v, g_strdup(json_array_get_string_element(a, i)));
+	return v;
 }
 
-/* Several villages at once: each village of the user's area a checkbox
- * t_CODE (one field per zone: the form decoder keeps one value a name),
- * under its township. Only for an area of more than one village. */
 void
-web_targets_field(struct web_ctx *c, GString *g, JsonArray *zones, JsonObject *cur)
+web_targets_field(struct web_ctx *c, GString *g, JsonArray *zones,
+    JsonObject *cur, const char *here)
 {
-	GString *b = g_string_new(NULL);
 	guint villages = 0;
-	bool open = false;
-	const char *town = NULL;
 
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = web_jstr(z, "code");
-		if (!web_within(&c->who, code))
-			continue;
-		if (strlen(code) == 9) {
-			g_string_append_printf(b, "%s<fieldset><legend>%s</legend>"
-			    "<div class=\"inline\">", town ? "</div></fieldset>" : "",
-			    web_esc(c, web_jstr(z, "name")));
-			town = code;
-			continue;
-		}
-		if (strlen(code) != 12)
-			continue;
-		gchar *k = g_strdup_printf("t_%s", code);
-		bool on = c->form ? web_field(c, k, NULL) != NULL :
-		    stored_target(cur, code);
-		open |= on;
-		villages++;
-		g_string_append_printf(b, "<label><input type=\"checkbox\" "
-		    "name=\"%s\" value=\"1\"%s> %s</label>", k, on ? " checked" : "",
-		    web_esc(c, web_jstr(z, "name")));
-		g_free(k);
+		const char *code = web_jstr(json_array_get_object_element(zones, i),
+		    "code");
+		villages += strlen(code) == 12 && web_within(&c->who, code);
 	}
-	if (villages > 1)
-		g_string_append_printf(g, "<details id=\"targets\"%s><summary>"
-		    "播给好几个村（可以多选）</summary><p class=\"small\">勾了村，"
-		    "就只播给勾的这些村，上面的「播给哪里」不算。每个村各记一条"
-		    "播出记录。</p>%s%s</details>", open ? " open" : "", b->str,
-		    town ? "</div></fieldset>" : "");
-	g_string_free(b, TRUE);
+	if (villages < 2)
+		return;		/* a village cadre's one village: nothing to pick */
+	GPtrArray *ticked = c->form ? web_zone_ticked(c, zones, WEB_TARGETS) :
+	    stored_targets(cur);
+	const char *q = web_field(c, "zq", web_qarg(c, "zq", ""));
+	g_string_append_printf(g, "<details id=\"targets\"%s><summary>"
+	    "播给好几个地方（可以多选）</summary><p class=\"small\">选了这里，"
+	    "就只播给选的这些镇和村，上面的「播给哪里」不算。每处各记一条"
+	    "播出记录。</p>", ticked->len || *q ? " open" : "");
+	web_zone_pick(c, g, zones, WEB_TARGETS, here, ticked);
+	g_string_append(g, "</details>");
+	g_ptr_array_unref(ticked);
 }
 
 /* Where the notice airs: its zone's name, or its villages' names. */

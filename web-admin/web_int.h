@@ -312,11 +312,13 @@ void html_nav(GString *g, const char *on);
 void html_logout_button(struct web_ctx *c, GString *g);
 
 /* ---- page_targets.c ---- */
-/* The write form's checkboxes t_CODE for several villages of the user's
- * area (shown for an area of more than one), ticked as submitted or as
- * the stored notice cur (may be NULL) has them. */
+/* The write form's field for several places of the user's area (shown
+ * for an area of more than one village): zone_pick.c's chooser on the
+ * field WEB_TARGETS, ticked as submitted or as the stored notice cur (may
+ * be NULL) has them; here: the form's page again (its search). */
+#define WEB_TARGETS "targets"
 void web_targets_field(struct web_ctx *c, GString *g, JsonArray *zones,
-    JsonObject *cur);
+    JsonObject *cur, const char *here);
 /* Where notice n airs: its zone's name, or "播给 一村、二村"; owned by c. */
 const char *web_targets_text(struct web_ctx *c, JsonArray *zones,
     JsonObject *n);

@@ -71,7 +71,10 @@ on_air() { [ "$(q "SELECT on_air_at IS NOT NULL FROM broadcasts WHERE notice_id 
 node_result() {
 	_r=$(grep '^RESULT ' "$1" | tail -n 1)
 	grep -E '^(ok|FAIL) - ' "$1"
-	if [ -z "$_r" ]; then bad "$(basename "$1") printed no RESULT"; return; fi
+	if [ -z "$_r" ]; then
+		bad "$(basename "$1") printed no RESULT: $(tail -n 8 "$1" | tr '\n' ' ' | cut -c1-600)"
+		return
+	fi
 	set -- $_r
 	T_PASS=$((T_PASS + $2))
 	T_FAIL=$((T_FAIL + $3))

@@ -56,26 +56,44 @@ const api = async path => (await fetch(`${URL}/api/v1/${path}`,
 // ---- the township cadre: one notice to 一村 and 二村 ----
 const z = await phone('zhen', process.env.TOWN_PW);
 await z.goto(`${URL}/notices/new`);
-const offered = await z.$$eval('#targets label', ls => ls.map(l => l.textContent.trim()));
+const offered = await z.$$eval('#targets label.zvill', ls => ls.map(l => l.textContent.trim()));
 check('the write form offers 甲镇\'s three villages to tick', JSON.stringify(offered) ===
     JSON.stringify(['一村', '二村', '三村']), JSON.stringify(offered));
+check('and the whole township as one box', /整个甲镇/.test(await z.textContent('#targets label.zt')));
 check('folded away until wanted', !(await z.$eval('#targets', d => d.open)));
-await z.click('#targets summary');
+await z.click('#targets > summary');
+await z.click('#targets .ztown details > summary');
 await z.screenshot({ path: `${SHOTS}/targets-form.png`, fullPage: true });
 await fits(z, 'the write form with its villages');
+await z.check('input[name=targets][value="441202001001"]');
+await z.check('input[name=targets][value="441202001002"]');
+// The chooser's search, without script: the form comes back narrowed,
+// nothing saved, what was typed and ticked kept.
+const n0 = (await api('notices')).length;
+await z.fill('#body', '先不存。');
+await z.fill('#zq', '二');
+await Promise.all([z.waitForURL(/find=1/), z.click('#zfind')]);
+const shown = await z.$$eval('#targets label.zvill:not([hidden])', ls => ls.map(l => l.textContent.trim()));
+check('查找 narrows the villages to 二村, saving nothing', JSON.stringify(shown) === JSON.stringify(['二村']) &&
+    (await api('notices')).length === n0 && (await z.inputValue('#body')) === '先不存。', JSON.stringify(shown));
+check('and 一村, ticked but hidden, is kept', await z.isChecked('input[name=targets][value="441202001002"]') &&
+    (await z.$('input[type=hidden][name=targets][value="441202001001"]')) !== null);
+await z.goto(`${URL}/notices/new`);
+await z.click('#targets > summary');
+await z.click('#targets .ztown details > summary');
 await z.fill('#title', '打疫苗');
-await z.check('input[name=t_441202001001]');
-await z.check('input[name=t_441202001002]');
+await z.check('input[name=targets][value="441202001001"]');
+await z.check('input[name=targets][value="441202001002"]');
 // A refused form keeps the villages ticked.
 await z.fill('#body', '');
 await z.evaluate(() => document.querySelector('#body').removeAttribute('required'));
-await z.click('main form button[type=submit]');
+await z.click('main form button:has-text("保存并预览")');
 check('an empty text is refused in Chinese', /请/.test(await z.textContent('.card.err')),
     await z.textContent('main'));
-check('and the villages stay ticked', await z.isChecked('input[name=t_441202001001]') &&
-    await z.isChecked('input[name=t_441202001002]') && !(await z.isChecked('input[name=t_441202001003]')));
+check('and the villages stay ticked', await z.isChecked('input[name=targets][value="441202001001"]') &&
+    await z.isChecked('input[name=targets][value="441202001002"]') && !(await z.isChecked('input[name=targets][value="441202001003"]')));
 await z.fill('#body', '一村和二村的老人请注意，明天上午九点到村卫生室打流感疫苗，请带好身份证。');
-await Promise.all([z.waitForURL(/\/notices\/\d+\?ok=saved/), z.click('main form button[type=submit]')]);
+await Promise.all([z.waitForURL(/\/notices\/\d+\?ok=saved/), z.click('main form button:has-text("保存并预览")')]);
 const nid = z.url().match(/notices\/(\d+)/)[1];
 check('saved, the notice names both villages', (await z.textContent('#targets')) === '播给 一村、二村',
     await z.textContent('#targets'));
@@ -106,7 +124,7 @@ await c.goto(`${URL}/notices/new`);
 check('a cadre of one village is not offered villages to tick', (await c.$('#targets')) === null);
 await c.fill('#title', '寻人');
 await c.fill('#body', '一村村民请注意，村里的王大爷今天早上走失，穿蓝色上衣，看到的请马上告诉村委会。');
-await Promise.all([c.waitForURL(/\/notices\/\d+\?ok=saved/), c.click('main form button[type=submit]')]);
+await Promise.all([c.waitForURL(/\/notices\/\d+\?ok=saved/), c.click('main form button:has-text("保存并预览")')]);
 const uid = c.url().match(/notices\/(\d+)/)[1];
 await fits(c, 'the village notice with its 插播 button');
 // The county's long routine notice, on the air everywhere.
