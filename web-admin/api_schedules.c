@@ -238,6 +238,13 @@ api_post_schedule(struct api_req *r)
 	JsonObject *o = json_object_new();
 	json_object_set_int_member(o, "id", s.id);
 	json_object_set_int_member(o, "notice", s.notice_id);
+	/* Its first slot, as the planner will find it (quiet hours may
+	 * hold a routine item later), so the cadre is told when it airs. */
+	int64_t next = tt_next(&s.rule, dalabad_tz(r->wa->d), s.checked_until);
+	if (next >= 0)
+		json_object_set_int_member(o, "next", next);
+	else
+		json_object_set_null_member(o, "next");
 	api_reply(r, 201, api_object(o));
 	dalabad_schedules_changed(r->wa->d);
 }

@@ -52,6 +52,11 @@ const char web_css[] =
     ".inline label{display:inline-flex;align-items:center;gap:6px;"
     "min-height:48px;margin:0 14px 0 0;font-weight:normal}"
     "fieldset{border:0;padding:0;margin:6px 0}legend{font-weight:bold}"
+    /* the schedule form: only the chosen kind's fields, where :has()
+     * is known (everything shows where it is not) */
+    "form:has(#kind option[value=once]:checked) :is(.f-times,.f-week),"
+    "form:has(#kind option[value=daily]:checked) :is(.f-once,.f-week),"
+    "form:has(#kind option[value=weekly]:checked) .f-once{display:none}"
     "textarea{min-height:9em}"
     "details{margin:14px 0;background:#fff;border:1px solid #ccc;"
     "border-radius:10px;padding:0 12px}"

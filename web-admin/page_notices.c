@@ -218,7 +218,8 @@ schedule_text(struct web_ctx *c, JsonObject *s)
 	gchar *t;
 
 	if (strcmp(kind, "once") == 0)
-		t = g_strdup_printf("一次：%s", html_time(c, web_jnum(s, "once_at")));
+		t = g_strdup_printf("%s：%s", web_jnum(s, "urgent") ? "插播" : "一次",
+		    html_time(c, web_jnum(s, "once_at")));
 	else if (strcmp(kind, "daily") == 0)
 		t = g_strdup_printf("每天 %s", web_jstr(s, "times"));
 	else
@@ -309,13 +310,21 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 			g_string_append_printf(g, "<option value=\"%s\"%s>%s</option>",
 			    kinds[i][0], strcmp(kind, kinds[i][0]) == 0 ? " selected" :
 			    "", kinds[i][1]);
-		g_string_append_printf(g, "</select>"
-		    "<label for=\"at\">播一次：日期和时间</label><input id=\"at\" "
-		    "name=\"at\" type=\"datetime-local\" value=\"%s\">"
-		    "<label for=\"times\">每天或每周：几点（如 12:00,18:30）</label>"
-		    "<input id=\"times\" name=\"times\" placeholder=\"12:00,18:30\" "
-		    "value=\"%s\"><label>每周：星期几</label><div class=\"inline\">",
+		/* Each kind's own fields (f-once, f-times, f-week): the style
+		 * sheet shows only the chosen kind's where the browser knows
+		 * :has(), and all of them where it does not. */
+		g_string_append_printf(g, "</select><div class=\"f-once\">"
+		    "<label for=\"at\">日期和时间</label><input id=\"at\" "
+		    "name=\"at\" type=\"datetime-local\" value=\"%s\"></div>"
+		    "<div class=\"f-times\"><label for=\"time1\">几点（点一下"
+		    "选时间）</label><input id=\"time1\" name=\"time1\" "
+		    "type=\"time\" value=\"%s\"><label for=\"times\">还有别的"
+		    "时间（可不填，如 12:00,18:30）</label><input id=\"times\" "
+		    "name=\"times\" placeholder=\"12:00,18:30\" value=\"%s\">"
+		    "</div><div class=\"f-week\"><label>星期几</label><div "
+		    "class=\"inline\">",
 		    web_esc(c, back ? web_field(c, "at", "") : ""),
+		    web_esc(c, back ? web_field(c, "time1", "") : ""),
 		    web_esc(c, back ? web_field_typed(c, "times", "") : ""));
 		static const char *const wd[] = { "一", "二", "三", "四", "五", "六",
 		    "日" };
@@ -324,13 +333,23 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 			g_string_append_printf(g, "<label><input type=\"checkbox\" "
 			    "name=\"wd\" value=\"%d\"%s> %s</label>", i + 1,
 			    strchr(days, '1' + i) ? " checked" : "", wd[i]);
-		g_string_append_printf(g, "</div><label for=\"from\">从哪天开始"
-		    "（可不填）</label><input id=\"from\" name=\"from\" "
-		    "type=\"date\" value=\"%s\"><label for=\"to\">到哪天为止"
-		    "（可不填）</label><input id=\"to\" name=\"to\" type=\"date\" "
-		    "value=\"%s\"><button type=\"submit\">安排播出</button></form>",
+		g_string_append_printf(g, "</div></div><div class=\"f-times\">"
+		    "<label for=\"from\">从哪天开始（可不填）</label><input "
+		    "id=\"from\" name=\"from\" type=\"date\" value=\"%s\">"
+		    "<label for=\"to\">到哪天为止（可不填）</label><input id=\"to\" "
+		    "name=\"to\" type=\"date\" value=\"%s\"></div>"
+		    "<label for=\"volume\">音量</label><select id=\"volume\" "
+		    "name=\"volume\">",
 		    web_esc(c, back ? web_field(c, "from", "") : ""),
 		    web_esc(c, back ? web_field(c, "to", "") : ""));
+		static const char *const vols[][2] = { { "", "喇叭自己的音量（默认）" },
+		    { "100", "最响（100）" }, { "80", "响（80）" },
+		    { "60", "中等（60）" }, { "40", "小声（40，早晚）" } };
+		for (size_t i = 0; i < G_N_ELEMENTS(vols); i++)
+			option(g, vols[i][0], vols[i][1], back ? web_field(c,
+			    "volume", "") : "");
+		g_string_append(g, "</select><button type=\"submit\">安排播出"
+		    "</button></form>");
 		char to[64];
 		snprintf(to, sizeof(to), "/notices/%lld/now", (long long)id);
 		html_action(c, g, to, "马上播出", "", NULL, NULL);
@@ -390,8 +409,14 @@ page_notice(struct web_ctx *c)
 		html_error_page(c, 404, "没有这条通知。");
 		return;
 	}
+	/* The first slot of what was just scheduled (a number from our own
+	 * redirect; shown only as a time). */
+	int64_t next = g_ascii_strtoll(web_qarg(c, "next", "0"), NULL, 10);
+	gchar *sched = next > 0 ? g_strdup_printf("已安排播出。第一次播出："
+	    "%s。", html_time(c, next)) : g_strdup("已安排播出。");
+	g_ptr_array_add(c->keep, sched);
 	notice_view(c, id, strcmp(ok, "saved") == 0 ? "已保存。请听一听，再安排播出。" :
-	    strcmp(ok, "scheduled") == 0 ? "已安排播出。" :
+	    strcmp(ok, "scheduled") == 0 ? sched :
 	    strcmp(ok, "now") == 0 ? "马上播出。" :
 	    strcmp(ok, "urgent") == 0 ? "正在插播。" :
 	    strcmp(ok, "cancelled") == 0 ? "已取消。" :
@@ -464,7 +489,7 @@ page_notice_action(struct web_ctx *c)
 	JsonObject *b = json_object_new();
 	int st = 404;
 	const char *ok = "";
-	int64_t notice = id;
+	int64_t notice = id, next = 0;
 
 	err[0] = '\0';
 	bool urgent = strcmp(what, "urgent") == 0;
@@ -502,9 +527,14 @@ page_notice_action(struct web_ctx *c)
 				json_object_set_string_member(b, "at",
 				    local_at(c, web_field(c, "at", "")));
 		} else {
-			if (*web_field(c, "times", ""))
-				json_object_set_string_member(b, "times",
-				    web_field(c, "times", ""));
+			/* The picked time, then any typed after it. */
+			const char *t1 = web_field(c, "time1", ""),
+			    *more = web_field(c, "times", "");
+			gchar *times = g_strdup_printf("%s%s%s", t1, *t1 && *more ?
+			    "," : "", more);
+			if (*times)
+				json_object_set_string_member(b, "times", times);
+			g_free(times);
 			if (strcmp(kind, "weekly") == 0 && *web_field(c, "wd", ""))
 				json_object_set_string_member(b, "weekdays",
 				    web_field(c, "wd", ""));
@@ -514,15 +544,25 @@ page_notice_action(struct web_ctx *c)
 			    ""));
 		if (*web_field(c, "to", ""))
 			json_object_set_string_member(b, "to", web_field(c, "to", ""));
-		st = web_call(c, "POST", "schedules", b, NULL, err, sizeof(err));
+		if (*web_field(c, "volume", ""))
+			json_object_set_int_member(b, "volume", g_ascii_strtoll(
+			    web_field(c, "volume", ""), NULL, 10));
+		JsonNode *res = NULL;
+		st = web_call(c, "POST", "schedules", b, &res, err, sizeof(err));
 		ok = urgent ? "urgent" : strcmp(what, "now") == 0 ? "now" :
 		    "scheduled";
+		/* When it first airs, for the page to say so. */
+		if (res && JSON_NODE_HOLDS_OBJECT(res))
+			next = web_jnum(json_node_get_object(res), "next");
+		if (res)
+			json_node_unref(res);
 	} else {
 		snprintf(err, sizeof(err), "没有这个操作。");
 	}
 	json_object_unref(b);
 	if (st < 300) {
-		snprintf(to, sizeof(to), "/notices/%lld?ok=%s", (long long)notice, ok);
+		snprintf(to, sizeof(to), "/notices/%lld?ok=%s&next=%lld",
+		    (long long)notice, ok, (long long)next);
 		html_redirect(c, to);
 	} else if (notice > 0) {
 		notice_view(c, notice, NULL, err);

@@ -5,7 +5,7 @@
 // climb to every loudspeaker without reloading; then stops it and watches
 // them fall silent. A village cadre cannot page.
 // Env: URL, DUTY_PW, CADRE_PW, SHOTS, SPEAKERS (how many targets).
-import { chromium } from 'playwright-core';
+import { launch } from './phone.mjs';
 
 const URL = process.env.URL, SHOTS = process.env.SHOTS;
 const N = Number(process.env.SPEAKERS);
@@ -30,12 +30,7 @@ async function tickVillage(p, code) {
 	await p.check(`input[name=zone][value="${code}"]`);
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
-	    '--disable-background-networking', '--disable-component-update'],
-});
+const browser = await launch();
 try {
 	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 },
 	    isMobile: true, hasTouch: true, locale: 'zh-CN' });

@@ -8,7 +8,7 @@
 // routine notice. Every target at least 44 px, nothing wider than 360.
 // Env: URL, SHOTS, TOWN_PW, CADRE_PW; TOKEN (the machine's API token) for
 // the county's notice and to read the store's view.
-import { chromium } from 'playwright-core';
+import { launch, phone as openPhone } from './phone.mjs';
 
 const URL = process.env.URL, SHOTS = process.env.SHOTS;
 let pass = 0, fail = 0;
@@ -18,24 +18,9 @@ function check(what, cond, detail) {
 }
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
-	    '--disable-background-networking', '--disable-component-update'],
-});
+const browser = await launch();
 
-async function phone(name, pw) {
-	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 },
-	    isMobile: true, hasTouch: true, locale: 'zh-CN' });
-	const p = await ctx.newPage();
-	p.setDefaultTimeout(20000);
-	await p.goto(`${URL}/login`);
-	await p.fill('#name', name);
-	await p.fill('#password', pw);
-	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
-	return p;
-}
+const phone = (name, pw) => openPhone(browser, URL, name, pw);
 
 const fits = async (p, what) => {
 	const l = await p.evaluate(() => {
@@ -127,6 +112,28 @@ await c.fill('#body', '一村村民请注意，村里的王大爷今天早上走
 await Promise.all([c.waitForURL(/\/notices\/\d+\?ok=saved/), c.click('main form button:has-text("保存并预览")')]);
 const uid = c.url().match(/notices\/(\d+)/)[1];
 await fits(c, 'the village notice with its 插播 button');
+// The schedule form shows the chosen kind's fields only, picks a time,
+// takes a volume, and says when it first airs.
+const shownNow = () => c.evaluate(() => ['#at', '#time1', '#times', 'input[name=wd]', '#from']
+    .map(q => document.querySelector(q).offsetParent !== null));
+check('播一次 shows the date and time only', JSON.stringify(await shownNow()) ===
+    JSON.stringify([true, false, false, false, false]), JSON.stringify(await shownNow()));
+await c.selectOption('#kind', 'daily');
+check('每天 shows the time picker and the dates, not the date of one airing',
+    JSON.stringify(await shownNow()) === JSON.stringify([false, true, true, false, true]),
+    JSON.stringify(await shownNow()));
+await c.selectOption('#kind', 'weekly');
+check('每周几天 shows the weekdays too', JSON.stringify(await shownNow()) ===
+    JSON.stringify([false, true, true, true, true]), JSON.stringify(await shownNow()));
+await c.selectOption('#kind', 'daily');
+await c.fill('#time1', '07:30');
+await c.selectOption('#volume', '40');
+await Promise.all([c.waitForURL(/ok=scheduled/), c.click('form[action$="/schedule"] button[type=submit]')]);
+const said = await c.textContent('.card.ok');
+check('scheduled, the page says when it first airs', /第一次播出：\d{4}-\d\d-\d\d 07:30/.test(said), said);
+const sch = (await api(`notices/${uid}`)).schedules || [];
+check('with the picked time and the volume chosen', sch.length === 1 && sch[0].times === '07:30' &&
+    sch[0].volume === 40, JSON.stringify(sch));
 // The county's long routine notice, on the air everywhere.
 const long = '各位村民请注意，现在播送县里的春耕生产通知。今年春耕要抓紧时间，做好选种、育秧和农田灌溉，各村要组织好劳动力，互相帮助，不误农时。';
 const made = await (await fetch(`${URL}/api/v1/notices`, { method: 'POST',

@@ -9,7 +9,7 @@
 // Env: URL, SHOTS, CADRE_PW, ADMIN_PW, NEWPW, AIRED (the id of a notice
 // that aired in 甲镇一村 and was confirmed), SILENT (one that aired there
 // with its box offline), as tests/e2e/11_web.sh leaves them.
-import { chromium } from 'playwright-core';
+import { launch, phone as openPhone } from './phone.mjs';
 import { lists } from './lists.mjs';
 
 const URL = process.env.URL, SHOTS = process.env.SHOTS;
@@ -20,24 +20,9 @@ function check(what, cond, detail) {
 	else { fail++; console.log(`FAIL - ${what}${detail ? ': ' + detail : ''}`); }
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
-	    '--disable-background-networking', '--disable-component-update'],
-});
+const browser = await launch();
 
-async function phone(name, pw) {
-	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 },
-	    isMobile: true, hasTouch: true, locale: 'zh-CN' });
-	const p = await ctx.newPage();
-	p.setDefaultTimeout(20000);
-	await p.goto(`${URL}/login`);
-	await p.fill('#name', name);
-	await p.fill('#password', pw);
-	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
-	return p;
-}
+const phone = (name, pw) => openPhone(browser, URL, name, pw);
 
 // The navigation as laid out: its buttons, the rows they fall in, the
 // smallest target, and how 退出 looks next to them.

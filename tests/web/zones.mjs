@@ -7,7 +7,7 @@
 // says how many zones and villages. Every word is Chinese, every target
 // a finger's size, nothing wider than the screen.
 // Env: URL, DUTY_PW, SHOTS.
-import { chromium } from 'playwright-core';
+import { launch } from './phone.mjs';
 
 const URL = process.env.URL, SHOTS = process.env.SHOTS;
 let pass = 0, fail = 0;
@@ -52,12 +52,7 @@ async function fits(p, what) {
 const again = (p, sel) => Promise.all([p.waitForNavigation(), p.click(sel)]);
 const visibleTowns = p => p.$$eval('.ztown', ts => ts.filter(t => !t.hidden).map(t => t.dataset.code));
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
-	    '--disable-background-networking', '--disable-component-update'],
-});
+const browser = await launch();
 try {
 	// ---- without script: links and the form's own buttons do it all ----
 	const nctx = await browser.newContext({ ...phone, javaScriptEnabled: false });
