@@ -211,6 +211,22 @@ static const char *const migrations[] = {
 	 * schedule leaves it (NULL: the boxes' own). */
 	"ALTER TABLE zones ADD COLUMN volume INTEGER"
 	"  CHECK (volume IS NULL OR volume BETWEEN 0 AND 100);",
+
+	/* 7 -> 8 (branch speaker-page; renumber when merged after others):
+	 * a loudspeaker's own volume, set on its page (NULL: the one in the
+	 * box's configuration), and its health history, one row per change
+	 * dalabad saw in its heartbeats (online or not, restarted, audio or
+	 * amplifier errors, loss, a test tone), written on change in
+	 * batches, pruned by age and by count (store_health.c). */
+	"ALTER TABLE speakers ADD COLUMN volume INTEGER"
+	"  CHECK (volume IS NULL OR volume BETWEEN 0 AND 100);"
+	"CREATE TABLE speaker_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  speaker_id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  value INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX speaker_events_speaker ON speaker_events(speaker_id, id);",
 };
 
 static int
