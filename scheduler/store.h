@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8	/* 8: speaker-page (renumber on merge) */
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {

@@ -361,6 +361,17 @@ void page_speaker(struct web_ctx *c);		/* GET /speakers/ID */
 /* POST /speakers/ID/token: true once confirmed, else the question (or a
  * 404) was answered. */
 bool page_speaker_token_confirmed(struct web_ctx *c);
+/* The page with a box saying msg (kind "ok"/"err"; NULL none), the
+ * volume field as typed (NULL: as set). */
+void page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
+    const char *typed_volume);
+/* POST /speakers/ID/tone without confirm=1: the question (or a 404). */
+bool page_speaker_tone_confirmed(struct web_ctx *c);
+/* page_speaker_tools.c: the tone, volume and history sections; POST
+ * /speakers/ID/volume and /speakers/ID/tone. */
+void page_speaker_tools(struct web_ctx *c, GString *g, JsonObject *s,
+    bool on, const char *typed_volume);
+void page_speaker_post(struct web_ctx *c);
 void page_history(struct web_ctx *c);
 void page_today(struct web_ctx *c);
 void page_more(struct web_ctx *c);

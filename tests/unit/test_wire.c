@@ -213,6 +213,20 @@ test_control(void)
 	buf[20] ^= 1;
 	CHECK(bcast_reply_parse(buf, (size_t)len, pk2, tk, &q) != BCAST_OK,
 	    "a reply checked with another key is refused");
+
+	/* The box's own volume rides in its reply, signed. */
+	r.volume = 35;
+	len = bcast_reply_pack(&r, sk, tk, buf, sizeof(buf));
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, tk, &q) == BCAST_OK &&
+	    q.volume == 35, "a reply carries the box's volume (%u)", q.volume);
+	buf[BCAST_REPLY_OFF_VOLUME] = 100;
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, NULL, &q) ==
+	    BCAST_BAD_SIGNATURE, "a volume changed on the way is refused");
+	r.volume = 200;
+	len = bcast_reply_pack(&r, sk, tk, buf, sizeof(buf));
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, tk, &q) == BCAST_OK &&
+	    q.volume == BCAST_VOLUME_DEFAULT, "a volume past 100 reads as the "
+	    "box's own, never louder");
 }
 
 static void
