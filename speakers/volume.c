@@ -1,6 +1,6 @@
 /*
  * volume.c — the box's own volume as set on the server (the loudspeaker's
- * page): told in every signed reply to its HELLOs, kept in STORAGE/volume
+ * page): told in every signed reply to its HELLOs, kept in STORAGE/server-volume
  * so a box restarted while cut off still plays at it, and capped by the
  * box's max_volume like any volume. Without storage it lasts until the
  * agent stops (the next reply tells it again).
@@ -15,7 +15,7 @@
 static void
 volume_path(const struct agent *a, char *p, size_t n)
 {
-	snprintf(p, n, "%s/volume", a->c->storage);
+	snprintf(p, n, "%s/server-volume", a->c->storage);
 }
 
 void
