@@ -98,8 +98,8 @@ tone_watch(gpointer data)
 		dlog(LOG_INFO, "speaker %u: its test tone gives way to a "
 		    "broadcast", t->id);
 	}
-	if (t->oa == NULL && g_get_monotonic_time() - t->ended_mono >
-	    TONE_AFTER_US) {
+	if (t->oa == NULL && (t->info.confirmed || g_get_monotonic_time() -
+	    t->ended_mono > TONE_AFTER_US)) {
 		daemon_health_note(t->d, t->id, DB_EV_TONE, t->info.confirmed);
 		t->watch = 0;
 		return G_SOURCE_REMOVE;

@@ -267,12 +267,17 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 {
 	GString *g = g_string_new(NULL);
 
+	gchar *refresh = c->refresh_s > 0 ? g_strdup_printf("<meta http-equiv="
+	    "\"refresh\" content=\"%d%s%s\">", c->refresh_s, c->refresh_to ?
+	    "; url=" : "", c->refresh_to ? c->refresh_to : "") : NULL;
+
 	g_string_append_printf(g, "<!doctype html><html lang=\"zh-CN\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
-	    "device-width, initial-scale=1\"><title>%s · 大喇叭</title>"
+	    "device-width, initial-scale=1\">%s<title>%s · 大喇叭</title>"
 	    "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
 	    "<header><a class=\"home\" href=\"/today\">大喇叭</a>",
-	    web_esc(c, title));
+	    refresh ? refresh : "", web_esc(c, title));
+	g_free(refresh);
 	if (nav == NULL) {
 		g_string_append(g, "</header><main>");
 		return g;

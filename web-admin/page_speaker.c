@@ -148,6 +148,20 @@ page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
 	const char *zone = web_jstr(s, "zone");
 	bool on = json_object_get_boolean_member(s, "online");
 	bool enrolled = json_object_get_boolean_member(s, "enrolled");
+	JsonNode *hn = page_speaker_history(c, web_jnum(s, "id"));
+	JsonObject *h = hn ? json_node_get_object(hn) : NULL;
+	/* A test tone under way: its answer comes within seconds. */
+	if (page_speaker_tone_going(h)) {
+		/* Another address each time (n), or the browser takes it for
+		 * the same page and only scrolls to the fragment. */
+		int n = atoi(web_qarg(c, "n", "0"));
+		gchar *to = g_strdup_printf("/speakers/%lld?done=tone&amp;n=%d"
+		    "#tone-title", (long long)web_jnum(s, "id"), n > 0 && n < 1000 ?
+		    n + 1 : 1);
+		g_ptr_array_add(c->keep, to);
+		c->refresh_s = 2;
+		c->refresh_to = to;
+	}
 	gchar *title = g_strdup_printf("喇叭：%s", name_of(s));
 	GString *g = html_begin(c, title, "speakers");
 	char v[256], to[64];
@@ -179,7 +193,7 @@ page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
 	    web_jnum(s, "last_heard")) : "自服务器开机以来没有联系过");
 	g_string_append(g, "</dl>");
 	health(c, g, s, on);
-	page_speaker_tools(c, g, s, on, typed_volume);
+	page_speaker_tools(c, g, s, h, on, typed_volume);
 	g_string_append(g, "<h2>接入口令</h2><p>喇叭换了板子、重装了系统，或者还没"
 	    "接入，就生成一个新的接入口令，在喇叭上运行。</p>");
 	snprintf(to, sizeof(to), "/speakers/%lld/token", (long long)web_jnum(s, "id"));
@@ -192,6 +206,8 @@ page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
 	json_node_unref(sn);
 	if (zn)
 		json_node_unref(zn);
+	if (hn)
+		json_node_unref(hn);
 }
 
 /* POST /speakers/ID/token without confirm=1: say what a new token does

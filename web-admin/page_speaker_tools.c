@@ -235,11 +235,14 @@ volume(struct web_ctx *c, GString *g, JsonObject *s, JsonObject *h, bool on,
 	    "那个音量播。喇叭不在线也没关系：它一联系上就用新音量，断了网也照样"
 	    "用。</p>");
 	snprintf(to, sizeof(to), "/speakers/%lld/volume", (long long)id);
-	g_string_append_printf(g, "<form method=\"post\" action=\"%s\">", to);
+	/* novalidate: the server says what is wrong, in Chinese, and keeps
+	 * what was typed (the browser's own bubble may be in English). */
+	g_string_append_printf(g, "<form method=\"post\" action=\"%s\" "
+	    "novalidate>", to);
 	html_csrf(c, g);
 	snprintf(v, sizeof(v), "%lld", (long long)(own ? set : said));
-	g_string_append_printf(g, "<label for=\"volume\">新的音量（0 到 100）"
-	    "</label><input id=\"volume\" name=\"volume\" type=\"number\" "
+	g_string_append_printf(g, "<label for=\"volume-input\">新的音量（0 到 100）"
+	    "</label><input id=\"volume-input\" name=\"volume\" type=\"number\" "
 	    "inputmode=\"numeric\" min=\"0\" max=\"100\" step=\"1\" value=\"%s\">"
 	    "<button type=\"submit\" id=\"volume-save\">保存音量</button></form>",
 	    web_esc(c, typed ? typed : v));
@@ -269,12 +272,11 @@ tone(struct web_ctx *c, GString *g, JsonObject *s, JsonObject *h, bool on)
 		const char *w = when_zh(c, web_jnum(t, "at"), true);
 		bool going = strcmp(st, "making") == 0 || strcmp(st, "on_air") == 0;
 		if (going) {
-			/* Look again in a moment: the box's answer comes within
-			 * seconds. (A meta refresh works without scripts.) */
-			g_string_append_printf(g, "<meta http-equiv=\"refresh\" "
-			    "content=\"2\"><p id=\"tone-state\" class=\"big\">正在试音"
-			    "……%s</p><p class=\"small quiet\">页面会自己刷新。</p>",
-			    confirmed ? "喇叭已确认在播" : "");
+			/* The page looks again by itself (page_speaker_tone_going). */
+			g_string_append_printf(g, "<p id=\"tone-state\" class=\"big\">"
+			    "正在试音……%s</p><p class=\"small quiet\">页面会自己刷新。"
+			    "</p></div>", confirmed ? "喇叭已确认在播" : "");
+			return;	/* no second tone while this one plays */
 		} else if (strcmp(st, "done") == 0 && confirmed) {
 			g_string_append_printf(g, "<p id=\"tone-state\" class=\"card ok\">"
 			    "%s 试音：<b>喇叭确认播了。</b>请问问附近的人有没有听到。"
@@ -302,22 +304,34 @@ tone(struct web_ctx *c, GString *g, JsonObject *s, JsonObject *h, bool on)
 	g_string_append(g, "</div>");
 }
 
-void
-page_speaker_tools(struct web_ctx *c, GString *g, JsonObject *s, bool on,
-    const char *typed_volume)
+JsonNode *
+page_speaker_history(struct web_ctx *c, int64_t id)
 {
 	char path[96];
 
 	snprintf(path, sizeof(path), "speakers/%lld/history?days=7",
-	    (long long)web_jnum(s, "id"));
-	JsonNode *hn = web_get(c, path);
-	JsonObject *h = hn ? json_node_get_object(hn) : NULL;
+	    (long long)id);
+	return web_get(c, path);
+}
 
+bool
+page_speaker_tone_going(JsonObject *h)
+{
+	JsonObject *t = h && json_object_has_member(h, "tone") &&
+	    !json_object_get_null_member(h, "tone") ?
+	    json_object_get_object_member(h, "tone") : NULL;
+	const char *st = t ? web_jstr(t, "state") : NULL;
+
+	return st && (strcmp(st, "making") == 0 || strcmp(st, "on_air") == 0);
+}
+
+void
+page_speaker_tools(struct web_ctx *c, GString *g, JsonObject *s,
+    JsonObject *h, bool on, const char *typed_volume)
+{
 	tone(c, g, s, h, on);
 	volume(c, g, s, h, on, typed_volume);
 	history(c, g, h, on);
-	if (hn)
-		json_node_unref(hn);
 }
 
 /* "75", "７５" (folded already): a whole number 0-100, else -1. */

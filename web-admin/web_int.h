@@ -256,6 +256,9 @@ struct web_ctx {
 	struct tts_lexicon *lex;	/* loaded by the first web_reading */
 	char source[96];
 	bool pending;		/* waiting on password work: answer nothing */
+	int refresh_s;		/* >0: the page looks again by itself after
+				 * this long (a test tone's answer; no script) */
+	const char *refresh_to;	/* at this address (escaped); NULL itself */
 };
 
 /* Escape s for HTML text and attributes; owned by c. NULL gives "". */
@@ -370,7 +373,11 @@ bool page_speaker_tone_confirmed(struct web_ctx *c);
 /* page_speaker_tools.c: the tone, volume and history sections; POST
  * /speakers/ID/volume and /speakers/ID/tone. */
 void page_speaker_tools(struct web_ctx *c, GString *g, JsonObject *s,
-    bool on, const char *typed_volume);
+    JsonObject *history, bool on, const char *typed_volume);
+/* GET speakers/ID/history (NULL unless 200); is a test tone under way
+ * in it (the page then looks again by itself)? */
+JsonNode *page_speaker_history(struct web_ctx *c, int64_t id);
+bool page_speaker_tone_going(JsonObject *history);
 void page_speaker_post(struct web_ctx *c);
 void page_history(struct web_ctx *c);
 void page_today(struct web_ctx *c);

@@ -78,7 +78,7 @@ xcsrf=$(web_login xicun village-pass-2)
 ccsrf=$(web_login xian county-pass-1)
 code=$(curl -s -o page1.html -w '%{http_code}' -b cun.jar "$URL/speakers/1")
 check "the village cadre sees box 1's page ($code)" [ "$code" = 200 ]
-check "with its volume form, test tone and history" all grep -q 'id="volume"' page1.html \
+check "with its volume form, test tone and history" all grep -q 'id="volume-input"' page1.html \
     -and grep -q '试音' page1.html -and grep -q '最近的情况' page1.html
 code=$(curl -s -o x.html -w '%{http_code}' -b xicun.jar "$URL/speakers/1")
 check "西村's cadre gets 404 for 东村's box ($code)" [ "$code" = 404 ]
