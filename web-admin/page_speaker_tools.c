@@ -150,7 +150,7 @@ line(struct web_ctx *c, GString *g, const struct ev *e, int64_t prev_down,
 		snprintf(what, sizeof(what), "恢复在线（断了 %s）", span_zh(c,
 		    e->at - prev_down));
 	else if (strcmp(e->kind, "online") == 0)
-		snprintf(what, sizeof(what), "在线");
+		snprintf(what, sizeof(what), "上线");
 	else if (strcmp(e->kind, "restart") == 0)
 		snprintf(what, sizeof(what), "喇叭重新启动了（之前运行了 %s）",
 		    span_zh(c, e->value));
@@ -225,8 +225,11 @@ volume(struct web_ctx *c, GString *g, JsonObject *s, JsonObject *h, bool on,
 		g_string_append(g, "<p id=\"volume-set\">还没有在这里设过，用的是喇叭"
 		    "自己的设置。</p>");
 	if (on && own && said < set)
-		g_string_append_printf(g, "<p>喇叭报告它按 <b>%lld</b> 播：它自己最大"
-		    "只能到这么大（装喇叭时定的，保护附近的学校、卫生院）。</p>",
+		/* It may not have heard the new one yet (its next reply, a
+		 * second away), or it has a ceiling of its own. */
+		g_string_append_printf(g, "<p>喇叭报告它现在按 <b>%lld</b> 播。刚改的"
+		    "音量几秒钟内就用上；过一会儿还比设的小，就是喇叭自己最大只能到"
+		    "这么大（装喇叭时定的，保护附近的学校、卫生院）。</p>",
 		    (long long)said);
 	else if (on)
 		g_string_append_printf(g, "<p class=\"quiet\">喇叭报告它现在的音量："

@@ -206,6 +206,15 @@ code=$(api_as xian "$ccsrf" POST speakers/3/tone '{}')
 check "a tone to a box offline is refused (409 tone_offline, got $code $(jget '$.error.code'))" \
     all [ "$code" = 409 ] -and [ "$(jget '$.error.code')" = tone_offline ]
 
+# ---- the same from the command line ----
+expect_exit 2 "dalaba speaker volume refuses 300" "$DALABA" speaker volume 2 300
+check "dalaba speaker volume 2 60" sh -c "'$DALABA' speaker volume 2 60 | grep -q 'speaker 2: volume 60'"
+check "box 2 plays at 60" wait_until 10 is 2 volume 60
+check "dalaba speaker volume 2 default: back to its own 80" \
+    all "$DALABA" speaker volume 2 default -and wait_until 10 is 2 volume 80
+check "and the store has none for it" [ "$(q "SELECT COALESCE(volume, 'none') FROM speakers WHERE id = 2")" = none ]
+check "box 2 forgot it on its storage" [ ! -e box2/server-volume ]
+
 stop_dalabad
 check "dalabad stopped cleanly (rc $DRC)" [ "$DRC" = 0 ]
 kill $SPK_1 $SPK_2 2>/dev/null

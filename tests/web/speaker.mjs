@@ -125,6 +125,10 @@ try {
 	check('and sees the volume the cadre set', (await volumeSet(a)) === '70', await volumeSet(a));
 	check('and the tone in its history', (await a.textContent('#history')).includes('试音'));
 	await looks(a, 'county admin, the page', '42-speaker-county');
+	// Closer, as a phone shows them: the volume and the history.
+	await a.locator('#volume-card').screenshot({ path: `${SHOTS}/42-speaker-volume-card.png` });
+	await a.locator('#history-title').scrollIntoViewIfNeeded();
+	await a.screenshot({ path: `${SHOTS}/42-speaker-history.png` });
 } catch (e) {
 	check('the walk-through ran to its end', false, String(e));
 } finally {
