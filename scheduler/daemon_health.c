@@ -33,6 +33,7 @@ struct seen {
 
 struct health {
 	GHashTable *seen;	/* speaker id -> struct seen */
+	GHashTable *written;	/* ids written to since the last prune */
 	GArray *batch;		/* struct db_speaker_event */
 	guint timer;
 	int64_t started_mono, next_prune_mono;
@@ -137,9 +138,12 @@ sample(struct dalabad *d)
 	if (h->batch->len > 0) {
 		/* A thousand boxes back after a 4G outage: one sync. */
 		bool tx = db_begin(d->db) == 0;
-		for (guint i = 0; i < h->batch->len; i++)
-			db_speaker_event_add(d->db, &g_array_index(h->batch,
-			    struct db_speaker_event, i));
+		for (guint i = 0; i < h->batch->len; i++) {
+			struct db_speaker_event *e = &g_array_index(h->batch,
+			    struct db_speaker_event, i);
+			db_speaker_event_add(d->db, e);
+			g_hash_table_add(h->written, GUINT_TO_POINTER(e->speaker_id));
+		}
 		if (tx && db_commit(d->db) != 0)
 			dlog(LOG_WARNING, "speakers' health history: %u changes "
 			    "not written", h->batch->len);
@@ -147,8 +151,23 @@ sample(struct dalabad *d)
 	}
 	if (mono >= h->next_prune_mono) {
 		h->next_prune_mono = mono + HEALTH_PRUNE_US;
+		GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		GHashTableIter it;
+		gpointer k;
+		g_hash_table_iter_init(&it, h->written);
+		while (g_hash_table_iter_next(&it, &k, NULL)) {
+			uint32_t id = GPOINTER_TO_UINT(k);
+			g_array_append_val(ids, id);
+		}
+		g_hash_table_remove_all(h->written);
+		bool tx = db_begin(d->db) == 0;
 		int gone = db_speaker_events_prune(d->db, now - HEALTH_KEEP_S,
-		    HEALTH_KEEP_ROWS);
+		    HEALTH_KEEP_ROWS, (const uint32_t *)(void *)ids->data, ids->len);
+		if (tx && gone < 0)
+			db_rollback(d->db);
+		else if (tx && db_commit(d->db) != 0)
+			gone = -1;
+		g_array_free(ids, TRUE);
 		if (gone > 0)
 			dlog(LOG_INFO, "speakers' health history: %d old entries "
 			    "pruned", gone);
@@ -170,6 +189,7 @@ daemon_health_start(struct dalabad *d)
 	h->seen = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 	    g_free);
 	h->batch = g_array_new(FALSE, FALSE, sizeof(struct db_speaker_event));
+	h->written = g_hash_table_new(g_direct_hash, g_direct_equal);
 	h->started_mono = g_get_monotonic_time();
 	h->next_prune_mono = h->started_mono + HEALTH_PRUNE_US / 60;
 	d->health = h;
@@ -184,6 +204,7 @@ daemon_health_note(struct dalabad *d, uint32_t id, int kind, int64_t value)
 	    .kind = (enum db_speaker_event_kind)kind, .value = value };
 
 	db_speaker_event_add(d->db, &e);
+	g_hash_table_add(d->health->written, GUINT_TO_POINTER(id));
 }
 
 void
@@ -196,6 +217,7 @@ daemon_health_stop(struct dalabad *d)
 	if (h->timer)
 		g_source_remove(h->timer);
 	g_hash_table_destroy(h->seen);
+	g_hash_table_destroy(h->written);
 	g_array_free(h->batch, TRUE);
 	g_free(h);
 	d->health = NULL;

@@ -460,7 +460,10 @@ int db_speaker_events_each(struct db *db, uint32_t id, int64_t since,
 int db_speaker_last_online_each(struct db *db, void (*fn)(uint32_t id,
     bool online, void *arg), void *arg);
 /* Forget events older than before, and all but the newest keep of each
- * speaker; how many went, or -1. */
-int db_speaker_events_prune(struct db *db, int64_t before, int keep);
+ * of the n speakers ids (those written to since the last prune: each a
+ * walk of its own rows by index, never of the whole table); how many
+ * went, or -1. */
+int db_speaker_events_prune(struct db *db, int64_t before, int keep,
+    const uint32_t *ids, size_t n);
 
 #endif

@@ -124,19 +124,23 @@ db_speaker_last_online_each(struct db *db, void (*fn)(uint32_t id,
 }
 
 int
-db_speaker_events_prune(struct db *db, int64_t before, int keep)
+db_speaker_events_prune(struct db *db, int64_t before, int keep,
+    const uint32_t *ids, size_t n)
 {
-	int n;
+	int gone;
 
 	if (db_run(db, NULL, 0, "DELETE FROM speaker_events WHERE at < ?",
 	    DB_ARGS(before)) != SQLITE_DONE)
 		return -1;
-	n = sqlite3_changes(db->h);
+	gone = sqlite3_changes(db->h);
 	/* A box that flaps all day must not fill the disk: its newest keep. */
-	if (db_run(db, NULL, 0, "DELETE FROM speaker_events WHERE id IN (SELECT "
-	    "id FROM (SELECT id, row_number() OVER (PARTITION BY speaker_id "
-	    "ORDER BY id DESC) AS k FROM speaker_events) WHERE k > ?)",
-	    DB_ARGS((int64_t)keep)) != SQLITE_DONE)
-		return -1;
-	return n + sqlite3_changes(db->h);
+	for (size_t i = 0; i < n; i++) {
+		if (db_run(db, NULL, 0, "DELETE FROM speaker_events WHERE "
+		    "speaker_id = ?1 AND id < (SELECT id FROM speaker_events WHERE "
+		    "speaker_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+		    DB_ARGS((int64_t)ids[i], (int64_t)keep - 1)) != SQLITE_DONE)
+			return -1;
+		gone += sqlite3_changes(db->h);
+	}
+	return gone;
 }

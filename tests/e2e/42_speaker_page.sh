@@ -210,8 +210,8 @@ check "a tone to a box offline is refused (409 tone_offline, got $code $(jget '$
 expect_exit 2 "dalaba speaker volume refuses 300" "$DALABA" speaker volume 2 300
 check "dalaba speaker volume 2 60" sh -c "'$DALABA' speaker volume 2 60 | grep -q 'speaker 2: volume 60'"
 check "box 2 plays at 60" wait_until 10 is 2 volume 60
-check "dalaba speaker volume 2 default: back to its own 80" \
-    all "$DALABA" speaker volume 2 default -and wait_until 10 is 2 volume 80
+check "dalaba speaker volume 2 default" "$DALABA" speaker volume 2 default
+check "box 2 back at its own 80" wait_until 10 is 2 volume 80
 check "and the store has none for it" [ "$(q "SELECT COALESCE(volume, 'none') FROM speakers WHERE id = 2")" = none ]
 check "box 2 forgot it on its storage" [ ! -e box2/server-volume ]
 

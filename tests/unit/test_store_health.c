@@ -116,7 +116,8 @@ main(void)
 	    "the last online state of each box (%d %d %d)", last_state[1],
 	    last_state[2], last_state[3]);
 
-	int gone = db_speaker_events_prune(db, 1000 + 60 * 5, 20);
+	uint32_t ids[] = { 1, 2 };
+	int gone = db_speaker_events_prune(db, 1000 + 60 * 5, 20, ids, 2);
 	CHECK(gone == 20 + 1, "pruned: 5 too old and 15 over the count of "
 	    "box 1, box 2's old one (%d)", gone);
 	CHECK(db_int(db, "SELECT count(*) FROM speaker_events WHERE speaker_id "
@@ -125,7 +126,14 @@ main(void)
 	    "box 1 keeps its newest 20");
 	CHECK(db_int(db, "SELECT count(*) FROM speaker_events WHERE speaker_id "
 	    "= 2", DB_NO_ARGS) == 1, "box 2 keeps its recent one");
-	CHECK(db_speaker_events_prune(db, 0, 20) == 0, "pruning again: nothing");
+	CHECK(db_speaker_events_prune(db, 0, 20, ids, 2) == 0, "pruning again: "
+	    "nothing");
+	CHECK(db_speaker_events_prune(db, 0, 5, NULL, 0) == 0 &&
+	    db_int(db, "SELECT count(*) FROM speaker_events WHERE speaker_id = 1",
+	    DB_NO_ARGS) == 20, "only the boxes named are cut to the count");
+	CHECK(db_speaker_events_prune(db, 0, 5, ids, 1) == 15 &&
+	    db_int(db, "SELECT min(at) FROM speaker_events WHERE speaker_id = 1",
+	    DB_NO_ARGS) == 1000 + 60 * 35, "box 1 cut to its newest 5");
 	db_close(db);
 
 	/* Reopen: the volume is still there (the box is told it at start). */
