@@ -243,7 +243,12 @@ volume(struct web_ctx *c, GString *g, JsonObject *s, JsonObject *h, bool on,
 	g_string_append_printf(g, "<form method=\"post\" action=\"%s\" "
 	    "novalidate>", to);
 	html_csrf(c, g);
-	snprintf(v, sizeof(v), "%lld", (long long)(own ? set : said));
+	/* What it has now; nothing when that is not known (an offline box
+	 * reports 0, which is no volume to offer). */
+	if (own || on)
+		snprintf(v, sizeof(v), "%lld", (long long)(own ? set : said));
+	else
+		v[0] = '\0';
 	g_string_append_printf(g, "<label for=\"volume-input\">新的音量（0 到 100）"
 	    "</label><input id=\"volume-input\" name=\"volume\" type=\"number\" "
 	    "inputmode=\"numeric\" min=\"0\" max=\"100\" step=\"1\" value=\"%s\">"
