@@ -127,7 +127,7 @@ try {
 	await looks(a, 'county admin, the page', '42-speaker-county');
 	// Closer, as a phone shows them: the volume and the history.
 	await a.locator('#volume-card').screenshot({ path: `${SHOTS}/42-speaker-volume-card.png` });
-	await a.locator('#history-title').scrollIntoViewIfNeeded();
+	await a.locator('#history-title').evaluate(e => e.scrollIntoView({ block: 'start' }));
 	await a.screenshot({ path: `${SHOTS}/42-speaker-history.png` });
 } catch (e) {
 	check('the walk-through ran to its end', false, String(e));
