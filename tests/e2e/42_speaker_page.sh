@@ -154,6 +154,9 @@ curl -s -b cun.jar -o page1.html "$URL/speakers/1"
 check "its page's history shows it went offline and came back" \
     all grep -q '<b>掉线</b>' page1.html -and grep -q '恢复在线（断了' page1.html
 check "and the 24-hour strip marks the hour red" grep -q 'class="down"' page1.html
+check "and its agent's restart" all [ "$(q "SELECT count(*) FROM speaker_events WHERE speaker_id = 1 AND kind = 'restart'")" = 1 ] \
+    -and grep -q '喇叭重新启动了（之前运行了' page1.html
+check "box 2 has no history of trouble" [ "$(q "SELECT count(*) FROM speaker_events WHERE speaker_id = 2 AND kind != 'online'")" = 0 ]
 code=$(api_as cun "$csrf" GET speakers/1/history?days=31)
 check "the history API refuses 31 days (400, got $code)" [ "$code" = 400 ]
 code=$(api_as xicun "$xcsrf" GET speakers/1/history)
