@@ -227,10 +227,13 @@ volume(struct web_ctx *c, GString *g, JsonObject *s, JsonObject *h, bool on,
 	if (on && own && said < set)
 		/* It may not have heard the new one yet (its next reply, a
 		 * second away), or it has a ceiling of its own. */
-		g_string_append_printf(g, "<p>喇叭报告它现在按 <b>%lld</b> 播。刚改的"
-		    "音量几秒钟内就用上；过一会儿还比设的小，就是喇叭自己最大只能到"
-		    "这么大（装喇叭时定的，保护附近的学校、卫生院）。</p>",
+		g_string_append_printf(g, "<p>喇叭还按 <b>%lld</b> 播。刚改的音量几秒"
+		    "钟内就用上；过一会儿还比设的小，就是喇叭自己最大只能到这么大"
+		    "（装喇叭时定的，保护附近的学校、卫生院）。</p>",
 		    (long long)said);
+	else if (on && own && said > set)
+		g_string_append_printf(g, "<p>喇叭还按 <b>%lld</b> 播：几秒钟内就换成"
+		    "新的音量（刷新一下就能看到）。</p>", (long long)said);
 	else if (on)
 		g_string_append_printf(g, "<p class=\"quiet\">喇叭报告它现在的音量："
 		    "%lld。</p>", (long long)said);
