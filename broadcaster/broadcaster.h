@@ -19,7 +19,7 @@
 
 /* The wire protocol's version: boxes and servers of others cannot hear
  * each other (each logs what it hears from the other). */
-#define BCAST_PROTOCOL "0.4"
+#define BCAST_PROTOCOL "0.5"
 #define BCAST_RATE 48000		/* RTP clock and PCM rate */
 #define BCAST_FRAME_MS 60
 #define BCAST_FRAME_SAMPLES (BCAST_RATE * BCAST_FRAME_MS / 1000)
@@ -36,7 +36,7 @@
  * cut-in (插播): above routine items of every class on its speakers, below
  * the county's emergency pages. On the wire the byte keeps 3 for
  * emergency and an urgent stream goes as county with BCAST_FLAG_URGENT
- * (broadcaster/README.md), so boxes of before it still play pages. */
+ * (broadcaster/README.md). */
 enum bcast_priority {
 	BCAST_PRIO_VILLAGE = 0,
 	BCAST_PRIO_TOWNSHIP = 1,
@@ -219,6 +219,12 @@ struct bcast_reply {
 	int64_t t2_us;		/* server clock at receive */
 	int64_t t3_us;		/* server clock at send */
 	uint8_t cookie[BCAST_COOKIE_LEN];	/* for the next HELLO */
+	/* The box's own volume as set on the server (0-100), or
+	 * BCAST_VOLUME_DEFAULT: the one in its configuration. Per box, so it
+	 * rides in the reply (signed for that box alone), never in audio
+	 * packets (signed once for all). The box keeps it across restarts
+	 * and a lost link, and its max_volume still caps it. */
+	uint8_t volume;
 };
 
 /* A CHALLENGE: the HELLO was not taken; say it again with this cookie.
@@ -257,12 +263,14 @@ struct bcast_challenge {
 #define BCAST_HELLO_OFF_MAC 96
 #define BCAST_HELLO_MAC_LEN 32		/* HMAC-SHA-256 */
 #define BCAST_HELLO_LEN (BCAST_HELLO_OFF_MAC + BCAST_HELLO_MAC_LEN)
-/* A reply: t2, t3, the next cookie, then the server's signature over
- * everything before it. */
+/* A reply: t2, t3, the next cookie, the box's volume and 3 zero bytes
+ * (room for more of the box's own settings), then the server's signature
+ * over everything before it. */
 #define BCAST_REPLY_OFF_T2 24
 #define BCAST_REPLY_OFF_T3 32
 #define BCAST_REPLY_OFF_COOKIE 40
-#define BCAST_REPLY_OFF_SIG 56
+#define BCAST_REPLY_OFF_VOLUME 56
+#define BCAST_REPLY_OFF_SIG 60
 /* The box's ticket over the signed reply: a forged reply is refused
  * without a signature check (as audio packets are). */
 #define BCAST_REPLY_OFF_TICKET (BCAST_REPLY_OFF_SIG + BCAST_SIG_LEN)
@@ -425,6 +433,10 @@ size_t bcast_registry_list(struct bcast_server *s,
 /* One speaker, with its address: 0, or -1 if it is not registered. */
 int bcast_registry_get(struct bcast_server *s, uint32_t id,
     struct bcast_speaker_info *out);
+/* The box's own volume (0-100; -1: its configured one), told it in every
+ * reply to its HELLOs from now on. 0, or -1 if it is not registered. */
+int bcast_registry_set_volume(struct bcast_server *s, uint32_t id,
+    int volume);
 /* All of them (addr left empty), in a calloc'd array (free() it); *n gets
  * the count. NULL only when out of memory. */
 struct bcast_speaker_info *bcast_registry_snapshot(struct bcast_server *s,
@@ -447,6 +459,12 @@ int bcast_stream_close(struct bcast_stream *st);
 /* Stop now: drop what is queued, send an end packet, free. */
 void bcast_stream_cancel(struct bcast_stream *st);
 uint32_t bcast_stream_ssrc(const struct bcast_stream *st);
+/* A stream to one box alone (a test tone): sent to speaker id and to no
+ * other box of its zone, NACKs answered for it alone, and the others not
+ * counted as due to play it. NULL with err if id is not registered. */
+struct bcast_stream *bcast_stream_open_one(struct bcast_server *s,
+    uint32_t id, enum bcast_priority prio, int volume, int delay_ms,
+    char *err, size_t errlen);
 /* Packets sent so far by this server (all streams, all speakers). */
 uint64_t bcast_server_packets_sent(struct bcast_server *s);
 /* HELLOs not taken (no right cookie) and answered with a challenge. */

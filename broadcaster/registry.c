@@ -91,6 +91,7 @@ bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
 		e = &s->spk[s->nspk];
 		memset(e, 0, sizeof(*e));
 		e->id = id;
+		e->volume = BCAST_VOLUME_DEFAULT;
 		if (index_add(s, s->nspk) != 0) {
 			pthread_mutex_unlock(&s->lock);
 			snprintf(err, errlen, "out of memory");
@@ -165,6 +166,7 @@ info_of(const struct bcast_server *s, const struct spk_entry *e, int64_t now,
 		    now > st->t0_mono + st->delay_us +
 		    (int64_t)BCAST_DUE_AFTER_MS * 1000 &&
 		    e->last_heard_mono > st->t0_mono + st->delay_us &&
+		    (st->only == 0 || st->only == e->id) &&
 		    bcast_zone_covers(&st->zone, &e->zone)) {
 			o->due = true;
 			break;
@@ -212,6 +214,19 @@ bcast_registry_get(struct bcast_server *s, uint32_t id,
 	pthread_mutex_lock(&s->lock);
 	if ((e = reg_find(s, id)) != NULL)
 		info_of(s, e, now, true, out);
+	pthread_mutex_unlock(&s->lock);
+	return e ? 0 : -1;
+}
+
+int
+bcast_registry_set_volume(struct bcast_server *s, uint32_t id, int volume)
+{
+	struct spk_entry *e;
+
+	pthread_mutex_lock(&s->lock);
+	if ((e = reg_find(s, id)) != NULL)
+		e->volume = volume < 0 || volume > 100 ? BCAST_VOLUME_DEFAULT :
+		    (uint8_t)volume;
 	pthread_mutex_unlock(&s->lock);
 	return e ? 0 : -1;
 }
@@ -394,6 +409,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	randombytes_buf(e->cookie, BCAST_COOKIE_LEN);
 	memcpy(r.cookie, e->cookie, BCAST_COOKIE_LEN);
 	memcpy(tkey, e->tkey, sizeof(tkey));	/* e may move once unlocked */
+	r.volume = e->volume;
 	pthread_mutex_unlock(&s->lock);
 
 	r.speaker_id = id;

@@ -131,6 +131,7 @@ rtx_handle_nack(struct bcast_server *s, const uint8_t *buf, size_t len,
 	/* Only what the speaker is entitled to: its zone's stream, one no
 	 * higher stream claims there (what it plays then is the higher). */
 	int entitled = h && bcast_zone_covers(&h->zone, &e->zone) &&
+	    (h->only == 0 || h->only == e->id) &&
 	    !sender_claimed_above(s, h->prio, &e->zone);
 	for (int i = 0; i < BCAST_NACK_SPAN; i++) {
 		if (i > 0 && !(n.bitmap & (UINT32_C(1) << (i - 1))))

@@ -20,8 +20,8 @@
  * keeps a stream with no play-out delay working.) */
 #define SENDER_GRACE_US 100000
 
-struct bcast_stream *
-bcast_stream_open(struct bcast_server *s, const char *zone,
+static struct bcast_stream *
+stream_open(struct bcast_server *s, const char *zone, uint32_t only,
     enum bcast_priority prio, int volume, int delay_ms, char *err,
     size_t errlen)
 {
@@ -58,6 +58,7 @@ bcast_stream_open(struct bcast_server *s, const char *zone,
 	opus_encoder_ctl(st->enc, OPUS_SET_PACKET_LOSS_PERC(10));
 	opus_encoder_ctl(st->enc, OPUS_SET_VBR_CONSTRAINT(1));
 	st->srv = s;
+	st->only = only;
 	st->prio = prio;
 	st->volume = volume < 0 ? BCAST_VOLUME_DEFAULT : (uint8_t)volume;
 	st->delay_us = (int64_t)delay_ms * 1000;
@@ -71,6 +72,7 @@ bcast_stream_open(struct bcast_server *s, const char *zone,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	st->hist->only = only;
 	rtx_sweep(s, bcast_mono_now_us());
 	st->hist->next = s->hist;
 	s->hist = st->hist;
@@ -78,6 +80,35 @@ bcast_stream_open(struct bcast_server *s, const char *zone,
 	s->streams = st;
 	pthread_mutex_unlock(&s->lock);
 	return st;
+}
+
+struct bcast_stream *
+bcast_stream_open(struct bcast_server *s, const char *zone,
+    enum bcast_priority prio, int volume, int delay_ms, char *err,
+    size_t errlen)
+{
+	return stream_open(s, zone, 0, prio, volume, delay_ms, err, errlen);
+}
+
+struct bcast_stream *
+bcast_stream_open_one(struct bcast_server *s, uint32_t id,
+    enum bcast_priority prio, int volume, int delay_ms, char *err,
+    size_t errlen)
+{
+	struct spk_entry *e;
+	char zone[13];
+
+	pthread_mutex_lock(&s->lock);
+	if ((e = reg_find(s, id)) != NULL)
+		bcast_zone_format(&e->zone, zone);
+	pthread_mutex_unlock(&s->lock);
+	if (e == NULL || id == 0) {
+		snprintf(err, errlen, "speaker %u is not registered", id);
+		return NULL;
+	}
+	/* Its own zone: the box checks packets are for its zone as for any
+	 * stream; the restriction to it alone is the sender's. */
+	return stream_open(s, zone, id, prio, volume, delay_ms, err, errlen);
 }
 
 uint32_t
@@ -241,6 +272,7 @@ sender_claimed_above(struct bcast_server *s, enum bcast_priority prio,
 {
 	for (struct bcast_stream *o = s->streams; o; o = o->next)
 		if (o->prio > prio && !o->cancelled && o->frames > 0 &&
+		    o->only == 0 &&	/* one box's test tone claims no zone */
 		    bcast_zone_covers(&o->zone, z))
 			return 1;
 	return 0;
@@ -341,6 +373,7 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 		for (; i < s->nspk && n < MMSG_BATCH; i++) {
 			struct spk_entry *e = &s->spk[i];
 			if (e->alen == 0 || now - e->last_heard_mono > offline ||
+			    (st->only != 0 && e->id != st->only) ||
 			    !bcast_zone_covers(&st->zone, &e->zone) ||
 			    sender_claimed_above(s, st->prio, &e->zone))
 				continue;

@@ -42,6 +42,7 @@ struct rtx_history {
 	uint32_t ssrc;
 	struct bcast_zone zone;
 	enum bcast_priority prio;
+	uint32_t only;			/* its stream's one box; 0 all of zone */
 	int live;			/* its stream still exists */
 	int64_t until_mono;		/* the newest packet's */
 	size_t cap;
@@ -76,6 +77,7 @@ struct spk_entry {
 	int64_t last_heard_us;		/* server clock */
 	int64_t last_heard_mono;	/* for the offline timeout */
 	struct bcast_status st;
+	uint8_t volume;			/* its own, told in replies (or DEFAULT) */
 };
 
 /* carry.c: an item sent ahead of its slot, and the server's list of them.
@@ -130,6 +132,7 @@ struct bcast_stream {
 	struct bcast_stream *next;
 	uint32_t ssrc;
 	struct bcast_zone zone;
+	uint32_t only;			/* 0: every box of zone; else that one */
 	enum bcast_priority prio;
 	uint8_t volume;
 	int64_t delay_us;

@@ -22,7 +22,11 @@
  * broadcaster.h may be renamed, never moved. */
 _Static_assert(BCAST_HDR_LEN == 108 &&
     (BCAST_HDR_LEN - BCAST_AUDIO_OFF_META) % 4 == 0, "audio header layout");
-_Static_assert(BCAST_HELLO_LEN == 128 && BCAST_REPLY_LEN == 124 &&
+/* The reply grew from 124 bytes (0.4) to 128 with the box's volume
+ * (BCAST_PROTOCOL's next version); never past the HELLO's size, so that
+ * an answer amplifies nothing. */
+_Static_assert(BCAST_HELLO_LEN == 128 && BCAST_REPLY_LEN == 128 &&
+    BCAST_REPLY_LEN <= BCAST_HELLO_LEN &&
     BCAST_CHALLENGE_LEN == 32 && BCAST_CHALLENGE_LEN < BCAST_HELLO_LEN &&
     BCAST_NACK_LEN == 64,
     "control packet layout");
@@ -132,11 +136,9 @@ bcast_zone_format(const struct bcast_zone *z, char out[13])
 
 /* ---- audio ------------------------------------------------------------------- */
 
-/* The priority byte keeps the numbering of the protocol before the
- * urgent class (0 village .. 3 emergency), so a box not yet upgraded
- * still plays a page as a page; an urgent cut-in goes as county with
- * BCAST_FLAG_URGENT, which such a box ignores (it then ranks the cut-in
- * with county items, above village and township ones). */
+/* The priority byte keeps the numbering it had before the urgent class
+ * (0 village .. 3 emergency): an urgent cut-in goes as county with
+ * BCAST_FLAG_URGENT, and a page is 3 as it always was. */
 #define WIRE_EMERGENCY 3
 
 static uint8_t
@@ -415,6 +417,9 @@ bcast_reply_pack(const struct bcast_reply *r, const uint8_t *sk,
 	put64(buf + BCAST_REPLY_OFF_T2, (uint64_t)r->t2_us);
 	put64(buf + BCAST_REPLY_OFF_T3, (uint64_t)r->t3_us);
 	memcpy(buf + BCAST_REPLY_OFF_COOKIE, r->cookie, BCAST_COOKIE_LEN);
+	buf[BCAST_REPLY_OFF_VOLUME] = r->volume;
+	memset(buf + BCAST_REPLY_OFF_VOLUME + 1, 0, BCAST_REPLY_OFF_SIG -
+	    BCAST_REPLY_OFF_VOLUME - 1);
 	crypto_sign_detached(buf + BCAST_REPLY_OFF_SIG, NULL, buf,
 	    BCAST_REPLY_OFF_SIG, sk);
 	uint8_t h[crypto_shorthash_BYTES];
@@ -447,6 +452,11 @@ bcast_reply_parse(const uint8_t *buf, size_t len, const uint8_t *pk,
 	r->t2_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T2);
 	r->t3_us = (int64_t)get64(buf + BCAST_REPLY_OFF_T3);
 	memcpy(r->cookie, buf + BCAST_REPLY_OFF_COOKIE, BCAST_COOKIE_LEN);
+	/* Signed, but still checked: a volume past 100 that is not the
+	 * default means "keep your own", never a louder box. */
+	r->volume = buf[BCAST_REPLY_OFF_VOLUME];
+	if (r->volume > 100)
+		r->volume = BCAST_VOLUME_DEFAULT;
 	return BCAST_OK;
 }
 

@@ -135,9 +135,17 @@ speaker_usage(FILE *f)
 	fprintf(f,
 "usage: dalaba speaker add ID --zone VILLAGE-CODE [--name NAME]\n"
 "       dalaba speaker list [--zone PREFIX]\n"
-"       dalaba speaker token ID\n\n"
+"       dalaba speaker token ID\n"
+"       dalaba speaker volume ID 0-100|default\n"
+"       dalaba speaker tone ID\n\n"
 "add and token print a one-time token (valid 24 hours) and the command\n"
-"that enrols the loudspeaker box with it.\n");
+"that enrols the loudspeaker box with it.\n"
+"volume sets the box's own volume (default: back to the one in its\n"
+"configuration); the box is told within seconds, keeps it across restarts\n"
+"and a lost link, and never plays above its own max_volume. A schedule's\n"
+"or a zone's volume still wins for the items it is set for.\n"
+"tone plays a few seconds of chime and speech on that box alone (not its\n"
+"neighbours); refused while a broadcast or a page is on air there.\n");
 }
 
 static void
@@ -199,6 +207,42 @@ cli_speaker(int argc, char **argv)
 		if ((rc = cli_call("POST", path, NULL, &out)) == CLI_OK)
 			print_token(out);
 		g_free(path);
+	} else if (strcmp(sub, "volume") == 0) {
+		gint64 v = -1;
+		if (optind != argc - 2 || !cli_int_arg(argv[optind], &id) ||
+		    id <= 0 || (strcmp(argv[optind + 1], "default") != 0 &&
+		    (!cli_int_arg(argv[optind + 1], &v) || v < 0 || v > 100))) {
+			fprintf(stderr, "dalaba: speaker volume takes an id and a "
+			    "volume from 0 to 100 (or default)\n");
+			return CLI_USAGE;
+		}
+		JsonObject *o = json_object_new();
+		if (v < 0)
+			json_object_set_null_member(o, "volume");
+		else
+			json_object_set_int_member(o, "volume", v);
+		gchar *path = g_strdup_printf("speakers/%lld/volume", (long long)id);
+		if ((rc = cli_call("POST", path, o, &out)) == CLI_OK && cli_json)
+			client_print_json(out);
+		else if (rc == CLI_OK && v < 0)
+			printf("speaker %lld: its configured volume again\n",
+			    (long long)id);
+		else if (rc == CLI_OK)
+			printf("speaker %lld: volume %lld\n", (long long)id,
+			    (long long)v);
+		g_free(path);
+	} else if (strcmp(sub, "tone") == 0) {
+		if (cli_id_operand(argc, argv, "speaker tone", &id) != 0)
+			return CLI_USAGE;
+		gchar *path = g_strdup_printf("speakers/%lld/tone", (long long)id);
+		if ((rc = cli_call("POST", path, json_object_new(), &out)) ==
+		    CLI_OK && cli_json)
+			client_print_json(out);
+		else if (rc == CLI_OK)
+			printf("speaker %lld: test tone on its way (see GET "
+			    "speakers/%lld/history for its answer)\n", (long long)id,
+			    (long long)id);
+		g_free(path);
 	} else if (strcmp(sub, "list") == 0) {
 		/* A page of 1000 at a time, as the API gives them. */
 		JsonArray *all = json_array_new();
@@ -246,7 +290,8 @@ cli_speaker(int argc, char **argv)
 			}
 		}
 	} else {
-		fprintf(stderr, "dalaba: speaker %s: unknown (add, list, token)\n",
+		fprintf(stderr, "dalaba: speaker %s: unknown (add, list, token, "
+		    "volume, tone)\n",
 		    sub);
 		return CLI_USAGE;
 	}

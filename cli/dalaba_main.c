@@ -19,7 +19,8 @@ static const struct {
 	{ "schedule", cli_schedule, "when notices air: add, list, rm" },
 	{ "zone", cli_zone, "villages, townships, counties: add, list" },
 	{ "user", cli_user, "people of the web admin: add, list, disable" },
-	{ "speaker", cli_speaker, "loudspeakers: add (with an enrolment token), list, token" },
+	{ "speaker", cli_speaker, "loudspeakers: add (with an enrolment token), list, token, "
+	    "volume, tone" },
 	{ "status", cli_status, "what dalabad is doing now" },
 	{ "broadcasts", cli_broadcasts, "what aired, where, and who confirmed it" },
 	{ "say", cli_say, "read a notice aloud locally (to a file or the sound card)" },

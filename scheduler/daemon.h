@@ -76,6 +76,8 @@ struct dalabad {
 	GHashTable *upcoming;	/* rendered ahead: WAV name -> its slot */
 	GPtrArray *carries;	/* daemon_carry.c: items sent ahead */
 	struct hist page_latency;	/* page issued -> each zone's first audio, s */
+	struct health *health;	/* daemon_health.c: boxes' history */
+	GHashTable *tones;	/* daemon_speaker.c: speaker id -> its tone */
 };
 
 #endif

@@ -49,6 +49,17 @@ void daemon_carry_reports(struct dalabad *d);
  * was pre-empted since: a re-airing is not at its slot). */
 uint32_t daemon_carry_for(const struct airing *a);
 
+/* daemon_health.c: each box's health history, sampled from the registry
+ * and written on change; daemon_health_note adds one event (a tone). */
+void daemon_health_start(struct dalabad *d);
+void daemon_health_stop(struct dalabad *d);
+void daemon_health_note(struct dalabad *d, uint32_t id, int kind,
+    int64_t value);
+/* daemon_speaker.c: boxes' own volumes to the registry (at start); test
+ * tones stopped and freed (at stop). */
+void daemon_speaker_start(struct dalabad *d);
+void daemon_speaker_stop(struct dalabad *d);
+
 /* Claim the slots of every schedule that are due by now. */
 void daemon_plan(struct dalabad *d, int64_t now);
 /* The periodic tick: plan, act on the air queue, collect confirmations. */

@@ -152,6 +152,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		return -1;
 	}
 	db_speaker_each(d->db, register_speaker, d);
+	daemon_speaker_start(d);	/* boxes' own volumes, test tones */
 	d->storage = storage_new(&d->cfg);
 	d->upcoming = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
@@ -179,6 +180,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	int64_t now = dalabad_now();
 	recover(d, now);
 	daemon_plan(d, now);	/* slots missed while we were down, now */
+	daemon_health_start(d);
 	/* The tick starts, pre-empts and expires what airs: ahead of web
 	 * requests, which share the loop. */
 	d->tick_id = g_timeout_add_full(G_PRIORITY_HIGH, DAEMON_TICK_MS,
@@ -210,6 +212,8 @@ dalabad_stop(struct dalabad *d)
 			onair_stop(a->oa);
 		}
 	}
+	daemon_health_stop(d);
+	daemon_speaker_stop(d);	/* (before the worker: its tones' renders) */
 	render_worker_free(d->worker);
 	d->worker = NULL;
 	/* Let the threads report back, then free what is left. */

@@ -110,7 +110,8 @@ onair_main(gpointer data)
 }
 
 static struct onair *
-start(struct bcast_server *srv, uint32_t carried, const char *zone,
+start(struct bcast_server *srv, uint32_t carried, uint32_t only,
+    const char *zone,
     enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
     bool horn_compress, const char *wav_path, struct live_pcm *live,
     onair_done_fn done, void *arg, char *err, size_t errlen)
@@ -136,7 +137,10 @@ start(struct bcast_server *srv, uint32_t carried, const char *zone,
 		    why, sizeof(why));
 		oa->carried = oa->st != NULL;
 	}
-	if (oa->st == NULL)
+	if (oa->st == NULL && only != 0)
+		oa->st = bcast_stream_open_one(srv, only, prio, volume, delay_ms,
+		    err, errlen);
+	else if (oa->st == NULL)
 		oa->st = bcast_stream_open(srv, zone, prio, volume, delay_ms,
 		    err, errlen);
 	if (oa->st == NULL) {
@@ -159,8 +163,19 @@ onair_start(struct bcast_server *srv, const char *zone,
     bool horn_compress, const char *wav_path, struct live_pcm *live,
     onair_done_fn done, void *arg, char *err, size_t errlen)
 {
-	return start(srv, 0, zone, prio, volume, delay_ms, horn_highpass_hz,
+	return start(srv, 0, 0, zone, prio, volume, delay_ms, horn_highpass_hz,
 	    horn_compress, wav_path, live, done, arg, err, errlen);
+}
+
+struct onair *
+onair_start_one(struct bcast_server *srv, uint32_t speaker_id,
+    enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
+    bool horn_compress, const char *wav_path, onair_done_fn done, void *arg,
+    char *err, size_t errlen)
+{
+	return start(srv, 0, speaker_id, "", prio, volume, delay_ms,
+	    horn_highpass_hz, horn_compress, wav_path, NULL, done, arg, err,
+	    errlen);
 }
 
 struct onair *
@@ -169,7 +184,7 @@ onair_start_carried(struct bcast_server *srv, uint32_t carried,
     int horn_highpass_hz, bool horn_compress, const char *wav_path,
     onair_done_fn done, void *arg, char *err, size_t errlen)
 {
-	return start(srv, carried, zone, prio, volume, delay_ms,
+	return start(srv, carried, 0, zone, prio, volume, delay_ms,
 	    horn_highpass_hz, horn_compress, wav_path, NULL, done, arg, err,
 	    errlen);
 }

@@ -40,6 +40,12 @@ struct onair *onair_start_carried(struct bcast_server *srv, uint32_t carried,
     const char *zone, enum bcast_priority prio, int volume, int delay_ms,
     int horn_highpass_hz, bool horn_compress, const char *wav_path,
     onair_done_fn done, void *arg, char *err, size_t errlen);
+/* The same to one loudspeaker alone (a test tone from its page): no other
+ * box of its village gets the packets (bcast_stream_open_one). */
+struct onair *onair_start_one(struct bcast_server *srv, uint32_t speaker_id,
+    enum bcast_priority prio, int volume, int delay_ms, int horn_highpass_hz,
+    bool horn_compress, const char *wav_path, onair_done_fn done, void *arg,
+    char *err, size_t errlen);
 /* Ask it to stop; done() still comes, with ONAIR_STOPPED. */
 void onair_stop(struct onair *oa);
 /* The stream's RTP SSRC: what speakers report in their heartbeats. */

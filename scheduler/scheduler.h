@@ -115,4 +115,35 @@ int dalabad_alert_playing(struct dalabad *d, int64_t alert_id);
 /* Is the alert still on the air or queued? */
 bool dalabad_alert_live(struct dalabad *d, int64_t alert_id);
 
+/* ---- one loudspeaker (daemon_speaker.c, daemon_health.c) ---- */
+/* Its own volume was set in the store (0-100; -1: none, the box's
+ * configured one): told to the box in the next reply to its HELLO. */
+void dalabad_speaker_volume_changed(struct dalabad *d, uint32_t id,
+    int volume);
+
+/* A test tone on that one box (a chime and 这是测试, a few seconds), for
+ * the technician on its page. Never over what plays there: refused while
+ * a broadcast or page covering its village is on air or the box says it
+ * plays, and stopped at once if one starts meanwhile. */
+enum dalabad_tone {
+	DALABAD_TONE_STARTED = 0,
+	DALABAD_TONE_OFFLINE,	/* not online: it would not hear it */
+	DALABAD_TONE_BUSY,	/* a broadcast is on air there */
+	DALABAD_TONE_PAGE,	/* an emergency page is on air there */
+	DALABAD_TONE_AGAIN,	/* a test tone is under way there already */
+	DALABAD_TONE_FAILED,	/* it could not be made or sent */
+};
+enum dalabad_tone dalabad_speaker_tone(struct dalabad *d, uint32_t id);
+/* Take back a tone just started (its audit could not be written). */
+void dalabad_speaker_tone_cancel(struct dalabad *d, uint32_t id);
+/* The last test tone of a box since dalabad started. */
+struct dalabad_tone_info {
+	int64_t at;		/* unix seconds: when it was asked for */
+	enum { DALABAD_TONE_MAKING, DALABAD_TONE_ON_AIR, DALABAD_TONE_DONE,
+	    DALABAD_TONE_CUT, DALABAD_TONE_LOST } state;
+	bool confirmed;		/* the box said it played it */
+};
+bool dalabad_speaker_tone_last(struct dalabad *d, uint32_t id,
+    struct dalabad_tone_info *out);
+
 #endif

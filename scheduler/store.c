@@ -252,6 +252,24 @@ static const char *const migrations[] = {
 	"  slot_at, COALESCE(zone, ''));"
 	"CREATE INDEX broadcasts_open ON broadcasts(id) WHERE outcome IS NULL;"
 	"CREATE INDEX broadcasts_slot ON broadcasts(slot_at);",
+
+	/* 8 -> 9: a loudspeaker's own volume, set on its page (NULL: the one in the
+	 * box's configuration), and its health history, one row per change
+	 * dalabad saw in its heartbeats (online or not, restarted, audio or
+	 * amplifier errors, loss, a test tone), written on change in
+	 * batches, pruned by age and by count (store_health.c). */
+	"ALTER TABLE speakers ADD COLUMN volume INTEGER"
+	"  CHECK (volume IS NULL OR volume BETWEEN 0 AND 100);"
+	"CREATE TABLE speaker_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  speaker_id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  value INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX speaker_events_speaker ON speaker_events(speaker_id, id);"
+	/* (pruning by age walks this, not the table: an hour's prune of a
+	 * county's million rows must not hold the main loop) */
+	"CREATE INDEX speaker_events_at ON speaker_events(at);",
 };
 
 static int

@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {
@@ -431,5 +431,51 @@ struct db_list_fn {
 int db_list(struct db *db, enum db_list which, const struct db_arg *args,
     int nargs, const struct db_list_fn *fn, void *arg, char *err,
     size_t errlen);
+
+/* ---- a loudspeaker's own volume and health history (store_health.c) ---- */
+
+/* Its own volume (0-100), -1 when none is set (the box's configured one),
+ * -2 on error or no such speaker. */
+int db_speaker_volume(struct db *db, uint32_t id);
+/* Set it (volume -1: none); -1 with err if there is no such speaker. */
+int db_speaker_set_volume(struct db *db, uint32_t id, int volume, char *err,
+    size_t errlen);
+/* Each speaker with a volume of its own set. */
+int db_speaker_volumes_each(struct db *db, void (*fn)(uint32_t id,
+    int volume, void *arg), void *arg);
+
+/* One change in a box's health, as dalabad saw it in its heartbeats. */
+enum db_speaker_event_kind {
+	DB_EV_ONLINE = 0,	/* value 1: back online; 0: gone offline */
+	DB_EV_RESTART,		/* the agent started again (value: its uptime
+				 * before, s) */
+	DB_EV_AUDIO_ERRORS,	/* more sound-card errors (value: how many new) */
+	DB_EV_AMP_ERRORS,	/* more amplifier errors (value: how many new) */
+	DB_EV_LOSS,		/* packets lost over a stretch (value: per mille) */
+	DB_EV_TONE,		/* a test tone (value 1: the box confirmed it) */
+	DB_EV_MAX,
+};
+struct db_speaker_event {
+	int64_t id;
+	uint32_t speaker_id;
+	int64_t at;		/* unix seconds */
+	enum db_speaker_event_kind kind;
+	int64_t value;
+};
+/* Append one (inside the caller's db_begin/db_commit when there are many). */
+int db_speaker_event_add(struct db *db, const struct db_speaker_event *e);
+/* A speaker's events at or after since, newest first, at most limit. */
+int db_speaker_events_each(struct db *db, uint32_t id, int64_t since,
+    int limit, void (*fn)(const struct db_speaker_event *e, void *arg),
+    void *arg);
+/* The last online/offline event of every speaker that has one. */
+int db_speaker_last_online_each(struct db *db, void (*fn)(uint32_t id,
+    bool online, void *arg), void *arg);
+/* Forget events older than before, and all but the newest keep of each
+ * of the n speakers ids (those written to since the last prune: each a
+ * walk of its own rows by index, never of the whole table); how many
+ * went, or -1. */
+int db_speaker_events_prune(struct db *db, int64_t before, int keep,
+    const uint32_t *ids, size_t n);
 
 #endif

@@ -340,6 +340,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	}
 	if (open_socket(a, err, errlen) != 0 || carry_open(a, err, errlen) != 0)
 		goto out;
+	agent_volume_load(a);
 	if ((a->out = spk_output_open(c->output, BCAST_RATE, 0, err,
 	    errlen)) == NULL)
 		goto out;

@@ -125,6 +125,8 @@ struct agent {
 	uint32_t free_mb;
 
 	struct carried *carried;	/* carry.c: items held for their slot */
+	int own_volume;			/* volume.c: the server's for this box;
+					 * -1 the configured one */
 
 	struct spk_counters k;
 	/* What the log has said: a lost server is named once, and what
@@ -173,6 +175,13 @@ void carry_stats(const struct agent *a, FILE *f);
 int64_t agent_play_due(struct agent *a, int64_t now);
 int64_t agent_play_lead_us(struct agent *a);
 void agent_play_restart(struct agent *a);
+
+/* volume.c: the box's own volume from the server's replies, kept on its
+ * storage; what it plays at when a stream leaves the volume to it, under
+ * its max_volume. */
+void agent_volume_load(struct agent *a);
+void agent_volume_set(struct agent *a, uint8_t v);
+int agent_volume(const struct agent *a);
 
 /* report.c */
 void agent_write_stats(const struct agent *a);

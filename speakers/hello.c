@@ -67,8 +67,7 @@ agent_send_hello(struct agent *a, int64_t now)
 	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
 	h.st.priority = playing ? a->prio : 0;
 	/* What it plays at, under its own ceiling. */
-	h.st.volume = (uint8_t)(a->c->volume < a->c->max_volume ? a->c->volume :
-	    a->c->max_volume);
+	h.st.volume = (uint8_t)agent_volume(a);
 	h.st.amp_on = (uint8_t)(a->amp.on == 1);
 	h.st.playing_ssrc = playing ? a->ssrc : 0;
 	h.st.received = (uint32_t)a->k.received;
@@ -106,6 +105,14 @@ agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 	 * not an answer to the last HELLO, or lacks this box's ticket, is
 	 * refused before its signature is checked: a flood of replies
 	 * cannot eat the box's CPU. */
+	if (len == 124 && memcmp(buf, "DLBR", 4) == 0 &&
+	    t4 - a->old_server_logged > 60000000) {
+		/* A reply of a 0.4 server (before the box's volume rode in
+		 * it): nothing in it can be taken. Named once a minute. */
+		a->old_server_logged = t4;
+		dlog(LOG_WARNING, "a reply from an older dalabad (the protocol "
+		    "0.4): it cannot be taken; upgrade the server");
+	}
 	if (bcast_reply_peek(buf, len, &id, &counter) != 0 ||
 	    id != a->c->id || counter != a->counter ||
 	    a->answered == a->counter)
@@ -115,6 +122,7 @@ agent_on_reply(struct agent *a, const uint8_t *buf, size_t len, int64_t t4)
 		return;
 	a->answered = a->counter;
 	memcpy(a->cookie, r.cookie, BCAST_COOKIE_LEN);
+	agent_volume_set(a, r.volume);
 	int64_t rtt = (t4 - r.t1_us) - (r.t3_us - r.t2_us);
 	/* Each exchange bounds the offset from both sides (clock.c); one
 	 * whose round trip is impossible or too long to say anything is

@@ -228,7 +228,7 @@ agent_play_due(struct agent *a, int64_t now)
 		}
 		struct slot *s = &a->jb[a->next_seq % JB_SLOTS];
 		struct slot *nx = &a->jb[(a->next_seq + 1) % JB_SLOTS];
-		int n, volume = a->c->volume, audible = 1;
+		int n, volume = agent_volume(a), audible = 1;
 		uint8_t flags = 0;
 		if (s->used && s->seq == a->next_seq) {
 			n = opus_decode(a->dec, s->data, s->len, a->pcm,

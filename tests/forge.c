@@ -101,7 +101,8 @@ main(int argc, char **argv)
 		    BCAST_OK)
 			continue;
 		struct bcast_reply r = { h.speaker_id, h.counter, h.t1_us,
-		    bcast_server_now_us(), bcast_server_now_us(), { 0 } };
+		    bcast_server_now_us(), bcast_server_now_us(), { 0 },
+		    BCAST_VOLUME_DEFAULT };
 		bcast_reply_pack(&r, sk, tk, out, sizeof(out));
 		sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&spk, spklen);
 		replies++;
@@ -291,7 +292,8 @@ main(int argc, char **argv)
 		if (r > 0 && bcast_hello_parse(buf, (size_t)r, spk_key, &h) ==
 		    BCAST_OK) {
 			struct bcast_reply rp = { h.speaker_id, h.counter, h.t1_us,
-			    bcast_server_now_us(), bcast_server_now_us(), { 0 } };
+			    bcast_server_now_us(), bcast_server_now_us(), { 0 },
+		    BCAST_VOLUME_DEFAULT };
 			bcast_reply_pack(&rp, sk, tk, out, sizeof(out));
 			sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&spk, spklen);
 		}

@@ -168,6 +168,10 @@ bool api_zone_allowed(struct api_req *r, const char *zone, const char *what,
 /* The same for notice id; acting on a notice of an emergency page is
  * 409 "page" (the page is what is acted on). */
 bool api_notice_allowed(struct api_req *r, int64_t id, bool act);
+/* One loudspeaker's volume, test tone and history (api_speaker.c). */
+void api_post_speaker_volume(struct api_req *r);
+void api_post_speaker_tone(struct api_req *r);
+void api_get_speaker_history(struct api_req *r);
 /* Lexicon, previews, audio and the timetable (api_media.c). */
 void api_get_lexicon(struct api_req *r);
 void api_post_lexicon(struct api_req *r);

@@ -163,6 +163,7 @@ web_rerun(struct web_admin *wa, SoupServerMessage *msg)
 struct enroll_keeper {
 	struct web_admin *wa;
 	const char *from;
+	uint32_t kept;		/* the speaker whose key was kept, 0 none */
 };
 
 static int
@@ -195,6 +196,8 @@ keeper_keep(void *arg, const struct bcast_enrolled *e)
 	if (rc != 0)
 		dlog(LOG_ERR, "enrolment of speaker %u: the store refused it",
 		    e->id);
+	else
+		k->kept = e->id;
 	return rc;
 }
 
@@ -228,6 +231,11 @@ enroll_handler(SoupServer *server, SoupServerMessage *msg, const char *path,
 	    g_hash_table_lookup(query, "sealed") : NULL, query ?
 	    g_hash_table_lookup(query, "token") : NULL, wa->cfg->advertise,
 	    bcast_server_port(srv), k.from, out, sizeof(out));
+	/* A volume set on its page before the box enrolled: told from its
+	 * first reply (the registry entry is new now). */
+	int vol = status == 200 && k.kept ? db_speaker_volume(wa->db, k.kept) : -1;
+	if (vol >= 0)
+		dalabad_speaker_volume_changed(wa->d, k.kept, vol);
 	soup_server_message_set_status(msg, (guint)status, NULL);
 	if (status != 405)
 		soup_server_message_set_response(msg, "text/plain",

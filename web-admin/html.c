@@ -122,7 +122,18 @@ const char web_css[] =
     "{margin:0}"
     /* 上一页 第N页，共M页 下一页: one row on a phone, the buttons apart. */
     ".pager{display:flex;align-items:center;justify-content:space-between;"
-    "flex-wrap:wrap;gap:8px;margin:12px 0}.pager .button{margin:0}";
+    "flex-wrap:wrap;gap:8px;margin:12px 0}.pager .button{margin:0}"
+    /* One loudspeaker's last 24 hours, an hour a cell; its timeline;
+     * the volume's one-tap choices, four across a phone. */
+    ".strip{display:flex;gap:2px;margin:8px 0 2px}.strip span{flex:1;"
+    "height:32px;border-radius:3px;background:#ccc}.strip .up{background:"
+    "#2e7d32}.strip .down{background:#b3261e}"
+    ".strip-legend{display:flex;justify-content:space-between;font-size:16px;"
+    "color:#444}"
+    ".timeline{list-style:none;padding:4px 14px}.timeline li{padding:8px 0;"
+    "border-bottom:1px solid #ddd}.timeline li:last-child{border:0}"
+    ".presets{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}"
+    ".presets form{margin:0}.presets button{width:100%;margin:0;padding:10px 0}";
 
 const char *
 web_esc(struct web_ctx *c, const char *s)
@@ -284,12 +295,17 @@ html_begin(struct web_ctx *c, const char *title, const char *nav)
 {
 	GString *g = g_string_new(NULL);
 
+	gchar *refresh = c->refresh_s > 0 ? g_strdup_printf("<meta http-equiv="
+	    "\"refresh\" content=\"%d%s%s\">", c->refresh_s, c->refresh_to ?
+	    "; url=" : "", c->refresh_to ? c->refresh_to : "") : NULL;
+
 	g_string_append_printf(g, "<!doctype html><html lang=\"zh-CN\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
-	    "device-width, initial-scale=1\"><title>%s · 大喇叭</title>"
+	    "device-width, initial-scale=1\">%s<title>%s · 大喇叭</title>"
 	    "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
 	    "<header><a class=\"home\" href=\"/today\">大喇叭</a>",
-	    web_esc(c, title));
+	    refresh ? refresh : "", web_esc(c, title));
+	g_free(refresh);
 	if (nav == NULL) {
 		g_string_append(g, "</header><main>");
 		return g;

@@ -277,6 +277,12 @@ page_speakers(struct web_ctx *c)
 		page_speaker(c);	/* one box; 404 outside one's area */
 		return;
 	}
+	if (strcmp(c->method, "POST") == 0 && c->nparts == 3 &&
+	    (strcmp(c->parts[2], "volume") == 0 ||
+	    strcmp(c->parts[2], "tone") == 0)) {
+		page_speaker_post(c);	/* one box's volume, its test tone */
+		return;
+	}
 	if (strcmp(c->method, "POST") == 0) {
 		JsonNode *res = NULL;
 		int st;

@@ -121,6 +121,19 @@ health(struct web_ctx *c, GString *g, JsonObject *s, bool on)
 void
 page_speaker(struct web_ctx *c)
 {
+	const char *done = web_qarg(c, "done", "");
+
+	page_speaker_show(c, strcmp(done, "volume") == 0 ? "ok" : NULL,
+	    "音量保存好了。喇叭几秒钟内就用上新的音量；不在线的，一联系上就用。",
+	    NULL);
+}
+
+/* The page, with a box saying msg (kind "ok" or "err"; NULL: none) and
+ * the volume field as typed (NULL: the one set). */
+void
+page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
+    const char *typed_volume)
+{
 	JsonNode *sn, *zn;
 	JsonObject *s = speaker_get(c, c->parts[1], &sn);
 
@@ -135,11 +148,27 @@ page_speaker(struct web_ctx *c)
 	const char *zone = web_jstr(s, "zone");
 	bool on = json_object_get_boolean_member(s, "online");
 	bool enrolled = json_object_get_boolean_member(s, "enrolled");
+	JsonNode *hn = page_speaker_history(c, web_jnum(s, "id"));
+	JsonObject *h = hn ? json_node_get_object(hn) : NULL;
+	/* A test tone under way: its answer comes within seconds. */
+	if (page_speaker_tone_going(h)) {
+		/* Another address each time (n), or the browser takes it for
+		 * the same page and only scrolls to the fragment. */
+		int n = atoi(web_qarg(c, "n", "0"));
+		gchar *to = g_strdup_printf("/speakers/%lld?done=tone&amp;n=%d"
+		    "#tone-title", (long long)web_jnum(s, "id"), n > 0 && n < 1000 ?
+		    n + 1 : 1);
+		g_ptr_array_add(c->keep, to);
+		c->refresh_s = 2;
+		c->refresh_to = to;
+	}
 	gchar *title = g_strdup_printf("喇叭：%s", name_of(s));
 	GString *g = html_begin(c, title, "speakers");
 	char v[256], to[64];
 
 	g_free(title);
+	if (kind)
+		html_notice_box(g, kind, web_esc(c, msg));
 	g_string_append(g, "<dl class=\"facts card\" id=\"facts\">");
 	snprintf(v, sizeof(v), "%lld", (long long)web_jnum(s, "id"));
 	fact(g, "编号", "sid", v);
@@ -164,6 +193,7 @@ page_speaker(struct web_ctx *c)
 	    web_jnum(s, "last_heard")) : "自服务器开机以来没有联系过");
 	g_string_append(g, "</dl>");
 	health(c, g, s, on);
+	page_speaker_tools(c, g, s, h, on, typed_volume);
 	g_string_append(g, "<h2>接入口令</h2><p>喇叭换了板子、重装了系统，或者还没"
 	    "接入，就生成一个新的接入口令，在喇叭上运行。</p>");
 	snprintf(to, sizeof(to), "/speakers/%lld/token", (long long)web_jnum(s, "id"));
@@ -176,6 +206,8 @@ page_speaker(struct web_ctx *c)
 	json_node_unref(sn);
 	if (zn)
 		json_node_unref(zn);
+	if (hn)
+		json_node_unref(hn);
 }
 
 /* POST /speakers/ID/token without confirm=1: say what a new token does
@@ -214,6 +246,45 @@ page_speaker_token_confirmed(struct web_ctx *c)
 	g_string_append_printf(g, "<input type=\"hidden\" name=\"confirm\" "
 	    "value=\"1\"><button type=\"submit\" id=\"confirm-yes\">生成口令"
 	    "</button></form><p><a class=\"button plain\" href=\"%s\">不做了，"
+	    "返回</a></p></div>", back);
+	html_end(c, g, 200);
+	json_node_unref(sn);
+	return false;
+}
+
+/* POST /speakers/ID/tone without confirm=1: say what a test tone does
+ * and ask again. true: confirmed, go on; false: a page was answered. */
+bool
+page_speaker_tone_confirmed(struct web_ctx *c)
+{
+	JsonNode *sn;
+	JsonObject *s;
+
+	if ((s = speaker_get(c, c->parts[1], &sn)) == NULL) {
+		if (sn)
+			json_node_unref(sn);
+		html_error_page(c, 404, "没有这个喇叭，或不在您的地区。");
+		return false;
+	}
+	if (web_field(c, "confirm", NULL)) {
+		json_node_unref(sn);
+		return true;
+	}
+	char action[64], back[48];
+	long long id = (long long)web_jnum(s, "id");
+	snprintf(action, sizeof(action), "/speakers/%lld/tone", id);
+	snprintf(back, sizeof(back), "/speakers/%lld", id);
+	GString *g = html_begin(c, "试音？", "speakers");
+	/* It makes a noise in a village: one more tap, said plainly. */
+	g_string_append_printf(g, "<div class=\"card\" id=\"confirm\"><p class="
+	    "\"big\">让喇叭「%s」（编号 %lld）响一下？</p><p>它会播几秒钟的“叮咚”"
+	    "和“这是测试”，附近的村民能听到。同村别的喇叭不响。要是这时有广播，"
+	    "就不试。</p><form method=\"post\" action=\"%s\">",
+	    web_esc(c, name_of(s)), id, action);
+	html_csrf(c, g);
+	g_string_append_printf(g, "<input type=\"hidden\" name=\"confirm\" "
+	    "value=\"1\"><button type=\"submit\" id=\"confirm-yes\">试音"
+	    "</button></form><p><a class=\"button plain\" href=\"%s\">不试了，"
 	    "返回</a></p></div>", back);
 	html_end(c, g, 200);
 	json_node_unref(sn);

@@ -258,6 +258,9 @@ struct web_ctx {
 	struct tts_lexicon *lex;	/* loaded by the first web_reading */
 	char source[96];
 	bool pending;		/* waiting on password work: answer nothing */
+	int refresh_s;		/* >0: the page looks again by itself after
+				 * this long (a test tone's answer; no script) */
+	const char *refresh_to;	/* at this address (escaped); NULL itself */
 };
 
 /* Escape s for HTML text and attributes; owned by c. NULL gives "". */
@@ -375,6 +378,21 @@ void page_speaker(struct web_ctx *c);		/* GET /speakers/ID */
 /* POST /speakers/ID/token: true once confirmed, else the question (or a
  * 404) was answered. */
 bool page_speaker_token_confirmed(struct web_ctx *c);
+/* The page with a box saying msg (kind "ok"/"err"; NULL none), the
+ * volume field as typed (NULL: as set). */
+void page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
+    const char *typed_volume);
+/* POST /speakers/ID/tone without confirm=1: the question (or a 404). */
+bool page_speaker_tone_confirmed(struct web_ctx *c);
+/* page_speaker_tools.c: the tone, volume and history sections; POST
+ * /speakers/ID/volume and /speakers/ID/tone. */
+void page_speaker_tools(struct web_ctx *c, GString *g, JsonObject *s,
+    JsonObject *history, bool on, const char *typed_volume);
+/* GET speakers/ID/history (NULL unless 200); is a test tone under way
+ * in it (the page then looks again by itself)? */
+JsonNode *page_speaker_history(struct web_ctx *c, int64_t id);
+bool page_speaker_tone_going(JsonObject *history);
+void page_speaker_post(struct web_ctx *c);
 void page_history(struct web_ctx *c);
 void page_today(struct web_ctx *c);
 void web_today_clear(struct web_admin *wa);	/* its kept sections */

@@ -92,6 +92,10 @@ static const struct { const char *code, *zh; } codes[] = {
 	{ "bad_schedule", "播出安排不对，请检查时间和日期。" },
 	{ "bad_notice", "通知没有保存，请检查后再试。" },
 	{ "token", "口令没能保存，请再试一次。" },
+	{ "tone_offline", "这个喇叭现在不在线，试音听不到。等它在线了再试。" },
+	{ "tone_busy", "这个喇叭正在广播，现在不能试音，免得打断广播。等播完了再试。" },
+	{ "tone_page", "这个喇叭正在播紧急广播，现在不能试音。等紧急广播停了再试。" },
+	{ "tone_again", "这个喇叭正在试音，请等这一次播完。" },
 	{ "database", "服务器读写数据出了问题，请稍后再试；还不行请告诉县里的管理员。" },
 	{ "internal", "服务器出了问题，这次没有办成；请告诉县里的管理员。" },
 };
@@ -146,6 +150,8 @@ web_audit_action_zh(const char *action)
 		{ "zone.add", "新建地区" }, { "speaker.add", "新建喇叭" },
 		{ "speaker.token", "重新生成喇叭接入口令" },
 		{ "speaker.enrolled", "喇叭接入" },
+		{ "speaker.volume", "设置喇叭音量" },
+		{ "speaker.tone", "喇叭试音" },
 	};
 
 	for (size_t i = 0; action && i < G_N_ELEMENTS(t); i++)

@@ -84,7 +84,7 @@ test_audio(void)
 	    a.flags == BCAST_FLAG_START && a.volume == 70 && a.marker &&
 	    a.opus_len == 120 && a.opus[0] == 0x0b, "every field round-trips");
 
-	/* The priority byte as boxes of before the cut-in read it: 3 is
+	/* The priority byte keeps its numbering: 3 is
 	 * still a page; a cut-in goes as county with its flag. */
 	uint8_t pb[BCAST_MAX_PACKET];
 	struct bcast_audio u = a, back;
@@ -231,6 +231,20 @@ test_control(void)
 	buf[20] ^= 1;
 	CHECK(bcast_reply_parse(buf, (size_t)len, pk2, tk, &q) != BCAST_OK,
 	    "a reply checked with another key is refused");
+
+	/* The box's own volume rides in its reply, signed. */
+	r.volume = 35;
+	len = bcast_reply_pack(&r, sk, tk, buf, sizeof(buf));
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, tk, &q) == BCAST_OK &&
+	    q.volume == 35, "a reply carries the box's volume (%u)", q.volume);
+	buf[BCAST_REPLY_OFF_VOLUME] = 100;
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, NULL, &q) ==
+	    BCAST_BAD_SIGNATURE, "a volume changed on the way is refused");
+	r.volume = 200;
+	len = bcast_reply_pack(&r, sk, tk, buf, sizeof(buf));
+	CHECK(bcast_reply_parse(buf, (size_t)len, pk, tk, &q) == BCAST_OK &&
+	    q.volume == BCAST_VOLUME_DEFAULT, "a volume past 100 reads as the "
+	    "box's own, never louder");
 }
 
 static void
