@@ -66,14 +66,25 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		    roles[i][1]);
 	g_string_append(g, "</select><label for=\"uzone\">地区（要和角色相符）"
 	    "</label><select id=\"uzone\" name=\"zone\">");
-	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
-		JsonObject *z = json_array_get_object_element(zones, i);
-		const char *code = web_jstr(z, "code");
-		if (web_within(&c->who, code))
-			g_string_append_printf(g, "<option value=\"%s\"%s>%s（%s）"
-			    "</option>", web_esc(c, code), strcmp(uzone, code) == 0 ?
-			    " selected" : "", web_esc(c, web_jstr(z, "name")),
-			    web_esc(c, code));
+	/* Grouped by the role each level is for; /static/page.js shows
+	 * only the chosen role's group. */
+	static const struct { size_t len; const char *role, *label; } levels[] = {
+		{ 12, "village", "村（村干部）" },
+		{ 9, "township", "乡镇（乡镇干部）" },
+		{ 6, "county", "县（县里工作人员）" } };
+	for (size_t k = 0; k < G_N_ELEMENTS(levels); k++) {
+		g_string_append_printf(g, "<optgroup label=\"%s\" data-role=\"%s\">",
+		    levels[k].label, levels[k].role);
+		for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
+			JsonObject *z = json_array_get_object_element(zones, i);
+			const char *code = web_jstr(z, "code");
+			if (strlen(code) == levels[k].len && web_within(&c->who, code))
+				g_string_append_printf(g, "<option value=\"%s\"%s>%s（%s）"
+				    "</option>", web_esc(c, code), strcmp(uzone,
+				    code) == 0 ? " selected" : "", web_esc(c,
+				    web_jstr(z, "name")), web_esc(c, code));
+		}
+		g_string_append(g, "</optgroup>");
 	}
 	g_string_append_printf(g, "</select><label for=\"upw\">密码（不填则自动生成）"
 	    "</label><input id=\"upw\" name=\"password\" type=\"password\" "
@@ -106,6 +117,7 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	    web_esc(c, zf ? web_field(c, "name", "") : ""),
 	    web_esc(c, zf ? web_field(c, "quiet_start", "21:30") : "21:30"),
 	    web_esc(c, zf ? web_field(c, "quiet_end", "06:00") : "06:00"));
+	g_string_append(g, "<script src=\"/static/page.js\"></script>");
 	html_end(c, g, err ? 400 : 200);
 	if (un)
 		json_node_unref(un);

@@ -114,6 +114,13 @@ enrol_result(struct web_ctx *c, JsonObject *o)
 	g_string_append_printf(g, "</div><p>命令最后一段是本服务器密钥的指纹，"
 	    "喇叭只信任这把密钥：<code id=\"fingerprint\">%s</code></p>",
 	    web_esc(c, web_jstr(o, "fingerprint")));
+	/* What a cadre does next: the command is for the box, not for
+	 * them. */
+	g_string_append(g, "<h2>下一步</h2><ol class=\"steps\"><li>把这个二维码"
+	    "或这条命令交给装喇叭的技术员。</li><li>技术员在喇叭盒子上运行这条"
+	    "命令（或让盒子扫这个码）。</li><li>喇叭接上以后，喇叭列表里它会显示"
+	    "「在线」。</li></ol><p class=\"small\">口令只能用一次，24 小时内"
+	    "有效。过期了，到这个喇叭的页面上重新生成一个。</p>");
 	g_string_append(g, "<p><a class=\"button plain\" href=\"/speakers\">"
 	    "返回喇叭列表</a></p>");
 	html_end(c, g, 201);

@@ -199,6 +199,9 @@ try {
 	await c.click('button:text-is("建立并生成接入口令")');
 	const cmd = (await c.textContent('#command').catch(() => '')).trim();
 	check('creating a loudspeaker shows the enrolment command', /^dalaba-speaker --enroll http:\/\/\S+ [0-9a-f]{32} [0-9a-f]{64} -c /.test(cmd), cmd);
+	const next = await c.textContent('ol.steps').catch(() => '');
+	check('and tells the cadre the next step: hand it to the technician, then watch for 在线',
+	    /技术员/.test(next) && /在线/.test(next), next);
 	check('and a QR code of it', await c.$('.qr svg path') !== null);
 	writeFileSync(`${OUT}/enroll.cmd`, cmd);
 	await c.screenshot({ path: `${SHOTS}/07-speaker-enrol.png`, fullPage: true });

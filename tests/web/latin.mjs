@@ -212,18 +212,27 @@ try {
 	await login(a, 'admin', process.env.ADMIN_PW);
 	await a.goto(`${URL}/users`);
 	await a.fill('#uname', '王五');
+	const offered = async role => {
+		await a.selectOption('#urole', role);
+		return a.$$eval('#uzone optgroup:not([hidden]):not([disabled]) option', os => os.map(o => o.value));
+	};
+	const towns = await offered('township'), villages = await offered('village');
+	check('county: the new-user form offers a township cadre townships only, a village cadre villages only',
+	    towns.length > 0 && towns.every(z => z.length === 9) && villages.length > 0 &&
+	    villages.every(z => z.length === 12), JSON.stringify([towns, villages]));
 	await a.selectOption('#urole', 'township');
-	await a.selectOption('#uzone', '441202001001');
-	await a.fill('#upw', 'secret-pass-9');
+	check('and the zone follows the role', (await a.inputValue('#uzone')).length === 9, await a.inputValue('#uzone'));
+	await a.selectOption('#uzone', '441202001');
+	await a.fill('#upw', 'short');
 	await a.click('button:text-is("新建用户")');
 	const e3 = await a.textContent('.card.err').catch(() => '');
-	check('county: a role that does not fit the zone is refused in Chinese', e3.includes('角色'), e3);
+	check('county: a password too short is refused in Chinese', e3.includes('密码'), e3);
 	check('and the new-user form keeps what was typed', (await a.inputValue('#uname')) === '王五' &&
-	    (await a.inputValue('#urole')) === 'township' && (await a.inputValue('#uzone')) === '441202001001',
+	    (await a.inputValue('#urole')) === 'township' && (await a.inputValue('#uzone')) === '441202001',
 	    [await a.inputValue('#uname'), await a.inputValue('#urole'), await a.inputValue('#uzone')].join('|'));
 	await noLatin(a, 'county', 'a refused new user', 'county-refused-user');
 	// Put right, the kept form makes the user; 停用 asks first.
-	await a.selectOption('#uzone', '441202001');
+	await a.fill('#upw', 'secret-pass-9');
 	await a.click('button:text-is("新建用户")');
 	check('with the zone put right, the kept form makes the user',
 	    (await a.textContent('.card.ok').catch(() => '')).includes('用户已建立'));
