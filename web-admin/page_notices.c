@@ -561,8 +561,12 @@ page_notice_action(struct web_ctx *c)
 	}
 	json_object_unref(b);
 	if (st < 300) {
-		snprintf(to, sizeof(to), "/notices/%lld?ok=%s&next=%lld",
-		    (long long)notice, ok, (long long)next);
+		if (next > 0)
+			snprintf(to, sizeof(to), "/notices/%lld?next=%lld&ok=%s",
+			    (long long)notice, (long long)next, ok);
+		else
+			snprintf(to, sizeof(to), "/notices/%lld?ok=%s",
+			    (long long)notice, ok);
 		html_redirect(c, to);
 	} else if (notice > 0) {
 		notice_view(c, notice, NULL, err);
