@@ -210,52 +210,15 @@ page_speaker_show(struct web_ctx *c, const char *kind, const char *msg,
 		json_node_unref(hn);
 }
 
-/* POST /speakers/ID/token without confirm=1: say what a new token does
- * and ask again. true: confirmed, go on; false: a page was answered. */
-bool
-page_speaker_token_confirmed(struct web_ctx *c)
-{
-	JsonNode *sn;
-	JsonObject *s;
-
-	/* Outside one's area the box does not exist, asked or confirmed. */
-	if ((s = speaker_get(c, c->parts[1], &sn)) == NULL) {
-		if (sn)
-			json_node_unref(sn);
-		html_error_page(c, 404, "没有这个喇叭，或不在您的地区。");
-		return false;
-	}
-	if (web_field(c, "confirm", NULL)) {
-		json_node_unref(sn);
-		return true;
-	}
-	char action[64], back[48];
-	snprintf(action, sizeof(action), "/speakers/%lld/token",
-	    (long long)web_jnum(s, "id"));
-	snprintf(back, sizeof(back), "/speakers/%lld", (long long)web_jnum(s, "id"));
-	GString *g = html_begin(c, "生成新的接入口令？", "speakers");
-	/* Not the red box of what cannot be undone: a token changes nothing
-	 * until it is used on a box, but it is a secret worth one more tap. */
-	g_string_append_printf(g, "<div class=\"card\" id=\"confirm\"><p class="
-	    "\"big\">给喇叭「%s」（编号 %lld）生成新的接入口令？</p><p>生成口令"
-	    "不会改变什么，喇叭的接入照旧。新口令 24 小时内有效；只有在喇叭上用它"
-	    "接入以后，这个编号才换成新接入的那台喇叭。</p><form method=\"post\" "
-	    "action=\"%s\">", web_esc(c, name_of(s)), (long long)web_jnum(s, "id"),
-	    action);
-	html_csrf(c, g);
-	g_string_append_printf(g, "<input type=\"hidden\" name=\"confirm\" "
-	    "value=\"1\"><button type=\"submit\" id=\"confirm-yes\">生成口令"
-	    "</button></form><p><a class=\"button plain\" href=\"%s\">不做了，"
-	    "返回</a></p></div>", back);
-	html_end(c, g, 200);
-	json_node_unref(sn);
-	return false;
-}
-
-/* POST /speakers/ID/tone without confirm=1: say what a test tone does
- * and ask again. true: confirmed, go on; false: a page was answered. */
-bool
-page_speaker_tone_confirmed(struct web_ctx *c)
+/* The second tap of an action on one box (POST /speakers/ID/WHAT
+ * without confirm=1): "ASK喇叭「NAME」（编号 ID）DOES？", why, and a form
+ * that asks again. true: confirmed, go on; false: a page was answered
+ * (the question, or 404: outside one's area the box does not exist,
+ * asked or confirmed). */
+static bool
+speaker_confirmed(struct web_ctx *c, const char *what, const char *title,
+    const char *ask, const char *does, const char *why, const char *yes,
+    const char *no)
 {
 	JsonNode *sn;
 	JsonObject *s;
@@ -272,21 +235,39 @@ page_speaker_tone_confirmed(struct web_ctx *c)
 	}
 	char action[64], back[48];
 	long long id = (long long)web_jnum(s, "id");
-	snprintf(action, sizeof(action), "/speakers/%lld/tone", id);
+	snprintf(action, sizeof(action), "/speakers/%lld/%s", id, what);
 	snprintf(back, sizeof(back), "/speakers/%lld", id);
-	GString *g = html_begin(c, "试音？", "speakers");
-	/* It makes a noise in a village: one more tap, said plainly. */
+	GString *g = html_begin(c, title, "speakers");
 	g_string_append_printf(g, "<div class=\"card\" id=\"confirm\"><p class="
-	    "\"big\">让喇叭「%s」（编号 %lld）响一下？</p><p>它会播几秒钟的“叮咚”"
-	    "和“这是测试”，附近的村民能听到。同村别的喇叭不响。要是这时有广播，"
-	    "就不试。</p><form method=\"post\" action=\"%s\">",
-	    web_esc(c, name_of(s)), id, action);
+	    "\"big\">%s喇叭「%s」（编号 %lld）%s？</p><p>%s</p><form method="
+	    "\"post\" action=\"%s\">", ask, web_esc(c, name_of(s)), id, does,
+	    why, action);
 	html_csrf(c, g);
 	g_string_append_printf(g, "<input type=\"hidden\" name=\"confirm\" "
-	    "value=\"1\"><button type=\"submit\" id=\"confirm-yes\">试音"
-	    "</button></form><p><a class=\"button plain\" href=\"%s\">不试了，"
-	    "返回</a></p></div>", back);
+	    "value=\"1\"><button type=\"submit\" id=\"confirm-yes\">%s"
+	    "</button></form><p><a class=\"button plain\" href=\"%s\">%s</a>"
+	    "</p></div>", yes, back, no);
 	html_end(c, g, 200);
 	json_node_unref(sn);
 	return false;
+}
+
+/* Not the red box of what cannot be undone: a token changes nothing
+ * until it is used on a box, but it is a secret worth one more tap. */
+bool
+page_speaker_token_confirmed(struct web_ctx *c)
+{
+	return speaker_confirmed(c, "token", "生成新的接入口令？", "给",
+	    "生成新的接入口令", "生成口令不会改变什么，喇叭的接入照旧。新口令 "
+	    "24 小时内有效；只有在喇叭上用它接入以后，这个编号才换成新接入的"
+	    "那台喇叭。", "生成口令", "不做了，返回");
+}
+
+/* A tone makes a noise in a village: one more tap, said plainly. */
+bool
+page_speaker_tone_confirmed(struct web_ctx *c)
+{
+	return speaker_confirmed(c, "tone", "试音？", "让", "响一下",
+	    "它会播几秒钟的“叮咚”和“这是测试”，附近的村民能听到。同村别的"
+	    "喇叭不响。要是这时有广播，就不试。", "试音", "不试了，返回");
 }
