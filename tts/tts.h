@@ -181,6 +181,12 @@ struct tts_notice {
 	bool chime;			/* attention chime before, closing chime after */
 	bool emergency;			/* the alert tone instead of the chime */
 	struct tts_params params;
+	/* A voice notice: the path of its archived recording (an Ogg Opus
+	 * file tts_recording_import made), heard instead of title and body
+	 * (which are then not read and may be NULL), each repeat after the
+	 * lead-in, between the same chimes. NULL: a text notice. The cache
+	 * key covers the file's bytes. */
+	const char *recording;
 };
 
 /* Audio sink: frames of mono signed 16-bit PCM at the engine's output rate.
@@ -299,14 +305,81 @@ size_t tts_tone_frames(enum tts_tone tone, int rate);
 void tts_tone_render(enum tts_tone tone, int rate, size_t from, size_t count,
     int16_t *out);
 
+/* ---- recordings: voice notices from a phone (tts/recording.c) -------------------- */
+
+/*
+ * A cadre's recording (a phone's recorder, a WeChat export, the web page's
+ * MediaRecorder): any of the containers and codecs FFmpeg's libavformat
+ * and libavcodec are allowed here (MP4/M4A/3GP with AAC, AMR-NB/WB, MP3,
+ * Ogg and WebM/Matroska with Opus or Vorbis, WAV with PCM, FLAC) is
+ * decoded, mixed to mono, resampled to TTS_OUTPUT_RATE, trimmed of the
+ * silence before and after, brought to the loudness renders have, and
+ * archived as Ogg Opus. Any thread (no engine); one decode is bounded in
+ * input bytes, decoded seconds and the wall-clock time it may take.
+ */
+#define TTS_RECORDING_MAX_BYTES (10 * 1024 * 1024)
+#define TTS_RECORDING_MAX_SECONDS 600
+
+enum tts_recording_error {
+	TTS_REC_OK,
+	TTS_REC_TOO_BIG,	/* over max_bytes */
+	TTS_REC_TOO_LONG,	/* over max_seconds of audio */
+	TTS_REC_NOT_AUDIO,	/* no format we take, or no audio in it */
+	TTS_REC_CORRUPT,	/* a format we take, but it does not decode */
+	TTS_REC_SILENT,		/* nothing above the silence threshold */
+	TTS_REC_TOO_SLOW,	/* the decode ran past its time limit */
+	TTS_REC_IO,		/* could not write the archive (err says why) */
+};
+
+struct tts_recording_limits {
+	size_t max_bytes;	/* 0: TTS_RECORDING_MAX_BYTES */
+	int max_seconds;	/* 0: TTS_RECORDING_MAX_SECONDS */
+	int max_wall_ms;	/* 0: 20000 */
+	double lufs;		/* the target: the engine's (-16) */
+	double ceiling_dbtp;	/* -1 */
+};
+
+struct tts_recording_info {
+	char format[32];	/* the container, as libavformat names it */
+	char codec[32];		/* the audio codec, as libavcodec names it */
+	int in_rate, in_channels;
+	double in_seconds;	/* decoded, before trimming */
+	double seconds;		/* archived, after trimming */
+	double lufs_in;		/* measured before normalising */
+	double lufs, dbtp;	/* of the archive's audio */
+};
+
+/* Fill l with the defaults. */
+void tts_recording_limits_default(struct tts_recording_limits *l);
+
+/* Decode len bytes of data and archive them at out_path (atomically, as
+ * tts_writer does: nothing at out_path unless it all worked). title may
+ * be NULL (the Ogg TITLE comment). Returns TTS_REC_OK or the reason, with
+ * a one-line English err. */
+enum tts_recording_error tts_recording_import(const void *data, size_t len,
+    const struct tts_recording_limits *lim, const char *out_path,
+    const char *title, struct tts_recording_info *info, char *err,
+    size_t errlen);
+
+/* A short Chinese sentence for a cadre saying what went wrong and what to
+ * do ("文件太大……"). Never NULL. */
+const char *tts_recording_error_zh(enum tts_recording_error e);
+
+/* Stream an archived recording (or any file tts_recording_import takes) as
+ * mono 16-bit PCM at TTS_OUTPUT_RATE to fn, in pieces of at most 2048
+ * frames. 0 done, 1 fn stopped it, -1 error. Any thread. */
+int tts_recording_stream(const char *path, tts_pcm_fn fn, void *arg,
+    char *err, size_t errlen);
+
 /* ---- output files -------------------------------------------------------------------- */
 
 enum tts_format {
 	TTS_FORMAT_WAV,
 	TTS_FORMAT_OGG_OPUS,
+	TTS_FORMAT_MP3,		/* libmp3lame, mono, for podcast apps */
 };
 
-/* The format a path's extension names (.wav, .ogg, .opus); -1 if neither. */
+/* The format a path's extension names (.wav, .ogg, .opus, .mp3); -1 if none. */
 int tts_format_from_path(const char *path);
 
 /*
