@@ -270,6 +270,57 @@ static const char *const migrations[] = {
 	/* (pruning by age walks this, not the table: an hour's prune of a
 	 * county's million rows must not hold the main loop) */
 	"CREATE INDEX speaker_events_at ON speaker_events(at);",
+
+	/* 9 -> 10: voice notices and listening again. A recording a cadre
+	 * brought (archived as STATE_DIR/recordings/KEY.ogg): in whose zone,
+	 * by whom, how long. A notice may be heard from one instead of read
+	 * and then needs no text, so the table is rebuilt (body's CHECK
+	 * changes; migrate() turns foreign keys off around it). A notice is
+	 * public (its village's listen-again page and podcast) unless the
+	 * cadre says not; pages are not. */
+	"CREATE TABLE recordings ("
+	"  key TEXT PRIMARY KEY CHECK (length(key) = 32"
+	"    AND key NOT GLOB '*[^0-9a-f]*'),"
+	"  zone TEXT NOT NULL REFERENCES zones(code),"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  ms INTEGER NOT NULL CHECK (ms > 0),"
+	"  bytes INTEGER NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  codec TEXT NOT NULL);"
+	"CREATE TABLE notices_v10 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT CHECK (title IS NULL OR length(CAST(title AS BLOB)) <= 1024),"
+	"  body TEXT NOT NULL DEFAULT '' CHECK (length(CAST(body AS BLOB))"
+	"    <= 32768),"
+	"  voice TEXT NOT NULL DEFAULT 'mandarin',"
+	"  repeat INTEGER NOT NULL DEFAULT 1 CHECK (repeat BETWEEN 1 AND 10),"
+	"  chime INTEGER NOT NULL DEFAULT 1 CHECK (chime IN (0, 1)),"
+	"  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),"
+	"  zone TEXT NOT NULL REFERENCES zones(code),"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  cancelled_at INTEGER,"
+	"  rate INTEGER NOT NULL DEFAULT 150 CHECK (rate BETWEEN 80 AND 450),"
+	"  feed TEXT CHECK (feed IS NULL OR length(CAST(feed AS BLOB))"
+	"    BETWEEN 1 AND 1024),"
+	"  feed_items INTEGER NOT NULL DEFAULT 3 CHECK (feed_items BETWEEN 1"
+	"    AND 20),"
+	"  page_id INTEGER REFERENCES pages(id),"
+	"  recording TEXT REFERENCES recordings(key),"
+	"  public INTEGER NOT NULL DEFAULT 1 CHECK (public IN (0, 1)),"
+	"  CHECK (recording IS NOT NULL OR length(body) > 0));"
+	"INSERT INTO notices_v10 (id, title, body, voice, repeat, chime, "
+	"  priority, zone, created_by, created_at, cancelled_at, rate, feed, "
+	"  feed_items, page_id, public) SELECT id, title, body, voice, repeat, "
+	"  chime, priority, zone, created_by, created_at, cancelled_at, rate, "
+	"  feed, feed_items, page_id, page_id IS NULL FROM notices;"
+	"DROP TABLE notices;"
+	"ALTER TABLE notices_v10 RENAME TO notices;"
+	"CREATE INDEX notices_zone ON notices(zone);"
+	"CREATE INDEX notices_page ON notices(page_id) WHERE page_id IS NOT NULL;"
+	"CREATE INDEX notices_recording ON notices(recording)"
+	"  WHERE recording IS NOT NULL;",
 };
 
 static int

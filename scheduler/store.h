@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 9
+#define DB_SCHEMA_VERSION 10
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {
@@ -78,6 +78,14 @@ struct db_notice {
 	const char *feed;	/* news: feed URL or "dir:PATH"; NULL: none */
 	int feed_items;		/* newest items read from the feed; 0: 3 */
 	int64_t page_id;	/* the emergency page it is part of; 0: none */
+	/* A voice notice: the key of its recording (db_recording), heard
+	 * instead of title and body, which are then shown, not read (body
+	 * may be ""). NULL: a text notice. */
+	const char *recording;
+	/* On its village's listen-again page and podcast (a cadre's notice
+	 * unless marked private; never a page). Set by db_notice_add from
+	 * is_private and page_id. */
+	bool is_private;
 };
 
 #define DB_NOTICE_MAX_ZONES 100	/* targets of one notice */
@@ -90,6 +98,26 @@ int db_notice_cancel(struct db *db, int64_t id, char *err, size_t errlen);
  * (no broadcast row) and is not cancelled; -1 with err otherwise. */
 int db_notice_update(struct db *db, const struct db_notice *n, char *err,
     size_t errlen);
+/* A recording a cadre brought for a voice notice (store_recordings.c):
+ * its archive is STATE_DIR/recordings/KEY.ogg. */
+#define DB_RECORDING_KEY_LEN 32
+struct db_recording {
+	char key[DB_RECORDING_KEY_LEN + 1];	/* 32 lowercase hex digits */
+	char zone[16];		/* the zone of whoever brought it */
+	int64_t created_by;	/* user id, 0 for none */
+	int64_t created_at;
+	int64_t ms;		/* its length, archived and trimmed */
+	int64_t bytes;		/* of the file brought */
+	char format[32], codec[32];
+};
+int db_recording_add(struct db *db, const struct db_recording *r, char *err,
+    size_t errlen);
+/* 1 found (r filled), 0 no such key, -1 error. */
+int db_recording_get(struct db *db, const char *key, struct db_recording *r);
+/* Recordings older than before that no notice uses: their keys, for the
+ * files to go too (at most max; *n gets how many). The rows are deleted. */
+int db_recordings_prune(struct db *db, int64_t before, char (*keys)[33],
+    size_t max, size_t *n, char *err, size_t errlen);
 /* Is the notice there and not cancelled? 1 yes, 0 no, -1 error. */
 int db_notice_live(struct db *db, int64_t id);
 

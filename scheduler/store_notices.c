@@ -110,12 +110,14 @@ db_notice_add(struct db *db, const struct db_notice *n, int64_t *id, char *err,
 	}
 	int rc = db_run(db, err, errlen, "INSERT INTO notices (title, body, "
 	    "voice, repeat, chime, priority, zone, created_by, created_at, "
-	    "rate, feed, feed_items, page_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
-	    "NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0))", DB_ARGS(n->title,
-	    n->body, n->voice ? n->voice : "mandarin", (int64_t)n->repeat,
-	    (int64_t)n->chime, (int64_t)cls, n->zone, n->created_by,
-	    (int64_t)time(NULL), (int64_t)(n->rate ? n->rate : 150), n->feed,
-	    (int64_t)(n->feed_items ? n->feed_items : 3), n->page_id));
+	    "rate, feed, feed_items, page_id, recording, public) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0), ?, ?)",
+	    DB_ARGS(n->title, n->body ? n->body : "", n->voice ? n->voice :
+	    "mandarin", (int64_t)n->repeat, (int64_t)n->chime, (int64_t)cls,
+	    n->zone, n->created_by, (int64_t)time(NULL), (int64_t)(n->rate ?
+	    n->rate : 150), n->feed, (int64_t)(n->feed_items ? n->feed_items :
+	    3), n->page_id, n->recording, (int64_t)(!n->is_private &&
+	    n->page_id == 0)));
 	if (rc != SQLITE_DONE)
 		return undo(db);
 	k.id = sqlite3_last_insert_rowid(db->h);
@@ -140,12 +142,14 @@ db_notice_update(struct db *db, const struct db_notice *n, char *err,
 	}
 	if (db_run(db, err, errlen, "UPDATE notices SET title = ?, body = ?, "
 	    "voice = ?, repeat = ?, chime = ?, priority = ?, zone = ?, rate = "
-	    "?, feed = ?, feed_items = ? WHERE id = ?11 AND cancelled_at IS "
-	    "NULL AND NOT EXISTS (SELECT 1 FROM broadcasts WHERE notice_id = "
-	    "?11)", DB_ARGS(n->title, n->body, n->voice ? n->voice : "mandarin",
+	    "?, feed = ?, feed_items = ?, recording = ?, public = ? WHERE id = "
+	    "?13 AND cancelled_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+	    "broadcasts WHERE notice_id = ?13)", DB_ARGS(n->title, n->body ?
+	    n->body : "", n->voice ? n->voice : "mandarin",
 	    (int64_t)n->repeat, (int64_t)n->chime, (int64_t)cls,
 	    n->zone, (int64_t)(n->rate ? n->rate : 150), n->feed,
-	    (int64_t)(n->feed_items ? n->feed_items : 3), n->id)) !=
+	    (int64_t)(n->feed_items ? n->feed_items : 3), n->recording,
+	    (int64_t)(!n->is_private && n->page_id == 0), n->id)) !=
 	    SQLITE_DONE)
 		return undo(db);
 	if (sqlite3_changes(db->h) != 1) {
@@ -280,8 +284,9 @@ db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
 	memset(n, 0, sizeof(*n));
 	if ((st = db_prepare(db, NULL, 0, "SELECT title, body, voice, repeat, "
 	    "chime, priority, zone, COALESCE(created_by, 0), rate, feed, "
-	    "feed_items, cancelled_at IS NOT NULL, COALESCE(page_id, 0) FROM "
-	    "notices WHERE id = ?", DB_ARGS(id))) == NULL)
+	    "feed_items, cancelled_at IS NOT NULL, COALESCE(page_id, 0), "
+	    "recording, public FROM notices WHERE id = ?", DB_ARGS(id))) ==
+	    NULL)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -301,6 +306,8 @@ db_notice_get(struct db *db, int64_t id, struct db_notice *n, bool *cancelled)
 		if (cancelled)
 			*cancelled = sqlite3_column_int(st, 11) != 0;
 		n->page_id = sqlite3_column_int64(st, 12);
+		n->recording = col_strdup(st, 13);
+		n->is_private = sqlite3_column_int(st, 14) == 0;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW && (n->body == NULL || n->zone == NULL ||
@@ -319,6 +326,7 @@ db_notice_clear(struct db_notice *n)
 	free((void *)(uintptr_t)n->voice);
 	free((void *)(uintptr_t)n->zone);
 	free((void *)(uintptr_t)n->feed);
+	free((void *)(uintptr_t)n->recording);
 	for (size_t i = 0; i < n->nzones; i++)
 		free(n->zones[i]);
 	free(n->zones);
