@@ -42,10 +42,13 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
+# libav*: a voice notice's recording is decoded by FFmpeg's libraries
+# (tts/recording_decode.c); LAME has no .pc, so MP3_LIBS names it.
 PKGS := espeak-ng libebur128 libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
-        libsoup-3.0 json-glib-1.0 libxml-2.0
+        libsoup-3.0 json-glib-1.0 libxml-2.0 libavformat libavcodec libswresample libavutil
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+MP3_LIBS   = -lmp3lame
 # The speaker agent links only what a loudspeaker box needs.
 SPK_LIBS    = $(shell $(PKG_CONFIG) --libs opus libsodium alsa 2>/dev/null) -lpthread -lm
 
@@ -55,7 +58,7 @@ VERSION  := 0.4.0
 CPPFLAGS += -I. -D_GNU_SOURCE -DDALABA_VERSION='"$(VERSION)"'
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
 LDFLAGS  += $(SAN_FLAGS)
-LDLIBS   += $(PKG_LIBS) -lpthread -lm
+LDLIBS   += $(PKG_LIBS) $(MP3_LIBS) -lpthread -lm
 
 # --- modules: each a static library of its directory's .c files -------------
 # A module's main programs live in files named *_main.c and are not archived.
