@@ -239,6 +239,7 @@ $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
+$(eval $(call fuzz_target,recording,$(tts_SRC) $(TTS_DEP_SRC)))
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
