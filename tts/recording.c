@@ -42,6 +42,7 @@
 struct pcm {
 	float *x;
 	size_t n, cap;
+	size_t most;			/* what the decode's limit lets in */
 	int failed;
 };
 
@@ -54,6 +55,9 @@ collect(const float *x, size_t n, void *arg)
 		size_t cap = p->cap ? p->cap * 2 : (size_t)TTS_OUTPUT_RATE * 16;
 		while (cap < p->n + n)
 			cap *= 2;
+		/* Doubling past the limit would ask for 200 MB to hold 115. */
+		if (cap > p->most && p->most >= p->n + n)
+			cap = p->most;
 		float *y = realloc(p->x, cap * sizeof(*y));
 		if (y == NULL) {
 			p->failed = 1;
@@ -300,6 +304,7 @@ tts_recording_import(const void *data, size_t len,
 	}
 
 	struct rec_bounds b = { lim.max_seconds, lim.max_wall_ms };
+	p.most = (size_t)lim.max_seconds * TTS_OUTPUT_RATE;
 	rc = rec_decode(&src, &b, collect, &p, &stopped, &info, err, errlen);
 	if (rc == TTS_REC_OK && p.failed) {
 		snprintf(err, errlen, "out of memory for %zu samples", p.n);
