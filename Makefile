@@ -155,7 +155,7 @@ UNIT_LIBS_speakers    := $(speakers_LIB) $(broadcaster_LIB)
 unit_module = $(strip \
     $(if $(filter test_server test_hello test_timeline test_wire test_enroll,$(1)),broadcaster, \
     $(if $(filter test_nack test_clock test_resample test_simclock,$(1)),speakers, \
-    $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
+    $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn test_recording,$(1)),tts, \
     $(if $(filter test_cap test_share test_web test_metrics,$(1)),web-admin,scheduler)))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
@@ -239,6 +239,7 @@ $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
+$(eval $(call fuzz_target,recording,$(tts_SRC) $(TTS_DEP_SRC)))
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
