@@ -63,6 +63,7 @@ struct dalabad {
 	struct bcast_server *srv;
 	uint8_t pk[BCAST_PK_LEN], sk[BCAST_SK_LEN];
 	struct render_worker *worker;
+	struct import_pool *imports;	/* recordings brought (import.h) */
 	struct airq q;
 	GPtrArray *scheds;	/* struct sched_entry * */
 	bool scheds_dirty;

@@ -4,8 +4,11 @@
  * archive_days), the archive copies to make, and the refusal of new
  * notices while the disk is full.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "scheduler/daemon.h"
 #include "scheduler/daemon_int.h"
@@ -15,6 +18,32 @@ static void
 add_archived(const char *audio, void *arg)
 {
 	g_hash_table_add(arg, g_strdup(audio));
+}
+
+/* Recordings brought a day ago that no notice took (the cadre gave up,
+ * or a script uploaded and went away): their rows and archives go. */
+#define RECORDING_UNUSED_S 86400
+
+static void
+sweep_recordings(struct dalabad *d, int64_t now)
+{
+	char keys[32][33], err[256];
+	size_t n = 0;
+
+	if (db_recordings_prune(d->db, now - RECORDING_UNUSED_S, keys, 32, &n,
+	    err, sizeof(err)) != 0) {
+		dlog(LOG_WARNING, "recordings: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		gchar *path = dalabad_recording_path(&d->cfg, keys[i]);
+		if (g_unlink(path) != 0)
+			dlog(LOG_WARNING, "recordings: %s: %s", path,
+			    g_strerror(errno));
+		g_free(path);
+	}
+	if (n > 0)
+		dlog(LOG_INFO, "recordings: %zu unused for a day removed", n);
 }
 
 void
@@ -60,6 +89,7 @@ daemon_sweep(struct dalabad *d)
 	g_ptr_array_unref(todo);
 	g_hash_table_unref(k.in_use);
 	g_hash_table_unref(k.archive);
+	sweep_recordings(d, now);
 }
 
 void

@@ -162,6 +162,7 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 		return -1;
 	}
 	configure_worker(d);
+	d->imports = import_pool_new();
 	if (load_lexicon(d, e2, sizeof(e2)) != 0)
 		dlog(LOG_WARNING, "lexicon: %s; reading without it", e2);
 	/* Loaded here, once, rather than on the first render's clock. */
@@ -216,6 +217,8 @@ dalabad_stop(struct dalabad *d)
 	daemon_speaker_stop(d);	/* (before the worker: its tones' renders) */
 	render_worker_free(d->worker);
 	d->worker = NULL;
+	import_pool_free(d->imports);
+	d->imports = NULL;
 	/* Let the threads report back, then free what is left. */
 	for (int guard = 0; guard < 500; guard++) {
 		bool busy = false;

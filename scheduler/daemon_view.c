@@ -41,6 +41,23 @@ dalabad_render(struct dalabad *d, struct render_job *job)
 	render_worker_submit(d->worker, job);
 }
 
+int
+dalabad_import(struct dalabad *d, struct import_job *job)
+{
+	assert(job != NULL && job->done != NULL);
+	return import_pool_submit(d->imports, job);
+}
+
+gchar *
+dalabad_recording_path(const struct dalabad_config *cfg, const char *key)
+{
+	gchar *name = g_strdup_printf("%s.ogg", key);
+	gchar *path = g_build_filename(cfg->state_dir, "recordings", name, NULL);
+
+	g_free(name);
+	return path;
+}
+
 void
 dalabad_airings_each(struct dalabad *d,
     void (*fn)(const struct dalabad_airing_info *a, void *arg), void *arg)

@@ -19,6 +19,7 @@
 
 #include "broadcaster/broadcaster.h"
 #include "scheduler/config.h"
+#include "scheduler/import.h"
 #include "scheduler/news.h"
 #include "scheduler/store.h"
 #include "scheduler/timetable.h"
@@ -98,6 +99,13 @@ void dalabad_notice_cancelled(struct dalabad *d, int64_t notice_id);
 /* Render job (a preview, a download) on the synthesis thread; job->done
  * runs on the loop. */
 void dalabad_render(struct dalabad *d, struct render_job *job);
+/* Import a recording brought for a voice notice (import.h) on its own
+ * thread; -1 (nothing queued) when imports are queued to the limit. */
+int dalabad_import(struct dalabad *d, struct import_job *job);
+/* Where recording key's archive is kept: STATE_DIR/recordings/KEY.ogg
+ * (g_free). */
+gchar *dalabad_recording_path(const struct dalabad_config *cfg,
+    const char *key);
 /* Is the disk full? Then new notices and previews are refused (what is
  * stored still airs). recheck: measure now, not as of the last tick. */
 bool dalabad_disk_full(struct dalabad *d, bool recheck);

@@ -30,11 +30,14 @@
     "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN " \
     "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, " \
     "feed, feed_items, created_at, cancelled_at, page_id AS page, " \
-    ZONES("notices.id") " FROM notices "
+    "recording, (SELECT ms FROM recordings WHERE key = recording) AS " \
+    "recording_ms, public = 0 AS private, " ZONES("notices.id") \
+    " FROM notices "
 #define SCHEDULE_COLS "SELECT s.id, s.notice_id AS notice, " \
     "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, " \
     "s.date_to, s.volume, s.urgent, s.created_at, s.removed_at, " \
-    "COALESCE(n.title, substr(n.body, 1, 40)) AS title, n.zone " \
+    "COALESCE(n.title, NULLIF(substr(n.body, 1, 40), '')) AS title, " \
+    "n.recording IS NOT NULL AS voice, n.zone " \
     "FROM schedules s JOIN notices n ON n.id = s.notice_id "
 
 static const char *const list_sql[] = {
@@ -62,6 +65,7 @@ static const char *const list_sql[] = {
 	    "substr(body, 1, 80) AS body, CASE priority WHEN 0 THEN 'village' "
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
 	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page, "
+	    "recording IS NOT NULL AS voice, public = 0 AS private, "
 	    ZONES("notices.id") " FROM notices WHERE substr(zone, 1, length(?1)) = ?1 AND "
 	    SEES("zone", 2) " ORDER BY id DESC LIMIT 500)",
 	[DB_LIST_AUDIT] = "SELECT a.id, a.at, a.user_id, u.name "

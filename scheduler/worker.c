@@ -37,6 +37,7 @@ struct render_worker {
 	struct tts_engine *eng;
 	struct tts_lexicon *lex;	/* in use by eng */
 	char *cache_dir;
+	char *rec_dir;			/* recordings' archives (voice notices) */
 	GThreadPool *slow;		/* news fetches, transcodes */
 	GCancellable *stopping;		/* cancels fetches in flight at stop */
 	GMutex news_lock;		/* the news settings, read by the pool */
@@ -234,8 +235,13 @@ render(struct render_worker *w, struct render_job *job)
 	struct tts_notice tn = { .title = n->title, .body = n->body,
 	    .repeat = n->repeat, .chime = n->chime != 0,
 	    .emergency = n->page_id != 0 || n->priority == BCAST_PRIO_EMERGENCY };
-	char *body = NULL;
+	char *body = NULL, *rec = NULL;
 
+	if (n->recording) {
+		/* A voice notice: heard from its archive, its text not read. */
+		rec = g_strdup_printf("%s/%s.ogg", w->rec_dir, n->recording);
+		tn.recording = rec;
+	}
 	tts_params_default(&tn.params);
 	tn.params.voice = tts_voice_find(n->voice);
 	tn.params.rate = n->rate;
@@ -245,6 +251,7 @@ render(struct render_worker *w, struct render_job *job)
 		job->rc = -1;
 		if (job->live)
 			live_finish(job->live, -1, job->err);
+		g_free(rec);
 		return 0;
 	}
 	if (job->news != NULL) {
@@ -286,18 +293,20 @@ render(struct render_worker *w, struct render_job *job)
 			job->rc = -1;
 		} else if (job->rc == 1) {
 			g_free(body);
+			g_free(rec);
 			return 1;
 		}
 	}
 	if (job->rc == 2)
 		job->rc = RENDER_NO_ROOM;	/* the daemon airs it from memory */
-	if (job->rc == 0 && job->want_spoken) {
+	if (job->rc == 0 && job->want_spoken && rec == NULL) {
 		char *t = tts_spoken_text(tn.body, strlen(tn.body), tn.params.voice,
 		    w->lex, job->err, sizeof(job->err));
 		job->spoken = t ? strdup(t) : NULL;
 		free(t);
 	}
 	g_free(body);
+	g_free(rec);
 	return 0;
 }
 
@@ -361,6 +370,7 @@ render_worker_new(const char *state_dir, char *err, size_t errlen)
 		return NULL;
 	}
 	w->cache_dir = g_build_filename(state_dir, "render", NULL);
+	w->rec_dir = g_build_filename(state_dir, "recordings", NULL);
 	atomic_store(&w->max_frames, 3600L * TTS_OUTPUT_RATE);
 	atomic_init(&w->queued, 0);
 	hist_init(&w->took, render_bounds, G_N_ELEMENTS(render_bounds));
@@ -513,6 +523,7 @@ render_worker_free(struct render_worker *w)
 	tts_engine_free(w->eng);
 	tts_lexicon_free(w->lex);
 	g_free(w->cache_dir);
+	g_free(w->rec_dir);
 	g_free(w->news_cache);
 	g_free(w->news_root);
 	g_mutex_clear(&w->news_lock);

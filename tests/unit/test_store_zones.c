@@ -241,6 +241,13 @@ test_migrate(const char *dir)
 	CHECK(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 	    "('broadcasts_open', 'broadcasts_slot', 'broadcasts_claim')") == 3,
 	    "its indexes are there");
+	CHECK(scalar(db, "SELECT count(*) FROM notices") == 2 &&
+	    scalar(db, "SELECT count(*) FROM notices WHERE public = 1 AND "
+	    "recording IS NULL AND length(body) > 0") == 2, "its notices come "
+	    "through schema 10's rebuild of notices, public, with their text");
+	CHECK(scalar(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+	    "('notices_zone', 'notices_page', 'notices_recording')") == 3,
+	    "and the notices' indexes are there");
 	CHECK(db_check(db, err, sizeof(err)) == 0, "integrity check ok");
 	db_close(db);
 }
