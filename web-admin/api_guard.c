@@ -12,6 +12,7 @@
 #include "web-admin/cap.h"
 #include "web-admin/http_gate.h"
 #include "web-admin/loop_share.h"
+#include "tts/tts.h"
 
 /* Each source's share of the loop (loop_share.h): one second at once,
  * a quarter of every second after that. A cadre's phone spends about a
@@ -145,6 +146,16 @@ refuse_host(SoupServerMessage *msg, const char *path, const char *host)
 	    SOUP_MEMORY_COPY, m, strlen(m));
 }
 
+/* A recording of 10 MB from a phone on a village's uplink (1 Mbit/s
+ * takes 80 s) needs longer than a form's request_seconds. */
+#define UPLOAD_SECONDS 150
+
+static void
+api_upload_started(struct web_admin *wa, SoupServerMessage *msg)
+{
+	http_gate_extend(wa->api_gate, msg, UPLOAD_SECONDS);
+}
+
 /* Before a body is read: refuse a foreign host name (host_allowed); then
  * refuse a body that is too large or of no stated
  * length, and keep none of it, so a hostile client cannot make us hold a
@@ -170,6 +181,14 @@ api_early_checks(SoupServer *server, SoupServerMessage *msg, const char *path,
 	 * languages, many area codes); cap.c caps them again. */
 	goffset max = strcmp(path, "/api/v1/cap") == 0 ? CAP_MAX_BYTES :
 	    API_MAX_BODY;
+	/* A recording is the one large body: the file, or the page's form
+	 * holding it. It may take a phone's link longer than a form. */
+	bool upload = strcmp(path, "/api/v1/recordings") == 0 ||
+	    strcmp(path, "/recordings") == 0;
+	if (upload) {
+		max = TTS_RECORDING_MAX_BYTES + (path[1] == 'r' ? API_MAX_BODY : 0);
+		api_upload_started(data, msg);
+	}
 	char why[64];
 
 	(void)server;

@@ -204,7 +204,9 @@ int api_store_schedule(struct api_req *r, struct db_schedule *s);
 /* Emergency pages (api_pages.c) and CAP alerts (api_cap.c). */
 #define PAGE_MAX_ZONES 16
 struct api_page {
-	const char *text;	/* exactly what is read */
+	const char *text;	/* exactly what is read (a recorded page:
+				 * what is shown) */
+	const char *recording;	/* a recorded page: the key heard; NULL */
 	const char *voice;
 	const char *source;	/* "web", "api", "cap" */
 	const char **zones;	/* NULL-terminated, checked */
@@ -242,6 +244,26 @@ JsonArray *api_coverage(struct web_admin *wa, const char *const *zones, int n,
     JsonArray **unheard);
 /* POST /api/v1/cap: the raw XML body, before any JSON parsing. */
 void api_post_cap(struct api_req *r);
+
+/* ---- recordings for voice notices (api_recordings.c) ---- */
+/* POST recordings[?zone=]: the file as the body, imported, then
+ * {"recording": KEY, "seconds", ...}; answered later (paused). */
+void api_post_recording(struct api_req *r);
+void api_get_recording_audio(struct api_req *r);
+/* May r use recording key (brought inside r's zone)? Its length in
+ * milliseconds, or -1 having answered (400 unknown_recording). */
+int64_t api_recording_usable(struct api_req *r, const char *key);
+/* Is a recording of ms played repeat times within the item limit? Else
+ * false having answered. */
+bool api_recording_fits(struct api_req *r, int64_t ms, int repeat);
+/* Import data for who in zone and answer msg when done: JSON, or for a
+ * page a redirect to the form that uses it (a notice's, an alert's) or
+ * back to the upload form with ?err=CODE. 0: msg paused, answered later;
+ * else the HTTP status of a refusal made now, its code in err. */
+enum { API_UPLOAD_JSON, API_UPLOAD_NOTICE, API_UPLOAD_ALERT };
+int api_recording_start(struct web_admin *wa, SoupServerMessage *msg,
+    const struct web_principal *who, const char *zone, const char *source,
+    GBytes *data, int answer_as, char *err, size_t errlen);
 
 /* The route table (routes.c): one for the API and the pages. Each API
  * request and page request goes to the first route whose method and path

@@ -147,15 +147,56 @@ read_zones(struct api_req *r, struct db_notice *n)
 /* Read and check a notice's fields from the body (n's strings point into
  * it); 0, or -1 having answered. old_feed: the feed an edited notice had
  * (kept without a new check, whoever edits), NULL for a new notice. */
+/* "recording": the key of one the caller may use (POST recordings).
+ * 0 (and *ms its length), or -1 having answered. */
+static int
+read_recording(struct api_req *r, struct db_notice *n, int64_t *ms)
+{
+	*ms = 0;
+	if (api_str(r, "recording", false, DB_RECORDING_KEY_LEN, &n->recording))
+		return -1;
+	if (n->recording && !n->recording[0])
+		n->recording = NULL;
+	if (n->recording == NULL)
+		return 0;
+	return (*ms = api_recording_usable(r, n->recording)) < 0 ? -1 : 0;
+}
+
+/* The rest of a voice notice's checks: its text is shown, not read, so
+ * it needs no reading; news is read aloud, so it has none. */
+static int
+read_voice_notice(struct api_req *r, struct db_notice *n, int64_t rec_ms)
+{
+	if (n->body == NULL)
+		n->body = "";
+	if (n->title && !n->title[0])
+		n->title = NULL;
+	if (n->feed && n->feed[0]) {
+		r->err_field = "feed";
+		api_error(r, 400, "bad_feed", "a voice notice reads no news: "
+		    "leave \"feed\" out");
+		return -1;
+	}
+	n->feed = NULL;
+	if (!api_recording_fits(r, rec_ms, n->repeat))
+		return -1;
+	r->err_field = NULL;
+	return 0;
+}
+
 static int
 read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 {
 	const char *cls, *voice, *given = NULL;
-	bool chime;
+	bool chime, priv;
+	int64_t rec_ms;
 	char err[256];
 
-	if (api_str(r, "title", false, 1024, &n->title) ||
-	    api_str(r, "body", true, TTS_MAX_TEXT_BYTES, &n->body) ||
+	if (read_recording(r, n, &rec_ms) ||
+	    api_str(r, "title", false, 1024, &n->title) ||
+	    api_str(r, "body", n->recording == NULL, TTS_MAX_TEXT_BYTES,
+	    &n->body) ||
+	    api_bool(r, "private", false, &priv) ||
 	    read_zones(r, n) ||
 	    api_str(r, "zone", n->zone == NULL, 12, n->zone ? &given : &n->zone) ||
 	    api_str(r, "class", false, 16, &cls) ||
@@ -167,6 +208,7 @@ read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 	    api_bool(r, "chime", true, &chime))
 		return -1;
 	n->chime = chime;
+	n->is_private = priv;
 	r->err_field = "zone";
 	if (given && strcmp(given, n->zone) != 0) {
 		api_error(r, 400, "bad_zone", "\"zone\" is %s, the zone holding "
@@ -204,6 +246,8 @@ read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
 		return -1;
 	}
 	n->voice = v->name;
+	if (n->recording)	/* heard, not read: its text is only shown */
+		return read_voice_notice(r, n, rec_ms);
 	/* Refuse text the speech side cannot read, before storing it. */
 	r->err_field = "body";
 	char *spoken = tts_spoken_text(n->body, strlen(n->body), v, NULL, err,
@@ -261,7 +305,7 @@ api_post_notice(struct api_req *r)
 {
 	static const char *const fields[] = { "title", "body", "zone", "zones",
 	    "class", "repeat", "chime", "voice", "rate", "feed", "feed_items",
-	    "schedule", NULL };
+	    "schedule", "recording", "private", NULL };
 	struct db_notice n = { 0 };
 	char err[256];
 	struct db_schedule s;
@@ -294,8 +338,9 @@ api_post_notice(struct api_req *r)
 			api_error(r, 400, "bad_notice", "%s", err);
 		return;
 	}
-	api_audit(r, "notice.add", "通知 %lld，播给 %s（%s）：%s", (long long)id,
-	    targets(&n), html_class_zh(dalabad_class_names[n.priority]),
+	api_audit(r, "notice.add", "通知 %lld，播给 %s（%s）：%s%s",
+	    (long long)id, targets(&n), html_class_zh(
+	    dalabad_class_names[n.priority]), n.recording ? "（录音）" : "",
 	    n.body);
 	if (sn) {
 		s.notice_id = id;
@@ -342,6 +387,9 @@ notice_as_body(const struct db_notice *n)
 	if (n->feed)
 		json_object_set_string_member(o, "feed", n->feed);
 	json_object_set_int_member(o, "feed_items", n->feed_items);
+	if (n->recording)
+		json_object_set_string_member(o, "recording", n->recording);
+	json_object_set_boolean_member(o, "private", n->is_private);
 	return o;
 }
 
@@ -354,7 +402,7 @@ api_post_notice_edit(struct api_req *r)
 {
 	static const char *const fields[] = { "title", "body", "zone", "zones",
 	    "class", "repeat", "chime", "voice", "rate", "feed", "feed_items",
-	    NULL };
+	    "recording", "private", NULL };
 	struct db_notice n = { 0 }, old;
 	char err[256];
 	int64_t id;
@@ -400,9 +448,10 @@ api_post_notice_edit(struct api_req *r)
 		}
 	}
 	if (rc == 0) {
-		api_audit(r, "notice.edit", "通知 %lld，播给 %s（%s）：%s",
+		api_audit(r, "notice.edit", "通知 %lld，播给 %s（%s）：%s%s",
 		    (long long)id, targets(&n), html_class_zh(
-		    dalabad_class_names[n.priority]), n.body);
+		    dalabad_class_names[n.priority]), n.recording ?
+		    "（录音）" : "", n.body);
 		rc = api_commit(r);
 	}
 	if (rc == 0) {

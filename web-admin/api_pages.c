@@ -128,7 +128,7 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 		struct db_notice n = { .body = pg->text, .voice = pg->voice,
 		    .repeat = pg->repeat, .chime = 1, .priority = pg->priority,
 		    .zone = pg->zones[i], .created_by = r->who.user_id,
-		    .page_id = *id };
+		    .page_id = *id, .recording = pg->recording };
 		if (db_notice_add(r->wa->db, &n, &nid, err, sizeof(err)) != 0)
 			goto fail;
 	}
@@ -364,15 +364,24 @@ void
 api_post_alert(struct api_req *r)
 {
 	static const char *const fields[] = { "text", "zones", "zone", "repeat",
-	    "volume", "expires_minutes", "voice", NULL };
+	    "volume", "expires_minutes", "voice", "recording", NULL };
 	struct api_page pg = { .source = r->who.by_session ? "web" : "api",
 	    .priority = BCAST_PRIO_EMERGENCY, .aired = true };
 	const char *zones[PAGE_MAX_ZONES + 1] = { 0 }, *zone = NULL;
 	int minutes, n = 0;
 	int64_t id;
 
+	int64_t rec_ms = 0;
+
 	if (!api_may_page(r) || api_only(r, r->body, fields) != 0 ||
-	    api_str(r, "text", true, PAGE_MAX_TEXT, &pg.text) != 0 ||
+	    api_str(r, "recording", false, DB_RECORDING_KEY_LEN,
+	    &pg.recording) != 0)
+		return;
+	if (pg.recording && (rec_ms = api_recording_usable(r,
+	    pg.recording)) < 0)
+		return;
+	if (api_str(r, "text", pg.recording == NULL, PAGE_MAX_TEXT,
+	    &pg.text) != 0 ||
 	    api_str(r, "zone", false, 12, &zone) != 0 ||
 	    api_int(r, "repeat", 1, 10, 2, &pg.repeat) != 0 ||
 	    api_int(r, "volume", 0, 100, 100, &pg.volume) != 0 ||
@@ -385,6 +394,16 @@ api_post_alert(struct api_req *r)
 	if (tts_voice_find(pg.voice) == NULL) {
 		api_error(r, 400, "bad_voice", "no voice \"%.32s\"", pg.voice);
 		return;
+	}
+	if (pg.recording) {
+		/* Heard, not read: the text (if any) is what the live view
+		 * and the history show. */
+		if (pg.text == NULL || pg.text[strspn(pg.text, " \t\r\n")] ==
+		    '\0')
+			pg.text = "录音紧急广播";
+		if (!api_recording_fits(r, rec_ms, pg.repeat))
+			return;
+		goto zones;
 	}
 	if (pg.text[strspn(pg.text, " \t\r\n")] == '\0') {
 		api_error(r, 400, "empty_text", "the page has no text");
@@ -399,6 +418,7 @@ api_post_alert(struct api_req *r)
 	}
 	if (!api_spoken_fits(r, NULL, pg.text, pg.voice, 0, pg.repeat))
 		return;
+zones:
 	if (json_object_has_member(r->body, "zones")) {
 		JsonNode *zn = json_object_get_member(r->body, "zones");
 		JsonArray *za = JSON_NODE_HOLDS_ARRAY(zn) ?

@@ -117,6 +117,11 @@ api_handle(struct api_req *r, const char *path, gchar **parts)
 		api_post_cap(r);	/* XML, not JSON */
 		goto out;
 	}
+	if (strcmp(r->method, "POST") == 0 && r->nparts == 1 &&
+	    strcmp(r->parts[0], "recordings") == 0) {
+		api_post_recording(r);	/* the file itself, not JSON */
+		goto out;
+	}
 	if (strcmp(r->method, "POST") == 0 && !read_body(r))
 		goto out;
 	if (parts[r->nparts] != NULL || web_route_api(r) != 0) {

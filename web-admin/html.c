@@ -46,7 +46,7 @@ const char web_css[] =
     "label{display:block;margin:12px 0 4px;font-weight:bold}"
     "input,select,textarea{width:100%;font:inherit;padding:10px;min-height:48px;"
     "border:2px solid #888;border-radius:8px;background:#fff}"
-    "input[type=checkbox],input[type=radio]{width:28px;min-height:28px;"
+    "input[type=checkbox],input[type=radio]{width:28px;min-height:28px;flex:none;"
     "vertical-align:middle}"
     /* a box and its word, one tap target of a finger's height */
     ".inline label{display:inline-flex;align-items:center;gap:6px;"

@@ -226,6 +226,16 @@ conn_of(struct http_gate *g, SoupServerMessage *msg)
 	return g_hash_table_lookup(g->by_peer, peer);
 }
 
+void
+http_gate_extend(struct http_gate *g, SoupServerMessage *msg, int seconds)
+{
+	struct gate_conn *c = g ? conn_of(g, msg) : NULL;
+
+	if (c && c->deadline_us != 0)
+		c->deadline_us = g_get_monotonic_time() + (gint64)seconds *
+		    G_USEC_PER_SEC;
+}
+
 /* One request a connection (see http_gate.h for why): say so. */
 static void
 on_request_started(SoupServer *server, SoupServerMessage *msg, gpointer data)

@@ -50,6 +50,10 @@ struct http_gate;
 struct http_gate *http_gate_open(SoupServer *server, const char *bind,
     int port, GTlsCertificate *tls, const struct http_gate_limits *lim,
     const char *what, char *err, size_t errlen);
+/* Give msg's connection seconds from now to send the rest of its
+ * request (an upload, allowed longer than a form). */
+void http_gate_extend(struct http_gate *g, SoupServerMessage *msg,
+    int seconds);
 /* The port it listens on. */
 int http_gate_port(const struct http_gate *g);
 /* New caps for the connections to come (SIGHUP). */

@@ -241,7 +241,7 @@ page_notices(struct web_ctx *c)
 
 	g_string_free(path, TRUE);
 	g_string_append(g, "<p><a class=\"button\" href=\"/notices/new\">写通知"
-	    "</a></p>");
+	    "</a> <a class=\"button\" href=\"/notices/new/voice\">录音通知</a></p>");
 	if (err->len)	/* first, where the eye is */
 		html_notice_box(g, "err", err->str);	/* fixed words only */
 	g_string_append(g, "<form method=\"get\" action=\"/notices\" class=\""
@@ -263,7 +263,8 @@ page_notices(struct web_ctx *c)
 		    "class=\"meta\"><span class=\"badge st-%s\">%s</span><span "
 		    "class=\"badge\">%s</span>%s", (long long)web_jnum(o, "id"),
 		    web_esc(c, st), (long long)web_jnum(o, "id"), web_esc(c, title &&
-		    *title ? title : web_jstr(o, "body")), web_esc(c, st),
+		    *title ? title : web_jstr(o, "body") && *web_jstr(o, "body") ?
+		    web_jstr(o, "body") : "（录音通知）"), web_esc(c, st),
 		    word_zh(notice_states, st), html_class_zh(web_jstr(o, "class")),
 		    web_targets_text(c, zones, o));
 		if (web_jnum(o, "next"))

@@ -41,6 +41,14 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	const char *rt = web_field(c, "rate", rate);
 	bool chime = c->form ? web_field(c, "chime", NULL) != NULL :
 	    cur ? web_jnum(cur, "chime") != 0 : true;
+	bool priv = c->form ? web_field(c, "private", NULL) != NULL :
+	    cur ? web_jnum(cur, "private") != 0 : false;
+	/* A voice notice: its recording (brought on /notices/new/voice) is
+	 * heard, the text only shown. */
+	const char *rec = web_field(c, "recording", cur && web_jstr(cur,
+	    "recording") ? web_jstr(cur, "recording") : web_qarg(c,
+	    "recording", ""));
+	bool voice = rec && *rec;
 
 	if (err)
 		html_notice_box(g, "err", web_esc(c, err));
@@ -50,11 +58,19 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	else
 		g_string_append(g, "<form method=\"post\" action=\"/notices/new\">");
 	html_csrf(c, g);
+	if (voice)
+		g_string_append_printf(g, "<input type=\"hidden\" name=\"recording\" "
+		    "value=\"%s\"><div class=\"card\"><p>录音（播出时放这段录音，"
+		    "不读下面的文字）：</p><audio controls preload=\"metadata\" "
+		    "src=\"/api/v1/recordings/%s/audio\"></audio></div>",
+		    web_esc(c, rec), web_esc(c, rec));
 	g_string_append_printf(g, "<label for=\"title\">标题（可不填）</label>"
 	    "<input id=\"title\" name=\"title\" maxlength=\"200\" value=\"%s\">"
-	    "<label for=\"body\">正文</label><textarea id=\"body\" name=\"body\" "
-	    "required maxlength=\"8000\">%s</textarea><label for=\"zone\">播给哪里"
-	    "</label><select id=\"zone\" name=\"zone\">", web_esc(c, title), web_esc(c, body));
+	    "<label for=\"body\">%s</label><textarea id=\"body\" name=\"body\" "
+	    "%smaxlength=\"8000\">%s</textarea><label for=\"zone\">播给哪里"
+	    "</label><select id=\"zone\" name=\"zone\">", web_esc(c, title),
+	    voice ? "文字说明（可不填；只显示，不播读）" : "正文",
+	    voice ? "" : "required ", web_esc(c, body));
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
 		const char *code = web_jstr(z, "code");
@@ -78,15 +94,18 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	static const char *const classes[] = { "village", "township", "county" };
 	for (int i = 0; i <= web_max_class(&c->who); i++)
 		option(g, classes[i], html_class_zh(classes[i]), cls);
-	g_string_append(g, "</select><label for=\"repeat\">读几遍</label><select "
-	    "id=\"repeat\" name=\"repeat\">");
+	g_string_append_printf(g, "</select><label for=\"repeat\">%s</label>"
+	    "<select id=\"repeat\" name=\"repeat\">", voice ? "播几遍" : "读几遍");
 	for (int i = 1; i <= 5; i++) {
 		char v[4], l[16];
 		snprintf(v, sizeof(v), "%d", i);
 		snprintf(l, sizeof(l), "%d 遍", i);
 		option(g, v, l, repeat);
 	}
-	g_string_append(g, "</select><label for=\"rate\">语速</label><select "
+	g_string_append(g, "</select>");
+	if (voice)	/* nothing is read: no rate, voice or news */
+		goto flags;
+	g_string_append(g, "<label for=\"rate\">语速</label><select "
 	    "id=\"rate\" name=\"rate\">");
 	option(g, "110", "很慢", rt);
 	option(g, "130", "慢（适合老人）", rt);
@@ -98,9 +117,16 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 	    "voice") : "mandarin"));
 	option(g, "cantonese", "粤语", web_field(c, "voice", cur ? web_jstr(cur,
 	    "voice") : "mandarin"));
-	g_string_append_printf(g, "</select><div class=\"inline\"><label><input "
+	g_string_append(g, "</select>");
+flags:
+	g_string_append_printf(g, "<div class=\"inline\"><label><input "
 	    "type=\"checkbox\" name=\"chime\" value=\"1\"%s> 播前播后响提示音"
-	    "</label></div>", chime ? " checked" : "");
+	    "</label></div><div class=\"inline\"><label><input type=\"checkbox\" "
+	    "name=\"private\" value=\"1\"%s> 不公开（不放到村里的“再听一遍”"
+	    "网页和播客上）</label></div>", chime ? " checked" : "",
+	    priv ? " checked" : "");
+	if (voice)
+		goto buttons;
 	/* News: read after the text, fetched at air time. Folded away: most
 	 * notices have none, and an edit must keep the one it has. */
 	const char *feed = web_field(c, "feed", cur ? web_jstr(cur, "feed") : "");
@@ -120,7 +146,9 @@ notice_form(struct web_ctx *c, int64_t id, JsonObject *cur, const char *err)
 		snprintf(l, sizeof(l), "%d 条", i);
 		option(g, v, l, fi);
 	}
-	g_string_append(g, "</select></details><button type=\"submit\">保存并预览"
+	g_string_append(g, "</select></details>");
+buttons:
+	g_string_append(g, "<button type=\"submit\">保存并预览"
 	    "</button> <a class=\"button plain\" href=\"/notices\">返回</a>"
 	    "</form><script src=\"/static/page.js\"></script>");
 	html_end(c, g, err ? 400 : 200);
@@ -136,6 +164,12 @@ notice_body(struct web_ctx *c)
 	JsonNode *zn = web_get(c, "zones");
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL, *t = json_array_new();
 
+	const char *rec = web_field(c, "recording", "");
+
+	if (*rec)
+		json_object_set_string_member(o, "recording", rec);
+	json_object_set_boolean_member(o, "private", web_field(c, "private",
+	    NULL) != NULL);
 	json_object_set_string_member(o, "title", web_field(c, "title", ""));
 	json_object_set_string_member(o, "body", web_field(c, "body", ""));
 	/* Places ticked win over the one zone chosen above them. */
@@ -153,12 +187,14 @@ notice_body(struct web_ctx *c)
 		json_node_unref(zn);
 	if (*cls)
 		json_object_set_string_member(o, "class", cls);
-	json_object_set_string_member(o, "voice", web_field(c, "voice",
-	    "mandarin"));
 	json_object_set_int_member(o, "repeat", atoi(web_field(c, "repeat", "1")));
-	json_object_set_int_member(o, "rate", atoi(web_field(c, "rate", "150")));
 	json_object_set_boolean_member(o, "chime", web_field(c, "chime", NULL) !=
 	    NULL);
+	if (*rec)
+		return o;	/* a voice notice: nothing read, so no reading */
+	json_object_set_string_member(o, "voice", web_field(c, "voice",
+	    "mandarin"));
+	json_object_set_int_member(o, "rate", atoi(web_field(c, "rate", "150")));
 	/* "" clears the feed (an edit of a notice that had one). */
 	json_object_set_string_member(o, "feed", web_field(c, "feed", ""));
 	json_object_set_int_member(o, "feed_items", atoi(web_field(c,
@@ -264,14 +300,23 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 		html_notice_box(g, "ok", ok);
 	if (err)
 		html_notice_box(g, "err", web_esc(c, err));
+	bool voice = web_jstr(n, "recording") != NULL;
 	g_string_append_printf(g, "<div class=\"meta\"><span class=\"badge\">%s"
-	    "</span><span id=\"targets\">%s</span> · 读 %lld 遍 · %s%s</div>",
+	    "</span><span id=\"targets\">%s</span> · %s %lld 遍 · %s%s%s</div>",
 	    html_class_zh(web_jstr(n, "class")), web_targets_text(c, zones, n),
-	    (long long)web_jnum(n, "repeat"),
-	    html_time(c, web_jnum(n, "created_at")), cancelled ? " · 已取消" : "");
-	g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
-	    "id=\"body-text\">%s</div>",
-	    web_esc(c, web_jstr(n, "body")));
+	    voice ? "录音，播" : "读", (long long)web_jnum(n, "repeat"),
+	    html_time(c, web_jnum(n, "created_at")), web_jnum(n, "private") ?
+	    " · 不公开" : "", cancelled ? " · 已取消" : "");
+	const char *body = web_jstr(n, "body");
+	if (voice && body && *body)
+		g_string_append_printf(g, "<h2>文字说明（只显示，不播读）</h2>"
+		    "<div class=\"card\" id=\"body-text\">%s</div>",
+		    web_esc(c, body));
+	else if (!voice)
+		g_string_append_printf(g, "<h2>正文</h2><div class=\"card\" "
+		    "id=\"body-text\">%s</div>", web_esc(c, body));
+	if (voice)
+		goto listen;
 	char e2[256];
 	char *rd = web_reading(c, web_jstr(n, "body"), web_jstr(n, "voice"), e2,
 	    sizeof(e2));
@@ -282,6 +327,7 @@ notice_view(struct web_ctx *c, int64_t id, const char *ok, const char *err)
 	    "</div>", rt ? web_esc(c, rt) : "", rt ? "\n" : "", web_esc(c, rd ? rd : "?"));
 	free(rd);
 	free(rt);
+listen:
 	g_string_append_printf(g, "<h2>试听</h2><audio id=\"preview\" controls "
 	    "preload=\"auto\" src=\"/api/v1/notices/%lld/audio\"></audio>",
 	    (long long)id);

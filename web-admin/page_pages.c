@@ -181,18 +181,34 @@ write_form(struct web_ctx *c, const char *error)
 	GPtrArray *ticked = web_zone_ticked(c, zones, ZONE_FIELD);
 	const char *tpl = web_alert_text(web_qarg(c, "template", NULL));
 	GString *g = html_begin(c, "发布紧急广播", "pages");
+	const char *rec = web_field(c, "recording", web_qarg(c, "recording", ""));
 
 	if (error)
 		html_notice_box(g, "err", web_esc(c, error));
+	if (!*rec)
+		g_string_append(g, "<p><a class=\"button plain\" href=\"/notices/"
+		    "new/voice?for=page\">改用录音发布</a></p>");
 	g_string_append(g, "<form method=\"post\" action=\"/pages/confirm\" "
 	    "class=\"card err\" id=\"pageform\">");
 	html_csrf(c, g);
-	template_links(c, g);
-	g_string_append_printf(g, "<label for=\"text\">广播内容（原文照读）</label>"
-	    "<textarea id=\"text\" name=\"text\" required maxlength=\"2700\">%s"
-	    "</textarea>", web_esc(c, web_field(c, "text", tpl ? tpl : "")));
+	if (*rec) {
+		/* A recorded alert: the recording is heard, the text shown. */
+		g_string_append_printf(g, "<input type=\"hidden\" name=\"recording\" "
+		    "value=\"%s\"><p>录音（警报音之后放这段录音）：</p><audio "
+		    "controls preload=\"metadata\" src=\"/api/v1/recordings/%s/"
+		    "audio\"></audio><label for=\"text\">文字说明（可不填；只显示，"
+		    "不播读）</label><textarea id=\"text\" name=\"text\" "
+		    "maxlength=\"2700\">%s</textarea>", web_esc(c, rec),
+		    web_esc(c, rec), web_esc(c, web_field(c, "text", "")));
+	} else {
+		template_links(c, g);
+		g_string_append_printf(g, "<label for=\"text\">广播内容（原文照读）"
+		    "</label><textarea id=\"text\" name=\"text\" required "
+		    "maxlength=\"2700\">%s</textarea>", web_esc(c, web_field(c,
+		    "text", tpl ? tpl : "")));
+	}
 	web_zone_pick(c, g, zones, ZONE_FIELD, "/pages/new", ticked);
-	g_string_append_printf(g, "<label for=\"repeat\">读几遍</label>"
+	g_string_append_printf(g, "<label for=\"repeat\">%s</label>"
 	    "<input id=\"repeat\" name=\"repeat\" inputmode=\"numeric\" "
 	    "maxlength=\"4\" value=\"%s\"><label for=\"volume\">音量（0–100）</label>"
 	    "<input id=\"volume\" name=\"volume\" inputmode=\"numeric\" "
@@ -200,7 +216,7 @@ write_form(struct web_ctx *c, const char *error)
 	    "</label><input id=\"expires\" name=\"expires\" "
 	    "inputmode=\"numeric\" maxlength=\"6\" value=\"%s\"><button type=\"submit\" "
 	    "class=\"danger\">下一步：确认</button></form><script src=\""
-	    "/static/page.js\"></script>",
+	    "/static/page.js\"></script>", *rec ? "播几遍" : "读几遍",
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));
 	html_end(c, g, error ? 400 : 200);
@@ -289,10 +305,12 @@ confirm_page(struct web_ctx *c)
 	JsonArray *zones = zn ? json_node_get_array(zn) : NULL;
 	GPtrArray *ticked = web_zone_ticked(c, zones, ZONE_FIELD);
 	const char *text = web_field(c, "text", "");
+	const char *rec = web_field(c, "recording", "");
 	char err[256];
 	char *reading = NULL;
 
-	if (text[strspn(text, " \t\r\n")] == '\0' || ticked->len == 0) {
+	if ((!*rec && text[strspn(text, " \t\r\n")] == '\0') ||
+	    ticked->len == 0) {
 		write_form(c, ticked->len == 0 ? "请选择播到哪里。" :
 		    "请写上广播内容。");
 		goto out;
@@ -310,7 +328,8 @@ confirm_page(struct web_ctx *c)
 		write_form(c, m);
 		goto out;
 	}
-	reading = web_reading(c, text, "mandarin", err, sizeof(err));
+	reading = *rec ? strdup(text) : web_reading(c, text, "mandarin", err,
+	    sizeof(err));
 	if (reading == NULL) {
 		/* (err is the normaliser's English, for the log.) */
 		write_form(c, "这段文字读不出来（可能太长，或有不能朗读的字符），"
@@ -327,10 +346,19 @@ confirm_page(struct web_ctx *c)
 	}
 	GString *g = html_begin(c, "确认发布紧急广播", "pages");
 	unheard_box(c, g, zones, cov, false);
-	g_string_append(g, "<div class=\"card err\"><h3>请核对。按“确认发布”后，"
-	    "下面这些喇叭会立即停下正在播的内容，先响警报音，再读这段话。</h3>");
-	g_string_append_printf(g, "<div class=\"reading\" id=\"reading\">%s</div>"
-	    "<p>播到：</p>", web_esc(c, reading));
+	if (*rec)
+		g_string_append_printf(g, "<div class=\"card err\"><h3>请核对。按"
+		    "“确认发布”后，下面这些喇叭会立即停下正在播的内容，先响警报音，"
+		    "再放这段录音。</h3><audio controls preload=\"metadata\" "
+		    "src=\"/api/v1/recordings/%s/audio\"></audio>%s%s%s<p>播到：</p>",
+		    web_esc(c, rec), *reading ? "<div class=\"reading\" "
+		    "id=\"reading\">" : "", *reading ? web_esc(c, reading) : "",
+		    *reading ? "</div>" : "");
+	else
+		g_string_append_printf(g, "<div class=\"card err\"><h3>请核对。按"
+		    "“确认发布”后，下面这些喇叭会立即停下正在播的内容，先响警报音，"
+		    "再读这段话。</h3><div class=\"reading\" id=\"reading\">%s</div>"
+		    "<p>播到：</p>", web_esc(c, reading));
 	web_zone_pick_summary(c, g, zones, ticked);
 	g_string_append(g, "<ul id=\"zones\">");
 	for (guint i = 0; cov && i < json_array_get_length(cov); i++) {
@@ -340,9 +368,10 @@ confirm_page(struct web_ctx *c)
 		    (long long)web_jnum(z, "speakers"), (long long)web_jnum(z, "online"));
 	}
 	g_string_append_printf(g, "</ul><p>共 <strong id=\"count\">%lld</strong> "
-	    "个喇叭，<strong id=\"online\">%lld</strong> 个在线。</p><p>读 %s 遍，"
+	    "个喇叭，<strong id=\"online\">%lld</strong> 个在线。</p><p>%s %s 遍，"
 	    "音量 %s，最多播 %s 分钟。</p></div>", (long long)total,
-	    (long long)online, web_esc(c, web_field(c, "repeat", "2")),
+	    (long long)online, *rec ? "播" : "读", web_esc(c, web_field(c, "repeat",
+	    "2")),
 	    web_esc(c, web_field(c, "volume", "100")), web_esc(c, web_field(c, "expires",
 	    "30")));
 	if (cn)
@@ -355,6 +384,9 @@ confirm_page(struct web_ctx *c)
 	    "type=\"hidden\" name=\"expires\" value=\"%s\">", web_esc(c, text),
 	    web_esc(c, web_field(c, "repeat", "2")), web_esc(c, web_field(c, "volume",
 	    "100")), web_esc(c, web_field(c, "expires", "30")));
+	if (*rec)
+		g_string_append_printf(hidden, "<input type=\"hidden\" "
+		    "name=\"recording\" value=\"%s\">", web_esc(c, rec));
 	GString *zs = g_string_new(NULL);
 	for (guint i = 0; i < ticked->len; i++)
 		g_string_append_printf(zs, "%s%s", i ? "," : "",
@@ -392,6 +424,10 @@ send_page(struct web_ctx *c)
 	const char *nums[] = { "repeat", "volume", "expires" };
 	const char *keys[] = { "repeat", "volume", "expires_minutes" };
 
+	const char *rec = web_field(c, "recording", "");
+
+	if (*rec)
+		json_object_set_string_member(b, "recording", rec);
 	json_object_set_string_member(b, "text", web_field(c, "text", ""));
 	for (guint i = 0; i < ticked->len; i++)
 		json_array_add_string_element(za, g_ptr_array_index(ticked, i));

@@ -336,7 +336,7 @@ page_today(struct web_ctx *c)
 
 	g_free(title);
 	g_string_append(g, "<p><a class=\"button\" href=\"/notices/new\">写通知"
-	    "</a></p>");
+	    "</a> <a class=\"button\" href=\"/notices/new/voice\">录音通知</a></p>");
 	alerts_in_force(c, g, zones);
 	airs_next(c, g, zones, midnight);
 	const struct web_today_part *t = today_part(c, zones, midnight);

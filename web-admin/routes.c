@@ -49,6 +49,7 @@ static const struct route routes[] = {
 	{ "POST", "preview", api_post_preview, NULL },
 	{ "GET", "timetable", api_get_timetable, NULL },
 	{ "GET", "audio/:", api_get_cached_audio, NULL },
+	{ "GET", "recordings/:/audio", api_get_recording_audio, NULL },
 	{ "GET", "speak", api_get_speak, NULL },
 	/* Emergency alerts keep the API's word for them, "pages". */
 	{ "GET", "coverage", api_get_coverage, NULL },
@@ -75,6 +76,8 @@ static const struct route routes[] = {
 	{ "GET", "today", NULL, page_today },
 	{ "GET", "more", NULL, page_more },
 	{ "GET", "notices", NULL, page_notices },
+	{ "GET", "notices/new/voice", NULL, page_record },
+	{ "POST", "recordings", NULL, page_record_post },
 	{ "*", "notices/new/*", NULL, page_notice_new },
 	{ "*", "notices/:/edit", NULL, page_notice_new },
 	{ "GET", "notices/:", NULL, page_notice },

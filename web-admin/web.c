@@ -174,13 +174,49 @@ security_headers(SoupServerMessage *msg)
 
 	/* No inline script anywhere, no framing, nothing cached. */
 	soup_message_headers_replace(h, "Content-Security-Policy",
-	    "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+	    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
 	    "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
 	    "form-action 'self'");
 	soup_message_headers_replace(h, "X-Content-Type-Options", "nosniff");
 	soup_message_headers_replace(h, "X-Frame-Options", "DENY");
 	soup_message_headers_replace(h, "Referrer-Policy", "same-origin");
 	soup_message_headers_replace(h, "Cache-Control", "no-store");
+}
+
+/* The recording form (page_record.c): multipart, its one file kept as
+ * c->upload, its one other field (csrf) in c->form. */
+static bool
+read_upload(struct web_ctx *c, SoupMessageBody *mb, SoupMessageHeaders *h)
+{
+	GBytes *b = soup_message_body_flatten(mb);
+	SoupMultipart *mp = soup_multipart_new_from_message(h, b);
+
+	g_bytes_unref(b);
+	c->form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (int i = 0; mp && i < soup_multipart_get_length(mp) && i < 4; i++) {
+		SoupMessageHeaders *ph;
+		GBytes *pb;
+		GHashTable *params = NULL;
+		char *disp = NULL;
+		if (!soup_multipart_get_part(mp, i, &ph, &pb) ||
+		    !soup_message_headers_get_content_disposition(ph, &disp,
+		    &params))
+			continue;
+		const char *name = g_hash_table_lookup(params, "name");
+		if (name && strcmp(name, "audio") == 0 && c->upload == NULL)
+			c->upload = g_bytes_ref(pb);
+		else if (name && strcmp(name, "csrf") == 0 &&
+		    g_bytes_get_size(pb) < 64)
+			g_hash_table_replace(c->form, g_strdup("csrf"), g_strndup(
+			    g_bytes_get_data(pb, NULL), g_bytes_get_size(pb)));
+		g_free(disp);
+		g_hash_table_unref(params);
+	}
+	if (mp)
+		soup_multipart_free(mp);
+	else
+		dlog(LOG_INFO, "web: a recording form that is not multipart");
+	return true;
 }
 
 static bool
@@ -191,6 +227,9 @@ read_form(struct web_ctx *c)
 	const char *ctype = soup_message_headers_get_content_type(h, NULL);
 	char err[256];
 
+	if (ctype && strcmp(ctype, "multipart/form-data") == 0 &&
+	    c->nparts == 1 && strcmp(c->parts[0], "recordings") == 0)
+		return read_upload(c, mb, h);
 	if (ctype == NULL ||
 	    strcmp(ctype, "application/x-www-form-urlencoded") != 0) {
 		snprintf(err, sizeof(err), "请用网页上的表格提交。");
@@ -245,6 +284,15 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 	c.keep = g_ptr_array_new_with_free_func(g_free);
 	web_source(msg, "web", c.source, sizeof(c.source));
 	security_headers(msg);
+	if (strcmp(path, "/static/record.js") == 0) {
+		soup_message_headers_replace(soup_server_message_get_response_headers(
+		    msg), "Cache-Control", "max-age=3600");
+		soup_server_message_set_status(msg, 200, NULL);
+		soup_server_message_set_response(msg, "text/javascript",
+		    SOUP_MEMORY_STATIC, web_record_js, strlen(web_record_js));
+		g_ptr_array_free(c.keep, TRUE);
+		return;
+	}
 	if (strcmp(path, "/static/app.css") == 0 ||
 	    strcmp(path, "/static/page.js") == 0) {
 		bool css = path[8] == 'a';
@@ -297,6 +345,8 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 	}
 	if (c.form)
 		g_hash_table_unref(c.form);
+	if (c.upload)
+		g_bytes_unref(c.upload);
 	g_strfreev(parts);
 	g_ptr_array_free(c.keep, TRUE);
 	tts_lexicon_free(c.lex);

@@ -257,7 +257,9 @@ struct web_ctx {
 	GPtrArray *keep;	/* strings freed with the request */
 	struct tts_lexicon *lex;	/* loaded by the first web_reading */
 	char source[96];
-	bool pending;		/* waiting on password work: answer nothing */
+	bool pending;		/* waiting on password work or an import:
+				 * answer nothing */
+	GBytes *upload;		/* a multipart form's file (POST recordings) */
 	int refresh_s;		/* >0: the page looks again by itself after
 				 * this long (a test tone's answer; no script) */
 	const char *refresh_to;	/* at this address (escaped); NULL itself */
@@ -370,6 +372,8 @@ void page_login(struct web_ctx *c);
 void page_account(struct web_ctx *c);
 void page_notices(struct web_ctx *c);
 void page_notice_new(struct web_ctx *c);
+void page_record(struct web_ctx *c);
+void page_record_post(struct web_ctx *c);
 void page_notice(struct web_ctx *c);
 void page_notice_action(struct web_ctx *c);
 void page_timetable(struct web_ctx *c);
@@ -402,6 +406,7 @@ void page_users(struct web_ctx *c);
 void page_audit(struct web_ctx *c);
 void page_pages(struct web_ctx *c);
 extern const char web_page_js[];	/* /static/page.js: the live counts */
+extern const char web_record_js[];	/* /static/record.js: the recorder */
 
 /* ---- zone_pick.c: where a form's item airs, among hundreds of zones ----
  * The chooser, into g inside a form: 全县, each township as one box with
