@@ -16,6 +16,7 @@ notice_usage(FILE *f)
 {
 	fprintf(f,
 "usage: dalaba notice add --zone CODE [options] [when] TEXT|-\n"
+"       dalaba notice add --zone CODE --recording FILE [options] [when] [TEXT|-]\n"
 "       dalaba notice list [--zone PREFIX]\n"
 "       dalaba notice show ID\n"
 "       dalaba notice cancel ID\n"
@@ -32,10 +33,54 @@ notice_usage(FILE *f)
 "  --feed URL|dir:PATH  news: read the newest items of an RSS/Atom feed or\n"
 "                       of .txt files in a folder after TEXT\n"
 "  --items N            how many news items (default 3)\n"
+"  --recording FILE     a voice notice: FILE (M4A/AAC, AMR, MP3, Ogg or WebM\n"
+"                       Opus/Vorbis, WAV, FLAC; 10 MB, 10 minutes at most) is\n"
+"                       heard instead of TEXT, which is then only shown\n"
+"  --private            not on the village's listen-again page and podcast\n"
 "%s"
 "Without a time the notice is stored; `dalaba schedule add` airs it later.\n"
 "common: --state-dir DIR (where dalabad keeps api.url and api.token),\n"
 "        --json (print dalabad's answer as JSON)\n", cli_schedule_help);
+}
+
+/* Bring FILE to dalabad (POST recordings, for the notice's one zone) and
+ * name it in body as the notice's recording. */
+static int
+upload(const char *file, JsonObject *body)
+{
+	gchar *data = NULL, *path;
+	gsize len;
+	GError *gerr = NULL;
+	JsonNode *out = NULL;
+	const char *zone = json_object_has_member(body, "zone") ?
+	    json_object_get_string_member(body, "zone") : NULL;
+
+	if (!g_file_get_contents(file, &data, &len, &gerr)) {
+		fprintf(stderr, "dalaba: %s\n", gerr->message);
+		g_error_free(gerr);
+		return CLI_USAGE;
+	}
+	path = zone ? g_strdup_printf("recordings?zone=%s", zone) :
+	    g_strdup("recordings");
+	GBytes *b = g_bytes_new_take(data, len);
+	int rc = client_call_bytes(client_state_dir(cli_state_flag), "POST",
+	    path, "application/octet-stream", b, &out);
+	g_bytes_unref(b);
+	g_free(path);
+	if (rc == CLI_OK) {
+		JsonObject *o = json_node_get_object(out);
+		json_object_set_string_member(body, "recording",
+		    json_object_get_string_member(o, "recording"));
+		if (!cli_json)
+			printf("recording %s: %.1f s (%s, %s)\n",
+			    json_object_get_string_member(o, "recording"),
+			    json_object_get_double_member(o, "seconds"),
+			    json_object_get_string_member(o, "format"),
+			    json_object_get_string_member(o, "codec"));
+	}
+	if (out)
+		json_node_unref(out);
+	return rc;
 }
 
 static int
@@ -52,8 +97,11 @@ notice_add(int argc, char **argv)
 		{ "rate", required_argument, NULL, O_RATE },
 		{ "feed", required_argument, NULL, O_FEED },
 		{ "items", required_argument, NULL, O_ITEMS },
+		{ "recording", required_argument, NULL, O_RECORDING },
+		{ "private", no_argument, NULL, O_PRIVATE },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *recording = NULL;
 	JsonObject *body = json_object_new(), *sched = NULL;
 	JsonNode *out = NULL;
 	gint64 v;
@@ -83,6 +131,8 @@ notice_add(int argc, char **argv)
 		case O_VOICE: json_object_set_string_member(body, "voice", optarg); break;
 		case O_FEED: json_object_set_string_member(body, "feed", optarg); break;
 		case O_NOCHIME: json_object_set_boolean_member(body, "chime", FALSE); break;
+		case O_PRIVATE: json_object_set_boolean_member(body, "private", TRUE); break;
+		case O_RECORDING: recording = optarg; break;
 		case O_REPEAT:
 		case O_RATE:
 		case O_ITEMS:
@@ -103,14 +153,19 @@ notice_add(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - 1 && !(recording && optind == argc)) {
 		fprintf(stderr, "dalaba: notice add takes one TEXT (or - for "
-		    "standard input)\n");
+		    "standard input)%s\n", recording ? ", or none with "
+		    "--recording" : "");
 		goto usage;
 	}
-	char *text = cli_text_arg(argv[optind]);
-	json_object_set_string_member(body, "body", text);
-	g_free(text);
+	if (recording && (rc = upload(recording, body)) != CLI_OK)
+		goto done;
+	if (optind < argc) {
+		char *text = cli_text_arg(argv[optind]);
+		json_object_set_string_member(body, "body", text);
+		g_free(text);
+	}
 	if (sched)
 		json_object_set_object_member(body, "schedule", sched);
 	sched = NULL;

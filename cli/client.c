@@ -53,6 +53,24 @@ int
 client_call(const char *state_dir, const char *method, const char *path,
     JsonNode *body, JsonNode **out)
 {
+	GBytes *b = NULL;
+	int rc;
+
+	if (body) {
+		gchar *text = json_to_string(body, FALSE);
+		b = g_bytes_new_take(text, strlen(text));
+	}
+	rc = client_call_bytes(state_dir, method, path, "application/json", b,
+	    out);
+	if (b)
+		g_bytes_unref(b);
+	return rc;
+}
+
+int
+client_call_bytes(const char *state_dir, const char *method, const char *path,
+    const char *type, GBytes *body, JsonNode **out)
+{
 	char *url = read_line(state_dir, "api.url");
 	/* A user's own token (DALABA_TOKEN) acts as that user; the state
 	 * directory's api.token is the machine's, with every right. */
@@ -80,12 +98,8 @@ client_call(const char *state_dir, const char *method, const char *path,
 	soup_message_headers_replace(soup_message_get_request_headers(m),
 	    "Authorization", auth);
 	g_free(auth);
-	if (body) {
-		gchar *text = json_to_string(body, FALSE);
-		GBytes *b = g_bytes_new_take(text, strlen(text));
-		soup_message_set_request_body_from_bytes(m, "application/json", b);
-		g_bytes_unref(b);
-	}
+	if (body)
+		soup_message_set_request_body_from_bytes(m, type, body);
 	/* With HTTPS, the certificate dalabad wrote beside api.url is the
 	 * one we accept (a county's own certificate need not be in the
 	 * system's store). */
@@ -96,7 +110,7 @@ client_call(const char *state_dir, const char *method, const char *path,
 	if (pinned)
 		g_signal_connect(m, "accept-certificate",
 		    G_CALLBACK(accept_pinned), pinned);
-	SoupSession *s = soup_session_new_with_options("timeout", 30, NULL);
+	SoupSession *s = soup_session_new_with_options("timeout", 120, NULL);
 	GBytes *resp = soup_session_send_and_read(s, m, NULL, &gerr);
 	if (resp == NULL) {
 		fprintf(stderr, "dalaba: cannot reach dalabad at %s: %s\n", url,

@@ -24,6 +24,11 @@ const char *client_state_dir(const char *flag);
 int client_call(const char *state_dir, const char *method, const char *path,
     JsonNode *body, JsonNode **out);
 
+/* The same with a body of any type (a recording's file); body may be
+ * NULL. */
+int client_call_bytes(const char *state_dir, const char *method,
+    const char *path, const char *type, GBytes *body, JsonNode **out);
+
 /* Print a JSON node on stdout, pretty. */
 void client_print_json(JsonNode *n);
 /* The time zone dalabad's last answer said its times are local in
