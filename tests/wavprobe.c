@@ -11,6 +11,12 @@
  *   wavprobe xcorr A B [MAXLAG_S]       best correlation and its lag
  *   wavprobe below FILE HZ              share of the energy below HZ (an
  *                                       8th-order Butterworth low-pass)
+ *   wavprobe envcorr A B [MAXLAG_S]     where B is heard inside A: the best
+ *                                       correlation of their loudness
+ *                                       envelopes (10 ms frames, dB) and
+ *                                       its lag (seconds); robust to the
+ *                                       horn's filtering and compression,
+ *                                       and fast over minutes of lag
  */
 #include <math.h>
 #include <stdint.h>
@@ -147,6 +153,49 @@ below_share(const double *x, size_t n, int rate, double hz)
 	return tot > 0 ? lo / tot : 0;
 }
 
+/* The loudness envelope: dB of each 10 ms frame, floored at -60. */
+static double *
+envelope(const struct wav *w, size_t *n)
+{
+	size_t hop = (size_t)w->rate / 100;
+	double *e;
+
+	*n = hop ? w->frames / hop : 0;
+	e = calloc(*n ? *n : 1, sizeof(*e));
+	for (size_t k = 0; e && k < *n; k++) {
+		double sum = 0;
+		for (size_t i = 0; i < hop; i++)
+			sum += w->x[k * hop + i] * w->x[k * hop + i];
+		double db = 10 * log10(sum / hop + 1e-12);
+		e[k] = db < -60 ? -60 : db;
+	}
+	return e;
+}
+
+/* Pearson correlation of b against a's frames from lag on. */
+static double
+env_corr(const double *a, size_t na, const double *b, size_t nb, long lag)
+{
+	double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+	size_t n = 0;
+
+	for (size_t j = 0; j < nb; j++) {
+		long i = lag + (long)j;
+		if (i < 0 || (size_t)i >= na)
+			continue;
+		sa += a[i];
+		sb += b[j];
+		saa += a[i] * a[i];
+		sbb += b[j] * b[j];
+		sab += a[i] * b[j];
+		n++;
+	}
+	if (n < nb / 2 || n < 2)	/* B must be mostly inside A */
+		return -1;
+	double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+	return va > 0 && vb > 0 ? (sab - sa * sb / n) / sqrt(va * vb) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -227,6 +276,26 @@ main(int argc, char **argv)
 			}
 		}
 		printf("%.4f %ld\n", best, best_lag);
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "envcorr") == 0) {
+		if (wav_load(argv[2], &a) || wav_load(argv[3], &b))
+			return 1;
+		size_t na, nb;
+		double *ea = envelope(&a, &na), *eb = envelope(&b, &nb);
+		long L = (long)((argc > 4 ? atof(argv[4]) : 5) * 100);
+		double best = -2;
+		long at = 0;
+		for (long lag = -L; ea && eb && lag <= L; lag++) {
+			double c = env_corr(ea, na, eb, nb, lag);
+			if (c > best) {
+				best = c;
+				at = lag;
+			}
+		}
+		printf("%.4f %.2f\n", best, at / 100.0);
+		free(ea);
+		free(eb);
 		return 0;
 	}
 	if (argc >= 4 && strcmp(argv[1], "below") == 0) {

@@ -6,7 +6,7 @@
 // sees the same page; another village's cadre gets 404. Every target at
 // least 44 px, nothing wider than the screen, no Latin word shown.
 // Env: URL, SHOTS, CADRE_PW, OTHER_PW, ADMIN_PW, SPEAKER (the box's id).
-import { launch, PHONE } from './phone.mjs';
+import { launch, looks as looksOn, PHONE } from './phone.mjs';
 
 const URL = process.env.URL, SHOTS = process.env.SHOTS, ID = process.env.SPEAKER;
 let pass = 0, fail = 0;
@@ -30,31 +30,7 @@ async function login(p, name, pw) {
 	await p.fill('#password', pw);
 	await Promise.all([p.waitForURL(/\/today$/), p.click('button[type=submit]')]);
 }
-// Every target at least 44 px, nothing wider than the screen, no Latin.
-async function looks(p, what, shot) {
-	const l = await p.evaluate(() => {
-		const box = e => e.getBoundingClientRect();
-		const small = [...document.querySelectorAll('main a, main button, main input, main select')]
-		    .filter(e => box(e).width > 0 && e.type !== 'hidden')
-		    .filter(e => box(e).height < 44 || box(e).width < 44)
-		    .map(e => `${e.tagName} ${e.textContent.trim().slice(0, 10)} ${box(e).width}x${box(e).height}`);
-		let t = document.body.innerText;
-		for (const c of document.querySelectorAll('code'))
-			t = t.split(c.innerText).join(' ');
-		for (const e of document.querySelectorAll('[title],[aria-label],[placeholder]'))
-			t += '\n' + (e.getAttribute('title') || '') + ' ' + (e.getAttribute('aria-label') || '') +
-			    ' ' + (e.getAttribute('placeholder') || '');
-		const latin = (t + '\n' + document.title).match(/[A-Za-z][A-Za-z0-9_.:\/-]*/g) || [];
-		return { small, wide: document.documentElement.scrollWidth, latin };
-	});
-	check(`${what}: every target is at least 44 px`, l.small.length === 0, JSON.stringify(l.small));
-	check(`${what}: fits a 360 px screen`, l.wide <= 360, `scrollWidth ${l.wide}`);
-	// (the users' own names, as latin.mjs allows them)
-	const latin = l.latin.filter(w => !['cun', 'admin', 'xicun'].includes(w));
-	check(`${what}: every word is Chinese`, latin.length === 0, JSON.stringify(latin.slice(0, 10)));
-	if (shot)
-		await p.screenshot({ path: `${SHOTS}/${shot}.png`, fullPage: true });
-}
+const looks = (p, what, shot) => looksOn(p, check, what, shot);
 const volumeSet = p => p.textContent('#volume-set');
 
 try {
