@@ -26,6 +26,10 @@
  * the part a higher item took away), else its notice's. */
 #define BZONE "COALESCE(b.zone, n.zone)"
 
+/* What a notice is called in lists: its title, else the start of its
+ * text, else (a voice notice with neither) what it is. */
+#define SHOWN_TITLE(n) "COALESCE(" n ".title, NULLIF(substr(" n ".body, 1, " \
+    "40), ''), '录音通知')"
 #define NOTICE_COLS "SELECT id, title, body, voice, rate, " \
     "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN " \
     "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, " \
@@ -36,15 +40,15 @@
 #define SCHEDULE_COLS "SELECT s.id, s.notice_id AS notice, " \
     "s.kind, s.once_at, s.times, s.weekdays, s.every_weeks, s.date_from, " \
     "s.date_to, s.volume, s.urgent, s.created_at, s.removed_at, " \
-    "COALESCE(n.title, NULLIF(substr(n.body, 1, 40), '')) AS title, " \
+    SHOWN_TITLE("n") " AS title, " \
     "n.recording IS NOT NULL AS voice, n.zone " \
     "FROM schedules s JOIN notices n ON n.id = s.notice_id "
 
 static const char *const list_sql[] = {
 	[DB_LIST_NOTICE_ZONE] = "SELECT zone, COALESCE(page_id, 0) AS "
 	    "page FROM notices WHERE id = ?",
-	[DB_LIST_TIMETABLE_NOTICES] = "SELECT id, COALESCE(title, "
-	    "substr(body, 1, 40)) AS title, zone, CASE priority WHEN 0 THEN "
+	[DB_LIST_TIMETABLE_NOTICES] = "SELECT id, " SHOWN_TITLE("notices")
+	    " AS title, zone, CASE priority WHEN 0 THEN "
 	    "'village' WHEN 1 THEN 'township' ELSE 'county' END AS class FROM "
 	    "notices WHERE cancelled_at IS NULL AND " SEES("zone", 1)
 	    " AND " SEES("zone", 2),
@@ -81,8 +85,8 @@ static const char *const list_sql[] = {
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
-	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
-	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
+	    "AS confirmed, b.audio IS NOT NULL AS has_audio, "
+	    SHOWN_TITLE("n") " AS title FROM broadcasts b JOIN notices n "
 	    "ON n.id = b.notice_id WHERE (?1 = 0 OR b.notice_id = ?1) AND "
 	    SEES(BZONE, 2) " ORDER BY b.id DESC LIMIT 500",
 	/* The today page: what was due from ?1 on where ?2 sees it, oldest
@@ -92,8 +96,8 @@ static const char *const list_sql[] = {
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
-	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
-	    "substr(n.body, 1, 40)) AS title, CASE WHEN n.priority < 3 AND "
+	    "AS confirmed, b.audio IS NOT NULL AS has_audio, "
+	    SHOWN_TITLE("n") " AS title, CASE WHEN n.priority < 3 AND "
 	    "(SELECT urgent FROM schedules s WHERE s.id = b.schedule_id) THEN "
 	    "'urgent' WHEN n.priority = 0 THEN 'village' WHEN n.priority = 1 "
 	    "THEN 'township' WHEN n.priority = 2 THEN 'county' ELSE "
@@ -146,8 +150,8 @@ static const char *const list_sql[] = {
 	    "b.interruptions, (SELECT count(*) FROM broadcast_speakers x WHERE "
 	    "x.broadcast_id = b.id) AS targets, (SELECT count(*) FROM "
 	    "broadcast_speakers x WHERE x.broadcast_id = b.id AND x.confirmed) "
-	    "AS confirmed, b.audio IS NOT NULL AS has_audio, COALESCE(n.title, "
-	    "substr(n.body, 1, 40)) AS title FROM broadcasts b JOIN notices n "
+	    "AS confirmed, b.audio IS NOT NULL AS has_audio, "
+	    SHOWN_TITLE("n") " AS title FROM broadcasts b JOIN notices n "
 	    "ON n.id = b.notice_id WHERE " SEES(BZONE, 1) " AND "
 	    WITHIN(BZONE, 2) " AND (?3 = 0 OR b.slot_at >= ?3) AND (?4 = 0 "
 	    "OR b.slot_at < ?4) AND (?5 = '' OR (?5 = 'pending' AND b.outcome "

@@ -500,7 +500,8 @@ confirmed(struct web_ctx *c, int64_t id, const char *what)
 	JsonObject *n = json_node_get_object(nn);
 	zn = web_get(c, "zones");
 	const char *t = web_jstr(n, "title") ? web_jstr(n, "title") :
-	    web_jstr(n, "body");
+	    web_jstr(n, "body") && *web_jstr(n, "body") ? web_jstr(n, "body") :
+	    "录音通知";
 	gchar *head = g_utf8_substring(t ? t : "", 0, 28);
 	gchar *shortt = g_utf8_strlen(t ? t : "", -1) > 30 ?
 	    g_strconcat(head, "……", NULL) : g_strdup(t ? t : "");

@@ -184,7 +184,8 @@ security_headers(SoupServerMessage *msg)
 }
 
 /* The recording form (page_record.c): multipart, its one file kept as
- * c->upload, its one other field (csrf) in c->form. */
+ * c->upload, its other fields (csrf, and "for": the form it goes on to)
+ * in c->form. */
 static bool
 read_upload(struct web_ctx *c, SoupMessageBody *mb, SoupMessageHeaders *h)
 {
@@ -193,7 +194,7 @@ read_upload(struct web_ctx *c, SoupMessageBody *mb, SoupMessageHeaders *h)
 
 	g_bytes_unref(b);
 	c->form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	for (int i = 0; mp && i < soup_multipart_get_length(mp) && i < 4; i++) {
+	for (int i = 0; mp && i < soup_multipart_get_length(mp) && i < 6; i++) {
 		SoupMessageHeaders *ph;
 		GBytes *pb;
 		GHashTable *params = NULL;
@@ -205,9 +206,9 @@ read_upload(struct web_ctx *c, SoupMessageBody *mb, SoupMessageHeaders *h)
 		const char *name = g_hash_table_lookup(params, "name");
 		if (name && strcmp(name, "audio") == 0 && c->upload == NULL)
 			c->upload = g_bytes_ref(pb);
-		else if (name && strcmp(name, "csrf") == 0 &&
-		    g_bytes_get_size(pb) < 64)
-			g_hash_table_replace(c->form, g_strdup("csrf"), g_strndup(
+		else if (name && (strcmp(name, "csrf") == 0 ||
+		    strcmp(name, "for") == 0) && g_bytes_get_size(pb) < 64)
+			g_hash_table_replace(c->form, g_strdup(name), g_strndup(
 			    g_bytes_get_data(pb, NULL), g_bytes_get_size(pb)));
 		g_free(disp);
 		g_hash_table_unref(params);
