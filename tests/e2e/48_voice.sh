@@ -4,7 +4,8 @@
 # file. The test makes its own recordings with the ffmpeg CLI from speech
 # eSpeak NG says (1.5 s of silence before and after, as a phone recorder
 # leaves it), in the formats phones and WeChat exports give: M4A/AAC, MP3,
-# Ogg/Opus, WebM/Opus (Chrome's MediaRecorder), Ogg/Vorbis, FLAC, WAV at
+# Ogg/Opus, WebM/Opus (Chrome's MediaRecorder), Ogg/Vorbis, FLAC, AMR-NB (made
+# by sox: Debian's ffmpeg has no AMR encoder), WAV at
 # 44.1 kHz stereo. Each imports (201) with the silence trimmed and a key;
 # corrupt, empty, non-audio and oversized files are refused with a clear
 # Chinese message and leave no row and no file. A voice notice made from
@@ -50,9 +51,12 @@ ff -i src.wav -c:a libopus -b:a 32k phone.ogg
 ff -i src.wav -c:a libopus -b:a 32k -f webm phone.webm
 ff -i src.wav -c:a libvorbis -q:a 3 vorbis.ogg
 ff -i src.wav -c:a flac phone.flac
+# AMR-NB, as old phones and WeChat's voice exports have it (Debian's ffmpeg
+# has no AMR encoder; sox has, through libopencore-amrnb)
+sox src.wav -r 8000 -c 1 -t amr-nb phone.amr 2>/dev/null
 speech_s=$("$PROBE" info speech.wav | sed 's/.*seconds=\([0-9.]*\).*/\1/')
 check "the recordings are made ($speech_s s of speech)" \
-    all test -s phone.m4a -a -s phone.mp3 -a -s phone.ogg -a -s phone.webm -a -s vorbis.ogg -a -s phone.flac
+    all test -s phone.m4a -a -s phone.mp3 -a -s phone.ogg -a -s phone.webm -a -s vorbis.ogg -a -s phone.flac -a -s phone.amr
 
 # up FILE TYPE [USER CSRF] [QUERY]: POST recordings; the answer in api.json
 up() {
@@ -64,7 +68,7 @@ rows() { q "SELECT count(*) FROM recordings"; }
 files() { ls "$STATE/recordings" 2>/dev/null | wc -l; }
 for f in "phone.m4a audio/mp4" "phone.mp3 audio/mpeg" "phone.ogg audio/ogg" \
     "phone.webm audio/webm" "vorbis.ogg audio/ogg" "phone.flac audio/flac" \
-    "src.wav audio/wav"; do
+    "phone.amr audio/amr" "src.wav audio/wav"; do
 	set -- $f
 	c=$(up "$1" "$2")
 	k=$(jget '$.recording'); s=$(jget '$.seconds')
@@ -76,7 +80,7 @@ for f in "phone.m4a audio/mp4" "phone.mp3 audio/mpeg" "phone.ogg audio/ogg" \
 	    all test -s "$STATE/recordings/$k.ogg" -a "$(q "SELECT zone FROM recordings WHERE key = '$k'")" = 110101001001
 	case $1 in phone.webm) WEBM=$k ;; phone.m4a) M4A=$k ;; esac
 done
-check "the recording audited" [ "$(q "SELECT count(*) FROM audit WHERE action = 'recording.add'")" = 7 ]
+check "the recording audited" [ "$(q "SELECT count(*) FROM audit WHERE action = 'recording.add'")" = 8 ]
 
 # --- refusals: nothing left behind ---------------------------------------------------
 r0=$(rows); f0=$(files)
