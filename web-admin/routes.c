@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "web-admin/api_int.h"
+#include "web-admin/public.h"
 #include "web-admin/web_int.h"
 
 struct route {
@@ -89,6 +90,9 @@ static const struct route routes[] = {
 	{ "*", "zones/*", NULL, page_users },
 	{ "GET", "audit/*", NULL, page_audit },
 	{ "*", "account/*", NULL, page_account },
+	/* Listening again, for anyone (web.c routes it before any session):
+	 * /v/CODE, /v/CODE/feed.xml, /v/CODE/ID.mp3 and .ogg. */
+	{ "*", "v/*", NULL, page_public },
 };
 
 static void
