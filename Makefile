@@ -43,7 +43,8 @@ endif
 
 OPT ?= -O2 -g
 PKGS := espeak-ng libebur128 libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
-        libsoup-3.0 json-glib-1.0 libxml-2.0
+        libsoup-3.0 json-glib-1.0 libxml-2.0 \
+        pangocairo
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # The speaker agent links only what a loudspeaker box needs.

@@ -17,6 +17,10 @@
 /* GET /v/... (routes.c; web.c sends it here before any session). */
 void page_public(struct web_ctx *c);
 
+/* GET /zones/CODE/plates.png and .pdf (plates.c): a logged-in user whose
+ * zone holds the village. */
+void page_plates(struct web_ctx *c);
+
 /* page_public.c */
 /* body as the answer, with ETag, Last-Modified (when key's body last
  * changed), Cache-Control public; 304 when the client has it. */

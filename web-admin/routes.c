@@ -87,6 +87,9 @@ static const struct route routes[] = {
 	{ "GET", "history/*", NULL, page_history },
 	{ "*", "lexicon/*", NULL, page_lexicon },
 	{ "*", "users/*", NULL, page_users },
+	/* The QR plates for a village's doors (plates.c). */
+	{ "GET", "zones/:/plates.png", NULL, page_plates },
+	{ "GET", "zones/:/plates.pdf", NULL, page_plates },
 	{ "*", "zones/*", NULL, page_users },
 	{ "GET", "audit/*", NULL, page_audit },
 	{ "*", "account/*", NULL, page_account },
