@@ -42,11 +42,14 @@ $(error SANITIZER must be address or undefined)
 endif
 
 OPT ?= -O2 -g
+# libav*: a voice notice's recording is decoded by FFmpeg's libraries
+# (tts/recording_decode.c); LAME has no .pc, so MP3_LIBS names it.
 PKGS := espeak-ng libebur128 libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
-        libsoup-3.0 json-glib-1.0 libxml-2.0 \
+        libsoup-3.0 json-glib-1.0 libxml-2.0 libavformat libavcodec libswresample libavutil \
         pangocairo
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+MP3_LIBS   = -lmp3lame
 # The speaker agent links only what a loudspeaker box needs.
 SPK_LIBS    = $(shell $(PKG_CONFIG) --libs opus libsodium alsa 2>/dev/null) -lpthread -lm
 
@@ -56,7 +59,7 @@ VERSION  := 0.4.0
 CPPFLAGS += -I. -D_GNU_SOURCE -DDALABA_VERSION='"$(VERSION)"'
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(PKG_CFLAGS)
 LDFLAGS  += $(SAN_FLAGS)
-LDLIBS   += $(PKG_LIBS) -lpthread -lm
+LDLIBS   += $(PKG_LIBS) $(MP3_LIBS) -lpthread -lm
 
 # --- modules: each a static library of its directory's .c files -------------
 # A module's main programs live in files named *_main.c and are not archived.
@@ -153,7 +156,7 @@ UNIT_LIBS_speakers    := $(speakers_LIB) $(broadcaster_LIB)
 unit_module = $(strip \
     $(if $(filter test_server test_hello test_timeline test_wire test_enroll,$(1)),broadcaster, \
     $(if $(filter test_nack test_clock test_resample test_simclock,$(1)),speakers, \
-    $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn,$(1)),tts, \
+    $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn test_recording,$(1)),tts, \
     $(if $(filter test_cap test_share test_web test_metrics,$(1)),web-admin,scheduler)))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
@@ -237,6 +240,7 @@ $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
 $(eval $(call fuzz_target,credential,web-admin/credential.c))
 $(eval $(call fuzz_target,news,scheduler/news.c))
+$(eval $(call fuzz_target,recording,$(tts_SRC) $(TTS_DEP_SRC)))
 
 # --- benchmarks -------------------------------------------------------------------
 BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone

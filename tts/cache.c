@@ -1,6 +1,7 @@
 /*
  * cache.c — a notice read every day is synthesised once. The key is a
- * BLAKE2b hash of everything that shapes the audio; the value is a WAV file
+ * BLAKE2b hash of everything that shapes the audio (a voice notice's
+ * recording by its bytes); the value is a WAV file
  * at the output rate, written atomically, so a hit streams straight from
  * disk and a crash mid-render leaves no entry at all.
  */
@@ -41,6 +42,32 @@ hash_int(crypto_generichash_state *st, long v)
 	hash_str(st, buf);
 }
 
+/* A voice notice's recording by its bytes: a new file under the same
+ * name is a new entry. One that cannot be read hashes as such; the render
+ * then fails with the reason, so no entry is ever made under that key. */
+static void
+hash_file(crypto_generichash_state *st, const char *path)
+{
+	unsigned char buf[16384];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+
+	hash_str(st, "recording");
+	if (f == NULL || fstat(fileno(f), &sb) == -1) {
+		hash_str(st, "unreadable");
+		if (f)
+			fclose(f);
+		return;
+	}
+	/* The length first: the bytes then cannot run into what follows. */
+	hash_int(st, (long)sb.st_size);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_generichash_update(st, buf, n);
+	hash_str(st, ferror(f) ? "unreadable" : "read");
+	fclose(f);
+}
+
 void
 tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
     char out[65])
@@ -73,6 +100,10 @@ tts_cache_key(const struct tts_engine *eng, const struct tts_notice *n,
 	    tts_polyphone_version() : "-");
 	hash_str(&st, n->title);
 	hash_str(&st, n->body);
+	/* Only for a voice notice: a text notice's key stays what it was
+	 * before recordings existed, and so do the caches of them. */
+	if (n->recording != NULL)
+		hash_file(&st, n->recording);
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }

@@ -131,6 +131,7 @@ eng_begin(struct tts_engine *eng, tts_pcm_fn fn, void *arg)
 	eng->discard = 0;
 	eng->gain = 1;
 	eng->speech_gain_set = 0;
+	eng->rs_pending = 0;
 	if (eng->rs)
 		speex_resampler_reset_mem(eng->rs);
 	lim_reset(&eng->lim);
@@ -176,6 +177,7 @@ eng_push(struct tts_engine *eng, const int16_t *pcm, size_t frames)
 			eng->in[i] = pcm[i] * k;
 		pcm += n;
 		frames -= n;
+		eng->rs_pending = eng->rs != NULL;
 		if (eng->rs == NULL) {
 			if (emit(eng, eng->in, n) == -1)
 				return -1;
@@ -231,10 +233,11 @@ eng_tone(struct tts_engine *eng, enum tts_tone tone)
 	return 0;
 }
 
-int
-eng_flush(struct tts_engine *eng)
+/* Push what the resampler holds out to the limiter. */
+static int
+drain_resampler(struct tts_engine *eng)
 {
-	if (eng->rs != NULL) {
+	if (eng->rs != NULL && eng->rs_pending) {
 		/* Zeros for the filter's delay line push the last samples out. */
 		int lat = speex_resampler_get_input_latency(eng->rs);
 		int16_t zero[256] = { 0 };
@@ -245,6 +248,41 @@ eng_flush(struct tts_engine *eng)
 			lat -= (int)n;
 		}
 	}
+	eng->rs_pending = 0;
+	return 0;
+}
+
+int
+eng_push_out(struct tts_engine *eng, const int16_t *pcm, size_t frames)
+{
+	const size_t cap = sizeof(eng->out) / sizeof(eng->out[0]);
+	const float k = eng->params.volume / 100.0f / 32768.0f;
+
+	if (eng->stopped)
+		return -1;
+	/* What came before at eSpeak's rate (the pause after the chime or
+	 * the lead-in) must reach the sink before this does. The zeros
+	 * left in the resampler delay what follows by its latency, a few
+	 * milliseconds of a pause. */
+	if (drain_resampler(eng) == -1)
+		return -1;
+	while (frames > 0) {
+		size_t n = frames < cap ? frames : cap;
+		for (size_t i = 0; i < n; i++)
+			eng->out[i] = pcm[i] * k;
+		if (emit(eng, eng->out, n) == -1)
+			return -1;
+		pcm += n;
+		frames -= n;
+	}
+	return 0;
+}
+
+int
+eng_flush(struct tts_engine *eng)
+{
+	if (drain_resampler(eng) == -1)
+		return -1;
 	/* And the limiter's look-ahead, at the output rate. */
 	size_t left = (size_t)lim_delay(&eng->lim);
 	while (left > 0) {

@@ -43,6 +43,7 @@ struct tts_engine {
 	int in_rate;			/* eSpeak NG's own rate (22050) */
 	int out_rate;
 	SpeexResamplerState *rs;	/* NULL when the rates agree */
+	int rs_pending;			/* rs holds audio not yet out */
 	const struct tts_lexicon *lex;
 
 	/* loudness (loudness.c) */
@@ -76,6 +77,11 @@ struct tts_engine {
 /* Feed frames at in_rate into the pipe, at eng->gain; returns -1 once the
  * sink stopped. */
 int eng_push(struct tts_engine *eng, const int16_t *pcm, size_t frames);
+/* Feed frames already at out_rate and at the target loudness (a voice
+ * notice's recording) past the resampler and the speech gain, into the
+ * limiter and the sink, scaled only by the notice's volume; -1 once the
+ * sink stopped. */
+int eng_push_out(struct tts_engine *eng, const int16_t *pcm, size_t frames);
 int eng_silence(struct tts_engine *eng, int ms);
 int eng_tone(struct tts_engine *eng, enum tts_tone tone);
 /* Push what the resampler and the limiter still hold; call at the end of a

@@ -1,8 +1,10 @@
 /*
  * render.c — a notice as a village hears it: attention chime, title, body,
  * the body again after a short lead-in as many times as asked, closing
- * chime. Emergencies get the alert tone instead, always. All text is
- * prepared before the first sample so bad input fails without any audio.
+ * chime. Emergencies get the alert tone instead, always. A voice notice
+ * has its recording where the title and body would be. All text is
+ * prepared, and a recording found to decode, before the first sample, so
+ * bad input fails without any audio.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,46 @@
 #define BEFORE_CLOSING_MS 600
 #define TAIL_SILENCE_MS 200
 #define MAX_REPEAT 10
+
+/* The recording's audio into the pipe, at the output rate. */
+static int
+recording_fn(const int16_t *pcm, size_t frames, void *arg)
+{
+	return eng_push_out(arg, pcm, frames) == -1 ? 1 : 0;
+}
+
+static int
+first_piece(const int16_t *pcm, size_t frames, void *arg)
+{
+	(void)pcm;
+	*(size_t *)arg += frames;
+	return 1;
+}
+
+/* Whether the recording opens and decodes, before any audio goes out. */
+static int
+recording_check(const char *path, char *err, size_t errlen)
+{
+	size_t got = 0;
+	int rc = tts_recording_stream(path, first_piece, &got, err, errlen);
+
+	if (rc == 0 && got == 0) {
+		snprintf(err, errlen, "%s: the recording holds no audio", path);
+		return -1;
+	}
+	return rc == -1 ? -1 : 0;
+}
+
+/* The recording once, through the pipe. -1 with err set if it fails
+ * midway (eng->stopped tells a stop from a failure). */
+static int
+play_recording(struct tts_engine *eng, const char *path, char *err,
+    size_t errlen)
+{
+	int rc = tts_recording_stream(path, recording_fn, eng, err, errlen);
+
+	return rc == 0 ? 0 : -1;
+}
 
 static const char *
 lead_in(enum tts_dialect d)
@@ -68,8 +110,8 @@ tts_render(struct tts_engine *eng, const struct tts_notice *n, tts_pcm_fn fn,
 	char *title = NULL, *body = NULL;
 	int rc = -1;
 
-	if (n == NULL || n->body == NULL) {
-		snprintf(err, errlen, "a notice needs a body");
+	if (n == NULL || (n->body == NULL && n->recording == NULL)) {
+		snprintf(err, errlen, "a notice needs a body or a recording");
 		return -1;
 	}
 	if (n->repeat < 1 || n->repeat > MAX_REPEAT) {
@@ -79,16 +121,22 @@ tts_render(struct tts_engine *eng, const struct tts_notice *n, tts_pcm_fn fn,
 	}
 	if (eng_params(&n->params, &p, err, errlen) == -1)
 		return -1;
-	if (n->title && n->title[0]) {
-		title = tts_spoken_text(n->title, strlen(n->title), p.voice,
-		    eng->lex, err, errlen);
-		if (title == NULL)
+	if (n->recording != NULL) {
+		/* The title and body are not heard, so not prepared. */
+		if (recording_check(n->recording, err, errlen) == -1)
 			return -1;
+	} else {
+		if (n->title && n->title[0]) {
+			title = tts_spoken_text(n->title, strlen(n->title),
+			    p.voice, eng->lex, err, errlen);
+			if (title == NULL)
+				return -1;
+		}
+		body = tts_spoken_text(n->body, strlen(n->body), p.voice,
+		    eng->lex, err, errlen);
+		if (body == NULL)
+			goto out;
 	}
-	body = tts_spoken_text(n->body, strlen(n->body), p.voice, eng->lex,
-	    err, errlen);
-	if (body == NULL)
-		goto out;
 	if (eng_configure(eng, &p, err, errlen) == -1)
 		goto out;
 
@@ -114,7 +162,10 @@ tts_render(struct tts_engine *eng, const struct tts_notice *n, tts_pcm_fn fn,
 			    eng_silence(eng, AFTER_LEAD_IN_MS) == -1)
 				goto stopped;
 		}
-		if (speak_sentences(eng, body, p.sentence_pause_ms, err,
+		if (n->recording != NULL) {
+			if (play_recording(eng, n->recording, err, errlen) == -1)
+				goto stopped;
+		} else if (speak_sentences(eng, body, p.sentence_pause_ms, err,
 		    errlen) == -1)
 			goto stopped;
 	}
@@ -129,7 +180,8 @@ tts_render(struct tts_engine *eng, const struct tts_notice *n, tts_pcm_fn fn,
 	rc = 0;
 	goto out;
 stopped:
-	/* Either the sink asked to stop (not an error) or eSpeak failed. */
+	/* Either the sink asked to stop (not an error) or eSpeak or the
+	 * recording's decoder failed. */
 	rc = eng->stopped ? 1 : -1;
 out:
 	free(title);

@@ -304,7 +304,7 @@ test_writers(void)
 	CHECK(tts_format_from_path(path) == TTS_FORMAT_WAV &&
 	    tts_format_from_path(ogg) == TTS_FORMAT_OGG_OPUS &&
 	    tts_format_from_path("x.opus") == TTS_FORMAT_OGG_OPUS &&
-	    tts_format_from_path("x.mp3") == -1 &&
+	    tts_format_from_path("x.mp3") == TTS_FORMAT_MP3 &&
 	    tts_format_from_path("noext") == -1, "formats from file names");
 
 	struct tts_writer *w = tts_writer_open(path, TTS_FORMAT_WAV, 48000, NULL,
