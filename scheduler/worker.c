@@ -207,10 +207,8 @@ stream_source(struct render_job *job, tts_pcm_fn fn, void *arg)
 	if (n > 4 && strcmp(job->path + n - 4, ".wav") == 0)
 		return tts_wav_stream(job->path, TTS_OUTPUT_RATE, fn, arg,
 		    job->err, sizeof(job->err));
-	/* (tts_recording_stream decodes an Ogg archive: branch recording.) */
-	snprintf(job->err, sizeof(job->err), "cannot decode %.200s yet",
-	    job->path);
-	return -1;
+	return tts_recording_stream(job->path, fn, arg, job->err,
+	    sizeof(job->err));
 }
 
 static int
