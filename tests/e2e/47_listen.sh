@@ -67,11 +67,18 @@ sleep 6
 api POST "pages/$P/cancel" '{}' >/dev/null
 PN=$(q "SELECT id FROM notices WHERE page_id = $P LIMIT 1")
 
-# --- the village's page --------------------------------------------------------
 get() {	# PATH OUT [curl options]: the status; headers in OUT.h
 	_p=$1 _o=$2; shift 2
 	curl -s -D "$_o.h" -o "$_o" -w '%{http_code}' "$@" "$URL$_p"
 }
+# --- the first MP3: made from the WAV on the pool while the request waits ---------
+c=$(curl -s -o first.mp3 -w '%{http_code} %{time_total}' "$URL/v/$A/$N1.mp3")
+check "the first MP3 of a notice is made while its request waits (${c% *})" \
+    all [ "${c% *}" = 200 ] -and sh -c "file first.mp3 | grep -q 'MPEG ADTS, layer III'"
+echo "figure: time to the first MP3 (${N1}: $(wc -c <first.mp3) bytes) ${c#* } s"
+check "dalabad made it beside the render, as KEY.mp3" [ "$(ls "$STATE"/render/*.mp3 | wc -l)" = 1 ]
+
+# --- the village's page --------------------------------------------------------
 c=$(get /v/$A a.html)
 check "/v/一村 answers 200 without a login ($c)" [ "$c" = 200 ]
 check "it is HTML in Chinese, the village's name on it" \
