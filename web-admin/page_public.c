@@ -2,7 +2,8 @@
  * page_public.c — listening again (issue 19): what anyone may hear of a
  * village, without a login. /v/CODE is the village's page (what aired
  * there lately with a player, what is due next), /v/CODE/feed.xml its
- * podcast (public_feed.c), /v/CODE/ID.mp3 and .ogg the audio that aired.
+ * podcast (public_feed.c) with its cover.png, /v/CODE/ID.mp3 and .ogg the
+ * audio that aired.
  *
  * Apart from the session pages on purpose: these are reached from a QR
  * code on a house's door by anybody, so they never read or set the
@@ -281,6 +282,16 @@ pub_base(struct web_admin *wa, SoupServerMessage *msg)
 	return g_strdup_printf("%s://%s", tls ? "https" : "http", host);
 }
 
+gchar *
+pub_base_esc(struct web_admin *wa, SoupServerMessage *msg)
+{
+	gchar *b = pub_base(wa, msg);
+	gchar *e = g_markup_escape_text(b, -1);
+
+	g_free(b);
+	return e;
+}
+
 /* ---- the page ---- */
 
 struct next_slot { int64_t at; int64_t notice; gchar *title; };
@@ -342,7 +353,7 @@ village_page(struct web_admin *wa, SoupServerMessage *msg, const char *code,
     const char *name)
 {
 	GPtrArray *keep = g_ptr_array_new_with_free_func(g_free);
-	gchar *base = pub_base(wa, msg);
+	gchar *base = pub_base_esc(wa, msg);
 	gchar *ename = g_markup_escape_text(name, -1);
 	GString *g = g_string_new(NULL);
 	JsonNode *rows = pub_aired(wa, code);
@@ -408,7 +419,9 @@ village_page(struct web_admin *wa, SoupServerMessage *msg, const char *code,
 	gchar *csp = pub_csp();
 	soup_message_headers_replace(h, "Content-Security-Policy", csp);
 	g_free(csp);
-	gchar *key = g_strdup_printf("page/%s/%s", code, base);
+	/* By village alone: the host a request names is any IP address,
+	 * so it must not grow the table (the body, and so the ETag, has it). */
+	gchar *key = g_strdup_printf("page/%s", code);
 	pub_answer(wa, msg, key, "text/html; charset=utf-8", g);
 	g_free(key);
 	g_string_free(g, TRUE);
@@ -466,6 +479,8 @@ page_public(struct web_ctx *c)
 		village_page(wa, msg, c->parts[1], name);
 	} else if (strcmp(c->parts[2], "feed.xml") == 0) {
 		pub_feed(wa, msg, c->parts[1], name);
+	} else if (strcmp(c->parts[2], "cover.png") == 0) {
+		pub_cover(wa, msg, c->parts[1], name);
 	} else {
 		pub_audio(wa, msg, c->parts[1], c->parts[2]);
 	}

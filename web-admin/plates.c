@@ -5,7 +5,8 @@
  * village's public page (page_public.c) and its address written out.
  * GET /zones/CODE/plates.png and .pdf, for a user whose zone holds the
  * village; both are drawn by the same code (cairo, text by pango), one
- * onto an image at 150 dpi, the other into a PDF.
+ * onto an image at 150 dpi, the other into a PDF. And the podcast feed's
+ * cover (public_feed.c), drawn the same way.
  */
 #include <stdio.h>
 #include <string.h>
@@ -160,6 +161,53 @@ draw(const char *name, const char *url, bool pdf)
 	cairo_surface_finish(s);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		g_byte_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* ---- the podcast's cover ---- */
+
+#define COVER_PX 1400		/* what podcast directories ask for */
+
+/* The feed's itunes:image: the village's name on the red of the pages,
+ * ours, drawn as the plates are. PNG bytes, or NULL. */
+GByteArray *
+pub_cover_png(const char *name)
+{
+	GByteArray *out = g_byte_array_new();
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	    COVER_PX, COVER_PX);
+	cairo_t *cr = cairo_create(s);
+	double u = COVER_PX / 100.0;
+
+	cairo_set_source_rgb(cr, 0.70, 0.15, 0.12);
+	cairo_paint(cr);
+	/* A loudspeaker's horn: a trapezoid on a small box, and two waves. */
+	cairo_set_source_rgb(cr, 1, 0.96, 0.85);
+	cairo_rectangle(cr, 30 * u, 22 * u, 8 * u, 12 * u);
+	cairo_fill(cr);
+	cairo_move_to(cr, 38 * u, 22 * u);
+	cairo_line_to(cr, 56 * u, 12 * u);
+	cairo_line_to(cr, 56 * u, 44 * u);
+	cairo_line_to(cr, 38 * u, 34 * u);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+	cairo_set_line_width(cr, 3 * u);
+	for (int i = 1; i <= 2; i++) {
+		cairo_arc(cr, 56 * u, 28 * u, (6 + 7 * i) * u, -G_PI / 4, G_PI / 4);
+		cairo_stroke(cr);
+	}
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	text(cr, name, 5 * u, 52 * u, 90 * u, 15 * u, true);
+	text(cr, "大喇叭", 5 * u, 74 * u, 90 * u, 12 * u, true);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(s, to_bytes, out);
 	cairo_surface_destroy(s);
 	if (st != CAIRO_STATUS_SUCCESS) {
 		g_byte_array_unref(out);

@@ -20,6 +20,9 @@ void page_public(struct web_ctx *c);
 /* GET /zones/CODE/plates.png and .pdf (plates.c): a logged-in user whose
  * zone holds the village. */
 void page_plates(struct web_ctx *c);
+/* The podcast's cover, 1400 px square, with the village's name: PNG
+ * bytes (g_byte_array_unref), or NULL. */
+GByteArray *pub_cover_png(const char *name);
 
 /* page_public.c */
 /* body as the answer, with ETag, Last-Modified (when key's body last
@@ -37,13 +40,19 @@ JsonNode *pub_aired(struct web_admin *wa, const char *village);
 /* A notice's title, else the first words of its body (into buf). */
 const char *pub_title(JsonObject *o, char *buf, size_t n);
 const char *pub_when(struct web_admin *wa, int64_t t, GPtrArray *keep);
+/* http(s)://host of the public pages ([listen] public_url, else the
+ * request's host); _esc: escaped for HTML and XML. g_free it. */
 gchar *pub_base(struct web_admin *wa, SoupServerMessage *msg);
+gchar *pub_base_esc(struct web_admin *wa, SoupServerMessage *msg);
 gchar *pub_csp(void);
 
 /* public_feed.c */
 void pub_feed(struct web_admin *wa, SoupServerMessage *msg,
     const char *village, const char *name);
 /* ID.mp3 or ID.ogg of a public notice of the village; 404 otherwise. */
+/* cover.png: the feed's itunes:image. */
+void pub_cover(struct web_admin *wa, SoupServerMessage *msg,
+    const char *village, const char *name);
 void pub_audio(struct web_admin *wa, SoupServerMessage *msg,
     const char *village, const char *file);
 /* Is the Ogg Opus archive of render audio (a broadcast's "KEY.wav") there? */

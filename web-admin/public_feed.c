@@ -278,6 +278,41 @@ pub_audio(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 		json_node_unref(rows);
 }
 
+/* ---- the cover ---- */
+
+#define COVERS_KEPT 32		/* villages' covers kept drawn */
+
+/* Drawn once per village and name (a 1400 px PNG takes tens of ms),
+ * then kept; the table is emptied when it holds COVERS_KEPT. */
+void
+pub_cover(struct web_admin *wa, SoupServerMessage *msg, const char *village,
+    const char *name)
+{
+	static GHashTable *covers;	/* "CODE\nname" -> GByteArray */
+	gchar *key = g_strdup_printf("%s\n%s", village, name);
+
+	if (covers == NULL)
+		covers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    (GDestroyNotify)g_byte_array_unref);
+	GByteArray *png = g_hash_table_lookup(covers, key);
+	if (png == NULL && (png = pub_cover_png(name)) != NULL) {
+		if (g_hash_table_size(covers) >= COVERS_KEPT)
+			g_hash_table_remove_all(covers);
+		g_hash_table_insert(covers, key, png);
+		key = NULL;
+	}
+	g_free(key);
+	if (png == NULL) {
+		pub_error(msg, 500, "封面没能画出来。");
+		return;
+	}
+	GString *body = g_string_new_len((const char *)png->data, png->len);
+	gchar *ck = g_strdup_printf("cover/%s", village);
+	pub_answer(wa, msg, ck, "image/png", body);
+	g_free(ck);
+	g_string_free(body, TRUE);
+}
+
 /* ---- the feed ---- */
 
 static void
@@ -362,7 +397,7 @@ pub_feed(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 		return;
 	}
 
-	gchar *base = pub_base(wa, msg);
+	gchar *base = pub_base_esc(wa, msg);
 	gchar *title = g_strdup_printf("%s大喇叭", name);
 	gchar *link = g_strdup_printf("%s/v/%s", base, village);
 	GString *g = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -370,7 +405,7 @@ pub_feed(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 	    "podcast-1.0.dtd\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
 	    "<channel>\n");
 	xml_el(g, "title", title);
-	xml_el(g, "link", link);
+	g_string_append_printf(g, "<link>%s</link>", link);	/* escaped */
 	g_string_append_printf(g, "\n<atom:link href=\"%s/feed.xml\" rel=\""
 	    "self\" type=\"application/rss+xml\"/>\n", link);
 	gchar *desc = g_strdup_printf("%s的村广播：村里的通知和提醒，错过了可以"
@@ -382,7 +417,10 @@ pub_feed(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 	gchar *e = g_markup_escape_text(desc, -1);
 	g_string_append_printf(g, "%s</itunes:summary>\n<itunes:category text="
 	    "\"Government\"/>\n<itunes:explicit>false</itunes:explicit>\n"
-	    "<itunes:type>episodic</itunes:type>\n", e);
+	    "<itunes:type>episodic</itunes:type>\n<itunes:image href=\"%s/"
+	    "cover.png\"/>\n<image><url>%s/cover.png</url>", e, link, link);
+	xml_el(g, "title", title);
+	g_string_append_printf(g, "<link>%s</link></image>\n", link);
 	g_free(e);
 	if (a && json_array_get_length(a) > 0) {
 		g_string_append(g, "<pubDate>");
@@ -421,7 +459,7 @@ pub_feed(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 		g_free(key);
 	}
 	g_string_append(g, "</channel>\n</rss>\n");
-	gchar *ckey = g_strdup_printf("feed/%s/%s", village, base);
+	gchar *ckey = g_strdup_printf("feed/%s", village);	/* as the page's */
 	pub_answer(wa, msg, ckey, "application/rss+xml; charset=utf-8", g);
 	if (paused)
 		soup_server_message_unpause(msg);

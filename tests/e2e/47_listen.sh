@@ -132,6 +132,7 @@ for t in ("itunes:author", "itunes:explicit"):
     assert ch.find(t, ns) is not None, t
 assert ch.findtext("itunes:explicit", namespaces=ns) == "false"
 assert ch.find("itunes:category", ns).get("text")
+assert ch.find("itunes:image", ns).get("href").endswith("/cover.png")
 items = ch.findall("item")
 for it in items:
     for t in ("title", "description", "guid", "pubDate"):
@@ -173,6 +174,9 @@ check "a private notice is not in the feed, nor 二村's, nor the page" sh -c \
     "! grep -q -e 低保 -e 二村开会 -e 马上转移 feed.xml"
 c=$(curl -s -I -o /dev/null -w '%{http_code}' "$URL/v/$A/feed.xml")
 check "HEAD of the feed is 200 ($c)" [ "$c" = 200 ]
+c=$(get /v/$A/cover.png cover.png)
+check "its cover (itunes:image) is ours: a 1400 px square PNG ($c)" all [ "$c" = 200 ] -and \
+    sh -c "file cover.png | grep -q 'PNG image data, 1400 x 1400'"
 
 # podget, subscribed to the feed, downloads every episode.
 mkdir -p pg/cfg pg/lib
