@@ -101,8 +101,9 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 		    web_esc(c, web_jstr(z, "quiet_start")), web_esc(c, web_jstr(z, "quiet_end")));
 		if (strlen(zc) == 12)	/* a village: listening again */
 			g_string_append_printf(g, "<tr><td></td><td colspan=\"2\">"
-			    "<a href=\"/v/%s\">村民收听页</a> · <a href=\"/zones/%s/"
-			    "plates.pdf\">打印二维码门牌</a></td></tr>", zc, zc);
+			    "<a class=\"button plain\" href=\"/v/%s\">村民收听页</a> "
+			    "<a class=\"button plain\" href=\"/zones/%s/plates.pdf\">"
+			    "打印二维码门牌</a></td></tr>", zc, zc);
 	}
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");

@@ -147,17 +147,20 @@ pub_want_mp3(struct web_admin *wa, JsonObject *o)
 /* ---- sending a file ---- */
 
 /* The file at path (type), cacheable for a day, HEAD answered from its
- * size; 404 in Chinese if it is not there. */
-static void
+ * size; 404 in Chinese if it is not there. true: sent by api_send_file,
+ * which unpauses msg itself as it reads. */
+static bool
 send_audio(SoupServerMessage *msg, const char *path, const char *type)
 {
 	SoupMessageHeaders *rq = soup_server_message_get_request_headers(msg);
 	SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
 	GStatBuf sb;
 
+	bool streamed = false;
+
 	if (g_stat(path, &sb) != 0) {
 		pub_error(msg, 404, "这条广播的录音已经不在了。");
-		return;
+		return false;
 	}
 	gchar *etag = g_strdup_printf("\"%llx-%llx\"", (unsigned long long)
 	    sb.st_size, (unsigned long long)sb.st_mtime);
@@ -171,24 +174,28 @@ send_audio(SoupServerMessage *msg, const char *path, const char *type)
 		soup_message_headers_set_content_length(h, sb.st_size);
 	} else {
 		api_send_file(msg, path, type);	/* Range, in chunks, paced */
+		streamed = true;
 		gchar *cc = g_strdup_printf("public, max-age=%d", AUDIO_MAX_AGE);
 		soup_message_headers_replace(h, "Cache-Control", cc);
 		g_free(cc);
 	}
 	g_free(etag);
+	return streamed;
 }
 
-/* The MP3 of m, made: send it (msg was paused or not). */
-static void
+/* The MP3 of m, made: send it; as send_audio. */
+static bool
 send_mp3(struct web_admin *wa, SoupServerMessage *msg, struct mp3 *m)
 {
 	gchar *p = render_path(wa, m->key, ".mp3");
+	bool streamed = false;
 
 	if (m->frames < 0)
 		pub_error(msg, 404, "这条广播的录音已经不在了。");
 	else
-		send_audio(msg, p, "audio/mpeg");
+		streamed = send_audio(msg, p, "audio/mpeg");
 	g_free(p);
+	return streamed;
 }
 
 static void
@@ -210,8 +217,8 @@ converted(struct render_job *job, void *arg)
 		m->waiters = g_ptr_array_new();
 		for (guint i = 0; i < ws->len; i++) {
 			struct waiter *w = g_ptr_array_index(ws, i);
-			send_mp3(w->wa, w->msg, m);
-			soup_server_message_unpause(w->msg);
+			if (!send_mp3(w->wa, w->msg, m))
+				soup_server_message_unpause(w->msg);
 			waiter_free(w);
 		}
 		g_ptr_array_unref(ws);

@@ -200,6 +200,18 @@ for f in $(find pg/lib -name '*.mp3'); do
 done
 check "ffprobe: each is MP3 audio as long as the Ogg that aired (±0.5 s)" [ $ok_mp3 = 1 -a "$got" = 2 ]
 
+# The WAV swept (its Ogg archive outlives it) and the MP3 with it: the MP3
+# is made again, from the Ogg.
+KEY=$(q "SELECT substr(audio, 1, length(audio) - 4) FROM broadcasts WHERE notice_id = $N4 AND zone IS NULL OR notice_id = $N4 AND zone = '$A' ORDER BY id DESC LIMIT 1")
+rm -f "$STATE/render/$KEY.wav" "$STATE/render/$KEY.mp3"
+c=$(get /v/$A/$N4.mp3 again.mp3)
+curl -s -o again.ogg "$URL/v/$A/$N4.ogg"
+dm=$(ffprobe -v error -show_entries format=duration -of csv=p=0 again.mp3)
+do=$(ffprobe -v error -show_entries format=duration -of csv=p=0 again.ogg)
+check "once its WAV is gone the MP3 is made from the Ogg archive ($c, ${dm}s, the Ogg ${do}s)" \
+    all [ "$c" = 200 -a -f "$STATE/render/$KEY.mp3" ] -and awk -v a="$dm" -v b="$do" \
+    'BEGIN { d = a - b; exit !(b > 1 && d < 0.5 && d > -0.5) }'
+
 # --- caching -----------------------------------------------------------------------
 tag() { tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "etag" { print $2 }'; }
 lm() { tr -d '\r' <"$1" | awk -F': ' 'tolower($1) == "last-modified" { print $2 }'; }
