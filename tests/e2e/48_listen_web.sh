@@ -2,12 +2,14 @@
 # 48_listen_web.sh — a village's public page (listening again) in real
 # headless Chromium at 360x740 with JavaScript off, as a villager opens it
 # from the QR code on the door (tests/web/listen.mjs): two notices aired
-# in 一村 by the real dalabad to a real box, one due tomorrow.
+# in 一村 by the real dalabad to a real box, one due tomorrow. And
+# [listen] public_url: its host is answered, the links name it.
 . tests/e2e/lib.sh
 . tests/e2e/daemon.sh
 cd "$TMP" || exit 1
 
 dalabad_conf >d.conf
+printf '[listen]\npublic_url = https://listen.example/\n' >>d.conf
 start_dalabad d.conf dalabad.log
 URL=$(cat "$STATE/api.url")
 A=441202001001
@@ -27,6 +29,13 @@ c=$(api POST notices "{\"title\":\"收医保\",\"body\":\"一村村民请注意�
 check "and one due tomorrow ($c)" [ "$c" = 201 ]
 check "the two air" wait_until 90 sh -c \
     "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DB' \"SELECT count(DISTINCT notice_id) FROM broadcasts WHERE outcome = 'aired' AND audio IS NOT NULL\")\" = 2 ]"
+
+# [listen] public_url: its host is ours, and the page links to it.
+c=$(curl -s -o pub.html -w '%{http_code}' -H 'Host: listen.example' "$URL/v/$A")
+check "the public_url's host is answered ($c) and named in the page's links" \
+    all [ "$c" = 200 ] -and grep -q 'href="https://listen.example/v/441202001001/feed.xml"' pub.html
+c=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: other.example' "$URL/v/$A")
+check "another host is still refused ($c)" [ "$c" = 421 ]
 
 SHOTS=$TOP/tests/out/web
 mkdir -p "$SHOTS"
