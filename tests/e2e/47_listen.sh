@@ -172,8 +172,10 @@ done <items.txt
 check "each enclosure's length is what HEAD says and GET sends" [ $ok_len = 1 ]
 check "a private notice is not in the feed, nor 二村's, nor the page" sh -c \
     "! grep -q -e 低保 -e 二村开会 -e 马上转移 feed.xml"
-c=$(curl -s -I -o /dev/null -w '%{http_code}' "$URL/v/$A/feed.xml")
-check "HEAD of the feed is 200 ($c)" [ "$c" = 200 ]
+c=$(curl -s -I -o head.h -w '%{http_code}' "$URL/v/$A/feed.xml")
+hl=$(tr -d '\r' <head.h | awk -F': ' 'tolower($1) == "content-length" { print $2 }')
+check "HEAD of the feed is 200 ($c), its Content-Length the feed's ($hl)" \
+    [ "$c" = 200 -a "$hl" = "$(wc -c <feed.xml)" ]
 c=$(get /v/$A/cover.png cover.png)
 check "its cover (itunes:image) is ours: a 1400 px square PNG ($c)" all [ "$c" = 200 ] -and \
     sh -c "file cover.png | grep -q 'PNG image data, 1400 x 1400'"
@@ -248,6 +250,7 @@ check "no answer under /v/ set a cookie" sh -c "! cat ./*.h | grep -qi '^set-coo
 
 # --- the plates a cadre prints -------------------------------------------------------
 c=$(curl -s -b cun.jar -o plates.png -D png.h -w '%{http_code}' "$URL/zones/$A/plates.png")
+echo "figure: the plates' PNG, $(wc -c <plates.png) bytes, in $(curl -s -b cun.jar -o /dev/null -w '%{time_total}' "$URL/zones/$A/plates.png") s"
 check "the cadre's QR plates as PNG ($c)" all [ "$c" = 200 ] -and sh -c "file plates.png | grep -q 'PNG image data'"
 c=$(curl -s -b cun.jar -o plates.pdf -w '%{http_code}' "$URL/zones/$A/plates.pdf")
 check "and as PDF ($c): one page" all [ "$c" = 200 ] -and sh -c "file plates.pdf | grep -q 'PDF document'" -and \
