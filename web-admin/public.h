@@ -20,9 +20,14 @@ void page_public(struct web_ctx *c);
 /* GET /zones/CODE/plates.png and .pdf (plates.c): a logged-in user whose
  * zone holds the village. */
 void page_plates(struct web_ctx *c);
-/* The podcast's cover, 1400 px square, with the village's name: PNG
- * bytes (g_byte_array_unref), or NULL. */
-GByteArray *pub_cover_png(const char *name);
+/* Drawn off the loop (plates.c): the plates of url as PNG or PDF, or the
+ * podcast's cover (1400 px square, the village's name). done runs on the
+ * loop with the bytes (NULL if cairo failed; the caller does not keep
+ * them). false: too many drawings under way, done is never called. */
+enum pub_drawing { PUB_PLATES_PNG, PUB_PLATES_PDF, PUB_COVER };
+typedef void (*pub_drawn_fn)(GByteArray *out, void *arg);
+bool pub_draw(enum pub_drawing what, const char *name, const char *url,
+    pub_drawn_fn done, void *arg);
 
 /* page_public.c */
 /* body as the answer, with ETag, Last-Modified (when key's body last

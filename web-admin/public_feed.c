@@ -289,35 +289,76 @@ pub_audio(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 
 #define COVERS_KEPT 32		/* villages' covers kept drawn */
 
-/* Drawn once per village and name (a 1400 px PNG takes tens of ms),
- * then kept; the table is emptied when it holds COVERS_KEPT. */
+/* Drawn once per village and name (off the loop: plates.c), then kept;
+ * the table is emptied when it holds COVERS_KEPT. */
+static GHashTable *covers;	/* "CODE\nname" -> GByteArray */
+
+struct cover_req {
+	SoupServerMessage *msg;
+	struct web_admin *wa;
+	gchar *key;
+};
+
+static void
+cover_send(struct web_admin *wa, SoupServerMessage *msg, const char *key,
+    GByteArray *png)
+{
+	GString *body = g_string_new_len((const char *)png->data, png->len);
+	gchar *ck = g_strdup_printf("cover/%.12s", key);
+
+	pub_answer(wa, msg, ck, "image/png", body);
+	g_free(ck);
+	g_string_free(body, TRUE);
+}
+
+static void
+cover_drawn(GByteArray *png, void *arg)
+{
+	struct cover_req *r = arg;
+
+	if (png == NULL) {
+		pub_error(r->msg, 500, "封面没能画出来。");
+	} else {
+		if (g_hash_table_size(covers) >= COVERS_KEPT)
+			g_hash_table_remove_all(covers);
+		g_hash_table_replace(covers, g_strdup(r->key),
+		    g_byte_array_ref(png));
+		cover_send(r->wa, r->msg, r->key, png);
+	}
+	soup_server_message_unpause(r->msg);
+	g_object_unref(r->msg);
+	g_free(r->key);
+	g_free(r);
+}
+
 void
 pub_cover(struct web_admin *wa, SoupServerMessage *msg, const char *village,
     const char *name)
 {
-	static GHashTable *covers;	/* "CODE\nname" -> GByteArray */
 	gchar *key = g_strdup_printf("%s\n%s", village, name);
 
 	if (covers == NULL)
 		covers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 		    (GDestroyNotify)g_byte_array_unref);
 	GByteArray *png = g_hash_table_lookup(covers, key);
-	if (png == NULL && (png = pub_cover_png(name)) != NULL) {
-		if (g_hash_table_size(covers) >= COVERS_KEPT)
-			g_hash_table_remove_all(covers);
-		g_hash_table_insert(covers, key, png);
-		key = NULL;
-	}
-	g_free(key);
-	if (png == NULL) {
-		pub_error(msg, 500, "封面没能画出来。");
+	if (png) {
+		cover_send(wa, msg, key, png);
+		g_free(key);
 		return;
 	}
-	GString *body = g_string_new_len((const char *)png->data, png->len);
-	gchar *ck = g_strdup_printf("cover/%s", village);
-	pub_answer(wa, msg, ck, "image/png", body);
-	g_free(ck);
-	g_string_free(body, TRUE);
+	struct cover_req *r = g_new0(struct cover_req, 1);
+	r->msg = g_object_ref(msg);
+	r->wa = wa;
+	r->key = key;
+	if (pub_draw(PUB_COVER, name, NULL, cover_drawn, r)) {
+		soup_server_message_pause(msg);
+		return;
+	}
+	g_object_unref(r->msg);
+	g_free(r->key);
+	g_free(r);
+	api_retry_after(msg, 2);
+	pub_error(msg, 503, "请过几秒再试。");
 }
 
 /* ---- the feed ---- */
