@@ -20,6 +20,8 @@ cd "$TMP" || exit 1
 
 dalabad_conf >d.conf
 printf '[listen]\nrequests_per_minute = 200\n' >>d.conf
+# Under SANITIZER=address: fontconfig's own allocations are not ours.
+export LSAN_OPTIONS="suppressions=$TOP/tests/e2e/lsan_fontconfig.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 start_dalabad d.conf dalabad.log
 URL=$(cat "$STATE/api.url")
 A=441202001001 B=441202001002 T=441202001
