@@ -198,6 +198,32 @@ send_mp3(struct web_admin *wa, SoupServerMessage *msg, struct mp3 *m)
 	return streamed;
 }
 
+/* Each feed waiting looks again (and waits on, if a copy it lists is
+ * not made yet and its time is not up). */
+static void
+rerun_feeds(void)
+{
+	GPtrArray *fw = feed_waiters;
+
+	feed_waiters = NULL;
+	for (guint i = 0; fw && i < fw->len; i++) {
+		struct waiter *w = g_ptr_array_index(fw, i);
+		pub_feed(w->wa, w->msg, w->village, w->name);
+		waiter_free(w);
+	}
+	if (fw)
+		g_ptr_array_unref(fw);
+}
+
+/* A feed's time is up even if no copy finished meanwhile. */
+static gboolean
+feed_deadline(gpointer data)
+{
+	(void)data;
+	rerun_feeds();
+	return G_SOURCE_REMOVE;
+}
+
 static void
 converted(struct render_job *job, void *arg)
 {
@@ -223,17 +249,7 @@ converted(struct render_job *job, void *arg)
 		}
 		g_ptr_array_unref(ws);
 	}
-	/* Each feed waiting looks again (and waits on, if another is not
-	 * made yet). */
-	GPtrArray *fw = feed_waiters;
-	feed_waiters = NULL;
-	for (guint i = 0; fw && i < fw->len; i++) {
-		struct waiter *w = g_ptr_array_index(fw, i);
-		pub_feed(w->wa, w->msg, w->village, w->name);
-		waiter_free(w);
-	}
-	if (fw)
-		g_ptr_array_unref(fw);
+	rerun_feeds();
 	g_free(key);
 	render_job_free(job);
 }
@@ -407,6 +423,7 @@ feed_wait(struct web_admin *wa, SoupServerMessage *msg, const char *village,
 		g_object_set_data_full(G_OBJECT(msg), "dalaba-feed-deadline", dl,
 		    g_free);
 		soup_server_message_pause(msg);
+		g_timeout_add_seconds(FEED_WAIT_S + 1, feed_deadline, NULL);
 	} else if (now > *dl) {
 		return false;
 	}
