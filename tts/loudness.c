@@ -8,6 +8,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +147,9 @@ lufs_of(const float *x, size_t n, int rate)
 #define HALF 6			/* its delay, in samples */
 
 static float interp[3][TAPS];	/* phases 1/4, 2/4, 3/4 */
-static int interp_made;
+/* Made once, whichever thread first needs it: the engine's, or one
+ * importing a recording (recording.c), which may run at the same time. */
+static pthread_once_t interp_once = PTHREAD_ONCE_INIT;
 
 static void
 interp_make(void)
@@ -163,14 +166,12 @@ interp_make(void)
 		for (int j = 0; j < TAPS; j++)
 			interp[k - 1][j] = (float)(interp[k - 1][j] / sum);
 	}
-	interp_made = 1;
 }
 
 void
 lim_init(struct eng_limiter *l, int rate, double ceiling_dbtp)
 {
-	if (!interp_made)
-		interp_make();
+	pthread_once(&interp_once, interp_make);
 	memset(l, 0, sizeof(*l));
 	l->n = (int)lrint(LOOKAHEAD_S * rate);
 	if (l->n < 1)

@@ -595,7 +595,10 @@ test_render(void)
 
 /* The key of a text notice, computed by this same notice on the build
  * before recordings (commit 4b639c1, DALABA_PHRASES="" so the phrase
- * dictionary's version is "-"): existing caches must stay valid. */
+ * dictionary's version is "-"): existing caches must stay valid. It is
+ * meant to change, and then is updated here, only with what changes every
+ * text key on purpose: CACHE_FORMAT, the built-in readings (polyphone.c,
+ * deflex.c) or eSpeak NG's version. */
 #define TEXT_KEY "f8bc1ea7532d6e18148e1dc8cc7f5966e7a5011802e2697fae1abde19bca71ad"
 
 static void
