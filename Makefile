@@ -45,7 +45,8 @@ OPT ?= -O2 -g
 # libav*: a voice notice's recording is decoded by FFmpeg's libraries
 # (tts/recording_decode.c); LAME has no .pc, so MP3_LIBS names it.
 PKGS := espeak-ng libebur128 libopusenc opus speexdsp libsodium alsa sqlite3 glib-2.0 libqrencode \
-        libsoup-3.0 json-glib-1.0 libxml-2.0 libavformat libavcodec libswresample libavutil
+        libsoup-3.0 json-glib-1.0 libxml-2.0 libavformat libavcodec libswresample libavutil \
+        pangocairo
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 MP3_LIBS   = -lmp3lame

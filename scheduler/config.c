@@ -113,6 +113,15 @@ static const struct key keys[] = {
 	    "besides IP addresses, localhost and this machine's own name; a "
 	    "request for any other name is refused (DNS rebinding); \"none\": "
 	    "no others"),
+	/* Listening again (web-admin/page_public.c): the public pages. */
+	S("listen", "public_url", public_url, "auto",
+	    "the address villagers open, as printed on the QR plates and in "
+	    "the podcast feeds (e.g. https://dalaba.example.cn); \"auto\": "
+	    "the host each request was sent to"),
+	I("listen", "requests_per_minute", public_per_min, 0, 1 << 20, "60",
+	    "requests one address may make of the public pages, feeds and "
+	    "audio a minute, in bursts of as many (0: not limited; this "
+	    "machine's own addresses are counted too)"),
 	S("enroll", "bind", enroll_bind, "0.0.0.0",
 	    "where new loudspeakers fetch their configuration with a token "
 	    "(\"off\": no enrolment)"),

@@ -39,6 +39,8 @@ struct dalabad_config {
 	int api_connections_per_source;
 	int api_request_s;	/* to send one whole request */
 	char *api_names;	/* host names answered besides IPs, localhost */
+	char *public_url;	/* listening again: "auto" or the base URL */
+	int public_per_min;	/* requests an address may make of it */
 	char *enroll_bind;
 	int enroll_port;	/* 0: no enrolment listener */
 	char *advertise;	/* server address written into enrolled boxes */

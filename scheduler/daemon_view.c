@@ -58,6 +58,13 @@ dalabad_recording_path(const struct dalabad_config *cfg, const char *key)
 	return path;
 }
 
+int
+dalabad_convert(struct dalabad *d, const char *src, const char *dst,
+    const char *title, render_done_fn done, void *arg)
+{
+	return render_worker_convert(d->worker, src, dst, title, done, arg);
+}
+
 void
 dalabad_airings_each(struct dalabad *d,
     void (*fn)(const struct dalabad_airing_info *a, void *arg), void *arg)

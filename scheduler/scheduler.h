@@ -106,6 +106,12 @@ int dalabad_import(struct dalabad *d, struct import_job *job);
  * (g_free). */
 gchar *dalabad_recording_path(const struct dalabad_config *cfg,
     const char *key);
+/* Listening again (web-admin/page_public.c): aired audio src, a WAV
+ * render or its Ogg Opus archive, made dst (its name's format: .mp3 for
+ * podcast apps) on the slow-work pool, never on the loop; see
+ * render_worker_convert (worker.h). 0, or -1 (done never called). */
+int dalabad_convert(struct dalabad *d, const char *src, const char *dst,
+    const char *title, render_done_fn done, void *arg);
 /* Is the disk full? Then new notices and previews are refused (what is
  * stored still airs). recheck: measure now, not as of the last tick. */
 bool dalabad_disk_full(struct dalabad *d, bool recheck);

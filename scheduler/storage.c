@@ -174,14 +174,16 @@ oldest_first(gconstpointer a, gconstpointer b)
 	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
 }
 
-/* "KEY.wav" for "KEY.ogg" or "KEY.wav"; NULL for anything else. */
+/* "KEY.wav" for "KEY.ogg", "KEY.mp3" (a podcast's copy of what aired:
+ * web-admin/page_public.c) or "KEY.wav"; NULL for anything else. */
 static gchar *
 wav_of(const char *name)
 {
 	size_t n = strlen(name);
 
 	if (n < 5 || (strcmp(name + n - 4, ".wav") != 0 &&
-	    strcmp(name + n - 4, ".ogg") != 0))
+	    strcmp(name + n - 4, ".ogg") != 0 &&
+	    strcmp(name + n - 4, ".mp3") != 0))
 		return NULL;
 	return g_strdup_printf("%.*s.wav", (int)(n - 4), name);
 }

@@ -440,6 +440,17 @@ enum db_list {
 	 * 'pending' not yet finished), ?6 text of the title or body, ?7 at
 	 * most. */
 	DB_LIST_BROADCASTS_FIND,
+	/* Listening again (web-admin/page_public.c), what anyone may hear:
+	 * public notices, not cancelled, not part of a page. ?1 a village;
+	 * what aired there (its broadcast's zone is the village or holds it)
+	 * since ?2, newest first, at most ?3: id, title, body, aired_at and
+	 * the audio key of its last airing. */
+	DB_LIST_PUBLIC_AIRED,
+	/* One of them: ?1 the village, ?2 the notice id. */
+	DB_LIST_PUBLIC_NOTICE,
+	/* The live schedules of public notices that air in ?1 (a target of
+	 * theirs is the village or holds it): schedule id, notice, title. */
+	DB_LIST_PUBLIC_SCHEDULES,
 	DB_LIST_COUNT_		/* not a listing: how many there are */
 };
 enum db_cell_type { DB_CELL_INT, DB_CELL_REAL, DB_CELL_TEXT, DB_CELL_NULL };

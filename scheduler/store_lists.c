@@ -30,6 +30,12 @@
  * text, else (a voice notice with neither) what it is. */
 #define SHOWN_TITLE(n) "COALESCE(" n ".title, NULLIF(substr(" n ".body, 1, " \
     "40), ''), '录音通知')"
+/* Listening again: what anyone may hear of a notice, and "zone COL holds
+ * village ?N" (is it or a prefix of it). */
+#define PUBLIC(n) n ".public = 1 AND " n ".page_id IS NULL AND " n \
+    ".cancelled_at IS NULL AND " n ".priority < 3"
+#define HOLDS(col, n) "substr(?" #n ", 1, length(" col ")) = " col
+
 #define NOTICE_COLS "SELECT id, title, body, voice, rate, " \
     "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN " \
     "'township' WHEN 2 THEN 'county' ELSE 'emergency' END AS class, zone, " \
@@ -157,6 +163,26 @@ static const char *const list_sql[] = {
 	    "OR b.slot_at < ?4) AND (?5 = '' OR (?5 = 'pending' AND b.outcome "
 	    "IS NULL) OR b.outcome = ?5) AND (?6 = '' OR instr(COALESCE(n.title, "
 	    "'') || char(10) || n.body, ?6) > 0) ORDER BY b.id DESC LIMIT ?7",
+	/* The last airing of each (SQLite takes the bare columns from the
+	 * row max() chose). slot_at, not on_air_at, bounds it: the index. */
+	[DB_LIST_PUBLIC_AIRED] = "SELECT n.id, n.title, n.body, b.audio, "
+	    "max(COALESCE(b.on_air_at, b.slot_at)) AS aired_at FROM broadcasts "
+	    "b JOIN notices n ON n.id = b.notice_id WHERE b.slot_at >= ?2 AND "
+	    "b.outcome IN ('aired', 'interrupted') AND b.audio IS NOT NULL AND "
+	    HOLDS(BZONE, 1) " AND " PUBLIC("n") " GROUP BY n.id ORDER BY "
+	    "aired_at DESC, n.id DESC LIMIT ?3",
+	[DB_LIST_PUBLIC_NOTICE] = "SELECT n.id, n.title, b.audio, "
+	    "max(COALESCE(b.on_air_at, b.slot_at)) AS aired_at FROM broadcasts "
+	    "b JOIN notices n ON n.id = b.notice_id WHERE n.id = ?2 AND "
+	    "b.outcome IN ('aired', 'interrupted') AND b.audio IS NOT NULL AND "
+	    HOLDS(BZONE, 1) " AND " PUBLIC("n") " GROUP BY n.id",
+	[DB_LIST_PUBLIC_SCHEDULES] = "SELECT s.id, n.id AS notice, "
+	    "COALESCE(n.title, substr(n.body, 1, 40)) AS title FROM schedules s "
+	    "JOIN notices n ON n.id = s.notice_id WHERE s.removed_at IS NULL AND "
+	    PUBLIC("n") " AND " HOLDS("n.zone", 1) " AND (NOT EXISTS (SELECT 1 "
+	    "FROM notice_zones z WHERE z.notice_id = n.id) OR EXISTS (SELECT 1 "
+	    "FROM notice_zones z WHERE z.notice_id = n.id AND " HOLDS("z.zone", 1)
+	    ")) ORDER BY s.id LIMIT 500",
 	[DB_LIST_NOTICE] = NOTICE_COLS "WHERE id = ?",
 	[DB_LIST_NOTICE_SCHEDULES] = SCHEDULE_COLS "WHERE s.notice_id = ? "
 	    "ORDER BY s.id",

@@ -12,6 +12,7 @@
  * source is of high priority: at the idle one, a loop kept busy by web
  * requests never ran it, and a render finished but never aired.
  */
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ struct msg {
 
 /* Where a job is on its way: its news first, then the synthesis, then
  * the Ogg copy, then back to the loop. */
-enum { STAGE_NEWS, STAGE_SYNTH, STAGE_OGG };
+enum { STAGE_NEWS, STAGE_SYNTH, STAGE_OGG, STAGE_CONVERT };
 
 static void post(struct render_worker *w, int kind, struct render_job *job,
     struct tts_lexicon *lex);
@@ -173,6 +174,68 @@ ogg_copy(struct render_job *job, const char *title)
 	return tts_writer_close(wr, job->err, sizeof(job->err));
 }
 
+/* ---- listening again: aired audio in another format ----
+ * job->path (a WAV render or its Ogg Opus archive) to job->ogg in the
+ * format its name says, unless it is there already; job->frames counts
+ * what the source holds either way (the podcast feed's durations). */
+static int
+count_pcm(const int16_t *pcm, size_t frames, void *arg)
+{
+	(void)pcm;
+	((struct render_job *)arg)->frames += (int64_t)frames;
+	return 0;
+}
+
+struct convert_out {
+	struct render_job *job;
+	struct tts_writer *wr;
+};
+
+static int
+convert_pcm(const int16_t *pcm, size_t frames, void *arg)
+{
+	struct convert_out *o = arg;
+
+	o->job->frames += (int64_t)frames;
+	return tts_writer_write(o->wr, pcm, frames);
+}
+
+static int
+stream_source(struct render_job *job, tts_pcm_fn fn, void *arg)
+{
+	size_t n = strlen(job->path);
+
+	if (n > 4 && strcmp(job->path + n - 4, ".wav") == 0)
+		return tts_wav_stream(job->path, TTS_OUTPUT_RATE, fn, arg,
+		    job->err, sizeof(job->err));
+	return tts_recording_stream(job->path, fn, arg, job->err,
+	    sizeof(job->err));
+}
+
+static int
+convert(struct render_job *job)
+{
+	int fmt = tts_format_from_path(job->ogg);
+	struct convert_out o = { job, NULL };
+
+	job->frames = 0;
+	if (access(job->ogg, R_OK) == 0)
+		return stream_source(job, count_pcm, job);
+	if (fmt < 0) {
+		snprintf(job->err, sizeof(job->err), "no format: %.200s", job->ogg);
+		return -1;
+	}
+	o.wr = tts_writer_open(job->ogg, (enum tts_format)fmt, TTS_OUTPUT_RATE,
+	    job->notice.title, job->err, sizeof(job->err));
+	if (o.wr == NULL)
+		return -1;
+	if (stream_source(job, convert_pcm, &o) != 0) {
+		tts_writer_abort(o.wr);
+		return -1;
+	}
+	return tts_writer_close(o.wr, job->err, sizeof(job->err));
+}
+
 /* The news a news notice reads after its text. On a pool thread: a feed
  * may take up to the fetch deadline to answer, or never. */
 static void
@@ -207,6 +270,11 @@ slow_main(gpointer data, gpointer user)
 		fetch_news(w, job);
 		job->stage = STAGE_SYNTH;
 		post(w, MSG_JOB, job, NULL);
+		return;
+	}
+	if (job->stage == STAGE_CONVERT) {
+		job->rc = convert(job);
+		back(job);
 		return;
 	}
 	/* STAGE_OGG */
@@ -471,6 +539,25 @@ render_worker_transcode(struct render_worker *w, const char *wav_path)
 	job->done = archived;
 	job->stage = STAGE_OGG;
 	g_thread_pool_push(w->slow, job, NULL);
+}
+
+int
+render_worker_convert(struct render_worker *w, const char *src,
+    const char *dst, const char *title, render_done_fn done, void *arg)
+{
+	struct render_job *job = calloc(1, sizeof(*job));
+
+	assert(done != NULL);
+	if (job == NULL)
+		return -1;
+	snprintf(job->path, sizeof(job->path), "%s", src);
+	snprintf(job->ogg, sizeof(job->ogg), "%s", dst);
+	job->notice.title = title ? strdup(title) : NULL;
+	job->done = done;
+	job->arg = arg;
+	job->stage = STAGE_CONVERT;
+	g_thread_pool_push(w->slow, job, NULL);
+	return 0;
 }
 
 void

@@ -46,6 +46,7 @@ struct render_job {
 	 * hand stops and is taken up again after), its audio appended to
 	 * live as it comes so it can air at once (set before submitting) */
 	struct live_pcm *live;
+	int64_t frames;			/* a conversion's: frames of audio */
 	/* called on the main loop; arg may be set to NULL meanwhile, from
 	 * the loop, when whoever asked no longer wants the answer */
 	render_done_fn done;
@@ -88,5 +89,13 @@ void render_worker_stats(struct render_worker *w, int *queued,
 /* Make the Ogg Opus copy of a rendered WAV beside it (the archive of what
  * aired), on the slow-work pool. */
 void render_worker_transcode(struct render_worker *w, const char *wav_path);
+/* Listening again: src (a WAV render or an Ogg Opus archive) as dst, in
+ * the format dst's name says (.mp3 for podcast apps), unless dst is there
+ * already; on the slow-work pool. done runs on the loop with job->rc,
+ * job->err and job->frames (what src holds, at TTS_OUTPUT_RATE) and must
+ * render_job_free it. title (may be NULL) is copied. 0, or -1 out of
+ * memory (done is then never called). */
+int render_worker_convert(struct render_worker *w, const char *src,
+    const char *dst, const char *title, render_done_fn done, void *arg);
 
 #endif

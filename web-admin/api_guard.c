@@ -97,8 +97,9 @@ api_share_charge(struct web_admin *wa, SoupServerMessage *msg, int64_t t0)
 /* Is the name the request was sent to one of ours? A page on another
  * site can point its own DNS name at this server (DNS rebinding) and so
  * reach it from a browser inside the township's network: such a request
- * names that site's host. IP addresses, localhost, this machine's name
- * and [api] names are ours; no Host (HTTP/1.0, not a browser) too. */
+ * names that site's host. IP addresses, localhost, this machine's name,
+ * [api] names and the host of [listen] public_url are ours; no Host
+ * (HTTP/1.0, not a browser) too. */
 static bool
 host_allowed(struct web_admin *wa, const char *host)
 {
@@ -120,6 +121,13 @@ host_allowed(struct web_admin *wa, const char *host)
 	for (int i = 0; !ok && names[i]; i++)
 		ok = names[i][0] && g_ascii_strcasecmp(g_strstrip(names[i]), name) == 0;
 	g_strfreev(names);
+	/* And the host of [listen] public_url, printed on the plates. */
+	GUri *pu = ok || strcmp(wa->cfg->public_url, "auto") == 0 ? NULL :
+	    g_uri_parse(wa->cfg->public_url, G_URI_FLAGS_NONE, NULL);
+	if (pu && g_uri_get_host(pu))
+		ok = g_ascii_strcasecmp(g_uri_get_host(pu), name) == 0;
+	if (pu)
+		g_uri_unref(pu);
 	g_free(name);
 	return ok;
 }

@@ -95,9 +95,15 @@ users_page(struct web_ctx *c, const char *ok, const char *err)
 	    "<th>静音时段</th></tr>");
 	for (guint i = 0; zones && i < json_array_get_length(zones); i++) {
 		JsonObject *z = json_array_get_object_element(zones, i);
+		const char *zc = web_esc(c, web_jstr(z, "code"));
 		g_string_append_printf(g, "<tr><td>%s</td><td>%s</td><td>%s–%s</td>"
-		    "</tr>", web_esc(c, web_jstr(z, "code")), web_esc(c, web_jstr(z, "name")),
+		    "</tr>", zc, web_esc(c, web_jstr(z, "name")),
 		    web_esc(c, web_jstr(z, "quiet_start")), web_esc(c, web_jstr(z, "quiet_end")));
+		if (strlen(zc) == 12)	/* a village: listening again */
+			g_string_append_printf(g, "<tr><td></td><td colspan=\"2\">"
+			    "<a class=\"button plain\" href=\"/v/%s\">村民收听页</a> "
+			    "<a class=\"button plain\" href=\"/zones/%s/plates.pdf\">"
+			    "打印二维码门牌</a></td></tr>", zc, zc);
 	}
 	g_string_append(g, "</table><h2>新建地区</h2><form method=\"post\" "
 	    "action=\"/zones/new\" class=\"card\">");

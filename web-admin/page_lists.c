@@ -261,6 +261,12 @@ village_page(struct web_ctx *c, GString *g, const char *zone, int64_t total,
 	guint n = spk ? json_array_get_length(spk) : 0;
 
 	g_string_append_printf(g, "<h2>%s</h2>", html_zone_name(c, zones, zone));
+	if (strlen(zone) == 12)	/* listening again (page_public.c, plates.c) */
+		g_string_append_printf(g, "<p class=\"listen\"><a class=\"button "
+		    "plain\" href=\"/v/%s\">村民收听页（不用登录）</a> <a class=\""
+		    "button plain\" href=\"/zones/%s/plates.pdf\">打印二维码门牌</a> "
+		    "<a class=\"button plain\" href=\"/zones/%s/plates.png\">门牌"
+		    "图片</a></p>", zone, zone, zone);
 	if (n == 0)
 		g_string_append(g, "<p>这里还没有喇叭。</p>");
 	for (guint i = 0; i < n; i++)

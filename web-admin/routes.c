@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "web-admin/api_int.h"
+#include "web-admin/public.h"
 #include "web-admin/web_int.h"
 
 struct route {
@@ -89,9 +90,15 @@ static const struct route routes[] = {
 	{ "GET", "history/*", NULL, page_history },
 	{ "*", "lexicon/*", NULL, page_lexicon },
 	{ "*", "users/*", NULL, page_users },
+	/* The QR plates for a village's doors (plates.c). */
+	{ "GET", "zones/:/plates.png", NULL, page_plates },
+	{ "GET", "zones/:/plates.pdf", NULL, page_plates },
 	{ "*", "zones/*", NULL, page_users },
 	{ "GET", "audit/*", NULL, page_audit },
 	{ "*", "account/*", NULL, page_account },
+	/* Listening again, for anyone (web.c routes it before any session):
+	 * /v/CODE, /v/CODE/feed.xml, /v/CODE/ID.mp3 and .ogg. */
+	{ "*", "v/*", NULL, page_public },
 };
 
 static void

@@ -316,6 +316,16 @@ page_handle(SoupServerMessage *msg, const char *path, GHashTable *query,
 		c.parts[c.nparts] = parts[c.nparts];
 	if (c.nparts == 1 && c.parts[0][0] == '\0')
 		c.nparts = 0;
+	if (c.nparts >= 1 && strcmp(c.parts[0], "v") == 0) {
+		/* Listening again (page_public.c): anyone's, GET and HEAD;
+		 * no session is read, none is set. */
+		if (parts[c.nparts] != NULL)
+			c.nparts = G_N_ELEMENTS(c.parts);	/* too deep: 404 */
+		web_route_page(&c);
+		g_strfreev(parts);
+		g_ptr_array_free(c.keep, TRUE);
+		return;
+	}
 	bool authed = web_authenticate(c.wa, msg, &c.who) == 1;
 	if (strcmp(c.method, "GET") != 0 && strcmp(c.method, "POST") != 0) {
 		soup_server_message_set_status(msg, 405, NULL);
