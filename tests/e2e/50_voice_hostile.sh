@@ -83,6 +83,26 @@ head -c 10485761 /dev/zero >big.bin
 c=$(up cun "$CC" big.bin)
 check "a body of 10 MB and a byte is refused before it is read: 413 ($c)" [ "$c" = 413 ]
 
+# --- the queue: one in hand, four waiting, then 503 -------------------------------------
+n0=$(rows)
+curl -s -o q0.json -w '%{http_code}' -b cun.jar -H "X-CSRF-Token: $CC" \
+    --data-binary @slow.mp3 "$URL/api/v1/recordings" >q0.code &
+Q0=$!
+sleep 1	# the slow one is in hand
+for i in 1 2 3 4 5 6; do
+	curl -s -D q$i.hdr -o q$i.json -w '%{http_code}' -b cun.jar -H "X-CSRF-Token: $CC" \
+	    --data-binary @short.wav "$URL/api/v1/recordings" >q$i.code &
+	eval Q$i=\$!
+done
+wait $Q0 $Q1 $Q2 $Q3 $Q4 $Q5 $Q6
+codes=$(cat q0.code q1.code q2.code q3.code q4.code q5.code q6.code | tr -d '\n' | sed 's/\(...\)/\1 /g')
+n201=$(echo "$codes" | tr ' ' '\n' | grep -c 201)
+n503=$(echo "$codes" | tr ' ' '\n' | grep -c 503)
+check "seven at once: the one in hand and four waiting import, two are told to come back ($codes)" \
+    [ "$n201" = 5 -a "$n503" = 2 ]
+check "with a Retry-After" sh -c "cat q*.hdr | tr -d '\r' | grep -q '^Retry-After: 5'"
+check "five rows, five archives more" [ "$(rows)" = $((n0 + 5)) -a "$(files)" = "$(rows)" ]
+
 # --- a client that hangs up while its file is imported ----------------------------------
 # libsoup does not see a paused request's client go, so the import ends
 # and its answer goes nowhere (the unused recording is swept after a day);
