@@ -83,6 +83,19 @@ head -c 10485761 /dev/zero >big.bin
 c=$(up cun "$CC" big.bin)
 check "a body of 10 MB and a byte is refused before it is read: 413 ($c)" [ "$c" = 413 ]
 
+# Only those who may bring a recording get its 10 MB and its long deadline:
+# a stranger's large body is refused before it is read, not held for minutes.
+head -c 5000000 /dev/urandom >junk.bin
+c=$(curl -s -o api.json -w '%{http_code}' --data-binary @junk.bin "$URL/api/v1/recordings")
+check "a stranger's 5 MB upload is refused before it is read: 413 ($c)" [ "$c" = 413 ]
+c=$(curl -s -o api.json -w '%{http_code}' -H 'Authorization: Bearer 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' \
+    --data-binary @junk.bin "$URL/api/v1/recordings")
+check "and with a made-up token ($c)" [ "$c" = 413 ]
+c=$(curl -s -o /dev/null -w '%{http_code}' -F "audio=@junk.bin" "$URL/recordings")
+check "and to the page's form ($c)" [ "$c" = 413 ]
+c=$(up cun "$CC" junk.bin)
+check "a cadre's 5 MB of noise is read, and refused as not audio: 415 ($c)" [ "$c" = 415 ]
+
 # --- the queue: one in hand, four waiting, then 503 -------------------------------------
 n0=$(rows)
 curl -s -o q0.json -w '%{http_code}' -b cun.jar -H "X-CSRF-Token: $CC" \
