@@ -3,7 +3,8 @@
 # peer on the village network and a careless or malicious cadre, against
 # the real dalabad on loopback. Who may bring, hear and use a recording;
 # the form's CSRF part; bodies of no length or too long; the import queue
-# (one in hand, four waiting, then 503); a client that hangs up while its
+# (one in hand, four waiting, then 503); the sweep of unused recordings
+# and of archives an import cut by a kill left; a client that hangs up while its
 # file is imported (dalabad none the worse) and dalabad stopped in the
 # middle of an import (it stops cleanly and keeps no archive and no row).
 . tests/e2e/lib.sh
@@ -138,4 +139,32 @@ wait $CP
 check "dalabad stopped mid-import stops cleanly (rc $DRC)" [ "$DRC" = 0 ]
 check "keeping no row and no archive of it" [ "$(rows)" = "$n0" -a "$(files)" = "$f0" ]
 check "and nothing misused on the way out (no CRITICAL in the log)" no_criticals
+
+# --- the sweep of recordings nobody uses --------------------------------------------------
+# Forty brought more than a day ago that no notice took (more than one
+# batch of the sweep); the one xicun's notice uses, as old; an archive a
+# kill cut before its row was written, an hour old; one being imported.
+KEEP=$(q "SELECT recording FROM notices WHERE recording IS NOT NULL LIMIT 1")
+q "UPDATE recordings SET created_at = strftime('%s', 'now') - 90000 WHERE key = '$KEEP'"
+i=0
+while [ $i -lt 40 ]; do
+	k=$(printf '%032x' $((0xdead0000 + i)))
+	q "INSERT INTO recordings (key, zone, created_at, ms, bytes, format, codec) VALUES ('$k', '110101001001', strftime('%s', 'now') - 90000, 1000, 100, 'wav', 'pcm_s16le')"
+	cp "$STATE/recordings/$KEEP.ogg" "$STATE/recordings/$k.ogg"
+	i=$((i + 1))
+done
+CUT=$(printf '%032x' 12648430)
+YOUNG=$(printf '%032x' 12648431)
+cp "$STATE/recordings/$KEEP.ogg" "$STATE/recordings/$CUT.ogg"
+touch -d '2 hours ago' "$STATE/recordings/$CUT.ogg"
+cp "$STATE/recordings/$KEEP.ogg" "$STATE/recordings/$YOUNG.ogg"
+n0=$(rows) f0=$(files)
+start_dalabad d.conf dalabad2.log
+check "dalabad starts again and sweeps" wait_until 20 grep -q 'recordings: .*removed' dalabad2.log
+check "all forty unused rows and their archives go, not only a batch ($n0 rows, $f0 files before: $(rows), $(files))" \
+    [ "$(rows)" = $((n0 - 40)) -a "$(files)" = $((f0 - 41)) ]
+check "the one a notice uses stays" all test -s "$STATE/recordings/$KEEP.ogg" -a "$(q "SELECT count(*) FROM recordings WHERE key = '$KEEP'")" = 1
+check "the archive of a cut import goes, the young one stays" \
+    all test ! -e "$STATE/recordings/$CUT.ogg" -a -s "$STATE/recordings/$YOUNG.ogg"
+stop_dalabad
 finish
