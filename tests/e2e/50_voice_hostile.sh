@@ -21,10 +21,12 @@ done
 echo village-pass-1 | "$DALABA" user add cun --role village --zone 110101001001 --password-stdin >/dev/null
 echo village-pass-2 | "$DALABA" user add xicun --role village --zone 110101001002 --password-stdin >/dev/null
 echo town-pass-1 | "$DALABA" user add zhen --role township --zone 110101001 --password-stdin >/dev/null
+echo county-pass-1 | "$DALABA" user add xian --role county --zone 110101 --password-stdin >/dev/null
 CC=$(web_login cun village-pass-1)
 XC=$(web_login xicun village-pass-2)
 ZC=$(web_login zhen town-pass-1)
-check "the cadres log in" [ -n "$CC" -a -n "$XC" -a -n "$ZC" ]
+AC=$(web_login xian county-pass-1)
+check "the cadres log in" [ -n "$CC" -a -n "$XC" -a -n "$ZC" -a -n "$AC" ]
 
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
 espeak-ng -v cmn -s 140 -w speech.wav "各位村民请注意，明天上午九点在村委会发放新的医保卡。" 2>/dev/null
@@ -63,6 +65,20 @@ c=$(api_as cun "$CC" POST notices "{\"recording\":\"$XK\",\"zone\":\"11010100100
 check "nor use it ($c $(jget '$.error.code'))" [ "$c" = 400 -a "$(jget '$.error.code')" = unknown_recording ]
 c=$(api_as xicun "$XC" POST notices "{\"recording\":\"$XK\",\"zone\":\"110101001002\"}")
 check "its own village's cadre uses it ($c)" [ "$c" = 201 ]
+
+# A county recording in a notice for 东村: 东村's cadre may edit the notice
+# (its text, how often) and keep the recording, not only drop it.
+c=$(up xian "$AC" short.wav); YK=$(jget '$.recording')
+c=$(api_as xian "$AC" POST notices "{\"recording\":\"$YK\",\"zone\":\"110101001001\",\"body\":\"县里录的\"}")
+YN=$(jget '$.id')
+check "the county makes a voice notice for 东村 from its own recording ($c)" [ "$c" = 201 ]
+c=$(api_as cun "$CC" POST "notices/$YN" '{"body":"村里改了说明","repeat":3}')
+check "东村's cadre edits its text and repeat, keeping the recording ($c $(jget '$.error.code'))" [ "$c" = 200 ]
+check "the notice keeps the county's recording, now 3 times" \
+    [ "$(q "SELECT recording || ' ' || repeat FROM notices WHERE id = $YN")" = "$YK 3" ]
+c=$(api_as cun "$CC" POST "notices/$YN" "{\"recording\":\"$XK\"}")
+check "but cannot swap in another village's recording ($c $(jget '$.error.code'))" \
+    [ "$c" = 400 -a "$(jget '$.error.code')" = unknown_recording ]
 
 # --- the form's CSRF part ---------------------------------------------------------------
 n0=$(rows)
