@@ -21,29 +21,75 @@ add_archived(const char *audio, void *arg)
 }
 
 /* Recordings brought a day ago that no notice took (the cadre gave up,
- * or a script uploaded and went away): their rows and archives go. */
+ * or a script uploaded and went away): their rows and archives go, in
+ * batches until none is left (a script may bring hundreds a day). */
 #define RECORDING_UNUSED_S 86400
+#define RECORDING_BATCHES 64
+
+/* An archive without a row, an hour old: an import cut by a crash or a
+ * kill (the row is written only after the archive is complete). Younger
+ * ones may be an import in hand. */
+#define RECORDING_ORPHAN_S 3600
+
+static void
+sweep_orphans(struct dalabad *d)
+{
+	gchar *dir = g_build_filename(d->cfg.state_dir, "recordings", NULL);
+	GDir *gd = g_dir_open(dir, 0, NULL);
+	const char *name;
+	int64_t wall = g_get_real_time() / G_USEC_PER_SEC;
+	struct db_recording rec;
+	size_t gone = 0;
+
+	while (gd && (name = g_dir_read_name(gd)) != NULL) {
+		size_t len = strlen(name);
+		GStatBuf sb;
+		if (len != DB_RECORDING_KEY_LEN + 4 ||
+		    strcmp(name + DB_RECORDING_KEY_LEN, ".ogg") != 0)
+			continue;
+		gchar *path = g_build_filename(dir, name, NULL);
+		char key[DB_RECORDING_KEY_LEN + 1];
+		snprintf(key, sizeof(key), "%.*s", DB_RECORDING_KEY_LEN, name);
+		if (g_stat(path, &sb) == 0 && wall - (int64_t)sb.st_mtime >
+		    RECORDING_ORPHAN_S && db_recording_get(d->db, key, &rec) == 0 &&
+		    g_unlink(path) == 0)
+			gone++;
+		g_free(path);
+	}
+	if (gd)
+		g_dir_close(gd);
+	g_free(dir);
+	if (gone > 0)
+		dlog(LOG_INFO, "recordings: %zu archives of cut imports removed",
+		    gone);
+}
 
 static void
 sweep_recordings(struct dalabad *d, int64_t now)
 {
 	char keys[32][33], err[256];
-	size_t n = 0;
+	size_t n = 0, total = 0;
 
-	if (db_recordings_prune(d->db, now - RECORDING_UNUSED_S, keys, 32, &n,
-	    err, sizeof(err)) != 0) {
-		dlog(LOG_WARNING, "recordings: %s", err);
-		return;
+	for (int batch = 0; batch < RECORDING_BATCHES; batch++) {
+		if (db_recordings_prune(d->db, now - RECORDING_UNUSED_S, keys,
+		    32, &n, err, sizeof(err)) != 0) {
+			dlog(LOG_WARNING, "recordings: %s", err);
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			gchar *path = dalabad_recording_path(&d->cfg, keys[i]);
+			if (g_unlink(path) != 0)
+				dlog(LOG_WARNING, "recordings: %s: %s", path,
+				    g_strerror(errno));
+			g_free(path);
+		}
+		total += n;
+		if (n < 32)
+			break;
 	}
-	for (size_t i = 0; i < n; i++) {
-		gchar *path = dalabad_recording_path(&d->cfg, keys[i]);
-		if (g_unlink(path) != 0)
-			dlog(LOG_WARNING, "recordings: %s: %s", path,
-			    g_strerror(errno));
-		g_free(path);
-	}
-	if (n > 0)
-		dlog(LOG_INFO, "recordings: %zu unused for a day removed", n);
+	if (total > 0)
+		dlog(LOG_INFO, "recordings: %zu unused for a day removed", total);
+	sweep_orphans(d);
 }
 
 void

@@ -68,7 +68,7 @@ import_pool_new(void)
 int
 import_pool_submit(struct import_pool *p, struct import_job *job)
 {
-	if (atomic_load(&p->waiting) > IMPORT_QUEUE_MAX)
+	if (atomic_load(&p->waiting) >= IMPORT_QUEUE_MAX)
 		return -1;
 	atomic_fetch_add(&p->waiting, 1);
 	g_thread_pool_push(p->pool, job, NULL);

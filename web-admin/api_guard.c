@@ -190,9 +190,13 @@ api_early_checks(SoupServer *server, SoupServerMessage *msg, const char *path,
 	goffset max = strcmp(path, "/api/v1/cap") == 0 ? CAP_MAX_BYTES :
 	    API_MAX_BODY;
 	/* A recording is the one large body: the file, or the page's form
-	 * holding it. It may take a phone's link longer than a form. */
-	bool upload = strcmp(path, "/api/v1/recordings") == 0 ||
-	    strcmp(path, "/recordings") == 0;
+	 * holding it. It may take a phone's link longer than a form. Only
+	 * for those who may bring one: anyone else's body would be held,
+	 * 10 MB a connection for minutes, before the handler refused it. */
+	struct web_principal who;
+	bool upload = (strcmp(path, "/api/v1/recordings") == 0 ||
+	    strcmp(path, "/recordings") == 0) && web_authenticate(data, msg,
+	    &who) == 1;
 	if (upload) {
 		max = TTS_RECORDING_MAX_BYTES + (path[1] == 'r' ? API_MAX_BODY : 0);
 		api_upload_started(data, msg);

@@ -250,6 +250,9 @@ void api_post_cap(struct api_req *r);
  * {"recording": KEY, "seconds", ...}; answered later (paused). */
 void api_post_recording(struct api_req *r);
 void api_get_recording_audio(struct api_req *r);
+/* Forget the uploads waiting on imports: their archives are removed when
+ * the imports end. Before the listeners stop. */
+void api_recordings_stop(struct web_admin *wa);
 /* May r use recording key (brought inside r's zone)? Its length in
  * milliseconds, or -1 having answered (400 unknown_recording). */
 int64_t api_recording_usable(struct api_req *r, const char *key);

@@ -147,11 +147,17 @@ read_zones(struct api_req *r, struct db_notice *n)
 /* Read and check a notice's fields from the body (n's strings point into
  * it); 0, or -1 having answered. old_feed: the feed an edited notice had
  * (kept without a new check, whoever edits), NULL for a new notice. */
-/* "recording": the key of one the caller may use (POST recordings).
- * 0 (and *ms its length), or -1 having answered. */
+/* "recording": the key of one the caller may use (POST recordings), or
+ * old_rec, the one an edited notice had (kept without a new check,
+ * whoever edits, like its feed: a county's recording in a village's
+ * notice stays editable by the village). 0 (and *ms its length), or -1
+ * having answered. */
 static int
-read_recording(struct api_req *r, struct db_notice *n, int64_t *ms)
+read_recording(struct api_req *r, struct db_notice *n, const char *old_rec,
+    int64_t *ms)
 {
+	struct db_recording rec;
+
 	*ms = 0;
 	if (api_str(r, "recording", false, DB_RECORDING_KEY_LEN, &n->recording))
 		return -1;
@@ -159,6 +165,11 @@ read_recording(struct api_req *r, struct db_notice *n, int64_t *ms)
 		n->recording = NULL;
 	if (n->recording == NULL)
 		return 0;
+	if (old_rec && strcmp(n->recording, old_rec) == 0 &&
+	    db_recording_get(r->wa->db, old_rec, &rec) == 1) {
+		*ms = rec.ms;
+		return 0;
+	}
 	return (*ms = api_recording_usable(r, n->recording)) < 0 ? -1 : 0;
 }
 
@@ -185,14 +196,15 @@ read_voice_notice(struct api_req *r, struct db_notice *n, int64_t rec_ms)
 }
 
 static int
-read_notice(struct api_req *r, struct db_notice *n, const char *old_feed)
+read_notice(struct api_req *r, struct db_notice *n, const char *old_feed,
+    const char *old_rec)
 {
 	const char *cls, *voice, *given = NULL;
 	bool chime, priv;
 	int64_t rec_ms;
 	char err[256];
 
-	if (read_recording(r, n, &rec_ms) ||
+	if (read_recording(r, n, old_rec, &rec_ms) ||
 	    api_str(r, "title", false, 1024, &n->title) ||
 	    api_str(r, "body", n->recording == NULL, TTS_MAX_TEXT_BYTES,
 	    &n->body) ||
@@ -311,7 +323,7 @@ api_post_notice(struct api_req *r)
 	struct db_schedule s;
 	JsonNode *sn = json_object_get_member(r->body, "schedule");
 
-	if (api_only(r, r->body, fields) || read_notice(r, &n, NULL) != 0 ||
+	if (api_only(r, r->body, fields) || read_notice(r, &n, NULL, NULL) != 0 ||
 	    !api_room(r))
 		return;
 	if (sn && !JSON_NODE_HOLDS_NULL(sn)) {
@@ -433,7 +445,7 @@ api_post_notice_edit(struct api_req *r)
 	}
 	g_list_free(names);
 	r->body = merged;
-	int rc = read_notice(r, &n, old.feed) == 0 && api_begin(r) ? 0 : -1;
+	int rc = read_notice(r, &n, old.feed, old.recording) == 0 && api_begin(r) ? 0 : -1;
 	if (rc == 0) {
 		n.id = id;
 		rc = db_notice_update(r->wa->db, &n, err, sizeof(err));

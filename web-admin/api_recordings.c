@@ -30,7 +30,43 @@ struct upload {
 	char source[96];
 	char key[DB_RECORDING_KEY_LEN + 1];
 	size_t bytes;
+	struct import_job *job;		/* the pool's; its arg is this */
 };
+
+/* Whoever asked is gone (the client hung up, or dalabad is stopping and
+ * its listeners with it): the import goes on, but its archive is removed
+ * when it ends (imported, arg NULL), and nothing here is touched again. */
+static void
+abandon(struct upload *u)
+{
+	g_signal_handlers_disconnect_by_data(u->msg, u);
+	u->job->arg = NULL;
+	g_hash_table_remove(u->wa->uploads, u);
+	g_object_unref(u->msg);
+	g_free(u);
+}
+
+static void
+client_gone(SoupServerMessage *msg, gpointer data)
+{
+	(void)msg;
+	abandon(data);
+}
+
+void
+api_recordings_stop(struct web_admin *wa)
+{
+	GHashTableIter it;
+	gpointer u;
+
+	if (wa->uploads == NULL)
+		return;
+	while (g_hash_table_iter_init(&it, wa->uploads),
+	    g_hash_table_iter_next(&it, &u, NULL))
+		abandon(u);
+	g_hash_table_unref(wa->uploads);
+	wa->uploads = NULL;
+}
 
 /* The HTTP status for a refusal: the file's fault (4xx), or ours. */
 static int
@@ -141,6 +177,14 @@ imported(struct import_job *job, void *arg)
 	enum tts_recording_error rc = job->rc;
 	char err[256];
 
+	if (u == NULL) {
+		g_unlink(job->path);
+		dlog(LOG_INFO, "recording dropped: whoever brought it went away");
+		import_job_free(job);
+		return;
+	}
+	g_signal_handlers_disconnect_by_data(u->msg, u);
+	g_hash_table_remove(u->wa->uploads, u);
 	snprintf(err, sizeof(err), "%s", job->err);
 	if (rc == TTS_REC_OK) {
 		err[0] = '\0';
@@ -213,6 +257,11 @@ api_recording_start(struct web_admin *wa, SoupServerMessage *msg,
 		return 503;
 	}
 	u->msg = g_object_ref(msg);
+	u->job = job;
+	if (wa->uploads == NULL)
+		wa->uploads = g_hash_table_new(NULL, NULL);
+	g_hash_table_add(wa->uploads, u);
+	g_signal_connect(msg, "disconnected", G_CALLBACK(client_gone), u);
 	soup_server_message_pause(msg);
 	return 0;
 }

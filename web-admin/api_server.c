@@ -441,6 +441,7 @@ web_admin_stop(struct web_admin *wa)
 {
 	if (wa == NULL)
 		return;
+	api_recordings_stop(wa);
 	web_stop(wa);
 	if (wa->api) {
 		soup_server_disconnect(wa->api);

@@ -62,6 +62,8 @@ struct web_admin {
 	uint64_t zones_gen;
 	/* The today page's costly sections by user zone (page_today.c). */
 	GHashTable *today_parts;
+	/* Uploads waiting on their import (api_recordings.c). */
+	GHashTable *uploads;
 };
 
 
