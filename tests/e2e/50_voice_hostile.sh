@@ -87,7 +87,7 @@ check "the form without its csrf part is refused ($c)" [ "$c" = 403 ]
 c=$(curl -s -o /dev/null -w '%{http_code}' -b cun.jar -F "csrf=$CC" -F csrf=forged \
     -F "audio=@short.wav;type=audio/wav" "$URL/recordings")
 check "and with a forged one after the right one ($c)" [ "$c" = 403 ]
-c=$(curl -s -o /dev/null -w '%{http_code}' -b cun.jar -F a=1 -F b=2 -F c=3 -F d=4 \
+c=$(curl -s -o /dev/null -w '%{http_code}' -b cun.jar -F a=1 -F b=2 -F c=3 -F d=4 -F e=5 -F f=6 -F g=7 \
     -F "csrf=$CC" -F "audio=@short.wav;type=audio/wav" "$URL/recordings")
 check "and with the right one behind a crowd of other parts ($c)" [ "$c" = 403 ]
 check "none of them kept anything" [ "$(rows)" = "$n0" ]
