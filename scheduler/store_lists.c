@@ -177,7 +177,7 @@ static const char *const list_sql[] = {
 	    "b.outcome IN ('aired', 'interrupted') AND b.audio IS NOT NULL AND "
 	    HOLDS(BZONE, 1) " AND " PUBLIC("n") " GROUP BY n.id",
 	[DB_LIST_PUBLIC_SCHEDULES] = "SELECT s.id, n.id AS notice, "
-	    "COALESCE(n.title, substr(n.body, 1, 40)) AS title FROM schedules s "
+	    SHOWN_TITLE("n") " AS title FROM schedules s "
 	    "JOIN notices n ON n.id = s.notice_id WHERE s.removed_at IS NULL AND "
 	    PUBLIC("n") " AND " HOLDS("n.zone", 1) " AND (NOT EXISTS (SELECT 1 "
 	    "FROM notice_zones z WHERE z.notice_id = n.id) OR EXISTS (SELECT 1 "
