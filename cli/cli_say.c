@@ -24,7 +24,8 @@ say_usage(FILE *f)
 "chime, title, body, repeats, closing chime. Without -o it plays on the\n"
 "sound card.\n"
 "\n"
-"  -o, --output FILE     write FILE.wav, FILE.ogg or FILE.opus (Ogg Opus)\n"
+"  -o, --output FILE     write FILE.wav, FILE.ogg or FILE.opus (Ogg Opus), or\n"
+"                        FILE.mp3\n"
 "  -d, --device NAME     ALSA device to play on (default: default)\n"
 "  -v, --voice VOICE     mandarin (default) or cantonese; 'list' lists them\n"
 "  -r, --rate N          words a minute, 80-450 (default %d, slower than\n"
@@ -229,8 +230,8 @@ cli_say(int argc, char **argv)
 		return 2;
 	}
 	if (output && tts_format_from_path(output) == -1) {
-		fprintf(stderr, "dalaba say: %s: the name must end in .wav, .ogg "
-		    "or .opus\n", output);
+		fprintf(stderr, "dalaba say: %s: the name must end in .wav, .ogg, "
+		    ".opus or .mp3\n", output);
 		return 2;
 	}
 	if (strcmp(argv[optind], "-") == 0) {

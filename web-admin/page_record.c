@@ -66,9 +66,10 @@ page_record(struct web_ctx *c)
 	    "<label for=\"audio\">或者选择手机里的录音文件（微信语音、录音机的"
 	    "文件都可以，最长 10 分钟）</label><input type=\"file\" id=\"audio\" "
 	    "name=\"audio\" accept=\"audio/*,.m4a,.amr,.mp3,.aac,.wav,.ogg,"
-	    ".opus,.webm,.3gp\" required>"
-	    "<button type=\"submit\"%s>上传录音</button> <a class=\"button "
-	    "plain\" href=\"%s\">返回</a></form>"
+	    ".opus,.webm,.3gp\" required><p class=\"small\">上传后请稍等："
+	    "录音要先处理好，长的要久一点（10 分钟的录音大约一分钟）。</p>"
+	    "<button type=\"submit\" id=\"rec-send\"%s>上传录音</button> <a "
+	    "class=\"button plain\" href=\"%s\">返回</a></form>"
 	    "<script src=\"/static/record.js\"></script>", alert ?
 	    " class=\"danger\"" : "", alert ? "/pages" : "/notices");
 	html_end(c, g, *err ? 400 : 200);
@@ -103,6 +104,13 @@ const char web_record_js[] =
 "(function () {\n"
 "  var box = document.getElementById('recorder');\n"
 "  var input = document.getElementById('audio');\n"
+"  var send = document.getElementById('rec-send');\n"
+"  // An import takes a while: say so, and keep a second tap from sending\n"
+"  // the file twice.\n"
+"  if (send && send.form) send.form.addEventListener('submit', function () {\n"
+"    setTimeout(function () { send.disabled = true; }, 0);\n"
+"    send.textContent = '正在上传，请稍等……';\n"
+"  });\n"
 "  if (!box || !input || !window.MediaRecorder || !navigator.mediaDevices ||\n"
 "      !window.DataTransfer) return;\n"
 "  var btn = document.getElementById('rec-btn');\n"
