@@ -14,6 +14,7 @@
 struct import_pool {
 	GThreadPool *pool;
 	atomic_int waiting;
+	atomic_int stopping;	/* the import in hand stops where it is */
 };
 
 void
@@ -46,6 +47,7 @@ import_main(gpointer data, gpointer user)
 
 	atomic_fetch_sub(&p->waiting, 1);
 	tts_recording_limits_default(&lim);
+	lim.cancel = &p->stopping;
 	job->rc = tts_recording_import(bytes, len, &lim, job->path,
 	    job->title[0] ? job->title : NULL, &job->info, job->err,
 	    sizeof(job->err));
@@ -61,6 +63,7 @@ import_pool_new(void)
 	struct import_pool *p = g_new0(struct import_pool, 1);
 
 	atomic_init(&p->waiting, 0);
+	atomic_init(&p->stopping, 0);
 	p->pool = g_thread_pool_new(import_main, p, 1, FALSE, NULL);
 	return p;
 }
@@ -81,7 +84,11 @@ import_pool_free(struct import_pool *p)
 	if (p == NULL)
 		return;
 	/* Jobs not started are dropped without a word: the requests that
-	 * asked are being shut with the listener. The one in hand ends. */
+	 * asked are being shut with the listener. The one in hand stops
+	 * where it is (TTS_REC_CANCELLED, nothing kept): a ten-minute file's
+	 * encode would hold the stop for most of a minute, past systemd's
+	 * TimeoutStopSec. */
+	atomic_store(&p->stopping, 1);
 	g_thread_pool_free(p->pool, TRUE, TRUE);
 	g_free(p);
 }

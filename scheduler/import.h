@@ -37,9 +37,9 @@ struct import_pool *import_pool_new(void);
 /* Queue job (the pool's until done ran); -1 and nothing queued when the
  * queue is full. */
 int import_pool_submit(struct import_pool *p, struct import_job *job);
-/* Finish the import in hand and drop those waiting (their done never
- * runs: the listeners whose requests asked are stopped first). A
- * finished job's done may still be queued on the loop. */
+/* Stop the import in hand where it is and drop those waiting (their
+ * done never runs: the listeners whose requests asked are stopped
+ * first). A finished job's done may still be queued on the loop. */
 void import_pool_free(struct import_pool *p);
 void import_job_free(struct import_job *job);
 

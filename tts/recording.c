@@ -79,6 +79,7 @@ tts_recording_limits_default(struct tts_recording_limits *l)
 	l->max_wall_ms = DEFAULT_WALL_MS;
 	l->lufs = TTS_DEFAULT_LOUDNESS_LUFS;
 	l->ceiling_dbtp = TTS_DEFAULT_TRUE_PEAK_DBTP;
+	l->cancel = NULL;
 }
 
 /* ---- trimming --------------------------------------------------------------------- */
@@ -148,9 +149,15 @@ to_s16(float v)
  * output lags by its look-ahead; zeros push the last of it out and the
  * first lim_delay samples, from before the signal, are dropped.
  */
+static bool
+cancelled(const atomic_int *cancel)
+{
+	return cancel != NULL && atomic_load(cancel) != 0;
+}
+
 static int
 limit_pass(const float *x, size_t n, double gain_db, double ceiling,
-    struct tts_writer *w, double *lufs)
+    struct tts_writer *w, const atomic_int *cancel, double *lufs)
 {
 	struct eng_limiter *lim = malloc(sizeof(*lim));
 	ebur128_state *st = ebur128_init(1, TTS_OUTPUT_RATE, EBUR128_MODE_I);
@@ -165,6 +172,8 @@ limit_pass(const float *x, size_t n, double gain_db, double ceiling,
 	size_t d = (size_t)lim_delay(lim), total = n + d;
 	for (size_t at = 0; at < total;) {
 		size_t k = total - at < CHUNK ? total - at : CHUNK;
+		if (cancelled(cancel))
+			goto out;
 		for (size_t i = 0; i < k; i++)
 			buf[i] = at + i < n ? x[at + i] * g : 0;
 		lim_process(lim, buf, k);
@@ -206,11 +215,11 @@ clamp_gain(double g)
  * catches the rest). */
 static double
 find_gain(const float *x, size_t n, double lufs_in, double target,
-    double ceiling)
+    double ceiling, const atomic_int *cancel)
 {
 	double gain_db = clamp_gain(target - lufs_in), got;
 
-	if (limit_pass(x, n, gain_db, ceiling, NULL, &got) == 0 &&
+	if (limit_pass(x, n, gain_db, ceiling, NULL, cancel, &got) == 0 &&
 	    isfinite(got))
 		gain_db = clamp_gain(gain_db + target - got);
 	return gain_db;
@@ -218,7 +227,8 @@ find_gain(const float *x, size_t n, double lufs_in, double target,
 
 static int
 write_archive(const float *x, size_t n, double gain_db, double ceiling,
-    const char *path, const char *title, char *err, size_t errlen)
+    const char *path, const char *title, const atomic_int *cancel, char *err,
+    size_t errlen)
 {
 	struct tts_writer *w;
 	double lufs;
@@ -227,7 +237,7 @@ write_archive(const float *x, size_t n, double gain_db, double ceiling,
 	    err, errlen);
 	if (w == NULL)
 		return -1;
-	if (limit_pass(x, n, gain_db, ceiling, w, &lufs) == -1) {
+	if (limit_pass(x, n, gain_db, ceiling, w, cancel, &lufs) == -1) {
 		tts_writer_abort(w);
 		snprintf(err, errlen, "%s: could not write the archive", path);
 		return -1;
@@ -277,6 +287,7 @@ tts_recording_import(const void *data, size_t len,
 			lim.max_seconds = lim_in->max_seconds;
 		if (lim_in->max_wall_ms)
 			lim.max_wall_ms = lim_in->max_wall_ms;
+		lim.cancel = lim_in->cancel;
 		/* A zeroed struct means the defaults; 0 LUFS is no target. */
 		if (lim_in->lufs != 0) {
 			lim.lufs = lim_in->lufs;
@@ -303,9 +314,13 @@ tts_recording_import(const void *data, size_t len,
 		return TTS_REC_IO;
 	}
 
-	struct rec_bounds b = { lim.max_seconds, lim.max_wall_ms };
+	struct rec_bounds b = { lim.max_seconds, lim.max_wall_ms, lim.cancel };
 	p.most = (size_t)lim.max_seconds * TTS_OUTPUT_RATE;
 	rc = rec_decode(&src, &b, collect, &p, &stopped, &info, err, errlen);
+	if (cancelled(lim.cancel)) {
+		snprintf(err, errlen, "stopped while decoding");
+		rc = TTS_REC_CANCELLED;
+	}
 	if (rc == TTS_REC_OK && p.failed) {
 		snprintf(err, errlen, "out of memory for %zu samples", p.n);
 		rc = TTS_REC_IO;
@@ -352,11 +367,15 @@ tts_recording_import(const void *data, size_t len,
 	double ceiling = lim.ceiling_dbtp - OPUS_HEADROOM_DB;
 	double target = lim.lufs + OPUS_LOSS_LU;
 	for (int attempt = 0;; attempt++) {
-		gain_db = find_gain(x, n, lufs, target, ceiling);
-		if (write_archive(x, n, gain_db, ceiling, out_path, title, err,
-		    errlen) == -1) {
+		gain_db = find_gain(x, n, lufs, target, ceiling, lim.cancel);
+		if (write_archive(x, n, gain_db, ceiling, out_path, title,
+		    lim.cancel, err, errlen) == -1 || cancelled(lim.cancel)) {
 			unlink(out_path);	/* an earlier attempt's */
 			rc = TTS_REC_IO;
+			if (cancelled(lim.cancel)) {
+				snprintf(err, errlen, "stopped while encoding");
+				rc = TTS_REC_CANCELLED;
+			}
 			goto out;
 		}
 		if (measure_archive(out_path, &info.lufs, &info.dbtp) == -1) {
@@ -404,6 +423,8 @@ tts_recording_error_zh(enum tts_recording_error e)
 		return "这个录音文件处理不了。请重新录一遍再上传。";
 	case TTS_REC_IO:
 		return "录音没能保存，请过一会儿再试；还不行就告诉管理员。";
+	case TTS_REC_CANCELLED:
+		return "服务器正在重新启动，录音没有处理完。请过几分钟再上传一次。";
 	}
 	return "录音处理出错了，请重新上传。";
 }
@@ -441,7 +462,7 @@ tts_recording_stream(const char *path, tts_pcm_fn fn, void *arg, char *err,
 	struct rec_source src = { 0 };
 	/* Playback paces itself (a sink may block for real time): no wall
 	 * clock; the archive is ours, but any file must still end. */
-	struct rec_bounds b = { 2 * TTS_RECORDING_MAX_SECONDS, 0 };
+	struct rec_bounds b = { 2 * TTS_RECORDING_MAX_SECONDS, 0, NULL };
 	char e[200];
 	int stopped;
 

@@ -21,6 +21,7 @@ struct rec_source {
 struct rec_bounds {
 	int max_seconds;	/* of decoded audio; 0: none */
 	int max_wall_ms;	/* 0: none (playback paces itself) */
+	const atomic_int *cancel;	/* NULL, or set: stop (as a timeout) */
 };
 
 /* Decoded audio: mono floats at TTS_OUTPUT_RATE, 1.0 full scale. Return

@@ -54,6 +54,7 @@ struct dec {
 	const struct rec_source *src;
 	size_t pos;			/* in src->data */
 	long long deadline_ms;		/* 0: none */
+	const atomic_int *cancel;	/* set: stop as at the deadline */
 	int timed_out;
 	/* the conversion */
 	SwrContext *swr;
@@ -106,7 +107,8 @@ interrupt_cb(void *opaque)
 {
 	struct dec *d = opaque;
 
-	if (d->deadline_ms > 0 && now_ms() > d->deadline_ms)
+	if ((d->deadline_ms > 0 && now_ms() > d->deadline_ms) ||
+	    (d->cancel && atomic_load(d->cancel)))
 		d->timed_out = 1;
 	return d->timed_out;
 }
@@ -350,6 +352,7 @@ rec_decode(const struct rec_source *src, const struct rec_bounds *b,
 	pthread_once(&quiet_once, quiet);
 	if (b->max_wall_ms > 0)
 		d.deadline_ms = now_ms() + b->max_wall_ms;
+	d.cancel = b->cancel;
 	if (b->max_seconds > 0)
 		d.max_total = (size_t)b->max_seconds * TTS_OUTPUT_RATE;
 

@@ -17,6 +17,7 @@
 #ifndef DALABA_TTS_H
 #define DALABA_TTS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -329,6 +330,7 @@ enum tts_recording_error {
 	TTS_REC_SILENT,		/* nothing above the silence threshold */
 	TTS_REC_TOO_SLOW,	/* the decode ran past its time limit */
 	TTS_REC_IO,		/* could not write the archive (err says why) */
+	TTS_REC_CANCELLED,	/* limits.cancel was set: stopped, nothing kept */
 };
 
 struct tts_recording_limits {
@@ -337,6 +339,10 @@ struct tts_recording_limits {
 	int max_wall_ms;	/* 0: 20000 */
 	double lufs;		/* the target: the engine's (-16) */
 	double ceiling_dbtp;	/* -1 */
+	/* NULL, or a flag another thread sets non-zero to stop the import
+	 * where it is (a daemon stopping must not wait a minute for a long
+	 * file's encode): TTS_REC_CANCELLED, nothing left at out_path. */
+	const atomic_int *cancel;
 };
 
 struct tts_recording_info {

@@ -82,6 +82,8 @@ status_of(enum tts_recording_error e)
 	case TTS_REC_SILENT:
 	case TTS_REC_TOO_SLOW:
 		return 422;
+	case TTS_REC_CANCELLED:
+		return 503;
 	case TTS_REC_IO:
 	case TTS_REC_OK:
 		break;
@@ -96,7 +98,7 @@ code_of(enum tts_recording_error e)
 	    [TTS_REC_TOO_BIG] = "too_large", [TTS_REC_TOO_LONG] = "too_long",
 	    [TTS_REC_NOT_AUDIO] = "not_audio", [TTS_REC_CORRUPT] = "corrupt",
 	    [TTS_REC_SILENT] = "silent", [TTS_REC_TOO_SLOW] = "too_slow",
-	    [TTS_REC_IO] = "storage" };
+	    [TTS_REC_IO] = "storage", [TTS_REC_CANCELLED] = "cancelled" };
 
 	return (size_t)e < G_N_ELEMENTS(codes) && codes[e] ? codes[e] :
 	    "storage";

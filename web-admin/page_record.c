@@ -20,7 +20,7 @@ refusals[] = {
 	{ "too_large", TTS_REC_TOO_BIG }, { "too_long", TTS_REC_TOO_LONG },
 	{ "not_audio", TTS_REC_NOT_AUDIO }, { "corrupt", TTS_REC_CORRUPT },
 	{ "silent", TTS_REC_SILENT }, { "too_slow", TTS_REC_TOO_SLOW },
-	{ "storage", TTS_REC_IO },
+	{ "storage", TTS_REC_IO }, { "cancelled", TTS_REC_CANCELLED },
 };
 
 static const char *

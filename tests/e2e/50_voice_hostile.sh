@@ -34,7 +34,9 @@ espeak-ng -v cmn -s 140 -w speech.wav "各位村民请注意，明天上午九�
 # long enough to hang up or stop dalabad in the middle of it
 ff -i speech.wav -ar 16000 -ac 1 short.wav
 ff -stream_loop 30 -i speech.wav -t 100 -ar 44100 -ac 1 -c:a libmp3lame -b:a 64k slow.mp3
-check "the recordings are made" all test -s short.wav -a -s slow.mp3
+# nine and a half minutes: about forty seconds of import here
+ff -stream_loop 200 -i speech.wav -t 570 -ar 22050 -ac 1 -c:a libmp3lame -b:a 32k ten.mp3
+check "the recordings are made" all test -s short.wav -a -s slow.mp3 -a -s ten.mp3
 
 # up USER CSRF FILE [QUERY]: POST recordings; the answer in api.json
 up() {
@@ -147,12 +149,16 @@ check "and libsoup was never misused (no CRITICAL in the log)" no_criticals
 # --- dalabad stopped in the middle of an import -----------------------------------------
 n0=$(rows) f0=$(files)
 curl -s -o /dev/null -b cun.jar -H "X-CSRF-Token: $CC" \
-    --data-binary @slow.mp3 "$URL/api/v1/recordings" &
+    --data-binary @ten.mp3 "$URL/api/v1/recordings" &
 CP=$!
-sleep 1.5
+sleep 4
+t0=$(date +%s%N)
 stop_dalabad
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait $CP
 check "dalabad stopped mid-import stops cleanly (rc $DRC)" [ "$DRC" = 0 ]
+check "and at once: the import in hand stops where it is (${ms} ms, not the ~40 s it would take)" \
+    [ "$ms" -lt 5000 ]
 check "keeping no row and no archive of it" [ "$(rows)" = "$n0" -a "$(files)" = "$f0" ]
 check "and nothing misused on the way out (no CRITICAL in the log)" no_criticals
 

@@ -488,7 +488,25 @@ test_refusals(void)
 	    "an unwritable archive path: TTS_REC_IO (%s)", err);
 	free(d);
 
-	for (int i = TTS_REC_OK; i <= TTS_REC_IO + 1; i++) {
+	/* A daemon stopping: the flag set before, or while, the import
+	 * runs stops it with nothing kept. */
+	atomic_int stop;
+	atomic_init(&stop, 1);
+	struct tts_recording_limits halt = lim;
+	halt.cancel = &stop;
+	refuse_file("an import told to stop", "x.flac", NULL, &halt,
+	    TTS_REC_CANCELLED, TTS_REC_CANCELLED);
+	atomic_store(&stop, 0);
+	char kept[256];
+	path_of(in, sizeof(in), "x.flac");
+	path_of(kept, sizeof(kept), "kept.ogg");
+	d = slurp(in, &len);
+	CHECK(tts_recording_import(d, len, &halt, kept, NULL, &info, err,
+	    sizeof(err)) == TTS_REC_OK && access(kept, R_OK) == 0,
+	    "a flag left at 0 stops nothing (%s)", err);
+	unlink(kept);
+	free(d);
+	for (int i = TTS_REC_OK; i <= TTS_REC_CANCELLED + 1; i++) {
 		const char *zh = tts_recording_error_zh(
 		    (enum tts_recording_error)i);
 		CHECK(zh != NULL && zh[0] != '\0', "zh %d: %s", i, zh ? zh : "");
