@@ -188,10 +188,8 @@ pub_allowed(struct web_admin *wa, SoupServerMessage *msg)
 
 /* ---- what a village has ---- */
 
-/* The village's name, if code is a village (12 digits) in the store;
- * g_free it. */
-static gchar *
-village_name(struct web_admin *wa, const char *code)
+gchar *
+pub_village_name(struct web_admin *wa, const char *code)
 {
 	gchar *name = NULL;
 
@@ -472,7 +470,7 @@ page_public(struct web_ctx *c)
 	if (!pub_allowed(wa, msg))
 		return;
 	gchar *name = c->nparts >= 2 && c->nparts <= 3 ?
-	    village_name(wa, c->parts[1]) : NULL;
+	    pub_village_name(wa, c->parts[1]) : NULL;
 	if (name == NULL) {
 		pub_error(msg, 404, "没有这个村的广播页。请核对门牌上的网址。");
 	} else if (c->nparts == 2) {

@@ -326,16 +326,8 @@ page_plates(struct web_ctx *c)
 	bool pdf = strcmp(c->parts[2], "plates.pdf") == 0;
 	gchar *name = NULL;
 
-	if (strlen(code) == 12 && api_zone_code_ok(code) &&
-	    web_within(&c->who, code)) {
-		JsonNode *rows = api_rows(c->wa, DB_LIST_ZONE, DB_ARGS(code));
-		JsonArray *a = rows ? json_node_get_array(rows) : NULL;
-		if (a && json_array_get_length(a) == 1)
-			name = g_strdup(web_jstr(json_array_get_object_element(a, 0),
-			    "name"));
-		if (rows)
-			json_node_unref(rows);
-	}
+	if (web_within(&c->who, code))
+		name = pub_village_name(c->wa, code);
 	if (name == NULL) {
 		html_error_page(c, 404, "没有这个村，或者不在您管的地区。");
 		return;

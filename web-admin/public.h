@@ -44,6 +44,9 @@ void pub_error(SoupServerMessage *msg, int status, const char *what);
 JsonNode *pub_aired(struct web_admin *wa, const char *village);
 /* A notice's title, else the first words of its body (into buf). */
 const char *pub_title(JsonObject *o, char *buf, size_t n);
+/* The village's name, if code is a village (12 digits) in the store;
+ * g_free it. NULL: no such village. */
+gchar *pub_village_name(struct web_admin *wa, const char *code);
 const char *pub_when(struct web_admin *wa, int64_t t, GPtrArray *keep);
 /* http(s)://host of the public pages ([listen] public_url, else the
  * request's host); _esc: escaped for HTML and XML. g_free it. */
