@@ -40,9 +40,12 @@ check "the box is online" wait_until 15 sh -c "'$DALABA' speaker list | grep -q 
 expect_exit 0 "a voice notice is stored from the recording, for $AT" \
     "$DALABA" notice add --zone 110101001001 --recording phone.m4a --at "$AT"
 N=$(notice_id "$TMP/last.out")
-held() { [ "$(stat 1 carried_held)" = 1 ]; }
-check "it is carried to the box ahead of its slot" wait_until 60 held
-check "dalabad logged it" grep -q "notice $N: carried to the boxes of 110101001001" d.log
+# (carried a minute or so ahead, render_ahead_minutes = 1: by the cut)
+carried() { grep -q "notice $N: carried to the boxes of 110101001001" d.log; }
+check "dalabad carries it to the box ahead of its slot" \
+    wait_until $((SLOT - 31 - $(date +%s))) carried
+held() { [ "$(ls box1/carried/*.pkts 2>/dev/null | wc -l)" = 1 ]; }
+check "and the box holds its copy on its storage" wait_until 10 held
 check "the link is still up before the cut" [ "$(date +%s)" -lt $((SLOT - 31)) ]
 lost() { grep -q "no answer from the server" spk1.err; }
 check "then the box is cut off" wait_until 45 lost
