@@ -81,6 +81,12 @@ void render_worker_set_lexicon(struct render_worker *w,
  * again what it finds. */
 void render_worker_set_loudness(struct render_worker *w, int lufs, int dbtp);
 void render_job_free(struct render_job *job);
+/* On a pool thread (worker_files.c): job->path's WAV as Ogg Opus beside
+ * it (job->ogg), unless it is there; job->path (a WAV or an Ogg Opus
+ * archive) converted to job->ogg in the format its name says, counting
+ * job->frames either way. 0, or -1 with job->err. */
+int render_job_ogg_copy(struct render_job *job, const char *title);
+int render_job_convert(struct render_job *job);
 /* For monitoring: the jobs waiting for the TTS thread (a news notice's
  * fetch before it not counted; the one in hand not counted), and the
  * seconds each finished job took on it (OUT: both). */

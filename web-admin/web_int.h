@@ -377,6 +377,10 @@ void page_notice_new(struct web_ctx *c);
 void page_record(struct web_ctx *c);
 void page_record_post(struct web_ctx *c);
 void page_notice(struct web_ctx *c);
+/* One notice's page, with a line saying what was done (ok) or refused
+ * (err); either may be NULL. */
+void page_notice_view(struct web_ctx *c, int64_t id, const char *ok,
+    const char *err);
 void page_notice_action(struct web_ctx *c);
 void page_timetable(struct web_ctx *c);
 void page_speakers(struct web_ctx *c);
