@@ -106,6 +106,10 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the sender thread");
 		goto fail;
 	}
+	/* Named, so that top -H and /proc/PID/task/TID/comm tell them apart
+	 * (bench/province.sh measures the sender thread's CPU alone). */
+	pthread_setname_np(s->rx, "dalaba-recv");
+	pthread_setname_np(s->tx, "dalaba-send");
 	if (carry_start(s) != 0) {
 		s->stop = 1;
 		pthread_mutex_lock(&s->lock);
