@@ -211,6 +211,89 @@ for k in $(seq 1 "$NC"); do
 	wait_until 40 online_c "$k" || die "county $k: the simulated loudspeakers did not come online"
 done
 
+# --- the province ------------------------------------------------------------
+P=$T/province
+mkdir -p "$P/state"
+{
+	printf '[dalabad]\nstate_dir = %s\n' "$P/state"
+	printf '[broadcast]\nbind = 127.0.0.1\nport = %d\n' "$PORT"
+	printf '[api]\nbind = 127.0.0.1\nport = 0\n[enroll]\nbind = off\nport = 0\n'
+	printf '[federation]\nrole = province\nsender = dalaba.330000\npoll_ms = 250\n'
+	for k in $(seq 1 "$NC"); do
+		read -r code name <"$T/c$k/code"
+		printf '[county %s]\nname = %s\nurl = https://10.77.0.%d:8443\n' "$code" "$name" $((10 + k))
+		printf 'token_file = %s\nca = %s\n' "$T/c$k/province.token" "$T/c$k/cert.pem"
+	done
+} >"$P/d.conf"
+in_p() { ip netns exec $NSP env DALABA_STATE_DIR="$P/state" "$@"; }
+in_p "$B/dalabad" -c "$P/d.conf" >>"$P/dalabad.log" 2>&1 &
+if ! wait_until 30 in_p "$B/dalaba" status >/dev/null 2>&1; then
+	for f in province_page_coverage_pct province_page_confirm_ms province_cancel_ms; do
+		bench_skip $f "the province's dalabad did not start: $(tail -n1 "$P/dalabad.log")"
+	done
+else
+in_p "$B/dalaba" zone add 330000 浙江省 >/dev/null && in_p "$B/dalaba" zone add 330100 杭州市 >/dev/null ||
+    die "the province's zones"
+PURL=$(cat "$P/state/api.url") PTOK=$(cat "$P/state/api.token")
+papi() {	# METHOD PATH [JSON]
+	in_p curl -s -X "$1" -H "Authorization: Bearer $PTOK" \
+	    -H 'Content-Type: application/json' ${3:+-d "$3"} "$PURL/api/v1/$2"
+}
+# fed MEMBER < page JSON: the province's federated count of MEMBER
+fed() { tr -d '\n' | sed -n "s/.*\"federated\" *: *{[^}]*\"$1\" *: *\([0-9]*\).*/\1/p"; }
+
+# --- pages from the province -------------------------------------------------
+: >confirm.ms; : >cancel.ms; : >coverage.pct
+for r in $(seq 1 "$ROUNDS"); do
+	t0=$(now_ms)
+	papi POST pages "{\"zones\":[\"330000\"],\"repeat\":1,\"text\":\"省防汛指挥部紧急通知第${r}次：今晚有特大暴雨，请低洼地区群众立即转移，听从村干部安排。\"}" >p$r.json
+	id=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' p$r.json | head -n1)
+	[ -n "$id" ] || { echo "province bench: round $r: no page ($(head -c 200 p$r.json))" >&2; continue; }
+	best=0 t_all=
+	while [ $(($(now_ms) - t0)) -lt 8000 ]; do
+		papi GET "pages/$id" >v.json
+		c=$(fed confirmed <v.json)
+		[ -n "$c" ] && [ "$c" -gt "$best" ] && best=$c
+		if [ -n "$c" ] && [ "$c" -ge "$TOTAL" ]; then t_all=$(($(now_ms) - t0)); break; fi
+		sleep 0.05
+	done
+	echo "$best" >>coverage.pct
+	[ -n "$t_all" ] && echo "$t_all" >>confirm.ms
+	echo "province bench: round $r: $best of $TOTAL confirmed${t_all:+ in $t_all ms}" >&2
+	cp v.json view$r.json
+	sleep 1
+	t0=$(now_ms)
+	papi POST "pages/$id/cancel" '{"reason":"演练结束"}' >c$r.json
+	t_off=
+	while [ $(($(now_ms) - t0)) -lt 8000 ]; do
+		papi GET "pages/$id" >v.json
+		pl=$(fed playing <v.json)
+		if [ -n "$pl" ] && [ "$pl" -eq 0 ]; then t_off=$(($(now_ms) - t0)); break; fi
+		sleep 0.05
+	done
+	[ -n "$t_off" ] && echo "$t_off" >>cancel.ms
+	sleep 3
+done
+p50() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+max() { sort -n "$1" | tail -n1; }
+best=$(max coverage.pct)
+[ -n "$best" ] && bench_fig province_page_coverage_pct \
+    "$(awk -v b="$best" -v t="$TOTAL" 'BEGIN { printf "%.2f", 100 * b / t }')" % 0 100 \
+    "($best of $TOTAL simulated loudspeakers in $NC counties, $NMC on multicast)" ||
+    bench_skip province_page_coverage_pct "no page was made"
+if [ "$(wc -l <confirm.ms)" -eq "$ROUNDS" ]; then
+	bench_fig province_page_confirm_ms "$(p50 confirm.ms)" ms 1 60000 \
+	    "(p50 of $ROUNDS; worst $(max confirm.ms) ms; target <= 2000)"
+else
+	bench_skip province_page_confirm_ms "only $(wc -l <confirm.ms) of $ROUNDS pages were confirmed by all $TOTAL"
+fi
+if [ "$(wc -l <cancel.ms)" -eq "$ROUNDS" ]; then
+	bench_fig province_cancel_ms "$(p50 cancel.ms)" ms 1 60000 "(p50 of $ROUNDS; worst $(max cancel.ms) ms)"
+else
+	bench_skip province_cancel_ms "only $(wc -l <cancel.ms) of $ROUNDS cancels were seen to stop every county"
+fi
+fi
+
 # --- the sender's CPU, multicast against unicast -------------------------------
 # sender_ns K: the runtime so far of county K's sender thread (named
 # dalaba-send), in ns
@@ -287,94 +370,4 @@ else
 		bench_skip $f "the sender threads' runtime could not be read"
 	done
 fi
-# The notices off the air before the pages.
-for k in $(seq 1 "$NC"); do
-	n=$(grep -o '[0-9][0-9]*' "$T/c$k/notice.out" | head -n1)
-	[ -n "$n" ] && in_c "$k" "$B/dalaba" notice cancel "$n" >/dev/null 2>&1
-done
-sleep 2
-
-# --- the province ------------------------------------------------------------
-P=$T/province
-mkdir -p "$P/state"
-{
-	printf '[dalabad]\nstate_dir = %s\n' "$P/state"
-	printf '[broadcast]\nbind = 127.0.0.1\nport = %d\n' "$PORT"
-	printf '[api]\nbind = 127.0.0.1\nport = 0\n[enroll]\nbind = off\nport = 0\n'
-	printf '[federation]\nrole = province\nsender = dalaba.330000\npoll_ms = 250\n'
-	for k in $(seq 1 "$NC"); do
-		read -r code name <"$T/c$k/code"
-		printf '[county %s]\nname = %s\nurl = https://10.77.0.%d:8443\n' "$code" "$name" $((10 + k))
-		printf 'token_file = %s\nca = %s\n' "$T/c$k/province.token" "$T/c$k/cert.pem"
-	done
-} >"$P/d.conf"
-in_p() { ip netns exec $NSP env DALABA_STATE_DIR="$P/state" "$@"; }
-in_p "$B/dalabad" -c "$P/d.conf" >>"$P/dalabad.log" 2>&1 &
-wait_until 30 in_p "$B/dalaba" status >/dev/null 2>&1 || {
-	for f in province_page_coverage_pct province_page_confirm_ms province_cancel_ms; do
-		bench_skip $f "the province's dalabad did not start: $(tail -n1 "$P/dalabad.log")"
-	done
-	bench_done
-}
-in_p "$B/dalaba" zone add 330000 浙江省 >/dev/null && in_p "$B/dalaba" zone add 330100 杭州市 >/dev/null ||
-    die "the province's zones"
-PURL=$(cat "$P/state/api.url") PTOK=$(cat "$P/state/api.token")
-papi() {	# METHOD PATH [JSON]
-	in_p curl -s -X "$1" -H "Authorization: Bearer $PTOK" \
-	    -H 'Content-Type: application/json' ${3:+-d "$3"} "$PURL/api/v1/$2"
-}
-# fed MEMBER < page JSON: the province's federated count of MEMBER
-fed() { tr -d '\n' | sed -n "s/.*\"federated\" *: *{[^}]*\"$1\" *: *\([0-9]*\).*/\1/p"; }
-
-# --- pages from the province -------------------------------------------------
-: >confirm.ms; : >cancel.ms; : >coverage.pct
-for r in $(seq 1 "$ROUNDS"); do
-	t0=$(now_ms)
-	papi POST pages "{\"zones\":[\"330000\"],\"repeat\":1,\"text\":\"省防汛指挥部紧急通知第${r}次：今晚有特大暴雨，请低洼地区群众立即转移，听从村干部安排。\"}" >p$r.json
-	id=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' p$r.json | head -n1)
-	[ -n "$id" ] || { echo "province bench: round $r: no page ($(head -c 200 p$r.json))" >&2; continue; }
-	best=0 t_all=
-	while [ $(($(now_ms) - t0)) -lt 8000 ]; do
-		papi GET "pages/$id" >v.json
-		c=$(fed confirmed <v.json)
-		[ -n "$c" ] && [ "$c" -gt "$best" ] && best=$c
-		if [ -n "$c" ] && [ "$c" -ge "$TOTAL" ]; then t_all=$(($(now_ms) - t0)); break; fi
-		sleep 0.05
-	done
-	echo "$best" >>coverage.pct
-	[ -n "$t_all" ] && echo "$t_all" >>confirm.ms
-	echo "province bench: round $r: $best of $TOTAL confirmed${t_all:+ in $t_all ms}" >&2
-	cp v.json view$r.json
-	sleep 1
-	t0=$(now_ms)
-	papi POST "pages/$id/cancel" '{"reason":"演练结束"}' >c$r.json
-	t_off=
-	while [ $(($(now_ms) - t0)) -lt 8000 ]; do
-		papi GET "pages/$id" >v.json
-		pl=$(fed playing <v.json)
-		if [ -n "$pl" ] && [ "$pl" -eq 0 ]; then t_off=$(($(now_ms) - t0)); break; fi
-		sleep 0.05
-	done
-	[ -n "$t_off" ] && echo "$t_off" >>cancel.ms
-	sleep 3
-done
-p50() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
-max() { sort -n "$1" | tail -n1; }
-best=$(max coverage.pct)
-[ -n "$best" ] && bench_fig province_page_coverage_pct \
-    "$(awk -v b="$best" -v t="$TOTAL" 'BEGIN { printf "%.2f", 100 * b / t }')" % 0 100 \
-    "($best of $TOTAL simulated loudspeakers in $NC counties, $NMC on multicast)" ||
-    bench_skip province_page_coverage_pct "no page was made"
-if [ "$(wc -l <confirm.ms)" -eq "$ROUNDS" ]; then
-	bench_fig province_page_confirm_ms "$(p50 confirm.ms)" ms 1 60000 \
-	    "(p50 of $ROUNDS; worst $(max confirm.ms) ms; target <= 2000)"
-else
-	bench_skip province_page_confirm_ms "only $(wc -l <confirm.ms) of $ROUNDS pages were confirmed by all $TOTAL"
-fi
-if [ "$(wc -l <cancel.ms)" -eq "$ROUNDS" ]; then
-	bench_fig province_cancel_ms "$(p50 cancel.ms)" ms 1 60000 "(p50 of $ROUNDS; worst $(max cancel.ms) ms)"
-else
-	bench_skip province_cancel_ms "only $(wc -l <cancel.ms) of $ROUNDS cancels were seen to stop every county"
-fi
-
 bench_done
