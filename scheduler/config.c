@@ -194,6 +194,8 @@ check_known(GKeyFile *kf, char *err, size_t errlen)
 	int rc = 0;
 
 	for (size_t g = 0; groups[g] && rc == 0; g++) {
+		if (dalabad_config_fed_group(groups[g]))
+			continue;	/* config_fed.c checks its own */
 		gchar **names = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		bool group_known = false;
 		for (size_t i = 0; i < NKEYS; i++)
@@ -282,6 +284,10 @@ dalabad_config_parse(const char *text, size_t len, const char *name,
 		goto fail;
 	}
 	g_time_zone_unref(tz);
+	if (dalabad_config_fed_parse(kf, c, e2, sizeof(e2)) != 0) {
+		snprintf(err, errlen, "%s: %s", name, e2);
+		goto fail;
+	}
 	/* advertise is signed into every enrolment answer, and a box takes
 	 * only a host name or an address there: refuse anything else now,
 	 * not at a box's first enrolment. */
@@ -325,6 +331,7 @@ dalabad_config_load(const char *path, struct dalabad_config *c, char *err,
 void
 dalabad_config_clear(struct dalabad_config *c)
 {
+	dalabad_config_fed_clear(c);
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].type == K_STR) {
 			char **p = (char **)((char *)c + keys[i].off);
@@ -368,4 +375,5 @@ dalabad_config_write(FILE *f, const struct dalabad_config *c)
 			fprintf(f, "%s = %d\n", k->name,
 			    *(const int *)field / scale(k));
 	}
+	dalabad_config_fed_write(f, c);
 }

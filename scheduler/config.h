@@ -6,8 +6,29 @@
 #ifndef DALABA_SCHED_CONFIG_H
 #define DALABA_SCHED_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include <glib.h>
+
+/* [federation] and its [county CODE] groups (config_fed.c): a province
+ * (or city) dalabad passes its pages down to the counties below it. */
+struct dalabad_county {
+	char code[7];		/* six-digit division code */
+	char *name;
+	char *url;		/* https://host[:port] of the county's API */
+	char *token_file;	/* its API token for us, mode 0600 */
+	char *ca;		/* a PEM file, or "system" */
+};
+
+struct dalabad_federation {
+	char *role;		/* "province" or "city" */
+	char *sender;		/* CAP sender, e.g. dalaba.330000 */
+	int poll_ms;		/* coverage asked of each county this often */
+	int ncounties;
+	struct dalabad_county *counties;
+};
 
 struct dalabad_config {
 	char *state_dir;	/* database, keys, render cache, news cache */
@@ -48,6 +69,7 @@ struct dalabad_config {
 	int archive_days;	/* what aired is kept this long */
 	int preview_mb_user;	/* a user's previews, written per day */
 	int reserve_mb;		/* room held back for a full disk */
+	struct dalabad_federation *fed;	/* NULL: not a province or city */
 };
 
 /* Defaults, then path (NULL: defaults only) on top. Unknown groups or keys
@@ -59,6 +81,13 @@ int dalabad_config_load(const char *path, struct dalabad_config *c,
 int dalabad_config_parse(const char *text, size_t len, const char *name,
     struct dalabad_config *c, char *err, size_t errlen);
 void dalabad_config_clear(struct dalabad_config *c);
+/* config_fed.c: is group one of federation's? Its groups read from kf
+ * into c->fed (0), or -1 with err; cleared; written back as -n prints. */
+bool dalabad_config_fed_group(const char *group);
+int dalabad_config_fed_parse(GKeyFile *kf, struct dalabad_config *c,
+    char *err, size_t errlen);
+void dalabad_config_fed_clear(struct dalabad_config *c);
+void dalabad_config_fed_write(FILE *f, const struct dalabad_config *c);
 /* The folder dir: feeds must be inside (news_root, relative to state_dir
  * unless absolute); g_free it. */
 char *dalabad_news_root(const struct dalabad_config *c);
