@@ -157,7 +157,7 @@ unit_module = $(strip \
     $(if $(filter test_server test_hello test_timeline test_wire test_enroll,$(1)),broadcaster, \
     $(if $(filter test_nack test_clock test_resample test_simclock,$(1)),speakers, \
     $(if $(filter test_normalize test_tts test_loudness test_polyphone test_horn test_recording,$(1)),tts, \
-    $(if $(filter test_cap test_share test_web test_metrics,$(1)),web-admin,scheduler)))))
+    $(if $(filter test_cap test_cap_out test_share test_web test_metrics,$(1)),web-admin,scheduler)))))
 define unit_rule
 $(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $(BUILD)/tests/unit/harness.o \
     $$(UNIT_LIBS_$(call unit_module,$(1)))
@@ -234,7 +234,7 @@ TEST_TOOLS += $(BUILD)/tests/replay_$(1)
 FUZZ_TARGETS += $(FUZZ_DIR)/fuzz_$(1)
 endef
 $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
-$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c broadcaster/enroll_msg.c broadcaster/wire.c))
+$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c scheduler/config_fed.c broadcaster/enroll_msg.c broadcaster/wire.c))
 $(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
 $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c broadcaster/enroll_msg.c))
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))
