@@ -321,6 +321,29 @@ static const char *const migrations[] = {
 	"CREATE INDEX notices_page ON notices(page_id) WHERE page_id IS NOT NULL;"
 	"CREATE INDEX notices_recording ON notices(recording)"
 	"  WHERE recording IS NOT NULL;",
+	/* 10 -> 11: a province's pages as each county below took them
+	 * (web-admin/fed.c): the alert sent, where delivery stands, the
+	 * county's page and its coverage as last reported. */
+	"CREATE TABLE federated ("
+	"  page_id INTEGER NOT NULL REFERENCES pages(id),"
+	"  county TEXT NOT NULL CHECK (length(county) = 6"
+	"    AND county NOT GLOB '*[^0-9]*'),"
+	"  zones TEXT NOT NULL,"
+	"  identifier TEXT NOT NULL,"
+	"  sent TEXT NOT NULL,"
+	"  cap TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'sending',"
+	"  remote_page INTEGER,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT,"
+	"  targets INTEGER NOT NULL DEFAULT 0,"
+	"  confirmed INTEGER NOT NULL DEFAULT 0,"
+	"  playing INTEGER NOT NULL DEFAULT 0,"
+	"  on_air INTEGER NOT NULL DEFAULT 0,"
+	"  done INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (page_id, county));"
+	"CREATE INDEX federated_open ON federated(done) WHERE done = 0;",
 };
 
 static int

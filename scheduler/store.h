@@ -17,7 +17,7 @@
 #include "scheduler/db_args.h"
 #include "scheduler/timetable.h"
 
-#define DB_SCHEMA_VERSION 10
+#define DB_SCHEMA_VERSION 11
 #define DB_SPEAKER_NAME_MAX 256	/* bytes: 64 characters of Chinese */
 
 struct db_village_count {
@@ -516,5 +516,35 @@ int db_speaker_last_online_each(struct db *db, void (*fn)(uint32_t id,
  * went, or -1. */
 int db_speaker_events_prune(struct db *db, int64_t before, int keep,
     const uint32_t *ids, size_t n);
+
+/* A province's page as one county below took it (web-admin/fed.c). */
+struct db_federated {
+	int64_t page_id;
+	const char *county;	/* six digits */
+	const char *zones;	/* what was sent, space-separated */
+	const char *identifier, *sent;	/* the CAP alert's */
+	const char *cap;	/* the alert itself, resent as it was */
+	/* sending delivered refused cancelling cancelled unreachable */
+	const char *state;
+	int64_t remote_page;	/* the county's page id; 0 not yet */
+	int tries;
+	const char *error;	/* the last failure, or NULL */
+	int targets, confirmed, playing;
+	bool on_air;
+	bool done;		/* nothing more to send or ask */
+	int64_t updated_at;
+};
+
+/* Insert or update the row (page_id, county). 0 or -1 with err. */
+int db_federated_put(struct db *db, const struct db_federated *f, char *err,
+    size_t errlen);
+/* Each row of a page (page_id > 0) or each row not done (page_id 0), in
+ * county order; the strings live for the call. Rows seen, or -1. */
+int db_federated_each(struct db *db, int64_t page_id,
+    void (*fn)(const struct db_federated *f, void *arg), void *arg);
+/* A province's page that has ended here (no boxes of its own, or its own
+ * airing over) while counties below still air it: cancelled, so that the
+ * federation cancels it there. 0 done, 1 it had not ended, -1 error. */
+int db_page_cancel_ended(struct db *db, int64_t id, char *err, size_t errlen);
 
 #endif
