@@ -9,6 +9,7 @@
 #ifndef DALABA_SCHED_CAP_H
 #define DALABA_SCHED_CAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,5 +66,29 @@ void cap_alert_clear(struct cap_alert *a);
 int64_t cap_time(const char *s);
 const char *cap_status_name(enum cap_status s);
 const char *cap_msgtype_name(enum cap_msgtype t);
+
+/* An alert to send down (cap_out.c): what a province's page becomes for
+ * one county below. All strings are the caller's; text is escaped here. */
+struct cap_out {
+	const char *identifier, *sender, *sent;	/* sent: CAP's time form */
+	enum cap_msgtype msgtype;	/* CAP_ALERT, CAP_UPDATE or CAP_CANCEL */
+	/* Update and Cancel: the alerts replaced, "sender,identifier,sent"
+	 * each (the form of CAP's references). */
+	const char *const *refs;
+	int nrefs;
+	const char *text;	/* description; ignored for a Cancel */
+	const char *language;	/* "zh-CN" or "yue" */
+	bool emergency;		/* urgency Immediate, else Future */
+	int repeat;		/* severity: 3 Extreme, 2 Moderate, 1 Minor */
+	int64_t expires;	/* unix seconds */
+	const char *area_name;
+	const char *const *codes;	/* GB/T 2260 codes, NULL-terminated */
+};
+
+/* The alert's XML (g_free), well-formed and within cap_parse's limits, or
+ * NULL with err (a field out of range). */
+char *cap_write(const struct cap_out *o, char *err, size_t errlen);
+/* Unix seconds in CAP's form, UTC: "2026-12-04T12:00:00+00:00". */
+void cap_time_format(int64_t t, char out[32]);
 
 #endif
