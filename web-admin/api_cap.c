@@ -187,6 +187,7 @@ cancel_alert(struct api_req *r, const struct cap_alert *a)
 			goto out;
 		for (int i = 0; i < n; i++)
 			dalabad_alert_off_air(r->wa->d, ids[i]);
+		fed_kick(r->wa);	/* and below us, if we are a province */
 	}
 	cap_answer(r, 200, a, false, 0, "cancel: %d alert%s%s", known,
 	    known == 1 ? "" : "s", done->str);

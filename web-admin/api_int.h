@@ -229,6 +229,22 @@ int api_page_zones_check(struct api_req *r, const char **zones, int n);
  * what it replaces, in one transaction; then put it on the air if
  * pg->aired. -1 having answered (and nothing changed). */
 int api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id);
+
+/* The federation (fed.c), when [federation] is set: each page made here
+ * goes down to the counties its area covers as CAP, and their coverage
+ * comes back. fed_start 0, or -1 with err (a county's token or CA cannot
+ * be read); fed_page_new after a page is stored and on the air (pg as
+ * made, for its voice, class and what it replaces); fed_kick when a page
+ * has been cancelled here, so the counties hear of it now; fed_page_json
+ * adds "counties" and "federated" to a page's JSON (false: it went to no
+ * county). */
+int fed_start(struct web_admin *wa, char *err, size_t errlen);
+void fed_stop(struct web_admin *wa);
+void fed_page_new(struct web_admin *wa, int64_t id, const struct api_page *pg);
+void fed_kick(struct web_admin *wa);
+/* Does page id still go down to, or play in, a county below? */
+bool fed_live(struct web_admin *wa, int64_t id);
+bool fed_page_json(struct web_admin *wa, int64_t id, JsonObject *o);
 /* Does text give the voice anything to say? A page of "。。。" or emoji
  * alone would go on the air silent and hold its zones until it expired.
  * false with why in err. */

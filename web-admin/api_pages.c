@@ -70,6 +70,10 @@ api_page_cancel_stored(struct api_req *r, int64_t id, const char *why)
 		return -1;
 	}
 	rc = db_page_cancel(r->wa->db, id, err, sizeof(err));
+	/* Over here but still on the air in counties below: cancelled, so
+	 * the federation takes it off there. */
+	if (rc == 1 && fed_live(r->wa, id))
+		rc = db_page_cancel_ended(r->wa->db, id, err, sizeof(err));
 	audit_about_zones(r, p.zones);
 	if (rc == 0)
 		api_audit(r, "page.cancel", "紧急广播 %lld，播给 %s%s%s：%s",
@@ -164,8 +168,10 @@ api_page_create(struct api_req *r, const struct api_page *pg, int64_t *id)
 	    pg->aired ? "issued" : "logged, not aired", r->who.name, pg->source,
 	    zones, pg->text);
 	g_free(zones);
-	if (pg->aired && dalabad_alert_start(r->wa->d, *id, err, sizeof(err)) != 0)
-		dlog(LOG_ERR, "%s", err);
+	if (pg->aired && dalabad_alert_start(r->wa->d, *id, err, sizeof(err)) != 0
+	    && r->wa->fed == NULL)
+		dlog(LOG_ERR, "%s", err);	/* a province may have no boxes */
+	fed_page_new(r->wa, *id, pg);
 	return 0;
 fail:
 	api_error(r, 400, "refused", "the page was not stored: %s", err);
@@ -275,6 +281,7 @@ page_json(struct web_admin *wa, const struct db_page *p, bool detail)
 		json_object_set_string_member(c, "msgType", p->cap_msgtype);
 		json_object_set_object_member(o, "cap", c);
 	}
+	fed_page_json(wa, id, o);
 	if (detail) {
 		JsonArray *unheard;
 		json_object_set_array_member(o, "coverage", api_coverage(wa,
@@ -506,6 +513,7 @@ api_cancel_alert(struct api_req *r)
 	if (api_commit(r) != 0)
 		return;
 	dalabad_alert_off_air(r->wa->d, id);
+	fed_kick(r->wa);
 	dlog(LOG_NOTICE, "page %lld cancelled by %s", (long long)id, r->who.name);
 	api_reply(r, 200, api_object(page_json_by_id(r->wa, id, true)));
 }

@@ -429,7 +429,7 @@ web_admin_start(struct dalabad *d, char *err, size_t errlen)
 	wa->d = d;
 	wa->db = dalabad_store(d);
 	wa->cfg = dalabad_config(d);
-	if (listen_all(wa, err, errlen) != 0) {
+	if (listen_all(wa, err, errlen) != 0 || fed_start(wa, err, errlen) != 0) {
 		web_admin_stop(wa);
 		return NULL;
 	}
@@ -441,6 +441,7 @@ web_admin_stop(struct web_admin *wa)
 {
 	if (wa == NULL)
 		return;
+	fed_stop(wa);
 	api_recordings_stop(wa);
 	web_stop(wa);
 	if (wa->api) {

@@ -64,6 +64,8 @@ struct web_admin {
 	GHashTable *today_parts;
 	/* Uploads waiting on their import (api_recordings.c). */
 	GHashTable *uploads;
+	/* A province's or city's counties below (fed.c); NULL for a county. */
+	struct fed *fed;
 };
 
 
