@@ -5,7 +5,10 @@
  * server while something else is measured (bench/web.sh).
  *
  *   speakers_sim PORT N KEYHEX SECONDS [SERVER_PUBKEY_HEX]
- *   (speaker ids 1..N, one key)
+ *       [--server ADDRESS] [--multicast]
+ *   (speaker ids 1..N, one key; the server at 127.0.0.1 unless --server
+ *   names another IPv4 address, as in bench/province.sh's namespaces;
+ *   --multicast: join the group the server names for a box's zone)
  *
  * With the server's public key the simulated boxes also confirm as real
  * ones do (bench/page.sh): the first packet of a new stream is verified,
@@ -128,13 +131,31 @@ main(int argc, char **argv)
 	uint8_t key[32];
 
 	uint8_t pk[BCAST_PK_LEN];
-	bool confirm = argc == 6;
+	const char *server = NULL;
+	bool multicast = false, bad = false;
 
-	if ((argc != 5 && argc != 6) || bcast_hex_decode(argv[3], key,
+	/* Options after the positional arguments. */
+	while (argc > 5 && !bad) {
+		if (strcmp(argv[argc - 1], "--multicast") == 0) {
+			multicast = true;
+			argc--;
+		} else if (strcmp(argv[argc - 2], "--server") == 0) {
+			server = argv[argc - 1];
+			argc -= 2;
+		} else {
+			break;
+		}
+	}
+	bool confirm = argc == 6;
+	(void)multicast;	/* no group announced yet: unicast, as a box falls back */
+	struct in_addr server_addr;
+	if (server && inet_pton(AF_INET, server, &server_addr) != 1)
+		bad = true;
+	if (bad || (argc != 5 && argc != 6) || bcast_hex_decode(argv[3], key,
 	    sizeof(key)) != 0 || (confirm && bcast_hex_decode(argv[5], pk,
 	    sizeof(pk)) != 0)) {
 		fprintf(stderr, "usage: speakers_sim PORT N KEYHEX SECONDS "
-		    "[SERVER_PUBKEY_HEX]\n");
+		    "[SERVER_PUBKEY_HEX] [--server ADDRESS] [--multicast]\n");
 		return 2;
 	}
 	int port = atoi(argv[1]), n = atoi(argv[2]);
@@ -150,6 +171,8 @@ main(int argc, char **argv)
 	struct sockaddr_in srv = { .sin_family = AF_INET,
 	    .sin_port = htons((uint16_t)port) };
 	inet_pton(AF_INET, "127.0.0.1", &srv.sin_addr);
+	if (server)
+		srv.sin_addr = server_addr;
 	int *fds = calloc((size_t)n, sizeof(int));
 	long *got = calloc((size_t)n, sizeof(long));
 	struct box *bx = calloc((size_t)n, sizeof(*bx));
@@ -157,7 +180,10 @@ main(int argc, char **argv)
 	int ep = epoll_create1(0);
 	for (int i = 0; i < n; i++) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
-		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		if (server == NULL)
+			inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		else
+			a.sin_addr.s_addr = htonl(INADDR_ANY);
 		fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&a, sizeof(a))) {
 			fprintf(stderr, "speakers_sim: socket %d failed\n", i);
