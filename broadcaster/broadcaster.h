@@ -189,6 +189,9 @@ struct bcast_status {
 	uint32_t free_mb;	/* free storage where its state lives;
 				 * UINT32_MAX: not known */
 	uint32_t amp_errors;	/* amplifier commands failed or killed */
+	/* It hears its zone's multicast group (audio came on it lately):
+	 * the top bit of the state byte on the wire. */
+	uint8_t multicast;
 };
 
 /*
@@ -379,7 +382,46 @@ struct bcast_config {
 	/* Where the wire's clock is kept across restarts (timeline.c), so
 	 * that no presentation time is used twice; NULL: not kept. */
 	const char *timeline_path;
+	/* Zones carried on IP multicast (mcast.c): each packet of a stream
+	 * goes once to the group of every such zone inside the stream's,
+	 * and unicast only to the boxes there that do not hear the group. */
+	const struct bcast_mcast *mcast;
+	int nmcast;
+	int mcast_ttl;			/* 0: 1 (the village network only) */
 };
+
+/* One zone's multicast group. */
+struct bcast_mcast {
+	char zone[13];
+	char group[16];			/* IPv4, 224.0.1.0-239.255.255.255 */
+	int port;			/* 0: the server's port */
+};
+#define BCAST_MCAST_MAX 256
+
+/* A multicast ANNOUNCE ("DLBM"), sent to each box of a zone that has a
+ * group, after each reply: the zone (12 ASCII digits, zero-padded), the
+ * group's IPv4 address and port, signed once by the server for all. A box
+ * joins the group of the most specific zone that covers its own, takes
+ * audio from it as from the server itself (the same signed packets; the
+ * ticket is not checked there: one copy serves every box), and says in
+ * each HELLO whether it hears it; a box that does not is sent its packets
+ * one by one as before. */
+#define BCAST_ANNOUNCE_OFF_ZONE 4
+#define BCAST_ANNOUNCE_OFF_GROUP 16
+#define BCAST_ANNOUNCE_OFF_PORT 20
+#define BCAST_ANNOUNCE_OFF_SIG 24
+#define BCAST_ANNOUNCE_LEN (BCAST_ANNOUNCE_OFF_SIG + BCAST_SIG_LEN)
+struct bcast_announce {
+	char zone[13];
+	uint8_t group[4];		/* network order */
+	uint16_t port;
+};
+int bcast_announce_pack(const struct bcast_announce *m, const uint8_t *sk,
+    uint8_t *buf, size_t cap);
+/* Quick shape check (length and magic): 0 if it is one. */
+int bcast_announce_peek(const uint8_t *buf, size_t len);
+enum bcast_verdict bcast_announce_parse(const uint8_t *buf, size_t len,
+    const uint8_t *pk, struct bcast_announce *m);
 /* 5 a second is 30 % of a stream's 16.7: a box at 10 % loss needs about
  * 1.9 (its losses and the resends lost again); a burst of 10 covers a
  * programme's 600 ms delay after a blip. */
@@ -467,6 +509,8 @@ struct bcast_stream *bcast_stream_open_one(struct bcast_server *s,
     char *err, size_t errlen);
 /* Packets sent so far by this server (all streams, all speakers). */
 uint64_t bcast_server_packets_sent(struct bcast_server *s);
+/* Audio packets sent to multicast groups (one per group, not per box). */
+uint64_t bcast_server_packets_multicast(struct bcast_server *s);
 /* HELLOs not taken (no right cookie) and answered with a challenge. */
 uint64_t bcast_server_challenges(struct bcast_server *s);
 /* What retransmission did so far (broadcaster.h's struct). */

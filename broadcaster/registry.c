@@ -100,6 +100,7 @@ bcast_registry_add(struct bcast_server *s, uint32_t id, const char *zone,
 		s->nspk++;
 	}
 	e->zone = z;
+	e->group = (int16_t)mcast_group_of(s, &z);
 	memcpy(e->key, key, BCAST_SPEAKER_KEY_LEN);
 	bcast_ticket_key(e->key, e->tkey);
 	pthread_mutex_unlock(&s->lock);
@@ -410,6 +411,7 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	memcpy(r.cookie, e->cookie, BCAST_COOKIE_LEN);
 	memcpy(tkey, e->tkey, sizeof(tkey));	/* e may move once unlocked */
 	r.volume = e->volume;
+	int group = e->group;
 	pthread_mutex_unlock(&s->lock);
 
 	r.speaker_id = id;
@@ -420,4 +422,8 @@ reg_handle_datagram(struct bcast_server *s, const uint8_t *buf, size_t len,
 	if (bcast_reply_pack(&r, s->sk, tkey, out, sizeof(out)) > 0)
 		sendto(s->fd, out, sizeof(out), 0, (const struct sockaddr *)from,
 		    alen);
+	/* Its zone's group (signed at start; groups never change). */
+	if (group >= 0)
+		sendto(s->fd, s->groups[group].announce, BCAST_ANNOUNCE_LEN, 0,
+		    (const struct sockaddr *)from, alen);
 }

@@ -367,6 +367,27 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 	 * may end meanwhile (its last packet is this one): sending keeps
 	 * it alive until the last batch is out. */
 	st->sending++;
+	/* One copy to each multicast group inside the stream's zone that
+	 * nothing higher claims; its boxes that hear the group are left out
+	 * below. The copy's ticket stays zero (a group has no one key). */
+	uint8_t on_group[BCAST_MCAST_MAX];
+	int ngroup = 0;
+	for (int g = 0; g < s->ngroups; g++) {
+		on_group[g] = st->only == 0 &&
+		    bcast_zone_covers(&st->zone, &s->groups[g].zone) &&
+		    !sender_claimed_above(s, st->prio, &s->groups[g].zone);
+		ngroup += on_group[g];
+	}
+	if (ngroup > 0) {
+		pthread_mutex_unlock(&s->lock);
+		for (int g = 0; g < s->ngroups; g++)
+			if (on_group[g])
+				sendto(s->fd, pkt.data, pkt.len, 0,
+				    (const struct sockaddr *)&s->groups[g].addr,
+				    sizeof(s->groups[g].addr));
+		pthread_mutex_lock(&s->lock);
+		s->packets_multicast += (uint64_t)ngroup;
+	}
 	int64_t offline = (int64_t)s->offline_after_ms * 1000;
 	for (size_t i = 0; i < s->nspk;) {
 		size_t n = 0;
@@ -375,6 +396,8 @@ sender_send(struct bcast_server *s, struct bcast_stream *st,
 			if (e->alen == 0 || now - e->last_heard_mono > offline ||
 			    (st->only != 0 && e->id != st->only) ||
 			    !bcast_zone_covers(&st->zone, &e->zone) ||
+			    (e->group >= 0 && on_group[e->group] &&
+			    e->st.multicast) ||
 			    sender_claimed_above(s, st->prio, &e->zone))
 				continue;
 			memcpy(&addrs[n], &e->addr, e->alen);

@@ -96,6 +96,8 @@ bcast_server_new(const struct bcast_config *cfg, char *err, size_t errlen)
 	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) != 0)
 		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	s->port = ntohs(a.sin_port);
+	if (mcast_setup(s, cfg, err, errlen) != 0)
+		goto fail;
 	if (pthread_create(&s->rx, NULL, receiver_main, s) != 0) {
 		snprintf(err, errlen, "cannot start the receiver thread");
 		goto fail;
@@ -158,6 +160,7 @@ bcast_server_free(struct bcast_server *s)
 	free(s->spk);
 	free(s->idx);
 	sodium_memzero(s->sk, sizeof(s->sk));
+	free(s->groups);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	free(s);

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <opus/opus.h>
 
@@ -78,7 +79,22 @@ struct spk_entry {
 	int64_t last_heard_mono;	/* for the offline timeout */
 	struct bcast_status st;
 	uint8_t volume;			/* its own, told in replies (or DEFAULT) */
+	int16_t group;			/* its zone's multicast group; -1 none */
 };
+
+/* mcast.c: a zone carried on multicast. Fixed from start to stop. */
+struct mcast_group {
+	struct bcast_zone zone;
+	struct sockaddr_in addr;
+	uint8_t announce[BCAST_ANNOUNCE_LEN];	/* signed at start */
+};
+struct bcast_server;
+/* The groups of cfg, announcements signed, the socket's TTL and
+ * interface set: 0, or -1 with err. */
+int mcast_setup(struct bcast_server *s, const struct bcast_config *cfg,
+    char *err, size_t errlen);
+/* The group of the most specific multicast zone covering z; -1 none. */
+int mcast_group_of(const struct bcast_server *s, const struct bcast_zone *z);
 
 /* carry.c: an item sent ahead of its slot, and the server's list of them.
  * The carrier thread alone frees one. */
@@ -192,7 +208,10 @@ struct bcast_server {
 	int64_t tl_saved;		/* the file says this: past tl_high */
 	int tl_fd;			/* -1: not kept */
 	char tl_path[512];
-	uint64_t packets_sent;
+	uint64_t packets_sent;		/* to boxes, one by one */
+	uint64_t packets_multicast;	/* to groups */
+	struct mcast_group *groups;
+	int ngroups;
 	uint64_t challenges;		/* HELLOs not taken, answered */
 	int64_t old_hello_logged;	/* when an older box's HELLO was named */
 	uint8_t cookie_secret[32];	/* addresses' cookies; new each start */

@@ -338,7 +338,8 @@ bcast_hello_pack(const struct bcast_hello *h, const uint8_t *key, uint8_t *buf,
 	put32(buf + BCAST_CTL_OFF_ID, h->speaker_id);
 	put64(buf + BCAST_CTL_OFF_COUNTER, h->counter);
 	put64(buf + BCAST_CTL_OFF_T1, (uint64_t)h->t1_us);
-	buf[BCAST_HELLO_OFF_STATE] = h->st.state;
+	buf[BCAST_HELLO_OFF_STATE] = (uint8_t)((h->st.state & 0x7F) |
+	    (h->st.multicast ? 0x80 : 0));
 	buf[BCAST_HELLO_OFF_PRIO] = h->st.priority;
 	buf[BCAST_HELLO_OFF_VOLUME] = h->st.volume;
 	buf[BCAST_HELLO_OFF_AMP] = h->st.amp_on;
@@ -383,7 +384,8 @@ bcast_hello_parse(const uint8_t *buf, size_t len, const uint8_t *key,
 	h->speaker_id = get32(buf + BCAST_CTL_OFF_ID);
 	h->counter = get64(buf + BCAST_CTL_OFF_COUNTER);
 	h->t1_us = (int64_t)get64(buf + BCAST_CTL_OFF_T1);
-	h->st.state = buf[BCAST_HELLO_OFF_STATE];
+	h->st.state = buf[BCAST_HELLO_OFF_STATE] & 0x7F;
+	h->st.multicast = buf[BCAST_HELLO_OFF_STATE] >> 7;
 	h->st.priority = buf[BCAST_HELLO_OFF_PRIO];
 	h->st.volume = buf[BCAST_HELLO_OFF_VOLUME];
 	h->st.amp_on = buf[BCAST_HELLO_OFF_AMP];

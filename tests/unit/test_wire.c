@@ -360,6 +360,51 @@ test_carry(void)
 	    &reason) == BCAST_BAD_FORMAT, "a short revoke is refused");
 }
 
+/* The multicast ANNOUNCE (broadcaster/mcast.c), and the HELLO's flag
+ * saying the box hears its group, next to its state. */
+static void
+test_announce(void)
+{
+	struct bcast_announce m = { .zone = "110101001001", .group = { 239, 193,
+	    0, 1 }, .port = 5004 }, g;
+	uint8_t buf[BCAST_ANNOUNCE_LEN + 8], key[32];
+
+	int len = bcast_announce_pack(&m, sk, buf, sizeof(buf));
+	CHECK(len == BCAST_ANNOUNCE_LEN, "ANNOUNCE is %d bytes", len);
+	CHECK(bcast_announce_peek(buf, (size_t)len) == 0, "its shape is seen");
+	CHECK(bcast_announce_parse(buf, (size_t)len, pk, &g) == BCAST_OK &&
+	    strcmp(g.zone, "110101001001") == 0 && g.group[0] == 239 &&
+	    g.group[3] == 1 && g.port == 5004, "and it reads back");
+	CHECK(bcast_announce_parse(buf, (size_t)len, pk2, &g) ==
+	    BCAST_BAD_SIGNATURE, "another server's key refuses it");
+	buf[BCAST_ANNOUNCE_OFF_GROUP + 3] ^= 1;
+	CHECK(bcast_announce_parse(buf, (size_t)len, pk, &g) ==
+	    BCAST_BAD_SIGNATURE, "a group changed in flight is refused");
+	CHECK(bcast_announce_parse(buf, (size_t)len - 1, pk, &g) ==
+	    BCAST_BAD_FORMAT, "a short one is refused");
+	m.group[0] = 10;
+	len = bcast_announce_pack(&m, sk, buf, sizeof(buf));
+	CHECK(bcast_announce_parse(buf, (size_t)len, pk, &g) == BCAST_BAD_FORMAT,
+	    "a signed one naming a unicast address is refused");
+	m.group[0] = 239;
+	snprintf(m.zone, sizeof(m.zone), "1101");
+	len = bcast_announce_pack(&m, sk, buf, sizeof(buf));
+	CHECK(bcast_announce_parse(buf, (size_t)len, pk, &g) == BCAST_BAD_FORMAT,
+	    "and one naming no zone");
+
+	struct bcast_hello h = { .speaker_id = 7, .counter = 1 }, q;
+	uint8_t hb[BCAST_HELLO_LEN];
+	randombytes_buf(key, sizeof(key));
+	for (int mc = 0; mc < 2; mc++) {
+		h.st.state = BCAST_STATE_PLAYING;
+		h.st.multicast = (uint8_t)mc;
+		bcast_hello_pack(&h, key, hb, sizeof(hb));
+		CHECK(bcast_hello_parse(hb, sizeof(hb), key, &q) == BCAST_OK &&
+		    q.st.state == BCAST_STATE_PLAYING && q.st.multicast == mc,
+		    "HELLO: playing, multicast %d, both kept", mc);
+	}
+}
+
 static void
 test_hex(void)
 {
@@ -387,6 +432,7 @@ main(void)
 	test_control();
 	test_nack();
 	test_carry();
+	test_announce();
 	test_hex();
 	return t_done();
 }
