@@ -234,7 +234,7 @@ TEST_TOOLS += $(BUILD)/tests/replay_$(1)
 FUZZ_TARGETS += $(FUZZ_DIR)/fuzz_$(1)
 endef
 $(eval $(call fuzz_target,timetable,scheduler/timetable.c))
-$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c scheduler/config_fed.c broadcaster/enroll_msg.c broadcaster/wire.c))
+$(eval $(call fuzz_target,dalabad_conf,scheduler/config.c scheduler/config_fed.c scheduler/config_mcast.c broadcaster/enroll_msg.c broadcaster/wire.c))
 $(eval $(call fuzz_target,speaker_conf,speakers/config.c broadcaster/wire.c))
 $(eval $(call fuzz_target,enroll,speakers/enroll.c speakers/config.c broadcaster/wire.c broadcaster/enroll_msg.c))
 $(eval $(call fuzz_target,lexicon,$(tts_SRC) $(TTS_DEP_SRC)))

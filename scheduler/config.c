@@ -194,8 +194,9 @@ check_known(GKeyFile *kf, char *err, size_t errlen)
 	int rc = 0;
 
 	for (size_t g = 0; groups[g] && rc == 0; g++) {
-		if (dalabad_config_fed_group(groups[g]))
-			continue;	/* config_fed.c checks its own */
+		if (dalabad_config_fed_group(groups[g]) ||
+		    strcmp(groups[g], "multicast") == 0)
+			continue;	/* config_fed.c, config_mcast.c check their own */
 		gchar **names = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		bool group_known = false;
 		for (size_t i = 0; i < NKEYS; i++)
@@ -284,7 +285,8 @@ dalabad_config_parse(const char *text, size_t len, const char *name,
 		goto fail;
 	}
 	g_time_zone_unref(tz);
-	if (dalabad_config_fed_parse(kf, c, e2, sizeof(e2)) != 0) {
+	if (dalabad_config_fed_parse(kf, c, e2, sizeof(e2)) != 0 ||
+	    dalabad_config_mcast_parse(kf, c, e2, sizeof(e2)) != 0) {
 		snprintf(err, errlen, "%s: %s", name, e2);
 		goto fail;
 	}
@@ -332,6 +334,7 @@ void
 dalabad_config_clear(struct dalabad_config *c)
 {
 	dalabad_config_fed_clear(c);
+	dalabad_config_mcast_clear(c);
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].type == K_STR) {
 			char **p = (char **)((char *)c + keys[i].off);
@@ -376,4 +379,5 @@ dalabad_config_write(FILE *f, const struct dalabad_config *c)
 			    *(const int *)field / scale(k));
 	}
 	dalabad_config_fed_write(f, c);
+	dalabad_config_mcast_write(f, c);
 }

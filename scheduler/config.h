@@ -22,6 +22,13 @@ struct dalabad_county {
 	char *ca;		/* a PEM file, or "system" */
 };
 
+/* One zone's group: [multicast] ZONE = GROUP[:PORT]. */
+struct dalabad_mcast {
+	char zone[13];
+	char group[16];
+	int port;		/* 0: [broadcast] port */
+};
+
 struct dalabad_federation {
 	char *role;		/* "province" or "city" */
 	char *sender;		/* CAP sender, e.g. dalaba.330000 */
@@ -70,6 +77,10 @@ struct dalabad_config {
 	int preview_mb_user;	/* a user's previews, written per day */
 	int reserve_mb;		/* room held back for a full disk */
 	struct dalabad_federation *fed;	/* NULL: not a province or city */
+	/* [multicast] (config_mcast.c): zones carried on IP multicast. */
+	struct dalabad_mcast *mcast;
+	int nmcast;
+	int mcast_ttl;
 };
 
 /* Defaults, then path (NULL: defaults only) on top. Unknown groups or keys
@@ -88,6 +99,12 @@ int dalabad_config_fed_parse(GKeyFile *kf, struct dalabad_config *c,
     char *err, size_t errlen);
 void dalabad_config_fed_clear(struct dalabad_config *c);
 void dalabad_config_fed_write(FILE *f, const struct dalabad_config *c);
+/* config_mcast.c: [multicast] read from kf into c (0), or -1 with err;
+ * cleared; written back. */
+int dalabad_config_mcast_parse(GKeyFile *kf, struct dalabad_config *c,
+    char *err, size_t errlen);
+void dalabad_config_mcast_clear(struct dalabad_config *c);
+void dalabad_config_mcast_write(FILE *f, const struct dalabad_config *c);
 /* The folder dir: feeds must be inside (news_root, relative to state_dir
  * unless absolute); g_free it. */
 char *dalabad_news_root(const struct dalabad_config *c);

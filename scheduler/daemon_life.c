@@ -144,8 +144,18 @@ dalabad_start(struct dalabad *d, char *err, size_t errlen)
 	struct bcast_config bc = { .bind_addr = d->cfg.bcast_bind,
 	    .port = d->cfg.bcast_port ? d->cfg.bcast_port : -1, .sk = d->sk,
 	    .offline_after_ms = d->cfg.offline_s * 1000,
-	    .timeline_path = timeline };
+	    .timeline_path = timeline, .nmcast = d->cfg.nmcast,
+	    .mcast_ttl = d->cfg.mcast_ttl };
+	struct bcast_mcast *mc = g_new0(struct bcast_mcast, d->cfg.nmcast + 1);
+	for (int i = 0; i < d->cfg.nmcast; i++) {
+		snprintf(mc[i].zone, sizeof(mc[i].zone), "%s", d->cfg.mcast[i].zone);
+		snprintf(mc[i].group, sizeof(mc[i].group), "%s",
+		    d->cfg.mcast[i].group);
+		mc[i].port = d->cfg.mcast[i].port;
+	}
+	bc.mcast = mc;
 	d->srv = bcast_server_new(&bc, e2, sizeof(e2));
+	g_free(mc);
 	g_free(timeline);
 	if (d->srv == NULL) {
 		snprintf(err, errlen, "broadcast socket: %s", e2);

@@ -114,6 +114,11 @@ broadcaster(GString *out, struct web_admin *wa)
 	    "(resends not counted).");
 	metric_u64(out, "dalaba_audio_packets_sent_total", NULL, NULL,
 	    bcast_server_packets_sent(srv));
+	metric_head(out, "dalaba_audio_packets_multicast_total", "counter",
+	    "Audio packets sent to a zone's multicast group, one for each "
+	    "group (the boxes that hear it are not sent their own).");
+	metric_u64(out, "dalaba_audio_packets_multicast_total", NULL, NULL,
+	    bcast_server_packets_multicast(srv));
 	metric_head(out, "dalaba_audio_packets_resent_total", "counter",
 	    "Audio packets sent again on a box's NACK.");
 	metric_u64(out, "dalaba_audio_packets_resent_total", NULL, NULL,
