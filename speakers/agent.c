@@ -83,8 +83,9 @@ recently_done(const struct agent *a, uint32_t ssrc)
 	return 0;
 }
 
-static void
-on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
+void
+agent_on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now,
+    int group)
 {
 	struct bcast_audio p;
 	/* The cheap checks first, on fields not yet verified: each only
@@ -93,7 +94,7 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 	 * signature (~60 µs) is spent only on what passes them all. */
 	enum bcast_verdict v = bcast_audio_peek(buf, len, &p);
 
-	if (v == BCAST_OK && !bcast_ticket_check(a->tkey, buf, len))
+	if (v == BCAST_OK && !group && !bcast_ticket_check(a->tkey, buf, len))
 		v = BCAST_BAD_TICKET;
 	if (v == BCAST_OK && !a->synced)
 		v = BCAST_STALE;	/* no clock yet: cannot judge its time */
@@ -128,9 +129,18 @@ on_audio(struct agent *a, const uint8_t *buf, size_t len, int64_t now)
 		dlog(LOG_WARNING, "audio from an older dalabad (the protocol "
 		    "before 0.4): it cannot be played; upgrade the server");
 	}
+	/* While a stream comes both ways (its first packets, before the
+	 * server knows the box hears the group) the second copy is no
+	 * fault of anyone's. */
+	if (v == BCAST_REPLAYED && (group || agent_mcast_hears(a, now)))
+		return;
 	if (v != BCAST_OK) {
 		a->k.dropped[v]++;
 		return;
+	}
+	if (group) {
+		a->mcast_heard = now;
+		a->k.mcast_received++;
 	}
 	agent_take(a, &p, now);
 }
@@ -240,8 +250,10 @@ on_packet(struct agent *a, const uint8_t *buf, size_t n, int64_t t4)
 		agent_on_challenge(a, buf, n, t4);
 	else if (n >= 4 && memcmp(buf, "DLBX", 4) == 0)
 		carry_on_revoke(a, buf, n, t4);
+	else if (n >= 4 && memcmp(buf, "DLBM", 4) == 0)
+		agent_on_announce(a, buf, n, t4);
 	else
-		on_audio(a, buf, n, t4);
+		agent_on_audio(a, buf, n, t4, 0);
 }
 
 static void
@@ -325,6 +337,7 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 	a->c = c;
 	bcast_ticket_key(c->key, a->tkey);
 	a->fd = -1;
+	a->mfd = -1;
 	/* Tests and benches only: a clock as a box in a village has. */
 	if (simclock_setup(getenv("DALABA_TEST_CLOCK"), err, errlen) != 0)
 		goto out;
@@ -416,9 +429,20 @@ spk_run(const struct spk_config *c, volatile int *stop, char *err,
 			wait = until_hello;
 		if (wait > 100000)
 			wait = 100000;
-		struct pollfd p = { .fd = a->fd, .events = POLLIN };
+		/* Hearing the group or not: the server is told at once (it
+		 * sends one by one to a box that does not). */
+		int hears = agent_mcast_hears(a, now);
+		if (hears != a->mcast_said) {
+			a->mcast_said = hears;
+			a->next_hello = 0;
+			wait = 0;
+		}
+		struct pollfd p[2] = { { .fd = a->fd, .events = POLLIN },
+		    { .fd = a->mfd, .events = POLLIN } };
 		int t = (int)((wait + 999) / 1000);
-		if (poll(&p, 1, t < 0 ? 0 : t) > 0) {
+		if (poll(p, a->mfd >= 0 ? 2 : 1, t < 0 ? 0 : t) > 0) {
+			if (a->mfd >= 0 && (p[1].revents & POLLIN))
+				agent_mcast_read(a);
 			/* In batches (one system call for up to RX_BATCH: a
 			 * flood costs the box little more than its checks), and
 			 * a bounded number of them before playing on. */
@@ -448,6 +472,7 @@ out:
 	if (a->dec)
 		opus_decoder_destroy(a->dec);
 	spk_output_close(a->out);
+	agent_mcast_close(a);
 	if (a->fd >= 0)
 		close(a->fd);
 	free(a);

@@ -128,6 +128,13 @@ struct agent {
 	int own_volume;			/* volume.c: the server's for this box;
 					 * -1 the configured one */
 
+	/* mcast.c: the zone's multicast group, once announced. */
+	int mfd;			/* -1: none joined */
+	uint8_t announce[BCAST_ANNOUNCE_LEN];	/* the last taken */
+	struct bcast_announce group;
+	int64_t mcast_heard;		/* last audio verified from the group */
+	int mcast_said;			/* what the last HELLO said of it */
+
 	struct spk_counters k;
 	/* What the log has said: a lost server is named once, and what
 	 * was dropped or failed once a minute, not per packet. */
@@ -193,5 +200,19 @@ void agent_on_reply(struct agent *a, const uint8_t *buf, size_t len,
     int64_t t4);
 void agent_on_challenge(struct agent *a, const uint8_t *buf, size_t len,
     int64_t now);
+
+/* The audio path (agent.c): a packet from the server's socket, or (group
+ * set) from the multicast group, where no ticket is checked. */
+void agent_on_audio(struct agent *a, const uint8_t *buf, size_t len,
+    int64_t now, int group);
+
+/* mcast.c: an ANNOUNCE from the server; the group's packets, when its
+ * socket is readable; does the box hear its group now (audio within the
+ * last STREAM_IDLE_US)? */
+void agent_on_announce(struct agent *a, const uint8_t *buf, size_t len,
+    int64_t now);
+void agent_mcast_read(struct agent *a);
+int agent_mcast_hears(const struct agent *a, int64_t now);
+void agent_mcast_close(struct agent *a);
 
 #endif

@@ -26,6 +26,7 @@ spk_config_default(struct spk_config *c)
 	c->emergency_volume = -1;
 	c->hello_ms = 2000;
 	c->retransmit = 1;
+	c->multicast = 1;
 	c->carry_mb = 64;
 	c->amp_preroll_ms = 300;
 	c->amp_hold_ms = 5000;
@@ -144,6 +145,12 @@ set(struct spk_config *c, const char *sec, const char *k, const char *v,
 			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 				return 0;
 			c->retransmit = strcmp(v, "yes") == 0;
+			return 1;
+		}
+		if (strcmp(k, "multicast") == 0) {
+			if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+				return 0;
+			c->multicast = strcmp(v, "yes") == 0;
 			return 1;
 		}
 		if (strcmp(k, "carry_mb") == 0) {
@@ -373,6 +380,8 @@ spk_config_write(FILE *f, const struct spk_config *c)
 		fprintf(f, "stats = %s\n", c->stats);
 	if (c->retransmit != def.retransmit)
 		fprintf(f, "retransmit = %s\n", c->retransmit ? "yes" : "no");
+	if (c->multicast != def.multicast)
+		fprintf(f, "multicast = %s\n", c->multicast ? "yes" : "no");
 	if (c->carry_mb != def.carry_mb)
 		fprintf(f, "carry_mb = %d\n", c->carry_mb);
 	if (c->amp_command[0] != '\0' || c->amp_preroll_ms != def.amp_preroll_ms ||

@@ -86,6 +86,7 @@ agent_send_hello(struct agent *a, int64_t now)
 	    spk_output_underruns(a->out));
 	h.st.free_mb = free_mb(a, now);
 	h.st.amp_errors = (uint32_t)a->amp.errors;
+	h.st.multicast = (uint8_t)agent_mcast_hears(a, now);
 	if (bcast_hello_pack(&h, a->c->key, buf, sizeof(buf)) > 0)
 		sendto(a->fd, buf, sizeof(buf), 0, (struct sockaddr *)&a->srv,
 		    a->srvlen);

@@ -21,6 +21,8 @@ agent_write_stats(const struct agent *a)
 		return;
 	fprintf(f, "received %llu\nverified %llu\n",
 	    (unsigned long long)a->k.received, (unsigned long long)a->k.verified);
+	fprintf(f, "multicast_joined %d\nmulticast_received %llu\n",
+	    a->mfd >= 0, (unsigned long long)a->k.mcast_received);
 	for (int i = 1; i < BCAST_VERDICT_MAX; i++)
 		fprintf(f, "dropped_%s %llu\n", bcast_verdict_name(i),
 		    (unsigned long long)a->k.dropped[i]);

@@ -30,6 +30,7 @@ struct spk_config {
 	int hello_ms;			/* heartbeat interval */
 	char stats[512];		/* write counters here ("" = none) */
 	int retransmit;			/* ask for missing packets again (NACK) */
+	int multicast;			/* join the group the server announces */
 	char trace[512];		/* log each frame's play-out ("" = none) */
 	int carry_mb;			/* items held for their slot, at most
 					 * (store and forward); 0: none */
@@ -125,6 +126,7 @@ int spk_enroll_answer(const char *resp, size_t len,
 
 struct spk_counters {
 	uint64_t received;		/* verified audio packets */
+	uint64_t mcast_received;	/* of which on the zone's multicast group */
 	uint64_t verified;		/* signatures checked (the dear step) */
 	uint64_t dropped[BCAST_VERDICT_MAX];	/* by reason; [0] unused */
 	uint64_t lower_priority;	/* ignored: a higher stream plays */
