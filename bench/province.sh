@@ -157,7 +157,7 @@ done
 for k in $(seq 1 "$NC"); do
 	read -r code name <"$T/c$k/code"
 	d=$T/c$k
-	in_c "$k" "$B/dalaba" zone add "$code" "$name" >/dev/null &&
+	in_c "$k" "$B/dalaba" zone add "$code" "$name" --quiet 00:00-00:00 >/dev/null &&
 	in_c "$k" "$B/dalaba" zone add "${code}001" "城关街道" --quiet 00:00-00:00 >/dev/null ||
 	    die "county $k: zones"
 	for vz in $(seq 1 10); do

@@ -41,7 +41,22 @@ struct box {
 	double play_at;		/* realtime s its first frame is due */
 	double last_rx;
 	bool playing;
+	int group;		/* its zone's multicast group; -1 none */
+	double group_rx;	/* audio last came on the group */
+	bool said_group;	/* what its last HELLO said of it */
 };
+
+/* --multicast: the groups the server announced, joined once each (the
+ * boxes of one zone share a socket, as a village's share a wire). */
+#define SIM_GROUPS 64
+struct group {
+	uint8_t announce[BCAST_ANNOUNCE_LEN];
+	int fd;
+	uint32_t ssrc;		/* the stream last verified on it */
+	double play_at;
+};
+static struct group groups[SIM_GROUPS];
+static int ngroups;
 
 /* The server's wire clock minus ours, from the last reply (unverified, as
  * cheap as a simulation must be; on loopback the round trip is ~0). */
@@ -69,6 +84,9 @@ note_reply(const uint8_t *buf)
 
 static uint8_t (*cookies)[BCAST_COOKIE_LEN];	/* each box's, from the server */
 
+static bool hears_group(const struct box *b, double now);
+static struct box *boxes;
+
 static void
 hello(int fd, const struct sockaddr_in *srv, const uint8_t *key, uint32_t id,
     uint64_t counter, uint32_t playing)
@@ -80,6 +98,10 @@ hello(int fd, const struct sockaddr_in *srv, const uint8_t *key, uint32_t id,
 	memcpy(h.cookie, cookies[id - 1], BCAST_COOKIE_LEN);
 	h.st.playing_ssrc = playing;
 	h.st.state = playing ? BCAST_STATE_PLAYING : BCAST_STATE_IDLE;
+	if (boxes) {
+		boxes[id - 1].said_group = hears_group(&boxes[id - 1], real_s());
+		h.st.multicast = boxes[id - 1].said_group;
+	}
 	bcast_hello_pack(&h, key, hb, sizeof(hb));
 	sendto(fd, hb, sizeof(hb), 0, (const struct sockaddr *)srv, sizeof(*srv));
 }
@@ -125,6 +147,85 @@ follow(struct box *b, const uint8_t *buf, size_t len, const uint8_t *pk,
 	b->playing = false;
 }
 
+static bool
+hears_group(const struct box *b, double now)
+{
+	return b->group >= 0 && b->group_rx > 0 && now - b->group_rx < 1.5;
+}
+
+/* An ANNOUNCE for box b: its group, joined if new (checked once per
+ * distinct announcement). */
+static void
+announced(struct box *b, const uint8_t *buf, size_t len, const uint8_t *pk,
+    int ep)
+{
+	struct bcast_announce an;
+
+	for (int g = 0; g < ngroups; g++)
+		if (memcmp(groups[g].announce, buf, len) == 0) {
+			b->group = g;
+			return;
+		}
+	if (ngroups == SIM_GROUPS || bcast_announce_parse(buf, len, pk, &an) !=
+	    BCAST_OK)
+		return;
+	struct sockaddr_in at = { .sin_family = AF_INET,
+	    .sin_port = htons(an.port) };
+	struct ip_mreq mr;
+	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	memcpy(&at.sin_addr, an.group, 4);
+	mr.imr_multiaddr = at.sin_addr;
+	mr.imr_interface.s_addr = htonl(INADDR_ANY);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) || bind(fd, (struct sockaddr *)&at, sizeof(at)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr))) {
+		fprintf(stderr, "speakers_sim: cannot join the group of zone %s\n",
+		    an.zone);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct epoll_event ev = { .events = EPOLLIN,
+	    .data.u32 = 0x80000000u | (uint32_t)ngroups };
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	memcpy(groups[ngroups].announce, buf, len);
+	groups[ngroups].fd = fd;
+	b->group = ngroups++;
+}
+
+/* A packet on group g: verified once per stream, then it is every one of
+ * the group's boxes' packet. */
+static void
+on_group(int g, const uint8_t *buf, size_t len, const uint8_t *pk, int n,
+    double now)
+{
+	struct bcast_audio p;
+
+	if (len < BCAST_AUDIO_OFF_SSRC + 4)
+		return;
+	const uint8_t *s = buf + BCAST_AUDIO_OFF_SSRC;
+	uint32_t ssrc = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 |
+	    (uint32_t)s[2] << 8 | s[3];
+	if (ssrc != groups[g].ssrc) {
+		if (bcast_audio_parse(buf, len, pk, &p) != BCAST_OK)
+			return;
+		groups[g].ssrc = ssrc;
+		groups[g].play_at = (double)p.pts_us / 1e6;
+	}
+	for (int i = 0; i < n; i++) {
+		struct box *b = &boxes[i];
+		if (b->group != g)
+			continue;
+		if (b->ssrc != ssrc) {
+			b->ssrc = ssrc;
+			b->play_at = groups[g].play_at;
+			b->playing = false;
+		}
+		b->last_rx = now;
+		b->group_rx = now;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -147,7 +248,6 @@ main(int argc, char **argv)
 		}
 	}
 	bool confirm = argc == 6;
-	(void)multicast;	/* no group announced yet: unicast, as a box falls back */
 	struct in_addr server_addr;
 	if (server && inet_pton(AF_INET, server, &server_addr) != 1)
 		bad = true;
@@ -176,6 +276,9 @@ main(int argc, char **argv)
 	int *fds = calloc((size_t)n, sizeof(int));
 	long *got = calloc((size_t)n, sizeof(long));
 	struct box *bx = calloc((size_t)n, sizeof(*bx));
+	for (int i = 0; i < n; i++)
+		bx[i].group = -1;
+	boxes = bx;
 	cookies = calloc((size_t)n, sizeof(*cookies));
 	int ep = epoll_create1(0);
 	for (int i = 0; i < n; i++) {
@@ -213,15 +316,27 @@ main(int argc, char **argv)
 		int k = epoll_wait(ep, ev, 512, confirm ? 5 : 50);
 		double now = real_s();
 		for (int i = 0; i < k; i++) {
-			int idx = (int)ev[i].data.u32;
 			ssize_t m;
 			int k2;
+			if (ev[i].data.u32 & 0x80000000u) {
+				int g = (int)(ev[i].data.u32 & 0xFFFF);
+				while ((m = recv(groups[g].fd, buf, sizeof(buf), 0)) > 0)
+					if (confirm && m >= 12 && (buf[0] & 0xC0) == 0x80) {
+						total++;
+						on_group(g, buf, (size_t)m, pk, n, now);
+					}
+				continue;
+			}
+			int idx = (int)ev[i].data.u32;
 			while ((m = recv(fds[idx], buf, sizeof(buf), 0)) > 0) {
 				if (m >= 12 && (buf[0] & 0xC0) == 0x80) {	/* RTP */
 					got[idx]++;
 					total++;
 					if (confirm)
 						follow(&bx[idx], buf, (size_t)m, pk, now);
+				} else if (multicast && confirm &&
+				    bcast_announce_peek(buf, (size_t)m) == 0) {
+					announced(&bx[idx], buf, (size_t)m, pk, ep);
 				} else if ((k2 = bcast_ctl_cookie(buf, (size_t)m,
 				    (uint32_t)idx + 1, cookies[idx])) == 1) {
 					note_reply(buf);
@@ -244,7 +359,7 @@ main(int argc, char **argv)
 				b->playing = false;
 				b->ssrc = 0;
 			}
-			if (b->playing != was)
+			if (b->playing != was || hears_group(b, now) != b->said_group)
 				hello(fds[i], &srv, key, (uint32_t)i + 1, ++counter,
 				    b->playing ? b->ssrc : 0);
 		}
