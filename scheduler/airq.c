@@ -17,6 +17,28 @@ dalabad_zones_overlap(const char *a, const char *b)
 	return strncmp(a, b, la < lb ? la : lb) == 0;
 }
 
+size_t
+dalabad_zone_span(const char *outer)
+{
+	size_t n = strlen(outer);
+
+	/* GB/T 2260: 33 0000 is Zhejiang, 33 01 00 Hangzhou, 33 01 02 a
+	 * district of it. */
+	if (n == 6 && strcmp(outer + 2, "0000") == 0)
+		return 2;
+	if (n == 6 && strcmp(outer + 4, "00") == 0)
+		return 4;
+	return n;
+}
+
+bool
+dalabad_zone_inside(const char *outer, const char *inner)
+{
+	size_t n = dalabad_zone_span(outer);
+
+	return strlen(inner) >= n && strncmp(outer, inner, n) == 0;
+}
+
 bool
 air_slot_in_grace(int64_t slot_at, int64_t now, int grace_s)
 {

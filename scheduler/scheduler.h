@@ -54,6 +54,16 @@ struct bcast_server *dalabad_broadcaster(const struct dalabad *d);
  * its prefix. Do targets a and b share speakers (is one a prefix of the
  * other)? */
 bool dalabad_zones_overlap(const char *a, const char *b);
+/* Who may act and see where (the web admin's rules and the store's
+ * listings): is inner inside outer (or outer itself)? As the prefix rule,
+ * and a six-digit province (ending 0000) or city (ending 00) code holds
+ * every code that begins with its first two or four digits, as GB/T 2260
+ * nests them, so a province's officer (zone 330000) sees and pages its
+ * cities and counties. "" holds everything. The loudspeakers' own
+ * targeting stays by prefix (a county's codes never end in 00). */
+bool dalabad_zone_inside(const char *outer, const char *inner);
+/* The digits of outer that an inner zone begins with. */
+size_t dalabad_zone_span(const char *outer);
 
 /* Class names by enum bcast_priority: village, township, county, urgent,
  * emergency. */

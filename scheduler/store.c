@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "scheduler/store.h"
+#include "scheduler/scheduler.h"
 #include "scheduler/store_int.h"
 
 /* migrations[v] takes the schema from version v to v+1. Never edit one
@@ -450,6 +451,17 @@ migrate(struct db *db, char *err, size_t errlen)
 	return exec(db, "PRAGMA foreign_keys = ON;", err, errlen);
 }
 
+static void
+zone_in_sql(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *o = sqlite3_value_text(argv[0]);
+	const unsigned char *in = sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	sqlite3_result_int(cx, o && in && dalabad_zone_inside((const char *)o,
+	    (const char *)in));
+}
+
 struct db *
 db_open(const char *path, char *err, size_t errlen)
 {
@@ -466,6 +478,13 @@ db_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->h, 5000);
+	/* zone_in(outer, inner): dalabad_zone_inside, for the listings. */
+	if (sqlite3_create_function_v2(db->h, "zone_in", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, zone_in_sql, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db->h));
+		goto fail;
+	}
 	/* WAL for readers beside the writer; FULL so an acknowledged write
 	 * survives a power cut, not only a crash. */
 	if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"

@@ -15,9 +15,8 @@
 /* "The zone column COL is visible to ?N" (a prefix either way: a village
  * sees its township's notices, a township its villages') and "COL lies
  * inside ?N". */
-#define SEES(col, n) "(substr(" col ", 1, length(?" #n ")) = ?" #n \
-    " OR substr(?" #n ", 1, length(" col ")) = " col ")"
-#define WITHIN(col, n) "substr(" col ", 1, length(?" #n ")) = ?" #n
+#define SEES(col, n) "(zone_in(?" #n ", " col ") OR zone_in(" col ", ?" #n "))"
+#define WITHIN(col, n) "zone_in(?" #n ", " col ")"
 
 /* A notice's targets when it has several, "code,code", else NULL. */
 #define ZONES(id) "(SELECT group_concat(zone, ',') FROM (SELECT zone FROM " \
@@ -34,7 +33,7 @@
  * village ?N" (is it or a prefix of it). */
 #define PUBLIC(n) n ".public = 1 AND " n ".page_id IS NULL AND " n \
     ".cancelled_at IS NULL AND " n ".priority < 3"
-#define HOLDS(col, n) "substr(?" #n ", 1, length(" col ")) = " col
+#define HOLDS(col, n) "zone_in(" col ", ?" #n ")"
 
 #define NOTICE_COLS "SELECT id, title, body, voice, rate, " \
     "repeat, chime, CASE priority WHEN 0 THEN 'village' WHEN 1 THEN " \
@@ -76,7 +75,7 @@ static const char *const list_sql[] = {
 	    "WHEN 1 THEN 'township' WHEN 2 THEN 'county' ELSE 'emergency' END "
 	    "AS class, zone, repeat, created_at, cancelled_at, page_id AS page, "
 	    "recording IS NOT NULL AS voice, public = 0 AS private, "
-	    ZONES("notices.id") " FROM notices WHERE substr(zone, 1, length(?1)) = ?1 AND "
+	    ZONES("notices.id") " FROM notices WHERE zone_in(?1, zone) AND "
 	    SEES("zone", 2) " ORDER BY id DESC LIMIT 500)",
 	[DB_LIST_AUDIT] = "SELECT a.id, a.at, a.user_id, u.name "
 	    "AS user, a.source, a.zone, a.action, a.detail FROM audit a LEFT "

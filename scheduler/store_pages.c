@@ -159,8 +159,8 @@ db_page_each(struct db *db, const char *visible_to, int limit,
 	/* Visible: one of its notices is in, or contains, who asks's zone. */
 	if ((st = db_prepare(db, NULL, 0, "SELECT " PAGE_COLUMNS " FROM pages "
 	    "WHERE ?1 = '' OR EXISTS (SELECT 1 FROM notices n WHERE n.page_id "
-	    "= pages.id AND (substr(n.zone, 1, length(?1)) = ?1 OR substr(?1, "
-	    "1, length(n.zone)) = n.zone)) ORDER BY id DESC LIMIT ?2",
+	    "= pages.id AND (zone_in(?1, n.zone) OR zone_in(n.zone, ?1))) "
+	    "ORDER BY id DESC LIMIT ?2",
 	    DB_ARGS(visible_to, (int64_t)limit))) == NULL)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {

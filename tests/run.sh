@@ -25,7 +25,7 @@ failures=""
 
 tier_of() {	# test name -> its tier
 	case "$1" in
-	e2e/11_web|e2e/15_web_page|e2e/42_zones_urgent|e2e/44_page_zones|e2e/46_speaker_web|e2e/49_voice_web|e2e/51_listen_web) echo web ;;
+	e2e/11_web|e2e/15_web_page|e2e/53_province|e2e/42_zones_urgent|e2e/44_page_zones|e2e/46_speaker_web|e2e/49_voice_web|e2e/51_listen_web) echo web ;;
 	e2e/*) echo e2e ;;
 	fuzz/*) echo fuzz ;;
 	*) echo unit ;;

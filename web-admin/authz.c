@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "scheduler/scheduler.h"
 #include "web-admin/web_int.h"
 
 static const char *const role_names[] = { "village", "township", "county" };
@@ -27,10 +28,12 @@ web_role_parse(const char *s)
 	return -1;
 }
 
+/* Is s inside the zone prefix (scheduler.h: the prefix rule, and a
+ * province's or city's code holding its counties)? */
 static bool
 is_prefix(const char *prefix, const char *s)
 {
-	return strncmp(prefix, s, strlen(prefix)) == 0;
+	return dalabad_zone_inside(prefix, s);
 }
 
 bool

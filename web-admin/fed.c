@@ -402,18 +402,22 @@ call_done(GObject *src, GAsyncResult *res, gpointer data)
 
 /* ---- the timer ---------------------------------------------------------- */
 
-/* The page's state here: "active", another, or NULL if unreadable. */
-static char *
-page_state(struct fed *f, int64_t id)
+/* Is the page over here: cancelled, expired, or past its expiry (a page
+ * that ended here, its own airing done, still stands for the counties
+ * until then)? */
+static bool
+page_over(struct fed *f, int64_t id)
 {
 	struct db_page p;
-	char *s;
+	bool over;
 
 	if (db_page_get(f->wa->db, id, &p) != 1)
-		return NULL;
-	s = g_strdup(p.state);
+		return false;	/* unreadable now: ask again next time */
+	over = strcmp(p.state, "cancelled") == 0 ||
+	    strcmp(p.state, "expired") == 0 ||
+	    g_get_real_time() / G_USEC_PER_SEC >= p.expires_at;
 	db_page_clear(&p);
-	return s;
+	return over;
 }
 
 static char *
@@ -449,10 +453,7 @@ job_step(struct fed_job *j, int64_t now_us)
 	if (j->inflight || j->phase == PH_DONE || now_us < j->next_us)
 		return;
 	if (j->phase == PH_SEND || j->phase == PH_LIVE) {
-		char *st = page_state(j->f, j->page_id);
-		bool over = st && (strcmp(st, "cancelled") == 0 ||
-		    strcmp(st, "expired") == 0);
-		g_free(st);
+		bool over = page_over(j->f, j->page_id);
 		if (over && j->phase == PH_SEND && j->remote_page == 0) {
 			/* Never reached the county: nothing to cancel there. */
 			set_state(j, "withdrawn", j->error);

@@ -91,6 +91,9 @@ const char web_css[] =
     "table{border-collapse:collapse;width:100%;background:#fff}"
     "td,th{border-bottom:1px solid #ddd;padding:8px;text-align:left;"
     "vertical-align:top}"
+    /* a province's counties: the name and the count never broken */
+    "#counties td:first-child,#counties td.n,#counties th{white-space:nowrap}"
+    "#counties .bad{color:#b3261e}"
     ".small{font-size:16px}.wrap{overflow-wrap:anywhere}"
     ".big{font-size:28px;margin:6px 0}.quiet{color:#444}"
     /* A notice's state at a glance; the search and filters above a list. */

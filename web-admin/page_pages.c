@@ -17,135 +17,6 @@
 #include "web-admin/api_int.h"
 #include "web-admin/web_int.h"
 
-const char web_page_js[] =
-"/* dalaba: live counts of an emergency page, polled from the API. */\n"
-"(function () {\n"
-"  var live = document.getElementById('live');\n"
-"  if (!live) return;\n"
-"  var id = live.getAttribute('data-page');\n"
-"  var zh = { active: '播出中', ended: '已播完', cancelled: '已取消',\n"
-"    expired: '已过期', logged: '只记录，未播出' };\n"
-"  function set(k, v) {\n"
-"    var e = document.getElementById(k);\n"
-"    if (e) e.textContent = v;\n"
-"  }\n"
-"  function show(p) {\n"
-"    set('confirmed', p.confirmed);\n"
-"    set('targets', p.targets);\n"
-"    set('playing', p.playing);\n"
-"    set('state', zh[p.state] || p.state);\n"
-"    live.setAttribute('data-state', p.state);\n"
-"    var ul = document.getElementById('missing');\n"
-"    ul.textContent = '';\n"
-"    (p.unconfirmed || []).forEach(function (s) {\n"
-"      var li = document.createElement('li');\n"
-"      li.textContent = s.name + '（' + (s.enrolled === false ? '没有注册' :\n"
-"        s.online ? '在线' : '离线') + '）';\n"
-"      ul.appendChild(li);\n"
-"    });\n"
-"    var head = document.getElementById('missing-head');\n"
-"    if (head) head.hidden = !(p.unconfirmed && p.unconfirmed.length);\n"
-"    var more = document.getElementById('missing-more');\n"
-"    if (more) more.hidden = !(p.unconfirmed_count >\n"
-"      (p.unconfirmed || []).length);\n"
-"    var box = document.getElementById('unheard');\n"
-"    if (box) box.hidden = p.state !== 'active' ||\n"
-"      !(p.unheard && p.unheard.length);\n"
-"    var f = document.getElementById('cancel');\n"
-"    if (f && p.state !== 'active') f.hidden = true;\n"
-"  }\n"
-"  function tick() {\n"
-"    fetch('/api/v1/pages/' + id, { credentials: 'same-origin' })\n"
-"      .then(function (r) { return r.json(); })\n"
-"      .then(function (p) {\n"
-"        show(p);\n"
-"        if (p.state === 'active' || p.playing > 0) setTimeout(tick, 1000);\n"
-"      })\n"
-"      .catch(function () { setTimeout(tick, 2000); });\n"
-"  }\n"
-"  setTimeout(tick, 1000);\n"
-"})();\n"
-"/* The paging form: a ready text fills the box in place (the link works\n"
-" * without us), the zone list narrows as one types, and a zone inside a\n"
-" * ticked township or the county shows ticked and greyed. */\n"
-"(function () {\n"
-"  var text = document.getElementById('text');\n"
-"  document.querySelectorAll('#tpl a[data-text]').forEach(function (a) {\n"
-"    a.addEventListener('click', function (e) {\n"
-"      if (!text) return;\n"
-"      e.preventDefault();\n"
-"      text.value = a.getAttribute('data-text');\n"
-"      /* The first 【】 chosen, and the box at its top, where it is. */\n"
-"      var at = text.value.indexOf('\\u3010');\n"
-"      text.focus();\n"
-"      if (at >= 0) text.setSelectionRange(at, text.value.indexOf('\\u3011', at) + 1);\n"
-"      text.scrollTop = 0;\n"
-"    });\n"
-"  });\n"
-"  var pick = document.getElementById('zpick');\n"
-"  if (!pick) return;\n"
-"  var q = document.getElementById('zq');\n"
-"  var boxes = pick.querySelectorAll('input[type=checkbox]');\n"
-"  function name(l) { return l.textContent.replace(/\\s+/g, ''); }\n"
-"  function narrow() {\n"
-"    var v = q.value.replace(/\\s+/g, '');\n"
-"    pick.querySelectorAll('.ztown').forEach(function (t) {\n"
-"      var all = !v || t.getAttribute('data-name').indexOf(v) >= 0 ||\n"
-"        t.getAttribute('data-code').indexOf(v) === 0, any = false;\n"
-"      t.querySelectorAll('label.zvill').forEach(function (l) {\n"
-"        var ok = all || name(l).indexOf(v) >= 0 ||\n"
-"          l.getAttribute('data-code').indexOf(v) === 0;\n"
-"        l.hidden = !ok;\n"
-"        if (ok) any = true;\n"
-"      });\n"
-"      t.hidden = !(all || any);\n"
-"      var d = t.querySelector('details');\n"
-"      if (d && v && any && !all) d.open = true;\n"
-"    });\n"
-"  }\n"
-"  function mark() {\n"
-"    var on = [], n = 0;\n"
-"    boxes.forEach(function (b) { if (b.checked && !b.disabled) on.push(b.value); });\n"
-"    boxes.forEach(function (b) {\n"
-"      var inside = on.some(function (c) {\n"
-"        return c !== b.value && b.value.indexOf(c) === 0;\n"
-"      });\n"
-"      if (inside && !b.disabled) { b.was = b.checked; b.checked = true; }\n"
-"      else if (!inside && b.disabled) b.checked = !!b.was;\n"
-"      b.disabled = inside;\n"
-"      if (b.checked && !inside) n++;\n"
-"    });\n"
-"    var zn = document.getElementById('zn');\n"
-"    if (zn) zn.textContent = n + pick.querySelectorAll('input[type=hidden]').length;\n"
-"  }\n"
-"  q.addEventListener('input', narrow);\n"
-"  q.addEventListener('keydown', function (e) {\n"
-"    if (e.key === 'Enter') { e.preventDefault(); narrow(); }\n"
-"  });\n"
-"  pick.addEventListener('change', mark);\n"
-"  mark();\n"
-"})();\n"
-"/* The new-user form: only the zones of the level the chosen role is\n"
-" * for (the server refuses any other, so this only spares a mistake). */\n"
-"(function () {\n"
-"  var role = document.getElementById('urole');\n"
-"  var zone = document.getElementById('uzone');\n"
-"  if (!role || !zone) return;\n"
-"  function only() {\n"
-"    var first = null;\n"
-"    zone.querySelectorAll('optgroup').forEach(function (g) {\n"
-"      var on = g.getAttribute('data-role') === role.value;\n"
-"      g.hidden = !on;\n"
-"      g.disabled = !on;\n"
-"      if (on && !first) first = g.querySelector('option');\n"
-"    });\n"
-"    var cur = zone.selectedOptions[0];\n"
-"    if ((!cur || cur.parentNode.disabled) && first) first.selected = true;\n"
-"  }\n"
-"  role.addEventListener('change', only);\n"
-"  only();\n"
-"})();\n";
-
 static bool
 may_page(struct web_ctx *c)
 {
@@ -473,7 +344,10 @@ show_page(struct web_ctx *c)
 	zn = web_get(c, "zones");
 	zones = zn ? json_node_get_array(zn) : NULL;
 	g = html_begin(c, "紧急广播", "pages");
-	if (strcmp(web_jstr(p, "state"), "active") == 0)
+	/* A province's page: its counties say how they are covered. */
+	JsonObject *fed = json_object_has_member(p, "federated") ?
+	    json_object_get_object_member(p, "federated") : NULL;
+	if (strcmp(web_jstr(p, "state"), "active") == 0 && fed == NULL)
 		unheard_box(c, g, zones, json_object_has_member(p, "coverage") ?
 		    json_object_get_array_member(p, "coverage") : NULL, true);
 	u = json_object_has_member(p, "unconfirmed") ?
@@ -487,8 +361,10 @@ show_page(struct web_ctx *c)
 	    "</strong> 个</p><h3 id=\"missing-head\"%s>还没有确认的喇叭</h3>"
 	    "<ul id=\"missing\">", (long long)web_jnum(p, "id"),
 	    web_esc(c, web_jstr(p, "state")), html_page_state_zh(web_jstr(p, "state")),
-	    (long long)web_jnum(p, "confirmed"), (long long)web_jnum(p, "targets"),
-	    (long long)web_jnum(p, "playing"), nu ? "" : " hidden");
+	    (long long)(web_jnum(p, "confirmed") + (fed ? web_jnum(fed,
+	    "confirmed") : 0)), (long long)(web_jnum(p, "targets") + (fed ?
+	    web_jnum(fed, "targets") : 0)), (long long)(web_jnum(p, "playing") +
+	    (fed ? web_jnum(fed, "playing") : 0)), nu ? "" : " hidden");
 	for (guint i = 0; i < nu; i++) {
 		JsonObject *s = json_array_get_object_element(u, i);
 		bool on = json_object_has_member(s, "online") &&
@@ -503,7 +379,9 @@ show_page(struct web_ctx *c)
 		g_string_append_printf(g, "<p id=\"missing-more\">还有 %lld 个没有"
 		    "确认。</p>", (long long)(web_jnum(p, "unconfirmed_count") - nu));
 	g_string_append(g, "</section>");
-	if (strcmp(web_jstr(p, "state"), "active") == 0 && may_page(c)) {
+	page_fed_card(c, g, p);
+	if ((strcmp(web_jstr(p, "state"), "active") == 0 || (fed &&
+	    web_jnum(fed, "on_air") > 0)) && may_page(c)) {
 		gchar *act = g_strdup_printf("/pages/%lld/cancel",
 		    (long long)web_jnum(p, "id"));
 		g_string_append(g, "<div id=\"cancel\">");

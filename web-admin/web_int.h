@@ -414,6 +414,9 @@ void page_users(struct web_ctx *c);
 void page_audit(struct web_ctx *c);
 void page_pages(struct web_ctx *c);
 extern const char web_page_js[];	/* /static/page.js: the live counts */
+/* A province's page: the counties below and what each reported
+ * (page_fed.c); nothing when p went to none. */
+void page_fed_card(struct web_ctx *c, GString *g, JsonObject *p);
 extern const char web_record_js[];	/* /static/record.js: the recorder */
 
 /* ---- zone_pick.c: where a form's item airs, among hundreds of zones ----

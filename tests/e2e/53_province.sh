@@ -150,6 +150,7 @@ check "it made the counties' zones its own" sh -c \
     "DALABA_STATE_DIR=$TMP/c0/state '$DALABA' zone list | grep -q 330106"
 as 0 "$DALABA" zone add 330000 浙江省 >/dev/null
 as 0 "$DALABA" zone add 330100 杭州市 >/dev/null
+echo duty-pass-1 | as 0 "$DALABA" user add duty --role county --zone 330000 --password-stdin >/dev/null
 PURL=$(cat c0/state/api.url) PTOK=$(cat c0/state/api.token)
 papi() {	# METHOD PATH [JSON] -> p.json, status printed
 	curl -s -o p.json -w '%{http_code}' -X "$1" -H "Authorization: Bearer $PTOK" \
@@ -229,6 +230,12 @@ retried() { papi GET "pages/$PID3" >/dev/null; [ "$(county_state 1)" = unreachab
     [ "$(jget '$.counties[1].tries' p.json)" -ge 2 ]; }
 check "county 2 is shown unreachable and retried" wait_until 15 retried
 check "county 1 took it meanwhile" [ "$(county_state 0)" = delivered ]
+# the province's duty officer sees it so, on a phone, in real Chromium
+SHOTS=$TOP/tests/out/web
+mkdir -p "$SHOTS"
+URL=$PURL DUTY_PW=duty-pass-1 PAGE=$PID3 SHOTS=$SHOTS NODE_PATH=$TOP/tests/web/node_modules \
+    node "$TOP/tests/web/province.mjs" >province-web.log 2>&1
+node_result province-web.log
 ( cd c2 && exec "$DALABAD" -c d.conf >>dalabad.log 2>&1 ) &
 check "county 2 is back" as 2 wait_until 30 "$DALABA" status
 back() { papi GET "pages/$PID3" >/dev/null; [ "$(county_state 1)" = delivered ] &&
