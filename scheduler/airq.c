@@ -36,7 +36,7 @@ dalabad_zone_inside(const char *outer, const char *inner)
 {
 	size_t n = dalabad_zone_span(outer);
 
-	return strlen(inner) >= n && strncmp(outer, inner, n) == 0;
+	return strlen(inner) >= strlen(outer) && strncmp(outer, inner, n) == 0;
 }
 
 bool

@@ -48,6 +48,25 @@ test_authz(void)
 	CHECK(!web_within(&c, "441203001001"), "not in the next county");
 	CHECK(web_within(&root, "441203001001"), "the machine's token acts everywhere");
 	CHECK(!web_within(&v, NULL) && !web_sees(&v, NULL), "NULL is nowhere");
+	/* A province's and a city's officers (GB/T 2260 nesting). */
+	struct web_principal prov = who(WEB_COUNTY, "330000");
+	struct web_principal city = who(WEB_COUNTY, "330100");
+	struct web_principal dist = who(WEB_COUNTY, "330102");
+	CHECK(web_within(&prov, "330102") && web_within(&prov, "330100") &&
+	    web_within(&prov, "331082001001"), "a province holds its cities, "
+	    "counties and villages");
+	CHECK(!web_within(&prov, "340102") && !web_within(&prov, "3300"),
+	    "not another province's, nor a code that is no zone");
+	CHECK(web_within(&city, "330102001") && !web_within(&city, "330202") &&
+	    !web_within(&city, "330000"), "a city holds its counties only");
+	CHECK(!web_within(&dist, "330100") && !web_within(&dist, "330103"),
+	    "a county holds neither its city nor its neighbour");
+	CHECK(web_sees(&dist, "330000") && web_sees(&dist, "330100") &&
+	    !web_sees(&dist, "330200"), "a county sees its province's and city's "
+	    "pages, not another city's");
+	struct web_principal c00 = who(WEB_COUNTY, "441200");
+	CHECK(web_within(&c00, "441202") && !web_within(&c00, "441300"),
+	    "a code ending 00 is a city's");
 	CHECK(web_max_class(&v) == 0 && web_max_class(&t) == 1 &&
 	    web_max_class(&c) == 2, "classes by role: village 0, township 1, county 2");
 	CHECK(web_is_county(&c) && !web_is_county(&t), "county staff");
