@@ -40,15 +40,66 @@ page_usage(FILE *f)
 "  --json            print the API's JSON\n");
 }
 
+/* A province's page: the sums of the counties below (NULL: none). */
+static JsonObject *
+federated(JsonObject *o)
+{
+	return json_object_has_member(o, "federated") ?
+	    json_object_get_object_member(o, "federated") : NULL;
+}
+
 static void
 print_counts(JsonObject *o)
 {
+	JsonObject *f = federated(o);
+
 	printf("page %lld %s: %lld of %lld loudspeaker%s confirmed, %lld playing "
-	    "now\n", (long long)cli_num(o, "id"), cli_str(o, "state"),
-	    (long long)cli_num(o, "confirmed"), (long long)cli_num(o, "targets"),
-	    cli_num(o, "targets") == 1 ? "" : "s",
-	    (long long)cli_num(o, "playing"));
+	    "now", (long long)cli_num(o, "id"), cli_str(o, "state"),
+	    (long long)(cli_num(o, "confirmed") + (f ? cli_num(f, "confirmed") :
+	    0)), (long long)(cli_num(o, "targets") + (f ? cli_num(f, "targets") :
+	    0)), cli_num(o, "targets") + (f ? cli_num(f, "targets") : 0) == 1 ?
+	    "" : "s", (long long)(cli_num(o, "playing") + (f ? cli_num(f,
+	    "playing") : 0)));
+	if (f)
+		printf(" (in %lld of %lld counties below)", (long long)cli_num(f,
+		    "delivered"), (long long)cli_num(f, "counties"));
+	printf("\n");
 	fflush(stdout);
+}
+
+/* Each county below, and a warning for each that has not taken it. */
+static int
+print_counties(JsonObject *o, bool lines)
+{
+	JsonArray *a = json_object_has_member(o, "counties") ?
+	    json_object_get_array_member(o, "counties") : NULL;
+	int n = 0;
+
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonObject *k = json_array_get_object_element(a, i);
+		const char *st = cli_str(k, "state");
+		bool bad = strcmp(st, "unreachable") == 0 || strcmp(st,
+		    "refused") == 0;
+		if (lines)
+			printf("  county %s %s: %s, %lld of %lld confirmed, %lld "
+			    "playing%s%s%s\n", cli_str(k, "zone"), cli_str(k, "name"),
+			    st, (long long)cli_num(k, "confirmed"),
+			    (long long)cli_num(k, "targets"),
+			    (long long)cli_num(k, "playing"),
+			    json_object_has_member(k, "error") ? " (" : "",
+			    json_object_has_member(k, "error") ? cli_str(k, "error") :
+			    "", json_object_has_member(k, "error") ? ")" : "");
+		if (bad) {
+			n++;
+			fprintf(stderr, "dalaba: WARNING: page %lld: county %s %s has "
+			    "not taken it: %s%s%s\n", (long long)cli_num(o, "id"),
+			    cli_str(k, "zone"), cli_str(k, "name"), st,
+			    json_object_has_member(k, "error") ? ": " : "",
+			    json_object_has_member(k, "error") ? cli_str(k, "error") :
+			    "");
+		}
+	}
+	return n;
 }
 
 /* Every target zone no loudspeaker will be heard in, named on stderr:
@@ -59,6 +110,9 @@ warn_unheard(JsonObject *o)
 	JsonArray *c = json_object_has_member(o, "coverage") ?
 	    json_object_get_array_member(o, "coverage") : NULL;
 	int n = 0;
+
+	if (federated(o))	/* a province: its counties say who hears it */
+		return print_counties(o, false);
 
 	for (guint i = 0; c && i < json_array_get_length(c); i++) {
 		JsonObject *z = json_array_get_object_element(c, i);
@@ -110,7 +164,10 @@ print_page(JsonObject *o)
 		printf("  ... and %lld more not confirmed\n",
 		    (long long)(cli_num(o, "unconfirmed_count") -
 		    (gint64)json_array_get_length(u)));
-	warn_unheard(o);
+	if (federated(o))
+		print_counties(o, true);
+	else
+		warn_unheard(o);
 }
 
 /* Poll the page every 0.5 s until done(o) or seconds pass. */
@@ -128,9 +185,13 @@ watch(gint64 id, int seconds, bool (*done)(JsonObject *), bool quiet)
 			break;
 		JsonObject *o = json_node_get_object(out);
 		char now[128];
-		snprintf(now, sizeof(now), "%lld/%lld/%lld/%s", (long long)cli_num(o,
-		    "confirmed"), (long long)cli_num(o, "targets"),
-		    (long long)cli_num(o, "playing"), cli_str(o, "state"));
+		JsonObject *f = federated(o);
+		snprintf(now, sizeof(now), "%lld/%lld/%lld/%s/%lld/%lld/%lld/%lld",
+		    (long long)cli_num(o, "confirmed"), (long long)cli_num(o,
+		    "targets"), (long long)cli_num(o, "playing"), cli_str(o, "state"),
+		    f ? (long long)cli_num(f, "confirmed") : 0LL, f ?
+		    (long long)cli_num(f, "targets") : 0LL, f ? (long long)cli_num(f,
+		    "playing") : 0LL, f ? (long long)cli_num(f, "delivered") : 0LL);
 		if (!quiet && strcmp(now, last) != 0)
 			print_counts(o);
 		snprintf(last, sizeof(last), "%s", now);
@@ -153,6 +214,13 @@ watch(gint64 id, int seconds, bool (*done)(JsonObject *), bool quiet)
 static bool
 all_confirmed(JsonObject *o)
 {
+	JsonObject *f = federated(o);
+
+	if (f)	/* every county took it, and all their boxes confirm */
+		return (cli_num(f, "delivered") >= cli_num(f, "counties") &&
+		    cli_num(f, "confirmed") >= cli_num(f, "targets")) ||
+		    (strcmp(cli_str(o, "state"), "active") != 0 &&
+		    cli_num(f, "on_air") == 0);
 	return cli_num(o, "confirmed") >= cli_num(o, "targets") ||
 	    strcmp(cli_str(o, "state"), "active") != 0;
 }
@@ -229,9 +297,16 @@ page_issue(int argc, char **argv)
 	if (cli_json)
 		client_print_json(out);
 	else
-		printf("page %lld on the air: %lld loudspeaker%s targeted\n",
+	{
+		printf("page %lld on the air: %lld loudspeaker%s targeted",
 		    (long long)cli_num(o, "id"), (long long)cli_num(o, "targets"),
 		    cli_num(o, "targets") == 1 ? "" : "s");
+		if (federated(o))
+			printf(" here, and going down to %lld count%s",
+			    (long long)cli_num(federated(o), "counties"),
+			    cli_num(federated(o), "counties") == 1 ? "y" : "ies");
+		printf("\n");
+	}
 	warn_unheard(o);
 	if (wait >= 0)
 		rc = watch(cli_num(o, "id"), (int)wait, all_confirmed, cli_json);

@@ -241,6 +241,11 @@ check "county 2 is back" as 2 wait_until 30 "$DALABA" status
 back() { papi GET "pages/$PID3" >/dev/null; [ "$(county_state 1)" = delivered ] &&
     [ "$(fed confirmed)" = 2 ]; }
 check "the retry delivers it, and county 2's box confirms" wait_until 30 back
+as 0 "$DALABA" page status "$PID3" >status.out 2>status.err
+check "dalaba page status at the province names each county and sums them" \
+    all grep -q "2 of 2 loudspeakers confirmed.*(in 2 of 3 counties below)" status.out \
+    -and grep -q "county 330105 拱墅区: delivered, 1 of 1 confirmed" status.out \
+    -and grep -q "WARNING: page $PID3: county 330106 西湖区 has not taken it: refused" status.err
 
 # --- the province restarts mid-page -----------------------------------------------
 check "the province is stopped" stop_in c0
