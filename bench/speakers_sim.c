@@ -13,7 +13,10 @@
  * With the server's public key the simulated boxes also confirm as real
  * ones do (bench/page.sh): the first packet of a new stream is verified,
  * the box "starts playing" at its presentation time and says so in a
- * HELLO at once, and says it stopped 0.3 s after the stream goes quiet.
+ * HELLO at once, and says it stopped when the stream's END packet is due,
+ * or once the stream has been quiet STREAM_IDLE_S (the agent's stall: a
+ * stopped-and-started box under a loaded machine's delays would be a
+ * HELLO storm no real box makes).
  * Prints "received <packets> speakers_heard <k>" at the end (or on
  * SIGTERM).
  */
@@ -40,6 +43,8 @@ struct box {
 	uint32_t ssrc;		/* the stream it follows; 0 none */
 	double play_at;		/* realtime s its first frame is due */
 	double last_rx;
+	double end_at;		/* realtime s its END packet is due; 0 none */
+	uint32_t over;		/* the stream that ended: late copies ignored */
 	bool playing;
 	int group;		/* its zone's multicast group; -1 none */
 	double group_rx;	/* audio last came on the group */
@@ -57,6 +62,23 @@ struct group {
 };
 static struct group groups[SIM_GROUPS];
 static int ngroups;
+
+#define STREAM_IDLE_S 1.5	/* speakers/agent_int.h STREAM_IDLE_US */
+
+/* The END packet's presentation time, or 0 (read, not verified: the
+ * stream was verified once, and the simulation must stay cheap). */
+static double
+end_of(const uint8_t *buf, size_t len)
+{
+	uint64_t pts = 0;
+
+	if (len <= BCAST_AUDIO_OFF_FLAGS ||
+	    !(buf[BCAST_AUDIO_OFF_FLAGS] & BCAST_FLAG_END))
+		return 0;
+	for (int i = 0; i < 8; i++)
+		pts = pts << 8 | buf[BCAST_AUDIO_OFF_PTS + i];
+	return (double)pts / 1e6;
+}
 
 /* The server's wire clock minus ours, from the last reply (unverified, as
  * cheap as a simulation must be; on loopback the round trip is ~0). */
@@ -135,8 +157,12 @@ follow(struct box *b, const uint8_t *buf, size_t len, const uint8_t *pk,
 	const uint8_t *s = buf + BCAST_AUDIO_OFF_SSRC;
 	uint32_t ssrc = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 |
 	    (uint32_t)s[2] << 8 | s[3];
+	if (ssrc == b->over)
+		return;
 	if (ssrc == b->ssrc) {
 		b->last_rx = now;
+		if (b->end_at == 0)
+			b->end_at = end_of(buf, len);
 		return;
 	}
 	if (bcast_audio_parse(buf, len, pk, &p) != BCAST_OK)
@@ -144,6 +170,7 @@ follow(struct box *b, const uint8_t *buf, size_t len, const uint8_t *pk,
 	b->ssrc = p.ssrc;
 	b->play_at = (double)p.pts_us / 1e6;
 	b->last_rx = now;
+	b->end_at = end_of(buf, len);
 	b->playing = false;
 }
 
@@ -212,15 +239,19 @@ on_group(int g, const uint8_t *buf, size_t len, const uint8_t *pk, int n,
 		groups[g].ssrc = ssrc;
 		groups[g].play_at = (double)p.pts_us / 1e6;
 	}
+	double end = end_of(buf, len);
 	for (int i = 0; i < n; i++) {
 		struct box *b = &boxes[i];
-		if (b->group != g)
+		if (b->group != g || b->over == ssrc)
 			continue;
 		if (b->ssrc != ssrc) {
 			b->ssrc = ssrc;
 			b->play_at = groups[g].play_at;
+			b->end_at = 0;
 			b->playing = false;
 		}
+		if (end > 0)
+			b->end_at = end;
 		b->last_rx = now;
 		b->group_rx = now;
 	}
@@ -353,11 +384,16 @@ main(int argc, char **argv)
 		for (int i = 0; confirm && i < n; i++) {
 			struct box *b = &bx[i];
 			bool was = b->playing;
-			if (b->ssrc && !b->playing && now >= b->play_at)
+			bool ended = b->end_at > 0 && now >= b->end_at;
+			if (b->ssrc && !b->playing && !ended && now >= b->play_at)
 				b->playing = true;
-			else if (b->playing && now - b->last_rx > 0.3) {
+			else if (b->ssrc && (ended || now - b->last_rx >
+			    STREAM_IDLE_S)) {
 				b->playing = false;
+				if (ended)
+					b->over = b->ssrc;
 				b->ssrc = 0;
+				b->end_at = 0;
 			}
 			if (b->playing != was || hears_group(b, now) != b->said_group)
 				hello(fds[i], &srv, key, (uint32_t)i + 1, ++counter,
