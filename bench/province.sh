@@ -30,6 +30,12 @@
 #                                run, the same notice)
 #   multicast_cpu_ratio          the first over the second
 #
+# Each round is timed by bench/province_watch.py (python3), on kept-alive
+# connections, in the province's namespace; it also looks at each county's
+# own page, so that a round's line says where the time went: when the
+# slowest county was delivered, when its own view counted all its boxes,
+# and when the province's view did.
+#
 # The sender thread's CPU is its own runtime from the kernel's scheduler
 # (/proc/PID/task/TID/schedstat, nanoseconds), over a 10 s window.
 # Traffic stays inside the namespaces made here; all are deleted at exit.
@@ -239,47 +245,39 @@ papi() {	# METHOD PATH [JSON]
 	in_p curl -s -X "$1" -H "Authorization: Bearer $PTOK" \
 	    -H 'Content-Type: application/json' ${3:+-d "$3"} "$PURL/api/v1/$2"
 }
-# fed MEMBER < page JSON: the province's federated count of MEMBER
-fed() { tr -d '\n' | sed -n "s/.*\"federated\" *: *{[^}]*\"$1\" *: *\([0-9]*\).*/\1/p"; }
 
 # --- pages from the province -------------------------------------------------
+# The rounds are timed by bench/province_watch.py in the province's
+# namespace: one process on kept-alive connections (a curl and a sqlite3
+# for each look cost ~1 s a look on two loaded cores, and that was the
+# figure's grain). It also looks at each county's own page, so that the
+# note can tell delivery, the county's airing and the report back apart.
+command -v python3 >/dev/null || die "python3 is missing (it times the rounds)"
+for k in $(seq 1 "$NC"); do
+	read -r code name <"$T/c$k/code"
+	echo "$code https://10.77.0.$((10 + k)):8443 $T/c$k/province.token $T/c$k/cert.pem"
+done >counties.txt
 : >confirm.ms; : >cancel.ms; : >coverage.pct
 for r in $(seq 1 "$ROUNDS"); do
-	t0=$(now_ms)
-	papi POST pages "{\"zones\":[\"330000\"],\"repeat\":1,\"text\":\"省防汛指挥部紧急通知第${r}次：今晚有特大暴雨，请低洼地区群众立即转移，听从村干部安排。\"}" >p$r.json
-	id=$(sed -n 's/.*"id" *: *\([0-9]*\).*/\1/p' p$r.json | head -n1)
-	[ -n "$id" ] || { echo "province bench: round $r: no page ($(head -c 200 p$r.json))" >&2; continue; }
-	best=0 t_all=
-	: >county$r.ms
-	while [ $(($(now_ms) - t0)) -lt 8000 ]; do
-		papi GET "pages/$id" >v.json
-		c=$(fed confirmed <v.json)
-		[ -n "$c" ] && [ "$c" -gt "$best" ] && best=$c
-		# each county's first moment with all its boxes confirmed
-		t_now=$(($(now_ms) - t0))
-		sqlite3 :memory: "SELECT json_extract(value, '\$.zone') FROM
-		    json_each(readfile('v.json'), '\$.counties') WHERE
-		    json_extract(value, '\$.confirmed') >= $PER" 2>/dev/null |
-		    while read -r z; do
-			grep -q "^$z " county$r.ms || echo "$z $t_now" >>county$r.ms
-		    done
-		if [ -n "$c" ] && [ "$c" -ge "$TOTAL" ]; then t_all=$t_now; break; fi
-		sleep 0.05
-	done
-	echo "$best" >>coverage.pct
+	in_p python3 "$TOP/bench/province_watch.py" page "$PURL" "$PTOK" "$TOTAL" "$PER" 8 \
+	    "{\"zones\":[\"330000\"],\"repeat\":1,\"text\":\"省防汛指挥部紧急通知第${r}次：今晚有特大暴雨，请低洼地区群众立即转移，听从村干部安排。\"}" \
+	    counties.txt >round$r.txt 2>&1
+	id=$(awk '$1 == "id" { print $2 }' round$r.txt)
+	[ -n "$id" ] || { echo "province bench: round $r: no page ($(head -c 200 round$r.txt))" >&2; continue; }
+	best=$(awk '$1 == "best" { print $2 }' round$r.txt)
+	t_all=$(awk '$1 == "all_ms" { print $2 }' round$r.txt)
+	echo "${best:-0}" >>coverage.pct
 	[ -n "$t_all" ] && echo "$t_all" >>confirm.ms
-	echo "province bench: round $r: $best of $TOTAL confirmed${t_all:+ in $t_all ms}" >&2
-	cp v.json view$r.json
+	awk '$1 == "county" && $5 != "-" { print $2, $5 }' round$r.txt >county$r.ms
+	# where the time went: the slowest county's delivery, own view, report
+	awk '$1 == "county" { for (i = 3; i <= 5; i++) if ($i != "-" && $i > m[i]) m[i] = $i }
+	    END { printf "%d %d %d\n", m[3], m[4], m[5] }' round$r.txt >>stages.ms
+	echo "province bench: round $r: ${best:-0} of $TOTAL confirmed${t_all:+ in $t_all ms}" \
+	    "(slowest county: delivered, its own view all confirmed, the province's view: $(tail -n1 stages.ms) ms)" >&2
+	papi GET "pages/$id" >view$r.json
 	sleep 1
-	t0=$(now_ms)
-	papi POST "pages/$id/cancel" '{"reason":"演练结束"}' >c$r.json
-	t_off=
-	while [ $(($(now_ms) - t0)) -lt 8000 ]; do
-		papi GET "pages/$id" >v.json
-		pl=$(fed playing <v.json)
-		if [ -n "$pl" ] && [ "$pl" -eq 0 ]; then t_off=$(($(now_ms) - t0)); break; fi
-		sleep 0.05
-	done
+	in_p python3 "$TOP/bench/province_watch.py" cancel "$PURL" "$PTOK" "$id" 8 >cancel$r.txt 2>&1
+	t_off=$(awk '$1 == "off_ms" { print $2 }' cancel$r.txt)
 	[ -n "$t_off" ] && echo "$t_off" >>cancel.ms
 	sleep 3
 done
