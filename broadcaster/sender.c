@@ -117,13 +117,21 @@ bcast_stream_ssrc(const struct bcast_stream *st)
 	return st->ssrc;
 }
 
-/* Encode the frame in st->pcm and queue it; waits for room. Lock held. */
+/* Encode the frame in st->pcm and queue it; waits for room. Lock held on
+ * entry and on return, but not while the frame is encoded and signed
+ * (about a millisecond): the lock is the whole server's, and HELLOs, the
+ * sender and every other stream's producer would wait behind it; on a
+ * loaded machine a producer preempted in opus_encode held them all up for
+ * a scheduler's slice. Only the stream's own producer appends to its
+ * queue and touches its encoder, PCM and counters, so the slot is still
+ * free when the lock is taken again. */
 static int
 queue_frame(struct bcast_stream *st, uint8_t flags)
 {
 	struct bcast_server *s = st->srv;
 	uint8_t opus[BCAST_MAX_OPUS];
 	struct bcast_audio a;
+	struct queued_pkt pkt;
 
 	while (st->qcount == STREAM_QUEUE && !st->cancelled && !s->stop)
 		pthread_cond_wait(&s->cond, &s->lock);
@@ -143,13 +151,9 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 		st->t0_mono = now - off;
 		st->t0_server = bcast_server_time_us(s) - off;
 	}
-	opus_int32 n = opus_encode(st->enc, st->pcm, BCAST_FRAME_SAMPLES, opus,
-	    sizeof(opus));
-	if (n <= 0)
-		return -1;
 	memset(&a, 0, sizeof(a));
 	a.ssrc = st->ssrc;
-	a.seq = st->seq++;
+	a.seq = st->seq;
 	a.timestamp = (uint32_t)(st->frames * BCAST_FRAME_SAMPLES);
 	a.pts_us = st->t0_server + off + st->delay_us;
 	a.zone = st->zone;
@@ -157,19 +161,29 @@ queue_frame(struct bcast_stream *st, uint8_t flags)
 	a.flags = flags;
 	a.volume = st->volume;
 	a.marker = (flags & BCAST_FLAG_START) != 0;
-	a.opus = opus;
-	a.opus_len = (size_t)n;
-	struct queued_pkt *q = &st->q[(st->qhead + st->qcount) % STREAM_QUEUE];
-	int len = bcast_audio_pack(&a, s->sk, q->data, sizeof(q->data));
-	if (len < 0)
+	pkt.due_mono = st->t0_mono + off;
+	pkt.until_mono = pkt.due_mono + st->delay_us;
+	pkt.pts = a.pts_us;
+	pkt.seq = a.seq;
+	pkt.end = (flags & BCAST_FLAG_END) != 0;
+
+	pthread_mutex_unlock(&s->lock);
+	opus_int32 n = opus_encode(st->enc, st->pcm, BCAST_FRAME_SAMPLES, opus,
+	    sizeof(opus));
+	int len = -1;
+	if (n > 0) {
+		a.opus = opus;
+		a.opus_len = (size_t)n;
+		len = bcast_audio_pack(&a, s->sk, pkt.data, sizeof(pkt.data));
+	}
+	pthread_mutex_lock(&s->lock);
+
+	if (len < 0 || st->cancelled || s->stop || st->qcount == STREAM_QUEUE)
 		return -1;
-	q->len = (uint16_t)len;
-	q->due_mono = st->t0_mono + off;
-	q->until_mono = q->due_mono + st->delay_us;
-	q->pts = a.pts_us;
-	q->seq = a.seq;
-	q->end = (flags & BCAST_FLAG_END) != 0;
+	pkt.len = (uint16_t)len;
+	st->q[(st->qhead + st->qcount) % STREAM_QUEUE] = pkt;
 	st->qcount++;
+	st->seq++;
 	st->frames++;
 	if (flags & BCAST_FLAG_END)
 		st->ended = 1;

@@ -2,7 +2,8 @@
  * server_int.h — inside broadcaster/: the server's state, shared by
  * registry.c (speakers, HELLOs), sender.c (streams, the paced sender) and
  * server.c (socket and threads). One mutex guards all of it; the sender
- * holds it only to pick packets and addresses, never while sending.
+ * holds it only to pick packets and addresses, never while sending, and a
+ * stream's producer not while it encodes and signs a frame.
  */
 #ifndef DALABA_BCAST_SERVER_INT_H
 #define DALABA_BCAST_SERVER_INT_H
