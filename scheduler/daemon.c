@@ -449,8 +449,9 @@ act(struct dalabad *d, int64_t now)
 static void
 confirm(struct dalabad *d)
 {
-	size_t n = 0;
+	size_t n = 0, nnew;
 	struct bcast_speaker_info *v = NULL;
+	uint32_t *fresh = NULL;
 	int64_t now = dalabad_now();
 
 	bool tx = false;
@@ -461,21 +462,29 @@ confirm(struct dalabad *d)
 			continue;
 		if (v == NULL && (v = bcast_registry_snapshot(d->srv, &n)) == NULL)
 			return;
+		if (fresh == NULL && (fresh = malloc((n + 1) *
+		    sizeof(*fresh))) == NULL)
+			break;
+		nnew = 0;
 		for (size_t k = 0; k < n; k++) {
 			gpointer key = GUINT_TO_POINTER(v[k].id);
 			if (v[k].st.playing_ssrc != a->ssrc ||
 			    g_hash_table_contains(a->confirmed, key))
 				continue;
-			/* A thousand speakers start within one tick: one
-			 * transaction, not a thousand syncs on the loop. */
-			if (!tx)
-				tx = db_begin(d->db) == 0;
 			g_hash_table_add(a->confirmed, key);
-			db_broadcast_confirm(d->db, a->it.id, v[k].id, now);
+			fresh[nnew++] = v[k].id;
 		}
+		if (nnew == 0)
+			continue;
+		/* A thousand speakers start within one tick: one
+		 * transaction, not a thousand syncs on the loop. */
+		if (!tx)
+			tx = db_begin(d->db) == 0;
+		db_broadcast_confirm_many(d->db, a->it.id, fresh, nnew, now);
 	}
 	if (tx)
 		db_commit(d->db);
+	free(fresh);
 	free(v);
 }
 

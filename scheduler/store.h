@@ -184,6 +184,9 @@ int db_broadcast_target(struct db *db, int64_t id, uint32_t speaker_id);
 int db_broadcast_targets(struct db *db, int64_t id, const char *zone);
 int db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
     int64_t at);
+/* The same for n speakers at once (inside the caller's transaction). */
+int db_broadcast_confirm_many(struct db *db, int64_t id,
+    const uint32_t *speakers, size_t n, int64_t at);
 
 /* Store and forward (store_carry.c): the items carried to boxes ahead
  * of their slot, by their stream's SSRC. */

@@ -267,33 +267,50 @@ db_broadcast_targets(struct db *db, int64_t id, const char *zone)
 }
 
 /* The first confirmation's time is kept; from_copy once a box said it
- * aired its own copy. */
+ * aired its own copy. One statement for all n: a thousand boxes start
+ * within one tick, and preparing it for each cost the loop ~40 ms. */
+#define CONFIRM_SQL "INSERT INTO broadcast_speakers " \
+	"(broadcast_id, speaker_id, confirmed, confirmed_at, from_copy) " \
+	"VALUES (?, ?, 1, ?, ?) ON CONFLICT DO UPDATE SET confirmed = 1, " \
+	"confirmed_at = COALESCE(confirmed_at, excluded.confirmed_at), " \
+	"from_copy = max(from_copy, excluded.from_copy)"
 static int
-confirm(struct db *db, int64_t id, uint32_t speaker_id, int64_t at,
-    int64_t from_copy)
+confirm(struct db *db, int64_t id, const uint32_t *speakers, size_t n,
+    int64_t at, int64_t from_copy)
 {
 	char err[128];
+	sqlite3_stmt *st = db_prepare(db, err, sizeof(err), CONFIRM_SQL,
+	    DB_ARGS(id, (int64_t)0, at, from_copy));
+	int rc = st ? 0 : -1;
 
-	return db_run(db, err, sizeof(err), "INSERT INTO broadcast_speakers "
-	    "(broadcast_id, speaker_id, confirmed, confirmed_at, from_copy) "
-	    "VALUES (?, ?, 1, ?, ?) ON CONFLICT DO UPDATE SET confirmed = 1, "
-	    "confirmed_at = COALESCE(confirmed_at, excluded.confirmed_at), "
-	    "from_copy = max(from_copy, excluded.from_copy)", DB_ARGS(id,
-	    (int64_t)speaker_id, at, from_copy)) == SQLITE_DONE ? 0 : -1;
+	for (size_t i = 0; st && i < n && rc == 0; i++) {
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)speakers[i]);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int
 db_broadcast_confirm(struct db *db, int64_t id, uint32_t speaker_id,
     int64_t at)
 {
-	return confirm(db, id, speaker_id, at, 0);
+	return confirm(db, id, &speaker_id, 1, at, 0);
+}
+
+int
+db_broadcast_confirm_many(struct db *db, int64_t id, const uint32_t *speakers,
+    size_t n, int64_t at)
+{
+	return confirm(db, id, speakers, n, at, 0);
 }
 
 int
 db_broadcast_confirm_copy(struct db *db, int64_t id, uint32_t speaker_id,
     int64_t at)
 {
-	return confirm(db, id, speaker_id, at, 1);
+	return confirm(db, id, &speaker_id, 1, at, 1);
 }
 
 int

@@ -239,6 +239,17 @@ test_pages(struct db *db)
 	nunconf = 0;
 	db_page_unconfirmed_each(db, pid, 0, unconfirmed, NULL);
 	CHECK(nunconf == 0, "the list is bounded by its limit");
+	uint32_t both[] = { 902, 902 };
+	CHECK(db_broadcast_confirm_many(db, b2, both, 0, 1002) == 0 &&
+	    db_page_counts(db, pid, &targets, &confirmed) == 0 && confirmed == 1,
+	    "confirming none changes nothing");
+	CHECK(db_broadcast_confirm_many(db, b2, both, 2, 1002) == 0 &&
+	    db_page_counts(db, pid, &targets, &confirmed) == 0 && targets == 2 &&
+	    confirmed == 2, "confirmed in one statement, twice the same box "
+	    "counted once: %d of %d", confirmed, targets);
+	nunconf = 0;
+	db_page_unconfirmed_each(db, pid, 100, unconfirmed, NULL);
+	CHECK(nunconf == 0, "none left unconfirmed");
 	int tot, en, tot0, en0;
 	int rc = db_zone_speakers(db, "110101001002", &tot0, &en0);
 	CHECK(rc == 0 && tot0 == 1 && en0 == 0, "西村's loudspeakers: %d, %d "
