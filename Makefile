@@ -251,7 +251,8 @@ BENCH_BINS := $(BUILD)/bench/tts $(BUILD)/bench/fanout $(BUILD)/bench/polyphone
 BENCH_TOOLS := $(BUILD)/speakers_sim $(BUILD)/tests/wavprobe $(BUILD)/tests/impair \
                $(BUILD)/tests/mitm $(BUILD)/tests/flood $(BUILD)/tests/spoof
 BENCH_SCRIPTS := bench/stream.sh bench/web.sh bench/page.sh bench/enroll.sh \
-                 bench/flood.sh bench/carry.sh bench/sync.sh bench/province.sh
+                 bench/flood.sh bench/carry.sh bench/sync.sh bench/province.sh \
+                 bench/tls.sh
 $(BUILD)/speakers_sim: $(BUILD)/bench/speakers_sim.o $(broadcaster_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/bench/figure.o $(LIBS)
